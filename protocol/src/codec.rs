@@ -1,0 +1,95 @@
+//! The canonical encoding: bincode 2, standard configuration, hard byte limits.
+//!
+//! Decoding is strict: the first byte must be a known format version, nothing may follow
+//! the value, and the bytes must be exactly what encoding the decoded value gives back
+//! (so one entry has one encoding, and its id and signature cover all of it).
+
+use bincode::config::{self, Configuration, Limit, LittleEndian, Varint};
+use serde::{Serialize, de::DeserializeOwned};
+
+use crate::FORMAT_VERSION;
+use crate::entry::{Body, Entry};
+
+/// Largest encoded header.
+pub const MAX_HEADER_BYTES: usize = 1024;
+/// Largest encoded body.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+/// Largest encoded entry: header, signature, body and their framing.
+pub const MAX_ENTRY_BYTES: usize = MAX_HEADER_BYTES + 80 + MAX_BODY_BYTES + 16;
+
+type Limited = Configuration<LittleEndian, Varint, Limit<MAX_ENTRY_BYTES>>;
+
+fn config() -> Limited {
+    config::standard().with_limit::<MAX_ENTRY_BYTES>()
+}
+
+/// Why bytes are not a well-formed entry or body.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeError {
+    #[error("empty input")]
+    Empty,
+    #[error("{len} bytes is more than the limit of {limit} bytes")]
+    TooLarge { len: usize, limit: usize },
+    #[error("format version {0} is unknown (this version of wiel reads version {FORMAT_VERSION})")]
+    UnknownVersion(u8),
+    #[error("malformed or truncated: {0}")]
+    Malformed(String),
+    #[error("{0} unexpected bytes after the end")]
+    TrailingBytes(usize),
+    #[error("not in canonical form")]
+    NonCanonical,
+}
+
+/// Why a value could not be encoded (only ever a value over the limit).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot encode: {0}")]
+pub struct EncodeError(String);
+
+fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, EncodeError> {
+    bincode::serde::encode_to_vec(value, config()).map_err(|e| EncodeError(e.to_string()))
+}
+
+fn decode_strict<T: DeserializeOwned + Serialize>(
+    bytes: &[u8],
+    limit: usize,
+) -> Result<T, DecodeError> {
+    if bytes.len() > limit {
+        return Err(DecodeError::TooLarge {
+            len: bytes.len(),
+            limit,
+        });
+    }
+    let (value, used): (T, usize) = bincode::serde::decode_from_slice(bytes, config())
+        .map_err(|e| DecodeError::Malformed(e.to_string()))?;
+    if used != bytes.len() {
+        return Err(DecodeError::TrailingBytes(bytes.len() - used));
+    }
+    if encode(&value).map_err(|_| DecodeError::NonCanonical)? != bytes {
+        return Err(DecodeError::NonCanonical);
+    }
+    Ok(value)
+}
+
+/// Canonical bytes of anything in the protocol (header, body, entry).
+pub fn to_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, EncodeError> {
+    encode(value)
+}
+
+/// Encodes a signed entry for the wire and the store.
+pub fn encode_entry(entry: &Entry) -> Result<Vec<u8>, EncodeError> {
+    encode(entry)
+}
+
+/// Decodes a signed entry, checking only its form (see [`crate::validate`] for the rules).
+pub fn decode_entry(bytes: &[u8]) -> Result<Entry, DecodeError> {
+    match bytes.first() {
+        None => Err(DecodeError::Empty),
+        Some(&v) if v != FORMAT_VERSION => Err(DecodeError::UnknownVersion(v)),
+        Some(_) => decode_strict(bytes, MAX_ENTRY_BYTES),
+    }
+}
+
+/// Decodes a body on its own (as hashed by `body_hash`).
+pub fn decode_body(bytes: &[u8]) -> Result<Body, DecodeError> {
+    decode_strict(bytes, MAX_BODY_BYTES)
+}

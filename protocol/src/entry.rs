@@ -1,0 +1,224 @@
+//! The entry model: a small signed [`Header`] that is always kept, and a [`Body`] that a
+//! retraction can erase while the header stays as a tombstone.
+//!
+//! Field order and enum variant order are part of the wire format: append, never reorder.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{BodyHash, EntryId, OrgKey, Signature};
+use crate::names::{CbsCode, NetworkId, SpaceName, Timestamp};
+
+/// What an entry is. New kinds (endorsement, key rotation) are appended at the end, which
+/// keeps every existing entry's encoding unchanged.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Goed voorbeeld: a practice that worked.
+    Practice,
+    /// Praktijkverhaal: situation, approach, result, lessons.
+    Story,
+    /// Vraag.
+    Question,
+    /// Antwoord: refers to a question.
+    Answer,
+    /// Reactie: a verdict on any entry.
+    Reaction,
+    /// Intrekking: withdraws one of the author's own entries and erases its body.
+    Retraction,
+    /// Who the organisation is: name, CBS code, province.
+    Profile,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 7] = [
+        Kind::Practice,
+        Kind::Story,
+        Kind::Question,
+        Kind::Answer,
+        Kind::Reaction,
+        Kind::Retraction,
+        Kind::Profile,
+    ];
+
+    /// The name used on the command line, in front matter and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Practice => "practice",
+            Kind::Story => "story",
+            Kind::Question => "question",
+            Kind::Answer => "answer",
+            Kind::Reaction => "reaction",
+            Kind::Retraction => "retraction",
+            Kind::Profile => "profile",
+        }
+    }
+
+    /// The Dutch word professionals use.
+    pub fn dutch(self) -> &'static str {
+        match self {
+            Kind::Practice => "goed voorbeeld",
+            Kind::Story => "praktijkverhaal",
+            Kind::Question => "vraag",
+            Kind::Answer => "antwoord",
+            Kind::Reaction => "reactie",
+            Kind::Retraction => "intrekking",
+            Kind::Profile => "profiel",
+        }
+    }
+
+    /// A stable one-byte code for store keys.
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// Kinds that carry content people write and can edit into new versions.
+    pub fn is_editable(self) -> bool {
+        matches!(
+            self,
+            Kind::Practice | Kind::Story | Kind::Question | Kind::Answer | Kind::Profile
+        )
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An unknown kind name, with the names that are known.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown kind '{0}': use one of practice, story, question, answer, reaction, retraction, profile")]
+pub struct UnknownKind(pub String);
+
+impl std::str::FromStr for Kind {
+    type Err = UnknownKind;
+    fn from_str(s: &str) -> Result<Self, UnknownKind> {
+        let lower = s.trim().to_ascii_lowercase();
+        Kind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == lower || k.dutch() == lower)
+            .ok_or_else(|| UnknownKind(s.to_owned()))
+    }
+}
+
+/// How an entry relates to the entry it refers to.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rel {
+    /// answer → question
+    Answers,
+    /// reaction → any entry
+    ReactsTo,
+    /// retraction → the author's own entry
+    Retracts,
+    /// new version → previous version, same author
+    Supersedes,
+}
+
+impl Rel {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+}
+
+/// A typed link to another entry.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+pub struct Ref {
+    pub rel: Rel,
+    pub target: EntryId,
+}
+
+/// What a reaction says about the entry it reacts to.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Werkt.
+    Works,
+    /// Werkt niet.
+    DoesNotWork,
+    /// Hier toegepast.
+    AppliedHere,
+    /// Nuttig.
+    Useful,
+}
+
+impl Verdict {
+    pub fn dutch(self) -> &'static str {
+        match self {
+            Verdict::Works => "werkt",
+            Verdict::DoesNotWork => "werkt niet",
+            Verdict::AppliedHere => "hier toegepast",
+            Verdict::Useful => "nuttig",
+        }
+    }
+}
+
+/// The signed, always-kept part of an entry.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Header {
+    /// Always [`crate::FORMAT_VERSION`]; the first byte on the wire.
+    pub version: u8,
+    pub network: NetworkId,
+    pub space: SpaceName,
+    pub kind: Kind,
+    pub author: OrgKey,
+    pub created_at: Timestamp,
+    pub body_hash: BodyHash,
+    pub body_len: u32,
+    pub refs: Vec<Ref>,
+}
+
+impl Header {
+    /// The first reference with this relation, if any.
+    pub fn target(&self, rel: Rel) -> Option<EntryId> {
+        self.refs.iter().find(|r| r.rel == rel).map(|r| r.target)
+    }
+}
+
+/// Fields that only some kinds have.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum KindFields {
+    /// Practice, question, answer, retraction.
+    #[default]
+    None,
+    Story {
+        situation: String,
+        approach: String,
+        result: String,
+        lessons: String,
+    },
+    Reaction {
+        verdict: Verdict,
+    },
+    Profile {
+        name: String,
+        cbs_code: CbsCode,
+        province: Option<String>,
+    },
+}
+
+/// The erasable content of an entry.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+pub struct Body {
+    pub title: String,
+    /// Markdown. For a reaction its comment, for a retraction its reason.
+    pub text: String,
+    pub tags: Vec<String>,
+    pub themes: Vec<String>,
+    /// Who to contact about this entry (a work address, not a citizen's).
+    pub contact: Option<String>,
+    pub fields: KindFields,
+}
+
+/// A signed entry as it travels: header, signature and, unless erased, the body.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Entry {
+    pub header: Header,
+    pub signature: Signature,
+    /// `None` once a retraction erased it: the header stays as a tombstone.
+    pub body: Option<Body>,
+}

@@ -1,0 +1,25 @@
+//! wiel-protocol: what an entry is and when it is valid. No disks, no sockets.
+//!
+//! - [`ids`]: newtypes for entry ids, organisation keys, hashes and signatures;
+//! - [`names`]: validated names (space, network, timestamp);
+//! - [`entry`]: header, body, kinds and references;
+//! - [`codec`]: the canonical bincode encoding with hard size limits;
+//! - [`sign`]: the organisation key and signing of drafts;
+//! - [`validate`]: the rules every node applies to every entry, wherever it came from.
+
+pub mod codec;
+pub mod entry;
+pub mod ids;
+pub mod names;
+pub mod sign;
+pub mod validate;
+
+pub use codec::DecodeError;
+pub use entry::{Body, Entry, Header, Kind, KindFields, Ref, Rel, Verdict};
+pub use ids::{BodyHash, EntryId, OrgKey, Signature};
+pub use names::{CbsCode, NameError, NetworkId, SpaceName, Timestamp};
+pub use sign::{Draft, KeyError, OrgKeypair};
+pub use validate::{Invalid, Rules, Verified};
+
+/// The only entry format this version reads and writes.
+pub const FORMAT_VERSION: u8 = 1;

@@ -1,0 +1,314 @@
+//! The rules every node applies to every entry, from the CLI, an import file or the network.
+//!
+//! Rules that need other entries (a retraction only by the target's author, an answer only
+//! to a question) live in the store, which has them.
+
+use crate::codec::{self, DecodeError, MAX_BODY_BYTES, MAX_HEADER_BYTES};
+use crate::entry::{Body, Entry, Header, Kind, KindFields, Rel};
+use crate::ids::{EntryId, OrgKey};
+use crate::names::{NetworkId, Timestamp};
+use crate::sign::signing_message;
+
+/// Longest title, in characters.
+pub const MAX_TITLE_CHARS: usize = 200;
+/// Most tags (and most themes) on one entry.
+pub const MAX_TAGS: usize = 16;
+/// Longest tag or theme, in characters.
+pub const MAX_TAG_CHARS: usize = 64;
+/// Most references on one entry.
+pub const MAX_REFS: usize = 16;
+/// How far in the future an entry may be dated: clocks drift, but not by more than this.
+pub const MAX_CLOCK_SKEW_MS: u64 = 10 * 60 * 1000;
+
+/// The context an entry is judged in.
+#[derive(Clone, Debug)]
+pub struct Rules {
+    /// Entries from another network are refused.
+    pub network: NetworkId,
+    /// The receiver's clock.
+    pub now: Timestamp,
+}
+
+impl Rules {
+    pub fn new(network: NetworkId) -> Self {
+        Self {
+            network,
+            now: Timestamp::now(),
+        }
+    }
+}
+
+/// Why an entry is not valid. Every variant says what is wrong in plain words.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Invalid {
+    #[error("cannot be read: {0}")]
+    Decode(#[from] DecodeError),
+    #[error("belongs to network '{found}', this node is on network '{expected}'")]
+    WrongNetwork {
+        expected: NetworkId,
+        found: NetworkId,
+    },
+    #[error("header is {len} bytes, the limit is {MAX_HEADER_BYTES}")]
+    HeaderTooLarge { len: usize },
+    #[error("body is {len} bytes, the limit is {MAX_BODY_BYTES} (64 KiB)")]
+    BodyTooLarge { len: usize },
+    #[error("body is {actual} bytes but the header says {declared}")]
+    BodyLenMismatch { declared: u32, actual: usize },
+    #[error("body does not match the hash in its signed header (altered after signing)")]
+    BodyHashMismatch,
+    #[error("author {0} is not a valid ed25519 public key")]
+    BadAuthorKey(OrgKey),
+    #[error("signature does not verify (the header or signature was altered, or signed by another key)")]
+    BadSignature,
+    #[error("dated {minutes} minutes in the future (at most 10 minutes is allowed)")]
+    InFuture { minutes: u64 },
+    #[error("title is empty")]
+    EmptyTitle,
+    #[error("title is {chars} characters, the limit is {MAX_TITLE_CHARS}")]
+    TitleTooLong { chars: usize },
+    #[error("{count} {what}, the limit is {MAX_TAGS}")]
+    TooManyTags { what: &'static str, count: usize },
+    #[error("{what} '{value}' is empty or longer than {MAX_TAG_CHARS} characters")]
+    BadTag { what: &'static str, value: String },
+    #[error("{count} references, the limit is {MAX_REFS}")]
+    TooManyRefs { count: usize },
+    #[error("a {kind} must refer to exactly one entry it {rel}")]
+    MissingRef { kind: Kind, rel: &'static str },
+    #[error("a {kind} cannot have a '{rel:?}' reference")]
+    UnexpectedRef { kind: Kind, rel: Rel },
+    #[error("the fields of the body do not fit a {kind}")]
+    FieldsDoNotMatchKind { kind: Kind },
+    #[error("{field} is empty")]
+    EmptyField { field: &'static str },
+}
+
+/// An entry that passed every rule that needs no other entry. Holds its canonical bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    id: EntryId,
+    entry: Entry,
+    bytes: Vec<u8>,
+}
+
+impl Verified {
+    /// Decodes and checks bytes from anywhere outside this process.
+    pub fn from_bytes(bytes: Vec<u8>, rules: &Rules) -> Result<Self, Invalid> {
+        let entry = codec::decode_entry(&bytes)?;
+        let id = check(&entry, rules)?;
+        Ok(Self { id, entry, bytes })
+    }
+
+    /// Checks an entry built in memory (from JSON, or just signed).
+    pub fn from_entry(entry: Entry, rules: &Rules) -> Result<Self, Invalid> {
+        let id = check(&entry, rules)?;
+        let bytes = codec::encode_entry(&entry).map_err(|_| Invalid::BodyTooLarge {
+            len: MAX_BODY_BYTES + 1,
+        })?;
+        Ok(Self { id, entry, bytes })
+    }
+
+    /// Bytes read back from this node's own store: checked when stored, so only decoded.
+    pub fn from_trusted_bytes(id: EntryId, bytes: Vec<u8>) -> Result<Self, DecodeError> {
+        let entry = codec::decode_entry(&bytes)?;
+        Ok(Self { id, entry, bytes })
+    }
+
+    pub fn id(&self) -> EntryId {
+        self.id
+    }
+    pub fn entry(&self) -> &Entry {
+        &self.entry
+    }
+    pub fn header(&self) -> &Header {
+        &self.entry.header
+    }
+    pub fn body(&self) -> Option<&Body> {
+        self.entry.body.as_ref()
+    }
+    /// The canonical encoding, as stored and sent.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+    pub fn into_entry(self) -> Entry {
+        self.entry
+    }
+
+    /// The same signed header with the body erased: what a retraction leaves behind.
+    pub fn to_tombstone(&self) -> Self {
+        let entry = Entry {
+            header: self.entry.header.clone(),
+            signature: self.entry.signature,
+            body: None,
+        };
+        // A header that encoded before encodes again; fall back to the full entry otherwise.
+        let bytes = codec::encode_entry(&entry).unwrap_or_else(|_| self.bytes.clone());
+        Self {
+            id: self.id,
+            entry,
+            bytes,
+        }
+    }
+}
+
+/// The id of a header: blake3 of its canonical encoding.
+pub fn entry_id(header: &Header) -> Result<EntryId, Invalid> {
+    let bytes = codec::to_bytes(header).map_err(|_| Invalid::HeaderTooLarge {
+        len: MAX_HEADER_BYTES + 1,
+    })?;
+    if bytes.len() > MAX_HEADER_BYTES {
+        return Err(Invalid::HeaderTooLarge { len: bytes.len() });
+    }
+    Ok(EntryId::from_bytes(*blake3::hash(&bytes).as_bytes()))
+}
+
+/// Applies every rule that needs no other entry; returns the entry's id.
+pub fn check(entry: &Entry, rules: &Rules) -> Result<EntryId, Invalid> {
+    let header = &entry.header;
+    if header.version != crate::FORMAT_VERSION {
+        return Err(DecodeError::UnknownVersion(header.version).into());
+    }
+    if header.network != rules.network {
+        return Err(Invalid::WrongNetwork {
+            expected: rules.network.clone(),
+            found: header.network.clone(),
+        });
+    }
+    let id = entry_id(header)?;
+    verify_signature(entry, &id)?;
+    let limit = rules.now.saturating_add_millis(MAX_CLOCK_SKEW_MS);
+    if header.created_at > limit {
+        let ahead = header.created_at.as_millis() - rules.now.as_millis();
+        return Err(Invalid::InFuture {
+            minutes: ahead.div_ceil(60_000),
+        });
+    }
+    check_refs(header)?;
+    if header.body_len as usize > MAX_BODY_BYTES {
+        return Err(Invalid::BodyTooLarge {
+            len: header.body_len as usize,
+        });
+    }
+    if let Some(body) = &entry.body {
+        let bytes = codec::to_bytes(body).map_err(|_| Invalid::BodyTooLarge {
+            len: MAX_BODY_BYTES + 1,
+        })?;
+        if bytes.len() > MAX_BODY_BYTES {
+            return Err(Invalid::BodyTooLarge { len: bytes.len() });
+        }
+        if bytes.len() != header.body_len as usize {
+            return Err(Invalid::BodyLenMismatch {
+                declared: header.body_len,
+                actual: bytes.len(),
+            });
+        }
+        if blake3::hash(&bytes).as_bytes() != header.body_hash.as_bytes() {
+            return Err(Invalid::BodyHashMismatch);
+        }
+        check_body(header.kind, body)?;
+    }
+    Ok(id)
+}
+
+fn verify_signature(entry: &Entry, id: &EntryId) -> Result<(), Invalid> {
+    let author = entry.header.author;
+    let key = libp2p_identity::ed25519::PublicKey::try_from_bytes(author.as_bytes())
+        .map_err(|_| Invalid::BadAuthorKey(author))?;
+    if key.verify(&signing_message(id), entry.signature.as_bytes()) {
+        Ok(())
+    } else {
+        Err(Invalid::BadSignature)
+    }
+}
+
+fn check_refs(header: &Header) -> Result<(), Invalid> {
+    let kind = header.kind;
+    if header.refs.len() > MAX_REFS {
+        return Err(Invalid::TooManyRefs {
+            count: header.refs.len(),
+        });
+    }
+    let (required, verb): (Option<Rel>, &str) = match kind {
+        Kind::Answer => (Some(Rel::Answers), "answers"),
+        Kind::Reaction => (Some(Rel::ReactsTo), "reacts to"),
+        Kind::Retraction => (Some(Rel::Retracts), "retracts"),
+        _ => (None, ""),
+    };
+    let mut seen_required = 0;
+    let mut seen_supersedes = 0;
+    for r in &header.refs {
+        if Some(r.rel) == required {
+            seen_required += 1;
+        } else if r.rel == Rel::Supersedes && kind.is_editable() {
+            seen_supersedes += 1;
+        } else {
+            return Err(Invalid::UnexpectedRef { kind, rel: r.rel });
+        }
+    }
+    if required.is_some() && seen_required != 1 {
+        return Err(Invalid::MissingRef { kind, rel: verb });
+    }
+    if seen_supersedes > 1 {
+        return Err(Invalid::UnexpectedRef {
+            kind,
+            rel: Rel::Supersedes,
+        });
+    }
+    Ok(())
+}
+
+fn check_labels(what: &'static str, labels: &[String]) -> Result<(), Invalid> {
+    if labels.len() > MAX_TAGS {
+        return Err(Invalid::TooManyTags {
+            what,
+            count: labels.len(),
+        });
+    }
+    for label in labels {
+        let chars = label.trim().chars().count();
+        if chars == 0 || chars > MAX_TAG_CHARS {
+            return Err(Invalid::BadTag {
+                what: if what == "tags" { "tag" } else { "theme" },
+                value: label.clone(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_body(kind: Kind, body: &Body) -> Result<(), Invalid> {
+    let title_chars = body.title.chars().count();
+    if title_chars > MAX_TITLE_CHARS {
+        return Err(Invalid::TitleTooLong { chars: title_chars });
+    }
+    let needs_title = !matches!(kind, Kind::Reaction | Kind::Retraction);
+    if needs_title && body.title.trim().is_empty() {
+        return Err(Invalid::EmptyTitle);
+    }
+    check_labels("tags", &body.tags)?;
+    check_labels("themes", &body.themes)?;
+    let fits = match (&body.fields, kind) {
+        (KindFields::Story { .. }, Kind::Story) => true,
+        (KindFields::Reaction { .. }, Kind::Reaction) => true,
+        (KindFields::Profile { name, .. }, Kind::Profile) => {
+            if name.trim().is_empty() {
+                return Err(Invalid::EmptyField {
+                    field: "organisation name",
+                });
+            }
+            true
+        }
+        (KindFields::None, k) => matches!(
+            k,
+            Kind::Practice | Kind::Question | Kind::Answer | Kind::Retraction
+        ),
+        _ => false,
+    };
+    if !fits {
+        return Err(Invalid::FieldsDoNotMatchKind { kind });
+    }
+    if matches!(kind, Kind::Answer | Kind::Practice) && body.text.trim().is_empty()
+    {
+        return Err(Invalid::EmptyField { field: "text" });
+    }
+    Ok(())
+}

@@ -1,0 +1,241 @@
+//! Every rule of the design, fed a violating entry.
+
+use wiel_protocol::codec::{self, DecodeError, MAX_ENTRY_BYTES};
+use wiel_protocol::{
+    Body, Draft, EntryId, Invalid, Kind, KindFields, NetworkId, OrgKeypair, Ref, Rel, Rules,
+    SpaceName, Timestamp, Verdict, Verified,
+};
+
+const NOW: u64 = 1_750_000_000_000;
+
+fn rules() -> Rules {
+    Rules {
+        network: NetworkId::new("wiel-test").unwrap(),
+        now: Timestamp::from_millis(NOW),
+    }
+}
+
+fn key() -> OrgKeypair {
+    OrgKeypair::from_secret([3u8; 32])
+}
+
+fn draft(kind: Kind) -> Draft {
+    Draft {
+        network: NetworkId::new("wiel-test").unwrap(),
+        space: SpaceName::national(),
+        kind,
+        refs: vec![],
+        created_at: Timestamp::from_millis(NOW),
+        body: Body {
+            title: "Lumpsum of p×q bij jeugdhulp".into(),
+            text: "Wij kozen voor lumpsum met resultaatafspraken.".into(),
+            ..Body::default()
+        },
+    }
+}
+
+fn valid() -> Verified {
+    draft(Kind::Practice).sign(&key(), &rules()).unwrap()
+}
+
+fn flip(bytes: &[u8], at: usize) -> Vec<u8> {
+    let mut b = bytes.to_vec();
+    b[at] ^= 0x01;
+    b
+}
+
+#[test]
+fn a_valid_entry_round_trips() {
+    let v = valid();
+    assert_eq!(Verified::from_bytes(v.bytes().to_vec(), &rules()).unwrap(), v);
+}
+
+#[test]
+fn flipped_bit_in_body_is_caught() {
+    let v = valid();
+    let at = v.bytes().len() - 5; // inside the text
+    let err = Verified::from_bytes(flip(v.bytes(), at), &rules()).unwrap_err();
+    assert_eq!(err, Invalid::BodyHashMismatch);
+}
+
+#[test]
+fn flipped_bit_in_header_is_caught() {
+    let v = valid();
+    // byte 20 lies inside the author key: the id changes, the signature no longer fits
+    let err = Verified::from_bytes(flip(v.bytes(), 20), &rules()).unwrap_err();
+    assert!(
+        matches!(err, Invalid::BadSignature | Invalid::BadAuthorKey(_)),
+        "{err}"
+    );
+}
+
+#[test]
+fn flipped_bit_in_signature_is_caught() {
+    let v = valid();
+    let header_len = codec::to_bytes(v.header()).unwrap().len();
+    let err = Verified::from_bytes(flip(v.bytes(), header_len + 10), &rules()).unwrap_err();
+    assert_eq!(err, Invalid::BadSignature);
+}
+
+#[test]
+fn every_single_bit_flip_is_rejected() {
+    let v = valid();
+    for at in 0..v.bytes().len() {
+        assert!(
+            Verified::from_bytes(flip(v.bytes(), at), &rules()).is_err(),
+            "flip at byte {at} was accepted"
+        );
+    }
+}
+
+#[test]
+fn truncated_and_trailing_bytes_are_rejected() {
+    let v = valid();
+    for len in [0, 1, 10, v.bytes().len() - 1] {
+        assert!(Verified::from_bytes(v.bytes()[..len].to_vec(), &rules()).is_err());
+    }
+    let mut longer = v.bytes().to_vec();
+    longer.push(0);
+    assert_eq!(
+        Verified::from_bytes(longer, &rules()).unwrap_err(),
+        Invalid::Decode(DecodeError::TrailingBytes(1))
+    );
+}
+
+#[test]
+fn unknown_version_is_rejected() {
+    let v = valid();
+    let mut b = v.bytes().to_vec();
+    b[0] = 2;
+    assert_eq!(
+        Verified::from_bytes(b, &rules()).unwrap_err(),
+        Invalid::Decode(DecodeError::UnknownVersion(2))
+    );
+}
+
+#[test]
+fn oversized_input_is_rejected_before_decoding() {
+    let err = Verified::from_bytes(vec![1u8; MAX_ENTRY_BYTES + 1], &rules()).unwrap_err();
+    assert!(matches!(err, Invalid::Decode(DecodeError::TooLarge { .. })));
+}
+
+#[test]
+fn random_bytes_are_rejected() {
+    let mut x: u64 = 0x9e3779b97f4a7c15;
+    for len in [1usize, 7, 100, 3000] {
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        assert!(Verified::from_bytes(bytes, &rules()).is_err());
+    }
+}
+
+#[test]
+fn entry_dated_in_the_future_is_rejected() {
+    let mut d = draft(Kind::Practice);
+    d.created_at = Timestamp::from_millis(NOW + 24 * 3600 * 1000);
+    assert_eq!(
+        d.sign(&key(), &rules()).unwrap_err(),
+        Invalid::InFuture { minutes: 1440 }
+    );
+    let mut ok = draft(Kind::Practice);
+    ok.created_at = Timestamp::from_millis(NOW + 9 * 60 * 1000);
+    assert!(ok.sign(&key(), &rules()).is_ok());
+}
+
+#[test]
+fn wrong_network_is_rejected() {
+    let v = valid();
+    let other = Rules {
+        network: NetworkId::main(),
+        now: Timestamp::from_millis(NOW),
+    };
+    assert!(matches!(
+        Verified::from_bytes(v.bytes().to_vec(), &other).unwrap_err(),
+        Invalid::WrongNetwork { .. }
+    ));
+}
+
+#[test]
+fn size_limits_hold() {
+    let mut d = draft(Kind::Practice);
+    d.body.text = "x".repeat(70 * 1024);
+    assert!(matches!(
+        d.sign(&key(), &rules()).unwrap_err(),
+        Invalid::BodyTooLarge { .. }
+    ));
+
+    let mut d = draft(Kind::Practice);
+    d.body.title = "é".repeat(201);
+    assert_eq!(
+        d.sign(&key(), &rules()).unwrap_err(),
+        Invalid::TitleTooLong { chars: 201 }
+    );
+
+    let mut d = draft(Kind::Practice);
+    d.body.title = "   ".into();
+    assert_eq!(d.sign(&key(), &rules()).unwrap_err(), Invalid::EmptyTitle);
+
+    let mut d = draft(Kind::Practice);
+    d.body.tags = (0..17).map(|i| format!("tag{i}")).collect();
+    assert!(matches!(
+        d.sign(&key(), &rules()).unwrap_err(),
+        Invalid::TooManyTags { count: 17, .. }
+    ));
+
+    let mut d = draft(Kind::Answer);
+    d.refs = (0..17)
+        .map(|i| Ref {
+            rel: Rel::Answers,
+            target: EntryId::from_bytes([i; 32]),
+        })
+        .collect();
+    assert_eq!(
+        d.sign(&key(), &rules()).unwrap_err(),
+        Invalid::TooManyRefs { count: 17 }
+    );
+}
+
+#[test]
+fn references_must_fit_the_kind() {
+    let answer = draft(Kind::Answer);
+    assert!(matches!(
+        answer.sign(&key(), &rules()).unwrap_err(),
+        Invalid::MissingRef { .. }
+    ));
+    let mut practice = draft(Kind::Practice);
+    practice.refs = vec![Ref {
+        rel: Rel::Retracts,
+        target: EntryId::from_bytes([1; 32]),
+    }];
+    assert!(matches!(
+        practice.sign(&key(), &rules()).unwrap_err(),
+        Invalid::UnexpectedRef { .. }
+    ));
+    let mut reaction = draft(Kind::Reaction);
+    reaction.refs = vec![Ref {
+        rel: Rel::ReactsTo,
+        target: EntryId::from_bytes([1; 32]),
+    }];
+    reaction.body.fields = KindFields::Reaction {
+        verdict: Verdict::Works,
+    };
+    assert!(reaction.clone().sign(&key(), &rules()).is_ok());
+    reaction.body.fields = KindFields::None;
+    assert!(matches!(
+        reaction.sign(&key(), &rules()).unwrap_err(),
+        Invalid::FieldsDoNotMatchKind { .. }
+    ));
+}
+
+#[test]
+fn kind_names_parse_in_english_and_dutch() {
+    assert_eq!("practice".parse::<Kind>().unwrap(), Kind::Practice);
+    assert_eq!("praktijkverhaal".parse::<Kind>().unwrap(), Kind::Story);
+    assert!("recipe".parse::<Kind>().is_err());
+}

@@ -1,0 +1,338 @@
+//! Ingest: the rules that need other entries, and writing an entry with its index rows.
+//!
+//! A batch is decided against the committed trees plus the batch's own earlier writes (an
+//! overlay), then committed as one sled transaction and flushed once.
+
+use std::collections::BTreeMap;
+
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use wiel_protocol::{EntryId, Kind, Rel, Verified};
+
+use crate::keys;
+use crate::{Store, StoreError, Trees, corrupt};
+
+/// What happened to one entry offered to the store. All are normal outcomes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ingest {
+    /// New: stored with its index rows.
+    Stored,
+    /// Already held: nothing changed.
+    AlreadyStored,
+    /// The entry was retracted by its author: only its signed header is kept, never its body.
+    Retracted,
+    /// Refused by a rule that needs another entry.
+    Rejected(Rejection),
+}
+
+/// Why the store refused an entry that is valid on its own.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rejection {
+    #[error("only the author of entry {} can {action} it", target.short())]
+    NotAuthorOfTarget {
+        target: EntryId,
+        action: &'static str,
+    },
+    #[error("entry {} is a {found}, so a new version of it must be a {found} too, not a {expected}", target.short())]
+    VersionKindMismatch {
+        target: EntryId,
+        found: Kind,
+        expected: Kind,
+    },
+    #[error("entry {} is a {found}, not a question: only questions can be answered", target.short())]
+    NotAQuestion { target: EntryId, found: Kind },
+    #[error("entry {} is a retraction itself and cannot be retracted or edited", target.short())]
+    TargetIsRetraction { target: EntryId },
+}
+
+#[derive(Clone, Copy)]
+enum T {
+    Entries,
+    ByTime,
+    BySpace,
+    ByAuthor,
+    ByKind,
+    Refs,
+    Tombstones,
+    Superseded,
+    Profiles,
+}
+const TREE_COUNT: usize = 9;
+
+/// Pending writes of one batch, readable before they are committed.
+struct Overlay<'a> {
+    trees: &'a Trees,
+    writes: [BTreeMap<Vec<u8>, Option<Vec<u8>>>; TREE_COUNT],
+}
+
+impl<'a> Overlay<'a> {
+    fn new(trees: &'a Trees) -> Self {
+        Self {
+            trees,
+            writes: Default::default(),
+        }
+    }
+
+    fn tree(&self, t: T) -> &'a sled::Tree {
+        let trees = self.trees;
+        match t {
+            T::Entries => &trees.entries,
+            T::ByTime => &trees.by_time,
+            T::BySpace => &trees.by_space,
+            T::ByAuthor => &trees.by_author,
+            T::ByKind => &trees.by_kind,
+            T::Refs => &trees.refs,
+            T::Tombstones => &trees.tombstones,
+            T::Superseded => &trees.superseded,
+            T::Profiles => &trees.profiles,
+        }
+    }
+
+    fn get(&self, t: T, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
+        if let Some(v) = self.writes[t as usize].get(key) {
+            return Ok(v.clone());
+        }
+        Ok(self.tree(t).get(key)?.map(|v| v.to_vec()))
+    }
+
+    fn put(&mut self, t: T, key: Vec<u8>, value: Vec<u8>) {
+        self.writes[t as usize].insert(key, Some(value));
+    }
+
+    /// Keys under `prefix`, committed and pending.
+    fn keys_with_prefix(&self, t: T, prefix: &[u8]) -> Result<Vec<Vec<u8>>, StoreError> {
+        let mut found: BTreeMap<Vec<u8>, bool> = BTreeMap::new();
+        for row in self.tree(t).scan_prefix(prefix) {
+            let (k, _) = row?;
+            found.insert(k.to_vec(), true);
+        }
+        for (k, v) in self.writes[t as usize].range(prefix.to_vec()..) {
+            if !k.starts_with(prefix) {
+                break;
+            }
+            found.insert(k.clone(), v.is_some());
+        }
+        Ok(found.into_iter().filter(|(_, live)| *live).map(|(k, _)| k).collect())
+    }
+
+    fn load(&self, id: &EntryId) -> Result<Option<Verified>, StoreError> {
+        match self.get(T::Entries, id.as_bytes())? {
+            None => Ok(None),
+            Some(bytes) => Verified::from_trusted_bytes(*id, bytes)
+                .map(Some)
+                .map_err(|e| corrupt(id, e)),
+        }
+    }
+
+    fn commit(self) -> Result<(), StoreError> {
+        let t = self.trees;
+        let all = (
+            &t.entries,
+            &t.by_time,
+            &t.by_space,
+            &t.by_author,
+            &t.by_kind,
+            &t.refs,
+            &t.tombstones,
+            &t.superseded,
+            &t.profiles,
+        );
+        let writes = &self.writes;
+        let result: Result<(), TransactionError<()>> =
+            all.transaction(|(a, b, c, d, e, f, g, h, i)| {
+                let txs = [a, b, c, d, e, f, g, h, i];
+                for (tx, tree_writes) in txs.iter().zip(writes.iter()) {
+                    for (k, v) in tree_writes {
+                        match v {
+                            Some(v) => tx.insert(k.as_slice(), v.as_slice())?,
+                            None => tx.remove(k.as_slice())?,
+                        };
+                    }
+                }
+                Ok::<(), ConflictableTransactionError<()>>(())
+            });
+        match result {
+            Ok(()) => Ok(()),
+            Err(TransactionError::Storage(e)) => Err(StoreError::Io(e)),
+            Err(TransactionError::Abort(())) => Err(StoreError::Open {
+                path: Default::default(),
+                reason: "write transaction aborted".into(),
+            }),
+        }
+    }
+}
+
+impl Store {
+    /// Stores one entry durably. See [`Store::ingest_batch`].
+    pub fn ingest(&self, entry: Verified) -> Result<Ingest, StoreError> {
+        let mut out = self.ingest_batch(vec![entry])?;
+        Ok(out.pop().unwrap_or(Ingest::AlreadyStored))
+    }
+
+    /// Stores a batch of verified entries in one transaction and one flush. Returns one
+    /// outcome per entry, in order; all of them are durable when this returns.
+    pub fn ingest_batch(&self, batch: Vec<Verified>) -> Result<Vec<Ingest>, StoreError> {
+        let _turn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut overlay = Overlay::new(&self.trees);
+        let mut outcomes = Vec::with_capacity(batch.len());
+        for entry in batch {
+            outcomes.push(ingest_one(&mut overlay, entry)?);
+        }
+        if overlay.writes.iter().any(|w| !w.is_empty()) {
+            overlay.commit()?;
+            self.db.flush()?;
+        }
+        Ok(outcomes)
+    }
+}
+
+fn ingest_one(o: &mut Overlay<'_>, entry: Verified) -> Result<Ingest, StoreError> {
+    let id = entry.id();
+    let key = id.as_bytes().to_vec();
+
+    if let Some(existing) = o.load(&id)? {
+        let tombstoned = o.get(T::Tombstones, &key)?.is_some();
+        return Ok(match (existing.body().is_some(), entry.body().is_some()) {
+            (false, true) if tombstoned => Ingest::Retracted,
+            (false, true) => {
+                // We held only the header (a tombstone whose retraction we never saw): fill in.
+                o.put(T::Entries, key, entry.bytes().to_vec());
+                Ingest::Stored
+            }
+            _ if tombstoned => Ingest::Retracted,
+            _ => Ingest::AlreadyStored,
+        });
+    }
+
+    if let Some(rejection) = check_targets(o, &entry)? {
+        return Ok(Ingest::Rejected(rejection));
+    }
+
+    // Effects that waited for this entry: a retraction or new version that arrived first.
+    let header = entry.header();
+    let mut outcome = Ingest::Stored;
+    let mut to_store = entry.clone();
+    for source in referrers(o, &id, Rel::Retracts)? {
+        if let Some(r) = o.load(&source)?
+            && r.header().author == header.author
+        {
+            o.put(T::Tombstones, key.clone(), source.as_bytes().to_vec());
+            to_store = entry.to_tombstone();
+            outcome = Ingest::Retracted;
+            break;
+        }
+    }
+    for source in referrers(o, &id, Rel::Supersedes)? {
+        if let Some(newer) = o.load(&source)?
+            && newer.header().author == header.author
+            && newer.header().kind == header.kind
+        {
+            o.put(T::Superseded, key.clone(), source.as_bytes().to_vec());
+        }
+    }
+
+    write_entry(o, &to_store)?;
+    apply_effects(o, &entry)?;
+    Ok(outcome)
+}
+
+fn referrers(o: &Overlay<'_>, target: &EntryId, rel: Rel) -> Result<Vec<EntryId>, StoreError> {
+    Ok(o.keys_with_prefix(T::Refs, &keys::ref_prefix(target, rel))?
+        .iter()
+        .filter_map(|k| keys::trailing_id(k))
+        .collect())
+}
+
+/// Rules against the entries this one refers to, when we hold them.
+fn check_targets(o: &Overlay<'_>, entry: &Verified) -> Result<Option<Rejection>, StoreError> {
+    let header = entry.header();
+    for r in &header.refs {
+        let Some(target) = o.load(&r.target)? else {
+            continue; // decided when the target arrives
+        };
+        let t = target.header();
+        let rejection = match r.rel {
+            Rel::Retracts | Rel::Supersedes if t.kind == Kind::Retraction => {
+                Some(Rejection::TargetIsRetraction { target: r.target })
+            }
+            Rel::Retracts | Rel::Supersedes if t.author != header.author => {
+                Some(Rejection::NotAuthorOfTarget {
+                    target: r.target,
+                    action: if r.rel == Rel::Retracts {
+                        "retract"
+                    } else {
+                        "make a new version of"
+                    },
+                })
+            }
+            Rel::Supersedes if t.kind != header.kind => Some(Rejection::VersionKindMismatch {
+                target: r.target,
+                found: t.kind,
+                expected: header.kind,
+            }),
+            Rel::Answers if t.kind != Kind::Question => Some(Rejection::NotAQuestion {
+                target: r.target,
+                found: t.kind,
+            }),
+            _ => None,
+        };
+        if rejection.is_some() {
+            return Ok(rejection);
+        }
+    }
+    Ok(None)
+}
+
+fn write_entry(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> {
+    let id = entry.id();
+    let h = entry.header();
+    let t = h.created_at;
+    o.put(T::Entries, id.as_bytes().to_vec(), entry.bytes().to_vec());
+    o.put(T::ByTime, keys::time_key(t, &id), Vec::new());
+    o.put(T::BySpace, keys::space_key(&h.space, t, &id), Vec::new());
+    o.put(T::ByAuthor, keys::author_key(&h.author, t, &id), Vec::new());
+    o.put(T::ByKind, keys::kind_key(h.kind, t, &id), Vec::new());
+    for r in &h.refs {
+        o.put(T::Refs, keys::ref_key(&r.target, r.rel, &id), Vec::new());
+    }
+    if h.kind == Kind::Profile {
+        let newer = match o.get(T::Profiles, h.author.as_bytes())? {
+            Some(v) => match keys::id_from_value(&v).map(|old| o.load(&old)) {
+                Some(Ok(Some(old))) => old.header().created_at <= t,
+                Some(Err(e)) => return Err(e),
+                _ => true,
+            },
+            None => true,
+        };
+        if newer {
+            o.put(T::Profiles, h.author.as_bytes().to_vec(), id.as_bytes().to_vec());
+        }
+    }
+    Ok(())
+}
+
+/// What this entry does to entries we already hold: erase a body, mark a version old.
+fn apply_effects(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> {
+    let h = entry.header();
+    let id = entry.id();
+    for r in &h.refs {
+        let Some(target) = o.load(&r.target)? else {
+            continue;
+        };
+        match r.rel {
+            Rel::Retracts => {
+                o.put(T::Tombstones, r.target.as_bytes().to_vec(), id.as_bytes().to_vec());
+                o.put(
+                    T::Entries,
+                    r.target.as_bytes().to_vec(),
+                    target.to_tombstone().bytes().to_vec(),
+                );
+            }
+            Rel::Supersedes => {
+                o.put(T::Superseded, r.target.as_bytes().to_vec(), id.as_bytes().to_vec());
+            }
+            Rel::Answers | Rel::ReactsTo => {}
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! wiel-store: the node's content-addressed entry store on sled 0.34.7.
+//!
+//! - [`Store`] opens the database and owns its trees (one per index, see [`Store::open`]);
+//! - ingest (`ingest.rs`) applies the rules that need other entries and writes an entry with
+//!   all its index rows in one transaction;
+//! - queries (`query.rs`) list, resolve id prefixes, and assemble threads.
+//!
+//! Durability: [`Store::ingest_batch`] returns only after one `flush` of the whole batch to
+//! disk, so every outcome it returns is durable; callers batch entries to share that flush.
+
+mod ingest;
+mod keys;
+mod query;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use sled::Tree;
+use wiel_protocol::{EntryId, Rel};
+
+pub use ingest::{Ingest, Rejection};
+pub use query::{ListFilter, Resolved, Thread};
+
+/// sled's page cache. Its default (1 GiB) is too much for a node that runs for months.
+pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// What went wrong in the store itself (not with an entry: see [`Ingest`]).
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the store in {path} is in use by another wiel process (is `wiel node` running?); stop it, or let the running node do this"
+    )]
+    Locked { path: PathBuf },
+    #[error("cannot open the store in {path}: {reason}")]
+    Open { path: PathBuf, reason: String },
+    #[error("store I/O error: {0}")]
+    Io(#[from] sled::Error),
+    #[error("stored entry {id} is damaged: {reason}")]
+    Corrupt { id: String, reason: String },
+}
+
+/// The trees, in the order the write transaction takes them.
+#[derive(Clone)]
+pub(crate) struct Trees {
+    /// id → canonical entry bytes (a tombstone has no body)
+    pub entries: Tree,
+    /// created_at ‖ id
+    pub by_time: Tree,
+    /// space ‖ 0 ‖ created_at ‖ id
+    pub by_space: Tree,
+    /// author ‖ created_at ‖ id
+    pub by_author: Tree,
+    /// kind ‖ created_at ‖ id
+    pub by_kind: Tree,
+    /// target ‖ rel ‖ source: answers, reactions, retractions, versions
+    pub refs: Tree,
+    /// retracted id → id of the retraction that erased it
+    pub tombstones: Tree,
+    /// old version id → id of a newer version by the same author
+    pub superseded: Tree,
+    /// author → id of their newest profile entry
+    pub profiles: Tree,
+}
+
+/// The entry store. Cheap to clone; one writer at a time.
+#[derive(Clone)]
+pub struct Store {
+    db: sled::Db,
+    trees: Trees,
+    /// Ingest decides on the committed state plus its own batch, so writers take turns.
+    writer: Arc<Mutex<()>>,
+}
+
+impl Store {
+    /// Opens (or creates) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(CACHE_BYTES)
+            .mode(sled::Mode::LowSpace)
+            .open()
+            .map_err(|e| open_error(dir, e))?;
+        let tree = |name: &str| db.open_tree(name);
+        let trees = Trees {
+            entries: tree("entries")?,
+            by_time: tree("by_time")?,
+            by_space: tree("by_space_time")?,
+            by_author: tree("by_author")?,
+            by_kind: tree("by_kind")?,
+            refs: tree("refs")?,
+            tombstones: tree("tombstones")?,
+            superseded: tree("superseded")?,
+            profiles: tree("profiles")?,
+        };
+        Ok(Self {
+            db,
+            trees,
+            writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    /// Bytes sled uses on disk.
+    pub fn size_on_disk(&self) -> Result<u64, StoreError> {
+        Ok(self.db.size_on_disk()?)
+    }
+
+    /// Writes everything to disk; also done by every ingest.
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Number of entries, tombstones included. Walks the index: O(n).
+    pub fn count(&self) -> usize {
+        self.trees.by_time.len()
+    }
+
+    /// Whether `id` was retracted, and by which retraction.
+    pub fn retracted_by(&self, id: &EntryId) -> Result<Option<EntryId>, StoreError> {
+        Ok(self
+            .trees
+            .tombstones
+            .get(id.as_bytes())?
+            .and_then(|v| keys::id_from_value(&v)))
+    }
+
+    /// The newer version that replaces `id`, if any.
+    pub fn superseded_by(&self, id: &EntryId) -> Result<Option<EntryId>, StoreError> {
+        Ok(self
+            .trees
+            .superseded
+            .get(id.as_bytes())?
+            .and_then(|v| keys::id_from_value(&v)))
+    }
+
+    /// Ids of the entries that refer to `target` with `rel`.
+    pub fn referrers(&self, target: &EntryId, rel: Rel) -> Result<Vec<EntryId>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.trees.refs.scan_prefix(keys::ref_prefix(target, rel)) {
+            let (key, _) = row?;
+            if let Some(id) = keys::trailing_id(&key) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn open_error(dir: &Path, e: sled::Error) -> StoreError {
+    let text = e.to_string();
+    if text.contains("could not acquire lock") {
+        StoreError::Locked {
+            path: dir.to_owned(),
+        }
+    } else {
+        StoreError::Open {
+            path: dir.to_owned(),
+            reason: text,
+        }
+    }
+}
+
+pub(crate) fn corrupt(id: &EntryId, reason: impl ToString) -> StoreError {
+    StoreError::Corrupt {
+        id: id.to_hex(),
+        reason: reason.to_string(),
+    }
+}

@@ -1,0 +1,255 @@
+//! Reading the store: get, id prefixes, filtered lists (newest first), threads.
+
+use std::ops::Bound;
+
+use wiel_protocol::{EntryId, Kind, OrgKey, Rel, SpaceName, Timestamp, Verified};
+
+use crate::keys;
+use crate::{Store, StoreError, corrupt};
+
+/// Which entries [`Store::list`] returns. The default is the latest version of every entry
+/// that was not retracted, newest first, at most 50.
+#[derive(Clone, Debug)]
+pub struct ListFilter {
+    pub kind: Option<Kind>,
+    pub space: Option<SpaceName>,
+    pub author: Option<OrgKey>,
+    /// Created at or after.
+    pub since: Option<Timestamp>,
+    /// Created before.
+    pub until: Option<Timestamp>,
+    /// Also older versions. Default false.
+    pub all_versions: bool,
+    /// Also tombstones of retracted entries. Default false.
+    pub include_retracted: bool,
+    /// Default 50.
+    pub limit: usize,
+}
+
+impl Default for ListFilter {
+    fn default() -> Self {
+        Self {
+            kind: None,
+            space: None,
+            author: None,
+            since: None,
+            until: None,
+            all_versions: false,
+            include_retracted: false,
+            limit: 50,
+        }
+    }
+}
+
+/// The outcome of looking up an id prefix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolved {
+    Found(EntryId),
+    NotFound,
+    /// Several entries start with the prefix (at most 10 listed).
+    Ambiguous(Vec<EntryId>),
+}
+
+/// An entry with everything that refers to it.
+#[derive(Debug, Clone)]
+pub struct Thread {
+    pub entry: Verified,
+    /// The retraction that erased this entry's body.
+    pub retracted_by: Option<EntryId>,
+    /// The newest version of this entry, if it is not the newest itself.
+    pub latest: Option<EntryId>,
+    /// All versions, oldest first (this entry included).
+    pub versions: Vec<EntryId>,
+    /// Latest versions of the answers to any version, oldest first; retracted ones left out.
+    pub answers: Vec<Verified>,
+    /// Reactions to any version, oldest first; retracted ones left out.
+    pub reactions: Vec<Verified>,
+}
+
+impl Store {
+    pub fn get(&self, id: &EntryId) -> Result<Option<Verified>, StoreError> {
+        match self.trees.entries.get(id.as_bytes())? {
+            None => Ok(None),
+            Some(bytes) => Verified::from_trusted_bytes(*id, bytes.to_vec())
+                .map(Some)
+                .map_err(|e| corrupt(id, e)),
+        }
+    }
+
+    /// Finds the entry whose hex id starts with `prefix` (lowercase hex, any length).
+    pub fn resolve_prefix(&self, prefix: &str) -> Result<Resolved, StoreError> {
+        let prefix = prefix.to_ascii_lowercase();
+        let whole = &prefix[..prefix.len() - prefix.len() % 2];
+        let Ok(bytes) = hex::decode(whole) else {
+            return Ok(Resolved::NotFound);
+        };
+        let mut found = Vec::new();
+        for row in self.trees.entries.scan_prefix(bytes) {
+            let (key, _) = row?;
+            let Some(id) = keys::id_from_value(&key) else {
+                continue;
+            };
+            if id.to_hex().starts_with(&prefix) {
+                found.push(id);
+                if found.len() > 10 {
+                    break;
+                }
+            }
+        }
+        Ok(match found.len() {
+            0 => Resolved::NotFound,
+            1 => Resolved::Found(found[0]),
+            _ => {
+                found.truncate(10);
+                Resolved::Ambiguous(found)
+            }
+        })
+    }
+
+    /// Entries matching `filter`, newest first.
+    pub fn list(&self, filter: &ListFilter) -> Result<Vec<Verified>, StoreError> {
+        self.scan(filter, |_| true)
+    }
+
+    /// Entries matching `filter` and `keep`, newest first, up to `filter.limit`.
+    pub fn scan(
+        &self,
+        filter: &ListFilter,
+        mut keep: impl FnMut(&Verified) -> bool,
+    ) -> Result<Vec<Verified>, StoreError> {
+        // Walk the narrowest index; check the other conditions per entry.
+        let (tree, prefix) = if let Some(author) = &filter.author {
+            (&self.trees.by_author, author.as_bytes().to_vec())
+        } else if let Some(space) = &filter.space {
+            (&self.trees.by_space, keys::space_prefix(space))
+        } else if let Some(kind) = filter.kind {
+            (&self.trees.by_kind, vec![kind.code()])
+        } else {
+            (&self.trees.by_time, Vec::new())
+        };
+        let bound = |t: Option<Timestamp>, fill: u8| {
+            let mut k = prefix.clone();
+            match t {
+                Some(t) => k.extend_from_slice(&t.as_millis().to_be_bytes()),
+                None => k.extend_from_slice(&[fill; 8]),
+            }
+            k
+        };
+        let lower = Bound::Included(bound(filter.since, 0));
+        let upper = match filter.until {
+            Some(_) => Bound::Excluded(bound(filter.until, 0)),
+            None => Bound::Included(bound(None, 0xff)),
+        };
+        let mut out = Vec::new();
+        for row in tree.range::<Vec<u8>, _>((lower, upper)).rev() {
+            if out.len() >= filter.limit {
+                break;
+            }
+            let (key, _) = row?;
+            let Some(id) = keys::trailing_id(&key) else {
+                continue;
+            };
+            if !filter.all_versions && self.trees.superseded.contains_key(id.as_bytes())? {
+                continue;
+            }
+            let Some(entry) = self.get(&id)? else {
+                continue;
+            };
+            let h = entry.header();
+            if filter.kind.is_some_and(|k| k != h.kind)
+                || filter.space.as_ref().is_some_and(|s| *s != h.space)
+                || (!filter.include_retracted && entry.body().is_none())
+            {
+                continue;
+            }
+            if keep(&entry) {
+                out.push(entry);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every entry, tombstones included, oldest first.
+    pub fn iter_all(&self) -> impl Iterator<Item = Result<Verified, StoreError>> + '_ {
+        self.trees.by_time.iter().filter_map(move |row| {
+            let key = match row {
+                Ok((key, _)) => key,
+                Err(e) => return Some(Err(e.into())),
+            };
+            let id = keys::trailing_id(&key)?;
+            self.get(&id).transpose()
+        })
+    }
+
+    /// The organisation's newest profile entry.
+    pub fn profile(&self, author: &OrgKey) -> Result<Option<Verified>, StoreError> {
+        match self.trees.profiles.get(author.as_bytes())? {
+            Some(v) => match keys::id_from_value(&v) {
+                Some(id) => self.get(&id),
+                None => Ok(None),
+            },
+            None => Ok(None),
+        }
+    }
+
+    /// The newest version in `id`'s chain.
+    pub fn latest_version(&self, id: &EntryId) -> Result<EntryId, StoreError> {
+        let mut current = *id;
+        // The chain is finite (ids are hashes of headers that name their predecessor), but a
+        // damaged store must not loop: bound the walk.
+        for _ in 0..10_000 {
+            match self.superseded_by(&current)? {
+                Some(next) if next != current => current = next,
+                _ => break,
+            }
+        }
+        Ok(current)
+    }
+
+    /// The entry and all that refers to it. `None` if the store does not hold `id`.
+    pub fn thread(&self, id: &EntryId) -> Result<Option<Thread>, StoreError> {
+        let Some(entry) = self.get(id)? else {
+            return Ok(None);
+        };
+        let latest = self.latest_version(id)?;
+        let mut versions = vec![latest];
+        let mut cursor = latest;
+        while versions.len() < 10_000 {
+            let Some(e) = self.get(&cursor)? else { break };
+            match e.header().target(Rel::Supersedes) {
+                Some(prev) if self.superseded_by(&prev)? == Some(cursor) => {
+                    versions.push(prev);
+                    cursor = prev;
+                }
+                _ => break,
+            }
+        }
+        versions.reverse();
+        let mut answers = Vec::new();
+        let mut reactions = Vec::new();
+        for version in &versions {
+            for (rel, out) in [(Rel::Answers, &mut answers), (Rel::ReactsTo, &mut reactions)] {
+                for source in self.referrers(version, rel)? {
+                    if self.superseded_by(&source)?.is_some() {
+                        continue;
+                    }
+                    if let Some(e) = self.get(&source)?
+                        && e.body().is_some()
+                    {
+                        out.push(e);
+                    }
+                }
+            }
+        }
+        answers.sort_by_key(|e| (e.header().created_at, e.id()));
+        reactions.sort_by_key(|e| (e.header().created_at, e.id()));
+        Ok(Some(Thread {
+            retracted_by: self.retracted_by(id)?,
+            latest: (latest != *id).then_some(latest),
+            entry,
+            versions,
+            answers,
+            reactions,
+        }))
+    }
+}
