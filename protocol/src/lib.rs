@@ -12,6 +12,8 @@ pub mod entry;
 pub mod ids;
 pub mod names;
 pub mod sign;
+#[cfg(any(test, feature = "test-utils"))]
+pub mod testing;
 pub mod validate;
 
 pub use codec::DecodeError;

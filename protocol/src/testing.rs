@@ -1,0 +1,116 @@
+//! Fixtures for tests in this and other crates (feature `test-utils`).
+
+use crate::entry::{Body, Kind, KindFields, Ref, Rel, Verdict};
+use crate::ids::EntryId;
+use crate::names::{NetworkId, SpaceName, Timestamp};
+use crate::sign::{Draft, OrgKeypair};
+use crate::validate::{Rules, Verified};
+
+/// The network all fixtures live on.
+pub fn network() -> NetworkId {
+    NetworkId::new("wiel-test").unwrap_or_else(|_| NetworkId::main())
+}
+
+/// Rules on the fixture network, with the real clock.
+pub fn rules() -> Rules {
+    Rules::new(network())
+}
+
+/// A deterministic organisation key: the same `n` always gives the same key.
+pub fn key(n: u8) -> OrgKeypair {
+    OrgKeypair::from_secret([n; 32])
+}
+
+/// A practice by `key` at `millis`, with a title and text derived from `n`.
+pub fn practice(key: &OrgKeypair, n: u64, millis: u64) -> Verified {
+    signed(key, Kind::Practice, vec![], millis, body(format!("Goed voorbeeld {n}"), n))
+}
+
+/// A question by `key` at `millis`.
+pub fn question(key: &OrgKeypair, n: u64, millis: u64) -> Verified {
+    signed(key, Kind::Question, vec![], millis, body(format!("Vraag {n}"), n))
+}
+
+/// An answer to `question`.
+pub fn answer(key: &OrgKeypair, question: EntryId, n: u64, millis: u64) -> Verified {
+    let r = Ref {
+        rel: Rel::Answers,
+        target: question,
+    };
+    signed(key, Kind::Answer, vec![r], millis, body(format!("Antwoord {n}"), n))
+}
+
+/// A reaction to `target`.
+pub fn reaction(key: &OrgKeypair, target: EntryId, millis: u64) -> Verified {
+    let mut b = body(String::new(), 0);
+    b.fields = KindFields::Reaction {
+        verdict: Verdict::Works,
+    };
+    let r = Ref {
+        rel: Rel::ReactsTo,
+        target,
+    };
+    signed(key, Kind::Reaction, vec![r], millis, b)
+}
+
+/// A retraction of `target`.
+pub fn retraction(key: &OrgKeypair, target: EntryId, millis: u64) -> Verified {
+    let r = Ref {
+        rel: Rel::Retracts,
+        target,
+    };
+    signed(key, Kind::Retraction, vec![r], millis, body(String::new(), 0))
+}
+
+/// A new version of the practice `previous`.
+pub fn new_version(key: &OrgKeypair, previous: EntryId, n: u64, millis: u64) -> Verified {
+    let r = Ref {
+        rel: Rel::Supersedes,
+        target: previous,
+    };
+    signed(key, Kind::Practice, vec![r], millis, body(format!("Goed voorbeeld {n}, herzien"), n))
+}
+
+/// A practice whose text is about `len` bytes of Dutch-looking text.
+pub fn practice_with_text(key: &OrgKeypair, n: u64, millis: u64, len: usize) -> Verified {
+    let mut b = body(format!("Goed voorbeeld {n}"), n);
+    let words = [
+        "gemeente", "jeugdhulp", "inkoop", "werkgever", "participatie", "wmo", "regio",
+        "aanbesteding", "leernetwerk", "omgevingswet", "consulent", "burger",
+    ];
+    let mut text = String::with_capacity(len + 16);
+    let mut x = n.wrapping_mul(0x9e3779b97f4a7c15) | 1;
+    while text.len() < len {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        text.push_str(words[(x % words.len() as u64) as usize]);
+        text.push(' ');
+    }
+    b.text = text;
+    signed(key, Kind::Practice, vec![], millis, b)
+}
+
+fn body(title: String, n: u64) -> Body {
+    Body {
+        title,
+        text: format!("Tekst van fixture {n}."),
+        tags: vec!["test".into()],
+        ..Body::default()
+    }
+}
+
+fn signed(key: &OrgKeypair, kind: Kind, refs: Vec<Ref>, millis: u64, body: Body) -> Verified {
+    let draft = Draft {
+        network: network(),
+        space: SpaceName::national(),
+        kind,
+        refs,
+        created_at: Timestamp::from_millis(millis),
+        body,
+    };
+    match draft.sign(key, &rules()) {
+        Ok(v) => v,
+        Err(e) => panic!("fixture does not validate: {e}"),
+    }
+}

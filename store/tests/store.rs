@@ -1,0 +1,326 @@
+//! The store's rules, its indexes, its durability, and a property test against a model.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proptest::prelude::*;
+use wiel_protocol::testing::{self, key};
+use wiel_protocol::{EntryId, Kind, Verified};
+use wiel_store::{Ingest, ListFilter, Rejection, Resolved, Store, StoreError};
+
+const T0: u64 = 1_750_000_000_000;
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    (dir, store)
+}
+
+fn ids(entries: &[Verified]) -> Vec<EntryId> {
+    entries.iter().map(|e| e.id()).collect()
+}
+
+#[test]
+fn ingest_is_idempotent_and_durable() {
+    let dir = tempfile::tempdir().unwrap();
+    let e = testing::practice(&key(1), 1, T0);
+    {
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(store.ingest(e.clone()).unwrap(), Ingest::Stored);
+        assert_eq!(store.ingest(e.clone()).unwrap(), Ingest::AlreadyStored);
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.get(&e.id()).unwrap(), Some(e.clone()));
+    assert_eq!(store.count(), 1);
+}
+
+#[test]
+fn a_second_process_gets_a_clear_locked_error() {
+    let (dir, _store) = open();
+    match Store::open(dir.path()) {
+        Err(StoreError::Locked { .. }) => {}
+        Err(other) => panic!("expected Locked, got {other}"),
+        Ok(_) => panic!("opened a locked store twice"),
+    }
+}
+
+#[test]
+fn retraction_erases_the_body_and_refuses_it_later() {
+    let (_dir, store) = open();
+    let k = key(1);
+    let e = testing::practice(&k, 1, T0);
+    let r = testing::retraction(&k, e.id(), T0 + 1);
+    store.ingest(e.clone()).unwrap();
+    assert_eq!(store.ingest(r.clone()).unwrap(), Ingest::Stored);
+    let kept = store.get(&e.id()).unwrap().unwrap();
+    assert!(kept.body().is_none(), "body must be erased");
+    assert_eq!(kept.header(), e.header(), "the signed header stays");
+    assert_eq!(store.retracted_by(&e.id()).unwrap(), Some(r.id()));
+    // it comes back through a peer that still had it: refused
+    assert_eq!(store.ingest(e.clone()).unwrap(), Ingest::Retracted);
+    assert!(store.get(&e.id()).unwrap().unwrap().body().is_none());
+    assert!(store.list(&ListFilter::default()).unwrap().iter().all(|x| x.id() != e.id()));
+}
+
+#[test]
+fn retraction_that_arrives_before_its_target_still_applies() {
+    let (_dir, store) = open();
+    let k = key(1);
+    let e = testing::practice(&k, 1, T0);
+    let r = testing::retraction(&k, e.id(), T0 + 1);
+    assert_eq!(store.ingest(r).unwrap(), Ingest::Stored);
+    assert_eq!(store.ingest(e.clone()).unwrap(), Ingest::Retracted);
+    assert!(store.get(&e.id()).unwrap().unwrap().body().is_none());
+}
+
+#[test]
+fn retracting_someone_elses_entry_is_rejected_and_changes_nothing() {
+    let (_dir, store) = open();
+    let e = testing::practice(&key(1), 1, T0);
+    store.ingest(e.clone()).unwrap();
+    let forged = testing::retraction(&key(2), e.id(), T0 + 1);
+    assert_eq!(
+        store.ingest(forged.clone()).unwrap(),
+        Ingest::Rejected(Rejection::NotAuthorOfTarget {
+            target: e.id(),
+            action: "retract"
+        })
+    );
+    assert_eq!(store.get(&e.id()).unwrap(), Some(e));
+    assert_eq!(store.get(&forged.id()).unwrap(), None);
+    assert_eq!(store.count(), 1);
+}
+
+#[test]
+fn early_retraction_by_another_author_does_not_erase() {
+    let (_dir, store) = open();
+    let e = testing::practice(&key(1), 1, T0);
+    store.ingest(testing::retraction(&key(2), e.id(), T0 + 1)).unwrap();
+    assert_eq!(store.ingest(e.clone()).unwrap(), Ingest::Stored);
+    assert!(store.get(&e.id()).unwrap().unwrap().body().is_some());
+}
+
+#[test]
+fn versions_list_latest_and_thread_shows_the_chain() {
+    let (_dir, store) = open();
+    let k = key(1);
+    let v1 = testing::practice(&k, 1, T0);
+    let v2 = testing::new_version(&k, v1.id(), 2, T0 + 10);
+    let v3 = testing::new_version(&k, v2.id(), 3, T0 + 20);
+    // out of order on purpose
+    for e in [&v3, &v1, &v2] {
+        assert_eq!(store.ingest(e.clone()).unwrap(), Ingest::Stored);
+    }
+    assert_eq!(ids(&store.list(&ListFilter::default()).unwrap()), vec![v3.id()]);
+    let all = ListFilter {
+        all_versions: true,
+        ..ListFilter::default()
+    };
+    assert_eq!(store.list(&all).unwrap().len(), 3);
+    let thread = store.thread(&v1.id()).unwrap().unwrap();
+    assert_eq!(thread.versions, vec![v1.id(), v2.id(), v3.id()]);
+    assert_eq!(thread.latest, Some(v3.id()));
+    // a new version by someone else is refused
+    let foreign = testing::new_version(&key(2), v3.id(), 4, T0 + 30);
+    assert!(matches!(
+        store.ingest(foreign).unwrap(),
+        Ingest::Rejected(Rejection::NotAuthorOfTarget { .. })
+    ));
+}
+
+#[test]
+fn answers_only_to_questions_and_threads_collect_them() {
+    let (_dir, store) = open();
+    let q = testing::question(&key(1), 1, T0);
+    let p = testing::practice(&key(1), 2, T0);
+    store.ingest_batch(vec![q.clone(), p.clone()]).unwrap();
+    let a1 = testing::answer(&key(2), q.id(), 1, T0 + 5);
+    let a2 = testing::answer(&key(3), q.id(), 2, T0 + 6);
+    let bad = testing::answer(&key(2), p.id(), 3, T0 + 7);
+    let r = testing::reaction(&key(1), a1.id(), T0 + 8);
+    let out = store
+        .ingest_batch(vec![a1.clone(), a2.clone(), bad.clone(), r.clone()])
+        .unwrap();
+    assert_eq!(out[0], Ingest::Stored);
+    assert_eq!(
+        out[2],
+        Ingest::Rejected(Rejection::NotAQuestion {
+            target: p.id(),
+            found: Kind::Practice
+        })
+    );
+    assert_eq!(store.get(&bad.id()).unwrap(), None);
+    let thread = store.thread(&q.id()).unwrap().unwrap();
+    assert_eq!(ids(&thread.answers), vec![a1.id(), a2.id()]);
+    assert_eq!(store.thread(&a1.id()).unwrap().unwrap().reactions.len(), 1);
+}
+
+#[test]
+fn filters_and_prefixes() {
+    let (_dir, store) = open();
+    let mut batch = Vec::new();
+    for i in 0..40u64 {
+        let k = key((i % 2) as u8 + 1);
+        batch.push(if i % 4 == 0 {
+            testing::question(&k, i, T0 + i * 1000)
+        } else {
+            testing::practice(&k, i, T0 + i * 1000)
+        });
+    }
+    store.ingest_batch(batch.clone()).unwrap();
+    let q = store
+        .list(&ListFilter {
+            kind: Some(Kind::Question),
+            ..ListFilter::default()
+        })
+        .unwrap();
+    assert_eq!(q.len(), 10);
+    assert!(q.windows(2).all(|w| w[0].header().created_at > w[1].header().created_at));
+    let by_author = store
+        .list(&ListFilter {
+            author: Some(key(1).public()),
+            since: Some(wiel_protocol::Timestamp::from_millis(T0 + 20_000)),
+            until: Some(wiel_protocol::Timestamp::from_millis(T0 + 30_000)),
+            ..ListFilter::default()
+        })
+        .unwrap();
+    // i in 20..30 with i even
+    assert_eq!(by_author.len(), 5);
+    let limited = store
+        .list(&ListFilter {
+            limit: 3,
+            ..ListFilter::default()
+        })
+        .unwrap();
+    assert_eq!(ids(&limited), vec![batch[39].id(), batch[38].id(), batch[37].id()]);
+
+    let target = batch[7].id();
+    assert_eq!(store.resolve_prefix(&target.to_hex()[..12]).unwrap(), Resolved::Found(target));
+    assert!(matches!(store.resolve_prefix("").unwrap(), Resolved::Ambiguous(v) if v.len() == 10));
+    assert_eq!(store.resolve_prefix("zz").unwrap(), Resolved::NotFound);
+    let missing = (0..=255u8)
+        .map(|b| format!("{b:02x}ffff"))
+        .find(|p| batch.iter().all(|e| !e.id().to_hex().starts_with(p)))
+        .unwrap();
+    assert_eq!(store.resolve_prefix(&missing).unwrap(), Resolved::NotFound);
+}
+
+// ---- property test against a model ----
+
+#[derive(Clone, Debug)]
+enum Op {
+    Insert(usize),
+    Reopen,
+}
+
+/// A pool of entries whose order of arrival the property test shuffles.
+struct Pool {
+    entries: Vec<Verified>,
+}
+
+fn pool() -> Pool {
+    let a = key(1);
+    let b = key(2);
+    let mut entries = Vec::new();
+    for i in 0..6u64 {
+        let k = if i % 2 == 0 { &a } else { &b };
+        entries.push(testing::practice(k, i, T0 + i));
+    }
+    // right-author retractions of 0 and 1, wrong-author retraction of 2
+    entries.push(testing::retraction(&a, entries[0].id(), T0 + 100));
+    entries.push(testing::retraction(&b, entries[1].id(), T0 + 101));
+    entries.push(testing::retraction(&b, entries[2].id(), T0 + 102));
+    Pool { entries }
+}
+
+/// The model: which entries are held, and which targets are retracted.
+#[derive(Default)]
+struct Model {
+    held: BTreeMap<EntryId, Verified>,
+}
+
+impl Model {
+    fn retracts(e: &Verified) -> Option<EntryId> {
+        e.header().target(wiel_protocol::Rel::Retracts)
+    }
+
+    fn is_retracted(&self, id: &EntryId) -> bool {
+        let Some(target) = self.held.get(id) else {
+            return false;
+        };
+        self.held.values().any(|r| {
+            Self::retracts(r) == Some(*id) && r.header().author == target.header().author
+        })
+    }
+
+    fn insert(&mut self, e: &Verified) -> Ingest {
+        if self.held.contains_key(&e.id()) {
+            return if self.is_retracted(&e.id()) {
+                Ingest::Retracted
+            } else {
+                Ingest::AlreadyStored
+            };
+        }
+        if let Some(target) = Self::retracts(e)
+            && let Some(t) = self.held.get(&target)
+            && t.header().author != e.header().author
+        {
+            return Ingest::Rejected(Rejection::NotAuthorOfTarget {
+                target,
+                action: "retract",
+            });
+        }
+        self.held.insert(e.id(), e.clone());
+        if self.is_retracted(&e.id()) {
+            Ingest::Retracted
+        } else {
+            Ingest::Stored
+        }
+    }
+
+    fn visible(&self) -> BTreeSet<EntryId> {
+        self.held
+            .keys()
+            .filter(|id| !self.is_retracted(id))
+            .copied()
+            .collect()
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn store_matches_model(ops in prop::collection::vec(
+        prop_oneof![9 => (0usize..9).prop_map(Op::Insert), 1 => Just(Op::Reopen)], 1..30))
+    {
+        let pool = pool();
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Some(Store::open(dir.path()).unwrap());
+        let mut model = Model::default();
+        for op in ops {
+            match op {
+                Op::Insert(i) => {
+                    let e = &pool.entries[i];
+                    let got = store.as_ref().unwrap().ingest(e.clone()).unwrap();
+                    prop_assert_eq!(got, model.insert(e));
+                }
+                Op::Reopen => {
+                    drop(store.take());
+                    store = Some(Store::open(dir.path()).unwrap());
+                }
+            }
+            let s = store.as_ref().unwrap();
+            for (id, _) in &model.held {
+                let held = s.get(id).unwrap();
+                prop_assert!(held.is_some());
+                prop_assert_eq!(held.unwrap().body().is_none(), model.is_retracted(id));
+            }
+            let listed: BTreeSet<EntryId> = s
+                .list(&ListFilter { limit: 1000, ..ListFilter::default() })
+                .unwrap()
+                .iter()
+                .map(|e| e.id())
+                .collect();
+            prop_assert_eq!(listed, model.visible());
+        }
+    }
+}
