@@ -1,1 +1,42 @@
-fn main() {}
+//! `wiel`: the command line of the wiel knowledge network.
+//!
+//! `args` defines the commands, `commands` runs them over the node's service, `markdown`
+//! reads and writes entries as Markdown, `output` renders them, `demo` is the sample network.
+
+mod args;
+mod commands;
+mod demo;
+mod markdown;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = args::Cli::parse();
+    match commands::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS, // `wiel list | head`
+        Err(err) => {
+            // One line: what went wrong, with its causes.
+            eprintln!("wiel: error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -172,13 +172,23 @@ impl Store {
     /// Stores a batch of verified entries in one transaction and one flush. Returns one
     /// outcome per entry, in order; all of them are durable when this returns.
     pub fn ingest_batch(&self, batch: Vec<Verified>) -> Result<Vec<Ingest>, StoreError> {
+        self.ingest_batch_if(batch, |_| true)
+    }
+
+    /// Like [`Store::ingest_batch`], but writes nothing unless `accept` approves the outcomes
+    /// (an import that must be all or nothing).
+    pub fn ingest_batch_if(
+        &self,
+        batch: Vec<Verified>,
+        accept: impl FnOnce(&[Ingest]) -> bool,
+    ) -> Result<Vec<Ingest>, StoreError> {
         let _turn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let mut overlay = Overlay::new(&self.trees);
         let mut outcomes = Vec::with_capacity(batch.len());
         for entry in batch {
             outcomes.push(ingest_one(&mut overlay, entry)?);
         }
-        if overlay.writes.iter().any(|w| !w.is_empty()) {
+        if accept(&outcomes) && overlay.writes.iter().any(|w| !w.is_empty()) {
             overlay.commit()?;
             self.db.flush()?;
         }

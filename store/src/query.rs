@@ -22,6 +22,9 @@ pub struct ListFilter {
     pub all_versions: bool,
     /// Also tombstones of retracted entries. Default false.
     pub include_retracted: bool,
+    /// Leave out reactions, retractions and profiles: only what people write to share.
+    /// Default false.
+    pub content_only: bool,
     /// Default 50.
     pub limit: usize,
 }
@@ -36,6 +39,7 @@ impl Default for ListFilter {
             until: None,
             all_versions: false,
             include_retracted: false,
+            content_only: false,
             limit: 50,
         }
     }
@@ -159,6 +163,8 @@ impl Store {
             if filter.kind.is_some_and(|k| k != h.kind)
                 || filter.space.as_ref().is_some_and(|s| *s != h.space)
                 || (!filter.include_retracted && entry.body().is_none())
+                || (filter.content_only
+                    && matches!(h.kind, Kind::Reaction | Kind::Retraction | Kind::Profile))
             {
                 continue;
             }
@@ -190,6 +196,20 @@ impl Store {
             },
             None => Ok(None),
         }
+    }
+
+    /// The newest profile of every organisation we know.
+    pub fn profiles(&self) -> Result<Vec<Verified>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.trees.profiles.iter() {
+            let (_, v) = row?;
+            if let Some(id) = keys::id_from_value(&v)
+                && let Some(e) = self.get(&id)?
+            {
+                out.push(e);
+            }
+        }
+        Ok(out)
     }
 
     /// The newest version in `id`'s chain.

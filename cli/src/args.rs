@@ -1,0 +1,242 @@
+//! The command line: one clap `Subcommand` per command; doc comments are the help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// wiel: share good practices, practice stories, questions and answers between Dutch
+/// municipalities, peer to peer. "Samen het wiel uitvinden."
+#[derive(Parser, Debug)]
+#[command(name = "wiel", version, propagate_version = true, max_term_width = 100)]
+pub struct Cli {
+    /// Where this node keeps its key, configuration and entries.
+    /// Default: $WIEL_DATA_DIR, else the user's data directory (~/.local/share/wiel).
+    #[arg(long, global = true, env = "WIEL_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// Print machine-readable JSON on stdout instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Set up this municipality's node: make its key, configuration and signed profile.
+    ///
+    /// Example: wiel init --name "Gemeente Zwolle" --code GM0193 --space pv23
+    Init(InitArgs),
+
+    /// Publish an entry from a Markdown file with front matter (or from stdin or $EDITOR).
+    ///
+    /// The front matter names the kind (practice, story, question), the title, and
+    /// optionally space, tags, themes, contact and, for a story, situation, approach,
+    /// result and lessons. Flags override the front matter.
+    Publish(PublishArgs),
+
+    /// Ask the network a question.
+    ///
+    /// Example: wiel ask "Hoe contracteren jullie jeugdhulp: lumpsum of p×q?"
+    Ask(AskArgs),
+
+    /// Answer a question.
+    Answer {
+        /// The question's id (or a unique prefix of at least 4 characters).
+        id: String,
+        /// Your answer (Markdown).
+        text: String,
+    },
+
+    /// React to an entry: does it work, did you apply it, was it useful?
+    React(ReactArgs),
+
+    /// Withdraw one of your own entries: its text is erased everywhere, all versions.
+    Retract {
+        /// The entry's id (or a unique prefix).
+        id: String,
+        /// Why you withdraw it (optional).
+        #[arg(long)]
+        reason: Option<String>,
+    },
+
+    /// Publish a new version of one of your own entries (opens $EDITOR unless FILE is given).
+    Edit {
+        /// The entry's id (or a unique prefix).
+        id: String,
+        /// Markdown with front matter holding the new version.
+        file: Option<PathBuf>,
+    },
+
+    /// List entries, newest first (latest versions only, retracted ones left out).
+    List(ListArgs),
+
+    /// Show an entry with its versions, answers and reactions.
+    Show {
+        /// The entry's id (or a unique prefix).
+        id: String,
+    },
+
+    /// Search entries for words (every word must occur).
+    Search(SearchArgs),
+
+    /// Write all entries as signed JSON lines (for `wiel import` elsewhere) or as Markdown.
+    Export {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
+        format: ExportFormat,
+        /// Write to this file instead of stdout.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+
+    /// Import signed entries from another node's `wiel export`. Every entry is verified;
+    /// if one is bad, nothing is imported.
+    Import {
+        /// The JSON-lines file ('-' for stdin).
+        file: PathBuf,
+    },
+
+    /// Try wiel on sample data: a temporary node with a dozen Dutch entries from three
+    /// municipalities, then a list, a search and a thread.
+    Demo {
+        /// Keep the demo node in this directory instead of a temporary one.
+        #[arg(long, value_name = "DIR")]
+        keep: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+pub struct InitArgs {
+    /// The organisation's name, e.g. "Gemeente Zwolle".
+    #[arg(long)]
+    pub name: String,
+    /// The municipality's CBS code, e.g. GM0193.
+    #[arg(long)]
+    pub code: String,
+    /// Province, e.g. Overijssel.
+    #[arg(long)]
+    pub province: Option<String>,
+    /// Spaces to follow (repeat the flag); the first is where new entries go.
+    /// Default: nl (national).
+    #[arg(long = "space", value_name = "SPACE")]
+    pub spaces: Vec<String>,
+    /// Network id. Only for test networks; the real network is "wiel".
+    #[arg(long, default_value = "wiel", hide = true)]
+    pub network: String,
+}
+
+#[derive(Args, Debug)]
+pub struct PublishArgs {
+    /// Markdown file with front matter; '-' reads stdin. Without it: stdin if piped,
+    /// otherwise $EDITOR.
+    pub file: Option<PathBuf>,
+    /// practice, story or question (also in Dutch: goed voorbeeld, praktijkverhaal, vraag).
+    #[arg(long)]
+    pub kind: Option<String>,
+    #[arg(long)]
+    pub title: Option<String>,
+    #[command(flatten)]
+    pub labels: LabelArgs,
+    /// Who to contact about this entry (a work address).
+    #[arg(long)]
+    pub contact: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct LabelArgs {
+    /// The space to publish in. Default: the first space in config.toml.
+    #[arg(long)]
+    pub space: Option<String>,
+    /// A tag (repeat for more).
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// A theme, e.g. jeugdwet, wmo, participatiewet, omgevingswet, hrm, inkoop (repeatable).
+    #[arg(long = "theme", value_name = "THEME")]
+    pub themes: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct AskArgs {
+    /// The question.
+    pub question: String,
+    /// More context (Markdown).
+    #[arg(long)]
+    pub text: Option<String>,
+    #[command(flatten)]
+    pub labels: LabelArgs,
+}
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("verdict").required(true))]
+pub struct ReactArgs {
+    /// The entry's id (or a unique prefix).
+    pub id: String,
+    /// Optional comment.
+    pub comment: Option<String>,
+    /// It works.
+    #[arg(long, group = "verdict")]
+    pub works: bool,
+    /// It does not work.
+    #[arg(long, group = "verdict")]
+    pub does_not_work: bool,
+    /// We applied it here.
+    #[arg(long, group = "verdict")]
+    pub applied: bool,
+    /// It was useful.
+    #[arg(long, group = "verdict")]
+    pub useful: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct FilterArgs {
+    /// Only this kind (practice, story, question, answer, reaction, retraction, profile).
+    /// Without it, `list` leaves out reactions, retractions and profiles.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only this space.
+    #[arg(long)]
+    pub space: Option<String>,
+    /// Only by this organisation: CBS code, name, or key.
+    #[arg(long)]
+    pub author: Option<String>,
+    /// Created on or after: a date (2026-11-01) or an age (7d, 2w, 12h).
+    #[arg(long)]
+    pub since: Option<String>,
+    /// Created before: a date (2026-11-01) or an age (7d, 2w, 12h).
+    #[arg(long)]
+    pub until: Option<String>,
+    /// At most this many entries.
+    #[arg(long, default_value_t = 50)]
+    pub limit: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Also older versions of edited entries.
+    #[arg(long)]
+    pub all_versions: bool,
+    /// Also retracted entries (only their headers remain).
+    #[arg(long)]
+    pub retracted: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// The words to look for.
+    #[arg(required = true)]
+    pub words: Vec<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// Signed JSON lines, for `wiel import`.
+    Jsonl,
+    /// A readable Markdown document (not importable: signatures left out).
+    Md,
+}

@@ -1,0 +1,191 @@
+//! Markdown files with YAML front matter: what `publish` and `edit` read, `edit` and
+//! `export --format md` write.
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+use wiel_protocol::{Body, Kind, KindFields};
+
+/// The front matter fields a user may write.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub space: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub themes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// Story: the situation (situatie).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub situation: Option<String>,
+    /// Story: the approach (aanpak).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approach: Option<String>,
+    /// Story: the result (resultaat).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<String>,
+    /// Story: the lessons (lessen).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lessons: Option<String>,
+}
+
+/// A parsed document: front matter and the Markdown text after it.
+#[derive(Debug, Default)]
+pub struct Document {
+    pub front: FrontMatter,
+    pub text: String,
+}
+
+/// Splits `---` front matter from the text and parses it. `source` names the input in errors.
+pub fn parse(input: &str, source: &str) -> Result<Document> {
+    let input = input.strip_prefix('\u{feff}').unwrap_or(input);
+    let mut lines = input.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        return Ok(Document {
+            front: FrontMatter::default(),
+            text: input.trim().to_owned(),
+        });
+    }
+    let mut yaml = String::new();
+    let mut closed = false;
+    let mut consumed = first.len();
+    for line in lines {
+        consumed += line.len();
+        if line.trim_end() == "---" {
+            closed = true;
+            break;
+        }
+        yaml.push_str(line);
+    }
+    if !closed {
+        bail!("{source}: the front matter starting on line 1 has no closing '---' line");
+    }
+    let front: FrontMatter = if yaml.trim().is_empty() {
+        FrontMatter::default()
+    } else {
+        serde_yaml_ng::from_str(&yaml).map_err(|e| {
+            // YAML counts lines from the front matter's start; the file has '---' above it.
+            let place = e
+                .location()
+                .map(|l| format!("line {}, column {}", l.line() + 1, l.column()))
+                .unwrap_or_else(|| "the front matter".to_owned());
+            let msg = e.to_string();
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
+            anyhow::anyhow!("{source}: front matter is not valid at {place}: {msg}")
+        })?
+    };
+    Ok(Document {
+        front,
+        text: input[consumed..].trim().to_owned(),
+    })
+}
+
+/// Builds a body from a document for `kind`; story fields only for stories.
+pub fn body_from(doc: &Document, kind: Kind, source: &str) -> Result<Body> {
+    let f = &doc.front;
+    let title = f
+        .title
+        .clone()
+        .or_else(|| first_heading(&doc.text))
+        .unwrap_or_default();
+    let has_story_fields =
+        f.situation.is_some() || f.approach.is_some() || f.result.is_some() || f.lessons.is_some();
+    let fields = match kind {
+        Kind::Story => KindFields::Story {
+            situation: f.situation.clone().unwrap_or_default(),
+            approach: f.approach.clone().unwrap_or_default(),
+            result: f.result.clone().unwrap_or_default(),
+            lessons: f.lessons.clone().unwrap_or_default(),
+        },
+        _ if has_story_fields => bail!(
+            "{source}: situation, approach, result and lessons belong to a story, not a {kind}"
+        ),
+        _ => KindFields::None,
+    };
+    Ok(Body {
+        title: title.trim().to_owned(),
+        text: doc.text.clone(),
+        tags: f.tags.clone(),
+        themes: f.themes.clone(),
+        contact: f.contact.clone(),
+        fields,
+    })
+}
+
+fn first_heading(text: &str) -> Option<String> {
+    text.lines()
+        .find_map(|l| l.strip_prefix("# "))
+        .map(|t| t.trim().to_owned())
+}
+
+/// Writes an entry's body as a document that [`parse`] reads back.
+pub fn render(kind: Kind, space: &str, body: &Body) -> Result<String> {
+    let mut front = FrontMatter {
+        kind: Some(kind.as_str().to_owned()),
+        title: Some(body.title.clone()),
+        space: Some(space.to_owned()),
+        tags: body.tags.clone(),
+        themes: body.themes.clone(),
+        contact: body.contact.clone(),
+        ..FrontMatter::default()
+    };
+    if let KindFields::Story {
+        situation,
+        approach,
+        result,
+        lessons,
+    } = &body.fields
+    {
+        front.situation = Some(situation.clone());
+        front.approach = Some(approach.clone());
+        front.result = Some(result.clone());
+        front.lessons = Some(lessons.clone());
+    }
+    let yaml = serde_yaml_ng::to_string(&front).context("cannot write front matter")?;
+    Ok(format!("---\n{yaml}---\n\n{}\n", body.text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_front_matter_and_text() {
+        let doc = parse(
+            "---\nkind: story\ntitle: Buddy's\ntags: [onboarding, hrm]\nsituation: Verloop\n---\n\nTekst hier.\n",
+            "x.md",
+        )
+        .unwrap();
+        assert_eq!(doc.front.kind.as_deref(), Some("story"));
+        assert_eq!(doc.front.tags, vec!["onboarding", "hrm"]);
+        assert_eq!(doc.text, "Tekst hier.");
+        let body = body_from(&doc, Kind::Story, "x.md").unwrap();
+        assert_eq!(body.title, "Buddy's");
+        let again = parse(&render(Kind::Story, "nl", &body).unwrap(), "y.md").unwrap();
+        assert_eq!(body_from(&again, Kind::Story, "y.md").unwrap(), body);
+    }
+
+    #[test]
+    fn malformed_front_matter_names_the_line() {
+        let err = parse("---\nkind: story\ntitle: [unclosed\n---\ntext\n", "bad.md").unwrap_err();
+        let msg = format!("{err:#}");
+        assert!(msg.starts_with("bad.md: front matter is not valid at line"), "{msg}");
+        let err = parse("---\nkind: story\n", "open.md").unwrap_err();
+        assert!(format!("{err:#}").contains("no closing '---'"));
+        let err = parse("---\ncolour: red\n---\n", "unknown.md").unwrap_err();
+        assert!(format!("{err:#}").contains("unknown field `colour`"));
+    }
+
+    #[test]
+    fn title_falls_back_to_first_heading() {
+        let doc = parse("# Inkoop jeugdhulp\n\nWij kochten samen in.", "x.md").unwrap();
+        assert_eq!(body_from(&doc, Kind::Practice, "x.md").unwrap().title, "Inkoop jeugdhulp");
+    }
+}

@@ -1,0 +1,229 @@
+//! How entries look in a terminal, and JSON for scripts. Data goes to stdout only.
+
+use std::io::Write;
+
+use anyhow::Result;
+use serde::Serialize;
+use wiel_node::{EntryView, ThreadView};
+use wiel_protocol::{Kind, KindFields, Timestamp};
+
+/// `2026-11-24 14:03` in the system's time zone.
+pub fn date_time(t: Timestamp) -> String {
+    format_time(t, "%Y-%m-%d %H:%M")
+}
+
+pub fn date(t: Timestamp) -> String {
+    format_time(t, "%Y-%m-%d")
+}
+
+fn format_time(t: Timestamp, fmt: &str) -> String {
+    match jiff::Timestamp::from_millisecond(t.as_millis() as i64) {
+        Ok(ts) => ts.to_zoned(jiff::tz::TimeZone::system()).strftime(fmt).to_string(),
+        Err(_) => format!("{} ms", t.as_millis()),
+    }
+}
+
+pub fn json(value: &impl Serialize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+fn title(v: &EntryView) -> String {
+    match (&v.title, v.kind) {
+        (_, _) if v.retracted_by.is_some() => "[ingetrokken]".to_owned(),
+        (Some(t), _) if !t.is_empty() => t.clone(),
+        (_, Kind::Reaction) => match &v.fields {
+            Some(KindFields::Reaction { verdict }) => format!("reactie: {}", verdict.dutch()),
+            _ => "reactie".to_owned(),
+        },
+        _ => String::new(),
+    }
+}
+
+/// One line per entry: short id, date, kind, organisation, title.
+pub fn entry_lines(views: &[EntryView]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if views.is_empty() {
+        writeln!(out, "Geen berichten gevonden.")?;
+        return Ok(());
+    }
+    for v in views {
+        writeln!(
+            out,
+            "{}  {}  {:<15}  {:<22}  {}",
+            v.id.short(),
+            date(v.created_at),
+            v.kind.dutch(),
+            truncate(&v.author_label(), 22),
+            title(v)
+        )?;
+    }
+    Ok(())
+}
+
+/// Search results: rank, title, kind, organisation, date, and a snippet.
+pub fn search_results(views: &[EntryView], words: &[String]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if views.is_empty() {
+        writeln!(out, "Niets gevonden.")?;
+        return Ok(());
+    }
+    for (rank, v) in views.iter().enumerate() {
+        writeln!(out, "{:>2}. {}", rank + 1, title(v))?;
+        writeln!(
+            out,
+            "    {} · {} · {} · {}",
+            v.kind.dutch(),
+            v.author_label(),
+            date(v.created_at),
+            v.id.short()
+        )?;
+        if let Some(text) = &v.text
+            && let Some(s) = snippet(text, words)
+        {
+            writeln!(out, "    {s}")?;
+        }
+    }
+    Ok(())
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// About 100 characters of text around the first matched word, the match in *stars*.
+fn snippet(text: &str, words: &[String]) -> Option<String> {
+    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let lower = flat.to_lowercase();
+    // Positions in the lowercased text map back only if lengths agree; otherwise show the start.
+    if lower.len() != flat.len() {
+        return Some(truncate(&flat, 100));
+    }
+    let (pos, word) = words
+        .iter()
+        .filter_map(|w| lower.find(&w.to_lowercase()).map(|p| (p, w)))
+        .min_by_key(|(p, _)| *p)?;
+    let start = flat[..pos]
+        .char_indices()
+        .rev()
+        .nth(40)
+        .map(|(i, _)| i)
+        .unwrap_or(0);
+    let end = (pos + word.len() + 60).min(flat.len());
+    let end = (end..=flat.len())
+        .find(|&i| flat.is_char_boundary(i))
+        .unwrap_or(flat.len());
+    Some(format!(
+        "{}{}*{}*{}{}",
+        if start > 0 { "…" } else { "" },
+        &flat[start..pos],
+        &flat[pos..pos + word.len()],
+        &flat[pos + word.len()..end],
+        if end < flat.len() { "…" } else { "" }
+    ))
+}
+
+/// An entry in full, with its thread.
+pub fn thread(t: &ThreadView) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let v = &t.entry;
+    writeln!(out, "{}", title(v))?;
+    writeln!(
+        out,
+        "{} · {} · {} · {} · id {}",
+        v.kind.dutch(),
+        v.space,
+        v.author_label(),
+        date_time(v.created_at),
+        v.id.short()
+    )?;
+    if let Some(r) = &v.retracted_by {
+        writeln!(
+            out,
+            "Ingetrokken door de auteur (intrekking {}): de inhoud is gewist, alleen de ondertekende kop is bewaard.",
+            r.short()
+        )?;
+    }
+    if let Some(latest) = &v.superseded_by {
+        writeln!(out, "Er is een nieuwere versie: wiel show {}", latest.short())?;
+    }
+    if !v.tags.is_empty() {
+        writeln!(out, "tags: {}", v.tags.join(", "))?;
+    }
+    if !v.themes.is_empty() {
+        writeln!(out, "thema's: {}", v.themes.join(", "))?;
+    }
+    if let Some(c) = &v.contact {
+        writeln!(out, "contact: {c}")?;
+    }
+    for r in &v.refs {
+        writeln!(out, "{:?}: {}", r.rel, r.target.short())?;
+    }
+    if let Some(text) = &v.text
+        && !text.is_empty()
+    {
+        writeln!(out, "\n{text}")?;
+    }
+    match &v.fields {
+        Some(KindFields::Story {
+            situation,
+            approach,
+            result,
+            lessons,
+        }) => {
+            for (label, value) in [
+                ("Situatie", situation),
+                ("Aanpak", approach),
+                ("Resultaat", result),
+                ("Lessen", lessons),
+            ] {
+                if !value.is_empty() {
+                    writeln!(out, "\n{label}:\n{value}")?;
+                }
+            }
+        }
+        Some(KindFields::Profile {
+            name,
+            cbs_code,
+            province,
+        }) => {
+            writeln!(out, "\n{name} ({cbs_code}){}", province.as_ref().map(|p| format!(", {p}")).unwrap_or_default())?;
+            writeln!(out, "sleutel: {}", v.author)?;
+        }
+        Some(KindFields::Reaction { verdict }) => writeln!(out, "\noordeel: {}", verdict.dutch())?,
+        _ => {}
+    }
+    if t.versions.len() > 1 {
+        let pos = t.versions.iter().position(|id| *id == v.id).map(|p| p + 1).unwrap_or(0);
+        writeln!(out, "\nVersie {pos} van {}.", t.versions.len())?;
+    }
+    if !t.answers.is_empty() {
+        writeln!(out, "\nAntwoorden ({}):", t.answers.len())?;
+        for a in &t.answers {
+            writeln!(out, "  {} · {} · {}", a.author_label(), date(a.created_at), a.id.short())?;
+            for line in a.text.as_deref().unwrap_or("").lines() {
+                writeln!(out, "    {line}")?;
+            }
+        }
+    }
+    if !t.reactions.is_empty() {
+        writeln!(out, "\nReacties ({}):", t.reactions.len())?;
+        for r in &t.reactions {
+            let verdict = match &r.fields {
+                Some(KindFields::Reaction { verdict }) => verdict.dutch(),
+                _ => "",
+            };
+            let comment = r.text.as_deref().filter(|c| !c.is_empty()).map(|c| format!(": {c}")).unwrap_or_default();
+            writeln!(out, "  {verdict} — {}{comment}", r.author_label())?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! The data directory and `config.toml`.
+//!
+//! ```text
+//! DATA_DIR/
+//!   key           the organisation key (libp2p protobuf encoding), mode 0600
+//!   config.toml   organisation, network, spaces
+//!   store/        the sled database
+//! ```
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use wiel_protocol::{CbsCode, NetworkId, OrgKeypair, SpaceName};
+
+use crate::service::ServiceError;
+
+/// Where a node keeps its files.
+#[derive(Clone, Debug)]
+pub struct DataDir {
+    root: PathBuf,
+}
+
+impl DataDir {
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+    pub fn key_path(&self) -> PathBuf {
+        self.root.join("key")
+    }
+    pub fn config_path(&self) -> PathBuf {
+        self.root.join("config.toml")
+    }
+    pub fn store_path(&self) -> PathBuf {
+        self.root.join("store")
+    }
+    pub fn is_initialised(&self) -> bool {
+        self.key_path().exists()
+    }
+
+    /// Creates the directory and proves it is writable, before anything is generated.
+    pub(crate) fn prepare(&self) -> Result<(), ServiceError> {
+        let not_writable = |e: std::io::Error| ServiceError::NotWritable {
+            dir: self.root.clone(),
+            reason: e.to_string(),
+        };
+        std::fs::create_dir_all(&self.root).map_err(not_writable)?;
+        let probe = self.root.join(".wiel-write-test");
+        std::fs::write(&probe, b"ok").map_err(not_writable)?;
+        std::fs::remove_file(&probe).map_err(not_writable)?;
+        Ok(())
+    }
+
+    /// Writes the key file, readable by its owner only; never overwrites one.
+    pub(crate) fn write_key(&self, key: &OrgKeypair) -> Result<(), ServiceError> {
+        let path = self.key_path();
+        let bytes = key.to_protobuf().map_err(|e| ServiceError::Key {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let io = |e: std::io::Error| ServiceError::Io {
+            path: path.clone(),
+            reason: e.to_string(),
+        };
+        let mut file = options.open(&path).map_err(io)?;
+        file.write_all(&bytes).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        Ok(())
+    }
+
+    pub(crate) fn read_key(&self) -> Result<OrgKeypair, ServiceError> {
+        let path = self.key_path();
+        let bytes = std::fs::read(&path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                ServiceError::NotInitialised {
+                    dir: self.root.clone(),
+                }
+            } else {
+                ServiceError::Io {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                }
+            }
+        })?;
+        OrgKeypair::from_protobuf(&bytes).map_err(|e| ServiceError::Key {
+            path,
+            reason: e.to_string(),
+        })
+    }
+}
+
+/// `config.toml`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub organisation: Organisation,
+    /// Network id; `wiel` is the real network. Default `wiel`.
+    #[serde(default = "NetworkId::main")]
+    pub network: NetworkId,
+    /// Spaces this node follows. Default `["nl"]`.
+    #[serde(default = "default_spaces")]
+    pub spaces: Vec<SpaceName>,
+    /// Where new entries go when no space is given. Default: the first of `spaces`.
+    pub default_space: Option<SpaceName>,
+}
+
+/// Who runs this node.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    /// For example "Gemeente Zwolle".
+    pub name: String,
+    /// CBS code, for example GM0193.
+    pub code: CbsCode,
+    /// Province, for example "Overijssel". Optional.
+    pub province: Option<String>,
+}
+
+fn default_spaces() -> Vec<SpaceName> {
+    vec![SpaceName::national()]
+}
+
+impl Config {
+    pub fn default_space(&self) -> SpaceName {
+        self.default_space
+            .clone()
+            .or_else(|| self.spaces.first().cloned())
+            .unwrap_or_else(SpaceName::national)
+    }
+
+    pub(crate) fn load(dir: &DataDir) -> Result<Self, ServiceError> {
+        let path = dir.config_path();
+        let text = std::fs::read_to_string(&path).map_err(|e| ServiceError::Io {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        toml::from_str(&text).map_err(|e| ServiceError::Config {
+            path,
+            reason: e.message().to_owned(),
+        })
+    }
+
+    pub(crate) fn save(&self, dir: &DataDir) -> Result<(), ServiceError> {
+        let path = dir.config_path();
+        let text = toml::to_string_pretty(self).map_err(|e| ServiceError::Config {
+            path: path.clone(),
+            reason: e.to_string(),
+        })?;
+        let header = "# wiel node configuration. See `wiel --help`.\n\n";
+        std::fs::write(&path, format!("{header}{text}")).map_err(|e| ServiceError::Io {
+            path,
+            reason: e.to_string(),
+        })
+    }
+}

@@ -1,0 +1,499 @@
+//! The service: every operation a user can ask of their node, on its data directory.
+
+use std::path::PathBuf;
+
+use wiel_protocol::{
+    Body, CbsCode, Draft, EntryId, Invalid, Kind, KindFields, OrgKey, OrgKeypair, Ref, Rel,
+    Rules, SpaceName, Timestamp, Verified,
+};
+use wiel_store::{Ingest, ListFilter, Rejection, Resolved, Store, StoreError};
+
+use crate::config::{Config, DataDir, Organisation};
+use crate::exchange::{self, ExportLine, LineError};
+use crate::view::{EntryView, ThreadView};
+
+/// Shortest id prefix accepted, so a typo does not pick a random entry.
+pub const MIN_PREFIX: usize = 4;
+
+/// What can go wrong; each message says what and where in plain words.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("no wiel node in {dir}: run `wiel init --name \"Gemeente …\" --code GM….` first")]
+    NotInitialised { dir: PathBuf },
+    #[error(
+        "{dir} already holds a wiel node (its key is kept); use another --data-dir to make a new one"
+    )]
+    AlreadyInitialised { dir: PathBuf },
+    #[error("cannot write to the data directory {dir}: {reason}")]
+    NotWritable { dir: PathBuf, reason: String },
+    #[error("{path}: {reason}")]
+    Io { path: PathBuf, reason: String },
+    #[error("{path}: invalid configuration: {reason}")]
+    Config { path: PathBuf, reason: String },
+    #[error("{path}: unusable key file: {reason}")]
+    Key { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the entry is not valid: {0}")]
+    Invalid(#[from] Invalid),
+    #[error("refused: {0}")]
+    Rejected(#[from] Rejection),
+    #[error("no entry has an id starting with '{0}'")]
+    NoSuchEntry(String),
+    #[error("'{prefix}' matches several entries ({}); give more characters", .candidates.join(", "))]
+    AmbiguousId {
+        prefix: String,
+        candidates: Vec<String>,
+    },
+    #[error("'{0}' is not an entry id: use at least {MIN_PREFIX} hex characters (0-9, a-f)")]
+    BadIdPrefix(String),
+    #[error("no known organisation matches '{0}' (give a CBS code like GM0193, a name, or a key)")]
+    NoSuchOrganisation(String),
+    #[error("'{query}' matches several organisations: {}", .names.join(", "))]
+    AmbiguousOrganisation { query: String, names: Vec<String> },
+    #[error("entry {0} was retracted by its author")]
+    Retracted(String),
+    #[error("{0}")]
+    Import(#[from] LineError),
+}
+
+/// A new entry as the user describes it; the service adds author, time, network, signature.
+#[derive(Clone, Debug)]
+pub struct NewEntry {
+    pub kind: Kind,
+    /// Default: the configured default space (or the target's space for answers, reactions,
+    /// retractions and new versions).
+    pub space: Option<SpaceName>,
+    pub refs: Vec<Ref>,
+    pub body: Body,
+    /// Default: now. (Sample data is back-dated; the future is refused like any entry.)
+    pub created_at: Option<Timestamp>,
+}
+
+/// The result of a publish.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct Published {
+    pub id: EntryId,
+    pub kind: Kind,
+    pub space: SpaceName,
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct ImportReport {
+    pub stored: usize,
+    pub already_stored: usize,
+    /// Entries that were retracted: only their header is kept.
+    pub retracted: usize,
+}
+
+/// The node's service over its data directory. One per process (sled locks the store).
+pub struct Service {
+    dir: DataDir,
+    config: Config,
+    key: OrgKeypair,
+    store: Store,
+}
+
+/// What `wiel init` needs.
+#[derive(Clone, Debug)]
+pub struct InitOptions {
+    pub name: String,
+    pub code: CbsCode,
+    pub province: Option<String>,
+    pub spaces: Vec<SpaceName>,
+    pub network: wiel_protocol::NetworkId,
+}
+
+impl Service {
+    /// Makes a new node: key (mode 0600), `config.toml`, store and a signed profile entry.
+    /// Refuses a directory that already has a key, and leaves it as it was.
+    pub fn init(dir: DataDir, options: InitOptions) -> Result<Self, ServiceError> {
+        if dir.is_initialised() {
+            return Err(ServiceError::AlreadyInitialised {
+                dir: dir.root().to_owned(),
+            });
+        }
+        if options.name.trim().is_empty() {
+            return Err(Invalid::EmptyField {
+                field: "organisation name",
+            }
+            .into());
+        }
+        dir.prepare()?;
+        let config = Config {
+            organisation: Organisation {
+                name: options.name.trim().to_owned(),
+                code: options.code,
+                province: options.province,
+            },
+            network: options.network,
+            spaces: if options.spaces.is_empty() {
+                vec![SpaceName::national()]
+            } else {
+                options.spaces
+            },
+            default_space: None,
+        };
+        let key = OrgKeypair::generate();
+        let store_dir = dir.store_path();
+        config.save(&dir)?;
+        dir.write_key(&key)?;
+        let store = open_store(&dir, &store_dir)?;
+        let service = Self {
+            dir,
+            config,
+            key,
+            store,
+        };
+        service.publish_profile()?;
+        Ok(service)
+    }
+
+    /// Opens an initialised data directory.
+    pub fn open(dir: DataDir) -> Result<Self, ServiceError> {
+        if !dir.is_initialised() {
+            return Err(ServiceError::NotInitialised {
+                dir: dir.root().to_owned(),
+            });
+        }
+        let key = dir.read_key()?;
+        let config = Config::load(&dir)?;
+        let store = open_store(&dir, &dir.store_path())?;
+        Ok(Self {
+            dir,
+            config,
+            key,
+            store,
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+    pub fn data_dir(&self) -> &DataDir {
+        &self.dir
+    }
+    pub fn org_key(&self) -> OrgKey {
+        self.key.public()
+    }
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn rules(&self) -> Rules {
+        Rules::new(self.config.network.clone())
+    }
+
+    fn publish_profile(&self) -> Result<Published, ServiceError> {
+        let org = &self.config.organisation;
+        self.publish(NewEntry {
+            kind: Kind::Profile,
+            space: Some(SpaceName::national()),
+            refs: vec![],
+            body: Body {
+                title: org.name.clone(),
+                text: String::new(),
+                fields: KindFields::Profile {
+                    name: org.name.clone(),
+                    cbs_code: org.code.clone(),
+                    province: org.province.clone(),
+                },
+                ..Body::default()
+            },
+            created_at: None,
+        })
+    }
+
+    /// Signs and stores a new entry by this node's organisation.
+    pub fn publish(&self, new: NewEntry) -> Result<Published, ServiceError> {
+        let mut space = new.space;
+        for r in &new.refs {
+            let target = self.get(&r.target)?;
+            self.check_target(&target, r.rel, new.kind)?;
+            if space.is_none() {
+                space = Some(target.header().space.clone());
+            }
+        }
+        let draft = Draft {
+            network: self.config.network.clone(),
+            space: space.unwrap_or_else(|| self.config.default_space()),
+            kind: new.kind,
+            refs: new.refs,
+            created_at: new.created_at.unwrap_or_else(Timestamp::now),
+            body: new.body,
+        };
+        let entry = draft.sign(&self.key, &self.rules())?;
+        let published = Published {
+            id: entry.id(),
+            kind: entry.header().kind,
+            space: entry.header().space.clone(),
+        };
+        match self.store.ingest(entry)? {
+            Ingest::Rejected(r) => Err(r.into()),
+            _ => Ok(published),
+        }
+    }
+
+    /// Clear refusals before signing (the store applies the same rules again).
+    fn check_target(&self, target: &Verified, rel: Rel, kind: Kind) -> Result<(), ServiceError> {
+        let h = target.header();
+        let id = target.id();
+        if matches!(rel, Rel::Retracts | Rel::Supersedes) {
+            if h.kind == Kind::Retraction {
+                return Err(Rejection::TargetIsRetraction { target: id }.into());
+            }
+            if h.author != self.key.public() {
+                let action = if rel == Rel::Retracts {
+                    "retract"
+                } else {
+                    "make a new version of"
+                };
+                return Err(Rejection::NotAuthorOfTarget { target: id, action }.into());
+            }
+        }
+        if rel == Rel::Answers && h.kind != Kind::Question {
+            return Err(Rejection::NotAQuestion {
+                target: id,
+                found: h.kind,
+            }
+            .into());
+        }
+        if rel == Rel::Supersedes && h.kind != kind {
+            return Err(Rejection::VersionKindMismatch {
+                target: id,
+                found: h.kind,
+                expected: kind,
+            }
+            .into());
+        }
+        if matches!(rel, Rel::Supersedes | Rel::Answers | Rel::ReactsTo) && target.body().is_none()
+        {
+            return Err(ServiceError::Retracted(id.short()));
+        }
+        Ok(())
+    }
+
+    /// Turns a full id or a unique prefix (at least [`MIN_PREFIX`] hex characters) into an id.
+    pub fn resolve(&self, prefix: &str) -> Result<EntryId, ServiceError> {
+        let p = prefix.trim().to_ascii_lowercase();
+        if p.len() < MIN_PREFIX || p.len() > 64 || !p.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(ServiceError::BadIdPrefix(prefix.to_owned()));
+        }
+        match self.store.resolve_prefix(&p)? {
+            Resolved::Found(id) => Ok(id),
+            Resolved::NotFound => Err(ServiceError::NoSuchEntry(prefix.to_owned())),
+            Resolved::Ambiguous(ids) => Err(ServiceError::AmbiguousId {
+                prefix: prefix.to_owned(),
+                candidates: ids.iter().map(|id| id.short()).collect(),
+            }),
+        }
+    }
+
+    /// The entry with this id, or a clear error.
+    pub fn get(&self, id: &EntryId) -> Result<Verified, ServiceError> {
+        self.store
+            .get(id)?
+            .ok_or_else(|| ServiceError::NoSuchEntry(id.short()))
+    }
+
+    /// The organisation's name from its newest profile.
+    pub fn org_name(&self, key: &OrgKey) -> Result<Option<String>, ServiceError> {
+        Ok(self.store.profile(key)?.and_then(|p| match p.body() {
+            Some(Body {
+                fields: KindFields::Profile { name, .. },
+                ..
+            }) => Some(name.clone()),
+            _ => None,
+        }))
+    }
+
+    /// Finds an organisation by key (64 hex), CBS code or (part of) its name.
+    pub fn resolve_author(&self, query: &str) -> Result<OrgKey, ServiceError> {
+        if let Ok(key) = query.parse::<OrgKey>() {
+            return Ok(key);
+        }
+        let needle = query.trim().to_lowercase();
+        let mut matches = Vec::new();
+        for profile in self.store.profiles()? {
+            if let Some(Body {
+                fields: KindFields::Profile { name, cbs_code, .. },
+                ..
+            }) = profile.body()
+            {
+                let lower = name.to_lowercase();
+                if cbs_code.as_str().eq_ignore_ascii_case(&needle) || lower == needle {
+                    return Ok(profile.header().author);
+                }
+                if lower.contains(&needle) {
+                    matches.push((profile.header().author, name.clone()));
+                }
+            }
+        }
+        match matches.len() {
+            1 => Ok(matches[0].0),
+            0 => Err(ServiceError::NoSuchOrganisation(query.to_owned())),
+            _ => Err(ServiceError::AmbiguousOrganisation {
+                query: query.to_owned(),
+                names: matches.into_iter().map(|(_, n)| n).collect(),
+            }),
+        }
+    }
+
+    pub fn view(&self, entry: &Verified) -> Result<EntryView, ServiceError> {
+        let mut v = EntryView::new(entry, self.org_name(&entry.header().author)?);
+        v.retracted_by = self.store.retracted_by(&entry.id())?;
+        if self.store.superseded_by(&entry.id())?.is_some() {
+            v.superseded_by = Some(self.store.latest_version(&entry.id())?);
+        }
+        Ok(v)
+    }
+
+    fn views(&self, entries: &[Verified]) -> Result<Vec<EntryView>, ServiceError> {
+        entries.iter().map(|e| self.view(e)).collect()
+    }
+
+    pub fn list(&self, filter: &ListFilter) -> Result<Vec<EntryView>, ServiceError> {
+        self.views(&self.store.list(filter)?)
+    }
+
+    /// The entry, its versions, answers and reactions.
+    pub fn thread(&self, id: &EntryId) -> Result<ThreadView, ServiceError> {
+        let thread = self
+            .store
+            .thread(id)?
+            .ok_or_else(|| ServiceError::NoSuchEntry(id.short()))?;
+        Ok(ThreadView {
+            entry: self.view(&thread.entry)?,
+            versions: thread.versions,
+            answers: self.views(&thread.answers)?,
+            reactions: self.views(&thread.reactions)?,
+        })
+    }
+
+    /// Plain search: entries containing every word (case-insensitive), best first.
+    /// Title matches count three times. (Dutch full-text search replaces this later.)
+    pub fn search(&self, query: &str, filter: &ListFilter) -> Result<Vec<EntryView>, ServiceError> {
+        let words: Vec<String> = query
+            .split_whitespace()
+            .map(|w| w.to_lowercase())
+            .collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let all = ListFilter {
+            limit: usize::MAX,
+            ..filter.clone()
+        };
+        let mut scored: Vec<(f32, Verified)> = Vec::new();
+        self.store.scan(&all, |e| {
+            if let Some(score) = e.body().and_then(|b| plain_score(b, &words)) {
+                scored.push((score, e.clone()));
+            }
+            false
+        })?;
+        scored.sort_by(|a, b| {
+            b.0.total_cmp(&a.0)
+                .then(b.1.header().created_at.cmp(&a.1.header().created_at))
+        });
+        scored.truncate(filter.limit);
+        scored
+            .iter()
+            .map(|(score, e)| {
+                let mut v = self.view(e)?;
+                v.score = Some(*score);
+                Ok(v)
+            })
+            .collect()
+    }
+
+    /// Every entry (tombstones included), oldest first, as export lines.
+    pub fn export(&self) -> impl Iterator<Item = Result<ExportLine, ServiceError>> + '_ {
+        self.store
+            .iter_all()
+            .map(|r| r.map(|v| ExportLine::new(&v)).map_err(ServiceError::from))
+    }
+
+    /// Imports JSON lines from another node. Every line is verified like network input
+    /// before anything is stored; one bad line stores nothing and names the line.
+    pub fn import(&self, text: &str) -> Result<ImportReport, ServiceError> {
+        let rules = self.rules();
+        let mut batch = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            batch.push(exchange::parse_line(line, n + 1, &rules)?);
+        }
+        let lines: Vec<usize> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(n, _)| n + 1)
+            .collect();
+        let outcomes = self.store.ingest_batch_if(batch, |outcomes| {
+            outcomes.iter().all(|o| !matches!(o, Ingest::Rejected(_)))
+        })?;
+        let mut report = ImportReport::default();
+        for (i, outcome) in outcomes.into_iter().enumerate() {
+            match outcome {
+                Ingest::Stored => report.stored += 1,
+                Ingest::AlreadyStored => report.already_stored += 1,
+                Ingest::Retracted => report.retracted += 1,
+                Ingest::Rejected(r) => {
+                    return Err(LineError::Invalid {
+                        line: lines.get(i).copied().unwrap_or(0),
+                        reason: r.to_string(),
+                    }
+                    .into());
+                }
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn open_store(dir: &DataDir, path: &std::path::Path) -> Result<Store, ServiceError> {
+    Store::open(path).map_err(|e| match e {
+        StoreError::Open { reason, .. }
+            if reason.contains("Permission denied") || reason.contains("Read-only") =>
+        {
+            ServiceError::NotWritable {
+                dir: dir.root().to_owned(),
+                reason,
+            }
+        }
+        other => other.into(),
+    })
+}
+
+fn plain_score(body: &Body, words: &[String]) -> Option<f32> {
+    let title = body.title.to_lowercase();
+    let mut rest = body.text.to_lowercase();
+    for t in body.tags.iter().chain(&body.themes) {
+        rest.push(' ');
+        rest.push_str(&t.to_lowercase());
+    }
+    if let KindFields::Story {
+        situation,
+        approach,
+        result,
+        lessons,
+    } = &body.fields
+    {
+        for f in [situation, approach, result, lessons] {
+            rest.push(' ');
+            rest.push_str(&f.to_lowercase());
+        }
+    }
+    let mut score = 0.0;
+    for w in words {
+        let in_title = title.matches(w.as_str()).count();
+        let in_rest = rest.matches(w.as_str()).count();
+        if in_title + in_rest == 0 {
+            return None;
+        }
+        score += 3.0 * in_title as f32 + in_rest as f32;
+    }
+    Some(score)
+}

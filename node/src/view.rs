@@ -1,0 +1,75 @@
+//! What the service hands out: entries resolved for people (organisation names, state),
+//! serialisable as the `--json` output of the CLI.
+
+use serde::Serialize;
+use wiel_protocol::{EntryId, Kind, KindFields, OrgKey, Ref, SpaceName, Timestamp, Verified};
+
+/// One entry as shown to a person or a script.
+#[derive(Clone, Debug, Serialize)]
+pub struct EntryView {
+    pub id: EntryId,
+    pub kind: Kind,
+    pub space: SpaceName,
+    pub author: OrgKey,
+    /// From the author's newest profile entry; `None` if we never saw one.
+    pub author_name: Option<String>,
+    /// Unix milliseconds.
+    pub created_at: Timestamp,
+    pub refs: Vec<Ref>,
+    /// `None` when retracted: the body was erased.
+    pub title: Option<String>,
+    pub text: Option<String>,
+    pub tags: Vec<String>,
+    pub themes: Vec<String>,
+    pub contact: Option<String>,
+    pub fields: Option<KindFields>,
+    /// The retraction that erased this entry.
+    pub retracted_by: Option<EntryId>,
+    /// The newest version, when this is an older one.
+    pub superseded_by: Option<EntryId>,
+    /// Relevance, for search results only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<f32>,
+}
+
+impl EntryView {
+    pub(crate) fn new(entry: &Verified, author_name: Option<String>) -> Self {
+        let h = entry.header();
+        let body = entry.body();
+        Self {
+            id: entry.id(),
+            kind: h.kind,
+            space: h.space.clone(),
+            author: h.author,
+            author_name,
+            created_at: h.created_at,
+            refs: h.refs.clone(),
+            title: body.map(|b| b.title.clone()),
+            text: body.map(|b| b.text.clone()),
+            tags: body.map(|b| b.tags.clone()).unwrap_or_default(),
+            themes: body.map(|b| b.themes.clone()).unwrap_or_default(),
+            contact: body.and_then(|b| b.contact.clone()),
+            fields: body.map(|b| b.fields.clone()),
+            retracted_by: None,
+            superseded_by: None,
+            score: None,
+        }
+    }
+
+    /// The organisation name, or the short key when unknown.
+    pub fn author_label(&self) -> String {
+        self.author_name
+            .clone()
+            .unwrap_or_else(|| format!("onbekende organisatie {}", self.author.short()))
+    }
+}
+
+/// An entry with its versions, answers and reactions.
+#[derive(Clone, Debug, Serialize)]
+pub struct ThreadView {
+    pub entry: EntryView,
+    /// All versions, oldest first.
+    pub versions: Vec<EntryId>,
+    pub answers: Vec<EntryView>,
+    pub reactions: Vec<EntryView>,
+}
