@@ -481,7 +481,8 @@ fn export(service: &Service, format: ExportFormat, path: Option<&Path>) -> Resul
                 let Some(body) = &line.entry.body else {
                     continue;
                 };
-                if matches!(h.kind, Kind::Reaction | Kind::Retraction | Kind::Profile) {
+                let old_version = service.store().superseded_by(&line.id)?.is_some();
+                if old_version || matches!(h.kind, Kind::Reaction | Kind::Retraction | Kind::Profile) {
                     continue;
                 }
                 let author = service

@@ -32,12 +32,12 @@ pub enum ServiceError {
     Config { path: PathBuf, reason: String },
     #[error("{path}: unusable key file: {reason}")]
     Key { path: PathBuf, reason: String },
-    #[error(transparent)]
-    Store(#[from] StoreError),
+    #[error("{0}")]
+    Store(StoreError),
     #[error("the entry is not valid: {0}")]
-    Invalid(#[from] Invalid),
+    Invalid(Invalid),
     #[error("refused: {0}")]
-    Rejected(#[from] Rejection),
+    Rejected(Rejection),
     #[error("no entry has an id starting with '{0}'")]
     NoSuchEntry(String),
     #[error("'{prefix}' matches several entries ({}); give more characters", .candidates.join(", "))]
@@ -54,7 +54,31 @@ pub enum ServiceError {
     #[error("entry {0} was retracted by its author")]
     Retracted(String),
     #[error("{0}")]
-    Import(#[from] LineError),
+    Import(LineError),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<Invalid> for ServiceError {
+    fn from(e: Invalid) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+impl From<Rejection> for ServiceError {
+    fn from(e: Rejection) -> Self {
+        Self::Rejected(e)
+    }
+}
+
+impl From<LineError> for ServiceError {
+    fn from(e: LineError) -> Self {
+        Self::Import(e)
+    }
 }
 
 /// A new entry as the user describes it; the service adds author, time, network, signature.

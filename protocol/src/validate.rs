@@ -42,7 +42,7 @@ impl Rules {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Invalid {
     #[error("cannot be read: {0}")]
-    Decode(#[from] DecodeError),
+    Decode(DecodeError),
     #[error("belongs to network '{found}', this node is on network '{expected}'")]
     WrongNetwork {
         expected: NetworkId,
@@ -80,6 +80,12 @@ pub enum Invalid {
     FieldsDoNotMatchKind { kind: Kind },
     #[error("{field} is empty")]
     EmptyField { field: &'static str },
+}
+
+impl From<DecodeError> for Invalid {
+    fn from(e: DecodeError) -> Self {
+        Self::Decode(e)
+    }
 }
 
 /// An entry that passed every rule that needs no other entry. Holds its canonical bytes.

@@ -34,9 +34,15 @@ pub enum StoreError {
     #[error("cannot open the store in {path}: {reason}")]
     Open { path: PathBuf, reason: String },
     #[error("store I/O error: {0}")]
-    Io(#[from] sled::Error),
+    Io(sled::Error),
     #[error("stored entry {id} is damaged: {reason}")]
     Corrupt { id: String, reason: String },
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        Self::Io(e)
+    }
 }
 
 /// The trees, in the order the write transaction takes them.

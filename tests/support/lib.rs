@@ -1,1 +1,152 @@
-//! Helpers for the multi-process tests.
+//! Helpers for the tests in `tests/`: run the real `wiel` binary on temporary data dirs.
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test support: a failed setup should panic
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::OnceLock;
+
+/// The `wiel` binary of this build (built on first use if `cargo test` did not build it).
+pub fn wiel_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test executable path");
+        // target/<profile>/deps/<test> → target/<profile>/wiel
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("test executable lives in target/<profile>/deps");
+        let bin = profile_dir.join("wiel");
+        if !bin.exists() {
+            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+            let mut build = Command::new(cargo);
+            build.args(["build", "-p", "wiel-cli", "--bin", "wiel"]);
+            if profile_dir.file_name().is_some_and(|n| n == "release") {
+                build.arg("--release");
+            }
+            let status = build.status().expect("run cargo build");
+            assert!(status.success(), "cargo build of wiel failed");
+        }
+        bin
+    })
+}
+
+/// The result of one `wiel` run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Self {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+/// One node's data directory, removed when dropped.
+pub struct Node {
+    pub dir: tempfile::TempDir,
+}
+
+impl Node {
+    /// An empty data dir (no `init` yet).
+    pub fn empty() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    /// A node initialised for `name` / `code` on the test network.
+    pub fn init(name: &str, code: &str) -> Self {
+        let node = Self::empty();
+        node.ok(&["init", "--name", name, "--code", code, "--network", "wiel-test"]);
+        node
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(wiel_bin());
+        c.arg("--data-dir")
+            .arg(self.path())
+            .args(args)
+            .env_remove("WIEL_DATA_DIR")
+            .env("EDITOR", "false")
+            .env_remove("VISUAL")
+            .stdin(Stdio::null());
+        c
+    }
+
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.command(args).output().expect("run wiel").into()
+    }
+
+    pub fn run_with_stdin(&self, args: &[&str], input: &str) -> Run {
+        use std::io::Write;
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn wiel");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+        child.wait_with_output().expect("wait for wiel").into()
+    }
+
+    /// Runs and expects success; returns stdout.
+    pub fn ok(&self, args: &[&str]) -> String {
+        let r = self.run(args);
+        assert_eq!(r.code, 0, "wiel {args:?} failed: {}", r.stderr);
+        r.stdout
+    }
+
+    /// Runs and expects a failure with one clear line on stderr; returns that line.
+    pub fn fails(&self, args: &[&str]) -> String {
+        expect_one_line_error(self.run(args), args)
+    }
+
+    /// Publishes a Markdown document and returns the new entry's id.
+    pub fn publish(&self, markdown: &str) -> String {
+        let file = self.path().join("publish-input.md");
+        std::fs::write(&file, markdown).expect("write input");
+        let out = self.ok(&["--json", "publish", file.to_str().expect("utf-8 path")]);
+        let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+        v["id"].as_str().expect("id").to_owned()
+    }
+
+    /// Everything the store holds, as signed JSON lines: two equal snapshots mean nothing
+    /// stored changed.
+    pub fn snapshot(&self) -> String {
+        self.ok(&["export"])
+    }
+}
+
+/// Checks that a run failed with a non-zero exit and exactly one `wiel: error:` line.
+pub fn expect_one_line_error(r: Run, args: &[&str]) -> String {
+    assert_ne!(r.code, 0, "wiel {args:?} should fail; stdout: {}", r.stdout);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "one line of error expected for {args:?}, got: {}", r.stderr);
+    assert!(
+        lines[0].starts_with("wiel: error: "),
+        "error line should start with 'wiel: error: ': {}",
+        lines[0]
+    );
+    lines[0].to_owned()
+}
+
+/// A practice in Markdown with front matter.
+pub fn practice_md(title: &str, text: &str) -> String {
+    format!("---\nkind: practice\ntitle: {title}\ntags: [test]\n---\n\n{text}\n")
+}
