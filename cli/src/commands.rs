@@ -53,8 +53,16 @@ pub fn run(cli: Cli) -> Result<()> {
         }
         Command::Publish(a) => {
             let service = Service::open(data_dir)?;
+            let source = a
+                .file
+                .as_ref()
+                .map(|f| f.display().to_string())
+                .unwrap_or_else(|| "the entry".to_owned());
             let new = publish_input(a)?;
-            published(service.publish(new)?, json)
+            let p = service
+                .publish(new)
+                .with_context(|| format!("cannot publish {source}"))?;
+            published(p, json)
         }
         Command::Ask(a) => {
             let service = Service::open(data_dir)?;
