@@ -9,8 +9,8 @@ use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
 use wiel_protocol::{EntryId, Kind, Rel, Verified};
 
-use crate::keys;
-use crate::{Store, StoreError, Trees, corrupt};
+use crate::log::{self, Span};
+use crate::{Store, StoreError, Trees, keys};
 
 /// What happened to one entry offered to the store. All are normal outcomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,25 +56,33 @@ enum T {
     Tombstones,
     Superseded,
     Profiles,
+    Erasures,
 }
-const TREE_COUNT: usize = 9;
+const TREE_COUNT: usize = 10;
 
 /// Pending writes of one batch, readable before they are committed.
 struct Overlay<'a> {
-    trees: &'a Trees,
+    store: &'a Store,
+    /// Index rows; the `entries` records are derived from `entries` at commit.
     writes: [BTreeMap<Vec<u8>, Option<Vec<u8>>>; TREE_COUNT],
+    /// New or changed entries, in their final state for this batch.
+    entries: BTreeMap<EntryId, Verified>,
+    /// Log spans whose entries lost their body in this batch.
+    erase: Vec<Span>,
 }
 
 impl<'a> Overlay<'a> {
-    fn new(trees: &'a Trees) -> Self {
+    fn new(store: &'a Store) -> Self {
         Self {
-            trees,
+            store,
             writes: Default::default(),
+            entries: BTreeMap::new(),
+            erase: Vec::new(),
         }
     }
 
     fn tree(&self, t: T) -> &'a sled::Tree {
-        let trees = self.trees;
+        let trees: &'a Trees = &self.store.trees;
         match t {
             T::Entries => &trees.entries,
             T::ByTime => &trees.by_time,
@@ -85,6 +93,7 @@ impl<'a> Overlay<'a> {
             T::Tombstones => &trees.tombstones,
             T::Superseded => &trees.superseded,
             T::Profiles => &trees.profiles,
+            T::Erasures => &trees.erasures,
         }
     }
 
@@ -116,16 +125,57 @@ impl<'a> Overlay<'a> {
     }
 
     fn load(&self, id: &EntryId) -> Result<Option<Verified>, StoreError> {
-        match self.get(T::Entries, id.as_bytes())? {
-            None => Ok(None),
-            Some(bytes) => Verified::from_trusted_bytes(*id, bytes)
-                .map(Some)
-                .map_err(|e| corrupt(id, e)),
+        match self.entries.get(id) {
+            Some(v) => Ok(Some(v.clone())),
+            None => self.store.get(id),
         }
     }
 
-    fn commit(self) -> Result<(), StoreError> {
-        let t = self.trees;
+    /// Stores `entry` as the new state of its id; a body it no longer has is erased.
+    fn put_entry(&mut self, entry: Verified) -> Result<(), StoreError> {
+        let id = entry.id();
+        if entry.body().is_none()
+            && !self.entries.contains_key(&id)
+            && let Some(record) = self.store.trees.entries.get(id.as_bytes())?
+            && let Some((Some(span), _)) = log::decode_record(&record)
+        {
+            self.erase.push(span);
+            self.put(T::Erasures, log::erasure_key(span), Vec::new());
+        }
+        self.entries.insert(id, entry);
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty() && self.writes.iter().all(|w| w.is_empty())
+    }
+
+    /// Appends new bodies to the log (synced), then commits all rows in one transaction.
+    fn commit(mut self) -> Result<Vec<Span>, StoreError> {
+        let with_body: Vec<&Verified> = self.entries.values().filter(|v| v.body().is_some()).collect();
+        let chunks: Vec<&[u8]> = with_body.iter().map(|v| v.bytes()).collect();
+        let spans = self.store.log.append(&chunks).map_err(|e| self.store.log_error(e))?;
+        let mut records = Vec::with_capacity(self.entries.len());
+        let mut span_of = with_body.iter().map(|v| v.id()).zip(spans);
+        let mut next = span_of.next();
+        for (id, v) in &self.entries {
+            let span = match next {
+                Some((sid, span)) if sid == *id => {
+                    next = span_of.next();
+                    Some(span)
+                }
+                _ => None,
+            };
+            let header_only = match span {
+                Some(_) => v.to_tombstone().bytes().to_vec(),
+                None => v.bytes().to_vec(),
+            };
+            records.push((id.as_bytes().to_vec(), log::encode_record(span, &header_only)));
+        }
+        for (k, v) in records {
+            self.put(T::Entries, k, v);
+        }
+        let t = &self.store.trees;
         let all = (
             &t.entries,
             &t.by_time,
@@ -136,11 +186,12 @@ impl<'a> Overlay<'a> {
             &t.tombstones,
             &t.superseded,
             &t.profiles,
+            &t.erasures,
         );
         let writes = &self.writes;
         let result: Result<(), TransactionError<()>> =
-            all.transaction(|(a, b, c, d, e, f, g, h, i)| {
-                let txs = [a, b, c, d, e, f, g, h, i];
+            all.transaction(|(a, b, c, d, e, f, g, h, i, j)| {
+                let txs = [a, b, c, d, e, f, g, h, i, j];
                 for (tx, tree_writes) in txs.iter().zip(writes.iter()) {
                     for (k, v) in tree_writes {
                         match v {
@@ -152,7 +203,7 @@ impl<'a> Overlay<'a> {
                 Ok::<(), ConflictableTransactionError<()>>(())
             });
         match result {
-            Ok(()) => Ok(()),
+            Ok(()) => Ok(self.erase),
             Err(TransactionError::Storage(e)) => Err(StoreError::Io(e)),
             Err(TransactionError::Abort(())) => Err(StoreError::Open {
                 path: Default::default(),
@@ -183,14 +234,17 @@ impl Store {
         accept: impl FnOnce(&[Ingest]) -> bool,
     ) -> Result<Vec<Ingest>, StoreError> {
         let _turn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let mut overlay = Overlay::new(&self.trees);
+        let mut overlay = Overlay::new(self);
         let mut outcomes = Vec::with_capacity(batch.len());
         for entry in batch {
             outcomes.push(ingest_one(&mut overlay, entry)?);
         }
-        if accept(&outcomes) && overlay.writes.iter().any(|w| !w.is_empty()) {
-            overlay.commit()?;
+        if accept(&outcomes) && !overlay.is_empty() {
+            let erased = overlay.commit()?;
             self.db.flush()?;
+            if !erased.is_empty() {
+                self.finish_erasures()?;
+            }
         }
         Ok(outcomes)
     }
@@ -206,7 +260,7 @@ fn ingest_one(o: &mut Overlay<'_>, entry: Verified) -> Result<Ingest, StoreError
             (false, true) if tombstoned => Ingest::Retracted,
             (false, true) => {
                 // We held only the header (a tombstone whose retraction we never saw): fill in.
-                o.put(T::Entries, key, entry.bytes().to_vec());
+                o.put_entry(entry)?;
                 Ingest::Stored
             }
             _ if tombstoned => Ingest::Retracted,
@@ -297,7 +351,7 @@ fn write_entry(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> 
     let id = entry.id();
     let h = entry.header();
     let t = h.created_at;
-    o.put(T::Entries, id.as_bytes().to_vec(), entry.bytes().to_vec());
+    o.put_entry(entry.clone())?;
     o.put(T::ByTime, keys::time_key(t, &id), Vec::new());
     o.put(T::BySpace, keys::space_key(&h.space, t, &id), Vec::new());
     o.put(T::ByAuthor, keys::author_key(&h.author, t, &id), Vec::new());
@@ -332,11 +386,7 @@ fn apply_effects(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError
         match r.rel {
             Rel::Retracts => {
                 o.put(T::Tombstones, r.target.as_bytes().to_vec(), id.as_bytes().to_vec());
-                o.put(
-                    T::Entries,
-                    r.target.as_bytes().to_vec(),
-                    target.to_tombstone().bytes().to_vec(),
-                );
+                o.put_entry(target.to_tombstone())?;
             }
             Rel::Supersedes => {
                 o.put(T::Superseded, r.target.as_bytes().to_vec(), id.as_bytes().to_vec());

@@ -3,13 +3,17 @@
 //! - [`Store`] opens the database and owns its trees (one per index, see [`Store::open`]);
 //! - ingest (`ingest.rs`) applies the rules that need other entries and writes an entry with
 //!   all its index rows in one transaction;
-//! - queries (`query.rs`) list, resolve id prefixes, and assemble threads.
+//! - queries (`query.rs`) list, resolve id prefixes, and assemble threads;
+//! - the entry log (`log.rs`) holds entry bodies outside sled, so that a retraction can
+//!   truly erase them from the disk.
 //!
-//! Durability: [`Store::ingest_batch`] returns only after one `flush` of the whole batch to
-//! disk, so every outcome it returns is durable; callers batch entries to share that flush.
+//! Durability: [`Store::ingest_batch`] appends the batch's entries to the entry log and
+//! syncs it, then commits the index rows in one sled transaction and flushes sled once.
+//! Every outcome it returns is durable; callers batch entries to share the two syncs.
 
 mod ingest;
 mod keys;
+mod log;
 mod query;
 
 use std::path::{Path, PathBuf};
@@ -35,6 +39,8 @@ pub enum StoreError {
     Open { path: PathBuf, reason: String },
     #[error("store I/O error: {0}")]
     Io(sled::Error),
+    #[error("entry log {path}: {reason}")]
+    Log { path: PathBuf, reason: String },
     #[error("stored entry {id} is damaged: {reason}")]
     Corrupt { id: String, reason: String },
 }
@@ -48,7 +54,7 @@ impl From<sled::Error> for StoreError {
 /// The trees, in the order the write transaction takes them.
 #[derive(Clone)]
 pub(crate) struct Trees {
-    /// id → canonical entry bytes (a tombstone has no body)
+    /// id → where its full bytes are in the entry log, and its header-only bytes
     pub entries: Tree,
     /// created_at ‖ id
     pub by_time: Tree,
@@ -66,6 +72,8 @@ pub(crate) struct Trees {
     pub superseded: Tree,
     /// author → id of their newest profile entry
     pub profiles: Tree,
+    /// spans of the entry log still to be zeroed (see `log.rs`)
+    pub erasures: Tree,
 }
 
 /// The entry store. Cheap to clone; one writer at a time.
@@ -73,6 +81,7 @@ pub(crate) struct Trees {
 pub struct Store {
     db: sled::Db,
     trees: Trees,
+    log: Arc<log::EntryLog>,
     /// Ingest decides on the committed state plus its own batch, so writers take turns.
     writer: Arc<Mutex<()>>,
 }
@@ -97,17 +106,55 @@ impl Store {
             tombstones: tree("tombstones")?,
             superseded: tree("superseded")?,
             profiles: tree("profiles")?,
+            erasures: tree("erasures")?,
         };
-        Ok(Self {
+        let log_path = dir.join("entries.log");
+        let log = log::EntryLog::open(&log_path).map_err(|e| StoreError::Open {
+            path: log_path,
+            reason: e.to_string(),
+        })?;
+        let store = Self {
             db,
             trees,
+            log: Arc::new(log),
             writer: Arc::new(Mutex::new(())),
-        })
+        };
+        store.finish_erasures()?;
+        Ok(store)
     }
 
-    /// Bytes sled uses on disk.
+    /// Zeroes the log spans that a committed retraction released (normally right after the
+    /// commit; on open, whatever a crash left undone).
+    pub(crate) fn finish_erasures(&self) -> Result<(), StoreError> {
+        let mut spans = Vec::new();
+        let mut keys = Vec::new();
+        for row in self.trees.erasures.iter() {
+            let (key, _) = row?;
+            if let Some(span) = log::decode_erasure_key(&key) {
+                spans.push(span);
+            }
+            keys.push(key);
+        }
+        if keys.is_empty() {
+            return Ok(());
+        }
+        self.log.erase(&spans).map_err(|e| self.log_error(e))?;
+        for key in keys {
+            self.trees.erasures.remove(key)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn log_error(&self, e: std::io::Error) -> StoreError {
+        StoreError::Log {
+            path: self.log.path().to_owned(),
+            reason: e.to_string(),
+        }
+    }
+
+    /// Bytes used on disk: sled's files and the entry log.
     pub fn size_on_disk(&self) -> Result<u64, StoreError> {
-        Ok(self.db.size_on_disk()?)
+        Ok(self.db.size_on_disk()? + self.log.len_on_disk())
     }
 
     /// Writes everything to disk; also done by every ingest.

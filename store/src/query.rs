@@ -4,7 +4,7 @@ use std::ops::Bound;
 
 use wiel_protocol::{EntryId, Kind, OrgKey, Rel, SpaceName, Timestamp, Verified};
 
-use crate::keys;
+use crate::{keys, log};
 use crate::{Store, StoreError, corrupt};
 
 /// Which entries [`Store::list`] returns. The default is the latest version of every entry
@@ -72,12 +72,18 @@ pub struct Thread {
 
 impl Store {
     pub fn get(&self, id: &EntryId) -> Result<Option<Verified>, StoreError> {
-        match self.trees.entries.get(id.as_bytes())? {
-            None => Ok(None),
-            Some(bytes) => Verified::from_trusted_bytes(*id, bytes.to_vec())
-                .map(Some)
-                .map_err(|e| corrupt(id, e)),
-        }
+        let Some(record) = self.trees.entries.get(id.as_bytes())? else {
+            return Ok(None);
+        };
+        let (span, header_only) =
+            log::decode_record(&record).ok_or_else(|| corrupt(id, "short index record"))?;
+        let bytes = match span {
+            Some(span) => self.log.read(span).map_err(|e| self.log_error(e))?,
+            None => header_only.to_vec(),
+        };
+        Verified::from_trusted_bytes(*id, bytes)
+            .map(Some)
+            .map_err(|e| corrupt(id, e))
     }
 
     /// Finds the entry whose hex id starts with `prefix` (lowercase hex, any length).

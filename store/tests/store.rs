@@ -61,6 +61,40 @@ fn retraction_erases_the_body_and_refuses_it_later() {
     assert!(store.list(&ListFilter::default()).unwrap().iter().all(|x| x.id() != e.id()));
 }
 
+/// Whether `needle` occurs in any file under `dir`.
+fn on_disk(dir: &std::path::Path, needle: &[u8]) -> bool {
+    std::fs::read_dir(dir).unwrap().any(|e| {
+        let path = e.unwrap().path();
+        if path.is_dir() {
+            on_disk(&path, needle)
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            bytes.windows(needle.len()).any(|w| w == needle)
+        }
+    })
+}
+
+#[test]
+fn retracted_body_is_gone_from_every_file_on_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = key(1);
+    let secret = testing::practice_with_text(&k, 77, T0, 3000);
+    let needle = secret.body().unwrap().text.as_bytes()[..64].to_vec();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.ingest(secret.clone()).unwrap();
+        for i in 0..50 {
+            store.ingest(testing::practice(&k, i, T0 + i)).unwrap();
+        }
+        assert!(on_disk(dir.path(), &needle), "the body should be on disk before");
+        store.ingest(testing::retraction(&k, secret.id(), T0 + 100)).unwrap();
+        assert!(!on_disk(dir.path(), &needle), "the retracted body is still on disk");
+    }
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.get(&secret.id()).unwrap().unwrap().body().is_none());
+    assert_eq!(store.list(&ListFilter::default()).unwrap().len(), 50);
+}
+
 #[test]
 fn retraction_that_arrives_before_its_target_still_applies() {
     let (_dir, store) = open();
