@@ -9,7 +9,10 @@ use wiel_tests::{Node, expect_one_line_error, practice_md};
 /// A node holding a few entries, and its snapshot.
 fn node_with_entries() -> (Node, String) {
     let node = Node::init("Gemeente Zwolle", "GM0193");
-    node.publish(&practice_md("Buddy voor nieuwe consulenten", "Een buddy per persoon."));
+    node.publish(&practice_md(
+        "Buddy voor nieuwe consulenten",
+        "Een buddy per persoon.",
+    ));
     node.ok(&["ask", "Lumpsum of p×q?"]);
     let snap = node.snapshot();
     (node, snap)
@@ -30,10 +33,21 @@ fn id_of(node: &Node, kind: &str) -> String {
 #[test]
 fn malformed_front_matter() {
     let (node, before) = node_with_entries();
-    let f = write(&node, "bad.md", "---\nkind: practice\ntitle: [niet gesloten\n---\nTekst\n");
+    let f = write(
+        &node,
+        "bad.md",
+        "---\nkind: practice\ntitle: [niet gesloten\n---\nTekst\n",
+    );
     let err = node.fails(&["publish", &f]);
-    assert!(err.contains("bad.md: front matter is not valid at line 3"), "{err}");
-    let f = write(&node, "open.md", "---\nkind: practice\ntitle: x\nTekst zonder einde\n");
+    assert!(
+        err.contains("bad.md: front matter is not valid at line 3"),
+        "{err}"
+    );
+    let f = write(
+        &node,
+        "open.md",
+        "---\nkind: practice\ntitle: x\nTekst zonder einde\n",
+    );
     let err = node.fails(&["publish", &f]);
     assert!(err.contains("no closing '---'"), "{err}");
     assert_eq!(node.snapshot(), before);
@@ -42,7 +56,11 @@ fn malformed_front_matter() {
 #[test]
 fn unknown_kind() {
     let (node, before) = node_with_entries();
-    let f = write(&node, "k.md", "---\nkind: recept\ntitle: Appeltaart\n---\nTekst\n");
+    let f = write(
+        &node,
+        "k.md",
+        "---\nkind: recept\ntitle: Appeltaart\n---\nTekst\n",
+    );
     let err = node.fails(&["publish", &f]);
     assert!(err.contains("unknown kind 'recept'"), "{err}");
     let err = node.fails(&["list", "--kind", "recept"]);
@@ -53,16 +71,27 @@ fn unknown_kind() {
 #[test]
 fn body_over_the_limit() {
     let (node, before) = node_with_entries();
-    let f = write(&node, "big.md", &practice_md("Te lang", &"woord ".repeat(12_000)));
+    let f = write(
+        &node,
+        "big.md",
+        &practice_md("Te lang", &"woord ".repeat(12_000)),
+    );
     let err = node.fails(&["publish", &f]);
-    assert!(err.contains("body is") && err.contains("the limit is 65536"), "{err}");
+    assert!(
+        err.contains("body is") && err.contains("the limit is 65536"),
+        "{err}"
+    );
     assert_eq!(node.snapshot(), before);
 }
 
 #[test]
 fn empty_title() {
     let (node, before) = node_with_entries();
-    let f = write(&node, "t.md", "---\nkind: practice\ntitle: \"  \"\n---\nTekst\n");
+    let f = write(
+        &node,
+        "t.md",
+        "---\nkind: practice\ntitle: \"  \"\n---\nTekst\n",
+    );
     let err = node.fails(&["publish", &f]);
     assert!(err.contains("title is empty"), "{err}");
     let err = node.fails(&["ask", "   "]);
@@ -77,14 +106,22 @@ fn id_prefix_that_matches_nothing_or_several() {
     let ids: Vec<String> = node
         .snapshot()
         .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["id"].as_str().unwrap().to_owned())
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
         .collect();
     let unused = (0..=0xffffu32)
         .map(|n| format!("{n:04x}"))
         .find(|p| ids.iter().all(|id| !id.starts_with(p.as_str())))
         .unwrap();
     let err = node.fails(&["show", &unused]);
-    assert!(err.contains(&format!("no entry has an id starting with '{unused}'")), "{err}");
+    assert!(
+        err.contains(&format!("no entry has an id starting with '{unused}'")),
+        "{err}"
+    );
     let err = node.fails(&["show", "xyz!"]);
     assert!(err.contains("is not an entry id"), "{err}");
 
@@ -94,7 +131,10 @@ fn id_prefix_that_matches_nothing_or_several() {
     let mut shared = None;
     for i in 0..3000 {
         let out = node.ok(&["--json", "ask", &format!("Vraag nummer {i}?")]);
-        let id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["id"].as_str().unwrap().to_owned();
+        let id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
         if let Some(other) = all.iter().find(|o| o[..4] == id[..4]) {
             shared = Some((id[..4].to_owned(), other.clone(), id.clone()));
             break;
@@ -152,16 +192,26 @@ fn corrupt_or_truncated_import_file() {
     let truncated = &all[..all.len() - 40];
     let f = write(&node, "truncated.jsonl", truncated);
     let err = node.fails(&["import", &f]);
-    assert!(err.contains(&format!("line {}: not a wiel entry", lines.len())), "{err}");
+    assert!(
+        err.contains(&format!("line {}: not a wiel entry", lines.len())),
+        "{err}"
+    );
     assert!(err.contains("nothing was imported"), "{err}");
 
-    let f = write(&node, "garbage.jsonl", &format!("{}\n\u{0}\u{1}garbage\n{}", lines[0], lines[1]));
+    let f = write(
+        &node,
+        "garbage.jsonl",
+        &format!("{}\n\u{0}\u{1}garbage\n{}", lines[0], lines[1]),
+    );
     let err = node.fails(&["import", &f]);
     assert!(err.contains("line 2: not a wiel entry"), "{err}");
 
     let missing = node.path().join("no-such-file.jsonl");
     let err = node.fails(&["import", missing.to_str().unwrap()]);
-    assert!(err.contains("cannot read") && err.contains("no-such-file.jsonl"), "{err}");
+    assert!(
+        err.contains("cannot read") && err.contains("no-such-file.jsonl"),
+        "{err}"
+    );
     assert_eq!(node.snapshot(), before);
 }
 
@@ -186,7 +236,10 @@ fn imported_entry_with_a_flipped_bit() {
         (
             "body",
             tamper(&lines[n - 1], |v| {
-                let t = v["entry"]["body"]["text"].as_str().unwrap().replacen('E', "D", 1);
+                let t = v["entry"]["body"]["text"]
+                    .as_str()
+                    .unwrap()
+                    .replacen('E', "D", 1);
                 v["entry"]["body"]["text"] = t.into();
             }),
             "does not match the hash",
@@ -251,7 +304,11 @@ fn entry_dated_a_day_in_the_future() {
     }
     .sign(&OrgKeypair::generate(), &ahead)
     .unwrap();
-    let f = write(&node, "future.jsonl", &serde_json::to_string(&ExportLine::new(&entry)).unwrap());
+    let f = write(
+        &node,
+        "future.jsonl",
+        &serde_json::to_string(&ExportLine::new(&entry)).unwrap(),
+    );
     let err = node.fails(&["import", &f]);
     assert!(err.contains("line 1: entry is invalid: dated 14"), "{err}");
     assert!(err.contains("minutes in the future"), "{err}");
@@ -261,7 +318,9 @@ fn entry_dated_a_day_in_the_future() {
 #[test]
 fn entry_from_another_network_is_refused() {
     let (node, lines, before) = import_fixture();
-    let other = tamper(&lines[1], |v| v["entry"]["header"]["network"] = "wiel".into());
+    let other = tamper(&lines[1], |v| {
+        v["entry"]["header"]["network"] = "wiel".into()
+    });
     let f = write(&node, "other-net.jsonl", &other);
     let err = node.fails(&["import", &f]);
     assert!(err.contains("belongs to network 'wiel'"), "{err}");
@@ -274,9 +333,15 @@ fn init_twice_refuses_and_keeps_the_key() {
     let key = std::fs::read(node.path().join("key")).unwrap();
     let config = std::fs::read(node.path().join("config.toml")).unwrap();
     let err = node.fails(&["init", "--name", "Gemeente Kampen", "--code", "GM0166"]);
-    assert!(err.contains("already holds a wiel node (its key is kept)"), "{err}");
+    assert!(
+        err.contains("already holds a wiel node (its key is kept)"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(node.path().join("key")).unwrap(), key);
-    assert_eq!(std::fs::read(node.path().join("config.toml")).unwrap(), config);
+    assert_eq!(
+        std::fs::read(node.path().join("config.toml")).unwrap(),
+        config
+    );
     assert_eq!(node.snapshot(), before);
 }
 
@@ -284,7 +349,10 @@ fn init_twice_refuses_and_keeps_the_key() {
 fn key_file_is_private() {
     use std::os::unix::fs::PermissionsExt;
     let node = Node::init("Gemeente Zwolle", "GM0193");
-    let mode = std::fs::metadata(node.path().join("key")).unwrap().permissions().mode();
+    let mode = std::fs::metadata(node.path().join("key"))
+        .unwrap()
+        .permissions()
+        .mode();
     assert_eq!(mode & 0o777, 0o600);
 }
 
@@ -302,13 +370,22 @@ fn run_read_only(node: &Node, args: &[&str]) -> wiel_tests::Run {
     let dir = node.path().to_str().unwrap();
     let mut cmd = if is_root() {
         let mut c = std::process::Command::new("unshare");
-        c.args(["-m", "sh", "-c", "mount --bind -o ro \"$0\" \"$0\" && exec \"$@\"", dir]);
+        c.args([
+            "-m",
+            "sh",
+            "-c",
+            "mount --bind -o ro \"$0\" \"$0\" && exec \"$@\"",
+            dir,
+        ]);
         c.arg(wiel_tests::wiel_bin());
         c
     } else {
         std::process::Command::new(wiel_tests::wiel_bin())
     };
-    cmd.arg("--data-dir").arg(dir).args(args).env_remove("WIEL_DATA_DIR");
+    cmd.arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("WIEL_DATA_DIR");
     if !is_root() {
         set_writable(node.path(), false);
     }
@@ -321,7 +398,11 @@ fn run_read_only(node: &Node, args: &[&str]) -> wiel_tests::Run {
 
 fn set_writable(dir: &std::path::Path, writable: bool) {
     let mode = if writable { "u+w" } else { "a-w" };
-    let status = std::process::Command::new("chmod").args(["-R", mode]).arg(dir).status().unwrap();
+    let status = std::process::Command::new("chmod")
+        .args(["-R", mode])
+        .arg(dir)
+        .status()
+        .unwrap();
     assert!(status.success());
 }
 
@@ -329,7 +410,10 @@ fn set_writable(dir: &std::path::Path, writable: bool) {
 fn data_dir_that_is_not_writable() {
     // init in a read-only directory
     let empty = Node::empty();
-    let r = run_read_only(&empty, &["init", "--name", "Gemeente Zwolle", "--code", "GM0193"]);
+    let r = run_read_only(
+        &empty,
+        &["init", "--name", "Gemeente Zwolle", "--code", "GM0193"],
+    );
     let err = expect_one_line_error(r, &["init"]);
     assert!(err.contains("cannot write to the data directory"), "{err}");
     assert!(!empty.path().join("key").exists());
@@ -339,6 +423,9 @@ fn data_dir_that_is_not_writable() {
     let f = write(&node, "p.md", &practice_md("Nieuw", "Tekst"));
     let r = run_read_only(&node, &["publish", &f]);
     let err = expect_one_line_error(r, &["publish"]);
-    assert!(err.contains("cannot write to the data directory") || err.contains("Read-only"), "{err}");
+    assert!(
+        err.contains("cannot write to the data directory") || err.contains("Read-only"),
+        "{err}"
+    );
     assert_eq!(node.snapshot(), before);
 }

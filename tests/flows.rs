@@ -20,7 +20,13 @@ fn publish_ask_answer_react_show() {
          themes: [hrm, jeugdwet]\nsituation: Veel verloop\napproach: Een buddy\nresult: Minder verloop\n\
          lessons: Begin klein\n---\n\nHet eerste half jaar een vaste collega.\n",
     );
-    let q = id(&zwolle.ok(&["--json", "ask", "Hoe contracteren jullie jeugdhulp: lumpsum of p×q?", "--tag", "inkoop"]));
+    let q = id(&zwolle.ok(&[
+        "--json",
+        "ask",
+        "Hoe contracteren jullie jeugdhulp: lumpsum of p×q?",
+        "--tag",
+        "inkoop",
+    ]));
     let a = id(&zwolle.ok(&["--json", "answer", &q[..8], "Wij kozen lumpsum."]));
     zwolle.ok(&["react", &story[..8], "--applied", "Overgenomen in Kampen"]);
 
@@ -39,7 +45,12 @@ fn publish_ask_answer_react_show() {
 
     // list: newest first; reactions and profiles only on request
     let list = json(&zwolle.ok(&["--json", "list"]));
-    let kinds: Vec<&str> = list.as_array().unwrap().iter().map(|v| v["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["kind"].as_str().unwrap())
+        .collect();
     assert_eq!(kinds, vec!["answer", "question", "story"]);
     let reactions = json(&zwolle.ok(&["--json", "list", "--kind", "reaction"]));
     assert_eq!(reactions.as_array().unwrap().len(), 1);
@@ -52,7 +63,12 @@ fn publish_ask_answer_react_show() {
 
     // search
     let found = json(&zwolle.ok(&["--json", "search", "lumpsum"]));
-    let found_ids: Vec<&str> = found.as_array().unwrap().iter().map(|v| v["id"].as_str().unwrap()).collect();
+    let found_ids: Vec<&str> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
     assert!(found_ids.contains(&q.as_str()) && found_ids.contains(&a.as_str()));
     let text = zwolle.ok(&["search", "buddy"]);
     assert!(text.contains(" 1. Buddy's voor jeugdconsulenten"), "{text}");
@@ -62,7 +78,16 @@ fn publish_ask_answer_react_show() {
 fn publish_from_stdin_with_flags() {
     let node = Node::init("Gemeente Zwolle", "GM0193");
     let r = node.run_with_stdin(
-        &["--json", "publish", "--kind", "goed voorbeeld", "--title", "Via stdin", "--theme", "wmo"],
+        &[
+            "--json",
+            "publish",
+            "--kind",
+            "goed voorbeeld",
+            "--title",
+            "Via stdin",
+            "--theme",
+            "wmo",
+        ],
         "Tekst uit een pijp.\n",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -90,15 +115,28 @@ fn edit_makes_a_new_version_and_list_shows_the_latest() {
     // editing the old id edits the latest version; an unchanged file makes no version
     let same = node.ok(&["edit", &v1[..8], f.to_str().unwrap()]);
     assert!(same.contains("Nothing changed"), "{same}");
-    assert_eq!(json(&node.ok(&["--json", "list", "--all-versions"])).as_array().unwrap().len(), 2);
+    assert_eq!(
+        json(&node.ok(&["--json", "list", "--all-versions"]))
+            .as_array()
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[test]
 fn retract_erases_every_version_and_travels_by_export() {
     let zwolle = Node::init("Gemeente Zwolle", "GM0193");
-    let v1 = zwolle.publish(&practice_md("Met persoonsgegevens", "Geheime tekst die weg moet."));
+    let v1 = zwolle.publish(&practice_md(
+        "Met persoonsgegevens",
+        "Geheime tekst die weg moet.",
+    ));
     let f = zwolle.path().join("v2.md");
-    std::fs::write(&f, practice_md("Met persoonsgegevens (2)", "Nog steeds geheim.")).unwrap();
+    std::fs::write(
+        &f,
+        practice_md("Met persoonsgegevens (2)", "Nog steeds geheim."),
+    )
+    .unwrap();
     zwolle.ok(&["edit", &v1[..8], f.to_str().unwrap()]);
 
     // Kampen got both versions before the retraction.
@@ -112,7 +150,12 @@ fn retract_erases_every_version_and_travels_by_export() {
     assert!(out.contains("2 versions"), "{out}");
     let snap = zwolle.snapshot();
     assert!(!snap.contains("Geheime tekst") && !snap.contains("Nog steeds geheim"));
-    assert!(json(&zwolle.ok(&["--json", "list"])).as_array().unwrap().is_empty());
+    assert!(
+        json(&zwolle.ok(&["--json", "list"]))
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     let shown = zwolle.ok(&["show", &v1[..8]]);
     assert!(shown.contains("Ingetrokken door de auteur"), "{shown}");
 
@@ -131,7 +174,10 @@ fn retract_erases_every_version_and_travels_by_export() {
 #[test]
 fn export_import_round_trip_and_markdown() {
     let a = Node::init("Gemeente Zwolle", "GM0193");
-    a.publish(&practice_md("Samen inkopen", "Regionale inkoop van jeugdhulp."));
+    a.publish(&practice_md(
+        "Samen inkopen",
+        "Regionale inkoop van jeugdhulp.",
+    ));
     a.ok(&["ask", "Wie doet mee?"]);
     let f = a.path().join("all.jsonl");
     a.ok(&["export", "--output", f.to_str().unwrap()]);
@@ -145,15 +191,25 @@ fn export_import_round_trip_and_markdown() {
     for line in a.snapshot().lines() {
         assert!(b_snap.contains(line));
     }
-    assert!(b.ok(&["list", "--author", "zwolle"]).contains("Samen inkopen"));
+    assert!(
+        b.ok(&["list", "--author", "zwolle"])
+            .contains("Samen inkopen")
+    );
     let md = a.ok(&["export", "--format", "md"]);
     assert!(md.contains("title: Samen inkopen") && md.contains("Regionale inkoop van jeugdhulp."));
 }
 
 #[test]
 fn demo_runs() {
-    let out = std::process::Command::new(wiel_tests::wiel_bin()).arg("demo").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = std::process::Command::new(wiel_tests::wiel_bin())
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("Hoe contracteren jullie jeugdhulp"));
     assert!(text.contains("Antwoorden (2)"));

@@ -255,7 +255,9 @@ const TEMPLATE: &str = "---\nkind: practice\ntitle: \ntags: []\nthemes: []\n---\
 fn publish_input(a: PublishArgs) -> Result<NewEntry> {
     let (source, text) = match &a.file {
         Some(path) => (path.display().to_string(), read_input(path)?),
-        None if !std::io::stdin().is_terminal() => ("stdin".to_owned(), read_input(Path::new("-"))?),
+        None if !std::io::stdin().is_terminal() => {
+            ("stdin".to_owned(), read_input(Path::new("-"))?)
+        }
         None => ("the editor".to_owned(), edit_text(TEMPLATE)?),
     };
     let mut doc = markdown::parse(&text, &source)?;
@@ -270,9 +272,7 @@ fn publish_input(a: PublishArgs) -> Result<NewEntry> {
     let kind_name = a.kind.or(doc.front.kind.clone()).ok_or_else(|| {
         anyhow!("{source}: no kind given: add 'kind: practice' (or story, question) to the front matter, or use --kind")
     })?;
-    let kind: Kind = kind_name
-        .parse()
-        .map_err(|e| anyhow!("{source}: {e}"))?;
+    let kind: Kind = kind_name.parse().map_err(|e| anyhow!("{source}: {e}"))?;
     if !matches!(kind, Kind::Practice | Kind::Story | Kind::Question) {
         bail!(
             "{source}: publish makes a practice, story or question; for a {kind} use `wiel {}`",
@@ -384,11 +384,17 @@ fn edit(service: &Service, target: EntryId, file: Option<PathBuf>, json: bool) -
         .into());
     }
     if !h.kind.is_editable() {
-        bail!("a {} cannot be edited; retract it and make a new one", h.kind);
+        bail!(
+            "a {} cannot be edited; retract it and make a new one",
+            h.kind
+        );
     }
-    let body = current
-        .body()
-        .ok_or_else(|| anyhow!("entry {} was retracted and cannot be edited", latest.short()))?;
+    let body = current.body().ok_or_else(|| {
+        anyhow!(
+            "entry {} was retracted and cannot be edited",
+            latest.short()
+        )
+    })?;
     let rendered = markdown::render(h.kind, h.space.as_str(), body)?;
     let (source, text) = match file {
         Some(path) => (path.display().to_string(), read_input(&path)?),
@@ -398,7 +404,10 @@ fn edit(service: &Service, target: EntryId, file: Option<PathBuf>, json: bool) -
     if let Some(k) = &doc.front.kind {
         let k: Kind = k.parse().map_err(|e| anyhow!("{source}: {e}"))?;
         if k != h.kind {
-            bail!("{source}: a new version must stay a {}; it says {k}", h.kind);
+            bail!(
+                "{source}: a new version must stay a {}; it says {k}",
+                h.kind
+            );
         }
     }
     let new_body = markdown::body_from(&doc, h.kind, &source)?;
@@ -438,8 +447,16 @@ fn list_filter(service: &Service, f: &FilterArgs) -> Result<ListFilter> {
             .as_deref()
             .map(|a| service.resolve_author(a))
             .transpose()?,
-        since: f.since.as_deref().map(|s| parse_time(s, now, "--since")).transpose()?,
-        until: f.until.as_deref().map(|s| parse_time(s, now, "--until")).transpose()?,
+        since: f
+            .since
+            .as_deref()
+            .map(|s| parse_time(s, now, "--since"))
+            .transpose()?,
+        until: f
+            .until
+            .as_deref()
+            .map(|s| parse_time(s, now, "--until"))
+            .transpose()?,
         limit: f.limit,
         ..ListFilter::default()
     })
@@ -490,13 +507,22 @@ fn export(service: &Service, format: ExportFormat, path: Option<&Path>) -> Resul
                     continue;
                 };
                 let old_version = service.store().superseded_by(&line.id)?.is_some();
-                if old_version || matches!(h.kind, Kind::Reaction | Kind::Retraction | Kind::Profile) {
+                if old_version
+                    || matches!(h.kind, Kind::Reaction | Kind::Retraction | Kind::Profile)
+                {
                     continue;
                 }
                 let author = service
                     .org_name(&h.author)?
                     .unwrap_or_else(|| h.author.short());
-                writeln!(out, "<!-- {} · {} · {} · id {} -->", h.kind.dutch(), author, output::date(h.created_at), line.id)?;
+                writeln!(
+                    out,
+                    "<!-- {} · {} · {} · id {} -->",
+                    h.kind.dutch(),
+                    author,
+                    output::date(h.created_at),
+                    line.id
+                )?;
                 write!(out, "{}", markdown::render(h.kind, h.space.as_str(), body)?)?;
                 writeln!(out)?;
             }

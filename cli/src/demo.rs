@@ -22,9 +22,18 @@ struct Org {
 }
 
 const ORGS: [Org; 3] = [
-    Org { name: "Gemeente Zwolle", code: "GM0193" },
-    Org { name: "Gemeente Kampen", code: "GM0166" },
-    Org { name: "Gemeente Deventer", code: "GM0150" },
+    Org {
+        name: "Gemeente Zwolle",
+        code: "GM0193",
+    },
+    Org {
+        name: "Gemeente Kampen",
+        code: "GM0166",
+    },
+    Org {
+        name: "Gemeente Deventer",
+        code: "GM0150",
+    },
 ];
 
 /// What a sample entry refers to: an earlier sample, by index.
@@ -237,8 +246,14 @@ fn body(s: &Sample) -> Body {
 fn refs(link: &Link, ids: &[EntryId]) -> Vec<Ref> {
     match link {
         Link::None => vec![],
-        Link::Answers(i) => vec![Ref { rel: Rel::Answers, target: ids[*i] }],
-        Link::Reacts(i, _) => vec![Ref { rel: Rel::ReactsTo, target: ids[*i] }],
+        Link::Answers(i) => vec![Ref {
+            rel: Rel::Answers,
+            target: ids[*i],
+        }],
+        Link::Reacts(i, _) => vec![Ref {
+            rel: Rel::ReactsTo,
+            target: ids[*i],
+        }],
     }
 }
 
@@ -343,7 +358,9 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
     let found = service.search(query, &ListFilter::default())?;
     let question = listing
         .iter()
-        .find(|v| v.kind == Kind::Question && v.title.as_deref().is_some_and(|t| t.contains("lumpsum")))
+        .find(|v| {
+            v.kind == Kind::Question && v.title.as_deref().is_some_and(|t| t.contains("lumpsum"))
+        })
         .map(|v| v.id);
     let thread = question.map(|q| service.thread(&q)).transpose()?;
 
@@ -355,7 +372,11 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
             "thread": thread,
         }));
     }
-    println!("wiel demo: a node for {} in {}\n", ORGS[0].name, root.display());
+    println!(
+        "wiel demo: a node for {} in {}\n",
+        ORGS[0].name,
+        root.display()
+    );
     println!("$ wiel list");
     output::entry_lines(&listing)?;
     println!("\n$ wiel search {query}");
@@ -367,7 +388,10 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
     }
     println!();
     if kept {
-        println!("Try it yourself: wiel --data-dir {} search wmo", root.display());
+        println!(
+            "Try it yourself: wiel --data-dir {} search wmo",
+            root.display()
+        );
     } else {
         println!("The demo node is removed now. Keep one with: wiel demo --keep DIR");
     }

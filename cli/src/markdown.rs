@@ -176,7 +176,10 @@ mod tests {
     fn malformed_front_matter_names_the_line() {
         let err = parse("---\nkind: story\ntitle: [unclosed\n---\ntext\n", "bad.md").unwrap_err();
         let msg = format!("{err:#}");
-        assert!(msg.starts_with("bad.md: front matter is not valid at line"), "{msg}");
+        assert!(
+            msg.starts_with("bad.md: front matter is not valid at line"),
+            "{msg}"
+        );
         let err = parse("---\nkind: story\n", "open.md").unwrap_err();
         assert!(format!("{err:#}").contains("no closing '---'"));
         let err = parse("---\ncolour: red\n---\n", "unknown.md").unwrap_err();
@@ -186,6 +189,9 @@ mod tests {
     #[test]
     fn title_falls_back_to_first_heading() {
         let doc = parse("# Inkoop jeugdhulp\n\nWij kochten samen in.", "x.md").unwrap();
-        assert_eq!(body_from(&doc, Kind::Practice, "x.md").unwrap().title, "Inkoop jeugdhulp");
+        assert_eq!(
+            body_from(&doc, Kind::Practice, "x.md").unwrap().title,
+            "Inkoop jeugdhulp"
+        );
     }
 }

@@ -18,7 +18,10 @@ pub fn date(t: Timestamp) -> String {
 
 fn format_time(t: Timestamp, fmt: &str) -> String {
     match jiff::Timestamp::from_millisecond(t.as_millis() as i64) {
-        Ok(ts) => ts.to_zoned(jiff::tz::TimeZone::system()).strftime(fmt).to_string(),
+        Ok(ts) => ts
+            .to_zoned(jiff::tz::TimeZone::system())
+            .strftime(fmt)
+            .to_string(),
         Err(_) => format!("{} ms", t.as_millis()),
     }
 }
@@ -153,7 +156,11 @@ pub fn thread(t: &ThreadView) -> Result<()> {
         )?;
     }
     if let Some(latest) = &v.superseded_by {
-        writeln!(out, "Er is een nieuwere versie: wiel show {}", latest.short())?;
+        writeln!(
+            out,
+            "Er is een nieuwere versie: wiel show {}",
+            latest.short()
+        )?;
     }
     if !v.tags.is_empty() {
         writeln!(out, "tags: {}", v.tags.join(", "))?;
@@ -195,20 +202,38 @@ pub fn thread(t: &ThreadView) -> Result<()> {
             cbs_code,
             province,
         }) => {
-            writeln!(out, "\n{name} ({cbs_code}){}", province.as_ref().map(|p| format!(", {p}")).unwrap_or_default())?;
+            writeln!(
+                out,
+                "\n{name} ({cbs_code}){}",
+                province
+                    .as_ref()
+                    .map(|p| format!(", {p}"))
+                    .unwrap_or_default()
+            )?;
             writeln!(out, "sleutel: {}", v.author)?;
         }
         Some(KindFields::Reaction { verdict }) => writeln!(out, "\noordeel: {}", verdict.dutch())?,
         _ => {}
     }
     if t.versions.len() > 1 {
-        let pos = t.versions.iter().position(|id| *id == v.id).map(|p| p + 1).unwrap_or(0);
+        let pos = t
+            .versions
+            .iter()
+            .position(|id| *id == v.id)
+            .map(|p| p + 1)
+            .unwrap_or(0);
         writeln!(out, "\nVersie {pos} van {}.", t.versions.len())?;
     }
     if !t.answers.is_empty() {
         writeln!(out, "\nAntwoorden ({}):", t.answers.len())?;
         for a in &t.answers {
-            writeln!(out, "  {} · {} · {}", a.author_label(), date(a.created_at), a.id.short())?;
+            writeln!(
+                out,
+                "  {} · {} · {}",
+                a.author_label(),
+                date(a.created_at),
+                a.id.short()
+            )?;
             for line in a.text.as_deref().unwrap_or("").lines() {
                 writeln!(out, "    {line}")?;
             }
@@ -221,7 +246,12 @@ pub fn thread(t: &ThreadView) -> Result<()> {
                 Some(KindFields::Reaction { verdict }) => verdict.dutch(),
                 _ => "",
             };
-            let comment = r.text.as_deref().filter(|c| !c.is_empty()).map(|c| format!(": {c}")).unwrap_or_default();
+            let comment = r
+                .text
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .map(|c| format!(": {c}"))
+                .unwrap_or_default();
             writeln!(out, "  {verdict} — {}{comment}", r.author_label())?;
         }
     }

@@ -1,4 +1,5 @@
 //! The binary starts and explains itself. (Also makes `cargo test` build the `wiel` binary
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! that the workspace tests in `tests/` run.)
 
 use std::process::Command;
@@ -11,7 +12,10 @@ fn help_lists_the_commands() {
         .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
-    for cmd in ["init", "publish", "ask", "answer", "react", "retract", "edit", "list", "show", "search", "export", "import", "demo"] {
+    for cmd in [
+        "init", "publish", "ask", "answer", "react", "retract", "edit", "list", "show", "search",
+        "export", "import", "demo",
+    ] {
         assert!(text.contains(cmd), "help does not mention {cmd}");
     }
 }

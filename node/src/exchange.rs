@@ -49,11 +49,10 @@ pub fn parse_line(
         line,
         reason: e.to_string(),
     })?;
-    let verified =
-        Verified::from_entry(parsed.entry, rules).map_err(|e| LineError::Invalid {
-            line,
-            reason: e.to_string(),
-        })?;
+    let verified = Verified::from_entry(parsed.entry, rules).map_err(|e| LineError::Invalid {
+        line,
+        reason: e.to_string(),
+    })?;
     if verified.id() != parsed.id {
         return Err(LineError::IdMismatch {
             line,

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use wiel_protocol::{
-    Body, CbsCode, Draft, EntryId, Invalid, Kind, KindFields, OrgKey, OrgKeypair, Ref, Rel,
-    Rules, SpaceName, Timestamp, Verified,
+    Body, CbsCode, Draft, EntryId, Invalid, Kind, KindFields, OrgKey, OrgKeypair, Ref, Rel, Rules,
+    SpaceName, Timestamp, Verified,
 };
 use wiel_store::{Ingest, ListFilter, Rejection, Resolved, Store, StoreError};
 
@@ -398,10 +398,7 @@ impl Service {
     /// Plain search: entries containing every word (case-insensitive), best first.
     /// Title matches count three times. (Dutch full-text search replaces this later.)
     pub fn search(&self, query: &str, filter: &ListFilter) -> Result<Vec<EntryView>, ServiceError> {
-        let words: Vec<String> = query
-            .split_whitespace()
-            .map(|w| w.to_lowercase())
-            .collect();
+        let words: Vec<String> = query.split_whitespace().map(|w| w.to_lowercase()).collect();
         if words.is_empty() {
             return Ok(Vec::new());
         }

@@ -90,7 +90,9 @@ impl fmt::Display for Kind {
 
 /// An unknown kind name, with the names that are known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown kind '{0}': use one of practice, story, question, answer, reaction, retraction, profile")]
+#[error(
+    "unknown kind '{0}': use one of practice, story, question, answer, reaction, retraction, profile"
+)]
 pub struct UnknownKind(pub String);
 
 impl std::str::FromStr for Kind {

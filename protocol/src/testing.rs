@@ -23,12 +23,24 @@ pub fn key(n: u8) -> OrgKeypair {
 
 /// A practice by `key` at `millis`, with a title and text derived from `n`.
 pub fn practice(key: &OrgKeypair, n: u64, millis: u64) -> Verified {
-    signed(key, Kind::Practice, vec![], millis, body(format!("Goed voorbeeld {n}"), n))
+    signed(
+        key,
+        Kind::Practice,
+        vec![],
+        millis,
+        body(format!("Goed voorbeeld {n}"), n),
+    )
 }
 
 /// A question by `key` at `millis`.
 pub fn question(key: &OrgKeypair, n: u64, millis: u64) -> Verified {
-    signed(key, Kind::Question, vec![], millis, body(format!("Vraag {n}"), n))
+    signed(
+        key,
+        Kind::Question,
+        vec![],
+        millis,
+        body(format!("Vraag {n}"), n),
+    )
 }
 
 /// An answer to `question`.
@@ -37,7 +49,13 @@ pub fn answer(key: &OrgKeypair, question: EntryId, n: u64, millis: u64) -> Verif
         rel: Rel::Answers,
         target: question,
     };
-    signed(key, Kind::Answer, vec![r], millis, body(format!("Antwoord {n}"), n))
+    signed(
+        key,
+        Kind::Answer,
+        vec![r],
+        millis,
+        body(format!("Antwoord {n}"), n),
+    )
 }
 
 /// A reaction to `target`.
@@ -59,7 +77,13 @@ pub fn retraction(key: &OrgKeypair, target: EntryId, millis: u64) -> Verified {
         rel: Rel::Retracts,
         target,
     };
-    signed(key, Kind::Retraction, vec![r], millis, body(String::new(), 0))
+    signed(
+        key,
+        Kind::Retraction,
+        vec![r],
+        millis,
+        body(String::new(), 0),
+    )
 }
 
 /// A new version of the practice `previous`.
@@ -68,15 +92,31 @@ pub fn new_version(key: &OrgKeypair, previous: EntryId, n: u64, millis: u64) -> 
         rel: Rel::Supersedes,
         target: previous,
     };
-    signed(key, Kind::Practice, vec![r], millis, body(format!("Goed voorbeeld {n}, herzien"), n))
+    signed(
+        key,
+        Kind::Practice,
+        vec![r],
+        millis,
+        body(format!("Goed voorbeeld {n}, herzien"), n),
+    )
 }
 
 /// A practice whose text is about `len` bytes of Dutch-looking text.
 pub fn practice_with_text(key: &OrgKeypair, n: u64, millis: u64, len: usize) -> Verified {
     let mut b = body(format!("Goed voorbeeld {n}"), n);
     let words = [
-        "gemeente", "jeugdhulp", "inkoop", "werkgever", "participatie", "wmo", "regio",
-        "aanbesteding", "leernetwerk", "omgevingswet", "consulent", "burger",
+        "gemeente",
+        "jeugdhulp",
+        "inkoop",
+        "werkgever",
+        "participatie",
+        "wmo",
+        "regio",
+        "aanbesteding",
+        "leernetwerk",
+        "omgevingswet",
+        "consulent",
+        "burger",
     ];
     let mut text = String::with_capacity(len + 16);
     let mut x = n.wrapping_mul(0x9e3779b97f4a7c15) | 1;

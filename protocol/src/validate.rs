@@ -58,7 +58,9 @@ pub enum Invalid {
     BodyHashMismatch,
     #[error("author {0} is not a valid ed25519 public key")]
     BadAuthorKey(OrgKey),
-    #[error("signature does not verify (the header or signature was altered, or signed by another key)")]
+    #[error(
+        "signature does not verify (the header or signature was altered, or signed by another key)"
+    )]
     BadSignature,
     #[error("dated {minutes} minutes in the future (at most 10 minutes is allowed)")]
     InFuture { minutes: u64 },
@@ -312,8 +314,7 @@ fn check_body(kind: Kind, body: &Body) -> Result<(), Invalid> {
     if !fits {
         return Err(Invalid::FieldsDoNotMatchKind { kind });
     }
-    if matches!(kind, Kind::Answer | Kind::Practice) && body.text.trim().is_empty()
-    {
+    if matches!(kind, Kind::Answer | Kind::Practice) && body.text.trim().is_empty() {
         return Err(Invalid::EmptyField { field: "text" });
     }
     Ok(())

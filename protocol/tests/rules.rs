@@ -1,4 +1,5 @@
 //! Every rule of the design, fed a violating entry.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use wiel_protocol::codec::{self, DecodeError, MAX_ENTRY_BYTES};
 use wiel_protocol::{
@@ -47,7 +48,10 @@ fn flip(bytes: &[u8], at: usize) -> Vec<u8> {
 #[test]
 fn a_valid_entry_round_trips() {
     let v = valid();
-    assert_eq!(Verified::from_bytes(v.bytes().to_vec(), &rules()).unwrap(), v);
+    assert_eq!(
+        Verified::from_bytes(v.bytes().to_vec(), &rules()).unwrap(),
+        v
+    );
 }
 
 #[test]

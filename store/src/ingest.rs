@@ -49,16 +49,13 @@ pub enum Rejection {
 enum T {
     Entries,
     ByTime,
-    BySpace,
-    ByAuthor,
-    ByKind,
     Refs,
     Tombstones,
     Superseded,
     Profiles,
     Erasures,
 }
-const TREE_COUNT: usize = 10;
+const TREE_COUNT: usize = 7;
 
 /// Pending writes of one batch, readable before they are committed.
 struct Overlay<'a> {
@@ -86,9 +83,6 @@ impl<'a> Overlay<'a> {
         match t {
             T::Entries => &trees.entries,
             T::ByTime => &trees.by_time,
-            T::BySpace => &trees.by_space,
-            T::ByAuthor => &trees.by_author,
-            T::ByKind => &trees.by_kind,
             T::Refs => &trees.refs,
             T::Tombstones => &trees.tombstones,
             T::Superseded => &trees.superseded,
@@ -121,7 +115,11 @@ impl<'a> Overlay<'a> {
             }
             found.insert(k.clone(), v.is_some());
         }
-        Ok(found.into_iter().filter(|(_, live)| *live).map(|(k, _)| k).collect())
+        Ok(found
+            .into_iter()
+            .filter(|(_, live)| *live)
+            .map(|(k, _)| k)
+            .collect())
     }
 
     fn load(&self, id: &EntryId) -> Result<Option<Verified>, StoreError> {
@@ -152,9 +150,17 @@ impl<'a> Overlay<'a> {
 
     /// Appends new bodies to the log (synced), then commits all rows in one transaction.
     fn commit(mut self) -> Result<Vec<Span>, StoreError> {
-        let with_body: Vec<&Verified> = self.entries.values().filter(|v| v.body().is_some()).collect();
+        let with_body: Vec<&Verified> = self
+            .entries
+            .values()
+            .filter(|v| v.body().is_some())
+            .collect();
         let chunks: Vec<&[u8]> = with_body.iter().map(|v| v.bytes()).collect();
-        let spans = self.store.log.append(&chunks).map_err(|e| self.store.log_error(e))?;
+        let spans = self
+            .store
+            .log
+            .append(&chunks)
+            .map_err(|e| self.store.log_error(e))?;
         let mut records = Vec::with_capacity(self.entries.len());
         let mut span_of = with_body.iter().map(|v| v.id()).zip(spans);
         let mut next = span_of.next();
@@ -166,11 +172,15 @@ impl<'a> Overlay<'a> {
                 }
                 _ => None,
             };
-            let header_only = match span {
-                Some(_) => v.to_tombstone().bytes().to_vec(),
-                None => v.bytes().to_vec(),
+            // With a body in the log, the header is there too: sled keeps only the span.
+            let header_only: &[u8] = match span {
+                Some(_) => &[],
+                None => v.bytes(),
             };
-            records.push((id.as_bytes().to_vec(), log::encode_record(span, &header_only)));
+            records.push((
+                id.as_bytes().to_vec(),
+                log::encode_record(span, header_only),
+            ));
         }
         for (k, v) in records {
             self.put(T::Entries, k, v);
@@ -179,9 +189,6 @@ impl<'a> Overlay<'a> {
         let all = (
             &t.entries,
             &t.by_time,
-            &t.by_space,
-            &t.by_author,
-            &t.by_kind,
             &t.refs,
             &t.tombstones,
             &t.superseded,
@@ -189,19 +196,18 @@ impl<'a> Overlay<'a> {
             &t.erasures,
         );
         let writes = &self.writes;
-        let result: Result<(), TransactionError<()>> =
-            all.transaction(|(a, b, c, d, e, f, g, h, i, j)| {
-                let txs = [a, b, c, d, e, f, g, h, i, j];
-                for (tx, tree_writes) in txs.iter().zip(writes.iter()) {
-                    for (k, v) in tree_writes {
-                        match v {
-                            Some(v) => tx.insert(k.as_slice(), v.as_slice())?,
-                            None => tx.remove(k.as_slice())?,
-                        };
-                    }
+        let result: Result<(), TransactionError<()>> = all.transaction(|(a, b, c, d, e, f, g)| {
+            let txs = [a, b, c, d, e, f, g];
+            for (tx, tree_writes) in txs.iter().zip(writes.iter()) {
+                for (k, v) in tree_writes {
+                    match v {
+                        Some(v) => tx.insert(k.as_slice(), v.as_slice())?,
+                        None => tx.remove(k.as_slice())?,
+                    };
                 }
-                Ok::<(), ConflictableTransactionError<()>>(())
-            });
+            }
+            Ok::<(), ConflictableTransactionError<()>>(())
+        });
         match result {
             Ok(()) => Ok(self.erase),
             Err(TransactionError::Storage(e)) => Err(StoreError::Io(e)),
@@ -352,10 +358,11 @@ fn write_entry(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> 
     let h = entry.header();
     let t = h.created_at;
     o.put_entry(entry.clone())?;
-    o.put(T::ByTime, keys::time_key(t, &id), Vec::new());
-    o.put(T::BySpace, keys::space_key(&h.space, t, &id), Vec::new());
-    o.put(T::ByAuthor, keys::author_key(&h.author, t, &id), Vec::new());
-    o.put(T::ByKind, keys::kind_key(h.kind, t, &id), Vec::new());
+    o.put(
+        T::ByTime,
+        keys::time_key(t, &id),
+        keys::facets(h.kind, &h.author, &h.space),
+    );
     for r in &h.refs {
         o.put(T::Refs, keys::ref_key(&r.target, r.rel, &id), Vec::new());
     }
@@ -369,7 +376,11 @@ fn write_entry(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> 
             None => true,
         };
         if newer {
-            o.put(T::Profiles, h.author.as_bytes().to_vec(), id.as_bytes().to_vec());
+            o.put(
+                T::Profiles,
+                h.author.as_bytes().to_vec(),
+                id.as_bytes().to_vec(),
+            );
         }
     }
     Ok(())
@@ -385,11 +396,19 @@ fn apply_effects(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError
         };
         match r.rel {
             Rel::Retracts => {
-                o.put(T::Tombstones, r.target.as_bytes().to_vec(), id.as_bytes().to_vec());
+                o.put(
+                    T::Tombstones,
+                    r.target.as_bytes().to_vec(),
+                    id.as_bytes().to_vec(),
+                );
                 o.put_entry(target.to_tombstone())?;
             }
             Rel::Supersedes => {
-                o.put(T::Superseded, r.target.as_bytes().to_vec(), id.as_bytes().to_vec());
+                o.put(
+                    T::Superseded,
+                    r.target.as_bytes().to_vec(),
+                    id.as_bytes().to_vec(),
+                );
             }
             Rel::Answers | Rel::ReactsTo => {}
         }

@@ -12,32 +12,22 @@ pub(crate) fn time_key(t: Timestamp, id: &EntryId) -> Vec<u8> {
     k
 }
 
-/// `space ‖ 0 ‖ created_at ‖ id` (space names never contain a zero byte)
-pub(crate) fn space_prefix(space: &SpaceName) -> Vec<u8> {
-    let mut k = Vec::with_capacity(space.as_str().len() + 1 + 8 + ID_LEN);
-    k.extend_from_slice(space.as_str().as_bytes());
-    k.push(0);
-    k
+/// The `by_time` value: what lists filter on, so they need not load entries to filter.
+/// `kind (1) ‖ author (32) ‖ space`
+pub(crate) fn facets(kind: Kind, author: &OrgKey, space: &SpaceName) -> Vec<u8> {
+    let mut v = Vec::with_capacity(33 + space.as_str().len());
+    v.push(kind.code());
+    v.extend_from_slice(author.as_bytes());
+    v.extend_from_slice(space.as_str().as_bytes());
+    v
 }
 
-pub(crate) fn space_key(space: &SpaceName, t: Timestamp, id: &EntryId) -> Vec<u8> {
-    let mut k = space_prefix(space);
-    k.extend_from_slice(&time_key(t, id));
-    k
-}
-
-/// `author ‖ created_at ‖ id`
-pub(crate) fn author_key(author: &OrgKey, t: Timestamp, id: &EntryId) -> Vec<u8> {
-    let mut k = author.as_bytes().to_vec();
-    k.extend_from_slice(&time_key(t, id));
-    k
-}
-
-/// `kind ‖ created_at ‖ id`
-pub(crate) fn kind_key(kind: Kind, t: Timestamp, id: &EntryId) -> Vec<u8> {
-    let mut k = vec![kind.code()];
-    k.extend_from_slice(&time_key(t, id));
-    k
+/// Reads a `by_time` value back: (kind code, author bytes, space bytes).
+pub(crate) fn split_facets(value: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    if value.len() < 33 {
+        return None;
+    }
+    Some((value[0], &value[1..33], &value[33..]))
 }
 
 /// `target ‖ rel ‖ source`: who refers to `target`, and how.

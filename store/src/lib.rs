@@ -56,14 +56,10 @@ impl From<sled::Error> for StoreError {
 pub(crate) struct Trees {
     /// id → where its full bytes are in the entry log, and its header-only bytes
     pub entries: Tree,
-    /// created_at ‖ id
+    /// created_at ‖ id → kind ‖ author ‖ space. The only per-entry index: sled splits its
+    /// leaves at 16 items, so its start-up cost grows with the number of rows, and every
+    /// CLI command opens the store. Filters read the value instead of a tree of their own.
     pub by_time: Tree,
-    /// space ‖ 0 ‖ created_at ‖ id
-    pub by_space: Tree,
-    /// author ‖ created_at ‖ id
-    pub by_author: Tree,
-    /// kind ‖ created_at ‖ id
-    pub by_kind: Tree,
     /// target ‖ rel ‖ source: answers, reactions, retractions, versions
     pub refs: Tree,
     /// retracted id → id of the retraction that erased it
@@ -99,9 +95,6 @@ impl Store {
         let trees = Trees {
             entries: tree("entries")?,
             by_time: tree("by_time")?,
-            by_space: tree("by_space_time")?,
-            by_author: tree("by_author")?,
-            by_kind: tree("by_kind")?,
             refs: tree("refs")?,
             tombstones: tree("tombstones")?,
             superseded: tree("superseded")?,

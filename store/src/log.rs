@@ -78,7 +78,8 @@ impl EntryLog {
             return Ok(());
         }
         for s in spans {
-            self.file.write_all_at(&vec![0u8; s.len as usize], s.offset)?;
+            self.file
+                .write_all_at(&vec![0u8; s.len as usize], s.offset)?;
         }
         self.file.sync_data()
     }
@@ -89,7 +90,9 @@ impl EntryLog {
 }
 
 /// An `entries` tree value: `span offset (8) ‖ span length (4) ‖ header-only entry bytes`.
-/// Length 0 means no body is held (a tombstone, or a header whose body never came).
+/// With a span, the entry's full bytes are in the log and the header-only part is empty;
+/// length 0 means no body is held (a tombstone, or a header whose body never came), and
+/// the header-only bytes follow.
 pub(crate) fn encode_record(span: Option<Span>, header_only: &[u8]) -> Vec<u8> {
     let span = span.unwrap_or(Span { offset: 0, len: 0 });
     let mut v = Vec::with_capacity(12 + header_only.len());

@@ -4,8 +4,8 @@ use std::ops::Bound;
 
 use wiel_protocol::{EntryId, Kind, OrgKey, Rel, SpaceName, Timestamp, Verified};
 
-use crate::{keys, log};
 use crate::{Store, StoreError, corrupt};
+use crate::{keys, log};
 
 /// Which entries [`Store::list`] returns. The default is the latest version of every entry
 /// that was not retracted, newest first, at most 50.
@@ -127,38 +127,36 @@ impl Store {
         filter: &ListFilter,
         mut keep: impl FnMut(&Verified) -> bool,
     ) -> Result<Vec<Verified>, StoreError> {
-        // Walk the narrowest index; check the other conditions per entry.
-        let (tree, prefix) = if let Some(author) = &filter.author {
-            (&self.trees.by_author, author.as_bytes().to_vec())
-        } else if let Some(space) = &filter.space {
-            (&self.trees.by_space, keys::space_prefix(space))
-        } else if let Some(kind) = filter.kind {
-            (&self.trees.by_kind, vec![kind.code()])
-        } else {
-            (&self.trees.by_time, Vec::new())
-        };
-        let bound = |t: Option<Timestamp>, fill: u8| {
-            let mut k = prefix.clone();
-            match t {
-                Some(t) => k.extend_from_slice(&t.as_millis().to_be_bytes()),
-                None => k.extend_from_slice(&[fill; 8]),
-            }
-            k
+        let bound = |t: Option<Timestamp>, fill: u8| match t {
+            Some(t) => t.as_millis().to_be_bytes().to_vec(),
+            None => vec![fill; 8],
         };
         let lower = Bound::Included(bound(filter.since, 0));
         let upper = match filter.until {
             Some(_) => Bound::Excluded(bound(filter.until, 0)),
-            None => Bound::Included(bound(None, 0xff)),
+            None => Bound::Included(vec![0xff; 8 + keys::ID_LEN]),
         };
+        let kind = filter.kind.map(Kind::code);
+        let author = filter.author.as_ref().map(|a| a.as_bytes().as_slice());
+        let space = filter.space.as_ref().map(|s| s.as_str().as_bytes());
         let mut out = Vec::new();
-        for row in tree.range::<Vec<u8>, _>((lower, upper)).rev() {
+        for row in self.trees.by_time.range::<Vec<u8>, _>((lower, upper)).rev() {
             if out.len() >= filter.limit {
                 break;
             }
-            let (key, _) = row?;
+            let (key, value) = row?;
             let Some(id) = keys::trailing_id(&key) else {
                 continue;
             };
+            let Some((k, a, s)) = keys::split_facets(&value) else {
+                return Err(corrupt(&id, "short time index row"));
+            };
+            if kind.is_some_and(|x| x != k)
+                || author.is_some_and(|x| x != a)
+                || space.is_some_and(|x| x != s)
+            {
+                continue;
+            }
             if !filter.all_versions && self.trees.superseded.contains_key(id.as_bytes())? {
                 continue;
             }
@@ -166,9 +164,7 @@ impl Store {
                 continue;
             };
             let h = entry.header();
-            if filter.kind.is_some_and(|k| k != h.kind)
-                || filter.space.as_ref().is_some_and(|s| *s != h.space)
-                || (!filter.include_retracted && entry.body().is_none())
+            if (!filter.include_retracted && entry.body().is_none())
                 || (filter.content_only
                     && matches!(h.kind, Kind::Reaction | Kind::Retraction | Kind::Profile))
             {
@@ -254,7 +250,10 @@ impl Store {
         let mut answers = Vec::new();
         let mut reactions = Vec::new();
         for version in &versions {
-            for (rel, out) in [(Rel::Answers, &mut answers), (Rel::ReactsTo, &mut reactions)] {
+            for (rel, out) in [
+                (Rel::Answers, &mut answers),
+                (Rel::ReactsTo, &mut reactions),
+            ] {
                 for source in self.referrers(version, rel)? {
                     if self.superseded_by(&source)?.is_some() {
                         continue;

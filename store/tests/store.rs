@@ -1,4 +1,5 @@
 //! The store's rules, its indexes, its durability, and a property test against a model.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -58,7 +59,13 @@ fn retraction_erases_the_body_and_refuses_it_later() {
     // it comes back through a peer that still had it: refused
     assert_eq!(store.ingest(e.clone()).unwrap(), Ingest::Retracted);
     assert!(store.get(&e.id()).unwrap().unwrap().body().is_none());
-    assert!(store.list(&ListFilter::default()).unwrap().iter().all(|x| x.id() != e.id()));
+    assert!(
+        store
+            .list(&ListFilter::default())
+            .unwrap()
+            .iter()
+            .all(|x| x.id() != e.id())
+    );
 }
 
 /// Whether `needle` occurs in any file under `dir`.
@@ -86,9 +93,17 @@ fn retracted_body_is_gone_from_every_file_on_disk() {
         for i in 0..50 {
             store.ingest(testing::practice(&k, i, T0 + i)).unwrap();
         }
-        assert!(on_disk(dir.path(), &needle), "the body should be on disk before");
-        store.ingest(testing::retraction(&k, secret.id(), T0 + 100)).unwrap();
-        assert!(!on_disk(dir.path(), &needle), "the retracted body is still on disk");
+        assert!(
+            on_disk(dir.path(), &needle),
+            "the body should be on disk before"
+        );
+        store
+            .ingest(testing::retraction(&k, secret.id(), T0 + 100))
+            .unwrap();
+        assert!(
+            !on_disk(dir.path(), &needle),
+            "the retracted body is still on disk"
+        );
     }
     let store = Store::open(dir.path()).unwrap();
     assert!(store.get(&secret.id()).unwrap().unwrap().body().is_none());
@@ -128,7 +143,9 @@ fn retracting_someone_elses_entry_is_rejected_and_changes_nothing() {
 fn early_retraction_by_another_author_does_not_erase() {
     let (_dir, store) = open();
     let e = testing::practice(&key(1), 1, T0);
-    store.ingest(testing::retraction(&key(2), e.id(), T0 + 1)).unwrap();
+    store
+        .ingest(testing::retraction(&key(2), e.id(), T0 + 1))
+        .unwrap();
     assert_eq!(store.ingest(e.clone()).unwrap(), Ingest::Stored);
     assert!(store.get(&e.id()).unwrap().unwrap().body().is_some());
 }
@@ -144,7 +161,10 @@ fn versions_list_latest_and_thread_shows_the_chain() {
     for e in [&v3, &v1, &v2] {
         assert_eq!(store.ingest(e.clone()).unwrap(), Ingest::Stored);
     }
-    assert_eq!(ids(&store.list(&ListFilter::default()).unwrap()), vec![v3.id()]);
+    assert_eq!(
+        ids(&store.list(&ListFilter::default()).unwrap()),
+        vec![v3.id()]
+    );
     let all = ListFilter {
         all_versions: true,
         ..ListFilter::default()
@@ -208,7 +228,10 @@ fn filters_and_prefixes() {
         })
         .unwrap();
     assert_eq!(q.len(), 10);
-    assert!(q.windows(2).all(|w| w[0].header().created_at > w[1].header().created_at));
+    assert!(
+        q.windows(2)
+            .all(|w| w[0].header().created_at > w[1].header().created_at)
+    );
     let by_author = store
         .list(&ListFilter {
             author: Some(key(1).public()),
@@ -225,10 +248,16 @@ fn filters_and_prefixes() {
             ..ListFilter::default()
         })
         .unwrap();
-    assert_eq!(ids(&limited), vec![batch[39].id(), batch[38].id(), batch[37].id()]);
+    assert_eq!(
+        ids(&limited),
+        vec![batch[39].id(), batch[38].id(), batch[37].id()]
+    );
 
     let target = batch[7].id();
-    assert_eq!(store.resolve_prefix(&target.to_hex()[..12]).unwrap(), Resolved::Found(target));
+    assert_eq!(
+        store.resolve_prefix(&target.to_hex()[..12]).unwrap(),
+        Resolved::Found(target)
+    );
     assert!(matches!(store.resolve_prefix("").unwrap(), Resolved::Ambiguous(v) if v.len() == 10));
     assert_eq!(store.resolve_prefix("zz").unwrap(), Resolved::NotFound);
     let missing = (0..=255u8)
@@ -281,9 +310,9 @@ impl Model {
         let Some(target) = self.held.get(id) else {
             return false;
         };
-        self.held.values().any(|r| {
-            Self::retracts(r) == Some(*id) && r.header().author == target.header().author
-        })
+        self.held
+            .values()
+            .any(|r| Self::retracts(r) == Some(*id) && r.header().author == target.header().author)
     }
 
     fn insert(&mut self, e: &Verified) -> Ingest {
@@ -343,7 +372,7 @@ proptest! {
                 }
             }
             let s = store.as_ref().unwrap();
-            for (id, _) in &model.held {
+            for id in model.held.keys() {
                 let held = s.get(id).unwrap();
                 prop_assert!(held.is_some());
                 prop_assert_eq!(held.unwrap().body().is_none(), model.is_retracted(id));

@@ -63,7 +63,15 @@ impl Node {
     /// A node initialised for `name` / `code` on the test network.
     pub fn init(name: &str, code: &str) -> Self {
         let node = Self::empty();
-        node.ok(&["init", "--name", name, "--code", code, "--network", "wiel-test"]);
+        node.ok(&[
+            "init",
+            "--name",
+            name,
+            "--code",
+            code,
+            "--network",
+            "wiel-test",
+        ]);
         node
     }
 
@@ -137,7 +145,12 @@ impl Node {
 pub fn expect_one_line_error(r: Run, args: &[&str]) -> String {
     assert_ne!(r.code, 0, "wiel {args:?} should fail; stdout: {}", r.stdout);
     let lines: Vec<&str> = r.stderr.lines().collect();
-    assert_eq!(lines.len(), 1, "one line of error expected for {args:?}, got: {}", r.stderr);
+    assert_eq!(
+        lines.len(),
+        1,
+        "one line of error expected for {args:?}, got: {}",
+        r.stderr
+    );
     assert!(
         lines[0].starts_with("wiel: error: "),
         "error line should start with 'wiel: error: ': {}",
@@ -149,4 +162,94 @@ pub fn expect_one_line_error(r: Run, args: &[&str]) -> String {
 /// A practice in Markdown with front matter.
 pub fn practice_md(title: &str, text: &str) -> String {
     format!("---\nkind: practice\ntitle: {title}\ntags: [test]\n---\n\n{text}\n")
+}
+
+/// `n` signed practices with bodies of about `text_len` bytes, by 10 organisations (each
+/// with a profile first), one second apart, on the `wiel-test` network.
+pub fn corpus(n: usize, text_len: usize) -> Vec<wiel_protocol::Verified> {
+    use wiel_protocol::testing;
+    let keys: Vec<_> = (1..=10u8).map(testing::key).collect();
+    let start = 1_700_000_000_000u64;
+    let mut out = Vec::with_capacity(n + keys.len());
+    for (i, k) in keys.iter().enumerate() {
+        out.push(profile(k, &format!("Gemeente Test {i}"), start));
+    }
+    for i in 0..n {
+        let k = &keys[i % keys.len()];
+        out.push(testing::practice_with_text(
+            k,
+            i as u64,
+            start + 1000 + i as u64 * 1000,
+            text_len,
+        ));
+    }
+    out
+}
+
+fn profile(key: &wiel_protocol::OrgKeypair, name: &str, at: u64) -> wiel_protocol::Verified {
+    use wiel_protocol::*;
+    Draft {
+        network: testing::network(),
+        space: SpaceName::national(),
+        kind: Kind::Profile,
+        refs: vec![],
+        created_at: Timestamp::from_millis(at),
+        body: Body {
+            title: name.into(),
+            fields: KindFields::Profile {
+                name: name.into(),
+                cbs_code: CbsCode::new("GM0001").unwrap(),
+                province: None,
+            },
+            ..Body::default()
+        },
+    }
+    .sign(key, &testing::rules())
+    .unwrap()
+}
+
+/// Bytes of all files under `dir` (what `du --apparent-size` says).
+pub fn dir_size(dir: &Path) -> u64 {
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() {
+                        dir_size(&p)
+                    } else {
+                        e.metadata().map(|m| m.len()).unwrap_or(0)
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// Disk blocks actually allocated under `dir`, in bytes (what `du` says).
+pub fn dir_allocated(dir: &Path) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(Result::ok)
+                .map(|e| {
+                    let p = e.path();
+                    if p.is_dir() {
+                        dir_allocated(&p)
+                    } else {
+                        e.metadata().map(|m| m.blocks() * 512).unwrap_or(0)
+                    }
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}
+
+/// p-th percentile (0..=100) of sorted durations.
+pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
+    if sorted.is_empty() {
+        return std::time::Duration::ZERO;
+    }
+    let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[rank.min(sorted.len() - 1)]
 }
