@@ -10,6 +10,7 @@
 
 pub mod config;
 pub mod exchange;
+pub mod network;
 pub mod service;
 pub mod view;
 

@@ -255,7 +255,10 @@ impl Service {
         };
         match self.store.ingest(entry)? {
             Ingest::Rejected(r) => Err(r.into()),
-            _ => Ok(published),
+            _ => {
+                self.store.outbox_add(&published.id)?;
+                Ok(published)
+            }
         }
     }
 

@@ -70,6 +70,8 @@ pub(crate) struct Trees {
     pub profiles: Tree,
     /// spans of the entry log still to be zeroed (see `log.rs`)
     pub erasures: Tree,
+    /// ids of this node's own entries not yet gossiped to any peer
+    pub outbox: Tree,
 }
 
 /// The entry store. Cheap to clone; one writer at a time.
@@ -100,6 +102,7 @@ impl Store {
             superseded: tree("superseded")?,
             profiles: tree("profiles")?,
             erasures: tree("erasures")?,
+            outbox: tree("outbox")?,
         };
         let log_path = dir.join("entries.log");
         let log = log::EntryLog::open(&log_path).map_err(|e| StoreError::Open {
@@ -159,6 +162,31 @@ impl Store {
     /// Number of entries, tombstones included. Walks the index: O(n).
     pub fn count(&self) -> usize {
         self.trees.by_time.len()
+    }
+
+    /// Marks an own entry as still to be gossiped (durable).
+    pub fn outbox_add(&self, id: &EntryId) -> Result<(), StoreError> {
+        self.trees.outbox.insert(id.as_bytes(), &[])?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// The entry went out to the network.
+    pub fn outbox_remove(&self, id: &EntryId) -> Result<(), StoreError> {
+        self.trees.outbox.remove(id.as_bytes())?;
+        Ok(())
+    }
+
+    /// Own entries not yet gossiped.
+    pub fn outbox(&self) -> Result<Vec<EntryId>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.trees.outbox.iter() {
+            let (key, _) = row?;
+            if let Some(id) = keys::id_from_value(&key) {
+                out.push(id);
+            }
+        }
+        Ok(out)
     }
 
     /// Whether `id` was retracted, and by which retraction.

@@ -1,0 +1,161 @@
+//! The libp2p behaviours a node runs, their configuration, and the wire names.
+
+use std::time::Duration;
+
+use libp2p::swarm::NetworkBehaviour;
+use libp2p::swarm::behaviour::toggle::Toggle;
+use libp2p::{
+    StreamProtocol, allow_block_list, gossipsub, identify, identity, kad, mdns, ping,
+    request_response,
+};
+use serde::{Deserialize, Serialize};
+use wiel_protocol::codec::MAX_ENTRY_BYTES;
+use wiel_protocol::{EntryId, NetworkId, SpaceName, Verified, codec};
+
+/// Most ids in one fetch request.
+pub const MAX_FETCH_IDS: usize = 256;
+
+/// The gossip topic of a space: `/wiel/1/space/<space>`.
+pub fn topic(space: &SpaceName) -> gossipsub::IdentTopic {
+    gossipsub::IdentTopic::new(format!("/wiel/1/space/{space}"))
+}
+
+/// The space a topic hash belongs to, among `spaces`.
+pub fn space_of(hash: &gossipsub::TopicHash, spaces: &[SpaceName]) -> Option<SpaceName> {
+    spaces.iter().find(|s| topic(s).hash() == *hash).cloned()
+}
+
+/// Identify's protocol version: peers on another network id are refused.
+pub fn protocol_version(network: &NetworkId) -> String {
+    format!("/wiel/{network}/1")
+}
+
+/// `/wiel/fetch/1` request: entries by id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FetchRequest {
+    pub ids: Vec<EntryId>,
+}
+
+/// `/wiel/fetch/1` response: the canonical bytes of the entries the peer holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FetchResponse {
+    pub entries: Vec<serde_bytes::ByteBuf>,
+}
+
+#[derive(NetworkBehaviour)]
+pub struct Behaviour {
+    pub blocked: allow_block_list::Behaviour<allow_block_list::BlockedPeers>,
+    pub gossipsub: gossipsub::Behaviour,
+    pub identify: identify::Behaviour,
+    pub ping: ping::Behaviour,
+    pub kad: kad::Behaviour<kad::store::MemoryStore>,
+    pub mdns: Toggle<mdns::tokio::Behaviour>,
+    pub fetch: request_response::cbor::Behaviour<FetchRequest, FetchResponse>,
+}
+
+/// Gossip timing. Tests shorten the heartbeat.
+#[derive(Clone, Debug)]
+pub struct GossipTiming {
+    /// Gossipsub heartbeat. Default 1 s.
+    pub heartbeat: Duration,
+}
+
+impl Default for GossipTiming {
+    fn default() -> Self {
+        Self {
+            heartbeat: Duration::from_secs(1),
+        }
+    }
+}
+
+/// The gossip message id is the entry id, so the same entry is never sent twice.
+fn message_id(message: &gossipsub::Message) -> gossipsub::MessageId {
+    let id = codec::decode_entry(&message.data)
+        .ok()
+        .and_then(|e| wiel_protocol::validate::entry_id(&e.header).ok())
+        .map(|id| id.as_bytes().to_vec())
+        // Undecodable data gets its hash; validation rejects it anyway.
+        .unwrap_or_else(|| blake3::hash(&message.data).as_bytes().to_vec());
+    gossipsub::MessageId::new(&id)
+}
+
+/// The id of an entry as gossip knows it.
+pub fn message_id_of(entry: &Verified) -> gossipsub::MessageId {
+    gossipsub::MessageId::new(entry.id().as_bytes())
+}
+
+/// Peer scoring: invalid messages weigh heavily; quiet topics are never held against a peer.
+fn score_params(spaces: &[SpaceName]) -> gossipsub::PeerScoreParams {
+    let mut params = gossipsub::PeerScoreParams::default();
+    for space in spaces {
+        let topic_params = gossipsub::TopicScoreParams {
+            topic_weight: 1.0,
+            mesh_message_deliveries_weight: 0.0,
+            mesh_failure_penalty_weight: 0.0,
+            invalid_message_deliveries_weight: -100.0,
+            invalid_message_deliveries_decay: 0.9,
+            ..gossipsub::TopicScoreParams::default()
+        };
+        params.topics.insert(topic(space).hash(), topic_params);
+    }
+    params
+}
+
+fn score_thresholds() -> gossipsub::PeerScoreThresholds {
+    gossipsub::PeerScoreThresholds {
+        gossip_threshold: -100.0,
+        publish_threshold: -200.0,
+        graylist_threshold: -400.0,
+        accept_px_threshold: 10.0,
+        opportunistic_graft_threshold: 5.0,
+    }
+}
+
+pub fn build(
+    key: &identity::Keypair,
+    network: &NetworkId,
+    spaces: &[SpaceName],
+    mdns_on: bool,
+    timing: &GossipTiming,
+) -> Result<Behaviour, String> {
+    let peer_id = key.public().to_peer_id();
+    let config = gossipsub::ConfigBuilder::default()
+        .heartbeat_interval(timing.heartbeat)
+        // Entries carry their own signatures; gossip adds none of its own.
+        .validation_mode(gossipsub::ValidationMode::Anonymous)
+        .validate_messages()
+        .message_id_fn(message_id)
+        .max_transmit_size(MAX_ENTRY_BYTES + 1024)
+        .duplicate_cache_time(Duration::from_secs(120))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut gossipsub = gossipsub::Behaviour::new(gossipsub::MessageAuthenticity::Anonymous, config)
+        .map_err(|e| e.to_string())?;
+    gossipsub.with_peer_score(score_params(spaces), score_thresholds())?;
+
+    let identify = identify::Behaviour::new(
+        identify::Config::new(protocol_version(network), key.public())
+            .with_agent_version(format!("wiel/{}", env!("CARGO_PKG_VERSION"))),
+    );
+    let kad_config = kad::Config::new(StreamProtocol::new("/wiel/kad/1"));
+    let mut kad = kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);
+    kad.set_mode(Some(kad::Mode::Server));
+    let mdns = if mdns_on {
+        Some(mdns::tokio::Behaviour::new(mdns::Config::default(), peer_id).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let fetch = request_response::cbor::Behaviour::new(
+        [(StreamProtocol::new("/wiel/fetch/1"), request_response::ProtocolSupport::Full)],
+        request_response::Config::default().with_request_timeout(Duration::from_secs(30)),
+    );
+    Ok(Behaviour {
+        blocked: allow_block_list::Behaviour::default(),
+        gossipsub,
+        identify,
+        ping: ping::Behaviour::new(ping::Config::new()),
+        kad,
+        mdns: Toggle::from(mdns),
+        fetch,
+    })
+}

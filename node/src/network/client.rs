@@ -1,0 +1,93 @@
+//! The handle the rest of the node uses to talk to the network event loop.
+
+use libp2p::{Multiaddr, PeerId};
+use serde::Serialize;
+use tokio::sync::{mpsc, oneshot};
+use wiel_protocol::{OrgKey, SpaceName, Verified};
+
+/// Why a network command could not be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum NetworkError {
+    #[error("the network is shutting down")]
+    Stopped,
+    #[error("cannot dial {addr}: {reason}")]
+    Dial { addr: String, reason: String },
+}
+
+/// What `wiel peers` shows about one connected peer.
+#[derive(Clone, Debug, Serialize)]
+pub struct PeerView {
+    pub peer_id: String,
+    /// The organisation key behind the peer id (their libp2p identity is their org key).
+    pub org_key: Option<OrgKey>,
+    pub address: Option<String>,
+    pub spaces: Vec<SpaceName>,
+    /// Round-trip time of the last ping, in milliseconds.
+    pub latency_ms: Option<f64>,
+    pub agent: Option<String>,
+}
+
+/// What `wiel status` shows about the network.
+#[derive(Clone, Debug, Serialize)]
+pub struct NetworkStatus {
+    pub peer_id: String,
+    pub listening: Vec<String>,
+    pub peers: usize,
+    pub spaces: Vec<SpaceName>,
+    /// Entries waiting to be gossiped (published while no peer was listening).
+    pub outbox: usize,
+}
+
+pub(crate) enum Command {
+    Publish {
+        entry: Verified,
+        reply: oneshot::Sender<bool>,
+    },
+    Dial {
+        addr: Multiaddr,
+        reply: oneshot::Sender<Result<(), NetworkError>>,
+    },
+    Peers {
+        reply: oneshot::Sender<Vec<PeerView>>,
+    },
+    Status {
+        reply: oneshot::Sender<NetworkStatus>,
+    },
+}
+
+/// A cloneable handle on the event loop. Every call is a command with a one-shot reply.
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) tx: mpsc::Sender<Command>,
+    pub(crate) peer_id: PeerId,
+}
+
+impl Client {
+    pub fn peer_id(&self) -> PeerId {
+        self.peer_id
+    }
+
+    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T, NetworkError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx.send(make(reply)).await.map_err(|_| NetworkError::Stopped)?;
+        rx.await.map_err(|_| NetworkError::Stopped)
+    }
+
+    /// Gossips an entry this node just stored. Returns whether it went out now; if not,
+    /// it waits in the outbox until a peer follows its space.
+    pub async fn publish(&self, entry: Verified) -> Result<bool, NetworkError> {
+        self.ask(|reply| Command::Publish { entry, reply }).await
+    }
+
+    pub async fn dial(&self, addr: Multiaddr) -> Result<(), NetworkError> {
+        self.ask(|reply| Command::Dial { addr, reply }).await?
+    }
+
+    pub async fn peers(&self) -> Result<Vec<PeerView>, NetworkError> {
+        self.ask(|reply| Command::Peers { reply }).await
+    }
+
+    pub async fn status(&self) -> Result<NetworkStatus, NetworkError> {
+        self.ask(|reply| Command::Status { reply }).await
+    }
+}

@@ -1,0 +1,409 @@
+//! The event loop: owns the swarm, carries out commands, handles swarm events, and passes
+//! gossip to the ingest worker and its verdicts back to gossipsub.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use libp2p::gossipsub::{self, MessageAcceptance, PublishError};
+use libp2p::request_response::{self, OutboundRequestId};
+use libp2p::swarm::SwarmEvent;
+use libp2p::{Multiaddr, PeerId, Swarm, identify, kad, mdns, ping};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use wiel_protocol::{EntryId, NetworkId, OrgKey, SpaceName, Verified};
+use wiel_store::Store;
+
+use super::behaviour::{
+    self, Behaviour, BehaviourEvent, FetchRequest, FetchResponse, MAX_FETCH_IDS,
+};
+use super::client::{Command, NetworkError, NetworkStatus, PeerView};
+use super::worker::{Counters, Job, Verdict};
+
+/// Invalid messages a peer may send within [`STRIKE_WINDOW`] before it is blocked.
+const MAX_STRIKES: u32 = 5;
+const STRIKE_WINDOW: Duration = Duration::from_secs(600);
+/// How long a misbehaving peer, or one on another network, is kept away.
+pub const BLOCK_TIME: Duration = Duration::from_secs(600);
+
+#[derive(Default)]
+struct Peer {
+    address: Option<Multiaddr>,
+    org_key: Option<OrgKey>,
+    agent: Option<String>,
+    latency: Option<Duration>,
+    spaces: Vec<SpaceName>,
+}
+
+pub(crate) struct EventLoop {
+    pub swarm: Swarm<Behaviour>,
+    pub commands: mpsc::Receiver<Command>,
+    pub jobs: mpsc::Sender<Job>,
+    pub verdicts: mpsc::Receiver<Verdict>,
+    pub store: Store,
+    pub network: NetworkId,
+    pub spaces: Vec<SpaceName>,
+    pub counters: Arc<Counters>,
+    pub peers: HashMap<PeerId, Peer>,
+    pub strikes: HashMap<PeerId, (u32, Instant)>,
+    pub blocked_until: HashMap<PeerId, Instant>,
+    pub pending_dials: HashMap<PeerId, Vec<tokio::sync::oneshot::Sender<Result<(), NetworkError>>>>,
+    pub fetching: HashMap<OutboundRequestId, PeerId>,
+    pub outbox_dirty: bool,
+}
+
+impl EventLoop {
+    pub(crate) fn new(
+        swarm: Swarm<Behaviour>,
+        commands: mpsc::Receiver<Command>,
+        jobs: mpsc::Sender<Job>,
+        verdicts: mpsc::Receiver<Verdict>,
+        store: Store,
+        network: NetworkId,
+        spaces: Vec<SpaceName>,
+        counters: Arc<Counters>,
+    ) -> Self {
+        Self {
+            swarm,
+            commands,
+            jobs,
+            verdicts,
+            store,
+            network,
+            spaces,
+            counters,
+            peers: HashMap::new(),
+            strikes: HashMap::new(),
+            blocked_until: HashMap::new(),
+            pending_dials: HashMap::new(),
+            fetching: HashMap::new(),
+            outbox_dirty: true,
+        }
+    }
+
+    /// Runs until `shutdown` fires or every client is gone.
+    pub(crate) async fn run(mut self, shutdown: CancellationToken) {
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                command = self.commands.recv() => match command {
+                    Some(c) => self.handle_command(c),
+                    None => break,
+                },
+                Some(verdict) = self.verdicts.recv() => self.handle_verdict(verdict),
+                event = self.swarm.select_next_some() => self.handle_event(event),
+                _ = tick.tick() => self.on_tick(),
+            }
+        }
+        tracing::info!("network stopped");
+    }
+
+    fn handle_command(&mut self, command: Command) {
+        match command {
+            Command::Publish { entry, reply } => {
+                let sent = self.gossip(&entry);
+                let _ = reply.send(sent);
+            }
+            Command::Dial { addr, reply } => {
+                let peer = addr.iter().find_map(|p| match p {
+                    libp2p::multiaddr::Protocol::P2p(id) => Some(id),
+                    _ => None,
+                });
+                match self.swarm.dial(addr.clone()) {
+                    Ok(()) => match peer {
+                        Some(peer) => self.pending_dials.entry(peer).or_default().push(reply),
+                        None => {
+                            let _ = reply.send(Ok(()));
+                        }
+                    },
+                    Err(e) => {
+                        let _ = reply.send(Err(NetworkError::Dial {
+                            addr: addr.to_string(),
+                            reason: e.to_string(),
+                        }));
+                    }
+                }
+            }
+            Command::Peers { reply } => {
+                let _ = reply.send(self.peer_views());
+            }
+            Command::Status { reply } => {
+                let _ = reply.send(NetworkStatus {
+                    peer_id: self.swarm.local_peer_id().to_string(),
+                    listening: self.swarm.listeners().map(|a| a.to_string()).collect(),
+                    peers: self.peers.len(),
+                    spaces: self.spaces.clone(),
+                    outbox: self.store.outbox().map(|o| o.len()).unwrap_or(0),
+                });
+            }
+        }
+    }
+
+    /// Publishes on the entry's space topic. `false` when no peer follows it yet: the entry
+    /// stays in the outbox and goes out when one subscribes.
+    fn gossip(&mut self, entry: &Verified) -> bool {
+        let topic = behaviour::topic(&entry.header().space);
+        let id = entry.id();
+        match self.swarm.behaviour_mut().gossipsub.publish(topic, entry.bytes().to_vec()) {
+            Ok(_) | Err(PublishError::Duplicate) => {
+                self.counters
+                    .gossip_bytes_out
+                    .fetch_add(entry.bytes().len() as u64, Ordering::Relaxed);
+                if let Err(e) = self.store.outbox_remove(&id) {
+                    tracing::warn!(error = %e, "cannot update the outbox");
+                }
+                tracing::debug!(entry = %id.short(), "gossiped");
+                true
+            }
+            Err(e) => {
+                tracing::debug!(entry = %id.short(), reason = %e, "kept in the outbox");
+                false
+            }
+        }
+    }
+
+    fn flush_outbox(&mut self) {
+        self.outbox_dirty = false;
+        let ids = match self.store.outbox() {
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the outbox");
+                return;
+            }
+        };
+        for id in ids {
+            match self.store.get(&id) {
+                Ok(Some(entry)) => {
+                    self.gossip(&entry);
+                }
+                _ => {
+                    let _ = self.store.outbox_remove(&id);
+                }
+            }
+        }
+    }
+
+    fn on_tick(&mut self) {
+        let now = Instant::now();
+        let expired: Vec<PeerId> = self
+            .blocked_until
+            .iter()
+            .filter(|(_, until)| **until <= now)
+            .map(|(p, _)| *p)
+            .collect();
+        for peer in expired {
+            self.blocked_until.remove(&peer);
+            self.swarm.behaviour_mut().blocked.unblock_peer(peer);
+            tracing::info!(%peer, "peer no longer blocked");
+        }
+        self.strikes.retain(|_, (_, since)| now.duration_since(*since) < STRIKE_WINDOW);
+        if self.outbox_dirty && !self.peers.is_empty() {
+            self.flush_outbox();
+        }
+    }
+
+    fn block(&mut self, peer: PeerId, why: &str) {
+        tracing::warn!(%peer, reason = why, "blocking peer for {} minutes", BLOCK_TIME.as_secs() / 60);
+        self.swarm.behaviour_mut().blocked.block_peer(peer);
+        self.blocked_until.insert(peer, Instant::now() + BLOCK_TIME);
+        self.peers.remove(&peer);
+    }
+
+    fn handle_verdict(&mut self, v: Verdict) {
+        if let Some(message_id) = &v.message_id {
+            self.swarm
+                .behaviour_mut()
+                .gossipsub
+                .report_message_validation_result(message_id, &v.source, v.acceptance.clone());
+        }
+        if v.acceptance == MessageAcceptance::Reject {
+            let now = Instant::now();
+            let strikes = self.strikes.entry(v.source).or_insert((0, now));
+            strikes.0 += 1;
+            if strikes.0 >= MAX_STRIKES {
+                self.strikes.remove(&v.source);
+                self.block(v.source, "keeps sending invalid entries");
+            }
+        }
+        if !v.missing.is_empty() && self.swarm.is_connected(&v.source) {
+            let ids: Vec<EntryId> = v.missing.into_iter().take(MAX_FETCH_IDS).collect();
+            let request_id = self
+                .swarm
+                .behaviour_mut()
+                .fetch
+                .send_request(&v.source, FetchRequest { ids });
+            self.fetching.insert(request_id, v.source);
+        }
+    }
+
+    fn handle_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
+        match event {
+            SwarmEvent::NewListenAddr { address, .. } => {
+                tracing::info!(%address, "listening");
+            }
+            SwarmEvent::ConnectionEstablished { peer_id, endpoint, .. } => {
+                let peer = self.peers.entry(peer_id).or_default();
+                peer.address = Some(endpoint.get_remote_address().clone());
+                for reply in self.pending_dials.remove(&peer_id).unwrap_or_default() {
+                    let _ = reply.send(Ok(()));
+                }
+                tracing::debug!(%peer_id, "connected");
+            }
+            SwarmEvent::ConnectionClosed { peer_id, num_established, .. } => {
+                if num_established == 0 {
+                    self.peers.remove(&peer_id);
+                    tracing::debug!(%peer_id, "disconnected");
+                }
+            }
+            SwarmEvent::OutgoingConnectionError { peer_id: Some(peer_id), error, .. } => {
+                for reply in self.pending_dials.remove(&peer_id).unwrap_or_default() {
+                    let _ = reply.send(Err(NetworkError::Dial {
+                        addr: peer_id.to_string(),
+                        reason: error.to_string(),
+                    }));
+                }
+            }
+            SwarmEvent::Behaviour(event) => self.handle_behaviour(event),
+            _ => {}
+        }
+    }
+
+    fn handle_behaviour(&mut self, event: BehaviourEvent) {
+        match event {
+            BehaviourEvent::Gossipsub(gossipsub::Event::Message {
+                propagation_source,
+                message_id,
+                message,
+            }) => {
+                self.counters
+                    .gossip_bytes_in
+                    .fetch_add(message.data.len() as u64, Ordering::Relaxed);
+                let space = behaviour::space_of(&message.topic, &self.spaces);
+                let job = Job::Gossip {
+                    message_id: message_id.clone(),
+                    source: propagation_source,
+                    space,
+                    data: message.data,
+                };
+                if self.jobs.try_send(job).is_err() {
+                    // The worker is saturated: do not forward, do not blame the peer.
+                    self.swarm.behaviour_mut().gossipsub.report_message_validation_result(
+                        &message_id,
+                        &propagation_source,
+                        MessageAcceptance::Ignore,
+                    );
+                    self.counters.reject("overloaded");
+                }
+            }
+            BehaviourEvent::Gossipsub(gossipsub::Event::Subscribed { peer_id, topic }) => {
+                if let Some(space) = behaviour::space_of(&topic, &self.spaces) {
+                    let peer = self.peers.entry(peer_id).or_default();
+                    if !peer.spaces.contains(&space) {
+                        peer.spaces.push(space);
+                    }
+                    self.outbox_dirty = true;
+                    self.flush_outbox();
+                }
+            }
+            BehaviourEvent::Gossipsub(gossipsub::Event::Unsubscribed { peer_id, topic }) => {
+                if let (Some(space), Some(peer)) =
+                    (behaviour::space_of(&topic, &self.spaces), self.peers.get_mut(&peer_id))
+                {
+                    peer.spaces.retain(|s| *s != space);
+                }
+            }
+            BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }) => {
+                if info.protocol_version != behaviour::protocol_version(&self.network) {
+                    tracing::warn!(
+                        %peer_id,
+                        theirs = %info.protocol_version,
+                        ours = %behaviour::protocol_version(&self.network),
+                        "peer is on another wiel network; refusing it"
+                    );
+                    self.counters.reject("other_network_peer");
+                    self.block(peer_id, "on another network");
+                    return;
+                }
+                let peer = self.peers.entry(peer_id).or_default();
+                peer.agent = Some(info.agent_version.clone());
+                peer.org_key = info
+                    .public_key
+                    .clone()
+                    .try_into_ed25519()
+                    .ok()
+                    .map(|k| OrgKey::from_bytes(k.to_bytes()));
+                for addr in info.listen_addrs {
+                    self.swarm.behaviour_mut().kad.add_address(&peer_id, addr);
+                }
+            }
+            BehaviourEvent::Ping(ping::Event { peer, result: Ok(rtt), .. }) => {
+                if let Some(p) = self.peers.get_mut(&peer) {
+                    p.latency = Some(rtt);
+                }
+            }
+            BehaviourEvent::Mdns(mdns::Event::Discovered(found)) => {
+                for (peer_id, addr) in found {
+                    if !self.swarm.is_connected(&peer_id) && !self.blocked_until.contains_key(&peer_id) {
+                        let _ = self.swarm.dial(addr);
+                    }
+                }
+            }
+            BehaviourEvent::Fetch(request_response::Event::Message { peer, message, .. }) => {
+                match message {
+                    request_response::Message::Request { request, channel, .. } => {
+                        let entries = request
+                            .ids
+                            .iter()
+                            .take(MAX_FETCH_IDS)
+                            .filter_map(|id| self.store.get(id).ok().flatten())
+                            .map(|e| serde_bytes::ByteBuf::from(e.bytes().to_vec()))
+                            .collect();
+                        let _ = self
+                            .swarm
+                            .behaviour_mut()
+                            .fetch
+                            .send_response(channel, FetchResponse { entries });
+                    }
+                    request_response::Message::Response { request_id, response } => {
+                        self.fetching.remove(&request_id);
+                        let entries = response
+                            .entries
+                            .into_iter()
+                            .take(MAX_FETCH_IDS)
+                            .map(|b| b.into_vec())
+                            .collect();
+                        if self.jobs.try_send(Job::Fetched { peer, entries }).is_err() {
+                            tracing::debug!(%peer, "worker busy: dropped fetched entries");
+                        }
+                    }
+                }
+            }
+            BehaviourEvent::Fetch(request_response::Event::OutboundFailure { request_id, .. }) => {
+                self.fetching.remove(&request_id);
+            }
+            BehaviourEvent::Kad(kad::Event::RoutingUpdated { .. }) => {}
+            _ => {}
+        }
+    }
+
+    fn peer_views(&self) -> Vec<PeerView> {
+        let mut views: Vec<PeerView> = self
+            .peers
+            .iter()
+            .map(|(id, p)| PeerView {
+                peer_id: id.to_string(),
+                org_key: p.org_key,
+                address: p.address.as_ref().map(|a| a.to_string()),
+                spaces: p.spaces.clone(),
+                latency_ms: p.latency.map(|d| d.as_secs_f64() * 1000.0),
+                agent: p.agent.clone(),
+            })
+            .collect();
+        views.sort_by(|a, b| a.peer_id.cmp(&b.peer_id));
+        views
+    }
+}

@@ -1,0 +1,133 @@
+//! The network: one libp2p swarm per node (TCP and QUIC, noise, yamux, identify, ping,
+//! gossipsub, Kademlia, mDNS, and `/wiel/fetch/1`).
+//!
+//! - `behaviour`: the behaviours, their configuration and wire names;
+//! - `event_loop`: owns the swarm; the only place that touches it;
+//! - `client`: the cloneable handle that sends it commands;
+//! - `worker`: verifies and stores entries from the network in batches.
+
+mod behaviour;
+mod client;
+mod event_loop;
+mod worker;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use libp2p::{Multiaddr, noise, tcp, yamux};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+use wiel_protocol::{NetworkId, OrgKeypair, SpaceName};
+use wiel_store::Store;
+
+pub use behaviour::{GossipTiming, topic};
+pub use client::{Client, NetworkError, NetworkStatus, PeerView};
+pub use worker::Counters;
+
+/// Bound of the queue between the event loop and the ingest worker. Past it, gossip is
+/// ignored (not forwarded) rather than buffered without limit.
+const JOB_QUEUE: usize = 4096;
+
+/// How the swarm is set up.
+#[derive(Clone, Debug)]
+pub struct SwarmOptions {
+    pub network: NetworkId,
+    pub spaces: Vec<SpaceName>,
+    pub listen: Vec<Multiaddr>,
+    pub bootstrap: Vec<Multiaddr>,
+    pub mdns: bool,
+    pub timing: GossipTiming,
+}
+
+/// Why the network could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot set up the network: {0}")]
+    Setup(String),
+    #[error("cannot listen on {addr}: {reason}")]
+    Listen { addr: String, reason: String },
+}
+
+/// A running network: its client, and the tasks to wait for at shutdown.
+pub struct Running {
+    pub client: Client,
+    pub counters: Arc<Counters>,
+    pub event_loop: tokio::task::JoinHandle<()>,
+    pub worker: std::thread::JoinHandle<()>,
+}
+
+/// Starts the swarm, the event loop and the ingest worker. Stops when `shutdown` fires.
+pub fn start(
+    key: &OrgKeypair,
+    store: Store,
+    options: SwarmOptions,
+    shutdown: CancellationToken,
+) -> Result<Running, StartError> {
+    let setup = |e: &dyn std::fmt::Display| StartError::Setup(e.to_string());
+    let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key.to_libp2p())
+        .with_tokio()
+        .with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
+        .map_err(|e| setup(&e))?
+        .with_quic()
+        .with_dns()
+        .map_err(|e| setup(&e))?
+        .with_behaviour(|k| {
+            behaviour::build(k, &options.network, &options.spaces, options.mdns, &options.timing)
+                .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })
+        })
+        .map_err(|e| setup(&e))?
+        .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(120)))
+        .build();
+    for space in &options.spaces {
+        swarm
+            .behaviour_mut()
+            .gossipsub
+            .subscribe(&behaviour::topic(space))
+            .map_err(|e| setup(&e))?;
+    }
+    for addr in &options.listen {
+        swarm.listen_on(addr.clone()).map_err(|e| StartError::Listen {
+            addr: addr.to_string(),
+            reason: e.to_string(),
+        })?;
+    }
+    for addr in &options.bootstrap {
+        if let Err(e) = swarm.dial(addr.clone()) {
+            tracing::warn!(%addr, error = %e, "cannot dial bootstrap peer");
+        }
+    }
+    let peer_id = *swarm.local_peer_id();
+    let counters = Arc::new(Counters::default());
+    let (command_tx, command_rx) = mpsc::channel(64);
+    let (job_tx, job_rx) = mpsc::channel(JOB_QUEUE);
+    let (verdict_tx, verdict_rx) = mpsc::channel(JOB_QUEUE);
+    let worker = {
+        let store = store.clone();
+        let network = options.network.clone();
+        let counters = counters.clone();
+        std::thread::Builder::new()
+            .name("wiel-ingest".into())
+            .spawn(move || worker::run(store, network, job_rx, verdict_tx, counters))
+            .map_err(|e| setup(&e))?
+    };
+    let event_loop = event_loop::EventLoop::new(
+        swarm,
+        command_rx,
+        job_tx,
+        verdict_rx,
+        store,
+        options.network,
+        options.spaces,
+        counters.clone(),
+    );
+    let event_loop = tokio::spawn(event_loop.run(shutdown));
+    Ok(Running {
+        client: Client {
+            tx: command_tx,
+            peer_id,
+        },
+        counters,
+        event_loop,
+        worker,
+    })
+}
