@@ -98,6 +98,22 @@ pub enum Command {
         file: PathBuf,
     },
 
+    /// Run this municipality's node: join the network, gossip entries, serve the local API.
+    /// Stops cleanly on Ctrl-C or SIGTERM.
+    Node(NodeArgs),
+
+    /// Show the connected peers: organisation, address, spaces, latency.
+    Peers,
+
+    /// Show the node: listening addresses, peers, spaces with entry counts, last entry received.
+    Status,
+
+    /// Connect the running node to a peer, e.g. /ip4/192.0.2.7/tcp/4001/p2p/12D3KooW…
+    Connect {
+        /// The peer's multiaddress.
+        address: String,
+    },
+
     /// Try wiel on sample data: a temporary node with a dozen Dutch entries from three
     /// municipalities, then a list, a search and a thread.
     Demo {
@@ -125,6 +141,26 @@ pub struct InitArgs {
     /// Network id. Only for test networks; the real network is "wiel".
     #[arg(long, default_value = "wiel", hide = true)]
     pub network: String,
+}
+
+#[derive(Args, Debug)]
+pub struct NodeArgs {
+    /// Address to listen on (repeatable). Default: from config.toml, else
+    /// /ip4/0.0.0.0/tcp/4001 and /ip4/0.0.0.0/udp/4001/quic-v1.
+    #[arg(long, value_name = "MULTIADDR")]
+    pub listen: Vec<String>,
+    /// A peer to connect to at start (repeatable), added to those in config.toml.
+    #[arg(long, value_name = "MULTIADDR")]
+    pub bootstrap: Vec<String>,
+    /// Do not look for peers on the local network (mDNS).
+    #[arg(long)]
+    pub no_mdns: bool,
+    /// Where the local API listens (127.0.0.1 only). Default: a free port.
+    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    pub api: std::net::SocketAddr,
+    /// Gossip heartbeat in milliseconds (tests use short ones).
+    #[arg(long, default_value_t = 1000, hide = true)]
+    pub heartbeat_ms: u64,
 }
 
 #[derive(Args, Debug)]

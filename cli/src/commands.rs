@@ -12,60 +12,72 @@ use wiel_protocol::{
 use wiel_store::ListFilter;
 
 use crate::args::{Cli, Command, ExportFormat, FilterArgs, LabelArgs, PublishArgs, ReactArgs};
-use crate::{demo, markdown, output};
+use crate::backend::Backend;
+use crate::{demo, markdown, node, output};
 
 pub fn run(cli: Cli) -> Result<()> {
     let json = cli.json;
     let data_dir = resolve_data_dir(cli.data_dir)?;
     match cli.command {
-        Command::Init(a) => {
-            let spaces = a
-                .spaces
-                .iter()
-                .map(|s| SpaceName::new(s.as_str()))
-                .collect::<Result<Vec<_>, _>>()?;
-            let options = InitOptions {
-                name: a.name,
-                code: CbsCode::new(a.code)?,
-                province: a.province,
-                spaces,
-                network: NetworkId::new(a.network)?,
-            };
-            let service = Service::init(data_dir.clone(), options)?;
-            let report = serde_json::json!({
-                "data_dir": data_dir.root(),
-                "organisation": service.config().organisation.name,
-                "key": service.org_key(),
-                "spaces": service.config().spaces,
-            });
-            if json {
-                output::json(&report)?;
-            } else {
-                println!(
-                    "Node set up for {} in {}.\nOrganisation key: {}\nKeep the file {} safe: it is your municipality's signature.",
-                    service.config().organisation.name,
-                    data_dir.root().display(),
-                    service.org_key(),
-                    data_dir.key_path().display()
-                );
-            }
-            Ok(())
+        Command::Init(a) => init(&data_dir, a, json),
+        Command::Node(a) => node::run(data_dir, a),
+        Command::Demo { keep } => demo::run(keep, json),
+        command => {
+            let backend = Backend::open(&data_dir)?;
+            run_on(&backend, command, json)
         }
+    }
+}
+
+fn init(data_dir: &DataDir, a: crate::args::InitArgs, json: bool) -> Result<()> {
+    let spaces = a
+        .spaces
+        .iter()
+        .map(|s| SpaceName::new(s.as_str()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let options = InitOptions {
+        name: a.name,
+        code: CbsCode::new(a.code)?,
+        province: a.province,
+        spaces,
+        network: NetworkId::new(a.network)?,
+    };
+    let service = Service::init(data_dir.clone(), options)?;
+    let report = serde_json::json!({
+        "data_dir": data_dir.root(),
+        "organisation": service.config().organisation.name,
+        "key": service.org_key(),
+        "spaces": service.config().spaces,
+    });
+    if json {
+        output::json(&report)
+    } else {
+        println!(
+            "Node set up for {} in {}.\nOrganisation key: {}\nKeep the file {} safe: it is your municipality's signature.",
+            service.config().organisation.name,
+            data_dir.root().display(),
+            service.org_key(),
+            data_dir.key_path().display()
+        );
+        Ok(())
+    }
+}
+
+fn run_on(backend: &Backend, command: Command, json: bool) -> Result<()> {
+    match command {
         Command::Publish(a) => {
-            let service = Service::open(data_dir)?;
             let source = a
                 .file
                 .as_ref()
                 .map(|f| f.display().to_string())
                 .unwrap_or_else(|| "the entry".to_owned());
             let new = publish_input(a)?;
-            let p = service
+            let p = backend
                 .publish(new)
                 .with_context(|| format!("cannot publish {source}"))?;
             published(p, json)
         }
         Command::Ask(a) => {
-            let service = Service::open(data_dir)?;
             let (space, tags, themes) = labels(a.labels)?;
             let body = Body {
                 title: a.question.trim().to_owned(),
@@ -75,7 +87,7 @@ pub fn run(cli: Cli) -> Result<()> {
                 ..Body::default()
             };
             published(
-                service.publish(NewEntry {
+                backend.publish(NewEntry {
                     kind: Kind::Question,
                     space,
                     refs: vec![],
@@ -85,51 +97,28 @@ pub fn run(cli: Cli) -> Result<()> {
                 json,
             )
         }
-        Command::Answer { id, text } => {
-            let service = Service::open(data_dir)?;
-            let question = service.resolve(&id)?;
-            let title = service
-                .get(&question)?
-                .body()
-                .map(|b| format!("Re: {}", b.title))
-                .unwrap_or_else(|| "Antwoord".to_owned());
-            let title: String = title.chars().take(200).collect();
-            published(
-                service.publish(NewEntry {
-                    kind: Kind::Answer,
-                    space: None,
-                    refs: vec![Ref {
-                        rel: Rel::Answers,
-                        target: question,
-                    }],
-                    body: Body {
-                        title,
-                        text,
-                        ..Body::default()
-                    },
-                    created_at: None,
-                })?,
-                json,
-            )
-        }
-        Command::React(a) => react(Service::open(data_dir)?, a, json),
+        Command::Answer { id, text } => published(backend.answer(&id, text)?, json),
+        Command::React(a) => react(backend, a, json),
         Command::Retract { id, reason } => {
-            let service = Service::open(data_dir)?;
-            let target = service.resolve(&id)?;
-            retract(&service, target, reason, json)
+            let done = backend.retract(&id, reason)?;
+            if json {
+                output::json(&done)
+            } else {
+                println!(
+                    "Retracted {id} ({} version{}): its text is erased here and on every node that receives the retraction.",
+                    done.len(),
+                    if done.len() == 1 { "" } else { "s" }
+                );
+                Ok(())
+            }
         }
-        Command::Edit { id, file } => {
-            let service = Service::open(data_dir)?;
-            let target = service.resolve(&id)?;
-            edit(&service, target, file, json)
-        }
+        Command::Edit { id, file } => edit(backend, &id, file, json),
         Command::List(a) => {
-            let service = Service::open(data_dir)?;
-            let mut filter = list_filter(&service, &a.filter)?;
+            let mut filter = list_filter(backend, &a.filter)?;
             filter.all_versions = a.all_versions;
             filter.include_retracted = a.retracted;
             filter.content_only = filter.kind.is_none();
-            let views = service.list(&filter)?;
+            let views = backend.list(&filter)?;
             if json {
                 output::json(&views)
             } else {
@@ -137,9 +126,7 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Show { id } => {
-            let service = Service::open(data_dir)?;
-            let id = service.resolve(&id)?;
-            let thread = service.thread(&id)?;
+            let thread = backend.thread(&id)?;
             if json {
                 output::json(&thread)
             } else {
@@ -147,10 +134,9 @@ pub fn run(cli: Cli) -> Result<()> {
             }
         }
         Command::Search(a) => {
-            let service = Service::open(data_dir)?;
-            let filter = list_filter(&service, &a.filter)?;
+            let filter = list_filter(backend, &a.filter)?;
             let query = a.words.join(" ");
-            let views = service.search(&query, &filter)?;
+            let views = backend.search(&query, &filter)?;
             if json {
                 output::json(&views)
             } else {
@@ -158,15 +144,11 @@ pub fn run(cli: Cli) -> Result<()> {
                 output::search_results(&views, &words)
             }
         }
-        Command::Export { format, output } => {
-            let service = Service::open(data_dir)?;
-            export(&service, format, output.as_deref())
-        }
+        Command::Export { format, output } => export(backend, format, output.as_deref()),
         Command::Import { file } => {
             let text = read_input(&file)?;
-            let service = Service::open(data_dir)?;
-            let report = service
-                .import(&text)
+            let report = backend
+                .import(text)
                 .with_context(|| format!("{}: nothing was imported", file.display()))?;
             if json {
                 output::json(&report)
@@ -181,7 +163,34 @@ pub fn run(cli: Cli) -> Result<()> {
                 Ok(())
             }
         }
-        Command::Demo { keep } => demo::run(keep, json),
+        Command::Peers => {
+            let peers = backend.peers()?;
+            if json {
+                output::json(&peers)
+            } else {
+                output::peers(&peers)
+            }
+        }
+        Command::Status => {
+            let status = backend.status()?;
+            if json {
+                output::json(&status)
+            } else {
+                output::status(&status)
+            }
+        }
+        Command::Connect { address } => {
+            backend.connect(&address)?;
+            if json {
+                output::json(&serde_json::json!({ "connected": address }))
+            } else {
+                println!("Connected to {address}.");
+                Ok(())
+            }
+        }
+        Command::Init(_) | Command::Node(_) | Command::Demo { .. } => {
+            bail!("this command does not run through a node")
+        }
     }
 }
 
@@ -304,8 +313,8 @@ fn publish_input(a: PublishArgs) -> Result<NewEntry> {
     })
 }
 
-fn react(service: Service, a: ReactArgs, json: bool) -> Result<()> {
-    let target = service.resolve(&a.id)?;
+fn react(backend: &Backend, a: ReactArgs, json: bool) -> Result<()> {
+    let target = backend.resolve(&a.id)?;
     let verdict = if a.works {
         Verdict::Works
     } else if a.does_not_work {
@@ -316,7 +325,7 @@ fn react(service: Service, a: ReactArgs, json: bool) -> Result<()> {
         Verdict::Useful
     };
     published(
-        service.publish(NewEntry {
+        backend.publish(NewEntry {
             kind: Kind::Reaction,
             space: None,
             refs: vec![Ref {
@@ -334,110 +343,45 @@ fn react(service: Service, a: ReactArgs, json: bool) -> Result<()> {
     )
 }
 
-/// Retracts every version of the entry: personal data must not survive in an old version.
-fn retract(service: &Service, target: EntryId, reason: Option<String>, json: bool) -> Result<()> {
-    let thread = service.thread(&target)?;
-    let mut done = Vec::new();
-    for version in &thread.versions {
-        if service.store().retracted_by(version)?.is_some() {
-            continue;
-        }
-        done.push(service.publish(NewEntry {
-            kind: Kind::Retraction,
-            space: None,
-            refs: vec![Ref {
-                rel: Rel::Retracts,
-                target: *version,
-            }],
-            body: Body {
-                text: reason.clone().unwrap_or_default(),
-                ..Body::default()
-            },
-            created_at: None,
-        })?);
-    }
-    if done.is_empty() {
-        bail!("entry {} was already retracted", target.short());
-    }
-    if json {
-        output::json(&done)
-    } else {
-        println!(
-            "Retracted {} ({} version{}): its text is erased here and on every node that receives the retraction.",
-            target.short(),
-            done.len(),
-            if done.len() == 1 { "" } else { "s" }
-        );
-        Ok(())
-    }
-}
-
-fn edit(service: &Service, target: EntryId, file: Option<PathBuf>, json: bool) -> Result<()> {
-    let latest = service.store().latest_version(&target)?;
-    let current = service.get(&latest)?;
-    let h = current.header();
-    if h.author != service.org_key() {
-        return Err(wiel_store::Rejection::NotAuthorOfTarget {
-            target: latest,
-            action: "make a new version of",
-        }
-        .into());
-    }
-    if !h.kind.is_editable() {
-        bail!(
-            "a {} cannot be edited; retract it and make a new one",
-            h.kind
-        );
-    }
-    let body = current.body().ok_or_else(|| {
-        anyhow!(
-            "entry {} was retracted and cannot be edited",
-            latest.short()
-        )
-    })?;
-    let rendered = markdown::render(h.kind, h.space.as_str(), body)?;
-    let (source, text) = match file {
+fn edit(backend: &Backend, id: &str, file: Option<PathBuf>, json: bool) -> Result<()> {
+    let source = backend.edit_source(id)?;
+    let rendered = markdown::render(source.kind, source.space.as_str(), &source.body)?;
+    let (name, text) = match file {
         Some(path) => (path.display().to_string(), read_input(&path)?),
         None => ("the editor".to_owned(), edit_text(&rendered)?),
     };
-    let doc = markdown::parse(&text, &source)?;
+    let doc = markdown::parse(&text, &name)?;
     if let Some(k) = &doc.front.kind {
-        let k: Kind = k.parse().map_err(|e| anyhow!("{source}: {e}"))?;
-        if k != h.kind {
+        let k: Kind = k.parse().map_err(|e| anyhow!("{name}: {e}"))?;
+        if k != source.kind {
             bail!(
-                "{source}: a new version must stay a {}; it says {k}",
-                h.kind
+                "{name}: a new version must stay a {}; it says {k}",
+                source.kind
             );
         }
     }
-    let new_body = markdown::body_from(&doc, h.kind, &source)?;
+    let body = markdown::body_from(&doc, source.kind, &name)?;
     let space = doc
         .front
         .space
         .clone()
         .map(SpaceName::new)
         .transpose()
-        .map_err(|e| anyhow!("{source}: {e}"))?;
-    if &new_body == body && space.as_ref().is_none_or(|s| *s == h.space) {
-        if !json {
-            println!("Nothing changed; no new version published.");
+        .map_err(|e| anyhow!("{name}: {e}"))?;
+    match backend.new_version(source, body, space)? {
+        Some(p) => published(p, json),
+        None => {
+            if json {
+                output::json(&serde_json::Value::Null)
+            } else {
+                println!("Nothing changed; no new version published.");
+                Ok(())
+            }
         }
-        return Ok(());
     }
-    let p = service.publish(NewEntry {
-        kind: h.kind,
-        space: space.or_else(|| Some(h.space.clone())),
-        refs: vec![Ref {
-            rel: Rel::Supersedes,
-            target: latest,
-        }],
-        body: new_body,
-        created_at: None,
-    })?;
-    published(p, json)
 }
 
-fn list_filter(service: &Service, f: &FilterArgs) -> Result<ListFilter> {
+fn list_filter(backend: &Backend, f: &FilterArgs) -> Result<ListFilter> {
     let now = Timestamp::now();
     Ok(ListFilter {
         kind: f.kind.as_deref().map(str::parse).transpose()?,
@@ -445,7 +389,7 @@ fn list_filter(service: &Service, f: &FilterArgs) -> Result<ListFilter> {
         author: f
             .author
             .as_deref()
-            .map(|a| service.resolve_author(a))
+            .map(|a| backend.resolve_author(a))
             .transpose()?,
         since: f
             .since
@@ -485,7 +429,7 @@ fn parse_time(s: &str, now: Timestamp, flag: &str) -> Result<Timestamp> {
     ))
 }
 
-fn export(service: &Service, format: ExportFormat, path: Option<&Path>) -> Result<()> {
+fn export(backend: &Backend, format: ExportFormat, path: Option<&Path>) -> Result<()> {
     use std::io::Write;
     let mut out: Box<dyn Write> = match path {
         Some(p) => Box::new(std::io::BufWriter::new(
@@ -493,12 +437,21 @@ fn export(service: &Service, format: ExportFormat, path: Option<&Path>) -> Resul
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
+    let lines = backend.export()?;
+    let names = match format {
+        ExportFormat::Md => backend.org_names()?,
+        ExportFormat::Jsonl => Default::default(),
+    };
+    // Older versions are left out of the readable document.
+    let superseded: std::collections::BTreeSet<EntryId> = lines
+        .iter()
+        .filter_map(|l| l.entry.header.target(Rel::Supersedes))
+        .collect();
     let mut count = 0usize;
-    for line in service.export() {
-        let line = line?;
+    for line in &lines {
         match format {
             ExportFormat::Jsonl => {
-                serde_json::to_writer(&mut out, &line)?;
+                serde_json::to_writer(&mut out, line)?;
                 writeln!(out)?;
             }
             ExportFormat::Md => {
@@ -506,14 +459,14 @@ fn export(service: &Service, format: ExportFormat, path: Option<&Path>) -> Resul
                 let Some(body) = &line.entry.body else {
                     continue;
                 };
-                let old_version = service.store().superseded_by(&line.id)?.is_some();
-                if old_version
+                if superseded.contains(&line.id)
                     || matches!(h.kind, Kind::Reaction | Kind::Retraction | Kind::Profile)
                 {
                     continue;
                 }
-                let author = service
-                    .org_name(&h.author)?
+                let author = names
+                    .get(&h.author)
+                    .cloned()
                     .unwrap_or_else(|| h.author.short());
                 writeln!(
                     out,

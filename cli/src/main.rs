@@ -4,9 +4,11 @@
 //! reads and writes entries as Markdown, `output` renders them, `demo` is the sample network.
 
 mod args;
+mod backend;
 mod commands;
 mod demo;
 mod markdown;
+mod node;
 mod output;
 
 use std::process::ExitCode;

@@ -257,3 +257,85 @@ pub fn thread(t: &ThreadView) -> Result<()> {
     }
     Ok(())
 }
+
+/// `wiel peers`
+pub fn peers(peers: &[wiel_node::api::PeerEntry]) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if peers.is_empty() {
+        writeln!(out, "Geen verbonden peers.")?;
+        return Ok(());
+    }
+    for p in peers {
+        let name = p
+            .organisation
+            .clone()
+            .or_else(|| {
+                p.peer
+                    .org_key
+                    .map(|k| format!("onbekende organisatie {}", k.short()))
+            })
+            .unwrap_or_else(|| "onbekend".to_owned());
+        let spaces: Vec<String> = p.peer.spaces.iter().map(|s| s.to_string()).collect();
+        writeln!(
+            out,
+            "{:<24} {:<22} {:>8}  spaces: {}  {}",
+            truncate(&name, 24),
+            p.peer.address.as_deref().unwrap_or("-"),
+            p.peer
+                .latency_ms
+                .map(|l| format!("{l:.1} ms"))
+                .unwrap_or_else(|| "-".into()),
+            if spaces.is_empty() {
+                "-".to_owned()
+            } else {
+                spaces.join(", ")
+            },
+            p.peer.peer_id
+        )?;
+    }
+    Ok(())
+}
+
+/// `wiel status`
+pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} (network {})", s.organisation, s.network_id)?;
+    writeln!(out, "organisation key: {}", s.org_key)?;
+    match &s.network {
+        None => writeln!(out, "node: not running (start it with `wiel node`)")?,
+        Some(n) => {
+            writeln!(out, "node: running as {}", n.peer_id)?;
+            for l in &n.listening {
+                writeln!(out, "  listening on {l}")?;
+            }
+            writeln!(out, "peers: {}", n.peers)?;
+            if n.outbox > 0 {
+                writeln!(
+                    out,
+                    "waiting to be sent: {} entries (no peer follows their space yet)",
+                    n.outbox
+                )?;
+            }
+        }
+    }
+    writeln!(out, "entries: {}", s.entries)?;
+    for c in &s.spaces {
+        writeln!(out, "  {:<24} {}", c.space.as_str(), c.entries)?;
+    }
+    if s.network.is_some() {
+        writeln!(
+            out,
+            "from the network: {} received, {} stored{}",
+            s.received,
+            s.stored_from_network,
+            match s.last_received_at {
+                Some(t) => format!(", last at {}", date_time(Timestamp::from_millis(t))),
+                None => String::new(),
+            }
+        )?;
+        for (reason, n) in &s.rejected {
+            writeln!(out, "  refused ({reason}): {n}")?;
+        }
+    }
+    Ok(())
+}

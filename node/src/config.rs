@@ -112,6 +112,45 @@ pub struct Config {
     pub spaces: Vec<SpaceName>,
     /// Where new entries go when no space is given. Default: the first of `spaces`.
     pub default_space: Option<SpaceName>,
+    /// How `wiel node` joins the network.
+    #[serde(default)]
+    pub node: NodeSection,
+}
+
+/// `[node]` in `config.toml`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NodeSection {
+    /// Listen addresses. Default: TCP and QUIC on port 4001, all interfaces.
+    #[serde(default = "default_listen")]
+    pub listen: Vec<String>,
+    /// Peers to connect to at start (multiaddresses with /p2p/…). Default: none.
+    #[serde(default)]
+    pub bootstrap: Vec<String>,
+    /// Find peers on the local network with mDNS. Default: true.
+    #[serde(default = "default_true")]
+    pub mdns: bool,
+}
+
+impl Default for NodeSection {
+    fn default() -> Self {
+        Self {
+            listen: default_listen(),
+            bootstrap: Vec::new(),
+            mdns: true,
+        }
+    }
+}
+
+fn default_listen() -> Vec<String> {
+    vec![
+        "/ip4/0.0.0.0/tcp/4001".to_owned(),
+        "/ip4/0.0.0.0/udp/4001/quic-v1".to_owned(),
+    ]
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// Who runs this node.

@@ -8,9 +8,11 @@
 //!
 //! The network (libp2p swarm, gossip, sync) joins this crate in a later step.
 
+pub mod api;
 pub mod config;
 pub mod exchange;
 pub mod network;
+pub mod runtime;
 pub mod service;
 pub mod view;
 

@@ -51,6 +51,8 @@ pub enum ServiceError {
     NoSuchOrganisation(String),
     #[error("'{query}' matches several organisations: {}", .names.join(", "))]
     AmbiguousOrganisation { query: String, names: Vec<String> },
+    #[error("a {0} cannot be edited; retract it and make a new one")]
+    NotEditable(Kind),
     #[error("entry {0} was retracted by its author")]
     Retracted(String),
     #[error("{0}")]
@@ -82,7 +84,7 @@ impl From<LineError> for ServiceError {
 }
 
 /// A new entry as the user describes it; the service adds author, time, network, signature.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct NewEntry {
     pub kind: Kind,
     /// Default: the configured default space (or the target's space for answers, reactions,
@@ -91,11 +93,12 @@ pub struct NewEntry {
     pub refs: Vec<Ref>,
     pub body: Body,
     /// Default: now. (Sample data is back-dated; the future is refused like any entry.)
+    #[serde(default)]
     pub created_at: Option<Timestamp>,
 }
 
 /// The result of a publish.
-#[derive(Clone, Debug, serde::Serialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Published {
     pub id: EntryId,
     pub kind: Kind,
@@ -103,12 +106,24 @@ pub struct Published {
 }
 
 /// What an import did.
-#[derive(Clone, Debug, Default, serde::Serialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ImportReport {
     pub stored: usize,
     pub already_stored: usize,
     /// Entries that were retracted: only their header is kept.
     pub retracted: usize,
+    /// The entries that were new here (for the node to pass on).
+    #[serde(skip)]
+    pub new_ids: Vec<EntryId>,
+}
+
+/// What `wiel edit` starts from: the newest version of one of this node's own entries.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct EditSource {
+    pub latest: EntryId,
+    pub kind: Kind,
+    pub space: SpaceName,
+    pub body: Body,
 }
 
 /// The node's service over its data directory. One per process (sled locks the store).
@@ -158,6 +173,7 @@ impl Service {
                 options.spaces
             },
             default_space: None,
+            node: Default::default(),
         };
         let key = OrgKeypair::generate();
         let store_dir = dir.store_path();
@@ -198,6 +214,11 @@ impl Service {
     pub fn data_dir(&self) -> &DataDir {
         &self.dir
     }
+    /// The organisation key: the node's libp2p identity.
+    pub(crate) fn keypair(&self) -> &OrgKeypair {
+        &self.key
+    }
+
     pub fn org_key(&self) -> OrgKey {
         self.key.public()
     }
@@ -299,6 +320,150 @@ impl Service {
             return Err(ServiceError::Retracted(id.short()));
         }
         Ok(())
+    }
+
+    /// Answers a question; the title is "Re: " and the question's title.
+    pub fn answer(&self, question: EntryId, text: String) -> Result<Published, ServiceError> {
+        let title = self
+            .get(&question)?
+            .body()
+            .map(|b| format!("Re: {}", b.title))
+            .unwrap_or_else(|| "Antwoord".to_owned());
+        self.publish(NewEntry {
+            kind: Kind::Answer,
+            space: None,
+            refs: vec![Ref {
+                rel: Rel::Answers,
+                target: question,
+            }],
+            body: Body {
+                title: title
+                    .chars()
+                    .take(wiel_protocol::validate::MAX_TITLE_CHARS)
+                    .collect(),
+                text,
+                ..Body::default()
+            },
+            created_at: None,
+        })
+    }
+
+    /// Withdraws every version of one of this node's entries (personal data must not
+    /// survive in an older version). Returns one retraction per version still standing.
+    pub fn retract(
+        &self,
+        target: EntryId,
+        reason: Option<String>,
+    ) -> Result<Vec<Published>, ServiceError> {
+        let thread = self.thread(&target)?;
+        let mut done = Vec::new();
+        for version in &thread.versions {
+            if self.store.retracted_by(version)?.is_some() {
+                continue;
+            }
+            done.push(self.publish(NewEntry {
+                kind: Kind::Retraction,
+                space: None,
+                refs: vec![Ref {
+                    rel: Rel::Retracts,
+                    target: *version,
+                }],
+                body: Body {
+                    text: reason.clone().unwrap_or_default(),
+                    ..Body::default()
+                },
+                created_at: None,
+            })?);
+        }
+        if done.is_empty() {
+            return Err(ServiceError::Retracted(target.short()));
+        }
+        Ok(done)
+    }
+
+    /// The newest version of an own, editable, not retracted entry.
+    pub fn edit_source(&self, target: EntryId) -> Result<EditSource, ServiceError> {
+        let latest = self.store.latest_version(&target)?;
+        let current = self.get(&latest)?;
+        let h = current.header();
+        if h.author != self.key.public() {
+            return Err(Rejection::NotAuthorOfTarget {
+                target: latest,
+                action: "make a new version of",
+            }
+            .into());
+        }
+        if !h.kind.is_editable() {
+            return Err(ServiceError::NotEditable(h.kind));
+        }
+        let body = current
+            .body()
+            .cloned()
+            .ok_or_else(|| ServiceError::Retracted(latest.short()))?;
+        Ok(EditSource {
+            latest,
+            kind: h.kind,
+            space: h.space.clone(),
+            body,
+        })
+    }
+
+    /// Publishes `body` as a new version of `source`; `None` when nothing changed.
+    pub fn new_version(
+        &self,
+        source: &EditSource,
+        body: Body,
+        space: Option<SpaceName>,
+    ) -> Result<Option<Published>, ServiceError> {
+        let space = space.unwrap_or_else(|| source.space.clone());
+        if body == source.body && space == source.space {
+            return Ok(None);
+        }
+        self.publish(NewEntry {
+            kind: source.kind,
+            space: Some(space),
+            refs: vec![Ref {
+                rel: Rel::Supersedes,
+                target: source.latest,
+            }],
+            body,
+            created_at: None,
+        })
+        .map(Some)
+    }
+
+    /// Entries per space this node follows (and any other space it holds entries of).
+    pub fn space_counts(&self) -> Result<Vec<(SpaceName, usize)>, ServiceError> {
+        let counts = self.store.space_counts()?;
+        let mut out: Vec<(SpaceName, usize)> = self
+            .config
+            .spaces
+            .iter()
+            .map(|s| (s.clone(), counts.get(s.as_str()).copied().unwrap_or(0)))
+            .collect();
+        for (name, n) in counts {
+            if let Ok(space) = SpaceName::new(name)
+                && !out.iter().any(|(s, _)| *s == space)
+            {
+                out.push((space, n));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Names of all organisations we hold a profile of.
+    pub fn org_names(&self) -> Result<std::collections::BTreeMap<OrgKey, String>, ServiceError> {
+        let mut names = std::collections::BTreeMap::new();
+        for p in self.store.profiles()? {
+            if let Some(Body {
+                fields: KindFields::Profile { name, .. },
+                ..
+            }) = p.body()
+            {
+                names.insert(p.header().author, name.clone());
+            }
+        }
+        Ok(names)
     }
 
     /// Turns a full id or a unique prefix (at least [`MIN_PREFIX`] hex characters) into an id.
@@ -455,13 +620,19 @@ impl Service {
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(n, _)| n + 1)
             .collect();
+        let ids: Vec<EntryId> = batch.iter().map(|e| e.id()).collect();
         let outcomes = self.store.ingest_batch_if(batch, |outcomes| {
             outcomes.iter().all(|o| !matches!(o, Ingest::Rejected(_)))
         })?;
         let mut report = ImportReport::default();
         for (i, outcome) in outcomes.into_iter().enumerate() {
             match outcome {
-                Ingest::Stored => report.stored += 1,
+                Ingest::Stored => {
+                    report.stored += 1;
+                    if let Some(id) = ids.get(i) {
+                        report.new_ids.push(*id);
+                    }
+                }
                 Ingest::AlreadyStored => report.already_stored += 1,
                 Ingest::Retracted => report.retracted += 1,
                 Ingest::Rejected(r) => {

@@ -1,11 +1,11 @@
 //! What the service hands out: entries resolved for people (organisation names, state),
 //! serialisable as the `--json` output of the CLI.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wiel_protocol::{EntryId, Kind, KindFields, OrgKey, Ref, SpaceName, Timestamp, Verified};
 
 /// One entry as shown to a person or a script.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct EntryView {
     pub id: EntryId,
     pub kind: Kind,
@@ -28,7 +28,7 @@ pub struct EntryView {
     /// The newest version, when this is an older one.
     pub superseded_by: Option<EntryId>,
     /// Relevance, for search results only.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
 }
 
@@ -65,7 +65,7 @@ impl EntryView {
 }
 
 /// An entry with its versions, answers and reactions.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct ThreadView {
     pub entry: EntryView,
     /// All versions, oldest first.

@@ -9,7 +9,8 @@ use crate::{keys, log};
 
 /// Which entries [`Store::list`] returns. The default is the latest version of every entry
 /// that was not retracted, newest first, at most 50.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct ListFilter {
     pub kind: Option<Kind>,
     pub space: Option<SpaceName>,
@@ -187,6 +188,20 @@ impl Store {
             let id = keys::trailing_id(&key)?;
             self.get(&id).transpose()
         })
+    }
+
+    /// Entries per space (tombstones and old versions included). Walks the time index.
+    pub fn space_counts(&self) -> Result<std::collections::BTreeMap<String, usize>, StoreError> {
+        let mut counts = std::collections::BTreeMap::new();
+        for row in self.trees.by_time.iter() {
+            let (_, value) = row?;
+            if let Some((_, _, space)) = keys::split_facets(&value) {
+                *counts
+                    .entry(String::from_utf8_lossy(space).into_owned())
+                    .or_insert(0) += 1;
+            }
+        }
+        Ok(counts)
     }
 
     /// The organisation's newest profile entry.

@@ -10,7 +10,7 @@ use libp2p::{
 };
 use serde::{Deserialize, Serialize};
 use wiel_protocol::codec::MAX_ENTRY_BYTES;
-use wiel_protocol::{EntryId, NetworkId, SpaceName, Verified, codec};
+use wiel_protocol::{EntryId, NetworkId, SpaceName, codec};
 
 /// Most ids in one fetch request.
 pub const MAX_FETCH_IDS: usize = 256;
@@ -79,11 +79,6 @@ fn message_id(message: &gossipsub::Message) -> gossipsub::MessageId {
     gossipsub::MessageId::new(&id)
 }
 
-/// The id of an entry as gossip knows it.
-pub fn message_id_of(entry: &Verified) -> gossipsub::MessageId {
-    gossipsub::MessageId::new(entry.id().as_bytes())
-}
-
 /// Peer scoring: invalid messages weigh heavily; quiet topics are never held against a peer.
 fn score_params(spaces: &[SpaceName]) -> gossipsub::PeerScoreParams {
     let mut params = gossipsub::PeerScoreParams::default();
@@ -129,8 +124,9 @@ pub fn build(
         .duplicate_cache_time(Duration::from_secs(120))
         .build()
         .map_err(|e| e.to_string())?;
-    let mut gossipsub = gossipsub::Behaviour::new(gossipsub::MessageAuthenticity::Anonymous, config)
-        .map_err(|e| e.to_string())?;
+    let mut gossipsub =
+        gossipsub::Behaviour::new(gossipsub::MessageAuthenticity::Anonymous, config)
+            .map_err(|e| e.to_string())?;
     gossipsub.with_peer_score(score_params(spaces), score_thresholds())?;
 
     let identify = identify::Behaviour::new(
@@ -138,15 +134,22 @@ pub fn build(
             .with_agent_version(format!("wiel/{}", env!("CARGO_PKG_VERSION"))),
     );
     let kad_config = kad::Config::new(StreamProtocol::new("/wiel/kad/1"));
-    let mut kad = kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);
+    let mut kad =
+        kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);
     kad.set_mode(Some(kad::Mode::Server));
     let mdns = if mdns_on {
-        Some(mdns::tokio::Behaviour::new(mdns::Config::default(), peer_id).map_err(|e| e.to_string())?)
+        Some(
+            mdns::tokio::Behaviour::new(mdns::Config::default(), peer_id)
+                .map_err(|e| e.to_string())?,
+        )
     } else {
         None
     };
     let fetch = request_response::cbor::Behaviour::new(
-        [(StreamProtocol::new("/wiel/fetch/1"), request_response::ProtocolSupport::Full)],
+        [(
+            StreamProtocol::new("/wiel/fetch/1"),
+            request_response::ProtocolSupport::Full,
+        )],
         request_response::Config::default().with_request_timeout(Duration::from_secs(30)),
     );
     Ok(Behaviour {

@@ -1,7 +1,7 @@
 //! The handle the rest of the node uses to talk to the network event loop.
 
 use libp2p::{Multiaddr, PeerId};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 use wiel_protocol::{OrgKey, SpaceName, Verified};
 
@@ -15,7 +15,7 @@ pub enum NetworkError {
 }
 
 /// What `wiel peers` shows about one connected peer.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct PeerView {
     pub peer_id: String,
     /// The organisation key behind the peer id (their libp2p identity is their org key).
@@ -28,7 +28,7 @@ pub struct PeerView {
 }
 
 /// What `wiel status` shows about the network.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct NetworkStatus {
     pub peer_id: String,
     pub listening: Vec<String>,
@@ -40,7 +40,7 @@ pub struct NetworkStatus {
 
 pub(crate) enum Command {
     Publish {
-        entry: Verified,
+        entry: Box<Verified>,
         reply: oneshot::Sender<bool>,
     },
     Dial {
@@ -67,16 +67,26 @@ impl Client {
         self.peer_id
     }
 
-    async fn ask<T>(&self, make: impl FnOnce(oneshot::Sender<T>) -> Command) -> Result<T, NetworkError> {
+    async fn ask<T>(
+        &self,
+        make: impl FnOnce(oneshot::Sender<T>) -> Command,
+    ) -> Result<T, NetworkError> {
         let (reply, rx) = oneshot::channel();
-        self.tx.send(make(reply)).await.map_err(|_| NetworkError::Stopped)?;
+        self.tx
+            .send(make(reply))
+            .await
+            .map_err(|_| NetworkError::Stopped)?;
         rx.await.map_err(|_| NetworkError::Stopped)
     }
 
     /// Gossips an entry this node just stored. Returns whether it went out now; if not,
     /// it waits in the outbox until a peer follows its space.
     pub async fn publish(&self, entry: Verified) -> Result<bool, NetworkError> {
-        self.ask(|reply| Command::Publish { entry, reply }).await
+        self.ask(|reply| Command::Publish {
+            entry: Box::new(entry),
+            reply,
+        })
+        .await
     }
 
     pub async fn dial(&self, addr: Multiaddr) -> Result<(), NetworkError> {

@@ -37,34 +37,44 @@ struct Peer {
     spaces: Vec<SpaceName>,
 }
 
-pub(crate) struct EventLoop {
-    pub swarm: Swarm<Behaviour>,
+/// The event loop's channels: commands in, jobs to the worker, verdicts back.
+pub(crate) struct Channels {
     pub commands: mpsc::Receiver<Command>,
     pub jobs: mpsc::Sender<Job>,
     pub verdicts: mpsc::Receiver<Verdict>,
-    pub store: Store,
-    pub network: NetworkId,
-    pub spaces: Vec<SpaceName>,
-    pub counters: Arc<Counters>,
-    pub peers: HashMap<PeerId, Peer>,
-    pub strikes: HashMap<PeerId, (u32, Instant)>,
-    pub blocked_until: HashMap<PeerId, Instant>,
-    pub pending_dials: HashMap<PeerId, Vec<tokio::sync::oneshot::Sender<Result<(), NetworkError>>>>,
-    pub fetching: HashMap<OutboundRequestId, PeerId>,
-    pub outbox_dirty: bool,
+}
+
+pub(crate) struct EventLoop {
+    swarm: Swarm<Behaviour>,
+    commands: mpsc::Receiver<Command>,
+    jobs: mpsc::Sender<Job>,
+    verdicts: mpsc::Receiver<Verdict>,
+    store: Store,
+    network: NetworkId,
+    spaces: Vec<SpaceName>,
+    counters: Arc<Counters>,
+    peers: HashMap<PeerId, Peer>,
+    strikes: HashMap<PeerId, (u32, Instant)>,
+    blocked_until: HashMap<PeerId, Instant>,
+    pending_dials: HashMap<PeerId, Vec<tokio::sync::oneshot::Sender<Result<(), NetworkError>>>>,
+    fetching: HashMap<OutboundRequestId, PeerId>,
+    outbox_dirty: bool,
 }
 
 impl EventLoop {
     pub(crate) fn new(
         swarm: Swarm<Behaviour>,
-        commands: mpsc::Receiver<Command>,
-        jobs: mpsc::Sender<Job>,
-        verdicts: mpsc::Receiver<Verdict>,
+        channels: Channels,
         store: Store,
         network: NetworkId,
         spaces: Vec<SpaceName>,
         counters: Arc<Counters>,
     ) -> Self {
+        let Channels {
+            commands,
+            jobs,
+            verdicts,
+        } = channels;
         Self {
             swarm,
             commands,
@@ -148,7 +158,12 @@ impl EventLoop {
     fn gossip(&mut self, entry: &Verified) -> bool {
         let topic = behaviour::topic(&entry.header().space);
         let id = entry.id();
-        match self.swarm.behaviour_mut().gossipsub.publish(topic, entry.bytes().to_vec()) {
+        match self
+            .swarm
+            .behaviour_mut()
+            .gossipsub
+            .publish(topic, entry.bytes().to_vec())
+        {
             Ok(_) | Err(PublishError::Duplicate) => {
                 self.counters
                     .gossip_bytes_out
@@ -200,7 +215,8 @@ impl EventLoop {
             self.swarm.behaviour_mut().blocked.unblock_peer(peer);
             tracing::info!(%peer, "peer no longer blocked");
         }
-        self.strikes.retain(|_, (_, since)| now.duration_since(*since) < STRIKE_WINDOW);
+        self.strikes
+            .retain(|_, (_, since)| now.duration_since(*since) < STRIKE_WINDOW);
         if self.outbox_dirty && !self.peers.is_empty() {
             self.flush_outbox();
         }
@@ -218,7 +234,7 @@ impl EventLoop {
             self.swarm
                 .behaviour_mut()
                 .gossipsub
-                .report_message_validation_result(message_id, &v.source, v.acceptance.clone());
+                .report_message_validation_result(message_id, &v.source, v.acceptance);
         }
         if v.acceptance == MessageAcceptance::Reject {
             let now = Instant::now();
@@ -245,7 +261,9 @@ impl EventLoop {
             SwarmEvent::NewListenAddr { address, .. } => {
                 tracing::info!(%address, "listening");
             }
-            SwarmEvent::ConnectionEstablished { peer_id, endpoint, .. } => {
+            SwarmEvent::ConnectionEstablished {
+                peer_id, endpoint, ..
+            } => {
                 let peer = self.peers.entry(peer_id).or_default();
                 peer.address = Some(endpoint.get_remote_address().clone());
                 for reply in self.pending_dials.remove(&peer_id).unwrap_or_default() {
@@ -253,13 +271,19 @@ impl EventLoop {
                 }
                 tracing::debug!(%peer_id, "connected");
             }
-            SwarmEvent::ConnectionClosed { peer_id, num_established, .. } => {
-                if num_established == 0 {
-                    self.peers.remove(&peer_id);
-                    tracing::debug!(%peer_id, "disconnected");
-                }
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                num_established: 0,
+                ..
+            } => {
+                self.peers.remove(&peer_id);
+                tracing::debug!(%peer_id, "disconnected");
             }
-            SwarmEvent::OutgoingConnectionError { peer_id: Some(peer_id), error, .. } => {
+            SwarmEvent::OutgoingConnectionError {
+                peer_id: Some(peer_id),
+                error,
+                ..
+            } => {
                 for reply in self.pending_dials.remove(&peer_id).unwrap_or_default() {
                     let _ = reply.send(Err(NetworkError::Dial {
                         addr: peer_id.to_string(),
@@ -291,11 +315,14 @@ impl EventLoop {
                 };
                 if self.jobs.try_send(job).is_err() {
                     // The worker is saturated: do not forward, do not blame the peer.
-                    self.swarm.behaviour_mut().gossipsub.report_message_validation_result(
-                        &message_id,
-                        &propagation_source,
-                        MessageAcceptance::Ignore,
-                    );
+                    self.swarm
+                        .behaviour_mut()
+                        .gossipsub
+                        .report_message_validation_result(
+                            &message_id,
+                            &propagation_source,
+                            MessageAcceptance::Ignore,
+                        );
                     self.counters.reject("overloaded");
                 }
             }
@@ -310,9 +337,10 @@ impl EventLoop {
                 }
             }
             BehaviourEvent::Gossipsub(gossipsub::Event::Unsubscribed { peer_id, topic }) => {
-                if let (Some(space), Some(peer)) =
-                    (behaviour::space_of(&topic, &self.spaces), self.peers.get_mut(&peer_id))
-                {
+                if let (Some(space), Some(peer)) = (
+                    behaviour::space_of(&topic, &self.spaces),
+                    self.peers.get_mut(&peer_id),
+                ) {
                     peer.spaces.retain(|s| *s != space);
                 }
             }
@@ -340,21 +368,29 @@ impl EventLoop {
                     self.swarm.behaviour_mut().kad.add_address(&peer_id, addr);
                 }
             }
-            BehaviourEvent::Ping(ping::Event { peer, result: Ok(rtt), .. }) => {
+            BehaviourEvent::Ping(ping::Event {
+                peer,
+                result: Ok(rtt),
+                ..
+            }) => {
                 if let Some(p) = self.peers.get_mut(&peer) {
                     p.latency = Some(rtt);
                 }
             }
             BehaviourEvent::Mdns(mdns::Event::Discovered(found)) => {
                 for (peer_id, addr) in found {
-                    if !self.swarm.is_connected(&peer_id) && !self.blocked_until.contains_key(&peer_id) {
+                    if !self.swarm.is_connected(&peer_id)
+                        && !self.blocked_until.contains_key(&peer_id)
+                    {
                         let _ = self.swarm.dial(addr);
                     }
                 }
             }
             BehaviourEvent::Fetch(request_response::Event::Message { peer, message, .. }) => {
                 match message {
-                    request_response::Message::Request { request, channel, .. } => {
+                    request_response::Message::Request {
+                        request, channel, ..
+                    } => {
                         let entries = request
                             .ids
                             .iter()
@@ -368,7 +404,10 @@ impl EventLoop {
                             .fetch
                             .send_response(channel, FetchResponse { entries });
                     }
-                    request_response::Message::Response { request_id, response } => {
+                    request_response::Message::Response {
+                        request_id,
+                        response,
+                    } => {
                         self.fetching.remove(&request_id);
                         let entries = response
                             .entries
@@ -382,7 +421,9 @@ impl EventLoop {
                     }
                 }
             }
-            BehaviourEvent::Fetch(request_response::Event::OutboundFailure { request_id, .. }) => {
+            BehaviourEvent::Fetch(request_response::Event::OutboundFailure {
+                request_id, ..
+            }) => {
                 self.fetching.remove(&request_id);
             }
             BehaviourEvent::Kad(kad::Event::RoutingUpdated { .. }) => {}

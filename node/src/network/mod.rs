@@ -66,14 +66,24 @@ pub fn start(
     let setup = |e: &dyn std::fmt::Display| StartError::Setup(e.to_string());
     let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key.to_libp2p())
         .with_tokio()
-        .with_tcp(tcp::Config::default().nodelay(true), noise::Config::new, yamux::Config::default)
+        .with_tcp(
+            tcp::Config::default().nodelay(true),
+            noise::Config::new,
+            yamux::Config::default,
+        )
         .map_err(|e| setup(&e))?
         .with_quic()
         .with_dns()
         .map_err(|e| setup(&e))?
         .with_behaviour(|k| {
-            behaviour::build(k, &options.network, &options.spaces, options.mdns, &options.timing)
-                .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })
+            behaviour::build(
+                k,
+                &options.network,
+                &options.spaces,
+                options.mdns,
+                &options.timing,
+            )
+            .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })
         })
         .map_err(|e| setup(&e))?
         .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(120)))
@@ -86,10 +96,12 @@ pub fn start(
             .map_err(|e| setup(&e))?;
     }
     for addr in &options.listen {
-        swarm.listen_on(addr.clone()).map_err(|e| StartError::Listen {
-            addr: addr.to_string(),
-            reason: e.to_string(),
-        })?;
+        swarm
+            .listen_on(addr.clone())
+            .map_err(|e| StartError::Listen {
+                addr: addr.to_string(),
+                reason: e.to_string(),
+            })?;
     }
     for addr in &options.bootstrap {
         if let Err(e) = swarm.dial(addr.clone()) {
@@ -112,9 +124,11 @@ pub fn start(
     };
     let event_loop = event_loop::EventLoop::new(
         swarm,
-        command_rx,
-        job_tx,
-        verdict_rx,
+        event_loop::Channels {
+            commands: command_rx,
+            jobs: job_tx,
+            verdicts: verdict_rx,
+        },
         store,
         options.network,
         options.spaces,

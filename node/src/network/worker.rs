@@ -34,8 +34,6 @@ pub struct Verdict {
     pub message_id: Option<MessageId>,
     pub source: PeerId,
     pub acceptance: MessageAcceptance,
-    /// Why it was refused, as a metric label.
-    pub reason: Option<&'static str>,
     /// Targets this entry refers to that we do not hold: worth fetching from `source`.
     pub missing: Vec<EntryId>,
 }
@@ -60,7 +58,10 @@ impl Counters {
     }
 
     pub fn rejected(&self) -> BTreeMap<&'static str, u64> {
-        self.rejected.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.rejected
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 }
 
@@ -110,7 +111,9 @@ pub fn run(
                     counters.received.fetch_add(1, Ordering::Relaxed);
                     match check(data, space.as_ref(), &rules) {
                         Ok(entry) => valid.push((Some(message_id), source, entry)),
-                        Err(reason) => out.push(refuse(Some(message_id), source, reason, &counters)),
+                        Err(reason) => {
+                            out.push(refuse(Some(message_id), source, reason, &counters))
+                        }
                     }
                 }
                 Job::Fetched { peer, entries } => {
@@ -128,7 +131,9 @@ pub fn run(
         match store.ingest_batch(entries) {
             Ok(outcomes) => {
                 for ((message_id, source, entry), outcome) in valid.into_iter().zip(outcomes) {
-                    out.push(judge(&store, message_id, source, &entry, outcome, &counters));
+                    out.push(judge(
+                        &store, message_id, source, &entry, outcome, &counters,
+                    ));
                 }
             }
             Err(e) => {
@@ -139,7 +144,6 @@ pub fn run(
                         message_id,
                         source,
                         acceptance: MessageAcceptance::Ignore,
-                        reason: None,
                         missing: vec![],
                     });
                 }
@@ -153,7 +157,11 @@ pub fn run(
     }
 }
 
-fn check(data: Vec<u8>, space: Option<&SpaceName>, rules: &Rules) -> Result<Verified, &'static str> {
+fn check(
+    data: Vec<u8>,
+    space: Option<&SpaceName>,
+    rules: &Rules,
+) -> Result<Verified, &'static str> {
     let entry = Verified::from_bytes(data, rules).map_err(|e| reason_label(&e))?;
     if space.is_some_and(|s| *s != entry.header().space) {
         return Err("wrong_topic");
@@ -173,7 +181,6 @@ fn refuse(
         message_id,
         source,
         acceptance: MessageAcceptance::Reject,
-        reason: Some(reason),
         missing: vec![],
     }
 }
@@ -186,18 +193,18 @@ fn judge(
     outcome: Ingest,
     counters: &Counters,
 ) -> Verdict {
-    let (acceptance, reason) = match outcome {
+    let acceptance = match outcome {
         Ingest::Stored => {
             counters.stored.fetch_add(1, Ordering::Relaxed);
             counters
                 .last_stored_at
                 .store(Timestamp::now().as_millis(), Ordering::Relaxed);
             tracing::debug!(peer = %source, entry = %entry.id().short(), "stored entry from the network");
-            (MessageAcceptance::Accept, None)
+            MessageAcceptance::Accept
         }
         Ingest::AlreadyStored | Ingest::Retracted => {
             counters.duplicates.fetch_add(1, Ordering::Relaxed);
-            (MessageAcceptance::Ignore, None)
+            MessageAcceptance::Ignore
         }
         Ingest::Rejected(r) => {
             let label = match r {
@@ -206,7 +213,7 @@ fn judge(
             };
             counters.reject(label);
             tracing::debug!(peer = %source, entry = %entry.id().short(), reason = %r, "refused entry");
-            (MessageAcceptance::Reject, Some(label))
+            MessageAcceptance::Reject
         }
     };
     let missing = if acceptance == MessageAcceptance::Accept {
@@ -224,7 +231,6 @@ fn judge(
         message_id,
         source,
         acceptance,
-        reason,
         missing,
     }
 }

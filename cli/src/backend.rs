@@ -1,0 +1,320 @@
+//! Where a command is carried out: in this process on the store (no node running), or by
+//! the running node through its local API (sled allows one process per store).
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::{Context, Result, anyhow, bail};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wiel_node::api::{
+    AnswerRequest, ConnectRequest, NewVersionRequest, PeerEntry, ProblemBody, RetractRequest,
+    SearchRequest, StatusView,
+};
+use wiel_node::exchange::ExportLine;
+use wiel_node::runtime::ApiEndpoint;
+use wiel_node::service::{EditSource, ImportReport};
+use wiel_node::{DataDir, EntryView, NewEntry, Published, Service, ThreadView};
+use wiel_protocol::{Body, EntryId, OrgKey, SpaceName};
+use wiel_store::ListFilter;
+
+/// The running node's local API.
+pub struct Remote {
+    agent: ureq::Agent,
+    base: String,
+    token: String,
+}
+
+pub enum Backend {
+    Local(Box<Service>),
+    Remote(Remote),
+}
+
+impl Remote {
+    /// The node running on `dir`, if one answers.
+    pub fn find(dir: &DataDir) -> Option<Remote> {
+        let endpoint: ApiEndpoint =
+            serde_json::from_str(&std::fs::read_to_string(dir.root().join("api.json")).ok()?)
+                .ok()?;
+        let token = std::fs::read_to_string(dir.root().join("api.token")).ok()?;
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_connect(Some(Duration::from_secs(2)))
+            .timeout_global(Some(Duration::from_secs(600)))
+            .build()
+            .into();
+        let remote = Remote {
+            agent,
+            base: format!("http://{}", endpoint.address),
+            token: token.trim().to_owned(),
+        };
+        // A stale file from a node that died: ignore it.
+        remote
+            .get::<StatusView>("/api/v1/status")
+            .ok()
+            .map(|_| remote)
+    }
+
+    fn read<T: DeserializeOwned>(mut resp: ureq::http::Response<ureq::Body>) -> Result<T> {
+        let status = resp.status();
+        if status.is_success() {
+            return resp
+                .body_mut()
+                .with_config()
+                .limit(u64::MAX)
+                .read_json::<T>()
+                .context("the node's answer could not be read");
+        }
+        match resp.body_mut().read_json::<ProblemBody>() {
+            Ok(p) => Err(anyhow!("{}", p.detail)),
+            Err(_) => Err(anyhow!("the node answered {status}")),
+        }
+    }
+
+    fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        let resp = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .call()
+            .context("cannot reach the running node")?;
+        Self::read(resp)
+    }
+
+    fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
+        let resp = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .send_json(body)
+            .context("cannot reach the running node")?;
+        Self::read(resp)
+    }
+
+    fn post_text<T: DeserializeOwned>(&self, path: &str, text: String) -> Result<T> {
+        let resp = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .header("Content-Type", "text/plain")
+            .send(text)
+            .context("cannot reach the running node")?;
+        Self::read(resp)
+    }
+
+    fn get_text(&self, path: &str) -> Result<String> {
+        let mut resp = self
+            .agent
+            .get(format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .call()
+            .context("cannot reach the running node")?;
+        if !resp.status().is_success() {
+            return Self::read::<()>(resp).map(|_| String::new());
+        }
+        resp.body_mut()
+            .with_config()
+            .limit(u64::MAX)
+            .read_to_string()
+            .context("the node's answer could not be read")
+    }
+}
+
+/// Escapes one path segment (ids and prefixes are hex, but users type anything).
+fn segment(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+impl Backend {
+    /// The running node if there is one, else the store itself.
+    pub fn open(dir: &DataDir) -> Result<Backend> {
+        if let Some(remote) = Remote::find(dir) {
+            return Ok(Backend::Remote(remote));
+        }
+        Ok(Backend::Local(Box::new(Service::open(dir.clone())?)))
+    }
+
+    pub fn publish(&self, new: NewEntry) -> Result<Published> {
+        match self {
+            Backend::Local(s) => Ok(s.publish(new)?),
+            Backend::Remote(r) => r.post("/api/v1/entries", &new),
+        }
+    }
+
+    pub fn answer(&self, question: &str, text: String) -> Result<Published> {
+        match self {
+            Backend::Local(s) => Ok(s.answer(s.resolve(question)?, text)?),
+            Backend::Remote(r) => r.post(
+                &format!("/api/v1/entries/{}/answers", segment(question)),
+                &AnswerRequest { text },
+            ),
+        }
+    }
+
+    pub fn retract(&self, target: &str, reason: Option<String>) -> Result<Vec<Published>> {
+        match self {
+            Backend::Local(s) => Ok(s.retract(s.resolve(target)?, reason)?),
+            Backend::Remote(r) => r.post(
+                &format!("/api/v1/entries/{}/retraction", segment(target)),
+                &RetractRequest { reason },
+            ),
+        }
+    }
+
+    pub fn edit_source(&self, target: &str) -> Result<EditSource> {
+        match self {
+            Backend::Local(s) => Ok(s.edit_source(s.resolve(target)?)?),
+            Backend::Remote(r) => {
+                r.get(&format!("/api/v1/entries/{}/edit-source", segment(target)))
+            }
+        }
+    }
+
+    pub fn new_version(
+        &self,
+        source: EditSource,
+        body: Body,
+        space: Option<SpaceName>,
+    ) -> Result<Option<Published>> {
+        match self {
+            Backend::Local(s) => Ok(s.new_version(&source, body, space)?),
+            Backend::Remote(r) => r.post(
+                "/api/v1/versions",
+                &NewVersionRequest {
+                    source,
+                    body,
+                    space,
+                },
+            ),
+        }
+    }
+
+    pub fn resolve(&self, prefix: &str) -> Result<EntryId> {
+        match self {
+            Backend::Local(s) => Ok(s.resolve(prefix)?),
+            Backend::Remote(r) => r.get(&format!("/api/v1/resolve/{}", segment(prefix))),
+        }
+    }
+
+    pub fn thread(&self, prefix: &str) -> Result<ThreadView> {
+        match self {
+            Backend::Local(s) => Ok(s.thread(&s.resolve(prefix)?)?),
+            Backend::Remote(r) => r.get(&format!("/api/v1/entries/{}", segment(prefix))),
+        }
+    }
+
+    pub fn list(&self, filter: &ListFilter) -> Result<Vec<EntryView>> {
+        match self {
+            Backend::Local(s) => Ok(s.list(filter)?),
+            Backend::Remote(r) => {
+                let query =
+                    serde_urlencoded::to_string(filter).context("cannot encode the filter")?;
+                r.get(&format!("/api/v1/entries?{query}"))
+            }
+        }
+    }
+
+    pub fn search(&self, query: &str, filter: &ListFilter) -> Result<Vec<EntryView>> {
+        match self {
+            Backend::Local(s) => Ok(s.search(query, filter)?),
+            Backend::Remote(r) => r.post(
+                "/api/v1/search",
+                &SearchRequest {
+                    query: query.to_owned(),
+                    filter: filter.clone(),
+                },
+            ),
+        }
+    }
+
+    pub fn resolve_author(&self, q: &str) -> Result<OrgKey> {
+        match self {
+            Backend::Local(s) => Ok(s.resolve_author(q)?),
+            Backend::Remote(r) => {
+                let query =
+                    serde_urlencoded::to_string([("q", q)]).context("cannot encode the query")?;
+                r.get(&format!("/api/v1/organisations/resolve?{query}"))
+            }
+        }
+    }
+
+    pub fn import(&self, text: String) -> Result<ImportReport> {
+        match self {
+            Backend::Local(s) => Ok(s.import(&text)?),
+            Backend::Remote(r) => r.post_text("/api/v1/import", text),
+        }
+    }
+
+    pub fn export(&self) -> Result<Vec<ExportLine>> {
+        match self {
+            Backend::Local(s) => Ok(s.export().collect::<Result<Vec<_>, _>>()?),
+            Backend::Remote(r) => r
+                .get_text("/api/v1/export")?
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .map(|l| serde_json::from_str(l).context("the node sent an unreadable export line"))
+                .collect(),
+        }
+    }
+
+    pub fn org_names(&self) -> Result<BTreeMap<OrgKey, String>> {
+        match self {
+            Backend::Local(s) => Ok(s.org_names()?),
+            Backend::Remote(r) => r.get("/api/v1/organisations"),
+        }
+    }
+
+    pub fn status(&self) -> Result<StatusView> {
+        match self {
+            Backend::Local(s) => {
+                let counts = s.space_counts()?;
+                Ok(StatusView {
+                    organisation: s.config().organisation.name.clone(),
+                    org_key: s.org_key().to_hex(),
+                    network_id: s.config().network.to_string(),
+                    network: None,
+                    entries: counts.iter().map(|c| c.1).sum(),
+                    spaces: counts
+                        .into_iter()
+                        .map(|(space, entries)| wiel_node::api::SpaceCount { space, entries })
+                        .collect(),
+                    received: 0,
+                    stored_from_network: 0,
+                    rejected: BTreeMap::new(),
+                    last_received_at: None,
+                })
+            }
+            Backend::Remote(r) => r.get("/api/v1/status"),
+        }
+    }
+
+    pub fn peers(&self) -> Result<Vec<PeerEntry>> {
+        match self {
+            Backend::Local(_) => {
+                bail!("no node is running on this data directory: start one with `wiel node`")
+            }
+            Backend::Remote(r) => r.get("/api/v1/peers"),
+        }
+    }
+
+    pub fn connect(&self, address: &str) -> Result<()> {
+        match self {
+            Backend::Local(_) => {
+                bail!("no node is running on this data directory: start one with `wiel node`")
+            }
+            Backend::Remote(r) => r
+                .post::<_, serde_json::Value>(
+                    "/api/v1/peers",
+                    &ConnectRequest {
+                        address: address.to_owned(),
+                    },
+                )
+                .map(|_| ()),
+        }
+    }
+}

@@ -1,0 +1,79 @@
+//! `wiel node`: the daemon. Flags override `config.toml`; SIGINT or SIGTERM stop it cleanly.
+
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use libp2p::Multiaddr;
+use tokio_util::sync::CancellationToken;
+use wiel_node::network::GossipTiming;
+use wiel_node::runtime::{self, NodeOptions};
+use wiel_node::{DataDir, Service};
+
+use crate::args::NodeArgs;
+
+fn addrs(list: &[String], what: &str) -> Result<Vec<Multiaddr>> {
+    list.iter()
+        .map(|a| {
+            a.parse::<Multiaddr>().with_context(|| {
+                format!("{what} '{a}' is not a multiaddress like /ip4/127.0.0.1/tcp/4001")
+            })
+        })
+        .collect()
+}
+
+pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
+    let service = Service::open(dir)?;
+    let config = service.config().node.clone();
+    let listen = if a.listen.is_empty() {
+        config.listen
+    } else {
+        a.listen
+    };
+    let mut bootstrap = config.bootstrap;
+    bootstrap.extend(a.bootstrap);
+    let options = NodeOptions {
+        listen: addrs(&listen, "listen address")?,
+        bootstrap: addrs(&bootstrap, "bootstrap address")?,
+        mdns: config.mdns && !a.no_mdns,
+        api: a.api,
+        timing: GossipTiming {
+            heartbeat: Duration::from_millis(a.heartbeat_ms.max(10)),
+        },
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let shutdown = CancellationToken::new();
+        let signal = shutdown.clone();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("stopping");
+            signal.cancel();
+        });
+        runtime::run(service, options, shutdown).await
+    })?;
+    Ok(())
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+        }
+        Err(_) => {
+            let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,453 @@
+//! The local API: HTTP+JSON on 127.0.0.1 for the CLI while a node runs. A thin layer over
+//! the [`Service`]; every call needs the token from `DATA_DIR/api.token`.
+//! Errors are `application/problem+json`; `GET /openapi.json` describes it all.
+
+use std::sync::Arc;
+
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use wiel_protocol::{Body, EntryId, SpaceName};
+use wiel_store::ListFilter;
+
+use crate::network::{Client, Counters, NetworkStatus, PeerView};
+use crate::service::{EditSource, NewEntry, Service, ServiceError};
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct ApiState {
+    pub service: Arc<Service>,
+    pub network: Client,
+    pub counters: Arc<Counters>,
+    pub token: Arc<String>,
+}
+
+/// An error as RFC 9457 problem details.
+pub struct Problem {
+    status: StatusCode,
+    title: &'static str,
+    detail: String,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct ProblemBody {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let body = ProblemBody {
+            kind: "about:blank".into(),
+            title: self.title.into(),
+            status: self.status.as_u16(),
+            detail: self.detail,
+        };
+        let json = serde_json::to_string(&body).unwrap_or_default();
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            json,
+        )
+            .into_response()
+    }
+}
+
+impl From<ServiceError> for Problem {
+    fn from(e: ServiceError) -> Self {
+        let (status, title) = match &e {
+            ServiceError::NoSuchEntry(_) | ServiceError::NoSuchOrganisation(_) => {
+                (StatusCode::NOT_FOUND, "Not found")
+            }
+            ServiceError::Store(_) | ServiceError::Io { .. } | ServiceError::NotWritable { .. } => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "Storage error")
+            }
+            _ => (StatusCode::UNPROCESSABLE_ENTITY, "Refused"),
+        };
+        Problem {
+            status,
+            title,
+            detail: e.to_string(),
+        }
+    }
+}
+
+fn internal(detail: impl ToString) -> Problem {
+    Problem {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        title: "Internal error",
+        detail: detail.to_string(),
+    }
+}
+
+type ApiResult<T> = Result<Json<T>, Problem>;
+
+/// Runs a service call on the blocking pool (the store does disk I/O).
+async fn blocking<T: Send + 'static>(
+    state: &ApiState,
+    f: impl FnOnce(&Service) -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, Problem> {
+    let service = state.service.clone();
+    tokio::task::spawn_blocking(move || f(&service))
+        .await
+        .map_err(internal)?
+        .map_err(Problem::from)
+}
+
+/// Gossips entries this node just stored.
+async fn gossip(state: &ApiState, ids: Vec<EntryId>) {
+    for id in ids {
+        let service = state.service.clone();
+        let entry = tokio::task::spawn_blocking(move || service.get(&id)).await;
+        if let Ok(Ok(entry)) = entry
+            && let Err(e) = state.network.publish(entry).await
+        {
+            tracing::warn!(error = %e, "cannot gossip");
+        }
+    }
+}
+
+async fn require_token(
+    State(state): State<ApiState>,
+    headers: HeaderMap,
+    req: Request,
+    next: Next,
+) -> Response {
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "));
+    match given {
+        Some(t) if constant_time_eq(t.as_bytes(), state.token.as_bytes()) => next.run(req).await,
+        _ => Problem {
+            status: StatusCode::UNAUTHORIZED,
+            title: "Unauthorized",
+            detail: "give the token from DATA_DIR/api.token as 'Authorization: Bearer TOKEN'"
+                .into(),
+        }
+        .into_response(),
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+pub fn router(state: ApiState) -> Router {
+    Router::new()
+        .route("/api/v1/status", get(status))
+        .route("/api/v1/peers", get(peers).post(connect))
+        .route("/api/v1/entries", get(list).post(publish))
+        .route("/api/v1/entries/{id}", get(show))
+        .route("/api/v1/entries/{id}/answers", post(answer))
+        .route("/api/v1/entries/{id}/retraction", post(retract))
+        .route("/api/v1/entries/{id}/edit-source", get(edit_source))
+        .route("/api/v1/versions", post(new_version))
+        .route("/api/v1/resolve/{prefix}", get(resolve))
+        .route("/api/v1/search", post(search))
+        .route("/api/v1/organisations", get(organisations))
+        .route("/api/v1/organisations/resolve", get(resolve_author))
+        .route("/api/v1/import", post(import))
+        .route("/api/v1/export", get(export))
+        .route("/openapi.json", get(openapi))
+        .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .with_state(state)
+}
+
+/// `GET /api/v1/status`
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct StatusView {
+    pub organisation: String,
+    pub org_key: String,
+    pub network_id: String,
+    /// `None` when no node runs (the CLI reads the store itself).
+    pub network: Option<NetworkStatusView>,
+    pub entries: usize,
+    pub spaces: Vec<SpaceCount>,
+    pub received: u64,
+    pub stored_from_network: u64,
+    pub rejected: std::collections::BTreeMap<String, u64>,
+    /// Unix ms of the last entry stored from the network.
+    pub last_received_at: Option<u64>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct NetworkStatusView {
+    pub peer_id: String,
+    pub listening: Vec<String>,
+    pub peers: usize,
+    pub outbox: usize,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct SpaceCount {
+    pub space: SpaceName,
+    pub entries: usize,
+}
+
+async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
+    let net: NetworkStatus = s.network.status().await.map_err(internal)?;
+    let counters = s.counters.clone();
+    let (organisation, org_key, network_id, entries, spaces) = blocking(&s, |svc| {
+        let counts = svc.space_counts()?;
+        Ok((
+            svc.config().organisation.name.clone(),
+            svc.org_key().to_hex(),
+            svc.config().network.to_string(),
+            counts.iter().map(|c| c.1).sum(),
+            counts,
+        ))
+    })
+    .await?;
+    use std::sync::atomic::Ordering::Relaxed;
+    let last = counters.last_stored_at.load(Relaxed);
+    Ok(Json(StatusView {
+        organisation,
+        org_key,
+        network_id,
+        network: Some(NetworkStatusView {
+            peer_id: net.peer_id,
+            listening: net.listening,
+            peers: net.peers,
+            outbox: net.outbox,
+        }),
+        entries,
+        spaces: spaces
+            .into_iter()
+            .map(|(space, entries)| SpaceCount { space, entries })
+            .collect(),
+        received: counters.received.load(Relaxed),
+        stored_from_network: counters.stored.load(Relaxed),
+        rejected: counters
+            .rejected()
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect(),
+        last_received_at: (last > 0).then_some(last),
+    }))
+}
+
+/// A connected peer with its organisation's name.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct PeerEntry {
+    #[serde(flatten)]
+    pub peer: PeerView,
+    pub organisation: Option<String>,
+}
+
+async fn peers(State(s): State<ApiState>) -> ApiResult<Vec<PeerEntry>> {
+    let peers = s.network.peers().await.map_err(internal)?;
+    let out = blocking(&s, move |svc| {
+        peers
+            .into_iter()
+            .map(|p| {
+                let organisation = match &p.org_key {
+                    Some(k) => svc.org_name(k)?,
+                    None => None,
+                };
+                Ok(PeerEntry {
+                    peer: p,
+                    organisation,
+                })
+            })
+            .collect()
+    })
+    .await?;
+    Ok(Json(out))
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct ConnectRequest {
+    pub address: String,
+}
+
+async fn connect(
+    State(s): State<ApiState>,
+    Json(req): Json<ConnectRequest>,
+) -> ApiResult<serde_json::Value> {
+    let addr = req.address.parse().map_err(|e| Problem {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        title: "Refused",
+        detail: format!("'{}' is not a multiaddress: {e}", req.address),
+    })?;
+    s.network.dial(addr).await.map_err(|e| Problem {
+        status: StatusCode::BAD_GATEWAY,
+        title: "Cannot connect",
+        detail: e.to_string(),
+    })?;
+    Ok(Json(serde_json::json!({ "connected": req.address })))
+}
+
+async fn list(
+    State(s): State<ApiState>,
+    Query(filter): Query<ListFilter>,
+) -> ApiResult<Vec<crate::EntryView>> {
+    Ok(Json(blocking(&s, move |svc| svc.list(&filter)).await?))
+}
+
+async fn publish(
+    State(s): State<ApiState>,
+    Json(new): Json<NewEntry>,
+) -> ApiResult<crate::Published> {
+    let p = blocking(&s, move |svc| svc.publish(new)).await?;
+    gossip(&s, vec![p.id]).await;
+    Ok(Json(p))
+}
+
+async fn show(State(s): State<ApiState>, Path(id): Path<String>) -> ApiResult<crate::ThreadView> {
+    Ok(Json(
+        blocking(&s, move |svc| {
+            let id = svc.resolve(&id)?;
+            svc.thread(&id)
+        })
+        .await?,
+    ))
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct AnswerRequest {
+    pub text: String,
+}
+
+async fn answer(
+    State(s): State<ApiState>,
+    Path(id): Path<String>,
+    Json(req): Json<AnswerRequest>,
+) -> ApiResult<crate::Published> {
+    let p = blocking(&s, move |svc| {
+        let q = svc.resolve(&id)?;
+        svc.answer(q, req.text)
+    })
+    .await?;
+    gossip(&s, vec![p.id]).await;
+    Ok(Json(p))
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct RetractRequest {
+    pub reason: Option<String>,
+}
+
+async fn retract(
+    State(s): State<ApiState>,
+    Path(id): Path<String>,
+    Json(req): Json<RetractRequest>,
+) -> ApiResult<Vec<crate::Published>> {
+    let done = blocking(&s, move |svc| {
+        let target = svc.resolve(&id)?;
+        svc.retract(target, req.reason)
+    })
+    .await?;
+    gossip(&s, done.iter().map(|p| p.id).collect()).await;
+    Ok(Json(done))
+}
+
+async fn edit_source(State(s): State<ApiState>, Path(id): Path<String>) -> ApiResult<EditSource> {
+    Ok(Json(
+        blocking(&s, move |svc| {
+            let target = svc.resolve(&id)?;
+            svc.edit_source(target)
+        })
+        .await?,
+    ))
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct NewVersionRequest {
+    pub source: EditSource,
+    pub body: Body,
+    pub space: Option<SpaceName>,
+}
+
+async fn new_version(
+    State(s): State<ApiState>,
+    Json(req): Json<NewVersionRequest>,
+) -> ApiResult<Option<crate::Published>> {
+    let p = blocking(&s, move |svc| {
+        svc.new_version(&req.source, req.body, req.space)
+    })
+    .await?;
+    if let Some(p) = &p {
+        gossip(&s, vec![p.id]).await;
+    }
+    Ok(Json(p))
+}
+
+async fn resolve(State(s): State<ApiState>, Path(prefix): Path<String>) -> ApiResult<EntryId> {
+    Ok(Json(blocking(&s, move |svc| svc.resolve(&prefix)).await?))
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct SearchRequest {
+    pub query: String,
+    pub filter: ListFilter,
+}
+
+async fn search(
+    State(s): State<ApiState>,
+    Json(req): Json<SearchRequest>,
+) -> ApiResult<Vec<crate::EntryView>> {
+    Ok(Json(
+        blocking(&s, move |svc| svc.search(&req.query, &req.filter)).await?,
+    ))
+}
+
+async fn organisations(
+    State(s): State<ApiState>,
+) -> ApiResult<std::collections::BTreeMap<wiel_protocol::OrgKey, String>> {
+    Ok(Json(blocking(&s, |svc| svc.org_names()).await?))
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct AuthorQuery {
+    pub q: String,
+}
+
+async fn resolve_author(
+    State(s): State<ApiState>,
+    Query(q): Query<AuthorQuery>,
+) -> ApiResult<wiel_protocol::OrgKey> {
+    Ok(Json(
+        blocking(&s, move |svc| svc.resolve_author(&q.q)).await?,
+    ))
+}
+
+async fn import(
+    State(s): State<ApiState>,
+    text: String,
+) -> ApiResult<crate::service::ImportReport> {
+    let report = blocking(&s, move |svc| svc.import(&text)).await?;
+    gossip(&s, report.new_ids.clone()).await;
+    Ok(Json(report))
+}
+
+async fn export(State(s): State<ApiState>) -> Result<Response, Problem> {
+    let text = blocking(&s, |svc| {
+        let mut out = String::new();
+        for line in svc.export() {
+            let line = line?;
+            out.push_str(&serde_json::to_string(&line).map_err(|e| ServiceError::Io {
+                path: "export".into(),
+                reason: e.to_string(),
+            })?);
+            out.push('\n');
+        }
+        Ok(out)
+    })
+    .await?;
+    Ok(([(header::CONTENT_TYPE, "application/jsonl")], text).into_response())
+}
+
+async fn openapi() -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        include_str!("openapi.json"),
+    )
+}

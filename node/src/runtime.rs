@@ -1,0 +1,157 @@
+//! `wiel node`: runs the network and the local API on a data directory until told to stop,
+//! then shuts down in a fixed order (API, network, ingest worker, store).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use libp2p::Multiaddr;
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use crate::api::{self, ApiState};
+use crate::network::{self, GossipTiming, SwarmOptions};
+use crate::service::Service;
+
+/// How `wiel node` runs. Defaults come from `config.toml`; flags override them.
+#[derive(Clone, Debug)]
+pub struct NodeOptions {
+    pub listen: Vec<Multiaddr>,
+    pub bootstrap: Vec<Multiaddr>,
+    /// Find peers on the local network. Default on.
+    pub mdns: bool,
+    /// Where the local API listens. Default 127.0.0.1 with a free port.
+    pub api: SocketAddr,
+    pub timing: GossipTiming,
+}
+
+/// Written to `DATA_DIR/api.json` while the node runs, so the CLI finds it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ApiEndpoint {
+    pub address: SocketAddr,
+    pub pid: u32,
+    pub peer_id: String,
+}
+
+/// Why the node could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum NodeError {
+    #[error(transparent)]
+    Network(#[from] network::StartError),
+    #[error("the local API must listen on 127.0.0.1, not {0}")]
+    ApiNotLocal(SocketAddr),
+    #[error("cannot open the local API on {addr}: {reason}")]
+    Api { addr: SocketAddr, reason: String },
+    #[error("{path}: {reason}")]
+    Io { path: PathBuf, reason: String },
+}
+
+fn write_private(path: &std::path::Path, text: &str) -> Result<(), NodeError> {
+    use std::io::Write;
+    let io = |e: std::io::Error| NodeError::Io {
+        path: path.to_owned(),
+        reason: e.to_string(),
+    };
+    let _ = std::fs::remove_file(path);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).map_err(io)?;
+    file.write_all(text.as_bytes()).map_err(io)?;
+    file.sync_all().map_err(io)
+}
+
+fn new_token() -> Result<String, NodeError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| NodeError::Io {
+        path: "api.token".into(),
+        reason: e.to_string(),
+    })?;
+    Ok(hex::encode(bytes))
+}
+
+/// Runs until `shutdown` fires. Entries acknowledged before that are on disk.
+pub async fn run(
+    service: Service,
+    options: NodeOptions,
+    shutdown: CancellationToken,
+) -> Result<(), NodeError> {
+    if !options.api.ip().is_loopback() {
+        return Err(NodeError::ApiNotLocal(options.api));
+    }
+    let dir = service.data_dir().clone();
+    let config = service.config().clone();
+    let network_token = shutdown.child_token();
+    let running = network::start(
+        service.keypair(),
+        service.store().clone(),
+        SwarmOptions {
+            network: config.network.clone(),
+            spaces: config.spaces.clone(),
+            listen: options.listen.clone(),
+            bootstrap: options.bootstrap.clone(),
+            mdns: options.mdns,
+            timing: options.timing.clone(),
+        },
+        network_token.clone(),
+    )?;
+
+    let listener = tokio::net::TcpListener::bind(options.api)
+        .await
+        .map_err(|e| NodeError::Api {
+            addr: options.api,
+            reason: e.to_string(),
+        })?;
+    let address = listener.local_addr().map_err(|e| NodeError::Api {
+        addr: options.api,
+        reason: e.to_string(),
+    })?;
+    let token = new_token()?;
+    write_private(&dir.root().join("api.token"), &token)?;
+    let endpoint = ApiEndpoint {
+        address,
+        pid: std::process::id(),
+        peer_id: running.client.peer_id().to_string(),
+    };
+    let endpoint_json = serde_json::to_string_pretty(&endpoint).unwrap_or_default();
+    write_private(&dir.root().join("api.json"), &endpoint_json)?;
+    tracing::info!(api = %address, peer_id = %endpoint.peer_id, "node running");
+
+    let state = ApiState {
+        service: Arc::new(service),
+        network: running.client.clone(),
+        counters: running.counters.clone(),
+        token: Arc::new(token),
+    };
+    let app = api::router(state.clone());
+    let api_shutdown = shutdown.clone();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        api_shutdown.cancelled().await;
+    });
+    if let Err(e) = server.await {
+        tracing::error!(error = %e, "local API stopped");
+    }
+
+    // Fixed order: the API is closed; now the network, then the worker, then the store.
+    shutdown.cancel();
+    let _ = std::fs::remove_file(dir.root().join("api.json"));
+    let _ = std::fs::remove_file(dir.root().join("api.token"));
+    let network::Running {
+        client,
+        event_loop,
+        worker,
+        ..
+    } = running;
+    drop(client);
+    let _ = event_loop.await;
+    let _ = tokio::task::spawn_blocking(move || worker.join()).await;
+    if let Err(e) = state.service.store().flush() {
+        tracing::error!(error = %e, "cannot flush the store at shutdown");
+    }
+    tracing::info!("node stopped");
+    Ok(())
+}
