@@ -18,6 +18,16 @@ use wiel_node::{DataDir, EntryView, NewEntry, Published, Service, ThreadView};
 use wiel_protocol::{Body, EntryId, OrgKey, SpaceName};
 use wiel_store::ListFilter;
 
+/// How long a command waits for a store held by another process.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+pub fn is_locked(e: &wiel_node::ServiceError) -> bool {
+    matches!(
+        e,
+        wiel_node::ServiceError::Store(wiel_store::StoreError::Locked { .. })
+    )
+}
+
 /// The running node's local API.
 pub struct Remote {
     agent: ureq::Agent,
@@ -131,12 +141,22 @@ fn segment(s: &str) -> String {
 }
 
 impl Backend {
-    /// The running node if there is one, else the store itself.
+    /// The running node if there is one, else the store itself. A store that another
+    /// process holds briefly (a node starting, another command) is waited for up to 10 s.
     pub fn open(dir: &DataDir) -> Result<Backend> {
-        if let Some(remote) = Remote::find(dir) {
-            return Ok(Backend::Remote(remote));
+        let start = std::time::Instant::now();
+        loop {
+            if let Some(remote) = Remote::find(dir) {
+                return Ok(Backend::Remote(remote));
+            }
+            match Service::open(dir.clone()) {
+                Ok(service) => return Ok(Backend::Local(Box::new(service))),
+                Err(e) if is_locked(&e) && start.elapsed() < LOCK_WAIT => {
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
-        Ok(Backend::Local(Box::new(Service::open(dir.clone())?)))
     }
 
     pub fn publish(&self, new: NewEntry) -> Result<Published> {

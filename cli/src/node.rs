@@ -21,8 +21,32 @@ fn addrs(list: &[String], what: &str) -> Result<Vec<Multiaddr>> {
         .collect()
 }
 
+/// Opens the store, waiting a little for a CLI command that holds it right now.
+fn open(dir: DataDir) -> Result<Service> {
+    let start = std::time::Instant::now();
+    loop {
+        match Service::open(dir.clone()) {
+            Err(e)
+                if crate::backend::is_locked(&e) && start.elapsed() < crate::backend::LOCK_WAIT =>
+            {
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            other => return Ok(other?),
+        }
+    }
+}
+
 pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
-    let service = Service::open(dir)?;
+    if crate::backend::Remote::find(&dir).is_some() {
+        anyhow::bail!(
+            "a node is already running on {}; stop it first (Ctrl-C or SIGTERM)",
+            dir.root().display()
+        );
+    }
+    // Files left by a node that was killed: nobody answers there any more.
+    let _ = std::fs::remove_file(dir.root().join("api.json"));
+    let _ = std::fs::remove_file(dir.root().join("api.token"));
+    let service = open(dir)?;
     let config = service.config().node.clone();
     let listen = if a.listen.is_empty() {
         config.listen

@@ -253,3 +253,152 @@ pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration
     let rank = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
     sorted[rank.min(sorted.len() - 1)]
 }
+
+/// Polls `check` every 50 ms until it returns `Some`, or panics after `timeout` with `what`.
+pub fn wait_for<T>(
+    what: &str,
+    timeout: std::time::Duration,
+    mut check: impl FnMut() -> Option<T>,
+) -> T {
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(v) = check() {
+            return v;
+        }
+        assert!(
+            start.elapsed() < timeout,
+            "timed out after {timeout:?} waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+/// A running `wiel node` process on a [`Node`]'s data dir, on 127.0.0.1 with a random port.
+/// Killed when dropped.
+pub struct Daemon {
+    pub child: std::process::Child,
+    /// `/ip4/127.0.0.1/tcp/PORT/p2p/PEER`
+    pub address: String,
+    pub log: PathBuf,
+}
+
+impl Daemon {
+    /// Starts `wiel node` and waits until its API answers.
+    pub fn start(node: &Node, bootstrap: &[&str]) -> Daemon {
+        let log = node.path().join(format!("node-{}.log", std::process::id()));
+        let log_file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&log)
+            .unwrap();
+        let mut cmd = node.command(&[
+            "node",
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+            "--no-mdns",
+            "--heartbeat-ms",
+            "100",
+        ]);
+        for b in bootstrap {
+            cmd.args(["--bootstrap", b]);
+        }
+        let child = cmd
+            .env("RUST_LOG", "wiel_node=debug")
+            .stdout(Stdio::null())
+            .stderr(log_file)
+            .spawn()
+            .expect("start wiel node");
+        let mut daemon = Daemon {
+            child,
+            address: String::new(),
+            log,
+        };
+        daemon.address = wait_for("the node's API", std::time::Duration::from_secs(30), || {
+            if let Ok(Some(status)) = daemon.child.try_wait() {
+                panic!("wiel node exited with {status}: {}", daemon.log_text());
+            }
+            // The node writes api.json (with its pid) once its API listens.
+            let endpoint: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(node.path().join("api.json")).ok()?)
+                    .ok()?;
+            if endpoint["pid"].as_u64()? != u64::from(daemon.child.id()) {
+                return None;
+            }
+            let r = node.run(&["--json", "status"]);
+            if r.code != 0 {
+                return None;
+            }
+            let v: serde_json::Value = serde_json::from_str(&r.stdout).ok()?;
+            let net = v.get("network")?.as_object()?;
+            let listen = net.get("listening")?.as_array()?.iter().find_map(|l| {
+                let l = l.as_str()?;
+                l.contains("/tcp/").then(|| l.to_owned())
+            })?;
+            Some(format!("{listen}/p2p/{}", net.get("peer_id")?.as_str()?))
+        });
+        daemon
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    /// SIGTERM, and wait for a clean exit.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.child.id().to_string())
+            .status();
+        let status = wait_for(
+            "the node to stop",
+            std::time::Duration::from_secs(20),
+            || self.child.try_wait().ok().flatten(),
+        );
+        std::mem::forget(self);
+        status
+    }
+
+    /// SIGKILL: no chance to clean up.
+    pub fn kill9(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Node {
+    /// `--json status` of the running node (or the store).
+    pub fn status(&self) -> serde_json::Value {
+        serde_json::from_str(&self.ok(&["--json", "status"])).unwrap()
+    }
+
+    /// Ids found by `wiel search` for `words`.
+    pub fn search_ids(&self, words: &str) -> Vec<String> {
+        let r = self.run(&["--json", "search", words]);
+        if r.code != 0 {
+            return vec![];
+        }
+        serde_json::from_str::<serde_json::Value>(&r.stdout)
+            .ok()
+            .and_then(|v| {
+                v.as_array().map(|a| {
+                    a.iter()
+                        .filter_map(|e| e["id"].as_str().map(str::to_owned))
+                        .collect()
+                })
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether the store holds the entry `id` (through the node if one runs).
+    pub fn has(&self, id: &str) -> bool {
+        self.run(&["--json", "show", id]).code == 0
+    }
+}

@@ -1,0 +1,174 @@
+//! The network with real `wiel node` processes on 127.0.0.1: gossip across a line of nodes,
+//! networks that must not mix, and a node killed with SIGKILL.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use wiel_tests::{Daemon, Node, practice_md, wait_for};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn published_id(out: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(out).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn entry_published_on_a_reaches_c_through_b() {
+    let (a, b, c) = (
+        Node::init("Gemeente Zwolle", "GM0193"),
+        Node::init("Gemeente Kampen", "GM0166"),
+        Node::init("Gemeente Deventer", "GM0150"),
+    );
+    let da = Daemon::start(&a, &[]);
+    let db = Daemon::start(&b, &[&da.address]);
+    let _dc = Daemon::start(&c, &[&db.address]);
+    wait_for("B to see A and C", TIMEOUT, || {
+        (b.status()["network"]["peers"].as_u64()? >= 2).then_some(())
+    });
+
+    let file = a.path().join("p.md");
+    std::fs::write(
+        &file,
+        practice_md(
+            "Onboarding jeugdconsulenten via gossip",
+            "Een buddy voor iedereen.",
+        ),
+    )
+    .unwrap();
+    let id = published_id(&a.ok(&["--json", "publish", file.to_str().unwrap()]));
+
+    wait_for("the entry to reach C", TIMEOUT, || {
+        c.search_ids("jeugdconsulenten").contains(&id).then_some(())
+    });
+    // C's copy is the signed original, byte for byte, and verifies on import elsewhere.
+    let line_of = |n: &Node| {
+        n.snapshot()
+            .lines()
+            .find(|l| l.contains(&id))
+            .map(str::to_owned)
+    };
+    assert_eq!(line_of(&c), line_of(&a));
+    let fresh = Node::init("Gemeente Kampen", "GM0166");
+    let f = fresh.path().join("c.jsonl");
+    std::fs::write(&f, line_of(&c).unwrap()).unwrap();
+    fresh.ok(&["import", f.to_str().unwrap()]);
+    assert!(fresh.has(&id));
+    // and C counted it as received from the network
+    assert!(c.status()["stored_from_network"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn nodes_on_different_networks_refuse_each_other() {
+    let test_net = Node::init("Gemeente Zwolle", "GM0193");
+    let honest = Node::init("Gemeente Kampen", "GM0166");
+    let other = Node::empty();
+    other.ok(&[
+        "init",
+        "--name",
+        "Gemeente Oss",
+        "--code",
+        "GM0828",
+        "--network",
+        "wiel-other",
+    ]);
+
+    let dt = Daemon::start(&test_net, &[]);
+    let _dh = Daemon::start(&honest, &[&dt.address]);
+    let _do = Daemon::start(&other, &[&dt.address]);
+    wait_for(
+        "the node on the other network to be refused",
+        TIMEOUT,
+        || {
+            let refused = test_net.status()["rejected"]["other_network_peer"]
+                .as_u64()
+                .unwrap_or(0)
+                + other.status()["rejected"]["other_network_peer"]
+                    .as_u64()
+                    .unwrap_or(0);
+            (refused >= 1).then_some(())
+        },
+    );
+
+    let id = published_id(&test_net.ok(&["--json", "ask", "Wie doet mee aan de pilot?"]));
+    wait_for(
+        "the entry to reach the node on the same network",
+        TIMEOUT,
+        || honest.has(&id).then_some(()),
+    );
+    assert!(!other.has(&id), "an entry leaked into another network");
+    let peers: serde_json::Value = serde_json::from_str(&other.ok(&["--json", "peers"])).unwrap();
+    assert!(
+        peers
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["peer_id"] != test_net.status()["network"]["peer_id"]),
+        "the other network still lists the test node as a peer: {peers}"
+    );
+}
+
+#[test]
+fn node_killed_with_sigkill_loses_nothing_acknowledged_and_rejoins() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let b = Node::init("Gemeente Kampen", "GM0166");
+    let da = Daemon::start(&a, &[]);
+    let db = Daemon::start(&b, &[&da.address]);
+    wait_for("A and B to connect", TIMEOUT, || {
+        (a.status()["network"]["peers"].as_u64()? >= 1).then_some(())
+    });
+
+    // A streams entries to B while B itself publishes; every publish B acknowledged is noted.
+    let streamer = {
+        let dir = a.path().to_owned();
+        std::thread::spawn(move || {
+            for i in 0..60 {
+                let _ = std::process::Command::new(wiel_tests::wiel_bin())
+                    .arg("--data-dir")
+                    .arg(&dir)
+                    .args(["ask", &format!("Stroomvraag {i}?")])
+                    .output();
+            }
+        })
+    };
+    let mut acknowledged = Vec::new();
+    for i in 0..15 {
+        let r = b.run(&["--json", "ask", &format!("Eigen vraag {i}?")]);
+        if r.code == 0 {
+            acknowledged.push(published_id(&r.stdout));
+        }
+    }
+    wait_for("B to receive part of the stream", TIMEOUT, || {
+        (b.status()["stored_from_network"].as_u64()? >= 5).then_some(())
+    });
+    db.kill9();
+    streamer.join().unwrap();
+
+    // The store opens again (the stale API file is ignored) and holds all it acknowledged.
+    for id in &acknowledged {
+        assert!(b.has(id), "acknowledged entry {id} was lost");
+    }
+    let _db = Daemon::start(&b, &[&da.address]);
+    let id = published_id(&a.ok(&["--json", "ask", "Na de herstart?"]));
+    wait_for("B to rejoin and receive a new entry", TIMEOUT, || {
+        b.has(&id).then_some(())
+    });
+    drop(da);
+}
+
+#[test]
+fn entries_published_offline_are_gossiped_when_the_node_starts() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let b = Node::init("Gemeente Kampen", "GM0166");
+    let offline = published_id(&a.ok(&["--json", "ask", "Geschreven zonder netwerk?"]));
+    let db = Daemon::start(&b, &[]);
+    let _da = Daemon::start(&a, &[&db.address]);
+    wait_for("the offline entry to reach B", TIMEOUT, || {
+        b.has(&offline).then_some(())
+    });
+    let status = db.stop();
+    assert!(status.success(), "wiel node did not stop cleanly: {status}");
+    assert!(!b.path().join("api.json").exists());
+}
