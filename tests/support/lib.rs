@@ -16,10 +16,12 @@ pub fn wiel_bin() -> &'static Path {
             .and_then(Path::parent)
             .expect("test executable lives in target/<profile>/deps");
         let bin = profile_dir.join("wiel");
-        if !bin.exists() {
+        // Always ask cargo: a no-op when the binary is fresh, a rebuild when it is stale
+        // (running a single test file does not rebuild other packages' binaries).
+        {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let mut build = Command::new(cargo);
-            build.args(["build", "-p", "wiel-cli", "--bin", "wiel"]);
+            build.args(["build", "--workspace", "--bins"]);
             if profile_dir.file_name().is_some_and(|n| n == "release") {
                 build.arg("--release");
             }
@@ -303,7 +305,10 @@ impl Daemon {
             cmd.args(["--bootstrap", b]);
         }
         let child = cmd
-            .env("RUST_LOG", "wiel_node=debug")
+            .env(
+                "RUST_LOG",
+                std::env::var("WIEL_TEST_LOG").unwrap_or_else(|_| "wiel_node=debug".into()),
+            )
             .stdout(Stdio::null())
             .stderr(log_file)
             .spawn()

@@ -10,7 +10,7 @@ use libp2p::{
 };
 use serde::{Deserialize, Serialize};
 use wiel_protocol::codec::MAX_ENTRY_BYTES;
-use wiel_protocol::{EntryId, NetworkId, SpaceName, codec};
+use wiel_protocol::{EntryId, NetworkId, SpaceName};
 
 /// Most ids in one fetch request.
 pub const MAX_FETCH_IDS: usize = 256;
@@ -68,15 +68,12 @@ impl Default for GossipTiming {
     }
 }
 
-/// The gossip message id is the entry id, so the same entry is never sent twice.
+/// The gossip message id: blake3 of the message bytes. Entries are canonical, so every
+/// honest copy of an entry has the same bytes and the same id. (Not the entry id itself,
+/// which covers only the header: a peer could send a copy with a damaged body under the
+/// real entry's id first, and the honest copy would then be dropped as a duplicate.)
 fn message_id(message: &gossipsub::Message) -> gossipsub::MessageId {
-    let id = codec::decode_entry(&message.data)
-        .ok()
-        .and_then(|e| wiel_protocol::validate::entry_id(&e.header).ok())
-        .map(|id| id.as_bytes().to_vec())
-        // Undecodable data gets its hash; validation rejects it anyway.
-        .unwrap_or_else(|| blake3::hash(&message.data).as_bytes().to_vec());
-    gossipsub::MessageId::new(&id)
+    gossipsub::MessageId::new(blake3::hash(&message.data).as_bytes())
 }
 
 /// Peer scoring: invalid messages weigh heavily; quiet topics are never held against a peer.
@@ -87,7 +84,9 @@ fn score_params(spaces: &[SpaceName]) -> gossipsub::PeerScoreParams {
             topic_weight: 1.0,
             mesh_message_deliveries_weight: 0.0,
             mesh_failure_penalty_weight: 0.0,
-            invalid_message_deliveries_weight: -100.0,
+            // -3 × count²: graylisted (-400) after about 12 invalid messages, just after
+            // the event loop has blocked the peer (10 strikes) and counted every one.
+            invalid_message_deliveries_weight: -3.0,
             invalid_message_deliveries_decay: 0.9,
             ..gossipsub::TopicScoreParams::default()
         };
@@ -120,7 +119,9 @@ pub fn build(
         .validation_mode(gossipsub::ValidationMode::Anonymous)
         .validate_messages()
         .message_id_fn(message_id)
-        .max_transmit_size(MAX_ENTRY_BYTES + 1024)
+        // Twice the largest entry: an oversized entry still reaches validation, where it
+        // is refused and counted; anything larger is cut off by gossipsub itself.
+        .max_transmit_size(2 * MAX_ENTRY_BYTES)
         .duplicate_cache_time(Duration::from_secs(120))
         .build()
         .map_err(|e| e.to_string())?;

@@ -23,7 +23,7 @@ use super::client::{Command, NetworkError, NetworkStatus, PeerView};
 use super::worker::{Counters, Job, Verdict};
 
 /// Invalid messages a peer may send within [`STRIKE_WINDOW`] before it is blocked.
-const MAX_STRIKES: u32 = 5;
+const MAX_STRIKES: u32 = 10;
 const STRIKE_WINDOW: Duration = Duration::from_secs(600);
 /// How long a misbehaving peer, or one on another network, is kept away.
 pub const BLOCK_TIME: Duration = Duration::from_secs(600);

@@ -1,0 +1,302 @@
+//! A hostile peer (an in-process libp2p swarm that speaks wiel's gossip) sends bad entries
+//! to a real node: none is stored or forwarded, each is counted by reason, the peer is
+//! blocked, and honest entries published meanwhile still arrive.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use futures::StreamExt;
+use libp2p::swarm::SwarmEvent;
+use libp2p::{Multiaddr, gossipsub, noise, tcp, yamux};
+use wiel_protocol::{
+    Body, Draft, Kind, NetworkId, OrgKeypair, Ref, Rel, Rules, SpaceName, Timestamp, codec, testing,
+};
+use wiel_tests::{Daemon, Node, wait_for};
+
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn signed(
+    key: &OrgKeypair,
+    kind: Kind,
+    refs: Vec<Ref>,
+    at: Timestamp,
+    now: Timestamp,
+    title: &str,
+) -> Vec<u8> {
+    Draft {
+        network: NetworkId::new("wiel-test").unwrap(),
+        space: SpaceName::national(),
+        kind,
+        refs,
+        created_at: at,
+        body: Body {
+            title: title.into(),
+            text: "Tekst van een kwaadwillende peer.".into(),
+            ..Body::default()
+        },
+    }
+    .sign(
+        key,
+        &Rules {
+            network: NetworkId::new("wiel-test").unwrap(),
+            now,
+        },
+    )
+    .unwrap()
+    .bytes()
+    .to_vec()
+}
+
+/// The bad messages, each with the reason the node must count it under.
+fn bad_messages(victim: wiel_protocol::EntryId) -> Vec<(&'static str, Vec<u8>)> {
+    let key = testing::key(66);
+    let now = Timestamp::now();
+    let good = signed(&key, Kind::Question, vec![], now, now, "Vervalste vraag");
+    let header_len = codec::to_bytes(&codec::decode_entry(&good).unwrap().header)
+        .unwrap()
+        .len();
+    let mut forged = good.clone();
+    forged[header_len + 5] ^= 1;
+    let text_at = good.windows(5).position(|w| w == b"kwaad").unwrap();
+    let mut wrong_body = good.clone();
+    wrong_body[text_at] ^= 1;
+    let mut huge = vec![1u8; 70 * 1024];
+    huge[1] = 0;
+    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+    let random: Vec<u8> = (0..3000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect();
+    let week = now.saturating_add_millis(7 * 24 * 3600 * 1000);
+    let future = signed(
+        &key,
+        Kind::Question,
+        vec![],
+        week,
+        week,
+        "Vraag uit de toekomst",
+    );
+    let retraction = {
+        let draft = Draft {
+            network: NetworkId::new("wiel-test").unwrap(),
+            space: SpaceName::national(),
+            kind: Kind::Retraction,
+            refs: vec![Ref {
+                rel: Rel::Retracts,
+                target: victim,
+            }],
+            created_at: now,
+            body: Body::default(),
+        };
+        draft
+            .sign(
+                &key,
+                &Rules {
+                    network: NetworkId::new("wiel-test").unwrap(),
+                    now,
+                },
+            )
+            .unwrap()
+            .bytes()
+            .to_vec()
+    };
+    vec![
+        ("bad_signature", forged),
+        ("body_hash", wrong_body),
+        ("too_large", huge),
+        ("random", random),
+        ("in_future", future),
+        ("not_author", retraction),
+    ]
+}
+
+#[test]
+fn hostile_peer_is_refused_counted_and_blocked() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let b = Node::init("Gemeente Kampen", "GM0166");
+    let da = Daemon::start(&a, &[]);
+    let _db = Daemon::start(&b, &[&da.address]);
+    let victim =
+        serde_json::from_str::<serde_json::Value>(&a.ok(&["--json", "ask", "Een echte vraag?"]))
+            .unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    wait_for("B to have A's question", TIMEOUT, || {
+        b.has(&victim).then_some(())
+    });
+    let victim_id: wiel_protocol::EntryId = victim.parse().unwrap();
+    let bad = bad_messages(victim_id);
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let address: Multiaddr = da.address.parse().unwrap();
+    let address_again = address.clone();
+    let a_dir = a.path().to_owned();
+    let disconnected = runtime.block_on(async move {
+        let mut swarm = libp2p::SwarmBuilder::with_new_identity()
+            .with_tokio()
+            .with_tcp(
+                tcp::Config::default(),
+                noise::Config::new,
+                yamux::Config::default,
+            )
+            .unwrap()
+            .with_behaviour(|_| {
+                let config = gossipsub::ConfigBuilder::default()
+                    .heartbeat_interval(Duration::from_millis(100))
+                    .validation_mode(gossipsub::ValidationMode::Anonymous)
+                    .max_transmit_size(256 * 1024)
+                    // Anonymous messages need a content id, or they all look the same.
+                    .message_id_fn(|m: &gossipsub::Message| {
+                        gossipsub::MessageId::new(blake3::hash(&m.data).as_bytes())
+                    })
+                    .build()
+                    .unwrap();
+                let behaviour: gossipsub::Behaviour =
+                    gossipsub::Behaviour::new(gossipsub::MessageAuthenticity::Anonymous, config)
+                        .unwrap();
+                behaviour
+            })
+            .unwrap()
+            .build();
+        let topic = gossipsub::IdentTopic::new("/wiel/1/space/nl");
+        swarm.behaviour_mut().subscribe(&topic).unwrap();
+        swarm.dial(address).unwrap();
+        // Wait until A follows the topic on this connection.
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        loop {
+            let event = tokio::time::timeout_at(deadline, swarm.select_next_some())
+                .await
+                .expect("A subscribed");
+            if let SwarmEvent::Behaviour(gossipsub::Event::Subscribed { .. }) = event {
+                break;
+            }
+        }
+        // Honest entries go out from A while the attack runs.
+        let honest = tokio::task::spawn_blocking(move || {
+            (0..5)
+                .map(|i| {
+                    let out = std::process::Command::new(wiel_tests::wiel_bin())
+                        .arg("--data-dir")
+                        .arg(&a_dir)
+                        .args(["--json", "ask", &format!("Eerlijke vraag {i}?")])
+                        .output()
+                        .unwrap();
+                    assert!(out.status.success());
+                    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["id"]
+                        .as_str()
+                        .unwrap()
+                        .to_owned()
+                })
+                .collect::<Vec<String>>()
+        });
+        let mut closed = false;
+        for round in 0..3u8 {
+            for (_, data) in &bad {
+                let mut data = data.clone();
+                // Distinct bytes per round, so gossip does not drop them as duplicates:
+                // change a letter of the text (the body), or the last byte.
+                if round > 0 {
+                    let at = data
+                        .windows(5)
+                        .position(|w| w == b"kwaad")
+                        .map(|p| p + 1)
+                        .unwrap_or(data.len() - 1);
+                    data[at] ^= round;
+                }
+                let _ = swarm.behaviour_mut().publish(topic.clone(), data);
+            }
+            let pause = tokio::time::sleep(Duration::from_millis(200));
+            tokio::pin!(pause);
+            loop {
+                tokio::select! {
+                    _ = &mut pause => break,
+                    event = swarm.select_next_some() => {
+                        if let SwarmEvent::ConnectionClosed { num_established: 0, .. } = event {
+                            closed = true;
+                        }
+                    }
+                }
+            }
+        }
+        let honest = honest.await.unwrap();
+        // A blocks the peer: the connection closes and stays closed.
+        while !closed {
+            match tokio::time::timeout_at(deadline, swarm.select_next_some()).await {
+                Ok(SwarmEvent::ConnectionClosed {
+                    num_established: 0, ..
+                }) => closed = true,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        // Kept away: dialling again fails.
+        if closed {
+            swarm.dial(address_again).unwrap();
+            loop {
+                match tokio::time::timeout_at(deadline, swarm.select_next_some()).await {
+                    Ok(SwarmEvent::ConnectionEstablished { .. }) => {
+                        // The node accepts the transport, then closes it at once.
+                        continue;
+                    }
+                    Ok(SwarmEvent::ConnectionClosed { .. })
+                    | Ok(SwarmEvent::OutgoingConnectionError { .. }) => break,
+                    Ok(_) => {}
+                    Err(_) => panic!("the blocked peer could connect again"),
+                }
+            }
+        }
+        (closed, honest)
+    });
+    let (closed, honest) = disconnected;
+    assert!(
+        closed,
+        "A did not disconnect the hostile peer: {}\n{}",
+        a.status(),
+        da.log_text()
+    );
+
+    for id in &honest {
+        wait_for("honest entries to reach B", TIMEOUT, || {
+            b.has(id).then_some(())
+        });
+    }
+    let status = a.status();
+    let rejected = &status["rejected"];
+    for reason in [
+        "bad_signature",
+        "body_hash",
+        "too_large",
+        "in_future",
+        "not_author",
+    ] {
+        assert!(
+            rejected[reason].as_u64().unwrap_or(0) >= 1,
+            "no '{reason}' counted: {status}"
+        );
+    }
+    let random = rejected["malformed"].as_u64().unwrap_or(0)
+        + rejected["unknown_version"].as_u64().unwrap_or(0);
+    assert!(random >= 1, "random bytes not counted: {status}");
+    // Nothing bad was stored on A, nor forwarded to B.
+    for node in [&a, &b] {
+        let snap = node.snapshot();
+        assert!(
+            !snap.contains("kwaadwillende"),
+            "a hostile entry was stored"
+        );
+        assert!(b.has(&victim), "the victim entry must stay");
+    }
+    assert!(
+        b.status()["rejected"].as_object().unwrap().is_empty(),
+        "A forwarded bad entries to B"
+    );
+    assert!(
+        a.ok(&["show", &victim]).contains("Een echte vraag?"),
+        "the victim entry was retracted"
+    );
+}
