@@ -172,3 +172,47 @@ fn entries_published_offline_are_gossiped_when_the_node_starts() {
     assert!(status.success(), "wiel node did not stop cleanly: {status}");
     assert!(!b.path().join("api.json").exists());
 }
+
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn metrics_endpoint_counts_peers_and_entries() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let b = Node::init("Gemeente Kampen", "GM0166");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let metrics = format!("127.0.0.1:{port}");
+    let da = Daemon::start_with(&a, &[], &["--metrics", &metrics]);
+    let _db = Daemon::start(&b, &[&da.address]);
+    let id = published_id(&b.ok(&["--json", "ask", "Meten is weten?"]));
+    wait_for("A to store B's entry", TIMEOUT, || a.has(&id).then_some(()));
+    let text = wait_for("metrics to show the entry", TIMEOUT, || {
+        let text = http_get(&metrics, "/metrics");
+        text.contains("wiel_entries_stored_total 2").then_some(text) // B's profile and question
+    });
+    assert!(text.contains("wiel_peers 1"), "{text}");
+    assert!(text.contains("libp2p_bandwidth"), "{text}");
+    // The local API needs the token; metrics are on their own address.
+    let api: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(a.path().join("api.json")).unwrap()).unwrap();
+    let unauthorised = http_get(api["address"].as_str().unwrap(), "/api/v1/status");
+    assert!(unauthorised.starts_with("HTTP/1.1 401"), "{unauthorised}");
+    assert!(
+        unauthorised.contains("application/problem+json"),
+        "{unauthorised}"
+    );
+}

@@ -158,6 +158,9 @@ pub struct NodeArgs {
     /// Where the local API listens (127.0.0.1 only). Default: a free port.
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
     pub api: std::net::SocketAddr,
+    /// Serve Prometheus metrics on this address, e.g. 127.0.0.1:9464. Default: off.
+    #[arg(long, value_name = "ADDR")]
+    pub metrics: Option<std::net::SocketAddr>,
     /// Gossip heartbeat in milliseconds (tests use short ones).
     #[arg(long, default_value_t = 1000, hide = true)]
     pub heartbeat_ms: u64,

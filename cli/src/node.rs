@@ -60,6 +60,7 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
         bootstrap: addrs(&bootstrap, "bootstrap address")?,
         mdns: config.mdns && !a.no_mdns,
         api: a.api,
+        metrics: a.metrics,
         timing: GossipTiming {
             heartbeat: Duration::from_millis(a.heartbeat_ms.max(10)),
         },

@@ -11,6 +11,7 @@
 pub mod api;
 pub mod config;
 pub mod exchange;
+pub mod metrics;
 pub mod network;
 pub mod runtime;
 pub mod service;

@@ -22,6 +22,8 @@ pub struct NodeOptions {
     pub mdns: bool,
     /// Where the local API listens. Default 127.0.0.1 with a free port.
     pub api: SocketAddr,
+    /// Serve Prometheus metrics on this address (127.0.0.1 only). Default off.
+    pub metrics: Option<SocketAddr>,
     pub timing: GossipTiming,
 }
 
@@ -38,7 +40,7 @@ pub struct ApiEndpoint {
 pub enum NodeError {
     #[error(transparent)]
     Network(#[from] network::StartError),
-    #[error("the local API must listen on 127.0.0.1, not {0}")]
+    #[error("the local API and metrics must listen on 127.0.0.1, not {0}")]
     ApiNotLocal(SocketAddr),
     #[error("cannot open the local API on {addr}: {reason}")]
     Api { addr: SocketAddr, reason: String },
@@ -74,15 +76,54 @@ fn new_token() -> Result<String, NodeError> {
     Ok(hex::encode(bytes))
 }
 
+/// Serves `GET /metrics` until `shutdown` fires.
+async fn serve_metrics(
+    addr: SocketAddr,
+    registry: Arc<libp2p::metrics::Registry>,
+    shutdown: CancellationToken,
+) -> Result<(), NodeError> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| NodeError::Api {
+            addr,
+            reason: e.to_string(),
+        })?;
+    let app = axum::Router::new().route(
+        "/metrics",
+        axum::routing::get(move || {
+            let registry = registry.clone();
+            async move {
+                (
+                    [(
+                        axum::http::header::CONTENT_TYPE,
+                        "application/openmetrics-text; version=1.0.0; charset=utf-8",
+                    )],
+                    crate::metrics::render(registry.as_ref()),
+                )
+            }
+        }),
+    );
+    tracing::info!(%addr, "metrics");
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await;
+    });
+    Ok(())
+}
+
 /// Runs until `shutdown` fires. Entries acknowledged before that are on disk.
 pub async fn run(
     service: Service,
     options: NodeOptions,
     shutdown: CancellationToken,
 ) -> Result<(), NodeError> {
-    if !options.api.ip().is_loopback() {
-        return Err(NodeError::ApiNotLocal(options.api));
+    for addr in std::iter::once(options.api).chain(options.metrics) {
+        if !addr.ip().is_loopback() {
+            return Err(NodeError::ApiNotLocal(addr));
+        }
     }
+    let mut registry = libp2p::metrics::Registry::default();
     let dir = service.data_dir().clone();
     let config = service.config().clone();
     let network_token = shutdown.child_token();
@@ -97,8 +138,12 @@ pub async fn run(
             mdns: options.mdns,
             timing: options.timing.clone(),
         },
+        &mut registry,
         network_token.clone(),
     )?;
+    if let Some(addr) = options.metrics {
+        serve_metrics(addr, Arc::new(registry), shutdown.clone()).await?;
+    }
 
     let listener = tokio::net::TcpListener::bind(options.api)
         .await

@@ -287,6 +287,11 @@ pub struct Daemon {
 impl Daemon {
     /// Starts `wiel node` and waits until its API answers.
     pub fn start(node: &Node, bootstrap: &[&str]) -> Daemon {
+        Self::start_with(node, bootstrap, &[])
+    }
+
+    /// Like [`Daemon::start`], with more flags for `wiel node`.
+    pub fn start_with(node: &Node, bootstrap: &[&str], extra: &[&str]) -> Daemon {
         let log = node.path().join(format!("node-{}.log", std::process::id()));
         let log_file = std::fs::OpenOptions::new()
             .create(true)
@@ -304,6 +309,7 @@ impl Daemon {
         for b in bootstrap {
             cmd.args(["--bootstrap", b]);
         }
+        cmd.args(extra);
         let child = cmd
             .env(
                 "RUST_LOG",

@@ -61,6 +61,7 @@ pub fn start(
     key: &OrgKeypair,
     store: Store,
     options: SwarmOptions,
+    registry: &mut libp2p::metrics::Registry,
     shutdown: CancellationToken,
 ) -> Result<Running, StartError> {
     let setup = |e: &dyn std::fmt::Display| StartError::Setup(e.to_string());
@@ -75,6 +76,7 @@ pub fn start(
         .with_quic()
         .with_dns()
         .map_err(|e| setup(&e))?
+        .with_bandwidth_metrics(registry)
         .with_behaviour(|k| {
             behaviour::build(
                 k,
@@ -110,6 +112,7 @@ pub fn start(
     }
     let peer_id = *swarm.local_peer_id();
     let counters = Arc::new(Counters::default());
+    registry.register_collector(Box::new(crate::metrics::CounterCollector(counters.clone())));
     let (command_tx, command_rx) = mpsc::channel(64);
     let (job_tx, job_rx) = mpsc::channel(JOB_QUEUE);
     let (verdict_tx, verdict_rx) = mpsc::channel(JOB_QUEUE);

@@ -49,6 +49,8 @@ pub struct Counters {
     pub rejected: Mutex<BTreeMap<&'static str, u64>>,
     /// Unix ms of the last entry stored from the network.
     pub last_stored_at: AtomicU64,
+    /// Connected peers.
+    pub peers: AtomicU64,
 }
 
 impl Counters {

@@ -1,0 +1,98 @@
+//! Prometheus metrics: libp2p's bandwidth counters plus the node's own, served as text on
+//! `--metrics ADDR` (off by default).
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+
+use prometheus_client::collector::Collector;
+use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
+use prometheus_client::metrics::counter::ConstCounter;
+use prometheus_client::metrics::gauge::ConstGauge;
+use prometheus_client::registry::Registry;
+
+use crate::network::Counters;
+
+/// Reads the node's counters at each scrape.
+#[derive(Debug)]
+pub struct CounterCollector(pub Arc<Counters>);
+
+impl std::fmt::Debug for Counters {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Counters")
+    }
+}
+
+fn counter(
+    encoder: &mut DescriptorEncoder,
+    name: &str,
+    help: &str,
+    value: u64,
+) -> Result<(), std::fmt::Error> {
+    let metric = ConstCounter::new(value);
+    let m = encoder.encode_descriptor(name, help, None, metric.metric_type())?;
+    metric.encode(m)
+}
+
+impl Collector for CounterCollector {
+    fn encode(&self, mut encoder: DescriptorEncoder) -> Result<(), std::fmt::Error> {
+        let c = &self.0;
+        let peers = ConstGauge::new(c.peers.load(Relaxed) as i64);
+        peers.encode(encoder.encode_descriptor(
+            "wiel_peers",
+            "Connected peers",
+            None,
+            peers.metric_type(),
+        )?)?;
+        counter(
+            &mut encoder,
+            "wiel_entries_received",
+            "Entries received from the network",
+            c.received.load(Relaxed),
+        )?;
+        counter(
+            &mut encoder,
+            "wiel_entries_stored",
+            "Entries from the network that were new and stored",
+            c.stored.load(Relaxed),
+        )?;
+        counter(
+            &mut encoder,
+            "wiel_entries_duplicate",
+            "Entries from the network this node already had",
+            c.duplicates.load(Relaxed),
+        )?;
+        counter(
+            &mut encoder,
+            "wiel_gossip_bytes_in",
+            "Bytes of gossiped entries received",
+            c.gossip_bytes_in.load(Relaxed),
+        )?;
+        counter(
+            &mut encoder,
+            "wiel_gossip_bytes_out",
+            "Bytes of own entries gossiped",
+            c.gossip_bytes_out.load(Relaxed),
+        )?;
+        let rejected = c.rejected();
+        let mut family = encoder.encode_descriptor(
+            "wiel_entries_rejected",
+            "Entries from the network refused, by reason",
+            None,
+            prometheus_client::metrics::MetricType::Counter,
+        )?;
+        for (reason, n) in rejected {
+            let labels = [("reason", reason)];
+            ConstCounter::new(n).encode(family.encode_family(&labels)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// The registry as Prometheus text.
+pub fn render(registry: &Registry) -> String {
+    let mut out = String::new();
+    if prometheus_client::encoding::text::encode(&mut out, registry).is_err() {
+        out.clear();
+    }
+    out
+}
