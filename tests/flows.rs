@@ -200,7 +200,7 @@ fn export_import_round_trip_and_markdown() {
 }
 
 #[test]
-fn demo_runs() {
+fn demo_runs_a_network_of_three_nodes() {
     let out = std::process::Command::new(wiel_tests::wiel_bin())
         .arg("demo")
         .output()
@@ -211,6 +211,12 @@ fn demo_runs() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Hoe contracteren jullie jeugdhulp"));
-    assert!(text.contains("Antwoorden (2)"));
+    // A question asked in Deventer reached Zwolle through Kampen, and the answer came back.
+    assert!(text.contains("through Kampen to Gemeente Zwolle"), "{text}");
+    assert!(text.contains("back at Gemeente Deventer"), "{text}");
+    assert!(text.contains("Antwoorden (1)"), "{text}");
+    assert!(
+        text.contains("Marktconsultatie vóór de aanbesteding"),
+        "{text}"
+    );
 }

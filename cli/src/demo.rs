@@ -1,19 +1,23 @@
-//! `wiel demo`: a node for "Gemeente Zwolle" on a temporary data directory, filled with a
-//! dozen sample entries from three municipalities (the others' entries are signed with their
-//! own keys and imported, verified like network input), then a list, a search and a thread.
+//! `wiel demo`: three municipal nodes (Zwolle, Kampen, Deventer) on loopback, each with the
+//! same dozen sample entries, each signed by its own municipality. Then a question asked in
+//! Deventer travels through Kampen to Zwolle by gossip, Zwolle answers, and the demo shows a
+//! list, a search and the thread.
 
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
 use wiel_node::exchange::ExportLine;
+use wiel_node::runtime::ApiEndpoint;
 use wiel_node::service::InitOptions;
 use wiel_node::{DataDir, NewEntry, Service};
 use wiel_protocol::{
-    Body, CbsCode, Draft, EntryId, Kind, KindFields, NetworkId, OrgKeypair, Ref, Rel, Rules,
-    SpaceName, Timestamp, Verdict,
+    Body, CbsCode, EntryId, Kind, KindFields, NetworkId, Ref, Rel, SpaceName, Timestamp, Verdict,
 };
 use wiel_store::ListFilter;
 
+use crate::backend::{Backend, Remote};
 use crate::output;
 
 struct Org {
@@ -257,37 +261,11 @@ fn refs(link: &Link, ids: &[EntryId]) -> Vec<Ref> {
     }
 }
 
-/// Fills `service` (Zwolle's node) with the samples; other organisations' entries arrive
-/// through `import`, verified like entries from the network.
-pub fn fill(service: &Service) -> Result<()> {
-    let network = service.config().network.clone();
-    let rules = Rules::new(network.clone());
-    let others: Vec<OrgKeypair> = (1..ORGS.len()).map(|_| OrgKeypair::generate()).collect();
+/// Writes every sample with its own municipality's node, and copies it to the other two
+/// nodes (verified like network input), so that answers find their questions.
+fn fill(services: &[Service]) -> Result<Vec<EntryId>> {
     let now = Timestamp::now().as_millis();
     let day = 86_400_000u64;
-    let mut lines = Vec::new();
-    for (i, org) in ORGS.iter().enumerate().skip(1) {
-        let profile = Draft {
-            network: network.clone(),
-            space: SpaceName::national(),
-            kind: Kind::Profile,
-            refs: vec![],
-            created_at: Timestamp::from_millis(now - 30 * day),
-            body: Body {
-                title: org.name.into(),
-                fields: KindFields::Profile {
-                    name: org.name.into(),
-                    cbs_code: CbsCode::new(org.code)?,
-                    province: Some("Overijssel".into()),
-                },
-                ..Body::default()
-            },
-        }
-        .sign(&others[i - 1], &rules)?;
-        lines.push(serde_json::to_string(&ExportLine::new(&profile))?);
-    }
-    service.import(&lines.join("\n"))?;
-
     let mut ids = Vec::new();
     for (n, s) in SAMPLES.iter().enumerate() {
         let created_at = Timestamp::from_millis(now - (SAMPLES.len() - n) as u64 * 2 * day);
@@ -296,32 +274,129 @@ pub fn fill(service: &Service) -> Result<()> {
         } else {
             SpaceName::national()
         };
-        let id = if s.org == 0 {
-            service
-                .publish(NewEntry {
-                    kind: s.kind,
-                    space: Some(space),
-                    refs: refs(&s.link, &ids),
-                    body: body(s),
-                    created_at: Some(created_at),
-                })?
-                .id
-        } else {
-            let entry = Draft {
-                network: network.clone(),
-                space,
-                kind: s.kind,
-                refs: refs(&s.link, &ids),
-                created_at,
-                body: body(s),
+        let author = &services[s.org];
+        let p = author.publish(NewEntry {
+            kind: s.kind,
+            space: Some(space),
+            refs: refs(&s.link, &ids),
+            body: body(s),
+            created_at: Some(created_at),
+        })?;
+        let line = serde_json::to_string(&ExportLine::new(&author.get(&p.id)?))?;
+        for (i, other) in services.iter().enumerate() {
+            if i != s.org {
+                other.import(&line)?;
             }
-            .sign(&others[s.org - 1], &rules)?;
-            service.import(&serde_json::to_string(&ExportLine::new(&entry))?)?;
-            entry.id()
-        };
-        ids.push(id);
+        }
+        ids.push(p.id);
     }
-    Ok(())
+    // Everyone knows everyone's profile.
+    for (i, a) in services.iter().enumerate() {
+        let profile = a.store().profile(&a.org_key())?;
+        if let Some(profile) = profile {
+            let line = serde_json::to_string(&ExportLine::new(&profile))?;
+            for (j, b) in services.iter().enumerate() {
+                if i != j {
+                    b.import(&line)?;
+                }
+            }
+        }
+    }
+    Ok(ids)
+}
+
+/// A `wiel node` child process of this binary.
+struct DemoNode {
+    name: &'static str,
+    dir: DataDir,
+    child: std::process::Child,
+    backend: Backend,
+    address: String,
+}
+
+impl DemoNode {
+    fn start(name: &'static str, dir: DataDir, bootstrap: Option<&str>) -> Result<DemoNode> {
+        let exe = std::env::current_exe().context("cannot find the wiel program itself")?;
+        let mut cmd = std::process::Command::new(exe);
+        cmd.arg("--data-dir")
+            .arg(dir.root())
+            .args([
+                "node",
+                "--listen",
+                "/ip4/127.0.0.1/tcp/0",
+                "--no-mdns",
+                "--heartbeat-ms",
+                "200",
+            ])
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        if let Some(b) = bootstrap {
+            cmd.args(["--bootstrap", b]);
+        }
+        let mut child = cmd.spawn().context("cannot start a demo node")?;
+        let started = Instant::now();
+        let backend = loop {
+            if let Some(status) = child.try_wait()? {
+                bail!("the demo node for {name} stopped at once ({status})");
+            }
+            let pid_ok = std::fs::read_to_string(dir.root().join("api.json"))
+                .ok()
+                .and_then(|t| serde_json::from_str::<ApiEndpoint>(&t).ok())
+                .is_some_and(|e| e.pid == child.id());
+            if pid_ok && let Some(remote) = Remote::find(&dir) {
+                break Backend::Remote(remote);
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                bail!("the demo node for {name} did not start within 30 s");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let status = backend.status()?;
+        let net = status.network.context("the demo node reports no network")?;
+        let listen = net
+            .listening
+            .iter()
+            .find(|l| l.contains("/tcp/"))
+            .cloned()
+            .context("the demo node listens on no TCP address")?;
+        Ok(DemoNode {
+            name,
+            dir,
+            child,
+            backend,
+            address: format!("{listen}/p2p/{}", net.peer_id),
+        })
+    }
+
+    /// Waits until this node holds `id`; returns how long that took.
+    fn wait_for(&self, id: &EntryId, since: Instant) -> Result<Duration> {
+        loop {
+            if self.backend.resolve(&id.to_hex()).is_ok() {
+                return Ok(since.elapsed());
+            }
+            if since.elapsed() > Duration::from_secs(30) {
+                bail!("{} did not receive {} within 30 s", self.name, id.short());
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    fn stop(mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let _ = self.child.wait();
+        let _ = &self.dir;
+    }
+}
+
+impl Drop for DemoNode {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
@@ -337,63 +412,149 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
             temp.path().to_owned()
         }
     };
-    let service = Service::init(
-        DataDir::new(&root),
-        InitOptions {
-            name: ORGS[0].name.into(),
-            code: CbsCode::new(ORGS[0].code)?,
-            province: Some("Overijssel".into()),
-            spaces: vec![SpaceName::national(), SpaceName::new("pv23")?],
-            network: NetworkId::new("wiel-demo")?,
-        },
-    )?;
-    fill(&service)?;
+    let dirs: Vec<DataDir> = ["zwolle", "kampen", "deventer"]
+        .iter()
+        .map(|n| DataDir::new(root.join(n)))
+        .collect();
+    {
+        let services = ORGS
+            .iter()
+            .zip(&dirs)
+            .map(|(org, dir)| {
+                Service::init(
+                    dir.clone(),
+                    InitOptions {
+                        name: org.name.into(),
+                        code: CbsCode::new(org.code)?,
+                        province: Some("Overijssel".into()),
+                        spaces: vec![SpaceName::national(), SpaceName::new("pv23")?],
+                        network: NetworkId::new("wiel-demo")?,
+                    },
+                )
+                .map_err(anyhow::Error::from)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        fill(&services)?;
+        for s in &services {
+            // Sample entries are on every node already; only new ones will be gossiped.
+            for id in s.store().outbox()? {
+                s.store().outbox_remove(&id)?;
+            }
+        }
+    }
 
-    let listing = service.list(&ListFilter {
-        limit: 20,
+    // A line: Zwolle ← Kampen ← Deventer. Deventer reaches Zwolle only through Kampen.
+    let zwolle = DemoNode::start(ORGS[0].name, dirs[0].clone(), None)?;
+    let kampen = DemoNode::start(ORGS[1].name, dirs[1].clone(), Some(&zwolle.address))?;
+    let deventer = DemoNode::start(ORGS[2].name, dirs[2].clone(), Some(&kampen.address))?;
+    let nodes = [&zwolle, &kampen, &deventer];
+    let started = Instant::now();
+    while kampen.backend.peers()?.len() < 2 {
+        if started.elapsed() > Duration::from_secs(30) {
+            bail!("the demo nodes did not connect within 30 s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // Let the gossip mesh form (a few heartbeats) before publishing.
+    std::thread::sleep(Duration::from_millis(1000));
+
+    let question = "Wie heeft een goede aanpak voor wachtlijsten in de jeugdhulp?";
+    let sent = Instant::now();
+    let asked = deventer.backend.publish(NewEntry {
+        kind: Kind::Question,
+        space: Some(SpaceName::new("pv23")?),
+        refs: vec![],
+        body: Body {
+            title: question.into(),
+            text: "Wij zien de wachttijden oplopen. Wat werkt bij jullie?".into(),
+            tags: vec!["wachtlijst".into(), "jeugdhulp".into()],
+            themes: vec!["jeugdwet".into()],
+            ..Body::default()
+        },
+        created_at: None,
+    })?;
+    let to_kampen = kampen.wait_for(&asked.id, sent)?;
+    let to_zwolle = zwolle.wait_for(&asked.id, sent)?;
+    let sent = Instant::now();
+    let answered = zwolle.backend.answer(
+        &asked.id.to_hex(),
+        "Wij werken met een regionaal wachtlijstoverleg: elke week kijken aanbieders samen wie waar terecht kan.".into(),
+    )?;
+    let back = deventer.wait_for(&answered.id, sent)?;
+
+    let query = "wachtlijst jeugdhulp";
+    let found = zwolle.backend.search(query, &ListFilter::default())?;
+    let thread = deventer.backend.thread(&asked.id.to_hex())?;
+    let listing = zwolle.backend.list(&ListFilter {
+        limit: 8,
         content_only: true,
         ..ListFilter::default()
     })?;
-    let query = "jeugdhulp inkoop";
-    let found = service.search(query, &ListFilter::default())?;
-    let question = listing
-        .iter()
-        .find(|v| {
-            v.kind == Kind::Question && v.title.as_deref().is_some_and(|t| t.contains("lumpsum"))
-        })
-        .map(|v| v.id);
-    let thread = question.map(|q| service.thread(&q)).transpose()?;
 
     if json {
-        return output::json(&serde_json::json!({
-            "data_dir": root,
+        output::json(&serde_json::json!({
+            "nodes": nodes.iter().map(|n| serde_json::json!({"organisation": n.name, "address": n.address, "data_dir": n.dir.root()})).collect::<Vec<_>>(),
+            "question": asked.id,
+            "arrival_ms": { "kampen": to_kampen.as_secs_f64() * 1e3, "zwolle": to_zwolle.as_secs_f64() * 1e3 },
+            "answer": answered.id,
+            "answer_arrival_ms": back.as_secs_f64() * 1e3,
             "list": listing,
             "search": { "query": query, "results": found },
             "thread": thread,
-        }));
-    }
-    println!(
-        "wiel demo: a node for {} in {}\n",
-        ORGS[0].name,
-        root.display()
-    );
-    println!("$ wiel list");
-    output::entry_lines(&listing)?;
-    println!("\n$ wiel search {query}");
-    let words: Vec<String> = query.split_whitespace().map(str::to_owned).collect();
-    output::search_results(&found, &words)?;
-    if let Some(t) = &thread {
-        println!("\n$ wiel show {}", t.entry.id.short());
-        output::thread(t)?;
-    }
-    println!();
-    if kept {
-        println!(
-            "Try it yourself: wiel --data-dir {} search wmo",
-            root.display()
-        );
+        }))?;
     } else {
-        println!("The demo node is removed now. Keep one with: wiel demo --keep DIR");
+        println!(
+            "wiel demo: three municipal nodes on this machine (network \"wiel-demo\"), in a line:"
+        );
+        for n in nodes {
+            println!("  {:<18} {}", n.name, n.address);
+        }
+        println!(
+            "Each holds the same {} sample entries.\n",
+            SAMPLES.len() + ORGS.len()
+        );
+        println!("$ wiel list   (on {}'s node)", zwolle.name);
+        output::entry_lines(&listing)?;
+        println!("\n{} asks: \"{question}\"", deventer.name);
+        println!(
+            "  gossiped to {} in {:.0} ms, and through Kampen to {} in {:.0} ms",
+            kampen.name,
+            to_kampen.as_secs_f64() * 1e3,
+            zwolle.name,
+            to_zwolle.as_secs_f64() * 1e3
+        );
+        println!(
+            "{} answers: back at {} in {:.0} ms\n",
+            zwolle.name,
+            deventer.name,
+            back.as_secs_f64() * 1e3
+        );
+        println!("$ wiel search {query}   (on {}'s node)", zwolle.name);
+        let words: Vec<String> = query.split_whitespace().map(str::to_owned).collect();
+        output::search_results(&found, &words)?;
+        println!(
+            "\n$ wiel show {}   (on {}'s node)",
+            asked.id.short(),
+            deventer.name
+        );
+        output::thread(&thread)?;
+        println!();
+    }
+    for n in [deventer, kampen, zwolle] {
+        n.stop();
+    }
+    if !json {
+        if kept {
+            println!(
+                "The nodes are stopped; their data is in {}. Start one again with: wiel --data-dir {} node",
+                root.display(),
+                dirs[0].root().display()
+            );
+        } else {
+            println!(
+                "The demo nodes are stopped and removed. Keep them with: wiel demo --keep DIR"
+            );
+        }
     }
     Ok(())
 }
