@@ -136,6 +136,7 @@ pub async fn run(
             listen: options.listen.clone(),
             bootstrap: options.bootstrap.clone(),
             mdns: options.mdns,
+            kademlia: true,
             timing: options.timing.clone(),
         },
         &mut registry,

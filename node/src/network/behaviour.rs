@@ -48,7 +48,7 @@ pub struct Behaviour {
     pub gossipsub: gossipsub::Behaviour,
     pub identify: identify::Behaviour,
     pub ping: ping::Behaviour,
-    pub kad: kad::Behaviour<kad::store::MemoryStore>,
+    pub kad: Toggle<kad::Behaviour<kad::store::MemoryStore>>,
     pub mdns: Toggle<mdns::tokio::Behaviour>,
     pub fetch: request_response::cbor::Behaviour<FetchRequest, FetchResponse>,
 }
@@ -79,6 +79,9 @@ fn message_id(message: &gossipsub::Message) -> gossipsub::MessageId {
 /// Peer scoring: invalid messages weigh heavily; quiet topics are never held against a peer.
 fn score_params(spaces: &[SpaceName]) -> gossipsub::PeerScoreParams {
     let mut params = gossipsub::PeerScoreParams::default();
+    // Many municipalities may sit behind one address (a shared provider, a test machine):
+    // being on the same IP is no sign of a Sybil here. Trust comes from keys, not addresses.
+    params.ip_colocation_factor_weight = 0.0;
     for space in spaces {
         let topic_params = gossipsub::TopicScoreParams {
             topic_weight: 1.0,
@@ -110,6 +113,7 @@ pub fn build(
     network: &NetworkId,
     spaces: &[SpaceName],
     mdns_on: bool,
+    kad_on: bool,
     timing: &GossipTiming,
 ) -> Result<Behaviour, String> {
     let peer_id = key.public().to_peer_id();
@@ -135,9 +139,12 @@ pub fn build(
             .with_agent_version(format!("wiel/{}", env!("CARGO_PKG_VERSION"))),
     );
     let kad_config = kad::Config::new(StreamProtocol::new("/wiel/kad/1"));
-    let mut kad =
-        kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);
-    kad.set_mode(Some(kad::Mode::Server));
+    let kad = kad_on.then(|| {
+        let mut kad =
+            kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);
+        kad.set_mode(Some(kad::Mode::Server));
+        kad
+    });
     let mdns = if mdns_on {
         Some(
             mdns::tokio::Behaviour::new(mdns::Config::default(), peer_id)
@@ -158,7 +165,7 @@ pub fn build(
         gossipsub,
         identify,
         ping: ping::Behaviour::new(ping::Config::new()),
-        kad,
+        kad: Toggle::from(kad),
         mdns: Toggle::from(mdns),
         fetch,
     })

@@ -371,8 +371,10 @@ impl EventLoop {
                     .try_into_ed25519()
                     .ok()
                     .map(|k| OrgKey::from_bytes(k.to_bytes()));
-                for addr in info.listen_addrs {
-                    self.swarm.behaviour_mut().kad.add_address(&peer_id, addr);
+                if let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
+                    for addr in info.listen_addrs {
+                        kad.add_address(&peer_id, addr);
+                    }
                 }
             }
             BehaviourEvent::Ping(ping::Event {

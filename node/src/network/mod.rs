@@ -36,6 +36,9 @@ pub struct SwarmOptions {
     pub listen: Vec<Multiaddr>,
     pub bootstrap: Vec<Multiaddr>,
     pub mdns: bool,
+    /// Find peers beyond the bootstrap list through Kademlia. Default on; benchmarks turn
+    /// it off to keep the topology they dial.
+    pub kademlia: bool,
     pub timing: GossipTiming,
 }
 
@@ -51,6 +54,8 @@ pub enum StartError {
 /// A running network: its client, and the tasks to wait for at shutdown.
 pub struct Running {
     pub client: Client,
+    /// Ids of entries stored from the network, as they are stored.
+    pub stored: tokio::sync::broadcast::Sender<wiel_protocol::EntryId>,
     pub counters: Arc<Counters>,
     pub event_loop: tokio::task::JoinHandle<()>,
     pub worker: std::thread::JoinHandle<()>,
@@ -83,6 +88,7 @@ pub fn start(
                 &options.network,
                 &options.spaces,
                 options.mdns,
+                options.kademlia,
                 &options.timing,
             )
             .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })
@@ -116,13 +122,15 @@ pub fn start(
     let (command_tx, command_rx) = mpsc::channel(64);
     let (job_tx, job_rx) = mpsc::channel(JOB_QUEUE);
     let (verdict_tx, verdict_rx) = mpsc::channel(JOB_QUEUE);
+    let (stored_tx, _) = tokio::sync::broadcast::channel(1024);
     let worker = {
+        let stored = stored_tx.clone();
         let store = store.clone();
         let network = options.network.clone();
         let counters = counters.clone();
         std::thread::Builder::new()
             .name("wiel-ingest".into())
-            .spawn(move || worker::run(store, network, job_rx, verdict_tx, counters))
+            .spawn(move || worker::run(store, network, job_rx, verdict_tx, counters, stored))
             .map_err(|e| setup(&e))?
     };
     let event_loop = event_loop::EventLoop::new(
@@ -143,6 +151,7 @@ pub fn start(
             tx: command_tx,
             peer_id,
         },
+        stored: stored_tx,
         counters,
         event_loop,
         worker,

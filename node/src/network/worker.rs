@@ -90,6 +90,7 @@ pub fn run(
     mut jobs: mpsc::Receiver<Job>,
     verdicts: mpsc::Sender<Verdict>,
     counters: std::sync::Arc<Counters>,
+    stored: tokio::sync::broadcast::Sender<EntryId>,
 ) {
     while let Some(first) = jobs.blocking_recv() {
         let mut batch = vec![first];
@@ -129,32 +130,49 @@ pub fn run(
                 }
             }
         }
-        let entries: Vec<Verified> = valid.iter().map(|(_, _, e)| e.clone()).collect();
-        match store.ingest_batch(entries) {
-            Ok(outcomes) => {
-                for ((message_id, source, entry), outcome) in valid.into_iter().zip(outcomes) {
-                    out.push(judge(
-                        &store, message_id, source, &entry, outcome, &counters,
-                    ));
-                }
-            }
-            Err(e) => {
-                // The disk failed, not the peer: do not forward, do not penalise.
-                tracing::error!(error = %e, "cannot store entries from the network");
-                for (message_id, source, _) in valid {
-                    out.push(Verdict {
-                        message_id,
-                        source,
-                        acceptance: MessageAcceptance::Ignore,
-                        missing: vec![],
-                    });
-                }
-            }
-        }
-        for verdict in out {
+        // Refusals first: they need no disk.
+        for verdict in out.drain(..) {
             if verdicts.blocking_send(verdict).is_err() {
                 return; // the event loop is gone: shutting down
             }
+        }
+        let entries: Vec<Verified> = valid.iter().map(|(_, _, e)| e.clone()).collect();
+        // Verdicts go out as soon as the store has decided, before its commit and fsync:
+        // forwarding need not wait for this node's disk (a crash before the flush loses
+        // the entry here only; peers still have it).
+        let mut gone = false;
+        let result = store.ingest_batch_if(entries, |outcomes| {
+            for ((message_id, source, entry), outcome) in valid.iter().zip(outcomes) {
+                let verdict = judge(
+                    &store,
+                    message_id.clone(),
+                    *source,
+                    entry,
+                    outcome.clone(),
+                    &counters,
+                );
+                if verdicts.blocking_send(verdict).is_err() {
+                    gone = true;
+                }
+            }
+            true
+        });
+        match result {
+            Ok(outcomes) => {
+                for ((_, _, entry), outcome) in valid.iter().zip(outcomes) {
+                    if outcome == Ingest::Stored {
+                        // Nobody listening is fine.
+                        let _ = stored.send(entry.id());
+                    }
+                }
+            }
+            Err(e) => {
+                // Already forwarded; the entry comes back through sync once the disk works.
+                tracing::error!(error = %e, "cannot store entries from the network");
+            }
+        }
+        if gone {
+            return;
         }
     }
 }
