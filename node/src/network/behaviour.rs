@@ -78,10 +78,12 @@ fn message_id(message: &gossipsub::Message) -> gossipsub::MessageId {
 
 /// Peer scoring: invalid messages weigh heavily; quiet topics are never held against a peer.
 fn score_params(spaces: &[SpaceName]) -> gossipsub::PeerScoreParams {
-    let mut params = gossipsub::PeerScoreParams::default();
-    // Many municipalities may sit behind one address (a shared provider, a test machine):
-    // being on the same IP is no sign of a Sybil here. Trust comes from keys, not addresses.
-    params.ip_colocation_factor_weight = 0.0;
+    let mut params = gossipsub::PeerScoreParams {
+        // Many municipalities may sit behind one address (a shared provider, a test
+        // machine): that is no sign of a Sybil here. Trust comes from keys, not addresses.
+        ip_colocation_factor_weight: 0.0,
+        ..gossipsub::PeerScoreParams::default()
+    };
     for space in spaces {
         let topic_params = gossipsub::TopicScoreParams {
             topic_weight: 1.0,
