@@ -104,7 +104,7 @@ fn main() {
             x ^= x << 17;
             (x % m as u64) as usize
         };
-        for i in 0..n {
+        for (i, (_, _, running, _)) in nodes.iter().enumerate() {
             let mut picked = Vec::new();
             while picked.len() < 3.min(n - 1) {
                 let j = rand(n);
@@ -113,7 +113,7 @@ fn main() {
                 }
             }
             for j in picked {
-                let _ = nodes[i].2.client.dial(addrs[j].parse().unwrap()).await;
+                let _ = running.client.dial(addrs[j].parse().unwrap()).await;
             }
         }
         // Let the gossip meshes form (a few heartbeats).
