@@ -216,3 +216,22 @@ fn metrics_endpoint_counts_peers_and_entries() {
         "{unauthorised}"
     );
 }
+
+#[test]
+fn errors_through_a_running_node_are_the_same_one_line_errors() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let _da = Daemon::start(&a, &[]);
+    let file = a.path().join("p.md");
+    std::fs::write(&file, practice_md("Een goed voorbeeld", "Tekst.")).unwrap();
+    let practice = published_id(&a.ok(&["--json", "publish", file.to_str().unwrap()]));
+    let before = a.snapshot();
+    let err = a.fails(&["answer", &practice[..8], "Wij ook"]);
+    assert!(err.contains("is a practice, not a question"), "{err}");
+    let err = a.fails(&["show", "0000000"]);
+    assert!(err.contains("no entry has an id starting with"), "{err}");
+    let bad = a.path().join("bad.md");
+    std::fs::write(&bad, "---\nkind: practice\ntitle: \"\"\n---\nTekst\n").unwrap();
+    let err = a.fails(&["publish", bad.to_str().unwrap()]);
+    assert!(err.contains("title is empty"), "{err}");
+    assert_eq!(a.snapshot(), before);
+}
