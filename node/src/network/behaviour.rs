@@ -5,8 +5,8 @@ use std::time::Duration;
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::{
-    StreamProtocol, allow_block_list, gossipsub, identify, identity, kad, mdns, ping,
-    request_response,
+    StreamProtocol, allow_block_list, connection_limits, gossipsub, identify, identity, kad, mdns,
+    ping, request_response,
 };
 use serde::{Deserialize, Serialize};
 use wiel_protocol::codec::MAX_ENTRY_BYTES;
@@ -44,6 +44,7 @@ pub struct FetchResponse {
 
 #[derive(NetworkBehaviour)]
 pub struct Behaviour {
+    pub limits: connection_limits::Behaviour,
     pub blocked: allow_block_list::Behaviour<allow_block_list::BlockedPeers>,
     pub gossipsub: gossipsub::Behaviour,
     pub identify: identify::Behaviour,
@@ -162,7 +163,13 @@ pub fn build(
         )],
         request_response::Config::default().with_request_timeout(Duration::from_secs(30)),
     );
+    // A node runs for months: bound what strangers can make it hold.
+    let limits = connection_limits::ConnectionLimits::default()
+        .with_max_pending_incoming(Some(64))
+        .with_max_established_incoming(Some(400))
+        .with_max_established_per_peer(Some(2));
     Ok(Behaviour {
+        limits: connection_limits::Behaviour::new(limits),
         blocked: allow_block_list::Behaviour::default(),
         gossipsub,
         identify,
