@@ -22,12 +22,16 @@ fn entry_published_on_a_reaches_c_through_b() {
         Node::init("Gemeente Kampen", "GM0166"),
         Node::init("Gemeente Deventer", "GM0150"),
     );
-    let da = Daemon::start(&a, &[]);
-    let db = Daemon::start(&b, &[&da.address]);
-    let _dc = Daemon::start(&c, &[&db.address]);
+    // A strict line: no discovery, so C reaches A only through B.
+    let line = ["--no-kademlia"];
+    let da = Daemon::start_with(&a, &[], &line);
+    let db = Daemon::start_with(&b, &[&da.address], &line);
+    let _dc = Daemon::start_with(&c, &[&db.address], &line);
     wait_for("B to see A and C", TIMEOUT, || {
         (b.status()["network"]["peers"].as_u64()? >= 2).then_some(())
     });
+    assert_eq!(a.status()["network"]["peers"], 1, "A must know only B");
+    assert_eq!(c.status()["network"]["peers"], 1, "C must know only B");
 
     let file = a.path().join("p.md");
     std::fs::write(

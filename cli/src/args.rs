@@ -155,6 +155,10 @@ pub struct NodeArgs {
     /// Do not look for peers on the local network (mDNS).
     #[arg(long)]
     pub no_mdns: bool,
+    /// Do not look for peers beyond the bootstrap list (Kademlia). For tests that need a
+    /// fixed topology.
+    #[arg(long, hide = true)]
+    pub no_kademlia: bool,
     /// Where the local API listens (127.0.0.1 only). Default: a free port.
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
     pub api: std::net::SocketAddr,

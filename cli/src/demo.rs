@@ -325,6 +325,8 @@ impl DemoNode {
                 "--listen",
                 "/ip4/127.0.0.1/tcp/0",
                 "--no-mdns",
+                // A strict line, so Deventer reaches Zwolle only through Kampen.
+                "--no-kademlia",
                 "--heartbeat-ms",
                 "200",
             ])

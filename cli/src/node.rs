@@ -59,6 +59,7 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
         listen: addrs(&listen, "listen address")?,
         bootstrap: addrs(&bootstrap, "bootstrap address")?,
         mdns: config.mdns && !a.no_mdns,
+        kademlia: !a.no_kademlia,
         api: a.api,
         metrics: a.metrics,
         timing: GossipTiming {

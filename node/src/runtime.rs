@@ -20,6 +20,8 @@ pub struct NodeOptions {
     pub bootstrap: Vec<Multiaddr>,
     /// Find peers on the local network. Default on.
     pub mdns: bool,
+    /// Find peers beyond the bootstrap list. Default on.
+    pub kademlia: bool,
     /// Where the local API listens. Default 127.0.0.1 with a free port.
     pub api: SocketAddr,
     /// Serve Prometheus metrics on this address (127.0.0.1 only). Default off.
@@ -136,7 +138,7 @@ pub async fn run(
             listen: options.listen.clone(),
             bootstrap: options.bootstrap.clone(),
             mdns: options.mdns,
-            kademlia: true,
+            kademlia: options.kademlia,
             timing: options.timing.clone(),
         },
         &mut registry,
