@@ -25,6 +25,8 @@ use super::worker::{Counters, Job, Verdict};
 /// Invalid messages a peer may send within [`STRIKE_WINDOW`] before it is blocked.
 const MAX_STRIKES: u32 = 10;
 const STRIKE_WINDOW: Duration = Duration::from_secs(600);
+/// Most entry bytes in one fetch response.
+const MAX_FETCH_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// How long a misbehaving peer, or one on another network, is kept away.
 pub const BLOCK_TIME: Duration = Duration::from_secs(600);
 
@@ -400,11 +402,19 @@ impl EventLoop {
                     request_response::Message::Request {
                         request, channel, ..
                     } => {
+                        // Stay under the codec's response limit (10 MiB): a full
+                        // answer of 256 entries of 64 KiB would not fit.
+                        let mut budget = MAX_FETCH_RESPONSE_BYTES;
                         let entries = request
                             .ids
                             .iter()
                             .take(MAX_FETCH_IDS)
                             .filter_map(|id| self.store.get(id).ok().flatten())
+                            .take_while(|e| {
+                                let fits = e.bytes().len() <= budget;
+                                budget = budget.saturating_sub(e.bytes().len());
+                                fits
+                            })
                             .map(|e| serde_bytes::ByteBuf::from(e.bytes().to_vec()))
                             .collect();
                         let _ = self
