@@ -13,6 +13,7 @@ pub mod config;
 pub mod exchange;
 pub mod metrics;
 pub mod network;
+pub mod reconcile;
 pub mod runtime;
 pub mod service;
 pub mod view;

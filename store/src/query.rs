@@ -190,6 +190,26 @@ impl Store {
         })
     }
 
+    /// Every (created_at, id) of a space, tombstones and old versions included, oldest
+    /// first: the set that catch-up sync reconciles.
+    pub fn space_items(&self, space: &SpaceName) -> Result<Vec<(Timestamp, EntryId)>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.trees.by_time.iter() {
+            let (key, value) = row?;
+            if let (Some((_, _, s)), Some(id), Some(t)) = (
+                keys::split_facets(&value),
+                keys::trailing_id(&key),
+                key.get(..8)
+                    .and_then(|b| <[u8; 8]>::try_from(b).ok())
+                    .map(|b| Timestamp::from_millis(u64::from_be_bytes(b))),
+            ) && s == space.as_str().as_bytes()
+            {
+                out.push((t, id));
+            }
+        }
+        Ok(out)
+    }
+
     /// Entries per space (tombstones and old versions included). Walks the time index.
     pub fn space_counts(&self) -> Result<std::collections::BTreeMap<String, usize>, StoreError> {
         let mut counts = std::collections::BTreeMap::new();
