@@ -36,11 +36,11 @@ fn main() {
         let mut a = Vec::new();
         let mut b = Vec::new();
         for i in 0..n {
-            let differs = i % step == 0;
-            if !differs || (i / step) % 2 == 0 {
+            let differs = i.is_multiple_of(step);
+            if !differs || (i / step).is_multiple_of(2) {
                 a.push(item(i));
             }
-            if !differs || (i / step) % 2 == 1 {
+            if !differs || !(i / step).is_multiple_of(2) {
                 b.push(item(i));
             }
         }
