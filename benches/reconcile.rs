@@ -46,7 +46,7 @@ fn main() {
         }
         let start = Instant::now();
         let (a_set, b_set) = (ItemSet::new(&a).unwrap(), ItemSet::new(&b).unwrap());
-        let (mut init, mut msg) = Initiator::start(&a_set).unwrap();
+        let (mut init, mut msg) = Initiator::start(a_set).unwrap();
         let mut rounds = 0;
         let mut bytes = 0usize;
         loop {

@@ -35,18 +35,18 @@ impl ItemSet {
 }
 
 /// The side that starts a sync session and learns the differences.
-pub struct Initiator<'a> {
-    session: Negentropy<'a, NegentropyStorageVector>,
+pub struct Initiator {
+    session: Negentropy<'static, NegentropyStorageVector>,
     /// Ids we hold that the other side lacks.
     pub have: Vec<EntryId>,
     /// Ids the other side holds that we lack.
     pub need: Vec<EntryId>,
 }
 
-impl<'a> Initiator<'a> {
-    /// Starts a session; returns it and the first message.
-    pub fn start(set: &'a ItemSet) -> Result<(Self, Vec<u8>), ReconcileError> {
-        let mut session = Negentropy::borrowed(&set.0, FRAME_LIMIT).map_err(err)?;
+impl Initiator {
+    /// Starts a session on this side's set; returns it and the first message.
+    pub fn start(set: ItemSet) -> Result<(Self, Vec<u8>), ReconcileError> {
+        let mut session = Negentropy::owned(set.0, FRAME_LIMIT).map_err(err)?;
         let first = session.initiate().map_err(err)?;
         Ok((
             Self {
@@ -99,7 +99,7 @@ mod tests {
         let b_items = items(10..1010);
         a.sort();
         let (a_set, b_set) = (ItemSet::new(&a).unwrap(), ItemSet::new(&b_items).unwrap());
-        let (mut init, mut msg) = Initiator::start(&a_set).unwrap();
+        let (mut init, mut msg) = Initiator::start(a_set).unwrap();
         let mut rounds = 0;
         loop {
             rounds += 1;

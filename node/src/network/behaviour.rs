@@ -42,6 +42,20 @@ pub struct FetchResponse {
     pub entries: Vec<serde_bytes::ByteBuf>,
 }
 
+/// `/wiel/sync/1` request: one negentropy message about one space.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyncRequest {
+    pub space: SpaceName,
+    pub message: serde_bytes::ByteBuf,
+}
+
+/// `/wiel/sync/1` response: the answer, or `None` when the peer does not follow the space
+/// (or could not read the message).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SyncResponse {
+    pub message: Option<serde_bytes::ByteBuf>,
+}
+
 #[derive(NetworkBehaviour)]
 pub struct Behaviour {
     pub limits: connection_limits::Behaviour,
@@ -52,6 +66,7 @@ pub struct Behaviour {
     pub kad: Toggle<kad::Behaviour<kad::store::MemoryStore>>,
     pub mdns: Toggle<mdns::tokio::Behaviour>,
     pub fetch: request_response::cbor::Behaviour<FetchRequest, FetchResponse>,
+    pub sync: request_response::cbor::Behaviour<SyncRequest, SyncResponse>,
 }
 
 /// Gossip timing. Tests shorten the heartbeat.
@@ -163,6 +178,13 @@ pub fn build(
         )],
         request_response::Config::default().with_request_timeout(Duration::from_secs(30)),
     );
+    let sync = request_response::cbor::Behaviour::new(
+        [(
+            StreamProtocol::new("/wiel/sync/1"),
+            request_response::ProtocolSupport::Full,
+        )],
+        request_response::Config::default().with_request_timeout(Duration::from_secs(30)),
+    );
     // A node runs for months: bound what strangers can make it hold.
     let limits = connection_limits::ConnectionLimits::default()
         .with_max_pending_incoming(Some(64))
@@ -177,5 +199,6 @@ pub fn build(
         kad: Toggle::from(kad),
         mdns: Toggle::from(mdns),
         fetch,
+        sync,
     })
 }

@@ -17,14 +17,31 @@ use wiel_protocol::{EntryId, NetworkId, OrgKey, SpaceName, Verified};
 use wiel_store::Store;
 
 use super::behaviour::{
-    self, Behaviour, BehaviourEvent, FetchRequest, FetchResponse, MAX_FETCH_IDS,
+    self, Behaviour, BehaviourEvent, FetchRequest, FetchResponse, MAX_FETCH_IDS, SyncRequest,
+    SyncResponse,
 };
 use super::client::{Command, NetworkError, NetworkStatus, PeerView};
 use super::worker::{Counters, Job, Verdict};
+use crate::reconcile::{Initiator, ItemSet};
 
 /// Invalid messages a peer may send within [`STRIKE_WINDOW`] before it is blocked.
 const MAX_STRIKES: u32 = 10;
 const STRIKE_WINDOW: Duration = Duration::from_secs(600);
+/// How often a node reconciles every space with every peer.
+const SYNC_INTERVAL: Duration = Duration::from_secs(300);
+/// A session that needs more rounds than this is ended (a peer that answers forever).
+const MAX_SYNC_ROUNDS: u32 = 64;
+/// How long a space's item list is reused for answering reconciliation rounds.
+const ITEMS_TTL: Duration = Duration::from_secs(5);
+
+/// One reconciliation in progress with a peer about a space.
+struct SyncSession {
+    peer: PeerId,
+    space: SpaceName,
+    initiator: Initiator,
+    rounds: u32,
+}
+
 /// Most entry bytes in one fetch response.
 const MAX_FETCH_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// How long a misbehaving peer, or one on another network, is kept away.
@@ -61,6 +78,9 @@ pub(crate) struct EventLoop {
     pending_dials: HashMap<PeerId, Vec<tokio::sync::oneshot::Sender<Result<(), NetworkError>>>>,
     fetching: HashMap<OutboundRequestId, PeerId>,
     outbox_dirty: bool,
+    syncing: HashMap<OutboundRequestId, SyncSession>,
+    items: HashMap<SpaceName, (Instant, Arc<Vec<(wiel_protocol::Timestamp, EntryId)>>)>,
+    last_periodic_sync: Instant,
 }
 
 impl EventLoop {
@@ -92,6 +112,9 @@ impl EventLoop {
             pending_dials: HashMap::new(),
             fetching: HashMap::new(),
             outbox_dirty: true,
+            syncing: HashMap::new(),
+            items: HashMap::new(),
+            last_periodic_sync: Instant::now(),
         }
     }
 
@@ -222,6 +245,13 @@ impl EventLoop {
         if self.outbox_dirty && !self.peers.is_empty() {
             self.flush_outbox();
         }
+        if now.duration_since(self.last_periodic_sync) >= SYNC_INTERVAL {
+            self.last_periodic_sync = now;
+            let peers: Vec<PeerId> = self.peers.keys().copied().collect();
+            for peer in peers {
+                self.start_sync(peer);
+            }
+        }
     }
 
     fn block(&mut self, peer: PeerId, why: &str) {
@@ -229,6 +259,112 @@ impl EventLoop {
         self.swarm.behaviour_mut().blocked.block_peer(peer);
         self.blocked_until.insert(peer, Instant::now() + BLOCK_TIME);
         self.peers.remove(&peer);
+    }
+
+    /// The (created_at, id) items of a space, cached briefly for answering rounds.
+    fn space_items(&mut self, space: &SpaceName) -> Arc<Vec<(wiel_protocol::Timestamp, EntryId)>> {
+        if let Some((at, items)) = self.items.get(space)
+            && at.elapsed() < ITEMS_TTL
+        {
+            return items.clone();
+        }
+        let items = Arc::new(self.store.space_items(space).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot read the store for sync");
+            Vec::new()
+        }));
+        self.items
+            .insert(space.clone(), (Instant::now(), items.clone()));
+        items
+    }
+
+    /// Starts reconciling every space this node follows with `peer`.
+    fn start_sync(&mut self, peer: PeerId) {
+        for space in self.spaces.clone() {
+            // Our own state changes as we fetch: start from a fresh list.
+            self.items.remove(&space);
+            let items = self.space_items(&space);
+            let started = ItemSet::new(&items).and_then(Initiator::start);
+            match started {
+                Ok((initiator, message)) => {
+                    let request_id = self.swarm.behaviour_mut().sync.send_request(
+                        &peer,
+                        SyncRequest {
+                            space: space.clone(),
+                            message: serde_bytes::ByteBuf::from(message),
+                        },
+                    );
+                    self.syncing.insert(
+                        request_id,
+                        SyncSession {
+                            peer,
+                            space,
+                            initiator,
+                            rounds: 1,
+                        },
+                    );
+                }
+                Err(e) => tracing::warn!(error = %e, %space, "cannot start sync"),
+            }
+        }
+    }
+
+    fn strike(&mut self, peer: PeerId) {
+        let now = Instant::now();
+        let strikes = self.strikes.entry(peer).or_insert((0, now));
+        strikes.0 += 1;
+        if strikes.0 >= MAX_STRIKES {
+            self.strikes.remove(&peer);
+            self.block(peer, "keeps sending invalid data");
+        }
+    }
+
+    fn on_sync_answer(&mut self, request_id: OutboundRequestId, response: SyncResponse) {
+        let Some(mut session) = self.syncing.remove(&request_id) else {
+            return;
+        };
+        let Some(answer) = response.message else {
+            return; // the peer does not follow this space
+        };
+        match session.initiator.step(&answer) {
+            Ok(Some(next)) if session.rounds < MAX_SYNC_ROUNDS => {
+                session.rounds += 1;
+                let request_id = self.swarm.behaviour_mut().sync.send_request(
+                    &session.peer,
+                    SyncRequest {
+                        space: session.space.clone(),
+                        message: serde_bytes::ByteBuf::from(next),
+                    },
+                );
+                self.syncing.insert(request_id, session);
+            }
+            Ok(Some(_)) => {
+                tracing::warn!(peer = %session.peer, space = %session.space, "sync did not end: stopped");
+                self.strike(session.peer);
+            }
+            Ok(None) => {
+                let need = std::mem::take(&mut session.initiator.need);
+                tracing::info!(
+                    peer = %session.peer,
+                    space = %session.space,
+                    rounds = session.rounds,
+                    missing = need.len(),
+                    "reconciled"
+                );
+                for chunk in need.chunks(MAX_FETCH_IDS) {
+                    let request_id = self.swarm.behaviour_mut().fetch.send_request(
+                        &session.peer,
+                        FetchRequest {
+                            ids: chunk.to_vec(),
+                        },
+                    );
+                    self.fetching.insert(request_id, session.peer);
+                }
+            }
+            Err(e) => {
+                tracing::debug!(peer = %session.peer, error = %e, "bad sync answer");
+                self.strike(session.peer);
+            }
+        }
     }
 
     fn handle_verdict(&mut self, v: Verdict) {
@@ -239,13 +375,7 @@ impl EventLoop {
                 .report_message_validation_result(message_id, &v.source, v.acceptance);
         }
         if v.acceptance == MessageAcceptance::Reject {
-            let now = Instant::now();
-            let strikes = self.strikes.entry(v.source).or_insert((0, now));
-            strikes.0 += 1;
-            if strikes.0 >= MAX_STRIKES {
-                self.strikes.remove(&v.source);
-                self.block(v.source, "keeps sending invalid entries");
-            }
+            self.strike(v.source);
         }
         if !v.missing.is_empty() && self.swarm.is_connected(&v.source) {
             let ids: Vec<EntryId> = v.missing.into_iter().take(MAX_FETCH_IDS).collect();
@@ -366,17 +496,22 @@ impl EventLoop {
                     return;
                 }
                 let peer = self.peers.entry(peer_id).or_default();
-                peer.agent = Some(info.agent_version.clone());
                 peer.org_key = info
                     .public_key
                     .clone()
                     .try_into_ed25519()
                     .ok()
                     .map(|k| OrgKey::from_bytes(k.to_bytes()));
+                let first = peer.agent.is_none();
+                peer.agent = Some(info.agent_version.clone());
                 if let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
                     for addr in info.listen_addrs {
                         kad.add_address(&peer_id, addr);
                     }
+                }
+                if first {
+                    // A new peer on our network: catch up with it.
+                    self.start_sync(peer_id);
                 }
             }
             BehaviourEvent::Ping(ping::Event {
@@ -444,6 +579,49 @@ impl EventLoop {
                 request_id, ..
             }) => {
                 self.fetching.remove(&request_id);
+            }
+            BehaviourEvent::Sync(request_response::Event::Message { peer, message, .. }) => {
+                match message {
+                    request_response::Message::Request {
+                        request, channel, ..
+                    } => {
+                        let answer = if self.spaces.contains(&request.space) {
+                            let items = self.space_items(&request.space);
+                            match ItemSet::new(&items)
+                                .and_then(|set| crate::reconcile::respond(&set, &request.message))
+                            {
+                                Ok(a) => Some(serde_bytes::ByteBuf::from(a)),
+                                Err(e) => {
+                                    tracing::debug!(%peer, error = %e, "bad sync message");
+                                    self.strike(peer);
+                                    None
+                                }
+                            }
+                        } else {
+                            None
+                        };
+                        let _ = self
+                            .swarm
+                            .behaviour_mut()
+                            .sync
+                            .send_response(channel, SyncResponse { message: answer });
+                    }
+                    request_response::Message::Response {
+                        request_id,
+                        response,
+                    } => {
+                        self.on_sync_answer(request_id, response);
+                    }
+                }
+            }
+            BehaviourEvent::Sync(request_response::Event::OutboundFailure {
+                request_id,
+                error,
+                ..
+            }) => {
+                if let Some(s) = self.syncing.remove(&request_id) {
+                    tracing::debug!(peer = %s.peer, %error, "sync session failed");
+                }
             }
             BehaviourEvent::Kad(kad::Event::RoutingUpdated { .. }) => {}
             _ => {}
