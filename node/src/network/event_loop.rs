@@ -34,6 +34,9 @@ const MAX_SYNC_ROUNDS: u32 = 64;
 /// How long a space's item list is reused for answering reconciliation rounds.
 const ITEMS_TTL: Duration = Duration::from_secs(5);
 
+/// A space's (created_at, id) items, shared while a cached copy is fresh.
+type SpaceItems = Arc<Vec<(wiel_protocol::Timestamp, EntryId)>>;
+
 /// One reconciliation in progress with a peer about a space.
 struct SyncSession {
     peer: PeerId,
@@ -79,7 +82,7 @@ pub(crate) struct EventLoop {
     fetching: HashMap<OutboundRequestId, PeerId>,
     outbox_dirty: bool,
     syncing: HashMap<OutboundRequestId, SyncSession>,
-    items: HashMap<SpaceName, (Instant, Arc<Vec<(wiel_protocol::Timestamp, EntryId)>>)>,
+    items: HashMap<SpaceName, (Instant, SpaceItems)>,
     last_periodic_sync: Instant,
 }
 
@@ -262,7 +265,7 @@ impl EventLoop {
     }
 
     /// The (created_at, id) items of a space, cached briefly for answering rounds.
-    fn space_items(&mut self, space: &SpaceName) -> Arc<Vec<(wiel_protocol::Timestamp, EntryId)>> {
+    fn space_items(&mut self, space: &SpaceName) -> SpaceItems {
         if let Some((at, items)) = self.items.get(space)
             && at.elapsed() < ITEMS_TTL
         {
