@@ -450,15 +450,18 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
     let kampen = DemoNode::start(ORGS[1].name, dirs[1].clone(), Some(&zwolle.address))?;
     let deventer = DemoNode::start(ORGS[2].name, dirs[2].clone(), Some(&kampen.address))?;
     let nodes = [&zwolle, &kampen, &deventer];
+    // Wait until every link carries both spaces (the peers' subscriptions have arrived).
     let started = Instant::now();
-    while kampen.backend.peers()?.len() < 2 {
+    let linked = |n: &DemoNode, want: usize| -> Result<bool> {
+        let peers = n.backend.peers()?;
+        Ok(peers.len() >= want && peers.iter().all(|p| p.peer.spaces.len() >= 2))
+    };
+    while !(linked(&kampen, 2)? && linked(&zwolle, 1)? && linked(&deventer, 1)?) {
         if started.elapsed() > Duration::from_secs(30) {
             bail!("the demo nodes did not connect within 30 s");
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    // Let the gossip mesh form (a few heartbeats) before publishing.
-    std::thread::sleep(Duration::from_millis(1000));
 
     let question = "Wie heeft een goede aanpak voor wachtlijsten in de jeugdhulp?";
     let sent = Instant::now();

@@ -210,17 +210,17 @@ fn profile(key: &wiel_protocol::OrgKeypair, name: &str, at: u64) -> wiel_protoco
     .unwrap()
 }
 
-/// Bytes of all files under `dir` (what `du --apparent-size` says).
-pub fn dir_size(dir: &Path) -> u64 {
+/// Sums `measure` over every file under `dir`.
+fn dir_sum(dir: &Path, measure: &dyn Fn(&std::fs::Metadata) -> u64) -> u64 {
     std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(Result::ok)
                 .map(|e| {
                     let p = e.path();
                     if p.is_dir() {
-                        dir_size(&p)
+                        dir_sum(&p, measure)
                     } else {
-                        e.metadata().map(|m| m.len()).unwrap_or(0)
+                        e.metadata().map(|m| measure(&m)).unwrap_or(0)
                     }
                 })
                 .sum()
@@ -228,23 +228,15 @@ pub fn dir_size(dir: &Path) -> u64 {
         .unwrap_or(0)
 }
 
+/// Bytes of all files under `dir` (what `du --apparent-size` says).
+pub fn dir_size(dir: &Path) -> u64 {
+    dir_sum(dir, &|m| m.len())
+}
+
 /// Disk blocks actually allocated under `dir`, in bytes (what `du` says).
 pub fn dir_allocated(dir: &Path) -> u64 {
     use std::os::unix::fs::MetadataExt;
-    std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(Result::ok)
-                .map(|e| {
-                    let p = e.path();
-                    if p.is_dir() {
-                        dir_allocated(&p)
-                    } else {
-                        e.metadata().map(|m| m.blocks() * 512).unwrap_or(0)
-                    }
-                })
-                .sum()
-        })
-        .unwrap_or(0)
+    dir_sum(dir, &|m| m.blocks() * 512)
 }
 
 /// p-th percentile (0..=100) of sorted durations.
