@@ -211,10 +211,7 @@ impl<'a> Overlay<'a> {
         match result {
             Ok(()) => Ok(self.erase),
             Err(TransactionError::Storage(e)) => Err(StoreError::Io(e)),
-            Err(TransactionError::Abort(())) => Err(StoreError::Open {
-                path: Default::default(),
-                reason: "write transaction aborted".into(),
-            }),
+            Err(TransactionError::Abort(())) => Err(StoreError::Aborted),
         }
     }
 }

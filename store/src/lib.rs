@@ -41,6 +41,8 @@ pub enum StoreError {
     Io(sled::Error),
     #[error("entry log {path}: {reason}")]
     Log { path: PathBuf, reason: String },
+    #[error("a write to the store was aborted; nothing of it was stored")]
+    Aborted,
     #[error("stored entry {id} is damaged: {reason}")]
     Corrupt { id: String, reason: String },
 }
