@@ -103,16 +103,7 @@ fn empty_title() {
 fn id_prefix_that_matches_nothing_or_several() {
     let (node, _) = node_with_entries();
     // Find a 4-character prefix no id has, and one that several ids share (publish until so).
-    let ids: Vec<String> = node
-        .snapshot()
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_owned()
-        })
-        .collect();
+    let ids: Vec<String> = node.ids().into_iter().collect();
     let unused = (0..=0xffffu32)
         .map(|n| format!("{n:04x}"))
         .find(|p| ids.iter().all(|id| !id.starts_with(p.as_str())))

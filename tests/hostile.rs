@@ -62,15 +62,7 @@ fn bad_messages(victim: wiel_protocol::EntryId) -> Vec<(&'static str, Vec<u8>)> 
     wrong_body[text_at] ^= 1;
     let mut huge = vec![1u8; 70 * 1024];
     huge[1] = 0;
-    let mut x: u64 = 0x2545_f491_4f6c_dd1d;
-    let random: Vec<u8> = (0..3000)
-        .map(|_| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x as u8
-        })
-        .collect();
+    let random = testing::noise(0x2545_f491_4f6c_dd1d, 3000);
     let week = now.saturating_add_millis(7 * 24 * 3600 * 1000);
     let future = signed(
         &key,
@@ -80,30 +72,17 @@ fn bad_messages(victim: wiel_protocol::EntryId) -> Vec<(&'static str, Vec<u8>)> 
         week,
         "Vraag uit de toekomst",
     );
-    let retraction = {
-        let draft = Draft {
-            network: NetworkId::new("wiel-test").unwrap(),
-            space: SpaceName::national(),
-            kind: Kind::Retraction,
-            refs: vec![Ref {
-                rel: Rel::Retracts,
-                target: victim,
-            }],
-            created_at: now,
-            body: Body::default(),
-        };
-        draft
-            .sign(
-                &key,
-                &Rules {
-                    network: NetworkId::new("wiel-test").unwrap(),
-                    now,
-                },
-            )
-            .unwrap()
-            .bytes()
-            .to_vec()
-    };
+    let retraction = signed(
+        &key,
+        Kind::Retraction,
+        vec![Ref {
+            rel: Rel::Retracts,
+            target: victim,
+        }],
+        now,
+        now,
+        "",
+    );
     vec![
         ("bad_signature", forged),
         ("body_hash", wrong_body),

@@ -134,16 +134,8 @@ mod tests {
         ] {
             let _ = respond(&set, junk);
         }
-        let mut x: u64 = 42;
         for len in [1usize, 2, 33, 300, 5000] {
-            let mut junk: Vec<u8> = (0..len)
-                .map(|_| {
-                    x ^= x << 13;
-                    x ^= x >> 7;
-                    x ^= x << 17;
-                    x as u8
-                })
-                .collect();
+            let mut junk = wiel_protocol::testing::noise(42 + len as u64, len);
             junk[0] = 0x61;
             let _ = respond(&set, &junk);
         }

@@ -101,6 +101,19 @@ pub fn new_version(key: &OrgKeypair, previous: EntryId, n: u64, millis: u64) -> 
     )
 }
 
+/// `len` pseudo-random bytes from `seed` (xorshift): the same seed gives the same bytes.
+pub fn noise(seed: u64, len: usize) -> Vec<u8> {
+    let mut x = seed | 1;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
 /// A practice whose text is about `len` bytes of Dutch-looking text.
 pub fn practice_with_text(key: &OrgKeypair, n: u64, millis: u64, len: usize) -> Verified {
     let mut b = body(format!("Goed voorbeeld {n}"), n);
@@ -119,12 +132,11 @@ pub fn practice_with_text(key: &OrgKeypair, n: u64, millis: u64, len: usize) -> 
         "burger",
     ];
     let mut text = String::with_capacity(len + 16);
-    let mut x = n.wrapping_mul(0x9e3779b97f4a7c15) | 1;
-    while text.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        text.push_str(words[(x % words.len() as u64) as usize]);
+    for pick in noise(n.wrapping_mul(0x9e3779b97f4a7c15), len) {
+        if text.len() >= len {
+            break;
+        }
+        text.push_str(words[pick as usize % words.len()]);
         text.push(' ');
     }
     b.text = text;

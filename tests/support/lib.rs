@@ -382,6 +382,19 @@ impl Node {
         serde_json::from_str(&self.ok(&["--json", "status"])).unwrap()
     }
 
+    /// The ids of everything the store holds (from a full export).
+    pub fn ids(&self) -> std::collections::BTreeSet<String> {
+        self.snapshot()
+            .lines()
+            .map(|l| {
+                serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    }
+
     /// Ids found by `wiel search` for `words`.
     pub fn search_ids(&self, words: &str) -> Vec<String> {
         let r = self.run(&["--json", "search", words]);
