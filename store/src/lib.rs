@@ -89,12 +89,7 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        let db = sled::Config::new()
-            .path(dir)
-            .cache_capacity(CACHE_BYTES)
-            .mode(sled::Mode::LowSpace)
-            .open()
-            .map_err(|e| open_error(dir, e))?;
+        let db = open_db(dir)?;
         let tree = |name: &str| db.open_tree(name);
         let trees = Trees {
             entries: tree("entries")?,
@@ -219,6 +214,28 @@ impl Store {
             }
         }
         Ok(out)
+    }
+}
+
+/// How long `open` waits for a lock that a store just closed in this process still holds
+/// (sled's flusher thread releases it a moment after the last handle is dropped).
+const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
+    let start = std::time::Instant::now();
+    loop {
+        let opened = sled::Config::new()
+            .path(dir)
+            .cache_capacity(CACHE_BYTES)
+            .mode(sled::Mode::LowSpace)
+            .open()
+            .map_err(|e| open_error(dir, e));
+        match opened {
+            Err(StoreError::Locked { .. }) if start.elapsed() < RELEASE_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            other => return other,
+        }
     }
 }
 
