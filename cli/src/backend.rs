@@ -298,11 +298,8 @@ impl Backend {
                     org_key: s.org_key().to_hex(),
                     network_id: s.config().network.to_string(),
                     network: None,
-                    entries: counts.iter().map(|c| c.1).sum(),
-                    spaces: counts
-                        .into_iter()
-                        .map(|(space, entries)| wiel_node::api::SpaceCount { space, entries })
-                        .collect(),
+                    entries: counts.iter().map(|c| c.entries).sum(),
+                    spaces: counts,
                     received: 0,
                     stored_from_network: 0,
                     rejected: BTreeMap::new(),

@@ -170,7 +170,7 @@ pub struct StatusView {
     /// `None` when no node runs (the CLI reads the store itself).
     pub network: Option<NetworkStatusView>,
     pub entries: usize,
-    pub spaces: Vec<SpaceCount>,
+    pub spaces: Vec<crate::view::SpaceCount>,
     pub received: u64,
     pub stored_from_network: u64,
     pub rejected: std::collections::BTreeMap<String, u64>,
@@ -186,22 +186,36 @@ pub struct NetworkStatusView {
     pub outbox: usize,
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct SpaceCount {
-    pub space: SpaceName,
-    pub entries: usize,
-}
-
 async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
     let net: NetworkStatus = s.network.status().await.map_err(internal)?;
     let counters = s.counters.clone();
-    let (organisation, org_key, network_id, entries, spaces) = blocking(&s, |svc| {
-        let counts = svc.space_counts()?;
+    let synced = net.spaces.clone();
+    let (organisation, org_key, network_id, entries, spaces) = blocking(&s, move |svc| {
+        let mut counts = svc.space_counts()?;
+        for count in &mut counts {
+            let last = synced
+                .iter()
+                .find(|s| s.space == count.space)
+                .and_then(|s| s.last_sync.clone());
+            count.last_sync = match last {
+                Some(l) => Some(crate::view::LastSync {
+                    organisation: match &l.org_key {
+                        Some(k) => svc.org_name(k)?,
+                        None => None,
+                    },
+                    at: l.at,
+                    peer_id: l.peer_id,
+                    missing: l.missing,
+                    stored: l.stored,
+                }),
+                None => None,
+            };
+        }
         Ok((
             svc.config().organisation.name.clone(),
             svc.org_key().to_hex(),
             svc.config().network.to_string(),
-            counts.iter().map(|c| c.1).sum(),
+            counts.iter().map(|c| c.entries).sum(),
             counts,
         ))
     })
@@ -219,10 +233,7 @@ async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
             outbox: net.outbox,
         }),
         entries,
-        spaces: spaces
-            .into_iter()
-            .map(|(space, entries)| SpaceCount { space, entries })
-            .collect(),
+        spaces,
         received: counters.received.load(Relaxed),
         stored_from_network: counters.stored.load(Relaxed),
         rejected: counters

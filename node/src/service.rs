@@ -433,22 +433,32 @@ impl Service {
     }
 
     /// Entries per space this node follows (and any other space it holds entries of).
-    pub fn space_counts(&self) -> Result<Vec<(SpaceName, usize)>, ServiceError> {
-        let counts = self.store.space_counts()?;
-        let mut out: Vec<(SpaceName, usize)> = self
-            .config
-            .spaces
-            .iter()
-            .map(|s| (s.clone(), counts.get(s.as_str()).copied().unwrap_or(0)))
-            .collect();
-        for (name, n) in counts {
-            if let Ok(space) = SpaceName::new(name)
-                && !out.iter().any(|(s, _)| *s == space)
+    pub fn space_counts(&self) -> Result<Vec<crate::view::SpaceCount>, ServiceError> {
+        let mut counts = self.store.space_counts()?;
+        let mut names: Vec<SpaceName> = self.config.spaces.clone();
+        for name in counts.keys() {
+            if let Ok(space) = SpaceName::new(name.clone())
+                && !names.contains(&space)
             {
-                out.push((space, n));
+                names.push(space);
             }
         }
-        Ok(out)
+        Ok(names
+            .into_iter()
+            .map(|space| {
+                let summary = counts.remove(space.as_str()).unwrap_or_default();
+                crate::view::SpaceCount {
+                    entries: summary.entries,
+                    fingerprint: crate::reconcile::Fingerprint::from_parts(
+                        summary.entries as u64,
+                        summary.id_xor,
+                    )
+                    .short(),
+                    last_sync: None,
+                    space,
+                }
+            })
+            .collect())
     }
 
     /// Names of all organisations we hold a profile of.

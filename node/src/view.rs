@@ -73,3 +73,27 @@ pub struct ThreadView {
     pub answers: Vec<EntryView>,
     pub reactions: Vec<EntryView>,
 }
+
+/// One space in `wiel status`.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct SpaceCount {
+    pub space: SpaceName,
+    /// Entries held, tombstones and old versions included: the set that sync compares.
+    pub entries: usize,
+    /// Short fingerprint of that set: two nodes with the same fingerprint hold the same.
+    pub fingerprint: String,
+    /// The last catch-up sync of this space (only while a node runs).
+    pub last_sync: Option<LastSync>,
+}
+
+/// The last catch-up sync of a space: when, with whom, what came in.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct LastSync {
+    pub at: Timestamp,
+    pub peer_id: String,
+    pub organisation: Option<String>,
+    /// Entries the peer held that this node lacked.
+    pub missing: u64,
+    /// Of those, stored so far.
+    pub stored: u64,
+}

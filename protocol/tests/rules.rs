@@ -243,3 +243,36 @@ fn kind_names_parse_in_english_and_dutch() {
     assert_eq!("praktijkverhaal".parse::<Kind>().unwrap(), Kind::Story);
     assert!("recipe".parse::<Kind>().is_err());
 }
+
+#[test]
+fn batch_verification_gives_each_entry_the_same_outcome_as_one_by_one() {
+    let good: Vec<Verified> = (0..20)
+        .map(|i| {
+            let mut d = draft(Kind::Practice);
+            d.body.title = format!("Voorbeeld {i}");
+            d.sign(&key(), &rules()).unwrap()
+        })
+        .collect();
+    let header_len = codec::to_bytes(good[0].header()).unwrap().len();
+    let mut all: Vec<Vec<u8>> = good.iter().map(|v| v.bytes().to_vec()).collect();
+    all[3] = flip(&all[3], header_len + 10); // signature
+    all[7] = flip(&all[7], 20); // author key
+    let len = all[11].len();
+    all[11] = flip(&all[11], len - 5); // body
+    all.push(vec![1, 2, 3]); // not an entry
+    let one_by_one: Vec<_> = all
+        .iter()
+        .map(|b| Verified::from_bytes(b.clone(), &rules()))
+        .collect();
+    let batched = Verified::from_bytes_batch(all.clone(), &rules());
+    assert_eq!(batched, one_by_one);
+    assert_eq!(batched.iter().filter(|r| r.is_ok()).count(), 17);
+    // All valid: one batch, all accepted.
+    let valid: Vec<Vec<u8>> = good.iter().map(|v| v.bytes().to_vec()).collect();
+    assert!(
+        Verified::from_bytes_batch(valid, &rules())
+            .iter()
+            .all(Result::is_ok)
+    );
+    assert!(Verified::from_bytes_batch(vec![], &rules()).is_empty());
+}

@@ -55,6 +55,13 @@ pub enum Resolved {
     Ambiguous(Vec<EntryId>),
 }
 
+/// What [`Store::space_counts`] says about one space.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SpaceSummary {
+    pub entries: usize,
+    pub id_xor: [u8; 32],
+}
+
 /// An entry with everything that refers to it.
 #[derive(Debug, Clone)]
 pub struct Thread {
@@ -210,15 +217,24 @@ impl Store {
         Ok(out)
     }
 
-    /// Entries per space (tombstones and old versions included). Walks the time index.
-    pub fn space_counts(&self) -> Result<std::collections::BTreeMap<String, usize>, StoreError> {
+    /// Per space: its entries (tombstones and old versions included) and the XOR of their
+    /// ids, from which sync's set fingerprint is made. Walks the time index.
+    pub fn space_counts(
+        &self,
+    ) -> Result<std::collections::BTreeMap<String, SpaceSummary>, StoreError> {
         let mut counts = std::collections::BTreeMap::new();
         for row in self.trees.by_time.iter() {
-            let (_, value) = row?;
-            if let Some((_, _, space)) = keys::split_facets(&value) {
-                *counts
+            let (key, value) = row?;
+            if let (Some((_, _, space)), Some(id)) =
+                (keys::split_facets(&value), keys::trailing_id(&key))
+            {
+                let summary: &mut SpaceSummary = counts
                     .entry(String::from_utf8_lossy(space).into_owned())
-                    .or_insert(0) += 1;
+                    .or_default();
+                summary.entries += 1;
+                for (x, y) in summary.id_xor.iter_mut().zip(id.as_bytes()) {
+                    *x ^= y;
+                }
             }
         }
         Ok(counts)

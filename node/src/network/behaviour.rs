@@ -12,6 +12,8 @@ use serde::{Deserialize, Serialize};
 use wiel_protocol::codec::MAX_ENTRY_BYTES;
 use wiel_protocol::{EntryId, NetworkId, SpaceName};
 
+use crate::reconcile::Fingerprint;
+
 /// Most ids in one fetch request.
 pub const MAX_FETCH_IDS: usize = 256;
 
@@ -36,24 +38,44 @@ pub struct FetchRequest {
     pub ids: Vec<EntryId>,
 }
 
-/// `/wiel/fetch/1` response: the canonical bytes of the entries the peer holds.
+/// `/wiel/fetch/1` response: in request order, the canonical bytes of each entry the peer
+/// holds (`None`: it does not hold that one). It may stop early to stay under the size
+/// limit; the asking side asks again for the rest.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct FetchResponse {
-    pub entries: Vec<serde_bytes::ByteBuf>,
+    pub entries: Vec<Option<serde_bytes::ByteBuf>>,
 }
 
-/// `/wiel/sync/1` request: one negentropy message about one space.
+/// Most ids in one sync offer.
+pub const MAX_OFFER_IDS: usize = 4096;
+
+/// `/wiel/sync/1` request.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SyncRequest {
-    pub space: SpaceName,
-    pub message: serde_bytes::ByteBuf,
+pub enum SyncRequest {
+    /// Coded symbols `start .. start + count` of the peer's set of entry ids in `space`
+    /// (see [`crate::reconcile`]).
+    Symbols {
+        space: SpaceName,
+        start: u64,
+        count: u32,
+    },
+    /// "I hold these entries of `space` and you lack them": the peer fetches them.
+    Offer { space: SpaceName, ids: Vec<EntryId> },
 }
 
-/// `/wiel/sync/1` response: the answer, or `None` when the peer does not follow the space
-/// (or could not read the message).
+/// `/wiel/sync/1` response.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct SyncResponse {
-    pub message: Option<serde_bytes::ByteBuf>,
+pub enum SyncResponse {
+    /// The asked-for symbols, with the size and fingerprint of the set they code.
+    Symbols {
+        set_len: u64,
+        fingerprint: Fingerprint,
+        symbols: serde_bytes::ByteBuf,
+    },
+    /// The offer was taken.
+    Taken,
+    /// The peer does not follow this space, or refused the request.
+    Refused,
 }
 
 #[derive(NetworkBehaviour)]

@@ -5,6 +5,8 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 use wiel_protocol::{OrgKey, SpaceName, Verified};
 
+use super::sync::{RunId, SpaceSync, SyncReport};
+
 /// Why a network command could not be carried out.
 #[derive(Debug, thiserror::Error)]
 pub enum NetworkError {
@@ -12,6 +14,10 @@ pub enum NetworkError {
     Stopped,
     #[error("cannot dial {addr}: {reason}")]
     Dial { addr: String, reason: String },
+    #[error("not connected to peer {0}; connect first with `wiel connect ADDRESS`")]
+    NotConnected(String),
+    #[error("no peers to sync with: this node is not connected to any other node")]
+    NoPeers,
 }
 
 /// What `wiel peers` shows about one connected peer.
@@ -33,9 +39,16 @@ pub struct NetworkStatus {
     pub peer_id: String,
     pub listening: Vec<String>,
     pub peers: usize,
-    pub spaces: Vec<SpaceName>,
+    pub spaces: Vec<SpaceStatus>,
     /// Entries waiting to be gossiped (published while no peer was listening).
     pub outbox: usize,
+}
+
+/// The sync state of one followed space.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SpaceStatus {
+    pub space: SpaceName,
+    pub last_sync: Option<SpaceSync>,
 }
 
 pub(crate) enum Command {
@@ -52,6 +65,14 @@ pub(crate) enum Command {
     },
     Status {
         reply: oneshot::Sender<NetworkStatus>,
+    },
+    Sync {
+        peer: Option<PeerId>,
+        reply: oneshot::Sender<Result<RunId, NetworkError>>,
+    },
+    SyncReport {
+        run: RunId,
+        reply: oneshot::Sender<Option<SyncReport>>,
     },
 }
 
@@ -99,5 +120,15 @@ impl Client {
 
     pub async fn status(&self) -> Result<NetworkStatus, NetworkError> {
         self.ask(|reply| Command::Status { reply }).await
+    }
+
+    /// Starts reconciling every followed space with `peer`, or with every connected peer.
+    pub async fn sync(&self, peer: Option<PeerId>) -> Result<RunId, NetworkError> {
+        self.ask(|reply| Command::Sync { peer, reply }).await?
+    }
+
+    /// Progress of a sync run; `None` for a run this node does not know (any more).
+    pub async fn sync_report(&self, run: RunId) -> Result<Option<SyncReport>, NetworkError> {
+        self.ask(|reply| Command::SyncReport { run, reply }).await
     }
 }

@@ -1,7 +1,7 @@
 //! The event loop: owns the swarm, carries out commands, handles swarm events, and passes
 //! gossip to the ingest worker and its verdicts back to gossipsub.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
@@ -17,33 +17,24 @@ use wiel_protocol::{EntryId, NetworkId, OrgKey, SpaceName, Verified};
 use wiel_store::Store;
 
 use super::behaviour::{
-    self, Behaviour, BehaviourEvent, FetchRequest, FetchResponse, MAX_FETCH_IDS, SyncRequest,
-    SyncResponse,
+    self, Behaviour, BehaviourEvent, FetchRequest, FetchResponse, MAX_FETCH_IDS, MAX_OFFER_IDS,
+    SyncRequest, SyncResponse,
 };
-use super::client::{Command, NetworkError, NetworkStatus, PeerView};
+use super::client::{Command, NetworkError, NetworkStatus, PeerView, SpaceStatus};
+use super::sync::{FetchOutcome, Fetcher, InFlight, Origin, Runs, Session, SpaceSync};
 use super::worker::{Counters, Job, Verdict};
-use crate::reconcile::{Initiator, ItemSet};
+use crate::reconcile::{ItemSet, ReconcileError, Step};
 
 /// Invalid messages a peer may send within [`STRIKE_WINDOW`] before it is blocked.
 const MAX_STRIKES: u32 = 10;
 const STRIKE_WINDOW: Duration = Duration::from_secs(600);
 /// How often a node reconciles every space with every peer.
 const SYNC_INTERVAL: Duration = Duration::from_secs(300);
-/// A session that needs more rounds than this is ended (a peer that answers forever).
-const MAX_SYNC_ROUNDS: u32 = 64;
-/// How long a space's item list is reused for answering reconciliation rounds.
+/// How long a space's id set is reused for answering reconciliation rounds: a session's
+/// rounds should see the same set.
 const ITEMS_TTL: Duration = Duration::from_secs(5);
-
-/// A space's (created_at, id) items, shared while a cached copy is fresh.
-type SpaceItems = Arc<Vec<(wiel_protocol::Timestamp, EntryId)>>;
-
-/// One reconciliation in progress with a peer about a space.
-struct SyncSession {
-    peer: PeerId,
-    space: SpaceName,
-    initiator: Initiator,
-    rounds: u32,
-}
+/// Fetched responses waiting for room in the worker's queue before no more are asked for.
+const MAX_BACKLOG: usize = 8;
 
 /// Most entry bytes in one fetch response.
 const MAX_FETCH_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
@@ -57,6 +48,8 @@ struct Peer {
     agent: Option<String>,
     latency: Option<Duration>,
     spaces: Vec<SpaceName>,
+    /// We dialed it (and so start catch-up sync with it).
+    dialed: bool,
 }
 
 /// The event loop's channels: commands in, jobs to the worker, verdicts back.
@@ -79,10 +72,15 @@ pub(crate) struct EventLoop {
     strikes: HashMap<PeerId, (u32, Instant)>,
     blocked_until: HashMap<PeerId, Instant>,
     pending_dials: HashMap<PeerId, Vec<tokio::sync::oneshot::Sender<Result<(), NetworkError>>>>,
-    fetching: HashMap<OutboundRequestId, PeerId>,
     outbox_dirty: bool,
-    syncing: HashMap<OutboundRequestId, SyncSession>,
-    items: HashMap<SpaceName, (Instant, SpaceItems)>,
+    sessions: HashMap<OutboundRequestId, Session>,
+    session_count: u64,
+    fetcher: Fetcher,
+    /// Fetched entries waiting for room in the worker's queue.
+    backlog: VecDeque<Job>,
+    runs: Runs,
+    last_sync: HashMap<SpaceName, SpaceSync>,
+    sets: HashMap<SpaceName, (Instant, Arc<ItemSet>)>,
     last_periodic_sync: Instant,
 }
 
@@ -113,10 +111,14 @@ impl EventLoop {
             strikes: HashMap::new(),
             blocked_until: HashMap::new(),
             pending_dials: HashMap::new(),
-            fetching: HashMap::new(),
             outbox_dirty: true,
-            syncing: HashMap::new(),
-            items: HashMap::new(),
+            sessions: HashMap::new(),
+            session_count: 0,
+            fetcher: Fetcher::default(),
+            backlog: VecDeque::new(),
+            runs: Runs::default(),
+            last_sync: HashMap::new(),
+            sets: HashMap::new(),
             last_periodic_sync: Instant::now(),
         }
     }
@@ -125,9 +127,20 @@ impl EventLoop {
     pub(crate) async fn run(mut self, shutdown: CancellationToken) {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let jobs = self.jobs.clone();
         loop {
+            let backlogged = !self.backlog.is_empty();
             tokio::select! {
                 _ = shutdown.cancelled() => break,
+                permit = jobs.reserve(), if backlogged => match permit {
+                    Ok(permit) => {
+                        if let Some(job) = self.backlog.pop_front() {
+                            permit.send(job);
+                        }
+                        self.pump_fetches();
+                    }
+                    Err(_) => break,
+                },
                 command = self.commands.recv() => match command {
                     Some(c) => self.handle_command(c),
                     None => break,
@@ -170,13 +183,44 @@ impl EventLoop {
                 let _ = reply.send(self.peer_views());
             }
             Command::Status { reply } => {
+                let spaces = self
+                    .spaces
+                    .clone()
+                    .into_iter()
+                    .map(|space| SpaceStatus {
+                        last_sync: self.last_sync.get(&space).cloned(),
+                        space,
+                    })
+                    .collect();
                 let _ = reply.send(NetworkStatus {
                     peer_id: self.swarm.local_peer_id().to_string(),
                     listening: self.swarm.listeners().map(|a| a.to_string()).collect(),
                     peers: self.peers.len(),
-                    spaces: self.spaces.clone(),
+                    spaces,
                     outbox: self.store.outbox().map(|o| o.len()).unwrap_or(0),
                 });
+            }
+            Command::Sync { peer, reply } => {
+                let peers: Vec<PeerId> = match peer {
+                    Some(p) if self.peers.contains_key(&p) => vec![p],
+                    Some(p) => {
+                        let _ = reply.send(Err(NetworkError::NotConnected(p.to_string())));
+                        return;
+                    }
+                    None => self.peers.keys().copied().collect(),
+                };
+                if peers.is_empty() {
+                    let _ = reply.send(Err(NetworkError::NoPeers));
+                    return;
+                }
+                let run = self.runs.start(&peers);
+                for peer in peers {
+                    self.start_sync(peer, Some(run));
+                }
+                let _ = reply.send(Ok(run));
+            }
+            Command::SyncReport { run, reply } => {
+                let _ = reply.send(self.runs.report(run));
             }
         }
     }
@@ -252,7 +296,7 @@ impl EventLoop {
             self.last_periodic_sync = now;
             let peers: Vec<PeerId> = self.peers.keys().copied().collect();
             for peer in peers {
-                self.start_sync(peer);
+                self.start_sync(peer, None);
             }
         }
     }
@@ -262,52 +306,55 @@ impl EventLoop {
         self.swarm.behaviour_mut().blocked.block_peer(peer);
         self.blocked_until.insert(peer, Instant::now() + BLOCK_TIME);
         self.peers.remove(&peer);
+        self.fetcher.forget_peer(&mut self.runs, &peer);
     }
 
-    /// The (created_at, id) items of a space, cached briefly for answering rounds.
-    fn space_items(&mut self, space: &SpaceName) -> SpaceItems {
-        if let Some((at, items)) = self.items.get(space)
+    /// The id set of a space, cached briefly for answering rounds.
+    fn space_set(&mut self, space: &SpaceName) -> Arc<ItemSet> {
+        if let Some((at, set)) = self.sets.get(space)
             && at.elapsed() < ITEMS_TTL
         {
-            return items.clone();
+            return set.clone();
         }
-        let items = Arc::new(self.store.space_items(space).unwrap_or_else(|e| {
+        let items = self.store.space_items(space).unwrap_or_else(|e| {
             tracing::warn!(error = %e, "cannot read the store for sync");
             Vec::new()
-        }));
-        self.items
-            .insert(space.clone(), (Instant::now(), items.clone()));
-        items
+        });
+        let set = Arc::new(ItemSet::new(items.into_iter().map(|(_, id)| id)));
+        self.sets
+            .insert(space.clone(), (Instant::now(), set.clone()));
+        set
+    }
+
+    fn send_symbols_request(&mut self, session: Session) {
+        let request = self.swarm.behaviour_mut().sync.send_request(
+            &session.peer,
+            SyncRequest::Symbols {
+                space: session.space.clone(),
+                start: session.ask.start,
+                count: session.ask.count,
+            },
+        );
+        self.sessions.insert(request, session);
     }
 
     /// Starts reconciling every space this node follows with `peer`.
-    fn start_sync(&mut self, peer: PeerId) {
+    fn start_sync(&mut self, peer: PeerId, run: Option<u64>) {
         for space in self.spaces.clone() {
-            // Our own state changes as we fetch: start from a fresh list.
-            self.items.remove(&space);
-            let items = self.space_items(&space);
-            let started = ItemSet::new(&items).and_then(Initiator::start);
-            match started {
-                Ok((initiator, message)) => {
-                    let request_id = self.swarm.behaviour_mut().sync.send_request(
-                        &peer,
-                        SyncRequest {
-                            space: space.clone(),
-                            message: serde_bytes::ByteBuf::from(message),
-                        },
-                    );
-                    self.syncing.insert(
-                        request_id,
-                        SyncSession {
-                            peer,
-                            space,
-                            initiator,
-                            rounds: 1,
-                        },
-                    );
-                }
-                Err(e) => tracing::warn!(error = %e, %space, "cannot start sync"),
-            }
+            // Our own set changes as we fetch: start from a fresh one.
+            self.sets.remove(&space);
+            let set = ItemSet::clone(&self.space_set(&space));
+            let (initiator, ask) = crate::reconcile::Initiator::start(set);
+            self.session_count += 1;
+            self.runs.session_opened(run);
+            self.send_symbols_request(Session {
+                peer,
+                space,
+                initiator,
+                ask,
+                run,
+                number: self.session_count,
+            });
         }
     }
 
@@ -322,73 +369,195 @@ impl EventLoop {
     }
 
     fn on_sync_answer(&mut self, request_id: OutboundRequestId, response: SyncResponse) {
-        let Some(mut session) = self.syncing.remove(&request_id) else {
-            return;
+        let Some(mut session) = self.sessions.remove(&request_id) else {
+            return; // an offer's answer
         };
-        let Some(answer) = response.message else {
-            return; // the peer does not follow this space
+        let (set_len, fingerprint, symbols) = match response {
+            SyncResponse::Symbols {
+                set_len,
+                fingerprint,
+                symbols,
+            } => (set_len, fingerprint, symbols),
+            SyncResponse::Taken | SyncResponse::Refused => {
+                // The peer does not follow this space.
+                self.runs.session_closed(session.run, 0, 0, None);
+                return;
+            }
         };
-        match session.initiator.step(&answer) {
-            Ok(Some(next)) if session.rounds < MAX_SYNC_ROUNDS => {
-                session.rounds += 1;
-                let request_id = self.swarm.behaviour_mut().sync.send_request(
-                    &session.peer,
-                    SyncRequest {
-                        space: session.space.clone(),
-                        message: serde_bytes::ByteBuf::from(next),
-                    },
-                );
-                self.syncing.insert(request_id, session);
+        match session.initiator.receive(session.ask, set_len, &symbols) {
+            Ok(Step::More(ask)) => {
+                session.ask = ask;
+                self.send_symbols_request(session);
             }
-            Ok(Some(_)) => {
-                tracing::warn!(peer = %session.peer, space = %session.space, "sync did not end: stopped");
-                self.strike(session.peer);
-            }
-            Ok(None) => {
-                let need = std::mem::take(&mut session.initiator.need);
-                tracing::info!(
-                    peer = %session.peer,
-                    space = %session.space,
-                    rounds = session.rounds,
-                    missing = need.len(),
-                    "reconciled"
-                );
-                for chunk in need.chunks(MAX_FETCH_IDS) {
-                    let request_id = self.swarm.behaviour_mut().fetch.send_request(
-                        &session.peer,
-                        FetchRequest {
-                            ids: chunk.to_vec(),
-                        },
-                    );
-                    self.fetching.insert(request_id, session.peer);
-                }
-            }
+            Ok(Step::Done) => self.on_reconciled(session, fingerprint),
             Err(e) => {
-                tracing::debug!(peer = %session.peer, error = %e, "bad sync answer");
-                self.strike(session.peer);
+                tracing::warn!(peer = %session.peer, space = %session.space, error = %e, "sync with peer failed");
+                if !matches!(e, ReconcileError::OutOfOrder { .. }) {
+                    self.strike(session.peer);
+                }
+                self.runs.session_closed(
+                    session.run,
+                    0,
+                    0,
+                    Some(format!("{} ({}): {e}", session.peer, session.space)),
+                );
             }
         }
     }
 
-    fn handle_verdict(&mut self, v: Verdict) {
-        if let Some(message_id) = &v.message_id {
-            self.swarm
-                .behaviour_mut()
-                .gossipsub
-                .report_message_validation_result(message_id, &v.source, v.acceptance);
+    /// The differences with a peer are known: fetch what we lack, offer what it lacks.
+    fn on_reconciled(&mut self, mut session: Session, theirs: crate::reconcile::Fingerprint) {
+        let need = std::mem::take(&mut session.initiator.need);
+        let have = std::mem::take(&mut session.initiator.have);
+        tracing::info!(
+            peer = %session.peer,
+            space = %session.space,
+            rounds = session.initiator.rounds(),
+            missing_here = need.len(),
+            missing_there = have.len(),
+            fingerprint = %theirs.short(),
+            "reconciled"
+        );
+        let origin = Origin {
+            space: Some(session.space.clone()),
+            run: session.run,
+            session: Some(session.number),
+            claimed: true,
+        };
+        self.record_sync(
+            &session.space,
+            session.peer,
+            need.len() as u64,
+            session.number,
+        );
+        self.fetcher
+            .queue(&mut self.runs, session.peer, need.iter().copied(), &origin);
+        for chunk in have.chunks(MAX_OFFER_IDS) {
+            self.swarm.behaviour_mut().sync.send_request(
+                &session.peer,
+                SyncRequest::Offer {
+                    space: session.space.clone(),
+                    ids: chunk.to_vec(),
+                },
+            );
         }
-        if v.acceptance == MessageAcceptance::Reject {
-            self.strike(v.source);
+        self.runs
+            .session_closed(session.run, need.len() as u64, have.len() as u64, None);
+        self.pump_fetches();
+    }
+
+    /// Notes a sync of `space` that a peer started with us; returns its session number.
+    fn note_sync(&mut self, space: &SpaceName, peer: PeerId, missing: u64) -> u64 {
+        self.session_count += 1;
+        self.record_sync(space, peer, missing, self.session_count);
+        self.session_count
+    }
+
+    fn record_sync(&mut self, space: &SpaceName, peer: PeerId, missing: u64, session: u64) {
+        self.last_sync.insert(
+            space.clone(),
+            SpaceSync {
+                at: wiel_protocol::Timestamp::now(),
+                peer_id: peer.to_string(),
+                org_key: self.peers.get(&peer).and_then(|p| p.org_key),
+                missing,
+                stored: 0,
+                session,
+            },
+        );
+    }
+
+    /// Sends the fetch requests the window allows, while the worker keeps up.
+    fn pump_fetches(&mut self) {
+        if self.backlog.len() >= MAX_BACKLOG {
+            return;
         }
-        if !v.missing.is_empty() && self.swarm.is_connected(&v.source) {
-            let ids: Vec<EntryId> = v.missing.into_iter().take(MAX_FETCH_IDS).collect();
-            let request_id = self
+        for (peer, ids, origin) in self.fetcher.ready() {
+            let request = self
                 .swarm
                 .behaviour_mut()
                 .fetch
-                .send_request(&v.source, FetchRequest { ids });
-            self.fetching.insert(request_id, v.source);
+                .send_request(&peer, FetchRequest { ids: ids.clone() });
+            self.fetcher.sent(request, InFlight { peer, ids, origin });
         }
+    }
+
+    fn on_fetched(&mut self, outcome: FetchOutcome) {
+        let FetchOutcome {
+            peer,
+            origin,
+            entries,
+            not_served,
+        } = outcome;
+        if not_served > 0 {
+            tracing::warn!(%peer, not_served, "peer did not serve entries it said it holds");
+            self.counters.reject("not_served");
+            self.strike(peer);
+        }
+        if entries.is_empty() {
+            self.pump_fetches();
+            return;
+        }
+        let job = Job::Fetched {
+            peer,
+            origin,
+            entries,
+        };
+        if self.backlog.is_empty() {
+            if let Err(mpsc::error::TrySendError::Full(job)) = self.jobs.try_send(job) {
+                self.backlog.push_back(job);
+            }
+        } else {
+            self.backlog.push_back(job);
+        }
+        self.pump_fetches();
+    }
+
+    fn handle_verdict(&mut self, verdict: Verdict) {
+        let (source, missing) = match verdict {
+            Verdict::Gossip {
+                message_id,
+                source,
+                acceptance,
+                missing,
+            } => {
+                self.swarm
+                    .behaviour_mut()
+                    .gossipsub
+                    .report_message_validation_result(&message_id, &source, acceptance);
+                if acceptance == MessageAcceptance::Reject {
+                    self.strike(source);
+                }
+                (source, missing)
+            }
+            Verdict::Fetched {
+                peer,
+                origin,
+                stored,
+                duplicates,
+                rejected,
+                missing,
+            } => {
+                self.runs.judged(origin.run, stored, duplicates, rejected);
+                if let (Some(space), Some(number)) = (&origin.space, origin.session)
+                    && let Some(last) = self.last_sync.get_mut(space)
+                    && last.session == number
+                {
+                    last.stored += stored;
+                }
+                for _ in 0..rejected.min(u64::from(MAX_STRIKES)) {
+                    self.strike(peer);
+                }
+                (peer, missing)
+            }
+        };
+        if !missing.is_empty() && self.swarm.is_connected(&source) {
+            // Referenced entries we lack: the peer may or may not hold them.
+            let ids: Vec<EntryId> = missing.into_iter().take(MAX_FETCH_IDS).collect();
+            self.fetcher
+                .queue(&mut self.runs, source, ids, &Origin::default());
+        }
+        self.pump_fetches();
     }
 
     fn handle_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
@@ -408,6 +577,7 @@ impl EventLoop {
             } => {
                 let peer = self.peers.entry(peer_id).or_default();
                 peer.address = Some(endpoint.get_remote_address().clone());
+                peer.dialed |= endpoint.is_dialer();
                 for reply in self.pending_dials.remove(&peer_id).unwrap_or_default() {
                     let _ = reply.send(Ok(()));
                 }
@@ -419,6 +589,7 @@ impl EventLoop {
                 ..
             } => {
                 self.peers.remove(&peer_id);
+                self.fetcher.forget_peer(&mut self.runs, &peer_id);
                 tracing::debug!(%peer_id, "disconnected");
             }
             SwarmEvent::OutgoingConnectionError {
@@ -512,9 +683,10 @@ impl EventLoop {
                         kad.add_address(&peer_id, addr);
                     }
                 }
-                if first {
-                    // A new peer on our network: catch up with it.
-                    self.start_sync(peer_id);
+                if first && peer.dialed {
+                    // A new peer on our network: catch up with it. The side that dialed
+                    // starts; one session serves both directions.
+                    self.start_sync(peer_id, None);
                 }
             }
             BehaviourEvent::Ping(ping::Event {
@@ -540,21 +712,7 @@ impl EventLoop {
                     request_response::Message::Request {
                         request, channel, ..
                     } => {
-                        // Stay under the codec's response limit (10 MiB): a full
-                        // answer of 256 entries of 64 KiB would not fit.
-                        let mut budget = MAX_FETCH_RESPONSE_BYTES;
-                        let entries = request
-                            .ids
-                            .iter()
-                            .take(MAX_FETCH_IDS)
-                            .filter_map(|id| self.store.get(id).ok().flatten())
-                            .take_while(|e| {
-                                let fits = e.bytes().len() <= budget;
-                                budget = budget.saturating_sub(e.bytes().len());
-                                fits
-                            })
-                            .map(|e| serde_bytes::ByteBuf::from(e.bytes().to_vec()))
-                            .collect();
+                        let entries = self.serve_fetch(&request.ids);
                         let _ = self
                             .swarm
                             .behaviour_mut()
@@ -565,49 +723,45 @@ impl EventLoop {
                         request_id,
                         response,
                     } => {
-                        self.fetching.remove(&request_id);
                         let entries = response
                             .entries
                             .into_iter()
                             .take(MAX_FETCH_IDS)
-                            .map(|b| b.into_vec())
+                            .map(|b| b.map(|b| b.into_vec()))
                             .collect();
-                        if self.jobs.try_send(Job::Fetched { peer, entries }).is_err() {
-                            tracing::debug!(%peer, "worker busy: dropped fetched entries");
+                        if let Some(outcome) =
+                            self.fetcher
+                                .on_response(&mut self.runs, request_id, entries)
+                        {
+                            self.on_fetched(outcome);
                         }
+                        tracing::trace!(%peer, "fetch answered");
                     }
                 }
             }
             BehaviourEvent::Fetch(request_response::Event::OutboundFailure {
-                request_id, ..
+                request_id,
+                error,
+                ..
             }) => {
-                self.fetching.remove(&request_id);
+                if let Some((peer, origin)) = self.fetcher.on_failure(&mut self.runs, request_id) {
+                    tracing::debug!(%peer, %error, "fetch failed");
+                    self.runs
+                        .problem(origin.run, format!("{peer}: fetch failed: {error}"));
+                }
+                self.pump_fetches();
             }
             BehaviourEvent::Sync(request_response::Event::Message { peer, message, .. }) => {
                 match message {
                     request_response::Message::Request {
                         request, channel, ..
                     } => {
-                        let answer = if self.spaces.contains(&request.space) {
-                            let items = self.space_items(&request.space);
-                            match ItemSet::new(&items)
-                                .and_then(|set| crate::reconcile::respond(&set, &request.message))
-                            {
-                                Ok(a) => Some(serde_bytes::ByteBuf::from(a)),
-                                Err(e) => {
-                                    tracing::debug!(%peer, error = %e, "bad sync message");
-                                    self.strike(peer);
-                                    None
-                                }
-                            }
-                        } else {
-                            None
-                        };
+                        let response = self.serve_sync(peer, request);
                         let _ = self
                             .swarm
                             .behaviour_mut()
                             .sync
-                            .send_response(channel, SyncResponse { message: answer });
+                            .send_response(channel, response);
                     }
                     request_response::Message::Response {
                         request_id,
@@ -622,12 +776,89 @@ impl EventLoop {
                 error,
                 ..
             }) => {
-                if let Some(s) = self.syncing.remove(&request_id) {
-                    tracing::debug!(peer = %s.peer, %error, "sync session failed");
+                if let Some(s) = self.sessions.remove(&request_id) {
+                    tracing::warn!(peer = %s.peer, space = %s.space, %error, "sync session failed");
+                    self.runs.session_closed(
+                        s.run,
+                        0,
+                        0,
+                        Some(format!("{} ({}): {error}", s.peer, s.space)),
+                    );
                 }
             }
             BehaviourEvent::Kad(kad::Event::RoutingUpdated { .. }) => {}
             _ => {}
+        }
+    }
+
+    /// The entries asked for, in order, until the response would pass its size limit
+    /// (the codec allows 10 MiB; 256 entries of 64 KiB would not fit).
+    fn serve_fetch(&self, ids: &[EntryId]) -> Vec<Option<serde_bytes::ByteBuf>> {
+        let mut budget = MAX_FETCH_RESPONSE_BYTES;
+        let mut out = Vec::new();
+        for id in ids.iter().take(MAX_FETCH_IDS) {
+            match self.store.get(id) {
+                Ok(Some(entry)) => {
+                    if entry.bytes().len() > budget {
+                        break;
+                    }
+                    budget -= entry.bytes().len();
+                    out.push(Some(serde_bytes::ByteBuf::from(entry.bytes().to_vec())));
+                }
+                Ok(None) => out.push(None),
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the store to serve a fetch");
+                    break;
+                }
+            }
+        }
+        out
+    }
+
+    fn serve_sync(&mut self, peer: PeerId, request: SyncRequest) -> SyncResponse {
+        match request {
+            SyncRequest::Symbols {
+                space,
+                start,
+                count,
+            } => {
+                if !self.spaces.contains(&space) {
+                    return SyncResponse::Refused;
+                }
+                let set = self.space_set(&space);
+                if start == 0 {
+                    self.note_sync(&space, peer, 0);
+                }
+                // No honest session asks past twice the two sets' size.
+                if start > 4 * set.len() + 2 * crate::reconcile::MAX_FRAME_SYMBOLS as u64 {
+                    self.strike(peer);
+                    return SyncResponse::Refused;
+                }
+                SyncResponse::Symbols {
+                    set_len: set.len(),
+                    fingerprint: set.fingerprint(),
+                    symbols: serde_bytes::ByteBuf::from(set.encode(start, count)),
+                }
+            }
+            SyncRequest::Offer { space, ids } => {
+                if !self.spaces.contains(&space) || ids.len() > MAX_OFFER_IDS {
+                    return SyncResponse::Refused;
+                }
+                let lacking: Vec<EntryId> = ids
+                    .into_iter()
+                    .filter(|id| matches!(self.store.get(id), Ok(None)))
+                    .collect();
+                let session = self.note_sync(&space, peer, lacking.len() as u64);
+                let origin = Origin {
+                    space: Some(space),
+                    session: Some(session),
+                    claimed: true,
+                    ..Origin::default()
+                };
+                self.fetcher.queue(&mut self.runs, peer, lacking, &origin);
+                self.pump_fetches();
+                SyncResponse::Taken
+            }
         }
     }
 

@@ -4,11 +4,13 @@
 //! - `behaviour`: the behaviours, their configuration and wire names;
 //! - `event_loop`: owns the swarm; the only place that touches it;
 //! - `client`: the cloneable handle that sends it commands;
+//! - `sync`: bookkeeping of catch-up sync (sessions, fetch queue, runs);
 //! - `worker`: verifies and stores entries from the network in batches.
 
 mod behaviour;
 mod client;
 mod event_loop;
+mod sync;
 mod worker;
 
 use std::sync::Arc;
@@ -21,7 +23,8 @@ use wiel_protocol::{NetworkId, OrgKeypair, SpaceName};
 use wiel_store::Store;
 
 pub use behaviour::{GossipTiming, topic};
-pub use client::{Client, NetworkError, NetworkStatus, PeerView};
+pub use client::{Client, NetworkError, NetworkStatus, PeerView, SpaceStatus};
+pub use sync::{RunId, SpaceSync, SyncReport};
 pub use worker::Counters;
 
 /// Bound of the queue between the event loop and the ingest worker. Past it, gossip is

@@ -11,6 +11,8 @@ use tokio::sync::mpsc;
 use wiel_protocol::{EntryId, Invalid, NetworkId, Rules, SpaceName, Timestamp, Verified};
 use wiel_store::{Ingest, Store};
 
+use super::sync::Origin;
+
 /// Most jobs stored in one batch (one transaction, one flush).
 const MAX_BATCH: usize = 512;
 
@@ -25,17 +27,33 @@ pub enum Job {
         data: Vec<u8>,
     },
     /// Entries a peer sent in answer to a fetch.
-    Fetched { peer: PeerId, entries: Vec<Vec<u8>> },
+    Fetched {
+        peer: PeerId,
+        origin: Origin,
+        entries: Vec<Vec<u8>>,
+    },
 }
 
-/// What the worker decided about one gossip message or one fetched entry.
-pub struct Verdict {
-    /// `None` for fetched entries (nothing to report to gossipsub).
-    pub message_id: Option<MessageId>,
-    pub source: PeerId,
-    pub acceptance: MessageAcceptance,
-    /// Targets this entry refers to that we do not hold: worth fetching from `source`.
-    pub missing: Vec<EntryId>,
+/// What the worker decided.
+pub enum Verdict {
+    /// About one gossip message: reported to gossipsub.
+    Gossip {
+        message_id: MessageId,
+        source: PeerId,
+        acceptance: MessageAcceptance,
+        /// Targets this entry refers to that we do not hold: worth fetching from `source`.
+        missing: Vec<EntryId>,
+    },
+    /// About the entries of one fetch response.
+    Fetched {
+        peer: PeerId,
+        origin: Origin,
+        stored: u64,
+        duplicates: u64,
+        rejected: u64,
+        /// Targets the stored entries refer to that we do not hold.
+        missing: Vec<EntryId>,
+    },
 }
 
 /// Counters the node exports (status, metrics).
@@ -83,6 +101,26 @@ pub fn reason_label(invalid: &Invalid) -> &'static str {
     }
 }
 
+/// Where a checked entry came from, to report on it.
+enum Source {
+    Gossip {
+        message_id: MessageId,
+        peer: PeerId,
+    },
+    /// Index into the batch's fetch tallies.
+    Fetch(usize),
+}
+
+/// The verdict on one fetch response, being counted.
+struct FetchTally {
+    peer: PeerId,
+    origin: Origin,
+    stored: u64,
+    duplicates: u64,
+    rejected: u64,
+    missing: Vec<EntryId>,
+}
+
 /// Runs until the job channel closes.
 pub fn run(
     store: Store,
@@ -94,15 +132,24 @@ pub fn run(
 ) {
     while let Some(first) = jobs.blocking_recv() {
         let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
+        let mut entries_in_batch = 0;
+        while entries_in_batch < MAX_BATCH {
             match jobs.try_recv() {
-                Ok(job) => batch.push(job),
+                Ok(job) => {
+                    entries_in_batch += match &job {
+                        Job::Gossip { .. } => 1,
+                        Job::Fetched { entries, .. } => entries.len(),
+                    };
+                    batch.push(job)
+                }
                 Err(_) => break,
             }
         }
         let rules = Rules::new(network.clone());
-        let mut out = Vec::new();
-        let mut valid = Vec::new();
+        let mut refusals = Vec::new();
+        let mut tallies = Vec::new();
+        let mut sources = Vec::new();
+        let mut unchecked = Vec::new();
         for job in batch {
             match job {
                 Job::Gossip {
@@ -111,55 +158,97 @@ pub fn run(
                     space,
                     data,
                 } => {
-                    counters.received.fetch_add(1, Ordering::Relaxed);
-                    match check(data, space.as_ref(), &rules) {
-                        Ok(entry) => valid.push((Some(message_id), source, entry)),
-                        Err(reason) => {
-                            out.push(refuse(Some(message_id), source, reason, &counters))
-                        }
+                    sources.push(Source::Gossip {
+                        message_id,
+                        peer: source,
+                    });
+                    unchecked.push((data, space));
+                }
+                Job::Fetched {
+                    peer,
+                    origin,
+                    entries,
+                } => {
+                    let tally = tallies.len();
+                    tallies.push(FetchTally {
+                        peer,
+                        origin,
+                        stored: 0,
+                        duplicates: 0,
+                        rejected: 0,
+                        missing: Vec::new(),
+                    });
+                    for data in entries {
+                        sources.push(Source::Fetch(tally));
+                        unchecked.push((data, None));
                     }
                 }
-                Job::Fetched { peer, entries } => {
-                    for data in entries {
-                        counters.received.fetch_add(1, Ordering::Relaxed);
-                        match check(data, None, &rules) {
-                            Ok(entry) => valid.push((None, peer, entry)),
-                            Err(reason) => out.push(refuse(None, peer, reason, &counters)),
-                        }
-                    }
+            }
+        }
+        counters
+            .received
+            .fetch_add(unchecked.len() as u64, Ordering::Relaxed);
+        let mut valid = Vec::new();
+        for (source, checked) in sources.into_iter().zip(check_all(unchecked, &rules)) {
+            match (checked, source) {
+                (Ok(entry), source) => valid.push((source, entry)),
+                (Err(reason), Source::Gossip { message_id, peer }) => {
+                    refusals.push(refuse(message_id, peer, reason, &counters))
+                }
+                (Err(reason), Source::Fetch(tally)) => {
+                    counters.reject(reason);
+                    tallies[tally].rejected += 1;
                 }
             }
         }
         // Refusals first: they need no disk.
-        for verdict in out.drain(..) {
+        for verdict in refusals.drain(..) {
             if verdicts.blocking_send(verdict).is_err() {
                 return; // the event loop is gone: shutting down
             }
         }
-        let entries: Vec<Verified> = valid.iter().map(|(_, _, e)| e.clone()).collect();
-        // Verdicts go out as soon as the store has decided, before its commit and fsync:
-        // forwarding need not wait for this node's disk (a crash before the flush loses
-        // the entry here only; peers still have it).
+        let entries: Vec<Verified> = valid.iter().map(|(_, e)| e.clone()).collect();
+        // Gossip verdicts go out as soon as the store has decided, before its commit and
+        // fsync: forwarding need not wait for this node's disk (a crash before the flush
+        // loses the entry here only; peers still have it). Fetch verdicts go out after
+        // the commit: a finished sync run means its entries are on disk.
         let mut gone = false;
         let result = store.ingest_batch_if(entries, |outcomes| {
-            for ((message_id, source, entry), outcome) in valid.iter().zip(outcomes) {
-                let verdict = judge(
-                    &store,
-                    message_id.clone(),
-                    *source,
-                    entry,
-                    outcome.clone(),
-                    &counters,
-                );
-                if verdicts.blocking_send(verdict).is_err() {
-                    gone = true;
+            for ((source, entry), outcome) in valid.iter().zip(outcomes) {
+                let acceptance = judge(entry, outcome.clone(), &counters);
+                let missing = if acceptance == MessageAcceptance::Accept {
+                    missing_refs(&store, entry)
+                } else {
+                    vec![]
+                };
+                match source {
+                    Source::Gossip { message_id, peer } => {
+                        let verdict = Verdict::Gossip {
+                            message_id: message_id.clone(),
+                            source: *peer,
+                            acceptance,
+                            missing,
+                        };
+                        if verdicts.blocking_send(verdict).is_err() {
+                            gone = true;
+                        }
+                    }
+                    Source::Fetch(tally) => {
+                        let tally = &mut tallies[*tally];
+                        match acceptance {
+                            MessageAcceptance::Accept => tally.stored += 1,
+                            MessageAcceptance::Ignore => tally.duplicates += 1,
+                            MessageAcceptance::Reject => tally.rejected += 1,
+                        }
+                        tally.missing.extend(missing);
+                    }
                 }
             }
             true
         });
         match result {
             Ok(outcomes) => {
-                for ((_, _, entry), outcome) in valid.iter().zip(outcomes) {
+                for ((_, entry), outcome) in valid.iter().zip(outcomes) {
                     if outcome == Ingest::Stored {
                         // Nobody listening is fine.
                         let _ = stored.send(entry.id());
@@ -169,6 +258,23 @@ pub fn run(
             Err(e) => {
                 // Already forwarded; the entry comes back through sync once the disk works.
                 tracing::error!(error = %e, "cannot store entries from the network");
+                for tally in &mut tallies {
+                    // Not stored after all: counted neither way, fetched again later.
+                    tally.stored = 0;
+                }
+            }
+        }
+        for tally in tallies {
+            let verdict = Verdict::Fetched {
+                peer: tally.peer,
+                origin: tally.origin,
+                stored: tally.stored,
+                duplicates: tally.duplicates,
+                rejected: tally.rejected,
+                missing: tally.missing,
+            };
+            if verdicts.blocking_send(verdict).is_err() {
+                gone = true;
             }
         }
         if gone {
@@ -177,27 +283,45 @@ pub fn run(
     }
 }
 
-fn check(
-    data: Vec<u8>,
-    space: Option<&SpaceName>,
+/// Decodes and verifies entries (signatures checked in one batch), and checks that a
+/// gossiped entry came on its own space's topic.
+fn check_all(
+    unchecked: Vec<(Vec<u8>, Option<SpaceName>)>,
     rules: &Rules,
-) -> Result<Verified, &'static str> {
-    let entry = Verified::from_bytes(data, rules).map_err(|e| reason_label(&e))?;
-    if space.is_some_and(|s| *s != entry.header().space) {
-        return Err("wrong_topic");
-    }
-    Ok(entry)
+) -> Vec<Result<Verified, &'static str>> {
+    let (data, spaces): (Vec<Vec<u8>>, Vec<Option<SpaceName>>) = unchecked.into_iter().unzip();
+    Verified::from_bytes_batch(data, rules)
+        .into_iter()
+        .zip(spaces)
+        .map(|(checked, space)| {
+            let entry = checked.map_err(|e| reason_label(&e))?;
+            if space.is_some_and(|s| s != entry.header().space) {
+                return Err("wrong_topic");
+            }
+            Ok(entry)
+        })
+        .collect()
+}
+
+fn missing_refs(store: &Store, entry: &Verified) -> Vec<EntryId> {
+    entry
+        .header()
+        .refs
+        .iter()
+        .map(|r| r.target)
+        .filter(|t| matches!(store.get(t), Ok(None)))
+        .collect()
 }
 
 fn refuse(
-    message_id: Option<MessageId>,
+    message_id: MessageId,
     source: PeerId,
     reason: &'static str,
     counters: &Counters,
 ) -> Verdict {
     counters.reject(reason);
     tracing::debug!(peer = %source, reason, "refused entry from the network");
-    Verdict {
+    Verdict::Gossip {
         message_id,
         source,
         acceptance: MessageAcceptance::Reject,
@@ -205,21 +329,15 @@ fn refuse(
     }
 }
 
-fn judge(
-    store: &Store,
-    message_id: Option<MessageId>,
-    source: PeerId,
-    entry: &Verified,
-    outcome: Ingest,
-    counters: &Counters,
-) -> Verdict {
-    let acceptance = match outcome {
+/// Counts the store's outcome and turns it into gossip's terms.
+fn judge(entry: &Verified, outcome: Ingest, counters: &Counters) -> MessageAcceptance {
+    match outcome {
         Ingest::Stored => {
             counters.stored.fetch_add(1, Ordering::Relaxed);
             counters
                 .last_stored_at
                 .store(Timestamp::now().as_millis(), Ordering::Relaxed);
-            tracing::debug!(peer = %source, entry = %entry.id().short(), "stored entry from the network");
+            tracing::debug!(entry = %entry.id().short(), "stored entry from the network");
             MessageAcceptance::Accept
         }
         Ingest::AlreadyStored | Ingest::Retracted => {
@@ -232,25 +350,8 @@ fn judge(
                 _ => "rules",
             };
             counters.reject(label);
-            tracing::debug!(peer = %source, entry = %entry.id().short(), reason = %r, "refused entry");
+            tracing::debug!(entry = %entry.id().short(), reason = %r, "refused entry");
             MessageAcceptance::Reject
         }
-    };
-    let missing = if acceptance == MessageAcceptance::Accept {
-        entry
-            .header()
-            .refs
-            .iter()
-            .map(|r| r.target)
-            .filter(|t| matches!(store.get(t), Ok(None)))
-            .collect()
-    } else {
-        vec![]
-    };
-    Verdict {
-        message_id,
-        source,
-        acceptance,
-        missing,
     }
 }
