@@ -108,6 +108,16 @@ pub enum Command {
     /// Show the node: listening addresses, peers, spaces with entry counts, last entry received.
     Status,
 
+    /// Catch up now: reconcile every space with the connected peers (or one peer), fetch
+    /// what is missing here, offer what they lack. Shows progress and ends with a summary.
+    /// A running node also does this by itself on every new connection and every 5 minutes.
+    Sync {
+        /// Only this peer: a peer id (12D3KooW…), or a multiaddress ending in
+        /// /p2p/<peer id> to connect to first.
+        #[arg(long)]
+        peer: Option<String>,
+    },
+
     /// Connect the running node to a peer, e.g. /ip4/192.0.2.7/tcp/4001/p2p/12D3KooW…
     Connect {
         /// The peer's multiaddress.

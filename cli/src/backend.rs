@@ -12,6 +12,7 @@ use wiel_node::api::{
     SearchRequest, StatusView,
 };
 use wiel_node::exchange::ExportLine;
+use wiel_node::network::SyncReport;
 use wiel_node::runtime::ApiEndpoint;
 use wiel_node::service::{EditSource, ImportReport};
 use wiel_node::{DataDir, EntryView, NewEntry, Published, Service, ThreadView};
@@ -316,6 +317,29 @@ impl Backend {
                 bail!("no node is running on this data directory: start one with `wiel node`")
             }
             Backend::Remote(r) => r.get("/api/v1/peers"),
+        }
+    }
+
+    /// Starts a sync run on the running node.
+    pub fn sync_start(&self, peer: Option<String>) -> Result<wiel_node::network::RunId> {
+        match self {
+            Backend::Local(_) => bail!(
+                "no node is running on this data directory: start one with `wiel node` \
+                 (it syncs with every peer it connects to), then run `wiel sync` again"
+            ),
+            Backend::Remote(r) => r
+                .post::<_, wiel_node::api::SyncStarted>(
+                    "/api/v1/sync",
+                    &wiel_node::api::SyncRequest { peer },
+                )
+                .map(|s| s.run),
+        }
+    }
+
+    pub fn sync_report(&self, run: wiel_node::network::RunId) -> Result<SyncReport> {
+        match self {
+            Backend::Local(_) => bail!("no node is running on this data directory"),
+            Backend::Remote(r) => r.get(&format!("/api/v1/sync/{run}")),
         }
     }
 

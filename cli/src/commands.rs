@@ -179,6 +179,7 @@ fn run_on(backend: &Backend, command: Command, json: bool) -> Result<()> {
                 output::status(&status)
             }
         }
+        Command::Sync { peer } => sync(backend, peer, json),
         Command::Connect { address } => {
             backend.connect(&address)?;
             if json {
@@ -487,4 +488,50 @@ fn export(backend: &Backend, format: ExportFormat, path: Option<&Path>) -> Resul
         eprintln!("Exported {count} entries to {}.", p.display());
     }
     Ok(())
+}
+
+/// `wiel sync`: starts a run on the node and follows it until it is done.
+fn sync(backend: &Backend, peer: Option<String>, json: bool) -> Result<()> {
+    let run = backend.sync_start(peer)?;
+    let bar = if json {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new_spinner()
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:30}] {pos}/{len} entries fetched ({per_sec})",
+        )
+        .map_err(|e| anyhow!("progress bar: {e}"))?
+        .progress_chars("=> "),
+    );
+    bar.set_message("comparing");
+    let report = loop {
+        let report = backend.sync_report(run)?;
+        bar.set_length(report.to_fetch);
+        bar.set_position(report.fetched);
+        bar.set_message(if report.sessions == 0 {
+            "comparing".to_owned()
+        } else {
+            format!("{} stored", report.stored)
+        });
+        if report.done {
+            break report;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    bar.finish_and_clear();
+    if json {
+        output::json(&report)?;
+    } else {
+        output::sync_summary(&report)?;
+    }
+    if report.problems.is_empty() {
+        Ok(())
+    } else {
+        bail!(
+            "sync finished with {} problem(s); what did arrive is stored",
+            report.problems.len()
+        )
+    }
 }

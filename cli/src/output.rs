@@ -320,7 +320,23 @@ pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
     }
     writeln!(out, "entries: {}", s.entries)?;
     for c in &s.spaces {
-        writeln!(out, "  {:<24} {}", c.space.as_str(), c.entries)?;
+        writeln!(
+            out,
+            "  {:<24} {:>7}   fingerprint {}",
+            c.space.as_str(),
+            c.entries,
+            c.fingerprint
+        )?;
+        if let Some(l) = &c.last_sync {
+            writeln!(
+                out,
+                "    last sync {} with {}: {} missing here, {} stored",
+                date_time(l.at),
+                l.organisation.as_deref().unwrap_or(&l.peer_id),
+                l.missing,
+                l.stored
+            )?;
+        }
     }
     if s.network.is_some() {
         writeln!(
@@ -336,6 +352,40 @@ pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
         for (reason, n) in &s.rejected {
             writeln!(out, "  refused ({reason}): {n}")?;
         }
+    }
+    Ok(())
+}
+
+/// The closing summary of `wiel sync`.
+pub fn sync_summary(r: &wiel_node::network::SyncReport) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let secs = r.elapsed_ms as f64 / 1000.0;
+    let rate = if secs > 0.0 {
+        format!(" ({:.0} per second)", r.stored as f64 / secs)
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "Sync done in {secs:.1} s with {} peer(s), {} space comparison(s).",
+        r.peers.len(),
+        r.sessions
+    )?;
+    writeln!(
+        out,
+        "  missing here: {}; fetched {}, stored {}{rate}, already here {}, refused {}",
+        r.to_fetch, r.fetched, r.stored, r.duplicates, r.rejected
+    )?;
+    if r.not_served > 0 {
+        writeln!(
+            out,
+            "  not served by the peer that claimed them: {}",
+            r.not_served
+        )?;
+    }
+    writeln!(out, "  offered to peers that lacked them: {}", r.offered)?;
+    for p in &r.problems {
+        writeln!(out, "  problem: {p}")?;
     }
     Ok(())
 }

@@ -144,6 +144,8 @@ pub fn router(state: ApiState) -> Router {
     Router::new()
         .route("/api/v1/status", get(status))
         .route("/api/v1/peers", get(peers).post(connect))
+        .route("/api/v1/sync", post(start_sync))
+        .route("/api/v1/sync/{run}", get(sync_report))
         .route("/api/v1/entries", get(list).post(publish))
         .route("/api/v1/entries/{id}", get(show))
         .route("/api/v1/entries/{id}/answers", post(answer))
@@ -277,6 +279,80 @@ async fn peers(State(s): State<ApiState>) -> ApiResult<Vec<PeerEntry>> {
 #[derive(Serialize, Deserialize)]
 pub struct ConnectRequest {
     pub address: String,
+}
+
+/// `POST /api/v1/sync`: start a catch-up sync run.
+#[derive(Serialize, Deserialize, Default)]
+pub struct SyncRequest {
+    /// A peer id, or a multiaddress ending in `/p2p/<peer id>` (dialled first). Absent:
+    /// every connected peer.
+    pub peer: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct SyncStarted {
+    pub run: crate::network::RunId,
+}
+
+async fn start_sync(
+    State(s): State<ApiState>,
+    Json(req): Json<SyncRequest>,
+) -> ApiResult<SyncStarted> {
+    let refused = |detail: String| Problem {
+        status: StatusCode::UNPROCESSABLE_ENTITY,
+        title: "Refused",
+        detail,
+    };
+    let peer = match req.peer.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(text) if text.starts_with('/') => {
+            let addr: libp2p::Multiaddr = text
+                .parse()
+                .map_err(|e| refused(format!("'{text}' is not a multiaddress: {e}")))?;
+            let peer = addr
+                .iter()
+                .find_map(|p| match p {
+                    libp2p::multiaddr::Protocol::P2p(id) => Some(id),
+                    _ => None,
+                })
+                .ok_or_else(|| refused(format!("'{text}' does not end in /p2p/<peer id>")))?;
+            s.network.dial(addr).await.map_err(|e| Problem {
+                status: StatusCode::BAD_GATEWAY,
+                title: "Cannot connect",
+                detail: e.to_string(),
+            })?;
+            Some(peer)
+        }
+        Some(text) => Some(text.parse::<libp2p::PeerId>().map_err(|_| {
+            refused(format!(
+                "'{text}' is neither a peer id (12D3KooW…) nor a multiaddress"
+            ))
+        })?),
+    };
+    let run = s.network.sync(peer).await.map_err(|e| match e {
+        crate::network::NetworkError::Stopped => internal(e),
+        other => Problem {
+            status: StatusCode::CONFLICT,
+            title: "Cannot sync",
+            detail: other.to_string(),
+        },
+    })?;
+    Ok(Json(SyncStarted { run }))
+}
+
+/// `GET /api/v1/sync/{run}`: progress of a sync run.
+async fn sync_report(
+    State(s): State<ApiState>,
+    Path(run): Path<crate::network::RunId>,
+) -> ApiResult<crate::network::SyncReport> {
+    match s.network.sync_report(run).await.map_err(internal)? {
+        Some(report) => Ok(Json(report)),
+        None => Err(Problem {
+            status: StatusCode::NOT_FOUND,
+            title: "Not found",
+            detail: format!("no sync run {run} on this node (only the last 16 are kept)"),
+        }),
+    }
 }
 
 async fn connect(

@@ -42,6 +42,8 @@ pub enum ReconcileError {
     OutOfOrder { expected: u64, got: u64 },
     #[error("inconsistent sync answer: an id decoded twice")]
     Inconsistent,
+    #[error("the differences found do not match the peer's set fingerprint")]
+    FingerprintMismatch,
     #[error("sync did not converge after {0} symbols")]
     DidNotConverge(u64),
 }
@@ -347,29 +349,32 @@ impl Initiator {
             .min(MAX_SESSION_SYMBOLS)
     }
 
-    /// Takes the peer's answer to `ask`: its set's size and coded symbols.
+    /// Takes the peer's answer to `ask`: its set's size and fingerprint, and coded
+    /// symbols. When the difference is complete it is checked against the fingerprint: an
+    /// answer from a set that changed between rounds, or a lie, cannot pass as done.
     pub fn receive(
         &mut self,
         ask: Ask,
-        remote_len: u64,
+        remote: Fingerprint,
         frame: &[u8],
     ) -> Result<Step, ReconcileError> {
+        let remote_len = remote.count;
         if ask.start != self.symbols.len() as u64 {
             return Err(ReconcileError::OutOfOrder {
                 expected: self.symbols.len() as u64,
                 got: ask.start,
             });
         }
-        let remote = read_frame(frame)?;
-        if remote.len() != ask.count as usize {
+        let symbols = read_frame(frame)?;
+        if symbols.len() != ask.count as usize {
             return Err(ReconcileError::Malformed("wrong number of symbols"));
         }
         self.rounds += 1;
         self.remote_len = remote_len;
         let start = ask.start;
-        let end = start + remote.len() as u64;
+        let end = start + symbols.len() as u64;
         // Subtract our own symbols for the same indices.
-        let mut diff = remote;
+        let mut diff = symbols;
         for (item, mapping) in self.local.items.iter().zip(&mut self.local_mappings) {
             while mapping.index < end {
                 diff[(mapping.index - start) as usize].apply(item, -1);
@@ -391,6 +396,16 @@ impl Initiator {
         }
         self.peel()?;
         if self.symbols.first().is_some_and(Symbol::is_empty) {
+            let mut theirs = self.local.fingerprint;
+            for id in &self.have {
+                theirs.toggle(id.as_bytes(), false);
+            }
+            for id in &self.need {
+                theirs.toggle(id.as_bytes(), true);
+            }
+            if theirs != remote {
+                return Err(ReconcileError::FingerprintMismatch);
+            }
             return Ok(Step::Done);
         }
         let received = self.symbols.len() as u64;
@@ -459,7 +474,7 @@ pub fn reconcile_in_memory(
     loop {
         let frame = remote.encode(ask.start, ask.count);
         bytes += 12 + 8 + frame.len() as u64;
-        match initiator.receive(ask, remote.len(), &frame)? {
+        match initiator.receive(ask, remote.fingerprint(), &frame)? {
             Step::Done => return Ok((initiator, bytes)),
             Step::More(next) => ask = next,
         }
@@ -544,12 +559,13 @@ mod tests {
     #[test]
     fn garbage_from_a_peer_is_an_error_never_a_panic() {
         let (mut init, ask) = Initiator::start(ItemSet::new(ids(0..100)));
+        let claimed = Fingerprint::from_parts(100, [1; 32]);
         for junk in [
             vec![1u8; 40],
             vec![0xff; 41 + 11],
             wiel_protocol::testing::noise(42, 5000),
         ] {
-            assert!(init.receive(ask, 100, &junk).is_err());
+            assert!(init.receive(ask, claimed, &junk).is_err());
         }
         // Right length, random content: never decodes cleanly, ends within the budget.
         let mut ask = ask;
@@ -563,7 +579,7 @@ mod tests {
                     s
                 })
                 .collect();
-            match init.receive(ask, 100, &frame) {
+            match init.receive(ask, claimed, &frame) {
                 Ok(Step::More(next)) => ask = next,
                 other => break other,
             }
@@ -576,12 +592,28 @@ mod tests {
     }
 
     #[test]
+    fn a_set_that_changes_between_rounds_cannot_pass_as_done() {
+        let before = ItemSet::new(ids(0..1000));
+        let after = ItemSet::new(ids(0..1001));
+        let (mut init, ask) = Initiator::start(ItemSet::new(ids(0..1)));
+        let mut outcome = init.receive(ask, before.fingerprint(), &before.encode(0, ask.count));
+        while let Ok(Step::More(next)) = outcome {
+            outcome = init.receive(
+                next,
+                after.fingerprint(),
+                &after.encode(next.start, next.count),
+            );
+        }
+        assert!(outcome.is_err(), "{outcome:?}");
+    }
+
+    #[test]
     fn an_answer_for_the_wrong_range_is_refused() {
         let remote = ItemSet::new(ids(0..10));
         let (mut init, ask) = Initiator::start(ItemSet::new(ids(5..10)));
         let wrong = Ask { start: 7, ..ask };
         assert!(matches!(
-            init.receive(wrong, 10, &remote.encode(7, ask.count)),
+            init.receive(wrong, remote.fingerprint(), &remote.encode(7, ask.count)),
             Err(ReconcileError::OutOfOrder { .. })
         ));
     }

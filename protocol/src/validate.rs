@@ -284,28 +284,29 @@ impl Verified {
     /// Decodes and checks many entries from outside this process at once, with one batch
     /// signature verification: the same outcome as [`Verified::from_bytes`] on each.
     pub fn from_bytes_batch(all: Vec<Vec<u8>>, rules: &Rules) -> Vec<Result<Self, Invalid>> {
-        let decoded: Vec<Result<(Entry, EntryId, Vec<u8>), Invalid>> = all
+        let decoded: Vec<Result<Self, Invalid>> = all
             .into_iter()
             .map(|bytes| {
                 let entry = codec::decode_entry(&bytes)?;
                 let id = check_before_signature(&entry, rules)?;
-                Ok((entry, id, bytes))
+                // Not yet verified: only handed out after the signature and the rest.
+                Ok(Self { id, entry, bytes })
             })
             .collect();
         let to_verify: Vec<(&Entry, EntryId)> = decoded
             .iter()
-            .filter_map(|d| d.as_ref().ok().map(|(e, id, _)| (e, *id)))
+            .filter_map(|d| d.as_ref().ok().map(|v| (&v.entry, v.id)))
             .collect();
         let mut verdicts = verify_signatures(&to_verify).into_iter();
         decoded
             .into_iter()
             .map(|d| {
-                let (entry, id, bytes) = d?;
+                let unverified = d?;
                 if !verdicts.next().unwrap_or(false) {
-                    return Err(signature_error(&entry));
+                    return Err(signature_error(&unverified.entry));
                 }
-                check_after_signature(&entry, rules)?;
-                Ok(Self { id, entry, bytes })
+                check_after_signature(&unverified.entry, rules)?;
+                Ok(unverified)
             })
             .collect()
     }

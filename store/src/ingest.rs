@@ -244,6 +244,8 @@ impl Store {
         }
         if accept(&outcomes) && !overlay.is_empty() {
             let erased = overlay.commit()?;
+            self.generation
+                .fetch_add(1, std::sync::atomic::Ordering::Release);
             self.db.flush()?;
             if !erased.is_empty() {
                 self.finish_erasures()?;

@@ -84,6 +84,8 @@ pub struct Store {
     log: Arc<log::EntryLog>,
     /// Ingest decides on the committed state plus its own batch, so writers take turns.
     writer: Arc<Mutex<()>>,
+    /// Bumped by every commit that changed the store.
+    generation: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Store {
@@ -111,9 +113,16 @@ impl Store {
             trees,
             log: Arc::new(log),
             writer: Arc::new(Mutex::new(())),
+            generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         };
         store.finish_erasures()?;
         Ok(store)
+    }
+
+    /// A number that changes whenever a commit changed the store (in this process): lets
+    /// a cache of derived data know it is stale.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Zeroes the log spans that a committed retraction released (normally right after the

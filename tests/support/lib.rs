@@ -176,16 +176,37 @@ pub fn corpus(n: usize, text_len: usize) -> Vec<wiel_protocol::Verified> {
     for (i, k) in keys.iter().enumerate() {
         out.push(profile(k, &format!("Gemeente Test {i}"), start));
     }
-    for i in 0..n {
-        let k = &keys[i % keys.len()];
-        out.push(testing::practice_with_text(
-            k,
-            i as u64,
-            start + 1000 + i as u64 * 1000,
-            text_len,
-        ));
-    }
+    out.extend(practices(0, n, text_len));
     out
+}
+
+/// Signed practices number `first .. first + n` (distinct numbers give distinct entries),
+/// by the 10 test organisations, one second apart, on the `wiel-test` network.
+pub fn practices(first: usize, n: usize, text_len: usize) -> Vec<wiel_protocol::Verified> {
+    use wiel_protocol::testing;
+    let keys: Vec<_> = (1..=10u8).map(testing::key).collect();
+    let start = 1_700_000_000_000u64;
+    (first..first + n)
+        .map(|i| {
+            testing::practice_with_text(
+                &keys[i % keys.len()],
+                i as u64,
+                start + 1000 + i as u64 * 1000,
+                text_len,
+            )
+        })
+        .collect()
+}
+
+/// Writes `entries` as a `wiel import` file in `dir`; returns its path.
+pub fn import_file(dir: &Path, name: &str, entries: &[wiel_protocol::Verified]) -> PathBuf {
+    let lines: Vec<String> = entries
+        .iter()
+        .map(|e| serde_json::to_string(&wiel_node::exchange::ExportLine::new(e)).unwrap())
+        .collect();
+    let file = dir.join(name);
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    file
 }
 
 fn profile(key: &wiel_protocol::OrgKeypair, name: &str, at: u64) -> wiel_protocol::Verified {
@@ -416,5 +437,23 @@ impl Node {
     /// Whether the store holds the entry `id` (through the node if one runs).
     pub fn has(&self, id: &str) -> bool {
         self.run(&["--json", "show", id]).code == 0
+    }
+}
+
+impl Node {
+    /// Per space: its number of entries and set fingerprint, as `wiel status` shows them.
+    pub fn fingerprints(&self) -> Vec<(String, u64, String)> {
+        self.status()["spaces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["space"].as_str().unwrap().to_owned(),
+                    s["entries"].as_u64().unwrap(),
+                    s["fingerprint"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
     }
 }

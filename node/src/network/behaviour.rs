@@ -46,6 +46,9 @@ pub struct FetchResponse {
     pub entries: Vec<Option<serde_bytes::ByteBuf>>,
 }
 
+/// How long one reconciliation round may take before the session ends.
+pub const SYNC_ROUND_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Most ids in one sync offer.
 pub const MAX_OFFER_IDS: usize = 4096;
 
@@ -66,9 +69,8 @@ pub enum SyncRequest {
 /// `/wiel/sync/1` response.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum SyncResponse {
-    /// The asked-for symbols, with the size and fingerprint of the set they code.
+    /// The asked-for symbols, with the fingerprint (and so the size) of the set they code.
     Symbols {
-        set_len: u64,
         fingerprint: Fingerprint,
         symbols: serde_bytes::ByteBuf,
     },
@@ -205,7 +207,8 @@ pub fn build(
             StreamProtocol::new("/wiel/sync/1"),
             request_response::ProtocolSupport::Full,
         )],
-        request_response::Config::default().with_request_timeout(Duration::from_secs(30)),
+        // A round answers in milliseconds; a peer that stalls ends the session.
+        request_response::Config::default().with_request_timeout(SYNC_ROUND_TIMEOUT),
     );
     // A node runs for months: bound what strangers can make it hold.
     let limits = connection_limits::ConnectionLimits::default()

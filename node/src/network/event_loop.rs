@@ -30,9 +30,8 @@ const MAX_STRIKES: u32 = 10;
 const STRIKE_WINDOW: Duration = Duration::from_secs(600);
 /// How often a node reconciles every space with every peer.
 const SYNC_INTERVAL: Duration = Duration::from_secs(300);
-/// How long a space's id set is reused for answering reconciliation rounds: a session's
-/// rounds should see the same set.
-const ITEMS_TTL: Duration = Duration::from_secs(5);
+/// How long a session's snapshot is kept after its last round.
+const SNAPSHOT_TTL: Duration = Duration::from_secs(60);
 /// Fetched responses waiting for room in the worker's queue before no more are asked for.
 const MAX_BACKLOG: usize = 8;
 
@@ -80,7 +79,12 @@ pub(crate) struct EventLoop {
     backlog: VecDeque<Job>,
     runs: Runs,
     last_sync: HashMap<SpaceName, SpaceSync>,
-    sets: HashMap<SpaceName, (Instant, Arc<ItemSet>)>,
+    /// Each space's id set, with the store generation it was read at.
+    sets: HashMap<SpaceName, (u64, Arc<ItemSet>)>,
+    /// The set snapshot each peer's session is answered from, by (peer, space).
+    answering: HashMap<(PeerId, SpaceName), (Instant, Arc<ItemSet>)>,
+    /// Spaces that got new entries by sync, with the peer they came from.
+    ripples: HashMap<SpaceName, PeerId>,
     last_periodic_sync: Instant,
 }
 
@@ -119,6 +123,8 @@ impl EventLoop {
             runs: Runs::default(),
             last_sync: HashMap::new(),
             sets: HashMap::new(),
+            answering: HashMap::new(),
+            ripples: HashMap::new(),
             last_periodic_sync: Instant::now(),
         }
     }
@@ -292,6 +298,9 @@ impl EventLoop {
         if self.outbox_dirty && !self.peers.is_empty() {
             self.flush_outbox();
         }
+        self.answering
+            .retain(|_, (at, _)| now.duration_since(*at) < SNAPSHOT_TTL);
+        self.start_ripples();
         if now.duration_since(self.last_periodic_sync) >= SYNC_INTERVAL {
             self.last_periodic_sync = now;
             let peers: Vec<PeerId> = self.peers.keys().copied().collect();
@@ -309,10 +318,11 @@ impl EventLoop {
         self.fetcher.forget_peer(&mut self.runs, &peer);
     }
 
-    /// The id set of a space, cached briefly for answering rounds.
+    /// The id set of a space, kept until the store changes.
     fn space_set(&mut self, space: &SpaceName) -> Arc<ItemSet> {
+        let generation = self.store.generation();
         if let Some((at, set)) = self.sets.get(space)
-            && at.elapsed() < ITEMS_TTL
+            && *at == generation
         {
             return set.clone();
         }
@@ -321,8 +331,7 @@ impl EventLoop {
             Vec::new()
         });
         let set = Arc::new(ItemSet::new(items.into_iter().map(|(_, id)| id)));
-        self.sets
-            .insert(space.clone(), (Instant::now(), set.clone()));
+        self.sets.insert(space.clone(), (generation, set.clone()));
         set
     }
 
@@ -341,20 +350,62 @@ impl EventLoop {
     /// Starts reconciling every space this node follows with `peer`.
     fn start_sync(&mut self, peer: PeerId, run: Option<u64>) {
         for space in self.spaces.clone() {
-            // Our own set changes as we fetch: start from a fresh one.
-            self.sets.remove(&space);
-            let set = ItemSet::clone(&self.space_set(&space));
-            let (initiator, ask) = crate::reconcile::Initiator::start(set);
-            self.session_count += 1;
-            self.runs.session_opened(run);
-            self.send_symbols_request(Session {
-                peer,
-                space,
-                initiator,
-                ask,
-                run,
-                number: self.session_count,
-            });
+            self.start_session(peer, space, run);
+        }
+    }
+
+    fn start_session(&mut self, peer: PeerId, space: SpaceName, run: Option<u64>) {
+        // One session at a time per peer and space: the peer answers each from one
+        // snapshot. A run that asks meanwhile follows the session already going.
+        if let Some(going) = self
+            .sessions
+            .values_mut()
+            .find(|s| s.peer == peer && s.space == space)
+        {
+            if going.run.is_none() && run.is_some() {
+                going.run = run;
+                self.runs.session_opened(run);
+            }
+            return;
+        }
+        let set = ItemSet::clone(&self.space_set(&space));
+        let (initiator, ask) = crate::reconcile::Initiator::start(set);
+        self.session_count += 1;
+        self.runs.session_opened(run);
+        self.send_symbols_request(Session {
+            peer,
+            space,
+            initiator,
+            ask,
+            run,
+            number: self.session_count,
+        });
+    }
+
+    /// Entries of `space` came in by sync from `source`: the other peers may lack them
+    /// too (a healed split), so reconcile with them soon. Ends by itself: once the peers
+    /// hold the same, nothing new is stored and nothing more is started.
+    fn start_ripples(&mut self) {
+        let busy: std::collections::HashSet<SpaceName> =
+            self.sessions.values().map(|s| s.space.clone()).collect();
+        let ready: Vec<(SpaceName, PeerId)> = self
+            .ripples
+            .iter()
+            .filter(|(space, _)| !busy.contains(*space))
+            .map(|(space, source)| (space.clone(), *source))
+            .collect();
+        for (space, source) in ready {
+            self.ripples.remove(&space);
+            let others: Vec<PeerId> = self
+                .peers
+                .iter()
+                .filter(|(p, peer)| **p != source && peer.agent.is_some())
+                .map(|(p, _)| *p)
+                .collect();
+            for peer in others {
+                tracing::debug!(%peer, %space, "passing on what sync brought");
+                self.start_session(peer, space.clone(), None);
+            }
         }
     }
 
@@ -372,19 +423,21 @@ impl EventLoop {
         let Some(mut session) = self.sessions.remove(&request_id) else {
             return; // an offer's answer
         };
-        let (set_len, fingerprint, symbols) = match response {
+        let (fingerprint, symbols) = match response {
             SyncResponse::Symbols {
-                set_len,
                 fingerprint,
                 symbols,
-            } => (set_len, fingerprint, symbols),
+            } => (fingerprint, symbols),
             SyncResponse::Taken | SyncResponse::Refused => {
                 // The peer does not follow this space.
                 self.runs.session_closed(session.run, 0, 0, None);
                 return;
             }
         };
-        match session.initiator.receive(session.ask, set_len, &symbols) {
+        match session
+            .initiator
+            .receive(session.ask, fingerprint, &symbols)
+        {
             Ok(Step::More(ask)) => {
                 session.ask = ask;
                 self.send_symbols_request(session);
@@ -393,6 +446,11 @@ impl EventLoop {
             Err(e) => {
                 tracing::warn!(peer = %session.peer, space = %session.space, error = %e, "sync with peer failed");
                 if !matches!(e, ReconcileError::OutOfOrder { .. }) {
+                    self.counters.reject(match e {
+                        ReconcileError::DidNotConverge(_) => "sync_endless",
+                        ReconcileError::FingerprintMismatch => "sync_inconsistent",
+                        _ => "sync_malformed",
+                    });
                     self.strike(session.peer);
                 }
                 self.runs.session_closed(
@@ -416,6 +474,7 @@ impl EventLoop {
             missing_here = need.len(),
             missing_there = have.len(),
             fingerprint = %theirs.short(),
+            their_entries = theirs.count,
             "reconciled"
         );
         let origin = Origin {
@@ -539,11 +598,15 @@ impl EventLoop {
                 missing,
             } => {
                 self.runs.judged(origin.run, stored, duplicates, rejected);
-                if let (Some(space), Some(number)) = (&origin.space, origin.session)
-                    && let Some(last) = self.last_sync.get_mut(space)
-                    && last.session == number
-                {
-                    last.stored += stored;
+                if let (Some(space), Some(number)) = (&origin.space, origin.session) {
+                    if let Some(last) = self.last_sync.get_mut(space)
+                        && last.session == number
+                    {
+                        last.stored += stored;
+                    }
+                    if stored > 0 {
+                        self.ripples.insert(space.clone(), peer);
+                    }
                 }
                 for _ in 0..rejected.min(u64::from(MAX_STRIKES)) {
                     self.strike(peer);
@@ -825,17 +888,24 @@ impl EventLoop {
                 if !self.spaces.contains(&space) {
                     return SyncResponse::Refused;
                 }
-                let set = self.space_set(&space);
-                if start == 0 {
-                    self.note_sync(&space, peer, 0);
-                }
+                // Every round of a session is answered from the same snapshot of the set:
+                // answers from a set that changed in between would not decode.
+                let key = (peer, space.clone());
+                let set = match self.answering.get(&key) {
+                    Some((_, set)) if start > 0 => set.clone(),
+                    _ => {
+                        self.note_sync(&space, peer, 0);
+                        self.space_set(&space)
+                    }
+                };
+                self.answering.insert(key, (Instant::now(), set.clone()));
+                tracing::debug!(%peer, %space, start, count, entries = set.len(), "answering a sync round");
                 // No honest session asks past twice the two sets' size.
                 if start > 4 * set.len() + 2 * crate::reconcile::MAX_FRAME_SYMBOLS as u64 {
                     self.strike(peer);
                     return SyncResponse::Refused;
                 }
                 SyncResponse::Symbols {
-                    set_len: set.len(),
                     fingerprint: set.fingerprint(),
                     symbols: serde_bytes::ByteBuf::from(set.encode(start, count)),
                 }

@@ -22,7 +22,9 @@ use tokio_util::sync::CancellationToken;
 use wiel_protocol::{NetworkId, OrgKeypair, SpaceName};
 use wiel_store::Store;
 
-pub use behaviour::{GossipTiming, topic};
+pub use behaviour::{
+    FetchRequest, FetchResponse, GossipTiming, SYNC_ROUND_TIMEOUT, SyncRequest, SyncResponse, topic,
+};
 pub use client::{Client, NetworkError, NetworkStatus, PeerView, SpaceStatus};
 pub use sync::{RunId, SpaceSync, SyncReport};
 pub use worker::Counters;
