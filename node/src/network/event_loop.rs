@@ -551,6 +551,10 @@ impl EventLoop {
         if not_served > 0 {
             tracing::warn!(%peer, not_served, "peer did not serve entries it said it holds");
             self.counters.reject("not_served");
+            self.runs.problem(
+                origin.run,
+                format!("{peer} did not serve {not_served} entries it said it holds"),
+            );
             self.strike(peer);
         }
         if entries.is_empty() {
@@ -607,6 +611,12 @@ impl EventLoop {
                     if stored > 0 {
                         self.ripples.insert(space.clone(), peer);
                     }
+                }
+                if rejected > 0 {
+                    self.runs.problem(
+                        origin.run,
+                        format!("{peer} sent {rejected} entries that failed validation"),
+                    );
                 }
                 for _ in 0..rejected.min(u64::from(MAX_STRIKES)) {
                     self.strike(peer);

@@ -1,0 +1,265 @@
+//! A peer that lies in reconciliation cannot stall or poison a sync: a real node syncs
+//! with in-process peers that claim entries they do not serve and serve entries that fail
+//! validation, that answer forever, or that never answer. Each session ends, the good
+//! entries stay, nothing bad is stored, and the liar is penalised.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use libp2p::request_response::{self, ProtocolSupport};
+use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
+use libp2p::{Multiaddr, StreamProtocol, noise, tcp, yamux};
+use wiel_node::network::{FetchRequest, FetchResponse, SyncRequest, SyncResponse};
+use wiel_node::reconcile::{Fingerprint, ItemSet};
+use wiel_protocol::{EntryId, Verified, testing};
+use wiel_tests::{Daemon, Node, practices, wait_for};
+
+#[derive(NetworkBehaviour)]
+struct Liar {
+    sync: request_response::cbor::Behaviour<SyncRequest, SyncResponse>,
+    fetch: request_response::cbor::Behaviour<FetchRequest, FetchResponse>,
+}
+
+#[derive(Clone, Copy)]
+enum Lie {
+    /// Claims good entries, entries it then serves damaged, and ids it never serves.
+    Claims,
+    /// Answers every round with symbols that never decode.
+    Endless,
+    /// Never answers.
+    Stalls,
+}
+
+struct Holdings {
+    good: Vec<Verified>,
+    damaged: Vec<Verified>,
+    fake: Vec<EntryId>,
+}
+
+impl Holdings {
+    fn new() -> Self {
+        Self {
+            good: practices(300_000, 20, 300),
+            damaged: practices(400_000, 10, 300),
+            fake: (0..10u8)
+                .map(|i| EntryId::from_bytes(*blake3::hash(&[i, 0xfa, 0x4e]).as_bytes()))
+                .collect(),
+        }
+    }
+
+    fn claimed(&self) -> ItemSet {
+        ItemSet::new(
+            self.good
+                .iter()
+                .chain(&self.damaged)
+                .map(Verified::id)
+                .chain(self.fake.iter().copied()),
+        )
+    }
+
+    fn serve(&self, id: &EntryId) -> Option<serde_bytes::ByteBuf> {
+        if let Some(e) = self.good.iter().find(|e| e.id() == *id) {
+            return Some(serde_bytes::ByteBuf::from(e.bytes().to_vec()));
+        }
+        let e = self.damaged.iter().find(|e| e.id() == *id)?;
+        let mut bytes = e.bytes().to_vec();
+        let last = bytes.len() - 3; // inside the body: it no longer decodes or fits its hash
+        bytes[last] ^= 0x20;
+        Some(serde_bytes::ByteBuf::from(bytes))
+    }
+}
+
+/// Starts a lying peer; returns its address with `/p2p/`.
+async fn spawn_liar(lie: Lie) -> String {
+    let mut swarm = libp2p::SwarmBuilder::with_new_identity()
+        .with_tokio()
+        .with_tcp(
+            tcp::Config::default(),
+            noise::Config::new,
+            yamux::Config::default,
+        )
+        .unwrap()
+        .with_behaviour(|_| Liar {
+            sync: request_response::cbor::Behaviour::new(
+                [(StreamProtocol::new("/wiel/sync/1"), ProtocolSupport::Full)],
+                // Its own side holds a request as long as it likes.
+                request_response::Config::default().with_request_timeout(Duration::from_secs(300)),
+            ),
+            fetch: request_response::cbor::Behaviour::new(
+                [(StreamProtocol::new("/wiel/fetch/1"), ProtocolSupport::Full)],
+                request_response::Config::default(),
+            ),
+        })
+        .unwrap()
+        .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(60)))
+        .build();
+    swarm
+        .listen_on("/ip4/127.0.0.1/tcp/0".parse::<Multiaddr>().unwrap())
+        .unwrap();
+    let address = loop {
+        if let SwarmEvent::NewListenAddr { address, .. } = swarm.select_next_some().await {
+            break format!("{address}/p2p/{}", swarm.local_peer_id());
+        }
+    };
+    tokio::spawn(async move {
+        let holdings = Holdings::new();
+        let claimed = holdings.claimed();
+        let mut held_back = Vec::new();
+        let mut seed = 0u64;
+        loop {
+            match swarm.select_next_some().await {
+                SwarmEvent::Behaviour(LiarEvent::Sync(request_response::Event::Message {
+                    message:
+                        request_response::Message::Request {
+                            request, channel, ..
+                        },
+                    ..
+                })) => {
+                    let SyncRequest::Symbols { start, count, .. } = request else {
+                        let _ = swarm
+                            .behaviour_mut()
+                            .sync
+                            .send_response(channel, SyncResponse::Taken);
+                        continue;
+                    };
+                    let response = match lie {
+                        Lie::Claims => SyncResponse::Symbols {
+                            fingerprint: claimed.fingerprint(),
+                            symbols: serde_bytes::ByteBuf::from(claimed.encode(start, count)),
+                        },
+                        Lie::Endless => {
+                            // Well-formed symbols of random content: they never decode.
+                            let mut symbols = Vec::new();
+                            for _ in 0..count {
+                                seed += 1;
+                                symbols.extend(testing::noise(seed, 40));
+                                symbols.push(4);
+                            }
+                            SyncResponse::Symbols {
+                                fingerprint: Fingerprint::from_parts(100, [7; 32]),
+                                symbols: serde_bytes::ByteBuf::from(symbols),
+                            }
+                        }
+                        Lie::Stalls => {
+                            held_back.push(channel);
+                            continue;
+                        }
+                    };
+                    let _ = swarm.behaviour_mut().sync.send_response(channel, response);
+                }
+                SwarmEvent::Behaviour(LiarEvent::Fetch(request_response::Event::Message {
+                    message:
+                        request_response::Message::Request {
+                            request, channel, ..
+                        },
+                    ..
+                })) => {
+                    let entries = request.ids.iter().map(|id| holdings.serve(id)).collect();
+                    let _ = swarm
+                        .behaviour_mut()
+                        .fetch
+                        .send_response(channel, FetchResponse { entries });
+                }
+                _ => {}
+            }
+        }
+    });
+    address
+}
+
+fn peer_ids(node: &Node) -> Vec<String> {
+    let peers: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "peers"])).unwrap();
+    peers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["peer_id"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// `wiel --json sync --peer ADDRESS`: (exit code, report, seconds taken).
+fn sync_with(node: &Node, address: &str) -> (i32, serde_json::Value, f64) {
+    let start = Instant::now();
+    let r = node.run(&["--json", "sync", "--peer", address]);
+    let report = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|_| panic!("no report: {} {}", r.stdout, r.stderr));
+    (r.code, report, start.elapsed().as_secs_f64())
+}
+
+#[test]
+fn a_lying_peer_cannot_stall_or_poison_a_sync() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let (claims, endless, stalls) = runtime.block_on(async {
+        (
+            spawn_liar(Lie::Claims).await,
+            spawn_liar(Lie::Endless).await,
+            spawn_liar(Lie::Stalls).await,
+        )
+    });
+    let honest = Node::init("Gemeente Zwolle", "GM0193");
+    let _node = Daemon::start_with(&honest, &[], &["--no-kademlia"]);
+    let holdings = Holdings::new();
+
+    // Claims: the good entries are stored, the damaged refused, the fake ones never served.
+    let (code, report, _) = sync_with(&honest, &claims);
+    assert_ne!(code, 0, "problems must show in the exit code: {report}");
+    assert_eq!(report["done"], true, "{report}");
+    assert_eq!(report["to_fetch"], 40, "{report}");
+    assert_eq!(report["stored"], 20, "{report}");
+    assert_eq!(report["rejected"], 10, "{report}");
+    assert_eq!(report["not_served"], 10, "{report}");
+    for e in &holdings.good {
+        assert!(honest.has(&e.id().to_string()));
+    }
+    for e in &holdings.damaged {
+        assert!(
+            !honest.has(&e.id().to_string()),
+            "a damaged entry was stored"
+        );
+    }
+    // Penalised: blocked after its strikes, the connection is gone.
+    let liar_id = claims.rsplit('/').next().unwrap().to_owned();
+    wait_for(
+        "the liar to be disconnected",
+        Duration::from_secs(30),
+        || (!peer_ids(&honest).contains(&liar_id)).then_some(()),
+    );
+
+    // Endless: the session ends within its symbol budget.
+    let (code, report, secs) = sync_with(&honest, &endless);
+    assert_ne!(code, 0);
+    let problems = report["problems"].to_string();
+    assert!(problems.contains("did not converge"), "{report}");
+    assert!(secs < 30.0, "took {secs} s");
+
+    // Stalls: the round times out and the session ends.
+    let (code, report, secs) = sync_with(&honest, &stalls);
+    assert_ne!(code, 0);
+    assert!(
+        report["problems"].to_string().contains("Timeout"),
+        "{report}"
+    );
+    assert!(
+        secs < wiel_node::network::SYNC_ROUND_TIMEOUT.as_secs_f64() + 20.0,
+        "took {secs} s"
+    );
+
+    let status = honest.status();
+    let rejected = &status["rejected"];
+    for reason in ["not_served", "sync_endless"] {
+        assert!(
+            rejected[reason].as_u64().unwrap_or(0) >= 1,
+            "{reason}: {status}"
+        );
+    }
+    let damaged =
+        rejected["malformed"].as_u64().unwrap_or(0) + rejected["body_hash"].as_u64().unwrap_or(0);
+    assert_eq!(damaged, 10, "{status}");
+    // The good entries stayed; nothing else came in.
+    assert_eq!(
+        honest.ids().len(),
+        21,
+        "own profile and the 20 good entries"
+    );
+}
