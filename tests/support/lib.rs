@@ -305,6 +305,17 @@ impl Daemon {
 
     /// Like [`Daemon::start`], with more flags for `wiel node`.
     pub fn start_with(node: &Node, bootstrap: &[&str], extra: &[&str]) -> Daemon {
+        let filter = std::env::var("WIEL_TEST_LOG").unwrap_or_else(|_| "wiel_node=debug".into());
+        Self::start_logged(node, bootstrap, extra, &filter)
+    }
+
+    /// Like [`Daemon::start_with`], logging with the `RUST_LOG` filter `log_filter`.
+    pub fn start_logged(
+        node: &Node,
+        bootstrap: &[&str],
+        extra: &[&str],
+        log_filter: &str,
+    ) -> Daemon {
         let log = node.path().join(format!("node-{}.log", std::process::id()));
         let log_file = std::fs::OpenOptions::new()
             .create(true)
@@ -324,10 +335,7 @@ impl Daemon {
         }
         cmd.args(extra);
         let child = cmd
-            .env(
-                "RUST_LOG",
-                std::env::var("WIEL_TEST_LOG").unwrap_or_else(|_| "wiel_node=debug".into()),
-            )
+            .env("RUST_LOG", log_filter)
             .stdout(Stdio::null())
             .stderr(log_file)
             .spawn()
