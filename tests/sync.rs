@@ -117,7 +117,11 @@ fn a_split_network_heals_to_one_set_with_retractions_applied() {
     let old_b: Vec<String> = (0..3)
         .map(|i| ask(b2, &format!("Vraag uit Raalte nummer {i}?")))
         .collect();
-    for id in old_a.iter().chain(&old_b) {
+    let practice = b2.publish(&wiel_tests::practice_md(
+        "Werkwijze Raalte, eerste versie",
+        "Zo deden wij het eerst.",
+    ));
+    for id in old_a.iter().chain(&old_b).chain([&practice]) {
         wait_for("the questions to reach all six", TIMEOUT, || {
             all.iter().all(|n| n.has(id)).then_some(())
         });
@@ -146,6 +150,19 @@ fn a_split_network_heals_to_one_set_with_retractions_applied() {
     }
     for id in &old_b[..2] {
         b2.ok(&["retract", id]);
+    }
+    // And side B makes a second and a third version of its practice.
+    for (n, version) in ["tweede", "derde"].iter().enumerate() {
+        let f = b2.path().join(format!("v{n}.md"));
+        std::fs::write(
+            &f,
+            wiel_tests::practice_md(
+                &format!("Werkwijze Raalte, {version} versie"),
+                "Zo doen wij het nu.",
+            ),
+        )
+        .unwrap();
+        b2.ok(&["edit", &practice, f.to_str().unwrap()]);
     }
     let side_fingerprints = |side: &[&Node]| {
         let first = side[0].fingerprints();
