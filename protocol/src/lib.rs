@@ -5,12 +5,14 @@
 //! - [`entry`]: header, body, kinds and references;
 //! - [`codec`]: the canonical bincode encoding with hard size limits;
 //! - [`sign`]: the organisation key and signing of drafts;
-//! - [`validate`]: the rules every node applies to every entry, wherever it came from.
+//! - [`validate`]: the rules every node applies to every entry, wherever it came from;
+//! - [`privacy`]: the guard that finds citizens' personal data in an entry's text.
 
 pub mod codec;
 pub mod entry;
 pub mod ids;
 pub mod names;
+pub mod privacy;
 pub mod sign;
 #[cfg(any(test, feature = "test-utils"))]
 pub mod testing;

@@ -1,0 +1,387 @@
+//! The privacy guard: finds personal data of citizens in an entry's text before it is
+//! signed (and flags it in entries that arrive). Exact rules:
+//!
+//! - BSN: 9 digits (or 8, read with a leading zero), optionally written 4-2-3 with dots or
+//!   spaces, passing the elfproef (weights 9..2 and −1, sum divisible by 11 and not 0).
+//!   Blocks when "bsn", "burgerservicenummer" or "sofinummer" stands within 50 characters;
+//!   otherwise asks. Amounts (after € or EUR) and dates written as yyyymmdd are not BSNs.
+//! - IBAN: `NL` + 2 digits + 4 letters + 10 digits (spaces allowed), ISO 13616 mod 97 = 1.
+//!   Blocks.
+//! - A date after "geboren", "geboortedatum", "geb." (within 40 characters): asks.
+//! - Dutch phone numbers (06…, 0xx…, +31…, 0031…; ten digits in all): asks.
+//! - E-mail addresses: asks.
+//! - A postcode (1234 AB) with a house number right before or after it (not a PO box):
+//!   asks.
+//!
+//! Asking findings in the entry's contact field are expected there and not reported.
+//! Patterns are compiled once; the `regex` crate runs in linear time on any input.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::entry::{Body, KindFields};
+
+/// What kind of personal data a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    Bsn,
+    Iban,
+    BirthDate,
+    Phone,
+    Email,
+    Address,
+}
+
+impl FindingKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Bsn => "BSN",
+            Self::Iban => "IBAN",
+            Self::BirthDate => "date of birth",
+            Self::Phone => "phone number",
+            Self::Email => "e-mail address",
+            Self::Address => "postcode and house number",
+        }
+    }
+}
+
+/// One piece of personal data found, and where.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    /// Blocks publishing (a BSN near its keyword, an IBAN); otherwise the author confirms.
+    pub blocks: bool,
+    /// The field it is in: title, text, contact, tags, situation, …
+    pub field: String,
+    /// 1-based line and column (in characters) within that field.
+    pub line: usize,
+    pub column: usize,
+    /// The finding with its middle masked, enough to recognise it.
+    pub excerpt: String,
+}
+
+impl std::fmt::Display for Finding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {} in {} at line {}, column {}",
+            self.kind.label(),
+            self.excerpt,
+            self.field,
+            self.line,
+            self.column
+        )
+    }
+}
+
+fn re(pattern: &str) -> Regex {
+    // The patterns are constants checked by the tests below.
+    Regex::new(pattern).unwrap_or_else(|e| panic!("bad privacy pattern {pattern}: {e}"))
+}
+
+static BSN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b(?:\d{4}[. ]\d{2}[. ]\d{3}|\d{9}|\d{8})\b"));
+static BSN_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:bsn|burgerservicenummer|burger\s?service\s?nummer|sofinummer|sofi-nummer)")
+});
+static IBAN: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)\bNL\s?\d{2}\s?[A-Z]{4}\s?(?:\d\s?){9}\d\b"));
+static DATE: LazyLock<Regex> = LazyLock::new(|| {
+    re(
+        r"(?i)\b(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s\d{4})\b",
+    )
+});
+static BIRTH_WORD: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?i)\b(?:geboren|geboortedatum|geb\.|geboorte|date of birth|born)")
+});
+static PHONE: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?:\+31|\b0031|\b0)[\s-]?(?:\(0\)[\s-]?)?\(?[1-9](?:[\s\-)]{0,2}\d){8}\b")
+});
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"));
+static POSTCODE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"\b[1-9]\d{3}\s?(?:[A-RT-Z][A-Z]|S[BCE-RT-Z])\b"));
+static NUMBER_BEFORE: LazyLock<Regex> =
+    LazyLock::new(|| re(r"[A-Za-z]\s\d{1,5}(?:\s?[a-zA-Z])?(?:\s?-\s?\d{1,4})?,?\s*$"));
+static PO_BOX: LazyLock<Regex> =
+    LazyLock::new(|| re(r"(?i)(?:postbus|antwoordnummer)\s\d{1,5},?\s*$"));
+static NUMBER_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"^\s\d{1,5}\b"));
+
+/// The elfproef of a 9-digit BSN.
+pub fn is_bsn(digits: &[u8; 9]) -> bool {
+    const WEIGHTS: [i64; 9] = [9, 8, 7, 6, 5, 4, 3, 2, -1];
+    let sum: i64 = digits
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| i64::from(*d) * w)
+        .sum();
+    sum != 0 && sum % 11 == 0
+}
+
+/// ISO 13616 mod 97 of an IBAN (spaces removed, any case).
+pub fn is_iban(text: &str) -> bool {
+    let iban: Vec<char> = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if iban.len() < 5 || !iban.iter().all(char::is_ascii_alphanumeric) {
+        return false;
+    }
+    let rearranged = iban[4..].iter().chain(&iban[..4]);
+    let mut rest: u32 = 0;
+    for c in rearranged {
+        let value = c.to_digit(36).unwrap_or(0);
+        rest = if value >= 10 {
+            (rest * 100 + value) % 97
+        } else {
+            (rest * 10 + value) % 97
+        };
+    }
+    rest == 1
+}
+
+/// The window of `text` within `chars` characters before `start` (and after `end`).
+fn around(text: &str, start: usize, end: usize, before: usize, after: usize) -> &str {
+    let from = text[..start]
+        .char_indices()
+        .rev()
+        .nth(before.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let to = text[end..]
+        .char_indices()
+        .nth(after)
+        .map_or(text.len(), |(i, _)| end + i);
+    &text[from..to]
+}
+
+fn mask(found: &str) -> String {
+    let chars: Vec<char> = found.chars().collect();
+    if chars.len() <= 6 {
+        return "…".to_owned();
+    }
+    let head: String = chars[..3].iter().collect();
+    let tail: String = chars[chars.len() - 2..].iter().collect();
+    format!("{head}…{tail}")
+}
+
+fn position(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, text[line_start..at].chars().count() + 1)
+}
+
+/// Personal data in one field's text. `contact`: the entry's contact field, where asking
+/// findings are expected.
+pub fn scan_field(field: &str, text: &str, contact: bool) -> Vec<Finding> {
+    let mut found: Vec<(usize, &str, FindingKind, bool)> = Vec::new();
+    for m in IBAN.find_iter(text) {
+        if is_iban(m.as_str()) {
+            found.push((m.start(), m.as_str(), FindingKind::Iban, true));
+        }
+    }
+    for m in BSN.find_iter(text) {
+        let digits: Vec<u8> = m
+            .as_str()
+            .bytes()
+            .filter(u8::is_ascii_digit)
+            .map(|b| b - b'0')
+            .collect();
+        let mut nine = [0u8; 9];
+        nine[9 - digits.len()..].copy_from_slice(&digits);
+        let before = around(text, m.start(), m.end(), 6, 0);
+        let amount = before.contains('€') || before.to_ascii_uppercase().contains("EUR");
+        let date_like = digits.len() == 8 && {
+            let year = u32::from(digits[0]) * 1000
+                + u32::from(digits[1]) * 100
+                + u32::from(digits[2]) * 10
+                + u32::from(digits[3]);
+            let month = digits[4] * 10 + digits[5];
+            let day = digits[6] * 10 + digits[7];
+            (1900..2100).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
+        };
+        if is_bsn(&nine) && !amount && !date_like {
+            let near = BSN_WORD.is_match(around(text, m.start(), m.end(), 50, 50));
+            found.push((m.start(), m.as_str(), FindingKind::Bsn, near));
+        }
+    }
+    for m in DATE.find_iter(text) {
+        if BIRTH_WORD.is_match(around(text, m.start(), m.start(), 40, 0)) {
+            found.push((m.start(), m.as_str(), FindingKind::BirthDate, false));
+        }
+    }
+    for m in PHONE.find_iter(text) {
+        found.push((m.start(), m.as_str(), FindingKind::Phone, false));
+    }
+    for m in EMAIL.find_iter(text) {
+        found.push((m.start(), m.as_str(), FindingKind::Email, false));
+    }
+    for m in POSTCODE.find_iter(text) {
+        let before = around(text, m.start(), m.start(), 40, 0);
+        let after = &text[m.end()..];
+        let house_number = (NUMBER_BEFORE.is_match(before) && !PO_BOX.is_match(before))
+            || NUMBER_AFTER.is_match(after);
+        if house_number {
+            found.push((m.start(), m.as_str(), FindingKind::Address, false));
+        }
+    }
+    found.sort_by_key(|f| f.0);
+    // Digits inside an IBAN are not also a phone number or a BSN.
+    let mut out: Vec<Finding> = Vec::new();
+    let mut covered_until = 0;
+    for (start, matched, kind, blocks) in found {
+        if start < covered_until {
+            continue;
+        }
+        covered_until = covered_until.max(start + matched.len());
+        if contact && !blocks {
+            continue;
+        }
+        let (line, column) = position(text, start);
+        out.push(Finding {
+            kind,
+            blocks,
+            field: field.to_owned(),
+            line,
+            column,
+            excerpt: mask(matched),
+        });
+    }
+    out
+}
+
+/// Personal data anywhere in a body: title, text, tags, themes, story fields, contact.
+pub fn scan(body: &Body) -> Vec<Finding> {
+    let mut out = scan_field("title", &body.title, false);
+    out.extend(scan_field("text", &body.text, false));
+    for tag in &body.tags {
+        out.extend(scan_field("tags", tag, false));
+    }
+    for theme in &body.themes {
+        out.extend(scan_field("themes", theme, false));
+    }
+    if let KindFields::Story {
+        situation,
+        approach,
+        result,
+        lessons,
+    } = &body.fields
+    {
+        for (name, text) in [
+            ("situation", situation),
+            ("approach", approach),
+            ("result", result),
+            ("lessons", lessons),
+        ] {
+            out.extend(scan_field(name, text, false));
+        }
+    }
+    if let Some(contact) = &body.contact {
+        out.extend(scan_field("contact", contact, true));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(text: &str) -> Vec<(FindingKind, bool)> {
+        scan_field("text", text, false)
+            .into_iter()
+            .map(|f| (f.kind, f.blocks))
+            .collect()
+    }
+
+    #[test]
+    fn bsn_by_elfproef_and_keyword() {
+        // 111222333: 9+8+7+12+10+8+9+6-3 = 66 = 6 × 11.
+        assert!(is_bsn(&[1, 1, 1, 2, 2, 2, 3, 3, 3]));
+        assert!(!is_bsn(&[1, 1, 1, 2, 2, 2, 3, 3, 4]));
+        assert!(!is_bsn(&[0; 9]), "sum 0 is no BSN");
+        assert_eq!(
+            kinds("Het BSN van de cliënt is 111222333."),
+            [(FindingKind::Bsn, true)]
+        );
+        assert_eq!(
+            kinds("burgerservicenummer: 1112.22.333"),
+            [(FindingKind::Bsn, true)]
+        );
+        assert_eq!(kinds("Dossier 111222333 is dicht."), [(FindingKind::Bsn, false)]);
+        // 8 digits read with a leading zero: 012345672 passes.
+        assert!(is_bsn(&[0, 1, 2, 3, 4, 5, 6, 7, 2]));
+        assert_eq!(kinds("sofinummer 12345672"), [(FindingKind::Bsn, true)]);
+        assert!(kinds("bsn 111222334").is_empty(), "fails the elfproef");
+    }
+
+    #[test]
+    fn iban_by_mod_97() {
+        assert!(is_iban("NL91ABNA0417164300"));
+        assert!(is_iban("nl91 abna 0417 1643 00"));
+        assert!(!is_iban("NL92ABNA0417164300"));
+        assert_eq!(
+            kinds("Maak over op NL91 ABNA 0417 1643 00 graag."),
+            [(FindingKind::Iban, true)]
+        );
+        assert!(kinds("NL92ABNA0417164300").is_empty());
+    }
+
+    #[test]
+    fn phones_mails_birth_dates_and_addresses_ask() {
+        for (text, kind) in [
+            ("Bel 06-12345678 voor info", FindingKind::Phone),
+            ("bel 06 1234 5678", FindingKind::Phone),
+            ("+31 6 12345678", FindingKind::Phone),
+            ("+31 (0)38 498 1234", FindingKind::Phone),
+            ("tel. 038-4981234", FindingKind::Phone),
+            ("(038) 498 12 34", FindingKind::Phone),
+            ("0031 20 1234567", FindingKind::Phone),
+            ("mail jan.jansen@example.nl", FindingKind::Email),
+            ("geboren op 12-03-1984", FindingKind::BirthDate),
+            ("geboortedatum: 3 maart 1984", FindingKind::BirthDate),
+            ("woont aan de Dorpsstraat 12, 8011 AB Zwolle", FindingKind::Address),
+            ("adres 8011AB 12", FindingKind::Address),
+        ] {
+            assert_eq!(kinds(text), [(kind, false)], "{text}");
+        }
+    }
+
+    #[test]
+    fn ordinary_numbers_are_not_flagged() {
+        for text in [
+            "Het budget is € 123456789 voor vier jaar.",
+            "Een bedrag van 2.500.000 euro, of € 1.250.000,00.",
+            "In 2019, 2020 en 2023 stegen de kosten met 12,5%.",
+            "Artikel 2.3.6 Jeugdwet en artikel 8.1.1 lid 3.",
+            "We vergaderen op 12-03-2024 om 10.00 uur, en op 3 maart 2025.",
+            "De vergadering van 20240115 is verplaatst.",
+            "Zaaknummer Z-2024-000123, versie 1.2.",
+            "Postcode 8011 AB is het centrum.",
+            "Postbus 18607, 2502 EP Den Haag",
+            "Kamer 0.12 in het stadhuis; 0,5 fte extra.",
+            "Telefonisch spreekuur: 14 038.",
+        ] {
+            assert!(kinds(text).is_empty(), "flagged: {text}: {:?}", kinds(text));
+        }
+    }
+
+    #[test]
+    fn the_contact_field_may_hold_phone_and_mail_but_not_a_bsn() {
+        assert!(scan_field("contact", "j.jansen@zwolle.nl, 06-12345678", true).is_empty());
+        assert_eq!(scan_field("contact", "bsn 111222333", true).len(), 1);
+    }
+
+    #[test]
+    fn findings_say_where_they_are() {
+        let f = scan_field("text", "Eerste regel.\nBel 06-12345678 nu.", false);
+        assert_eq!((f[0].line, f[0].column), (2, 5));
+        assert_eq!(f[0].excerpt, "06-…78");
+        assert_eq!(
+            f[0].to_string(),
+            "phone number 06-…78 in text at line 2, column 5"
+        );
+    }
+}
