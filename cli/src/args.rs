@@ -18,6 +18,12 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Publish even though the privacy guard asks about possible personal data (phone
+    /// numbers, e-mail addresses, dates of birth, addresses). A BSN or IBAN is never
+    /// published.
+    #[arg(long, short, global = true)]
+    pub yes: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -167,12 +167,15 @@ impl Backend {
         }
     }
 
-    pub fn answer(&self, question: &str, text: String) -> Result<Published> {
+    pub fn answer(&self, question: &str, text: String, confirmed: bool) -> Result<Published> {
         match self {
-            Backend::Local(s) => Ok(s.answer(s.resolve(question)?, text)?),
+            Backend::Local(s) => Ok(s.answer(s.resolve(question)?, text, confirmed)?),
             Backend::Remote(r) => r.post(
                 &format!("/api/v1/entries/{}/answers", segment(question)),
-                &AnswerRequest { text },
+                &AnswerRequest {
+                    text,
+                    confirmed_personal_data: confirmed,
+                },
             ),
         }
     }
@@ -201,15 +204,17 @@ impl Backend {
         source: EditSource,
         body: Body,
         space: Option<SpaceName>,
+        confirmed: bool,
     ) -> Result<Option<Published>> {
         match self {
-            Backend::Local(s) => Ok(s.new_version(&source, body, space)?),
+            Backend::Local(s) => Ok(s.new_version(&source, body, space, confirmed)?),
             Backend::Remote(r) => r.post(
                 "/api/v1/versions",
                 &NewVersionRequest {
                     source,
                     body,
                     space,
+                    confirmed_personal_data: confirmed,
                 },
             ),
         }

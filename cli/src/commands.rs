@@ -17,6 +17,7 @@ use crate::{demo, markdown, node, output};
 
 pub fn run(cli: Cli) -> Result<()> {
     let json = cli.json;
+    let yes = cli.yes;
     let data_dir = resolve_data_dir(cli.data_dir)?;
     match cli.command {
         Command::Init(a) => init(&data_dir, a, json),
@@ -24,7 +25,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo { keep } => demo::run(keep, json),
         command => {
             let backend = Backend::open(&data_dir)?;
-            run_on(&backend, command, json)
+            run_on(&backend, command, json, yes)
         }
     }
 }
@@ -63,7 +64,42 @@ fn init(data_dir: &DataDir, a: crate::args::InitArgs, json: bool) -> Result<()> 
     }
 }
 
-fn run_on(backend: &Backend, command: Command, json: bool) -> Result<()> {
+/// The privacy guard before an entry is signed: what blocks is refused; what it asks about
+/// is confirmed with `--yes` or, at a terminal, by answering the question. Returns whether
+/// the author confirmed findings.
+fn confirm_personal_data(body: &Body, yes: bool) -> Result<bool> {
+    use std::io::{BufRead, IsTerminal, Write};
+    let findings = wiel_protocol::privacy::scan(body);
+    if findings.is_empty() {
+        return Ok(false);
+    }
+    let message = wiel_node::service::personal_data_message(&findings);
+    if findings.iter().any(|f| f.blocks) {
+        bail!(message);
+    }
+    if yes {
+        return Ok(true);
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        bail!(message);
+    }
+    let mut err = std::io::stderr().lock();
+    writeln!(err, "The entry may hold personal data of a citizen:")?;
+    for f in &findings {
+        writeln!(err, "  {f}")?;
+    }
+    write!(err, "Publish anyway? [y/N] ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "j" | "J" | "ja" | "yes") {
+        Ok(true)
+    } else {
+        bail!("nothing published")
+    }
+}
+
+fn run_on(backend: &Backend, command: Command, json: bool, yes: bool) -> Result<()> {
     match command {
         Command::Publish(a) => {
             let source = a
@@ -71,7 +107,8 @@ fn run_on(backend: &Backend, command: Command, json: bool) -> Result<()> {
                 .as_ref()
                 .map(|f| f.display().to_string())
                 .unwrap_or_else(|| "the entry".to_owned());
-            let new = publish_input(a)?;
+            let mut new = publish_input(a)?;
+            new.confirmed_personal_data = confirm_personal_data(&new.body, yes)?;
             let p = backend
                 .publish(new)
                 .with_context(|| format!("cannot publish {source}"))?;
@@ -86,6 +123,7 @@ fn run_on(backend: &Backend, command: Command, json: bool) -> Result<()> {
                 themes,
                 ..Body::default()
             };
+            let confirmed_personal_data = confirm_personal_data(&body, yes)?;
             published(
                 backend.publish(NewEntry {
                     kind: Kind::Question,
@@ -93,12 +131,22 @@ fn run_on(backend: &Backend, command: Command, json: bool) -> Result<()> {
                     refs: vec![],
                     body,
                     created_at: None,
+                    confirmed_personal_data,
                 })?,
                 json,
             )
         }
-        Command::Answer { id, text } => published(backend.answer(&id, text)?, json),
-        Command::React(a) => react(backend, a, json),
+        Command::Answer { id, text } => {
+            let confirmed = confirm_personal_data(
+                &Body {
+                    text: text.clone(),
+                    ..Body::default()
+                },
+                yes,
+            )?;
+            published(backend.answer(&id, text, confirmed)?, json)
+        }
+        Command::React(a) => react(backend, a, json, yes),
         Command::Retract { id, reason } => {
             let done = backend.retract(&id, reason)?;
             if json {
@@ -112,7 +160,7 @@ fn run_on(backend: &Backend, command: Command, json: bool) -> Result<()> {
                 Ok(())
             }
         }
-        Command::Edit { id, file } => edit(backend, &id, file, json),
+        Command::Edit { id, file } => edit(backend, &id, file, json, yes),
         Command::List(a) => {
             let mut filter = list_filter(backend, &a.filter)?;
             filter.all_versions = a.all_versions;
@@ -311,10 +359,11 @@ fn publish_input(a: PublishArgs) -> Result<NewEntry> {
         refs: vec![],
         body,
         created_at: None,
+        confirmed_personal_data: false,
     })
 }
 
-fn react(backend: &Backend, a: ReactArgs, json: bool) -> Result<()> {
+fn react(backend: &Backend, a: ReactArgs, json: bool, yes: bool) -> Result<()> {
     let target = backend.resolve(&a.id)?;
     let verdict = if a.works {
         Verdict::Works
@@ -325,6 +374,11 @@ fn react(backend: &Backend, a: ReactArgs, json: bool) -> Result<()> {
     } else {
         Verdict::Useful
     };
+    let body = Body {
+        text: a.comment.unwrap_or_default(),
+        fields: KindFields::Reaction { verdict },
+        ..Body::default()
+    };
     published(
         backend.publish(NewEntry {
             kind: Kind::Reaction,
@@ -333,18 +387,15 @@ fn react(backend: &Backend, a: ReactArgs, json: bool) -> Result<()> {
                 rel: Rel::ReactsTo,
                 target,
             }],
-            body: Body {
-                text: a.comment.unwrap_or_default(),
-                fields: KindFields::Reaction { verdict },
-                ..Body::default()
-            },
+            confirmed_personal_data: confirm_personal_data(&body, yes)?,
+            body,
             created_at: None,
         })?,
         json,
     )
 }
 
-fn edit(backend: &Backend, id: &str, file: Option<PathBuf>, json: bool) -> Result<()> {
+fn edit(backend: &Backend, id: &str, file: Option<PathBuf>, json: bool, yes: bool) -> Result<()> {
     let source = backend.edit_source(id)?;
     let rendered = markdown::render(source.kind, source.space.as_str(), &source.body)?;
     let (name, text) = match file {
@@ -369,7 +420,8 @@ fn edit(backend: &Backend, id: &str, file: Option<PathBuf>, json: bool) -> Resul
         .map(SpaceName::new)
         .transpose()
         .map_err(|e| anyhow!("{name}: {e}"))?;
-    match backend.new_version(source, body, space)? {
+    let confirmed = confirm_personal_data(&body, yes)?;
+    match backend.new_version(source, body, space, confirmed)? {
         Some(p) => published(p, json),
         None => {
             if json {

@@ -281,6 +281,7 @@ fn fill(services: &[Service]) -> Result<Vec<EntryId>> {
             refs: refs(&s.link, &ids),
             body: body(s),
             created_at: Some(created_at),
+            confirmed_personal_data: false,
         })?;
         let line = serde_json::to_string(&ExportLine::new(&author.get(&p.id)?))?;
         for (i, other) in services.iter().enumerate() {
@@ -477,6 +478,7 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
             ..Body::default()
         },
         created_at: None,
+        confirmed_personal_data: false,
     })?;
     let to_kampen = kampen.wait_for(&asked.id, sent)?;
     let to_zwolle = zwolle.wait_for(&asked.id, sent)?;
@@ -484,6 +486,7 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
     let answered = zwolle.backend.answer(
         &asked.id.to_hex(),
         "Wij werken met een regionaal wachtlijstoverleg: elke week kijken aanbieders samen wie waar terecht kan.".into(),
+        false,
     )?;
     let back = deventer.wait_for(&answered.id, sent)?;
 

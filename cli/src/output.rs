@@ -148,6 +148,14 @@ pub fn thread(t: &ThreadView) -> Result<()> {
         date_time(v.created_at),
         v.id.short()
     )?;
+    if !v.personal_data.is_empty() {
+        let found: Vec<String> = v.personal_data.iter().map(|f| f.to_string()).collect();
+        writeln!(
+            out,
+            "Let op: deze bijdrage bevat persoonsgegevens van een burger ({}). Deel haar niet verder en vraag de auteur haar in te trekken.",
+            found.join("; ")
+        )?;
+    }
     if let Some(r) = &v.retracted_by {
         writeln!(
             out,

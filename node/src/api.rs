@@ -401,6 +401,9 @@ async fn show(State(s): State<ApiState>, Path(id): Path<String>) -> ApiResult<cr
 #[derive(Serialize, Deserialize)]
 pub struct AnswerRequest {
     pub text: String,
+    /// Publish despite what the privacy guard asks about (see `NewEntry`).
+    #[serde(default)]
+    pub confirmed_personal_data: bool,
 }
 
 async fn answer(
@@ -410,7 +413,7 @@ async fn answer(
 ) -> ApiResult<crate::Published> {
     let p = blocking(&s, move |svc| {
         let q = svc.resolve(&id)?;
-        svc.answer(q, req.text)
+        svc.answer(q, req.text, req.confirmed_personal_data)
     })
     .await?;
     gossip(&s, vec![p.id]).await;
@@ -451,6 +454,8 @@ pub struct NewVersionRequest {
     pub source: EditSource,
     pub body: Body,
     pub space: Option<SpaceName>,
+    #[serde(default)]
+    pub confirmed_personal_data: bool,
 }
 
 async fn new_version(
@@ -458,7 +463,12 @@ async fn new_version(
     Json(req): Json<NewVersionRequest>,
 ) -> ApiResult<Option<crate::Published>> {
     let p = blocking(&s, move |svc| {
-        svc.new_version(&req.source, req.body, req.space)
+        svc.new_version(
+            &req.source,
+            req.body,
+            req.space,
+            req.confirmed_personal_data,
+        )
     })
     .await?;
     if let Some(p) = &p {

@@ -57,6 +57,29 @@ pub enum ServiceError {
     Retracted(String),
     #[error("{0}")]
     Import(LineError),
+    #[error("{}", personal_data_message(.0))]
+    PersonalData(Vec<wiel_protocol::privacy::Finding>),
+}
+
+/// One line about the privacy guard's findings: what blocks, or what to confirm.
+pub fn personal_data_message(findings: &[wiel_protocol::privacy::Finding]) -> String {
+    let blocking: Vec<String> = findings
+        .iter()
+        .filter(|f| f.blocks)
+        .map(|f| f.to_string())
+        .collect();
+    if blocking.is_empty() {
+        let all: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
+        format!(
+            "the entry may hold personal data of a citizen: {}; check it, then publish anyway with --yes",
+            all.join("; ")
+        )
+    } else {
+        format!(
+            "the entry holds personal data of a citizen: {}; remove it (this is never published)",
+            blocking.join("; ")
+        )
+    }
 }
 
 impl From<StoreError> for ServiceError {
@@ -95,6 +118,10 @@ pub struct NewEntry {
     /// Default: now. (Sample data is back-dated; the future is refused like any entry.)
     #[serde(default)]
     pub created_at: Option<Timestamp>,
+    /// The author saw what the privacy guard asks about (phone numbers, e-mail, …) and
+    /// publishes anyway. What it blocks (BSN, IBAN) is never published.
+    #[serde(default)]
+    pub confirmed_personal_data: bool,
 }
 
 /// The result of a publish.
@@ -247,11 +274,22 @@ impl Service {
                 ..Body::default()
             },
             created_at: None,
+            // The organisation's own name and code.
+            confirmed_personal_data: true,
         })
     }
 
     /// Signs and stores a new entry by this node's organisation.
     pub fn publish(&self, new: NewEntry) -> Result<Published, ServiceError> {
+        if new.kind != Kind::Retraction {
+            // A retraction must always go through: it is how personal data is taken back.
+            let findings = wiel_protocol::privacy::scan(&new.body);
+            if findings.iter().any(|f| f.blocks)
+                || (!findings.is_empty() && !new.confirmed_personal_data)
+            {
+                return Err(ServiceError::PersonalData(findings));
+            }
+        }
         let mut space = new.space;
         for r in &new.refs {
             let target = self.get(&r.target)?;
@@ -323,7 +361,12 @@ impl Service {
     }
 
     /// Answers a question; the title is "Re: " and the question's title.
-    pub fn answer(&self, question: EntryId, text: String) -> Result<Published, ServiceError> {
+    pub fn answer(
+        &self,
+        question: EntryId,
+        text: String,
+        confirmed_personal_data: bool,
+    ) -> Result<Published, ServiceError> {
         let title = self
             .get(&question)?
             .body()
@@ -345,6 +388,7 @@ impl Service {
                 ..Body::default()
             },
             created_at: None,
+            confirmed_personal_data,
         })
     }
 
@@ -373,6 +417,7 @@ impl Service {
                     ..Body::default()
                 },
                 created_at: None,
+                confirmed_personal_data: false,
             })?);
         }
         if done.is_empty() {
@@ -414,6 +459,7 @@ impl Service {
         source: &EditSource,
         body: Body,
         space: Option<SpaceName>,
+        confirmed_personal_data: bool,
     ) -> Result<Option<Published>, ServiceError> {
         let space = space.unwrap_or_else(|| source.space.clone());
         if body == source.body && space == source.space {
@@ -428,6 +474,7 @@ impl Service {
             }],
             body,
             created_at: None,
+            confirmed_personal_data,
         })
         .map(Some)
     }

@@ -27,6 +27,10 @@ pub struct EntryView {
     pub retracted_by: Option<EntryId>,
     /// The newest version, when this is an older one.
     pub superseded_by: Option<EntryId>,
+    /// What the privacy guard blocks (a BSN, an IBAN) found in an entry from elsewhere: it
+    /// is stored, but flagged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub personal_data: Vec<wiel_protocol::privacy::Finding>,
     /// Relevance, for search results only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
@@ -52,6 +56,14 @@ impl EntryView {
             fields: body.map(|b| b.fields.clone()),
             retracted_by: None,
             superseded_by: None,
+            personal_data: body
+                .map(|b| {
+                    wiel_protocol::privacy::scan(b)
+                        .into_iter()
+                        .filter(|f| f.blocks)
+                        .collect()
+                })
+                .unwrap_or_default(),
             score: None,
         }
     }

@@ -82,32 +82,35 @@ fn re(pattern: &str) -> Regex {
 }
 
 static BSN: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b(?:\d{4}[. ]\d{2}[. ]\d{3}|\d{9}|\d{8})\b"));
+    LazyLock::new(|| re(r"(?-u:\b)(?:\d{4}[. ]\d{2}[. ]\d{3}|\d{9}|\d{8})(?-u:\b)"));
 static BSN_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:bsn|burgerservicenummer|burger\s?service\s?nummer|sofinummer|sofi-nummer)")
+    re(r"(?i)(?-u:\b)(?:bsn|burgerservicenummer|burger\s?service\s?nummer|sofinummer|sofi-nummer)")
 });
 static IBAN: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)\bNL\s?\d{2}\s?[A-Z]{4}\s?(?:\d\s?){9}\d\b"));
+    LazyLock::new(|| re(r"(?i)(?-u:\b)NL\s?\d{2}\s?[A-Z]{4}\s?(?:\d\s?){9}\d(?-u:\b)"));
 static DATE: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)\b(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s\d{4})\b",
+        r"(?i)(?-u:\b)(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s\d{4})(?-u:\b)",
     )
 });
 static BIRTH_WORD: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:geboren|geboortedatum|geb\.|geboorte|date of birth|born)")
+    re(r"(?i)(?-u:\b)(?:geboren|geboortedatum|geb\.|geboorte|date of birth|born)")
 });
 static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?:\+31|\b0031|\b0)[\s-]?(?:\(0\)[\s-]?)?\(?[1-9](?:[\s\-)]{0,2}\d){8}\b")
+    re(
+        r"(?:\+31|(?-u:\b)0031|(?-u:\b)0)[\s-]?(?:\(0\)[\s-]?)?\(?[1-9](?:[\s\-)]{0,2}\d){8}(?-u:\b)",
+    )
 });
-static EMAIL: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b"));
+static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    re(r"(?-u:\b)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?-u:\b)")
+});
 static POSTCODE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"\b[1-9]\d{3}\s?(?:[A-RT-Z][A-Z]|S[BCE-RT-Z])\b"));
+    LazyLock::new(|| re(r"(?-u:\b)[1-9]\d{3}\s?(?:[A-RT-Z][A-Z]|S[BCE-RT-Z])(?-u:\b)"));
 static NUMBER_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| re(r"[A-Za-z]\s\d{1,5}(?:\s?[a-zA-Z])?(?:\s?-\s?\d{1,4})?,?\s*$"));
 static PO_BOX: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)(?:postbus|antwoordnummer)\s\d{1,5},?\s*$"));
-static NUMBER_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"^\s\d{1,5}\b"));
+static NUMBER_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"^\s\d{1,5}(?-u:\b)"));
 
 /// The elfproef of a 9-digit BSN.
 pub fn is_bsn(digits: &[u8; 9]) -> bool {
@@ -167,32 +170,66 @@ fn mask(found: &str) -> String {
     format!("{head}…{tail}")
 }
 
-fn position(text: &str, at: usize) -> (usize, usize) {
-    let before = &text[..at];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    (line, text[line_start..at].chars().count() + 1)
+/// Line and column (1-based, in characters) of byte offsets, walking the text once.
+struct Positions<'a> {
+    text: &'a str,
+    at: usize,
+    line: usize,
+    line_start: usize,
 }
 
-/// Personal data in one field's text. `contact`: the entry's contact field, where asking
-/// findings are expected.
-pub fn scan_field(field: &str, text: &str, contact: bool) -> Vec<Finding> {
-    let mut found: Vec<(usize, &str, FindingKind, bool)> = Vec::new();
-    for m in IBAN.find_iter(text) {
-        if is_iban(m.as_str()) {
-            found.push((m.start(), m.as_str(), FindingKind::Iban, true));
+impl<'a> Positions<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            at: 0,
+            line: 1,
+            line_start: 0,
         }
     }
-    for m in BSN.find_iter(text) {
-        let digits: Vec<u8> = m
-            .as_str()
+
+    /// The position of `offset`; offsets must come in increasing order.
+    fn of(&mut self, offset: usize) -> (usize, usize) {
+        let passed = &self.text[self.at..offset];
+        let newlines = passed.matches('\n').count();
+        if newlines > 0 {
+            self.line += newlines;
+            self.line_start = self.at + passed.rfind('\n').map_or(0, |i| i + 1);
+        }
+        self.at = offset;
+        (
+            self.line,
+            self.text[self.line_start..offset].chars().count() + 1,
+        )
+    }
+}
+
+/// The findings of the patterns in `part` of `text`, which starts at byte `offset`.
+fn scan_part<'t>(
+    text: &'t str,
+    offset: usize,
+    part: &'t str,
+    found: &mut Vec<(usize, &'t str, FindingKind, bool)>,
+) {
+    let spans = |re: &Regex| {
+        re.find_iter(part)
+            .map(|m| (offset + m.start(), offset + m.end(), m.as_str()))
+            .collect::<Vec<_>>()
+    };
+    for (start, _, matched) in spans(&IBAN) {
+        if is_iban(matched) {
+            found.push((start, matched, FindingKind::Iban, true));
+        }
+    }
+    for (start, end, matched) in spans(&BSN) {
+        let digits: Vec<u8> = matched
             .bytes()
             .filter(u8::is_ascii_digit)
             .map(|b| b - b'0')
             .collect();
         let mut nine = [0u8; 9];
         nine[9 - digits.len()..].copy_from_slice(&digits);
-        let before = around(text, m.start(), m.end(), 6, 0);
+        let before = around(text, start, end, 6, 0);
         let amount = before.contains('€') || before.to_ascii_uppercase().contains("EUR");
         let date_like = digits.len() == 8 && {
             let year = u32::from(digits[0]) * 1000
@@ -204,33 +241,43 @@ pub fn scan_field(field: &str, text: &str, contact: bool) -> Vec<Finding> {
             (1900..2100).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
         };
         if is_bsn(&nine) && !amount && !date_like {
-            let near = BSN_WORD.is_match(around(text, m.start(), m.end(), 50, 50));
-            found.push((m.start(), m.as_str(), FindingKind::Bsn, near));
+            let near = BSN_WORD.is_match(around(text, start, end, 50, 50));
+            found.push((start, matched, FindingKind::Bsn, near));
         }
     }
-    for m in DATE.find_iter(text) {
-        if BIRTH_WORD.is_match(around(text, m.start(), m.start(), 40, 0)) {
-            found.push((m.start(), m.as_str(), FindingKind::BirthDate, false));
+    for (start, _, matched) in spans(&DATE) {
+        if BIRTH_WORD.is_match(around(text, start, start, 40, 0)) {
+            found.push((start, matched, FindingKind::BirthDate, false));
         }
     }
-    for m in PHONE.find_iter(text) {
-        found.push((m.start(), m.as_str(), FindingKind::Phone, false));
+    for (start, _, matched) in spans(&PHONE) {
+        found.push((start, matched, FindingKind::Phone, false));
     }
-    for m in EMAIL.find_iter(text) {
-        found.push((m.start(), m.as_str(), FindingKind::Email, false));
+    for (start, _, matched) in spans(&EMAIL) {
+        found.push((start, matched, FindingKind::Email, false));
     }
-    for m in POSTCODE.find_iter(text) {
-        let before = around(text, m.start(), m.start(), 40, 0);
-        let after = &text[m.end()..];
+    for (start, end, matched) in spans(&POSTCODE) {
+        let before = around(text, start, start, 40, 0);
         let house_number = (NUMBER_BEFORE.is_match(before) && !PO_BOX.is_match(before))
-            || NUMBER_AFTER.is_match(after);
+            || NUMBER_AFTER.is_match(&text[end..]);
         if house_number {
-            found.push((m.start(), m.as_str(), FindingKind::Address, false));
+            found.push((start, matched, FindingKind::Address, false));
         }
+    }
+}
+
+/// Personal data in one field's text. `contact`: the entry's contact field, where asking
+/// findings are expected.
+pub fn scan_field(field: &str, text: &str, contact: bool) -> Vec<Finding> {
+    let mut found: Vec<(usize, &str, FindingKind, bool)> = Vec::new();
+    // Every pattern needs a digit or an '@'.
+    if text.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
+        scan_part(text, 0, text, &mut found);
     }
     found.sort_by_key(|f| f.0);
     // Digits inside an IBAN are not also a phone number or a BSN.
     let mut out: Vec<Finding> = Vec::new();
+    let mut positions = Positions::new(text);
     let mut covered_until = 0;
     for (start, matched, kind, blocks) in found {
         if start < covered_until {
@@ -240,7 +287,7 @@ pub fn scan_field(field: &str, text: &str, contact: bool) -> Vec<Finding> {
         if contact && !blocks {
             continue;
         }
-        let (line, column) = position(text, start);
+        let (line, column) = positions.of(start);
         out.push(Finding {
             kind,
             blocks,
@@ -310,7 +357,10 @@ mod tests {
             kinds("burgerservicenummer: 1112.22.333"),
             [(FindingKind::Bsn, true)]
         );
-        assert_eq!(kinds("Dossier 111222333 is dicht."), [(FindingKind::Bsn, false)]);
+        assert_eq!(
+            kinds("Dossier 111222333 is dicht."),
+            [(FindingKind::Bsn, false)]
+        );
         // 8 digits read with a leading zero: 012345672 passes.
         assert!(is_bsn(&[0, 1, 2, 3, 4, 5, 6, 7, 2]));
         assert_eq!(kinds("sofinummer 12345672"), [(FindingKind::Bsn, true)]);
@@ -342,7 +392,10 @@ mod tests {
             ("mail jan.jansen@example.nl", FindingKind::Email),
             ("geboren op 12-03-1984", FindingKind::BirthDate),
             ("geboortedatum: 3 maart 1984", FindingKind::BirthDate),
-            ("woont aan de Dorpsstraat 12, 8011 AB Zwolle", FindingKind::Address),
+            (
+                "woont aan de Dorpsstraat 12, 8011 AB Zwolle",
+                FindingKind::Address,
+            ),
             ("adres 8011AB 12", FindingKind::Address),
         ] {
             assert_eq!(kinds(text), [(kind, false)], "{text}");

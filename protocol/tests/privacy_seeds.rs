@@ -9,7 +9,12 @@ use wiel_protocol::privacy::{FindingKind, scan_field};
 fn seeds() -> Vec<(String, String)> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seeds");
     let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e} (shared/ must lie beside the repository)", dir.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (shared/ must lie beside the repository)",
+                dir.display()
+            )
+        })
         .map(|e| {
             let path = e.unwrap().path();
             (
