@@ -35,7 +35,11 @@ fn main() {
     while prose.len() + seeds.len() < 64 * 1024 {
         prose.push_str(&seeds);
     }
-    prose.push_str(&seeds[..seeds.floor_char_boundary(64 * 1024 - prose.len())]);
+    let mut cut = 64 * 1024 - prose.len();
+    while !seeds.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    prose.push_str(&seeds[..cut]);
     let prose = Body {
         title: "Praktijkverhalen".into(),
         text: prose,
