@@ -70,6 +70,16 @@ fn main() {
                     // The topology is the 3 random dials per node, as the figure asks.
                     kademlia: false,
                     timing: GossipTiming::default(),
+                    // The figure is about the network: every node passes everything on.
+                    trust: wiel_node::trust::TrustState::load(
+                        key.public(),
+                        wiel_node::trust::TrustConfig {
+                            mode: wiel_node::trust::TrustMode::Open,
+                            ..Default::default()
+                        },
+                        &store,
+                    )
+                    .unwrap(),
                 },
                 &mut registry,
                 shutdown.clone(),

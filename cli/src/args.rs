@@ -157,6 +157,11 @@ pub struct InitArgs {
     /// Network id. Only for test networks; the real network is "wiel".
     #[arg(long, default_value = "wiel", hide = true)]
     pub network: String,
+    /// What to do with entries of organisations outside the trust set: open (accept and
+    /// pass on, marked untrusted), web-of-trust (keep apart, never pass on, show only with
+    /// --untrusted) or closed (trusted roots only).
+    #[arg(long, default_value = "web-of-trust", value_name = "MODE")]
+    pub trust_mode: String,
 }
 
 #[derive(Args, Debug)]
@@ -250,8 +255,9 @@ pub struct ReactArgs {
 
 #[derive(Args, Debug, Clone)]
 pub struct FilterArgs {
-    /// Only this kind (practice, story, question, answer, reaction, retraction, profile).
-    /// Without it, `list` leaves out reactions, retractions and profiles.
+    /// Only this kind (practice, story, question, answer, reaction, retraction, profile,
+    /// endorsement, key-rotation, revocation). Without it, `list` leaves out reactions,
+    /// retractions, profiles and trust entries.
     #[arg(long)]
     pub kind: Option<String>,
     /// Only this space.
@@ -269,6 +275,10 @@ pub struct FilterArgs {
     /// At most this many entries.
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
+    /// Also entries of organisations this node does not trust (kept apart in
+    /// web-of-trust mode).
+    #[arg(long)]
+    pub untrusted: bool,
 }
 
 #[derive(Args, Debug)]

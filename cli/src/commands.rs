@@ -42,6 +42,7 @@ fn init(data_dir: &DataDir, a: crate::args::InitArgs, json: bool) -> Result<()> 
         province: a.province,
         spaces,
         network: NetworkId::new(a.network)?,
+        trust_mode: a.trust_mode.parse().map_err(|e: String| anyhow!(e))?,
     };
     let service = Service::init(data_dir.clone(), options)?;
     let report = serde_json::json!({
@@ -455,6 +456,7 @@ fn list_filter(backend: &Backend, f: &FilterArgs) -> Result<ListFilter> {
             .map(|s| parse_time(s, now, "--until"))
             .transpose()?,
         limit: f.limit,
+        untrusted: f.untrusted,
         ..ListFilter::default()
     })
 }

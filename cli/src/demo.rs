@@ -432,11 +432,18 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
                         province: Some("Overijssel".into()),
                         spaces: vec![SpaceName::national(), SpaceName::new("pv23")?],
                         network: NetworkId::new("wiel-demo")?,
+                        trust_mode: Default::default(),
                     },
                 )
                 .map_err(anyhow::Error::from)
             })
             .collect::<Result<Vec<_>>>()?;
+        // The three municipalities trust each other (web of trust, the default).
+        let keys: Vec<_> = services.iter().map(|s| s.org_key()).collect();
+        for s in &services {
+            let others: Vec<_> = keys.iter().filter(|k| **k != s.org_key()).copied().collect();
+            s.update_trust(|t| t.roots.extend(others))?;
+        }
         fill(&services)?;
         for s in &services {
             // Sample entries are on every node already; only new ones will be gossiped.

@@ -53,9 +53,14 @@ pub fn entry_lines(views: &[EntryView]) -> Result<()> {
         return Ok(());
     }
     for v in views {
+        let untrusted = if v.trust.as_ref().is_some_and(|t| !t.trusted) {
+            "  (niet vertrouwd)"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "{}  {}  {:<15}  {:<22}  {}",
+            "{}  {}  {:<15}  {:<22}  {}{untrusted}",
             v.id.short(),
             date(v.created_at),
             v.kind.dutch(),
@@ -148,6 +153,9 @@ pub fn thread(t: &ThreadView) -> Result<()> {
         date_time(v.created_at),
         v.id.short()
     )?;
+    if let Some(trust) = &v.trust {
+        writeln!(out, "{}: {}", v.author_label(), trust.label())?;
+    }
     if !v.personal_data.is_empty() {
         let found: Vec<String> = v.personal_data.iter().map(|f| f.to_string()).collect();
         writeln!(

@@ -145,6 +145,10 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/v1/status", get(status))
         .route("/api/v1/peers", get(peers).post(connect))
         .route("/api/v1/sync", post(start_sync))
+        .route("/api/v1/endorsements", post(endorse))
+        .route("/api/v1/endorsements/withdrawal", post(withdraw_endorsement))
+        .route("/api/v1/trust", get(trust))
+        .route("/api/v1/trust/roots", post(trust_roots))
         .route("/api/v1/sync/{run}", get(sync_report))
         .route("/api/v1/entries", get(list).post(publish))
         .route("/api/v1/entries/{id}", get(show))
@@ -279,6 +283,99 @@ async fn peers(State(s): State<ApiState>) -> ApiResult<Vec<PeerEntry>> {
 #[derive(Serialize, Deserialize)]
 pub struct ConnectRequest {
     pub address: String,
+}
+
+/// `POST /api/v1/endorsements`: vouch for an organisation.
+#[derive(Serialize, Deserialize)]
+pub struct EndorseRequest {
+    /// Key, CBS code, name, or an id (prefix) of one of its entries.
+    pub organisation: String,
+    pub name: Option<String>,
+    pub code: Option<String>,
+}
+
+async fn endorse(
+    State(s): State<ApiState>,
+    Json(req): Json<EndorseRequest>,
+) -> ApiResult<crate::Published> {
+    let (published, promoted) = blocking(&s, move |svc| {
+        let subject = svc.resolve_organisation(&req.organisation)?;
+        let code = req
+            .code
+            .map(wiel_protocol::CbsCode::new)
+            .transpose()
+            .map_err(ServiceError::Name)?;
+        let before = svc.trust().current();
+        let published = svc.endorse(subject, req.name, code)?;
+        Ok((published, newly_relayed(&before, &svc.trust().current())))
+    })
+    .await?;
+    gossip(&s, vec![published.id]).await;
+    let _ = s.network.promote(promoted).await;
+    Ok(Json(published))
+}
+
+/// The keys `after` passes on that `before` did not.
+fn newly_relayed(
+    before: &crate::trust::TrustSet,
+    after: &crate::trust::TrustSet,
+) -> Vec<wiel_protocol::OrgKey> {
+    after
+        .members()
+        .keys()
+        .map(|(_, k)| *k)
+        .filter(|k| !before.relays(k) && after.relays(k))
+        .collect()
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct WithdrawRequest {
+    pub organisation: String,
+}
+
+async fn withdraw_endorsement(
+    State(s): State<ApiState>,
+    Json(req): Json<WithdrawRequest>,
+) -> ApiResult<Vec<crate::Published>> {
+    let done = blocking(&s, move |svc| {
+        let subject = svc.resolve_organisation(&req.organisation)?;
+        svc.withdraw_endorsement(subject)
+    })
+    .await?;
+    gossip(&s, done.iter().map(|p| p.id).collect()).await;
+    Ok(Json(done))
+}
+
+async fn trust(State(s): State<ApiState>) -> ApiResult<crate::view::TrustReport> {
+    Ok(Json(blocking(&s, |svc| svc.trust_report()).await?))
+}
+
+/// `POST /api/v1/trust/roots`: add (or with `remove`, take away) a trusted root.
+#[derive(Serialize, Deserialize)]
+pub struct TrustRootRequest {
+    pub organisation: String,
+    #[serde(default)]
+    pub remove: bool,
+}
+
+async fn trust_roots(
+    State(s): State<ApiState>,
+    Json(req): Json<TrustRootRequest>,
+) -> ApiResult<crate::view::TrustReport> {
+    let (report, promoted) = blocking(&s, move |svc| {
+        let key = svc.resolve_organisation(&req.organisation)?;
+        let promoted = svc.update_trust(|t| {
+            if req.remove {
+                t.roots.retain(|k| *k != key);
+            } else {
+                t.roots.push(key);
+            }
+        })?;
+        Ok((svc.trust_report()?, promoted))
+    })
+    .await?;
+    let _ = s.network.promote(promoted).await;
+    Ok(Json(report))
 }
 
 /// `POST /api/v1/sync`: start a catch-up sync run.

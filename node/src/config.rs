@@ -115,6 +115,9 @@ pub struct Config {
     /// How `wiel node` joins the network.
     #[serde(default)]
     pub node: NodeSection,
+    /// Whom this node trusts.
+    #[serde(default)]
+    pub trust: crate::trust::TrustConfig,
 }
 
 /// `[node]` in `config.toml`.

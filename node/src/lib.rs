@@ -16,6 +16,7 @@ pub mod network;
 pub mod reconcile;
 pub mod runtime;
 pub mod service;
+pub mod trust;
 pub mod view;
 
 pub use config::{Config, DataDir};

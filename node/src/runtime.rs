@@ -139,6 +139,7 @@ pub async fn run(
             bootstrap: options.bootstrap.clone(),
             mdns: options.mdns,
             kademlia: options.kademlia,
+            trust: service.trust().clone(),
             timing: options.timing.clone(),
         },
         &mut registry,

@@ -57,6 +57,12 @@ pub enum ServiceError {
     Retracted(String),
     #[error("{0}")]
     Import(LineError),
+    #[error("no profile of organisation {0} is known here: give its name and CBS code with --name and --code")]
+    UnknownOrganisation(String),
+    #[error("{0}")]
+    Name(wiel_protocol::NameError),
+    #[error("this organisation has not endorsed {0}")]
+    NotEndorsed(String),
     #[error("{}", personal_data_message(.0))]
     PersonalData(Vec<wiel_protocol::privacy::Finding>),
 }
@@ -159,6 +165,7 @@ pub struct Service {
     config: Config,
     key: OrgKeypair,
     store: Store,
+    trust: crate::trust::TrustState,
 }
 
 /// What `wiel init` needs.
@@ -169,6 +176,7 @@ pub struct InitOptions {
     pub province: Option<String>,
     pub spaces: Vec<SpaceName>,
     pub network: wiel_protocol::NetworkId,
+    pub trust_mode: crate::trust::TrustMode,
 }
 
 impl Service {
@@ -201,17 +209,23 @@ impl Service {
             },
             default_space: None,
             node: Default::default(),
+            trust: crate::trust::TrustConfig {
+                mode: options.trust_mode,
+                ..Default::default()
+            },
         };
         let key = OrgKeypair::generate();
         let store_dir = dir.store_path();
         config.save(&dir)?;
         dir.write_key(&key)?;
         let store = open_store(&dir, &store_dir)?;
+        let trust = crate::trust::TrustState::load(key.public(), config.trust.clone(), &store)?;
         let service = Self {
             dir,
             config,
             key,
             store,
+            trust,
         };
         service.publish_profile()?;
         Ok(service)
@@ -227,11 +241,13 @@ impl Service {
         let key = dir.read_key()?;
         let config = Config::load(&dir)?;
         let store = open_store(&dir, &dir.store_path())?;
+        let trust = crate::trust::TrustState::load(key.public(), config.trust.clone(), &store)?;
         Ok(Self {
             dir,
             config,
             key,
             store,
+            trust,
         })
     }
 
@@ -251,6 +267,142 @@ impl Service {
     }
     pub fn store(&self) -> &Store {
         &self.store
+    }
+    /// Whom this node trusts.
+    pub fn trust(&self) -> &crate::trust::TrustState {
+        &self.trust
+    }
+
+    /// An organisation named by key, CBS code or name, or by the id (prefix) of any of its
+    /// entries.
+    pub fn resolve_organisation(&self, query: &str) -> Result<OrgKey, ServiceError> {
+        match self.resolve_author(query) {
+            Ok(key) => Ok(key),
+            Err(ServiceError::NoSuchOrganisation(_)) if self.resolve(query).is_ok() => {
+                Ok(self.get(&self.resolve(query)?)?.header().author)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Vouches for another organisation's key. Its name and CBS code come from `name` and
+    /// `code`, or else from the newest profile this node holds of it.
+    pub fn endorse(
+        &self,
+        subject: OrgKey,
+        name: Option<String>,
+        code: Option<CbsCode>,
+    ) -> Result<Published, ServiceError> {
+        let profile = self.store.profile(&subject)?;
+        let (known_name, known_code) = match profile.as_ref().and_then(|p| p.body()) {
+            Some(Body {
+                fields: KindFields::Profile { name, cbs_code, .. },
+                ..
+            }) => (Some(name.clone()), Some(cbs_code.clone())),
+            _ => (None, None),
+        };
+        let (Some(name), Some(code)) = (name.or(known_name), code.or(known_code)) else {
+            return Err(ServiceError::UnknownOrganisation(subject.short()));
+        };
+        self.publish(NewEntry {
+            kind: Kind::Endorsement,
+            space: Some(SpaceName::national()),
+            refs: vec![],
+            body: Body {
+                title: format!("Aanbeveling: {name}"),
+                fields: KindFields::Endorsement {
+                    subject,
+                    name,
+                    cbs_code: code,
+                },
+                ..Body::default()
+            },
+            created_at: None,
+            confirmed_personal_data: false,
+        })
+    }
+
+    /// Withdraws this organisation's endorsements of `subject` (retracts them).
+    pub fn withdraw_endorsement(&self, subject: OrgKey) -> Result<Vec<Published>, ServiceError> {
+        let mine: Vec<EntryId> = self
+            .store
+            .trust_entries()?
+            .iter()
+            .filter(|e| e.header().author == self.key.public())
+            .filter(|e| {
+                matches!(
+                    e.body().map(|b| &b.fields),
+                    Some(KindFields::Endorsement { subject: s, .. }) if *s == subject
+                )
+            })
+            .map(Verified::id)
+            .collect();
+        if mine.is_empty() {
+            return Err(ServiceError::NotEndorsed(subject.short()));
+        }
+        let mut done = Vec::new();
+        for id in mine {
+            done.extend(self.retract(id, Some("aanbeveling ingetrokken".into()))?);
+        }
+        Ok(done)
+    }
+
+    /// The trust set as people read it: mode, depth, roots, and every trusted organisation
+    /// with the ones that vouch for it.
+    pub fn trust_report(&self) -> Result<crate::view::TrustReport, ServiceError> {
+        let config = self.trust.config();
+        let set = self.trust.current();
+        let name = |k: &OrgKey| -> Result<String, ServiceError> {
+            Ok(self.org_name(k)?.unwrap_or_else(|| k.short()))
+        };
+        let mut members = Vec::new();
+        for ((depth, key), standing) in set.members() {
+            members.push(crate::view::TrustMember {
+                organisation: name(&key)?,
+                key,
+                depth,
+                vouched_by: standing
+                    .vouchers
+                    .iter()
+                    .map(name)
+                    .collect::<Result<_, _>>()?,
+            });
+        }
+        let mut revoked = Vec::new();
+        for (key, since) in set.revoked() {
+            revoked.push(crate::view::RevokedKey {
+                organisation: name(key)?,
+                key: *key,
+                since: *since,
+            });
+        }
+        Ok(crate::view::TrustReport {
+            mode: config.mode,
+            depth: config.depth,
+            roots: config
+                .roots
+                .iter()
+                .map(|k| Ok((*k, name(k)?)))
+                .collect::<Result<_, ServiceError>>()?,
+            members,
+            revoked,
+        })
+    }
+
+    /// Changes the `[trust]` section (roots, mode, depth), saves `config.toml` and
+    /// recomputes the trust set. Returns the keys that became trusted.
+    pub fn update_trust(
+        &self,
+        change: impl FnOnce(&mut crate::trust::TrustConfig),
+    ) -> Result<Vec<OrgKey>, ServiceError> {
+        let mut trust = self.trust.config();
+        change(&mut trust);
+        trust.roots.sort();
+        trust.roots.dedup();
+        let mut config = self.config.clone();
+        config.trust = trust.clone();
+        config.save(&self.dir)?;
+        Ok(self.trust.set_config(trust, &self.store)?)
     }
 
     fn rules(&self) -> Rules {
@@ -312,10 +464,14 @@ impl Service {
             kind: entry.header().kind,
             space: entry.header().space.clone(),
         };
+        let changes_trust = crate::trust::may_change_trust(&entry);
         match self.store.ingest(entry)? {
             Ingest::Rejected(r) => Err(r.into()),
             _ => {
                 self.store.outbox_add(&published.id)?;
+                if changes_trust {
+                    self.trust.refresh(&self.store)?;
+                }
                 Ok(published)
             }
         }
@@ -591,6 +747,7 @@ impl Service {
 
     pub fn view(&self, entry: &Verified) -> Result<EntryView, ServiceError> {
         let mut v = EntryView::new(entry, self.org_name(&entry.header().author)?);
+        v.trust = Some(self.trust_view(&entry.header().author)?);
         v.retracted_by = self.store.retracted_by(&entry.id())?;
         if self.store.superseded_by(&entry.id())?.is_some() {
             v.superseded_by = Some(self.store.latest_version(&entry.id())?);
@@ -602,8 +759,31 @@ impl Service {
         entries.iter().map(|e| self.view(e)).collect()
     }
 
+    /// Who vouches for `author` in this node's trust set.
+    pub fn trust_view(&self, author: &OrgKey) -> Result<crate::view::TrustView, ServiceError> {
+        let set = self.trust.current();
+        Ok(match set.standing(author) {
+            Some(standing) => crate::view::TrustView {
+                trusted: true,
+                root: standing.depth == 0,
+                vouched_by: standing
+                    .vouchers
+                    .iter()
+                    .map(|k| Ok(self.org_name(k)?.unwrap_or_else(|| k.short())))
+                    .collect::<Result<_, ServiceError>>()?,
+            },
+            None => crate::view::TrustView {
+                trusted: false,
+                root: false,
+                vouched_by: vec![],
+            },
+        })
+    }
+
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<EntryView>, ServiceError> {
-        self.views(&self.store.list(filter)?)
+        let set = self.trust.current();
+        let shown = |e: &Verified| filter.untrusted || set.shows(&e.header().author);
+        self.views(&self.store.scan(filter, shown)?)
     }
 
     /// The entry, its versions, answers and reactions.
@@ -632,7 +812,11 @@ impl Service {
             ..filter.clone()
         };
         let mut scored: Vec<(f32, Verified)> = Vec::new();
+        let set = self.trust.current();
         self.store.scan(&all, |e| {
+            if !filter.untrusted && !set.shows(&e.header().author) {
+                return false;
+            }
             if let Some(score) = e.body().and_then(|b| plain_score(b, &words)) {
                 scored.push((score, e.clone()));
             }

@@ -27,6 +27,9 @@ pub struct EntryView {
     pub retracted_by: Option<EntryId>,
     /// The newest version, when this is an older one.
     pub superseded_by: Option<EntryId>,
+    /// Whether this node trusts the author, and through whom.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust: Option<TrustView>,
     /// What the privacy guard blocks (a BSN, an IBAN) found in an entry from elsewhere: it
     /// is stored, but flagged.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -56,6 +59,7 @@ impl EntryView {
             fields: body.map(|b| b.fields.clone()),
             retracted_by: None,
             superseded_by: None,
+            trust: None,
             personal_data: body
                 .map(|b| {
                     wiel_protocol::privacy::scan(b)
@@ -108,4 +112,54 @@ pub struct LastSync {
     pub missing: u64,
     /// Of those, stored so far.
     pub stored: u64,
+}
+
+/// Whether this node trusts an entry's author, and through whom.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct TrustView {
+    pub trusted: bool,
+    /// Trusted directly: this node's own organisation or one of its roots.
+    pub root: bool,
+    /// The trusted organisations that vouch for the author.
+    pub vouched_by: Vec<String>,
+}
+
+impl TrustView {
+    /// "vertrouwd via Gemeente Deventer, Gemeente Kampen", in the users' language.
+    pub fn label(&self) -> String {
+        if !self.trusted {
+            "niet vertrouwd".to_owned()
+        } else if self.root {
+            "vertrouwd".to_owned()
+        } else {
+            format!("vertrouwd via {}", self.vouched_by.join(", "))
+        }
+    }
+}
+
+/// `wiel trust list`: whom this node trusts, and through whom.
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct TrustReport {
+    pub mode: crate::trust::TrustMode,
+    pub depth: u32,
+    /// Trusted without endorsement (besides this node's own organisation).
+    pub roots: Vec<(OrgKey, String)>,
+    pub members: Vec<TrustMember>,
+    pub revoked: Vec<RevokedKey>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct TrustMember {
+    pub organisation: String,
+    pub key: OrgKey,
+    /// Endorsement steps from a root.
+    pub depth: u32,
+    pub vouched_by: Vec<String>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct RevokedKey {
+    pub organisation: String,
+    pub key: OrgKey,
+    pub since: Timestamp,
 }

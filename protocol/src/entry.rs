@@ -29,10 +29,18 @@ pub enum Kind {
     Retraction,
     /// Who the organisation is: name, CBS code, province.
     Profile,
+    /// Aanbeveling: the author vouches for another organisation's key (withdrawn by
+    /// retracting it).
+    Endorsement,
+    /// Sleutelwissel: the author's key hands over to a new key (signed by the old one).
+    KeyRotation,
+    /// Intrekking van een sleutel: a key is no longer to be trusted from a moment on
+    /// (signed by that key or by the key it rotated to).
+    Revocation,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [
+    pub const ALL: [Kind; 10] = [
         Kind::Practice,
         Kind::Story,
         Kind::Question,
@@ -40,6 +48,9 @@ impl Kind {
         Kind::Reaction,
         Kind::Retraction,
         Kind::Profile,
+        Kind::Endorsement,
+        Kind::KeyRotation,
+        Kind::Revocation,
     ];
 
     /// The name used on the command line, in front matter and in JSON.
@@ -52,6 +63,9 @@ impl Kind {
             Kind::Reaction => "reaction",
             Kind::Retraction => "retraction",
             Kind::Profile => "profile",
+            Kind::Endorsement => "endorsement",
+            Kind::KeyRotation => "key-rotation",
+            Kind::Revocation => "revocation",
         }
     }
 
@@ -65,6 +79,9 @@ impl Kind {
             Kind::Reaction => "reactie",
             Kind::Retraction => "intrekking",
             Kind::Profile => "profiel",
+            Kind::Endorsement => "aanbeveling",
+            Kind::KeyRotation => "sleutelwissel",
+            Kind::Revocation => "sleutelintrekking",
         }
     }
 
@@ -91,7 +108,7 @@ impl fmt::Display for Kind {
 /// An unknown kind name, with the names that are known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "unknown kind '{0}': use one of practice, story, question, answer, reaction, retraction, profile"
+    "unknown kind '{0}': use one of practice, story, question, answer, reaction, retraction, profile, endorsement, key-rotation, revocation"
 )]
 pub struct UnknownKind(pub String);
 
@@ -200,6 +217,20 @@ pub enum KindFields {
         name: String,
         cbs_code: CbsCode,
         province: Option<String>,
+    },
+    /// Whom the author vouches for, with the name and CBS code it knows them by.
+    Endorsement {
+        subject: OrgKey,
+        name: String,
+        cbs_code: CbsCode,
+    },
+    KeyRotation {
+        new_key: OrgKey,
+    },
+    Revocation {
+        key: OrgKey,
+        /// Entries by `key` made from this moment on are refused.
+        since: Timestamp,
     },
 }
 

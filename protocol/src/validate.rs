@@ -82,6 +82,8 @@ pub enum Invalid {
     FieldsDoNotMatchKind { kind: Kind },
     #[error("{field} is empty")]
     EmptyField { field: &'static str },
+    #[error("an organisation cannot {action} its own key")]
+    OwnKey { action: &'static str },
 }
 
 impl From<DecodeError> for Invalid {
@@ -227,7 +229,7 @@ fn check_after_signature(entry: &Entry, rules: &Rules) -> Result<(), Invalid> {
         if blake3::hash(&bytes).as_bytes() != header.body_hash.as_bytes() {
             return Err(Invalid::BodyHashMismatch);
         }
-        check_body(header.kind, body)?;
+        check_body(header.kind, header.author, body)?;
     }
     Ok(())
 }
@@ -367,12 +369,15 @@ fn check_labels(what: &'static str, labels: &[String]) -> Result<(), Invalid> {
     Ok(())
 }
 
-fn check_body(kind: Kind, body: &Body) -> Result<(), Invalid> {
+fn check_body(kind: Kind, header_author: OrgKey, body: &Body) -> Result<(), Invalid> {
     let title_chars = body.title.chars().count();
     if title_chars > MAX_TITLE_CHARS {
         return Err(Invalid::TitleTooLong { chars: title_chars });
     }
-    let needs_title = !matches!(kind, Kind::Reaction | Kind::Retraction);
+    let needs_title = !matches!(
+        kind,
+        Kind::Reaction | Kind::Retraction | Kind::Endorsement | Kind::KeyRotation | Kind::Revocation
+    );
     if needs_title && body.title.trim().is_empty() {
         return Err(Invalid::EmptyTitle);
     }
@@ -389,6 +394,26 @@ fn check_body(kind: Kind, body: &Body) -> Result<(), Invalid> {
             }
             true
         }
+        (KindFields::Endorsement { subject, name, .. }, Kind::Endorsement) => {
+            if name.trim().is_empty() {
+                return Err(Invalid::EmptyField {
+                    field: "organisation name",
+                });
+            }
+            if *subject == header_author {
+                return Err(Invalid::OwnKey { action: "endorse" });
+            }
+            true
+        }
+        (KindFields::KeyRotation { new_key }, Kind::KeyRotation) => {
+            if *new_key == header_author {
+                return Err(Invalid::OwnKey {
+                    action: "rotate to",
+                });
+            }
+            true
+        }
+        (KindFields::Revocation { .. }, Kind::Revocation) => true,
         (KindFields::None, k) => matches!(
             k,
             Kind::Practice | Kind::Question | Kind::Answer | Kind::Retraction

@@ -54,8 +54,9 @@ enum T {
     Superseded,
     Profiles,
     Erasures,
+    Trust,
 }
-const TREE_COUNT: usize = 7;
+const TREE_COUNT: usize = 8;
 
 /// Pending writes of one batch, readable before they are committed.
 struct Overlay<'a> {
@@ -88,6 +89,7 @@ impl<'a> Overlay<'a> {
             T::Superseded => &trees.superseded,
             T::Profiles => &trees.profiles,
             T::Erasures => &trees.erasures,
+            T::Trust => &trees.trust,
         }
     }
 
@@ -194,10 +196,11 @@ impl<'a> Overlay<'a> {
             &t.superseded,
             &t.profiles,
             &t.erasures,
+            &t.trust,
         );
         let writes = &self.writes;
-        let result: Result<(), TransactionError<()>> = all.transaction(|(a, b, c, d, e, f, g)| {
-            let txs = [a, b, c, d, e, f, g];
+        let result: Result<(), TransactionError<()>> = all.transaction(|(a, b, c, d, e, f, g, h)| {
+            let txs = [a, b, c, d, e, f, g, h];
             for (tx, tree_writes) in txs.iter().zip(writes.iter()) {
                 for (k, v) in tree_writes {
                     match v {
@@ -364,6 +367,12 @@ fn write_entry(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> 
     );
     for r in &h.refs {
         o.put(T::Refs, keys::ref_key(&r.target, r.rel, &id), Vec::new());
+    }
+    if matches!(
+        h.kind,
+        Kind::Endorsement | Kind::KeyRotation | Kind::Revocation
+    ) {
+        o.put(T::Trust, keys::time_key(t, &id), vec![h.kind.code()]);
     }
     if h.kind == Kind::Profile {
         let newer = match o.get(T::Profiles, h.author.as_bytes())? {

@@ -74,6 +74,9 @@ pub(crate) struct Trees {
     pub erasures: Tree,
     /// ids of this node's own entries not yet gossiped to any peer
     pub outbox: Tree,
+    /// created_at ‖ id of endorsements, key rotations and revocations: what the trust
+    /// set is computed from, without walking every entry
+    pub trust: Tree,
 }
 
 /// The entry store. Cheap to clone; one writer at a time.
@@ -102,6 +105,7 @@ impl Store {
             profiles: tree("profiles")?,
             erasures: tree("erasures")?,
             outbox: tree("outbox")?,
+            trust: tree("trust")?,
         };
         let log_path = dir.join("entries.log");
         let log = log::EntryLog::open(&log_path).map_err(|e| StoreError::Open {

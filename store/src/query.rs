@@ -28,6 +28,9 @@ pub struct ListFilter {
     pub content_only: bool,
     /// Default 50.
     pub limit: usize,
+    /// Also entries by organisations outside the trust set (applied by the node's trust
+    /// policy, not by the store). Default false.
+    pub untrusted: bool,
 }
 
 impl Default for ListFilter {
@@ -42,6 +45,7 @@ impl Default for ListFilter {
             include_retracted: false,
             content_only: false,
             limit: 50,
+            untrusted: false,
         }
     }
 }
@@ -174,7 +178,15 @@ impl Store {
             let h = entry.header();
             if (!filter.include_retracted && entry.body().is_none())
                 || (filter.content_only
-                    && matches!(h.kind, Kind::Reaction | Kind::Retraction | Kind::Profile))
+                    && matches!(
+                        h.kind,
+                        Kind::Reaction
+                            | Kind::Retraction
+                            | Kind::Profile
+                            | Kind::Endorsement
+                            | Kind::KeyRotation
+                            | Kind::Revocation
+                    ))
             {
                 continue;
             }
@@ -197,21 +209,40 @@ impl Store {
         })
     }
 
-    /// Every (created_at, id) of a space, tombstones and old versions included, oldest
-    /// first: the set that catch-up sync reconciles.
-    pub fn space_items(&self, space: &SpaceName) -> Result<Vec<(Timestamp, EntryId)>, StoreError> {
+    /// Every (created_at, id, author) of a space, tombstones and old versions included,
+    /// oldest first: the set that catch-up sync reconciles.
+    pub fn space_items(
+        &self,
+        space: &SpaceName,
+    ) -> Result<Vec<(Timestamp, EntryId, OrgKey)>, StoreError> {
         let mut out = Vec::new();
         for row in self.trees.by_time.iter() {
             let (key, value) = row?;
-            if let (Some((_, _, s)), Some(id), Some(t)) = (
+            if let (Some((_, author, s)), Some(id), Some(t)) = (
                 keys::split_facets(&value),
                 keys::trailing_id(&key),
                 key.get(..8)
                     .and_then(|b| <[u8; 8]>::try_from(b).ok())
                     .map(|b| Timestamp::from_millis(u64::from_be_bytes(b))),
             ) && s == space.as_str().as_bytes()
+                && let Ok(author) = <[u8; 32]>::try_from(author)
             {
-                out.push((t, id));
+                out.push((t, id, OrgKey::from_bytes(author)));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Every endorsement, key rotation and revocation this store holds (retracted ones
+    /// included, as tombstones), oldest first.
+    pub fn trust_entries(&self) -> Result<Vec<Verified>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.trees.trust.iter() {
+            let (key, _) = row?;
+            if let Some(id) = keys::trailing_id(&key)
+                && let Some(entry) = self.get(&id)?
+            {
+                out.push(entry);
             }
         }
         Ok(out)

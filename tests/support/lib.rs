@@ -62,8 +62,15 @@ impl Node {
         }
     }
 
-    /// A node initialised for `name` / `code` on the test network.
+    /// A node initialised for `name` / `code` on the test network, in trust mode `open`
+    /// (every valid entry accepted and passed on): the tests of trust itself use
+    /// [`Node::init_with_trust`].
     pub fn init(name: &str, code: &str) -> Self {
+        Self::init_with_trust(name, code, "open")
+    }
+
+    /// A node on the test network in trust mode `mode`.
+    pub fn init_with_trust(name: &str, code: &str, mode: &str) -> Self {
         let node = Self::empty();
         node.ok(&[
             "init",
@@ -73,6 +80,8 @@ impl Node {
             code,
             "--network",
             "wiel-test",
+            "--trust-mode",
+            mode,
         ]);
         node
     }

@@ -74,6 +74,9 @@ pub(crate) enum Command {
         run: RunId,
         reply: oneshot::Sender<Option<SyncReport>>,
     },
+    Promote {
+        authors: Vec<OrgKey>,
+    },
 }
 
 /// A cloneable handle on the event loop. Every call is a command with a one-shot reply.
@@ -130,5 +133,16 @@ impl Client {
     /// Progress of a sync run; `None` for a run this node does not know (any more).
     pub async fn sync_report(&self, run: RunId) -> Result<Option<SyncReport>, NetworkError> {
         self.ask(|reply| Command::SyncReport { run, reply }).await
+    }
+
+    /// Authors that became trusted: their entries, kept apart until now, are passed on.
+    pub async fn promote(&self, authors: Vec<OrgKey>) -> Result<(), NetworkError> {
+        if authors.is_empty() {
+            return Ok(());
+        }
+        self.tx
+            .send(Command::Promote { authors })
+            .await
+            .map_err(|_| NetworkError::Stopped)
     }
 }

@@ -67,6 +67,7 @@ pub(crate) struct EventLoop {
     network: NetworkId,
     spaces: Vec<SpaceName>,
     counters: Arc<Counters>,
+    trust: crate::trust::TrustState,
     peers: HashMap<PeerId, Peer>,
     strikes: HashMap<PeerId, (u32, Instant)>,
     blocked_until: HashMap<PeerId, Instant>,
@@ -80,7 +81,7 @@ pub(crate) struct EventLoop {
     runs: Runs,
     last_sync: HashMap<SpaceName, SpaceSync>,
     /// Each space's id set, with the store generation it was read at.
-    sets: HashMap<SpaceName, (u64, Arc<ItemSet>)>,
+    sets: HashMap<SpaceName, (u64, Arc<crate::trust::TrustSet>, Arc<ItemSet>)>,
     /// The set snapshot each peer's session is answered from, by (peer, space).
     answering: HashMap<(PeerId, SpaceName), (Instant, Arc<ItemSet>)>,
     /// Spaces that got new entries by sync, with the peer they came from.
@@ -96,6 +97,7 @@ impl EventLoop {
         network: NetworkId,
         spaces: Vec<SpaceName>,
         counters: Arc<Counters>,
+        trust: crate::trust::TrustState,
     ) -> Self {
         let Channels {
             commands,
@@ -111,6 +113,7 @@ impl EventLoop {
             network,
             spaces,
             counters,
+            trust,
             peers: HashMap::new(),
             strikes: HashMap::new(),
             blocked_until: HashMap::new(),
@@ -228,6 +231,7 @@ impl EventLoop {
             Command::SyncReport { run, reply } => {
                 let _ = reply.send(self.runs.report(run));
             }
+            Command::Promote { authors } => self.promote(&authors),
         }
     }
 
@@ -318,11 +322,14 @@ impl EventLoop {
         self.fetcher.forget_peer(&mut self.runs, &peer);
     }
 
-    /// The id set of a space, kept until the store changes.
+    /// The id set of a space as this node passes it on (entries of untrusted authors left
+    /// out), kept until the store or the trust set changes.
     fn space_set(&mut self, space: &SpaceName) -> Arc<ItemSet> {
         let generation = self.store.generation();
-        if let Some((at, set)) = self.sets.get(space)
+        let trust = self.trust.current();
+        if let Some((at, trusted, set)) = self.sets.get(space)
             && *at == generation
+            && Arc::ptr_eq(trusted, &trust)
         {
             return set.clone();
         }
@@ -330,8 +337,14 @@ impl EventLoop {
             tracing::warn!(error = %e, "cannot read the store for sync");
             Vec::new()
         });
-        let set = Arc::new(ItemSet::new(items.into_iter().map(|(_, id)| id)));
-        self.sets.insert(space.clone(), (generation, set.clone()));
+        let set = Arc::new(ItemSet::new(
+            items
+                .into_iter()
+                .filter(|(_, _, author)| trust.relays(author))
+                .map(|(_, id, _)| id),
+        ));
+        self.sets
+            .insert(space.clone(), (generation, trust, set.clone()));
         set
     }
 
@@ -345,6 +358,30 @@ impl EventLoop {
             },
         );
         self.sessions.insert(request, session);
+    }
+
+    /// Passes on the entries of authors that became trusted (kept apart until now).
+    fn promote(&mut self, authors: &[OrgKey]) {
+        for author in authors {
+            let filter = wiel_store::ListFilter {
+                author: Some(*author),
+                all_versions: true,
+                include_retracted: true,
+                limit: usize::MAX,
+                ..Default::default()
+            };
+            match self.store.list(&filter) {
+                Ok(entries) => {
+                    tracing::info!(author = %author.short(), entries = entries.len(), "passing on the entries of a newly trusted organisation");
+                    for entry in entries.iter().rev() {
+                        self.gossip(entry);
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, "cannot read the store to promote entries"),
+            }
+        }
+        // Sets for sync now include them.
+        self.sets.clear();
     }
 
     /// Starts reconciling every space this node follows with `peer`.
@@ -578,6 +615,10 @@ impl EventLoop {
 
     fn handle_verdict(&mut self, verdict: Verdict) {
         let (source, missing) = match verdict {
+            Verdict::Promote(authors) => {
+                self.promote(&authors);
+                return;
+            }
             Verdict::Gossip {
                 message_id,
                 source,
@@ -869,8 +910,11 @@ impl EventLoop {
     fn serve_fetch(&self, ids: &[EntryId]) -> Vec<Option<serde_bytes::ByteBuf>> {
         let mut budget = MAX_FETCH_RESPONSE_BYTES;
         let mut out = Vec::new();
+        let trust = self.trust.current();
         for id in ids.iter().take(MAX_FETCH_IDS) {
             match self.store.get(id) {
+                // Entries kept apart are not passed on.
+                Ok(Some(entry)) if !trust.relays(&entry.header().author) => out.push(None),
                 Ok(Some(entry)) => {
                     if entry.bytes().len() > budget {
                         break;

@@ -45,6 +45,8 @@ pub struct SwarmOptions {
     /// it off to keep the topology they dial.
     pub kademlia: bool,
     pub timing: GossipTiming,
+    /// Whom the node trusts: untrusted entries are kept apart and not passed on.
+    pub trust: crate::trust::TrustState,
 }
 
 /// Why the network could not start.
@@ -133,9 +135,22 @@ pub fn start(
         let store = store.clone();
         let network = options.network.clone();
         let counters = counters.clone();
+        let trust = options.trust.clone();
         std::thread::Builder::new()
             .name("wiel-ingest".into())
-            .spawn(move || worker::run(store, network, job_rx, verdict_tx, counters, stored))
+            .spawn(move || {
+                worker::run(
+                    worker::Context {
+                        store,
+                        network,
+                        trust,
+                        counters,
+                        stored,
+                    },
+                    job_rx,
+                    verdict_tx,
+                )
+            })
             .map_err(|e| setup(&e))?
     };
     let event_loop = event_loop::EventLoop::new(
@@ -149,6 +164,7 @@ pub fn start(
         options.network,
         options.spaces,
         counters.clone(),
+        options.trust,
     );
     let event_loop = tokio::spawn(event_loop.run(shutdown));
     Ok(Running {

@@ -54,6 +54,8 @@ pub enum Verdict {
         /// Targets the stored entries refer to that we do not hold.
         missing: Vec<EntryId>,
     },
+    /// These authors became trusted: pass their kept-apart entries on.
+    Promote(Vec<wiel_protocol::OrgKey>),
 }
 
 /// Counters the node exports (status, metrics).
@@ -121,15 +123,25 @@ struct FetchTally {
     missing: Vec<EntryId>,
 }
 
+/// What the worker works with.
+pub struct Context {
+    pub store: Store,
+    pub network: NetworkId,
+    pub trust: crate::trust::TrustState,
+    pub counters: std::sync::Arc<Counters>,
+    /// Ids of entries stored from the network, as they are stored.
+    pub stored: tokio::sync::broadcast::Sender<EntryId>,
+}
+
 /// Runs until the job channel closes.
-pub fn run(
-    store: Store,
-    network: NetworkId,
-    mut jobs: mpsc::Receiver<Job>,
-    verdicts: mpsc::Sender<Verdict>,
-    counters: std::sync::Arc<Counters>,
-    stored: tokio::sync::broadcast::Sender<EntryId>,
-) {
+pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Sender<Verdict>) {
+    let Context {
+        store,
+        network,
+        trust,
+        counters,
+        stored,
+    } = context;
     while let Some(first) = jobs.blocking_recv() {
         let mut batch = vec![first];
         let mut entries_in_batch = 0;
@@ -189,8 +201,34 @@ pub fn run(
             .received
             .fetch_add(unchecked.len() as u64, Ordering::Relaxed);
         let mut valid = Vec::new();
+        let set = trust.current();
         for (source, checked) in sources.into_iter().zip(check_all(unchecked, &rules)) {
+            // Entries of a revoked key made after its revocation are refused; a closed node
+            // takes nothing from outside its roots (not the sender's fault).
+            let checked = checked.and_then(|e| {
+                let h = e.header();
+                if set.admits(&h.author, h.created_at) {
+                    Ok(e)
+                } else if set.revoked().contains_key(&h.author) {
+                    Err("revoked_key")
+                } else {
+                    Err("untrusted")
+                }
+            });
             match (checked, source) {
+                (Err("untrusted"), Source::Gossip { message_id, peer }) => {
+                    counters.reject("untrusted");
+                    refusals.push(Verdict::Gossip {
+                        message_id,
+                        source: peer,
+                        acceptance: MessageAcceptance::Ignore,
+                        missing: vec![],
+                    });
+                }
+                (Err("untrusted"), Source::Fetch(tally)) => {
+                    counters.reject("untrusted");
+                    tallies[tally].duplicates += 1;
+                }
                 (Ok(entry), source) => valid.push((source, entry)),
                 (Err(reason), Source::Gossip { message_id, peer }) => {
                     refusals.push(refuse(message_id, peer, reason, &counters))
@@ -215,7 +253,17 @@ pub fn run(
         let mut gone = false;
         let result = store.ingest_batch_if(entries, |outcomes| {
             for ((source, entry), outcome) in valid.iter().zip(outcomes) {
-                let acceptance = judge(entry, outcome.clone(), &counters);
+                let mut acceptance = judge(entry, outcome.clone(), &counters);
+                if acceptance == MessageAcceptance::Accept && !set.relays(&entry.header().author)
+                {
+                    // Stored, kept apart: not passed on until its author is trusted.
+                    counters.reject("kept_apart");
+                    acceptance = MessageAcceptance::Ignore;
+                    if let Source::Fetch(tally) = source {
+                        tallies[*tally].stored += 1;
+                        continue;
+                    }
+                }
                 let missing = if acceptance == MessageAcceptance::Accept {
                     missing_refs(&store, entry)
                 } else {
@@ -248,10 +296,23 @@ pub fn run(
         });
         match result {
             Ok(outcomes) => {
+                let mut trust_changed = false;
                 for ((_, entry), outcome) in valid.iter().zip(outcomes) {
                     if outcome == Ingest::Stored {
                         // Nobody listening is fine.
                         let _ = stored.send(entry.id());
+                        trust_changed |= crate::trust::may_change_trust(entry);
+                    }
+                }
+                if trust_changed {
+                    match trust.refresh(&store) {
+                        Ok(promoted) if !promoted.is_empty() => {
+                            if verdicts.blocking_send(Verdict::Promote(promoted)).is_err() {
+                                gone = true;
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "cannot recompute the trust set"),
                     }
                 }
             }
