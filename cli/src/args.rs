@@ -114,6 +114,28 @@ pub enum Command {
     /// Show the node: listening addresses, peers, spaces with entry counts, last entry received.
     Status,
 
+    /// Vouch for another organisation's key, so that nodes that trust you trust it too
+    /// (up to their configured depth). With --withdraw, take it back.
+    ///
+    /// Example: wiel endorse GM0166   (or a key, a name, or the id of one of its entries)
+    Endorse {
+        /// The organisation: CBS code, name, key, or an id (prefix) of one of its entries.
+        organisation: String,
+        /// Its name, if this node holds no profile of it.
+        #[arg(long)]
+        name: Option<String>,
+        /// Its CBS code (GM….), if this node holds no profile of it.
+        #[arg(long)]
+        code: Option<String>,
+        /// Withdraw this organisation's endorsement instead.
+        #[arg(long, conflicts_with_all = ["name", "code"])]
+        withdraw: bool,
+    },
+
+    /// Whom this node trusts: list, add or remove trusted roots.
+    #[command(subcommand)]
+    Trust(TrustCommand),
+
     /// Catch up now: reconcile every space with the connected peers (or one peer), fetch
     /// what is missing here, offer what they lack. Shows progress and ends with a summary.
     /// A running node also does this by itself on every new connection and every 5 minutes.
@@ -279,6 +301,22 @@ pub struct FilterArgs {
     /// web-of-trust mode).
     #[arg(long)]
     pub untrusted: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum TrustCommand {
+    /// The trust mode, depth, roots, and every trusted organisation with who vouches for it.
+    List,
+    /// Trust an organisation directly (a root), without endorsement.
+    Add {
+        /// CBS code, name, key, or an id (prefix) of one of its entries.
+        organisation: String,
+    },
+    /// Stop trusting a root directly (it may still be trusted through endorsements).
+    Remove {
+        /// CBS code, name, key, or an id (prefix) of one of its entries.
+        organisation: String,
+    },
 }
 
 #[derive(Args, Debug)]

@@ -325,6 +325,78 @@ impl Backend {
         }
     }
 
+    pub fn endorse(
+        &self,
+        organisation: &str,
+        name: Option<String>,
+        code: Option<String>,
+    ) -> Result<Published> {
+        match self {
+            Backend::Local(s) => {
+                let subject = s.resolve_organisation(organisation)?;
+                let code = code
+                    .map(wiel_protocol::CbsCode::new)
+                    .transpose()
+                    .map_err(|e| anyhow!("--code: {e}"))?;
+                Ok(s.endorse(subject, name, code)?)
+            }
+            Backend::Remote(r) => r.post(
+                "/api/v1/endorsements",
+                &wiel_node::api::EndorseRequest {
+                    organisation: organisation.to_owned(),
+                    name,
+                    code,
+                },
+            ),
+        }
+    }
+
+    pub fn withdraw_endorsement(&self, organisation: &str) -> Result<Vec<Published>> {
+        match self {
+            Backend::Local(s) => Ok(s.withdraw_endorsement(s.resolve_organisation(organisation)?)?),
+            Backend::Remote(r) => r.post(
+                "/api/v1/endorsements/withdrawal",
+                &wiel_node::api::WithdrawRequest {
+                    organisation: organisation.to_owned(),
+                },
+            ),
+        }
+    }
+
+    pub fn trust_report(&self) -> Result<wiel_node::view::TrustReport> {
+        match self {
+            Backend::Local(s) => Ok(s.trust_report()?),
+            Backend::Remote(r) => r.get("/api/v1/trust"),
+        }
+    }
+
+    pub fn trust_root(
+        &self,
+        organisation: &str,
+        remove: bool,
+    ) -> Result<wiel_node::view::TrustReport> {
+        match self {
+            Backend::Local(s) => {
+                let key = s.resolve_organisation(organisation)?;
+                s.update_trust(|t| {
+                    if remove {
+                        t.roots.retain(|k| *k != key);
+                    } else {
+                        t.roots.push(key);
+                    }
+                })?;
+                Ok(s.trust_report()?)
+            }
+            Backend::Remote(r) => r.post(
+                "/api/v1/trust/roots",
+                &wiel_node::api::TrustRootRequest {
+                    organisation: organisation.to_owned(),
+                    remove,
+                },
+            ),
+        }
+    }
+
     /// Starts a sync run on the running node.
     pub fn sync_start(&self, peer: Option<String>) -> Result<wiel_node::network::RunId> {
         match self {

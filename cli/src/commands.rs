@@ -11,7 +11,9 @@ use wiel_protocol::{
 };
 use wiel_store::ListFilter;
 
-use crate::args::{Cli, Command, ExportFormat, FilterArgs, LabelArgs, PublishArgs, ReactArgs};
+use crate::args::{
+    Cli, Command, ExportFormat, FilterArgs, LabelArgs, PublishArgs, ReactArgs, TrustCommand,
+};
 use crate::backend::Backend;
 use crate::{demo, markdown, node, output};
 
@@ -229,6 +231,39 @@ fn run_on(backend: &Backend, command: Command, json: bool, yes: bool) -> Result<
             }
         }
         Command::Sync { peer } => sync(backend, peer, json),
+        Command::Endorse {
+            organisation,
+            name,
+            code,
+            withdraw,
+        } => {
+            if withdraw {
+                let done = backend.withdraw_endorsement(&organisation)?;
+                if json {
+                    return output::json(&done);
+                }
+                println!(
+                    "Endorsement of {organisation} withdrawn ({} retraction{}).",
+                    done.len(),
+                    if done.len() == 1 { "" } else { "s" }
+                );
+                Ok(())
+            } else {
+                published(backend.endorse(&organisation, name, code)?, json)
+            }
+        }
+        Command::Trust(t) => {
+            let report = match t {
+                TrustCommand::List => backend.trust_report()?,
+                TrustCommand::Add { organisation } => backend.trust_root(&organisation, false)?,
+                TrustCommand::Remove { organisation } => backend.trust_root(&organisation, true)?,
+            };
+            if json {
+                output::json(&report)
+            } else {
+                output::trust(&report)
+            }
+        }
         Command::Connect { address } => {
             backend.connect(&address)?;
             if json {

@@ -441,7 +441,11 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
         // The three municipalities trust each other (web of trust, the default).
         let keys: Vec<_> = services.iter().map(|s| s.org_key()).collect();
         for s in &services {
-            let others: Vec<_> = keys.iter().filter(|k| **k != s.org_key()).copied().collect();
+            let others: Vec<_> = keys
+                .iter()
+                .filter(|k| **k != s.org_key())
+                .copied()
+                .collect();
             s.update_trust(|t| t.roots.extend(others))?;
         }
         fill(&services)?;

@@ -405,3 +405,43 @@ pub fn sync_summary(r: &wiel_node::network::SyncReport) -> Result<()> {
     }
     Ok(())
 }
+
+/// `wiel trust list`
+pub fn trust(r: &wiel_node::view::TrustReport) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let mode = match r.mode {
+        wiel_node::trust::TrustMode::Open => {
+            "open (everything accepted and passed on; untrusted marked)"
+        }
+        wiel_node::trust::TrustMode::WebOfTrust => {
+            "web-of-trust (untrusted entries kept apart, not passed on, shown with --untrusted)"
+        }
+        wiel_node::trust::TrustMode::Closed => "closed (trusted roots only)",
+    };
+    writeln!(out, "mode: {mode}")?;
+    writeln!(out, "depth: {} endorsement step(s) from a root", r.depth)?;
+    writeln!(out, "trusted organisations:")?;
+    for m in &r.members {
+        let how = if m.depth == 0 {
+            "root".to_owned()
+        } else {
+            format!("vertrouwd via {}", m.vouched_by.join(", "))
+        };
+        writeln!(
+            out,
+            "  {:<28} {}  {how}",
+            truncate(&m.organisation, 28),
+            m.key.short()
+        )?;
+    }
+    for k in &r.revoked {
+        writeln!(
+            out,
+            "revoked: {} {} since {}",
+            k.organisation,
+            k.key.short(),
+            date_time(k.since)
+        )?;
+    }
+    Ok(())
+}

@@ -146,7 +146,10 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/v1/peers", get(peers).post(connect))
         .route("/api/v1/sync", post(start_sync))
         .route("/api/v1/endorsements", post(endorse))
-        .route("/api/v1/endorsements/withdrawal", post(withdraw_endorsement))
+        .route(
+            "/api/v1/endorsements/withdrawal",
+            post(withdraw_endorsement),
+        )
         .route("/api/v1/trust", get(trust))
         .route("/api/v1/trust/roots", post(trust_roots))
         .route("/api/v1/sync/{run}", get(sync_report))

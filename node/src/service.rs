@@ -57,7 +57,9 @@ pub enum ServiceError {
     Retracted(String),
     #[error("{0}")]
     Import(LineError),
-    #[error("no profile of organisation {0} is known here: give its name and CBS code with --name and --code")]
+    #[error(
+        "no profile of organisation {0} is known here: give its name and CBS code with --name and --code"
+    )]
     UnknownOrganisation(String),
     #[error("{0}")]
     Name(wiel_protocol::NameError),

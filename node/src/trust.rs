@@ -423,7 +423,10 @@ impl TrustState {
 
     /// Recomputes from the store (after a trust entry or a retraction was stored). Returns
     /// the keys that became trusted, whose kept-apart entries may now be passed on.
-    pub fn refresh(&self, store: &wiel_store::Store) -> Result<Vec<OrgKey>, wiel_store::StoreError> {
+    pub fn refresh(
+        &self,
+        store: &wiel_store::Store,
+    ) -> Result<Vec<OrgKey>, wiel_store::StoreError> {
         let facts = TrustFacts::from_entries(&store.trust_entries()?);
         let config = self.config();
         let set = TrustSet::compute(&config, self.inner.own, &facts);

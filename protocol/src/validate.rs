@@ -376,7 +376,11 @@ fn check_body(kind: Kind, header_author: OrgKey, body: &Body) -> Result<(), Inva
     }
     let needs_title = !matches!(
         kind,
-        Kind::Reaction | Kind::Retraction | Kind::Endorsement | Kind::KeyRotation | Kind::Revocation
+        Kind::Reaction
+            | Kind::Retraction
+            | Kind::Endorsement
+            | Kind::KeyRotation
+            | Kind::Revocation
     );
     if needs_title && body.title.trim().is_empty() {
         return Err(Invalid::EmptyTitle);

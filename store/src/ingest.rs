@@ -199,18 +199,19 @@ impl<'a> Overlay<'a> {
             &t.trust,
         );
         let writes = &self.writes;
-        let result: Result<(), TransactionError<()>> = all.transaction(|(a, b, c, d, e, f, g, h)| {
-            let txs = [a, b, c, d, e, f, g, h];
-            for (tx, tree_writes) in txs.iter().zip(writes.iter()) {
-                for (k, v) in tree_writes {
-                    match v {
-                        Some(v) => tx.insert(k.as_slice(), v.as_slice())?,
-                        None => tx.remove(k.as_slice())?,
-                    };
+        let result: Result<(), TransactionError<()>> =
+            all.transaction(|(a, b, c, d, e, f, g, h)| {
+                let txs = [a, b, c, d, e, f, g, h];
+                for (tx, tree_writes) in txs.iter().zip(writes.iter()) {
+                    for (k, v) in tree_writes {
+                        match v {
+                            Some(v) => tx.insert(k.as_slice(), v.as_slice())?,
+                            None => tx.remove(k.as_slice())?,
+                        };
+                    }
                 }
-            }
-            Ok::<(), ConflictableTransactionError<()>>(())
-        });
+                Ok::<(), ConflictableTransactionError<()>>(())
+            });
         match result {
             Ok(()) => Ok(self.erase),
             Err(TransactionError::Storage(e)) => Err(StoreError::Io(e)),

@@ -360,28 +360,23 @@ impl EventLoop {
         self.sessions.insert(request, session);
     }
 
-    /// Passes on the entries of authors that became trusted (kept apart until now).
+    /// Passes on the entries of authors that became trusted (kept apart until now): they
+    /// join this node's sync sets, and a round of sync with every peer offers them. (Not
+    /// by gossip: gossipsub remembers their messages for two minutes and would drop them
+    /// as duplicates.)
     fn promote(&mut self, authors: &[OrgKey]) {
-        for author in authors {
-            let filter = wiel_store::ListFilter {
-                author: Some(*author),
-                all_versions: true,
-                include_retracted: true,
-                limit: usize::MAX,
-                ..Default::default()
-            };
-            match self.store.list(&filter) {
-                Ok(entries) => {
-                    tracing::info!(author = %author.short(), entries = entries.len(), "passing on the entries of a newly trusted organisation");
-                    for entry in entries.iter().rev() {
-                        self.gossip(entry);
-                    }
-                }
-                Err(e) => tracing::warn!(error = %e, "cannot read the store to promote entries"),
-            }
-        }
-        // Sets for sync now include them.
+        let names: Vec<String> = authors.iter().map(|a| a.short()).collect();
+        tracing::info!(authors = ?names, "passing on the entries of newly trusted organisations");
         self.sets.clear();
+        let peers: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| p.agent.is_some())
+            .map(|(id, _)| *id)
+            .collect();
+        for peer in peers {
+            self.start_sync(peer, None);
+        }
     }
 
     /// Starts reconciling every space this node follows with `peer`.

@@ -254,8 +254,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
         let result = store.ingest_batch_if(entries, |outcomes| {
             for ((source, entry), outcome) in valid.iter().zip(outcomes) {
                 let mut acceptance = judge(entry, outcome.clone(), &counters);
-                if acceptance == MessageAcceptance::Accept && !set.relays(&entry.header().author)
-                {
+                if acceptance == MessageAcceptance::Accept && !set.relays(&entry.header().author) {
                     // Stored, kept apart: not passed on until its author is trusted.
                     counters.reject("kept_apart");
                     acceptance = MessageAcceptance::Ignore;

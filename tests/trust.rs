@@ -1,0 +1,155 @@
+//! Trust on real nodes in web-of-trust mode: a rogue organisation with a valid key that
+//! nobody endorses publishes 1 000 entries; no honest node passes them on or shows them;
+//! once a trusted organisation endorses it they appear everywhere, with who vouches for
+//! it; after the withdrawal they are untrusted again.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use wiel_protocol::{Body, Draft, Kind, OrgKeypair, SpaceName, Timestamp, testing};
+use wiel_tests::{Daemon, Node, import_file, wait_for};
+
+const TIMEOUT: Duration = Duration::from_secs(90);
+const NO_KAD: &[&str] = &["--no-kademlia"];
+
+fn key_of(node: &Node) -> String {
+    node.status()["org_key"].as_str().unwrap().to_owned()
+}
+
+/// Entries by `author` listed by `node` (`untrusted`: also those kept apart).
+fn count_by(node: &Node, author: &str, untrusted: bool) -> usize {
+    let mut args = vec!["--json", "list", "--author", author, "--limit", "5000"];
+    if untrusted {
+        args.push("--untrusted");
+    }
+    let list: serde_json::Value = serde_json::from_str(&node.ok(&args)).unwrap();
+    list.as_array().unwrap().len()
+}
+
+#[test]
+fn a_rogue_organisation_is_kept_apart_until_endorsed_and_again_after_withdrawal() {
+    let a = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let c = Node::init_with_trust("Gemeente Deventer", "GM0150", "web-of-trust");
+    let rogue = Node::init_with_trust("Gemeente Nergens", "GM9999", "open");
+    let (ka, kb, kc, kr) = (key_of(&a), key_of(&b), key_of(&c), key_of(&rogue));
+    // The three municipalities trust each other directly.
+    for (node, others) in [(&a, [&kb, &kc]), (&b, [&ka, &kc]), (&c, [&ka, &kb])] {
+        for k in others {
+            node.ok(&["trust", "add", k]);
+        }
+    }
+    let listed = b.ok(&["trust", "list"]);
+    assert!(
+        listed.contains("mode: web-of-trust") && listed.contains("root"),
+        "{listed}"
+    );
+
+    // A - B - C in a line; the rogue connects to B.
+    let da = Daemon::start_with(&a, &[], NO_KAD);
+    let db = Daemon::start_with(&b, &[&da.address], NO_KAD);
+    let _dc = Daemon::start_with(&c, &[&db.address], NO_KAD);
+    let _dr = Daemon::start_with(&rogue, &[&db.address], NO_KAD);
+
+    // The rogue publishes 1 000 entries under its own, valid key.
+    let key = OrgKeypair::from_protobuf(&std::fs::read(rogue.path().join("key")).unwrap()).unwrap();
+    let now = Timestamp::now().as_millis();
+    let entries: Vec<_> = (0..1000u64)
+        .map(|i| {
+            Draft {
+                network: testing::network(),
+                space: SpaceName::national(),
+                kind: Kind::Practice,
+                refs: vec![],
+                created_at: Timestamp::from_millis(now - 1000 - i),
+                body: Body {
+                    title: format!("Ongevraagd advies nummer {i}"),
+                    text: "Koop onze software.".into(),
+                    ..Body::default()
+                },
+            }
+            .sign(&key, &testing::rules())
+            .unwrap()
+        })
+        .collect();
+    let file = import_file(rogue.path(), "spam.jsonl", &entries);
+    rogue.ok(&["import", file.to_str().unwrap()]);
+
+    // B, its neighbour, stores them apart: not shown, not passed on.
+    wait_for("B to hold the rogue's entries apart", TIMEOUT, || {
+        (count_by(&b, &kr, true) == 1000).then_some(())
+    });
+    assert_eq!(count_by(&b, &kr, false), 0, "shown by default");
+    let shown = b.ok(&["list", "--untrusted", "--author", &kr, "--limit", "1"]);
+    assert!(shown.contains("(niet vertrouwd)"), "{shown}");
+    // A catch-up with B brings A nothing of the rogue's either.
+    let report: serde_json::Value =
+        serde_json::from_str(&a.ok(&["--json", "sync", "--peer", &db.address])).unwrap();
+    assert_eq!(report["done"], true);
+    for node in [&a, &c] {
+        assert_eq!(
+            count_by(node, &kr, true),
+            0,
+            "an honest node passed them on"
+        );
+    }
+
+    // Zwolle vouches for the rogue (it holds no profile of it: name and code given).
+    a.ok(&[
+        "endorse",
+        &kr,
+        "--name",
+        "Gemeente Nergens",
+        "--code",
+        "GM9999",
+    ]);
+    for node in [&a, &b, &c] {
+        wait_for("the endorsed entries everywhere", TIMEOUT, || {
+            (count_by(node, &kr, false) == 1000).then_some(())
+        });
+    }
+    let id = entries[0].id().to_string();
+    let shown = c.ok(&["show", &id]);
+    assert!(shown.contains("vertrouwd via Gemeente Zwolle"), "{shown}");
+    let view: serde_json::Value = serde_json::from_str(&c.ok(&["--json", "show", &id])).unwrap();
+    assert_eq!(view["entry"]["trust"]["vouched_by"][0], "Gemeente Zwolle");
+    let trust = c.ok(&["trust", "list"]);
+    assert!(trust.contains("vertrouwd via Gemeente Zwolle"), "{trust}");
+
+    // Withdrawn: untrusted again everywhere, kept but not shown.
+    a.ok(&["endorse", "--withdraw", &kr]);
+    for node in [&a, &b, &c] {
+        wait_for("the withdrawal everywhere", TIMEOUT, || {
+            (count_by(node, &kr, false) == 0).then_some(())
+        });
+        assert_eq!(count_by(node, &kr, true), 1000);
+    }
+    let shown = c.ok(&["show", &id]);
+    assert!(shown.contains("niet vertrouwd"), "{shown}");
+}
+
+#[test]
+fn endorse_errors_are_one_line() {
+    let a = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let stranger = testing::key(77).public().to_string();
+    let err = wiel_tests::expect_one_line_error(a.run(&["endorse", &stranger]), &["endorse"]);
+    assert!(err.contains("--name and --code"), "{err}");
+    let err = wiel_tests::expect_one_line_error(
+        a.run(&["endorse", "--withdraw", &stranger]),
+        &["endorse", "--withdraw"],
+    );
+    assert!(err.contains("has not endorsed"), "{err}");
+    let own = key_of(&a);
+    let err = wiel_tests::expect_one_line_error(
+        a.run(&["endorse", &own, "--name", "Zelf", "--code", "GM0193"]),
+        &["endorse", "own"],
+    );
+    assert!(err.contains("cannot endorse its own key"), "{err}");
+    let before = a.snapshot();
+    let err = wiel_tests::expect_one_line_error(
+        a.run(&["trust", "add", "Gemeente Onbekend"]),
+        &["trust", "add"],
+    );
+    assert!(err.contains("no known organisation"), "{err}");
+    assert_eq!(a.snapshot(), before);
+}
