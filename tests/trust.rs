@@ -153,3 +153,130 @@ fn endorse_errors_are_one_line() {
     assert!(err.contains("no known organisation"), "{err}");
     assert_eq!(a.snapshot(), before);
 }
+
+fn signed(
+    key: &OrgKeypair,
+    kind: Kind,
+    fields: wiel_protocol::KindFields,
+    at: u64,
+    title: &str,
+) -> wiel_protocol::Verified {
+    Draft {
+        network: testing::network(),
+        space: SpaceName::national(),
+        kind,
+        refs: vec![],
+        created_at: Timestamp::from_millis(at),
+        body: Body {
+            title: title.into(),
+            text: if kind == Kind::Practice {
+                "Tekst.".into()
+            } else {
+                String::new()
+            },
+            fields,
+            ..Body::default()
+        },
+    }
+    .sign(key, &testing::rules())
+    .unwrap()
+}
+
+#[test]
+fn a_rotated_key_keeps_its_trust_and_a_revoked_key_is_refused_network_wide() {
+    let a = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let b = Node::init("Gemeente Kampen", "GM0166");
+    let c = Node::init("Gemeente Dalfsen", "GM0148");
+    let da = Daemon::start_with(&a, &[], NO_KAD);
+    let db = Daemon::start_with(&b, &[&da.address], NO_KAD);
+    let (old, new) = (testing::key(40), testing::key(41));
+    let (old_hex, new_hex) = (old.public().to_string(), new.public().to_string());
+    a.ok(&[
+        "endorse",
+        &old_hex,
+        "--name",
+        "Gemeente Oud",
+        "--code",
+        "GM0400",
+    ]);
+
+    // The organisation moves to a new key (signed by the old one) and writes with it.
+    let now = Timestamp::now().as_millis();
+    let rotation = signed(
+        &old,
+        Kind::KeyRotation,
+        wiel_protocol::KindFields::KeyRotation {
+            new_key: new.public(),
+        },
+        now - 60_000,
+        "",
+    );
+    let by_new = signed(
+        &new,
+        Kind::Practice,
+        wiel_protocol::KindFields::None,
+        now - 50_000,
+        "Geschreven met de nieuwe sleutel",
+    );
+    let f = import_file(a.path(), "rotation.jsonl", &[rotation, by_new.clone()]);
+    a.ok(&["import", f.to_str().unwrap()]);
+    let shown = a.ok(&["show", &by_new.id().to_string()]);
+    assert!(shown.contains("vertrouwd via Gemeente Zwolle"), "{shown}");
+
+    // The old key was stolen: the new key revokes it from a moment on.
+    let since = now - 10_000;
+    let revocation = signed(
+        &new,
+        Kind::Revocation,
+        wiel_protocol::KindFields::Revocation {
+            key: old.public(),
+            since: Timestamp::from_millis(since),
+        },
+        now - 5_000,
+        "",
+    );
+    let f = import_file(a.path(), "revocation.jsonl", &[revocation.clone()]);
+    a.ok(&["import", f.to_str().unwrap()]);
+    wait_for("B to have the revocation", TIMEOUT, || {
+        b.has(&revocation.id().to_string()).then_some(())
+    });
+    let trust: serde_json::Value =
+        serde_json::from_str(&a.ok(&["--json", "trust", "list"])).unwrap();
+    assert_eq!(trust["revoked"][0]["key"], old_hex.as_str(), "{trust}");
+    assert!(
+        trust["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["key"] == new_hex.as_str()),
+        "{trust}"
+    );
+
+    // A new entry made with the revoked key is refused: on import here…
+    let stolen = signed(
+        &old,
+        Kind::Practice,
+        wiel_protocol::KindFields::None,
+        now,
+        "Met de gestolen sleutel",
+    );
+    let before = a.snapshot();
+    let f = import_file(a.path(), "stolen.jsonl", &[stolen.clone()]);
+    let err = wiel_tests::expect_one_line_error(
+        a.run(&["import", f.to_str().unwrap()]),
+        &["import", "stolen"],
+    );
+    assert!(err.contains("signed by a revoked key"), "{err}");
+    assert_eq!(a.snapshot(), before);
+    // …and by the network: C never saw the revocation, holds the entry and offers it to B.
+    let f = import_file(c.path(), "stolen.jsonl", &[stolen.clone()]);
+    c.ok(&["import", f.to_str().unwrap()]);
+    let _dc = Daemon::start_with(&c, &[], NO_KAD);
+    let out = c.run(&["--json", "sync", "--peer", &db.address]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    wait_for("B to refuse the stolen entry", TIMEOUT, || {
+        (b.status()["rejected"]["revoked_key"].as_u64().unwrap_or(0) >= 1).then_some(())
+    });
+    assert!(!b.has(&stolen.id().to_string()));
+    assert!(!a.has(&stolen.id().to_string()));
+}

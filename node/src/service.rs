@@ -863,6 +863,24 @@ impl Service {
             .filter(|(_, l)| !l.trim().is_empty())
             .map(|(n, _)| n + 1)
             .collect();
+        let set = self.trust.current();
+        for (entry, line) in batch.iter().zip(&lines) {
+            let h = entry.header();
+            if let Some(since) = set.revoked().get(&h.author)
+                && h.created_at >= *since
+            {
+                return Err(LineError::Invalid {
+                    line: *line,
+                    reason: format!(
+                        "signed by a revoked key ({}, revoked from Unix time {} ms on)",
+                        h.author.short(),
+                        since.as_millis()
+                    ),
+                }
+                .into());
+            }
+        }
+        let changes_trust = batch.iter().any(crate::trust::may_change_trust);
         let ids: Vec<EntryId> = batch.iter().map(|e| e.id()).collect();
         let outcomes = self.store.ingest_batch_if(batch, |outcomes| {
             outcomes.iter().all(|o| !matches!(o, Ingest::Rejected(_)))
@@ -886,6 +904,9 @@ impl Service {
                     .into());
                 }
             }
+        }
+        if changes_trust && report.stored > 0 {
+            self.trust.refresh(&self.store)?;
         }
         Ok(report)
     }

@@ -188,10 +188,23 @@ impl TrustSet {
                 if standing.depth >= config.depth {
                     continue;
                 }
-                for subject in endorsed.get(&key).into_iter().flatten() {
-                    if revoked.contains_key(subject) {
+                // An endorsement of a key that was revoked carries over to the keys it
+                // rotated to (the organisation moved on; the stolen key did not).
+                let mut subjects = Vec::new();
+                let mut pending: Vec<OrgKey> =
+                    endorsed.get(&key).into_iter().flatten().copied().collect();
+                let mut seen = HashSet::new();
+                while let Some(subject) = pending.pop() {
+                    if !seen.insert(subject) {
                         continue;
                     }
+                    if revoked.contains_key(&subject) {
+                        pending.extend(successors.get(&subject).into_iter().flatten());
+                    } else {
+                        subjects.push(subject);
+                    }
+                }
+                for subject in &subjects {
                     match trusted.get_mut(subject) {
                         Some(s) if s.depth == standing.depth + 1 => {
                             if !s.vouchers.contains(&key) {
@@ -331,6 +344,11 @@ mod tests {
         let set = TrustSet::compute(&config(&[1], 2), key(0), &facts);
         assert!(!set.is_trusted(&key(2)));
         assert!(!set.admits(&key(2), since));
+        assert_eq!(
+            set.standing(&key(7)).unwrap().vouchers,
+            vec![key(1)],
+            "the new key keeps the old key's endorsers"
+        );
         assert!(set.admits(&key(2), Timestamp::from_millis(999)));
         // A revocation by a stranger counts for nothing.
         let set = TrustSet::compute(
