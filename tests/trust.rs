@@ -235,7 +235,11 @@ fn a_rotated_key_keeps_its_trust_and_a_revoked_key_is_refused_network_wide() {
         now - 5_000,
         "",
     );
-    let f = import_file(a.path(), "revocation.jsonl", &[revocation.clone()]);
+    let f = import_file(
+        a.path(),
+        "revocation.jsonl",
+        std::slice::from_ref(&revocation),
+    );
     a.ok(&["import", f.to_str().unwrap()]);
     wait_for("B to have the revocation", TIMEOUT, || {
         b.has(&revocation.id().to_string()).then_some(())
@@ -261,7 +265,7 @@ fn a_rotated_key_keeps_its_trust_and_a_revoked_key_is_refused_network_wide() {
         "Met de gestolen sleutel",
     );
     let before = a.snapshot();
-    let f = import_file(a.path(), "stolen.jsonl", &[stolen.clone()]);
+    let f = import_file(a.path(), "stolen.jsonl", std::slice::from_ref(&stolen));
     let err = wiel_tests::expect_one_line_error(
         a.run(&["import", f.to_str().unwrap()]),
         &["import", "stolen"],
@@ -269,7 +273,7 @@ fn a_rotated_key_keeps_its_trust_and_a_revoked_key_is_refused_network_wide() {
     assert!(err.contains("signed by a revoked key"), "{err}");
     assert_eq!(a.snapshot(), before);
     // …and by the network: C never saw the revocation, holds the entry and offers it to B.
-    let f = import_file(c.path(), "stolen.jsonl", &[stolen.clone()]);
+    let f = import_file(c.path(), "stolen.jsonl", std::slice::from_ref(&stolen));
     c.ok(&["import", f.to_str().unwrap()]);
     let _dc = Daemon::start_with(&c, &[], NO_KAD);
     let out = c.run(&["--json", "sync", "--peer", &db.address]);
