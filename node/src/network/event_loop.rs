@@ -30,6 +30,13 @@ const MAX_STRIKES: u32 = 10;
 const STRIKE_WINDOW: Duration = Duration::from_secs(600);
 /// How often a node reconciles every space with every peer.
 const SYNC_INTERVAL: Duration = Duration::from_secs(300);
+/// Gossip a peer may send: messages a second, and a burst. Past it, messages are dropped
+/// unvalidated and not passed on, and a catch-up sync with the peer follows: an honest
+/// busy peer loses nothing, a flooding one is slowed to this node's pace.
+const PEER_GOSSIP_RATE: f64 = 200.0;
+const PEER_GOSSIP_BURST: f64 = 1000.0;
+/// How long after throttling a peer the catch-up sync with it starts.
+const CATCH_UP_DELAY: Duration = Duration::from_secs(10);
 /// How long a session's snapshot is kept after its last round.
 const SNAPSHOT_TTL: Duration = Duration::from_secs(60);
 /// Fetched responses waiting for room in the worker's queue before no more are asked for.
@@ -84,6 +91,11 @@ pub(crate) struct EventLoop {
     sets: HashMap<SpaceName, (u64, Arc<crate::trust::TrustSet>, Arc<ItemSet>)>,
     /// The set snapshot each peer's session is answered from, by (peer, space).
     answering: HashMap<(PeerId, SpaceName), (Instant, Arc<ItemSet>)>,
+    /// Per peer: how much gossip it may still send now.
+    gossip_budget: HashMap<PeerId, super::sync::TokenBucket>,
+    /// Peers whose messages were dropped (throttled, or the worker was busy): a catch-up
+    /// sync with each at the given moment.
+    catch_up: HashMap<PeerId, Instant>,
     /// Spaces that got new entries by sync, with the peer they came from.
     ripples: HashMap<SpaceName, PeerId>,
     last_periodic_sync: Instant,
@@ -127,6 +139,8 @@ impl EventLoop {
             last_sync: HashMap::new(),
             sets: HashMap::new(),
             answering: HashMap::new(),
+            gossip_budget: HashMap::new(),
+            catch_up: HashMap::new(),
             ripples: HashMap::new(),
             last_periodic_sync: Instant::now(),
         }
@@ -304,6 +318,19 @@ impl EventLoop {
         }
         self.answering
             .retain(|_, (at, _)| now.duration_since(*at) < SNAPSHOT_TTL);
+        let due: Vec<PeerId> = self
+            .catch_up
+            .iter()
+            .filter(|(_, at)| **at <= now)
+            .map(|(p, _)| *p)
+            .collect();
+        for peer in due {
+            self.catch_up.remove(&peer);
+            if self.peers.contains_key(&peer) {
+                tracing::debug!(%peer, "catching up on what was dropped");
+                self.start_sync(peer, None);
+            }
+        }
         self.start_ripples();
         if now.duration_since(self.last_periodic_sync) >= SYNC_INTERVAL {
             self.last_periodic_sync = now;
@@ -358,6 +385,13 @@ impl EventLoop {
             },
         );
         self.sessions.insert(request, session);
+    }
+
+    /// Catches up with `peer` soon, for what was dropped from it.
+    fn schedule_catch_up(&mut self, peer: PeerId) {
+        self.catch_up
+            .entry(peer)
+            .or_insert_with(|| Instant::now() + CATCH_UP_DELAY);
     }
 
     /// Passes on the entries of authors that became trusted (kept apart until now): they
@@ -614,6 +648,10 @@ impl EventLoop {
                 self.promote(&authors);
                 return;
             }
+            Verdict::Throttled { peer } => {
+                self.schedule_catch_up(peer);
+                return;
+            }
             Verdict::Gossip {
                 message_id,
                 source,
@@ -698,6 +736,7 @@ impl EventLoop {
                 ..
             } => {
                 self.peers.remove(&peer_id);
+                self.gossip_budget.remove(&peer_id);
                 self.fetcher.forget_peer(&mut self.runs, &peer_id);
                 tracing::debug!(%peer_id, "disconnected");
             }
@@ -728,6 +767,26 @@ impl EventLoop {
                 self.counters
                     .gossip_bytes_in
                     .fetch_add(message.data.len() as u64, Ordering::Relaxed);
+                let allowed = self
+                    .gossip_budget
+                    .entry(propagation_source)
+                    .or_insert_with(|| {
+                        super::sync::TokenBucket::new(PEER_GOSSIP_RATE, PEER_GOSSIP_BURST)
+                    })
+                    .take();
+                if !allowed {
+                    self.swarm
+                        .behaviour_mut()
+                        .gossipsub
+                        .report_message_validation_result(
+                            &message_id,
+                            &propagation_source,
+                            MessageAcceptance::Ignore,
+                        );
+                    self.counters.reject("rate_limited");
+                    self.schedule_catch_up(propagation_source);
+                    return;
+                }
                 let space = behaviour::space_of(&message.topic, &self.spaces);
                 let job = Job::Gossip {
                     message_id: message_id.clone(),
@@ -746,6 +805,7 @@ impl EventLoop {
                             MessageAcceptance::Ignore,
                         );
                     self.counters.reject("overloaded");
+                    self.schedule_catch_up(propagation_source);
                 }
             }
             BehaviourEvent::Gossipsub(gossipsub::Event::Subscribed { peer_id, topic }) => {

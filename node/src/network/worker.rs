@@ -56,7 +56,18 @@ pub enum Verdict {
     },
     /// These authors became trusted: pass their kept-apart entries on.
     Promote(Vec<wiel_protocol::OrgKey>),
+    /// Gossip from this peer was dropped (an untrusted author over its rate): catch up
+    /// with it later by sync.
+    Throttled { peer: PeerId },
 }
+
+/// Gossip of one author whose entries are kept apart (untrusted, in web-of-trust mode):
+/// entries a second, and a burst. Others are not limited by author (their peers are, by
+/// the event loop).
+const UNTRUSTED_AUTHOR_RATE: f64 = 5.0;
+const UNTRUSTED_AUTHOR_BURST: f64 = 100.0;
+/// Most untrusted authors whose rate is tracked at once.
+const MAX_TRACKED_AUTHORS: usize = 10_000;
 
 /// Counters the node exports (status, metrics).
 #[derive(Default)]
@@ -142,6 +153,10 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
         counters,
         stored,
     } = context;
+    let mut author_budget: std::collections::HashMap<
+        wiel_protocol::OrgKey,
+        super::sync::TokenBucket,
+    > = std::collections::HashMap::new();
     while let Some(first) = jobs.blocking_recv() {
         let mut batch = vec![first];
         let mut entries_in_batch = 0;
@@ -215,7 +230,37 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                     Err("untrusted")
                 }
             });
+            // An untrusted author flooding gossip is slowed down; what is dropped comes
+            // later by sync, at this node's pace.
+            let checked = match (checked, &source) {
+                (Ok(e), Source::Gossip { .. }) if !set.relays(&e.header().author) => {
+                    if author_budget.len() >= MAX_TRACKED_AUTHORS {
+                        author_budget.clear();
+                    }
+                    let allowed = author_budget
+                        .entry(e.header().author)
+                        .or_insert_with(|| {
+                            super::sync::TokenBucket::new(
+                                UNTRUSTED_AUTHOR_RATE,
+                                UNTRUSTED_AUTHOR_BURST,
+                            )
+                        })
+                        .take();
+                    if allowed { Ok(e) } else { Err("rate_limited") }
+                }
+                (other, _) => other,
+            };
             match (checked, source) {
+                (Err("rate_limited"), Source::Gossip { message_id, peer }) => {
+                    counters.reject("rate_limited");
+                    refusals.push(Verdict::Gossip {
+                        message_id,
+                        source: peer,
+                        acceptance: MessageAcceptance::Ignore,
+                        missing: vec![],
+                    });
+                    refusals.push(Verdict::Throttled { peer });
+                }
                 (Err("untrusted"), Source::Gossip { message_id, peer }) => {
                     counters.reject("untrusted");
                     refusals.push(Verdict::Gossip {
