@@ -284,3 +284,63 @@ fn a_rotated_key_keeps_its_trust_and_a_revoked_key_is_refused_network_wide() {
     assert!(!b.has(&stolen.id().to_string()));
     assert!(!a.has(&stolen.id().to_string()));
 }
+
+#[test]
+fn wiel_key_rotate_and_revoke() {
+    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let old = key_of(&z);
+    k.ok(&["trust", "add", &old]);
+    let out: serde_json::Value = serde_json::from_str(&z.ok(&["--json", "key", "rotate"])).unwrap();
+    let new = out["new_key"].as_str().unwrap().to_owned();
+    assert_eq!(out["old_key"], old.as_str());
+    assert_eq!(key_of(&z), new, "the node now signs with the new key");
+    let old_file = std::fs::read_dir(z.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("key.old.")
+        })
+        .expect("the old key is kept");
+    // The new key revokes the old one.
+    z.ok(&["key", "revoke", &old]);
+    let err = wiel_tests::expect_one_line_error(
+        z.run(&["key", "revoke", &testing::key(5).public().to_string()]),
+        &["key", "revoke", "stranger"],
+    );
+    assert!(err.contains("is not this organisation's"), "{err}");
+
+    // Kampen learns it all from Zwolle's export: the new key stands where the old stood.
+    let f = z.path().join("zwolle.jsonl");
+    std::fs::write(&f, z.snapshot()).unwrap();
+    k.ok(&["import", f.to_str().unwrap()]);
+    let trust: serde_json::Value =
+        serde_json::from_str(&k.ok(&["--json", "trust", "list"])).unwrap();
+    assert!(
+        trust["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["key"] == new.as_str()),
+        "{trust}"
+    );
+    assert_eq!(trust["revoked"][0]["key"], old.as_str(), "{trust}");
+    // Something signed with the old key now is refused.
+    let stolen_key = OrgKeypair::from_protobuf(&std::fs::read(old_file).unwrap()).unwrap();
+    let stolen = signed(
+        &stolen_key,
+        Kind::Practice,
+        wiel_protocol::KindFields::None,
+        Timestamp::now().as_millis(),
+        "Met de oude sleutel",
+    );
+    let f = import_file(k.path(), "stolen.jsonl", std::slice::from_ref(&stolen));
+    let err = wiel_tests::expect_one_line_error(
+        k.run(&["import", f.to_str().unwrap()]),
+        &["import", "stolen"],
+    );
+    assert!(err.contains("signed by a revoked key"), "{err}");
+}

@@ -132,6 +132,10 @@ pub enum Command {
         withdraw: bool,
     },
 
+    /// This organisation's key: move to a new one, or revoke one that was lost or stolen.
+    #[command(subcommand)]
+    Key(KeyCommand),
+
     /// Whom this node trusts: list, add or remove trusted roots.
     #[command(subcommand)]
     Trust(TrustCommand),
@@ -301,6 +305,24 @@ pub struct FilterArgs {
     /// web-of-trust mode).
     #[arg(long)]
     pub untrusted: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum KeyCommand {
+    /// Move to a new key: a rotation entry signed by the current key tells every node
+    /// that the new key speaks for this organisation, with the same trust. The old key
+    /// is kept beside the new one as key.old.<time>. Stop the node first.
+    Rotate,
+    /// Revoke a key of this organisation (default: the current one): entries it signs
+    /// from --since on are refused by every node. After a theft: rotate first, then
+    /// revoke the old key with the new one.
+    Revoke {
+        /// The key to revoke (hex); the current key or one this organisation rotated from.
+        key: Option<String>,
+        /// From when: a date (2026-11-01) or an age (7d, 12h). Default: now.
+        #[arg(long)]
+        since: Option<String>,
+    },
 }
 
 #[derive(Subcommand, Debug)]

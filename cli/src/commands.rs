@@ -12,7 +12,8 @@ use wiel_protocol::{
 use wiel_store::ListFilter;
 
 use crate::args::{
-    Cli, Command, ExportFormat, FilterArgs, LabelArgs, PublishArgs, ReactArgs, TrustCommand,
+    Cli, Command, ExportFormat, FilterArgs, KeyCommand, LabelArgs, PublishArgs, ReactArgs,
+    TrustCommand,
 };
 use crate::backend::Backend;
 use crate::{demo, markdown, node, output};
@@ -25,6 +26,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(a) => init(&data_dir, a, json),
         Command::Node(a) => node::run(data_dir, a),
         Command::Demo { keep } => demo::run(keep, json),
+        Command::Key(k) => key_command(&data_dir, k, json),
         command => {
             let backend = Backend::open(&data_dir)?;
             run_on(&backend, command, json, yes)
@@ -273,7 +275,7 @@ fn run_on(backend: &Backend, command: Command, json: bool, yes: bool) -> Result<
                 Ok(())
             }
         }
-        Command::Init(_) | Command::Node(_) | Command::Demo { .. } => {
+        Command::Init(_) | Command::Node(_) | Command::Demo { .. } | Command::Key(_) => {
             bail!("this command does not run through a node")
         }
     }
@@ -622,5 +624,52 @@ fn sync(backend: &Backend, peer: Option<String>, json: bool) -> Result<()> {
             "sync finished with {} problem(s); what did arrive is stored",
             report.problems.len()
         )
+    }
+}
+
+/// `wiel key rotate|revoke`: on the data directory itself, with no node running (the key
+/// is also the node's network identity).
+fn key_command(data_dir: &DataDir, command: KeyCommand, json: bool) -> Result<()> {
+    let service = match Backend::open(data_dir)? {
+        Backend::Local(s) => s,
+        Backend::Remote(_) => bail!(
+            "a node is running on this data directory: stop it first (its key is its network identity), then run this again"
+        ),
+    };
+    match command {
+        KeyCommand::Rotate => {
+            let (_, old, new) = service.rotate_key()?;
+            if json {
+                return output::json(&serde_json::json!({ "old_key": old, "new_key": new }));
+            }
+            println!(
+                "This organisation now signs with key {new} (was {old}).\nThe old key is kept as key.old.* in {}; start the node to tell the network.",
+                data_dir.root().display()
+            );
+            Ok(())
+        }
+        KeyCommand::Revoke { key, since } => {
+            let key = match key {
+                Some(k) => k
+                    .parse::<wiel_protocol::OrgKey>()
+                    .map_err(|e| anyhow!("'{k}' is not a key: {e}"))?,
+                None => service.org_key(),
+            };
+            let now = Timestamp::now();
+            let since = match since {
+                Some(s) => parse_time(&s, now, "--since")?,
+                None => now,
+            };
+            let p = service.revoke_key(key, since)?;
+            if json {
+                return output::json(&p);
+            }
+            println!(
+                "Key {key} revoked from {} on (entry {}). Every node refuses what it signs from then.",
+                output::date_time(since),
+                p.id.short()
+            );
+            Ok(())
+        }
     }
 }

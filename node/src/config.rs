@@ -78,6 +78,28 @@ impl DataDir {
         Ok(())
     }
 
+    /// Puts `new` in place of the key file; the old key is kept beside it as
+    /// `key.old.<unix ms>` (mode 0600), for entries that still need it (a revocation).
+    pub(crate) fn replace_key(&self, new: &OrgKeypair) -> Result<PathBuf, ServiceError> {
+        let path = self.key_path();
+        let old = self.root.join(format!(
+            "key.old.{}",
+            wiel_protocol::Timestamp::now().as_millis()
+        ));
+        let io = |p: &Path, e: std::io::Error| ServiceError::Io {
+            path: p.to_owned(),
+            reason: e.to_string(),
+        };
+        std::fs::copy(&path, &old).map_err(|e| io(&old, e))?;
+        let fresh = Self::new(self.root.join("key.new"));
+        let _ = std::fs::remove_file(fresh.root.join("key"));
+        std::fs::create_dir_all(fresh.root()).map_err(|e| io(fresh.root(), e))?;
+        fresh.write_key(new)?;
+        std::fs::rename(fresh.key_path(), &path).map_err(|e| io(&path, e))?;
+        let _ = std::fs::remove_dir(fresh.root());
+        Ok(old)
+    }
+
     pub(crate) fn read_key(&self) -> Result<OrgKeypair, ServiceError> {
         let path = self.key_path();
         let bytes = std::fs::read(&path).map_err(|e| {

@@ -63,6 +63,10 @@ pub enum ServiceError {
     UnknownOrganisation(String),
     #[error("{0}")]
     Name(wiel_protocol::NameError),
+    #[error(
+        "key {0} is not this organisation's: revoke only the current key or one it rotated away from"
+    )]
+    NotOwnKey(String),
     #[error("this organisation has not endorsed {0}")]
     NotEndorsed(String),
     #[error("{}", personal_data_message(.0))]
@@ -388,6 +392,60 @@ impl Service {
                 .collect::<Result<_, ServiceError>>()?,
             members,
             revoked,
+        })
+    }
+
+    /// Moves this organisation to a new key: a key-rotation entry signed by the old key,
+    /// the new key in the key file (the old one kept beside it), and a profile signed by
+    /// the new key. Returns the service on the new key, and the old and new keys. A
+    /// running node must be stopped first: the key is also its network identity.
+    pub fn rotate_key(self) -> Result<(Service, OrgKey, OrgKey), ServiceError> {
+        let old = self.key.public();
+        let new_key = OrgKeypair::generate();
+        let new = new_key.public();
+        self.publish(NewEntry {
+            kind: Kind::KeyRotation,
+            space: Some(SpaceName::national()),
+            refs: vec![],
+            body: Body {
+                fields: KindFields::KeyRotation { new_key: new },
+                ..Body::default()
+            },
+            created_at: None,
+            confirmed_personal_data: false,
+        })?;
+        self.dir.replace_key(&new_key)?;
+        let dir = self.dir.clone();
+        drop(self);
+        let service = Service::open(dir)?;
+        service.publish_profile()?;
+        Ok((service, old, new))
+    }
+
+    /// Revokes one of this organisation's keys (the current one, or one it rotated away
+    /// from): entries that key signs from `since` on are refused by every node.
+    pub fn revoke_key(&self, key: OrgKey, since: Timestamp) -> Result<Published, ServiceError> {
+        let own = self.key.public();
+        let rotated_from = self.store.trust_entries()?.iter().any(|e| {
+            e.header().author == key
+                && matches!(
+                    e.body().map(|b| &b.fields),
+                    Some(KindFields::KeyRotation { new_key }) if *new_key == own
+                )
+        });
+        if key != own && !rotated_from {
+            return Err(ServiceError::NotOwnKey(key.short()));
+        }
+        self.publish(NewEntry {
+            kind: Kind::Revocation,
+            space: Some(SpaceName::national()),
+            refs: vec![],
+            body: Body {
+                fields: KindFields::Revocation { key, since },
+                ..Body::default()
+            },
+            created_at: None,
+            confirmed_personal_data: false,
         })
     }
 

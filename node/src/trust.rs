@@ -158,20 +158,38 @@ impl TrustSet {
             endorsed.entry(*endorser).or_default().push(*subject);
         }
 
+        // A revoked key hands what it was trusted with to the keys it rotated to (the
+        // organisation moved on; the stolen key did not).
+        let live = |keys: Vec<OrgKey>| -> Vec<OrgKey> {
+            let mut out = Vec::new();
+            let mut pending = keys;
+            let mut seen = HashSet::new();
+            while let Some(key) = pending.pop() {
+                if !seen.insert(key) {
+                    continue;
+                }
+                if revoked.contains_key(&key) {
+                    pending.extend(successors.get(&key).into_iter().flatten());
+                } else {
+                    out.push(key);
+                }
+            }
+            out
+        };
         let mut trusted: HashMap<OrgKey, Standing> = HashMap::new();
         let mut queue = VecDeque::new();
-        let roots: HashSet<OrgKey> = config.roots.iter().copied().chain([own]).collect();
+        let roots: HashSet<OrgKey> = live(config.roots.iter().copied().chain([own]).collect())
+            .into_iter()
+            .collect();
         for root in roots {
-            if !revoked.contains_key(&root) {
-                trusted.insert(
-                    root,
-                    Standing {
-                        depth: 0,
-                        vouchers: vec![],
-                    },
-                );
-                queue.push_back(root);
-            }
+            trusted.insert(
+                root,
+                Standing {
+                    depth: 0,
+                    vouchers: vec![],
+                },
+            );
+            queue.push_back(root);
         }
         if config.mode != TrustMode::Closed {
             while let Some(key) = queue.pop_front() {
@@ -188,22 +206,7 @@ impl TrustSet {
                 if standing.depth >= config.depth {
                     continue;
                 }
-                // An endorsement of a key that was revoked carries over to the keys it
-                // rotated to (the organisation moved on; the stolen key did not).
-                let mut subjects = Vec::new();
-                let mut pending: Vec<OrgKey> =
-                    endorsed.get(&key).into_iter().flatten().copied().collect();
-                let mut seen = HashSet::new();
-                while let Some(subject) = pending.pop() {
-                    if !seen.insert(subject) {
-                        continue;
-                    }
-                    if revoked.contains_key(&subject) {
-                        pending.extend(successors.get(&subject).into_iter().flatten());
-                    } else {
-                        subjects.push(subject);
-                    }
-                }
+                let subjects = live(endorsed.get(&key).into_iter().flatten().copied().collect());
                 for subject in &subjects {
                     match trusted.get_mut(subject) {
                         Some(s) if s.depth == standing.depth + 1 => {
