@@ -81,31 +81,53 @@ fn re(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| panic!("bad privacy pattern {pattern}: {e}"))
 }
 
-static BSN: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?-u:\b)(?:\d{4}[. ]\d{2}[. ]\d{3}|\d{9}|\d{8})(?-u:\b)"));
+const BSN: &str = r"(?-u:\b)(?:\d{4}[. ]\d{2}[. ]\d{3}|\d{9}|\d{8})(?-u:\b)";
+const IBAN: &str = r"(?i)(?-u:\b)NL\s?\d{2}\s?[A-Z]{4}\s?(?:\d\s?){9}\d(?-u:\b)";
+const DATE: &str = r"(?i)(?-u:\b)(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s\d{4})(?-u:\b)";
+const PHONE: &str =
+    r"(?:\+31|(?-u:\b)0031|(?-u:\b)0)[\s-]?(?:\(0\)[\s-]?)?\(?[1-9](?:[\s\-)]{0,2}\d){8}(?-u:\b)";
+const EMAIL: &str =
+    r"(?-u:\b)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?-u:\b)";
+const POSTCODE: &str = r"(?-u:\b)[1-9]\d{3}\s?(?:[A-RT-Z][A-Z]|S[BCE-RT-Z])(?-u:\b)";
+
+/// What a candidate may be, tried in this order.
+#[derive(Clone, Copy)]
+enum Pattern {
+    Iban,
+    Email,
+    Date,
+    Phone,
+    Bsn,
+    Postcode,
+}
+
+const PATTERNS: [(Pattern, &str); 6] = [
+    (Pattern::Iban, IBAN),
+    (Pattern::Email, EMAIL),
+    (Pattern::Date, DATE),
+    (Pattern::Phone, PHONE),
+    (Pattern::Bsn, BSN),
+    (Pattern::Postcode, POSTCODE),
+];
+
+/// All patterns in one: one pass over the text finds where any of them starts.
+static ANY: LazyLock<Regex> = LazyLock::new(|| {
+    let all: Vec<String> = PATTERNS.iter().map(|(_, p)| format!("(?:{p})")).collect();
+    re(&all.join("|"))
+});
+/// Each pattern anchored, to see which ones match where a candidate starts.
+static ANCHORED: LazyLock<Vec<(Pattern, Regex)>> = LazyLock::new(|| {
+    PATTERNS
+        .iter()
+        .map(|(kind, p)| (*kind, re(&format!("^(?:{p})"))))
+        .collect()
+});
 static BSN_WORD: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)(?-u:\b)(?:bsn|burgerservicenummer|burger\s?service\s?nummer|sofinummer|sofi-nummer)")
-});
-static IBAN: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?i)(?-u:\b)NL\s?\d{2}\s?[A-Z]{4}\s?(?:\d\s?){9}\d(?-u:\b)"));
-static DATE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?i)(?-u:\b)(?:\d{1,2}[-/.]\d{1,2}[-/.]\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\s(?:januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december)\s\d{4})(?-u:\b)",
-    )
 });
 static BIRTH_WORD: LazyLock<Regex> = LazyLock::new(|| {
     re(r"(?i)(?-u:\b)(?:geboren|geboortedatum|geb\.|geboorte|date of birth|born)")
 });
-static PHONE: LazyLock<Regex> = LazyLock::new(|| {
-    re(
-        r"(?:\+31|(?-u:\b)0031|(?-u:\b)0)[\s-]?(?:\(0\)[\s-]?)?\(?[1-9](?:[\s\-)]{0,2}\d){8}(?-u:\b)",
-    )
-});
-static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?-u:\b)[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?-u:\b)")
-});
-static POSTCODE: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?-u:\b)[1-9]\d{3}\s?(?:[A-RT-Z][A-Z]|S[BCE-RT-Z])(?-u:\b)"));
 static NUMBER_BEFORE: LazyLock<Regex> =
     LazyLock::new(|| re(r"[A-Za-z]\s\d{1,5}(?:\s?[a-zA-Z])?(?:\s?-\s?\d{1,4})?,?\s*$"));
 static PO_BOX: LazyLock<Regex> =
@@ -204,6 +226,56 @@ impl<'a> Positions<'a> {
     }
 }
 
+/// The parts of `text` the patterns must look at: every pattern needs a digit or an '@',
+/// so only the words around those (from whitespace to whitespace, far enough for the
+/// longest pattern) are searched. Prose has few digits: most of it is skipped by a plain
+/// byte scan.
+fn regions(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let is_space = |b: u8| b == b' ' || b == b'\n' || b == b'\t' || b == b'\r';
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (back, ahead) = if b.is_ascii_digit() {
+            (40, 40)
+        } else if b == b'@' {
+            (70, 260)
+        } else {
+            i += 1;
+            continue;
+        };
+        let reach = (i + ahead).min(bytes.len());
+        let extend = |mut end: usize| {
+            while end < bytes.len() && !is_space(bytes[end]) {
+                end += 1;
+            }
+            end
+        };
+        match out.last_mut() {
+            // Inside the region so far: only its end may move.
+            Some(last) if i < last.1 => {
+                if reach > last.1 {
+                    last.1 = extend(reach);
+                }
+            }
+            _ => {
+                let mut start = i.saturating_sub(back);
+                while start > 0 && !is_space(bytes[start - 1]) {
+                    start -= 1;
+                }
+                let end = extend(reach);
+                match out.last_mut() {
+                    Some(last) if start <= last.1 => last.1 = last.1.max(end),
+                    _ => out.push((start, end)),
+                }
+            }
+        }
+        i += 1;
+    }
+    out
+}
+
 /// The findings of the patterns in `part` of `text`, which starts at byte `offset`.
 fn scan_part<'t>(
     text: &'t str,
@@ -211,68 +283,77 @@ fn scan_part<'t>(
     part: &'t str,
     found: &mut Vec<(usize, &'t str, FindingKind, bool)>,
 ) {
-    let spans = |re: &Regex| {
-        re.find_iter(part)
-            .map(|m| (offset + m.start(), offset + m.end(), m.as_str()))
-            .collect::<Vec<_>>()
+    for candidate in ANY.find_iter(part) {
+        let rest = &part[candidate.start()..];
+        let start = offset + candidate.start();
+        for (pattern, anchored) in ANCHORED.iter() {
+            let Some(m) = anchored.find(rest) else {
+                continue;
+            };
+            let matched = &rest[..m.end()];
+            let end = start + m.end();
+            match pattern {
+                Pattern::Iban => {
+                    if is_iban(matched) {
+                        found.push((start, matched, FindingKind::Iban, true));
+                    }
+                }
+                Pattern::Bsn => {
+                    if let Some(blocks) = bsn(text, start, end, matched) {
+                        found.push((start, matched, FindingKind::Bsn, blocks));
+                    }
+                }
+                Pattern::Date => {
+                    if BIRTH_WORD.is_match(around(text, start, start, 40, 0)) {
+                        found.push((start, matched, FindingKind::BirthDate, false));
+                    }
+                }
+                Pattern::Phone => found.push((start, matched, FindingKind::Phone, false)),
+                Pattern::Email => found.push((start, matched, FindingKind::Email, false)),
+                Pattern::Postcode => {
+                    let before = around(text, start, start, 40, 0);
+                    let house_number = (NUMBER_BEFORE.is_match(before) && !PO_BOX.is_match(before))
+                        || NUMBER_AFTER.is_match(&text[end..]);
+                    if house_number {
+                        found.push((start, matched, FindingKind::Address, false));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Whether `matched` (at `start..end` of `text`) is a BSN, and if so whether it blocks
+/// (its keyword is near). Amounts and yyyymmdd dates are not BSNs.
+fn bsn(text: &str, start: usize, end: usize, matched: &str) -> Option<bool> {
+    let digits: Vec<u8> = matched
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect();
+    let mut nine = [0u8; 9];
+    nine[9 - digits.len()..].copy_from_slice(&digits);
+    let before = around(text, start, end, 6, 0);
+    let amount = before.contains('€') || before.to_ascii_uppercase().contains("EUR");
+    let date_like = digits.len() == 8 && {
+        let year = u32::from(digits[0]) * 1000
+            + u32::from(digits[1]) * 100
+            + u32::from(digits[2]) * 10
+            + u32::from(digits[3]);
+        let month = digits[4] * 10 + digits[5];
+        let day = digits[6] * 10 + digits[7];
+        (1900..2100).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
     };
-    for (start, _, matched) in spans(&IBAN) {
-        if is_iban(matched) {
-            found.push((start, matched, FindingKind::Iban, true));
-        }
-    }
-    for (start, end, matched) in spans(&BSN) {
-        let digits: Vec<u8> = matched
-            .bytes()
-            .filter(u8::is_ascii_digit)
-            .map(|b| b - b'0')
-            .collect();
-        let mut nine = [0u8; 9];
-        nine[9 - digits.len()..].copy_from_slice(&digits);
-        let before = around(text, start, end, 6, 0);
-        let amount = before.contains('€') || before.to_ascii_uppercase().contains("EUR");
-        let date_like = digits.len() == 8 && {
-            let year = u32::from(digits[0]) * 1000
-                + u32::from(digits[1]) * 100
-                + u32::from(digits[2]) * 10
-                + u32::from(digits[3]);
-            let month = digits[4] * 10 + digits[5];
-            let day = digits[6] * 10 + digits[7];
-            (1900..2100).contains(&year) && (1..=12).contains(&month) && (1..=31).contains(&day)
-        };
-        if is_bsn(&nine) && !amount && !date_like {
-            let near = BSN_WORD.is_match(around(text, start, end, 50, 50));
-            found.push((start, matched, FindingKind::Bsn, near));
-        }
-    }
-    for (start, _, matched) in spans(&DATE) {
-        if BIRTH_WORD.is_match(around(text, start, start, 40, 0)) {
-            found.push((start, matched, FindingKind::BirthDate, false));
-        }
-    }
-    for (start, _, matched) in spans(&PHONE) {
-        found.push((start, matched, FindingKind::Phone, false));
-    }
-    for (start, _, matched) in spans(&EMAIL) {
-        found.push((start, matched, FindingKind::Email, false));
-    }
-    for (start, end, matched) in spans(&POSTCODE) {
-        let before = around(text, start, start, 40, 0);
-        let house_number = (NUMBER_BEFORE.is_match(before) && !PO_BOX.is_match(before))
-            || NUMBER_AFTER.is_match(&text[end..]);
-        if house_number {
-            found.push((start, matched, FindingKind::Address, false));
-        }
-    }
+    (is_bsn(&nine) && !amount && !date_like)
+        .then(|| BSN_WORD.is_match(around(text, start, end, 50, 50)))
 }
 
 /// Personal data in one field's text. `contact`: the entry's contact field, where asking
 /// findings are expected.
 pub fn scan_field(field: &str, text: &str, contact: bool) -> Vec<Finding> {
     let mut found: Vec<(usize, &str, FindingKind, bool)> = Vec::new();
-    // Every pattern needs a digit or an '@'.
-    if text.bytes().any(|b| b.is_ascii_digit() || b == b'@') {
-        scan_part(text, 0, text, &mut found);
+    for (start, end) in regions(text) {
+        scan_part(text, start, &text[start..end], &mut found);
     }
     found.sort_by_key(|f| f.0);
     // Digits inside an IBAN are not also a phone number or a BSN.
