@@ -82,9 +82,13 @@ pub fn search_results(views: &[EntryView], words: &[String]) -> Result<()> {
         writeln!(out, "{:>2}. {}", rank + 1, title(v))?;
         writeln!(
             out,
-            "    {} · {} · {} · {}",
+            "    {} · {} ({}) · {} · {}",
             v.kind.dutch(),
             v.author_label(),
+            v.trust
+                .as_ref()
+                .map(|t| t.label())
+                .unwrap_or_else(|| "vertrouwen onbekend".into()),
             date(v.created_at),
             v.id.short()
         )?;
@@ -338,10 +342,15 @@ pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
     for c in &s.spaces {
         writeln!(
             out,
-            "  {:<24} {:>7}   fingerprint {}",
+            "  {:<24} {:>7}   fingerprint {}{}",
             c.space.as_str(),
             c.entries,
-            c.fingerprint
+            c.fingerprint,
+            if c.kept_apart > 0 {
+                format!("   (+{} kept apart: untrusted)", c.kept_apart)
+            } else {
+                String::new()
+            }
         )?;
         if let Some(l) = &c.last_sync {
             writeln!(

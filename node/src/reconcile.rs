@@ -58,9 +58,14 @@ pub struct Fingerprint {
 }
 
 impl Fingerprint {
-    /// From a set's size and the XOR of its ids (as the store keeps them per space).
+    /// From a set's size and the XOR of its ids.
     pub fn from_parts(count: u64, xor: [u8; 32]) -> Self {
         Self { count, xor }
+    }
+
+    /// Adds one id (not already in the set).
+    pub fn add(&mut self, id: &EntryId) {
+        self.toggle(id.as_bytes(), true);
     }
 
     fn toggle(&mut self, id: &[u8; 32], present: bool) {

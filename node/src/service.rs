@@ -696,8 +696,11 @@ impl Service {
     }
 
     /// Entries per space this node follows (and any other space it holds entries of).
+    /// Per space: the entries this node holds and passes on (the set catch-up sync
+    /// compares, so the fingerprint matches a peer's when both hold the same), and the
+    /// entries it keeps apart (untrusted authors).
     pub fn space_counts(&self) -> Result<Vec<crate::view::SpaceCount>, ServiceError> {
-        let mut counts = self.store.space_counts()?;
+        let counts = self.store.space_counts()?;
         let mut names: Vec<SpaceName> = self.config.spaces.clone();
         for name in counts.keys() {
             if let Ok(space) = SpaceName::new(name.clone())
@@ -706,25 +709,31 @@ impl Service {
                 names.push(space);
             }
         }
-        Ok(names
-            .into_iter()
-            .map(|space| {
-                let summary = counts.remove(space.as_str()).unwrap_or_default();
-                crate::view::SpaceCount {
-                    entries: summary.entries,
-                    fingerprint: crate::reconcile::Fingerprint::from_parts(
-                        summary.entries as u64,
-                        summary.id_xor,
-                    )
-                    .short(),
-                    last_sync: None,
-                    space,
+        let set = self.trust.current();
+        let mut out = Vec::new();
+        for space in names {
+            let mut fingerprint = crate::reconcile::Fingerprint::default();
+            let mut kept_apart = 0;
+            let mut entries = 0;
+            for (_, id, author) in self.store.space_items(&space)? {
+                if set.relays(&author) {
+                    fingerprint.add(&id);
+                    entries += 1;
+                } else {
+                    kept_apart += 1;
                 }
-            })
-            .collect())
+            }
+            out.push(crate::view::SpaceCount {
+                entries,
+                kept_apart,
+                fingerprint: fingerprint.short(),
+                last_sync: None,
+                space,
+            });
+        }
+        Ok(out)
     }
 
-    /// Names of all organisations we hold a profile of.
     pub fn org_names(&self) -> Result<std::collections::BTreeMap<OrgKey, String>, ServiceError> {
         let mut names = std::collections::BTreeMap::new();
         for p in self.store.profiles()? {

@@ -94,8 +94,12 @@ pub struct ThreadView {
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct SpaceCount {
     pub space: SpaceName,
-    /// Entries held, tombstones and old versions included: the set that sync compares.
+    /// Entries held and passed on, tombstones and old versions included: the set that
+    /// sync compares.
     pub entries: usize,
+    /// Entries of untrusted authors, kept apart (web-of-trust mode).
+    #[serde(default)]
+    pub kept_apart: usize,
     /// Short fingerprint of that set: two nodes with the same fingerprint hold the same.
     pub fingerprint: String,
     /// The last catch-up sync of this space (only while a node runs).
