@@ -61,6 +61,7 @@ fn main() {
         mode: TrustMode::WebOfTrust,
         roots: keys[1..6].iter().map(|k| k.public()).collect(),
         depth: 2,
+        ..TrustConfig::default()
     };
     let start = Instant::now();
     let mut trusted = 0;

@@ -80,6 +80,11 @@ fn a_rogue_organisation_is_kept_apart_until_endorsed_and_again_after_withdrawal(
         (count_by(&b, &kr, true) == 1000).then_some(())
     });
     assert_eq!(count_by(&b, &kr, false), 0, "shown by default");
+    let status = b.status();
+    assert!(
+        status["spaces"][0]["kept_apart"].as_u64().unwrap() >= 1000,
+        "{status}"
+    );
     let shown = b.ok(&["list", "--untrusted", "--author", &kr, "--limit", "1"]);
     assert!(shown.contains("(niet vertrouwd)"), "{shown}");
     // A catch-up with B brings A nothing of the rogue's either.
@@ -343,4 +348,52 @@ fn wiel_key_rotate_and_revoke() {
         &["import", "stolen"],
     );
     assert!(err.contains("signed by a revoked key"), "{err}");
+}
+
+#[test]
+fn profiles_of_untrusted_organisations_are_bounded() {
+    let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let config = b.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("max_untrusted_profiles = 1000"), "{text}");
+    std::fs::write(
+        &config,
+        text.replace(
+            "max_untrusted_profiles = 1000",
+            "max_untrusted_profiles = 1",
+        ),
+    )
+    .unwrap();
+    let db = Daemon::start_with(&b, &[], NO_KAD);
+    let strangers: Vec<Node> = (0..3)
+        .map(|i| Node::init(&format!("Gemeente Vreemd {i}"), &format!("GM95{i:02}")))
+        .collect();
+    let _daemons: Vec<Daemon> = strangers
+        .iter()
+        .map(|s| Daemon::start_with(s, &[&db.address], NO_KAD))
+        .collect();
+    // Each stranger's profile reaches B (gossip on subscription, and sync): one is kept
+    // apart, the others are refused.
+    wait_for("B to refuse profiles past the bound", TIMEOUT, || {
+        (b.status()["rejected"]["too_many_profiles"]
+            .as_u64()
+            .unwrap_or(0)
+            >= 2)
+            .then_some(())
+    });
+    let profiles: serde_json::Value =
+        serde_json::from_str(&b.ok(&["--json", "list", "--kind", "profile", "--untrusted"]))
+            .unwrap();
+    let names: Vec<&str> = profiles
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names.len(),
+        2,
+        "its own profile and one stranger's: {names:?}"
+    );
+    assert!(names.contains(&"Gemeente Kampen"));
 }

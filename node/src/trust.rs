@@ -56,10 +56,18 @@ pub struct TrustConfig {
     /// How many endorsement steps from a root trust reaches. Default 2.
     #[serde(default = "default_depth")]
     pub depth: u32,
+    /// Most profiles of organisations outside the trust set this node keeps (anyone can
+    /// make a key). Default 1 000.
+    #[serde(default = "default_max_untrusted_profiles")]
+    pub max_untrusted_profiles: usize,
 }
 
 fn default_depth() -> u32 {
     2
+}
+
+fn default_max_untrusted_profiles() -> usize {
+    1000
 }
 
 impl Default for TrustConfig {
@@ -68,6 +76,7 @@ impl Default for TrustConfig {
             mode: TrustMode::default(),
             roots: Vec::new(),
             depth: default_depth(),
+            max_untrusted_profiles: default_max_untrusted_profiles(),
         }
     }
 }
@@ -291,6 +300,7 @@ mod tests {
             mode: TrustMode::WebOfTrust,
             roots: roots.iter().map(|n| key(*n)).collect(),
             depth,
+            ..TrustConfig::default()
         }
     }
 

@@ -153,6 +153,9 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
         counters,
         stored,
     } = context;
+    // Profiles held of organisations outside the trust set; counted when first needed,
+    // and again whenever the trust set changes.
+    let mut untrusted_profiles: Option<usize> = None;
     let mut author_budget: std::collections::HashMap<
         wiel_protocol::OrgKey,
         super::sync::TokenBucket,
@@ -250,7 +253,42 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                 }
                 (other, _) => other,
             };
+            // Profiles of organisations nobody here trusts are taken, up to a bound.
+            let checked = checked.and_then(|e| {
+                let h = e.header();
+                if h.kind != wiel_protocol::Kind::Profile
+                    || set.relays(&h.author)
+                    || !matches!(store.profile(&h.author), Ok(None))
+                {
+                    return Ok(e);
+                }
+                let limit = trust.config().max_untrusted_profiles;
+                let count = *untrusted_profiles
+                    .get_or_insert_with(|| count_untrusted_profiles(&store, &set));
+                if count >= limit {
+                    Err("too_many_profiles")
+                } else {
+                    untrusted_profiles = Some(count + 1);
+                    Ok(e)
+                }
+            });
             match (checked, source) {
+                (
+                    Err(reason @ ("untrusted" | "too_many_profiles")),
+                    Source::Gossip { message_id, peer },
+                ) => {
+                    counters.reject(reason);
+                    refusals.push(Verdict::Gossip {
+                        message_id,
+                        source: peer,
+                        acceptance: MessageAcceptance::Ignore,
+                        missing: vec![],
+                    });
+                }
+                (Err(reason @ ("untrusted" | "too_many_profiles")), Source::Fetch(tally)) => {
+                    counters.reject(reason);
+                    tallies[tally].duplicates += 1;
+                }
                 (Err("rate_limited"), Source::Gossip { message_id, peer }) => {
                     counters.reject("rate_limited");
                     refusals.push(Verdict::Gossip {
@@ -260,19 +298,6 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                         missing: vec![],
                     });
                     refusals.push(Verdict::Throttled { peer });
-                }
-                (Err("untrusted"), Source::Gossip { message_id, peer }) => {
-                    counters.reject("untrusted");
-                    refusals.push(Verdict::Gossip {
-                        message_id,
-                        source: peer,
-                        acceptance: MessageAcceptance::Ignore,
-                        missing: vec![],
-                    });
-                }
-                (Err("untrusted"), Source::Fetch(tally)) => {
-                    counters.reject("untrusted");
-                    tallies[tally].duplicates += 1;
                 }
                 (Ok(entry), source) => valid.push((source, entry)),
                 (Err(reason), Source::Gossip { message_id, peer }) => {
@@ -349,6 +374,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                     }
                 }
                 if trust_changed {
+                    untrusted_profiles = None;
                     match trust.refresh(&store) {
                         Ok(promoted) if !promoted.is_empty() => {
                             if verdicts.blocking_send(Verdict::Promote(promoted)).is_err() {
@@ -386,6 +412,17 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
             return;
         }
     }
+}
+
+fn count_untrusted_profiles(store: &Store, set: &crate::trust::TrustSet) -> usize {
+    store
+        .profiles()
+        .map(|all| {
+            all.iter()
+                .filter(|p| !set.relays(&p.header().author))
+                .count()
+        })
+        .unwrap_or(0)
 }
 
 /// Decodes and verifies entries (signatures checked in one batch), and checks that a
