@@ -4,10 +4,9 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
-use libp2p::swarm::SwarmEvent;
-use libp2p::{Multiaddr, gossipsub, noise, tcp, yamux};
-use wiel_protocol::{Body, Draft, Kind, SpaceName, Timestamp, testing};
+use futures::{FutureExt, StreamExt};
+use libp2p::Multiaddr;
+use wiel_protocol::{Timestamp, testing};
 use wiel_tests::{Daemon, Node, wait_for};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
@@ -24,22 +23,9 @@ fn a_flooding_peer_is_throttled_and_honest_entries_still_arrive() {
     let now = Timestamp::now().as_millis();
     let flood: Vec<Vec<u8>> = (0..FLOOD)
         .map(|i| {
-            Draft {
-                network: testing::network(),
-                space: SpaceName::national(),
-                kind: Kind::Practice,
-                refs: vec![],
-                created_at: Timestamp::from_millis(now - i),
-                body: Body {
-                    title: format!("Vloed {i}"),
-                    text: "Veel te veel berichten.".into(),
-                    ..Body::default()
-                },
-            }
-            .sign(&key, &testing::rules())
-            .unwrap()
-            .bytes()
-            .to_vec()
+            testing::practice_with_text(&key, i, now - i, 40)
+                .bytes()
+                .to_vec()
         })
         .collect();
 
@@ -47,61 +33,13 @@ fn a_flooding_peer_is_throttled_and_honest_entries_still_arrive() {
     let address: Multiaddr = da.address.parse().unwrap();
     let a_dir = a.path().to_owned();
     let honest = runtime.block_on(async move {
-        let mut swarm = libp2p::SwarmBuilder::with_new_identity()
-            .with_tokio()
-            .with_tcp(
-                tcp::Config::default(),
-                noise::Config::new,
-                yamux::Config::default,
-            )
-            .unwrap()
-            .with_behaviour(|_| {
-                let config = gossipsub::ConfigBuilder::default()
-                    .heartbeat_interval(Duration::from_millis(100))
-                    .validation_mode(gossipsub::ValidationMode::Anonymous)
-                    .message_id_fn(|m: &gossipsub::Message| {
-                        gossipsub::MessageId::new(blake3::hash(&m.data).as_bytes())
-                    })
-                    .build()
-                    .unwrap();
-                let behaviour: gossipsub::Behaviour =
-                    gossipsub::Behaviour::new(gossipsub::MessageAuthenticity::Anonymous, config)
-                        .unwrap();
-                behaviour
-            })
-            .unwrap()
-            .build();
-        let topic = gossipsub::IdentTopic::new("/wiel/1/space/nl");
-        swarm.behaviour_mut().subscribe(&topic).unwrap();
-        swarm.dial(address).unwrap();
-        let deadline = tokio::time::Instant::now() + TIMEOUT;
-        loop {
-            let event = tokio::time::timeout_at(deadline, swarm.select_next_some())
-                .await
-                .expect("A subscribed");
-            if let SwarmEvent::Behaviour(gossipsub::Event::Subscribed { .. }) = event {
-                break;
-            }
-        }
+        let mut swarm = wiel_tests::gossip_swarm();
+        let topic = wiel_tests::join_national_space(&mut swarm, address, TIMEOUT).await;
         // Honest questions go out from A while the flood runs.
         let honest = tokio::task::spawn_blocking(move || {
             (0..5)
                 .map(|i| {
-                    let out = std::process::Command::new(wiel_tests::wiel_bin())
-                        .arg("--data-dir")
-                        .arg(&a_dir)
-                        .args([
-                            "--json",
-                            "ask",
-                            &format!("Eerlijke vraag tijdens de vloed {i}?"),
-                        ])
-                        .output()
-                        .unwrap();
-                    assert!(out.status.success());
-                    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["id"]
-                        .as_str()
-                        .unwrap()
-                        .to_owned()
+                    wiel_tests::ask_in(&a_dir, &format!("Eerlijke vraag tijdens de vloed {i}?"))
                 })
                 .collect::<Vec<String>>()
         });
@@ -109,15 +47,10 @@ fn a_flooding_peer_is_throttled_and_honest_entries_still_arrive() {
             for data in chunk {
                 let _ = swarm.behaviour_mut().publish(topic.clone(), data.clone());
             }
-            // Let the swarm send between bursts (the flood is still thousands a second).
-            let pause = tokio::time::sleep(Duration::from_millis(20));
-            tokio::pin!(pause);
-            loop {
-                tokio::select! {
-                    _ = &mut pause => break,
-                    _ = swarm.select_next_some() => {}
-                }
-            }
+            // Let the swarm hand the burst to the connection before the next one: drive
+            // it until it has nothing ready.
+            while swarm.select_next_some().now_or_never().is_some() {}
+            tokio::task::yield_now().await;
         }
         let honest = honest.await.unwrap();
         // The flooder stays connected (and its queue keeps draining) for the rest of the

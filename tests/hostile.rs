@@ -5,9 +5,9 @@
 
 use std::time::Duration;
 
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
+use libp2p::Multiaddr;
 use libp2p::swarm::SwarmEvent;
-use libp2p::{Multiaddr, gossipsub, noise, tcp, yamux};
 use wiel_protocol::{
     Body, Draft, Kind, NetworkId, OrgKeypair, Ref, Rel, Rules, SpaceName, Timestamp, codec, testing,
 };
@@ -116,61 +116,13 @@ fn hostile_peer_is_refused_counted_and_blocked() {
     let address_again = address.clone();
     let a_dir = a.path().to_owned();
     let disconnected = runtime.block_on(async move {
-        let mut swarm = libp2p::SwarmBuilder::with_new_identity()
-            .with_tokio()
-            .with_tcp(
-                tcp::Config::default(),
-                noise::Config::new,
-                yamux::Config::default,
-            )
-            .unwrap()
-            .with_behaviour(|_| {
-                let config = gossipsub::ConfigBuilder::default()
-                    .heartbeat_interval(Duration::from_millis(100))
-                    .validation_mode(gossipsub::ValidationMode::Anonymous)
-                    .max_transmit_size(256 * 1024)
-                    // Anonymous messages need a content id, or they all look the same.
-                    .message_id_fn(|m: &gossipsub::Message| {
-                        gossipsub::MessageId::new(blake3::hash(&m.data).as_bytes())
-                    })
-                    .build()
-                    .unwrap();
-                let behaviour: gossipsub::Behaviour =
-                    gossipsub::Behaviour::new(gossipsub::MessageAuthenticity::Anonymous, config)
-                        .unwrap();
-                behaviour
-            })
-            .unwrap()
-            .build();
-        let topic = gossipsub::IdentTopic::new("/wiel/1/space/nl");
-        swarm.behaviour_mut().subscribe(&topic).unwrap();
-        swarm.dial(address).unwrap();
-        // Wait until A follows the topic on this connection.
+        let mut swarm = wiel_tests::gossip_swarm();
         let deadline = tokio::time::Instant::now() + TIMEOUT;
-        loop {
-            let event = tokio::time::timeout_at(deadline, swarm.select_next_some())
-                .await
-                .expect("A subscribed");
-            if let SwarmEvent::Behaviour(gossipsub::Event::Subscribed { .. }) = event {
-                break;
-            }
-        }
+        let topic = wiel_tests::join_national_space(&mut swarm, address, TIMEOUT).await;
         // Honest entries go out from A while the attack runs.
         let honest = tokio::task::spawn_blocking(move || {
             (0..5)
-                .map(|i| {
-                    let out = std::process::Command::new(wiel_tests::wiel_bin())
-                        .arg("--data-dir")
-                        .arg(&a_dir)
-                        .args(["--json", "ask", &format!("Eerlijke vraag {i}?")])
-                        .output()
-                        .unwrap();
-                    assert!(out.status.success());
-                    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["id"]
-                        .as_str()
-                        .unwrap()
-                        .to_owned()
-                })
+                .map(|i| wiel_tests::ask_in(&a_dir, &format!("Eerlijke vraag {i}?")))
                 .collect::<Vec<String>>()
         });
         let mut closed = false;
@@ -189,18 +141,16 @@ fn hostile_peer_is_refused_counted_and_blocked() {
                 }
                 let _ = swarm.behaviour_mut().publish(topic.clone(), data);
             }
-            let pause = tokio::time::sleep(Duration::from_millis(200));
-            tokio::pin!(pause);
-            loop {
-                tokio::select! {
-                    _ = &mut pause => break,
-                    event = swarm.select_next_some() => {
-                        if let SwarmEvent::ConnectionClosed { num_established: 0, .. } = event {
-                            closed = true;
-                        }
-                    }
+            // Hand the round to the connection before the next one.
+            while let Some(event) = swarm.select_next_some().now_or_never() {
+                if let SwarmEvent::ConnectionClosed {
+                    num_established: 0, ..
+                } = event
+                {
+                    closed = true;
                 }
             }
+            tokio::task::yield_now().await;
         }
         let honest = honest.await.unwrap();
         // A blocks the peer: the connection closes and stays closed.

@@ -72,11 +72,6 @@ fn late_joiner_with_an_empty_store_gets_all_10_000_entries() {
     assert_eq!(ids, x.ids());
 }
 
-fn ask(node: &Node, text: &str) -> String {
-    let out: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "ask", text])).unwrap();
-    out["id"].as_str().unwrap().to_owned()
-}
-
 fn retracted_everywhere(nodes: &[&Node], id: &str) -> bool {
     nodes.iter().all(|n| {
         let r = n.run(&["--json", "show", id]);
@@ -112,10 +107,10 @@ fn a_split_network_heals_to_one_set_with_retractions_applied() {
 
     // Before the split: questions from both sides reach all six.
     let old_a: Vec<String> = (0..3)
-        .map(|i| ask(a2, &format!("Vraag uit Kampen nummer {i}?")))
+        .map(|i| a2.ask(&format!("Vraag uit Kampen nummer {i}?")))
         .collect();
     let old_b: Vec<String> = (0..3)
-        .map(|i| ask(b2, &format!("Vraag uit Raalte nummer {i}?")))
+        .map(|i| b2.ask(&format!("Vraag uit Raalte nummer {i}?")))
         .collect();
     let practice = b2.publish(&wiel_tests::practice_md(
         "Werkwijze Raalte, eerste versie",

@@ -55,22 +55,7 @@ fn a_rogue_organisation_is_kept_apart_until_endorsed_and_again_after_withdrawal(
     let key = OrgKeypair::from_protobuf(&std::fs::read(rogue.path().join("key")).unwrap()).unwrap();
     let now = Timestamp::now().as_millis();
     let entries: Vec<_> = (0..1000u64)
-        .map(|i| {
-            Draft {
-                network: testing::network(),
-                space: SpaceName::national(),
-                kind: Kind::Practice,
-                refs: vec![],
-                created_at: Timestamp::from_millis(now - 1000 - i),
-                body: Body {
-                    title: format!("Ongevraagd advies nummer {i}"),
-                    text: "Koop onze software.".into(),
-                    ..Body::default()
-                },
-            }
-            .sign(&key, &testing::rules())
-            .unwrap()
-        })
+        .map(|i| testing::practice_with_text(&key, i, now - 1000 - i, 40))
         .collect();
     let file = import_file(rogue.path(), "spam.jsonl", &entries);
     rogue.ok(&["import", file.to_str().unwrap()]);

@@ -310,25 +310,12 @@ async fn endorse(
             .map_err(ServiceError::Name)?;
         let before = svc.trust().current();
         let published = svc.endorse(subject, req.name, code)?;
-        Ok((published, newly_relayed(&before, &svc.trust().current())))
+        Ok((published, svc.trust().current().newly_relayed(&before)))
     })
     .await?;
     gossip(&s, vec![published.id]).await;
     let _ = s.network.promote(promoted).await;
     Ok(Json(published))
-}
-
-/// The keys `after` passes on that `before` did not.
-fn newly_relayed(
-    before: &crate::trust::TrustSet,
-    after: &crate::trust::TrustSet,
-) -> Vec<wiel_protocol::OrgKey> {
-    after
-        .members()
-        .keys()
-        .map(|(_, k)| *k)
-        .filter(|k| !before.relays(k) && after.relays(k))
-        .collect()
 }
 
 #[derive(Serialize, Deserialize)]

@@ -27,8 +27,6 @@ pub const MAX_FRAME_SYMBOLS: u32 = 16_384;
 pub const FIRST_ROUND_SYMBOLS: u32 = 48;
 /// Most coded symbols one session may need, whatever the peer claims (about 90 MB).
 const MAX_SESSION_SYMBOLS: u64 = 1 << 21;
-/// Bytes of one coded symbol on the wire, at most (sum, checksum, count as a varint).
-const MAX_SYMBOL_BYTES: usize = 32 + 8 + 10;
 
 /// Key of the checksum hash; fixed, so both sides hash alike.
 const HASH_KEY: [u8; 32] = *b"wiel/sync/1 riblt item checksum.";
@@ -484,11 +482,6 @@ pub fn reconcile_in_memory(
             Step::More(next) => ask = next,
         }
     }
-}
-
-/// Bytes of a frame of `symbols` symbols, at most.
-pub fn max_frame_bytes(symbols: u32) -> usize {
-    symbols as usize * MAX_SYMBOL_BYTES
 }
 
 #[cfg(test)]

@@ -700,9 +700,9 @@ impl Service {
     /// compares, so the fingerprint matches a peer's when both hold the same), and the
     /// entries it keeps apart (untrusted authors).
     pub fn space_counts(&self) -> Result<Vec<crate::view::SpaceCount>, ServiceError> {
-        let counts = self.store.space_counts()?;
+        let mut items = self.store.items_by_space(None)?;
         let mut names: Vec<SpaceName> = self.config.spaces.clone();
-        for name in counts.keys() {
+        for name in items.keys() {
             if let Ok(space) = SpaceName::new(name.clone())
                 && !names.contains(&space)
             {
@@ -715,7 +715,7 @@ impl Service {
             let mut fingerprint = crate::reconcile::Fingerprint::default();
             let mut kept_apart = 0;
             let mut entries = 0;
-            for (_, id, author) in self.store.space_items(&space)? {
+            for (_, id, author) in items.remove(space.as_str()).unwrap_or_default() {
                 if set.relays(&author) {
                     fingerprint.add(&id);
                     entries += 1;
@@ -1000,17 +1000,9 @@ fn plain_score(body: &Body, words: &[String]) -> Option<f32> {
         rest.push(' ');
         rest.push_str(&t.to_lowercase());
     }
-    if let KindFields::Story {
-        situation,
-        approach,
-        result,
-        lessons,
-    } = &body.fields
-    {
-        for f in [situation, approach, result, lessons] {
-            rest.push(' ');
-            rest.push_str(&f.to_lowercase());
-        }
+    for (_, part) in body.fields.story_parts() {
+        rest.push(' ');
+        rest.push_str(&part.to_lowercase());
     }
     let mut score = 0.0;
     for w in words {

@@ -281,6 +281,16 @@ impl TrustSet {
             .collect()
     }
 
+    /// The keys this set passes on that `before` did not: whose kept-apart entries may
+    /// now go out.
+    pub fn newly_relayed(&self, before: &TrustSet) -> Vec<OrgKey> {
+        self.trusted
+            .keys()
+            .filter(|k| !before.relays(k) && self.relays(k))
+            .copied()
+            .collect()
+    }
+
     /// Revoked keys.
     pub fn revoked(&self) -> &HashMap<OrgKey, Timestamp> {
         &self.revoked
@@ -462,12 +472,7 @@ impl TrustState {
         let config = self.config();
         let set = TrustSet::compute(&config, self.inner.own, &facts);
         let mut slot = self.inner.set.write().unwrap_or_else(|p| p.into_inner());
-        let promoted = set
-            .trusted
-            .keys()
-            .filter(|k| !slot.relays(k) && set.relays(k))
-            .copied()
-            .collect();
+        let promoted = set.newly_relayed(&slot);
         *slot = std::sync::Arc::new(set);
         Ok(promoted)
     }

@@ -234,6 +234,26 @@ pub enum KindFields {
     },
 }
 
+impl KindFields {
+    /// A story's four parts with their names; empty for other kinds.
+    pub fn story_parts(&self) -> Vec<(&'static str, &str)> {
+        match self {
+            KindFields::Story {
+                situation,
+                approach,
+                result,
+                lessons,
+            } => vec![
+                ("situation", situation),
+                ("approach", approach),
+                ("result", result),
+                ("lessons", lessons),
+            ],
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// The erasable content of an entry.
 #[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 pub struct Body {

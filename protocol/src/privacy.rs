@@ -20,7 +20,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::entry::{Body, KindFields};
+use crate::entry::Body;
 
 /// What kind of personal data a finding is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -391,21 +391,8 @@ pub fn scan(body: &Body) -> Vec<Finding> {
     for theme in &body.themes {
         out.extend(scan_field("themes", theme, false));
     }
-    if let KindFields::Story {
-        situation,
-        approach,
-        result,
-        lessons,
-    } = &body.fields
-    {
-        for (name, text) in [
-            ("situation", situation),
-            ("approach", approach),
-            ("result", result),
-            ("lessons", lessons),
-        ] {
-            out.extend(scan_field(name, text, false));
-        }
+    for (name, text) in body.fields.story_parts() {
+        out.extend(scan_field(name, text, false));
     }
     if let Some(contact) = &body.contact {
         out.extend(scan_field("contact", contact, true));

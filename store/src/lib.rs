@@ -23,7 +23,7 @@ use sled::Tree;
 use wiel_protocol::{EntryId, Rel};
 
 pub use ingest::{Ingest, Rejection};
-pub use query::{ListFilter, Resolved, SpaceSummary, Thread};
+pub use query::{ListFilter, Resolved, SpaceItems, Thread};
 
 /// sled's page cache. Its default (1 GiB) is too much for a node that runs for months.
 pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;

@@ -59,12 +59,8 @@ pub enum Resolved {
     Ambiguous(Vec<EntryId>),
 }
 
-/// What [`Store::space_counts`] says about one space.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SpaceSummary {
-    pub entries: usize,
-    pub id_xor: [u8; 32],
-}
+/// Per space name: its (created_at, id, author) items, oldest first.
+pub type SpaceItems = std::collections::BTreeMap<String, Vec<(Timestamp, EntryId, OrgKey)>>;
 
 /// An entry with everything that refers to it.
 #[derive(Debug, Clone)]
@@ -215,19 +211,30 @@ impl Store {
         &self,
         space: &SpaceName,
     ) -> Result<Vec<(Timestamp, EntryId, OrgKey)>, StoreError> {
-        let mut out = Vec::new();
+        Ok(self
+            .items_by_space(Some(space))?
+            .remove(space.as_str())
+            .unwrap_or_default())
+    }
+
+    /// [`Store::space_items`] of every space (or only `only`), in one walk of the time
+    /// index.
+    pub fn items_by_space(&self, only: Option<&SpaceName>) -> Result<SpaceItems, StoreError> {
+        let mut out = SpaceItems::new();
         for row in self.trees.by_time.iter() {
             let (key, value) = row?;
-            if let (Some((_, author, s)), Some(id), Some(t)) = (
+            if let (Some((_, author, space)), Some(id), Some(t)) = (
                 keys::split_facets(&value),
                 keys::trailing_id(&key),
                 key.get(..8)
                     .and_then(|b| <[u8; 8]>::try_from(b).ok())
                     .map(|b| Timestamp::from_millis(u64::from_be_bytes(b))),
-            ) && s == space.as_str().as_bytes()
+            ) && only.is_none_or(|o| o.as_str().as_bytes() == space)
                 && let Ok(author) = <[u8; 32]>::try_from(author)
             {
-                out.push((t, id, OrgKey::from_bytes(author)));
+                out.entry(String::from_utf8_lossy(space).into_owned())
+                    .or_default()
+                    .push((t, id, OrgKey::from_bytes(author)));
             }
         }
         Ok(out)
@@ -246,29 +253,6 @@ impl Store {
             }
         }
         Ok(out)
-    }
-
-    /// Per space: its entries (tombstones and old versions included) and the XOR of their
-    /// ids, from which sync's set fingerprint is made. Walks the time index.
-    pub fn space_counts(
-        &self,
-    ) -> Result<std::collections::BTreeMap<String, SpaceSummary>, StoreError> {
-        let mut counts = std::collections::BTreeMap::new();
-        for row in self.trees.by_time.iter() {
-            let (key, value) = row?;
-            if let (Some((_, _, space)), Some(id)) =
-                (keys::split_facets(&value), keys::trailing_id(&key))
-            {
-                let summary: &mut SpaceSummary = counts
-                    .entry(String::from_utf8_lossy(space).into_owned())
-                    .or_default();
-                summary.entries += 1;
-                for (x, y) in summary.id_xor.iter_mut().zip(id.as_bytes()) {
-                    *x ^= y;
-                }
-            }
-        }
-        Ok(counts)
     }
 
     /// The organisation's newest profile entry.

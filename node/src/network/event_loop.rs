@@ -300,14 +300,7 @@ impl EventLoop {
 
     fn on_tick(&mut self) {
         let now = Instant::now();
-        let expired: Vec<PeerId> = self
-            .blocked_until
-            .iter()
-            .filter(|(_, until)| **until <= now)
-            .map(|(p, _)| *p)
-            .collect();
-        for peer in expired {
-            self.blocked_until.remove(&peer);
+        for peer in take_due(&mut self.blocked_until, now) {
             self.swarm.behaviour_mut().blocked.unblock_peer(peer);
             tracing::info!(%peer, "peer no longer blocked");
         }
@@ -318,14 +311,7 @@ impl EventLoop {
         }
         self.answering
             .retain(|_, (at, _)| now.duration_since(*at) < SNAPSHOT_TTL);
-        let due: Vec<PeerId> = self
-            .catch_up
-            .iter()
-            .filter(|(_, at)| **at <= now)
-            .map(|(p, _)| *p)
-            .collect();
-        for peer in due {
-            self.catch_up.remove(&peer);
+        for peer in take_due(&mut self.catch_up, now) {
             if self.peers.contains_key(&peer) {
                 tracing::debug!(%peer, "catching up on what was dropped");
                 self.start_sync(peer, None);
@@ -401,7 +387,7 @@ impl EventLoop {
     fn promote(&mut self, authors: &[OrgKey]) {
         let names: Vec<String> = authors.iter().map(|a| a.short()).collect();
         tracing::info!(authors = ?names, "passing on the entries of newly trusted organisations");
-        self.sets.clear();
+        // (The sync sets follow the new trust set by themselves: see `space_set`.)
         let peers: Vec<PeerId> = self
             .peers
             .iter()
@@ -667,14 +653,14 @@ impl EventLoop {
                 }
                 (source, missing)
             }
-            Verdict::Fetched {
+            Verdict::Fetched(super::worker::FetchTally {
                 peer,
                 origin,
                 stored,
                 duplicates,
                 rejected,
                 missing,
-            } => {
+            }) => {
                 self.runs.judged(origin.run, stored, duplicates, rejected);
                 if let (Some(space), Some(number)) = (&origin.space, origin.session) {
                     if let Some(last) = self.last_sync.get_mut(space)
@@ -1057,4 +1043,17 @@ impl EventLoop {
         views.sort_by(|a, b| a.peer_id.cmp(&b.peer_id));
         views
     }
+}
+
+/// Takes the peers whose moment has come out of `deadlines`.
+fn take_due(deadlines: &mut HashMap<PeerId, Instant>, now: Instant) -> Vec<PeerId> {
+    let due: Vec<PeerId> = deadlines
+        .iter()
+        .filter(|(_, at)| **at <= now)
+        .map(|(p, _)| *p)
+        .collect();
+    for peer in &due {
+        deadlines.remove(peer);
+    }
+    due
 }

@@ -45,15 +45,7 @@ pub enum Verdict {
         missing: Vec<EntryId>,
     },
     /// About the entries of one fetch response.
-    Fetched {
-        peer: PeerId,
-        origin: Origin,
-        stored: u64,
-        duplicates: u64,
-        rejected: u64,
-        /// Targets the stored entries refer to that we do not hold.
-        missing: Vec<EntryId>,
-    },
+    Fetched(FetchTally),
     /// These authors became trusted: pass their kept-apart entries on.
     Promote(Vec<wiel_protocol::OrgKey>),
     /// Gossip from this peer was dropped (an untrusted author over its rate): catch up
@@ -124,14 +116,15 @@ enum Source {
     Fetch(usize),
 }
 
-/// The verdict on one fetch response, being counted.
-struct FetchTally {
-    peer: PeerId,
-    origin: Origin,
-    stored: u64,
-    duplicates: u64,
-    rejected: u64,
-    missing: Vec<EntryId>,
+/// The verdict on the entries of one fetch response.
+pub struct FetchTally {
+    pub peer: PeerId,
+    pub origin: Origin,
+    pub stored: u64,
+    pub duplicates: u64,
+    pub rejected: u64,
+    /// Targets the stored entries refer to that we do not hold.
+    pub missing: Vec<EntryId>,
 }
 
 /// What the worker works with.
@@ -396,15 +389,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
             }
         }
         for tally in tallies {
-            let verdict = Verdict::Fetched {
-                peer: tally.peer,
-                origin: tally.origin,
-                stored: tally.stored,
-                duplicates: tally.duplicates,
-                rejected: tally.rejected,
-                missing: tally.missing,
-            };
-            if verdicts.blocking_send(verdict).is_err() {
+            if verdicts.blocking_send(Verdict::Fetched(tally)).is_err() {
                 gone = true;
             }
         }
