@@ -143,6 +143,25 @@ pub fn practice_with_text(key: &OrgKeypair, n: u64, millis: u64, len: usize) -> 
     signed(key, Kind::Practice, vec![], millis, b)
 }
 
+/// An entry of `kind` with the given title, text and tags.
+pub fn written(
+    key: &OrgKeypair,
+    kind: Kind,
+    refs: Vec<Ref>,
+    millis: u64,
+    title: &str,
+    text: &str,
+    tags: &[&str],
+) -> Verified {
+    let body = Body {
+        title: title.into(),
+        text: text.into(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        ..Body::default()
+    };
+    signed(key, kind, refs, millis, body)
+}
+
 fn body(title: String, n: u64) -> Body {
     Body {
         title,

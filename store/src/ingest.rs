@@ -55,8 +55,9 @@ enum T {
     Profiles,
     Erasures,
     Trust,
+    Unindexed,
 }
-const TREE_COUNT: usize = 8;
+const TREE_COUNT: usize = 9;
 
 /// Pending writes of one batch, readable before they are committed.
 struct Overlay<'a> {
@@ -90,6 +91,7 @@ impl<'a> Overlay<'a> {
             T::Profiles => &trees.profiles,
             T::Erasures => &trees.erasures,
             T::Trust => &trees.trust,
+            T::Unindexed => &trees.unindexed,
         }
     }
 
@@ -197,11 +199,12 @@ impl<'a> Overlay<'a> {
             &t.profiles,
             &t.erasures,
             &t.trust,
+            &t.unindexed,
         );
         let writes = &self.writes;
         let result: Result<(), TransactionError<()>> =
-            all.transaction(|(a, b, c, d, e, f, g, h)| {
-                let txs = [a, b, c, d, e, f, g, h];
+            all.transaction(|(a, b, c, d, e, f, g, h, i)| {
+                let txs = [a, b, c, d, e, f, g, h, i];
                 for (tx, tree_writes) in txs.iter().zip(writes.iter()) {
                     for (k, v) in tree_writes {
                         match v {
@@ -248,9 +251,8 @@ impl Store {
         }
         if accept(&outcomes) && !overlay.is_empty() {
             let erased = overlay.commit()?;
-            self.generation
-                .fetch_add(1, std::sync::atomic::Ordering::Release);
             self.db.flush()?;
+            self.committed();
             if !erased.is_empty() {
                 self.finish_erasures()?;
             }
@@ -361,6 +363,7 @@ fn write_entry(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> 
     let h = entry.header();
     let t = h.created_at;
     o.put_entry(entry.clone())?;
+    o.put(T::Unindexed, id.as_bytes().to_vec(), Vec::new());
     o.put(
         T::ByTime,
         keys::time_key(t, &id),

@@ -15,6 +15,7 @@ mod ingest;
 mod keys;
 mod log;
 mod query;
+pub mod search;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -77,6 +78,10 @@ pub(crate) struct Trees {
     /// created_at ‖ id of endorsements, key rotations and revocations: what the trust
     /// set is computed from, without walking every entry
     pub trust: Tree,
+    /// ids of entries stored since the search index last caught up (see `search`): the
+    /// index's work queue, written in the same transaction as the entry, emptied by the
+    /// index after its commit
+    pub unindexed: Tree,
 }
 
 /// The entry store. Cheap to clone; one writer at a time.
@@ -89,6 +94,9 @@ pub struct Store {
     writer: Arc<Mutex<()>>,
     /// Bumped by every commit that changed the store.
     generation: Arc<std::sync::atomic::AtomicU64>,
+    /// Wakes [`Store::wait_for_commit`] when the generation moves.
+    commits: Arc<(Mutex<()>, std::sync::Condvar)>,
+    dir: PathBuf,
 }
 
 impl Store {
@@ -106,6 +114,7 @@ impl Store {
             erasures: tree("erasures")?,
             outbox: tree("outbox")?,
             trust: tree("trust")?,
+            unindexed: tree("unindexed")?,
         };
         let log_path = dir.join("entries.log");
         let log = log::EntryLog::open(&log_path).map_err(|e| StoreError::Open {
@@ -118,6 +127,8 @@ impl Store {
             log: Arc::new(log),
             writer: Arc::new(Mutex::new(())),
             generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            commits: Arc::new((Mutex::new(()), std::sync::Condvar::new())),
+            dir: dir.to_owned(),
         };
         store.finish_erasures()?;
         Ok(store)
@@ -127,6 +138,56 @@ impl Store {
     /// a cache of derived data know it is stale.
     pub fn generation(&self) -> u64 {
         self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Marks a commit: bumps the generation and wakes those waiting for one.
+    pub(crate) fn committed(&self) {
+        let _guard = self.commits.0.lock().unwrap_or_else(|p| p.into_inner());
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::Release);
+        self.commits.1.notify_all();
+    }
+
+    /// Waits until the generation differs from `seen` or `timeout` passed; returns the
+    /// generation then.
+    pub fn wait_for_commit(&self, seen: u64, timeout: std::time::Duration) -> u64 {
+        let guard = self.commits.0.lock().unwrap_or_else(|p| p.into_inner());
+        if self.generation() != seen {
+            return self.generation();
+        }
+        let _ = self
+            .commits
+            .1
+            .wait_timeout(guard, timeout)
+            .unwrap_or_else(|p| p.into_inner());
+        self.generation()
+    }
+
+    /// The directory the store lives in (the search index has a folder inside it).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Up to `max` ids of entries the search index has not taken in yet.
+    pub fn unindexed(&self, max: usize) -> Result<Vec<EntryId>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.trees.unindexed.iter().take(max) {
+            let (key, _) = row?;
+            if let Some(id) = keys::id_from_value(&key) {
+                out.push(id);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The search index took these in (and committed).
+    pub fn mark_indexed(&self, ids: &[EntryId]) -> Result<(), StoreError> {
+        let mut batch = sled::Batch::default();
+        for id in ids {
+            batch.remove(id.as_bytes());
+        }
+        self.trees.unindexed.apply_batch(batch)?;
+        Ok(())
     }
 
     /// Zeroes the log spans that a committed retraction released (normally right after the

@@ -19,6 +19,10 @@ pub struct ListFilter {
     pub since: Option<Timestamp>,
     /// Created before.
     pub until: Option<Timestamp>,
+    /// Has this tag (case does not matter).
+    pub tag: Option<String>,
+    /// Has this theme (case does not matter).
+    pub theme: Option<String>,
     /// Also older versions. Default false.
     pub all_versions: bool,
     /// Also tombstones of retracted entries. Default false.
@@ -41,12 +45,28 @@ impl Default for ListFilter {
             author: None,
             since: None,
             until: None,
+            tag: None,
+            theme: None,
             all_versions: false,
             include_retracted: false,
             content_only: false,
             limit: 50,
             untrusted: false,
         }
+    }
+}
+
+impl ListFilter {
+    /// Whether the entry carries the filter's tag and theme, if it asks for them.
+    pub fn labels_match(&self, entry: &Verified) -> bool {
+        let has = |wanted: &Option<String>, labels: fn(&wiel_protocol::Body) -> &Vec<String>| {
+            wanted.as_ref().is_none_or(|w| {
+                entry
+                    .body()
+                    .is_some_and(|b| labels(b).iter().any(|l| l.eq_ignore_ascii_case(w)))
+            })
+        };
+        has(&self.tag, |b| &b.tags) && has(&self.theme, |b| &b.themes)
     }
 }
 
@@ -184,6 +204,9 @@ impl Store {
                             | Kind::Revocation
                     ))
             {
+                continue;
+            }
+            if !filter.labels_match(&entry) {
                 continue;
             }
             if keep(&entry) {

@@ -1,0 +1,448 @@
+//! How Dutch text becomes index terms: the stemmed analyzer (with compound parts) and the
+//! exact analyzer, and the small normalisation the Snowball stemmer needs for the words of
+//! this domain.
+//!
+//! The stemmed analyzer: words (letters and digits), lower case, accents folded, Dutch stop
+//! words out; each compound also yields its known parts ([`COMPOUND_PARTS`]); then the
+//! Snowball Dutch stemmer, and a last step that undoubles vowels, so that `inkoop` and
+//! `inkopen` meet (`inkop`). The exact analyzer stops after lower case and folding.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+};
+
+/// Registered name of the stemmed analyzer.
+pub const STEMMED: &str = "wiel_nl";
+/// Registered name of the exact analyzer.
+pub const EXACT: &str = "wiel_exact";
+
+/// Words longer than this are not indexed (hashes, URLs without breaks).
+const LONGEST_WORD: usize = 60;
+
+/// Word parts that Dutch compounds of this domain are made of. A word is split only when
+/// it is made entirely of these (the last part may carry a plural or inflection ending),
+/// and at least two parts: `jeugdhulpaanbieders` → jeugdhulp + aanbieders.
+pub const COMPOUND_PARTS: &[&str] = &[
+    "aanbesteding",
+    "aanbieder",
+    "aanpak",
+    "adviseur",
+    "afspraak",
+    "afspraken",
+    "arbeid",
+    "arbeidsmarkt",
+    "bedrijf",
+    "beleid",
+    "bemiddeling",
+    "beschermd",
+    "beschikking",
+    "bestemming",
+    "bestuur",
+    "bijstand",
+    "budget",
+    "burger",
+    "casus",
+    "coach",
+    "consulent",
+    "contract",
+    "dienst",
+    "dienstverlening",
+    "digitaal",
+    "doel",
+    "doelgroep",
+    "eigen",
+    "functie",
+    "gebied",
+    "gemeente",
+    "gesprek",
+    "gezin",
+    "gezondheid",
+    "hulp",
+    "huishoud",
+    "inkoop",
+    "jeugd",
+    "jeugdhulp",
+    "jeugdzorg",
+    "kader",
+    "kennis",
+    "klant",
+    "kosten",
+    "leer",
+    "leider",
+    "loon",
+    "maatwerk",
+    "markt",
+    "medewerker",
+    "migratie",
+    "milieu",
+    "netwerk",
+    "omgeving",
+    "onderzoek",
+    "ontwikkeling",
+    "opdracht",
+    "opleiding",
+    "organisatie",
+    "overleg",
+    "partner",
+    "personeel",
+    "plan",
+    "plaats",
+    "platform",
+    "praktijk",
+    "proces",
+    "programma",
+    "project",
+    "regel",
+    "regie",
+    "regio",
+    "risico",
+    "samenwerking",
+    "school",
+    "sociaal",
+    "sociale",
+    "staat",
+    "stelsel",
+    "subsidie",
+    "team",
+    "tender",
+    "toegang",
+    "traject",
+    "uitkering",
+    "verbetering",
+    "vergunning",
+    "verhaal",
+    "verlof",
+    "visie",
+    "voorziening",
+    "voorwaarden",
+    "vraag",
+    "werk",
+    "werkgever",
+    "werknemer",
+    "wijk",
+    "woning",
+    "zorg",
+];
+
+/// Linking sounds that may stand between two parts: arbeid-s-markt, gemeente-n-raad.
+const LINKS: &[&str] = &["s", "en", "e", "n"];
+/// Endings the last part may carry.
+const ENDINGS: &[&str] = &["", "s", "'s", "en", "n", "e", "es", "ers"];
+
+/// Builds the two analyzers (registered by the index under [`STEMMED`] and [`EXACT`]).
+pub fn stemmed_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::new(Language::Dutch).unwrap_or_else(leftover_letters))
+        .filter(leftover_letters())
+        .filter(Decompound)
+        .filter(DutchStem)
+        .build()
+}
+
+pub fn exact_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(LONGEST_WORD))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .build()
+}
+
+/// Single letters left over by splitting at apostrophes (`regio's` → `regio`, `s`).
+fn leftover_letters() -> StopWordFilter {
+    StopWordFilter::remove(["s".to_string(), "t".to_string()])
+}
+
+/// Splits a lower-case word into known parts, or `None` when it is not such a compound.
+pub fn split_compound(word: &str) -> Option<Vec<&str>> {
+    fn go<'w>(rest: &'w str, parts: &mut Vec<&'w str>) -> bool {
+        // Longest part first: arbeidsmarkt + regio, not arbeid + s + markt + regio.
+        let mut candidates: Vec<&str> = COMPOUND_PARTS
+            .iter()
+            .copied()
+            .filter(|p| rest.starts_with(p))
+            .collect();
+        candidates.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        for part in candidates {
+            let Some(after) = rest.strip_prefix(part) else {
+                continue;
+            };
+            let here = &rest[..part.len()];
+            if !parts.is_empty() && ENDINGS.contains(&after) {
+                parts.push(rest);
+                return true;
+            }
+            for link in LINKS.iter().chain([""].iter()) {
+                if let Some(next) = after.strip_prefix(link)
+                    && !next.is_empty()
+                {
+                    parts.push(here);
+                    if go(next, parts) {
+                        return true;
+                    }
+                    parts.pop();
+                }
+            }
+        }
+        false
+    }
+    if !word.is_ascii() || word.len() < 7 {
+        return None;
+    }
+    let mut parts = Vec::new();
+    if !(go(word, &mut parts) && parts.len() >= 2) {
+        return None;
+    }
+    // Parts that are compounds themselves give their parts too: arbeidsmarkt → arbeid, markt.
+    let mut all = parts.clone();
+    for part in parts {
+        if let Some(sub) = split_compound(part) {
+            all.extend(sub);
+        }
+    }
+    Some(all)
+}
+
+/// Token filter: after each compound, its parts at the same position.
+#[derive(Clone, Copy)]
+struct Decompound;
+
+impl TokenFilter for Decompound {
+    type Tokenizer<T: Tokenizer> = DecompoundFilter<T>;
+    fn transform<T: Tokenizer>(self, inner: T) -> DecompoundFilter<T> {
+        DecompoundFilter { inner }
+    }
+}
+
+#[derive(Clone)]
+struct DecompoundFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for DecompoundFilter<T> {
+    type TokenStream<'a> = DecompoundStream<T::TokenStream<'a>>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        DecompoundStream {
+            inner: self.inner.token_stream(text),
+            pending: Vec::new(),
+            current: Token::default(),
+        }
+    }
+}
+
+struct DecompoundStream<S> {
+    inner: S,
+    /// Parts still to emit, last first.
+    pending: Vec<Token>,
+    current: Token,
+}
+
+impl<S: TokenStream> TokenStream for DecompoundStream<S> {
+    fn advance(&mut self) -> bool {
+        if let Some(part) = self.pending.pop() {
+            self.current = part;
+            return true;
+        }
+        if !self.inner.advance() {
+            return false;
+        }
+        self.current = self.inner.token().clone();
+        if let Some(parts) = split_compound(&self.current.text) {
+            self.pending = parts
+                .into_iter()
+                .rev()
+                .map(|p| Token {
+                    text: p.to_string(),
+                    ..self.current.clone()
+                })
+                .collect();
+        }
+        true
+    }
+    fn token(&self) -> &Token {
+        &self.current
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+/// Token filter: the Snowball Dutch (Porter) stemmer, then `oo` → `o`, `aa` → `a`,
+/// `ee` → `e`, `uu` → `u`, so that open and closed syllable forms meet (inkoop / inkopen).
+///
+/// Why Porter and not Snowball's newer Dutch stemmer (Kraaij-Pohlmann, tantivy's
+/// `Language::Dutch`): that one strips `ge-`, so `gemeente` becomes `men` and `werkgever`
+/// becomes `werkver` — see the test below.
+#[derive(Clone, Copy)]
+struct DutchStem;
+
+impl TokenFilter for DutchStem {
+    type Tokenizer<T: Tokenizer> = DutchStemFilter<T>;
+    fn transform<T: Tokenizer>(self, inner: T) -> DutchStemFilter<T> {
+        DutchStemFilter { inner }
+    }
+}
+
+#[derive(Clone)]
+struct DutchStemFilter<T> {
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for DutchStemFilter<T> {
+    type TokenStream<'a> = DutchStemStream<T::TokenStream<'a>>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        DutchStemStream {
+            inner: self.inner.token_stream(text),
+            stemmer: frostem::Stemmer::new(STEMMER),
+        }
+    }
+}
+
+const STEMMER: frostem::Algorithm = frostem::Algorithm::DutchPorter;
+
+struct DutchStemStream<S> {
+    inner: S,
+    stemmer: frostem::Stemmer,
+}
+
+impl<S: TokenStream> TokenStream for DutchStemStream<S> {
+    fn advance(&mut self) -> bool {
+        if !self.inner.advance() {
+            return false;
+        }
+        let token = self.inner.token_mut();
+        let stem = undouble_vowels(&self.stemmer.stem(plural_es(&token.text)));
+        token.text = stem;
+        true
+    }
+    fn token(&self) -> &Token {
+        self.inner.token()
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        self.inner.token_mut()
+    }
+}
+
+/// `gemeentes` → `gemeente`: the Porter stemmer keeps an `s` after `e`, so this plural
+/// would not meet `gemeente` and `gemeenten`. Short words (`proces`, `congres`) stay.
+fn plural_es(word: &str) -> &str {
+    let b = word.as_bytes();
+    let n = b.len();
+    if n >= 8
+        && b[n - 2..] == *b"es"
+        && !matches!(b[n - 3], b'a' | b'e' | b'i' | b'o' | b'u' | b's')
+    {
+        &word[..n - 1]
+    } else {
+        word
+    }
+}
+
+fn undouble_vowels(stem: &str) -> String {
+    if !has_double_vowel(stem) {
+        return stem.to_string();
+    }
+    let mut out = String::with_capacity(stem.len());
+    let mut last = None;
+    for c in stem.chars() {
+        if Some(c) == last && matches!(c, 'a' | 'o' | 'u' | 'e') {
+            continue;
+        }
+        out.push(c);
+        last = Some(c);
+    }
+    out
+}
+
+fn has_double_vowel(s: &str) -> bool {
+    s.as_bytes()
+        .windows(2)
+        .any(|w| w[0] == w[1] && matches!(w[0], b'a' | b'o' | b'u' | b'e'))
+}
+
+/// The terms the stemmed analyzer makes of `text` (for tests and query building).
+pub fn stems(text: &str) -> Vec<String> {
+    terms(&mut stemmed_analyzer(), text)
+}
+
+pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut stream = analyzer.token_stream(text);
+    let mut out = Vec::new();
+    while let Some(t) = stream.next() {
+        out.push(t.text.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stem(word: &str) -> String {
+        stems(word).into_iter().next().unwrap_or_default()
+    }
+
+    #[test]
+    fn plurals_of_the_domain_meet_their_singular() {
+        let families: &[&[&str]] = &[
+            &["gemeente", "gemeenten", "gemeentes"],
+            &["voorbeeld", "voorbeelden"],
+            &["inkoop", "inkopen"],
+            &["jeugdzorgregio", "jeugdzorgregio's"],
+            &["werkgever", "werkgevers"],
+            &["aanbesteding", "aanbestedingen"],
+            &["medewerker", "medewerkers"],
+            &["contract", "contracten"],
+            &["regel", "regels"],
+            &["afspraak", "afspraken"],
+            &["jeugdconsulent", "jeugdconsulenten"],
+            &["leernetwerk", "leernetwerken"],
+            &["vergunning", "vergunningen"],
+        ];
+        for family in families {
+            let first = stem(family[0]);
+            for word in &family[1..] {
+                assert_eq!(stem(word), first, "{word} does not meet {}", family[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn compounds_are_found_by_their_parts() {
+        for (compound, parts) in [
+            ("arbeidsmarktregio", &["arbeidsmarkt", "regio"][..]),
+            ("jeugdhulpaanbieder", &["jeugdhulp", "aanbieder"]),
+            ("jeugdhulpaanbieders", &["jeugdhulp", "aanbieders"]),
+            ("omgevingsvisie", &["omgeving", "visie"]),
+            ("inkoopbeleid", &["inkoop", "beleid"]),
+            ("leernetwerken", &["netwerken"]),
+        ] {
+            let terms = stems(compound);
+            for part in parts {
+                for t in stems(part) {
+                    assert!(
+                        terms.contains(&t),
+                        "{compound} ({terms:?}) lacks {part} ({t})"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn ordinary_words_are_not_split() {
+        for word in [
+            "regionale",
+            "werken",
+            "plannen",
+            "beleidsmatig",
+            "programmering",
+        ] {
+            assert_eq!(split_compound(word), None, "{word}");
+        }
+        assert_eq!(stems("de en van het"), Vec::<String>::new());
+    }
+}

@@ -1,0 +1,626 @@
+//! The full-text index (tantivy), derived from the store: it owns the folder `search/` in
+//! the store's directory and never holds anything the store could not give it again.
+//!
+//! - What to index: the `unindexed` tree, written in the same transaction as each entry, is
+//!   the index's work queue. [`SearchIndex::catch_up`] takes the queue in, commits the
+//!   index, then empties the queue: a crash between store and index leaves rows that the
+//!   next catch-up (at the latest when the index is opened) takes in again.
+//! - Which documents: practices, stories, questions and answers with a body, latest versions
+//!   only; a retraction or a new version removes its target's document.
+//! - Every hit is checked against the store before it is returned, so a search never shows
+//!   what the store does not have (or no longer has).
+//! - [`SearchIndex::rebuild`] (`wiel reindex`) drops the index and builds it anew.
+
+pub mod analysis;
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
+    TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use wiel_protocol::{Body, EntryId, Kind, OrgKey, Rel, Timestamp, Verified};
+
+use crate::{ListFilter, Store, StoreError};
+
+/// Written as the payload of every index commit. An index with another payload was built
+/// by other analyzers or another schema, and is rebuilt.
+const FORMAT: &str = "wiel-search-1";
+
+/// Memory for the index writer (tantivy's minimum is 15 MB per thread).
+const WRITER_BYTES: usize = 64 * 1024 * 1024;
+const WRITER_THREADS: usize = 2;
+/// How many queued entries one catch-up step takes in before it commits.
+const CATCH_UP_STEP: usize = 20_000;
+/// Weight of a compound's parts relative to the whole word.
+const PART_WEIGHT: f32 = 0.5;
+/// A word with no match gets a suggestion at most this many edits away.
+const MAX_EDITS: u8 = 2;
+
+/// Weights of the fields in the score: a word in the title counts most.
+const TITLE_BOOST: f32 = 3.0;
+const TAGS_BOOST: f32 = 2.0;
+const TEXT_BOOST: f32 = 1.0;
+/// Extra weight when the word stands in the entry exactly as typed (not only its stem).
+const EXACT_BOOST: f32 = 0.5;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index in {path}: {reason}")]
+    Index { path: PathBuf, reason: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What to search for.
+#[derive(Clone, Debug, Default)]
+pub struct SearchQuery {
+    /// The words as the user typed them.
+    pub text: String,
+    /// kind, space, author, since, until, tag, theme and limit apply; the rest is ignored
+    /// (only latest versions of content that was not retracted are ever indexed).
+    pub filter: ListFilter,
+    /// When set, only entries by these authors (the node's trust policy).
+    pub authors: Option<Vec<OrgKey>>,
+}
+
+/// One hit, best first.
+#[derive(Clone, Debug)]
+pub struct Hit {
+    pub entry: Verified,
+    pub score: f32,
+    pub snippet: Snippet,
+}
+
+/// A piece of the entry's text around the matched words.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Snippet {
+    pub text: String,
+    /// Byte ranges in `text` of the matched words.
+    pub marks: Vec<(usize, usize)>,
+}
+
+/// The hits, and what the search did with words it could not find.
+#[derive(Clone, Debug, Default)]
+pub struct SearchOutcome {
+    pub hits: Vec<Hit>,
+    /// The words actually searched when some typed word matched nothing and a close word
+    /// from the index replaced it ("bedoelde u …").
+    pub corrected: Option<String>,
+    /// Typed words that match nothing and have no close word either.
+    pub unknown: Vec<String>,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    title: Field,
+    text: Field,
+    tags: Field,
+    exact: Field,
+    kind: Field,
+    space: Field,
+    author: Field,
+    tag: Field,
+    theme: Field,
+    created: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let stemmed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::STEMMED)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
+    let exact = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(analysis::EXACT)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        title: b.add_text_field("title", stemmed.clone()),
+        text: b.add_text_field("text", stemmed.clone()),
+        tags: b.add_text_field("tags", stemmed),
+        exact: b.add_text_field("exact", exact),
+        kind: b.add_text_field("kind", STRING),
+        space: b.add_text_field("space", STRING),
+        author: b.add_text_field("author", STRING),
+        tag: b.add_text_field("tag", STRING),
+        theme: b.add_text_field("theme", STRING),
+        created: b.add_i64_field("created", INDEXED | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Kinds that are searched: what people write to share.
+pub fn is_searchable(kind: Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Practice | Kind::Story | Kind::Question | Kind::Answer
+    )
+}
+
+/// The full-text index of one store.
+pub struct SearchIndex {
+    store: Store,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    /// Made on first write: a read-only search does not start writer threads.
+    writer: Mutex<Option<IndexWriter>>,
+    path: PathBuf,
+}
+
+impl SearchIndex {
+    /// Opens the index in the store's directory (building it if it is missing or was built
+    /// differently) and takes in whatever the store holds that it lacks.
+    pub fn open(store: &Store) -> Result<Self, SearchError> {
+        let path = store.dir().join("search");
+        let err = |reason: String| SearchError::Index {
+            path: path.clone(),
+            reason,
+        };
+        let (schema, fields) = schema();
+        let existing = Index::open_in_dir(&path).ok().filter(|index| {
+            index.schema() == schema
+                && index
+                    .load_metas()
+                    .is_ok_and(|m| m.payload.as_deref() == Some(FORMAT))
+        });
+        let fresh = existing.is_none();
+        let index = match existing {
+            Some(index) => index,
+            None => {
+                if path.exists() {
+                    std::fs::remove_dir_all(&path).map_err(|e| err(e.to_string()))?;
+                }
+                std::fs::create_dir_all(&path).map_err(|e| err(e.to_string()))?;
+                Index::create_in_dir(&path, schema).map_err(|e| err(e.to_string()))?
+            }
+        };
+        index
+            .tokenizers()
+            .register(analysis::STEMMED, analysis::stemmed_analyzer());
+        index
+            .tokenizers()
+            .register(analysis::EXACT, analysis::exact_analyzer());
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| err(e.to_string()))?;
+        let me = Self {
+            store: store.clone(),
+            index,
+            reader,
+            fields,
+            writer: Mutex::new(None),
+            path,
+        };
+        if fresh {
+            me.rebuild()?;
+        } else {
+            me.catch_up()?;
+        }
+        Ok(me)
+    }
+
+    fn error(&self, e: impl ToString) -> SearchError {
+        SearchError::Index {
+            path: self.path.clone(),
+            reason: e.to_string(),
+        }
+    }
+
+    fn with_writer<T>(
+        &self,
+        f: impl FnOnce(&mut IndexWriter) -> Result<T, SearchError>,
+    ) -> Result<T, SearchError> {
+        let mut guard = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        if guard.is_none() {
+            let writer = self
+                .index
+                .writer_with_num_threads(WRITER_THREADS, WRITER_BYTES)
+                .map_err(|e| self.error(e))?;
+            *guard = Some(writer);
+        }
+        match guard.as_mut() {
+            Some(writer) => f(writer),
+            None => Err(self.error("no index writer")),
+        }
+    }
+
+    fn commit(&self, writer: &mut IndexWriter) -> Result<(), SearchError> {
+        let mut prepared = writer.prepare_commit().map_err(|e| self.error(e))?;
+        prepared.set_payload(FORMAT);
+        prepared.commit().map_err(|e| self.error(e))?;
+        self.reader.reload().map_err(|e| self.error(e))
+    }
+
+    /// Takes in every entry the store queued for the index; returns how many.
+    pub fn catch_up(&self) -> Result<usize, SearchError> {
+        let mut total = 0;
+        loop {
+            let ids = self.store.unindexed(CATCH_UP_STEP)?;
+            if ids.is_empty() {
+                return Ok(total);
+            }
+            self.with_writer(|writer| {
+                for id in &ids {
+                    self.apply(writer, id)?;
+                }
+                self.commit(writer)
+            })?;
+            self.store.mark_indexed(&ids)?;
+            total += ids.len();
+        }
+    }
+
+    /// Brings the document of `id` (and of what it retracts or replaces) in line with the
+    /// store.
+    fn apply(&self, writer: &mut IndexWriter, id: &EntryId) -> Result<(), SearchError> {
+        let Some(entry) = self.store.get(id)? else {
+            return Ok(());
+        };
+        for r in &entry.header().refs {
+            if matches!(r.rel, Rel::Retracts | Rel::Supersedes) {
+                writer.delete_term(self.id_term(&r.target));
+            }
+        }
+        writer.delete_term(self.id_term(id));
+        if self.is_current(&entry)? {
+            writer
+                .add_document(self.document(&entry))
+                .map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
+
+    /// A searchable entry that still has its body and is its chain's latest version.
+    fn is_current(&self, entry: &Verified) -> Result<bool, SearchError> {
+        Ok(is_searchable(entry.header().kind)
+            && entry.body().is_some()
+            && self.store.superseded_by(&entry.id())?.is_none())
+    }
+
+    fn id_term(&self, id: &EntryId) -> Term {
+        Term::from_field_text(self.fields.id, &id.to_hex())
+    }
+
+    fn document(&self, entry: &Verified) -> TantivyDocument {
+        let f = &self.fields;
+        let h = entry.header();
+        let mut doc = TantivyDocument::default();
+        doc.add_text(f.id, entry.id().to_hex());
+        doc.add_text(f.kind, h.kind.as_str());
+        doc.add_text(f.space, h.space.as_str());
+        doc.add_text(f.author, h.author.to_hex());
+        doc.add_i64(f.created, millis(h.created_at));
+        if let Some(body) = entry.body() {
+            doc.add_text(f.title, &body.title);
+            doc.add_text(f.exact, &body.title);
+            for part in searchable_text(body) {
+                doc.add_text(f.text, part);
+                doc.add_text(f.exact, part);
+            }
+            for label in body.tags.iter().chain(&body.themes) {
+                doc.add_text(f.tags, label);
+                doc.add_text(f.exact, label);
+            }
+            for tag in &body.tags {
+                doc.add_text(f.tag, tag.to_lowercase());
+            }
+            for theme in &body.themes {
+                doc.add_text(f.theme, theme.to_lowercase());
+            }
+        }
+        doc
+    }
+
+    /// Drops the index and builds it anew from the store; returns the number of documents.
+    pub fn rebuild(&self) -> Result<usize, SearchError> {
+        // Entries stored while this runs stay queued and are taken in by the next catch-up.
+        let queued = self.store.unindexed(usize::MAX)?;
+        let count = self.with_writer(|writer| {
+            writer.delete_all_documents().map_err(|e| self.error(e))?;
+            let mut count = 0;
+            for entry in self.store.iter_all() {
+                let entry = entry?;
+                if self.is_current(&entry)? {
+                    writer
+                        .add_document(self.document(&entry))
+                        .map_err(|e| self.error(e))?;
+                    count += 1;
+                }
+            }
+            self.commit(writer)?;
+            Ok(count)
+        })?;
+        self.store.mark_indexed(&queued)?;
+        Ok(count)
+    }
+
+    /// Number of documents in the index (as of the last commit).
+    pub fn len(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes the index takes on disk.
+    pub fn size_on_disk(&self) -> u64 {
+        dir_size(&self.path)
+    }
+
+    /// Searches; see [`SearchQuery`].
+    pub fn search(&self, query: &SearchQuery) -> Result<SearchOutcome, SearchError> {
+        let searcher = self.reader.searcher();
+        let f = self.fields;
+        let mut stemmed = analysis::stemmed_analyzer();
+        let mut exact = analysis::exact_analyzer();
+        let typed: Vec<String> = analysis::terms(&mut exact, &query.text);
+        let mut outcome = SearchOutcome::default();
+        let mut searched: Vec<String> = Vec::new();
+        let mut corrected = false;
+        for word in &typed {
+            let stems = analysis::terms(&mut stemmed, word);
+            let found = self.doc_freq(&searcher, f.exact, word)? > 0
+                || stems.iter().try_fold(false, |any, s| {
+                    Ok::<_, SearchError>(
+                        any || self.doc_freq(&searcher, f.text, s)? > 0
+                            || self.doc_freq(&searcher, f.title, s)? > 0
+                            || self.doc_freq(&searcher, f.tags, s)? > 0,
+                    )
+                })?;
+            if found || stems.is_empty() {
+                searched.push(word.clone());
+            } else if let Some(close) = self.closest_word(&searcher, word)? {
+                searched.push(close);
+                corrected = true;
+            } else {
+                outcome.unknown.push(word.clone());
+            }
+        }
+        if corrected {
+            outcome.corrected = Some(searched.join(" "));
+        }
+        let mut words: Vec<Box<dyn Query>> = Vec::new();
+        for word in &searched {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut seen = HashSet::new();
+            for (n, stem) in analysis::terms(&mut stemmed, word).into_iter().enumerate() {
+                if !seen.insert(stem.clone()) {
+                    continue;
+                }
+                // The word's own stem first, then the parts of a compound: they count less.
+                let weight = if n == 0 { 1.0 } else { PART_WEIGHT };
+                for (field, boost) in [
+                    (f.title, TITLE_BOOST),
+                    (f.text, TEXT_BOOST),
+                    (f.tags, TAGS_BOOST),
+                ] {
+                    clauses.push((
+                        Occur::Should,
+                        boosted(term_query(field, &stem), boost * weight),
+                    ));
+                }
+            }
+            clauses.push((
+                Occur::Should,
+                boosted(term_query(f.exact, word), EXACT_BOOST),
+            ));
+            words.push(Box::new(BooleanQuery::new(clauses)));
+        }
+        if words.is_empty() {
+            return Ok(outcome);
+        }
+        let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(
+            words.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ));
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+        let filter = &query.filter;
+        let mut exact_filter = |field: Field, value: Option<String>| {
+            if let Some(v) = value {
+                must.push((Occur::Must, Box::new(term_filter(field, &v))));
+            }
+        };
+        exact_filter(f.kind, filter.kind.map(|k| k.as_str().to_string()));
+        exact_filter(
+            f.space,
+            filter.space.as_ref().map(|s| s.as_str().to_string()),
+        );
+        exact_filter(f.author, filter.author.as_ref().map(|a| a.to_hex()));
+        exact_filter(f.tag, filter.tag.as_ref().map(|t| t.to_lowercase()));
+        exact_filter(f.theme, filter.theme.as_ref().map(|t| t.to_lowercase()));
+        if filter.since.is_some() || filter.until.is_some() {
+            let lower = filter.since.map_or(i64::MIN, millis);
+            let upper = filter
+                .until
+                .map_or(i64::MAX, |t| millis(t).saturating_sub(1));
+            must.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    std::ops::Bound::Included(Term::from_field_i64(f.created, lower)),
+                    std::ops::Bound::Included(Term::from_field_i64(f.created, upper)),
+                )),
+            ));
+        }
+        if let Some(authors) = &query.authors {
+            let terms = authors
+                .iter()
+                .map(|a| Term::from_field_text(f.author, &a.to_hex()));
+            must.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        let full = BooleanQuery::new(must);
+        // A few more than asked: a hit the store no longer backs is dropped below.
+        let wanted = filter.limit.max(1);
+        let top = searcher
+            .search(
+                &full,
+                &TopDocs::with_limit(wanted + wanted / 2 + 8).order_by_score(),
+            )
+            .map_err(|e| self.error(e))?;
+        let snippets =
+            SnippetGenerator::create(&searcher, &*text_query, f.text).map_err(|e| self.error(e))?;
+        for (score, address) in top {
+            if outcome.hits.len() >= wanted {
+                break;
+            }
+            let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.error(e))?;
+            let Some(id) = doc
+                .get_first(f.id)
+                .and_then(|v| v.as_str())
+                .and_then(|s| s.parse::<EntryId>().ok())
+            else {
+                continue;
+            };
+            let Some(entry) = self.store.get(&id)? else {
+                continue;
+            };
+            if !self.is_current(&entry)? {
+                continue;
+            }
+            let snippet = entry
+                .body()
+                .map(|b| snippet_of(&snippets, b))
+                .unwrap_or_default();
+            outcome.hits.push(Hit {
+                entry,
+                score,
+                snippet,
+            });
+        }
+        Ok(outcome)
+    }
+
+    fn doc_freq(
+        &self,
+        searcher: &tantivy::Searcher,
+        field: Field,
+        text: &str,
+    ) -> Result<u64, SearchError> {
+        searcher
+            .doc_freq(&Term::from_field_text(field, text))
+            .map_err(|e| self.error(e))
+    }
+
+    /// The indexed word closest to `word` (fewest edits, then most documents), if any is
+    /// within reach.
+    fn closest_word(
+        &self,
+        searcher: &tantivy::Searcher,
+        word: &str,
+    ) -> Result<Option<String>, SearchError> {
+        let chars = word.chars().count();
+        if chars < 4 {
+            return Ok(None);
+        }
+        let edits = if chars <= 6 { 1 } else { MAX_EDITS };
+        let term = Term::from_field_text(self.fields.exact, word);
+        let automaton = FuzzyTermQuery::new(term, edits, true)
+            .automaton()
+            .map_err(|e| self.error(e))?;
+        let mut best: Option<(usize, u64, String)> = None;
+        for segment in searcher.segment_readers() {
+            let inverted = segment
+                .inverted_index(self.fields.exact)
+                .map_err(|e| self.error(e))?;
+            let mut stream = inverted
+                .terms()
+                .search(&automaton)
+                .into_stream()
+                .map_err(|e| self.error(e))?;
+            while stream.advance() {
+                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let freq = u64::from(stream.value().doc_freq);
+                let distance = strsim::damerau_levenshtein(word, candidate);
+                let better = match &best {
+                    None => true,
+                    Some((d, n, _)) => {
+                        (distance, std::cmp::Reverse(freq)) < (*d, std::cmp::Reverse(*n))
+                    }
+                };
+                if better {
+                    best = Some((distance, freq, candidate.to_string()));
+                }
+            }
+        }
+        Ok(best.map(|(_, _, w)| w))
+    }
+}
+
+/// The text of an entry that is searched besides title and tags: the text and the story
+/// fields.
+fn searchable_text(body: &Body) -> Vec<&str> {
+    let mut parts = vec![body.text.as_str()];
+    parts.extend(body.fields.story_parts().into_iter().map(|(_, t)| t));
+    parts
+}
+
+fn snippet_of(generator: &SnippetGenerator, body: &Body) -> Snippet {
+    let text = searchable_text(body).join("\n");
+    let snippet = generator.snippet(&text);
+    if snippet.fragment().is_empty() {
+        let start: String = text.chars().take(160).collect();
+        return Snippet {
+            text: start.split_whitespace().collect::<Vec<_>>().join(" "),
+            marks: vec![],
+        };
+    }
+    Snippet {
+        text: snippet.fragment().to_string(),
+        marks: snippet
+            .highlighted()
+            .iter()
+            .map(|r| (r.start, r.end))
+            .collect(),
+    }
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn term_filter(field: Field, text: &str) -> TermQuery {
+    TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic)
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(query, boost))
+}
+
+fn millis(t: Timestamp) -> i64 {
+    i64::try_from(t.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn dir_size(path: &std::path::Path) -> u64 {
+    std::fs::read_dir(path)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| match e.metadata() {
+                    Ok(m) if m.is_dir() => dir_size(&e.path()),
+                    Ok(m) => m.len(),
+                    Err(_) => 0,
+                })
+                .sum()
+        })
+        .unwrap_or(0)
+}

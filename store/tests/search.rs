@@ -1,0 +1,167 @@
+//! The search index follows the store: new entries, retractions, versions, a crash between
+//! store and index, a rebuild; and it suggests a close word for a typo.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use wiel_protocol::testing::{self, key};
+use wiel_protocol::{EntryId, Kind, Ref, Rel, Verified};
+use wiel_store::search::{SearchIndex, SearchQuery};
+use wiel_store::{ListFilter, Store};
+
+const T0: u64 = 1_750_000_000_000;
+
+fn practice(n: u64, title: &str, text: &str) -> Verified {
+    testing::written(
+        &key(1),
+        Kind::Practice,
+        vec![],
+        T0 + n,
+        title,
+        text,
+        &["hrm"],
+    )
+}
+
+fn found(index: &SearchIndex, words: &str) -> Vec<EntryId> {
+    search(index, words, ListFilter::default())
+}
+
+fn search(index: &SearchIndex, words: &str, filter: ListFilter) -> Vec<EntryId> {
+    let query = SearchQuery {
+        text: words.into(),
+        filter,
+        authors: None,
+    };
+    index
+        .search(&query)
+        .unwrap()
+        .hits
+        .iter()
+        .map(|h| h.entry.id())
+        .collect()
+}
+
+#[test]
+fn index_follows_store_through_retractions_versions_and_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let onboarding = practice(
+        1,
+        "Onboarding van jeugdconsulenten",
+        "Nieuwe jeugdconsulenten lopen de eerste maand mee met een buddy.",
+    );
+    let inkoop = practice(
+        2,
+        "Inkopen van jeugdhulp per regio",
+        "De jeugdzorgregio's kopen samen in bij jeugdhulpaanbieders.",
+    );
+    store
+        .ingest_batch(vec![onboarding.clone(), inkoop.clone()])
+        .unwrap();
+    let index = SearchIndex::open(&store).unwrap();
+    assert_eq!(index.len(), 2);
+    assert_eq!(found(&index, "onboarding"), vec![onboarding.id()]);
+    // plural meets singular, compound found by its part
+    assert_eq!(found(&index, "inkoop jeugdzorgregio")[0], inkoop.id());
+    assert_eq!(found(&index, "aanbieder"), vec![inkoop.id()]);
+
+    // a new version replaces the old one in the index
+    let v2 = testing::written(
+        &key(1),
+        Kind::Practice,
+        vec![Ref {
+            rel: Rel::Supersedes,
+            target: onboarding.id(),
+        }],
+        T0 + 10,
+        "Onboarding van jeugdconsulenten en wmo-consulenten",
+        "Ook wmo-consulenten krijgen nu een buddy.",
+        &["hrm"],
+    );
+    store.ingest(v2.clone()).unwrap();
+    index.catch_up().unwrap();
+    assert_eq!(found(&index, "onboarding"), vec![v2.id()]);
+
+    // a retraction removes it
+    let retraction = testing::retraction(&key(1), inkoop.id(), T0 + 11);
+    store.ingest(retraction).unwrap();
+    index.catch_up().unwrap();
+    assert!(found(&index, "inkoop").is_empty());
+
+    // the store moves on while the index is closed (a crash between the two)
+    drop(index);
+    let late = practice(
+        3,
+        "Lumpsum of p×q voor jeugdhulp",
+        "Wij kozen voor lumpsum.",
+    );
+    store.ingest(late.clone()).unwrap();
+    let index = SearchIndex::open(&store).unwrap();
+    assert_eq!(found(&index, "lumpsum"), vec![late.id()]);
+
+    // a rebuild gives the same answers
+    assert_eq!(index.rebuild().unwrap(), 2);
+    assert_eq!(found(&index, "lumpsum"), vec![late.id()]);
+    assert_eq!(found(&index, "onboarding"), vec![v2.id()]);
+    assert!(found(&index, "inkoop").is_empty());
+}
+
+#[test]
+fn a_typo_gets_the_closest_word_and_filters_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let a = practice(
+        1,
+        "Onboarding in de regio",
+        "Een buddy voor iedere nieuwe collega.",
+    );
+    let q = testing::written(
+        &key(2),
+        Kind::Question,
+        vec![],
+        T0 + 5,
+        "Wie heeft een onboardingprogramma voor inkopers?",
+        "Wij zoeken voorbeelden.",
+        &["inkoop"],
+    );
+    store.ingest_batch(vec![a.clone(), q.clone()]).unwrap();
+    let index = SearchIndex::open(&store).unwrap();
+    let outcome = index
+        .search(&SearchQuery {
+            text: "onbaording".into(),
+            ..SearchQuery::default()
+        })
+        .unwrap();
+    assert_eq!(outcome.corrected.as_deref(), Some("onboarding"));
+    assert_eq!(outcome.hits.len(), 1);
+    assert!(
+        outcome.hits[0].snippet.text.contains("buddy") || !outcome.hits[0].snippet.text.is_empty()
+    );
+
+    let nothing = index
+        .search(&SearchQuery {
+            text: "xqzvwk".into(),
+            ..SearchQuery::default()
+        })
+        .unwrap();
+    assert!(nothing.hits.is_empty());
+    assert_eq!(nothing.unknown, vec!["xqzvwk".to_string()]);
+
+    let questions = ListFilter {
+        kind: Some(Kind::Question),
+        ..ListFilter::default()
+    };
+    assert_eq!(search(&index, "voorbeelden buddy", questions), vec![q.id()]);
+    let tagged = ListFilter {
+        tag: Some("HRM".into()),
+        ..ListFilter::default()
+    };
+    assert_eq!(search(&index, "voorbeelden buddy", tagged), vec![a.id()]);
+    let only_key2 = SearchQuery {
+        text: "buddy voorbeelden".into(),
+        authors: Some(vec![key(2).public()]),
+        ..SearchQuery::default()
+    };
+    let hits = index.search(&only_key2).unwrap().hits;
+    assert_eq!(hits.len(), 1);
+    assert_eq!(hits[0].entry.id(), q.id());
+}
