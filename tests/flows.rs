@@ -63,7 +63,7 @@ fn publish_ask_answer_react_show() {
 
     // search
     let found = json(&zwolle.ok(&["--json", "search", "lumpsum"]));
-    let found_ids: Vec<&str> = found
+    let found_ids: Vec<&str> = found["results"]
         .as_array()
         .unwrap()
         .iter()

@@ -84,8 +84,27 @@ pub enum Command {
         id: String,
     },
 
-    /// Search entries for words (every word must occur).
+    /// Search in Dutch, best matches first, with the matched words marked.
+    ///
+    /// Word forms meet (gemeente, gemeenten, gemeentes), compounds are found by their
+    /// parts (jeugdhulpaanbieder by "aanbieder"), and a word that matches nothing is
+    /// replaced by the closest word in the index ("bedoelde u …").
+    ///
+    /// Example: wiel search onboarding jeugdconsulenten --theme hrm
     Search(SearchArgs),
+
+    /// List questions, newest first; with --open only those without an accepted answer.
+    Questions(QuestionsArgs),
+
+    /// Accept an answer to one of your own questions: it is marked as the answer that
+    /// helped, in `wiel show`, `wiel search` and on every node.
+    Accept {
+        /// The answer's id (or a unique prefix).
+        id: String,
+    },
+
+    /// Build the search index anew from the store (after a damaged disk, or to check).
+    Reindex,
 
     /// Write all entries as signed JSON lines (for `wiel import` elsewhere) or as Markdown.
     Export {
@@ -298,6 +317,13 @@ pub struct FilterArgs {
     /// Created before: a date (2026-11-01) or an age (7d, 2w, 12h).
     #[arg(long)]
     pub until: Option<String>,
+    /// Only entries with this tag.
+    #[arg(long)]
+    pub tag: Option<String>,
+    /// Only entries with this theme (for example jeugd, wmo, participatie, omgevingswet,
+    /// hrm, inkoop).
+    #[arg(long)]
+    pub theme: Option<String>,
     /// At most this many entries.
     #[arg(long, default_value_t = 50)]
     pub limit: usize,
@@ -351,6 +377,15 @@ pub struct ListArgs {
     /// Also retracted entries (only their headers remain).
     #[arg(long)]
     pub retracted: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct QuestionsArgs {
+    /// Only questions that have no accepted answer yet.
+    #[arg(long)]
+    pub open: bool,
+    #[command(flatten)]
+    pub filter: FilterArgs,
 }
 
 #[derive(Args, Debug)]

@@ -14,7 +14,8 @@ use wiel_node::api::{
 use wiel_node::exchange::ExportLine;
 use wiel_node::network::SyncReport;
 use wiel_node::runtime::ApiEndpoint;
-use wiel_node::service::{EditSource, ImportReport};
+use wiel_node::service::{EditSource, ImportReport, ReindexReport};
+use wiel_node::view::SearchResults;
 use wiel_node::{DataDir, EntryView, NewEntry, Published, Service, ThreadView};
 use wiel_protocol::{Body, EntryId, OrgKey, SpaceName};
 use wiel_store::ListFilter;
@@ -245,7 +246,14 @@ impl Backend {
         }
     }
 
-    pub fn search(&self, query: &str, filter: &ListFilter) -> Result<Vec<EntryView>> {
+    pub fn reindex(&self) -> Result<ReindexReport> {
+        match self {
+            Backend::Local(s) => Ok(s.reindex()?),
+            Backend::Remote(r) => r.post("/api/v1/reindex", &serde_json::Value::Null),
+        }
+    }
+
+    pub fn search(&self, query: &str, filter: &ListFilter) -> Result<SearchResults> {
         match self {
             Backend::Local(s) => Ok(s.search(query, filter)?),
             Backend::Remote(r) => r.post(

@@ -189,12 +189,51 @@ fn run_on(backend: &Backend, command: Command, json: bool, yes: bool) -> Result<
         Command::Search(a) => {
             let filter = list_filter(backend, &a.filter)?;
             let query = a.words.join(" ");
-            let views = backend.search(&query, &filter)?;
+            let results = backend.search(&query, &filter)?;
+            if json {
+                output::json(&results)
+            } else {
+                output::search_results(&results)
+            }
+        }
+        Command::Questions(a) => {
+            let mut filter = list_filter(backend, &a.filter)?;
+            if filter.kind.is_some_and(|k| k != Kind::Question) {
+                bail!("--kind does not go with `wiel questions`: it lists questions only");
+            }
+            filter.kind = Some(Kind::Question);
+            filter.open = a.open;
+            let views = backend.list(&filter)?;
             if json {
                 output::json(&views)
+            } else if views.is_empty() {
+                println!(
+                    "{}",
+                    if a.open {
+                        "Geen open vragen: elke vraag heeft een geaccepteerd antwoord."
+                    } else {
+                        "Geen vragen."
+                    }
+                );
+                Ok(())
             } else {
-                let words: Vec<String> = query.split_whitespace().map(str::to_owned).collect();
-                output::search_results(&views, &words)
+                output::entry_lines(&views)
+            }
+        }
+        Command::Accept { id } => accept(backend, &id, json),
+        Command::Reindex => {
+            let report = backend.reindex()?;
+            if json {
+                output::json(&report)
+            } else {
+                println!(
+                    "Search index rebuilt: {} entries searchable (of {} stored), {:.1} s, {} on disk.",
+                    report.documents,
+                    report.entries,
+                    report.seconds,
+                    output::bytes(report.bytes)
+                );
+                Ok(())
             }
         }
         Command::Export { format, output } => export(backend, format, output.as_deref()),
@@ -401,6 +440,59 @@ fn publish_input(a: PublishArgs) -> Result<NewEntry> {
     })
 }
 
+/// Accepts an answer: checked here for a clear message, and again by the store.
+fn accept(backend: &Backend, id: &str, json: bool) -> Result<()> {
+    let target = backend.resolve(id)?;
+    let thread = backend.thread(&target.to_hex())?;
+    let answer = &thread.entry;
+    if answer.kind != Kind::Answer {
+        bail!(
+            "{} is a {}, not an answer: only an answer can be accepted",
+            target.short(),
+            answer.kind.dutch()
+        );
+    }
+    let Some(question) = answer
+        .refs
+        .iter()
+        .find(|r| r.rel == Rel::Answers)
+        .map(|r| r.target)
+    else {
+        bail!("answer {} names no question", target.short());
+    };
+    if answer.accepted {
+        bail!("answer {} is already accepted", target.short());
+    }
+    // The store refuses an acceptance by anyone but the asker, but can only check that
+    // when it holds the question.
+    backend.thread(&question.to_hex()).with_context(|| {
+        format!(
+            "this node does not hold question {} yet; try again after `wiel sync`",
+            question.short()
+        )
+    })?;
+    let body = Body {
+        fields: KindFields::Reaction {
+            verdict: Verdict::Accepted,
+        },
+        ..Body::default()
+    };
+    published(
+        backend.publish(NewEntry {
+            kind: Kind::Reaction,
+            space: None,
+            refs: vec![Ref {
+                rel: Rel::ReactsTo,
+                target,
+            }],
+            confirmed_personal_data: false,
+            body,
+            created_at: None,
+        })?,
+        json,
+    )
+}
+
 fn react(backend: &Backend, a: ReactArgs, json: bool, yes: bool) -> Result<()> {
     let target = backend.resolve(&a.id)?;
     let verdict = if a.works {
@@ -492,6 +584,8 @@ fn list_filter(backend: &Backend, f: &FilterArgs) -> Result<ListFilter> {
             .as_deref()
             .map(|s| parse_time(s, now, "--until"))
             .transpose()?,
+        tag: f.tag.clone(),
+        theme: f.theme.clone(),
         limit: f.limit,
         untrusted: f.untrusted,
         ..ListFilter::default()

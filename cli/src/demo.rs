@@ -501,7 +501,7 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
     )?;
     let back = deventer.wait_for(&answered.id, sent)?;
 
-    let query = "wachtlijst jeugdhulp";
+    let query = "wachtlijsten jeugdhulp";
     let found = zwolle.backend.search(query, &ListFilter::default())?;
     let thread = deventer.backend.thread(&asked.id.to_hex())?;
     let listing = zwolle.backend.list(&ListFilter {
@@ -549,8 +549,7 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
             back.as_secs_f64() * 1e3
         );
         println!("$ wiel search {query}   (on {}'s node)", zwolle.name);
-        let words: Vec<String> = query.split_whitespace().map(str::to_owned).collect();
-        output::search_results(&found, &words)?;
+        output::search_results(&found)?;
         println!(
             "\n$ wiel show {}   (on {}'s node)",
             asked.id.short(),

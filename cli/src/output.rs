@@ -1,11 +1,13 @@
 //! How entries look in a terminal, and JSON for scripts. Data goes to stdout only.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 
 use anyhow::Result;
 use serde::Serialize;
+use wiel_node::view::SearchResults;
 use wiel_node::{EntryView, ThreadView};
 use wiel_protocol::{Kind, KindFields, Timestamp};
+use wiel_store::search::Snippet;
 
 /// `2026-11-24 14:03` in the system's time zone.
 pub fn date_time(t: Timestamp) -> String {
@@ -71,15 +73,36 @@ pub fn entry_lines(views: &[EntryView]) -> Result<()> {
     Ok(())
 }
 
-/// Search results: rank, title, kind, organisation, date, and a snippet.
-pub fn search_results(views: &[EntryView], words: &[String]) -> Result<()> {
+/// Search results: rank, title, kind, organisation, date, and a snippet with the matched
+/// words marked (bold on a terminal, *stars* otherwise).
+pub fn search_results(found: &SearchResults) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    if views.is_empty() {
+    if let Some(corrected) = &found.corrected {
+        writeln!(
+            out,
+            "Niets gevonden voor \"{}\"; bedoelde u \"{corrected}\"? Daarop is gezocht.\n",
+            found.query
+        )?;
+    }
+    if !found.unknown.is_empty() {
+        writeln!(
+            out,
+            "Komt nergens voor: {}.",
+            found
+                .unknown
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
+    if found.results.is_empty() {
         writeln!(out, "Niets gevonden.")?;
         return Ok(());
     }
-    for (rank, v) in views.iter().enumerate() {
-        writeln!(out, "{:>2}. {}", rank + 1, title(v))?;
+    let bold = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for (rank, v) in found.results.iter().enumerate() {
+        writeln!(out, "{:>2}. {}{}", rank + 1, title(v), accepted_label(v))?;
         writeln!(
             out,
             "    {} · {} ({}) · {} · {}",
@@ -92,13 +115,63 @@ pub fn search_results(views: &[EntryView], words: &[String]) -> Result<()> {
             date(v.created_at),
             v.id.short()
         )?;
-        if let Some(text) = &v.text
-            && let Some(s) = snippet(text, words)
+        if let Some(snippet) = &v.snippet
+            && !snippet.text.is_empty()
         {
-            writeln!(out, "    {s}")?;
+            writeln!(out, "    {}", marked(snippet, bold))?;
         }
     }
     Ok(())
+}
+
+/// ` ✓ geaccepteerd antwoord` after an accepted answer, ` (beantwoord)` after a question
+/// with one.
+pub fn accepted_label(v: &EntryView) -> &'static str {
+    if v.accepted {
+        "  ✓ geaccepteerd antwoord"
+    } else if v.accepted_answer.is_some() {
+        "  (beantwoord)"
+    } else {
+        ""
+    }
+}
+
+/// The snippet on one line, its marked words in bold or between stars.
+fn marked(snippet: &Snippet, bold: bool) -> String {
+    let (open, close) = if bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("*", "*")
+    };
+    let text = &snippet.text;
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for &(start, end) in &snippet.marks {
+        if start < at
+            || end > text.len()
+            || !text.is_char_boundary(start)
+            || !text.is_char_boundary(end)
+        {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(open);
+        out.push_str(&text[start..end]);
+        out.push_str(close);
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `12.3 MB`.
+pub fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GB", n as f64 / (1u64 << 30) as f64),
+        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} kB", n as f64 / (1u64 << 10) as f64),
+        n => format!("{n} bytes"),
+    }
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -111,43 +184,11 @@ fn truncate(s: &str, max: usize) -> String {
     }
 }
 
-/// About 100 characters of text around the first matched word, the match in *stars*.
-fn snippet(text: &str, words: &[String]) -> Option<String> {
-    let flat: String = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let lower = flat.to_lowercase();
-    // Positions in the lowercased text map back only if lengths agree; otherwise show the start.
-    if lower.len() != flat.len() {
-        return Some(truncate(&flat, 100));
-    }
-    let (pos, word) = words
-        .iter()
-        .filter_map(|w| lower.find(&w.to_lowercase()).map(|p| (p, w)))
-        .min_by_key(|(p, _)| *p)?;
-    let start = flat[..pos]
-        .char_indices()
-        .rev()
-        .nth(40)
-        .map(|(i, _)| i)
-        .unwrap_or(0);
-    let end = (pos + word.len() + 60).min(flat.len());
-    let end = (end..=flat.len())
-        .find(|&i| flat.is_char_boundary(i))
-        .unwrap_or(flat.len());
-    Some(format!(
-        "{}{}*{}*{}{}",
-        if start > 0 { "…" } else { "" },
-        &flat[start..pos],
-        &flat[pos..pos + word.len()],
-        &flat[pos + word.len()..end],
-        if end < flat.len() { "…" } else { "" }
-    ))
-}
-
 /// An entry in full, with its thread.
 pub fn thread(t: &ThreadView) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let v = &t.entry;
-    writeln!(out, "{}", title(v))?;
+    writeln!(out, "{}{}", title(v), accepted_label(v))?;
     writeln!(
         out,
         "{} · {} · {} · {} · id {}",
@@ -249,10 +290,11 @@ pub fn thread(t: &ThreadView) -> Result<()> {
         for a in &t.answers {
             writeln!(
                 out,
-                "  {} · {} · {}",
+                "  {} · {} · {}{}",
                 a.author_label(),
                 date(a.created_at),
-                a.id.short()
+                a.id.short(),
+                accepted_label(a)
             )?;
             for line in a.text.as_deref().unwrap_or("").lines() {
                 writeln!(out, "    {line}")?;

@@ -66,7 +66,10 @@ impl From<ServiceError> for Problem {
             ServiceError::NoSuchEntry(_) | ServiceError::NoSuchOrganisation(_) => {
                 (StatusCode::NOT_FOUND, "Not found")
             }
-            ServiceError::Store(_) | ServiceError::Io { .. } | ServiceError::NotWritable { .. } => {
+            ServiceError::Store(_)
+            | ServiceError::Search(_)
+            | ServiceError::Io { .. }
+            | ServiceError::NotWritable { .. } => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "Storage error")
             }
             _ => (StatusCode::UNPROCESSABLE_ENTITY, "Refused"),
@@ -161,6 +164,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/v1/versions", post(new_version))
         .route("/api/v1/resolve/{prefix}", get(resolve))
         .route("/api/v1/search", post(search))
+        .route("/api/v1/reindex", post(reindex))
         .route("/api/v1/organisations", get(organisations))
         .route("/api/v1/organisations/resolve", get(resolve_author))
         .route("/api/v1/import", post(import))
@@ -577,10 +581,15 @@ pub struct SearchRequest {
 async fn search(
     State(s): State<ApiState>,
     Json(req): Json<SearchRequest>,
-) -> ApiResult<Vec<crate::EntryView>> {
+) -> ApiResult<crate::view::SearchResults> {
     Ok(Json(
         blocking(&s, move |svc| svc.search(&req.query, &req.filter)).await?,
     ))
+}
+
+/// `POST /api/v1/reindex`: builds the search index anew.
+async fn reindex(State(s): State<ApiState>) -> ApiResult<crate::service::ReindexReport> {
+    Ok(Json(blocking(&s, |svc| svc.reindex()).await?))
 }
 
 async fn organisations(

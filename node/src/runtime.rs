@@ -125,6 +125,21 @@ pub async fn run(
             return Err(NodeError::ApiNotLocal(addr));
         }
     }
+    let service = Arc::new(service);
+    // The search index follows the store on a thread of its own (building it first if it
+    // is missing, so start-up does not wait for that).
+    let indexer_stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let indexer = {
+        let follower = service.clone();
+        let stop = indexer_stop.clone();
+        std::thread::Builder::new()
+            .name("wiel-indexer".into())
+            .spawn(move || follower.follow_with_index(&stop))
+            .map_err(|e| NodeError::Io {
+                path: service.data_dir().root().to_owned(),
+                reason: format!("cannot start the search indexer thread: {e}"),
+            })?
+    };
     let mut registry = libp2p::metrics::Registry::default();
     let dir = service.data_dir().clone();
     let config = service.config().clone();
@@ -171,7 +186,7 @@ pub async fn run(
     tracing::info!(api = %address, peer_id = %endpoint.peer_id, "node running");
 
     let state = ApiState {
-        service: Arc::new(service),
+        service: service.clone(),
         network: running.client.clone(),
         counters: running.counters.clone(),
         token: Arc::new(token),
@@ -198,6 +213,8 @@ pub async fn run(
     drop(client);
     let _ = event_loop.await;
     let _ = tokio::task::spawn_blocking(move || worker.join()).await;
+    indexer_stop.store(true, std::sync::atomic::Ordering::Release);
+    let _ = tokio::task::spawn_blocking(move || indexer.join()).await;
     if let Err(e) = state.service.store().flush() {
         tracing::error!(error = %e, "cannot flush the store at shutdown");
     }

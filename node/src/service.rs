@@ -1,16 +1,18 @@
 //! The service: every operation a user can ask of their node, on its data directory.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use wiel_protocol::{
     Body, CbsCode, Draft, EntryId, Invalid, Kind, KindFields, OrgKey, OrgKeypair, Ref, Rel, Rules,
     SpaceName, Timestamp, Verified,
 };
+use wiel_store::search::{SearchError, SearchIndex, SearchQuery};
 use wiel_store::{Ingest, ListFilter, Rejection, Resolved, Store, StoreError};
 
 use crate::config::{Config, DataDir, Organisation};
 use crate::exchange::{self, ExportLine, LineError};
-use crate::view::{EntryView, ThreadView};
+use crate::view::{EntryView, SearchResults, ThreadView};
 
 /// Shortest id prefix accepted, so a typo does not pick a random entry.
 pub const MIN_PREFIX: usize = 4;
@@ -34,6 +36,8 @@ pub enum ServiceError {
     Key { path: PathBuf, reason: String },
     #[error("{0}")]
     Store(StoreError),
+    #[error("{0} (rebuild it with `wiel reindex`)")]
+    Search(SearchError),
     #[error("the entry is not valid: {0}")]
     Invalid(Invalid),
     #[error("refused: {0}")]
@@ -94,6 +98,15 @@ pub fn personal_data_message(findings: &[wiel_protocol::privacy::Finding]) -> St
     }
 }
 
+impl From<SearchError> for ServiceError {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::Store(e) => Self::Store(e),
+            other => Self::Search(other),
+        }
+    }
+}
+
 impl From<StoreError> for ServiceError {
     fn from(e: StoreError) -> Self {
         Self::Store(e)
@@ -144,6 +157,18 @@ pub struct Published {
     pub space: SpaceName,
 }
 
+/// What `wiel reindex` did.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct ReindexReport {
+    /// Documents in the new index (latest versions of searchable entries).
+    pub documents: usize,
+    /// Entries in the store, tombstones included.
+    pub entries: usize,
+    pub seconds: f64,
+    /// Size of the index on disk.
+    pub bytes: u64,
+}
+
 /// What an import did.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ImportReport {
@@ -172,6 +197,10 @@ pub struct Service {
     key: OrgKeypair,
     store: Store,
     trust: crate::trust::TrustState,
+    /// Opened on first use (a search, a reindex, or the node's start).
+    search: std::sync::Mutex<Option<Arc<SearchIndex>>>,
+    /// Set while a node's indexer thread keeps the index up to date.
+    indexer_running: std::sync::atomic::AtomicBool,
 }
 
 /// What `wiel init` needs.
@@ -232,6 +261,8 @@ impl Service {
             key,
             store,
             trust,
+            search: std::sync::Mutex::new(None),
+            indexer_running: std::sync::atomic::AtomicBool::new(false),
         };
         service.publish_profile()?;
         Ok(service)
@@ -254,6 +285,8 @@ impl Service {
             key,
             store,
             trust,
+            search: std::sync::Mutex::new(None),
+            indexer_running: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -816,6 +849,11 @@ impl Service {
 
     pub fn view(&self, entry: &Verified) -> Result<EntryView, ServiceError> {
         let mut v = EntryView::new(entry, self.org_name(&entry.header().author)?);
+        match entry.header().kind {
+            Kind::Answer => v.accepted = self.store.acceptance_of(entry)?.is_some(),
+            Kind::Question => v.accepted_answer = self.store.accepted_answer(&entry.id())?,
+            _ => {}
+        }
         v.trust = Some(self.trust_view(&entry.header().author)?);
         v.retracted_by = self.store.retracted_by(&entry.id())?;
         if self.store.superseded_by(&entry.id())?.is_some() {
@@ -851,7 +889,12 @@ impl Service {
 
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<EntryView>, ServiceError> {
         let set = self.trust.current();
-        let shown = |e: &Verified| filter.untrusted || set.shows(&e.header().author);
+        let shown = |e: &Verified| {
+            (filter.untrusted || set.shows(&e.header().author))
+                && (!filter.open
+                    || (e.header().kind == Kind::Question
+                        && matches!(self.store.accepted_answer(&e.id()), Ok(None))))
+        };
         self.views(&self.store.scan(filter, shown)?)
     }
 
@@ -869,41 +912,78 @@ impl Service {
         })
     }
 
-    /// Plain search: entries containing every word (case-insensitive), best first.
-    /// Title matches count three times. (Dutch full-text search replaces this later.)
-    pub fn search(&self, query: &str, filter: &ListFilter) -> Result<Vec<EntryView>, ServiceError> {
-        let words: Vec<String> = query.split_whitespace().map(|w| w.to_lowercase()).collect();
-        if words.is_empty() {
-            return Ok(Vec::new());
+    /// The search index, opened (and brought up to date) on first use.
+    pub fn search_index(&self) -> Result<Arc<SearchIndex>, ServiceError> {
+        let mut slot = self.search.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(index) = slot.as_ref() {
+            return Ok(index.clone());
         }
-        let all = ListFilter {
-            limit: usize::MAX,
-            ..filter.clone()
-        };
-        let mut scored: Vec<(f32, Verified)> = Vec::new();
+        let index = Arc::new(SearchIndex::open(&self.store)?);
+        *slot = Some(index.clone());
+        Ok(index)
+    }
+
+    /// Keeps the search index up to date with every commit to the store until `stop` is
+    /// set (the node runs this on a thread of its own).
+    pub fn follow_with_index(&self, stop: &std::sync::atomic::AtomicBool) {
+        use std::sync::atomic::Ordering;
+        self.indexer_running.store(true, Ordering::Release);
+        match self.search_index() {
+            Ok(index) => index.follow(stop),
+            Err(e) => {
+                tracing::error!(error = %e, "search index unusable; `wiel search` will fail until `wiel reindex` succeeds")
+            }
+        }
+        self.indexer_running.store(false, Ordering::Release);
+    }
+
+    /// Dutch full-text search, best first: latest versions only, never retracted entries,
+    /// and entries of untrusted organisations only when `filter.untrusted` asks for them.
+    pub fn search(&self, query: &str, filter: &ListFilter) -> Result<SearchResults, ServiceError> {
+        let index = self.search_index()?;
+        if !self
+            .indexer_running
+            .load(std::sync::atomic::Ordering::Acquire)
+        {
+            // Without a node's indexer, take in what was stored since the last search.
+            index.catch_up()?;
+        }
         let set = self.trust.current();
-        self.store.scan(&all, |e| {
-            if !filter.untrusted && !set.shows(&e.header().author) {
-                return false;
-            }
-            if let Some(score) = e.body().and_then(|b| plain_score(b, &words)) {
-                scored.push((score, e.clone()));
-            }
-            false
+        let outcome = index.search(&SearchQuery {
+            text: query.to_owned(),
+            filter: filter.clone(),
+            authors: if filter.untrusted {
+                None
+            } else {
+                set.shown_authors()
+            },
         })?;
-        scored.sort_by(|a, b| {
-            b.0.total_cmp(&a.0)
-                .then(b.1.header().created_at.cmp(&a.1.header().created_at))
-        });
-        scored.truncate(filter.limit);
-        scored
-            .iter()
-            .map(|(score, e)| {
-                let mut v = self.view(e)?;
-                v.score = Some(*score);
-                Ok(v)
-            })
-            .collect()
+        let mut results = Vec::with_capacity(outcome.hits.len());
+        for hit in outcome.hits {
+            let mut v = self.view(&hit.entry)?;
+            v.score = Some(hit.score);
+            v.snippet = Some(hit.snippet);
+            results.push(v);
+        }
+        Ok(SearchResults {
+            query: query.to_owned(),
+            corrected: outcome.corrected,
+            unknown: outcome.unknown,
+            results,
+        })
+    }
+
+    /// Builds the search index anew from the store.
+    pub fn reindex(&self) -> Result<ReindexReport, ServiceError> {
+        let started = std::time::Instant::now();
+        let index = self.search_index()?;
+        let documents = index.rebuild()?;
+        Ok(ReindexReport {
+            documents,
+            entries: self.store.count(),
+            seconds: started.elapsed().as_secs_f64(),
+            bytes: index.size_on_disk(),
+        })
     }
 
     /// Every entry (tombstones included), oldest first, as export lines.
@@ -991,27 +1071,4 @@ fn open_store(dir: &DataDir, path: &std::path::Path) -> Result<Store, ServiceErr
         }
         other => other.into(),
     })
-}
-
-fn plain_score(body: &Body, words: &[String]) -> Option<f32> {
-    let title = body.title.to_lowercase();
-    let mut rest = body.text.to_lowercase();
-    for t in body.tags.iter().chain(&body.themes) {
-        rest.push(' ');
-        rest.push_str(&t.to_lowercase());
-    }
-    for (_, part) in body.fields.story_parts() {
-        rest.push(' ');
-        rest.push_str(&part.to_lowercase());
-    }
-    let mut score = 0.0;
-    for w in words {
-        let in_title = title.matches(w.as_str()).count();
-        let in_rest = rest.matches(w.as_str()).count();
-        if in_title + in_rest == 0 {
-            return None;
-        }
-        score += 3.0 * in_title as f32 + in_rest as f32;
-    }
-    Some(score)
 }

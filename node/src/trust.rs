@@ -273,6 +273,12 @@ impl TrustSet {
         self.relays(author)
     }
 
+    /// The authors whose entries views show without being asked for untrusted ones;
+    /// `None` when every author is shown (open mode).
+    pub fn shown_authors(&self) -> Option<Vec<OrgKey>> {
+        (self.mode != TrustMode::Open).then(|| self.trusted.keys().copied().collect())
+    }
+
     /// Every trusted key with its standing, sorted by depth.
     pub fn members(&self) -> BTreeMap<(u32, OrgKey), Standing> {
         self.trusted

@@ -34,9 +34,34 @@ pub struct EntryView {
     /// is stored, but flagged.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub personal_data: Vec<wiel_protocol::privacy::Finding>,
+    /// An answer: accepted by the organisation that asked the question.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub accepted: bool,
+    /// A question: the answer its author accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_answer: Option<EntryId>,
     /// Relevance, for search results only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub score: Option<f32>,
+    /// For search results: the text around the matched words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<wiel_store::search::Snippet>,
+}
+
+/// What `wiel search` returns.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// The words as typed.
+    pub query: String,
+    /// The words searched instead, when a typed word matched nothing and a close word
+    /// from the index took its place.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corrected: Option<String>,
+    /// Typed words that match nothing, with no close word either.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
+    /// Best first.
+    pub results: Vec<EntryView>,
 }
 
 impl EntryView {
@@ -68,7 +93,10 @@ impl EntryView {
                         .collect()
                 })
                 .unwrap_or_default(),
+            accepted: false,
+            accepted_answer: None,
             score: None,
+            snippet: None,
         }
     }
 

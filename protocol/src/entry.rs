@@ -162,6 +162,8 @@ pub enum Verdict {
     AppliedHere,
     /// Nuttig.
     Useful,
+    /// Geaccepteerd antwoord: only on an answer, only by the author of the question.
+    Accepted,
 }
 
 impl Verdict {
@@ -171,6 +173,7 @@ impl Verdict {
             Verdict::DoesNotWork => "werkt niet",
             Verdict::AppliedHere => "hier toegepast",
             Verdict::Useful => "nuttig",
+            Verdict::Accepted => "geaccepteerd antwoord",
         }
     }
 }

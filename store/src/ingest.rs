@@ -43,6 +43,10 @@ pub enum Rejection {
     NotAQuestion { target: EntryId, found: Kind },
     #[error("entry {} is a retraction itself and cannot be retracted or edited", target.short())]
     TargetIsRetraction { target: EntryId },
+    #[error("entry {} is a {found}, not an answer: only answers can be accepted", target.short())]
+    NotAnAnswer { target: EntryId, found: Kind },
+    #[error("only the organisation that asked question {} can accept an answer to it", question.short())]
+    NotTheAsker { question: EntryId },
 }
 
 #[derive(Clone, Copy)]
@@ -340,6 +344,21 @@ fn check_targets(o: &Overlay<'_>, entry: &Verified) -> Result<Option<Rejection>,
                     },
                 })
             }
+            Rel::ReactsTo if is_acceptance(entry) && t.kind != Kind::Answer => {
+                Some(Rejection::NotAnAnswer {
+                    target: r.target,
+                    found: t.kind,
+                })
+            }
+            Rel::ReactsTo if is_acceptance(entry) => match t.target(Rel::Answers) {
+                Some(question) => match o.load(&question)? {
+                    Some(q) if q.header().author != header.author => {
+                        Some(Rejection::NotTheAsker { question })
+                    }
+                    _ => None,
+                },
+                None => None,
+            },
             Rel::Supersedes if t.kind != header.kind => Some(Rejection::VersionKindMismatch {
                 target: r.target,
                 found: t.kind,
@@ -356,6 +375,17 @@ fn check_targets(o: &Overlay<'_>, entry: &Verified) -> Result<Option<Rejection>,
         }
     }
     Ok(None)
+}
+
+/// A reaction that accepts an answer.
+pub(crate) fn is_acceptance(entry: &Verified) -> bool {
+    entry.header().kind == Kind::Reaction
+        && matches!(
+            entry.body().map(|b| &b.fields),
+            Some(wiel_protocol::KindFields::Reaction {
+                verdict: wiel_protocol::Verdict::Accepted
+            })
+        )
 }
 
 fn write_entry(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> {

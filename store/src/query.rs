@@ -35,6 +35,8 @@ pub struct ListFilter {
     /// Also entries by organisations outside the trust set (applied by the node's trust
     /// policy, not by the store). Default false.
     pub untrusted: bool,
+    /// Only questions that have no accepted answer (applied by the node). Default false.
+    pub open: bool,
 }
 
 impl Default for ListFilter {
@@ -52,6 +54,7 @@ impl Default for ListFilter {
             content_only: false,
             limit: 50,
             untrusted: false,
+            open: false,
         }
     }
 }
@@ -301,6 +304,43 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The acceptance of answer `answer` by the organisation that asked the question, if
+    /// any (and not retracted). An acceptance that arrived before the question counts only
+    /// once the question shows that its author asked it.
+    pub fn acceptance_of(&self, answer: &Verified) -> Result<Option<EntryId>, StoreError> {
+        if answer.header().kind != Kind::Answer {
+            return Ok(None);
+        }
+        let Some(question) = answer.header().target(Rel::Answers) else {
+            return Ok(None);
+        };
+        let Some(question) = self.get(&question)? else {
+            return Ok(None);
+        };
+        for source in self.referrers(&answer.id(), Rel::ReactsTo)? {
+            if let Some(r) = self.get(&source)?
+                && crate::ingest::is_acceptance(&r)
+                && r.header().author == question.header().author
+            {
+                return Ok(Some(source));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The accepted answer to question `id` (any of its versions), if there is one.
+    pub fn accepted_answer(&self, id: &EntryId) -> Result<Option<EntryId>, StoreError> {
+        let Some(thread) = self.thread(id)? else {
+            return Ok(None);
+        };
+        for answer in &thread.answers {
+            if self.acceptance_of(answer)?.is_some() {
+                return Ok(Some(answer.id()));
+            }
+        }
+        Ok(None)
     }
 
     /// The newest version in `id`'s chain.

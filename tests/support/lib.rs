@@ -442,7 +442,7 @@ impl Node {
         serde_json::from_str::<serde_json::Value>(&r.stdout)
             .ok()
             .and_then(|v| {
-                v.as_array().map(|a| {
+                v["results"].as_array().map(|a| {
                     a.iter()
                         .filter_map(|e| e["id"].as_str().map(str::to_owned))
                         .collect()

@@ -40,6 +40,8 @@ const WRITER_BYTES: usize = 64 * 1024 * 1024;
 const WRITER_THREADS: usize = 2;
 /// How many queued entries one catch-up step takes in before it commits.
 const CATCH_UP_STEP: usize = 20_000;
+/// How often [`SearchIndex::follow`] looks at its stop flag when nothing is stored.
+const FOLLOW_WAKE: std::time::Duration = std::time::Duration::from_millis(200);
 /// Weight of a compound's parts relative to the whole word.
 const PART_WEIGHT: f32 = 0.5;
 /// A word with no match gets a suggestion at most this many edits away.
@@ -263,6 +265,18 @@ impl SearchIndex {
             })?;
             self.store.mark_indexed(&ids)?;
             total += ids.len();
+        }
+    }
+
+    /// Takes in every commit to the store as it happens, until `stop` is set. Commits that
+    /// come in while a catch-up runs are taken in together by the next one.
+    pub fn follow(&self, stop: &std::sync::atomic::AtomicBool) {
+        let mut seen = self.store.generation();
+        while !stop.load(std::sync::atomic::Ordering::Acquire) {
+            if let Err(e) = self.catch_up() {
+                tracing::error!(error = %e, "search index could not take in new entries");
+            }
+            seen = self.store.wait_for_commit(seen, FOLLOW_WAKE);
         }
     }
 
