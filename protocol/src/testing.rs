@@ -162,6 +162,17 @@ pub fn written(
     signed(key, kind, refs, millis, body)
 }
 
+/// An entry of `kind` with these refs and this body.
+pub fn signed_body(
+    key: &OrgKeypair,
+    kind: Kind,
+    refs: Vec<Ref>,
+    millis: u64,
+    body: Body,
+) -> Verified {
+    signed(key, kind, refs, millis, body)
+}
+
 fn body(title: String, n: u64) -> Body {
     Body {
         title,

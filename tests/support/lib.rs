@@ -1,6 +1,8 @@
 //! Helpers for the tests in `tests/`: run the real `wiel` binary on temporary data dirs.
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test support: a failed setup should panic
 
+pub mod relevance;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;

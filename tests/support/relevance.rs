@@ -1,0 +1,163 @@
+//! The relevance set (`tests/data/relevance/`): a corpus of Dutch entries and queries with
+//! the entries a professional expects in the top 5, and the two measures over it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use wiel_protocol::{Kind, Verified};
+
+pub const CORPUS: &str = include_str!("../data/relevance/corpus.txt");
+pub const QUERIES: &str = include_str!("../data/relevance/queries.txt");
+
+/// One corpus entry as written.
+#[derive(Clone, Debug)]
+pub struct Doc {
+    pub name: String,
+    pub kind: Kind,
+    pub theme: String,
+    pub title: String,
+    pub tags: Vec<String>,
+    pub text: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Query {
+    pub text: String,
+    /// Names of the entries expected in the top 5.
+    pub expected: Vec<String>,
+}
+
+pub fn data_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/relevance")
+}
+
+pub fn corpus() -> Vec<Doc> {
+    let mut docs = Vec::new();
+    for block in CORPUS.split("\n\n") {
+        let lines: Vec<&str> = block
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .collect();
+        let Some(head) = lines.first().and_then(|l| l.strip_prefix('@')) else {
+            continue;
+        };
+        let mut head = head.split_whitespace();
+        let (name, kind, theme) = (head.next(), head.next(), head.next());
+        let (Some(name), Some(kind), Some(theme)) = (name, kind, theme) else {
+            panic!("bad corpus header: {block}");
+        };
+        let tags = lines
+            .get(2)
+            .and_then(|l| l.strip_prefix("tags:"))
+            .map(|t| t.split(',').map(|s| s.trim().to_owned()).collect())
+            .unwrap_or_default();
+        docs.push(Doc {
+            name: name.to_owned(),
+            kind: kind.parse().unwrap_or_else(|e| panic!("{name}: {e}")),
+            theme: theme.to_owned(),
+            title: lines.get(1).map(|s| s.to_string()).unwrap_or_default(),
+            tags,
+            text: lines.get(3..).map(|l| l.join("\n")).unwrap_or_default(),
+        });
+    }
+    docs
+}
+
+pub fn queries() -> Vec<Query> {
+    QUERIES
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| {
+            let l = l.split('#').next().unwrap_or(l);
+            let (text, expected) = l.split_once('|').expect("query | ids");
+            Query {
+                text: text.trim().to_owned(),
+                expected: expected.split_whitespace().map(str::to_owned).collect(),
+            }
+        })
+        .collect()
+}
+
+/// The corpus signed by a few fixed test organisations, each entry a day apart. A story's
+/// text is its situation; an answer answers the question before it in the corpus.
+pub fn signed_corpus() -> Vec<(String, Verified)> {
+    let keys: Vec<_> = (1..=7).map(wiel_protocol::testing::key).collect();
+    let mut last_question = None;
+    let mut out = Vec::new();
+    for (i, d) in corpus().into_iter().enumerate() {
+        let mut body = wiel_protocol::Body {
+            title: d.title.clone(),
+            text: d.text.clone(),
+            tags: d.tags.clone(),
+            themes: vec![d.theme.clone()],
+            ..wiel_protocol::Body::default()
+        };
+        if d.kind == Kind::Story {
+            body.fields = wiel_protocol::KindFields::Story {
+                situation: std::mem::take(&mut body.text),
+                approach: String::new(),
+                result: String::new(),
+                lessons: String::new(),
+            };
+        }
+        let refs = match (d.kind, last_question) {
+            (Kind::Answer, Some(target)) => vec![wiel_protocol::Ref {
+                rel: wiel_protocol::Rel::Answers,
+                target,
+            }],
+            (Kind::Answer, None) => panic!("answer {} comes before any question", d.name),
+            _ => vec![],
+        };
+        let entry = wiel_protocol::testing::signed_body(
+            &keys[i % keys.len()],
+            d.kind,
+            refs,
+            1_750_000_000_000 + i as u64 * 86_400_000,
+            body,
+        );
+        if d.kind == Kind::Question {
+            last_question = Some(entry.id());
+        }
+        out.push((d.name, entry));
+    }
+    out
+}
+
+/// Recall@5 and MRR over the queries, and the queries that fell short.
+#[derive(Clone, Debug, Default)]
+pub struct Scores {
+    pub recall_at_5: f64,
+    pub mrr: f64,
+    /// Query, found (top 5), expected.
+    pub misses: Vec<(String, Vec<String>, Vec<String>)>,
+}
+
+/// Scores `search`, which returns entry names, best first.
+pub fn score(queries: &[Query], mut search: impl FnMut(&str) -> Vec<String>) -> Scores {
+    let mut recall = 0.0;
+    let mut mrr = 0.0;
+    let mut misses = Vec::new();
+    for q in queries {
+        let found = search(&q.text);
+        let top: Vec<String> = found.iter().take(5).cloned().collect();
+        let hits = q.expected.iter().filter(|e| top.contains(e)).count();
+        recall += hits as f64 / q.expected.len().min(5) as f64;
+        if let Some(rank) = found.iter().position(|f| q.expected.contains(f)) {
+            mrr += 1.0 / (rank + 1) as f64;
+        }
+        if hits < q.expected.len().min(5) {
+            misses.push((q.text.clone(), top, q.expected.clone()));
+        }
+    }
+    let n = queries.len() as f64;
+    Scores {
+        recall_at_5: recall / n,
+        mrr: mrr / n,
+        misses,
+    }
+}
+
+/// Names by entry id, to map search results back.
+pub fn names(signed: &[(String, Verified)]) -> BTreeMap<wiel_protocol::EntryId, String> {
+    signed.iter().map(|(n, e)| (e.id(), n.clone())).collect()
+}
