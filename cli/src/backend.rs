@@ -8,8 +8,8 @@ use anyhow::{Context, Result, anyhow, bail};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use wiel_node::api::{
-    AnswerRequest, ConnectRequest, NewVersionRequest, PeerEntry, ProblemBody, RetractRequest,
-    SearchRequest, StatusView,
+    AnswerRequest, ConnectRequest, Health, NewVersionRequest, PeerEntry, ProblemBody,
+    RetractRequest, SearchRequest, StatusView,
 };
 use wiel_node::exchange::ExportLine;
 use wiel_node::network::SyncReport;
@@ -61,10 +61,7 @@ impl Remote {
             token: token.trim().to_owned(),
         };
         // A stale file from a node that died: ignore it.
-        remote
-            .get::<StatusView>("/api/v1/status")
-            .ok()
-            .map(|_| remote)
+        remote.get::<Health>("/api/v1/health").ok().map(|_| remote)
     }
 
     fn read<T: DeserializeOwned>(mut resp: ureq::http::Response<ureq::Body>) -> Result<T> {
@@ -318,6 +315,7 @@ impl Backend {
                     stored_from_network: 0,
                     rejected: BTreeMap::new(),
                     last_received_at: None,
+                    search: s.search_status()?,
                 })
             }
             Backend::Remote(r) => r.get("/api/v1/status"),

@@ -381,6 +381,14 @@ pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
         }
     }
     writeln!(out, "entries: {}", s.entries)?;
+    match (s.search.documents, s.search.waiting) {
+        (None, _) => writeln!(out, "search index: being built")?,
+        (Some(n), 0) => writeln!(out, "search index: {n} entries searchable, up to date")?,
+        (Some(n), w) => writeln!(
+            out,
+            "search index: {n} entries searchable, {w} still to take in"
+        )?,
+    }
     for c in &s.spaces {
         writeln!(
             out,

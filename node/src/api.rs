@@ -145,6 +145,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 pub fn router(state: ApiState) -> Router {
     Router::new()
+        .route("/api/v1/health", get(health))
         .route("/api/v1/status", get(status))
         .route("/api/v1/peers", get(peers).post(connect))
         .route("/api/v1/sync", post(start_sync))
@@ -189,6 +190,8 @@ pub struct StatusView {
     pub rejected: std::collections::BTreeMap<String, u64>,
     /// Unix ms of the last entry stored from the network.
     pub last_received_at: Option<u64>,
+    #[serde(default)]
+    pub search: crate::service::SearchStatus,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone)]
@@ -199,11 +202,23 @@ pub struct NetworkStatusView {
     pub outbox: usize,
 }
 
+/// `GET /api/v1/health`: answers at once (the CLI asks it to find a running node).
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct Health {
+    pub peer_id: String,
+}
+
+async fn health(State(s): State<ApiState>) -> ApiResult<Health> {
+    Ok(Json(Health {
+        peer_id: s.network.peer_id().to_string(),
+    }))
+}
+
 async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
     let net: NetworkStatus = s.network.status().await.map_err(internal)?;
     let counters = s.counters.clone();
     let synced = net.spaces.clone();
-    let (organisation, org_key, network_id, entries, spaces) = blocking(&s, move |svc| {
+    let (organisation, org_key, network_id, entries, spaces, search) = blocking(&s, move |svc| {
         let mut counts = svc.space_counts()?;
         for count in &mut counts {
             let last = synced
@@ -230,6 +245,7 @@ async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
             svc.config().network.to_string(),
             counts.iter().map(|c| c.entries).sum(),
             counts,
+            svc.search_status()?,
         ))
     })
     .await?;
@@ -255,6 +271,7 @@ async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
             .map(|(k, v)| (k.to_owned(), v))
             .collect(),
         last_received_at: (last > 0).then_some(last),
+        search,
     }))
 }
 

@@ -157,6 +157,15 @@ pub struct Published {
     pub space: SpaceName,
 }
 
+/// The search index as `wiel status` shows it.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct SearchStatus {
+    /// Entries the index can find; `None` while it is being built.
+    pub documents: Option<u64>,
+    /// Entries stored but not yet taken in by the index.
+    pub waiting: usize,
+}
+
 /// What `wiel reindex` did.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ReindexReport {
@@ -970,6 +979,24 @@ impl Service {
             corrected: outcome.corrected,
             unknown: outcome.unknown,
             results,
+        })
+    }
+
+    /// How far the search index is. Does not wait for an index being built.
+    pub fn search_status(&self) -> Result<SearchStatus, ServiceError> {
+        let documents = match self.search.try_lock() {
+            Ok(slot) => match slot.as_ref() {
+                Some(index) => Some(index.len()),
+                None => {
+                    drop(slot);
+                    Some(self.search_index()?.len())
+                }
+            },
+            Err(_) => None,
+        };
+        Ok(SearchStatus {
+            documents,
+            waiting: self.store.unindexed_count(),
         })
     }
 

@@ -180,6 +180,11 @@ impl Store {
         Ok(out)
     }
 
+    /// How many entries the search index has not taken in yet.
+    pub fn unindexed_count(&self) -> usize {
+        self.trees.unindexed.len()
+    }
+
     /// The search index took these in (and committed).
     pub fn mark_indexed(&self, ids: &[EntryId]) -> Result<(), StoreError> {
         let mut batch = sled::Batch::default();

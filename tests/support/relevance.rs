@@ -161,3 +161,81 @@ pub fn score(queries: &[Query], mut search: impl FnMut(&str) -> Vec<String>) -> 
 pub fn names(signed: &[(String, Verified)]) -> BTreeMap<wiel_protocol::EntryId, String> {
     signed.iter().map(|(n, e)| (e.id(), n.clone())).collect()
 }
+
+/// `n` entries made of the corpus's own sentences, titles and tags, recombined (a
+/// deterministic generator): a realistic vocabulary and length for benchmarks. Practices,
+/// stories and questions by the 10 test organisations on the `wiel-test` network, one
+/// second apart.
+pub fn synthetic(n: usize) -> Vec<(Doc, Verified)> {
+    let docs = corpus();
+    let sentences: Vec<&str> = docs
+        .iter()
+        .flat_map(|d| d.text.split_inclusive(". "))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    let keys: Vec<_> = (1..=10u8).map(wiel_protocol::testing::key).collect();
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move |m: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % m as u64) as usize
+    };
+    (0..n)
+        .map(|i| {
+            let base = &docs[next(docs.len())];
+            let other = &docs[next(docs.len())];
+            let count = 3 + next(5);
+            let text: Vec<&str> = (0..count)
+                .map(|_| sentences[next(sentences.len())])
+                .collect();
+            let kind = [Kind::Practice, Kind::Practice, Kind::Question][next(3)];
+            let doc = Doc {
+                name: format!("s{i}"),
+                kind,
+                theme: base.theme.clone(),
+                title: format!("{} ({})", base.title, other.tags.first().map_or("", |t| t)),
+                tags: base
+                    .tags
+                    .iter()
+                    .chain(other.tags.iter().take(1))
+                    .cloned()
+                    .collect(),
+                text: text.join(" "),
+            };
+            let body = wiel_protocol::Body {
+                title: doc.title.clone(),
+                text: doc.text.clone(),
+                tags: doc.tags.clone(),
+                themes: vec![doc.theme.clone()],
+                ..wiel_protocol::Body::default()
+            };
+            let entry = wiel_protocol::testing::signed_body(
+                &keys[i % keys.len()],
+                kind,
+                vec![],
+                1_700_000_000_000 + 1000 + i as u64 * 1000,
+                body,
+            );
+            (doc, entry)
+        })
+        .collect()
+}
+
+/// Words of the corpus titles (5 letters or more), for benchmark queries.
+pub fn vocabulary() -> Vec<String> {
+    let mut words: Vec<String> = corpus()
+        .iter()
+        .flat_map(|d| {
+            d.title
+                .split(|c: char| !c.is_alphanumeric())
+                .map(str::to_lowercase)
+                .collect::<Vec<_>>()
+        })
+        .filter(|w| w.chars().count() >= 5)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}

@@ -1,0 +1,259 @@
+//! `wiel search`, `wiel questions --open`, `wiel accept` and `wiel reindex`, end to end on
+//! real processes (offline and through a running node).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use serde_json::Value;
+use wiel_tests::{Daemon, Node, practice_md, wait_for};
+
+fn json(s: &str) -> Value {
+    serde_json::from_str(s).unwrap()
+}
+
+fn id(out: &str) -> String {
+    json(out)["id"].as_str().unwrap().to_owned()
+}
+
+/// Copies everything `from` holds into `to` (what sync would do).
+fn carry(from: &Node, to: &Node) {
+    let file = to.path().join("carry.jsonl");
+    std::fs::write(&file, from.snapshot()).unwrap();
+    to.ok(&["import", file.to_str().unwrap()]);
+}
+
+#[test]
+fn dutch_search_with_filters_snippets_and_did_you_mean() {
+    let zwolle = Node::init("Gemeente Zwolle", "GM0193");
+    let onboarding = zwolle.publish(
+        "---\nkind: practice\ntitle: Onboarding van jeugdconsulenten\ntags: [onboarding]\nthemes: [hrm]\n---\n\n\
+         Nieuwe jeugdconsulenten lopen zes weken mee met een buddy.\n",
+    );
+    let inkoop = zwolle.publish(
+        "---\nkind: practice\ntitle: Inkopen van jeugdhulp in de jeugdzorgregio\ntags: [lumpsum]\nthemes: [inkoop]\n---\n\n\
+         De jeugdzorgregio's kopen samen in bij jeugdhulpaanbieders, met een lumpsum.\n",
+    );
+
+    // plural meets singular, compound found by its part, with the match marked
+    let found = json(&zwolle.ok(&["--json", "search", "inkoop", "aanbieder"]));
+    assert_eq!(found["results"][0]["id"], inkoop.as_str());
+    assert!(found["results"][0]["score"].as_f64().unwrap() > 0.0);
+    let snippet = &found["results"][0]["snippet"];
+    let marks = snippet["marks"].as_array().unwrap();
+    assert!(!marks.is_empty(), "{snippet}");
+    let text = snippet["text"].as_str().unwrap();
+    let first = &marks[0];
+    let marked = &text[first[0].as_u64().unwrap() as usize..first[1].as_u64().unwrap() as usize];
+    assert!(
+        marked.to_lowercase().starts_with("jeugdhulpaanbieder")
+            || marked.to_lowercase().starts_with("kopen"),
+        "{marked}"
+    );
+
+    // terminal view: rank, title, kind, organisation, date, snippet with *stars*
+    let view = zwolle.ok(&["search", "buddy"]);
+    assert!(
+        view.contains(" 1. Onboarding van jeugdconsulenten"),
+        "{view}"
+    );
+    assert!(view.contains("goed voorbeeld · Gemeente Zwolle"), "{view}");
+    assert!(view.contains("*buddy*"), "{view}");
+
+    // a typo: the closest word in the index is searched instead, and said so
+    let typo = zwolle.ok(&["search", "onbaording"]);
+    assert!(typo.contains("bedoelde u \"onboarding\""), "{typo}");
+    assert!(typo.contains("Onboarding van jeugdconsulenten"), "{typo}");
+    let typo = json(&zwolle.ok(&["--json", "search", "onbaording"]));
+    assert_eq!(typo["corrected"], "onboarding");
+    let nothing = zwolle.ok(&["search", "xqzvwkj"]);
+    assert!(
+        nothing.contains("Komt nergens voor: \"xqzvwkj\"") && nothing.contains("Niets gevonden."),
+        "{nothing}"
+    );
+
+    // filters
+    let by_theme = json(&zwolle.ok(&[
+        "--json",
+        "search",
+        "jeugdconsulenten",
+        "lumpsum",
+        "--theme",
+        "inkoop",
+    ]));
+    let ids: Vec<&str> = by_theme["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, vec![inkoop.as_str()]);
+    let by_tag = json(&zwolle.ok(&[
+        "--json",
+        "search",
+        "jeugdconsulenten",
+        "lumpsum",
+        "--tag",
+        "ONBOARDING",
+    ]));
+    assert_eq!(by_tag["results"][0]["id"], onboarding.as_str());
+    assert_eq!(by_tag["results"].as_array().unwrap().len(), 1);
+    let questions = json(&zwolle.ok(&["--json", "search", "lumpsum", "--kind", "question"]));
+    assert!(questions["results"].as_array().unwrap().is_empty());
+    let old = json(&zwolle.ok(&["--json", "search", "lumpsum", "--until", "2020-01-01"]));
+    assert!(old["results"].as_array().unwrap().is_empty());
+
+    // retracted: never found again
+    zwolle.ok(&["retract", &inkoop[..10]]);
+    let gone = json(&zwolle.ok(&["--json", "search", "lumpsum"]));
+    assert!(gone["results"].as_array().unwrap().is_empty(), "{gone}");
+}
+
+#[test]
+fn questions_open_and_accept() {
+    let zwolle = Node::init("Gemeente Zwolle", "GM0193");
+    let kampen = Node::init("Gemeente Kampen", "GM0166");
+    let q = id(&zwolle.ok(&[
+        "--json",
+        "ask",
+        "Hoe korten jullie de wachtlijsten in de jeugdhulp?",
+    ]));
+    carry(&zwolle, &kampen);
+    let a = id(&kampen.ok(&[
+        "--json",
+        "answer",
+        &q[..10],
+        "Met een wekelijks wachtlijstoverleg.",
+    ]));
+    carry(&kampen, &zwolle);
+
+    let open = json(&zwolle.ok(&["--json", "questions", "--open"]));
+    assert_eq!(open.as_array().unwrap().len(), 1);
+    assert_eq!(open[0]["id"], q.as_str());
+
+    // bad input: accepting a question, and accepting for someone else's question
+    let before = zwolle.snapshot();
+    let err = zwolle.fails(&["accept", &q[..10]]);
+    assert!(err.contains("not an answer"), "{err}");
+    let kampen_before = kampen.snapshot();
+    let err = kampen.fails(&["accept", &a[..10]]);
+    assert!(
+        err.contains("only the organisation that asked question"),
+        "{err}"
+    );
+    assert_eq!(kampen.snapshot(), kampen_before);
+    assert_eq!(zwolle.snapshot(), before);
+    let err = zwolle.fails(&["accept", "ffffffffff"]);
+    assert!(err.contains("no entry has an id starting with"), "{err}");
+
+    // the asker accepts
+    zwolle.ok(&["accept", &a[..10]]);
+    let err = zwolle.fails(&["accept", &a[..10]]);
+    assert!(err.contains("already accepted"), "{err}");
+    let open = json(&zwolle.ok(&["--json", "questions", "--open"]));
+    assert!(open.as_array().unwrap().is_empty(), "{open}");
+    assert!(
+        zwolle
+            .ok(&["questions", "--open"])
+            .contains("Geen open vragen")
+    );
+    let all = json(&zwolle.ok(&["--json", "questions"]));
+    assert_eq!(all[0]["accepted_answer"], a.as_str());
+    let shown = zwolle.ok(&["show", &q[..10]]);
+    assert!(shown.contains("✓ geaccepteerd antwoord"), "{shown}");
+    let found = json(&zwolle.ok(&["--json", "search", "wachtlijstoverleg"]));
+    assert_eq!(found["results"][0]["id"], a.as_str());
+    assert_eq!(found["results"][0]["accepted"], true);
+    assert!(
+        zwolle
+            .ok(&["search", "wachtlijstoverleg"])
+            .contains("✓ geaccepteerd antwoord")
+    );
+
+    // the acceptance travels: Kampen sees it too
+    carry(&zwolle, &kampen);
+    let thread = json(&kampen.ok(&["--json", "show", &q[..10]]));
+    assert_eq!(thread["entry"]["accepted_answer"], a.as_str());
+    assert_eq!(thread["answers"][0]["accepted"], true);
+}
+
+#[test]
+fn reindex_and_a_damaged_or_missing_index_lose_nothing() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let mut ids = Vec::new();
+    for n in 0..5 {
+        ids.push(node.publish(&practice_md(
+            &format!("Inkoopbeleid {n}"),
+            "Regels voor inkopen.",
+        )));
+    }
+    assert_eq!(node.search_ids("inkopen").len(), 5);
+    let report = json(&node.ok(&["--json", "reindex"]));
+    assert_eq!(report["documents"], 5);
+    assert!(
+        node.ok(&["reindex"])
+            .contains("Search index rebuilt: 5 entries searchable")
+    );
+
+    let index_dir = node.path().join("store/search");
+    assert!(index_dir.is_dir());
+    let before = node.snapshot();
+    // damaged: its metadata overwritten with garbage
+    std::fs::write(index_dir.join("meta.json"), b"{ not json").unwrap();
+    assert_eq!(node.search_ids("inkoop").len(), 5);
+    // missing
+    std::fs::remove_dir_all(&index_dir).unwrap();
+    assert_eq!(node.search_ids("inkoopbeleid").len(), 5);
+    assert_eq!(node.snapshot(), before);
+}
+
+#[test]
+fn untrusted_authors_only_when_asked() {
+    let zwolle = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let rogue = Node::init("Onbekende Organisatie", "GM0999");
+    rogue.publish(&practice_md(
+        "Lumpsum voor alles",
+        "Lumpsum, lumpsum, lumpsum.",
+    ));
+    carry(&rogue, &zwolle);
+    zwolle.publish(&practice_md(
+        "Lumpsum in de jeugdhulp",
+        "Wij kozen een lumpsum.",
+    ));
+    let shown = json(&zwolle.ok(&["--json", "search", "lumpsum"]));
+    assert_eq!(shown["results"].as_array().unwrap().len(), 1);
+    assert_eq!(shown["results"][0]["author_name"], "Gemeente Zwolle");
+    let all = json(&zwolle.ok(&["--json", "search", "lumpsum", "--untrusted"]));
+    assert_eq!(all["results"].as_array().unwrap().len(), 2);
+    let view = zwolle.ok(&["search", "lumpsum", "--untrusted"]);
+    assert!(view.contains("niet vertrouwd"), "{view}");
+}
+
+#[test]
+fn search_through_a_running_node_follows_the_store() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let offline = node.publish(&practice_md(
+        "Generatiepact voor oudere medewerkers",
+        "Minder werken, volledig pensioen.",
+    ));
+    let daemon = Daemon::start(&node, &[]);
+    // published before the node started: taken in at start-up
+    assert_eq!(node.search_ids("generatiepact"), vec![offline.clone()]);
+    // published through the node: found once the node's indexer took it in
+    let online = node.publish(&practice_md(
+        "Vitaliteit en duurzame inzetbaarheid",
+        "Een loopbaangesprek voor iedereen.",
+    ));
+    wait_for("the new entry in search", Duration::from_secs(20), || {
+        (node.search_ids("loopbaangesprek") == vec![online.clone()]).then_some(())
+    });
+    // retracted through the node: gone from search
+    node.ok(&["retract", &online[..10]]);
+    wait_for("the retraction in search", Duration::from_secs(20), || {
+        node.search_ids("loopbaangesprek").is_empty().then_some(())
+    });
+    // reindex through the node
+    let report = json(&node.ok(&["--json", "reindex"]));
+    assert_eq!(report["documents"], 1);
+    assert_eq!(node.search_ids("generatiepact"), vec![offline]);
+    daemon.stop();
+}
