@@ -162,17 +162,31 @@ fn leftover_letters() -> StopWordFilter {
     StopWordFilter::remove(["s".to_string(), "t".to_string()])
 }
 
+/// [`COMPOUND_PARTS`] by first letter, longest first.
+fn parts_by_first_letter() -> &'static [Vec<&'static str>; 26] {
+    static INDEX: std::sync::OnceLock<[Vec<&'static str>; 26]> = std::sync::OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut index: [Vec<&'static str>; 26] = Default::default();
+        for part in COMPOUND_PARTS {
+            if let Some(first) = part.bytes().next().filter(u8::is_ascii_lowercase) {
+                index[usize::from(first - b'a')].push(part);
+            }
+        }
+        for parts in &mut index {
+            parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
+        }
+        index
+    })
+}
+
 /// Splits a lower-case word into known parts, or `None` when it is not such a compound.
 pub fn split_compound(word: &str) -> Option<Vec<&str>> {
     fn go<'w>(rest: &'w str, parts: &mut Vec<&'w str>) -> bool {
         // Longest part first: arbeidsmarkt + regio, not arbeid + s + markt + regio.
-        let mut candidates: Vec<&str> = COMPOUND_PARTS
-            .iter()
-            .copied()
-            .filter(|p| rest.starts_with(p))
-            .collect();
-        candidates.sort_by_key(|p| std::cmp::Reverse(p.len()));
-        for part in candidates {
+        let Some(first) = rest.bytes().next().filter(u8::is_ascii_lowercase) else {
+            return false;
+        };
+        for part in &parts_by_first_letter()[usize::from(first - b'a')] {
             let Some(after) = rest.strip_prefix(part) else {
                 continue;
             };

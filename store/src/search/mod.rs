@@ -40,6 +40,9 @@ const WRITER_BYTES: usize = 64 * 1024 * 1024;
 const WRITER_THREADS: usize = 2;
 /// How many queued entries one catch-up step takes in before it commits.
 const CATCH_UP_STEP: usize = 20_000;
+/// At most one index commit per this while entries keep coming: an entry is searchable at
+/// most this long after it was stored.
+const FOLLOW_BATCH: std::time::Duration = std::time::Duration::from_millis(500);
 /// How often [`SearchIndex::follow`] looks at its stop flag when nothing is stored.
 const FOLLOW_WAKE: std::time::Duration = std::time::Duration::from_millis(200);
 /// Weight of a compound's parts relative to the whole word.
@@ -121,7 +124,8 @@ fn schema() -> (Schema, Fields) {
     let stemmed = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
             .set_tokenizer(analysis::STEMMED)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            // No phrase queries, and snippets tokenize the text again: no positions.
+            .set_index_option(IndexRecordOption::WithFreqs),
     );
     let exact = TextOptions::default().set_indexing_options(
         TextFieldIndexing::default()
@@ -271,12 +275,30 @@ impl SearchIndex {
     /// Takes in every commit to the store as it happens, until `stop` is set. Commits that
     /// come in while a catch-up runs are taken in together by the next one.
     pub fn follow(&self, stop: &std::sync::atomic::AtomicBool) {
-        let mut seen = self.store.generation();
-        while !stop.load(std::sync::atomic::Ordering::Acquire) {
-            if let Err(e) = self.catch_up() {
+        let log = |result: Result<usize, SearchError>| {
+            if let Err(e) = result {
                 tracing::error!(error = %e, "search index could not take in new entries");
             }
-            seen = self.store.wait_for_commit(seen, FOLLOW_WAKE);
+        };
+        // Read before catching up: a commit during the catch-up moves it, and is taken in
+        // by the next round.
+        let mut seen = self.store.generation();
+        log(self.catch_up());
+        let mut last = std::time::Instant::now();
+        while !stop.load(std::sync::atomic::Ordering::Acquire) {
+            let now = self.store.wait_for_commit(seen, FOLLOW_WAKE);
+            if now == seen {
+                continue;
+            }
+            // Under a stream of commits (a catch-up sync), take them in together: every
+            // index commit writes a segment that later has to be merged.
+            let since = last.elapsed();
+            if since < FOLLOW_BATCH {
+                std::thread::sleep(FOLLOW_BATCH - since);
+            }
+            seen = self.store.generation();
+            last = std::time::Instant::now();
+            log(self.catch_up());
         }
     }
 
