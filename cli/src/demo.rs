@@ -500,6 +500,23 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
         false,
     )?;
     let back = deventer.wait_for(&answered.id, sent)?;
+    // Deventer marks the answer that helped (`wiel accept`).
+    deventer.backend.publish(NewEntry {
+        kind: Kind::Reaction,
+        space: None,
+        refs: vec![Ref {
+            rel: Rel::ReactsTo,
+            target: answered.id,
+        }],
+        body: Body {
+            fields: KindFields::Reaction {
+                verdict: Verdict::Accepted,
+            },
+            ..Body::default()
+        },
+        created_at: None,
+        confirmed_personal_data: false,
+    })?;
 
     let query = "wachtlijsten jeugdhulp";
     let found = zwolle.backend.search(query, &ListFilter::default())?;
@@ -543,10 +560,11 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
             to_zwolle.as_secs_f64() * 1e3
         );
         println!(
-            "{} answers: back at {} in {:.0} ms\n",
+            "{} answers: back at {} in {:.0} ms; {} accepts the answer\n",
             zwolle.name,
             deventer.name,
-            back.as_secs_f64() * 1e3
+            back.as_secs_f64() * 1e3,
+            deventer.name
         );
         println!("$ wiel search {query}   (on {}'s node)", zwolle.name);
         output::search_results(&found)?;

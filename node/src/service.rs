@@ -157,6 +157,9 @@ pub struct Published {
     pub space: SpaceName,
 }
 
+/// A search in a node first takes in at most this many entries still waiting for the index.
+const SEARCH_CATCH_UP_LIMIT: usize = 1_000;
+
 /// The search index as `wiel status` shows it.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SearchStatus {
@@ -950,11 +953,13 @@ impl Service {
     /// and entries of untrusted organisations only when `filter.untrusted` asks for them.
     pub fn search(&self, query: &str, filter: &ListFilter) -> Result<SearchResults, ServiceError> {
         let index = self.search_index()?;
-        if !self
+        let follower = self
             .indexer_running
-            .load(std::sync::atomic::Ordering::Acquire)
-        {
-            // Without a node's indexer, take in what was stored since the last search.
+            .load(std::sync::atomic::Ordering::Acquire);
+        // Take in what was stored since the last catch-up, so that what was just published
+        // is found; but while a node takes in a big catch-up sync, leave it to its indexer.
+        let waiting = self.store.unindexed(SEARCH_CATCH_UP_LIMIT + 1)?.len();
+        if !follower || (1..=SEARCH_CATCH_UP_LIMIT).contains(&waiting) {
             index.catch_up()?;
         }
         let set = self.trust.current();

@@ -46,7 +46,7 @@ const FOLLOW_BATCH: std::time::Duration = std::time::Duration::from_millis(500);
 /// How often [`SearchIndex::follow`] looks at its stop flag when nothing is stored.
 const FOLLOW_WAKE: std::time::Duration = std::time::Duration::from_millis(200);
 /// Weight of a compound's parts relative to the whole word.
-const PART_WEIGHT: f32 = 0.5;
+const PART_WEIGHT: f32 = 0.25;
 /// A word with no match gets a suggestion at most this many edits away.
 const MAX_EDITS: u8 = 2;
 
