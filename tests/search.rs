@@ -257,3 +257,28 @@ fn search_through_a_running_node_follows_the_store() {
     assert_eq!(node.search_ids("generatiepact"), vec![offline]);
     daemon.stop();
 }
+
+#[test]
+fn a_node_killed_before_its_index_caught_up_loses_nothing_from_search() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let entries = wiel_tests::practices(0, 300, 400);
+    let file = wiel_tests::import_file(node.path(), "batch.jsonl", &entries);
+    let daemon = Daemon::start(&node, &[]);
+    // stored through the node; killed at once, most likely before the indexer committed
+    node.ok(&["import", file.to_str().unwrap()]);
+    daemon.kill9();
+    let found = json(&node.ok(&["--json", "search", "voorbeeld", "--limit", "1000"]));
+    let mut ids: Vec<String> = found["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
+    ids.sort();
+    let mut expected: Vec<String> = entries.iter().map(|e| e.id().to_hex()).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+    let status = node.status();
+    assert_eq!(status["search"]["waiting"], 0);
+    assert_eq!(status["search"]["documents"], 300);
+}
