@@ -382,3 +382,56 @@ fn profiles_of_untrusted_organisations_are_bounded() {
     );
     assert!(names.contains(&"Gemeente Kampen"));
 }
+
+#[test]
+fn an_untrusted_author_is_taken_in_at_a_bounded_rate_by_gossip_and_sync() {
+    let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let config = b.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.contains("untrusted_author_per_minute = 1200")
+            && text.contains("untrusted_author_burst = 1000"),
+        "{text}"
+    );
+    // No refill: 100 entries of an untrusted author, then nothing.
+    std::fs::write(
+        &config,
+        text.replace(
+            "untrusted_author_per_minute = 1200",
+            "untrusted_author_per_minute = 0",
+        )
+        .replace(
+            "untrusted_author_burst = 1000",
+            "untrusted_author_burst = 100",
+        ),
+    )
+    .unwrap();
+    let db = Daemon::start_with(&b, &[], NO_KAD);
+    let rogue = Node::init_with_trust("Gemeente Nergens", "GM9999", "open");
+    let kr = key_of(&rogue);
+    let dr = Daemon::start_with(&rogue, &[&db.address], NO_KAD);
+    let key = OrgKeypair::from_protobuf(&std::fs::read(rogue.path().join("key")).unwrap()).unwrap();
+    let now = Timestamp::now().as_millis();
+    let entries: Vec<_> = (0..300u64)
+        .map(|i| testing::practice_with_text(&key, i, now - 1000 - i, 40))
+        .collect();
+    let file = import_file(rogue.path(), "spam.jsonl", &entries);
+    rogue.ok(&["import", file.to_str().unwrap()]);
+
+    wait_for(
+        "B to drop the rogue's entries past its budget",
+        TIMEOUT,
+        || (b.status()["rejected"]["rate_limited"].as_u64().unwrap_or(0) > 0).then_some(()),
+    );
+    // A catch-up sync brings no more: the budget holds for sync too.
+    b.ok(&["sync", "--peer", &dr.address]);
+    let held = count_by(&b, &kr, true);
+    // the budget of 100 covers the rogue's profile too
+    assert!(
+        (99..=100).contains(&held),
+        "B holds {held} of the rogue's entries"
+    );
+    assert_eq!(count_by(&b, &kr, false), 0, "shown by default");
+    let limited = b.status()["rejected"]["rate_limited"].as_u64().unwrap();
+    assert!(limited >= 200, "{limited} dropped");
+}

@@ -60,6 +60,21 @@ pub struct TrustConfig {
     /// make a key). Default 1 000.
     #[serde(default = "default_max_untrusted_profiles")]
     pub max_untrusted_profiles: usize,
+    /// Entries of one organisation outside the trust set this node takes in per minute,
+    /// by gossip and sync together (they are kept apart, but take disk). Default 1 200.
+    #[serde(default = "default_untrusted_author_per_minute")]
+    pub untrusted_author_per_minute: u32,
+    /// … and at once, after a quiet while. Default 1 000.
+    #[serde(default = "default_untrusted_author_burst")]
+    pub untrusted_author_burst: u32,
+}
+
+fn default_untrusted_author_per_minute() -> u32 {
+    1200
+}
+
+fn default_untrusted_author_burst() -> u32 {
+    1000
 }
 
 fn default_depth() -> u32 {
@@ -77,6 +92,8 @@ impl Default for TrustConfig {
             roots: Vec::new(),
             depth: default_depth(),
             max_untrusted_profiles: default_max_untrusted_profiles(),
+            untrusted_author_per_minute: default_untrusted_author_per_minute(),
+            untrusted_author_burst: default_untrusted_author_burst(),
         }
     }
 }

@@ -53,11 +53,6 @@ pub enum Verdict {
     Throttled { peer: PeerId },
 }
 
-/// Gossip of one author whose entries are kept apart (untrusted, in web-of-trust mode):
-/// entries a second, and a burst. Others are not limited by author (their peers are, by
-/// the event loop).
-const UNTRUSTED_AUTHOR_RATE: f64 = 5.0;
-const UNTRUSTED_AUTHOR_BURST: f64 = 100.0;
 /// Most untrusted authors whose rate is tracked at once.
 const MAX_TRACKED_AUTHORS: usize = 10_000;
 
@@ -226,25 +221,27 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                     Err("untrusted")
                 }
             });
-            // An untrusted author flooding gossip is slowed down; what is dropped comes
-            // later by sync, at this node's pace.
-            let checked = match (checked, &source) {
-                (Ok(e), Source::Gossip { .. }) if !set.relays(&e.header().author) => {
+            // An author outside the trust set is taken in at a bounded rate, by gossip and
+            // sync together ([trust] untrusted_author_per_minute and _burst): what is
+            // dropped comes later by sync, at that pace.
+            let checked = match checked {
+                Ok(e) if !set.relays(&e.header().author) => {
                     if author_budget.len() >= MAX_TRACKED_AUTHORS {
                         author_budget.clear();
                     }
                     let allowed = author_budget
                         .entry(e.header().author)
                         .or_insert_with(|| {
+                            let config = trust.config();
                             super::sync::TokenBucket::new(
-                                UNTRUSTED_AUTHOR_RATE,
-                                UNTRUSTED_AUTHOR_BURST,
+                                f64::from(config.untrusted_author_per_minute) / 60.0,
+                                f64::from(config.untrusted_author_burst),
                             )
                         })
                         .take();
                     if allowed { Ok(e) } else { Err("rate_limited") }
                 }
-                (other, _) => other,
+                other => other,
             };
             // Profiles of organisations nobody here trusts are taken, up to a bound.
             let checked = checked.and_then(|e| {
@@ -278,7 +275,10 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                         missing: vec![],
                     });
                 }
-                (Err(reason @ ("untrusted" | "too_many_profiles")), Source::Fetch(tally)) => {
+                (
+                    Err(reason @ ("untrusted" | "too_many_profiles" | "rate_limited")),
+                    Source::Fetch(tally),
+                ) => {
                     counters.reject(reason);
                     tallies[tally].duplicates += 1;
                 }
