@@ -5,7 +5,9 @@
 //!   all its index rows in one transaction;
 //! - queries (`query.rs`) list, resolve id prefixes, and assemble threads;
 //! - the entry log (`log.rs`) holds entry bodies outside sled, so that a retraction can
-//!   truly erase them from the disk.
+//!   truly erase them from the disk;
+//! - the full-text index ([`search`]) is derived from the store: every ingest queues its
+//!   entries for it in the same transaction.
 //!
 //! Durability: [`Store::ingest_batch`] appends the batch's entries to the entry log and
 //! syncs it, then commits the index rows in one sled transaction and flushes sled once.
