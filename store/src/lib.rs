@@ -267,6 +267,11 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether the store holds `id` (with its body or as a tombstone).
+    pub fn holds(&self, id: &EntryId) -> Result<bool, StoreError> {
+        Ok(self.trees.entries.contains_key(id.as_bytes())?)
+    }
+
     /// Whether `id` was retracted, and by which retraction.
     pub fn retracted_by(&self, id: &EntryId) -> Result<Option<EntryId>, StoreError> {
         Ok(self

@@ -225,7 +225,11 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
             // sync together ([trust] untrusted_author_per_minute and _burst): what is
             // dropped comes later by sync, at that pace.
             let checked = match checked {
-                Ok(e) if !set.relays(&e.header().author) => {
+                // (what is held already costs nothing: it is not stored again)
+                Ok(e)
+                    if !set.relays(&e.header().author)
+                        && !matches!(store.holds(&e.id()), Ok(true)) =>
+                {
                     if author_budget.len() >= MAX_TRACKED_AUTHORS {
                         author_budget.clear();
                     }
