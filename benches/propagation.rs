@@ -107,13 +107,8 @@ fn main() {
             };
             addrs.push(format!("{}/p2p/{}", status.listening[0], status.peer_id));
         }
-        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-        let mut rand = move |m: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % m as u64) as usize
-        };
+        let mut random = wiel_tests::Xorshift::new(0x9e37_79b9_7f4a_7c15);
+        let mut rand = |m: usize| random.below(m);
         for (i, (_, _, running, _)) in nodes.iter().enumerate() {
             let mut picked = Vec::new();
             while picked.len() < 3.min(n - 1) {

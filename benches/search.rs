@@ -60,13 +60,8 @@ fn main() {
     // 2. latency, wiel and FTS5 on the same entries and queries
     let fts = fts5(entries.iter().map(|(d, _)| d));
     let vocabulary = relevance::vocabulary();
-    let mut seed: u64 = 42;
-    let mut pick = move |m: usize| {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        (seed % m as u64) as usize
-    };
+    let mut random = wiel_tests::Xorshift::new(42);
+    let mut pick = |m: usize| random.below(m);
     let mut p99s = Vec::new();
     for words in 1..=3 {
         let queries: Vec<String> = (0..per_length)
@@ -199,29 +194,9 @@ fn fts_search(db: &Connection, words: &str) -> Vec<i64> {
 }
 
 fn relevance_side_by_side() {
-    let signed = relevance::signed_corpus();
     let queries = relevance::queries();
-    let names = relevance::names(&signed);
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(dir.path()).unwrap();
-    store
-        .ingest_batch(signed.iter().map(|(_, e)| e.clone()).collect())
-        .unwrap();
-    let index = SearchIndex::open(&store).unwrap();
-    let wiel = relevance::score(&queries, |text| {
-        let mut query = SearchQuery {
-            text: text.to_owned(),
-            ..SearchQuery::default()
-        };
-        query.filter.limit = LIMIT;
-        index
-            .search(&query)
-            .unwrap()
-            .hits
-            .iter()
-            .map(|h| names[&h.entry.id()].clone())
-            .collect()
-    });
+    let corpus = relevance::indexed_corpus();
+    let wiel = relevance::score(&queries, |text| corpus.search(text, LIMIT));
     let docs = relevance::corpus();
     let fts = fts5(docs.iter());
     let sqlite = relevance::score(&queries, |text| {

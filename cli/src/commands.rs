@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use wiel_node::service::InitOptions;
 use wiel_node::{DataDir, NewEntry, Published, Service};
-use wiel_protocol::{
-    Body, CbsCode, EntryId, Kind, KindFields, NetworkId, Ref, Rel, SpaceName, Timestamp, Verdict,
-};
+use wiel_protocol::{Body, CbsCode, EntryId, Kind, NetworkId, Rel, SpaceName, Timestamp, Verdict};
 use wiel_store::ListFilter;
 
 use crate::args::{
@@ -471,24 +469,8 @@ fn accept(backend: &Backend, id: &str, json: bool) -> Result<()> {
             question.short()
         )
     })?;
-    let body = Body {
-        fields: KindFields::Reaction {
-            verdict: Verdict::Accepted,
-        },
-        ..Body::default()
-    };
     published(
-        backend.publish(NewEntry {
-            kind: Kind::Reaction,
-            space: None,
-            refs: vec![Ref {
-                rel: Rel::ReactsTo,
-                target,
-            }],
-            confirmed_personal_data: false,
-            body,
-            created_at: None,
-        })?,
+        backend.publish(NewEntry::reaction(target, Verdict::Accepted, String::new()))?,
         json,
     )
 }
@@ -504,25 +486,9 @@ fn react(backend: &Backend, a: ReactArgs, json: bool, yes: bool) -> Result<()> {
     } else {
         Verdict::Useful
     };
-    let body = Body {
-        text: a.comment.unwrap_or_default(),
-        fields: KindFields::Reaction { verdict },
-        ..Body::default()
-    };
-    published(
-        backend.publish(NewEntry {
-            kind: Kind::Reaction,
-            space: None,
-            refs: vec![Ref {
-                rel: Rel::ReactsTo,
-                target,
-            }],
-            confirmed_personal_data: confirm_personal_data(&body, yes)?,
-            body,
-            created_at: None,
-        })?,
-        json,
-    )
+    let mut reaction = NewEntry::reaction(target, verdict, a.comment.unwrap_or_default());
+    reaction.confirmed_personal_data = confirm_personal_data(&reaction.body, yes)?;
+    published(backend.publish(reaction)?, json)
 }
 
 fn edit(backend: &Backend, id: &str, file: Option<PathBuf>, json: bool, yes: bool) -> Result<()> {

@@ -501,22 +501,11 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
     )?;
     let back = deventer.wait_for(&answered.id, sent)?;
     // Deventer marks the answer that helped (`wiel accept`).
-    deventer.backend.publish(NewEntry {
-        kind: Kind::Reaction,
-        space: None,
-        refs: vec![Ref {
-            rel: Rel::ReactsTo,
-            target: answered.id,
-        }],
-        body: Body {
-            fields: KindFields::Reaction {
-                verdict: Verdict::Accepted,
-            },
-            ..Body::default()
-        },
-        created_at: None,
-        confirmed_personal_data: false,
-    })?;
+    deventer.backend.publish(NewEntry::reaction(
+        answered.id,
+        Verdict::Accepted,
+        String::new(),
+    ))?;
 
     let query = "wachtlijsten jeugdhulp";
     let found = zwolle.backend.search(query, &ListFilter::default())?;

@@ -149,6 +149,28 @@ pub struct NewEntry {
     pub confirmed_personal_data: bool,
 }
 
+impl NewEntry {
+    /// A reaction to `target` with `verdict` and an optional comment (`wiel react`, and
+    /// `wiel accept` with [`Verdict::Accepted`]).
+    pub fn reaction(target: EntryId, verdict: wiel_protocol::Verdict, comment: String) -> Self {
+        Self {
+            kind: Kind::Reaction,
+            space: None,
+            refs: vec![Ref {
+                rel: Rel::ReactsTo,
+                target,
+            }],
+            body: Body {
+                text: comment,
+                fields: KindFields::Reaction { verdict },
+                ..Body::default()
+            },
+            created_at: None,
+            confirmed_personal_data: false,
+        }
+    }
+}
+
 /// The result of a publish.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Published {

@@ -133,9 +133,14 @@ fn a_typo_gets_the_closest_word_and_filters_apply() {
         .unwrap();
     assert_eq!(outcome.corrected.as_deref(), Some("onboarding"));
     assert_eq!(outcome.hits.len(), 1);
+    // the word matched the title only: the snippet is the start of the text, unmarked
+    assert_eq!(outcome.hits[0].entry.id(), a.id());
     assert!(
-        outcome.hits[0].snippet.text.contains("buddy") || !outcome.hits[0].snippet.text.is_empty()
+        outcome.hits[0].snippet.text.contains("buddy"),
+        "{:?}",
+        outcome.hits[0].snippet
     );
+    assert!(outcome.hits[0].snippet.marks.is_empty());
 
     let nothing = index
         .search(&SearchQuery {

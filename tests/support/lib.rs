@@ -7,6 +7,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::OnceLock;
 
+/// A small deterministic pseudo-random sequence (xorshift) for test data and benchmarks:
+/// the same seed gives the same numbers on every machine.
+pub struct Xorshift(u64);
+
+impl Xorshift {
+    /// Any seed but 0 (which would stay 0 forever; it is taken as 1).
+    pub fn new(seed: u64) -> Self {
+        Self(seed.max(1))
+    }
+
+    /// A number in `0..m` (`m` > 0).
+    pub fn below(&mut self, m: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % m as u64) as usize
+    }
+}
+
 /// The `wiel` binary of this build (built on first use if `cargo test` did not build it).
 pub fn wiel_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();

@@ -157,6 +157,49 @@ pub fn score(queries: &[Query], mut search: impl FnMut(&str) -> Vec<String>) -> 
     }
 }
 
+/// The relevance corpus in a store and its search index (in a temporary directory).
+pub struct IndexedCorpus {
+    pub index: wiel_store::search::SearchIndex,
+    /// Entry names by id.
+    pub names: BTreeMap<wiel_protocol::EntryId, String>,
+    _store: wiel_store::Store,
+    _dir: tempfile::TempDir,
+}
+
+pub fn indexed_corpus() -> IndexedCorpus {
+    let signed = signed_corpus();
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let store = wiel_store::Store::open(dir.path()).expect("store");
+    store
+        .ingest_batch(signed.iter().map(|(_, e)| e.clone()).collect())
+        .expect("ingest");
+    let index = wiel_store::search::SearchIndex::open(&store).expect("search index");
+    IndexedCorpus {
+        index,
+        names: names(&signed),
+        _store: store,
+        _dir: dir,
+    }
+}
+
+impl IndexedCorpus {
+    /// Names of the best `limit` hits for `text`.
+    pub fn search(&self, text: &str, limit: usize) -> Vec<String> {
+        let mut query = wiel_store::search::SearchQuery {
+            text: text.to_owned(),
+            ..Default::default()
+        };
+        query.filter.limit = limit;
+        self.index
+            .search(&query)
+            .expect("search")
+            .hits
+            .iter()
+            .map(|h| self.names[&h.entry.id()].clone())
+            .collect()
+    }
+}
+
 /// Names by entry id, to map search results back.
 pub fn names(signed: &[(String, Verified)]) -> BTreeMap<wiel_protocol::EntryId, String> {
     signed.iter().map(|(n, e)| (e.id(), n.clone())).collect()
@@ -175,13 +218,8 @@ pub fn synthetic(n: usize) -> Vec<(Doc, Verified)> {
         .filter(|s| !s.is_empty())
         .collect();
     let keys: Vec<_> = (1..=10u8).map(wiel_protocol::testing::key).collect();
-    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut next = move |m: usize| {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        (x % m as u64) as usize
-    };
+    let mut random = crate::Xorshift::new(0x9E37_79B9_7F4A_7C15);
+    let mut next = |m: usize| random.below(m);
     (0..n)
         .map(|i| {
             let base = &docs[next(docs.len())];
