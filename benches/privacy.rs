@@ -9,6 +9,7 @@ use std::time::Instant;
 use wiel_protocol::{Body, Draft, Kind, SpaceName, Timestamp, privacy, testing};
 
 const RUNS: u32 = 200;
+const BATCHES: usize = 5;
 
 fn main() {
     // Dutch text with the numbers a practice holds: amounts, years, articles, dates, one
@@ -45,31 +46,42 @@ fn main() {
         text: prose,
         ..Body::default()
     };
+    // The best of a few batches: a shared machine only ever adds time.
     let time_scan = |body: &Body| {
-        let start = Instant::now();
-        for _ in 0..RUNS {
-            std::hint::black_box(privacy::scan(std::hint::black_box(body)));
-        }
-        start.elapsed() / RUNS
+        (0..BATCHES)
+            .map(|_| {
+                let start = Instant::now();
+                for _ in 0..RUNS {
+                    std::hint::black_box(privacy::scan(std::hint::black_box(body)));
+                }
+                start.elapsed() / RUNS
+            })
+            .min()
+            .unwrap()
     };
     let scan_prose = time_scan(&prose);
     let findings = privacy::scan(&body).len();
     let scan = time_scan(&body);
     let key = testing::key(1);
     let rules = testing::rules();
-    let start = Instant::now();
-    for _ in 0..RUNS {
-        let draft = Draft {
-            network: testing::network(),
-            space: SpaceName::national(),
-            kind: Kind::Practice,
-            refs: vec![],
-            created_at: Timestamp::now(),
-            body: body.clone(),
-        };
-        std::hint::black_box(draft.sign(&key, &rules).unwrap());
-    }
-    let sign = start.elapsed() / RUNS;
+    let sign = (0..BATCHES)
+        .map(|_| {
+            let start = Instant::now();
+            for _ in 0..RUNS {
+                let draft = Draft {
+                    network: testing::network(),
+                    space: SpaceName::national(),
+                    kind: Kind::Practice,
+                    refs: vec![],
+                    created_at: Timestamp::now(),
+                    body: body.clone(),
+                };
+                std::hint::black_box(draft.sign(&key, &rules).unwrap());
+            }
+            start.elapsed() / RUNS
+        })
+        .min()
+        .unwrap();
     println!(
         "privacy guard on 64 KB of the seed texts ({} findings): {:.3} ms",
         privacy::scan(&prose).len(),

@@ -19,6 +19,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use regex_automata::meta::Regex as MultiRegex;
 
 use crate::entry::Body;
 
@@ -101,6 +102,22 @@ enum Pattern {
     Postcode,
 }
 
+impl Pattern {
+    /// Whether a match of this pattern can start with byte `first` (cheap checks that
+    /// spare most anchored searches). `has_at`: the region holds an '@'; `birth_word`:
+    /// a word like "geboren" stands in or just before the region.
+    fn may_start_with(self, first: u8, has_at: bool, birth_word: bool) -> bool {
+        match self {
+            Self::Iban => first.eq_ignore_ascii_case(&b'N'),
+            Self::Email => has_at,
+            Self::Date => birth_word && first.is_ascii_digit(),
+            Self::Phone => matches!(first, b'+' | b'0' | b'('),
+            Self::Bsn => first.is_ascii_digit(),
+            Self::Postcode => matches!(first, b'1'..=b'9'),
+        }
+    }
+}
+
 const PATTERNS: [(Pattern, &str); 6] = [
     (Pattern::Iban, IBAN),
     (Pattern::Email, EMAIL),
@@ -110,12 +127,15 @@ const PATTERNS: [(Pattern, &str); 6] = [
     (Pattern::Postcode, POSTCODE),
 ];
 
-/// All patterns in one: one pass over the text finds where any of them starts.
-static ANY: LazyLock<Regex> = LazyLock::new(|| {
-    let all: Vec<String> = PATTERNS.iter().map(|(_, p)| format!("(?:{p})")).collect();
-    re(&all.join("|"))
+/// All patterns in one: one pass over the text finds the leftmost candidate and which
+/// pattern (the first in `PATTERNS` order) matches there.
+static ANY: LazyLock<MultiRegex> = LazyLock::new(|| {
+    let all: Vec<&str> = PATTERNS.iter().map(|(_, p)| *p).collect();
+    // The patterns are constants checked by the tests below.
+    MultiRegex::new_many(&all).unwrap_or_else(|e| panic!("bad privacy patterns: {e}"))
 });
-/// Each pattern anchored, to see which ones match where a candidate starts.
+/// Each pattern anchored, for when the candidate's own pattern fails its check (an
+/// IBAN-shaped number failing mod 97 may still be a phone number).
 static ANCHORED: LazyLock<Vec<(Pattern, Regex)>> = LazyLock::new(|| {
     PATTERNS
         .iter()
@@ -197,7 +217,8 @@ struct Positions<'a> {
     text: &'a str,
     at: usize,
     line: usize,
-    line_start: usize,
+    /// Characters from the start of the current line to `at`.
+    column: usize,
 }
 
 impl<'a> Positions<'a> {
@@ -206,72 +227,123 @@ impl<'a> Positions<'a> {
             text,
             at: 0,
             line: 1,
-            line_start: 0,
+            column: 0,
         }
     }
 
-    /// The position of `offset`; offsets must come in increasing order.
+    /// The position of `offset`; offsets must come in increasing order. Each byte of the
+    /// text is counted once, in blocks the compiler vectorises.
     fn of(&mut self, offset: usize) -> (usize, usize) {
         let passed = &self.text[self.at..offset];
-        let newlines = passed.matches('\n').count();
-        if newlines > 0 {
-            self.line += newlines;
-            self.line_start = self.at + passed.rfind('\n').map_or(0, |i| i + 1);
+        match passed.rfind('\n') {
+            Some(last) => {
+                self.line += count_newlines(passed.as_bytes());
+                self.column = passed[last + 1..].chars().count();
+            }
+            None => self.column += passed.chars().count(),
         }
         self.at = offset;
-        (
-            self.line,
-            self.text[self.line_start..offset].chars().count() + 1,
-        )
+        (self.line, self.column + 1)
     }
 }
 
-/// The parts of `text` the patterns must look at: every pattern needs a digit or an '@',
-/// so only the words around those (from whitespace to whitespace, far enough for the
-/// longest pattern) are searched. Prose has few digits: most of it is skipped by a plain
-/// byte scan.
+/// The number of '\n' bytes in `bytes`, 32 at a time.
+fn count_newlines(bytes: &[u8]) -> usize {
+    let mut chunks = bytes.chunks_exact(32);
+    let mut count: usize = chunks
+        .by_ref()
+        .map(|chunk| usize::from(chunk.iter().map(|&b| u8::from(b == b'\n')).sum::<u8>()))
+        .sum();
+    count += chunks.remainder().iter().filter(|&&b| b == b'\n').count();
+    count
+}
+
+/// Whether any byte of `chunk` can start a trigger (a digit, '@' or '+'). Written as a
+/// branch-free fold over a fixed-size chunk so the compiler turns it into vector code:
+/// prose is skipped 32 bytes at a time.
+fn chunk_may_trigger(chunk: &[u8; TRIGGER_CHUNK]) -> bool {
+    chunk.iter().fold(false, |any, &b| {
+        any | (b.wrapping_sub(b'0') < 10) | (b == b'@') | (b == b'+')
+    })
+}
+
+const TRIGGER_CHUNK: usize = 32;
+
+/// The position of the next byte at or after `from` that is a digit, '@' or '+'.
+fn next_trigger_byte(bytes: &[u8], mut from: usize) -> Option<usize> {
+    let is_trigger = |b: u8| b.is_ascii_digit() || b == b'@' || b == b'+';
+    while from + TRIGGER_CHUNK <= bytes.len() {
+        let chunk: &[u8; TRIGGER_CHUNK] = bytes[from..from + TRIGGER_CHUNK].try_into().ok()?;
+        if chunk_may_trigger(chunk) {
+            break;
+        }
+        from += TRIGGER_CHUNK;
+    }
+    bytes[from..]
+        .iter()
+        .position(|&b| is_trigger(b))
+        .map(|i| from + i)
+}
+
+/// The parts of `text` the patterns must look at. Every pattern holds an '@' (e-mail), a
+/// '+' before digits or a number starting with 0 (phone), or a run of at least four digits
+/// (the year of a date, a postcode, the groups of a BSN or an IBAN). Only the words around
+/// those (from whitespace to whitespace, far enough for the longest pattern) are searched;
+/// the rest of the text is skipped by a vectorised byte scan. Prose has few such numbers.
 fn regions(text: &str) -> Vec<(usize, usize)> {
     let bytes = text.as_bytes();
     let is_space = |b: u8| b == b' ' || b == b'\n' || b == b'\t' || b == b'\r';
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        let (back, ahead) = if b.is_ascii_digit() {
-            (40, 40)
-        } else if b == b'@' {
-            (70, 260)
+    while let Some(at) = next_trigger_byte(bytes, i) {
+        let b = bytes[at];
+        let (back, ahead, next) = if b == b'@' {
+            (70, 260, at + 1)
+        } else if b == b'+' {
+            if !bytes.get(at + 1).is_some_and(u8::is_ascii_digit) {
+                i = at + 1;
+                continue;
+            }
+            (40, 40, at + 1)
         } else {
-            i += 1;
-            continue;
+            let run = bytes[at..]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let word_start = at == 0 || !bytes[at - 1].is_ascii_alphanumeric();
+            if run < 4 && !(b == b'0' && word_start) {
+                i = at + run;
+                continue;
+            }
+            (40, 40, at + run)
         };
-        let reach = (i + ahead).min(bytes.len());
+        let reach = (at + ahead).min(bytes.len());
         let extend = |mut end: usize| {
             while end < bytes.len() && !is_space(bytes[end]) {
                 end += 1;
             }
             end
         };
+        i = next;
         match out.last_mut() {
             // Inside the region so far: only its end may move.
-            Some(last) if i < last.1 => {
+            Some(last) if at < last.1 => {
                 if reach > last.1 {
                     last.1 = extend(reach);
                 }
+                continue;
             }
-            _ => {
-                let mut start = i.saturating_sub(back);
-                while start > 0 && !is_space(bytes[start - 1]) {
-                    start -= 1;
-                }
-                let end = extend(reach);
-                match out.last_mut() {
-                    Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                    _ => out.push((start, end)),
-                }
-            }
+            _ => {}
         }
-        i += 1;
+        let mut start = at.saturating_sub(back);
+        while start > 0 && !is_space(bytes[start - 1]) {
+            start -= 1;
+        }
+        let end = extend(reach);
+        match out.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => out.push((start, end)),
+        }
     }
     out
 }
@@ -281,43 +353,62 @@ fn scan_part<'t>(
     text: &'t str,
     offset: usize,
     part: &'t str,
+    birth_word: bool,
     found: &mut Vec<(usize, &'t str, FindingKind, bool)>,
 ) {
+    let has_at = part.contains('@');
     for candidate in ANY.find_iter(part) {
         let rest = &part[candidate.start()..];
         let start = offset + candidate.start();
-        for (pattern, anchored) in ANCHORED.iter() {
+        let first = rest.as_bytes()[0];
+        let own = candidate.pattern().as_usize();
+        let matched = &rest[..candidate.len()];
+        if let Some((kind, blocks)) = PATTERNS[own].0.check(text, start, matched, birth_word) {
+            found.push((start, matched, kind, blocks));
+            continue;
+        }
+        // The patterns before `own` do not match here (the leftmost-first rule); the
+        // ones after it may.
+        for (pattern, anchored) in &ANCHORED[own + 1..] {
+            if !pattern.may_start_with(first, has_at, birth_word) {
+                continue;
+            }
             let Some(m) = anchored.find(rest) else {
                 continue;
             };
             let matched = &rest[..m.end()];
-            let end = start + m.end();
-            match pattern {
-                Pattern::Iban => {
-                    if is_iban(matched) {
-                        found.push((start, matched, FindingKind::Iban, true));
-                    }
-                }
-                Pattern::Bsn => {
-                    if let Some(blocks) = bsn(text, start, end, matched) {
-                        found.push((start, matched, FindingKind::Bsn, blocks));
-                    }
-                }
-                Pattern::Date => {
-                    if BIRTH_WORD.is_match(around(text, start, start, 40, 0)) {
-                        found.push((start, matched, FindingKind::BirthDate, false));
-                    }
-                }
-                Pattern::Phone => found.push((start, matched, FindingKind::Phone, false)),
-                Pattern::Email => found.push((start, matched, FindingKind::Email, false)),
-                Pattern::Postcode => {
-                    let before = around(text, start, start, 40, 0);
-                    let house_number = (NUMBER_BEFORE.is_match(before) && !PO_BOX.is_match(before))
-                        || NUMBER_AFTER.is_match(&text[end..]);
-                    if house_number {
-                        found.push((start, matched, FindingKind::Address, false));
-                    }
-                }
+            if let Some((kind, blocks)) = pattern.check(text, start, matched, birth_word) {
+                found.push((start, matched, kind, blocks));
+                break;
+            }
+        }
+    }
+}
+
+impl Pattern {
+    /// Whether `matched`, a match of this pattern at byte `start` of `text`, is personal
+    /// data, and if so of what kind and whether it blocks.
+    /// `birth_word`: as in `may_start_with`.
+    fn check(
+        self,
+        text: &str,
+        start: usize,
+        matched: &str,
+        birth_word: bool,
+    ) -> Option<(FindingKind, bool)> {
+        let end = start + matched.len();
+        match self {
+            Self::Iban => is_iban(matched).then_some((FindingKind::Iban, true)),
+            Self::Bsn => bsn(text, start, end, matched).map(|blocks| (FindingKind::Bsn, blocks)),
+            Self::Date => (birth_word && BIRTH_WORD.is_match(around(text, start, start, 40, 0)))
+                .then_some((FindingKind::BirthDate, false)),
+            Self::Phone => Some((FindingKind::Phone, false)),
+            Self::Email => Some((FindingKind::Email, false)),
+            Self::Postcode => {
+                let before = around(text, start, start, 40, 0);
+                let house_number = (NUMBER_BEFORE.is_match(before) && !PO_BOX.is_match(before))
+                    || NUMBER_AFTER.is_match(&text[end..]);
+                house_number.then_some((FindingKind::Address, false))
             }
         }
     }
@@ -351,9 +442,21 @@ fn bsn(text: &str, start: usize, end: usize, matched: &str) -> Option<bool> {
 /// Personal data in one field's text. `contact`: the entry's contact field, where asking
 /// findings are expected.
 pub fn scan_field(field: &str, text: &str, contact: bool) -> Vec<Finding> {
+    scan_regions(field, text, contact, regions(text))
+}
+
+/// The findings in the given regions of `text` (the whole text, in tests).
+fn scan_regions(
+    field: &str,
+    text: &str,
+    contact: bool,
+    regions: Vec<(usize, usize)>,
+) -> Vec<Finding> {
     let mut found: Vec<(usize, &str, FindingKind, bool)> = Vec::new();
-    for (start, end) in regions(text) {
-        scan_part(text, start, &text[start..end], &mut found);
+    for (start, end) in regions {
+        // A date is only a finding after a word like "geboren": most texts have none.
+        let birth_word = BIRTH_WORD.is_match(around(text, start, end, 40, 0));
+        scan_part(text, start, &text[start..end], birth_word, &mut found);
     }
     found.sort_by_key(|f| f.0);
     // Digits inside an IBAN are not also a phone number or a BSN.
@@ -495,6 +598,66 @@ mod tests {
         assert_eq!(scan_field("contact", "bsn 111222333", true).len(), 1);
     }
 
+    /// Texts made of pieces that are, or are close to, personal data.
+    fn pieces() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        const PIECES: &[&str] = &[
+            "Bel ",
+            "06-12345678",
+            "06 12 34 56 78",
+            "(038) 498 12 34",
+            "+31 6 1234 5678",
+            "0031 20 1234567",
+            " ",
+            "\n",
+            ", ",
+            "geboren op ",
+            "12-03-1984",
+            "3 maart 1984",
+            "NL91ABNA0417164300",
+            "NL91 ABNA 0417 1643 00",
+            "NL92ABNA0417164300",
+            "€ ",
+            "111222333",
+            "1112.22.333",
+            "12345672",
+            "bsn ",
+            "sofinummer: ",
+            "jan@example.nl",
+            "@",
+            "a.b@c",
+            "8011 AB",
+            "Dorpsstraat 12, ",
+            "Postbus 18607, ",
+            "2024",
+            "20240115",
+            "é",
+            "ë€",
+            "0,5",
+            "10.00",
+            "artikel 2.3.6",
+            "wachtlijst",
+            "Zwolle",
+            "+",
+            "0",
+            "9999",
+            "x",
+        ];
+        proptest::collection::vec(proptest::sample::select(PIECES), 0..40)
+            .prop_map(|parts| parts.concat())
+    }
+
+    proptest::proptest! {
+        /// Looking only around the triggers finds exactly what a search of the whole
+        /// text finds.
+        #[test]
+        fn regions_miss_nothing(text in pieces()) {
+            let fast = scan_field("text", &text, false);
+            let whole = scan_regions("text", &text, false, vec![(0, text.len())]);
+            proptest::prop_assert_eq!(fast, whole);
+        }
+    }
+
     #[test]
     fn findings_say_where_they_are() {
         let f = scan_field("text", "Eerste regel.\nBel 06-12345678 nu.", false);
@@ -504,5 +667,11 @@ mod tests {
             f[0].to_string(),
             "phone number 06-…78 in text at line 2, column 5"
         );
+        // Columns count characters, lines carry on across findings. (é@x.nl is no
+        // address: the rules take ASCII letters before the @, so the match is j@….)
+        let text = "één € 5\n\nzij mailt é@x.nl en ë.j@example.nl\nNL91ABNA0417164300";
+        let f = scan_field("text", text, false);
+        let at: Vec<_> = f.iter().map(|f| (f.kind, f.line, f.column)).collect();
+        assert_eq!(at, [(FindingKind::Email, 3, 23), (FindingKind::Iban, 4, 1)]);
     }
 }
