@@ -336,6 +336,32 @@ fn wiel_key_rotate_and_revoke() {
 }
 
 #[test]
+fn a_running_node_revokes_at_once_but_rotates_only_when_stopped() {
+    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let key = key_of(&z);
+    k.ok(&["trust", "add", &key]);
+    let dz = Daemon::start_with(&z, &[], NO_KAD);
+    let _dk = Daemon::start_with(&k, &[&dz.address], NO_KAD);
+
+    // A new key would change the running node's network identity: refused, nothing changes.
+    let before = z.snapshot();
+    let err = wiel_tests::expect_one_line_error(z.run(&["key", "rotate"]), &["key", "rotate"]);
+    assert!(err.contains("a node is running"), "{err}");
+    assert_eq!(key_of(&z), key);
+    assert_eq!(z.snapshot(), before);
+
+    // A revocation goes through the node, which gossips it: Kampen refuses the key.
+    let out = z.ok(&["key", "revoke"]);
+    assert!(out.contains("current key is revoked"), "{out}");
+    wait_for("Kampen to know the key is revoked", TIMEOUT, || {
+        let trust: serde_json::Value =
+            serde_json::from_str(&k.ok(&["--json", "trust", "list"])).unwrap();
+        (trust["revoked"][0]["key"] == key.as_str()).then_some(())
+    });
+}
+
+#[test]
 fn profiles_of_untrusted_organisations_are_bounded() {
     let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
     let config = b.path().join("config.toml");

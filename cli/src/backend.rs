@@ -369,6 +369,24 @@ impl Backend {
         }
     }
 
+    /// Revokes a key of this organisation (the current one when `key` is `None`).
+    pub fn revoke_key(
+        &self,
+        key: Option<wiel_protocol::OrgKey>,
+        since: wiel_protocol::Timestamp,
+    ) -> Result<Published> {
+        match self {
+            Backend::Local(s) => Ok(s.revoke_key(key.unwrap_or_else(|| s.org_key()), since)?),
+            Backend::Remote(r) => r.post(
+                "/api/v1/keys/revocation",
+                &wiel_node::api::RevokeRequest {
+                    key,
+                    since: Some(since),
+                },
+            ),
+        }
+    }
+
     pub fn trust_report(&self) -> Result<wiel_node::view::TrustReport> {
         match self {
             Backend::Local(s) => Ok(s.trust_report()?),

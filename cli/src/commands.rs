@@ -687,17 +687,18 @@ fn sync(backend: &Backend, peer: Option<String>, json: bool) -> Result<()> {
     }
 }
 
-/// `wiel key rotate|revoke`: on the data directory itself, with no node running (the key
-/// is also the node's network identity).
+/// `wiel key rotate|revoke`. Rotation works on the data directory itself, with no node
+/// running (the key is also the node's network identity); a revocation also goes through
+/// a running node, which gossips it at once.
 fn key_command(data_dir: &DataDir, command: KeyCommand, json: bool) -> Result<()> {
-    let service = match Backend::open(data_dir)? {
-        Backend::Local(s) => s,
-        Backend::Remote(_) => bail!(
-            "a node is running on this data directory: stop it first (its key is its network identity), then run this again"
-        ),
-    };
+    let backend = Backend::open(data_dir)?;
     match command {
         KeyCommand::Rotate => {
+            let Backend::Local(service) = backend else {
+                bail!(
+                    "a node is running on this data directory: stop it first (its key is its network identity), then run this again"
+                )
+            };
             let (_, old, new) = service.rotate_key()?;
             if json {
                 return output::json(&serde_json::json!({ "old_key": old, "new_key": new }));
@@ -709,23 +710,27 @@ fn key_command(data_dir: &DataDir, command: KeyCommand, json: bool) -> Result<()
             Ok(())
         }
         KeyCommand::Revoke { key, since } => {
-            let key = match key {
-                Some(k) => k
-                    .parse::<wiel_protocol::OrgKey>()
-                    .map_err(|e| anyhow!("'{k}' is not a key: {e}"))?,
-                None => service.org_key(),
-            };
+            let key = key
+                .map(|k| {
+                    k.parse::<wiel_protocol::OrgKey>()
+                        .map_err(|e| anyhow!("'{k}' is not a key: {e}"))
+                })
+                .transpose()?;
             let now = Timestamp::now();
             let since = match since {
                 Some(s) => parse_time(&s, now, "--since")?,
                 None => now,
             };
-            let p = service.revoke_key(key, since)?;
+            let p = backend.revoke_key(key, since)?;
             if json {
                 return output::json(&p);
             }
+            let which = key.map_or_else(
+                || "This organisation's current key is".to_owned(),
+                |k| format!("Key {k} is"),
+            );
             println!(
-                "Key {key} revoked from {} on (entry {}). Every node refuses what it signs from then.",
+                "{which} revoked from {} on (entry {}). Every node refuses what it signs from then.",
                 output::date_time(since),
                 p.id.short()
             );

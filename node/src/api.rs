@@ -154,6 +154,7 @@ pub fn router(state: ApiState) -> Router {
             "/api/v1/endorsements/withdrawal",
             post(withdraw_endorsement),
         )
+        .route("/api/v1/keys/revocation", post(revoke_key))
         .route("/api/v1/trust", get(trust))
         .route("/api/v1/trust/roots", post(trust_roots))
         .route("/api/v1/sync/{run}", get(sync_report))
@@ -355,6 +356,29 @@ async fn withdraw_endorsement(
     .await?;
     gossip(&s, done.iter().map(|p| p.id).collect()).await;
     Ok(Json(done))
+}
+
+/// `POST /api/v1/keys/revocation`: revoke one of this organisation's keys (the current
+/// one when `key` is left out) from `since` (default: now) on.
+#[derive(Serialize, Deserialize)]
+pub struct RevokeRequest {
+    #[serde(default)]
+    pub key: Option<wiel_protocol::OrgKey>,
+    #[serde(default)]
+    pub since: Option<wiel_protocol::Timestamp>,
+}
+
+async fn revoke_key(
+    State(s): State<ApiState>,
+    Json(req): Json<RevokeRequest>,
+) -> ApiResult<crate::Published> {
+    let published = blocking(&s, move |svc| {
+        let key = req.key.unwrap_or_else(|| svc.org_key());
+        svc.revoke_key(key, req.since.unwrap_or_else(wiel_protocol::Timestamp::now))
+    })
+    .await?;
+    gossip(&s, vec![published.id]).await;
+    Ok(Json(published))
 }
 
 async fn trust(State(s): State<ApiState>) -> ApiResult<crate::view::TrustReport> {
