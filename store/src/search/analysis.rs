@@ -226,6 +226,30 @@ pub fn split_compound(word: &str) -> Option<Vec<&str>> {
     Some(all)
 }
 
+/// Words each analyzer remembers the outcome for (its compound parts, its stem); more
+/// and the memory starts again. Dutch text repeats its words: most tokens are looked up,
+/// not worked out again.
+const REMEMBERED_WORDS: usize = 50_000;
+
+/// A bounded word → outcome memo, one per analyzer (tantivy gives every indexing thread
+/// its own copy, so no lock is needed).
+#[derive(Clone, Default)]
+struct Memo<V>(rustc_hash::FxHashMap<String, V>);
+
+impl<V> Memo<V> {
+    fn get_or_insert_with(&mut self, word: &str, make: impl FnOnce(&str) -> V) -> &V {
+        if !self.0.contains_key(word) {
+            if self.0.len() >= REMEMBERED_WORDS {
+                self.0.clear();
+            }
+            let value = make(word);
+            self.0.insert(word.to_owned(), value);
+        }
+        // Just looked up or inserted.
+        &self.0[word]
+    }
+}
+
 /// Token filter: after each compound, its parts at the same position.
 #[derive(Clone, Copy)]
 struct Decompound;
@@ -233,60 +257,71 @@ struct Decompound;
 impl TokenFilter for Decompound {
     type Tokenizer<T: Tokenizer> = DecompoundFilter<T>;
     fn transform<T: Tokenizer>(self, inner: T) -> DecompoundFilter<T> {
-        DecompoundFilter { inner }
+        DecompoundFilter {
+            inner,
+            parts: Memo::default(),
+        }
     }
 }
 
 #[derive(Clone)]
 struct DecompoundFilter<T> {
     inner: T,
+    /// The parts of each word seen (empty: not a compound).
+    parts: Memo<Box<[String]>>,
 }
 
 impl<T: Tokenizer> Tokenizer for DecompoundFilter<T> {
-    type TokenStream<'a> = DecompoundStream<T::TokenStream<'a>>;
+    type TokenStream<'a> = DecompoundStream<'a, T::TokenStream<'a>>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         DecompoundStream {
             inner: self.inner.token_stream(text),
+            parts: &mut self.parts,
             pending: Vec::new(),
-            current: Token::default(),
+            current: None,
         }
     }
 }
 
-struct DecompoundStream<S> {
+struct DecompoundStream<'a, S> {
     inner: S,
+    parts: &'a mut Memo<Box<[String]>>,
     /// Parts still to emit, last first.
     pending: Vec<Token>,
-    current: Token,
+    /// The part being emitted; `None` while the inner stream's own token is.
+    current: Option<Token>,
 }
 
-impl<S: TokenStream> TokenStream for DecompoundStream<S> {
+impl<S: TokenStream> TokenStream for DecompoundStream<'_, S> {
     fn advance(&mut self) -> bool {
         if let Some(part) = self.pending.pop() {
-            self.current = part;
+            self.current = Some(part);
             return true;
         }
+        self.current = None;
         if !self.inner.advance() {
             return false;
         }
-        self.current = self.inner.token().clone();
-        if let Some(parts) = split_compound(&self.current.text) {
-            self.pending = parts
-                .into_iter()
-                .rev()
-                .map(|p| Token {
-                    text: p.to_string(),
-                    ..self.current.clone()
-                })
-                .collect();
-        }
+        let token = self.inner.token();
+        let parts = self.parts.get_or_insert_with(&token.text, |word| {
+            split_compound(word)
+                .map(|parts| parts.into_iter().map(str::to_owned).collect())
+                .unwrap_or_default()
+        });
+        self.pending.extend(parts.iter().rev().map(|p| Token {
+            text: p.clone(),
+            ..token.clone()
+        }));
         true
     }
     fn token(&self) -> &Token {
-        &self.current
+        self.current.as_ref().unwrap_or_else(|| self.inner.token())
     }
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.current
+        match &mut self.current {
+            Some(part) => part,
+            None => self.inner.token_mut(),
+        }
     }
 }
 
@@ -302,40 +337,49 @@ struct DutchStem;
 impl TokenFilter for DutchStem {
     type Tokenizer<T: Tokenizer> = DutchStemFilter<T>;
     fn transform<T: Tokenizer>(self, inner: T) -> DutchStemFilter<T> {
-        DutchStemFilter { inner }
+        DutchStemFilter {
+            inner,
+            stems: Memo::default(),
+        }
     }
 }
 
 #[derive(Clone)]
 struct DutchStemFilter<T> {
     inner: T,
+    stems: Memo<String>,
 }
 
 impl<T: Tokenizer> Tokenizer for DutchStemFilter<T> {
-    type TokenStream<'a> = DutchStemStream<T::TokenStream<'a>>;
+    type TokenStream<'a> = DutchStemStream<'a, T::TokenStream<'a>>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         DutchStemStream {
             inner: self.inner.token_stream(text),
             stemmer: frostem::Stemmer::new(STEMMER),
+            stems: &mut self.stems,
         }
     }
 }
 
 const STEMMER: frostem::Algorithm = frostem::Algorithm::DutchPorter;
 
-struct DutchStemStream<S> {
+struct DutchStemStream<'a, S> {
     inner: S,
     stemmer: frostem::Stemmer,
+    stems: &'a mut Memo<String>,
 }
 
-impl<S: TokenStream> TokenStream for DutchStemStream<S> {
+impl<S: TokenStream> TokenStream for DutchStemStream<'_, S> {
     fn advance(&mut self) -> bool {
         if !self.inner.advance() {
             return false;
         }
         let token = self.inner.token_mut();
-        let stem = undouble_vowels(&self.stemmer.stem(plural_es(&token.text)));
-        token.text = stem;
+        let stemmer = &self.stemmer;
+        let stem = self.stems.get_or_insert_with(&token.text, |word| {
+            undouble_vowels(&stemmer.stem(plural_es(word)))
+        });
+        token.text.clone_from(stem);
         true
     }
     fn token(&self) -> &Token {

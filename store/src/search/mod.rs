@@ -43,6 +43,13 @@ const CATCH_UP_STEP: usize = 20_000;
 /// At most one index commit per this while entries keep coming: an entry is searchable at
 /// most this long after it was stored.
 const FOLLOW_BATCH: std::time::Duration = std::time::Duration::from_millis(500);
+/// During a catch-up sync (the last round took in at least `BULK_ROUND` entries) commits
+/// are spaced further: each commit writes segments that must be merged later, and on a
+/// small machine that work is taken from verifying and storing.
+const FOLLOW_BATCH_BULK: std::time::Duration = std::time::Duration::from_secs(3);
+const BULK_ROUND: usize = 2_000;
+/// No commit for this long: a stream of commits has ended.
+const FOLLOW_QUIET: std::time::Duration = std::time::Duration::from_millis(300);
 /// How often [`SearchIndex::follow`] looks at its stop flag when nothing is stored.
 const FOLLOW_WAKE: std::time::Duration = std::time::Duration::from_millis(200);
 /// Weight of a compound's parts relative to the whole word.
@@ -283,22 +290,47 @@ impl SearchIndex {
         // Read before catching up: a commit during the catch-up moves it, and is taken in
         // by the next round.
         let mut seen = self.store.generation();
-        log(self.catch_up());
+        let mut taken = self.catch_up();
         let mut last = std::time::Instant::now();
         while !stop.load(std::sync::atomic::Ordering::Acquire) {
+            let bulk = matches!(taken, Ok(n) if n >= BULK_ROUND);
+            log(taken);
+            taken = Ok(0);
             let now = self.store.wait_for_commit(seen, FOLLOW_WAKE);
             if now == seen {
                 continue;
             }
             // Under a stream of commits (a catch-up sync), take them in together: every
             // index commit writes a segment that later has to be merged.
-            let since = last.elapsed();
-            if since < FOLLOW_BATCH {
-                std::thread::sleep(FOLLOW_BATCH - since);
-            }
+            let wait = if bulk {
+                FOLLOW_BATCH_BULK
+            } else {
+                FOLLOW_BATCH
+            };
+            self.wait_while_busy(last + wait, stop);
             seen = self.store.generation();
             last = std::time::Instant::now();
-            log(self.catch_up());
+            taken = self.catch_up();
+        }
+        log(taken);
+    }
+
+    /// Waits until `deadline` while commits keep coming; returns early when the store has
+    /// been quiet for `FOLLOW_QUIET` (the stream ended: take it in now) or `stop` is set.
+    fn wait_while_busy(&self, deadline: std::time::Instant, stop: &std::sync::atomic::AtomicBool) {
+        let mut generation = self.store.generation();
+        loop {
+            let now = std::time::Instant::now();
+            if now >= deadline || stop.load(std::sync::atomic::Ordering::Acquire) {
+                return;
+            }
+            let next = self
+                .store
+                .wait_for_commit(generation, FOLLOW_QUIET.min(deadline - now));
+            if next == generation {
+                return;
+            }
+            generation = next;
         }
     }
 
