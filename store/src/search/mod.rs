@@ -37,17 +37,14 @@ const FORMAT: &str = "wiel-search-1";
 
 /// Memory for the index writer (tantivy's minimum is 15 MB per thread).
 const WRITER_BYTES: usize = 64 * 1024 * 1024;
-const WRITER_THREADS: usize = 2;
+/// One indexing thread: with two, a catch-up sync on a 2-core machine took 15.9 s instead
+/// of 13.7 s (the index threads took the cores from verifying and storing).
+const WRITER_THREADS: usize = 1;
 /// How many queued entries one catch-up step takes in before it commits.
 const CATCH_UP_STEP: usize = 20_000;
 /// At most one index commit per this while entries keep coming: an entry is searchable at
 /// most this long after it was stored.
 const FOLLOW_BATCH: std::time::Duration = std::time::Duration::from_millis(500);
-/// During a catch-up sync (the last round took in at least `BULK_ROUND` entries) commits
-/// are spaced further: each commit writes segments that must be merged later, and on a
-/// small machine that work is taken from verifying and storing.
-const FOLLOW_BATCH_BULK: std::time::Duration = std::time::Duration::from_secs(3);
-const BULK_ROUND: usize = 2_000;
 /// No commit for this long: a stream of commits has ended.
 const FOLLOW_QUIET: std::time::Duration = std::time::Duration::from_millis(300);
 /// How often [`SearchIndex::follow`] looks at its stop flag when nothing is stored.
@@ -290,29 +287,21 @@ impl SearchIndex {
         // Read before catching up: a commit during the catch-up moves it, and is taken in
         // by the next round.
         let mut seen = self.store.generation();
-        let mut taken = self.catch_up();
+        log(self.catch_up());
         let mut last = std::time::Instant::now();
         while !stop.load(std::sync::atomic::Ordering::Acquire) {
-            let bulk = matches!(taken, Ok(n) if n >= BULK_ROUND);
-            log(taken);
-            taken = Ok(0);
             let now = self.store.wait_for_commit(seen, FOLLOW_WAKE);
             if now == seen {
                 continue;
             }
             // Under a stream of commits (a catch-up sync), take them in together: every
-            // index commit writes a segment that later has to be merged.
-            let wait = if bulk {
-                FOLLOW_BATCH_BULK
-            } else {
-                FOLLOW_BATCH
-            };
-            self.wait_while_busy(last + wait, stop);
+            // index commit writes a segment that later has to be merged. (Longer pauses
+            // measured slower: a big commit stalls the sync on a small machine.)
+            self.wait_while_busy(last + FOLLOW_BATCH, stop);
             seen = self.store.generation();
             last = std::time::Instant::now();
-            taken = self.catch_up();
+            log(self.catch_up());
         }
-        log(taken);
     }
 
     /// Waits until `deadline` while commits keep coming; returns early when the store has
