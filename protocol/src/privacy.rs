@@ -127,13 +127,32 @@ const PATTERNS: [(Pattern, &str); 6] = [
     (Pattern::Postcode, POSTCODE),
 ];
 
-/// All patterns in one: one pass over the text finds the leftmost candidate and which
+/// Patterns in one: one pass over the text finds the leftmost candidate and which
 /// pattern (the first in `PATTERNS` order) matches there.
-static ANY: LazyLock<MultiRegex> = LazyLock::new(|| {
-    let all: Vec<&str> = PATTERNS.iter().map(|(_, p)| *p).collect();
-    // The patterns are constants checked by the tests below.
-    MultiRegex::new_many(&all).unwrap_or_else(|e| panic!("bad privacy patterns: {e}"))
-});
+struct Candidates {
+    regex: MultiRegex,
+    /// Index in `PATTERNS` of each of the regex's patterns.
+    patterns: Vec<usize>,
+}
+
+impl Candidates {
+    fn new(with_dates: bool) -> Self {
+        let patterns: Vec<usize> = (0..PATTERNS.len())
+            .filter(|&i| with_dates || !matches!(PATTERNS[i].0, Pattern::Date))
+            .collect();
+        let sources: Vec<&str> = patterns.iter().map(|&i| PATTERNS[i].1).collect();
+        // The patterns are constants checked by the tests below.
+        let regex =
+            MultiRegex::new_many(&sources).unwrap_or_else(|e| panic!("bad privacy patterns: {e}"));
+        Self { regex, patterns }
+    }
+}
+
+/// All patterns, for text near a word like "geboren".
+static ANY: LazyLock<Candidates> = LazyLock::new(|| Candidates::new(true));
+/// All but dates, which are only findings after such a word: most text has many dates and
+/// no such word.
+static ANY_BUT_DATES: LazyLock<Candidates> = LazyLock::new(|| Candidates::new(false));
 /// Each pattern anchored, for when the candidate's own pattern fails its check (an
 /// IBAN-shaped number failing mod 97 may still be a phone number).
 static ANCHORED: LazyLock<Vec<(Pattern, Regex)>> = LazyLock::new(|| {
@@ -357,11 +376,12 @@ fn scan_part<'t>(
     found: &mut Vec<(usize, &'t str, FindingKind, bool)>,
 ) {
     let has_at = part.contains('@');
-    for candidate in ANY.find_iter(part) {
+    let candidates: &Candidates = if birth_word { &ANY } else { &ANY_BUT_DATES };
+    for candidate in candidates.regex.find_iter(part) {
         let rest = &part[candidate.start()..];
         let start = offset + candidate.start();
         let first = rest.as_bytes()[0];
-        let own = candidate.pattern().as_usize();
+        let own = candidates.patterns[candidate.pattern().as_usize()];
         let matched = &rest[..candidate.len()];
         if let Some((kind, blocks)) = PATTERNS[own].0.check(text, start, matched, birth_word) {
             found.push((start, matched, kind, blocks));
