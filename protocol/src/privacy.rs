@@ -222,13 +222,20 @@ fn around(text: &str, start: usize, end: usize, before: usize, after: usize) -> 
 }
 
 fn mask(found: &str) -> String {
-    let chars: Vec<char> = found.chars().collect();
-    if chars.len() <= 6 {
-        return "…".to_owned();
+    // The first three and the last two characters (one allocation: there may be many).
+    let head_end = found.char_indices().nth(3).map(|(i, _)| i);
+    let tail_start = found.char_indices().rev().nth(1).map(|(i, _)| i);
+    match (head_end, tail_start) {
+        (Some(head_end), Some(tail_start)) if found[head_end..tail_start].chars().count() >= 2 => {
+            let mut out =
+                String::with_capacity(head_end + '…'.len_utf8() + found.len() - tail_start);
+            out.push_str(&found[..head_end]);
+            out.push('…');
+            out.push_str(&found[tail_start..]);
+            out
+        }
+        _ => "…".to_owned(),
     }
-    let head: String = chars[..3].iter().collect();
-    let tail: String = chars[chars.len() - 2..].iter().collect();
-    format!("{head}…{tail}")
 }
 
 /// Line and column (1-based, in characters) of byte offsets, walking the text once.
@@ -683,6 +690,9 @@ mod tests {
         let f = scan_field("text", "Eerste regel.\nBel 06-12345678 nu.", false);
         assert_eq!((f[0].line, f[0].column), (2, 5));
         assert_eq!(f[0].excerpt, "06-…78");
+        assert_eq!(mask("123456"), "…");
+        assert_eq!(mask("1234567"), "123…67");
+        assert_eq!(mask("éé@ab.nl"), "éé@…nl");
         assert_eq!(
             f[0].to_string(),
             "phone number 06-…78 in text at line 2, column 5"
