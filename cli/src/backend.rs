@@ -376,7 +376,7 @@ impl Backend {
         since: wiel_protocol::Timestamp,
     ) -> Result<Published> {
         match self {
-            Backend::Local(s) => Ok(s.revoke_key(key.unwrap_or_else(|| s.org_key()), since)?),
+            Backend::Local(s) => Ok(s.revoke_key(key, since)?),
             Backend::Remote(r) => r.post(
                 "/api/v1/keys/revocation",
                 &wiel_node::api::RevokeRequest {

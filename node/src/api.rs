@@ -372,11 +372,8 @@ async fn revoke_key(
     State(s): State<ApiState>,
     Json(req): Json<RevokeRequest>,
 ) -> ApiResult<crate::Published> {
-    let published = blocking(&s, move |svc| {
-        let key = req.key.unwrap_or_else(|| svc.org_key());
-        svc.revoke_key(key, req.since.unwrap_or_else(wiel_protocol::Timestamp::now))
-    })
-    .await?;
+    let since = req.since.unwrap_or_else(wiel_protocol::Timestamp::now);
+    let published = blocking(&s, move |svc| svc.revoke_key(req.key, since)).await?;
     gossip(&s, vec![published.id]).await;
     Ok(Json(published))
 }

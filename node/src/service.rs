@@ -489,10 +489,16 @@ impl Service {
         Ok((service, old, new))
     }
 
-    /// Revokes one of this organisation's keys (the current one, or one it rotated away
-    /// from): entries that key signs from `since` on are refused by every node.
-    pub fn revoke_key(&self, key: OrgKey, since: Timestamp) -> Result<Published, ServiceError> {
+    /// Revokes one of this organisation's keys (the current one when `key` is `None`, or
+    /// one it rotated away from): entries that key signs from `since` on are refused by
+    /// every node.
+    pub fn revoke_key(
+        &self,
+        key: Option<OrgKey>,
+        since: Timestamp,
+    ) -> Result<Published, ServiceError> {
         let own = self.key.public();
+        let key = key.unwrap_or(own);
         let rotated_from = self.store.trust_entries()?.iter().any(|e| {
             e.header().author == key
                 && matches!(

@@ -70,6 +70,28 @@ impl From<Output> for Run {
     }
 }
 
+/// `wiel --data-dir DIR ARGS`, with nothing from the caller's environment that would
+/// change what it does. (A path, not a [`Node`], so that it can run on another thread
+/// while a test drives a swarm.)
+pub fn wiel_in(dir: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(wiel_bin());
+    c.arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("WIEL_DATA_DIR")
+        .env("EDITOR", "false")
+        .env_remove("VISUAL")
+        .stdin(Stdio::null());
+    c
+}
+
+/// Runs `wiel` on the data dir `dir` and expects success; returns stdout.
+pub fn ok_in(dir: &Path, args: &[&str]) -> String {
+    let r: Run = wiel_in(dir, args).output().expect("run wiel").into();
+    assert_eq!(r.code, 0, "wiel {args:?} failed: {}", r.stderr);
+    r.stdout
+}
+
 /// One node's data directory, removed when dropped.
 pub struct Node {
     pub dir: tempfile::TempDir,
@@ -112,15 +134,7 @@ impl Node {
     }
 
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(wiel_bin());
-        c.arg("--data-dir")
-            .arg(self.path())
-            .args(args)
-            .env_remove("WIEL_DATA_DIR")
-            .env("EDITOR", "false")
-            .env_remove("VISUAL")
-            .stdin(Stdio::null());
-        c
+        wiel_in(self.path(), args)
     }
 
     pub fn run(&self, args: &[&str]) -> Run {
@@ -147,9 +161,7 @@ impl Node {
 
     /// Runs and expects success; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
-        let r = self.run(args);
-        assert_eq!(r.code, 0, "wiel {args:?} failed: {}", r.stderr);
-        r.stdout
+        ok_in(self.path(), args)
     }
 
     /// Runs and expects a failure with one clear line on stderr; returns that line.
@@ -496,21 +508,10 @@ impl Node {
     }
 }
 
-/// `wiel --json ask TEXT` on the data dir `dir`; returns the new question's id. (A path,
-/// not a [`Node`], so that it can run on another thread while a test drives a swarm.)
+/// `wiel --json ask TEXT` on the data dir `dir`; returns the new question's id.
 pub fn ask_in(dir: &Path, text: &str) -> String {
-    let out = Command::new(wiel_bin())
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["--json", "ask", text])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["id"]
+    let out = ok_in(dir, &["--json", "ask", text]);
+    serde_json::from_str::<serde_json::Value>(&out).unwrap()["id"]
         .as_str()
         .unwrap()
         .to_owned()
