@@ -339,12 +339,18 @@ pub enum KeyCommand {
     /// that the new key speaks for this organisation, with the same trust. The old key
     /// is kept beside the new one as key.old.<time>. Stop the node first.
     Rotate,
-    /// Revoke a key of this organisation (default: the current one): entries it signs
-    /// from --since on are refused by every node. After a theft: rotate first, then
-    /// revoke the old key with the new one.
+    /// Revoke a key of this organisation (name it, or --current): entries it signs from
+    /// --since on count for nothing on every node; what it signed before stays. After a
+    /// theft: rotate first, then revoke the old key with the new one. Asks for
+    /// confirmation (or --yes).
     Revoke {
         /// The key to revoke (hex); the current key or one this organisation rotated from.
+        #[arg(required_unless_present = "current", conflicts_with = "current")]
         key: Option<String>,
+        /// Revoke the key this node signs with now (it can then sign nothing but a move to
+        /// a new key: run `wiel key rotate` next).
+        #[arg(long)]
+        current: bool,
         /// From when: a date (2026-11-01) or an age (7d, 12h). Default: now.
         #[arg(long)]
         since: Option<String>,

@@ -300,6 +300,18 @@ impl Backend {
         }
     }
 
+    /// The key this organisation signs with now.
+    pub fn own_key(&self) -> Result<OrgKey> {
+        match self {
+            Backend::Local(s) => Ok(s.org_key()),
+            Backend::Remote(_) => {
+                let hex = self.status()?.org_key;
+                hex.parse()
+                    .map_err(|e| anyhow::anyhow!("the node reported a bad key '{hex}': {e}"))
+            }
+        }
+    }
+
     pub fn status(&self) -> Result<StatusView> {
         match self {
             Backend::Local(s) => {
@@ -372,7 +384,7 @@ impl Backend {
     /// Revokes a key of this organisation (the current one when `key` is `None`).
     pub fn revoke_key(
         &self,
-        key: Option<wiel_protocol::OrgKey>,
+        key: wiel_protocol::OrgKey,
         since: wiel_protocol::Timestamp,
     ) -> Result<Published> {
         match self {

@@ -24,7 +24,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Init(a) => init(&data_dir, a, json),
         Command::Node(a) => node::run(data_dir, a),
         Command::Demo { keep } => demo::run(keep, json),
-        Command::Key(k) => key_command(&data_dir, k, json),
+        Command::Key(k) => key_command(&data_dir, k, json, yes),
         command => {
             let backend = Backend::open(&data_dir)?;
             run_on(&backend, command, json, yes)
@@ -64,6 +64,28 @@ fn init(data_dir: &DataDir, a: crate::args::InitArgs, json: bool) -> Result<()> 
             data_dir.key_path().display()
         );
         Ok(())
+    }
+}
+
+/// Asks at a terminal whether to go on with something that cannot be undone; `--yes`
+/// answers for scripts.
+fn confirm(question: &str, yes: bool) -> Result<()> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if yes {
+        return Ok(());
+    }
+    if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        bail!("{question} Add --yes to confirm; nothing was done");
+    }
+    let mut err = std::io::stderr().lock();
+    write!(err, "{question} [y/N] ")?;
+    err.flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    if matches!(answer.trim(), "y" | "Y" | "j" | "J" | "ja" | "yes") {
+        Ok(())
+    } else {
+        bail!("nothing was done")
     }
 }
 
@@ -250,6 +272,19 @@ fn run_on(backend: &Backend, command: Command, json: bool, yes: bool) -> Result<
                     report.already_stored,
                     report.retracted
                 );
+                if report.kept_apart > 0 {
+                    println!(
+                        "{} of the new entries are kept apart: not shown and not passed on, because this node does not trust {} (or the key that signed them was revoked). See them with `wiel list --untrusted`; trust an organisation with `wiel trust add CODE`.",
+                        report.kept_apart,
+                        report.kept_apart_authors.join(", ")
+                    );
+                }
+                if report.incomplete > 0 {
+                    println!(
+                        "{} lines held only a header without its text and no retraction here explains why: not stored.",
+                        report.incomplete
+                    );
+                }
                 Ok(())
             }
         }
@@ -690,7 +725,7 @@ fn sync(backend: &Backend, peer: Option<String>, json: bool) -> Result<()> {
 /// `wiel key rotate|revoke`. Rotation works on the data directory itself, with no node
 /// running (the key is also the node's network identity); a revocation also goes through
 /// a running node, which gossips it at once.
-fn key_command(data_dir: &DataDir, command: KeyCommand, json: bool) -> Result<()> {
+fn key_command(data_dir: &DataDir, command: KeyCommand, json: bool, yes: bool) -> Result<()> {
     let backend = Backend::open(data_dir)?;
     match command {
         KeyCommand::Rotate => {
@@ -709,28 +744,35 @@ fn key_command(data_dir: &DataDir, command: KeyCommand, json: bool) -> Result<()
             );
             Ok(())
         }
-        KeyCommand::Revoke { key, since } => {
-            let key = key
-                .map(|k| {
-                    k.parse::<wiel_protocol::OrgKey>()
-                        .map_err(|e| anyhow!("'{k}' is not a key: {e}"))
-                })
-                .transpose()?;
+        KeyCommand::Revoke {
+            key,
+            current,
+            since,
+        } => {
+            let key = match (key, current) {
+                (Some(k), _) => k
+                    .parse::<wiel_protocol::OrgKey>()
+                    .map_err(|e| anyhow!("'{k}' is not a key: {e}"))?,
+                (None, _) => backend.own_key()?,
+            };
             let now = Timestamp::now();
             let since = match since {
                 Some(s) => parse_time(&s, now, "--since")?,
                 None => now,
             };
+            confirm(
+                &format!(
+                    "Revoke key {key} from {} on? Whatever it signs from then counts for nothing, on every node; this cannot be undone.",
+                    output::date_time(since)
+                ),
+                yes,
+            )?;
             let p = backend.revoke_key(key, since)?;
             if json {
                 return output::json(&p);
             }
-            let which = key.map_or_else(
-                || "This organisation's current key is".to_owned(),
-                |k| format!("Key {k} is"),
-            );
             println!(
-                "{which} revoked from {} on (entry {}). Every node refuses what it signs from then.",
+                "Key {key} is revoked from {} on (entry {}). Every node ignores what it signs from then; what it signed before stays.",
                 output::date_time(since),
                 p.id.short()
             );

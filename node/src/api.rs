@@ -358,12 +358,11 @@ async fn withdraw_endorsement(
     Ok(Json(done))
 }
 
-/// `POST /api/v1/keys/revocation`: revoke one of this organisation's keys (the current
-/// one when `key` is left out) from `since` (default: now) on.
+/// `POST /api/v1/keys/revocation`: revoke one of this organisation's keys (named: the
+/// current one or one it rotated from) from `since` (default: now) on.
 #[derive(Serialize, Deserialize)]
 pub struct RevokeRequest {
-    #[serde(default)]
-    pub key: Option<wiel_protocol::OrgKey>,
+    pub key: wiel_protocol::OrgKey,
     #[serde(default)]
     pub since: Option<wiel_protocol::Timestamp>,
 }

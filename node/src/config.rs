@@ -129,7 +129,8 @@ pub struct Config {
     /// Network id; `wiel` is the real network. Default `wiel`.
     #[serde(default = "NetworkId::main")]
     pub network: NetworkId,
-    /// Spaces this node follows. Default `["nl"]`.
+    /// Spaces this node follows. Default `["nl"]`. The national space is followed in any
+    /// case (see [`Config::followed_spaces`]).
     #[serde(default = "default_spaces")]
     pub spaces: Vec<SpaceName>,
     /// Where new entries go when no space is given. Default: the first of `spaces`.
@@ -188,6 +189,21 @@ pub struct Organisation {
     pub code: CbsCode,
     /// Province, for example "Overijssel". Optional.
     pub province: Option<String>,
+}
+
+impl Config {
+    /// The spaces the network follows: those in `spaces`, and always the national space
+    /// `nl`, where profiles, endorsements, key rotations and revocations live. Every node
+    /// must learn those (a revocation above all), and one mandatory space keeps gossip and
+    /// sync as they are: no second channel with rules of its own.
+    pub fn followed_spaces(&self) -> Vec<SpaceName> {
+        let mut spaces = self.spaces.clone();
+        let national = SpaceName::national();
+        if !spaces.contains(&national) {
+            spaces.push(national);
+        }
+        spaces
+    }
 }
 
 fn default_spaces() -> Vec<SpaceName> {

@@ -149,7 +149,7 @@ pub async fn run(
         service.store().clone(),
         SwarmOptions {
             network: config.network.clone(),
-            spaces: config.spaces.clone(),
+            spaces: config.followed_spaces(),
             listen: options.listen.clone(),
             bootstrap: options.bootstrap.clone(),
             mdns: options.mdns,

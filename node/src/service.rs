@@ -71,6 +71,11 @@ pub enum ServiceError {
         "key {0} is not this organisation's: revoke only the current key or one it rotated away from"
     )]
     NotOwnKey(String),
+    #[error(
+        "your key {key} is revoked (from Unix time {} ms on): nothing signed with it counts any more; run `wiel key rotate` to move to a new key",
+        since.as_millis()
+    )]
+    OwnKeyRevoked { key: String, since: Timestamp },
     #[error("this organisation has not endorsed {0}")]
     NotEndorsed(String),
     #[error("{}", personal_data_message(.0))]
@@ -210,7 +215,17 @@ pub struct ImportReport {
     pub already_stored: usize,
     /// Entries that were retracted: only their header is kept.
     pub retracted: usize,
-    /// The entries that were new here (for the node to pass on).
+    /// New entries kept apart: by organisations outside the trust set, or signed by a
+    /// revoked key after its revocation. Stored, not shown, not passed on.
+    #[serde(default)]
+    pub kept_apart: usize,
+    /// The organisations whose entries were kept apart, by name where known.
+    #[serde(default)]
+    pub kept_apart_authors: Vec<String>,
+    /// Headers without their body (no retraction here erased it): not stored.
+    #[serde(default)]
+    pub incomplete: usize,
+    /// The new entries this node passes on, as gossip would (for the node to gossip).
     #[serde(skip)]
     pub new_ids: Vec<EntryId>,
 }
@@ -401,7 +416,10 @@ impl Service {
             .store
             .trust_entries()?
             .iter()
-            .filter(|e| e.header().author == self.key.public())
+            .filter(|e| {
+                // Endorsements made with any key this organisation rotated from count too.
+                matches!(self.store.speaks_for(&self.key.public(), &e.header().author), Ok(true))
+            })
             .filter(|e| {
                 matches!(
                     e.body().map(|b| &b.fields),
@@ -462,51 +480,61 @@ impl Service {
         })
     }
 
-    /// Moves this organisation to a new key: a key-rotation entry signed by the old key,
-    /// the new key in the key file (the old one kept beside it), and a profile signed by
-    /// the new key. Returns the service on the new key, and the old and new keys. A
-    /// running node must be stopped first: the key is also its network identity.
+    /// Moves this organisation to a new key: the new key is saved first (the old one kept
+    /// beside it as `key.old.<unix ms>`), then a key-rotation entry signed by the old key
+    /// with the new key's consent, a profile signed by the new key, and the organisation's
+    /// standing endorsements signed anew (a revoked key's endorsements stop counting).
+    /// Returns the service on the new key, and the old and new keys. A running node must
+    /// be stopped first: the key is also its network identity.
     pub fn rotate_key(self) -> Result<(Service, OrgKey, OrgKey), ServiceError> {
         let old = self.key.public();
         let new_key = OrgKeypair::generate();
         let new = new_key.public();
+        let consent = new_key.consent_to_succeed(&self.config.network, &old);
+        // A crash after this leaves the new key with the old one beside it, never a
+        // published rotation to a key that was lost.
+        self.dir.replace_key(&new_key)?;
         self.publish(NewEntry {
             kind: Kind::KeyRotation,
             space: Some(SpaceName::national()),
             refs: vec![],
             body: Body {
-                fields: KindFields::KeyRotation { new_key: new },
+                fields: KindFields::KeyRotation {
+                    new_key: new,
+                    consent,
+                },
                 ..Body::default()
             },
             created_at: None,
             confirmed_personal_data: false,
         })?;
-        self.dir.replace_key(&new_key)?;
+        let endorsed: Vec<OrgKey> = self
+            .store
+            .trust_entries()?
+            .iter()
+            .filter(|e| matches!(self.store.speaks_for(&old, &e.header().author), Ok(true)))
+            .filter_map(|e| match e.body().map(|b| &b.fields) {
+                Some(KindFields::Endorsement { subject, .. }) => Some(*subject),
+                _ => None,
+            })
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         let dir = self.dir.clone();
         drop(self);
         let service = Service::open(dir)?;
         service.publish_profile()?;
+        for subject in endorsed {
+            service.endorse(subject, None, None)?;
+        }
         Ok((service, old, new))
     }
 
-    /// Revokes one of this organisation's keys (the current one when `key` is `None`, or
-    /// one it rotated away from): entries that key signs from `since` on are refused by
-    /// every node.
-    pub fn revoke_key(
-        &self,
-        key: Option<OrgKey>,
-        since: Timestamp,
-    ) -> Result<Published, ServiceError> {
+    /// Revokes one of this organisation's keys (the current one, or one it rotated away
+    /// from): entries that key signs from `since` on count for nothing on every node.
+    pub fn revoke_key(&self, key: OrgKey, since: Timestamp) -> Result<Published, ServiceError> {
         let own = self.key.public();
-        let key = key.unwrap_or(own);
-        let rotated_from = self.store.trust_entries()?.iter().any(|e| {
-            e.header().author == key
-                && matches!(
-                    e.body().map(|b| &b.fields),
-                    Some(KindFields::KeyRotation { new_key }) if *new_key == own
-                )
-        });
-        if key != own && !rotated_from {
+        if !self.store.speaks_for(&own, &key)? {
             return Err(ServiceError::NotOwnKey(key.short()));
         }
         self.publish(NewEntry {
@@ -566,14 +594,23 @@ impl Service {
 
     /// Signs and stores a new entry by this node's organisation.
     pub fn publish(&self, new: NewEntry) -> Result<Published, ServiceError> {
-        if new.kind != Kind::Retraction {
-            // A retraction must always go through: it is how personal data is taken back.
-            let findings = wiel_protocol::privacy::scan(&new.body);
-            if findings.iter().any(|f| f.blocks)
-                || (!findings.is_empty() && !new.confirmed_personal_data)
-            {
-                return Err(ServiceError::PersonalData(findings));
-            }
+        // Every signed text, a retraction's reason included (a retraction can always go
+        // out without a reason: it is how personal data is taken back).
+        let findings = wiel_protocol::privacy::scan(&new.body);
+        if findings.iter().any(|f| f.blocks)
+            || (!findings.is_empty() && !new.confirmed_personal_data)
+        {
+            return Err(ServiceError::PersonalData(findings));
+        }
+        // A revoked key signs nothing any more, but its move to a new key.
+        let own = self.key.public();
+        if new.kind != Kind::KeyRotation
+            && let Some(since) = self.trust.current().revoked().get(&own)
+        {
+            return Err(ServiceError::OwnKeyRevoked {
+                key: own.short(),
+                since: *since,
+            });
         }
         let mut space = new.space;
         for r in &new.refs {
@@ -598,16 +635,12 @@ impl Service {
             space: entry.header().space.clone(),
         };
         let changes_trust = crate::trust::may_change_trust(&entry);
-        match self.store.ingest(entry)? {
-            Ingest::Rejected(r) => Err(r.into()),
-            _ => {
-                self.store.outbox_add(&published.id)?;
-                if changes_trust {
-                    self.trust.refresh(&self.store)?;
-                }
-                Ok(published)
-            }
+        self.store.ingest(entry)?;
+        self.store.outbox_add(&published.id)?;
+        if changes_trust {
+            self.trust.refresh(&self.store)?;
         }
+        Ok(published)
     }
 
     /// Clear refusals before signing (the store applies the same rules again).
@@ -615,10 +648,15 @@ impl Service {
         let h = target.header();
         let id = target.id();
         if matches!(rel, Rel::Retracts | Rel::Supersedes) {
-            if h.kind == Kind::Retraction {
-                return Err(Rejection::TargetIsRetraction { target: id }.into());
+            if !h.kind.is_retractable() {
+                return Err(Rejection::NotRetractable {
+                    target: id,
+                    found: h.kind,
+                }
+                .into());
             }
-            if h.author != self.key.public() {
+            // Every key this organisation rotated from counts as this organisation.
+            if !self.store.speaks_for(&self.key.public(), &h.author)? {
                 let action = if rel == Rel::Retracts {
                     "retract"
                 } else {
@@ -720,7 +758,7 @@ impl Service {
         let latest = self.store.latest_version(&target)?;
         let current = self.get(&latest)?;
         let h = current.header();
-        if h.author != self.key.public() {
+        if !self.store.speaks_for(&self.key.public(), &h.author)? {
             return Err(Rejection::NotAuthorOfTarget {
                 target: latest,
                 action: "make a new version of",
@@ -788,9 +826,9 @@ impl Service {
             let mut fingerprint = crate::reconcile::Fingerprint::default();
             let mut kept_apart = 0;
             let mut entries = 0;
-            for (_, id, author) in items.remove(space.as_str()).unwrap_or_default() {
-                if set.relays(&author) {
-                    fingerprint.add(&id);
+            for item in items.remove(space.as_str()).unwrap_or_default() {
+                if set.passes_on(item.kind, &item.author, item.created_at) {
+                    fingerprint.add(&item.id);
                     entries += 1;
                 } else {
                     kept_apart += 1;
@@ -1064,56 +1102,41 @@ impl Service {
             }
             batch.push(exchange::parse_line(line, n + 1, &rules)?);
         }
-        let lines: Vec<usize> = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(n, _)| n + 1)
-            .collect();
-        let set = self.trust.current();
-        for (entry, line) in batch.iter().zip(&lines) {
-            let h = entry.header();
-            if let Some(since) = set.revoked().get(&h.author)
-                && h.created_at >= *since
-            {
-                return Err(LineError::Invalid {
-                    line: *line,
-                    reason: format!(
-                        "signed by a revoked key ({}, revoked from Unix time {} ms on)",
-                        h.author.short(),
-                        since.as_millis()
-                    ),
-                }
-                .into());
-            }
-        }
         let changes_trust = batch.iter().any(crate::trust::may_change_trust);
         let ids: Vec<EntryId> = batch.iter().map(|e| e.id()).collect();
-        let outcomes = self.store.ingest_batch_if(batch, |outcomes| {
-            outcomes.iter().all(|o| !matches!(o, Ingest::Rejected(_)))
-        })?;
+        let outcomes = self.store.ingest_batch(batch)?;
+        if changes_trust {
+            self.trust.refresh(&self.store)?;
+        }
+        // Import is admission too: what is new here is shown and passed on exactly as if it
+        // had come by gossip.
+        let set = self.trust.current();
         let mut report = ImportReport::default();
-        for (i, outcome) in outcomes.into_iter().enumerate() {
+        let mut kept_apart_authors = std::collections::BTreeSet::new();
+        for (id, outcome) in ids.into_iter().zip(outcomes) {
             match outcome {
                 Ingest::Stored => {
                     report.stored += 1;
-                    if let Some(id) = ids.get(i) {
-                        report.new_ids.push(*id);
+                    match self.store.get(&id)? {
+                        Some(entry) if set.passes_on_entry(&entry) => report.new_ids.push(id),
+                        Some(entry) => {
+                            report.kept_apart += 1;
+                            kept_apart_authors.insert(entry.header().author);
+                        }
+                        None => {}
                     }
                 }
                 Ingest::AlreadyStored => report.already_stored += 1,
                 Ingest::Retracted => report.retracted += 1,
-                Ingest::Rejected(r) => {
-                    return Err(LineError::Invalid {
-                        line: lines.get(i).copied().unwrap_or(0),
-                        reason: r.to_string(),
-                    }
-                    .into());
-                }
+                Ingest::Incomplete => report.incomplete += 1,
             }
         }
-        if changes_trust && report.stored > 0 {
-            self.trust.refresh(&self.store)?;
+        for author in kept_apart_authors {
+            report.kept_apart_authors.push(
+                self.org_name(&author)?
+                    .map(|name| format!("{name} ({})", author.short()))
+                    .unwrap_or_else(|| format!("onbekende organisatie ({})", author.short())),
+            );
         }
         Ok(report)
     }

@@ -1,21 +1,26 @@
 //! Trust without a centre: which organisation keys this node trusts, and through whom.
 //!
-//! The trust set is computed from the node's roots (its own key and `[trust] roots` in
-//! `config.toml`) and the endorsements, key rotations and revocations it holds:
-//! - an organisation endorsed by a trusted one is trusted, up to `depth` steps from a root;
-//!   a retracted endorsement (a withdrawal) counts for nothing;
-//! - a key rotation signed by a trusted key makes the new key trusted through the same
-//!   vouchers; endorsements made by either key count;
-//! - a revocation signed by the key itself or by the key it rotated to takes the key out
-//!   of the set, and entries it signs from the revocation's moment on are refused.
+//! The trust set is a function of the node's roots (its own key and `[trust] roots` in
+//! `config.toml`) and the *set* of endorsements, key rotations and revocations it holds —
+//! never of their order or of the times their signers claim:
+//! - keys of one organisation: a rotation K → N (signed by K, with N's consent) joins N to
+//!   K's organisation, unless K rotated to two different keys: then K is compromised (a
+//!   thief holds it), neither successor inherits anything, and K counts as revoked from
+//!   its earliest rotation on;
+//! - an organisation is trusted when one of its keys is a root, or is endorsed by a trusted
+//!   organisation's key that is not revoked, up to `depth` steps; a retracted endorsement
+//!   (a withdrawal) counts for nothing;
+//! - a revocation of K signed by K or by a key K rotated to makes K's entries from its
+//!   `since` on count for nothing (the earliest `since` wins); K's older entries stay the
+//!   organisation's history; a revoked key's endorsements no longer count.
 //!
 //! The computation is a breadth-first walk over the endorsement graph: microseconds for a
 //! few hundred organisations (see the `trust` benchmark).
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
-use wiel_protocol::{KindFields, OrgKey, Timestamp, Verified};
+use wiel_protocol::{Kind, KindFields, OrgKey, Timestamp, Verified};
 
 /// What a node does with entries of authors outside its trust set.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -103,8 +108,9 @@ impl Default for TrustConfig {
 pub struct TrustFacts {
     /// (endorser, subject), withdrawals left out.
     pub endorsements: Vec<(OrgKey, OrgKey)>,
-    /// (old key, new key).
-    pub rotations: Vec<(OrgKey, OrgKey)>,
+    /// (old key, new key, created_at). Only rotations the new key consented to exist: the
+    /// protocol refuses the others.
+    pub rotations: Vec<(OrgKey, OrgKey, Timestamp)>,
     /// (signer, revoked key, since).
     pub revocations: Vec<(OrgKey, OrgKey, Timestamp)>,
 }
@@ -128,8 +134,9 @@ impl TrustFacts {
                 self.endorsements.push((author, *subject));
                 true
             }
-            Some(KindFields::KeyRotation { new_key }) => {
-                self.rotations.push((author, *new_key));
+            Some(KindFields::KeyRotation { new_key, .. }) => {
+                self.rotations
+                    .push((author, *new_key, entry.header().created_at));
                 true
             }
             Some(KindFields::Revocation { key, since }) => {
@@ -146,119 +153,196 @@ impl TrustFacts {
 pub struct Standing {
     /// Endorsement steps from a root (0: a root).
     pub depth: u32,
-    /// The trusted organisations that vouch for it directly (empty for a root).
+    /// The trusted keys that vouch for it directly (empty for a root), sorted.
     pub vouchers: Vec<OrgKey>,
 }
 
 /// The trust set of a node at one moment.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TrustSet {
     pub mode: TrustMode,
-    trusted: HashMap<OrgKey, Standing>,
-    /// Revoked keys and the moment from which their entries are refused.
-    revoked: HashMap<OrgKey, Timestamp>,
+    trusted: BTreeMap<OrgKey, Standing>,
+    /// Revoked keys and the moment from which their entries count for nothing.
+    revoked: BTreeMap<OrgKey, Timestamp>,
+    /// Keys that rotated to two different keys: held by someone besides their owner.
+    compromised: BTreeSet<OrgKey>,
+}
+
+/// Keys joined into organisations by their rotations (a union-find).
+struct Organisations {
+    parent: HashMap<OrgKey, OrgKey>,
+}
+
+impl Organisations {
+    fn find(&mut self, key: OrgKey) -> OrgKey {
+        let mut root = key;
+        while let Some(p) = self.parent.get(&root).copied()
+            && p != root
+        {
+            root = p;
+        }
+        // Path compression.
+        let mut cursor = key;
+        while let Some(p) = self.parent.get(&cursor).copied()
+            && p != root
+        {
+            self.parent.insert(cursor, root);
+            cursor = p;
+        }
+        root
+    }
+
+    fn join(&mut self, a: OrgKey, b: OrgKey) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            // The smaller key leads: the same result in every order.
+            let (lead, other) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            self.parent.insert(other, lead);
+        }
+    }
 }
 
 impl TrustSet {
     /// Computes the set for `own` key with `config` from `facts`.
     pub fn compute(config: &TrustConfig, own: OrgKey, facts: &TrustFacts) -> Self {
-        let successors: HashMap<OrgKey, Vec<OrgKey>> =
-            facts
-                .rotations
-                .iter()
-                .fold(HashMap::new(), |mut map, (old, new)| {
-                    map.entry(*old).or_insert_with(Vec::new).push(*new);
-                    map
-                });
-        let mut revoked: HashMap<OrgKey, Timestamp> = HashMap::new();
-        for (signer, key, since) in &facts.revocations {
-            let by_itself = signer == key;
-            let by_successor = successors.get(key).is_some_and(|s| s.contains(signer));
-            if by_itself || by_successor {
-                let at = revoked.entry(*key).or_insert(*since);
-                *at = (*at).min(*since);
-            }
+        let mut successors: HashMap<OrgKey, BTreeSet<OrgKey>> = HashMap::new();
+        let mut first_rotation: HashMap<OrgKey, Timestamp> = HashMap::new();
+        for (old, new, at) in &facts.rotations {
+            successors.entry(*old).or_default().insert(*new);
+            let first = first_rotation.entry(*old).or_insert(*at);
+            *first = (*first).min(*at);
         }
-        let mut endorsed: HashMap<OrgKey, Vec<OrgKey>> = HashMap::new();
-        for (endorser, subject) in &facts.endorsements {
-            endorsed.entry(*endorser).or_default().push(*subject);
-        }
-
-        // A revoked key hands what it was trusted with to the keys it rotated to (the
-        // organisation moved on; the stolen key did not).
-        let live = |keys: Vec<OrgKey>| -> Vec<OrgKey> {
-            let mut out = Vec::new();
-            let mut pending = keys;
+        let compromised: BTreeSet<OrgKey> = successors
+            .iter()
+            .filter(|(_, s)| s.len() > 1)
+            .map(|(k, _)| *k)
+            .collect();
+        // Every key that rotated from `key`, in steps.
+        let descends_from = |signer: &OrgKey, key: &OrgKey| -> bool {
+            let mut pending = vec![*key];
             let mut seen = HashSet::new();
-            while let Some(key) = pending.pop() {
-                if !seen.insert(key) {
+            while let Some(k) = pending.pop() {
+                if !seen.insert(k) {
                     continue;
                 }
-                if revoked.contains_key(&key) {
-                    pending.extend(successors.get(&key).into_iter().flatten());
-                } else {
-                    out.push(key);
+                for next in successors.get(&k).into_iter().flatten() {
+                    if next == signer {
+                        return true;
+                    }
+                    pending.push(*next);
                 }
             }
-            out
+            false
         };
-        let mut trusted: HashMap<OrgKey, Standing> = HashMap::new();
-        let mut queue = VecDeque::new();
-        let roots: HashSet<OrgKey> = live(config.roots.iter().copied().chain([own]).collect())
-            .into_iter()
+        let mut revoked: BTreeMap<OrgKey, Timestamp> = BTreeMap::new();
+        let mut revoke = |key: OrgKey, since: Timestamp| {
+            let at = revoked.entry(key).or_insert(since);
+            *at = (*at).min(since);
+        };
+        for (signer, key, since) in &facts.revocations {
+            if signer == key || descends_from(signer, key) {
+                revoke(*key, *since);
+            }
+        }
+        for key in &compromised {
+            if let Some(at) = first_rotation.get(key) {
+                revoke(*key, *at);
+            }
+        }
+        let mut organisations = Organisations {
+            parent: HashMap::new(),
+        };
+        for (old, new, _) in &facts.rotations {
+            if !compromised.contains(old) {
+                organisations.join(*old, *new);
+            }
+        }
+        let mut members: HashMap<OrgKey, BTreeSet<OrgKey>> = HashMap::new();
+        let mut all_keys: BTreeSet<OrgKey> = facts
+            .rotations
+            .iter()
+            .flat_map(|(o, n, _)| [*o, *n])
             .collect();
-        for root in roots {
-            trusted.insert(
-                root,
+        all_keys.extend(facts.endorsements.iter().flat_map(|(e, s)| [*e, *s]));
+        all_keys.extend(config.roots.iter().copied());
+        all_keys.insert(own);
+        for key in &all_keys {
+            let org = organisations.find(*key);
+            members.entry(org).or_default().insert(*key);
+        }
+        let mut endorsed: HashMap<OrgKey, BTreeSet<OrgKey>> = HashMap::new();
+        for (endorser, subject) in &facts.endorsements {
+            endorsed.entry(*endorser).or_default().insert(*subject);
+        }
+
+        // Breadth-first over organisations; every key of an organisation stands together.
+        let mut standing_of: BTreeMap<OrgKey, Standing> = BTreeMap::new();
+        let mut queue = VecDeque::new();
+        let roots: BTreeSet<OrgKey> = config
+            .roots
+            .iter()
+            .chain([&own])
+            .map(|k| organisations.find(*k))
+            .collect();
+        for org in roots {
+            standing_of.insert(
+                org,
                 Standing {
                     depth: 0,
                     vouchers: vec![],
                 },
             );
-            queue.push_back(root);
+            queue.push_back(org);
         }
         if config.mode != TrustMode::Closed {
-            while let Some(key) = queue.pop_front() {
-                let Some(standing) = trusted.get(&key).cloned() else {
+            while let Some(org) = queue.pop_front() {
+                let Some(standing) = standing_of.get(&org).cloned() else {
                     continue;
                 };
-                // A rotated key stands where the old one stood.
-                for new in successors.get(&key).into_iter().flatten() {
-                    if !revoked.contains_key(new) && !trusted.contains_key(new) {
-                        trusted.insert(*new, standing.clone());
-                        queue.push_back(*new);
-                    }
-                }
                 if standing.depth >= config.depth {
                     continue;
                 }
-                let subjects = live(endorsed.get(&key).into_iter().flatten().copied().collect());
-                for subject in &subjects {
-                    match trusted.get_mut(subject) {
-                        Some(s) if s.depth == standing.depth + 1 => {
-                            if !s.vouchers.contains(&key) {
-                                s.vouchers.push(key);
+                let endorsers = members.get(&org).cloned().unwrap_or_default();
+                for endorser in endorsers {
+                    if revoked.contains_key(&endorser) {
+                        continue; // a revoked key vouches for nobody any more
+                    }
+                    for subject in endorsed.get(&endorser).into_iter().flatten() {
+                        let subject_org = organisations.find(*subject);
+                        match standing_of.get_mut(&subject_org) {
+                            Some(s) if s.depth == standing.depth + 1 => {
+                                if !s.vouchers.contains(&endorser) {
+                                    s.vouchers.push(endorser);
+                                    s.vouchers.sort();
+                                }
                             }
-                        }
-                        Some(_) => {}
-                        None => {
-                            trusted.insert(
-                                *subject,
-                                Standing {
-                                    depth: standing.depth + 1,
-                                    vouchers: vec![key],
-                                },
-                            );
-                            queue.push_back(*subject);
+                            Some(_) => {}
+                            None => {
+                                standing_of.insert(
+                                    subject_org,
+                                    Standing {
+                                        depth: standing.depth + 1,
+                                        vouchers: vec![endorser],
+                                    },
+                                );
+                                queue.push_back(subject_org);
+                            }
                         }
                     }
                 }
+            }
+        }
+        let mut trusted = BTreeMap::new();
+        for (org, standing) in standing_of {
+            for key in members.get(&org).into_iter().flatten() {
+                trusted.insert(*key, standing.clone());
             }
         }
         Self {
             mode: config.mode,
             trusted,
             revoked,
+            compromised,
         }
     }
 
@@ -271,23 +355,39 @@ impl TrustSet {
         self.trusted.contains_key(key)
     }
 
-    /// Whether an entry by `author` made at `at` may be stored at all: not by a revoked
-    /// key after its revocation, and in closed mode only by the roots.
+    /// Whether an entry by `author` made at `at` counts: not by a revoked key from its
+    /// revocation on.
     pub fn admits(&self, author: &OrgKey, at: Timestamp) -> bool {
-        if self.revoked.get(author).is_some_and(|since| at >= *since) {
-            return false;
-        }
-        self.mode != TrustMode::Closed || self.is_trusted(author)
+        !self.revoked.get(author).is_some_and(|since| at >= *since)
     }
 
-    /// Whether this node passes `author`'s entries on (gossip, sync, fetch).
-    pub fn relays(&self, author: &OrgKey) -> bool {
-        self.mode == TrustMode::Open || self.is_trusted(author)
+    /// Whether this node takes an entry in at all. A closed node takes content of its
+    /// roots (and their keys) only; what decides trust is taken by every node.
+    pub fn takes(&self, kind: Kind, author: &OrgKey) -> bool {
+        self.mode != TrustMode::Closed || kind.is_control() || self.is_trusted(author)
+    }
+
+    /// Whether this node passes an entry on (gossip, sync, fetch) and shows it without
+    /// being asked for untrusted ones. Profiles, key rotations and revocations always go
+    /// on, whoever signed them: they are what lets every node decide. Everything else
+    /// only from a trusted author (any author in open mode), and never what a revoked key
+    /// signed from its revocation on.
+    pub fn passes_on(&self, kind: Kind, author: &OrgKey, at: Timestamp) -> bool {
+        if matches!(kind, Kind::Profile | Kind::KeyRotation | Kind::Revocation) {
+            return true;
+        }
+        self.admits(author, at) && (self.mode == TrustMode::Open || self.is_trusted(author))
+    }
+
+    /// [`TrustSet::passes_on`] for a whole entry.
+    pub fn passes_on_entry(&self, entry: &Verified) -> bool {
+        let h = entry.header();
+        self.passes_on(h.kind, &h.author, h.created_at)
     }
 
     /// Whether views show `author`'s entries without being asked for untrusted ones.
     pub fn shows(&self, author: &OrgKey) -> bool {
-        self.relays(author)
+        self.mode == TrustMode::Open || self.is_trusted(author)
     }
 
     /// The authors whose entries views show without being asked for untrusted ones;
@@ -309,14 +409,19 @@ impl TrustSet {
     pub fn newly_relayed(&self, before: &TrustSet) -> Vec<OrgKey> {
         self.trusted
             .keys()
-            .filter(|k| !before.relays(k) && self.relays(k))
+            .filter(|k| !before.shows(k) && self.shows(k))
             .copied()
             .collect()
     }
 
     /// Revoked keys.
-    pub fn revoked(&self) -> &HashMap<OrgKey, Timestamp> {
+    pub fn revoked(&self) -> &BTreeMap<OrgKey, Timestamp> {
         &self.revoked
+    }
+
+    /// Keys that rotated to two different keys (a thief holds them too).
+    pub fn compromised(&self) -> &BTreeSet<OrgKey> {
+        &self.compromised
     }
 }
 
@@ -376,7 +481,7 @@ mod tests {
     fn a_rotated_key_is_trusted_through_the_old_keys_endorsers_until_revoked() {
         let facts = TrustFacts {
             endorsements: vec![(key(1), key(2))],
-            rotations: vec![(key(2), key(7))],
+            rotations: vec![(key(2), key(7), Timestamp::from_millis(500))],
             revocations: vec![],
         };
         let set = TrustSet::compute(&config(&[1], 2), key(0), &facts);
@@ -388,7 +493,10 @@ mod tests {
             ..facts
         };
         let set = TrustSet::compute(&config(&[1], 2), key(0), &facts);
-        assert!(!set.is_trusted(&key(2)));
+        assert!(
+            set.is_trusted(&key(2)),
+            "the old key's history stays the organisation's"
+        );
         assert!(!set.admits(&key(2), since));
         assert_eq!(
             set.standing(&key(7)).unwrap().vouchers,
@@ -418,14 +526,75 @@ mod tests {
         let mut c = config(&[1], 2);
         c.mode = TrustMode::Open;
         let open = TrustSet::compute(&c, key(0), &facts);
-        assert!(open.relays(&key(5)) && !open.is_trusted(&key(5)));
+        assert!(open.shows(&key(5)) && !open.is_trusted(&key(5)));
         c.mode = TrustMode::Closed;
         let closed = TrustSet::compute(&c, key(0), &facts);
-        assert!(closed.admits(&key(1), Timestamp::now()));
-        assert!(!closed.admits(&key(2), Timestamp::now()), "roots only");
+        assert!(closed.takes(Kind::Practice, &key(1)));
+        assert!(!closed.takes(Kind::Practice, &key(2)), "roots only");
+        assert!(closed.takes(Kind::KeyRotation, &key(2)));
         c.mode = TrustMode::WebOfTrust;
         let web = TrustSet::compute(&c, key(0), &facts);
-        assert!(web.admits(&key(5), Timestamp::now()) && !web.relays(&key(5)));
+        let now = Timestamp::now();
+        assert!(web.admits(&key(5), now) && !web.passes_on(Kind::Practice, &key(5), now));
+        assert!(
+            web.passes_on(Kind::Revocation, &key(5), now),
+            "what decides trust always goes on"
+        );
+    }
+
+    fn at(ms: u64) -> Timestamp {
+        Timestamp::from_millis(ms)
+    }
+
+    #[test]
+    fn a_thief_with_an_old_key_gains_nothing_by_a_backdated_rotation() {
+        // 1 is a root and endorses 2; 2 rotated to 7 and revoked itself from t=5 000. A
+        // thief with key 2 rotates it to 66, dated long before.
+        let honest = TrustFacts {
+            endorsements: vec![(key(1), key(2))],
+            rotations: vec![(key(2), key(7), at(4_000))],
+            revocations: vec![(key(7), key(2), at(5_000))],
+        };
+        let set = TrustSet::compute(&config(&[1], 2), key(0), &honest);
+        assert!(set.is_trusted(&key(7)) && set.is_trusted(&key(2)));
+        let mut stolen = honest.clone();
+        stolen.rotations.push((key(2), key(66), at(10)));
+        let set = TrustSet::compute(&config(&[1], 2), key(0), &stolen);
+        assert!(!set.is_trusted(&key(66)), "the thief's key is never trusted");
+        assert!(set.compromised().contains(&key(2)));
+        assert!(!set.admits(&key(2), at(10)), "revoked from its earliest rotation");
+        assert!(
+            !set.is_trusted(&key(7)),
+            "nobody inherits from a compromised key: the owner is endorsed anew"
+        );
+        // Endorsed anew, the owner's new key is trusted again; the thief's still is not.
+        stolen.endorsements.push((key(1), key(7)));
+        let set = TrustSet::compute(&config(&[1], 2), key(0), &stolen);
+        assert!(set.is_trusted(&key(7)) && !set.is_trusted(&key(66)));
+    }
+
+    #[test]
+    fn a_revocation_by_a_stranger_or_an_older_key_counts_for_nothing() {
+        let facts = TrustFacts {
+            endorsements: vec![(key(1), key(2))],
+            rotations: vec![(key(2), key(7), at(1))],
+            revocations: vec![(key(8), key(2), at(0)), (key(2), key(7), at(0))],
+        };
+        let set = TrustSet::compute(&config(&[1], 2), key(0), &facts);
+        assert!(set.admits(&key(2), at(5)) && set.admits(&key(7), at(5)));
+    }
+
+    #[test]
+    fn every_old_key_of_the_own_organisation_stays_trusted() {
+        let facts = TrustFacts {
+            rotations: vec![(key(3), key(0), at(1))],
+            revocations: vec![(key(0), key(3), at(100))],
+            ..TrustFacts::default()
+        };
+        let set = TrustSet::compute(&config(&[], 2), key(0), &facts);
+        assert!(set.is_trusted(&key(3)));
+        assert!(set.passes_on(Kind::Practice, &key(3), at(99)));
+        assert!(!set.passes_on(Kind::Practice, &key(3), at(100)));
     }
 }
 

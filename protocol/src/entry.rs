@@ -90,6 +90,30 @@ impl Kind {
         self as u8
     }
 
+    /// The kind with this [`Kind::code`].
+    pub fn from_code(code: u8) -> Option<Kind> {
+        Kind::ALL.get(usize::from(code)).copied()
+    }
+
+    /// Control entries: who an organisation is and which keys speak for it. They decide
+    /// trust, so every node must get them: they live in the national space, which every
+    /// node follows.
+    pub fn is_control(self) -> bool {
+        matches!(
+            self,
+            Kind::Profile | Kind::Endorsement | Kind::KeyRotation | Kind::Revocation
+        )
+    }
+
+    /// Kinds whose body a retraction may erase. Key rotations and revocations never: a
+    /// thief holding an old key could otherwise erase the owner's move to a new key.
+    pub fn is_retractable(self) -> bool {
+        !matches!(
+            self,
+            Kind::Retraction | Kind::KeyRotation | Kind::Revocation
+        )
+    }
+
     /// Kinds that carry content people write and can edit into new versions.
     pub fn is_editable(self) -> bool {
         matches!(
@@ -227,8 +251,12 @@ pub enum KindFields {
         name: String,
         cbs_code: CbsCode,
     },
+    /// The new key signs `consent` (see [`crate::sign::rotation_consent_message`]): a key
+    /// can never be claimed as another key's successor without its holder's word, so a
+    /// stranger cannot attach its key to a municipality's history.
     KeyRotation {
         new_key: OrgKey,
+        consent: crate::ids::Signature,
     },
     Revocation {
         key: OrgKey,

@@ -19,6 +19,35 @@ pub fn signing_message(id: &EntryId) -> [u8; 45] {
     msg
 }
 
+/// Domain of the new key's consent to a key rotation.
+pub const ROTATION_DOMAIN: &[u8] = b"wiel/rotation/v1";
+
+/// The message a new key signs to consent to succeed `old` on `network`.
+pub fn rotation_consent_message(network: &NetworkId, old: &OrgKey, new: &OrgKey) -> Vec<u8> {
+    let mut msg = Vec::with_capacity(ROTATION_DOMAIN.len() + 1 + network.as_str().len() + 64);
+    msg.extend_from_slice(ROTATION_DOMAIN);
+    msg.push(network.as_str().len() as u8);
+    msg.extend_from_slice(network.as_str().as_bytes());
+    msg.extend_from_slice(old.as_bytes());
+    msg.extend_from_slice(new.as_bytes());
+    msg
+}
+
+/// Whether `consent` is `new`'s signature agreeing to succeed `old`.
+pub fn verify_rotation_consent(
+    network: &NetworkId,
+    old: &OrgKey,
+    new: &OrgKey,
+    consent: &Signature,
+) -> bool {
+    let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(new.as_bytes()) else {
+        return false;
+    };
+    let signature = ed25519_dalek::Signature::from_bytes(consent.as_bytes());
+    key.verify_strict(&rotation_consent_message(network, old, new), &signature)
+        .is_ok()
+}
+
 /// Why a key file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
@@ -75,6 +104,16 @@ impl OrgKeypair {
     /// The same key as a libp2p identity.
     pub fn to_libp2p(&self) -> libp2p_identity::Keypair {
         libp2p_identity::Keypair::from(self.0.clone())
+    }
+
+    /// This key's consent to succeed `old` on `network` (the body of a key rotation).
+    pub fn consent_to_succeed(&self, network: &NetworkId, old: &OrgKey) -> Signature {
+        let sig = self
+            .0
+            .sign(&rotation_consent_message(network, old, &self.public()));
+        let mut bytes = [0u8; 64];
+        bytes.copy_from_slice(&sig);
+        Signature::from_bytes(bytes)
     }
 
     fn sign_id(&self, id: &EntryId) -> Signature {

@@ -84,6 +84,10 @@ pub enum Invalid {
     EmptyField { field: &'static str },
     #[error("an organisation cannot {action} its own key")]
     OwnKey { action: &'static str },
+    #[error("a {kind} belongs to the national space 'nl' (found '{space}'): every node must get it")]
+    ControlOutsideNational { kind: Kind, space: String },
+    #[error("the new key of this key rotation did not sign its consent")]
+    NoRotationConsent,
 }
 
 impl From<DecodeError> for Invalid {
@@ -208,6 +212,12 @@ fn check_after_signature(entry: &Entry, rules: &Rules) -> Result<(), Invalid> {
         });
     }
     check_refs(header)?;
+    if header.kind.is_control() && header.space != crate::names::SpaceName::national() {
+        return Err(Invalid::ControlOutsideNational {
+            kind: header.kind,
+            space: header.space.as_str().to_owned(),
+        });
+    }
     if header.body_len as usize > MAX_BODY_BYTES {
         return Err(Invalid::BodyTooLarge {
             len: header.body_len as usize,
@@ -230,6 +240,16 @@ fn check_after_signature(entry: &Entry, rules: &Rules) -> Result<(), Invalid> {
             return Err(Invalid::BodyHashMismatch);
         }
         check_body(header.kind, header.author, body)?;
+        if let KindFields::KeyRotation { new_key, consent } = &body.fields
+            && !crate::sign::verify_rotation_consent(
+                &header.network,
+                &header.author,
+                new_key,
+                consent,
+            )
+        {
+            return Err(Invalid::NoRotationConsent);
+        }
     }
     Ok(())
 }
@@ -409,7 +429,7 @@ fn check_body(kind: Kind, header_author: OrgKey, body: &Body) -> Result<(), Inva
             }
             true
         }
-        (KindFields::KeyRotation { new_key }, Kind::KeyRotation) => {
+        (KindFields::KeyRotation { new_key, .. }, Kind::KeyRotation) => {
             if *new_key == header_author {
                 return Err(Invalid::OwnKey {
                     action: "rotate to",

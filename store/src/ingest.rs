@@ -7,12 +7,14 @@ use std::collections::BTreeMap;
 
 use sled::Transactional;
 use sled::transaction::{ConflictableTransactionError, TransactionError};
-use wiel_protocol::{EntryId, Kind, Rel, Verified};
+use wiel_protocol::{EntryId, Kind, OrgKey, Rel, Verified};
 
 use crate::log::{self, Span};
 use crate::{Store, StoreError, Trees, keys};
 
-/// What happened to one entry offered to the store. All are normal outcomes.
+/// What happened to one entry offered to the store. All are normal outcomes: the store
+/// takes every entry that is valid on its own, whatever order entries come in, and decides
+/// what an entry does to others (erase, replace) from the set it holds, never from the order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Ingest {
     /// New: stored with its index rows.
@@ -21,11 +23,13 @@ pub enum Ingest {
     AlreadyStored,
     /// The entry was retracted by its author: only its signed header is kept, never its body.
     Retracted,
-    /// Refused by a rule that needs another entry.
-    Rejected(Rejection),
+    /// A header without its body, and no retraction here that erased it: not a complete
+    /// entry, so not stored (the full entry is fetched instead).
+    Incomplete,
 }
 
-/// Why the store refused an entry that is valid on its own.
+/// Why the service refuses to sign an entry that refers to another one (the store itself
+/// never refuses for this: such an entry is kept inert, see [`Ingest`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
     #[error("only the author of entry {} can {action} it", target.short())]
@@ -41,8 +45,8 @@ pub enum Rejection {
     },
     #[error("entry {} is a {found}, not a question: only questions can be answered", target.short())]
     NotAQuestion { target: EntryId, found: Kind },
-    #[error("entry {} is a retraction itself and cannot be retracted or edited", target.short())]
-    TargetIsRetraction { target: EntryId },
+    #[error("entry {} is a {found} and cannot be retracted or edited", target.short())]
+    NotRetractable { target: EntryId, found: Kind },
     #[error("entry {} is a {found}, not an answer: only answers can be accepted", target.short())]
     NotAnAnswer { target: EntryId, found: Kind },
     #[error("only the organisation that asked question {} can accept an answer to it", question.short())]
@@ -60,8 +64,10 @@ enum T {
     Erasures,
     Trust,
     Unindexed,
+    Rotations,
+    Acts,
 }
-const TREE_COUNT: usize = 9;
+const TREE_COUNT: usize = 11;
 
 /// Pending writes of one batch, readable before they are committed.
 struct Overlay<'a> {
@@ -96,6 +102,8 @@ impl<'a> Overlay<'a> {
             T::Erasures => &trees.erasures,
             T::Trust => &trees.trust,
             T::Unindexed => &trees.unindexed,
+            T::Rotations => &trees.rotations,
+            T::Acts => &trees.acts,
         }
     }
 
@@ -204,11 +212,13 @@ impl<'a> Overlay<'a> {
             &t.erasures,
             &t.trust,
             &t.unindexed,
+            &t.rotations,
+            &t.acts,
         );
         let writes = &self.writes;
         let result: Result<(), TransactionError<()>> =
-            all.transaction(|(a, b, c, d, e, f, g, h, i)| {
-                let txs = [a, b, c, d, e, f, g, h, i];
+            all.transaction(|(a, b, c, d, e, f, g, h, i, j, k)| {
+                let txs = [a, b, c, d, e, f, g, h, i, j, k];
                 for (tx, tree_writes) in txs.iter().zip(writes.iter()) {
                     for (k, v) in tree_writes {
                         match v {
@@ -274,7 +284,7 @@ fn ingest_one(o: &mut Overlay<'_>, entry: Verified) -> Result<Ingest, StoreError
         return Ok(match (existing.body().is_some(), entry.body().is_some()) {
             (false, true) if tombstoned => Ingest::Retracted,
             (false, true) => {
-                // We held only the header (a tombstone whose retraction we never saw): fill in.
+                // We held only the header (written by an earlier version): fill in.
                 o.put_entry(entry)?;
                 Ingest::Stored
             }
@@ -283,36 +293,43 @@ fn ingest_one(o: &mut Overlay<'_>, entry: Verified) -> Result<Ingest, StoreError
         });
     }
 
-    if let Some(rejection) = check_targets(o, &entry)? {
-        return Ok(Ingest::Rejected(rejection));
+    // A header alone is only the tombstone of a retraction we hold; otherwise a peer
+    // stripped the body, and the entry is fetched whole later.
+    if entry.body().is_none() && valid_retraction(o, &id, entry.header())?.is_none() {
+        return Ok(Ingest::Incomplete);
     }
 
-    // Effects that waited for this entry: a retraction or new version that arrived first.
-    let header = entry.header();
-    let mut outcome = Ingest::Stored;
-    let mut to_store = entry.clone();
-    for source in referrers(o, &id, Rel::Retracts)? {
-        if let Some(r) = o.load(&source)?
-            && r.header().author == header.author
-        {
-            o.put(T::Tombstones, key.clone(), source.as_bytes().to_vec());
-            to_store = entry.to_tombstone();
-            outcome = Ingest::Retracted;
-            break;
+    write_entry(o, &entry)?;
+    // What waited for this entry, and what this entry does to those it refers to.
+    settle(o, &id)?;
+    for r in &entry.header().refs {
+        if matches!(r.rel, Rel::Retracts | Rel::Supersedes) {
+            settle(o, &r.target)?;
         }
     }
-    for source in referrers(o, &id, Rel::Supersedes)? {
-        if let Some(newer) = o.load(&source)?
-            && newer.header().author == header.author
-            && newer.header().kind == header.kind
-        {
-            o.put(T::Superseded, key.clone(), source.as_bytes().to_vec());
+    // A new key now speaks for its predecessors: its (and its successors') retractions and
+    // versions of their entries take effect.
+    if let Some(wiel_protocol::KindFields::KeyRotation { new_key, .. }) =
+        entry.body().map(|b| &b.fields)
+    {
+        for successor in successors_of(o, new_key)? {
+            for act in o.keys_with_prefix(T::Acts, successor.as_bytes())? {
+                let Some(act_id) = keys::trailing_id(&act) else {
+                    continue;
+                };
+                if let Some(act) = o.load(&act_id)? {
+                    for r in &act.header().refs {
+                        settle(o, &r.target)?;
+                    }
+                }
+            }
         }
     }
-
-    write_entry(o, &to_store)?;
-    apply_effects(o, &entry)?;
-    Ok(outcome)
+    Ok(if o.get(T::Tombstones, &key)?.is_some() {
+        Ingest::Retracted
+    } else {
+        Ingest::Stored
+    })
 }
 
 fn referrers(o: &Overlay<'_>, target: &EntryId, rel: Rel) -> Result<Vec<EntryId>, StoreError> {
@@ -322,59 +339,110 @@ fn referrers(o: &Overlay<'_>, target: &EntryId, rel: Rel) -> Result<Vec<EntryId>
         .collect())
 }
 
-/// Rules against the entries this one refers to, when we hold them.
-fn check_targets(o: &Overlay<'_>, entry: &Verified) -> Result<Option<Rejection>, StoreError> {
-    let header = entry.header();
-    for r in &header.refs {
-        let Some(target) = o.load(&r.target)? else {
-            continue; // decided when the target arrives
-        };
-        let t = target.header();
-        let rejection = match r.rel {
-            Rel::Retracts | Rel::Supersedes if t.kind == Kind::Retraction => {
-                Some(Rejection::TargetIsRetraction { target: r.target })
+/// Most keys followed along a chain of rotations (a municipality rotates a few times in
+/// its life; an attacker's chain of a thousand fresh keys must not cost a thousand reads).
+const MAX_LINEAGE: usize = 64;
+
+/// `key` and every key that rotated from it, directly or in steps (with the new key's
+/// consent, checked when the rotation was verified).
+fn successors_of(o: &Overlay<'_>, key: &OrgKey) -> Result<Vec<OrgKey>, StoreError> {
+    let mut out = vec![*key];
+    let mut next = 0;
+    while next < out.len() && out.len() < MAX_LINEAGE {
+        let from = out[next];
+        next += 1;
+        for row in o.keys_with_prefix(T::Rotations, from.as_bytes())? {
+            if let Some(new) = row
+                .get(32..64)
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .map(OrgKey::from_bytes)
+                && !out.contains(&new)
+            {
+                out.push(new);
             }
-            Rel::Retracts | Rel::Supersedes if t.author != header.author => {
-                Some(Rejection::NotAuthorOfTarget {
-                    target: r.target,
-                    action: if r.rel == Rel::Retracts {
-                        "retract"
-                    } else {
-                        "make a new version of"
-                    },
-                })
-            }
-            Rel::ReactsTo if is_acceptance(entry) && t.kind != Kind::Answer => {
-                Some(Rejection::NotAnAnswer {
-                    target: r.target,
-                    found: t.kind,
-                })
-            }
-            Rel::ReactsTo if is_acceptance(entry) => match t.target(Rel::Answers) {
-                Some(question) => match o.load(&question)? {
-                    Some(q) if q.header().author != header.author => {
-                        Some(Rejection::NotTheAsker { question })
-                    }
-                    _ => None,
-                },
-                None => None,
-            },
-            Rel::Supersedes if t.kind != header.kind => Some(Rejection::VersionKindMismatch {
-                target: r.target,
-                found: t.kind,
-                expected: header.kind,
-            }),
-            Rel::Answers if t.kind != Kind::Question => Some(Rejection::NotAQuestion {
-                target: r.target,
-                found: t.kind,
-            }),
-            _ => None,
-        };
-        if rejection.is_some() {
-            return Ok(rejection);
         }
     }
-    Ok(None)
+    Ok(out)
+}
+
+/// Whether `signer` speaks for `author`: the same key, or a key `author` rotated to.
+fn speaks_for(
+    o: &Overlay<'_>,
+    signer: &OrgKey,
+    author: &OrgKey,
+) -> Result<bool, StoreError> {
+    Ok(signer == author || successors_of(o, author)?.contains(signer))
+}
+
+/// [`speaks_for`] on the committed store.
+pub(crate) fn speaks_for_committed(
+    store: &Store,
+    signer: &OrgKey,
+    author: &OrgKey,
+) -> Result<bool, StoreError> {
+    speaks_for(&Overlay::new(store), signer, author)
+}
+
+/// The retraction that erases `target` (with this header): the smallest id among the valid
+/// ones, so that every node picks the same whatever came first.
+fn valid_retraction(
+    o: &Overlay<'_>,
+    target: &EntryId,
+    header: &wiel_protocol::Header,
+) -> Result<Option<EntryId>, StoreError> {
+    if !header.kind.is_retractable() {
+        return Ok(None);
+    }
+    let mut best: Option<EntryId> = None;
+    for source in referrers(o, target, Rel::Retracts)? {
+        if let Some(r) = o.load(&source)?
+            && r.header().kind == Kind::Retraction
+            && speaks_for(o, &r.header().author, &header.author)?
+            && best.is_none_or(|b| source < b)
+        {
+            best = Some(source);
+        }
+    }
+    Ok(best)
+}
+
+/// Brings what others do to `target` up to date with the set held: the retraction that
+/// erases it and the newest version that replaces it. Both only grow as entries arrive,
+/// so the outcome is the same in every order.
+fn settle(o: &mut Overlay<'_>, target: &EntryId) -> Result<(), StoreError> {
+    let Some(t) = o.load(target)? else {
+        return Ok(()); // decided when the target arrives
+    };
+    let key = target.as_bytes().to_vec();
+    let header = t.header().clone();
+    if let Some(retraction) = valid_retraction(o, target, &header)? {
+        if o.get(T::Tombstones, &key)?.as_deref() != Some(retraction.as_bytes()) {
+            o.put(T::Tombstones, key.clone(), retraction.as_bytes().to_vec());
+        }
+        if t.body().is_some() {
+            o.put_entry(t.to_tombstone())?;
+        }
+    }
+    if header.kind.is_editable() {
+        let mut newest: Option<(wiel_protocol::Timestamp, EntryId)> = None;
+        for source in referrers(o, target, Rel::Supersedes)? {
+            if let Some(v) = o.load(&source)?
+                && v.header().kind == header.kind
+                && speaks_for(o, &v.header().author, &header.author)?
+            {
+                let candidate = (v.header().created_at, source);
+                if newest.is_none_or(|n| candidate > n) {
+                    newest = Some(candidate);
+                }
+            }
+        }
+        if let Some((_, newest)) = newest
+            && o.get(T::Superseded, &key)?.as_deref() != Some(newest.as_bytes())
+        {
+            o.put(T::Superseded, key, newest.as_bytes().to_vec());
+        }
+    }
+    Ok(())
 }
 
 /// A reaction that accepts an answer.
@@ -402,16 +470,27 @@ fn write_entry(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> 
     for r in &h.refs {
         o.put(T::Refs, keys::ref_key(&r.target, r.rel, &id), Vec::new());
     }
+    if h.kind == Kind::Retraction || h.target(Rel::Supersedes).is_some() {
+        o.put(T::Acts, keys::author_key(&h.author, &id), Vec::new());
+    }
     if matches!(
         h.kind,
         Kind::Endorsement | Kind::KeyRotation | Kind::Revocation
     ) {
         o.put(T::Trust, keys::time_key(t, &id), vec![h.kind.code()]);
     }
+    if let Some(wiel_protocol::KindFields::KeyRotation { new_key, .. }) =
+        entry.body().map(|b| &b.fields)
+    {
+        let mut k = h.author.as_bytes().to_vec();
+        k.extend_from_slice(new_key.as_bytes());
+        o.put(T::Rotations, k, id.as_bytes().to_vec());
+    }
     if h.kind == Kind::Profile {
+        // The newest by (created_at, id): the same choice in every order.
         let newer = match o.get(T::Profiles, h.author.as_bytes())? {
             Some(v) => match keys::id_from_value(&v).map(|old| o.load(&old)) {
-                Some(Ok(Some(old))) => old.header().created_at <= t,
+                Some(Ok(Some(old))) => (old.header().created_at, old.id()) < (t, id),
                 Some(Err(e)) => return Err(e),
                 _ => true,
             },
@@ -423,36 +502,6 @@ fn write_entry(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> 
                 h.author.as_bytes().to_vec(),
                 id.as_bytes().to_vec(),
             );
-        }
-    }
-    Ok(())
-}
-
-/// What this entry does to entries we already hold: erase a body, mark a version old.
-fn apply_effects(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> {
-    let h = entry.header();
-    let id = entry.id();
-    for r in &h.refs {
-        let Some(target) = o.load(&r.target)? else {
-            continue;
-        };
-        match r.rel {
-            Rel::Retracts => {
-                o.put(
-                    T::Tombstones,
-                    r.target.as_bytes().to_vec(),
-                    id.as_bytes().to_vec(),
-                );
-                o.put_entry(target.to_tombstone())?;
-            }
-            Rel::Supersedes => {
-                o.put(
-                    T::Superseded,
-                    r.target.as_bytes().to_vec(),
-                    id.as_bytes().to_vec(),
-                );
-            }
-            Rel::Answers | Rel::ReactsTo => {}
         }
     }
     Ok(())

@@ -54,3 +54,10 @@ pub(crate) fn id_from_value(value: &[u8]) -> Option<EntryId> {
     let bytes: [u8; ID_LEN] = value.try_into().ok()?;
     Some(EntryId::from_bytes(bytes))
 }
+
+/// `author ‖ id`
+pub(crate) fn author_key(author: &OrgKey, id: &EntryId) -> Vec<u8> {
+    let mut k = author.as_bytes().to_vec();
+    k.extend_from_slice(id.as_bytes());
+    k
+}

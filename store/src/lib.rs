@@ -26,7 +26,7 @@ use sled::Tree;
 use wiel_protocol::{EntryId, Rel};
 
 pub use ingest::{Ingest, Rejection};
-pub use query::{ListFilter, Resolved, SpaceItems, Thread};
+pub use query::{Item, ListFilter, Resolved, SpaceItems, Thread};
 
 /// sled's page cache. Its default (1 GiB) is too much for a node that runs for months.
 pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -84,6 +84,12 @@ pub(crate) struct Trees {
     /// index's work queue, written in the same transaction as the entry, emptied by the
     /// index after its commit
     pub unindexed: Tree,
+    /// old key ‖ new key → id of the key rotation: which keys speak for which (a key
+    /// speaks for every key it succeeded), read by retractions and new versions
+    pub rotations: Tree,
+    /// author ‖ id of retractions and new versions: what to settle again when the author's
+    /// key turns out to succeed another
+    pub acts: Tree,
 }
 
 /// The entry store. Cheap to clone; one writer at a time.
@@ -117,6 +123,8 @@ impl Store {
             outbox: tree("outbox")?,
             trust: tree("trust")?,
             unindexed: tree("unindexed")?,
+            rotations: tree("rotations")?,
+            acts: tree("acts")?,
         };
         let log_path = dir.join("entries.log");
         let log = log::EntryLog::open(&log_path).map_err(|e| StoreError::Open {

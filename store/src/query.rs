@@ -27,6 +27,10 @@ pub struct ListFilter {
     pub all_versions: bool,
     /// Also tombstones of retracted entries. Default false.
     pub include_retracted: bool,
+    /// Also inert entries: those whose relation to another entry does not (yet) hold, such
+    /// as an answer to something that is not a question we hold (see
+    /// [`Store::is_inert`]). Default false.
+    pub include_inert: bool,
     /// Leave out reactions, retractions and profiles: only what people write to share.
     /// Default false.
     pub content_only: bool,
@@ -51,6 +55,7 @@ impl Default for ListFilter {
             theme: None,
             all_versions: false,
             include_retracted: false,
+            include_inert: false,
             content_only: false,
             limit: 50,
             untrusted: false,
@@ -82,8 +87,17 @@ pub enum Resolved {
     Ambiguous(Vec<EntryId>),
 }
 
-/// Per space name: its (created_at, id, author) items, oldest first.
-pub type SpaceItems = std::collections::BTreeMap<String, Vec<(Timestamp, EntryId, OrgKey)>>;
+/// One entry as sync and the trust policy see it, without reading the entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub created_at: Timestamp,
+    pub id: EntryId,
+    pub author: OrgKey,
+    pub kind: Kind,
+}
+
+/// Per space name: its items, oldest first.
+pub type SpaceItems = std::collections::BTreeMap<String, Vec<Item>>;
 
 /// An entry with everything that refers to it.
 #[derive(Debug, Clone)]
@@ -212,6 +226,9 @@ impl Store {
             if !filter.labels_match(&entry) {
                 continue;
             }
+            if !filter.include_inert && self.is_inert(&entry)? {
+                continue;
+            }
             if keep(&entry) {
                 out.push(entry);
             }
@@ -231,12 +248,9 @@ impl Store {
         })
     }
 
-    /// Every (created_at, id, author) of a space, tombstones and old versions included,
-    /// oldest first: the set that catch-up sync reconciles.
-    pub fn space_items(
-        &self,
-        space: &SpaceName,
-    ) -> Result<Vec<(Timestamp, EntryId, OrgKey)>, StoreError> {
+    /// Every item of a space, tombstones and old versions included, oldest first: the set
+    /// that catch-up sync reconciles.
+    pub fn space_items(&self, space: &SpaceName) -> Result<Vec<Item>, StoreError> {
         Ok(self
             .items_by_space(Some(space))?
             .remove(space.as_str())
@@ -249,7 +263,7 @@ impl Store {
         let mut out = SpaceItems::new();
         for row in self.trees.by_time.iter() {
             let (key, value) = row?;
-            if let (Some((_, author, space)), Some(id), Some(t)) = (
+            if let (Some((kind, author, space)), Some(id), Some(t)) = (
                 keys::split_facets(&value),
                 keys::trailing_id(&key),
                 key.get(..8)
@@ -257,10 +271,16 @@ impl Store {
                     .map(|b| Timestamp::from_millis(u64::from_be_bytes(b))),
             ) && only.is_none_or(|o| o.as_str().as_bytes() == space)
                 && let Ok(author) = <[u8; 32]>::try_from(author)
+                && let Some(kind) = Kind::from_code(kind)
             {
                 out.entry(String::from_utf8_lossy(space).into_owned())
                     .or_default()
-                    .push((t, id, OrgKey::from_bytes(author)));
+                    .push(Item {
+                        created_at: t,
+                        id,
+                        author: OrgKey::from_bytes(author),
+                        kind,
+                    });
             }
         }
         Ok(out)
@@ -306,6 +326,47 @@ impl Store {
         Ok(out)
     }
 
+    /// Whether `signer` speaks for `author`: the same key, or a key that `author` rotated
+    /// to (with that key's consent), directly or in steps.
+    pub fn speaks_for(&self, signer: &OrgKey, author: &OrgKey) -> Result<bool, StoreError> {
+        crate::ingest::speaks_for_committed(self, signer, author)
+    }
+
+    /// Whether `entry` is inert: stored (the store takes every valid entry, whatever
+    /// order they come in) but without effect and not shown, because its relation to
+    /// another entry does not hold with what this store holds: an answer to something
+    /// that is not a question, a reaction or retraction of an entry not held, a new version
+    /// or retraction by another organisation, an acceptance not by the asker. A missing
+    /// target may still arrive; a wrong one never makes the entry count.
+    pub fn is_inert(&self, entry: &Verified) -> Result<bool, StoreError> {
+        let h = entry.header();
+        for r in &h.refs {
+            let Some(target) = self.get(&r.target)? else {
+                return Ok(true);
+            };
+            let t = target.header();
+            let holds = match r.rel {
+                Rel::Answers => t.kind == Kind::Question,
+                Rel::ReactsTo if crate::ingest::is_acceptance(entry) => {
+                    t.kind == Kind::Answer && self.acceptance_of(&target)? == Some(entry.id())
+                }
+                Rel::ReactsTo => true,
+                Rel::Retracts => {
+                    t.kind.is_retractable() && self.speaks_for(&h.author, &t.author)?
+                }
+                Rel::Supersedes => {
+                    t.kind == h.kind
+                        && t.kind.is_editable()
+                        && self.speaks_for(&h.author, &t.author)?
+                }
+            };
+            if !holds {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
     /// The acceptance of answer `answer` by the organisation that asked the question, if
     /// any (and not retracted). An acceptance that arrived before the question counts only
     /// once the question shows that its author asked it.
@@ -319,15 +380,22 @@ impl Store {
         let Some(question) = self.get(&question)? else {
             return Ok(None);
         };
+        if question.header().kind != Kind::Question {
+            return Ok(None);
+        }
+        // The smallest id among the valid ones: the same on every node.
+        let mut best = None;
         for source in self.referrers(&answer.id(), Rel::ReactsTo)? {
             if let Some(r) = self.get(&source)?
                 && crate::ingest::is_acceptance(&r)
-                && r.header().author == question.header().author
+                && r.body().is_some()
+                && self.speaks_for(&r.header().author, &question.header().author)?
+                && best.is_none_or(|b| source < b)
             {
-                return Ok(Some(source));
+                best = Some(source);
             }
         }
-        Ok(None)
+        Ok(best)
     }
 
     /// The accepted answer to question `id` (any of its versions), if there is one.
@@ -378,6 +446,7 @@ impl Store {
         versions.reverse();
         let mut answers = Vec::new();
         let mut reactions = Vec::new();
+        let is_question = entry.header().kind == Kind::Question;
         for version in &versions {
             for (rel, out) in [
                 (Rel::Answers, &mut answers),
@@ -386,6 +455,9 @@ impl Store {
                 for source in self.referrers(version, rel)? {
                     if self.superseded_by(&source)?.is_some() {
                         continue;
+                    }
+                    if rel == Rel::Answers && !is_question {
+                        continue; // an answer to something that is no question: inert
                     }
                     if let Some(e) = self.get(&source)?
                         && e.body().is_some()

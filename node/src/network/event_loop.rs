@@ -353,8 +353,8 @@ impl EventLoop {
         let set = Arc::new(ItemSet::new(
             items
                 .into_iter()
-                .filter(|(_, _, author)| trust.relays(author))
-                .map(|(_, id, _)| id),
+                .filter(|i| trust.passes_on(i.kind, &i.author, i.created_at))
+                .map(|i| i.id),
         ));
         self.sets
             .insert(space.clone(), (generation, trust, set.clone()));
@@ -517,7 +517,12 @@ impl EventLoop {
 
     /// The differences with a peer are known: fetch what we lack, offer what it lacks.
     fn on_reconciled(&mut self, mut session: Session, theirs: crate::reconcile::Fingerprint) {
-        let need = std::mem::take(&mut session.initiator.need);
+        // What the peer passes on and we do not may be held here already, kept apart (our
+        // trust differs): fetching it again would move the same entries at every sync.
+        let need: Vec<EntryId> = std::mem::take(&mut session.initiator.need)
+            .into_iter()
+            .filter(|id| !matches!(self.store.holds(id), Ok(true)))
+            .collect();
         let have = std::mem::take(&mut session.initiator.have);
         tracing::info!(
             peer = %session.peer,
@@ -955,7 +960,7 @@ impl EventLoop {
         for id in ids.iter().take(MAX_FETCH_IDS) {
             match self.store.get(id) {
                 // Entries kept apart are not passed on.
-                Ok(Some(entry)) if !trust.relays(&entry.header().author) => out.push(None),
+                Ok(Some(entry)) if !trust.passes_on_entry(&entry) => out.push(None),
                 Ok(Some(entry)) => {
                     if entry.bytes().len() > budget {
                         break;

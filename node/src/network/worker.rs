@@ -209,68 +209,26 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
         let mut valid = Vec::new();
         let set = trust.current();
         for (source, checked) in sources.into_iter().zip(check_all(unchecked, &rules)) {
-            // Entries of a revoked key made after its revocation are refused; a closed node
-            // takes nothing from outside its roots (not the sender's fault).
-            let checked = checked.and_then(|e| {
-                let h = e.header();
-                if set.admits(&h.author, h.created_at) {
-                    Ok(e)
-                } else if set.revoked().contains_key(&h.author) {
-                    Err("revoked_key")
-                } else {
-                    Err("untrusted")
-                }
-            });
-            // An author outside the trust set is taken in at a bounded rate, by gossip and
-            // sync together ([trust] untrusted_author_per_minute and _burst): what is
-            // dropped comes later by sync, at that pace.
-            let checked = match checked {
-                // (what is held already costs nothing: it is not stored again)
-                Ok(e)
-                    if !set.relays(&e.header().author)
-                        && !matches!(store.holds(&e.id()), Ok(true)) =>
-                {
-                    if author_budget.len() >= MAX_TRACKED_AUTHORS {
-                        author_budget.clear();
-                    }
-                    let allowed = author_budget
-                        .entry(e.header().author)
-                        .or_insert_with(|| {
-                            let config = trust.config();
-                            super::sync::TokenBucket::new(
-                                f64::from(config.untrusted_author_per_minute) / 60.0,
-                                f64::from(config.untrusted_author_burst),
-                            )
-                        })
-                        .take();
-                    if allowed { Ok(e) } else { Err("rate_limited") }
-                }
-                other => other,
+            let admission = match checked {
+                // Dated ahead of this node's clock: our clock may be the wrong one. Taken
+                // later by sync, once it is no longer ahead.
+                Err(reason @ "in_future") => Admission::Ignore {
+                    reason,
+                    throttle: false,
+                },
+                Err(fault) => Admission::Strike(fault),
+                Ok(e) => admit(
+                    e,
+                    &set,
+                    &store,
+                    &trust,
+                    &mut author_budget,
+                    &mut untrusted_profiles,
+                ),
             };
-            // Profiles of organisations nobody here trusts are taken, up to a bound.
-            let checked = checked.and_then(|e| {
-                let h = e.header();
-                if h.kind != wiel_protocol::Kind::Profile
-                    || set.relays(&h.author)
-                    || !matches!(store.profile(&h.author), Ok(None))
-                {
-                    return Ok(e);
-                }
-                let limit = trust.config().max_untrusted_profiles;
-                let count = *untrusted_profiles
-                    .get_or_insert_with(|| count_untrusted_profiles(&store, &set));
-                if count >= limit {
-                    Err("too_many_profiles")
-                } else {
-                    untrusted_profiles = Some(count + 1);
-                    Ok(e)
-                }
-            });
-            match (checked, source) {
-                (
-                    Err(reason @ ("untrusted" | "too_many_profiles")),
-                    Source::Gossip { message_id, peer },
-                ) => {
+            match (admission, source) {
+                (Admission::Take(entry), source) => valid.push((source, entry)),
+                (Admission::Ignore { reason, throttle }, Source::Gossip { message_id, peer }) => {
                     counters.reject(reason);
                     refusals.push(Verdict::Gossip {
                         message_id,
@@ -278,29 +236,18 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                         acceptance: MessageAcceptance::Ignore,
                         missing: vec![],
                     });
+                    if throttle {
+                        refusals.push(Verdict::Throttled { peer });
+                    }
                 }
-                (
-                    Err(reason @ ("untrusted" | "too_many_profiles" | "rate_limited")),
-                    Source::Fetch(tally),
-                ) => {
+                (Admission::Ignore { reason, .. }, Source::Fetch(tally)) => {
                     counters.reject(reason);
                     tallies[tally].duplicates += 1;
                 }
-                (Err("rate_limited"), Source::Gossip { message_id, peer }) => {
-                    counters.reject("rate_limited");
-                    refusals.push(Verdict::Gossip {
-                        message_id,
-                        source: peer,
-                        acceptance: MessageAcceptance::Ignore,
-                        missing: vec![],
-                    });
-                    refusals.push(Verdict::Throttled { peer });
-                }
-                (Ok(entry), source) => valid.push((source, entry)),
-                (Err(reason), Source::Gossip { message_id, peer }) => {
+                (Admission::Strike(reason), Source::Gossip { message_id, peer }) => {
                     refusals.push(refuse(message_id, peer, reason, &counters))
                 }
-                (Err(reason), Source::Fetch(tally)) => {
+                (Admission::Strike(reason), Source::Fetch(tally)) => {
                     counters.reject(reason);
                     tallies[tally].rejected += 1;
                 }
@@ -321,7 +268,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
         let result = store.ingest_batch_if(entries, |outcomes| {
             for ((source, entry), outcome) in valid.iter().zip(outcomes) {
                 let mut acceptance = judge(entry, outcome.clone(), &counters);
-                if acceptance == MessageAcceptance::Accept && !set.relays(&entry.header().author) {
+                if acceptance == MessageAcceptance::Accept && !set.passes_on_entry(entry) {
                     // Stored, kept apart: not passed on until its author is trusted.
                     counters.reject("kept_apart");
                     acceptance = MessageAcceptance::Ignore;
@@ -408,7 +355,7 @@ fn count_untrusted_profiles(store: &Store, set: &crate::trust::TrustSet) -> usiz
         .profiles()
         .map(|all| {
             all.iter()
-                .filter(|p| !set.relays(&p.header().author))
+                .filter(|p| !set.shows(&p.header().author))
                 .count()
         })
         .unwrap_or(0)
@@ -460,7 +407,8 @@ fn refuse(
     }
 }
 
-/// Counts the store's outcome and turns it into gossip's terms.
+/// Counts the store's outcome and turns it into gossip's terms. No outcome of the store
+/// is the sender's fault: it takes every valid entry, whatever the order.
 fn judge(entry: &Verified, outcome: Ingest, counters: &Counters) -> MessageAcceptance {
     match outcome {
         Ingest::Stored => {
@@ -475,14 +423,97 @@ fn judge(entry: &Verified, outcome: Ingest, counters: &Counters) -> MessageAccep
             counters.duplicates.fetch_add(1, Ordering::Relaxed);
             MessageAcceptance::Ignore
         }
-        Ingest::Rejected(r) => {
-            let label = match r {
-                wiel_store::Rejection::NotAuthorOfTarget { .. } => "not_author",
-                _ => "rules",
-            };
-            counters.reject(label);
-            tracing::debug!(entry = %entry.id().short(), reason = %r, "refused entry");
-            MessageAcceptance::Reject
+        Ingest::Incomplete => {
+            counters.reject("incomplete");
+            tracing::debug!(entry = %entry.id().short(), "header without its body: fetched whole later");
+            MessageAcceptance::Ignore
         }
+    }
+}
+
+/// What the worker does with a valid entry before the store sees it.
+enum Admission {
+    Take(Verified),
+    /// Not taken now, for a reason of this node's own (its trust, its limits, its clock):
+    /// never the sender's fault. `throttle`: catch up with the sender later by sync.
+    Ignore {
+        reason: &'static str,
+        throttle: bool,
+    },
+    /// Objectively wrong (encoding, id, signature, body hash, size, network, topic).
+    Strike(&'static str),
+}
+
+/// Decides on a valid entry by this node's trust and limits.
+fn admit(
+    e: Verified,
+    set: &crate::trust::TrustSet,
+    store: &Store,
+    trust: &crate::trust::TrustState,
+    author_budget: &mut std::collections::HashMap<wiel_protocol::OrgKey, super::sync::TokenBucket>,
+    untrusted_profiles: &mut Option<usize>,
+) -> Admission {
+    let h = e.header();
+    let ignore = |reason| Admission::Ignore {
+        reason,
+        throttle: false,
+    };
+    // A closed node takes content of its roots only.
+    if !set.takes(h.kind, &h.author) {
+        return ignore("untrusted");
+    }
+    if !within_profile_bound(&e, set, store, trust, untrusted_profiles) {
+        return ignore("too_many_profiles");
+    }
+    if set.passes_on_entry(&e) || matches!(store.holds(&e.id()), Ok(true)) {
+        return Admission::Take(e);
+    }
+    // Kept apart (an untrusted author, or a revoked key after its revocation): taken in at
+    // a bounded rate per author, by gossip and sync together ([trust]
+    // untrusted_author_per_minute and _burst); what is dropped comes later by sync.
+    if author_budget.len() >= MAX_TRACKED_AUTHORS {
+        author_budget.clear();
+    }
+    let allowed = author_budget
+        .entry(h.author)
+        .or_insert_with(|| {
+            let config = trust.config();
+            super::sync::TokenBucket::new(
+                f64::from(config.untrusted_author_per_minute) / 60.0,
+                f64::from(config.untrusted_author_burst),
+            )
+        })
+        .take();
+    if !allowed {
+        return Admission::Ignore {
+            reason: "rate_limited",
+            throttle: true,
+        };
+    }
+    Admission::Take(e)
+}
+
+/// Profiles of organisations nobody here trusts are taken up to a bound (keys are free).
+fn within_profile_bound(
+    e: &Verified,
+    set: &crate::trust::TrustSet,
+    store: &Store,
+    trust: &crate::trust::TrustState,
+    untrusted_profiles: &mut Option<usize>,
+) -> bool {
+    let h = e.header();
+    if h.kind != wiel_protocol::Kind::Profile
+        || set.shows(&h.author)
+        || !matches!(store.profile(&h.author), Ok(None))
+    {
+        return true;
+    }
+    let limit = trust.config().max_untrusted_profiles;
+    let count = *untrusted_profiles.get_or_insert_with(|| count_untrusted_profiles(store, set));
+    if count >= limit {
+        false
+    } else {
+        *untrusted_profiles = Some(count + 1);
+        true
     }
 }
