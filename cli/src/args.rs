@@ -345,7 +345,7 @@ pub enum KeyCommand {
     /// confirmation (or --yes).
     Revoke {
         /// The key to revoke (hex); the current key or one this organisation rotated from.
-        #[arg(required_unless_present = "current", conflicts_with = "current")]
+        #[arg(conflicts_with = "current")]
         key: Option<String>,
         /// Revoke the key this node signs with now (it can then sign nothing but a move to
         /// a new key: run `wiel key rotate` next).

@@ -753,7 +753,10 @@ fn key_command(data_dir: &DataDir, command: KeyCommand, json: bool, yes: bool) -
                 (Some(k), _) => k
                     .parse::<wiel_protocol::OrgKey>()
                     .map_err(|e| anyhow!("'{k}' is not a key: {e}"))?,
-                (None, _) => backend.own_key()?,
+                (None, true) => backend.own_key()?,
+                (None, false) => bail!(
+                    "name the key to revoke (hex), or use --current for the key this node signs with now"
+                ),
             };
             let now = Timestamp::now();
             let since = match since {

@@ -613,9 +613,18 @@ impl Service {
             });
         }
         let mut space = new.space;
+        let accepts = matches!(
+            new.body.fields,
+            KindFields::Reaction {
+                verdict: wiel_protocol::Verdict::Accepted
+            }
+        );
         for r in &new.refs {
             let target = self.get(&r.target)?;
             self.check_target(&target, r.rel, new.kind)?;
+            if accepts {
+                self.check_acceptance(&target)?;
+            }
             if space.is_none() {
                 space = Some(target.header().space.clone());
             }
@@ -683,6 +692,26 @@ impl Service {
         if matches!(rel, Rel::Supersedes | Rel::Answers | Rel::ReactsTo) && target.body().is_none()
         {
             return Err(ServiceError::Retracted(id.short()));
+        }
+        Ok(())
+    }
+
+    /// Only the organisation that asked may accept an answer to its question.
+    fn check_acceptance(&self, answer: &Verified) -> Result<(), ServiceError> {
+        let h = answer.header();
+        let question = match (h.kind, h.target(Rel::Answers)) {
+            (Kind::Answer, Some(question)) => question,
+            _ => {
+                return Err(Rejection::NotAnAnswer {
+                    target: answer.id(),
+                    found: h.kind,
+                }
+                .into());
+            }
+        };
+        let asked_by = self.get(&question)?.header().author;
+        if !self.store.speaks_for(&self.key.public(), &asked_by)? {
+            return Err(Rejection::NotTheAsker { question }.into());
         }
         Ok(())
     }
@@ -968,7 +997,7 @@ impl Service {
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<EntryView>, ServiceError> {
         let set = self.trust.current();
         let shown = |e: &Verified| {
-            (filter.untrusted || set.shows(&e.header().author))
+            (filter.untrusted || set.shows_entry(e))
                 && (!filter.open
                     || (e.header().kind == Kind::Question
                         && matches!(self.store.accepted_answer(&e.id()), Ok(None))))
@@ -1040,6 +1069,10 @@ impl Service {
         })?;
         let mut results = Vec::with_capacity(outcome.hits.len());
         for hit in outcome.hits {
+            // What a revoked key signed from its revocation on is never shown by default.
+            if !filter.untrusted && !set.shows_entry(&hit.entry) {
+                continue;
+            }
             let mut v = self.view(&hit.entry)?;
             v.score = Some(hit.score);
             v.snippet = Some(hit.snippet);

@@ -385,6 +385,14 @@ impl TrustSet {
         self.passes_on(h.kind, &h.author, h.created_at)
     }
 
+    /// Whether views show this entry without being asked for untrusted ones: by a trusted
+    /// author (any author in open mode), and not signed by a revoked key from its
+    /// revocation on.
+    pub fn shows_entry(&self, entry: &Verified) -> bool {
+        let h = entry.header();
+        self.admits(&h.author, h.created_at) && self.shows(&h.author)
+    }
+
     /// Whether views show `author`'s entries without being asked for untrusted ones.
     pub fn shows(&self, author: &OrgKey) -> bool {
         self.mode == TrustMode::Open || self.is_trusted(author)

@@ -101,6 +101,44 @@ pub fn new_version(key: &OrgKeypair, previous: EntryId, n: u64, millis: u64) -> 
     )
 }
 
+/// A key rotation from `old` to `new` (signed by `old`, with `new`'s consent).
+pub fn rotation(old: &OrgKeypair, new: &OrgKeypair, millis: u64) -> Verified {
+    let b = Body {
+        fields: KindFields::KeyRotation {
+            new_key: new.public(),
+            consent: new.consent_to_succeed(&network(), &old.public()),
+        },
+        ..Body::default()
+    };
+    signed(old, Kind::KeyRotation, vec![], millis, b)
+}
+
+/// A revocation of `key`, signed by `signer`, of what `key` signs from `since` on.
+pub fn revocation(signer: &OrgKeypair, key: &OrgKeypair, since: u64, millis: u64) -> Verified {
+    let b = Body {
+        fields: KindFields::Revocation {
+            key: key.public(),
+            since: Timestamp::from_millis(since),
+        },
+        ..Body::default()
+    };
+    signed(signer, Kind::Revocation, vec![], millis, b)
+}
+
+/// An endorsement of `subject` by `endorser`.
+pub fn endorsement(endorser: &OrgKeypair, subject: &OrgKeypair, millis: u64) -> Verified {
+    let b = Body {
+        title: "Aanbeveling".into(),
+        fields: KindFields::Endorsement {
+            subject: subject.public(),
+            name: "Gemeente Test".into(),
+            cbs_code: crate::names::CbsCode::new("GM0999").unwrap_or_else(|_| unreachable!()),
+        },
+        ..Body::default()
+    };
+    signed(endorser, Kind::Endorsement, vec![], millis, b)
+}
+
 /// `len` pseudo-random bytes from `seed` (xorshift): the same seed gives the same bytes.
 pub fn noise(seed: u64, len: usize) -> Vec<u8> {
     let mut x = seed | 1;

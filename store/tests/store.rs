@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 use wiel_protocol::testing::{self, key};
 use wiel_protocol::{EntryId, Kind, Verified};
-use wiel_store::{Ingest, ListFilter, Rejection, Resolved, Store, StoreError};
+use wiel_store::{Ingest, ListFilter, Resolved, Store, StoreError};
 
 const T0: u64 = 1_750_000_000_000;
 
@@ -122,21 +122,18 @@ fn retraction_that_arrives_before_its_target_still_applies() {
 }
 
 #[test]
-fn retracting_someone_elses_entry_is_rejected_and_changes_nothing() {
+fn retracting_someone_elses_entry_is_kept_inert_and_changes_nothing() {
     let (_dir, store) = open();
     let e = testing::practice(&key(1), 1, T0);
     store.ingest(e.clone()).unwrap();
     let forged = testing::retraction(&key(2), e.id(), T0 + 1);
-    assert_eq!(
-        store.ingest(forged.clone()).unwrap(),
-        Ingest::Rejected(Rejection::NotAuthorOfTarget {
-            target: e.id(),
-            action: "retract"
-        })
-    );
+    // Stored (the same set on every node, whatever came first), but without effect.
+    assert_eq!(store.ingest(forged.clone()).unwrap(), Ingest::Stored);
     assert_eq!(store.get(&e.id()).unwrap(), Some(e));
-    assert_eq!(store.get(&forged.id()).unwrap(), None);
-    assert_eq!(store.count(), 1);
+    assert!(store.is_inert(&forged).unwrap());
+    let listed = ids(&store.list(&ListFilter::default()).unwrap());
+    assert!(!listed.contains(&forged.id()), "an inert entry is not shown");
+    assert_eq!(store.count(), 2);
 }
 
 #[test]
@@ -173,12 +170,15 @@ fn versions_list_latest_and_thread_shows_the_chain() {
     let thread = store.thread(&v1.id()).unwrap().unwrap();
     assert_eq!(thread.versions, vec![v1.id(), v2.id(), v3.id()]);
     assert_eq!(thread.latest, Some(v3.id()));
-    // a new version by someone else is refused
+    // a new version by someone else is kept inert: it replaces nothing
     let foreign = testing::new_version(&key(2), v3.id(), 4, T0 + 30);
-    assert!(matches!(
-        store.ingest(foreign).unwrap(),
-        Ingest::Rejected(Rejection::NotAuthorOfTarget { .. })
-    ));
+    assert_eq!(store.ingest(foreign.clone()).unwrap(), Ingest::Stored);
+    assert!(store.is_inert(&foreign).unwrap());
+    assert_eq!(store.latest_version(&v1.id()).unwrap(), v3.id());
+    assert_eq!(
+        ids(&store.list(&ListFilter::default()).unwrap()),
+        vec![v3.id()]
+    );
 }
 
 #[test]
@@ -195,14 +195,11 @@ fn answers_only_to_questions_and_threads_collect_them() {
         .ingest_batch(vec![a1.clone(), a2.clone(), bad.clone(), r.clone()])
         .unwrap();
     assert_eq!(out[0], Ingest::Stored);
-    assert_eq!(
-        out[2],
-        Ingest::Rejected(Rejection::NotAQuestion {
-            target: p.id(),
-            found: Kind::Practice
-        })
-    );
-    assert_eq!(store.get(&bad.id()).unwrap(), None);
+    assert_eq!(out[2], Ingest::Stored, "kept, inert: it answers no question");
+    assert!(store.is_inert(&bad).unwrap());
+    assert!(store.thread(&p.id()).unwrap().unwrap().answers.is_empty());
+    let listed = ids(&store.list(&ListFilter::default()).unwrap());
+    assert!(!listed.contains(&bad.id()) && listed.contains(&a1.id()));
     let thread = store.thread(&q.id()).unwrap().unwrap();
     assert_eq!(ids(&thread.answers), vec![a1.id(), a2.id()]);
     assert_eq!(store.thread(&a1.id()).unwrap().unwrap().reactions.len(), 1);
@@ -323,15 +320,6 @@ impl Model {
                 Ingest::AlreadyStored
             };
         }
-        if let Some(target) = Self::retracts(e)
-            && let Some(t) = self.held.get(&target)
-            && t.header().author != e.header().author
-        {
-            return Ingest::Rejected(Rejection::NotAuthorOfTarget {
-                target,
-                action: "retract",
-            });
-        }
         self.held.insert(e.id(), e.clone());
         if self.is_retracted(&e.id()) {
             Ingest::Retracted
@@ -340,11 +328,20 @@ impl Model {
         }
     }
 
+    /// A retraction counts when its target is held and by the same author.
+    fn is_inert(&self, e: &Verified) -> bool {
+        Self::retracts(e).is_some_and(|target| {
+            self.held
+                .get(&target)
+                .is_none_or(|t| t.header().author != e.header().author)
+        })
+    }
+
     fn visible(&self) -> BTreeSet<EntryId> {
         self.held
-            .keys()
-            .filter(|id| !self.is_retracted(id))
-            .copied()
+            .iter()
+            .filter(|(id, e)| !self.is_retracted(id) && !self.is_inert(e))
+            .map(|(id, _)| *id)
             .collect()
     }
 }
