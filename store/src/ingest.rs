@@ -66,8 +66,9 @@ enum T {
     Unindexed,
     Rotations,
     Acts,
+    Pending,
 }
-const TREE_COUNT: usize = 11;
+const TREE_COUNT: usize = 12;
 
 /// Pending writes of one batch, readable before they are committed.
 struct Overlay<'a> {
@@ -104,6 +105,7 @@ impl<'a> Overlay<'a> {
             T::Unindexed => &trees.unindexed,
             T::Rotations => &trees.rotations,
             T::Acts => &trees.acts,
+            T::Pending => &trees.pending,
         }
     }
 
@@ -116,6 +118,10 @@ impl<'a> Overlay<'a> {
 
     fn put(&mut self, t: T, key: Vec<u8>, value: Vec<u8>) {
         self.writes[t as usize].insert(key, Some(value));
+    }
+
+    fn remove(&mut self, t: T, key: Vec<u8>) {
+        self.writes[t as usize].insert(key, None);
     }
 
     /// Keys under `prefix`, committed and pending.
@@ -214,11 +220,12 @@ impl<'a> Overlay<'a> {
             &t.unindexed,
             &t.rotations,
             &t.acts,
+            &t.pending,
         );
         let writes = &self.writes;
         let result: Result<(), TransactionError<()>> =
-            all.transaction(|(a, b, c, d, e, f, g, h, i, j, k)| {
-                let txs = [a, b, c, d, e, f, g, h, i, j, k];
+            all.transaction(|(a, b, c, d, e, f, g, h, i, j, k, l)| {
+                let txs = [a, b, c, d, e, f, g, h, i, j, k, l];
                 for (tx, tree_writes) in txs.iter().zip(writes.iter()) {
                     for (k, v) in tree_writes {
                         match v {
@@ -294,9 +301,17 @@ fn ingest_one(o: &mut Overlay<'_>, entry: Verified) -> Result<Ingest, StoreError
     }
 
     // A header alone is only the tombstone of a retraction we hold; otherwise a peer
-    // stripped the body, and the entry is fetched whole later.
+    // stripped the body, or the retraction is still on its way. It waits apart (bounded)
+    // until one or the other arrives, and is fetched whole meanwhile.
     if entry.body().is_none() && valid_retraction(o, &id, entry.header())?.is_none() {
+        if o.get(T::Pending, &key)?.is_none() && o.tree(T::Pending).len() < MAX_PENDING_HEADERS
+        {
+            o.put(T::Pending, key, entry.bytes().to_vec());
+        }
         return Ok(Ingest::Incomplete);
+    }
+    if o.get(T::Pending, &key)?.is_some() {
+        o.remove(T::Pending, key.clone());
     }
 
     write_entry(o, &entry)?;
@@ -338,6 +353,9 @@ fn referrers(o: &Overlay<'_>, target: &EntryId, rel: Rel) -> Result<Vec<EntryId>
         .filter_map(|k| keys::trailing_id(k))
         .collect())
 }
+
+/// Most headers without body kept waiting for their retraction (1 KiB each at most).
+const MAX_PENDING_HEADERS: usize = 10_000;
 
 /// Most keys followed along a chain of rotations (a municipality rotates a few times in
 /// its life; an attacker's chain of a thousand fresh keys must not cost a thousand reads).
@@ -410,10 +428,22 @@ fn valid_retraction(
 /// erases it and the newest version that replaces it. Both only grow as entries arrive,
 /// so the outcome is the same in every order.
 fn settle(o: &mut Overlay<'_>, target: &EntryId) -> Result<(), StoreError> {
-    let Some(t) = o.load(target)? else {
-        return Ok(()); // decided when the target arrives
-    };
     let key = target.as_bytes().to_vec();
+    let Some(t) = o.load(target)? else {
+        // A header that waited for its retraction: now a tombstone, if this was it.
+        if let Some(bytes) = o.get(T::Pending, &key)?
+            && let Ok(header_only) = Verified::from_trusted_bytes(*target, bytes)
+            && valid_retraction(o, target, header_only.header())?.is_some()
+        {
+            o.remove(T::Pending, key.clone());
+            write_entry(o, &header_only)?;
+            let retraction = valid_retraction(o, target, header_only.header())?;
+            if let Some(r) = retraction {
+                o.put(T::Tombstones, key, r.as_bytes().to_vec());
+            }
+        }
+        return Ok(()); // otherwise decided when the target arrives
+    };
     let header = t.header().clone();
     if let Some(retraction) = valid_retraction(o, target, &header)? {
         if o.get(T::Tombstones, &key)?.as_deref() != Some(retraction.as_bytes()) {

@@ -90,6 +90,10 @@ pub(crate) struct Trees {
     /// author ‖ id of retractions and new versions: what to settle again when the author's
     /// key turns out to succeed another
     pub acts: Tree,
+    /// id → header-only bytes of entries that came without their body and with no
+    /// retraction here to explain it: they become tombstones when the retraction arrives,
+    /// and are dropped when the whole entry does (bounded; not part of the stored set)
+    pub pending: Tree,
 }
 
 /// The entry store. Cheap to clone; one writer at a time.
@@ -125,6 +129,7 @@ impl Store {
             unindexed: tree("unindexed")?,
             rotations: tree("rotations")?,
             acts: tree("acts")?,
+            pending: tree("pending")?,
         };
         let log_path = dir.join("entries.log");
         let log = log::EntryLog::open(&log_path).map_err(|e| StoreError::Open {

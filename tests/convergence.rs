@@ -1,0 +1,256 @@
+//! Byzantine eventual consistency: two stores that take in the same set of signed entries,
+//! in any order and in any batches, hold the same state — stored set, erasures, versions,
+//! trust set, visible entries and fingerprints — whatever hostile authors signed (answers
+//! before questions, foreign retractions and versions, a thief's backdated rotation,
+//! entries of a revoked key, headers stripped of their bodies, duplicates).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proptest::prelude::*;
+use wiel_node::reconcile::Fingerprint;
+use wiel_node::trust::{TrustConfig, TrustFacts, TrustMode, TrustSet};
+use wiel_protocol::{EntryId, OrgKey, SpaceName, Verified, testing};
+use wiel_store::{ListFilter, Store};
+
+const T: u64 = 1_700_000_000_000;
+
+/// Everything a node shows or passes on, read back from a store.
+#[derive(Debug, PartialEq, Eq)]
+struct State {
+    /// id → whether the body is held
+    held: BTreeMap<EntryId, bool>,
+    retracted_by: BTreeMap<EntryId, EntryId>,
+    superseded_by: BTreeMap<EntryId, EntryId>,
+    inert: BTreeSet<EntryId>,
+    trust: TrustSet,
+    visible: BTreeSet<EntryId>,
+    fingerprint: Fingerprint,
+}
+
+fn own() -> OrgKey {
+    testing::key(0).public()
+}
+
+fn config() -> TrustConfig {
+    TrustConfig {
+        mode: TrustMode::WebOfTrust,
+        roots: vec![testing::key(1).public()],
+        depth: 2,
+        ..TrustConfig::default()
+    }
+}
+
+fn state(store: &Store) -> State {
+    let mut held = BTreeMap::new();
+    let mut retracted_by = BTreeMap::new();
+    let mut superseded_by = BTreeMap::new();
+    let mut inert = BTreeSet::new();
+    for entry in store.iter_all() {
+        let entry = entry.unwrap();
+        let id = entry.id();
+        held.insert(id, entry.body().is_some());
+        if let Some(r) = store.retracted_by(&id).unwrap() {
+            retracted_by.insert(id, r);
+        }
+        if let Some(v) = store.superseded_by(&id).unwrap() {
+            superseded_by.insert(id, v);
+        }
+        if store.is_inert(&entry).unwrap() {
+            inert.insert(id);
+        }
+    }
+    let trust = TrustSet::compute(
+        &config(),
+        own(),
+        &TrustFacts::from_entries(&store.trust_entries().unwrap()),
+    );
+    let visible = store
+        .list(&ListFilter {
+            limit: 10_000,
+            ..ListFilter::default()
+        })
+        .unwrap()
+        .iter()
+        .filter(|e| trust.shows_entry(e))
+        .map(Verified::id)
+        .collect();
+    let mut fingerprint = Fingerprint::default();
+    for item in store.space_items(&SpaceName::national()).unwrap() {
+        if trust.passes_on(item.kind, &item.author, item.created_at) {
+            fingerprint.add(&item.id);
+        }
+    }
+    State {
+        held,
+        retracted_by,
+        superseded_by,
+        inert,
+        trust,
+        visible,
+        fingerprint,
+    }
+}
+
+/// Entries from honest, hostile and thieving authors. Key 1 is the root; 2 is endorsed by
+/// it, rotates to 5 and revokes itself; a thief holding 2 rotates it to 6, backdated;
+/// 3 is a stranger who answers, retracts and edits what is not its own.
+fn pool() -> Vec<Verified> {
+    let k = testing::key;
+    let q1 = testing::question(&k(1), 1, T);
+    let p1 = testing::practice(&k(2), 1, T + 1);
+    let p_old = testing::practice(&k(2), 2, T + 2);
+    let p_old2 = testing::practice(&k(2), 3, T + 3);
+    let a1 = testing::answer(&k(3), q1.id(), 1, T + 4);
+    let a2 = testing::answer(&k(2), q1.id(), 2, T + 5);
+    let accept = |key: u8, answer: EntryId, at: u64| {
+        testing::signed_body(
+            &k(key),
+            wiel_protocol::Kind::Reaction,
+            vec![wiel_protocol::Ref {
+                rel: wiel_protocol::Rel::ReactsTo,
+                target: answer,
+            }],
+            at,
+            wiel_protocol::Body {
+                fields: wiel_protocol::KindFields::Reaction {
+                    verdict: wiel_protocol::Verdict::Accepted,
+                },
+                ..wiel_protocol::Body::default()
+            },
+        )
+    };
+    let r_ok = testing::retraction(&k(2), p1.id(), T + 40);
+    let rot_ok = testing::rotation(&k(2), &k(5), T + 10);
+    let p5 = testing::practice(&k(5), 5, T + 31);
+    vec![
+        q1.clone(),
+        p1.clone(),
+        a1.clone(),
+        a2.clone(),
+        testing::answer(&k(1), p1.id(), 3, T + 6), // answers no question: inert
+        accept(1, a2.id(), T + 7),                 // by the asker
+        accept(3, a1.id(), T + 8),                 // not by the asker: inert
+        r_ok.clone(),
+        testing::retraction(&k(3), q1.id(), T + 41), // foreign: inert
+        testing::retraction(&k(2), r_ok.id(), T + 42), // of a retraction: inert
+        testing::new_version(&k(2), p1.id(), 10, T + 43),
+        testing::new_version(&k(3), p1.id(), 11, T + 44), // foreign: inert
+        testing::endorsement(&k(1), &k(2), T + 9),
+        testing::endorsement(&k(3), &k(4), T + 9), // by a stranger
+        rot_ok.clone(),
+        testing::rotation(&k(2), &k(6), T - 1_000_000), // the thief, backdated
+        testing::revocation(&k(5), &k(2), T + 20, T + 21),
+        testing::practice(&k(2), 7, T + 30), // after the revocation
+        testing::practice(&k(6), 8, T + 32), // the thief's key
+        p5.clone(),
+        testing::retraction(&k(5), p_old.id(), T + 45), // by the new key: counts
+        p_old.clone(),
+        p_old.to_tombstone(),                 // a header whose retraction comes
+        q1.to_tombstone(),                    // a stripped header: never a tombstone
+        testing::endorsement(&k(2), &k(3), T + 22), // by the revoked key
+        testing::reaction(&k(4), p5.id(), T + 46),
+        testing::retraction(&k(2), rot_ok.id(), T + 47), // of a rotation: inert
+        testing::new_version(&k(5), p_old2.id(), 12, T + 48), // by the new key: counts
+        p_old2.clone(),
+        testing::answer(&k(3), a1.id(), 4, T + 49), // answers an answer: inert
+    ]
+}
+
+fn ingest_in_batches(store: &Store, entries: &[Verified], cuts: &[usize]) {
+    let mut start = 0;
+    for cut in cuts.iter().chain([&entries.len()]) {
+        let end = (*cut).clamp(start, entries.len());
+        if end > start {
+            store.ingest_batch(entries[start..end].to_vec()).unwrap();
+        }
+        start = end;
+    }
+}
+
+fn open() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    (dir, store)
+}
+
+fn case_count() -> u32 {
+    std::env::var("WIEL_CONVERGENCE_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(2000)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: case_count(),
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn every_order_and_every_split_yields_the_same_state(
+        chosen in prop::collection::vec(prop::bool::weighted(0.8), 30),
+        duplicates in prop::collection::vec(0usize..30, 0..4),
+        order_a in Just((0..34usize).collect::<Vec<_>>()).prop_shuffle(),
+        order_b in Just((0..34usize).collect::<Vec<_>>()).prop_shuffle(),
+        cuts_a in prop::collection::vec(0usize..34, 0..5),
+        cuts_b in prop::collection::vec(0usize..34, 0..5),
+    ) {
+        let pool = pool();
+        // The set: the chosen entries, some of them twice.
+        let mut set: Vec<Verified> = pool
+            .iter()
+            .zip(&chosen)
+            .filter(|(_, c)| **c)
+            .map(|(e, _)| e.clone())
+            .collect();
+        set.extend(duplicates.iter().map(|i| pool[*i].clone()));
+        let arrange = |order: &[usize], cuts: &[usize]| {
+            let entries: Vec<Verified> = order
+                .iter()
+                .filter(|i| **i < set.len())
+                .map(|i| set[*i].clone())
+                .collect();
+            let mut cuts = cuts.to_vec();
+            cuts.sort();
+            (entries, cuts)
+        };
+        let (entries_a, cuts_a) = arrange(&order_a, &cuts_a);
+        let (entries_b, cuts_b) = arrange(&order_b, &cuts_b);
+        let (_da, a) = open();
+        let (_db, b) = open();
+        ingest_in_batches(&a, &entries_a, &cuts_a);
+        ingest_in_batches(&b, &entries_b, &cuts_b);
+        let (sa, sb) = (state(&a), state(&b));
+        prop_assert_eq!(&sa, &sb);
+        // Once the owner's own rotation is known, the thief's key is never trusted.
+        if chosen[14] || duplicates.contains(&14) {
+            prop_assert!(!sa.trust.is_trusted(&testing::key(6).public()));
+        }
+    }
+}
+
+#[test]
+fn the_pool_exercises_every_rule() {
+    // With the whole pool, in one batch: the rules above take effect as documented.
+    let (_d, store) = open();
+    let pool = pool();
+    store.ingest_batch(pool.clone()).unwrap();
+    let s = state(&store);
+    let id = |i: usize| pool[i].id();
+    assert_eq!(s.held.get(&id(1)), Some(&false), "p1 retracted by its author");
+    assert_eq!(s.held.get(&id(0)), Some(&true), "a foreign retraction erases nothing");
+    assert_eq!(s.held.get(&id(21)), Some(&false), "the new key retracts the old key's entry");
+    assert_eq!(s.superseded_by.get(&id(28)), Some(&id(27)), "the new key edits the old key's entry");
+    for inert in [4, 6, 8, 9, 11, 26, 29] {
+        assert!(s.inert.contains(&id(inert)), "entry {inert} should be inert");
+    }
+    assert!(s.trust.compromised().contains(&testing::key(2).public()));
+    assert!(!s.trust.is_trusted(&testing::key(6).public()));
+    assert!(!s.visible.contains(&id(17)), "written by the revoked key after its revocation");
+    assert!(!s.visible.contains(&id(18)), "written with the thief's key");
+    assert!(
+        !s.held.contains_key(&id(23)) || s.held.get(&id(23)) == Some(&true),
+        "a stripped header is never taken for a tombstone"
+    );
+}
