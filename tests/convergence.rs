@@ -145,8 +145,8 @@ fn pool() -> Vec<Verified> {
         p5.clone(),
         testing::retraction(&k(5), p_old.id(), T + 45), // by the new key: counts
         p_old.clone(),
-        p_old.to_tombstone(),                 // a header whose retraction comes
-        q1.to_tombstone(),                    // a stripped header: never a tombstone
+        p_old.to_tombstone(), // a header whose retraction comes
+        q1.to_tombstone(),    // a stripped header: never a tombstone
         testing::endorsement(&k(2), &k(3), T + 22), // by the revoked key
         testing::reaction(&k(4), p5.id(), T + 46),
         testing::retraction(&k(2), rot_ok.id(), T + 47), // of a rotation: inert
@@ -238,16 +238,38 @@ fn the_pool_exercises_every_rule() {
     store.ingest_batch(pool.clone()).unwrap();
     let s = state(&store);
     let id = |i: usize| pool[i].id();
-    assert_eq!(s.held.get(&id(1)), Some(&false), "p1 retracted by its author");
-    assert_eq!(s.held.get(&id(0)), Some(&true), "a foreign retraction erases nothing");
-    assert_eq!(s.held.get(&id(21)), Some(&false), "the new key retracts the old key's entry");
-    assert_eq!(s.superseded_by.get(&id(28)), Some(&id(27)), "the new key edits the old key's entry");
+    assert_eq!(
+        s.held.get(&id(1)),
+        Some(&false),
+        "p1 retracted by its author"
+    );
+    assert_eq!(
+        s.held.get(&id(0)),
+        Some(&true),
+        "a foreign retraction erases nothing"
+    );
+    assert_eq!(
+        s.held.get(&id(21)),
+        Some(&false),
+        "the new key retracts the old key's entry"
+    );
+    assert_eq!(
+        s.superseded_by.get(&id(28)),
+        Some(&id(27)),
+        "the new key edits the old key's entry"
+    );
     for inert in [4, 6, 8, 9, 11, 26, 29] {
-        assert!(s.inert.contains(&id(inert)), "entry {inert} should be inert");
+        assert!(
+            s.inert.contains(&id(inert)),
+            "entry {inert} should be inert"
+        );
     }
     assert!(s.trust.compromised().contains(&testing::key(2).public()));
     assert!(!s.trust.is_trusted(&testing::key(6).public()));
-    assert!(!s.visible.contains(&id(17)), "written by the revoked key after its revocation");
+    assert!(
+        !s.visible.contains(&id(17)),
+        "written by the revoked key after its revocation"
+    );
     assert!(!s.visible.contains(&id(18)), "written with the thief's key");
     assert!(
         !s.held.contains_key(&id(23)) || s.held.get(&id(23)) == Some(&true),

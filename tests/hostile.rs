@@ -197,12 +197,7 @@ fn hostile_peer_is_refused_counted_and_blocked() {
     }
     let status = a.status();
     let rejected = &status["rejected"];
-    for reason in [
-        "bad_signature",
-        "body_hash",
-        "too_large",
-        "in_future",
-    ] {
+    for reason in ["bad_signature", "body_hash", "too_large", "in_future"] {
         assert!(
             rejected[reason].as_u64().unwrap_or(0) >= 1,
             "no '{reason}' counted: {status}"

@@ -375,10 +375,8 @@ fn a_running_node_revokes_at_once_but_rotates_only_when_stopped() {
     let out = z.ok(&["key", "revoke", "--current", "--yes"]);
     assert!(out.contains("is revoked from"), "{out}");
     // A revoked key signs nothing more.
-    let err = wiel_tests::expect_one_line_error(
-        z.run(&["ask", "Mag dit nog?"]),
-        &["ask", "revoked"],
-    );
+    let err =
+        wiel_tests::expect_one_line_error(z.run(&["ask", "Mag dit nog?"]), &["ask", "revoked"]);
     assert!(err.contains("wiel key rotate"), "{err}");
     wait_for("Kampen to know the key is revoked", TIMEOUT, || {
         let trust: serde_json::Value =

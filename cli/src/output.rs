@@ -502,5 +502,13 @@ pub fn trust(r: &wiel_node::view::TrustReport) -> Result<()> {
             date_time(k.since)
         )?;
     }
+    for k in &r.compromised {
+        writeln!(
+            out,
+            "compromised: {} {} rotated to two different keys: someone besides its owner holds it; nobody inherits its trust (endorse the owner's new key anew)",
+            k.organisation,
+            k.key.short()
+        )?;
+    }
     Ok(())
 }

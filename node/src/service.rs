@@ -418,7 +418,11 @@ impl Service {
             .iter()
             .filter(|e| {
                 // Endorsements made with any key this organisation rotated from count too.
-                matches!(self.store.speaks_for(&self.key.public(), &e.header().author), Ok(true))
+                matches!(
+                    self.store
+                        .speaks_for(&self.key.public(), &e.header().author),
+                    Ok(true)
+                )
             })
             .filter(|e| {
                 matches!(
@@ -467,6 +471,16 @@ impl Service {
                 since: *since,
             });
         }
+        let compromised = set
+            .compromised()
+            .iter()
+            .map(|key| {
+                Ok(crate::view::CompromisedKey {
+                    organisation: name(key)?,
+                    key: *key,
+                })
+            })
+            .collect::<Result<_, ServiceError>>()?;
         Ok(crate::view::TrustReport {
             mode: config.mode,
             depth: config.depth,
@@ -477,6 +491,7 @@ impl Service {
                 .collect::<Result<_, ServiceError>>()?,
             members,
             revoked,
+            compromised,
         })
     }
 
@@ -508,24 +523,27 @@ impl Service {
             created_at: None,
             confirmed_personal_data: false,
         })?;
-        let endorsed: Vec<OrgKey> = self
+        // Withdrawn endorsements are tombstones (no body): left out.
+        let endorsed: std::collections::BTreeMap<OrgKey, (String, CbsCode)> = self
             .store
             .trust_entries()?
             .iter()
             .filter(|e| matches!(self.store.speaks_for(&old, &e.header().author), Ok(true)))
             .filter_map(|e| match e.body().map(|b| &b.fields) {
-                Some(KindFields::Endorsement { subject, .. }) => Some(*subject),
+                Some(KindFields::Endorsement {
+                    subject,
+                    name,
+                    cbs_code,
+                }) => Some((*subject, (name.clone(), cbs_code.clone()))),
                 _ => None,
             })
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
             .collect();
         let dir = self.dir.clone();
         drop(self);
         let service = Service::open(dir)?;
         service.publish_profile()?;
-        for subject in endorsed {
-            service.endorse(subject, None, None)?;
+        for (subject, (name, code)) in endorsed {
+            service.endorse(subject, Some(name), Some(code))?;
         }
         Ok((service, old, new))
     }

@@ -568,9 +568,15 @@ mod tests {
         let mut stolen = honest.clone();
         stolen.rotations.push((key(2), key(66), at(10)));
         let set = TrustSet::compute(&config(&[1], 2), key(0), &stolen);
-        assert!(!set.is_trusted(&key(66)), "the thief's key is never trusted");
+        assert!(
+            !set.is_trusted(&key(66)),
+            "the thief's key is never trusted"
+        );
         assert!(set.compromised().contains(&key(2)));
-        assert!(!set.admits(&key(2), at(10)), "revoked from its earliest rotation");
+        assert!(
+            !set.admits(&key(2), at(10)),
+            "revoked from its earliest rotation"
+        );
         assert!(
             !set.is_trusted(&key(7)),
             "nobody inherits from a compromised key: the owner is endorsed anew"

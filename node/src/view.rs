@@ -178,6 +178,16 @@ pub struct TrustReport {
     pub roots: Vec<(OrgKey, String)>,
     pub members: Vec<TrustMember>,
     pub revoked: Vec<RevokedKey>,
+    /// Keys that rotated to two different keys: someone besides their owner holds them.
+    /// Nobody inherits their trust; the owner's new key must be endorsed anew.
+    #[serde(default)]
+    pub compromised: Vec<CompromisedKey>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone)]
+pub struct CompromisedKey {
+    pub organisation: String,
+    pub key: OrgKey,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone)]

@@ -84,7 +84,9 @@ pub enum Invalid {
     EmptyField { field: &'static str },
     #[error("an organisation cannot {action} its own key")]
     OwnKey { action: &'static str },
-    #[error("a {kind} belongs to the national space 'nl' (found '{space}'): every node must get it")]
+    #[error(
+        "a {kind} belongs to the national space 'nl' (found '{space}'): every node must get it"
+    )]
     ControlOutsideNational { kind: Kind, space: String },
     #[error("the new key of this key rotation did not sign its consent")]
     NoRotationConsent,

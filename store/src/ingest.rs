@@ -304,8 +304,7 @@ fn ingest_one(o: &mut Overlay<'_>, entry: Verified) -> Result<Ingest, StoreError
     // stripped the body, or the retraction is still on its way. It waits apart (bounded)
     // until one or the other arrives, and is fetched whole meanwhile.
     if entry.body().is_none() && valid_retraction(o, &id, entry.header())?.is_none() {
-        if o.get(T::Pending, &key)?.is_none() && o.tree(T::Pending).len() < MAX_PENDING_HEADERS
-        {
+        if o.get(T::Pending, &key)?.is_none() && o.tree(T::Pending).len() < MAX_PENDING_HEADERS {
             o.put(T::Pending, key, entry.bytes().to_vec());
         }
         return Ok(Ingest::Incomplete);
@@ -384,11 +383,7 @@ fn successors_of(o: &Overlay<'_>, key: &OrgKey) -> Result<Vec<OrgKey>, StoreErro
 }
 
 /// Whether `signer` speaks for `author`: the same key, or a key `author` rotated to.
-fn speaks_for(
-    o: &Overlay<'_>,
-    signer: &OrgKey,
-    author: &OrgKey,
-) -> Result<bool, StoreError> {
+fn speaks_for(o: &Overlay<'_>, signer: &OrgKey, author: &OrgKey) -> Result<bool, StoreError> {
     Ok(signer == author || successors_of(o, author)?.contains(signer))
 }
 

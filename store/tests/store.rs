@@ -132,7 +132,10 @@ fn retracting_someone_elses_entry_is_kept_inert_and_changes_nothing() {
     assert_eq!(store.get(&e.id()).unwrap(), Some(e));
     assert!(store.is_inert(&forged).unwrap());
     let listed = ids(&store.list(&ListFilter::default()).unwrap());
-    assert!(!listed.contains(&forged.id()), "an inert entry is not shown");
+    assert!(
+        !listed.contains(&forged.id()),
+        "an inert entry is not shown"
+    );
     assert_eq!(store.count(), 2);
 }
 
@@ -195,7 +198,11 @@ fn answers_only_to_questions_and_threads_collect_them() {
         .ingest_batch(vec![a1.clone(), a2.clone(), bad.clone(), r.clone()])
         .unwrap();
     assert_eq!(out[0], Ingest::Stored);
-    assert_eq!(out[2], Ingest::Stored, "kept, inert: it answers no question");
+    assert_eq!(
+        out[2],
+        Ingest::Stored,
+        "kept, inert: it answers no question"
+    );
     assert!(store.is_inert(&bad).unwrap());
     assert!(store.thread(&p.id()).unwrap().unwrap().answers.is_empty());
     let listed = ids(&store.list(&ListFilter::default()).unwrap());

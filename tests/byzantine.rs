@@ -1,0 +1,253 @@
+//! A thief and a liar on real nodes: a key rotation keeps an organisation's history, a
+//! thief holding a revoked key gains nothing with a backdated rotation (online, after an
+//! offline catch-up, by import), and a node that follows only a province learns a
+//! revocation at its first sync without anybody being struck.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use wiel_protocol::{OrgKeypair, Timestamp, testing};
+use wiel_tests::{Daemon, Node, import_file, wait_for};
+
+const TIMEOUT: Duration = Duration::from_secs(90);
+const NO_KAD: &[&str] = &["--no-kademlia"];
+
+fn key_of(node: &Node) -> String {
+    node.status()["org_key"].as_str().unwrap().to_owned()
+}
+
+fn trust_list(node: &Node) -> serde_json::Value {
+    serde_json::from_str(&node.ok(&["--json", "trust", "list"])).unwrap()
+}
+
+fn is_member(node: &Node, key: &str) -> bool {
+    trust_list(node)["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["key"] == key)
+}
+
+/// The key an organisation rotated away from, from its `key.old.*` file.
+fn old_keypair(node: &Node) -> OrgKeypair {
+    let path = std::fs::read_dir(node.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("key.old.")
+        })
+        .expect("the old key is kept");
+    OrgKeypair::from_protobuf(&std::fs::read(path).unwrap()).unwrap()
+}
+
+fn id_of(json: &str) -> String {
+    serde_json::from_str::<serde_json::Value>(json).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn listed(node: &Node) -> String {
+    node.ok(&["--json", "list", "--limit", "1000"])
+}
+
+#[test]
+fn after_a_key_rotation_the_organisation_keeps_its_history_and_can_withdraw_it() {
+    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let old = key_of(&z);
+    k.ok(&["trust", "add", &old]);
+    let question = id_of(&z.ok(&["--json", "ask", "Hoe werven jullie jeugdconsulenten?"]));
+    let deventer = testing::key(77).public().to_string();
+    z.ok(&[
+        "endorse",
+        &deventer,
+        "--name",
+        "Gemeente Deventer",
+        "--code",
+        "GM0150",
+    ]);
+    assert!(is_member(&z, &deventer));
+
+    z.ok(&["key", "rotate"]);
+    let new = key_of(&z);
+    assert_ne!(new, old);
+    // On its own node, the history signed with the old key is still the organisation's.
+    assert!(listed(&z).contains(&question), "{}", listed(&z));
+    assert!(is_member(&z, &old) && is_member(&z, &deventer));
+
+    let dz = Daemon::start_with(&z, &[], NO_KAD);
+    let _dk = Daemon::start_with(&k, &[&dz.address], NO_KAD);
+    wait_for("Kampen to trust the new key", TIMEOUT, || {
+        is_member(&k, &new).then_some(())
+    });
+    assert!(listed(&k).contains(&question));
+
+    // The new key withdraws what the old one signed: the question and the endorsement.
+    z.ok(&["retract", &question, "--reason", "verouderd"]);
+    z.ok(&["endorse", "--withdraw", &deventer]);
+    assert!(!is_member(&z, &deventer), "{}", trust_list(&z));
+    wait_for("Kampen to see the retraction", TIMEOUT, || {
+        (!listed(&k).contains(&question)).then_some(())
+    });
+    let shown = k.ok(&["show", &question]);
+    assert!(!shown.contains("jeugdconsulenten"), "{shown}");
+    assert_eq!(k.status()["rejected"].as_object().unwrap().len(), 0);
+}
+
+#[test]
+fn a_thief_with_a_revoked_key_gains_nothing_online_offline_or_by_import() {
+    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let d = Node::init_with_trust("Gemeente Dalfsen", "GM0148", "web-of-trust");
+    let i = Node::init_with_trust("Gemeente Ommen", "GM0175", "web-of-trust");
+    let old = key_of(&z);
+    for node in [&k, &d, &i] {
+        node.ok(&["trust", "add", &old]);
+    }
+    let history = id_of(&z.ok(&["--json", "ask", "Wie heeft ervaring met lumpsum?"]));
+    // The owner moves to a new key and revokes the old one.
+    z.ok(&["key", "rotate"]);
+    z.ok(&["key", "revoke", &old, "--since", "1h", "--yes"]);
+    let stolen = old_keypair(&z);
+
+    // The thief rotates the old key to its own, dated three hours back, and writes with
+    // both keys.
+    let thief = testing::key(66);
+    let now = Timestamp::now().as_millis();
+    let forged = vec![
+        rotation(&stolen, &thief, now - 3 * 3600 * 1000),
+        practice(&thief, "Van de dief", now - 1000),
+        practice(
+            &stolen,
+            "Met de oude sleutel, teruggedateerd",
+            now - 2 * 3600 * 1000,
+        ),
+        practice(&stolen, "Met de oude sleutel", now - 500),
+    ];
+    let t = Node::init_with_trust("Gemeente Dief", "GM0999", "open");
+    let f = import_file(t.path(), "forged.jsonl", &forged);
+    t.ok(&["import", f.to_str().unwrap()]);
+
+    // Online: Zwolle, Kampen and the thief's node are connected.
+    let dz = Daemon::start_with(&z, &[], NO_KAD);
+    let dk = Daemon::start_with(&k, &[&dz.address], NO_KAD);
+    let dt = Daemon::start_with(&t, &[&dk.address], NO_KAD);
+    wait_for("Kampen to hold the thief's rotation", TIMEOUT, || {
+        k.has(&forged[0].id().to_string()).then_some(())
+    });
+    wait_for("Kampen to know the revocation", TIMEOUT, || {
+        trust_list(&k)["revoked"][0]["key"].as_str().map(|_| ())
+    });
+    // Offline, then a catch-up sync.
+    let _dd = Daemon::start_with(&d, &[&dk.address], NO_KAD);
+    wait_for("Dalfsen to catch up", TIMEOUT, || {
+        d.has(&forged[0].id().to_string()).then_some(())
+    });
+    // By import: Zwolle's export, then the thief's.
+    for from in [&z, &t] {
+        let f = i.path().join("in.jsonl");
+        std::fs::write(&f, from.ok(&["export"])).unwrap();
+        i.ok(&["import", f.to_str().unwrap()]);
+    }
+    let thief_key = thief.public().to_string();
+    for node in [&k, &d, &i] {
+        assert!(!is_member(node, &thief_key), "{}", trust_list(node));
+        let shown = listed(node);
+        assert!(!shown.contains("Van de dief"), "{shown}");
+        assert!(!shown.contains("Met de oude sleutel\""), "{shown}");
+        let report = trust_list(node);
+        assert!(
+            report["compromised"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|c| c["key"] == old.as_str()),
+            "{report}"
+        );
+    }
+    // Nobody was struck for passing on valid signed entries.
+    for node in [&k, &d] {
+        let rejected = node.status()["rejected"].clone();
+        assert!(
+            rejected.get("revoked_key").is_none() && rejected.get("rules").is_none(),
+            "{rejected}"
+        );
+    }
+    let _ = (dt, history);
+}
+
+#[test]
+fn a_node_that_follows_only_its_province_learns_a_revocation_at_its_first_sync() {
+    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let p = Node::empty();
+    p.ok(&[
+        "init",
+        "--name",
+        "Gemeente Kampen",
+        "--code",
+        "GM0166",
+        "--network",
+        "wiel-test",
+        "--trust-mode",
+        "web-of-trust",
+        "--space",
+        "pv23",
+    ]);
+    let old = key_of(&z);
+    p.ok(&["trust", "add", &old]);
+    z.ok(&["key", "rotate"]);
+    z.ok(&["key", "revoke", &old, "--yes"]);
+    let dz = Daemon::start_with(&z, &[], NO_KAD);
+    let _dp = Daemon::start_with(&p, &[&dz.address], NO_KAD);
+    wait_for("the province node to learn the revocation", TIMEOUT, || {
+        (trust_list(&p)["revoked"][0]["key"] == old.as_str()).then_some(())
+    });
+    wait_for("the province node to learn Zwolle's name", TIMEOUT, || {
+        p.ok(&["peers"]).contains("Gemeente Zwolle").then_some(())
+    });
+    assert!(is_member(&p, &key_of(&z)), "{}", trust_list(&p));
+    for node in [&z, &p] {
+        let status = node.status();
+        assert_eq!(status["network"]["outbox"], 0, "{status}");
+        let rejected = status["rejected"].as_object().unwrap();
+        assert!(
+            !rejected.contains_key("revoked_key") && !rejected.contains_key("rules"),
+            "{status}"
+        );
+    }
+}
+
+fn rotation(old: &OrgKeypair, new: &OrgKeypair, at: u64) -> wiel_protocol::Verified {
+    wiel_protocol::Draft {
+        network: testing::network(),
+        space: wiel_protocol::SpaceName::national(),
+        kind: wiel_protocol::Kind::KeyRotation,
+        refs: vec![],
+        created_at: Timestamp::from_millis(at),
+        body: wiel_protocol::Body {
+            fields: wiel_protocol::KindFields::KeyRotation {
+                new_key: new.public(),
+                consent: new.consent_to_succeed(&testing::network(), &old.public()),
+            },
+            ..wiel_protocol::Body::default()
+        },
+    }
+    .sign(old, &testing::rules())
+    .unwrap()
+}
+
+fn practice(key: &OrgKeypair, title: &str, at: u64) -> wiel_protocol::Verified {
+    testing::written(
+        key,
+        wiel_protocol::Kind::Practice,
+        vec![],
+        at,
+        title,
+        "Een tekst.",
+        &[],
+    )
+}
