@@ -98,7 +98,9 @@ fn after_a_key_rotation_the_organisation_keeps_its_history_and_can_withdraw_it()
     let status = k.status();
     let rejected = status["rejected"].as_object().unwrap();
     assert!(
-        rejected.keys().all(|r| r == "kept_apart" || r == "incomplete"),
+        rejected
+            .keys()
+            .all(|r| r == "kept_apart" || r == "incomplete"),
         "{status}"
     );
 }
@@ -255,4 +257,36 @@ fn practice(key: &OrgKeypair, title: &str, at: u64) -> wiel_protocol::Verified {
         "Een tekst.",
         &[],
     )
+}
+
+#[test]
+fn a_damaged_entry_is_skipped_quarantined_by_check_and_fetched_again() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let b = Node::init("Gemeente Kampen", "GM0166");
+    let question = id_of(&a.ok(&["--json", "ask", "Wie deelt een onboardingplan?"]));
+    let da = Daemon::start_with(&a, &[], NO_KAD);
+    let db = Daemon::start_with(&b, &[&da.address], NO_KAD);
+    wait_for("B to have the question", TIMEOUT, || {
+        b.has(&question).then_some(())
+    });
+    db.stop();
+    let log = b.path().join("store").join("entries.log");
+    let mut bytes = std::fs::read(&log).unwrap();
+    let at = bytes
+        .windows(b"onboardingplan".len())
+        .position(|w| w == b"onboardingplan")
+        .unwrap();
+    bytes[at] ^= 0x01;
+    std::fs::write(&log, &bytes).unwrap();
+    // Lists leave the damaged entry out instead of failing.
+    assert!(!listed(&b).contains(&question));
+    let _db = Daemon::start_with(&b, &[&da.address], NO_KAD);
+    let err = wiel_tests::expect_one_line_error(b.run(&["check"]), &["check"]);
+    assert!(err.contains("1 damaged"), "{err}");
+    wait_for("B to fetch the damaged entry again", TIMEOUT, || {
+        b.ok(&["show", &question])
+            .contains("onboardingplan")
+            .then_some(())
+    });
+    assert!(b.run(&["check"]).code == 0);
 }

@@ -106,6 +106,10 @@ pub enum Command {
     /// Build the search index anew from the store (after a damaged disk, or to check).
     Reindex,
 
+    /// Read every stored entry back and check it (signature included). Damaged entries
+    /// are taken out and fetched again from a peer. Exit code 1 when any was damaged.
+    Check,
+
     /// Write all entries as signed JSON lines (for `wiel import` elsewhere) or as Markdown.
     Export {
         /// Output format.

@@ -243,6 +243,13 @@ impl Backend {
         }
     }
 
+    pub fn check(&self) -> Result<wiel_store::CheckReport> {
+        match self {
+            Backend::Local(s) => Ok(s.check()?),
+            Backend::Remote(r) => r.post("/api/v1/check", &serde_json::Value::Null),
+        }
+    }
+
     pub fn reindex(&self) -> Result<ReindexReport> {
         match self {
             Backend::Local(s) => Ok(s.reindex()?),

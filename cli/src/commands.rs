@@ -241,6 +241,35 @@ fn run_on(backend: &Backend, command: Command, json: bool, yes: bool) -> Result<
             }
         }
         Command::Accept { id } => accept(backend, &id, json),
+        Command::Check => {
+            let report = backend.check()?;
+            if json {
+                output::json(&report)?;
+            } else {
+                for d in &report.quarantined {
+                    println!("damaged: {} — {}", d.id, d.reason);
+                }
+                println!(
+                    "Checked {} entries: {} damaged{}.",
+                    report.checked,
+                    report.quarantined.len(),
+                    if report.quarantined.is_empty() {
+                        String::new()
+                    } else {
+                        ", taken out of the store; a running node fetches them again from its peers"
+                            .to_owned()
+                    }
+                );
+            }
+            if report.quarantined.is_empty() {
+                Ok(())
+            } else {
+                bail!(
+                    "{} damaged entries were found and quarantined",
+                    report.quarantined.len()
+                )
+            }
+        }
         Command::Reindex => {
             let report = backend.reindex()?;
             if json {

@@ -167,6 +167,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/v1/resolve/{prefix}", get(resolve))
         .route("/api/v1/search", post(search))
         .route("/api/v1/reindex", post(reindex))
+        .route("/api/v1/check", post(check))
         .route("/api/v1/organisations", get(organisations))
         .route("/api/v1/organisations/resolve", get(resolve_author))
         .route("/api/v1/import", post(import))
@@ -622,6 +623,18 @@ async fn search(
     Ok(Json(
         blocking(&s, move |svc| svc.search(&req.query, &req.filter)).await?,
     ))
+}
+
+/// `POST /api/v1/check`: rechecks every stored entry; damaged ones are quarantined and
+/// fetched again from peers at once.
+async fn check(State(s): State<ApiState>) -> ApiResult<wiel_store::CheckReport> {
+    let report = blocking(&s, |svc| svc.check()).await?;
+    if !report.quarantined.is_empty() {
+        if let Err(e) = s.network.sync(None).await {
+            tracing::warn!(error = %e, "cannot start a catch-up sync after the check");
+        }
+    }
+    Ok(Json(report))
 }
 
 /// `POST /api/v1/reindex`: builds the search index anew.

@@ -1123,6 +1123,16 @@ impl Service {
     }
 
     /// Builds the search index anew from the store.
+    /// Reads every entry back and checks it by every rule; damaged entries are taken out
+    /// (quarantined) so that catch-up sync fetches them again from a peer.
+    pub fn check(&self) -> Result<wiel_store::CheckReport, ServiceError> {
+        let report = self.store.check(&self.rules())?;
+        if !report.quarantined.is_empty() {
+            self.trust.refresh(&self.store)?;
+        }
+        Ok(report)
+    }
+
     pub fn reindex(&self) -> Result<ReindexReport, ServiceError> {
         let started = std::time::Instant::now();
         let index = self.search_index()?;

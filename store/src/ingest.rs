@@ -67,8 +67,9 @@ enum T {
     Rotations,
     Acts,
     Pending,
+    Meta,
 }
-const TREE_COUNT: usize = 12;
+const TREE_COUNT: usize = 13;
 
 /// Pending writes of one batch, readable before they are committed.
 struct Overlay<'a> {
@@ -106,6 +107,7 @@ impl<'a> Overlay<'a> {
             T::Rotations => &trees.rotations,
             T::Acts => &trees.acts,
             T::Pending => &trees.pending,
+            T::Meta => &trees.meta,
         }
     }
 
@@ -204,8 +206,13 @@ impl<'a> Overlay<'a> {
                 log::encode_record(span, header_only),
             ));
         }
+        let appended = !chunks.is_empty();
         for (k, v) in records {
             self.put(T::Entries, k, v);
+        }
+        if appended {
+            let end = self.store.log.len_on_disk();
+            self.put(T::Meta, LOG_END.to_vec(), end.to_be_bytes().to_vec());
         }
         let t = &self.store.trees;
         let all = (
@@ -221,11 +228,12 @@ impl<'a> Overlay<'a> {
             &t.rotations,
             &t.acts,
             &t.pending,
+            &t.meta,
         );
         let writes = &self.writes;
         let result: Result<(), TransactionError<()>> =
-            all.transaction(|(a, b, c, d, e, f, g, h, i, j, k, l)| {
-                let txs = [a, b, c, d, e, f, g, h, i, j, k, l];
+            all.transaction(|(a, b, c, d, e, f, g, h, i, j, k, l, m)| {
+                let txs = [a, b, c, d, e, f, g, h, i, j, k, l, m];
                 for (tx, tree_writes) in txs.iter().zip(writes.iter()) {
                     for (k, v) in tree_writes {
                         match v {
@@ -352,6 +360,9 @@ fn referrers(o: &Overlay<'_>, target: &EntryId, rel: Rel) -> Result<Vec<EntryId>
         .filter_map(|k| keys::trailing_id(k))
         .collect())
 }
+
+/// `meta` key: the entry log's length as of the last commit that appended to it.
+pub(crate) const LOG_END: &[u8] = b"log_end";
 
 /// Most headers without body kept waiting for their retraction (1 KiB each at most).
 const MAX_PENDING_HEADERS: usize = 10_000;

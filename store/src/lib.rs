@@ -4,6 +4,7 @@
 //! - ingest (`ingest.rs`) applies the rules that need other entries and writes an entry with
 //!   all its index rows in one transaction;
 //! - queries (`query.rs`) list, resolve id prefixes, and assemble threads;
+//! - `wiel check` (`check.rs`) rechecks every entry and quarantines damaged ones;
 //! - the entry log (`log.rs`) holds entry bodies outside sled, so that a retraction can
 //!   truly erase them from the disk;
 //! - the full-text index ([`search`]) is derived from the store: every ingest queues its
@@ -13,6 +14,7 @@
 //! syncs it, then commits the index rows in one sled transaction and flushes sled once.
 //! Every outcome it returns is durable; callers batch entries to share the two syncs.
 
+mod check;
 mod ingest;
 mod keys;
 mod log;
@@ -25,6 +27,7 @@ use std::sync::{Arc, Mutex};
 use sled::Tree;
 use wiel_protocol::{EntryId, Rel};
 
+pub use check::{CheckReport, Damaged};
 pub use ingest::{Ingest, Rejection};
 pub use query::{Item, ListFilter, Resolved, SpaceItems, Thread};
 
@@ -94,6 +97,10 @@ pub(crate) struct Trees {
     /// retraction here to explain it: they become tombstones when the retraction arrives,
     /// and are dropped when the whole entry does (bounded; not part of the stored set)
     pub pending: Tree,
+    /// id → why `wiel check` took a damaged entry out of the store
+    pub quarantine: Tree,
+    /// `log_end` → the entry log's length after the last commit that appended to it
+    pub meta: Tree,
 }
 
 /// The entry store. Cheap to clone; one writer at a time.
@@ -130,6 +137,8 @@ impl Store {
             rotations: tree("rotations")?,
             acts: tree("acts")?,
             pending: tree("pending")?,
+            quarantine: tree("quarantine")?,
+            meta: tree("meta")?,
         };
         let log_path = dir.join("entries.log");
         let log = log::EntryLog::open(&log_path).map_err(|e| StoreError::Open {
@@ -145,6 +154,7 @@ impl Store {
             commits: Arc::new((Mutex::new(()), std::sync::Condvar::new())),
             dir: dir.to_owned(),
         };
+        store.cut_uncommitted_log_tail()?;
         store.finish_erasures()?;
         Ok(store)
     }
@@ -207,6 +217,27 @@ impl Store {
             batch.remove(id.as_bytes());
         }
         self.trees.unindexed.apply_batch(batch)?;
+        Ok(())
+    }
+
+    /// Cuts the entry log back to its length at the last commit: what a crash left
+    /// appended but never committed is referenced by nothing, and must not outlive a
+    /// retraction of the same entry.
+    fn cut_uncommitted_log_tail(&self) -> Result<(), StoreError> {
+        let Some(end) = self.trees.meta.get(ingest::LOG_END)? else {
+            return Ok(());
+        };
+        let Ok(end) = <[u8; 8]>::try_from(end.as_ref()) else {
+            return Ok(());
+        };
+        let end = u64::from_be_bytes(end);
+        if self.log.len_on_disk() > end {
+            tracing::warn!(
+                bytes = self.log.len_on_disk() - end,
+                "cutting uncommitted bytes off the entry log (a crash between append and commit)"
+            );
+            self.log.truncate_to(end).map_err(|e| self.log_error(e))?;
+        }
         Ok(())
     }
 

@@ -4,8 +4,8 @@
 //! its segment happens to be reused. A retraction must really erase a body, so bodies live
 //! here, where erasing means overwriting the bytes with zeros in place and syncing.
 //! sled holds only headers and indexes, and for each entry the (offset, length) of its
-//! bytes here. Bytes not referenced from sled (a crash between append and commit) are
-//! unreachable garbage.
+//! bytes here. Every commit that appended records the log's new end in sled, in the same
+//! transaction; on open, bytes past it (a crash between append and commit) are cut off.
 
 use std::fs::{File, OpenOptions};
 use std::io;
@@ -82,6 +82,19 @@ impl EntryLog {
                 .write_all_at(&vec![0u8; s.len as usize], s.offset)?;
         }
         self.file.sync_data()
+    }
+
+    /// Cuts the file back to `len` and syncs: bytes appended after the last commit that
+    /// referenced any (a crash between append and commit) are gone, so no copy of a body
+    /// survives that a later retraction would not find.
+    pub fn truncate_to(&self, len: u64) -> io::Result<()> {
+        if self.end.load(Ordering::Acquire) <= len {
+            return Ok(());
+        }
+        self.file.set_len(len)?;
+        self.file.sync_all()?;
+        self.end.store(len, Ordering::Release);
+        Ok(())
     }
 
     pub fn len_on_disk(&self) -> u64 {

@@ -115,6 +115,20 @@ pub struct Thread {
     pub reactions: Vec<Verified>,
 }
 
+/// A damaged entry is left out of walks with a warning (`wiel check` reports and
+/// quarantines it); other store errors still fail.
+pub(crate) fn skip_damaged(
+    got: Result<Option<Verified>, StoreError>,
+) -> Result<Option<Verified>, StoreError> {
+    match got {
+        Err(StoreError::Corrupt { id, reason }) => {
+            tracing::warn!(entry = %id, %reason, "skipping a damaged entry; run `wiel check`");
+            Ok(None)
+        }
+        other => other,
+    }
+}
+
 impl Store {
     pub fn get(&self, id: &EntryId) -> Result<Option<Verified>, StoreError> {
         let Some(record) = self.trees.entries.get(id.as_bytes())? else {
@@ -126,7 +140,7 @@ impl Store {
             Some(span) => self.log.read(span).map_err(|e| self.log_error(e))?,
             None => header_only.to_vec(),
         };
-        Verified::from_trusted_bytes(*id, bytes)
+        Verified::from_stored_bytes(*id, bytes)
             .map(Some)
             .map_err(|e| corrupt(id, e))
     }
@@ -205,7 +219,7 @@ impl Store {
             if !filter.all_versions && self.trees.superseded.contains_key(id.as_bytes())? {
                 continue;
             }
-            let Some(entry) = self.get(&id)? else {
+            let Some(entry) = skip_damaged(self.get(&id))? else {
                 continue;
             };
             let h = entry.header();
@@ -244,7 +258,7 @@ impl Store {
                 Err(e) => return Some(Err(e.into())),
             };
             let id = keys::trailing_id(&key)?;
-            self.get(&id).transpose()
+            skip_damaged(self.get(&id)).transpose()
         })
     }
 

@@ -326,7 +326,7 @@ impl SearchIndex {
     /// Brings the document of `id` (and of what it retracts or replaces) in line with the
     /// store.
     fn apply(&self, writer: &mut IndexWriter, id: &EntryId) -> Result<(), SearchError> {
-        let Some(entry) = self.store.get(id)? else {
+        let Some(entry) = crate::query::skip_damaged(self.store.get(id))? else {
             return Ok(());
         };
         for r in &entry.header().refs {
@@ -543,7 +543,7 @@ impl SearchIndex {
             else {
                 continue;
             };
-            let Some(entry) = self.store.get(&id)? else {
+            let Some(entry) = crate::query::skip_damaged(self.store.get(&id))? else {
                 continue;
             };
             if !self.is_current(&entry)? {
