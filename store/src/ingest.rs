@@ -457,6 +457,8 @@ fn settle(o: &mut Overlay<'_>, target: &EntryId) -> Result<(), StoreError> {
         }
         if t.body().is_some() {
             o.put_entry(t.to_tombstone())?;
+            // The search index forgets it (whatever entry brought this about).
+            o.put(T::Unindexed, key.clone(), Vec::new());
         }
     }
     if header.kind.is_editable() {
@@ -475,7 +477,8 @@ fn settle(o: &mut Overlay<'_>, target: &EntryId) -> Result<(), StoreError> {
         if let Some((_, newest)) = newest
             && o.get(T::Superseded, &key)?.as_deref() != Some(newest.as_bytes())
         {
-            o.put(T::Superseded, key, newest.as_bytes().to_vec());
+            o.put(T::Superseded, key.clone(), newest.as_bytes().to_vec());
+            o.put(T::Unindexed, key, Vec::new());
         }
     }
     Ok(())

@@ -170,3 +170,55 @@ fn a_typo_gets_the_closest_word_and_filters_apply() {
     assert_eq!(hits.len(), 1);
     assert_eq!(hits[0].entry.id(), q.id());
 }
+
+#[test]
+fn a_retracted_word_is_never_suggested_and_leaves_the_index_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let secret = practice(
+        1,
+        "Casus Wolterinkhuizen",
+        "Het gezin Wolterinkhuizen kreeg hulp van het wijkteam.",
+    );
+    let other = practice(
+        2,
+        "Wijkteam werkt",
+        "Het wijkteam werkt samen met de school.",
+    );
+    store.ingest_batch(vec![secret.clone(), other]).unwrap();
+    let index = SearchIndex::open(&store).unwrap();
+    index.catch_up().unwrap();
+    let typo = |index: &SearchIndex| {
+        index
+            .search(&SearchQuery {
+                text: "wolterinkhuisen".into(),
+                filter: ListFilter::default(),
+                authors: None,
+            })
+            .unwrap()
+            .corrected
+    };
+    assert_eq!(typo(&index).as_deref(), Some("wolterinkhuizen"));
+    store
+        .ingest(testing::retraction(&key(1), secret.id(), T0 + 10))
+        .unwrap();
+    index.catch_up().unwrap();
+    assert_eq!(typo(&index), None, "a retracted name must not be suggested");
+    let search_dir = dir.path().join("search");
+    let mut holding = Vec::new();
+    for entry in std::fs::read_dir(&search_dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file()
+            && std::fs::read(&path)
+                .unwrap()
+                .windows(b"olterinkhuizen".len())
+                .any(|w| w == b"olterinkhuizen")
+        {
+            holding.push(path);
+        }
+    }
+    assert!(
+        holding.is_empty(),
+        "the retracted name is still in {holding:?}"
+    );
+}

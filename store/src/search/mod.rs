@@ -266,10 +266,15 @@ impl SearchIndex {
                 return Ok(total);
             }
             self.with_writer(|writer| {
+                let mut erased = false;
                 for id in &ids {
-                    self.apply(writer, id)?;
+                    erased |= self.apply(writer, id)?;
                 }
-                self.commit(writer)
+                self.commit(writer)?;
+                if erased {
+                    self.purge_deleted(writer)?;
+                }
+                Ok(())
             })?;
             self.store.mark_indexed(&ids)?;
             total += ids.len();
@@ -323,12 +328,36 @@ impl SearchIndex {
         }
     }
 
-    /// Brings the document of `id` (and of what it retracts or replaces) in line with the
-    /// store.
-    fn apply(&self, writer: &mut IndexWriter, id: &EntryId) -> Result<(), SearchError> {
-        let Some(entry) = crate::query::skip_damaged(self.store.get(id))? else {
+    /// Rewrites every segment that holds deleted documents: a deleted document's words
+    /// stay in its segment's files (and in the word list suggestions come from) until
+    /// then. Done after a retraction, so that the erased text is gone from the disk.
+    fn purge_deleted(&self, writer: &mut IndexWriter) -> Result<(), SearchError> {
+        let searcher = self.reader.searcher();
+        let segments: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .filter(|s| s.num_deleted_docs() > 0)
+            .map(|s| s.segment_id())
+            .collect();
+        if segments.is_empty() {
             return Ok(());
+        }
+        writer.merge(&segments).wait().map_err(|e| self.error(e))?;
+        writer
+            .garbage_collect_files()
+            .wait()
+            .map_err(|e| self.error(e))?;
+        self.reader.reload().map_err(|e| self.error(e))
+    }
+
+    /// Brings the document of `id` (and of what it retracts or replaces) in line with the
+    /// store. Returns whether an erased body's document was deleted (a retraction).
+    fn apply(&self, writer: &mut IndexWriter, id: &EntryId) -> Result<bool, SearchError> {
+        let Some(entry) = crate::query::skip_damaged(self.store.get(id))? else {
+            return Ok(false);
         };
+        let erased =
+            entry.header().kind == wiel_protocol::Kind::Retraction || entry.body().is_none();
         for r in &entry.header().refs {
             if matches!(r.rel, Rel::Retracts | Rel::Supersedes) {
                 writer.delete_term(self.id_term(&r.target));
@@ -340,7 +369,7 @@ impl SearchIndex {
                 .add_document(self.document(&entry))
                 .map_err(|e| self.error(e))?;
         }
-        Ok(())
+        Ok(erased)
     }
 
     /// A searchable entry that still has its body and is its chain's latest version.
