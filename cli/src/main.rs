@@ -19,7 +19,11 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+                // gossipsub warns once per message it drops itself (a peer sending signed
+                // messages): thousands of lines a hostile peer controls.
+                .unwrap_or_else(|_| {
+                    tracing_subscriber::EnvFilter::new("warn,libp2p_gossipsub=error")
+                }),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -170,7 +170,10 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/v1/check", post(check))
         .route("/api/v1/organisations", get(organisations))
         .route("/api/v1/organisations/resolve", get(resolve_author))
-        .route("/api/v1/import", post(import))
+        .route(
+            "/api/v1/import",
+            post(import).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
+        )
         .route("/api/v1/export", get(export))
         .route("/openapi.json", get(openapi))
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
@@ -661,6 +664,9 @@ async fn resolve_author(
         blocking(&s, move |svc| svc.resolve_author(&q.q)).await?,
     ))
 }
+
+/// Largest import file through a running node (the rest of the API keeps axum's 2 MB).
+const MAX_IMPORT_BYTES: usize = 512 * 1024 * 1024;
 
 async fn import(
     State(s): State<ApiState>,

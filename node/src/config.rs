@@ -48,6 +48,13 @@ impl DataDir {
             reason: e.to_string(),
         };
         std::fs::create_dir_all(&self.root).map_err(not_writable)?;
+        // The data dir holds the organisation's key and what it keeps apart: its owner's.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&self.root, std::fs::Permissions::from_mode(0o700))
+                .map_err(not_writable)?;
+        }
         let probe = self.root.join(".wiel-write-test");
         std::fs::write(&probe, b"ok").map_err(not_writable)?;
         std::fs::remove_file(&probe).map_err(not_writable)?;
@@ -237,9 +244,19 @@ impl Config {
             reason: e.to_string(),
         })?;
         let header = "# wiel node configuration. See `wiel --help`.\n\n";
-        std::fs::write(&path, format!("{header}{text}")).map_err(|e| ServiceError::Io {
-            path,
+        // Written beside it and renamed: a crash leaves the old file or the new one whole.
+        let partial = path.with_extension("toml.partial");
+        let io = |p: &std::path::Path, e: std::io::Error| ServiceError::Io {
+            path: p.to_owned(),
             reason: e.to_string(),
-        })
+        };
+        {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&partial).map_err(|e| io(&partial, e))?;
+            file.write_all(format!("{header}{text}").as_bytes())
+                .and_then(|()| file.sync_all())
+                .map_err(|e| io(&partial, e))?;
+        }
+        std::fs::rename(&partial, &path).map_err(|e| io(&path, e))
     }
 }

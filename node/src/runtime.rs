@@ -78,6 +78,16 @@ fn new_token() -> Result<String, NodeError> {
     Ok(hex::encode(bytes))
 }
 
+/// Whether a `Host` header names an IP address or `localhost` (with or without a port).
+fn is_address_host(host: &str) -> bool {
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        host.rsplit_once(':').map_or(host, |(name, _)| name)
+    };
+    name.eq_ignore_ascii_case("localhost") || name.parse::<std::net::IpAddr>().is_ok()
+}
+
 /// Serves `GET /metrics` until `shutdown` fires.
 async fn serve_metrics(
     addr: SocketAddr,
@@ -92,9 +102,27 @@ async fn serve_metrics(
         })?;
     let app = axum::Router::new().route(
         "/metrics",
-        axum::routing::get(move || {
+        axum::routing::get(move |headers: axum::http::HeaderMap| {
             let registry = registry.clone();
             async move {
+                use axum::response::IntoResponse;
+                // A web page elsewhere could point a name of its own at this address (DNS
+                // rebinding): only requests for an address or `localhost` are answered.
+                let host = headers
+                    .get(axum::http::header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .unwrap_or("");
+                if !is_address_host(host) {
+                    return (
+                        axum::http::StatusCode::MISDIRECTED_REQUEST,
+                        [(
+                            axum::http::header::CONTENT_TYPE,
+                            "text/plain; charset=utf-8",
+                        )],
+                        "metrics answer requests for an IP address or localhost only\n".to_owned(),
+                    )
+                        .into_response();
+                }
                 (
                     [(
                         axum::http::header::CONTENT_TYPE,
@@ -102,6 +130,7 @@ async fn serve_metrics(
                     )],
                     crate::metrics::render(registry.as_ref()),
                 )
+                    .into_response()
             }
         }),
     );

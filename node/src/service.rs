@@ -51,6 +51,8 @@ pub enum ServiceError {
     },
     #[error("'{0}' is not an entry id: use at least {MIN_PREFIX} hex characters (0-9, a-f)")]
     BadIdPrefix(String),
+    #[error("the limit must be between 1 and {MAX_LIMIT} (got {0})")]
+    BadLimit(usize),
     #[error("no known organisation matches '{0}' (give a CBS code like GM0193, a name, or a key)")]
     NoSuchOrganisation(String),
     #[error("'{query}' matches several organisations: {}", .names.join(", "))]
@@ -1013,6 +1015,7 @@ impl Service {
     }
 
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<EntryView>, ServiceError> {
+        check_limit(filter)?;
         let set = self.trust.current();
         let shown = |e: &Verified| {
             (filter.untrusted || set.shows_entry(e))
@@ -1065,6 +1068,7 @@ impl Service {
     /// Dutch full-text search, best first: latest versions only, never retracted entries,
     /// and entries of untrusted organisations only when `filter.untrusted` asks for them.
     pub fn search(&self, query: &str, filter: &ListFilter) -> Result<SearchResults, ServiceError> {
+        check_limit(filter)?;
         let index = self.search_index()?;
         let follower = self
             .indexer_running
@@ -1200,6 +1204,17 @@ impl Service {
             );
         }
         Ok(report)
+    }
+}
+
+/// Most entries one list or search returns.
+pub const MAX_LIMIT: usize = 10_000;
+
+fn check_limit(filter: &ListFilter) -> Result<(), ServiceError> {
+    if (1..=MAX_LIMIT).contains(&filter.limit) {
+        Ok(())
+    } else {
+        Err(ServiceError::BadLimit(filter.limit))
     }
 }
 

@@ -29,12 +29,19 @@ pub(crate) struct EntryLog {
 
 impl EntryLog {
     pub fn open(path: &Path) -> io::Result<Self> {
+        use std::os::unix::fs::OpenOptionsExt;
+        // Bodies may hold what a municipality later withdraws: readable by the owner only.
         let file = OpenOptions::new()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
+            .mode(0o600)
             .open(path)?;
+        {
+            use std::os::unix::fs::PermissionsExt;
+            file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
         let end = file.metadata()?.len();
         Ok(Self {
             file,

@@ -180,7 +180,10 @@ pub fn build(
         identify::Config::new(protocol_version(network), key.public())
             .with_agent_version(format!("wiel/{}", env!("CARGO_PKG_VERSION"))),
     );
-    let kad_config = kad::Config::new(StreamProtocol::new("/wiel/kad/1"));
+    let mut kad_config = kad::Config::new(StreamProtocol::new("/wiel/kad/1"));
+    // wiel uses Kademlia to find peers only: records and providers other nodes put are
+    // never stored (they would be memory anyone can fill).
+    kad_config.set_record_filtering(kad::StoreInserts::FilterBoth);
     let kad = kad_on.then(|| {
         let mut kad =
             kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);

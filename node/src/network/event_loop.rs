@@ -78,7 +78,14 @@ pub(crate) struct EventLoop {
     peers: HashMap<PeerId, Peer>,
     strikes: HashMap<PeerId, (u32, Instant)>,
     blocked_until: HashMap<PeerId, Instant>,
-    pending_dials: HashMap<PeerId, Vec<tokio::sync::oneshot::Sender<Result<(), NetworkError>>>>,
+    /// `wiel connect` waits for its own connection attempt, whatever peer answers.
+    pending_dials: HashMap<
+        libp2p::swarm::ConnectionId,
+        (
+            String,
+            tokio::sync::oneshot::Sender<Result<(), NetworkError>>,
+        ),
+    >,
     outbox_dirty: bool,
     sessions: HashMap<OutboundRequestId, Session>,
     session_count: u64,
@@ -183,21 +190,17 @@ impl EventLoop {
                 let _ = reply.send(sent);
             }
             Command::Dial { addr, reply } => {
-                let peer = addr.iter().find_map(|p| match p {
-                    libp2p::multiaddr::Protocol::P2p(id) => Some(id),
-                    _ => None,
-                });
-                match self.swarm.dial(addr.clone()) {
-                    Ok(()) => match peer {
-                        Some(peer) => self.pending_dials.entry(peer).or_default().push(reply),
-                        None => {
-                            let _ = reply.send(Ok(()));
-                        }
-                    },
+                let opts = libp2p::swarm::dial_opts::DialOpts::from(addr.clone());
+                let connection = opts.connection_id();
+                match self.swarm.dial(opts) {
+                    Ok(()) => {
+                        self.pending_dials
+                            .insert(connection, (addr.to_string(), reply));
+                    }
                     Err(e) => {
                         let _ = reply.send(Err(NetworkError::Dial {
                             addr: addr.to_string(),
-                            reason: e.to_string(),
+                            reason: one_line(&e.to_string()),
                         }));
                     }
                 }
@@ -711,12 +714,15 @@ impl EventLoop {
                 tracing::info!(%address, "listening");
             }
             SwarmEvent::ConnectionEstablished {
-                peer_id, endpoint, ..
+                peer_id,
+                endpoint,
+                connection_id,
+                ..
             } => {
                 let peer = self.peers.entry(peer_id).or_default();
                 peer.address = Some(endpoint.get_remote_address().clone());
                 peer.dialed |= endpoint.is_dialer();
-                for reply in self.pending_dials.remove(&peer_id).unwrap_or_default() {
+                if let Some((_, reply)) = self.pending_dials.remove(&connection_id) {
                     let _ = reply.send(Ok(()));
                 }
                 tracing::debug!(%peer_id, "connected");
@@ -732,14 +738,14 @@ impl EventLoop {
                 tracing::debug!(%peer_id, "disconnected");
             }
             SwarmEvent::OutgoingConnectionError {
-                peer_id: Some(peer_id),
+                connection_id,
                 error,
                 ..
             } => {
-                for reply in self.pending_dials.remove(&peer_id).unwrap_or_default() {
+                if let Some((addr, reply)) = self.pending_dials.remove(&connection_id) {
                     let _ = reply.send(Err(NetworkError::Dial {
-                        addr: peer_id.to_string(),
-                        reason: error.to_string(),
+                        addr,
+                        reason: one_line(&error.to_string()),
                     }));
                 }
             }
@@ -1061,4 +1067,9 @@ fn take_due(deadlines: &mut HashMap<PeerId, Instant>, now: Instant) -> Vec<PeerI
         deadlines.remove(peer);
     }
     due
+}
+
+/// libp2p's errors span several lines; a message for people is one.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

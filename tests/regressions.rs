@@ -1,0 +1,135 @@
+//! Regressions of the smaller faults found by the attacker's review: each bad input gets a
+//! one-line error and a non-zero exit code, and leaves the store as it was.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{Read, Write};
+use std::time::Duration;
+
+use wiel_protocol::{Timestamp, testing};
+use wiel_tests::{Daemon, Node, expect_one_line_error, import_file, wait_for};
+
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+fn raw_get(addr: &str, path: &str, host: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn connect_to_an_address_where_nothing_listens_fails() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let _da = Daemon::start(&a, &[]);
+    let nowhere = format!("/ip4/127.0.0.1/tcp/{}", free_port());
+    let err = expect_one_line_error(a.run(&["connect", &nowhere]), &["connect", "nowhere"]);
+    assert!(err.contains("127.0.0.1"), "{err}");
+    assert!(!err.contains("Connected"), "{err}");
+}
+
+#[test]
+fn a_huge_limit_is_refused_and_the_node_lives_on() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let _da = Daemon::start(&a, &[]);
+    for command in ["search", "list"] {
+        let mut args = vec![command];
+        if command == "search" {
+            args.push("jeugdhulp");
+        }
+        args.extend(["--limit", "1000000000000"]);
+        let err = expect_one_line_error(a.run(&args), &args);
+        assert!(err.contains("between 1 and 10000"), "{err}");
+        let zero: Vec<&str> = args
+            .iter()
+            .map(|a| if *a == "1000000000000" { "0" } else { a })
+            .collect();
+        expect_one_line_error(a.run(&zero), &zero);
+    }
+    assert!(
+        a.status()["network"]["peer_id"].is_string(),
+        "the node still answers"
+    );
+}
+
+#[test]
+fn an_import_over_two_megabytes_goes_through_a_running_node() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let _da = Daemon::start(&a, &[]);
+    let key = testing::key(9);
+    let now = Timestamp::now().as_millis();
+    let entries: Vec<_> = (0..400u64)
+        .map(|i| testing::practice_with_text(&key, i, now - 10_000 - i, 8_000))
+        .collect();
+    let file = import_file(a.path(), "big.jsonl", &entries);
+    assert!(std::fs::metadata(&file).unwrap().len() > 2 * 1024 * 1024);
+    let out = a.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("400 new"), "{out}");
+}
+
+#[test]
+fn the_data_dir_and_entry_log_are_the_owners_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(a.path()), 0o700);
+    assert_eq!(mode(&a.path().join("store").join("entries.log")), 0o600);
+    assert_eq!(mode(&a.path().join("key")), 0o600);
+    let config = std::fs::read_to_string(a.path().join("config.toml")).unwrap();
+    assert!(config.contains("wiel-test"));
+    assert!(!a.path().join("config.toml.partial").exists());
+}
+
+#[test]
+fn metrics_answer_only_requests_for_an_address() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let metrics = format!("127.0.0.1:{}", free_port());
+    let _da = Daemon::start_with(&a, &[], &["--metrics", &metrics]);
+    let ok = wait_for("metrics to answer", TIMEOUT, || {
+        std::net::TcpStream::connect(&metrics)
+            .is_ok()
+            .then(|| raw_get(&metrics, "/metrics", &metrics))
+    });
+    assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
+    let rebound = raw_get(&metrics, "/metrics", "evil.example:9464");
+    assert!(rebound.starts_with("HTTP/1.1 421"), "{rebound}");
+    assert!(!rebound.contains("wiel_peers"), "{rebound}");
+}
+
+#[test]
+fn a_retraction_reason_with_a_bsn_is_refused_and_the_retraction_can_go_without() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let question = serde_json::from_str::<serde_json::Value>(&a.ok(&[
+        "--json",
+        "ask",
+        "Hoe regelen jullie de intake?",
+    ]))
+    .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let before = a.snapshot();
+    let args = [
+        "retract",
+        question.as_str(),
+        "--reason",
+        "bsn 111222333 en NL91ABNA0417164300 stonden erin",
+    ];
+    let err = expect_one_line_error(a.run(&args), &args);
+    assert!(err.contains("BSN") || err.contains("bsn"), "{err}");
+    assert_eq!(a.snapshot(), before, "nothing was published");
+    a.ok(&["retract", &question]);
+    assert!(!a.ok(&["list"]).contains("intake"));
+}
