@@ -335,6 +335,7 @@ impl Backend {
                     rejected: BTreeMap::new(),
                     last_received_at: None,
                     search: s.search_status()?,
+                    kept_apart: s.kept_apart()?,
                 })
             }
             Backend::Remote(r) => r.get("/api/v1/status"),

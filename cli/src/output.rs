@@ -381,6 +381,13 @@ pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
         }
     }
     writeln!(out, "entries: {}", s.entries)?;
+    writeln!(
+        out,
+        "kept apart (untrusted or revoked, not passed on): {} entries, {} of at most {}",
+        s.kept_apart.entries,
+        bytes(s.kept_apart.bytes),
+        bytes(s.kept_apart.limit)
+    )?;
     match (s.search.documents, s.search.waiting) {
         (None, _) => writeln!(out, "search index: being built")?,
         (Some(n), 0) => writeln!(out, "search index: {n} entries searchable, up to date")?,

@@ -197,6 +197,9 @@ pub struct StatusView {
     pub last_received_at: Option<u64>,
     #[serde(default)]
     pub search: crate::service::SearchStatus,
+    /// What this node keeps apart, against its budget.
+    #[serde(default)]
+    pub kept_apart: crate::view::KeptApart,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone)]
@@ -223,37 +226,39 @@ async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
     let net: NetworkStatus = s.network.status().await.map_err(internal)?;
     let counters = s.counters.clone();
     let synced = net.spaces.clone();
-    let (organisation, org_key, network_id, entries, spaces, search) = blocking(&s, move |svc| {
-        let mut counts = svc.space_counts()?;
-        for count in &mut counts {
-            let last = synced
-                .iter()
-                .find(|s| s.space == count.space)
-                .and_then(|s| s.last_sync.clone());
-            count.last_sync = match last {
-                Some(l) => Some(crate::view::LastSync {
-                    organisation: match &l.org_key {
-                        Some(k) => svc.org_name(k)?,
-                        None => None,
-                    },
-                    at: l.at,
-                    peer_id: l.peer_id,
-                    missing: l.missing,
-                    stored: l.stored,
-                }),
-                None => None,
-            };
-        }
-        Ok((
-            svc.config().organisation.name.clone(),
-            svc.org_key().to_hex(),
-            svc.config().network.to_string(),
-            counts.iter().map(|c| c.entries).sum(),
-            counts,
-            svc.search_status()?,
-        ))
-    })
-    .await?;
+    let (organisation, org_key, network_id, entries, spaces, search, kept_apart) =
+        blocking(&s, move |svc| {
+            let mut counts = svc.space_counts()?;
+            for count in &mut counts {
+                let last = synced
+                    .iter()
+                    .find(|s| s.space == count.space)
+                    .and_then(|s| s.last_sync.clone());
+                count.last_sync = match last {
+                    Some(l) => Some(crate::view::LastSync {
+                        organisation: match &l.org_key {
+                            Some(k) => svc.org_name(k)?,
+                            None => None,
+                        },
+                        at: l.at,
+                        peer_id: l.peer_id,
+                        missing: l.missing,
+                        stored: l.stored,
+                    }),
+                    None => None,
+                };
+            }
+            Ok((
+                svc.config().organisation.name.clone(),
+                svc.org_key().to_hex(),
+                svc.config().network.to_string(),
+                counts.iter().map(|c| c.entries).sum(),
+                counts,
+                svc.search_status()?,
+                svc.kept_apart()?,
+            ))
+        })
+        .await?;
     use std::sync::atomic::Ordering::Relaxed;
     let last = counters.last_stored_at.load(Relaxed);
     Ok(Json(StatusView {
@@ -277,6 +282,7 @@ async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
             .collect(),
         last_received_at: (last > 0).then_some(last),
         search,
+        kept_apart,
     }))
 }
 

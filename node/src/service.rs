@@ -894,6 +894,17 @@ impl Service {
         Ok(out)
     }
 
+    /// Entries this node keeps apart (not passed on, not shown by default) and the bytes
+    /// they take, against `[trust] max_kept_apart_bytes`.
+    pub fn kept_apart(&self) -> Result<crate::view::KeptApart, ServiceError> {
+        let (entries, bytes) = crate::trust::kept_apart_usage(&self.store, &self.trust.current())?;
+        Ok(crate::view::KeptApart {
+            entries,
+            bytes,
+            limit: self.trust.config().max_kept_apart_bytes,
+        })
+    }
+
     pub fn org_names(&self) -> Result<std::collections::BTreeMap<OrgKey, String>, ServiceError> {
         let mut names = std::collections::BTreeMap::new();
         for p in self.store.profiles()? {

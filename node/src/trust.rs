@@ -72,6 +72,16 @@ pub struct TrustConfig {
     /// … and at once, after a quiet while. Default 1 000.
     #[serde(default = "default_untrusted_author_burst")]
     pub untrusted_author_burst: u32,
+    /// Bytes this node keeps of entries it does not pass on (untrusted authors, keys
+    /// after their revocation), all authors together: keys are free, so this bounds what
+    /// strangers can put on the disk. Past it such entries are not taken in (they come by
+    /// sync once their author is trusted). Default 256 MiB.
+    #[serde(default = "default_max_kept_apart_bytes")]
+    pub max_kept_apart_bytes: u64,
+}
+
+fn default_max_kept_apart_bytes() -> u64 {
+    256 * 1024 * 1024
 }
 
 fn default_untrusted_author_per_minute() -> u32 {
@@ -99,6 +109,7 @@ impl Default for TrustConfig {
             max_untrusted_profiles: default_max_untrusted_profiles(),
             untrusted_author_per_minute: default_untrusted_author_per_minute(),
             untrusted_author_burst: default_untrusted_author_burst(),
+            max_kept_apart_bytes: default_max_kept_apart_bytes(),
         }
     }
 }
@@ -692,6 +703,23 @@ impl TrustState {
         *self.inner.config.write().unwrap_or_else(|p| p.into_inner()) = config;
         self.refresh(store)
     }
+}
+
+/// What `store` holds that `set` does not pass on: (entries, bytes on disk). One walk of
+/// the time index, no entry read.
+pub fn kept_apart_usage(
+    store: &wiel_store::Store,
+    set: &TrustSet,
+) -> Result<(u64, u64), wiel_store::StoreError> {
+    let mut entries = 0;
+    let mut bytes = 0;
+    for item in store.items_by_space(None)?.into_values().flatten() {
+        if !set.passes_on(item.kind, &item.author, item.created_at) {
+            entries += 1;
+            bytes += store.stored_size(&item.id)?;
+        }
+    }
+    Ok((entries, bytes))
 }
 
 /// Whether storing `entry` may change the trust set.

@@ -205,3 +205,12 @@ pub struct RevokedKey {
     pub key: OrgKey,
     pub since: Timestamp,
 }
+
+/// Entries kept apart (untrusted authors, revoked keys) and their bytes on disk.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct KeptApart {
+    pub entries: u64,
+    pub bytes: u64,
+    /// `[trust] max_kept_apart_bytes`.
+    pub limit: u64,
+}

@@ -311,6 +311,19 @@ impl Store {
         Ok(out)
     }
 
+    /// Bytes `id` takes in the store (its full bytes in the entry log, or its header);
+    /// 0 when not held. Reads no entry.
+    pub fn stored_size(&self, id: &EntryId) -> Result<u64, StoreError> {
+        Ok(match self.trees.entries.get(id.as_bytes())? {
+            Some(record) => match log::decode_record(&record) {
+                Some((Some(span), _)) => u64::from(span.len),
+                Some((None, header)) => header.len() as u64,
+                None => 0,
+            },
+            None => 0,
+        })
+    }
+
     /// Whether the store holds `id` (with its body or as a tombstone).
     pub fn holds(&self, id: &EntryId) -> Result<bool, StoreError> {
         Ok(self.trees.entries.contains_key(id.as_bytes())?)

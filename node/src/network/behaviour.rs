@@ -16,6 +16,8 @@ use crate::reconcile::Fingerprint;
 
 /// Most ids in one fetch request.
 pub const MAX_FETCH_IDS: usize = 256;
+/// What gossipsub's message framing adds to an entry (topic name, fields): generous.
+pub const GOSSIP_ENVELOPE_BYTES: usize = 1024;
 
 /// The gossip topic of a space: `/wiel/1/space/<space>`.
 pub fn topic(space: &SpaceName) -> gossipsub::IdentTopic {
@@ -165,9 +167,9 @@ pub fn build(
         .validation_mode(gossipsub::ValidationMode::Anonymous)
         .validate_messages()
         .message_id_fn(message_id)
-        // Twice the largest entry: an oversized entry still reaches validation, where it
-        // is refused and counted; anything larger is cut off by gossipsub itself.
-        .max_transmit_size(2 * MAX_ENTRY_BYTES)
+        // The largest valid entry and gossip's own envelope: anything larger is cut off
+        // by gossipsub itself before it takes memory.
+        .max_transmit_size(MAX_ENTRY_BYTES + GOSSIP_ENVELOPE_BYTES)
         .duplicate_cache_time(Duration::from_secs(120))
         .build()
         .map_err(|e| e.to_string())?;

@@ -45,6 +45,21 @@ const MAX_BACKLOG: usize = 8;
 /// Most entry bytes in one fetch response.
 const MAX_FETCH_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
 /// How long a misbehaving peer, or one on another network, is kept away.
+/// Bytes of gossip waiting for verification at most; past it gossip is ignored (not
+/// forwarded, nobody blamed) and fetched later by sync.
+const MAX_GOSSIP_QUEUE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Sync requests a peer may make per second (a symbol round or an offer each), and at once.
+/// An honest session needs a few rounds per space every few minutes.
+const PEER_SYNC_RATE: f64 = 20.0;
+const PEER_SYNC_BURST: f64 = 200.0;
+/// Sessions this node answers at once (each holds a snapshot of a set): past it, the
+/// oldest snapshot is dropped (that peer's next round starts again).
+const MAX_ANSWERING: usize = 64;
+/// Coded symbols held across all sessions this node runs at once (42 bytes each: about
+/// 44 MB). A session that would pass it ends without blame and is tried again later.
+const MAX_HELD_SYMBOLS: u64 = 1 << 20;
+
 pub const BLOCK_TIME: Duration = Duration::from_secs(600);
 
 #[derive(Default)]
@@ -100,6 +115,9 @@ pub(crate) struct EventLoop {
     answering: HashMap<(PeerId, SpaceName), (Instant, Arc<ItemSet>)>,
     /// Per peer: how much gossip it may still send now.
     gossip_budget: HashMap<PeerId, super::sync::TokenBucket>,
+    /// Sync requests (symbol rounds and offers) a peer may make: each costs this node work
+    /// on its set, so a peer gets [`PEER_SYNC_RATE`] a second.
+    sync_budget: HashMap<PeerId, super::sync::TokenBucket>,
     /// Peers whose messages were dropped (throttled, or the worker was busy): a catch-up
     /// sync with each at the given moment.
     catch_up: HashMap<PeerId, Instant>,
@@ -147,6 +165,7 @@ impl EventLoop {
             sets: HashMap::new(),
             answering: HashMap::new(),
             gossip_budget: HashMap::new(),
+            sync_budget: HashMap::new(),
             catch_up: HashMap::new(),
             ripples: HashMap::new(),
             last_periodic_sync: Instant::now(),
@@ -190,6 +209,14 @@ impl EventLoop {
                 let _ = reply.send(sent);
             }
             Command::Dial { addr, reply } => {
+                let peer = addr.iter().find_map(|p| match p {
+                    libp2p::multiaddr::Protocol::P2p(id) => Some(id),
+                    _ => None,
+                });
+                if peer.is_some_and(|p| self.swarm.is_connected(&p)) {
+                    let _ = reply.send(Ok(()));
+                    return;
+                }
                 let opts = libp2p::swarm::dial_opts::DialOpts::from(addr.clone());
                 let connection = opts.connection_id();
                 match self.swarm.dial(opts) {
@@ -494,6 +521,27 @@ impl EventLoop {
             .receive(session.ask, fingerprint, &symbols)
         {
             Ok(Step::More(ask)) => {
+                let held: u64 = self
+                    .sessions
+                    .values()
+                    .map(|s| s.initiator.symbols_received())
+                    .sum::<u64>()
+                    + session.initiator.symbols_received();
+                if held + u64::from(ask.count) > MAX_HELD_SYMBOLS {
+                    // Our own budget, not the peer's fault: try again at the next sync.
+                    tracing::info!(peer = %session.peer, space = %session.space, held, "sync postponed: symbol memory budget reached");
+                    self.counters.reject("sync_memory_budget");
+                    self.runs.session_closed(
+                        session.run,
+                        0,
+                        0,
+                        Some(format!(
+                            "{} ({}): postponed, memory budget",
+                            session.peer, session.space
+                        )),
+                    );
+                    return;
+                }
                 session.ask = ask;
                 self.send_symbols_request(session);
             }
@@ -734,6 +782,7 @@ impl EventLoop {
             } => {
                 self.peers.remove(&peer_id);
                 self.gossip_budget.remove(&peer_id);
+                self.sync_budget.remove(&peer_id);
                 self.fetcher.forget_peer(&mut self.runs, &peer_id);
                 tracing::debug!(%peer_id, "disconnected");
             }
@@ -785,13 +834,21 @@ impl EventLoop {
                     return;
                 }
                 let space = behaviour::space_of(&message.topic, &self.spaces);
+                let len = message.data.len() as u64;
+                let queued = self.counters.gossip_queued_bytes.load(Ordering::Relaxed);
                 let job = Job::Gossip {
                     message_id: message_id.clone(),
                     source: propagation_source,
                     space,
                     data: message.data,
                 };
-                if self.jobs.try_send(job).is_err() {
+                let sent =
+                    queued + len <= MAX_GOSSIP_QUEUE_BYTES && self.jobs.try_send(job).is_ok();
+                if sent {
+                    self.counters
+                        .gossip_queued_bytes
+                        .fetch_add(len, Ordering::Relaxed);
+                } else {
                     // The worker is saturated: do not forward, do not blame the peer.
                     self.swarm
                         .behaviour_mut()
@@ -985,6 +1042,25 @@ impl EventLoop {
     }
 
     fn serve_sync(&mut self, peer: PeerId, request: SyncRequest) -> SyncResponse {
+        let allowed = self
+            .sync_budget
+            .entry(peer)
+            .or_insert_with(|| super::sync::TokenBucket::new(PEER_SYNC_RATE, PEER_SYNC_BURST))
+            .take();
+        if !allowed {
+            self.counters.reject("sync_rate_limited");
+            return SyncResponse::Refused;
+        }
+        if self.answering.len() >= MAX_ANSWERING
+            && !self.answering.keys().any(|(p, _)| *p == peer)
+            && let Some(oldest) = self
+                .answering
+                .iter()
+                .min_by_key(|(_, (at, _))| *at)
+                .map(|(k, _)| k.clone())
+        {
+            self.answering.remove(&oldest);
+        }
         match request {
             SyncRequest::Symbols {
                 space,

@@ -17,6 +17,9 @@ use crate::reconcile::{Ask, Initiator};
 const FETCH_WINDOW: usize = 4;
 /// Finished runs kept for `wiel sync` to read.
 const KEPT_RUNS: usize = 16;
+/// Most ids queued to fetch from one peer (32 bytes each): what a peer's offers and
+/// sessions can make this node hold in memory.
+const MAX_QUEUED_PER_PEER: usize = 200_000;
 
 /// Identifies a `wiel sync` run.
 pub type RunId = u64;
@@ -240,8 +243,9 @@ pub struct Fetcher {
 pub struct FetchOutcome {
     pub peer: PeerId,
     pub origin: Origin,
-    /// Entry bytes to verify and store.
-    pub entries: Vec<Vec<u8>>,
+    /// Entry bytes to verify and store, with the id they were asked for (a peer that
+    /// answers with another entry is caught by the worker).
+    pub entries: Vec<(EntryId, Vec<u8>)>,
     /// Ids the peer claimed to hold and then did not serve.
     pub not_served: u64,
 }
@@ -256,11 +260,17 @@ impl Fetcher {
         ids: impl IntoIterator<Item = EntryId>,
         origin: &Origin,
     ) -> usize {
+        let queue = self.queues.entry(peer).or_default();
+        let queued: usize = queue.iter().map(|(ids, _)| ids.len()).sum();
+        let room = MAX_QUEUED_PER_PEER.saturating_sub(queued);
+        // Past the cap the rest waits for the next sync with this peer: reconciliation
+        // finds it again.
         let fresh: Vec<EntryId> = ids
             .into_iter()
-            .filter(|id| self.wanted.insert(*id))
+            .filter(|id| !self.wanted.contains(id))
+            .take(room)
             .collect();
-        let queue = self.queues.entry(peer).or_default();
+        self.wanted.extend(fresh.iter().copied());
         for chunk in fresh.chunks(MAX_FETCH_IDS) {
             runs.chunk_queued(origin.run);
             queue.push_back((chunk.to_vec(), origin.clone()));
@@ -307,7 +317,7 @@ impl Fetcher {
         for (id, entry) in flight.ids.iter().zip(entries) {
             self.wanted.remove(id);
             match entry {
-                Some(bytes) => received.push(bytes),
+                Some(bytes) => received.push((*id, bytes)),
                 None if flight.origin.claimed => not_served += 1,
                 None => {}
             }

@@ -26,11 +26,11 @@ pub enum Job {
         space: Option<SpaceName>,
         data: Vec<u8>,
     },
-    /// Entries a peer sent in answer to a fetch.
+    /// Entries a peer sent in answer to a fetch, with the ids asked for.
     Fetched {
         peer: PeerId,
         origin: Origin,
-        entries: Vec<Vec<u8>>,
+        entries: Vec<(EntryId, Vec<u8>)>,
     },
 }
 
@@ -69,6 +69,8 @@ pub struct Counters {
     pub last_stored_at: AtomicU64,
     /// Connected peers.
     pub peers: AtomicU64,
+    /// Bytes of gossip waiting for the worker (the queue is bounded in bytes too).
+    pub gossip_queued_bytes: AtomicU64,
 }
 
 impl Counters {
@@ -144,16 +146,28 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
     // Profiles held of organisations outside the trust set; counted when first needed,
     // and again whenever the trust set changes.
     let mut untrusted_profiles: Option<usize> = None;
+    // Bytes kept apart (entries not passed on); counted when first needed and again
+    // whenever the trust set changes.
+    let mut kept_apart_bytes: Option<u64> = None;
     let mut author_budget: std::collections::HashMap<
         wiel_protocol::OrgKey,
         super::sync::TokenBucket,
     > = std::collections::HashMap::new();
+    let unqueue = |job: &Job| {
+        if let Job::Gossip { data, .. } = job {
+            counters
+                .gossip_queued_bytes
+                .fetch_sub(data.len() as u64, Ordering::Relaxed);
+        }
+    };
     while let Some(first) = jobs.blocking_recv() {
+        unqueue(&first);
         let mut batch = vec![first];
         let mut entries_in_batch = 0;
         while entries_in_batch < MAX_BATCH {
             match jobs.try_recv() {
                 Ok(job) => {
+                    unqueue(&job);
                     entries_in_batch += match &job {
                         Job::Gossip { .. } => 1,
                         Job::Fetched { entries, .. } => entries.len(),
@@ -180,7 +194,12 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                         message_id,
                         peer: source,
                     });
-                    unchecked.push((data, space));
+                    unchecked.push(Unchecked {
+                        data,
+                        space,
+                        id: None,
+                        on_topic: true,
+                    });
                 }
                 Job::Fetched {
                     peer,
@@ -188,6 +207,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                     entries,
                 } => {
                     let tally = tallies.len();
+                    let space = origin.space.clone();
                     tallies.push(FetchTally {
                         peer,
                         origin,
@@ -196,9 +216,14 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                         rejected: 0,
                         missing: Vec::new(),
                     });
-                    for data in entries {
+                    for (id, data) in entries {
                         sources.push(Source::Fetch(tally));
-                        unchecked.push((data, None));
+                        unchecked.push(Unchecked {
+                            data,
+                            space: space.clone(),
+                            id: Some(id),
+                            on_topic: false,
+                        });
                     }
                 }
             }
@@ -222,8 +247,11 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                     &set,
                     &store,
                     &trust,
-                    &mut author_budget,
-                    &mut untrusted_profiles,
+                    &mut Budgets {
+                        authors: &mut author_budget,
+                        untrusted_profiles: &mut untrusted_profiles,
+                        kept_apart_bytes: &mut kept_apart_bytes,
+                    },
                 ),
             };
             match (admission, source) {
@@ -319,6 +347,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                 }
                 if trust_changed {
                     untrusted_profiles = None;
+                    kept_apart_bytes = None;
                     match trust.refresh(&store) {
                         Ok(promoted) if !promoted.is_empty() => {
                             if verdicts.blocking_send(Verdict::Promote(promoted)).is_err() {
@@ -361,20 +390,41 @@ fn count_untrusted_profiles(store: &Store, set: &crate::trust::TrustSet) -> usiz
         .unwrap_or(0)
 }
 
-/// Decodes and verifies entries (signatures checked in one batch), and checks that a
-/// gossiped entry came on its own space's topic.
-fn check_all(
-    unchecked: Vec<(Vec<u8>, Option<SpaceName>)>,
-    rules: &Rules,
-) -> Vec<Result<Verified, &'static str>> {
-    let (data, spaces): (Vec<Vec<u8>>, Vec<Option<SpaceName>>) = unchecked.into_iter().unzip();
+/// Bytes from a peer, with what they must be.
+struct Unchecked {
+    data: Vec<u8>,
+    /// The space it must be in: its gossip topic's, or the space a sync asked in.
+    space: Option<SpaceName>,
+    /// The id it was fetched as.
+    id: Option<EntryId>,
+    /// Came by gossip (else by fetch).
+    on_topic: bool,
+}
+
+/// Decodes and verifies entries (signatures checked in one batch), and checks that each is
+/// what it was sent as: a gossiped entry on its own space's topic, a fetched one the entry
+/// asked for, in the space asked in.
+fn check_all(unchecked: Vec<Unchecked>, rules: &Rules) -> Vec<Result<Verified, &'static str>> {
+    let mut data = Vec::with_capacity(unchecked.len());
+    let mut expected = Vec::with_capacity(unchecked.len());
+    for u in unchecked {
+        data.push(u.data);
+        expected.push((u.space, u.id, u.on_topic));
+    }
     Verified::from_bytes_batch(data, rules)
         .into_iter()
-        .zip(spaces)
-        .map(|(checked, space)| {
+        .zip(expected)
+        .map(|(checked, (space, id, on_topic))| {
             let entry = checked.map_err(|e| reason_label(&e))?;
+            if id.is_some_and(|id| id != entry.id()) {
+                return Err("not_asked_for");
+            }
             if space.is_some_and(|s| s != entry.header().space) {
-                return Err("wrong_topic");
+                return Err(if on_topic {
+                    "wrong_topic"
+                } else {
+                    "wrong_space"
+                });
             }
             Ok(entry)
         })
@@ -444,14 +494,20 @@ enum Admission {
     Strike(&'static str),
 }
 
+/// What the worker counts against its limits.
+struct Budgets<'a> {
+    authors: &'a mut std::collections::HashMap<wiel_protocol::OrgKey, super::sync::TokenBucket>,
+    untrusted_profiles: &'a mut Option<usize>,
+    kept_apart_bytes: &'a mut Option<u64>,
+}
+
 /// Decides on a valid entry by this node's trust and limits.
 fn admit(
     e: Verified,
     set: &crate::trust::TrustSet,
     store: &Store,
     trust: &crate::trust::TrustState,
-    author_budget: &mut std::collections::HashMap<wiel_protocol::OrgKey, super::sync::TokenBucket>,
-    untrusted_profiles: &mut Option<usize>,
+    budgets: &mut Budgets<'_>,
 ) -> Admission {
     let h = e.header();
     let ignore = |reason| Admission::Ignore {
@@ -462,7 +518,7 @@ fn admit(
     if !set.takes(h.kind, &h.author) {
         return ignore("untrusted");
     }
-    if !within_profile_bound(&e, set, store, trust, untrusted_profiles) {
+    if !within_profile_bound(&e, set, store, trust, budgets.untrusted_profiles) {
         return ignore("too_many_profiles");
     }
     if set.passes_on_entry(&e) || matches!(store.holds(&e.id()), Ok(true)) {
@@ -470,14 +526,23 @@ fn admit(
     }
     // Kept apart (an untrusted author, or a revoked key after its revocation): taken in at
     // a bounded rate per author, by gossip and sync together ([trust]
-    // untrusted_author_per_minute and _burst); what is dropped comes later by sync.
-    if author_budget.len() >= MAX_TRACKED_AUTHORS {
-        author_budget.clear();
+    // untrusted_author_per_minute and _burst), and up to a byte budget for all authors
+    // together ([trust] max_kept_apart_bytes); what is dropped comes later by sync.
+    let config = trust.config();
+    let used = *budgets
+        .kept_apart_bytes
+        .get_or_insert_with(|| count_kept_apart_bytes(store, set));
+    let size = e.bytes().len() as u64;
+    if used + size > config.max_kept_apart_bytes {
+        return ignore("kept_apart_full");
     }
-    let allowed = author_budget
+    if budgets.authors.len() >= MAX_TRACKED_AUTHORS {
+        budgets.authors.clear();
+    }
+    let allowed = budgets
+        .authors
         .entry(h.author)
         .or_insert_with(|| {
-            let config = trust.config();
             super::sync::TokenBucket::new(
                 f64::from(config.untrusted_author_per_minute) / 60.0,
                 f64::from(config.untrusted_author_burst),
@@ -490,7 +555,15 @@ fn admit(
             throttle: true,
         };
     }
+    *budgets.kept_apart_bytes = Some(used + size);
     Admission::Take(e)
+}
+
+/// Bytes of what this node holds and does not pass on.
+fn count_kept_apart_bytes(store: &Store, set: &crate::trust::TrustSet) -> u64 {
+    crate::trust::kept_apart_usage(store, set)
+        .map(|(_, bytes)| bytes)
+        .unwrap_or(0)
 }
 
 /// Profiles of organisations nobody here trusts are taken up to a bound (keys are free).

@@ -1,0 +1,154 @@
+//! What a stranger can make a node do is bounded, and what depends on this node's own view
+//! is never held against the sender: a body-stripped entry is not taken for a whole one,
+//! fresh keys cannot fill the disk past the kept-apart budget, and two nodes that trust
+//! differently settle (repeated syncs move nothing).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::Duration;
+
+use futures::{FutureExt, StreamExt};
+use libp2p::Multiaddr;
+use wiel_protocol::{OrgKeypair, Timestamp, testing};
+use wiel_tests::{Daemon, Node, import_file, wait_for};
+
+const TIMEOUT: Duration = Duration::from_secs(90);
+const NO_KAD: &[&str] = &["--no-kademlia"];
+
+fn key_of(node: &Node) -> String {
+    node.status()["org_key"].as_str().unwrap().to_owned()
+}
+
+/// Publishes `messages` on the national topic of the node at `address` from an in-process
+/// gossip peer, one after another, driving the swarm between them.
+fn gossip_to(address: &str, messages: Vec<Vec<u8>>) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let address: Multiaddr = address.parse().unwrap();
+    runtime.block_on(async move {
+        let mut swarm = wiel_tests::gossip_swarm();
+        let topic = wiel_tests::join_national_space(&mut swarm, address, TIMEOUT).await;
+        for data in messages {
+            let _ = swarm.behaviour_mut().publish(topic.clone(), data);
+            while swarm.select_next_some().now_or_never().is_some() {}
+            tokio::task::yield_now().await;
+        }
+        // Let the last messages go out.
+        let until = tokio::time::Instant::now() + Duration::from_millis(500);
+        while let Ok(_event) = tokio::time::timeout_at(until, swarm.select_next_some()).await {}
+    });
+}
+
+#[test]
+fn a_header_stripped_of_its_body_is_not_taken_for_the_entry() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let da = Daemon::start_with(&a, &[], NO_KAD);
+    let author = testing::key(21);
+    let now = Timestamp::now().as_millis();
+    let whole = testing::written(
+        &author,
+        wiel_protocol::Kind::Practice,
+        vec![],
+        now - 1000,
+        "Een heel goed voorbeeld",
+        "Met een tekst.",
+        &[],
+    );
+    let stripped = whole.to_tombstone();
+    gossip_to(&da.address, vec![stripped.bytes().to_vec()]);
+    wait_for("A to judge the stripped entry", TIMEOUT, || {
+        (a.status()["rejected"]["incomplete"].as_u64().unwrap_or(0) >= 1).then_some(())
+    });
+    assert!(!a.has(&whole.id().to_string()), "a header alone was stored");
+    // The whole entry still comes in, with its body.
+    gossip_to(&da.address, vec![whole.bytes().to_vec()]);
+    wait_for("A to store the whole entry", TIMEOUT, || {
+        a.ok(&["show", &whole.id().to_string()])
+            .contains("Een heel goed voorbeeld")
+            .then_some(())
+    });
+    let rejected = a.status()["rejected"].clone();
+    for fault in ["bad_signature", "body_hash", "malformed", "rules"] {
+        assert!(rejected.get(fault).is_none(), "{rejected}");
+    }
+}
+
+#[test]
+fn fresh_keys_cannot_fill_the_disk_past_the_kept_apart_budget() {
+    let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let a = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    b.ok(&["trust", "add", &key_of(&a)]);
+    let config = b.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("max_kept_apart_bytes = 268435456"), "{text}");
+    let limit = 200_000u64;
+    std::fs::write(
+        &config,
+        text.replace(
+            "max_kept_apart_bytes = 268435456",
+            &format!("max_kept_apart_bytes = {limit}"),
+        ),
+    )
+    .unwrap();
+    let db = Daemon::start_with(&b, &[], NO_KAD);
+    let _da = Daemon::start_with(&a, &[&db.address], NO_KAD);
+    // 40 fresh keys, 10 entries of ~2 KB each: 800 KB of strangers' entries.
+    let now = Timestamp::now().as_millis();
+    let mut flood = Vec::new();
+    for k in 0..40u8 {
+        let key = OrgKeypair::from_secret([k.wrapping_add(100); 32]);
+        for i in 0..10u64 {
+            flood.push(
+                testing::practice_with_text(&key, i, now - 10_000 - i, 2_000)
+                    .bytes()
+                    .to_vec(),
+            );
+        }
+    }
+    let honest = std::thread::spawn({
+        let dir = a.path().to_owned();
+        move || wiel_tests::ask_in(&dir, "Wie heeft een goed verzuimbeleid?")
+    });
+    gossip_to(&db.address, flood);
+    let honest = honest.join().unwrap();
+    wait_for("B to refuse strangers past its budget", TIMEOUT, || {
+        (b.status()["rejected"]["kept_apart_full"]
+            .as_u64()
+            .unwrap_or(0)
+            > 0)
+        .then_some(())
+    });
+    wait_for("the honest entry to reach B", TIMEOUT, || {
+        b.has(&honest).then_some(())
+    });
+    let kept = b.status()["kept_apart"].clone();
+    assert!(kept["bytes"].as_u64().unwrap() <= limit, "{kept}");
+    assert_eq!(kept["limit"].as_u64().unwrap(), limit);
+    assert!(b.ok(&["status"]).contains("kept apart"));
+}
+
+#[test]
+fn two_nodes_that_trust_differently_settle() {
+    let a = Node::init("Gemeente Zwolle", "GM0193"); // open: passes everything on
+    let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let stranger = testing::key(33);
+    let now = Timestamp::now().as_millis();
+    let entries: Vec<_> = (0..3u64)
+        .map(|i| testing::practice(&stranger, i, now - 5_000 - i))
+        .collect();
+    let f = import_file(a.path(), "s.jsonl", &entries);
+    a.ok(&["import", f.to_str().unwrap()]);
+    let da = Daemon::start_with(&a, &[], NO_KAD);
+    let _db = Daemon::start_with(&b, &[&da.address], NO_KAD);
+    wait_for("B to hold the stranger's entries apart", TIMEOUT, || {
+        entries
+            .iter()
+            .all(|e| b.has(&e.id().to_string()))
+            .then_some(())
+    });
+    for _ in 0..3 {
+        let report: serde_json::Value =
+            serde_json::from_str(&b.ok(&["--json", "sync", "--peer", &da.address])).unwrap();
+        assert_eq!(report["to_fetch"], 0, "{report}");
+        assert_eq!(report["fetched"], 0, "{report}");
+    }
+    assert_eq!(b.status()["kept_apart"]["entries"].as_u64().unwrap(), 3);
+}
