@@ -60,9 +60,9 @@ fn bad_messages(victim: wiel_protocol::EntryId) -> Vec<(&'static str, Vec<u8>)> 
     let text_at = good.windows(5).position(|w| w == b"kwaad").unwrap();
     let mut wrong_body = good.clone();
     wrong_body[text_at] ^= 1;
-    // Larger than any valid entry, small enough for gossip's transmit limit: it reaches
+    // Larger than any valid entry, small enough for gossip's frame limit: it reaches
     // validation and is refused there (anything larger gossipsub cuts off itself).
-    let mut huge = vec![1u8; wiel_protocol::codec::MAX_ENTRY_BYTES + 200];
+    let mut huge = vec![1u8; 70 * 1024];
     huge[1] = 0;
     let random = testing::noise(0x2545_f491_4f6c_dd1d, 3000);
     let week = now.saturating_add_millis(7 * 24 * 3600 * 1000);
@@ -202,7 +202,8 @@ fn hostile_peer_is_refused_counted_and_blocked() {
     for reason in ["bad_signature", "body_hash", "too_large", "in_future"] {
         assert!(
             rejected[reason].as_u64().unwrap_or(0) >= 1,
-            "no '{reason}' counted: {status}"
+            "no '{reason}' counted: {status}\n{}",
+            da.log_text()
         );
     }
     let random = rejected["malformed"].as_u64().unwrap_or(0)

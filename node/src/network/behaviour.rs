@@ -16,7 +16,7 @@ use crate::reconcile::Fingerprint;
 
 /// Most ids in one fetch request.
 pub const MAX_FETCH_IDS: usize = 256;
-/// What gossipsub's message framing adds to an entry (topic name, fields): generous.
+/// What gossipsub's framing adds to the messages of one frame (topic names, fields).
 pub const GOSSIP_ENVELOPE_BYTES: usize = 1024;
 
 /// The gossip topic of a space: `/wiel/1/space/<space>`.
@@ -167,9 +167,12 @@ pub fn build(
         .validation_mode(gossipsub::ValidationMode::Anonymous)
         .validate_messages()
         .message_id_fn(message_id)
-        // The largest valid entry and gossip's own envelope: anything larger is cut off
-        // by gossipsub itself before it takes memory.
-        .max_transmit_size(MAX_ENTRY_BYTES + GOSSIP_ENVELOPE_BYTES)
+        // One frame may carry several messages (gossipsub puts what is queued for a peer
+        // together), so a frame must fit the largest entry with others beside it: twice
+        // the largest entry. An oversized entry still reaches validation, where it is
+        // refused and counted; what waits for validation is bounded in bytes by the event
+        // loop (MAX_GOSSIP_QUEUE_BYTES).
+        .max_transmit_size(2 * MAX_ENTRY_BYTES + GOSSIP_ENVELOPE_BYTES)
         .duplicate_cache_time(Duration::from_secs(120))
         .build()
         .map_err(|e| e.to_string())?;

@@ -842,13 +842,20 @@ impl EventLoop {
                     space,
                     data: message.data,
                 };
-                let sent =
-                    queued + len <= MAX_GOSSIP_QUEUE_BYTES && self.jobs.try_send(job).is_ok();
-                if sent {
+                // Counted before it is sent: the worker takes it off when it receives it.
+                let sent = queued.saturating_add(len) <= MAX_GOSSIP_QUEUE_BYTES && {
                     self.counters
                         .gossip_queued_bytes
                         .fetch_add(len, Ordering::Relaxed);
-                } else {
+                    let sent = self.jobs.try_send(job).is_ok();
+                    if !sent {
+                        self.counters
+                            .gossip_queued_bytes
+                            .fetch_sub(len, Ordering::Relaxed);
+                    }
+                    sent
+                };
+                if !sent {
                     // The worker is saturated: do not forward, do not blame the peer.
                     self.swarm
                         .behaviour_mut()
