@@ -153,6 +153,10 @@ fn pool() -> Vec<Verified> {
         testing::new_version(&k(5), p_old2.id(), 12, T + 48), // by the new key: counts
         p_old2.clone(),
         testing::answer(&k(3), a1.id(), 4, T + 49), // answers an answer: inert
+        testing::rotation(&k(66), &k(2), T + 1), // the thief attaches a key of its own to 2
+        testing::rotation(&k(2), &k(70), T + 2), // more of the thief's rotations of 2
+        testing::rotation(&k(2), &k(71), T + 3),
+        testing::practice(&k(66), 9, T + 50),
     ]
 }
 
@@ -189,12 +193,12 @@ proptest! {
 
     #[test]
     fn every_order_and_every_split_yields_the_same_state(
-        chosen in prop::collection::vec(prop::bool::weighted(0.8), 30),
-        duplicates in prop::collection::vec(0usize..30, 0..4),
-        order_a in Just((0..34usize).collect::<Vec<_>>()).prop_shuffle(),
-        order_b in Just((0..34usize).collect::<Vec<_>>()).prop_shuffle(),
-        cuts_a in prop::collection::vec(0usize..34, 0..5),
-        cuts_b in prop::collection::vec(0usize..34, 0..5),
+        chosen in prop::collection::vec(prop::bool::weighted(0.8), 34),
+        duplicates in prop::collection::vec(0usize..34, 0..4),
+        order_a in Just((0..38usize).collect::<Vec<_>>()).prop_shuffle(),
+        order_b in Just((0..38usize).collect::<Vec<_>>()).prop_shuffle(),
+        cuts_a in prop::collection::vec(0usize..38, 0..5),
+        cuts_b in prop::collection::vec(0usize..38, 0..5),
     ) {
         let pool = pool();
         // The set: the chosen entries, some of them twice.
@@ -224,8 +228,13 @@ proptest! {
         let (sa, sb) = (state(&a), state(&b));
         prop_assert_eq!(&sa, &sb);
         // Once the owner's own rotation is known, the thief's key is never trusted.
-        if chosen[14] || duplicates.contains(&14) {
+        let has = |i: usize| chosen[i] || duplicates.contains(&i);
+        if has(14) {
             prop_assert!(!sa.trust.is_trusted(&testing::key(6).public()));
+        }
+        // A key attached before a revoked or compromised key gains nothing.
+        if has(14) && (has(16) || has(15)) {
+            prop_assert!(!sa.trust.is_trusted(&testing::key(66).public()));
         }
     }
 }

@@ -6,7 +6,8 @@
 //! - keys of one organisation: a rotation K → N (signed by K, with N's consent) joins N to
 //!   K's organisation, unless K rotated to two different keys: then K is compromised (a
 //!   thief holds it), neither successor inherits anything, and K counts as revoked from
-//!   its earliest rotation on;
+//!   its earliest rotation on; a rotation *into* a revoked or compromised key joins
+//!   nothing (its holder may be a thief consenting for a key of its own);
 //! - an organisation is trusted when one of its keys is a root, or is endorsed by a trusted
 //!   organisation's key that is not revoked, up to `depth` steps; a retracted endorsement
 //!   (a withdrawal) counts for nothing;
@@ -263,8 +264,15 @@ impl TrustSet {
         let mut organisations = Organisations {
             parent: HashMap::new(),
         };
+        // A rotation joins two keys into one organisation unless the old key is
+        // compromised, or the new key is revoked or compromised: a thief holding a key that
+        // its owner rotated away from and revoked can still consent to "succeed" a fresh
+        // key of its own (T -> J), and must not bring T into the organisation that way.
         for (old, new, _) in &facts.rotations {
-            if !compromised.contains(old) {
+            if !compromised.contains(old)
+                && !compromised.contains(new)
+                && !revoked.contains_key(new)
+            {
                 organisations.join(*old, *new);
             }
         }
@@ -388,6 +396,14 @@ impl TrustSet {
             return true;
         }
         self.admits(author, at) && (self.mode == TrustMode::Open || self.is_trusted(author))
+    }
+
+    /// Whether an entry counts against the budgets for strangers (rate per author, bytes
+    /// in `[trust] max_kept_apart_bytes`): anything not by a trusted author, or by a
+    /// revoked key from its revocation on — also the profiles, rotations and revocations
+    /// that are passed on whoever signed them.
+    pub fn is_budgeted(&self, author: &OrgKey, at: Timestamp) -> bool {
+        !(self.admits(author, at) && (self.mode == TrustMode::Open || self.is_trusted(author)))
     }
 
     /// [`TrustSet::passes_on`] for a whole entry.
@@ -599,6 +615,19 @@ mod tests {
     }
 
     #[test]
+    fn a_thief_cannot_attach_a_fresh_key_before_a_revoked_one() {
+        // 2 rotated to 7 and was revoked; the thief holding 2 makes 66 "rotate to" 2.
+        let facts = TrustFacts {
+            endorsements: vec![(key(1), key(2))],
+            rotations: vec![(key(2), key(7), at(4_000)), (key(66), key(2), at(100))],
+            revocations: vec![(key(7), key(2), at(5_000))],
+        };
+        let set = TrustSet::compute(&config(&[1], 2), key(0), &facts);
+        assert!(set.is_trusted(&key(7)) && set.is_trusted(&key(2)));
+        assert!(!set.is_trusted(&key(66)), "{:?}", set.members());
+    }
+
+    #[test]
     fn a_revocation_by_a_stranger_or_an_older_key_counts_for_nothing() {
         let facts = TrustFacts {
             endorsements: vec![(key(1), key(2))],
@@ -705,8 +734,8 @@ impl TrustState {
     }
 }
 
-/// What `store` holds that `set` does not pass on: (entries, bytes on disk). One walk of
-/// the time index, no entry read.
+/// What `store` holds from outside the trust set (see [`TrustSet::is_budgeted`]):
+/// (entries, bytes on disk). One walk of the time index, no entry read.
 pub fn kept_apart_usage(
     store: &wiel_store::Store,
     set: &TrustSet,
@@ -714,7 +743,7 @@ pub fn kept_apart_usage(
     let mut entries = 0;
     let mut bytes = 0;
     for item in store.items_by_space(None)?.into_values().flatten() {
-        if !set.passes_on(item.kind, &item.author, item.created_at) {
+        if set.is_budgeted(&item.author, item.created_at) {
             entries += 1;
             bytes += store.stored_size(&item.id)?;
         }

@@ -92,6 +92,8 @@ pub enum Invalid {
     NoRotationConsent,
     #[error("its header does not hash to the id it is stored under")]
     IdMismatch,
+    #[error("a {kind} carries no text, tags or themes")]
+    TextNotAllowed { kind: Kind },
 }
 
 impl From<DecodeError> for Invalid {
@@ -481,6 +483,15 @@ fn check_body(kind: Kind, header_author: OrgKey, body: &Body) -> Result<(), Inva
     };
     if !fits {
         return Err(Invalid::FieldsDoNotMatchKind { kind });
+    }
+    // What decides trust goes to every node: it carries no free text (a stranger could
+    // otherwise fill every disk with 64 KiB per entry).
+    if matches!(
+        kind,
+        Kind::Endorsement | Kind::KeyRotation | Kind::Revocation
+    ) && (!body.text.is_empty() || !body.tags.is_empty() || !body.themes.is_empty())
+    {
+        return Err(Invalid::TextNotAllowed { kind });
     }
     if matches!(kind, Kind::Answer | Kind::Practice) && body.text.trim().is_empty() {
         return Err(Invalid::EmptyField { field: "text" });

@@ -312,7 +312,11 @@ fn ingest_one(o: &mut Overlay<'_>, entry: Verified) -> Result<Ingest, StoreError
     // stripped the body, or the retraction is still on its way. It waits apart (bounded)
     // until one or the other arrives, and is fetched whole meanwhile.
     if entry.body().is_none() && valid_retraction(o, &id, entry.header())?.is_none() {
-        if o.get(T::Pending, &key)?.is_none() && o.tree(T::Pending).len() < MAX_PENDING_HEADERS {
+        // Only what a retraction can erase may wait for one.
+        if entry.header().kind.is_retractable()
+            && o.get(T::Pending, &key)?.is_none()
+            && o.tree(T::Pending).len() < MAX_PENDING_HEADERS
+        {
             o.put(T::Pending, key, entry.bytes().to_vec());
         }
         return Ok(Ingest::Incomplete);
@@ -326,7 +330,7 @@ fn ingest_one(o: &mut Overlay<'_>, entry: Verified) -> Result<Ingest, StoreError
     settle(o, &id)?;
     for r in &entry.header().refs {
         if matches!(r.rel, Rel::Retracts | Rel::Supersedes) {
-            settle(o, &r.target)?;
+            settle_act(o, &r.target, &entry)?;
         }
     }
     // A new key now speaks for its predecessors: its (and its successors') retractions and
@@ -367,35 +371,48 @@ pub(crate) const LOG_END: &[u8] = b"log_end";
 /// Most headers without body kept waiting for their retraction (1 KiB each at most).
 const MAX_PENDING_HEADERS: usize = 10_000;
 
-/// Most keys followed along a chain of rotations (a municipality rotates a few times in
-/// its life; an attacker's chain of a thousand fresh keys must not cost a thousand reads).
-const MAX_LINEAGE: usize = 64;
-
 /// `key` and every key that rotated from it, directly or in steps (with the new key's
-/// consent, checked when the rotation was verified).
+/// consent, checked when the rotation was verified). Not capped: a cap would make "who
+/// speaks for whom" depend on how many rotations arrived first; rotations are budgeted
+/// where they come in.
 fn successors_of(o: &Overlay<'_>, key: &OrgKey) -> Result<Vec<OrgKey>, StoreError> {
+    follow(o, key, FORWARD)
+}
+
+/// Every key along rotations from `key`, in the direction of `prefix` (successors or
+/// predecessors), `key` included.
+fn follow(o: &Overlay<'_>, key: &OrgKey, prefix: u8) -> Result<Vec<OrgKey>, StoreError> {
     let mut out = vec![*key];
+    let mut seen: std::collections::HashSet<OrgKey> = out.iter().copied().collect();
     let mut next = 0;
-    while next < out.len() && out.len() < MAX_LINEAGE {
+    while next < out.len() {
         let from = out[next];
         next += 1;
-        for row in o.keys_with_prefix(T::Rotations, from.as_bytes())? {
-            if let Some(new) = row
-                .get(32..64)
+        let mut start = vec![prefix];
+        start.extend_from_slice(from.as_bytes());
+        for row in o.keys_with_prefix(T::Rotations, &start)? {
+            if let Some(other) = row
+                .get(33..65)
                 .and_then(|b| <[u8; 32]>::try_from(b).ok())
                 .map(OrgKey::from_bytes)
-                && !out.contains(&new)
+                && seen.insert(other)
             {
-                out.push(new);
+                out.push(other);
             }
         }
     }
     Ok(out)
 }
 
+/// Row prefixes of the rotations tree: old → new, and new → old.
+const FORWARD: u8 = b'f';
+const BACKWARD: u8 = b'b';
+
 /// Whether `signer` speaks for `author`: the same key, or a key `author` rotated to.
+/// Searched from the signer back through its predecessors: only holders of keys on the
+/// signer's own chain can add to that walk.
 fn speaks_for(o: &Overlay<'_>, signer: &OrgKey, author: &OrgKey) -> Result<bool, StoreError> {
-    Ok(signer == author || successors_of(o, author)?.contains(signer))
+    Ok(signer == author || follow(o, signer, BACKWARD)?.contains(author))
 }
 
 /// [`speaks_for`] on the committed store.
@@ -428,6 +445,54 @@ fn valid_retraction(
         }
     }
     Ok(best)
+}
+
+/// What one new retraction or version does to `target`: compared with the current
+/// choice only (not every referrer again), so a thousand retractions of one entry cost a
+/// thousand steps, not a million. The outcome is the one [`settle`] reaches.
+fn settle_act(o: &mut Overlay<'_>, target: &EntryId, act: &Verified) -> Result<(), StoreError> {
+    let Some(t) = o.load(target)? else {
+        return settle(o, target); // a header may be waiting for this retraction
+    };
+    let key = target.as_bytes().to_vec();
+    let th = t.header().clone();
+    let ah = act.header();
+    if !speaks_for(o, &ah.author, &th.author)? {
+        return Ok(());
+    }
+    match ah.kind {
+        Kind::Retraction if th.kind.is_retractable() => {
+            let current = o
+                .get(T::Tombstones, &key)?
+                .and_then(|v| keys::id_from_value(&v));
+            if current.is_none_or(|c| act.id() < c) {
+                o.put(T::Tombstones, key.clone(), act.id().as_bytes().to_vec());
+            }
+            if t.body().is_some() {
+                o.put_entry(t.to_tombstone())?;
+                o.put(T::Unindexed, key, Vec::new());
+            }
+        }
+        kind if kind == th.kind
+            && th.kind.is_editable()
+            && ah.target(Rel::Supersedes).is_some() =>
+        {
+            let candidate = (ah.created_at, act.id());
+            let current = match o
+                .get(T::Superseded, &key)?
+                .and_then(|v| keys::id_from_value(&v))
+            {
+                Some(c) => o.load(&c)?.map(|v| (v.header().created_at, c)),
+                None => None,
+            };
+            if current.is_none_or(|c| candidate > c) {
+                o.put(T::Superseded, key.clone(), act.id().as_bytes().to_vec());
+                o.put(T::Unindexed, key, Vec::new());
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Brings what others do to `target` up to date with the set held: the retraction that
@@ -521,9 +586,15 @@ fn write_entry(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> 
     if let Some(wiel_protocol::KindFields::KeyRotation { new_key, .. }) =
         entry.body().map(|b| &b.fields)
     {
-        let mut k = h.author.as_bytes().to_vec();
-        k.extend_from_slice(new_key.as_bytes());
-        o.put(T::Rotations, k, id.as_bytes().to_vec());
+        for (prefix, from, to) in [
+            (FORWARD, &h.author, new_key),
+            (BACKWARD, new_key, &h.author),
+        ] {
+            let mut k = vec![prefix];
+            k.extend_from_slice(from.as_bytes());
+            k.extend_from_slice(to.as_bytes());
+            o.put(T::Rotations, k, id.as_bytes().to_vec());
+        }
     }
     if h.kind == Kind::Profile {
         // The newest by (created_at, id): the same choice in every order.

@@ -87,8 +87,9 @@ pub(crate) struct Trees {
     /// index's work queue, written in the same transaction as the entry, emptied by the
     /// index after its commit
     pub unindexed: Tree,
-    /// old key ‖ new key → id of the key rotation: which keys speak for which (a key
-    /// speaks for every key it succeeded), read by retractions and new versions
+    /// `f` ‖ old key ‖ new key and `b` ‖ new key ‖ old key → id of the key rotation: which
+    /// keys speak for which (a key speaks for every key it succeeded), read by retractions
+    /// and new versions
     pub rotations: Tree,
     /// author ‖ id of retractions and new versions: what to settle again when the author's
     /// key turns out to succeed another

@@ -303,6 +303,24 @@ pub fn dir_allocated(dir: &Path) -> u64 {
 }
 
 /// p-th percentile (0..=100) of sorted durations.
+/// Resident memory of process `pid` in KiB (Linux: /proc).
+pub fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// CPU time of process `pid` (utime + stime) in clock ticks, 100 per second on Linux.
+pub fn cpu_ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let after = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap()
+}
+
 pub fn percentile(sorted: &[std::time::Duration], p: f64) -> std::time::Duration {
     if sorted.is_empty() {
         return std::time::Duration::ZERO;

@@ -51,8 +51,10 @@ const MAX_GOSSIP_QUEUE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Sync requests a peer may make per second (a symbol round or an offer each), and at once.
 /// An honest session needs a few rounds per space every few minutes.
-const PEER_SYNC_RATE: f64 = 20.0;
-const PEER_SYNC_BURST: f64 = 200.0;
+const PEER_SYNC_RATE: f64 = 5.0;
+const PEER_SYNC_BURST: f64 = 100.0;
+/// How long a peer may take to answer identify (and so say its network).
+const IDENTIFY_DEADLINE: Duration = Duration::from_secs(30);
 /// Sessions this node answers at once (each holds a snapshot of a set): past it, the
 /// oldest snapshot is dropped (that peer's next round starts again).
 const MAX_ANSWERING: usize = 64;
@@ -71,6 +73,9 @@ struct Peer {
     spaces: Vec<SpaceName>,
     /// We dialed it (and so start catch-up sync with it).
     dialed: bool,
+    /// When its first connection was made: a peer that has not told its network by
+    /// identify within [`IDENTIFY_DEADLINE`] is let go.
+    connected_at: Option<Instant>,
 }
 
 /// The event loop's channels: commands in, jobs to the worker, verdicts back.
@@ -341,6 +346,22 @@ impl EventLoop {
         }
         self.answering
             .retain(|_, (at, _)| now.duration_since(*at) < SNAPSHOT_TTL);
+        let silent: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| {
+                p.agent.is_none()
+                    && p.connected_at
+                        .is_some_and(|at| now.duration_since(at) > IDENTIFY_DEADLINE)
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        for peer in silent {
+            tracing::info!(%peer, "letting go of a peer that never said which network it is on");
+            self.counters.reject("no_identify");
+            let _ = self.swarm.disconnect_peer_id(peer);
+            self.peers.remove(&peer);
+        }
         for peer in take_due(&mut self.catch_up, now) {
             if self.peers.contains_key(&peer) {
                 tracing::debug!(%peer, "catching up on what was dropped");
@@ -770,6 +791,7 @@ impl EventLoop {
                 let peer = self.peers.entry(peer_id).or_default();
                 peer.address = Some(endpoint.get_remote_address().clone());
                 peer.dialed |= endpoint.is_dialer();
+                peer.connected_at.get_or_insert_with(Instant::now);
                 if let Some((_, reply)) = self.pending_dials.remove(&connection_id) {
                     let _ = reply.send(Ok(()));
                 }

@@ -521,10 +521,11 @@ fn admit(
     if !within_profile_bound(&e, set, store, trust, budgets.untrusted_profiles) {
         return ignore("too_many_profiles");
     }
-    if set.passes_on_entry(&e) || matches!(store.holds(&e.id()), Ok(true)) {
+    if !set.is_budgeted(&h.author, h.created_at) || matches!(store.holds(&e.id()), Ok(true)) {
         return Admission::Take(e);
     }
-    // Kept apart (an untrusted author, or a revoked key after its revocation): taken in at
+    // From outside the trust set (an untrusted author, or a revoked key after its
+    // revocation; kept apart, or passed on if it is a profile, rotation or revocation): taken in at
     // a bounded rate per author, by gossip and sync together ([trust]
     // untrusted_author_per_minute and _burst), and up to a byte budget for all authors
     // together ([trust] max_kept_apart_bytes); what is dropped comes later by sync.
