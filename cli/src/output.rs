@@ -383,7 +383,7 @@ pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
     writeln!(out, "entries: {}", s.entries)?;
     writeln!(
         out,
-        "kept apart (untrusted or revoked, not passed on): {} entries, {} of at most {}",
+        "from outside the trust set (untrusted or revoked): {} entries, {} of at most {}",
         s.kept_apart.entries,
         bytes(s.kept_apart.bytes),
         bytes(s.kept_apart.limit)
