@@ -3,6 +3,7 @@
 //! trust set, visible entries and fingerprints — whatever hostile authors signed (answers
 //! before questions, foreign retractions and versions, a thief's backdated rotation,
 //! entries of a revoked key, headers stripped of their bodies, duplicates).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -153,8 +154,8 @@ fn pool() -> Vec<Verified> {
         testing::new_version(&k(5), p_old2.id(), 12, T + 48), // by the new key: counts
         p_old2.clone(),
         testing::answer(&k(3), a1.id(), 4, T + 49), // answers an answer: inert
-        testing::rotation(&k(66), &k(2), T + 1), // the thief attaches a key of its own to 2
-        testing::rotation(&k(2), &k(70), T + 2), // more of the thief's rotations of 2
+        testing::rotation(&k(66), &k(2), T + 1),    // the thief attaches a key of its own to 2
+        testing::rotation(&k(2), &k(70), T + 2),    // more of the thief's rotations of 2
         testing::rotation(&k(2), &k(71), T + 3),
         testing::practice(&k(66), 9, T + 50),
     ]

@@ -638,10 +638,10 @@ async fn search(
 /// fetched again from peers at once.
 async fn check(State(s): State<ApiState>) -> ApiResult<wiel_store::CheckReport> {
     let report = blocking(&s, |svc| svc.check()).await?;
-    if !report.quarantined.is_empty() {
-        if let Err(e) = s.network.sync(None).await {
-            tracing::warn!(error = %e, "cannot start a catch-up sync after the check");
-        }
+    if !report.quarantined.is_empty()
+        && let Err(e) = s.network.sync(None).await
+    {
+        tracing::warn!(error = %e, "cannot start a catch-up sync after the check");
     }
     Ok(Json(report))
 }

@@ -377,7 +377,7 @@ impl TrustSet {
     /// Whether an entry by `author` made at `at` counts: not by a revoked key from its
     /// revocation on.
     pub fn admits(&self, author: &OrgKey, at: Timestamp) -> bool {
-        !self.revoked.get(author).is_some_and(|since| at >= *since)
+        self.revoked.get(author).is_none_or(|since| at < *since)
     }
 
     /// Whether this node takes an entry in at all. A closed node takes content of its

@@ -255,7 +255,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                 ),
             };
             match (admission, source) {
-                (Admission::Take(entry), source) => valid.push((source, entry)),
+                (Admission::Take(entry), source) => valid.push((source, *entry)),
                 (Admission::Ignore { reason, throttle }, Source::Gossip { message_id, peer }) => {
                     counters.reject(reason);
                     refusals.push(Verdict::Gossip {
@@ -483,7 +483,7 @@ fn judge(entry: &Verified, outcome: Ingest, counters: &Counters) -> MessageAccep
 
 /// What the worker does with a valid entry before the store sees it.
 enum Admission {
-    Take(Verified),
+    Take(Box<Verified>),
     /// Not taken now, for a reason of this node's own (its trust, its limits, its clock):
     /// never the sender's fault. `throttle`: catch up with the sender later by sync.
     Ignore {
@@ -522,7 +522,7 @@ fn admit(
         return ignore("too_many_profiles");
     }
     if !set.is_budgeted(&h.author, h.created_at) || matches!(store.holds(&e.id()), Ok(true)) {
-        return Admission::Take(e);
+        return Admission::Take(Box::new(e));
     }
     // From outside the trust set (an untrusted author, or a revoked key after its
     // revocation; kept apart, or passed on if it is a profile, rotation or revocation): taken in at
@@ -557,7 +557,7 @@ fn admit(
         };
     }
     *budgets.kept_apart_bytes = Some(used + size);
-    Admission::Take(e)
+    Admission::Take(Box::new(e))
 }
 
 /// Bytes of what this node holds and does not pass on.
