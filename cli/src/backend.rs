@@ -322,7 +322,7 @@ impl Backend {
     pub fn status(&self) -> Result<StatusView> {
         match self {
             Backend::Local(s) => {
-                let counts = s.space_counts()?;
+                let (counts, kept_apart) = s.space_counts_and_budget()?;
                 Ok(StatusView {
                     organisation: s.config().organisation.name.clone(),
                     org_key: s.org_key().to_hex(),
@@ -335,7 +335,7 @@ impl Backend {
                     rejected: BTreeMap::new(),
                     last_received_at: None,
                     search: s.search_status()?,
-                    kept_apart: s.kept_apart()?,
+                    kept_apart,
                 })
             }
             Backend::Remote(r) => r.get("/api/v1/status"),

@@ -228,7 +228,7 @@ async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
     let synced = net.spaces.clone();
     let (organisation, org_key, network_id, entries, spaces, search, kept_apart) =
         blocking(&s, move |svc| {
-            let mut counts = svc.space_counts()?;
+            let (mut counts, kept_apart) = svc.space_counts_and_budget()?;
             for count in &mut counts {
                 let last = synced
                     .iter()
@@ -255,7 +255,7 @@ async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
                 counts.iter().map(|c| c.entries).sum(),
                 counts,
                 svc.search_status()?,
-                svc.kept_apart()?,
+                kept_apart,
             ))
         })
         .await?;

@@ -860,7 +860,21 @@ impl Service {
     /// compares, so the fingerprint matches a peer's when both hold the same), and the
     /// entries it keeps apart (untrusted authors).
     pub fn space_counts(&self) -> Result<Vec<crate::view::SpaceCount>, ServiceError> {
+        Ok(self.space_counts_and_budget()?.0)
+    }
+
+    /// [`Service::space_counts`] and [`Service::kept_apart`] in one walk of the store.
+    pub fn space_counts_and_budget(
+        &self,
+    ) -> Result<(Vec<crate::view::SpaceCount>, crate::view::KeptApart), ServiceError> {
         let mut items = self.store.items_by_space(None)?;
+        let (entries, bytes) =
+            crate::trust::kept_apart_usage(&self.store, &self.trust.current(), &items)?;
+        let budget = crate::view::KeptApart {
+            entries,
+            bytes,
+            limit: self.trust.config().max_kept_apart_bytes,
+        };
         let mut names: Vec<SpaceName> = self.config.spaces.clone();
         for name in items.keys() {
             if let Ok(space) = SpaceName::new(name.clone())
@@ -891,18 +905,13 @@ impl Service {
                 space,
             });
         }
-        Ok(out)
+        Ok((out, budget))
     }
 
     /// Entries this node keeps apart (not passed on, not shown by default) and the bytes
     /// they take, against `[trust] max_kept_apart_bytes`.
     pub fn kept_apart(&self) -> Result<crate::view::KeptApart, ServiceError> {
-        let (entries, bytes) = crate::trust::kept_apart_usage(&self.store, &self.trust.current())?;
-        Ok(crate::view::KeptApart {
-            entries,
-            bytes,
-            limit: self.trust.config().max_kept_apart_bytes,
-        })
+        Ok(self.space_counts_and_budget()?.1)
     }
 
     pub fn org_names(&self) -> Result<std::collections::BTreeMap<OrgKey, String>, ServiceError> {

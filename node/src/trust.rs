@@ -734,15 +734,17 @@ impl TrustState {
     }
 }
 
-/// What `store` holds from outside the trust set (see [`TrustSet::is_budgeted`]):
-/// (entries, bytes on disk). One walk of the time index, no entry read.
+/// What `store` holds from outside the trust set (see [`TrustSet::is_budgeted`]), of
+/// `items` (from [`wiel_store::Store::items_by_space`]): (entries, bytes on disk). Reads
+/// no entry.
 pub fn kept_apart_usage(
     store: &wiel_store::Store,
     set: &TrustSet,
+    items: &wiel_store::SpaceItems,
 ) -> Result<(u64, u64), wiel_store::StoreError> {
     let mut entries = 0;
     let mut bytes = 0;
-    for item in store.items_by_space(None)?.into_values().flatten() {
+    for item in items.values().flatten() {
         if set.is_budgeted(&item.author, item.created_at) {
             entries += 1;
             bytes += store.stored_size(&item.id)?;

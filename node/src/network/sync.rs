@@ -19,7 +19,7 @@ const FETCH_WINDOW: usize = 4;
 const KEPT_RUNS: usize = 16;
 /// Most ids queued to fetch from one peer (32 bytes each): what a peer's offers and
 /// sessions can make this node hold in memory.
-const MAX_QUEUED_PER_PEER: usize = 200_000;
+const MAX_QUEUED_PER_PEER: usize = 50_000;
 
 /// Identifies a `wiel sync` run.
 pub type RunId = u64;

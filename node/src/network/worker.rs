@@ -562,7 +562,9 @@ fn admit(
 
 /// Bytes of what this node holds and does not pass on.
 fn count_kept_apart_bytes(store: &Store, set: &crate::trust::TrustSet) -> u64 {
-    crate::trust::kept_apart_usage(store, set)
+    store
+        .items_by_space(None)
+        .and_then(|items| crate::trust::kept_apart_usage(store, set, &items))
         .map(|(_, bytes)| bytes)
         .unwrap_or(0)
 }
