@@ -27,7 +27,8 @@ fn main() {
         ..Body::default()
     };
     // And prose as people write it: the seed texts, repeated to 64 KB.
-    let seeds_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seeds");
+    let seeds_dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("protocol/tests/data/seeds");
     let mut seeds = String::new();
     for entry in std::fs::read_dir(&seeds_dir).unwrap() {
         seeds.push_str(&std::fs::read_to_string(entry.unwrap().path()).unwrap());
