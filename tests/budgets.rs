@@ -14,10 +14,6 @@ use wiel_tests::{Daemon, Node, import_file, wait_for};
 const TIMEOUT: Duration = Duration::from_secs(90);
 const NO_KAD: &[&str] = &["--no-kademlia"];
 
-fn key_of(node: &Node) -> String {
-    node.status()["org_key"].as_str().unwrap().to_owned()
-}
-
 /// Publishes `messages` on the national topic of the node at `address` from an in-process
 /// gossip peer, one after another, driving the swarm between them.
 fn gossip_to(address: &str, messages: Vec<Vec<u8>>) {
@@ -75,7 +71,7 @@ fn a_header_stripped_of_its_body_is_not_taken_for_the_entry() {
 fn fresh_keys_cannot_fill_the_disk_past_the_kept_apart_budget() {
     let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
     let a = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
-    b.ok(&["trust", "add", &key_of(&a)]);
+    b.ok(&["trust", "add", &a.org_key()]);
     let config = b.path().join("config.toml");
     let text = std::fs::read_to_string(&config).unwrap();
     assert!(text.contains("max_kept_apart_bytes = 268435456"), "{text}");

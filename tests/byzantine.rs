@@ -12,10 +12,6 @@ use wiel_tests::{Daemon, Node, import_file, wait_for};
 const TIMEOUT: Duration = Duration::from_secs(90);
 const NO_KAD: &[&str] = &["--no-kademlia"];
 
-fn key_of(node: &Node) -> String {
-    node.status()["org_key"].as_str().unwrap().to_owned()
-}
-
 fn trust_list(node: &Node) -> serde_json::Value {
     serde_json::from_str(&node.ok(&["--json", "trust", "list"])).unwrap()
 }
@@ -26,21 +22,6 @@ fn is_member(node: &Node, key: &str) -> bool {
         .unwrap()
         .iter()
         .any(|m| m["key"] == key)
-}
-
-/// The key an organisation rotated away from, from its `key.old.*` file.
-fn old_keypair(node: &Node) -> OrgKeypair {
-    let path = std::fs::read_dir(node.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("key.old.")
-        })
-        .expect("the old key is kept");
-    OrgKeypair::from_protobuf(&std::fs::read(path).unwrap()).unwrap()
 }
 
 fn id_of(json: &str) -> String {
@@ -58,7 +39,7 @@ fn listed(node: &Node) -> String {
 fn after_a_key_rotation_the_organisation_keeps_its_history_and_can_withdraw_it() {
     let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
     let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
-    let old = key_of(&z);
+    let old = z.org_key();
     k.ok(&["trust", "add", &old]);
     let question = id_of(&z.ok(&["--json", "ask", "Hoe werven jullie jeugdconsulenten?"]));
     let deventer = testing::key(77).public().to_string();
@@ -73,7 +54,7 @@ fn after_a_key_rotation_the_organisation_keeps_its_history_and_can_withdraw_it()
     assert!(is_member(&z, &deventer));
 
     z.ok(&["key", "rotate"]);
-    let new = key_of(&z);
+    let new = z.org_key();
     assert_ne!(new, old);
     // On its own node, the history signed with the old key is still the organisation's.
     assert!(listed(&z).contains(&question), "{}", listed(&z));
@@ -111,7 +92,7 @@ fn a_thief_with_a_revoked_key_gains_nothing_online_offline_or_by_import() {
     let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
     let d = Node::init_with_trust("Gemeente Dalfsen", "GM0148", "web-of-trust");
     let i = Node::init_with_trust("Gemeente Ommen", "GM0175", "web-of-trust");
-    let old = key_of(&z);
+    let old = z.org_key();
     for node in [&k, &d, &i] {
         node.ok(&["trust", "add", &old]);
     }
@@ -119,7 +100,7 @@ fn a_thief_with_a_revoked_key_gains_nothing_online_offline_or_by_import() {
     // The owner moves to a new key and revokes the old one.
     z.ok(&["key", "rotate"]);
     z.ok(&["key", "revoke", &old, "--since", "1h", "--yes"]);
-    let stolen = old_keypair(&z);
+    let stolen = z.old_keypair();
 
     // The thief rotates the old key to its own, dated three hours back, and writes with
     // both keys.
@@ -204,7 +185,7 @@ fn a_node_that_follows_only_its_province_learns_a_revocation_at_its_first_sync()
         "--space",
         "pv23",
     ]);
-    let old = key_of(&z);
+    let old = z.org_key();
     p.ok(&["trust", "add", &old]);
     z.ok(&["key", "rotate"]);
     z.ok(&["key", "revoke", &old, "--yes"]);
@@ -216,7 +197,7 @@ fn a_node_that_follows_only_its_province_learns_a_revocation_at_its_first_sync()
     wait_for("the province node to learn Zwolle's name", TIMEOUT, || {
         p.ok(&["peers"]).contains("Gemeente Zwolle").then_some(())
     });
-    assert!(is_member(&p, &key_of(&z)), "{}", trust_list(&p));
+    assert!(is_member(&p, &z.org_key()), "{}", trust_list(&p));
     for node in [&z, &p] {
         let status = node.status();
         assert_eq!(status["network"]["outbox"], 0, "{status}");

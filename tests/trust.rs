@@ -12,10 +12,6 @@ use wiel_tests::{Daemon, Node, import_file, wait_for};
 const TIMEOUT: Duration = Duration::from_secs(90);
 const NO_KAD: &[&str] = &["--no-kademlia"];
 
-fn key_of(node: &Node) -> String {
-    node.status()["org_key"].as_str().unwrap().to_owned()
-}
-
 /// Entries by `author` listed by `node` (`untrusted`: also those kept apart).
 fn count_by(node: &Node, author: &str, untrusted: bool) -> usize {
     let mut args = vec!["--json", "list", "--author", author, "--limit", "5000"];
@@ -32,7 +28,7 @@ fn a_rogue_organisation_is_kept_apart_until_endorsed_and_again_after_withdrawal(
     let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
     let c = Node::init_with_trust("Gemeente Deventer", "GM0150", "web-of-trust");
     let rogue = Node::init_with_trust("Gemeente Nergens", "GM9999", "open");
-    let (ka, kb, kc, kr) = (key_of(&a), key_of(&b), key_of(&c), key_of(&rogue));
+    let (ka, kb, kc, kr) = (a.org_key(), b.org_key(), c.org_key(), rogue.org_key());
     // The three municipalities trust each other directly.
     for (node, others) in [(&a, [&kb, &kc]), (&b, [&ka, &kc]), (&c, [&ka, &kb])] {
         for k in others {
@@ -129,7 +125,7 @@ fn endorse_errors_are_one_line() {
         &["endorse", "--withdraw"],
     );
     assert!(err.contains("has not endorsed"), "{err}");
-    let own = key_of(&a);
+    let own = a.org_key();
     let err = wiel_tests::expect_one_line_error(
         a.run(&["endorse", &own, "--name", "Zelf", "--code", "GM0193"]),
         &["endorse", "own"],
@@ -282,22 +278,13 @@ fn a_rotated_key_keeps_its_trust_and_a_revoked_key_is_refused_network_wide() {
 fn wiel_key_rotate_and_revoke() {
     let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
     let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
-    let old = key_of(&z);
+    let old = z.org_key();
     k.ok(&["trust", "add", &old]);
     let out: serde_json::Value = serde_json::from_str(&z.ok(&["--json", "key", "rotate"])).unwrap();
     let new = out["new_key"].as_str().unwrap().to_owned();
     assert_eq!(out["old_key"], old.as_str());
-    assert_eq!(key_of(&z), new, "the node now signs with the new key");
-    let old_file = std::fs::read_dir(z.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("key.old.")
-        })
-        .expect("the old key is kept");
+    assert_eq!(z.org_key(), new, "the node now signs with the new key");
+
     // The new key revokes the old one (after a confirmation).
     let before = z.snapshot();
     let err = wiel_tests::expect_one_line_error(
@@ -336,7 +323,7 @@ fn wiel_key_rotate_and_revoke() {
     );
     assert_eq!(trust["revoked"][0]["key"], old.as_str(), "{trust}");
     // Something signed with the old key now is refused.
-    let stolen_key = OrgKeypair::from_protobuf(&std::fs::read(old_file).unwrap()).unwrap();
+    let stolen_key = z.old_keypair();
     let stolen = signed(
         &stolen_key,
         Kind::Practice,
@@ -359,7 +346,7 @@ fn wiel_key_rotate_and_revoke() {
 fn a_running_node_revokes_at_once_but_rotates_only_when_stopped() {
     let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
     let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
-    let key = key_of(&z);
+    let key = z.org_key();
     k.ok(&["trust", "add", &key]);
     let dz = Daemon::start_with(&z, &[], NO_KAD);
     let _dk = Daemon::start_with(&k, &[&dz.address], NO_KAD);
@@ -368,7 +355,7 @@ fn a_running_node_revokes_at_once_but_rotates_only_when_stopped() {
     let before = z.snapshot();
     let err = wiel_tests::expect_one_line_error(z.run(&["key", "rotate"]), &["key", "rotate"]);
     assert!(err.contains("a node is running"), "{err}");
-    assert_eq!(key_of(&z), key);
+    assert_eq!(z.org_key(), key);
     assert_eq!(z.snapshot(), before);
 
     // A revocation goes through the node, which gossips it: Kampen refuses the key.
@@ -458,7 +445,7 @@ fn an_untrusted_author_is_taken_in_at_a_bounded_rate_by_gossip_and_sync() {
     .unwrap();
     let db = Daemon::start_with(&b, &[], NO_KAD);
     let rogue = Node::init_with_trust("Gemeente Nergens", "GM9999", "open");
-    let kr = key_of(&rogue);
+    let kr = rogue.org_key();
     let dr = Daemon::start_with(&rogue, &[&db.address], NO_KAD);
     let key = OrgKeypair::from_protobuf(&std::fs::read(rogue.path().join("key")).unwrap()).unwrap();
     let now = Timestamp::now().as_millis();

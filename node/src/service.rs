@@ -863,7 +863,8 @@ impl Service {
         Ok(self.space_counts_and_budget()?.0)
     }
 
-    /// [`Service::space_counts`] and [`Service::kept_apart`] in one walk of the store.
+    /// [`Service::space_counts`] and what this node holds from outside the trust set (against
+    /// `[trust] max_kept_apart_bytes`), in one walk of the store.
     pub fn space_counts_and_budget(
         &self,
     ) -> Result<(Vec<crate::view::SpaceCount>, crate::view::KeptApart), ServiceError> {
@@ -906,12 +907,6 @@ impl Service {
             });
         }
         Ok((out, budget))
-    }
-
-    /// Entries this node keeps apart (not passed on, not shown by default) and the bytes
-    /// they take, against `[trust] max_kept_apart_bytes`.
-    pub fn kept_apart(&self) -> Result<crate::view::KeptApart, ServiceError> {
-        Ok(self.space_counts_and_budget()?.1)
     }
 
     pub fn org_names(&self) -> Result<std::collections::BTreeMap<OrgKey, String>, ServiceError> {

@@ -503,6 +503,26 @@ impl Node {
     }
 
     /// Whether the store holds the entry `id` (through the node if one runs).
+    /// The organisation key this node signs with now (hex).
+    pub fn org_key(&self) -> String {
+        self.status()["org_key"].as_str().unwrap().to_owned()
+    }
+
+    /// The key this organisation rotated away from, from its `key.old.*` file.
+    pub fn old_keypair(&self) -> wiel_protocol::OrgKeypair {
+        let path = std::fs::read_dir(self.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .find(|p| {
+                p.file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .starts_with("key.old.")
+            })
+            .expect("the old key is kept");
+        wiel_protocol::OrgKeypair::from_protobuf(&std::fs::read(path).unwrap()).unwrap()
+    }
+
     pub fn has(&self, id: &str) -> bool {
         self.run(&["--json", "show", id]).code == 0
     }
