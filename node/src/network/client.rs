@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
 use wiel_protocol::{OrgKey, SpaceName, Verified};
 
-use super::sync::{RunId, SpaceSync, SyncReport};
+use super::runs::{RunId, SpaceSync, SyncReport};
 
 /// Why a network command could not be carried out.
 #[derive(Debug, thiserror::Error)]

@@ -2,14 +2,22 @@
 //! gossipsub, Kademlia, mDNS, and `/wiel/fetch/1`).
 //!
 //! - `behaviour`: the behaviours, their configuration and wire names;
-//! - `event_loop`: owns the swarm; the only place that touches it;
-//! - `client`: the cloneable handle that sends it commands;
-//! - `sync`: bookkeeping of catch-up sync (sessions, fetch queue, runs);
-//! - `worker`: verifies and stores entries from the network in batches.
+//! - `event_loop`: owns the swarm and only dispatches, to:
+//!   - `peers`: the peer table, and the guard (strikes, blocks, per-peer rates);
+//!   - `gossip`, `sync`, `fetch`: one handler per protocol, each with both sides;
+//! - `serve`: the thread that does their store work off the loop;
+//! - `runs`: bookkeeping of `wiel sync` runs;
+//! - `client`: the cloneable handle that sends the loop commands;
+//! - `worker`: admits, verifies and stores entries from the network in batches.
 
 mod behaviour;
 mod client;
 mod event_loop;
+mod fetch;
+mod gossip;
+mod peers;
+mod runs;
+mod serve;
 mod sync;
 mod worker;
 
@@ -26,7 +34,7 @@ pub use behaviour::{
     FetchRequest, FetchResponse, GossipTiming, SYNC_ROUND_TIMEOUT, SyncRequest, SyncResponse, topic,
 };
 pub use client::{Client, NetworkError, NetworkStatus, PeerView, SpaceStatus};
-pub use sync::{RunId, SpaceSync, SyncReport};
+pub use runs::{RunId, SpaceSync, SyncReport};
 pub use worker::Counters;
 
 /// Bound of the queue between the event loop and the ingest worker. Past it, gossip is
@@ -153,18 +161,25 @@ pub fn start(
             })
             .map_err(|e| setup(&e))?
     };
+    let (served_tx, served_rx) = mpsc::unbounded_channel();
+    let server = serve::Server::start(
+        serve::ServeState::new(store.clone(), options.trust.clone()),
+        served_tx,
+    )
+    .map_err(|e| setup(&e))?;
     let event_loop = event_loop::EventLoop::new(
         swarm,
         event_loop::Channels {
             commands: command_rx,
             jobs: job_tx,
             verdicts: verdict_rx,
+            served: served_rx,
         },
+        server,
         store,
         options.network,
         options.spaces,
         counters.clone(),
-        options.trust,
     );
     let event_loop = tokio::spawn(event_loop.run(shutdown));
     Ok(Running {

@@ -1,486 +1,501 @@
-//! Bookkeeping of catch-up sync, owned by the event loop: reconciliation sessions in
-//! progress, the queue of entries to fetch (a bounded window per peer, each id asked for
-//! once), sync runs that `wiel sync` follows, and the last sync of each space.
+//! The sync protocol (`/wiel/sync/1`), both sides. Asking: reconcile each followed space
+//! with a peer (rounds of coded symbols until the differences are known), then fetch what
+//! this node lacks and offer what the peer lacks; pass on to the other peers what sync
+//! brought ("ripples"). Answering: symbol rounds from a snapshot of this node's set, and
+//! offers, computed off the swarm's loop (see `serve`).
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::time::Instant;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
-use libp2p::PeerId;
-use libp2p::request_response::OutboundRequestId;
-use serde::{Deserialize, Serialize};
-use wiel_protocol::{EntryId, OrgKey, SpaceName, Timestamp};
+use libp2p::request_response::{OutboundFailure, OutboundRequestId, ResponseChannel};
+use libp2p::{PeerId, Swarm};
+use wiel_protocol::{EntryId, SpaceName};
 
-use super::behaviour::MAX_FETCH_IDS;
-use crate::reconcile::{Ask, Initiator};
+use super::behaviour::{Behaviour, MAX_OFFER_IDS, SyncRequest, SyncResponse};
+use super::peers::PeerGuard;
+use super::runs::{Origin, RunId, Runs, SpaceSync};
+use super::serve::{ServeState, Served, Server};
+use super::worker::Counters;
+use crate::reconcile::{Ask, Fingerprint, Initiator, ItemSet, ReconcileError, Step};
 
-/// Fetch requests in flight to one peer at a time.
-const FETCH_WINDOW: usize = 4;
-/// Finished runs kept for `wiel sync` to read.
-const KEPT_RUNS: usize = 16;
-/// Most ids queued to fetch from one peer (32 bytes each): what a peer's offers and
-/// sessions can make this node hold in memory.
-const MAX_QUEUED_PER_PEER: usize = 50_000;
-
-/// Identifies a `wiel sync` run.
-pub type RunId = u64;
-
-/// Why entries are fetched: for the bookkeeping of runs, spaces and lying peers.
-#[derive(Clone, Debug, Default)]
-pub struct Origin {
-    pub space: Option<SpaceName>,
-    pub run: Option<RunId>,
-    /// The session that found them missing (matches [`SpaceSync::session`]).
-    pub session: Option<u64>,
-    /// The peer said it holds them (reconciliation or offer): not serving them is a lie.
-    pub claimed: bool,
-}
+/// Coded symbols held across all sessions this node runs at once (42 bytes each: about
+/// 44 MB). A session that would pass it ends without blame and is tried again later.
+const MAX_HELD_SYMBOLS: u64 = 1 << 20;
 
 /// One reconciliation with a peer about a space.
-pub struct Session {
-    pub peer: PeerId,
-    pub space: SpaceName,
-    pub initiator: Initiator,
-    pub ask: Ask,
-    pub run: Option<RunId>,
-    pub number: u64,
+struct Session {
+    peer: PeerId,
+    space: SpaceName,
+    initiator: Initiator,
+    ask: Ask,
+    run: Option<RunId>,
+    number: u64,
 }
 
-/// The last finished reconciliation of a space.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SpaceSync {
-    pub at: Timestamp,
-    pub peer_id: String,
-    pub org_key: Option<OrgKey>,
-    /// Entries the peer held that this node lacked.
-    pub missing: u64,
-    /// Of those, entries stored so far.
-    pub stored: u64,
-    #[serde(skip)]
-    pub session: u64,
+/// A session whose differences are known; `need` is what this node does not hold.
+pub(super) struct Reconciled {
+    peer: PeerId,
+    space: SpaceName,
+    run: Option<RunId>,
+    number: u64,
+    offered: u64,
+    need: Vec<EntryId>,
 }
 
-/// Progress and outcome of a `wiel sync` run.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct SyncReport {
-    pub id: RunId,
-    /// Peer ids synced with.
-    pub peers: Vec<String>,
-    pub started_at: Timestamp,
-    pub elapsed_ms: u64,
-    pub done: bool,
-    /// Reconciliations finished (one per peer and space).
-    pub sessions: u32,
-    /// Entries found missing here, to fetch.
-    pub to_fetch: u64,
-    /// Entries received so far.
-    pub fetched: u64,
-    pub stored: u64,
-    /// Received but already here (another peer was quicker).
-    pub duplicates: u64,
-    /// Received and refused: failed validation.
-    pub rejected: u64,
-    /// Claimed by a peer and then not served.
-    pub not_served: u64,
-    /// Entries this node held that peers lacked (they fetch them).
-    pub offered: u64,
-    /// What went wrong, one line per peer and space.
-    pub problems: Vec<String>,
-}
-
-struct Run {
-    report: SyncReport,
-    started: Instant,
-    open_sessions: u32,
-    /// Fetch chunks queued or in flight.
-    open_chunks: u32,
-    /// Entries handed to the ingest worker, not yet judged.
-    at_worker: u64,
-}
-
-impl Run {
-    fn is_done(&self) -> bool {
-        self.open_sessions == 0 && self.open_chunks == 0 && self.at_worker == 0
+impl Reconciled {
+    pub fn peer(&self) -> PeerId {
+        self.peer
     }
 }
 
-/// The runs `wiel sync` started, the latest [`KEPT_RUNS`] of them.
-#[derive(Default)]
-pub struct Runs {
-    runs: VecDeque<Run>,
-    next: RunId,
+/// What the serving thread made of a peer's sync request.
+pub(super) struct Answered {
+    response: SyncResponse,
+    /// The peer asked what no honest session asks.
+    blame: bool,
+    /// The space of a session the peer began with us, for `wiel status`.
+    began: Option<SpaceName>,
+    /// Entries the peer offered that this node lacks: to fetch.
+    lacking: Option<(SpaceName, Vec<EntryId>)>,
 }
 
-impl Runs {
-    pub fn start(&mut self, peers: &[PeerId]) -> RunId {
-        self.next += 1;
-        if self.runs.len() >= KEPT_RUNS {
-            self.runs.pop_front();
-        }
-        self.runs.push_back(Run {
-            report: SyncReport {
-                id: self.next,
-                peers: peers.iter().map(|p| p.to_string()).collect(),
-                started_at: Timestamp::now(),
-                elapsed_ms: 0,
-                done: false,
-                sessions: 0,
-                to_fetch: 0,
-                fetched: 0,
-                stored: 0,
-                duplicates: 0,
-                rejected: 0,
-                not_served: 0,
-                offered: 0,
-                problems: Vec::new(),
-            },
-            started: Instant::now(),
-            open_sessions: 0,
-            open_chunks: 0,
-            at_worker: 0,
-        });
-        self.next
-    }
+/// What the loop does after a sync answer.
+pub(super) enum AfterAnswer {
+    Nothing,
+    /// The peer sent what no honest peer sends.
+    Blame(PeerId),
+}
 
-    fn get(&mut self, id: Option<RunId>) -> Option<&mut Run> {
-        let id = id?;
-        self.runs.iter_mut().find(|r| r.report.id == id)
-    }
+pub(super) struct SyncHandler {
+    spaces: Vec<SpaceName>,
+    sessions: HashMap<OutboundRequestId, Session>,
+    /// Sessions waiting for this node's own set, with the run that asked.
+    starting: HashMap<(PeerId, SpaceName), Option<RunId>>,
+    session_count: u64,
+    last_sync: HashMap<SpaceName, SpaceSync>,
+    /// Spaces that got new entries by sync, with the peer they came from.
+    ripples: HashMap<SpaceName, PeerId>,
+}
 
-    pub fn report(&mut self, id: RunId) -> Option<SyncReport> {
-        let run = self.get(Some(id))?;
-        let mut report = run.report.clone();
-        report.done = run.is_done();
-        if !report.done {
-            report.elapsed_ms = run.started.elapsed().as_millis() as u64;
-        }
-        Some(report)
-    }
-
-    fn finish_if_done(run: &mut Run) {
-        if run.is_done() && !run.report.done {
-            run.report.done = true;
-            run.report.elapsed_ms = run.started.elapsed().as_millis() as u64;
+impl SyncHandler {
+    pub fn new(spaces: Vec<SpaceName>) -> Self {
+        Self {
+            spaces,
+            sessions: HashMap::new(),
+            starting: HashMap::new(),
+            session_count: 0,
+            last_sync: HashMap::new(),
+            ripples: HashMap::new(),
         }
     }
 
-    pub fn session_opened(&mut self, id: Option<RunId>) {
-        if let Some(run) = self.get(id) {
-            run.open_sessions += 1;
+    pub fn last_sync(&self, space: &SpaceName) -> Option<SpaceSync> {
+        self.last_sync.get(space).cloned()
+    }
+
+    /// Starts reconciling every space this node follows with `peer`.
+    pub fn start(&mut self, server: &Server, runs: &mut Runs, peer: PeerId, run: Option<RunId>) {
+        for space in self.spaces.clone() {
+            self.start_session(server, runs, peer, space, run);
         }
     }
 
-    /// A session ended: with the counts it found, or with a problem.
-    pub fn session_closed(
+    fn start_session(
         &mut self,
-        id: Option<RunId>,
-        missing: u64,
-        offered: u64,
-        problem: Option<String>,
-    ) {
-        if let Some(run) = self.get(id) {
-            run.open_sessions = run.open_sessions.saturating_sub(1);
-            run.report.sessions += 1;
-            run.report.to_fetch += missing;
-            run.report.offered += offered;
-            run.report.problems.extend(problem);
-            Self::finish_if_done(run);
-        }
-    }
-
-    fn chunk_queued(&mut self, id: Option<RunId>) {
-        if let Some(run) = self.get(id) {
-            run.open_chunks += 1;
-        }
-    }
-
-    /// A fetch chunk came back (or failed): `received` entries went to the worker.
-    fn chunk_closed(&mut self, id: Option<RunId>, received: u64, not_served: u64) {
-        if let Some(run) = self.get(id) {
-            run.open_chunks = run.open_chunks.saturating_sub(1);
-            run.at_worker += received;
-            run.report.fetched += received;
-            run.report.not_served += not_served;
-            Self::finish_if_done(run);
-        }
-    }
-
-    /// The worker judged `stored + duplicates + rejected` entries of a run.
-    pub fn judged(&mut self, id: Option<RunId>, stored: u64, duplicates: u64, rejected: u64) {
-        if let Some(run) = self.get(id) {
-            run.at_worker = run.at_worker.saturating_sub(stored + duplicates + rejected);
-            run.report.stored += stored;
-            run.report.duplicates += duplicates;
-            run.report.rejected += rejected;
-            Self::finish_if_done(run);
-        }
-    }
-
-    pub fn problem(&mut self, id: Option<RunId>, problem: String) {
-        if let Some(run) = self.get(id) {
-            run.report.problems.push(problem);
-        }
-    }
-}
-
-/// A fetch request in flight.
-pub struct InFlight {
-    pub peer: PeerId,
-    pub ids: Vec<EntryId>,
-    pub origin: Origin,
-}
-
-/// Entries to fetch, per peer, asked for in chunks of [`MAX_FETCH_IDS`] with at most
-/// [`FETCH_WINDOW`] chunks in flight per peer. An id queued or in flight is not queued
-/// again.
-#[derive(Default)]
-pub struct Fetcher {
-    queues: HashMap<PeerId, VecDeque<(Vec<EntryId>, Origin)>>,
-    in_flight: HashMap<OutboundRequestId, InFlight>,
-    wanted: HashSet<EntryId>,
-}
-
-/// What became of one fetch response.
-pub struct FetchOutcome {
-    pub peer: PeerId,
-    pub origin: Origin,
-    /// Entry bytes to verify and store, with the id they were asked for (a peer that
-    /// answers with another entry is caught by the worker).
-    pub entries: Vec<(EntryId, Vec<u8>)>,
-    /// Ids the peer claimed to hold and then did not serve.
-    pub not_served: u64,
-}
-
-impl Fetcher {
-    /// Queues `ids` to fetch from `peer`; ids already wanted are skipped. Returns how many
-    /// were queued.
-    pub fn queue(
-        &mut self,
+        server: &Server,
         runs: &mut Runs,
         peer: PeerId,
-        ids: impl IntoIterator<Item = EntryId>,
-        origin: &Origin,
-    ) -> usize {
-        let queue = self.queues.entry(peer).or_default();
-        let queued: usize = queue.iter().map(|(ids, _)| ids.len()).sum();
-        let room = MAX_QUEUED_PER_PEER.saturating_sub(queued);
-        // Past the cap the rest waits for the next sync with this peer: reconciliation
-        // finds it again.
-        let fresh: Vec<EntryId> = ids
-            .into_iter()
-            .filter(|id| !self.wanted.contains(id))
-            .take(room)
-            .collect();
-        self.wanted.extend(fresh.iter().copied());
-        for chunk in fresh.chunks(MAX_FETCH_IDS) {
-            runs.chunk_queued(origin.run);
-            queue.push_back((chunk.to_vec(), origin.clone()));
+        space: SpaceName,
+        run: Option<RunId>,
+    ) {
+        // One session at a time per peer and space: the peer answers each from one
+        // snapshot. A run that asks meanwhile follows the session already going.
+        let going = self
+            .sessions
+            .values_mut()
+            .find(|s| s.peer == peer && s.space == space)
+            .map(|s| &mut s.run);
+        let key = (peer, space.clone());
+        if let Some(going) = going.or_else(|| self.starting.get_mut(&key)) {
+            if going.is_none() && run.is_some() {
+                *going = run;
+                runs.session_opened(run);
+            }
+            return;
         }
-        fresh.len()
+        runs.session_opened(run);
+        self.starting.insert(key, run);
+        server.run_own(move |state| Served::OwnSet {
+            peer,
+            set: state.space_set(&space),
+            space,
+        });
     }
 
-    /// The next chunks to send now: up to the window of each peer.
-    pub fn ready(&mut self) -> Vec<(PeerId, Vec<EntryId>, Origin)> {
-        let mut per_peer: HashMap<PeerId, usize> = HashMap::new();
-        for f in self.in_flight.values() {
-            *per_peer.entry(f.peer).or_default() += 1;
-        }
-        let mut out = Vec::new();
-        for (peer, queue) in &mut self.queues {
-            let busy = per_peer.get(peer).copied().unwrap_or(0);
-            for _ in busy..FETCH_WINDOW {
-                match queue.pop_front() {
-                    Some((ids, origin)) => out.push((*peer, ids, origin)),
-                    None => break,
+    /// This node's set of `space` was read: the session with `peer` sends its first round.
+    pub fn on_own_set(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        peer: PeerId,
+        space: SpaceName,
+        set: Arc<ItemSet>,
+    ) {
+        let run = self.starting.remove(&(peer, space.clone())).flatten();
+        let (initiator, ask) = Initiator::start(ItemSet::clone(&set));
+        self.session_count += 1;
+        self.send_round(
+            swarm,
+            Session {
+                peer,
+                space,
+                initiator,
+                ask,
+                run,
+                number: self.session_count,
+            },
+        );
+    }
+
+    fn send_round(&mut self, swarm: &mut Swarm<Behaviour>, session: Session) {
+        let request = swarm.behaviour_mut().sync.send_request(
+            &session.peer,
+            SyncRequest::Symbols {
+                space: session.space.clone(),
+                start: session.ask.start,
+                count: session.ask.count,
+            },
+        );
+        self.sessions.insert(request, session);
+    }
+
+    /// A peer answered one of our rounds (or offers).
+    pub fn on_answer(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        server: &Server,
+        runs: &mut Runs,
+        counters: &Counters,
+        request: OutboundRequestId,
+        response: SyncResponse,
+    ) -> AfterAnswer {
+        let Some(mut session) = self.sessions.remove(&request) else {
+            return AfterAnswer::Nothing; // an offer's answer
+        };
+        let (fingerprint, symbols) = match response {
+            SyncResponse::Symbols {
+                fingerprint,
+                symbols,
+            } => (fingerprint, symbols),
+            SyncResponse::Taken | SyncResponse::Refused => {
+                // The peer does not follow this space, or is busy.
+                runs.session_closed(session.run, 0, 0, None);
+                return AfterAnswer::Nothing;
+            }
+        };
+        match session
+            .initiator
+            .receive(session.ask, fingerprint, &symbols)
+        {
+            Ok(Step::More(ask)) => {
+                let held: u64 = self
+                    .sessions
+                    .values()
+                    .map(|s| s.initiator.symbols_received())
+                    .sum::<u64>()
+                    + session.initiator.symbols_received();
+                if held + u64::from(ask.count) > MAX_HELD_SYMBOLS {
+                    // Our own budget, not the peer's fault: try again at the next sync.
+                    tracing::info!(peer = %session.peer, space = %session.space, held, "sync postponed: symbol memory budget reached");
+                    counters.reject("sync_memory_budget");
+                    let problem = format!(
+                        "{} ({}): postponed, memory budget",
+                        session.peer, session.space
+                    );
+                    runs.session_closed(session.run, 0, 0, Some(problem));
+                    return AfterAnswer::Nothing;
                 }
+                session.ask = ask;
+                self.send_round(swarm, session);
+                AfterAnswer::Nothing
+            }
+            Ok(Step::Done) => {
+                self.reconciled(swarm, server, session, fingerprint);
+                AfterAnswer::Nothing
+            }
+            Err(e) => {
+                tracing::warn!(peer = %session.peer, space = %session.space, error = %e, "sync with peer failed");
+                runs.session_closed(
+                    session.run,
+                    0,
+                    0,
+                    Some(format!("{} ({}): {e}", session.peer, session.space)),
+                );
+                if matches!(e, ReconcileError::OutOfOrder { .. }) {
+                    return AfterAnswer::Nothing;
+                }
+                counters.reject(match e {
+                    ReconcileError::DidNotConverge(_) => "sync_endless",
+                    ReconcileError::FingerprintMismatch => "sync_inconsistent",
+                    _ => "sync_malformed",
+                });
+                AfterAnswer::Blame(session.peer)
             }
         }
-        self.queues.retain(|_, q| !q.is_empty());
-        out
     }
 
-    pub fn sent(&mut self, request: OutboundRequestId, flight: InFlight) {
-        self.in_flight.insert(request, flight);
+    /// The differences with a peer are known: offer what it lacks now, and find out off
+    /// the loop which of what we lack is held here already (kept apart, because our trust
+    /// differs: fetching it again would move the same entries at every sync).
+    fn reconciled(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        server: &Server,
+        mut session: Session,
+        theirs: Fingerprint,
+    ) {
+        let need = std::mem::take(&mut session.initiator.need);
+        let have = std::mem::take(&mut session.initiator.have);
+        tracing::info!(
+            peer = %session.peer,
+            space = %session.space,
+            rounds = session.initiator.rounds(),
+            missing_there = have.len(),
+            fingerprint = %theirs.short(),
+            their_entries = theirs.count,
+            "reconciled"
+        );
+        for chunk in have.chunks(MAX_OFFER_IDS) {
+            swarm.behaviour_mut().sync.send_request(
+                &session.peer,
+                SyncRequest::Offer {
+                    space: session.space.clone(),
+                    ids: chunk.to_vec(),
+                },
+            );
+        }
+        let mut reconciled = Reconciled {
+            peer: session.peer,
+            space: session.space,
+            run: session.run,
+            number: session.number,
+            offered: have.len() as u64,
+            need,
+        };
+        server.run_own(move |state| {
+            reconciled
+                .need
+                .retain(|id| !matches!(state.store.holds(id), Ok(true)));
+            Served::Reconciled(reconciled)
+        });
     }
 
-    /// Matches a response to its request. Entries beyond what the peer sent (it stopped
-    /// at its size limit) are queued again, unless it sent nothing at all.
-    pub fn on_response(
+    /// What a reconciled session lacks is known: returns the ids to fetch from whom.
+    pub fn on_reconciled(
         &mut self,
         runs: &mut Runs,
-        request: OutboundRequestId,
-        entries: Vec<Option<Vec<u8>>>,
-    ) -> Option<FetchOutcome> {
-        let flight = self.in_flight.remove(&request)?;
-        let answered = entries.len().min(flight.ids.len());
-        let mut received = Vec::new();
-        let mut not_served = 0u64;
-        for (id, entry) in flight.ids.iter().zip(entries) {
-            self.wanted.remove(id);
-            match entry {
-                Some(bytes) => received.push((*id, bytes)),
-                None if flight.origin.claimed => not_served += 1,
-                None => {}
-            }
-        }
-        let rest = &flight.ids[answered..];
-        if answered == 0 {
-            // Nothing at all for a non-empty request: as good as refusing every id.
-            for id in rest {
-                self.wanted.remove(id);
-            }
-            if flight.origin.claimed {
-                not_served += rest.len() as u64;
-            }
-        } else if !rest.is_empty() {
-            runs.chunk_queued(flight.origin.run);
-            self.queues
-                .entry(flight.peer)
-                .or_default()
-                .push_front((rest.to_vec(), flight.origin.clone()));
-        }
-        runs.chunk_closed(flight.origin.run, received.len() as u64, not_served);
-        Some(FetchOutcome {
-            peer: flight.peer,
-            origin: flight.origin,
-            entries: received,
-            not_served,
-        })
+        org_key: Option<wiel_protocol::OrgKey>,
+        r: Reconciled,
+    ) -> (PeerId, Vec<EntryId>, Origin) {
+        let missing = r.need.len() as u64;
+        tracing::debug!(peer = %r.peer, space = %r.space, missing_here = missing, "to fetch");
+        self.record(&r.space, r.peer, org_key, missing, r.number);
+        runs.session_closed(r.run, missing, r.offered, None);
+        let origin = Origin {
+            space: Some(r.space),
+            run: r.run,
+            session: Some(r.number),
+            claimed: true,
+        };
+        (r.peer, r.need, origin)
     }
 
-    /// A request failed (timeout, connection closed): its ids are no longer wanted from
-    /// this peer. Returns the request's peer and origin.
     pub fn on_failure(
         &mut self,
         runs: &mut Runs,
         request: OutboundRequestId,
-    ) -> Option<(PeerId, Origin)> {
-        let flight = self.in_flight.remove(&request)?;
-        for id in &flight.ids {
-            self.wanted.remove(id);
+        error: &OutboundFailure,
+    ) {
+        if let Some(s) = self.sessions.remove(&request) {
+            tracing::warn!(peer = %s.peer, space = %s.space, %error, "sync session failed");
+            runs.session_closed(
+                s.run,
+                0,
+                0,
+                Some(format!("{} ({}): {error}", s.peer, s.space)),
+            );
         }
-        runs.chunk_closed(flight.origin.run, 0, 0);
-        Some((flight.peer, flight.origin))
     }
 
-    /// The peer is gone: drop what was queued for it.
-    pub fn forget_peer(&mut self, runs: &mut Runs, peer: &PeerId) {
-        if let Some(queue) = self.queues.remove(peer) {
-            for (ids, origin) in queue {
-                for id in &ids {
-                    self.wanted.remove(id);
+    /// A peer asks something of us: refused at once when over its rate or about a space we
+    /// do not follow; otherwise answered off the loop. A request the serving thread has no
+    /// room for is dropped unanswered (the peer's request fails; nobody is blamed).
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_request(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        guard: &mut PeerGuard,
+        server: &Server,
+        counters: &Counters,
+        peer: PeerId,
+        request: SyncRequest,
+        channel: ResponseChannel<SyncResponse>,
+    ) {
+        let refuse = if !guard.allow_sync(peer) {
+            counters.reject("sync_rate_limited");
+            true
+        } else {
+            match &request {
+                SyncRequest::Symbols { space, .. } => !self.spaces.contains(space),
+                SyncRequest::Offer { space, ids } => {
+                    !self.spaces.contains(space) || ids.len() > MAX_OFFER_IDS
                 }
-                runs.chunk_closed(origin.run, 0, 0);
+            }
+        };
+        if refuse {
+            let _ = swarm
+                .behaviour_mut()
+                .sync
+                .send_response(channel, SyncResponse::Refused);
+            return;
+        }
+        let queued = server.serve_peer(move |state| Served::Sync {
+            peer,
+            channel,
+            answer: answer(state, peer, request),
+        });
+        if !queued {
+            counters.reject("serve_busy");
+        }
+    }
+
+    /// The serving thread answered a peer's request: send it, note the session. Returns
+    /// whom to blame, and what to fetch from the peer.
+    pub fn on_answered(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        org_key: Option<wiel_protocol::OrgKey>,
+        peer: PeerId,
+        channel: ResponseChannel<SyncResponse>,
+        answer: Answered,
+    ) -> (bool, Option<(Vec<EntryId>, Origin)>) {
+        let _ = swarm
+            .behaviour_mut()
+            .sync
+            .send_response(channel, answer.response);
+        if let Some(space) = answer.began {
+            self.session_count += 1;
+            self.record(&space, peer, org_key, 0, self.session_count);
+        }
+        let fetch = answer.lacking.map(|(space, ids)| {
+            self.session_count += 1;
+            self.record(&space, peer, org_key, ids.len() as u64, self.session_count);
+            let origin = Origin {
+                space: Some(space),
+                session: Some(self.session_count),
+                claimed: true,
+                ..Origin::default()
+            };
+            (ids, origin)
+        });
+        (answer.blame, fetch)
+    }
+
+    fn record(
+        &mut self,
+        space: &SpaceName,
+        peer: PeerId,
+        org_key: Option<wiel_protocol::OrgKey>,
+        missing: u64,
+        session: u64,
+    ) {
+        self.last_sync.insert(
+            space.clone(),
+            SpaceSync {
+                at: wiel_protocol::Timestamp::now(),
+                peer_id: peer.to_string(),
+                org_key,
+                missing,
+                stored: 0,
+                session,
+            },
+        );
+    }
+
+    /// The worker stored `stored` entries fetched for `origin` from `peer`.
+    pub fn on_stored(&mut self, origin: &Origin, peer: PeerId, stored: u64) {
+        if let (Some(space), Some(number)) = (&origin.space, origin.session) {
+            if let Some(last) = self.last_sync.get_mut(space)
+                && last.session == number
+            {
+                last.stored += stored;
+            }
+            if stored > 0 {
+                self.ripples.insert(space.clone(), peer);
+            }
+        }
+    }
+
+    /// Entries of a space came in by sync from one peer: the other peers may lack them too
+    /// (a healed split), so reconcile with them soon. Ends by itself: once the peers hold
+    /// the same, nothing new is stored and nothing more is started.
+    pub fn start_ripples(&mut self, server: &Server, runs: &mut Runs, identified: &[PeerId]) {
+        let busy: HashSet<SpaceName> = self
+            .sessions
+            .values()
+            .map(|s| s.space.clone())
+            .chain(self.starting.keys().map(|(_, s)| s.clone()))
+            .collect();
+        let ready: Vec<(SpaceName, PeerId)> = self
+            .ripples
+            .iter()
+            .filter(|(space, _)| !busy.contains(*space))
+            .map(|(space, source)| (space.clone(), *source))
+            .collect();
+        for (space, source) in ready {
+            self.ripples.remove(&space);
+            for peer in identified.iter().filter(|p| **p != source) {
+                tracing::debug!(%peer, %space, "passing on what sync brought");
+                self.start_session(server, runs, *peer, space.clone(), None);
             }
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ids(n: u8) -> Vec<EntryId> {
-        (0..n).map(|i| EntryId::from_bytes([i; 32])).collect()
-    }
-
-    #[test]
-    fn a_run_is_done_when_every_session_chunk_and_entry_is_accounted_for() {
-        let mut runs = Runs::default();
-        let mut fetcher = Fetcher::default();
-        let peer = PeerId::random();
-        let run = runs.start(&[peer]);
-        runs.session_opened(Some(run));
-        let origin = Origin {
-            run: Some(run),
-            claimed: true,
-            ..Origin::default()
-        };
-        assert_eq!(fetcher.queue(&mut runs, peer, ids(3), &origin), 3);
-        // Asked again while wanted: not queued twice.
-        assert_eq!(fetcher.queue(&mut runs, peer, ids(3), &origin), 0);
-        runs.session_closed(Some(run), 3, 0, None);
-        assert!(!runs.report(run).unwrap().done);
-        let ready = fetcher.ready();
-        assert_eq!(ready.len(), 1);
-        // libp2p hands out request ids; a test cannot make one, so go through failure
-        // bookkeeping by hand instead: the chunk closes with nothing received.
-        let (p, ids, origin) = ready.into_iter().next().unwrap();
-        assert_eq!((p, ids.len()), (peer, 3));
-        runs.chunk_closed(origin.run, 2, 1);
-        assert!(
-            !runs.report(run).unwrap().done,
-            "two entries still at the worker"
-        );
-        runs.judged(Some(run), 1, 1, 0);
-        let report = runs.report(run).unwrap();
-        assert!(report.done);
-        assert_eq!(
-            (
-                report.to_fetch,
-                report.fetched,
-                report.stored,
-                report.duplicates,
-                report.not_served
-            ),
-            (3, 2, 1, 1, 1)
-        );
-    }
-
-    #[test]
-    fn the_window_bounds_requests_in_flight() {
-        let mut runs = Runs::default();
-        let mut fetcher = Fetcher::default();
-        let peer = PeerId::random();
-        let many: Vec<EntryId> = (0..(MAX_FETCH_IDS * 10) as u32)
-            .map(|i| EntryId::from_bytes(*blake3::hash(&i.to_le_bytes()).as_bytes()))
-            .collect();
-        fetcher.queue(&mut runs, peer, many, &Origin::default());
-        // Nothing registered in flight (no swarm here): each call hands out one window.
-        assert_eq!(fetcher.ready().len(), FETCH_WINDOW);
-    }
-}
-
-/// A token bucket: `rate` tokens a second, at most `burst` saved up.
-pub struct TokenBucket {
-    tokens: f64,
-    last: Instant,
-    rate: f64,
-    burst: f64,
-}
-
-impl TokenBucket {
-    pub fn new(rate: f64, burst: f64) -> Self {
-        Self {
-            tokens: burst,
-            last: Instant::now(),
-            rate,
-            burst,
+/// Answers a peer's sync request from the store (on the serving thread).
+fn answer(state: &mut ServeState, peer: PeerId, request: SyncRequest) -> Answered {
+    let mut answered = Answered {
+        response: SyncResponse::Refused,
+        blame: false,
+        began: None,
+        lacking: None,
+    };
+    match request {
+        SyncRequest::Symbols {
+            space,
+            start,
+            count,
+        } => {
+            let (set, began) = state.session_set(peer, &space, start);
+            tracing::debug!(%peer, %space, start, count, entries = set.len(), "answering a sync round");
+            // No honest session asks past twice the two sets' size.
+            if start > 4 * set.len() + 2 * u64::from(crate::reconcile::MAX_FRAME_SYMBOLS) {
+                answered.blame = true;
+                return answered;
+            }
+            answered.began = began.then_some(space);
+            answered.response = SyncResponse::Symbols {
+                fingerprint: set.fingerprint(),
+                symbols: serde_bytes::ByteBuf::from(set.encode(start, count)),
+            };
+        }
+        SyncRequest::Offer { space, ids } => {
+            let lacking: Vec<EntryId> = ids
+                .into_iter()
+                .filter(|id| matches!(state.store.holds(id), Ok(false)))
+                .collect();
+            answered.lacking = Some((space, lacking));
+            answered.response = SyncResponse::Taken;
         }
     }
-
-    /// Takes a token if there is one.
-    pub fn take(&mut self) -> bool {
-        let now = Instant::now();
-        let refill = now.duration_since(self.last).as_secs_f64() * self.rate;
-        self.tokens = (self.tokens + refill).min(self.burst);
-        self.last = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            true
-        } else {
-            false
-        }
-    }
-}
-
-#[cfg(test)]
-mod bucket_tests {
-    use super::TokenBucket;
-
-    #[test]
-    fn a_bucket_allows_its_burst_then_its_rate() {
-        let mut b = TokenBucket::new(0.0001, 3.0);
-        assert!(b.take() && b.take() && b.take());
-        assert!(!b.take(), "burst spent, no time passed");
-    }
+    answered
 }

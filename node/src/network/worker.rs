@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 use wiel_protocol::{EntryId, Invalid, NetworkId, Rules, SpaceName, Timestamp, Verified};
 use wiel_store::{Ingest, Store};
 
-use super::sync::Origin;
+use super::runs::Origin;
 
 /// Most jobs stored in one batch (one transaction, one flush).
 const MAX_BATCH: usize = 512;
@@ -151,7 +151,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
     let mut kept_apart_bytes: Option<u64> = None;
     let mut author_budget: std::collections::HashMap<
         wiel_protocol::OrgKey,
-        super::sync::TokenBucket,
+        super::peers::TokenBucket,
     > = std::collections::HashMap::new();
     let unqueue = |job: &Job| {
         if let Job::Gossip { data, .. } = job {
@@ -496,7 +496,7 @@ enum Admission {
 
 /// What the worker counts against its limits.
 struct Budgets<'a> {
-    authors: &'a mut std::collections::HashMap<wiel_protocol::OrgKey, super::sync::TokenBucket>,
+    authors: &'a mut std::collections::HashMap<wiel_protocol::OrgKey, super::peers::TokenBucket>,
     untrusted_profiles: &'a mut Option<usize>,
     kept_apart_bytes: &'a mut Option<u64>,
 }
@@ -544,7 +544,7 @@ fn admit(
         .authors
         .entry(h.author)
         .or_insert_with(|| {
-            super::sync::TokenBucket::new(
+            super::peers::TokenBucket::new(
                 f64::from(config.untrusted_author_per_minute) / 60.0,
                 f64::from(config.untrusted_author_burst),
             )

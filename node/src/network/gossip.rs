@@ -1,0 +1,172 @@
+//! The gossip protocol (gossipsub, one topic per space), both sides: publishing this
+//! node's entries (and the outbox of those published while nobody listened), and taking
+//! peers' messages to the ingest worker within each peer's rate and the queue's byte
+//! budget, reporting the worker's verdict back to gossipsub.
+
+use std::sync::atomic::Ordering;
+
+use libp2p::gossipsub::{self, MessageAcceptance, MessageId, PublishError};
+use libp2p::{PeerId, Swarm};
+use tokio::sync::mpsc;
+use wiel_protocol::{SpaceName, Verified};
+use wiel_store::Store;
+
+use super::behaviour::{self, Behaviour};
+use super::peers::PeerGuard;
+use super::worker::{Counters, Job};
+
+/// Bytes of gossip waiting for verification at most; past it gossip is ignored (not
+/// forwarded, nobody blamed) and fetched later by sync.
+const MAX_GOSSIP_QUEUE_BYTES: u64 = 32 * 1024 * 1024;
+
+pub(super) struct GossipHandler {
+    store: Store,
+    spaces: Vec<SpaceName>,
+    /// The outbox may hold entries a new listener would take.
+    outbox_dirty: bool,
+}
+
+impl GossipHandler {
+    pub fn new(store: Store, spaces: Vec<SpaceName>) -> Self {
+        Self {
+            store,
+            spaces,
+            outbox_dirty: true,
+        }
+    }
+
+    /// The space a topic belongs to, among those followed.
+    pub fn space_of(&self, topic: &gossipsub::TopicHash) -> Option<SpaceName> {
+        behaviour::space_of(topic, &self.spaces)
+    }
+
+    /// Publishes on the entry's space topic. `false` when no peer follows it yet: the entry
+    /// stays in the outbox and goes out when one subscribes.
+    pub fn publish(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        counters: &Counters,
+        entry: &Verified,
+    ) -> bool {
+        let topic = behaviour::topic(&entry.header().space);
+        let id = entry.id();
+        match swarm
+            .behaviour_mut()
+            .gossipsub
+            .publish(topic, entry.bytes().to_vec())
+        {
+            Ok(_) | Err(PublishError::Duplicate) => {
+                counters
+                    .gossip_bytes_out
+                    .fetch_add(entry.bytes().len() as u64, Ordering::Relaxed);
+                if let Err(e) = self.store.outbox_remove(&id) {
+                    tracing::warn!(error = %e, "cannot update the outbox");
+                }
+                tracing::debug!(entry = %id.short(), "gossiped");
+                true
+            }
+            Err(e) => {
+                tracing::debug!(entry = %id.short(), reason = %e, "kept in the outbox");
+                false
+            }
+        }
+    }
+
+    /// A peer subscribed to a topic: what waits in the outbox may go out now.
+    pub fn on_subscribed(&mut self, swarm: &mut Swarm<Behaviour>, counters: &Counters) {
+        self.outbox_dirty = true;
+        self.flush_outbox(swarm, counters);
+    }
+
+    /// Each second: sends what waits in the outbox once there are peers.
+    pub fn on_tick(&mut self, swarm: &mut Swarm<Behaviour>, counters: &Counters, peers: usize) {
+        if self.outbox_dirty && peers > 0 {
+            self.flush_outbox(swarm, counters);
+        }
+    }
+
+    fn flush_outbox(&mut self, swarm: &mut Swarm<Behaviour>, counters: &Counters) {
+        self.outbox_dirty = false;
+        let ids = match self.store.outbox() {
+            Ok(ids) => ids,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the outbox");
+                return;
+            }
+        };
+        for id in ids {
+            match self.store.get(&id) {
+                Ok(Some(entry)) => {
+                    self.publish(swarm, counters, &entry);
+                }
+                _ => {
+                    let _ = self.store.outbox_remove(&id);
+                }
+            }
+        }
+    }
+
+    /// A peer's message: to the worker, or ignored (not forwarded, nobody blamed) when the
+    /// peer is past its rate or the worker's queue is full. `false` when ignored: sync
+    /// with the peer catches up on it later.
+    #[allow(clippy::too_many_arguments)]
+    pub fn on_message(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        guard: &mut PeerGuard,
+        counters: &Counters,
+        jobs: &mpsc::Sender<Job>,
+        source: PeerId,
+        message_id: MessageId,
+        message: gossipsub::Message,
+    ) -> bool {
+        counters
+            .gossip_bytes_in
+            .fetch_add(message.data.len() as u64, Ordering::Relaxed);
+        if !guard.allow_gossip(source) {
+            Self::report(swarm, &message_id, &source, MessageAcceptance::Ignore);
+            counters.reject("rate_limited");
+            return false;
+        }
+        let space = self.space_of(&message.topic);
+        let len = message.data.len() as u64;
+        let queued = counters.gossip_queued_bytes.load(Ordering::Relaxed);
+        let job = Job::Gossip {
+            message_id: message_id.clone(),
+            source,
+            space,
+            data: message.data,
+        };
+        // Counted before it is sent: the worker takes it off when it receives it.
+        let sent = queued.saturating_add(len) <= MAX_GOSSIP_QUEUE_BYTES && {
+            counters
+                .gossip_queued_bytes
+                .fetch_add(len, Ordering::Relaxed);
+            let sent = jobs.try_send(job).is_ok();
+            if !sent {
+                counters
+                    .gossip_queued_bytes
+                    .fetch_sub(len, Ordering::Relaxed);
+            }
+            sent
+        };
+        if !sent {
+            Self::report(swarm, &message_id, &source, MessageAcceptance::Ignore);
+            counters.reject("overloaded");
+        }
+        sent
+    }
+
+    /// Tells gossipsub whether to forward a message (and whether its sender is to blame).
+    pub fn report(
+        swarm: &mut Swarm<Behaviour>,
+        message_id: &MessageId,
+        source: &PeerId,
+        acceptance: MessageAcceptance,
+    ) {
+        swarm
+            .behaviour_mut()
+            .gossipsub
+            .report_message_validation_result(message_id, source, acceptance);
+    }
+}

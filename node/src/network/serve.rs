@@ -1,0 +1,183 @@
+//! Work that touches the store, done off the swarm's event loop: one thread answers
+//! peers' fetches and sync rounds and reads this node's own sync sets, so a peer that
+//! floods requests slows only that thread, never the loop (nor `wiel status`). What each
+//! job does is written by its protocol handler; this module only runs the jobs, bounds
+//! the queue of peers' jobs, and keeps the sets they share.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use libp2p::PeerId;
+use libp2p::request_response::ResponseChannel;
+use tokio::sync::mpsc;
+use wiel_protocol::SpaceName;
+use wiel_store::Store;
+
+use super::behaviour::{FetchResponse, SyncResponse};
+use crate::reconcile::ItemSet;
+use crate::trust::{TrustSet, TrustState};
+
+/// Peers' requests waiting for the serving thread at most; past it a request is dropped
+/// unanswered (the peer's request fails; nobody is blamed, sync tries again later).
+const MAX_QUEUED_REQUESTS: usize = 64;
+/// Sessions this node answers at once (each holds a snapshot of a set): past it, the
+/// oldest snapshot is dropped (that peer's next round starts again).
+const MAX_ANSWERING: usize = 64;
+/// How long a session's snapshot is kept after its last round.
+const SNAPSHOT_TTL: Duration = Duration::from_secs(60);
+
+/// What the serving thread reads from, and the sets it keeps between jobs.
+pub(super) struct ServeState {
+    pub store: Store,
+    pub trust: TrustState,
+    /// Each space's id set as this node passes it on, with the store generation and trust
+    /// set it was read at.
+    sets: HashMap<SpaceName, (u64, Arc<TrustSet>, Arc<ItemSet>)>,
+    /// The set snapshot each peer's session is answered from, by (peer, space).
+    answering: HashMap<(PeerId, SpaceName), (Instant, Arc<ItemSet>)>,
+}
+
+impl ServeState {
+    pub fn new(store: Store, trust: TrustState) -> Self {
+        Self {
+            store,
+            trust,
+            sets: HashMap::new(),
+            answering: HashMap::new(),
+        }
+    }
+
+    /// The id set of a space as this node passes it on (entries of untrusted authors left
+    /// out), kept until the store or the trust set changes.
+    pub fn space_set(&mut self, space: &SpaceName) -> Arc<ItemSet> {
+        let generation = self.store.generation();
+        let trust = self.trust.current();
+        if let Some((at, trusted, set)) = self.sets.get(space)
+            && *at == generation
+            && Arc::ptr_eq(trusted, &trust)
+        {
+            return set.clone();
+        }
+        let items = self.store.space_items(space).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot read the store for sync");
+            Vec::new()
+        });
+        let set = Arc::new(ItemSet::new(
+            items
+                .into_iter()
+                .filter(|i| trust.passes_on(i.kind, &i.author, i.created_at))
+                .map(|i| i.id),
+        ));
+        self.sets
+            .insert(space.clone(), (generation, trust, set.clone()));
+        set
+    }
+
+    /// The snapshot `peer`'s session about `space` is answered from: every round of a
+    /// session is answered from the same one (answers from a set that changed in between
+    /// would not decode). A round at `start == 0` begins a new session. Returns the set and
+    /// whether a session began.
+    pub fn session_set(
+        &mut self,
+        peer: PeerId,
+        space: &SpaceName,
+        start: u64,
+    ) -> (Arc<ItemSet>, bool) {
+        let now = Instant::now();
+        self.answering
+            .retain(|_, (at, _)| now.duration_since(*at) < SNAPSHOT_TTL);
+        let key = (peer, space.clone());
+        let (set, began) = match self.answering.get(&key) {
+            Some((_, set)) if start > 0 => (set.clone(), false),
+            _ => (self.space_set(space), true),
+        };
+        if !self.answering.contains_key(&key)
+            && self.answering.len() >= MAX_ANSWERING
+            && let Some(oldest) = self
+                .answering
+                .iter()
+                .min_by_key(|(_, (at, _))| *at)
+                .map(|(k, _)| k.clone())
+        {
+            self.answering.remove(&oldest);
+        }
+        self.answering.insert(key, (now, set.clone()));
+        (set, began)
+    }
+}
+
+/// A finished job, back to the event loop.
+pub(super) enum Served {
+    /// Answer to a peer's fetch.
+    Fetch {
+        channel: ResponseChannel<FetchResponse>,
+        response: FetchResponse,
+    },
+    /// Answer to a peer's sync request.
+    Sync {
+        peer: PeerId,
+        channel: ResponseChannel<SyncResponse>,
+        answer: super::sync::Answered,
+    },
+    /// This node's own set of a space, to start a session with `peer`.
+    OwnSet {
+        peer: PeerId,
+        space: SpaceName,
+        set: Arc<ItemSet>,
+    },
+    /// A session with a peer was reconciled; what it found missing here is sorted.
+    Reconciled(super::sync::Reconciled),
+}
+
+type Job = Box<dyn FnOnce(&mut ServeState) -> Served + Send>;
+
+/// The handle to the serving thread. The thread ends when the handle is dropped.
+pub(super) struct Server {
+    /// Jobs, each tagged with whether a peer's request asked for it.
+    jobs: std::sync::mpsc::Sender<(Job, bool)>,
+    queued_requests: Arc<AtomicUsize>,
+}
+
+impl Server {
+    /// Starts the thread; finished jobs arrive on `done`.
+    pub fn start(
+        mut state: ServeState,
+        done: mpsc::UnboundedSender<Served>,
+    ) -> std::io::Result<Self> {
+        let (jobs, queue) = std::sync::mpsc::channel::<(Job, bool)>();
+        let queued_requests = Arc::new(AtomicUsize::new(0));
+        let queued = queued_requests.clone();
+        std::thread::Builder::new()
+            .name("wiel-serve".into())
+            .spawn(move || {
+                while let Ok((job, for_peer)) = queue.recv() {
+                    if for_peer {
+                        queued.fetch_sub(1, Ordering::Relaxed);
+                    }
+                    if done.send(job(&mut state)).is_err() {
+                        break;
+                    }
+                }
+            })?;
+        Ok(Self {
+            jobs,
+            queued_requests,
+        })
+    }
+
+    /// Queues a peer's request. `false` when too many wait: the caller drops the request.
+    pub fn serve_peer(&self, job: impl FnOnce(&mut ServeState) -> Served + Send + 'static) -> bool {
+        if self.queued_requests.load(Ordering::Relaxed) >= MAX_QUEUED_REQUESTS {
+            return false;
+        }
+        self.queued_requests.fetch_add(1, Ordering::Relaxed);
+        self.jobs.send((Box::new(job), true)).is_ok()
+    }
+
+    /// Queues this node's own work (bounded by its own peers and spaces).
+    pub fn run_own(&self, job: impl FnOnce(&mut ServeState) -> Served + Send + 'static) {
+        let _ = self.jobs.send((Box::new(job), false));
+    }
+}
