@@ -1,13 +1,14 @@
 //! A thief and a liar on real nodes: a key rotation keeps an organisation's history, a
 //! thief holding a revoked key gains nothing with a backdated rotation (online, after an
 //! offline catch-up, by import), and a node that follows only a province learns a
-//! revocation at its first sync without anybody being struck.
+//! revocation at its first sync without anybody being struck, and peers follow a node
+//! whose key rotated to its new peer id (but not an impostor at its address).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
 
 use wiel_protocol::{OrgKeypair, Timestamp, testing};
-use wiel_tests::{Daemon, Node, import_file, wait_for};
+use wiel_tests::{Daemon, Node, expect_one_line_error, free_port, import_file, wait_for};
 
 const TIMEOUT: Duration = Duration::from_secs(90);
 const NO_KAD: &[&str] = &["--no-kademlia"];
@@ -269,4 +270,71 @@ fn a_damaged_entry_is_skipped_quarantined_by_check_and_fetched_again() {
         (shown.code == 0 && shown.stdout.contains("onboardingplan")).then_some(())
     });
     assert!(b.run(&["check"]).code == 0);
+}
+
+fn peer_ids(node: &Node) -> Vec<String> {
+    let peers: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "peers"])).unwrap();
+    peers
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p["peer_id"].as_str().map(str::to_owned))
+        .collect()
+}
+
+fn peer_id(node: &Node) -> String {
+    node.status()["network"]["peer_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[test]
+fn peers_follow_a_node_whose_key_rotated_but_not_an_impostor_at_its_address() {
+    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    k.ok(&["trust", "add", &z.org_key()]);
+    let listen = format!("/ip4/127.0.0.1/tcp/{}", free_port());
+    let flags = ["--no-kademlia", "--listen", listen.as_str()];
+    let dz = Daemon::start_with(&z, &[], &flags);
+    let old_address = format!("{listen}/p2p/{}", peer_id(&z));
+    let dk = Daemon::start_with(&k, &[&old_address], NO_KAD);
+    wait_for("Kampen to connect", TIMEOUT, || {
+        (peer_ids(&k).len() == 1).then_some(())
+    });
+
+    // Zwolle rotates its key while its node is down: Kampen knows nothing of it yet.
+    dz.stop();
+    z.ok(&["key", "rotate"]);
+    let new_key = z.org_key();
+    let dz = Daemon::start_with(&z, &[], &flags);
+    let new_peer = peer_id(&z);
+    assert!(!old_address.ends_with(&new_peer));
+    // The address Kampen has names the old id; the node there shows it succeeded it.
+    let out = k.ok(&["connect", &old_address]);
+    assert!(!out.is_empty());
+    assert!(peer_ids(&k).contains(&new_peer), "{:?}", peer_ids(&k));
+    assert!(is_member(&k, &new_key), "{}", trust_list(&k));
+    // Restarted with the old address as bootstrap, Kampen dials the new id at once.
+    drop(dk);
+    let dk = Daemon::start_with(&k, &[&old_address], NO_KAD);
+    wait_for("Kampen to reach Zwolle's new id", TIMEOUT, || {
+        peer_ids(&k).contains(&new_peer).then_some(())
+    });
+    drop(dk);
+
+    // An impostor at the address (another municipality's node, not a successor) is let go.
+    drop(dz);
+    let impostor = Node::init_with_trust("Gemeente Nergens", "GM9999", "web-of-trust");
+    let _di = Daemon::start_with(&impostor, &[], &flags);
+    let lone = Node::init_with_trust("Gemeente Olst", "GM0175", "web-of-trust");
+    let _dl = Daemon::start_with(&lone, &[], NO_KAD);
+    let err = expect_one_line_error(
+        lone.run(&["connect", &old_address]),
+        &["connect", "impostor"],
+    );
+    assert!(err.contains("did not show"), "{err}");
+    wait_for("the impostor to be let go", TIMEOUT, || {
+        peer_ids(&lone).is_empty().then_some(())
+    });
 }

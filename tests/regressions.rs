@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::time::Duration;
 
 use wiel_protocol::{Timestamp, testing};
-use wiel_tests::{Daemon, Node, expect_one_line_error, import_file, wait_for};
+use wiel_tests::{Daemon, Node, expect_one_line_error, free_port, import_file, wait_for};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -20,14 +20,6 @@ fn raw_get(addr: &str, path: &str, host: &str) -> String {
     let mut out = String::new();
     stream.read_to_string(&mut out).unwrap();
     out
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 #[test]
@@ -132,4 +124,53 @@ fn a_retraction_reason_with_a_bsn_is_refused_and_the_retraction_can_go_without()
     assert_eq!(a.snapshot(), before, "nothing was published");
     a.ok(&["retract", &question]);
     assert!(!a.ok(&["list"]).contains("intake"));
+}
+
+/// Sends one raw request with the node's token; returns the whole answer.
+fn raw_api(node: &Node, method: &str, path: &str, body: &str) -> String {
+    let api: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(node.path().join("api.json")).unwrap())
+            .unwrap();
+    let addr = api["address"].as_str().unwrap().to_owned();
+    let token = std::fs::read_to_string(node.path().join("api.token")).unwrap();
+    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        token.trim(),
+        body.len()
+    )
+    .unwrap();
+    let mut out = String::new();
+    stream.read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn every_error_of_the_api_is_problem_details() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let _da = Daemon::start(&a, &[]);
+    for (method, path, body, status) in [
+        ("POST", "/api/v1/search", "{not json", "400"),
+        ("POST", "/api/v1/search", "{}", "422"),
+        ("GET", "/api/v1/nowhere", "", "404"),
+        ("DELETE", "/api/v1/status", "", "405"),
+    ] {
+        let answer = raw_api(&a, method, path, body);
+        let (head, json) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(
+            head.starts_with(&format!("HTTP/1.1 {status}")),
+            "{method} {path}: {head}"
+        );
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("content-type: application/problem+json"),
+            "{method} {path}: {head}"
+        );
+        let problem: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(!detail.is_empty() && !detail.contains('\n'), "{detail}");
+        assert_eq!(problem["status"].as_u64().unwrap().to_string(), status);
+    }
 }

@@ -177,7 +177,45 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/v1/export", get(export))
         .route("/openapi.json", get(openapi))
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
+        .layer(middleware::from_fn(as_problem))
         .with_state(state)
+}
+
+/// Every error answer is problem details, also those axum makes itself (a body that is
+/// not JSON, a missing field, an unknown route or method, a body over its limit): their
+/// text becomes the detail.
+async fn as_problem(req: Request, next: Next) -> Response {
+    let route = format!("{} {}", req.method(), req.uri().path());
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let text = match axum::body::to_bytes(response.into_body(), 64 * 1024).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_owned(),
+        Err(_) => String::new(),
+    };
+    let detail = match (text.is_empty(), status) {
+        (false, _) => text,
+        (true, StatusCode::NOT_FOUND) => format!("no such route: {route}"),
+        (true, StatusCode::METHOD_NOT_ALLOWED) => format!("method not allowed: {route}"),
+        (true, _) => format!("{route} failed"),
+    };
+    Problem {
+        status,
+        title: status.canonical_reason().unwrap_or("Error"),
+        detail: one_line(&detail),
+    }
+    .into_response()
+}
+
+/// Error texts from libraries may span lines; a detail is one.
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `GET /api/v1/status`

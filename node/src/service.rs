@@ -252,7 +252,16 @@ pub struct Service {
     search: std::sync::Mutex<Option<Arc<SearchIndex>>>,
     /// Set while a node's indexer thread keeps the index up to date.
     indexer_running: std::sync::atomic::AtomicBool,
+    /// The last [`Service::space_counts_and_budget`], with the store generation and trust
+    /// set it was computed at: `wiel status` walks the store only after a change.
+    counts: std::sync::Mutex<Option<CountsAt>>,
 }
+
+type CountsAt = (
+    u64,
+    Arc<crate::trust::TrustSet>,
+    (Vec<crate::view::SpaceCount>, crate::view::KeptApart),
+);
 
 /// What `wiel init` needs.
 #[derive(Clone, Debug)]
@@ -313,6 +322,7 @@ impl Service {
             store,
             trust,
             search: std::sync::Mutex::new(None),
+            counts: std::sync::Mutex::new(None),
             indexer_running: std::sync::atomic::AtomicBool::new(false),
         };
         service.publish_profile()?;
@@ -337,6 +347,7 @@ impl Service {
             store,
             trust,
             search: std::sync::Mutex::new(None),
+            counts: std::sync::Mutex::new(None),
             indexer_running: std::sync::atomic::AtomicBool::new(false),
         })
     }
@@ -866,6 +877,23 @@ impl Service {
     /// [`Service::space_counts`] and what this node holds from outside the trust set (against
     /// `[trust] max_kept_apart_bytes`), in one walk of the store.
     pub fn space_counts_and_budget(
+        &self,
+    ) -> Result<(Vec<crate::view::SpaceCount>, crate::view::KeptApart), ServiceError> {
+        let generation = self.store.generation();
+        let trust = self.trust.current();
+        let mut cached = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, set, counts)) = cached.as_ref()
+            && *at == generation
+            && Arc::ptr_eq(set, &trust)
+        {
+            return Ok(counts.clone());
+        }
+        let counts = self.count_spaces()?;
+        *cached = Some((generation, trust, counts.clone()));
+        Ok(counts)
+    }
+
+    fn count_spaces(
         &self,
     ) -> Result<(Vec<crate::view::SpaceCount>, crate::view::KeptApart), ServiceError> {
         let mut items = self.store.items_by_space(None)?;

@@ -178,6 +178,9 @@ pub struct TrustSet {
     revoked: BTreeMap<OrgKey, Timestamp>,
     /// Keys that rotated to two different keys: held by someone besides their owner.
     compromised: BTreeSet<OrgKey>,
+    /// For each key that rotated into its organisation's next key (the rotation joined
+    /// them: see [`TrustSet::compute`]), that key.
+    successor: BTreeMap<OrgKey, OrgKey>,
 }
 
 /// Keys joined into organisations by their rotations (a union-find).
@@ -268,12 +271,14 @@ impl TrustSet {
         // compromised, or the new key is revoked or compromised: a thief holding a key that
         // its owner rotated away from and revoked can still consent to "succeed" a fresh
         // key of its own (T -> J), and must not bring T into the organisation that way.
+        let mut successor = BTreeMap::new();
         for (old, new, _) in &facts.rotations {
             if !compromised.contains(old)
                 && !compromised.contains(new)
                 && !revoked.contains_key(new)
             {
                 organisations.join(*old, *new);
+                successor.insert(*old, *new);
             }
         }
         let mut members: HashMap<OrgKey, BTreeSet<OrgKey>> = HashMap::new();
@@ -362,7 +367,23 @@ impl TrustSet {
             trusted,
             revoked,
             compromised,
+            successor,
         }
+    }
+
+    /// The key an organisation uses now, for one it used before: `key`'s successor, its
+    /// successor's, and so on. `None` when `key` did not rotate (or its rotations do not
+    /// count: a compromised key has no successor).
+    pub fn current_key(&self, key: &OrgKey) -> Option<OrgKey> {
+        let mut seen = BTreeSet::from([*key]);
+        let mut current = *key;
+        while let Some(next) = self.successor.get(&current) {
+            if !seen.insert(*next) {
+                break;
+            }
+            current = *next;
+        }
+        (current != *key).then_some(current)
     }
 
     /// The standing of a trusted key; `None` when untrusted.
@@ -612,6 +633,27 @@ mod tests {
         stolen.endorsements.push((key(1), key(7)));
         let set = TrustSet::compute(&config(&[1], 2), key(0), &stolen);
         assert!(set.is_trusted(&key(7)) && !set.is_trusted(&key(66)));
+    }
+
+    #[test]
+    fn an_old_key_leads_to_the_current_key_unless_it_is_compromised() {
+        let chain = TrustFacts {
+            rotations: vec![(key(2), key(7), at(1)), (key(7), key(8), at(2))],
+            ..TrustFacts::default()
+        };
+        let set = TrustSet::compute(&config(&[1], 2), key(0), &chain);
+        assert_eq!(set.current_key(&key(2)), Some(key(8)));
+        assert_eq!(set.current_key(&key(7)), Some(key(8)));
+        assert_eq!(set.current_key(&key(8)), None);
+        let mut stolen = chain.clone();
+        stolen.rotations.push((key(2), key(66), at(3)));
+        let set = TrustSet::compute(&config(&[1], 2), key(0), &stolen);
+        assert_eq!(
+            set.current_key(&key(2)),
+            None,
+            "two successors: follow neither"
+        );
+        assert_eq!(set.current_key(&key(7)), Some(key(8)));
     }
 
     #[test]

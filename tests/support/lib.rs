@@ -43,6 +43,24 @@ pub fn wiel_bin() -> &'static Path {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let mut build = Command::new(cargo);
             build.args(["build", "--workspace", "--bins"]);
+            // Without the variables cargo sets for this test (build scripts watch some of
+            // them), so that the build is the one `cargo build` makes from a shell.
+            for (name, _) in std::env::vars_os() {
+                let name = name.to_string_lossy();
+                if [
+                    "CARGO_PKG_",
+                    "CARGO_MANIFEST_",
+                    "CARGO_CRATE_",
+                    "CARGO_BIN_",
+                ]
+                .iter()
+                .any(|p| name.starts_with(p))
+                    || ["CARGO_PRIMARY_PACKAGE", "OUT_DIR", "CARGO_TARGET_TMPDIR"]
+                        .contains(&name.as_ref())
+                {
+                    build.env_remove(name.as_ref());
+                }
+            }
             if profile_dir.file_name().is_some_and(|n| n == "release") {
                 build.arg("--release");
             }
@@ -456,6 +474,15 @@ impl Daemon {
         let _ = self.child.wait();
         std::mem::forget(self);
     }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on (at the moment of asking).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl Drop for Daemon {

@@ -10,15 +10,16 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use libp2p::gossipsub::{self, MessageAcceptance};
 use libp2p::request_response::{self, ResponseChannel};
-use libp2p::swarm::{ConnectionId, SwarmEvent};
+use libp2p::swarm::SwarmEvent;
 use libp2p::{PeerId, Swarm, identify, mdns, ping};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use wiel_protocol::{EntryId, NetworkId, OrgKey, SpaceName};
 use wiel_store::Store;
 
 use super::behaviour::{self, Behaviour, BehaviourEvent, FetchResponse, MAX_FETCH_IDS};
 use super::client::{Command, NetworkError, NetworkStatus, SpaceStatus};
+use super::dials::Dials;
 use super::fetch::FetchHandler;
 use super::gossip::GossipHandler;
 use super::peers::{BLOCK_TIME, MAX_STRIKES, PeerGuard, PeerTable};
@@ -26,6 +27,7 @@ use super::runs::{Origin, Runs};
 use super::serve::{Served, Server};
 use super::sync::{AfterAnswer, SyncHandler};
 use super::worker::{Counters, FetchTally, Job, Verdict};
+use crate::trust::TrustState;
 
 /// How often a node reconciles every space with every peer.
 const SYNC_INTERVAL: Duration = Duration::from_secs(300);
@@ -48,17 +50,15 @@ pub(crate) struct EventLoop {
     network: NetworkId,
     spaces: Vec<SpaceName>,
     counters: Arc<Counters>,
+    /// Only to follow peers that rotated their key.
+    trust: TrustState,
     peers: PeerTable,
     guard: PeerGuard,
     gossip: GossipHandler,
     sync: SyncHandler,
     fetch: FetchHandler,
     runs: Runs,
-    /// `wiel connect` waits for its own connection attempt, whatever peer answers.
-    pending_dials: std::collections::HashMap<
-        ConnectionId,
-        (String, oneshot::Sender<Result<(), NetworkError>>),
-    >,
+    dials: Dials,
     last_periodic_sync: Instant,
 }
 
@@ -71,6 +71,7 @@ impl EventLoop {
         network: NetworkId,
         spaces: Vec<SpaceName>,
         counters: Arc<Counters>,
+        trust: TrustState,
     ) -> Self {
         Self {
             swarm,
@@ -82,11 +83,12 @@ impl EventLoop {
             network,
             spaces,
             counters,
+            trust,
             peers: PeerTable::default(),
             guard: PeerGuard::default(),
             fetch: FetchHandler::default(),
             runs: Runs::default(),
-            pending_dials: Default::default(),
+            dials: Dials::default(),
             last_periodic_sync: Instant::now(),
         }
     }
@@ -131,7 +133,10 @@ impl EventLoop {
                 let sent = self.gossip.publish(&mut self.swarm, &self.counters, &entry);
                 let _ = reply.send(sent);
             }
-            Command::Dial { addr, reply } => self.dial(addr, reply),
+            Command::Dial { addr, reply } => {
+                self.dials
+                    .dial(&mut self.swarm, &self.trust.current(), addr, Some(reply));
+            }
             Command::Peers { reply } => {
                 let _ = reply.send(self.peers.views());
             }
@@ -179,31 +184,6 @@ impl EventLoop {
         }
     }
 
-    fn dial(&mut self, addr: libp2p::Multiaddr, reply: oneshot::Sender<Result<(), NetworkError>>) {
-        let peer = addr.iter().find_map(|p| match p {
-            libp2p::multiaddr::Protocol::P2p(id) => Some(id),
-            _ => None,
-        });
-        if peer.is_some_and(|p| self.swarm.is_connected(&p)) {
-            let _ = reply.send(Ok(()));
-            return;
-        }
-        let opts = libp2p::swarm::dial_opts::DialOpts::from(addr.clone());
-        let connection = opts.connection_id();
-        match self.swarm.dial(opts) {
-            Ok(()) => {
-                self.pending_dials
-                    .insert(connection, (addr.to_string(), reply));
-            }
-            Err(e) => {
-                let _ = reply.send(Err(NetworkError::Dial {
-                    addr: addr.to_string(),
-                    reason: one_line(&e.to_string()),
-                }));
-            }
-        }
-    }
-
     fn on_tick(&mut self) {
         let now = Instant::now();
         for peer in self.guard.due_unblocks(now) {
@@ -217,6 +197,9 @@ impl EventLoop {
             self.counters.reject("no_identify");
             let _ = self.swarm.disconnect_peer_id(peer);
             self.peers.remove(&peer);
+        }
+        for peer in self.dials.on_tick(&self.trust.current(), now) {
+            let _ = self.swarm.disconnect_peer_id(peer);
         }
         for peer in self.guard.due_catch_ups(now) {
             if self.peers.contains(&peer) {
@@ -379,9 +362,7 @@ impl EventLoop {
                 peer.address = Some(endpoint.get_remote_address().clone());
                 peer.dialed |= endpoint.is_dialer();
                 peer.connected_at.get_or_insert_with(Instant::now);
-                if let Some((_, reply)) = self.pending_dials.remove(&connection_id) {
-                    let _ = reply.send(Ok(()));
-                }
+                self.dials.on_established(connection_id, peer_id);
                 tracing::debug!(%peer_id, "connected");
             }
             SwarmEvent::ConnectionClosed {
@@ -397,14 +378,11 @@ impl EventLoop {
             SwarmEvent::OutgoingConnectionError {
                 connection_id,
                 error,
-                ..
+                peer_id,
             } => {
-                if let Some((addr, reply)) = self.pending_dials.remove(&connection_id) {
-                    let _ = reply.send(Err(NetworkError::Dial {
-                        addr,
-                        reason: one_line(&error.to_string()),
-                    }));
-                }
+                let trust = self.trust.current();
+                self.dials
+                    .on_error(&mut self.swarm, &trust, connection_id, peer_id, &error);
             }
             SwarmEvent::Behaviour(event) => self.handle_behaviour(event),
             _ => {}
@@ -580,9 +558,4 @@ impl EventLoop {
             self.counters.reject("serve_busy");
         }
     }
-}
-
-/// libp2p's errors span several lines; a message for people is one.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -5,6 +5,7 @@
 //! - `event_loop`: owns the swarm and only dispatches, to:
 //!   - `peers`: the peer table, and the guard (strikes, blocks, per-peer rates);
 //!   - `gossip`, `sync`, `fetch`: one handler per protocol, each with both sides;
+//! - `dials`: dialing, and following a peer that rotated its key;
 //! - `serve`: the thread that does their store work off the loop;
 //! - `runs`: bookkeeping of `wiel sync` runs;
 //! - `client`: the cloneable handle that sends the loop commands;
@@ -12,6 +13,7 @@
 
 mod behaviour;
 mod client;
+mod dials;
 mod event_loop;
 mod fetch;
 mod gossip;
@@ -127,6 +129,13 @@ pub fn start(
             })?;
     }
     for addr in &options.bootstrap {
+        let addr = match peers::follow_rotation(addr, &options.trust.current()) {
+            Some(current) => {
+                tracing::warn!(given = %addr, %current, "a bootstrap peer rotated its key; dialing its current one (update the bootstrap list)");
+                current
+            }
+            None => addr.clone(),
+        };
         if let Err(e) = swarm.dial(addr.clone()) {
             tracing::warn!(%addr, error = %e, "cannot dial bootstrap peer");
         }
@@ -180,6 +189,7 @@ pub fn start(
         options.network,
         options.spaces,
         counters.clone(),
+        options.trust,
     );
     let event_loop = tokio::spawn(event_loop.run(shutdown));
     Ok(Running {

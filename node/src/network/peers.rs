@@ -5,8 +5,11 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
+use libp2p::multiaddr::Protocol;
 use libp2p::{Multiaddr, PeerId};
 use wiel_protocol::{OrgKey, SpaceName};
+
+use crate::trust::TrustSet;
 
 use super::client::PeerView;
 
@@ -32,6 +35,41 @@ const PEER_FETCH_BURST: f64 = 500.0;
 const CATCH_UP_DELAY: Duration = Duration::from_secs(10);
 /// How long a peer may take to answer identify (and so say its network).
 const IDENTIFY_DEADLINE: Duration = Duration::from_secs(30);
+
+/// The organisation key behind a peer id: a node's libp2p identity is its organisation key.
+pub fn org_key_of(peer: &PeerId) -> Option<OrgKey> {
+    let hash = peer.as_ref();
+    // Ed25519 keys are short enough to be inlined in the id ("identity" hash, code 0).
+    if hash.code() != 0 {
+        return None;
+    }
+    let key = libp2p::identity::PublicKey::try_decode_protobuf(hash.digest()).ok()?;
+    Some(OrgKey::from_bytes(key.try_into_ed25519().ok()?.to_bytes()))
+}
+
+fn peer_id_of(key: &OrgKey) -> Option<PeerId> {
+    let key = libp2p::identity::ed25519::PublicKey::try_from_bytes(key.as_bytes()).ok()?;
+    Some(libp2p::identity::PublicKey::from(key).to_peer_id())
+}
+
+/// `addr` with its peer id moved on to the organisation's current key, when the key behind
+/// it rotated (and the rotation counts: see [`TrustSet::current_key`]): peers keep reaching
+/// a municipality that rotated its key. `None` when there is nothing to follow.
+pub fn follow_rotation(addr: &Multiaddr, trust: &TrustSet) -> Option<Multiaddr> {
+    let old = addr.iter().find_map(|p| match p {
+        Protocol::P2p(id) => Some(id),
+        _ => None,
+    })?;
+    let current = peer_id_of(&trust.current_key(&org_key_of(&old)?)?)?;
+    Some(
+        addr.iter()
+            .map(|p| match p {
+                Protocol::P2p(_) => Protocol::P2p(current),
+                other => other,
+            })
+            .collect(),
+    )
+}
 
 /// What this node knows of one connected peer.
 #[derive(Default)]
@@ -323,6 +361,14 @@ mod tests {
         let later = Instant::now() + CATCH_UP_DELAY + Duration::from_secs(1);
         assert_eq!(guard.due_catch_ups(later), vec![peer]);
         assert!(guard.due_catch_ups(later).is_empty());
+    }
+
+    #[test]
+    fn a_peer_id_is_its_organisation_key() {
+        let key = wiel_protocol::testing::key(3);
+        let peer = key.to_libp2p().public().to_peer_id();
+        assert_eq!(org_key_of(&peer), Some(key.public()));
+        assert_eq!(peer_id_of(&key.public()), Some(peer));
     }
 
     #[test]

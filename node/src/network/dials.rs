@@ -1,0 +1,200 @@
+//! Dialing peers, and following one that rotated its key. A node's peer id is its
+//! organisation key, so a rotation changes it and every address written down as
+//! `…/p2p/<old id>` would stop working. A dial that reaches another id than the address
+//! named is followed when the trust set says that id is the named key's current one (see
+//! [`crate::trust::TrustSet::current_key`]); when this node does not know of such a
+//! rotation yet, the connection is kept provisionally: sync brings the rotation entry if
+//! there is one, and a peer that has not shown it succeeded the named key within
+//! [`PROVE_WITHIN`] is let go.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use libp2p::swarm::dial_opts::DialOpts;
+use libp2p::swarm::{ConnectionId, DialError};
+use libp2p::{Multiaddr, PeerId, Swarm};
+use tokio::sync::oneshot;
+
+use super::behaviour::Behaviour;
+use super::client::NetworkError;
+use super::peers::follow_rotation;
+use crate::trust::TrustSet;
+
+/// How long a peer met under another id has to show that it succeeded the id dialed.
+const PROVE_WITHIN: Duration = Duration::from_secs(15);
+
+type Reply = oneshot::Sender<Result<(), NetworkError>>;
+
+/// A peer dialed under another id than the address named, until it shows it succeeded it.
+struct Provisional {
+    named: PeerId,
+    address: String,
+    since: Instant,
+    reply: Option<Reply>,
+}
+
+#[derive(Default)]
+pub(super) struct Dials {
+    /// `wiel connect` waits for its own connection attempt, whatever peer answers.
+    pending: HashMap<ConnectionId, (String, Reply)>,
+    provisional: HashMap<PeerId, Provisional>,
+}
+
+impl Dials {
+    /// Dials `addr` (under the current id of the organisation it names, when that rotated
+    /// its key); `reply` hears how it went.
+    pub fn dial(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        trust: &TrustSet,
+        addr: Multiaddr,
+        reply: Option<Reply>,
+    ) {
+        let addr = match follow_rotation(&addr, trust) {
+            Some(current) => {
+                tracing::info!(given = %addr, %current, "the organisation behind this address rotated its key; dialing its current one");
+                current
+            }
+            None => addr,
+        };
+        if peer_of(&addr).is_some_and(|p| swarm.is_connected(&p)) {
+            if let Some(reply) = reply {
+                let _ = reply.send(Ok(()));
+            }
+            return;
+        }
+        let opts = DialOpts::from(addr.clone());
+        let connection = opts.connection_id();
+        match swarm.dial(opts) {
+            Ok(()) => {
+                if let Some(reply) = reply {
+                    self.pending.insert(connection, (addr.to_string(), reply));
+                }
+            }
+            Err(e) => {
+                tracing::warn!(%addr, error = %one_line(&e.to_string()), "cannot dial");
+                if let Some(reply) = reply {
+                    let _ = reply.send(Err(NetworkError::Dial {
+                        addr: addr.to_string(),
+                        reason: one_line(&e.to_string()),
+                    }));
+                }
+            }
+        }
+    }
+
+    /// A connection was made.
+    pub fn on_established(&mut self, connection: ConnectionId, peer: PeerId) {
+        if let Some((_, reply)) = self.pending.remove(&connection) {
+            match self.provisional.get_mut(&peer) {
+                Some(p) => p.reply = Some(reply),
+                None => {
+                    let _ = reply.send(Ok(()));
+                }
+            }
+        }
+    }
+
+    /// A dial failed. When it reached another peer id than the address named, that peer is
+    /// dialed under its own id, and followed (see the module's doc).
+    pub fn on_error(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        trust: &TrustSet,
+        connection: ConnectionId,
+        named: Option<PeerId>,
+        error: &DialError,
+    ) {
+        let pending = self.pending.remove(&connection);
+        if let (DialError::WrongPeerId { obtained, address }, Some(named)) = (error, named)
+            && let Ok(address) = without_peer(address).with_p2p(*obtained)
+        {
+            let known = without_peer(&address)
+                .with_p2p(named)
+                .ok()
+                .and_then(|a| follow_rotation(&a, trust))
+                .is_some_and(|a| peer_of(&a) == Some(*obtained));
+            if known {
+                tracing::info!(%named, %obtained, %address, "this peer rotated its key; following it to its new peer id (update the address wherever it is written down)");
+            } else {
+                tracing::info!(%named, %obtained, %address, "another peer id than the address says; connecting to see whether it succeeded the one named");
+                self.provisional.insert(
+                    *obtained,
+                    Provisional {
+                        named,
+                        address: address.to_string(),
+                        since: Instant::now(),
+                        reply: None,
+                    },
+                );
+            }
+            let opts = DialOpts::from(address);
+            let next = opts.connection_id();
+            if swarm.dial(opts).is_ok() {
+                if let Some(pending) = pending {
+                    self.pending.insert(next, pending);
+                }
+                return;
+            }
+            self.provisional.remove(obtained);
+        }
+        if let Some((addr, reply)) = pending {
+            let _ = reply.send(Err(NetworkError::Dial {
+                addr,
+                reason: one_line(&error.to_string()),
+            }));
+        }
+    }
+
+    /// Each second: confirms provisional peers that showed they succeeded the key named;
+    /// returns those whose time ran out, to disconnect.
+    pub fn on_tick(&mut self, trust: &TrustSet, now: Instant) -> Vec<PeerId> {
+        let mut expired = Vec::new();
+        self.provisional.retain(|peer, p| {
+            let succeeded = super::peers::org_key_of(&p.named)
+                .and_then(|named| trust.current_key(&named))
+                .is_some_and(|current| Some(current) == super::peers::org_key_of(peer));
+            if succeeded {
+                tracing::info!(named = %p.named, current = %peer, "the peer showed it succeeded the key named; following it (update the address wherever it is written down)");
+                if let Some(reply) = p.reply.take() {
+                    let _ = reply.send(Ok(()));
+                }
+                return false;
+            }
+            if now.duration_since(p.since) < PROVE_WITHIN {
+                return true;
+            }
+            tracing::warn!(named = %p.named, found = %peer, address = %p.address, "the node at this address is not the one named and did not show it succeeded it; letting it go");
+            if let Some(reply) = p.reply.take() {
+                let _ = reply.send(Err(NetworkError::Dial {
+                    addr: p.address.clone(),
+                    reason: format!(
+                        "the node there is {peer}, not {}, and it did not show that it succeeded it",
+                        p.named
+                    ),
+                }));
+            }
+            expired.push(*peer);
+            false
+        });
+        expired
+    }
+}
+
+fn without_peer(addr: &Multiaddr) -> Multiaddr {
+    addr.iter()
+        .filter(|p| !matches!(p, libp2p::multiaddr::Protocol::P2p(_)))
+        .collect()
+}
+
+fn peer_of(addr: &Multiaddr) -> Option<PeerId> {
+    addr.iter().find_map(|p| match p {
+        libp2p::multiaddr::Protocol::P2p(id) => Some(id),
+        _ => None,
+    })
+}
+
+/// libp2p's errors span several lines; a message for people is one.
+pub(super) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
