@@ -174,3 +174,30 @@ fn every_error_of_the_api_is_problem_details() {
         assert_eq!(problem["status"].as_u64().unwrap().to_string(), status);
     }
 }
+
+fn published_id(json: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v["id"].as_str().unwrap().to_owned()
+}
+
+#[test]
+fn compact_drops_what_retractions_left_with_and_without_a_running_node() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let kept = published_id(&a.ok(&["--json", "ask", "Wie heeft een goed verzuimbeleid?"]));
+    let gone = published_id(&a.ok(&["--json", "ask", "Wie kent Jansen van de afdeling?"]));
+    a.ok(&["retract", &gone, "--reason", "verkeerd gesteld"]);
+    let report: serde_json::Value = serde_json::from_str(&a.ok(&["--json", "compact"])).unwrap();
+    assert!(
+        report["after"].as_u64().unwrap() < report["before"].as_u64().unwrap(),
+        "{report}"
+    );
+    assert!(a.ok(&["list"]).contains(&kept[..8]));
+
+    let _da = Daemon::start(&a, &[]);
+    let again = published_id(&a.ok(&["--json", "ask", "Nog een vraag over Jansen?"]));
+    a.ok(&["retract", &again, "--reason", "verkeerd gesteld"]);
+    let out = a.ok(&["compact"]);
+    assert!(out.starts_with("Compacted the entry log"), "{out}");
+    assert!(a.ok(&["list"]).contains(&kept[..8]));
+    assert!(!a.ok(&["show", &again]).contains("Jansen"));
+}

@@ -110,6 +110,11 @@ pub enum Command {
     /// are taken out and fetched again from a peer. Exit code 1 when any was damaged.
     Check,
 
+    /// Rewrite the entry log without the space that retracted entries left (zeroed bytes).
+    /// A node also does this by itself when it starts and more than half of the log, and
+    /// at least 64 MiB, is dead.
+    Compact,
+
     /// Write all entries as signed JSON lines (for `wiel import` elsewhere) or as Markdown.
     Export {
         /// Output format.

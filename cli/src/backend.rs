@@ -250,6 +250,13 @@ impl Backend {
         }
     }
 
+    pub fn compact(&self) -> Result<wiel_store::Compacted> {
+        match self {
+            Backend::Local(s) => Ok(s.compact()?),
+            Backend::Remote(r) => r.post("/api/v1/compact", &serde_json::Value::Null),
+        }
+    }
+
     pub fn reindex(&self) -> Result<ReindexReport> {
         match self {
             Backend::Local(s) => Ok(s.reindex()?),

@@ -270,6 +270,20 @@ fn run_on(backend: &Backend, command: Command, json: bool, yes: bool) -> Result<
                 )
             }
         }
+        Command::Compact => {
+            let done = backend.compact()?;
+            if json {
+                output::json(&done)?;
+            } else {
+                println!(
+                    "Compacted the entry log: {} → {} ({} entries kept).",
+                    output::bytes(done.before),
+                    output::bytes(done.after),
+                    done.bodies
+                );
+            }
+            Ok(())
+        }
         Command::Reindex => {
             let report = backend.reindex()?;
             if json {

@@ -168,6 +168,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/v1/search", post(search))
         .route("/api/v1/reindex", post(reindex))
         .route("/api/v1/check", post(check))
+        .route("/api/v1/compact", post(compact))
         .route("/api/v1/organisations", get(organisations))
         .route("/api/v1/organisations/resolve", get(resolve_author))
         .route(
@@ -682,6 +683,11 @@ async fn check(State(s): State<ApiState>) -> ApiResult<wiel_store::CheckReport> 
         tracing::warn!(error = %e, "cannot start a catch-up sync after the check");
     }
     Ok(Json(report))
+}
+
+/// `POST /api/v1/compact`: rewrites the entry log without the bytes of retracted entries.
+async fn compact(State(s): State<ApiState>) -> ApiResult<wiel_store::Compacted> {
+    Ok(Json(blocking(&s, |svc| svc.compact()).await?))
 }
 
 /// `POST /api/v1/reindex`: builds the search index anew.

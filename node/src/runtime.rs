@@ -155,6 +155,21 @@ pub async fn run(
         }
     }
     let service = Arc::new(service);
+    // Retractions leave zeroed bytes in the entry log; past a threshold, rewrite it first.
+    match service.log_usage() {
+        Ok(usage) if usage.worth_compacting() => {
+            tracing::info!(
+                bytes = usage.bytes,
+                dead_bytes = usage.dead_bytes,
+                "compacting the entry log before starting"
+            );
+            if let Err(e) = service.compact() {
+                tracing::warn!(error = %e, "cannot compact the entry log; going on without");
+            }
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "cannot measure the entry log"),
+    }
     // The search index follows the store on a thread of its own (building it first if it
     // is missing, so start-up does not wait for that).
     let indexer_stop = Arc::new(std::sync::atomic::AtomicBool::new(false));

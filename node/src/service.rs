@@ -1180,6 +1180,16 @@ impl Service {
         Ok(report)
     }
 
+    /// Rewrites the entry log without the bytes of retracted entries.
+    pub fn compact(&self) -> Result<wiel_store::Compacted, ServiceError> {
+        Ok(self.store.compact()?)
+    }
+
+    /// The entry log's size and its dead bytes.
+    pub fn log_usage(&self) -> Result<wiel_store::LogUsage, ServiceError> {
+        Ok(self.store.log_usage()?)
+    }
+
     pub fn reindex(&self) -> Result<ReindexReport, ServiceError> {
         let started = std::time::Instant::now();
         let index = self.search_index()?;

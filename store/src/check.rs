@@ -28,6 +28,8 @@ impl Store {
         let _turn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         let mut report = CheckReport::default();
         let mut damaged = Vec::new();
+        // (No compaction runs meanwhile: it takes the writer's turn too.)
+        let log = self.current_log();
         for row in self.trees.entries.iter() {
             let (key, record) = row?;
             let Some(id) = keys::id_from_value(&key) else {
@@ -38,7 +40,7 @@ impl Store {
                 None => Err("short index record".to_owned()),
                 Some((span, header_only)) => {
                     let bytes = match span {
-                        Some(span) => self.log.read(span).map_err(|e| e.to_string()),
+                        Some(span) => log.read(span).map_err(|e| e.to_string()),
                         None => Ok(header_only.to_vec()),
                     };
                     bytes.and_then(|bytes| {

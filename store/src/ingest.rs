@@ -180,11 +180,8 @@ impl<'a> Overlay<'a> {
             .filter(|v| v.body().is_some())
             .collect();
         let chunks: Vec<&[u8]> = with_body.iter().map(|v| v.bytes()).collect();
-        let spans = self
-            .store
-            .log
-            .append(&chunks)
-            .map_err(|e| self.store.log_error(e))?;
+        let log = self.store.current_log();
+        let spans = log.append(&chunks).map_err(|e| self.store.log_error(e))?;
         let mut records = Vec::with_capacity(self.entries.len());
         let mut span_of = with_body.iter().map(|v| v.id()).zip(spans);
         let mut next = span_of.next();
@@ -211,7 +208,7 @@ impl<'a> Overlay<'a> {
             self.put(T::Entries, k, v);
         }
         if appended {
-            let end = self.store.log.len_on_disk();
+            let end = log.len_on_disk();
             self.put(T::Meta, LOG_END.to_vec(), end.to_be_bytes().to_vec());
         }
         let t = &self.store.trees;

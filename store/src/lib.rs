@@ -15,6 +15,7 @@
 //! Every outcome it returns is durable; callers batch entries to share the two syncs.
 
 mod check;
+mod compact;
 mod ingest;
 mod keys;
 mod log;
@@ -28,6 +29,7 @@ use sled::Tree;
 use wiel_protocol::{EntryId, Rel};
 
 pub use check::{CheckReport, Damaged};
+pub use compact::{AUTO_COMPACT_DEAD_BYTES, Compacted, LogUsage};
 pub use ingest::{Ingest, Rejection};
 pub use query::{Item, ListFilter, Resolved, SpaceItems, Thread};
 
@@ -109,7 +111,8 @@ pub(crate) struct Trees {
 pub struct Store {
     db: sled::Db,
     trees: Trees,
-    log: Arc<log::EntryLog>,
+    /// The entry log in use; swapped by a compaction (see `compact.rs`).
+    log: Arc<std::sync::RwLock<Arc<log::EntryLog>>>,
     /// Ingest decides on the committed state plus its own batch, so writers take turns.
     writer: Arc<Mutex<()>>,
     /// Bumped by every commit that changed the store.
@@ -141,15 +144,18 @@ impl Store {
             quarantine: tree("quarantine")?,
             meta: tree("meta")?,
         };
-        let log_path = dir.join("entries.log");
-        let log = log::EntryLog::open(&log_path).map_err(|e| StoreError::Open {
-            path: log_path,
+        let number = compact::log_number(&trees.meta)?;
+        let log_path = compact::log_path(dir, number);
+        let open_error = |e: std::io::Error| StoreError::Open {
+            path: log_path.clone(),
             reason: e.to_string(),
-        })?;
+        };
+        compact::remove_other_logs(dir, number).map_err(open_error)?;
+        let log = log::EntryLog::open(&log_path).map_err(open_error)?;
         let store = Self {
             db,
             trees,
-            log: Arc::new(log),
+            log: Arc::new(std::sync::RwLock::new(Arc::new(log))),
             writer: Arc::new(Mutex::new(())),
             generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
             commits: Arc::new((Mutex::new(()), std::sync::Condvar::new())),
@@ -232,12 +238,13 @@ impl Store {
             return Ok(());
         };
         let end = u64::from_be_bytes(end);
-        if self.log.len_on_disk() > end {
+        let log = self.current_log();
+        if log.len_on_disk() > end {
             tracing::warn!(
-                bytes = self.log.len_on_disk() - end,
+                bytes = log.len_on_disk() - end,
                 "cutting uncommitted bytes off the entry log (a crash between append and commit)"
             );
-            self.log.truncate_to(end).map_err(|e| self.log_error(e))?;
+            log.truncate_to(end).map_err(|e| self.log_error(e))?;
         }
         Ok(())
     }
@@ -257,23 +264,30 @@ impl Store {
         if keys.is_empty() {
             return Ok(());
         }
-        self.log.erase(&spans).map_err(|e| self.log_error(e))?;
+        self.current_log()
+            .erase(&spans)
+            .map_err(|e| self.log_error(e))?;
         for key in keys {
             self.trees.erasures.remove(key)?;
         }
         Ok(())
     }
 
+    /// The entry log in use now.
+    pub(crate) fn current_log(&self) -> Arc<log::EntryLog> {
+        self.log.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     pub(crate) fn log_error(&self, e: std::io::Error) -> StoreError {
         StoreError::Log {
-            path: self.log.path().to_owned(),
+            path: self.current_log().path().to_owned(),
             reason: e.to_string(),
         }
     }
 
     /// Bytes used on disk: sled's files and the entry log.
     pub fn size_on_disk(&self) -> Result<u64, StoreError> {
-        Ok(self.db.size_on_disk()? + self.log.len_on_disk())
+        Ok(self.db.size_on_disk()? + self.current_log().len_on_disk())
     }
 
     /// Writes everything to disk; also done by every ingest.

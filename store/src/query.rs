@@ -131,13 +131,19 @@ pub(crate) fn skip_damaged(
 
 impl Store {
     pub fn get(&self, id: &EntryId) -> Result<Option<Verified>, StoreError> {
+        // The span and the file it points into are read under one lock: a compaction
+        // switches both at once.
+        let log = self.log.read().unwrap_or_else(|p| p.into_inner());
         let Some(record) = self.trees.entries.get(id.as_bytes())? else {
             return Ok(None);
         };
         let (span, header_only) =
             log::decode_record(&record).ok_or_else(|| corrupt(id, "short index record"))?;
         let bytes = match span {
-            Some(span) => self.log.read(span).map_err(|e| self.log_error(e))?,
+            Some(span) => log.read(span).map_err(|e| StoreError::Log {
+                path: log.path().to_owned(),
+                reason: e.to_string(),
+            })?,
             None => header_only.to_vec(),
         };
         Verified::from_stored_bytes(*id, bytes)

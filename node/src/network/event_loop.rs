@@ -41,6 +41,15 @@ pub(crate) struct Channels {
     pub served: mpsc::UnboundedReceiver<Served>,
 }
 
+/// What the loop needs of the node.
+pub(crate) struct NodeParts {
+    pub store: Store,
+    pub network: NetworkId,
+    pub spaces: Vec<SpaceName>,
+    pub counters: Arc<Counters>,
+    pub trust: TrustState,
+}
+
 pub(crate) struct EventLoop {
     swarm: Swarm<Behaviour>,
     channels: Channels,
@@ -67,12 +76,15 @@ impl EventLoop {
         swarm: Swarm<Behaviour>,
         channels: Channels,
         server: Server,
-        store: Store,
-        network: NetworkId,
-        spaces: Vec<SpaceName>,
-        counters: Arc<Counters>,
-        trust: TrustState,
+        node: NodeParts,
     ) -> Self {
+        let NodeParts {
+            store,
+            network,
+            spaces,
+            counters,
+            trust,
+        } = node;
         Self {
             swarm,
             channels,

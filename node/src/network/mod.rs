@@ -185,11 +185,13 @@ pub fn start(
             served: served_rx,
         },
         server,
-        store,
-        options.network,
-        options.spaces,
-        counters.clone(),
-        options.trust,
+        event_loop::NodeParts {
+            store,
+            network: options.network,
+            spaces: options.spaces,
+            counters: counters.clone(),
+            trust: options.trust,
+        },
     );
     let event_loop = tokio::spawn(event_loop.run(shutdown));
     Ok(Running {
