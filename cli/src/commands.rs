@@ -689,9 +689,7 @@ fn export(backend: &Backend, format: ExportFormat, path: Option<&Path>) -> Resul
                 let Some(body) = &line.entry.body else {
                     continue;
                 };
-                if superseded.contains(&line.id)
-                    || matches!(h.kind, Kind::Reaction | Kind::Retraction | Kind::Profile)
-                {
+                if superseded.contains(&line.id) || !h.kind.rules().content {
                     continue;
                 }
                 let author = names

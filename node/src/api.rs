@@ -104,19 +104,6 @@ async fn blocking<T: Send + 'static>(
         .map_err(Problem::from)
 }
 
-/// Gossips entries this node just stored.
-async fn gossip(state: &ApiState, ids: Vec<EntryId>) {
-    for id in ids {
-        let service = state.service.clone();
-        let entry = tokio::task::spawn_blocking(move || service.get(&id)).await;
-        if let Ok(Ok(entry)) = entry
-            && let Err(e) = state.network.publish(entry).await
-        {
-            tracing::warn!(error = %e, "cannot gossip");
-        }
-    }
-}
-
 async fn require_token(
     State(state): State<ApiState>,
     headers: HeaderMap,
@@ -372,20 +359,16 @@ async fn endorse(
     State(s): State<ApiState>,
     Json(req): Json<EndorseRequest>,
 ) -> ApiResult<crate::Published> {
-    let (published, promoted) = blocking(&s, move |svc| {
+    let published = blocking(&s, move |svc| {
         let subject = svc.resolve_organisation(&req.organisation)?;
         let code = req
             .code
             .map(wiel_protocol::CbsCode::new)
             .transpose()
             .map_err(ServiceError::Name)?;
-        let before = svc.trust().current();
-        let published = svc.endorse(subject, req.name, code)?;
-        Ok((published, svc.trust().current().newly_relayed(&before)))
+        svc.endorse(subject, req.name, code)
     })
     .await?;
-    gossip(&s, vec![published.id]).await;
-    let _ = s.network.promote(promoted).await;
     Ok(Json(published))
 }
 
@@ -403,7 +386,6 @@ async fn withdraw_endorsement(
         svc.withdraw_endorsement(subject)
     })
     .await?;
-    gossip(&s, done.iter().map(|p| p.id).collect()).await;
     Ok(Json(done))
 }
 
@@ -422,7 +404,6 @@ async fn revoke_key(
 ) -> ApiResult<crate::Published> {
     let since = req.since.unwrap_or_else(wiel_protocol::Timestamp::now);
     let published = blocking(&s, move |svc| svc.revoke_key(req.key, since)).await?;
-    gossip(&s, vec![published.id]).await;
     Ok(Json(published))
 }
 
@@ -442,19 +423,18 @@ async fn trust_roots(
     State(s): State<ApiState>,
     Json(req): Json<TrustRootRequest>,
 ) -> ApiResult<crate::view::TrustReport> {
-    let (report, promoted) = blocking(&s, move |svc| {
+    let report = blocking(&s, move |svc| {
         let key = svc.resolve_organisation(&req.organisation)?;
-        let promoted = svc.update_trust(|t| {
+        svc.update_trust(|t| {
             if req.remove {
                 t.roots.retain(|k| *k != key);
             } else {
                 t.roots.push(key);
             }
         })?;
-        Ok((svc.trust_report()?, promoted))
+        svc.trust_report()
     })
     .await?;
-    let _ = s.network.promote(promoted).await;
     Ok(Json(report))
 }
 
@@ -561,7 +541,6 @@ async fn publish(
     Json(new): Json<NewEntry>,
 ) -> ApiResult<crate::Published> {
     let p = blocking(&s, move |svc| svc.publish(new)).await?;
-    gossip(&s, vec![p.id]).await;
     Ok(Json(p))
 }
 
@@ -593,7 +572,6 @@ async fn answer(
         svc.answer(q, req.text, req.confirmed_personal_data)
     })
     .await?;
-    gossip(&s, vec![p.id]).await;
     Ok(Json(p))
 }
 
@@ -612,7 +590,6 @@ async fn retract(
         svc.retract(target, req.reason)
     })
     .await?;
-    gossip(&s, done.iter().map(|p| p.id).collect()).await;
     Ok(Json(done))
 }
 
@@ -648,9 +625,6 @@ async fn new_version(
         )
     })
     .await?;
-    if let Some(p) = &p {
-        gossip(&s, vec![p.id]).await;
-    }
     Ok(Json(p))
 }
 
@@ -723,7 +697,6 @@ async fn import(
     text: String,
 ) -> ApiResult<crate::service::ImportReport> {
     let report = blocking(&s, move |svc| svc.import(&text)).await?;
-    gossip(&s, report.new_ids.clone()).await;
     Ok(Json(report))
 }
 

@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod config;
+pub mod events;
 pub mod exchange;
 pub mod metrics;
 pub mod network;

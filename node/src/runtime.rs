@@ -184,6 +184,15 @@ pub async fn run(
                 reason: format!("cannot start the search indexer thread: {e}"),
             })?
     };
+    // Our writes reach the network by themselves (`events`). (Only one network listens;
+    // were one listening already, this one would hear nothing and keep its sender.)
+    let (_unheard, written) = match service.listen() {
+        Some(rx) => (None, rx),
+        None => {
+            let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+            (Some(tx), rx)
+        }
+    };
     let mut registry = libp2p::metrics::Registry::default();
     let dir = service.data_dir().clone();
     let config = service.config().clone();
@@ -202,6 +211,7 @@ pub async fn run(
             timing: options.timing.clone(),
         },
         &mut registry,
+        written,
         network_token.clone(),
     )?;
     if let Some(addr) = options.metrics {

@@ -255,6 +255,8 @@ pub struct Service {
     /// The last [`Service::space_counts_and_budget`], with the store generation and trust
     /// set it was computed at: `wiel status` walks the store only after a change.
     counts: std::sync::Mutex<Option<CountsAt>>,
+    /// Tells a running network about our writes.
+    notifier: crate::events::Notifier,
 }
 
 type CountsAt = (
@@ -323,6 +325,7 @@ impl Service {
             trust,
             search: std::sync::Mutex::new(None),
             counts: std::sync::Mutex::new(None),
+            notifier: Default::default(),
             indexer_running: std::sync::atomic::AtomicBool::new(false),
         };
         service.publish_profile()?;
@@ -348,6 +351,7 @@ impl Service {
             trust,
             search: std::sync::Mutex::new(None),
             counts: std::sync::Mutex::new(None),
+            notifier: Default::default(),
             indexer_running: std::sync::atomic::AtomicBool::new(false),
         })
     }
@@ -594,7 +598,30 @@ impl Service {
         let mut config = self.config.clone();
         config.trust = trust.clone();
         config.save(&self.dir)?;
-        Ok(self.trust.set_config(trust, &self.store)?)
+        let promoted = self.trust.set_config(trust, &self.store)?;
+        self.notify_promoted(&promoted);
+        Ok(promoted)
+    }
+
+    /// Recomputes the trust set from the store; a running network passes on the entries
+    /// of organisations that became trusted.
+    fn refresh_trust(&self) -> Result<(), ServiceError> {
+        let promoted = self.trust.refresh(&self.store)?;
+        self.notify_promoted(&promoted);
+        Ok(())
+    }
+
+    fn notify_promoted(&self, promoted: &[OrgKey]) {
+        if !promoted.is_empty() {
+            self.notifier
+                .send(crate::events::Written::Promoted(promoted.to_vec()));
+        }
+    }
+
+    /// What this service writes, for the network (see [`crate::events`]). `None` when a
+    /// network listens already.
+    pub fn listen(&self) -> Option<tokio::sync::mpsc::UnboundedReceiver<crate::events::Written>> {
+        self.notifier.listen()
     }
 
     fn rules(&self) -> Rules {
@@ -677,8 +704,9 @@ impl Service {
         let changes_trust = crate::trust::may_change_trust(&entry);
         self.store.ingest(entry)?;
         self.store.outbox_add(&published.id)?;
+        self.notifier.send(crate::events::Written::Own);
         if changes_trust {
-            self.trust.refresh(&self.store)?;
+            self.refresh_trust()?;
         }
         Ok(published)
     }
@@ -1175,7 +1203,7 @@ impl Service {
     pub fn check(&self) -> Result<wiel_store::CheckReport, ServiceError> {
         let report = self.store.check(&self.rules())?;
         if !report.quarantined.is_empty() {
-            self.trust.refresh(&self.store)?;
+            self.refresh_trust()?;
         }
         Ok(report)
     }
@@ -1224,7 +1252,7 @@ impl Service {
         let ids: Vec<EntryId> = batch.iter().map(|e| e.id()).collect();
         let outcomes = self.store.ingest_batch(batch)?;
         if changes_trust {
-            self.trust.refresh(&self.store)?;
+            self.refresh_trust()?;
         }
         // Import is admission too: what is new here is shown and passed on exactly as if it
         // had come by gossip.
@@ -1255,6 +1283,10 @@ impl Service {
                     .map(|name| format!("{name} ({})", author.short()))
                     .unwrap_or_else(|| format!("onbekende organisatie ({})", author.short())),
             );
+        }
+        if !report.new_ids.is_empty() {
+            self.notifier
+                .send(crate::events::Written::Imported(report.new_ids.clone()));
         }
         Ok(report)
     }

@@ -413,7 +413,7 @@ impl TrustSet {
     /// only from a trusted author (any author in open mode), and never what a revoked key
     /// signed from its revocation on.
     pub fn passes_on(&self, kind: Kind, author: &OrgKey, at: Timestamp) -> bool {
-        if matches!(kind, Kind::Profile | Kind::KeyRotation | Kind::Revocation) {
+        if kind.rules().always_passed_on {
             return true;
         }
         self.admits(author, at) && (self.mode == TrustMode::Open || self.is_trusted(author))
@@ -797,11 +797,7 @@ pub fn kept_apart_usage(
 
 /// Whether storing `entry` may change the trust set.
 pub fn may_change_trust(entry: &Verified) -> bool {
-    matches!(
-        entry.header().kind,
-        wiel_protocol::Kind::Endorsement
-            | wiel_protocol::Kind::KeyRotation
-            | wiel_protocol::Kind::Revocation
-            | wiel_protocol::Kind::Retraction
-    )
+    // A retraction may withdraw an endorsement.
+    let kind = entry.header().kind;
+    kind.rules().trust_fact || kind == wiel_protocol::Kind::Retraction
 }

@@ -95,32 +95,121 @@ impl Kind {
         Kind::ALL.get(usize::from(code)).copied()
     }
 
-    /// Control entries: who an organisation is and which keys speak for it. They decide
-    /// trust, so every node must get them: they live in the national space, which every
-    /// node follows.
-    pub fn is_control(self) -> bool {
-        matches!(
-            self,
-            Kind::Profile | Kind::Endorsement | Kind::KeyRotation | Kind::Revocation
-        )
+    /// Every rule about this kind, from the one table ([`KindRules`]): a new kind does not
+    /// compile until each rule is decided for it.
+    pub const fn rules(self) -> KindRules {
+        const fn r(
+            control: bool,
+            always_passed_on: bool,
+            trust_fact: bool,
+            retractable: bool,
+            editable: bool,
+            free_text: bool,
+            content: bool,
+        ) -> KindRules {
+            KindRules {
+                control,
+                always_passed_on,
+                trust_fact,
+                retractable,
+                editable,
+                free_text,
+                content,
+            }
+        }
+        //                              control passed trust  retract edit  text   content
+        match self {
+            Kind::Practice =>
+            /*     */
+            {
+                r(false, false, false, true, true, true, true)
+            }
+            Kind::Story =>
+            /*        */
+            {
+                r(false, false, false, true, true, true, true)
+            }
+            Kind::Question =>
+            /*     */
+            {
+                r(false, false, false, true, true, true, true)
+            }
+            Kind::Answer =>
+            /*       */
+            {
+                r(false, false, false, true, true, true, true)
+            }
+            Kind::Reaction =>
+            /*     */
+            {
+                r(false, false, false, true, false, true, false)
+            }
+            Kind::Retraction =>
+            /*   */
+            {
+                r(false, false, false, false, false, true, false)
+            }
+            Kind::Profile =>
+            /*      */
+            {
+                r(true, true, false, true, true, true, false)
+            }
+            Kind::Endorsement =>
+            /*  */
+            {
+                r(true, false, true, true, false, false, false)
+            }
+            Kind::KeyRotation =>
+            /*  */
+            {
+                r(true, true, true, false, false, false, false)
+            }
+            Kind::Revocation =>
+            /*   */
+            {
+                r(true, true, true, false, false, false, false)
+            }
+        }
     }
 
-    /// Kinds whose body a retraction may erase. Key rotations and revocations never: a
-    /// thief holding an old key could otherwise erase the owner's move to a new key.
-    pub fn is_retractable(self) -> bool {
-        !matches!(
-            self,
-            Kind::Retraction | Kind::KeyRotation | Kind::Revocation
-        )
+    /// See [`KindRules::control`].
+    pub const fn is_control(self) -> bool {
+        self.rules().control
     }
 
-    /// Kinds that carry content people write and can edit into new versions.
-    pub fn is_editable(self) -> bool {
-        matches!(
-            self,
-            Kind::Practice | Kind::Story | Kind::Question | Kind::Answer | Kind::Profile
-        )
+    /// See [`KindRules::retractable`].
+    pub const fn is_retractable(self) -> bool {
+        self.rules().retractable
     }
+
+    /// See [`KindRules::editable`].
+    pub const fn is_editable(self) -> bool {
+        self.rules().editable
+    }
+}
+
+/// What a kind is, for every rule that asks (see [`Kind::rules`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KindRules {
+    /// Says who an organisation is and which keys speak for it. These decide trust, so
+    /// every node must get them: they live in the national space, which every node follows.
+    pub control: bool,
+    /// Passed on by every node whoever signed it (gossip, sync, fetch): what lets every
+    /// node decide. (Endorsements are not: a stranger's endorsement decides nothing here.)
+    pub always_passed_on: bool,
+    /// Read into the trust set (endorsements, key rotations, revocations).
+    pub trust_fact: bool,
+    /// A retraction may erase its body. Key rotations and revocations never: a thief
+    /// holding an old key could otherwise erase the owner's move to a new key.
+    pub retractable: bool,
+    /// Can be edited into a new version.
+    pub editable: bool,
+    /// May carry free text (title, text, tags, themes). Trust facts carry none: they reach
+    /// every node, and a stranger could otherwise fill every disk with them.
+    pub free_text: bool,
+    /// What people write to share: searched, listed as knowledge, exported as Markdown,
+    /// published from a Markdown file (practice, story, question) or as an answer.
+    pub content: bool,
 }
 
 impl fmt::Display for Kind {
@@ -305,4 +394,33 @@ pub struct Entry {
     pub signature: Signature,
     /// `None` once a retraction erased it: the header stays as a tombstone.
     pub body: Option<Body>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_table_is_consistent() {
+        for kind in Kind::ALL {
+            let r = kind.rules();
+            assert!(
+                !r.trust_fact || r.control,
+                "{kind}: trust facts are control entries"
+            );
+            assert!(!r.always_passed_on || r.control, "{kind}");
+            assert!(
+                r.free_text || r.trust_fact,
+                "{kind}: only trust facts are text-free"
+            );
+            assert!(!r.content || (r.editable && r.retractable), "{kind}");
+            assert!(!(r.content && r.control), "{kind}");
+            assert_eq!(Kind::from_code(kind.code()), Some(kind));
+        }
+        assert!(!Kind::KeyRotation.is_retractable() && !Kind::Revocation.is_retractable());
+        assert!(
+            !Kind::Retraction.is_retractable(),
+            "a retraction is not withdrawn"
+        );
+    }
 }

@@ -19,7 +19,7 @@ pub mod testing;
 pub mod validate;
 
 pub use codec::DecodeError;
-pub use entry::{Body, Entry, Header, Kind, KindFields, Ref, Rel, Verdict};
+pub use entry::{Body, Entry, Header, Kind, KindFields, KindRules, Ref, Rel, Verdict};
 pub use ids::{BodyHash, EntryId, OrgKey, Signature};
 pub use names::{CbsCode, NameError, NetworkId, SpaceName, Timestamp};
 pub use sign::{Draft, KeyError, OrgKeypair};

@@ -486,10 +486,8 @@ fn check_body(kind: Kind, header_author: OrgKey, body: &Body) -> Result<(), Inva
     }
     // What decides trust goes to every node: it carries no free text (a stranger could
     // otherwise fill every disk with 64 KiB per entry).
-    if matches!(
-        kind,
-        Kind::Endorsement | Kind::KeyRotation | Kind::Revocation
-    ) && (!body.text.is_empty() || !body.tags.is_empty() || !body.themes.is_empty())
+    if !kind.rules().free_text
+        && (!body.text.is_empty() || !body.tags.is_empty() || !body.themes.is_empty())
     {
         return Err(Invalid::TextNotAllowed { kind });
     }

@@ -574,10 +574,7 @@ fn write_entry(o: &mut Overlay<'_>, entry: &Verified) -> Result<(), StoreError> 
     if h.kind == Kind::Retraction || h.target(Rel::Supersedes).is_some() {
         o.put(T::Acts, keys::author_key(&h.author, &id), Vec::new());
     }
-    if matches!(
-        h.kind,
-        Kind::Endorsement | Kind::KeyRotation | Kind::Revocation
-    ) {
+    if h.kind.rules().trust_fact {
         o.put(T::Trust, keys::time_key(t, &id), vec![h.kind.code()]);
     }
     if let Some(wiel_protocol::KindFields::KeyRotation { new_key, .. }) =

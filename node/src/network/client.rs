@@ -3,7 +3,7 @@
 use libp2p::{Multiaddr, PeerId};
 use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc, oneshot};
-use wiel_protocol::{OrgKey, SpaceName, Verified};
+use wiel_protocol::{OrgKey, SpaceName};
 
 use super::runs::{RunId, SpaceSync, SyncReport};
 
@@ -52,10 +52,6 @@ pub struct SpaceStatus {
 }
 
 pub(crate) enum Command {
-    Publish {
-        entry: Box<Verified>,
-        reply: oneshot::Sender<bool>,
-    },
     Dial {
         addr: Multiaddr,
         reply: oneshot::Sender<Result<(), NetworkError>>,
@@ -73,9 +69,6 @@ pub(crate) enum Command {
     SyncReport {
         run: RunId,
         reply: oneshot::Sender<Option<SyncReport>>,
-    },
-    Promote {
-        authors: Vec<OrgKey>,
     },
 }
 
@@ -103,16 +96,6 @@ impl Client {
         rx.await.map_err(|_| NetworkError::Stopped)
     }
 
-    /// Gossips an entry this node just stored. Returns whether it went out now; if not,
-    /// it waits in the outbox until a peer follows its space.
-    pub async fn publish(&self, entry: Verified) -> Result<bool, NetworkError> {
-        self.ask(|reply| Command::Publish {
-            entry: Box::new(entry),
-            reply,
-        })
-        .await
-    }
-
     pub async fn dial(&self, addr: Multiaddr) -> Result<(), NetworkError> {
         self.ask(|reply| Command::Dial { addr, reply }).await?
     }
@@ -133,16 +116,5 @@ impl Client {
     /// Progress of a sync run; `None` for a run this node does not know (any more).
     pub async fn sync_report(&self, run: RunId) -> Result<Option<SyncReport>, NetworkError> {
         self.ask(|reply| Command::SyncReport { run, reply }).await
-    }
-
-    /// Authors that became trusted: their entries, kept apart until now, are passed on.
-    pub async fn promote(&self, authors: Vec<OrgKey>) -> Result<(), NetworkError> {
-        if authors.is_empty() {
-            return Ok(());
-        }
-        self.tx
-            .send(Command::Promote { authors })
-            .await
-            .map_err(|_| NetworkError::Stopped)
     }
 }

@@ -27,6 +27,7 @@ use super::runs::{Origin, Runs};
 use super::serve::{Served, Server};
 use super::sync::{AfterAnswer, SyncHandler};
 use super::worker::{Counters, FetchTally, Job, Verdict};
+use crate::events::Written;
 use crate::trust::TrustState;
 
 /// How often a node reconciles every space with every peer.
@@ -39,6 +40,8 @@ pub(crate) struct Channels {
     pub jobs: mpsc::Sender<Job>,
     pub verdicts: mpsc::Receiver<Verdict>,
     pub served: mpsc::UnboundedReceiver<Served>,
+    /// The service's writes (see [`crate::events`]).
+    pub written: mpsc::UnboundedReceiver<Written>,
 }
 
 /// What the loop needs of the node.
@@ -129,6 +132,7 @@ impl EventLoop {
                 },
                 Some(verdict) = self.channels.verdicts.recv() => self.handle_verdict(verdict),
                 Some(served) = self.channels.served.recv() => self.handle_served(served),
+                Some(written) = self.channels.written.recv() => self.on_written(written),
                 event = self.swarm.select_next_some() => {
                     self.handle_swarm_event(event);
                     self.counters.peers.store(self.peers.count() as u64, Ordering::Relaxed);
@@ -141,10 +145,6 @@ impl EventLoop {
 
     fn handle_command(&mut self, command: Command) {
         match command {
-            Command::Publish { entry, reply } => {
-                let sent = self.gossip.publish(&mut self.swarm, &self.counters, &entry);
-                let _ = reply.send(sent);
-            }
             Command::Dial { addr, reply } => {
                 self.dials
                     .dial(&mut self.swarm, &self.trust.current(), addr, Some(reply));
@@ -192,7 +192,6 @@ impl EventLoop {
             Command::SyncReport { run, reply } => {
                 let _ = reply.send(self.runs.report(run));
             }
-            Command::Promote { authors } => self.promote(&authors),
         }
     }
 
@@ -259,6 +258,17 @@ impl EventLoop {
 
     fn org_key(&self, peer: &PeerId) -> Option<OrgKey> {
         self.peers.get(peer).and_then(|p| p.org_key)
+    }
+
+    fn on_written(&mut self, written: Written) {
+        match written {
+            Written::Own => self.gossip.flush_outbox(&mut self.swarm, &self.counters),
+            Written::Imported(ids) => {
+                self.gossip
+                    .publish_stored(&mut self.swarm, &self.counters, &ids);
+            }
+            Written::Promoted(authors) => self.promote(&authors),
+        }
     }
 
     fn handle_served(&mut self, served: Served) {

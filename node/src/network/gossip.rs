@@ -85,7 +85,23 @@ impl GossipHandler {
         }
     }
 
-    fn flush_outbox(&mut self, swarm: &mut Swarm<Behaviour>, counters: &Counters) {
+    /// Gossips entries stored here (imported) that this node passes on.
+    pub fn publish_stored(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        counters: &Counters,
+        ids: &[wiel_protocol::EntryId],
+    ) {
+        for id in ids {
+            if let Ok(Some(entry)) = self.store.get(id) {
+                self.publish(swarm, counters, &entry);
+            }
+        }
+    }
+
+    /// Gossips what waits in the outbox (what stays is tried again when a peer
+    /// subscribes).
+    pub fn flush_outbox(&mut self, swarm: &mut Swarm<Behaviour>, counters: &Counters) {
         self.outbox_dirty = false;
         let ids = match self.store.outbox() {
             Ok(ids) => ids,

@@ -84,6 +84,7 @@ pub fn start(
     store: Store,
     options: SwarmOptions,
     registry: &mut libp2p::metrics::Registry,
+    written: mpsc::UnboundedReceiver<crate::events::Written>,
     shutdown: CancellationToken,
 ) -> Result<Running, StartError> {
     let setup = |e: &dyn std::fmt::Display| StartError::Setup(e.to_string());
@@ -183,6 +184,7 @@ pub fn start(
             jobs: job_tx,
             verdicts: verdict_rx,
             served: served_rx,
+            written,
         },
         server,
         event_loop::NodeParts {

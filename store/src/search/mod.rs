@@ -154,10 +154,7 @@ fn schema() -> (Schema, Fields) {
 
 /// Kinds that are searched: what people write to share.
 pub fn is_searchable(kind: Kind) -> bool {
-    matches!(
-        kind,
-        Kind::Practice | Kind::Story | Kind::Question | Kind::Answer
-    )
+    kind.rules().content
 }
 
 /// The full-text index of one store.
