@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use wiel_protocol::{Body, Draft, Kind, OrgKeypair, SpaceName, Timestamp, testing};
-use wiel_tests::{Daemon, Node, import_file, wait_for};
+use wiel_tests::{Daemon, Node, expect_one_line_error, import_file, profile_claiming, wait_for};
 
 const TIMEOUT: Duration = Duration::from_secs(90);
 const NO_KAD: &[&str] = &["--no-kademlia"];
@@ -471,4 +471,58 @@ fn an_untrusted_author_is_taken_in_at_a_bounded_rate_by_gossip_and_sync() {
     assert_eq!(count_by(&b, &kr, false), 0, "shown by default");
     let limited = b.status()["rejected"]["rate_limited"].as_u64().unwrap();
     assert!(limited >= 200, "{limited} dropped");
+}
+
+fn members(node: &Node) -> Vec<String> {
+    let list: serde_json::Value =
+        serde_json::from_str(&node.ok(&["--json", "trust", "list"])).unwrap();
+    list["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["key"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_name_or_code_claimed_by_many_keys_is_never_taken_silently() {
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let real = testing::key(40);
+    let t0 = Timestamp::now().as_millis() - 60_000;
+    let mut claims = vec![profile_claiming(&real, "Gemeente Zwolle", "GM0193", t0)];
+    // An impostor with forty fresh keys, all claiming Zwolle's name and code.
+    for n in 100..140u8 {
+        claims.push(profile_claiming(
+            &testing::key(n),
+            "Gemeente Zwolle",
+            "GM0193",
+            t0 + u64::from(n),
+        ));
+    }
+    let file = import_file(k.path(), "claims.jsonl", &claims);
+    k.ok(&["import", file.to_str().unwrap()]);
+    let before = members(&k);
+    for args in [
+        vec!["trust", "add", "GM0193"],
+        vec!["trust", "add", "Gemeente Zwolle"],
+        vec!["endorse", "gm0193"],
+        vec!["list", "--author", "zwolle"],
+    ] {
+        let err = expect_one_line_error(k.run(&args), &args);
+        assert!(err.contains("41 organisations claim"), "{err}");
+        assert!(err.contains("give the key"), "{err}");
+    }
+    assert_eq!(members(&k), before, "nothing was trusted");
+
+    // Trusted by its key, the real Zwolle is the one a name or code means from now on.
+    let real_key = real.public().to_string();
+    k.ok(&["trust", "add", &real_key]);
+    assert!(members(&k).contains(&real_key));
+    let shown = k.ok(&["--json", "list", "--author", "GM0193"]);
+    assert!(shown.starts_with('['), "{shown}");
+    k.ok(&["trust", "remove", "Gemeente Zwolle"]);
+    assert!(
+        !members(&k).contains(&real_key),
+        "the trusted claimant was meant"
+    );
 }

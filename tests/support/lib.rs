@@ -270,6 +270,16 @@ pub fn import_file(dir: &Path, name: &str, entries: &[wiel_protocol::Verified]) 
 }
 
 fn profile(key: &wiel_protocol::OrgKeypair, name: &str, at: u64) -> wiel_protocol::Verified {
+    profile_claiming(key, name, "GM0001", at)
+}
+
+/// A profile of `key` that claims `name` and the CBS `code` (anyone can claim any).
+pub fn profile_claiming(
+    key: &wiel_protocol::OrgKeypair,
+    name: &str,
+    code: &str,
+    at: u64,
+) -> wiel_protocol::Verified {
     use wiel_protocol::*;
     Draft {
         network: testing::network(),
@@ -281,7 +291,7 @@ fn profile(key: &wiel_protocol::OrgKeypair, name: &str, at: u64) -> wiel_protoco
             title: name.into(),
             fields: KindFields::Profile {
                 name: name.into(),
-                cbs_code: CbsCode::new("GM0001").unwrap(),
+                cbs_code: CbsCode::new(code).unwrap(),
                 province: None,
             },
             ..Body::default()

@@ -1,0 +1,342 @@
+//! The service: every operation a user can ask of their node, on its data directory.
+//! Setting up and opening a data directory is here; the operations are split by concern:
+//! `writing` (publish, answer, retract, edit), `trust_admin` (endorse, trust, keys, finding
+//! an organisation), `reading` (views, lists, threads, counts), `search`, and `upkeep`
+//! (check, compact, export, import).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use wiel_protocol::{
+    Body, CbsCode, Draft, EntryId, Invalid, Kind, KindFields, OrgKey, OrgKeypair, Ref, Rel, Rules,
+    SpaceName, Timestamp, Verified,
+};
+use wiel_store::search::{SearchError, SearchIndex, SearchQuery};
+use wiel_store::{Ingest, ListFilter, Rejection, Resolved, Store, StoreError};
+
+use crate::config::{Config, DataDir, Organisation};
+use crate::exchange::{self, ExportLine, LineError};
+use crate::view::{EntryView, SearchResults, ThreadView};
+
+mod reading;
+mod search;
+mod trust_admin;
+mod upkeep;
+mod writing;
+
+pub use reading::MAX_LIMIT;
+pub use search::{ReindexReport, SearchStatus};
+pub use upkeep::ImportReport;
+pub use writing::{EditSource, NewEntry, Published};
+
+/// Shortest id prefix accepted, so a typo does not pick a random entry.
+pub const MIN_PREFIX: usize = 4;
+
+/// What can go wrong; each message says what and where in plain words.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("no wiel node in {dir}: run `wiel init --name \"Gemeente …\" --code GM….` first")]
+    NotInitialised { dir: PathBuf },
+    #[error(
+        "{dir} already holds a wiel node (its key is kept); use another --data-dir to make a new one"
+    )]
+    AlreadyInitialised { dir: PathBuf },
+    #[error("cannot write to the data directory {dir}: {reason}")]
+    NotWritable { dir: PathBuf, reason: String },
+    #[error("{path}: {reason}")]
+    Io { path: PathBuf, reason: String },
+    #[error("{path}: invalid configuration: {reason}")]
+    Config { path: PathBuf, reason: String },
+    #[error("{path}: unusable key file: {reason}")]
+    Key { path: PathBuf, reason: String },
+    #[error("{0}")]
+    Store(StoreError),
+    #[error("{0} (rebuild it with `wiel reindex`)")]
+    Search(SearchError),
+    #[error("the entry is not valid: {0}")]
+    Invalid(Invalid),
+    #[error("refused: {0}")]
+    Rejected(Rejection),
+    #[error("no entry has an id starting with '{0}'")]
+    NoSuchEntry(String),
+    #[error("'{prefix}' matches several entries ({}); give more characters", .candidates.join(", "))]
+    AmbiguousId {
+        prefix: String,
+        candidates: Vec<String>,
+    },
+    #[error("'{0}' is not an entry id: use at least {MIN_PREFIX} hex characters (0-9, a-f)")]
+    BadIdPrefix(String),
+    #[error("the limit must be between 1 and {MAX_LIMIT} (got {0})")]
+    BadLimit(usize),
+    #[error("no known organisation matches '{0}' (give a CBS code like GM0193, a name, or a key)")]
+    NoSuchOrganisation(String),
+    #[error(
+        "{count} organisations claim '{query}' (a name or code anyone can claim) and not exactly one of them is trusted here: {}; give the key of the one you mean",
+        .names.join(", ")
+    )]
+    AmbiguousOrganisation {
+        query: String,
+        count: usize,
+        names: Vec<String>,
+    },
+    #[error("a {0} cannot be edited; retract it and make a new one")]
+    NotEditable(Kind),
+    #[error("entry {0} was retracted by its author")]
+    Retracted(String),
+    #[error("{0}")]
+    Import(LineError),
+    #[error(
+        "no profile of organisation {0} is known here: give its name and CBS code with --name and --code"
+    )]
+    UnknownOrganisation(String),
+    #[error("{0}")]
+    Name(wiel_protocol::NameError),
+    #[error(
+        "key {0} is not this organisation's: revoke only the current key or one it rotated away from"
+    )]
+    NotOwnKey(String),
+    #[error(
+        "your key {key} is revoked (from Unix time {} ms on): nothing signed with it counts any more; run `wiel key rotate` to move to a new key",
+        since.as_millis()
+    )]
+    OwnKeyRevoked { key: String, since: Timestamp },
+    #[error("this organisation has not endorsed {0}")]
+    NotEndorsed(String),
+    #[error("{}", personal_data_message(.0))]
+    PersonalData(Vec<wiel_protocol::privacy::Finding>),
+}
+
+/// One line about the privacy guard's findings: what blocks, or what to confirm.
+pub fn personal_data_message(findings: &[wiel_protocol::privacy::Finding]) -> String {
+    let blocking: Vec<String> = findings
+        .iter()
+        .filter(|f| f.blocks)
+        .map(|f| f.to_string())
+        .collect();
+    if blocking.is_empty() {
+        let all: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
+        format!(
+            "the entry may hold personal data of a citizen: {}; check it, then publish anyway with --yes",
+            all.join("; ")
+        )
+    } else {
+        format!(
+            "the entry holds personal data of a citizen: {}; remove it (this is never published)",
+            blocking.join("; ")
+        )
+    }
+}
+
+impl From<SearchError> for ServiceError {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::Store(e) => Self::Store(e),
+            other => Self::Search(other),
+        }
+    }
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
+}
+
+impl From<Invalid> for ServiceError {
+    fn from(e: Invalid) -> Self {
+        Self::Invalid(e)
+    }
+}
+
+impl From<Rejection> for ServiceError {
+    fn from(e: Rejection) -> Self {
+        Self::Rejected(e)
+    }
+}
+
+impl From<LineError> for ServiceError {
+    fn from(e: LineError) -> Self {
+        Self::Import(e)
+    }
+}
+
+/// The node's service over its data directory. One per process (sled locks the store).
+pub struct Service {
+    dir: DataDir,
+    config: Config,
+    key: OrgKeypair,
+    store: Store,
+    trust: crate::trust::TrustState,
+    /// Opened on first use (a search, a reindex, or the node's start).
+    search: std::sync::Mutex<Option<Arc<SearchIndex>>>,
+    /// Set while a node's indexer thread keeps the index up to date.
+    indexer_running: std::sync::atomic::AtomicBool,
+    /// The last [`Service::space_counts_and_budget`], with the store generation and trust
+    /// set it was computed at: `wiel status` walks the store only after a change.
+    counts: std::sync::Mutex<Option<CountsAt>>,
+    /// Tells a running network about our writes.
+    notifier: crate::events::Notifier,
+}
+
+type CountsAt = (
+    u64,
+    Arc<crate::trust::TrustSet>,
+    (Vec<crate::view::SpaceCount>, crate::view::KeptApart),
+);
+
+/// What `wiel init` needs.
+#[derive(Clone, Debug)]
+pub struct InitOptions {
+    pub name: String,
+    pub code: CbsCode,
+    pub province: Option<String>,
+    pub spaces: Vec<SpaceName>,
+    pub network: wiel_protocol::NetworkId,
+    pub trust_mode: crate::trust::TrustMode,
+}
+
+impl Service {
+    /// Makes a new node: key (mode 0600), `config.toml`, store and a signed profile entry.
+    /// Refuses a directory that already has a key, and leaves it as it was.
+    pub fn init(dir: DataDir, options: InitOptions) -> Result<Self, ServiceError> {
+        if dir.is_initialised() {
+            return Err(ServiceError::AlreadyInitialised {
+                dir: dir.root().to_owned(),
+            });
+        }
+        if options.name.trim().is_empty() {
+            return Err(Invalid::EmptyField {
+                field: "organisation name",
+            }
+            .into());
+        }
+        dir.prepare()?;
+        let config = Config {
+            organisation: Organisation {
+                name: options.name.trim().to_owned(),
+                code: options.code,
+                province: options.province,
+            },
+            network: options.network,
+            spaces: if options.spaces.is_empty() {
+                vec![SpaceName::national()]
+            } else {
+                options.spaces
+            },
+            default_space: None,
+            node: Default::default(),
+            trust: crate::trust::TrustConfig {
+                mode: options.trust_mode,
+                ..Default::default()
+            },
+        };
+        let key = OrgKeypair::generate();
+        let store_dir = dir.store_path();
+        config.save(&dir)?;
+        dir.write_key(&key)?;
+        let store = open_store(&dir, &store_dir)?;
+        let trust = crate::trust::TrustState::load(key.public(), config.trust.clone(), &store)?;
+        let service = Self {
+            dir,
+            config,
+            key,
+            store,
+            trust,
+            search: std::sync::Mutex::new(None),
+            counts: std::sync::Mutex::new(None),
+            notifier: Default::default(),
+            indexer_running: std::sync::atomic::AtomicBool::new(false),
+        };
+        service.publish_profile()?;
+        Ok(service)
+    }
+
+    /// Opens an initialised data directory.
+    pub fn open(dir: DataDir) -> Result<Self, ServiceError> {
+        if !dir.is_initialised() {
+            return Err(ServiceError::NotInitialised {
+                dir: dir.root().to_owned(),
+            });
+        }
+        let key = dir.read_key()?;
+        let config = Config::load(&dir)?;
+        let store = open_store(&dir, &dir.store_path())?;
+        let trust = crate::trust::TrustState::load(key.public(), config.trust.clone(), &store)?;
+        Ok(Self {
+            dir,
+            config,
+            key,
+            store,
+            trust,
+            search: std::sync::Mutex::new(None),
+            counts: std::sync::Mutex::new(None),
+            notifier: Default::default(),
+            indexer_running: std::sync::atomic::AtomicBool::new(false),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    pub fn data_dir(&self) -> &DataDir {
+        &self.dir
+    }
+
+    /// The organisation key: the node's libp2p identity.
+    pub(crate) fn keypair(&self) -> &OrgKeypair {
+        &self.key
+    }
+
+    pub fn org_key(&self) -> OrgKey {
+        self.key.public()
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Whom this node trusts.
+    pub fn trust(&self) -> &crate::trust::TrustState {
+        &self.trust
+    }
+
+    /// Recomputes the trust set from the store; a running network passes on the entries
+    /// of organisations that became trusted.
+    fn refresh_trust(&self) -> Result<(), ServiceError> {
+        let promoted = self.trust.refresh(&self.store)?;
+        self.notify_promoted(&promoted);
+        Ok(())
+    }
+
+    fn notify_promoted(&self, promoted: &[OrgKey]) {
+        if !promoted.is_empty() {
+            self.notifier
+                .send(crate::events::Written::Promoted(promoted.to_vec()));
+        }
+    }
+
+    /// What this service writes, for the network (see [`crate::events`]). `None` when a
+    /// network listens already.
+    pub fn listen(&self) -> Option<tokio::sync::mpsc::UnboundedReceiver<crate::events::Written>> {
+        self.notifier.listen()
+    }
+
+    fn rules(&self) -> Rules {
+        Rules::new(self.config.network.clone())
+    }
+}
+
+fn open_store(dir: &DataDir, path: &std::path::Path) -> Result<Store, ServiceError> {
+    Store::open(path).map_err(|e| match e {
+        StoreError::Open { reason, .. }
+            if reason.contains("Permission denied") || reason.contains("Read-only") =>
+        {
+            ServiceError::NotWritable {
+                dir: dir.root().to_owned(),
+                reason,
+            }
+        }
+        other => other.into(),
+    })
+}

@@ -1,0 +1,155 @@
+//! Reading: entries, threads and lists as views, and what `wiel status` counts.
+
+use super::*;
+
+/// Most entries one list or search returns.
+pub const MAX_LIMIT: usize = 10_000;
+
+pub(super) fn check_limit(filter: &ListFilter) -> Result<(), ServiceError> {
+    if (1..=MAX_LIMIT).contains(&filter.limit) {
+        Ok(())
+    } else {
+        Err(ServiceError::BadLimit(filter.limit))
+    }
+}
+
+impl Service {
+    /// Entries per space this node follows (and any other space it holds entries of).
+    /// Per space: the entries this node holds and passes on (the set catch-up sync
+    /// compares, so the fingerprint matches a peer's when both hold the same), and the
+    /// entries it keeps apart (untrusted authors).
+    pub fn space_counts(&self) -> Result<Vec<crate::view::SpaceCount>, ServiceError> {
+        Ok(self.space_counts_and_budget()?.0)
+    }
+
+    /// [`Service::space_counts`] and what this node holds from outside the trust set (against
+    /// `[trust] max_kept_apart_bytes`), in one walk of the store.
+    pub fn space_counts_and_budget(
+        &self,
+    ) -> Result<(Vec<crate::view::SpaceCount>, crate::view::KeptApart), ServiceError> {
+        let generation = self.store.generation();
+        let trust = self.trust.current();
+        let mut cached = self.counts.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, set, counts)) = cached.as_ref()
+            && *at == generation
+            && Arc::ptr_eq(set, &trust)
+        {
+            return Ok(counts.clone());
+        }
+        let counts = self.count_spaces()?;
+        *cached = Some((generation, trust, counts.clone()));
+        Ok(counts)
+    }
+
+    pub(super) fn count_spaces(
+        &self,
+    ) -> Result<(Vec<crate::view::SpaceCount>, crate::view::KeptApart), ServiceError> {
+        let mut items = self.store.items_by_space(None)?;
+        let (entries, bytes) =
+            crate::trust::kept_apart_usage(&self.store, &self.trust.current(), &items)?;
+        let budget = crate::view::KeptApart {
+            entries,
+            bytes,
+            limit: self.trust.config().max_kept_apart_bytes,
+        };
+        let mut names: Vec<SpaceName> = self.config.spaces.clone();
+        for name in items.keys() {
+            if let Ok(space) = SpaceName::new(name.clone())
+                && !names.contains(&space)
+            {
+                names.push(space);
+            }
+        }
+        let set = self.trust.current();
+        let mut out = Vec::new();
+        for space in names {
+            let mut fingerprint = crate::reconcile::Fingerprint::default();
+            let mut kept_apart = 0;
+            let mut entries = 0;
+            for item in items.remove(space.as_str()).unwrap_or_default() {
+                if set.passes_on(item.kind, &item.author, item.created_at) {
+                    fingerprint.add(&item.id);
+                    entries += 1;
+                } else {
+                    kept_apart += 1;
+                }
+            }
+            out.push(crate::view::SpaceCount {
+                entries,
+                kept_apart,
+                fingerprint: fingerprint.short(),
+                last_sync: None,
+                space,
+            });
+        }
+        Ok((out, budget))
+    }
+
+    /// Turns a full id or a unique prefix (at least [`MIN_PREFIX`] hex characters) into an id.
+    pub fn resolve(&self, prefix: &str) -> Result<EntryId, ServiceError> {
+        let p = prefix.trim().to_ascii_lowercase();
+        if p.len() < MIN_PREFIX || p.len() > 64 || !p.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(ServiceError::BadIdPrefix(prefix.to_owned()));
+        }
+        match self.store.resolve_prefix(&p)? {
+            Resolved::Found(id) => Ok(id),
+            Resolved::NotFound => Err(ServiceError::NoSuchEntry(prefix.to_owned())),
+            Resolved::Ambiguous(ids) => Err(ServiceError::AmbiguousId {
+                prefix: prefix.to_owned(),
+                candidates: ids.iter().map(|id| id.short()).collect(),
+            }),
+        }
+    }
+
+    /// The entry with this id, or a clear error.
+    pub fn get(&self, id: &EntryId) -> Result<Verified, ServiceError> {
+        self.store
+            .get(id)?
+            .ok_or_else(|| ServiceError::NoSuchEntry(id.short()))
+    }
+
+    pub fn view(&self, entry: &Verified) -> Result<EntryView, ServiceError> {
+        let mut v = EntryView::new(entry, self.org_name(&entry.header().author)?);
+        match entry.header().kind {
+            Kind::Answer => v.accepted = self.store.acceptance_of(entry)?.is_some(),
+            Kind::Question => v.accepted_answer = self.store.accepted_answer(&entry.id())?,
+            _ => {}
+        }
+        v.trust = Some(self.trust_view(&entry.header().author)?);
+        v.retracted_by = self.store.retracted_by(&entry.id())?;
+        if self.store.superseded_by(&entry.id())?.is_some() {
+            v.superseded_by = Some(self.store.latest_version(&entry.id())?);
+        }
+        Ok(v)
+    }
+
+    pub(super) fn views(&self, entries: &[Verified]) -> Result<Vec<EntryView>, ServiceError> {
+        entries.iter().map(|e| self.view(e)).collect()
+    }
+
+    pub fn list(&self, filter: &ListFilter) -> Result<Vec<EntryView>, ServiceError> {
+        check_limit(filter)?;
+        let set = self.trust.current();
+        let shown = |e: &Verified| {
+            (filter.untrusted || set.shows_entry(e))
+                && (!filter.open
+                    || (e.header().kind == Kind::Question
+                        && matches!(self.store.accepted_answer(&e.id()), Ok(None))))
+        };
+        self.views(&self.store.scan(filter, shown)?)
+    }
+
+    /// The entry, its versions, answers and reactions.
+    pub fn thread(&self, id: &EntryId) -> Result<ThreadView, ServiceError> {
+        let thread = self
+            .store
+            .thread(id)?
+            .ok_or_else(|| ServiceError::NoSuchEntry(id.short()))?;
+        Ok(ThreadView {
+            entry: self.view(&thread.entry)?,
+            versions: thread.versions,
+            answers: self.views(&thread.answers)?,
+            reactions: self.views(&thread.reactions)?,
+        })
+    }
+}

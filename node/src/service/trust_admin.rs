@@ -1,0 +1,346 @@
+//! Trust administration: whom this organisation vouches for and trusts, its keys
+//! (rotation, revocation), and finding an organisation by key, code or name.
+
+use super::*;
+
+impl Service {
+    /// An organisation named by key, CBS code or name, or by the id (prefix) of any of its
+    /// entries.
+    pub fn resolve_organisation(&self, query: &str) -> Result<OrgKey, ServiceError> {
+        match self.resolve_author(query) {
+            Ok(key) => Ok(key),
+            Err(ServiceError::NoSuchOrganisation(_)) if self.resolve(query).is_ok() => {
+                Ok(self.get(&self.resolve(query)?)?.header().author)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Vouches for another organisation's key. Its name and CBS code come from `name` and
+    /// `code`, or else from the newest profile this node holds of it.
+    pub fn endorse(
+        &self,
+        subject: OrgKey,
+        name: Option<String>,
+        code: Option<CbsCode>,
+    ) -> Result<Published, ServiceError> {
+        let profile = self.store.profile(&subject)?;
+        let (known_name, known_code) = match profile.as_ref().and_then(|p| p.body()) {
+            Some(Body {
+                fields: KindFields::Profile { name, cbs_code, .. },
+                ..
+            }) => (Some(name.clone()), Some(cbs_code.clone())),
+            _ => (None, None),
+        };
+        let (Some(name), Some(code)) = (name.or(known_name), code.or(known_code)) else {
+            return Err(ServiceError::UnknownOrganisation(subject.short()));
+        };
+        self.publish(NewEntry {
+            kind: Kind::Endorsement,
+            space: Some(SpaceName::national()),
+            refs: vec![],
+            body: Body {
+                title: format!("Aanbeveling: {name}"),
+                fields: KindFields::Endorsement {
+                    subject,
+                    name,
+                    cbs_code: code,
+                },
+                ..Body::default()
+            },
+            created_at: None,
+            confirmed_personal_data: false,
+        })
+    }
+
+    /// Withdraws this organisation's endorsements of `subject` (retracts them).
+    pub fn withdraw_endorsement(&self, subject: OrgKey) -> Result<Vec<Published>, ServiceError> {
+        let mine: Vec<EntryId> = self
+            .store
+            .trust_entries()?
+            .iter()
+            .filter(|e| {
+                // Endorsements made with any key this organisation rotated from count too.
+                matches!(
+                    self.store
+                        .speaks_for(&self.key.public(), &e.header().author),
+                    Ok(true)
+                )
+            })
+            .filter(|e| {
+                matches!(
+                    e.body().map(|b| &b.fields),
+                    Some(KindFields::Endorsement { subject: s, .. }) if *s == subject
+                )
+            })
+            .map(Verified::id)
+            .collect();
+        if mine.is_empty() {
+            return Err(ServiceError::NotEndorsed(subject.short()));
+        }
+        let mut done = Vec::new();
+        for id in mine {
+            done.extend(self.retract(id, Some("aanbeveling ingetrokken".into()))?);
+        }
+        Ok(done)
+    }
+
+    /// The trust set as people read it: mode, depth, roots, and every trusted organisation
+    /// with the ones that vouch for it.
+    pub fn trust_report(&self) -> Result<crate::view::TrustReport, ServiceError> {
+        let config = self.trust.config();
+        let set = self.trust.current();
+        let name = |k: &OrgKey| -> Result<String, ServiceError> {
+            Ok(self.org_name(k)?.unwrap_or_else(|| k.short()))
+        };
+        let mut members = Vec::new();
+        for ((depth, key), standing) in set.members() {
+            members.push(crate::view::TrustMember {
+                organisation: name(&key)?,
+                key,
+                depth,
+                vouched_by: standing
+                    .vouchers
+                    .iter()
+                    .map(name)
+                    .collect::<Result<_, _>>()?,
+            });
+        }
+        let mut revoked = Vec::new();
+        for (key, since) in set.revoked() {
+            revoked.push(crate::view::RevokedKey {
+                organisation: name(key)?,
+                key: *key,
+                since: *since,
+            });
+        }
+        let compromised = set
+            .compromised()
+            .iter()
+            .map(|key| {
+                Ok(crate::view::CompromisedKey {
+                    organisation: name(key)?,
+                    key: *key,
+                })
+            })
+            .collect::<Result<_, ServiceError>>()?;
+        Ok(crate::view::TrustReport {
+            mode: config.mode,
+            depth: config.depth,
+            roots: config
+                .roots
+                .iter()
+                .map(|k| Ok((*k, name(k)?)))
+                .collect::<Result<_, ServiceError>>()?,
+            members,
+            revoked,
+            compromised,
+        })
+    }
+
+    /// Moves this organisation to a new key: the new key is saved first (the old one kept
+    /// beside it as `key.old.<unix ms>`), then a key-rotation entry signed by the old key
+    /// with the new key's consent, a profile signed by the new key, and the organisation's
+    /// standing endorsements signed anew (a revoked key's endorsements stop counting).
+    /// Returns the service on the new key, and the old and new keys. A running node must
+    /// be stopped first: the key is also its network identity.
+    pub fn rotate_key(self) -> Result<(Service, OrgKey, OrgKey), ServiceError> {
+        let old = self.key.public();
+        let new_key = OrgKeypair::generate();
+        let new = new_key.public();
+        let consent = new_key.consent_to_succeed(&self.config.network, &old);
+        // A crash after this leaves the new key with the old one beside it, never a
+        // published rotation to a key that was lost.
+        self.dir.replace_key(&new_key)?;
+        self.publish(NewEntry {
+            kind: Kind::KeyRotation,
+            space: Some(SpaceName::national()),
+            refs: vec![],
+            body: Body {
+                fields: KindFields::KeyRotation {
+                    new_key: new,
+                    consent,
+                },
+                ..Body::default()
+            },
+            created_at: None,
+            confirmed_personal_data: false,
+        })?;
+        // Withdrawn endorsements are tombstones (no body): left out.
+        let endorsed: std::collections::BTreeMap<OrgKey, (String, CbsCode)> = self
+            .store
+            .trust_entries()?
+            .iter()
+            .filter(|e| matches!(self.store.speaks_for(&old, &e.header().author), Ok(true)))
+            .filter_map(|e| match e.body().map(|b| &b.fields) {
+                Some(KindFields::Endorsement {
+                    subject,
+                    name,
+                    cbs_code,
+                }) => Some((*subject, (name.clone(), cbs_code.clone()))),
+                _ => None,
+            })
+            .collect();
+        let dir = self.dir.clone();
+        drop(self);
+        let service = Service::open(dir)?;
+        service.publish_profile()?;
+        for (subject, (name, code)) in endorsed {
+            service.endorse(subject, Some(name), Some(code))?;
+        }
+        Ok((service, old, new))
+    }
+
+    /// Revokes one of this organisation's keys (the current one, or one it rotated away
+    /// from): entries that key signs from `since` on count for nothing on every node.
+    pub fn revoke_key(&self, key: OrgKey, since: Timestamp) -> Result<Published, ServiceError> {
+        let own = self.key.public();
+        if !self.store.speaks_for(&own, &key)? {
+            return Err(ServiceError::NotOwnKey(key.short()));
+        }
+        self.publish(NewEntry {
+            kind: Kind::Revocation,
+            space: Some(SpaceName::national()),
+            refs: vec![],
+            body: Body {
+                fields: KindFields::Revocation { key, since },
+                ..Body::default()
+            },
+            created_at: None,
+            confirmed_personal_data: false,
+        })
+    }
+
+    /// Changes the `[trust]` section (roots, mode, depth), saves `config.toml` and
+    /// recomputes the trust set. Returns the keys that became trusted.
+    pub fn update_trust(
+        &self,
+        change: impl FnOnce(&mut crate::trust::TrustConfig),
+    ) -> Result<Vec<OrgKey>, ServiceError> {
+        let mut trust = self.trust.config();
+        change(&mut trust);
+        trust.roots.sort();
+        trust.roots.dedup();
+        let mut config = self.config.clone();
+        config.trust = trust.clone();
+        config.save(&self.dir)?;
+        let promoted = self.trust.set_config(trust, &self.store)?;
+        self.notify_promoted(&promoted);
+        Ok(promoted)
+    }
+
+    pub fn org_names(&self) -> Result<std::collections::BTreeMap<OrgKey, String>, ServiceError> {
+        let mut names = std::collections::BTreeMap::new();
+        for p in self.store.profiles()? {
+            if let Some(Body {
+                fields: KindFields::Profile { name, .. },
+                ..
+            }) = p.body()
+            {
+                names.insert(p.header().author, name.clone());
+            }
+        }
+        Ok(names)
+    }
+
+    /// The organisation's name from its newest profile.
+    pub fn org_name(&self, key: &OrgKey) -> Result<Option<String>, ServiceError> {
+        Ok(self.store.profile(key)?.and_then(|p| match p.body() {
+            Some(Body {
+                fields: KindFields::Profile { name, .. },
+                ..
+            }) => Some(name.clone()),
+            _ => None,
+        }))
+    }
+
+    /// Finds an organisation by key (64 hex), CBS code or (part of) its name. A name or a
+    /// code is only a claim — anyone can put "Gemeente Zwolle, GM0193" in a profile — so
+    /// when several organisations claim what was asked, the one this node trusts is taken
+    /// if exactly one is trusted, and otherwise nothing: the candidates are named with
+    /// their keys, never one picked silently. (A key that rotated counts as its
+    /// organisation's current key.)
+    pub fn resolve_author(&self, query: &str) -> Result<OrgKey, ServiceError> {
+        if let Ok(key) = query.parse::<OrgKey>() {
+            return Ok(key);
+        }
+        let needle = query.trim().to_lowercase();
+        let set = self.trust.current();
+        let mut exact = std::collections::BTreeMap::new();
+        let mut partial = std::collections::BTreeMap::new();
+        for profile in self.store.profiles()? {
+            if let Some(Body {
+                fields: KindFields::Profile { name, cbs_code, .. },
+                ..
+            }) = profile.body()
+            {
+                let author = profile.header().author;
+                let organisation = set.current_key(&author).unwrap_or(author);
+                let lower = name.to_lowercase();
+                if cbs_code.as_str().eq_ignore_ascii_case(&needle) || lower == needle {
+                    exact.insert(organisation, format!("{name} ({cbs_code})"));
+                } else if lower.contains(&needle) {
+                    partial.insert(organisation, format!("{name} ({cbs_code})"));
+                }
+            }
+        }
+        let candidates = if exact.is_empty() { partial } else { exact };
+        if candidates.len() == 1
+            && let Some(key) = candidates.keys().next()
+        {
+            return Ok(*key);
+        }
+        let trusted: Vec<OrgKey> = candidates
+            .keys()
+            .filter(|k| set.is_trusted(k))
+            .copied()
+            .collect();
+        match (candidates.len(), trusted.as_slice()) {
+            (0, _) => Err(ServiceError::NoSuchOrganisation(query.to_owned())),
+            (_, [one]) => Ok(*one),
+            (count, _) => {
+                let mut names: Vec<String> = candidates
+                    .iter()
+                    .map(|(key, name)| {
+                        let standing = if set.is_trusted(key) {
+                            "vertrouwd"
+                        } else {
+                            "niet vertrouwd"
+                        };
+                        format!("{name} {} ({standing})", key.short())
+                    })
+                    .collect();
+                names.truncate(5);
+                if count > names.len() {
+                    names.push(format!("and {} more", count - names.len()));
+                }
+                Err(ServiceError::AmbiguousOrganisation {
+                    query: query.to_owned(),
+                    count,
+                    names,
+                })
+            }
+        }
+    }
+
+    /// Who vouches for `author` in this node's trust set.
+    pub fn trust_view(&self, author: &OrgKey) -> Result<crate::view::TrustView, ServiceError> {
+        let set = self.trust.current();
+        Ok(match set.standing(author) {
+            Some(standing) => crate::view::TrustView {
+                trusted: true,
+                root: standing.depth == 0,
+                vouched_by: standing
+                    .vouchers
+                    .iter()
+                    .map(|k| Ok(self.org_name(k)?.unwrap_or_else(|| k.short())))
+                    .collect::<Result<_, ServiceError>>()?,
+            },
+            None => crate::view::TrustView {
+                trusted: false,
+                root: false,
+                vouched_by: vec![],
+            },
+        })
+    }
+}

@@ -1,0 +1,109 @@
+//! Upkeep and exchange: checking and compacting the store, export and import.
+
+use super::*;
+
+/// What an import did.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct ImportReport {
+    pub stored: usize,
+    pub already_stored: usize,
+    /// Entries that were retracted: only their header is kept.
+    pub retracted: usize,
+    /// New entries kept apart: by organisations outside the trust set, or signed by a
+    /// revoked key after its revocation. Stored, not shown, not passed on.
+    #[serde(default)]
+    pub kept_apart: usize,
+    /// The organisations whose entries were kept apart, by name where known.
+    #[serde(default)]
+    pub kept_apart_authors: Vec<String>,
+    /// Headers without their body (no retraction here erased it): not stored.
+    #[serde(default)]
+    pub incomplete: usize,
+    /// The new entries this node passes on, as gossip would (for the node to gossip).
+    #[serde(skip)]
+    pub new_ids: Vec<EntryId>,
+}
+
+impl Service {
+    /// Builds the search index anew from the store.
+    /// Reads every entry back and checks it by every rule; damaged entries are taken out
+    /// (quarantined) so that catch-up sync fetches them again from a peer.
+    pub fn check(&self) -> Result<wiel_store::CheckReport, ServiceError> {
+        let report = self.store.check(&self.rules())?;
+        if !report.quarantined.is_empty() {
+            self.refresh_trust()?;
+        }
+        Ok(report)
+    }
+
+    /// Rewrites the entry log without the bytes of retracted entries.
+    pub fn compact(&self) -> Result<wiel_store::Compacted, ServiceError> {
+        Ok(self.store.compact()?)
+    }
+
+    /// The entry log's size and its dead bytes.
+    pub fn log_usage(&self) -> Result<wiel_store::LogUsage, ServiceError> {
+        Ok(self.store.log_usage()?)
+    }
+
+    /// Every entry (tombstones included), oldest first, as export lines.
+    pub fn export(&self) -> impl Iterator<Item = Result<ExportLine, ServiceError>> + '_ {
+        self.store
+            .iter_all()
+            .map(|r| r.map(|v| ExportLine::new(&v)).map_err(ServiceError::from))
+    }
+
+    /// Imports JSON lines from another node. Every line is verified like network input
+    /// before anything is stored; one bad line stores nothing and names the line.
+    pub fn import(&self, text: &str) -> Result<ImportReport, ServiceError> {
+        let rules = self.rules();
+        let mut batch = Vec::new();
+        for (n, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            batch.push(exchange::parse_line(line, n + 1, &rules)?);
+        }
+        let changes_trust = batch.iter().any(crate::trust::may_change_trust);
+        let ids: Vec<EntryId> = batch.iter().map(|e| e.id()).collect();
+        let outcomes = self.store.ingest_batch(batch)?;
+        if changes_trust {
+            self.refresh_trust()?;
+        }
+        // Import is admission too: what is new here is shown and passed on exactly as if it
+        // had come by gossip.
+        let set = self.trust.current();
+        let mut report = ImportReport::default();
+        let mut kept_apart_authors = std::collections::BTreeSet::new();
+        for (id, outcome) in ids.into_iter().zip(outcomes) {
+            match outcome {
+                Ingest::Stored => {
+                    report.stored += 1;
+                    match self.store.get(&id)? {
+                        Some(entry) if set.passes_on_entry(&entry) => report.new_ids.push(id),
+                        Some(entry) => {
+                            report.kept_apart += 1;
+                            kept_apart_authors.insert(entry.header().author);
+                        }
+                        None => {}
+                    }
+                }
+                Ingest::AlreadyStored => report.already_stored += 1,
+                Ingest::Retracted => report.retracted += 1,
+                Ingest::Incomplete => report.incomplete += 1,
+            }
+        }
+        for author in kept_apart_authors {
+            report.kept_apart_authors.push(
+                self.org_name(&author)?
+                    .map(|name| format!("{name} ({})", author.short()))
+                    .unwrap_or_else(|| format!("onbekende organisatie ({})", author.short())),
+            );
+        }
+        if !report.new_ids.is_empty() {
+            self.notifier
+                .send(crate::events::Written::Imported(report.new_ids.clone()));
+        }
+        Ok(report)
+    }
+}

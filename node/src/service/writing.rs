@@ -1,0 +1,334 @@
+//! Writing: every entry of ours is signed and stored here (publish, answer, retract,
+//! new versions), goes into the outbox, and the network is told (`events`).
+
+use super::*;
+
+/// A new entry as the user describes it; the service adds author, time, network, signature.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct NewEntry {
+    pub kind: Kind,
+    /// Default: the configured default space (or the target's space for answers, reactions,
+    /// retractions and new versions).
+    pub space: Option<SpaceName>,
+    pub refs: Vec<Ref>,
+    pub body: Body,
+    /// Default: now. (Sample data is back-dated; the future is refused like any entry.)
+    #[serde(default)]
+    pub created_at: Option<Timestamp>,
+    /// The author saw what the privacy guard asks about (phone numbers, e-mail, …) and
+    /// publishes anyway. What it blocks (BSN, IBAN) is never published.
+    #[serde(default)]
+    pub confirmed_personal_data: bool,
+}
+
+impl NewEntry {
+    /// A reaction to `target` with `verdict` and an optional comment (`wiel react`, and
+    /// `wiel accept` with [`Verdict::Accepted`]).
+    pub fn reaction(target: EntryId, verdict: wiel_protocol::Verdict, comment: String) -> Self {
+        Self {
+            kind: Kind::Reaction,
+            space: None,
+            refs: vec![Ref {
+                rel: Rel::ReactsTo,
+                target,
+            }],
+            body: Body {
+                text: comment,
+                fields: KindFields::Reaction { verdict },
+                ..Body::default()
+            },
+            created_at: None,
+            confirmed_personal_data: false,
+        }
+    }
+}
+
+/// The result of a publish.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Published {
+    pub id: EntryId,
+    pub kind: Kind,
+    pub space: SpaceName,
+}
+
+/// What `wiel edit` starts from: the newest version of one of this node's own entries.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct EditSource {
+    pub latest: EntryId,
+    pub kind: Kind,
+    pub space: SpaceName,
+    pub body: Body,
+}
+
+impl Service {
+    pub(super) fn publish_profile(&self) -> Result<Published, ServiceError> {
+        let org = &self.config.organisation;
+        self.publish(NewEntry {
+            kind: Kind::Profile,
+            space: Some(SpaceName::national()),
+            refs: vec![],
+            body: Body {
+                title: org.name.clone(),
+                text: String::new(),
+                fields: KindFields::Profile {
+                    name: org.name.clone(),
+                    cbs_code: org.code.clone(),
+                    province: org.province.clone(),
+                },
+                ..Body::default()
+            },
+            created_at: None,
+            // The organisation's own name and code.
+            confirmed_personal_data: true,
+        })
+    }
+
+    /// Signs and stores a new entry by this node's organisation.
+    pub fn publish(&self, new: NewEntry) -> Result<Published, ServiceError> {
+        // Every signed text, a retraction's reason included (a retraction can always go
+        // out without a reason: it is how personal data is taken back).
+        let findings = wiel_protocol::privacy::scan(&new.body);
+        if findings.iter().any(|f| f.blocks)
+            || (!findings.is_empty() && !new.confirmed_personal_data)
+        {
+            return Err(ServiceError::PersonalData(findings));
+        }
+        // A revoked key signs nothing any more, but its move to a new key.
+        let own = self.key.public();
+        if new.kind != Kind::KeyRotation
+            && let Some(since) = self.trust.current().revoked().get(&own)
+        {
+            return Err(ServiceError::OwnKeyRevoked {
+                key: own.short(),
+                since: *since,
+            });
+        }
+        let mut space = new.space;
+        let accepts = matches!(
+            new.body.fields,
+            KindFields::Reaction {
+                verdict: wiel_protocol::Verdict::Accepted
+            }
+        );
+        for r in &new.refs {
+            let target = self.get(&r.target)?;
+            self.check_target(&target, r.rel, new.kind)?;
+            if accepts {
+                self.check_acceptance(&target)?;
+            }
+            if space.is_none() {
+                space = Some(target.header().space.clone());
+            }
+        }
+        let draft = Draft {
+            network: self.config.network.clone(),
+            space: space.unwrap_or_else(|| self.config.default_space()),
+            kind: new.kind,
+            refs: new.refs,
+            created_at: new.created_at.unwrap_or_else(Timestamp::now),
+            body: new.body,
+        };
+        let entry = draft.sign(&self.key, &self.rules())?;
+        let published = Published {
+            id: entry.id(),
+            kind: entry.header().kind,
+            space: entry.header().space.clone(),
+        };
+        let changes_trust = crate::trust::may_change_trust(&entry);
+        self.store.ingest(entry)?;
+        self.store.outbox_add(&published.id)?;
+        self.notifier.send(crate::events::Written::Own);
+        if changes_trust {
+            self.refresh_trust()?;
+        }
+        Ok(published)
+    }
+
+    /// Clear refusals before signing (the store applies the same rules again).
+    pub(super) fn check_target(
+        &self,
+        target: &Verified,
+        rel: Rel,
+        kind: Kind,
+    ) -> Result<(), ServiceError> {
+        let h = target.header();
+        let id = target.id();
+        if matches!(rel, Rel::Retracts | Rel::Supersedes) {
+            if !h.kind.is_retractable() {
+                return Err(Rejection::NotRetractable {
+                    target: id,
+                    found: h.kind,
+                }
+                .into());
+            }
+            // Every key this organisation rotated from counts as this organisation.
+            if !self.store.speaks_for(&self.key.public(), &h.author)? {
+                let action = if rel == Rel::Retracts {
+                    "retract"
+                } else {
+                    "make a new version of"
+                };
+                return Err(Rejection::NotAuthorOfTarget { target: id, action }.into());
+            }
+        }
+        if rel == Rel::Answers && h.kind != Kind::Question {
+            return Err(Rejection::NotAQuestion {
+                target: id,
+                found: h.kind,
+            }
+            .into());
+        }
+        if rel == Rel::Supersedes && h.kind != kind {
+            return Err(Rejection::VersionKindMismatch {
+                target: id,
+                found: h.kind,
+                expected: kind,
+            }
+            .into());
+        }
+        if matches!(rel, Rel::Supersedes | Rel::Answers | Rel::ReactsTo) && target.body().is_none()
+        {
+            return Err(ServiceError::Retracted(id.short()));
+        }
+        Ok(())
+    }
+
+    /// Only the organisation that asked may accept an answer to its question.
+    pub(super) fn check_acceptance(&self, answer: &Verified) -> Result<(), ServiceError> {
+        let h = answer.header();
+        let question = match (h.kind, h.target(Rel::Answers)) {
+            (Kind::Answer, Some(question)) => question,
+            _ => {
+                return Err(Rejection::NotAnAnswer {
+                    target: answer.id(),
+                    found: h.kind,
+                }
+                .into());
+            }
+        };
+        let asked_by = self.get(&question)?.header().author;
+        if !self.store.speaks_for(&self.key.public(), &asked_by)? {
+            return Err(Rejection::NotTheAsker { question }.into());
+        }
+        Ok(())
+    }
+
+    /// Answers a question; the title is "Re: " and the question's title.
+    pub fn answer(
+        &self,
+        question: EntryId,
+        text: String,
+        confirmed_personal_data: bool,
+    ) -> Result<Published, ServiceError> {
+        let title = self
+            .get(&question)?
+            .body()
+            .map(|b| format!("Re: {}", b.title))
+            .unwrap_or_else(|| "Antwoord".to_owned());
+        self.publish(NewEntry {
+            kind: Kind::Answer,
+            space: None,
+            refs: vec![Ref {
+                rel: Rel::Answers,
+                target: question,
+            }],
+            body: Body {
+                title: title
+                    .chars()
+                    .take(wiel_protocol::validate::MAX_TITLE_CHARS)
+                    .collect(),
+                text,
+                ..Body::default()
+            },
+            created_at: None,
+            confirmed_personal_data,
+        })
+    }
+
+    /// Withdraws every version of one of this node's entries (personal data must not
+    /// survive in an older version). Returns one retraction per version still standing.
+    pub fn retract(
+        &self,
+        target: EntryId,
+        reason: Option<String>,
+    ) -> Result<Vec<Published>, ServiceError> {
+        let thread = self.thread(&target)?;
+        let mut done = Vec::new();
+        for version in &thread.versions {
+            if self.store.retracted_by(version)?.is_some() {
+                continue;
+            }
+            done.push(self.publish(NewEntry {
+                kind: Kind::Retraction,
+                space: None,
+                refs: vec![Ref {
+                    rel: Rel::Retracts,
+                    target: *version,
+                }],
+                body: Body {
+                    text: reason.clone().unwrap_or_default(),
+                    ..Body::default()
+                },
+                created_at: None,
+                confirmed_personal_data: false,
+            })?);
+        }
+        if done.is_empty() {
+            return Err(ServiceError::Retracted(target.short()));
+        }
+        Ok(done)
+    }
+
+    /// The newest version of an own, editable, not retracted entry.
+    pub fn edit_source(&self, target: EntryId) -> Result<EditSource, ServiceError> {
+        let latest = self.store.latest_version(&target)?;
+        let current = self.get(&latest)?;
+        let h = current.header();
+        if !self.store.speaks_for(&self.key.public(), &h.author)? {
+            return Err(Rejection::NotAuthorOfTarget {
+                target: latest,
+                action: "make a new version of",
+            }
+            .into());
+        }
+        if !h.kind.is_editable() {
+            return Err(ServiceError::NotEditable(h.kind));
+        }
+        let body = current
+            .body()
+            .cloned()
+            .ok_or_else(|| ServiceError::Retracted(latest.short()))?;
+        Ok(EditSource {
+            latest,
+            kind: h.kind,
+            space: h.space.clone(),
+            body,
+        })
+    }
+
+    /// Publishes `body` as a new version of `source`; `None` when nothing changed.
+    pub fn new_version(
+        &self,
+        source: &EditSource,
+        body: Body,
+        space: Option<SpaceName>,
+        confirmed_personal_data: bool,
+    ) -> Result<Option<Published>, ServiceError> {
+        let space = space.unwrap_or_else(|| source.space.clone());
+        if body == source.body && space == source.space {
+            return Ok(None);
+        }
+        self.publish(NewEntry {
+            kind: source.kind,
+            space: Some(space),
+            refs: vec![Ref {
+                rel: Rel::Supersedes,
+                target: source.latest,
+            }],
+            body,
+            created_at: None,
+            confirmed_personal_data,
+        })
+        .map(Some)
+    }
+}
