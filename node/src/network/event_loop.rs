@@ -23,6 +23,7 @@ use super::dials::Dials;
 use super::fetch::FetchHandler;
 use super::gossip::GossipHandler;
 use super::peers::{BLOCK_TIME, MAX_STRIKES, PeerGuard, PeerTable};
+use super::refusal::Refusal;
 use super::runs::{Origin, Runs};
 use super::serve::{Served, Server};
 use super::sync::{AfterAnswer, SyncHandler};
@@ -205,7 +206,7 @@ impl EventLoop {
             .on_tick(&mut self.swarm, &self.counters, self.peers.count());
         for peer in self.peers.silent(now) {
             tracing::info!(%peer, "letting go of a peer that never said which network it is on");
-            self.counters.reject("no_identify");
+            self.counters.reject(Refusal::NoIdentify);
             let _ = self.swarm.disconnect_peer_id(peer);
             self.peers.remove(&peer);
         }
@@ -290,6 +291,7 @@ impl EventLoop {
                     self.sync
                         .on_answered(&mut self.swarm, org_key, peer, channel, answer);
                 if blame {
+                    self.counters.reject(Refusal::SyncOutOfRange);
                     self.strike(peer);
                 }
                 if let Some((ids, origin)) = fetch {
@@ -534,7 +536,7 @@ impl EventLoop {
         let ours = behaviour::protocol_version(&self.network);
         if info.protocol_version != ours {
             tracing::warn!(%peer_id, theirs = %info.protocol_version, %ours, "peer is on another wiel network; refusing it");
-            self.counters.reject("other_network_peer");
+            self.counters.reject(Refusal::OtherNetworkPeer);
             self.block(peer_id, "on another network");
             return;
         }
@@ -569,7 +571,7 @@ impl EventLoop {
         channel: ResponseChannel<FetchResponse>,
     ) {
         if !self.guard.allow_fetch(peer) {
-            self.counters.reject("fetch_rate_limited");
+            self.counters.reject(Refusal::FetchRateLimited);
             return;
         }
         let queued = self.server.serve_peer(move |state| Served::Fetch {
@@ -577,7 +579,7 @@ impl EventLoop {
             channel,
         });
         if !queued {
-            self.counters.reject("serve_busy");
+            self.counters.reject(Refusal::ServeBusy);
         }
     }
 }

@@ -10,6 +10,7 @@ use tokio::sync::mpsc;
 use wiel_protocol::EntryId;
 
 use super::behaviour::{Behaviour, FetchRequest, FetchResponse, MAX_FETCH_IDS};
+use super::refusal::Refusal;
 use super::runs::{Origin, Runs};
 use super::serve::ServeState;
 use super::worker::{Counters, Job};
@@ -250,7 +251,7 @@ impl FetchHandler {
         let mut blame = None;
         if not_served > 0 {
             tracing::warn!(%peer, not_served, "peer did not serve entries it said it holds");
-            counters.reject("not_served");
+            counters.reject(Refusal::NotServed);
             runs.problem(
                 origin.run,
                 format!("{peer} did not serve {not_served} entries it said it holds"),

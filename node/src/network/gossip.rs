@@ -13,6 +13,7 @@ use wiel_store::Store;
 
 use super::behaviour::{self, Behaviour};
 use super::peers::PeerGuard;
+use super::refusal::Refusal;
 use super::worker::{Counters, Job};
 
 /// Bytes of gossip waiting for verification at most; past it gossip is ignored (not
@@ -141,7 +142,7 @@ impl GossipHandler {
             .fetch_add(message.data.len() as u64, Ordering::Relaxed);
         if !guard.allow_gossip(source) {
             Self::report(swarm, &message_id, &source, MessageAcceptance::Ignore);
-            counters.reject("rate_limited");
+            counters.reject(Refusal::RateLimited);
             return false;
         }
         let space = self.space_of(&message.topic);
@@ -168,7 +169,7 @@ impl GossipHandler {
         };
         if !sent {
             Self::report(swarm, &message_id, &source, MessageAcceptance::Ignore);
-            counters.reject("overloaded");
+            counters.reject(Refusal::Overloaded);
         }
         sent
     }

@@ -13,6 +13,7 @@ use wiel_protocol::{EntryId, SpaceName};
 
 use super::behaviour::{Behaviour, MAX_OFFER_IDS, SyncRequest, SyncResponse};
 use super::peers::PeerGuard;
+use super::refusal::Refusal;
 use super::runs::{Origin, RunId, Runs, SpaceSync};
 use super::serve::{ServeState, Served, Server};
 use super::worker::Counters;
@@ -206,7 +207,7 @@ impl SyncHandler {
                 if held + u64::from(ask.count) > MAX_HELD_SYMBOLS {
                     // Our own budget, not the peer's fault: try again at the next sync.
                     tracing::info!(peer = %session.peer, space = %session.space, held, "sync postponed: symbol memory budget reached");
-                    counters.reject("sync_memory_budget");
+                    counters.reject(Refusal::SyncMemoryBudget);
                     let problem = format!(
                         "{} ({}): postponed, memory budget",
                         session.peer, session.space
@@ -234,9 +235,9 @@ impl SyncHandler {
                     return AfterAnswer::Nothing;
                 }
                 counters.reject(match e {
-                    ReconcileError::DidNotConverge(_) => "sync_endless",
-                    ReconcileError::FingerprintMismatch => "sync_inconsistent",
-                    _ => "sync_malformed",
+                    ReconcileError::DidNotConverge(_) => Refusal::SyncEndless,
+                    ReconcileError::FingerprintMismatch => Refusal::SyncInconsistent,
+                    _ => Refusal::SyncMalformed,
                 });
                 AfterAnswer::Blame(session.peer)
             }
@@ -341,7 +342,7 @@ impl SyncHandler {
         channel: ResponseChannel<SyncResponse>,
     ) {
         let refuse = if !guard.allow_sync(peer) {
-            counters.reject("sync_rate_limited");
+            counters.reject(Refusal::SyncRateLimited);
             true
         } else {
             match &request {
@@ -364,7 +365,7 @@ impl SyncHandler {
             answer: answer(state, peer, request),
         });
         if !queued {
-            counters.reject("serve_busy");
+            counters.reject(Refusal::ServeBusy);
         }
     }
 

@@ -8,9 +8,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use libp2p::PeerId;
 use libp2p::gossipsub::{MessageAcceptance, MessageId};
 use tokio::sync::mpsc;
-use wiel_protocol::{EntryId, Invalid, NetworkId, Rules, SpaceName, Timestamp, Verified};
+use wiel_protocol::{EntryId, NetworkId, Rules, SpaceName, Timestamp, Verified};
 use wiel_store::{Ingest, Store};
 
+use super::refusal::Refusal;
 use super::runs::Origin;
 
 /// Most jobs stored in one batch (one transaction, one flush).
@@ -64,6 +65,7 @@ pub struct Counters {
     pub duplicates: AtomicU64,
     pub gossip_bytes_in: AtomicU64,
     pub gossip_bytes_out: AtomicU64,
+    /// Refusals by [`Refusal::label`].
     pub rejected: Mutex<BTreeMap<&'static str, u64>>,
     /// Unix ms of the last entry stored from the network.
     pub last_stored_at: AtomicU64,
@@ -74,9 +76,9 @@ pub struct Counters {
 }
 
 impl Counters {
-    pub fn reject(&self, reason: &'static str) {
+    pub fn reject(&self, refusal: Refusal) {
         let mut map = self.rejected.lock().unwrap_or_else(|p| p.into_inner());
-        *map.entry(reason).or_default() += 1;
+        *map.entry(refusal.label()).or_default() += 1;
     }
 
     pub fn rejected(&self) -> BTreeMap<&'static str, u64> {
@@ -84,22 +86,6 @@ impl Counters {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
-    }
-}
-
-/// A short, stable label for metrics and logs.
-pub fn reason_label(invalid: &Invalid) -> &'static str {
-    use wiel_protocol::DecodeError;
-    match invalid {
-        Invalid::Decode(DecodeError::TooLarge { .. }) => "too_large",
-        Invalid::Decode(DecodeError::UnknownVersion(_)) => "unknown_version",
-        Invalid::Decode(_) => "malformed",
-        Invalid::WrongNetwork { .. } => "wrong_network",
-        Invalid::HeaderTooLarge { .. } | Invalid::BodyTooLarge { .. } => "too_large",
-        Invalid::BodyLenMismatch { .. } | Invalid::BodyHashMismatch => "body_hash",
-        Invalid::BadAuthorKey(_) | Invalid::BadSignature => "bad_signature",
-        Invalid::InFuture { .. } => "in_future",
-        _ => "rules",
     }
 }
 
@@ -237,7 +223,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
             let admission = match checked {
                 // Dated ahead of this node's clock: our clock may be the wrong one. Taken
                 // later by sync, once it is no longer ahead.
-                Err(reason @ "in_future") => Admission::Ignore {
+                Err(reason) if !reason.blames_sender() => Admission::Ignore {
                     reason,
                     throttle: false,
                 },
@@ -298,7 +284,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                 let mut acceptance = judge(entry, outcome.clone(), &counters);
                 if acceptance == MessageAcceptance::Accept && !set.passes_on_entry(entry) {
                     // Stored, kept apart: not passed on until its author is trusted.
-                    counters.reject("kept_apart");
+                    counters.reject(Refusal::KeptApart);
                     acceptance = MessageAcceptance::Ignore;
                     if let Source::Fetch(tally) = source {
                         tallies[*tally].stored += 1;
@@ -404,7 +390,7 @@ struct Unchecked {
 /// Decodes and verifies entries (signatures checked in one batch), and checks that each is
 /// what it was sent as: a gossiped entry on its own space's topic, a fetched one the entry
 /// asked for, in the space asked in.
-fn check_all(unchecked: Vec<Unchecked>, rules: &Rules) -> Vec<Result<Verified, &'static str>> {
+fn check_all(unchecked: Vec<Unchecked>, rules: &Rules) -> Vec<Result<Verified, Refusal>> {
     let mut data = Vec::with_capacity(unchecked.len());
     let mut expected = Vec::with_capacity(unchecked.len());
     for u in unchecked {
@@ -415,15 +401,15 @@ fn check_all(unchecked: Vec<Unchecked>, rules: &Rules) -> Vec<Result<Verified, &
         .into_iter()
         .zip(expected)
         .map(|(checked, (space, id, on_topic))| {
-            let entry = checked.map_err(|e| reason_label(&e))?;
+            let entry = checked.map_err(|e| Refusal::of_invalid(&e))?;
             if id.is_some_and(|id| id != entry.id()) {
-                return Err("not_asked_for");
+                return Err(Refusal::NotAskedFor);
             }
             if space.is_some_and(|s| s != entry.header().space) {
                 return Err(if on_topic {
-                    "wrong_topic"
+                    Refusal::WrongTopic
                 } else {
-                    "wrong_space"
+                    Refusal::WrongSpace
                 });
             }
             Ok(entry)
@@ -441,14 +427,9 @@ fn missing_refs(store: &Store, entry: &Verified) -> Vec<EntryId> {
         .collect()
 }
 
-fn refuse(
-    message_id: MessageId,
-    source: PeerId,
-    reason: &'static str,
-    counters: &Counters,
-) -> Verdict {
+fn refuse(message_id: MessageId, source: PeerId, reason: Refusal, counters: &Counters) -> Verdict {
     counters.reject(reason);
-    tracing::debug!(peer = %source, reason, "refused entry from the network");
+    tracing::debug!(peer = %source, reason = reason.label(), "refused entry from the network");
     Verdict::Gossip {
         message_id,
         source,
@@ -474,7 +455,7 @@ fn judge(entry: &Verified, outcome: Ingest, counters: &Counters) -> MessageAccep
             MessageAcceptance::Ignore
         }
         Ingest::Incomplete => {
-            counters.reject("incomplete");
+            counters.reject(Refusal::Incomplete);
             tracing::debug!(entry = %entry.id().short(), "header without its body: fetched whole later");
             MessageAcceptance::Ignore
         }
@@ -487,11 +468,11 @@ enum Admission {
     /// Not taken now, for a reason of this node's own (its trust, its limits, its clock):
     /// never the sender's fault. `throttle`: catch up with the sender later by sync.
     Ignore {
-        reason: &'static str,
+        reason: Refusal,
         throttle: bool,
     },
     /// Objectively wrong (encoding, id, signature, body hash, size, network, topic).
-    Strike(&'static str),
+    Strike(Refusal),
 }
 
 /// What the worker counts against its limits.
@@ -516,10 +497,10 @@ fn admit(
     };
     // A closed node takes content of its roots only.
     if !set.takes(h.kind, &h.author) {
-        return ignore("untrusted");
+        return ignore(Refusal::Untrusted);
     }
     if !within_profile_bound(&e, set, store, trust, budgets.untrusted_profiles) {
-        return ignore("too_many_profiles");
+        return ignore(Refusal::TooManyProfiles);
     }
     if !set.is_budgeted(&h.author, h.created_at) || matches!(store.holds(&e.id()), Ok(true)) {
         return Admission::Take(Box::new(e));
@@ -535,7 +516,7 @@ fn admit(
         .get_or_insert_with(|| count_kept_apart_bytes(store, set));
     let size = e.bytes().len() as u64;
     if used + size > config.max_kept_apart_bytes {
-        return ignore("kept_apart_full");
+        return ignore(Refusal::KeptApartFull);
     }
     if budgets.authors.len() >= MAX_TRACKED_AUTHORS {
         budgets.authors.clear();
@@ -552,7 +533,7 @@ fn admit(
         .take();
     if !allowed {
         return Admission::Ignore {
-            reason: "rate_limited",
+            reason: Refusal::RateLimited,
             throttle: true,
         };
     }
