@@ -1,12 +1,16 @@
 //! wiel-node: everything a municipality's node does, behind one [`Service`].
 //!
 //! - [`config`]: the data directory (key file, `config.toml`, store) and its settings;
-//! - [`service`]: publish, list, show, search, import, export: used by the CLI directly
-//!   while no node runs (and later by the node's local API);
+//! - [`service`]: every operation a user asks (publish, answer, retract, trust, search,
+//!   import, export, check, compact), used by the CLI directly while no node runs and by
+//!   the local API while one does;
+//! - [`events`]: how the service tells the network about its writes;
+//! - [`trust`]: the trust set, computed from endorsements, rotations and revocations;
+//! - [`network`]: the libp2p swarm (gossip, sync, fetch), its peer guard and ingest worker;
+//! - [`reconcile`]: set reconciliation for catch-up sync;
+//! - [`api`]: the local HTTP API; [`metrics`]: Prometheus metrics; [`runtime`]: `wiel node`;
 //! - [`view`]: what the service returns, ready for the terminal or `--json`;
 //! - [`exchange`]: the JSON-lines export format, read back by import.
-//!
-//! The network (libp2p swarm, gossip, sync) joins this crate in a later step.
 
 pub mod api;
 pub mod config;

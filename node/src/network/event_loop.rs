@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures::StreamExt;
 use libp2p::gossipsub::{self, MessageAcceptance};
-use libp2p::request_response::{self, ResponseChannel};
+use libp2p::request_response;
 use libp2p::swarm::SwarmEvent;
 use libp2p::{PeerId, Swarm, identify, mdns, ping};
 use tokio::sync::mpsc;
@@ -17,12 +17,12 @@ use tokio_util::sync::CancellationToken;
 use wiel_protocol::{EntryId, NetworkId, OrgKey, SpaceName};
 use wiel_store::Store;
 
-use super::behaviour::{self, Behaviour, BehaviourEvent, FetchResponse, MAX_FETCH_IDS};
+use super::behaviour::{self, Behaviour, BehaviourEvent, MAX_FETCH_IDS};
 use super::client::{Command, NetworkError, NetworkStatus, SpaceStatus};
 use super::dials::Dials;
 use super::fetch::FetchHandler;
 use super::gossip::GossipHandler;
-use super::peers::{BLOCK_TIME, MAX_STRIKES, PeerGuard, PeerTable};
+use super::peers::{BLOCK_TIME, Identified, MAX_STRIKES, PeerGuard, PeerTable};
 use super::refusal::Refusal;
 use super::runs::{Origin, Runs};
 use super::serve::{Served, Server};
@@ -184,10 +184,8 @@ impl EventLoop {
                     return;
                 }
                 let run = self.runs.start(&peers);
-                for peer in peers {
-                    self.sync
-                        .start(&self.server, &mut self.runs, peer, Some(run));
-                }
+                self.sync
+                    .start_run(&self.server, &mut self.runs, &peers, run);
                 let _ = reply.send(Ok(run));
             }
             Command::SyncReport { run, reply } => {
@@ -472,7 +470,14 @@ impl EventLoop {
             BehaviourEvent::Fetch(Rr::Message { peer, message, .. }) => match message {
                 Message::Request {
                     request, channel, ..
-                } => self.serve_fetch(peer, request.ids, channel),
+                } => FetchHandler::on_request(
+                    &mut self.guard,
+                    &self.server,
+                    &self.counters,
+                    peer,
+                    request.ids,
+                    channel,
+                ),
                 Message::Response {
                     request_id,
                     response,
@@ -534,52 +539,24 @@ impl EventLoop {
 
     fn on_identified(&mut self, peer_id: PeerId, info: identify::Info) {
         let ours = behaviour::protocol_version(&self.network);
-        if info.protocol_version != ours {
-            tracing::warn!(%peer_id, theirs = %info.protocol_version, %ours, "peer is on another wiel network; refusing it");
-            self.counters.reject(Refusal::OtherNetworkPeer);
-            self.block(peer_id, "on another network");
-            return;
+        match self.peers.on_identified(peer_id, &info, &ours) {
+            Identified::OtherNetwork => {
+                tracing::warn!(%peer_id, theirs = %info.protocol_version, %ours, "peer is on another wiel network; refusing it");
+                self.counters.reject(Refusal::OtherNetworkPeer);
+                self.block(peer_id, "on another network");
+                return;
+            }
+            // A new peer on our network that we dialed: catch up with it (the side that
+            // dialed starts; one session serves both directions).
+            Identified::NewDialed => {
+                self.sync.start(&self.server, &mut self.runs, peer_id, None);
+            }
+            Identified::Known => {}
         }
-        let peer = self.peers.entry(peer_id);
-        peer.org_key = info
-            .public_key
-            .clone()
-            .try_into_ed25519()
-            .ok()
-            .map(|k| OrgKey::from_bytes(k.to_bytes()));
-        let first = peer.agent.is_none();
-        peer.agent = Some(info.agent_version.clone());
-        let dialed = peer.dialed;
         if let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
             for addr in info.listen_addrs {
                 kad.add_address(&peer_id, addr);
             }
-        }
-        if first && dialed {
-            // A new peer on our network: catch up with it. The side that dialed starts;
-            // one session serves both directions.
-            self.sync.start(&self.server, &mut self.runs, peer_id, None);
-        }
-    }
-
-    /// A peer's fetch: within its rate, answered off the loop; past it, or when the serving
-    /// thread has no room, dropped unanswered (its request fails; nobody is blamed).
-    fn serve_fetch(
-        &mut self,
-        peer: PeerId,
-        ids: Vec<EntryId>,
-        channel: ResponseChannel<FetchResponse>,
-    ) {
-        if !self.guard.allow_fetch(peer) {
-            self.counters.reject(Refusal::FetchRateLimited);
-            return;
-        }
-        let queued = self.server.serve_peer(move |state| Served::Fetch {
-            response: super::fetch::serve(state, &ids),
-            channel,
-        });
-        if !queued {
-            self.counters.reject(Refusal::ServeBusy);
         }
     }
 }

@@ -4,15 +4,16 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use libp2p::request_response::{OutboundFailure, OutboundRequestId};
+use libp2p::request_response::{OutboundFailure, OutboundRequestId, ResponseChannel};
 use libp2p::{PeerId, Swarm};
 use tokio::sync::mpsc;
 use wiel_protocol::EntryId;
 
 use super::behaviour::{Behaviour, FetchRequest, FetchResponse, MAX_FETCH_IDS};
+use super::peers::PeerGuard;
 use super::refusal::Refusal;
 use super::runs::{Origin, Runs};
-use super::serve::ServeState;
+use super::serve::{ServeState, Served, Server};
 use super::worker::{Counters, Job};
 
 /// Fetch requests in flight to one peer at a time.
@@ -294,6 +295,31 @@ impl FetchHandler {
 
     pub fn forget_peer(&mut self, runs: &mut Runs, peer: &PeerId) {
         self.fetcher.forget_peer(runs, peer);
+    }
+}
+
+impl FetchHandler {
+    /// A peer's fetch: within its rate, answered off the loop; past it, or when the
+    /// serving thread has no room, dropped unanswered (its request fails; nobody is blamed).
+    pub fn on_request(
+        guard: &mut PeerGuard,
+        server: &Server,
+        counters: &Counters,
+        peer: PeerId,
+        ids: Vec<EntryId>,
+        channel: ResponseChannel<FetchResponse>,
+    ) {
+        if !guard.allow_fetch(peer) {
+            counters.reject(Refusal::FetchRateLimited);
+            return;
+        }
+        let queued = server.serve_peer(move |state| Served::Fetch {
+            response: serve(state, &ids),
+            channel,
+        });
+        if !queued {
+            counters.reject(Refusal::ServeBusy);
+        }
     }
 }
 

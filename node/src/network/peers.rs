@@ -86,6 +86,15 @@ pub struct Peer {
     pub connected_at: Option<Instant>,
 }
 
+/// What an identify answer told about a peer.
+pub enum Identified {
+    /// It is on another wiel network: block it.
+    OtherNetwork,
+    /// Its first answer, and we dialed it: start catching up with it.
+    NewDialed,
+    Known,
+}
+
 /// The connected peers.
 #[derive(Default)]
 pub struct PeerTable {
@@ -115,6 +124,32 @@ impl PeerTable {
 
     pub fn count(&self) -> usize {
         self.peers.len()
+    }
+
+    /// Notes what `peer` said by identify (`ours`: this node's protocol version).
+    pub fn on_identified(
+        &mut self,
+        peer: PeerId,
+        info: &libp2p::identify::Info,
+        ours: &str,
+    ) -> Identified {
+        if info.protocol_version != ours {
+            return Identified::OtherNetwork;
+        }
+        let entry = self.entry(peer);
+        entry.org_key = info
+            .public_key
+            .clone()
+            .try_into_ed25519()
+            .ok()
+            .map(|k| OrgKey::from_bytes(k.to_bytes()));
+        let first = entry.agent.is_none();
+        entry.agent = Some(info.agent_version.clone());
+        if first && entry.dialed {
+            Identified::NewDialed
+        } else {
+            Identified::Known
+        }
     }
 
     /// Every connected peer.

@@ -94,6 +94,13 @@ impl SyncHandler {
         self.last_sync.get(space).cloned()
     }
 
+    /// A `wiel sync` run: reconciles every followed space with each of `peers`.
+    pub fn start_run(&mut self, server: &Server, runs: &mut Runs, peers: &[PeerId], run: RunId) {
+        for peer in peers {
+            self.start(server, runs, *peer, Some(run));
+        }
+    }
+
     /// Starts reconciling every space this node follows with `peer`.
     pub fn start(&mut self, server: &Server, runs: &mut Runs, peer: PeerId, run: Option<RunId>) {
         for space in self.spaces.clone() {

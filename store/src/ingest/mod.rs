@@ -12,6 +12,11 @@ use wiel_protocol::{EntryId, Kind, OrgKey, Rel, Verified};
 use crate::log::{self, Span};
 use crate::{Store, StoreError, Trees, keys};
 
+mod lineage;
+
+pub(crate) use lineage::speaks_for_committed;
+use lineage::{BACKWARD, FORWARD, speaks_for, successors_of};
+
 /// What happened to one entry offered to the store. All are normal outcomes: the store
 /// takes every entry that is valid on its own, whatever order entries come in, and decides
 /// what an entry does to others (erase, replace) from the set it holds, never from the order.
@@ -367,59 +372,6 @@ pub(crate) const LOG_END: &[u8] = b"log_end";
 
 /// Most headers without body kept waiting for their retraction (1 KiB each at most).
 const MAX_PENDING_HEADERS: usize = 10_000;
-
-/// `key` and every key that rotated from it, directly or in steps (with the new key's
-/// consent, checked when the rotation was verified). Not capped: a cap would make "who
-/// speaks for whom" depend on how many rotations arrived first; rotations are budgeted
-/// where they come in.
-fn successors_of(o: &Overlay<'_>, key: &OrgKey) -> Result<Vec<OrgKey>, StoreError> {
-    follow(o, key, FORWARD)
-}
-
-/// Every key along rotations from `key`, in the direction of `prefix` (successors or
-/// predecessors), `key` included.
-fn follow(o: &Overlay<'_>, key: &OrgKey, prefix: u8) -> Result<Vec<OrgKey>, StoreError> {
-    let mut out = vec![*key];
-    let mut seen: std::collections::HashSet<OrgKey> = out.iter().copied().collect();
-    let mut next = 0;
-    while next < out.len() {
-        let from = out[next];
-        next += 1;
-        let mut start = vec![prefix];
-        start.extend_from_slice(from.as_bytes());
-        for row in o.keys_with_prefix(T::Rotations, &start)? {
-            if let Some(other) = row
-                .get(33..65)
-                .and_then(|b| <[u8; 32]>::try_from(b).ok())
-                .map(OrgKey::from_bytes)
-                && seen.insert(other)
-            {
-                out.push(other);
-            }
-        }
-    }
-    Ok(out)
-}
-
-/// Row prefixes of the rotations tree: old → new, and new → old.
-const FORWARD: u8 = b'f';
-const BACKWARD: u8 = b'b';
-
-/// Whether `signer` speaks for `author`: the same key, or a key `author` rotated to.
-/// Searched from the signer back through its predecessors: only holders of keys on the
-/// signer's own chain can add to that walk.
-fn speaks_for(o: &Overlay<'_>, signer: &OrgKey, author: &OrgKey) -> Result<bool, StoreError> {
-    Ok(signer == author || follow(o, signer, BACKWARD)?.contains(author))
-}
-
-/// [`speaks_for`] on the committed store.
-pub(crate) fn speaks_for_committed(
-    store: &Store,
-    signer: &OrgKey,
-    author: &OrgKey,
-) -> Result<bool, StoreError> {
-    speaks_for(&Overlay::new(store), signer, author)
-}
 
 /// The retraction that erases `target` (with this header): the smallest id among the valid
 /// ones, so that every node picks the same whatever came first.

@@ -1,6 +1,8 @@
 //! The local API: HTTP+JSON on 127.0.0.1 for the CLI while a node runs. A thin layer over
 //! the [`Service`]; every call needs the token from `DATA_DIR/api.token`.
-//! Errors are `application/problem+json`; `GET /openapi.json` describes it all.
+//! Errors are `application/problem+json` (`problem`); `GET /openapi.json` describes it all.
+//! The node's own routes (status, peers, sync) are here; the others by concern in
+//! `entries`, `trust` and `upkeep`.
 
 use std::sync::Arc;
 
@@ -17,6 +19,19 @@ use wiel_store::ListFilter;
 use crate::network::{Client, Counters, NetworkStatus, PeerView};
 use crate::service::{EditSource, NewEntry, Service, ServiceError};
 
+mod entries;
+mod problem;
+mod trust;
+mod upkeep;
+
+use entries::*;
+pub use entries::{AnswerRequest, NewVersionRequest, RetractRequest, SearchRequest};
+pub use problem::ProblemBody;
+use problem::*;
+use trust::*;
+pub use trust::{AuthorQuery, EndorseRequest, RevokeRequest, TrustRootRequest, WithdrawRequest};
+use upkeep::*;
+
 /// What the handlers share.
 #[derive(Clone)]
 pub struct ApiState {
@@ -25,72 +40,6 @@ pub struct ApiState {
     pub counters: Arc<Counters>,
     pub token: Arc<String>,
 }
-
-/// An error as RFC 9457 problem details.
-pub struct Problem {
-    status: StatusCode,
-    title: &'static str,
-    detail: String,
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct ProblemBody {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    pub detail: String,
-}
-
-impl IntoResponse for Problem {
-    fn into_response(self) -> Response {
-        let body = ProblemBody {
-            kind: "about:blank".into(),
-            title: self.title.into(),
-            status: self.status.as_u16(),
-            detail: self.detail,
-        };
-        let json = serde_json::to_string(&body).unwrap_or_default();
-        (
-            self.status,
-            [(header::CONTENT_TYPE, "application/problem+json")],
-            json,
-        )
-            .into_response()
-    }
-}
-
-impl From<ServiceError> for Problem {
-    fn from(e: ServiceError) -> Self {
-        let (status, title) = match &e {
-            ServiceError::NoSuchEntry(_) | ServiceError::NoSuchOrganisation(_) => {
-                (StatusCode::NOT_FOUND, "Not found")
-            }
-            ServiceError::Store(_)
-            | ServiceError::Search(_)
-            | ServiceError::Io { .. }
-            | ServiceError::NotWritable { .. } => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "Storage error")
-            }
-            _ => (StatusCode::UNPROCESSABLE_ENTITY, "Refused"),
-        };
-        Problem {
-            status,
-            title,
-            detail: e.to_string(),
-        }
-    }
-}
-
-fn internal(detail: impl ToString) -> Problem {
-    Problem {
-        status: StatusCode::INTERNAL_SERVER_ERROR,
-        title: "Internal error",
-        detail: detail.to_string(),
-    }
-}
-
-type ApiResult<T> = Result<Json<T>, Problem>;
 
 /// Runs a service call on the blocking pool (the store does disk I/O).
 async fn blocking<T: Send + 'static>(
@@ -167,43 +116,6 @@ pub fn router(state: ApiState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .layer(middleware::from_fn(as_problem))
         .with_state(state)
-}
-
-/// Every error answer is problem details, also those axum makes itself (a body that is
-/// not JSON, a missing field, an unknown route or method, a body over its limit): their
-/// text becomes the detail.
-async fn as_problem(req: Request, next: Next) -> Response {
-    let route = format!("{} {}", req.method(), req.uri().path());
-    let response = next.run(req).await;
-    let status = response.status();
-    let is_problem = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
-        return response;
-    }
-    let text = match axum::body::to_bytes(response.into_body(), 64 * 1024).await {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_owned(),
-        Err(_) => String::new(),
-    };
-    let detail = match (text.is_empty(), status) {
-        (false, _) => text,
-        (true, StatusCode::NOT_FOUND) => format!("no such route: {route}"),
-        (true, StatusCode::METHOD_NOT_ALLOWED) => format!("method not allowed: {route}"),
-        (true, _) => format!("{route} failed"),
-    };
-    Problem {
-        status,
-        title: status.canonical_reason().unwrap_or("Error"),
-        detail: one_line(&detail),
-    }
-    .into_response()
-}
-
-/// Error texts from libraries may span lines; a detail is one.
-fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// `GET /api/v1/status`
@@ -346,98 +258,6 @@ pub struct ConnectRequest {
     pub address: String,
 }
 
-/// `POST /api/v1/endorsements`: vouch for an organisation.
-#[derive(Serialize, Deserialize)]
-pub struct EndorseRequest {
-    /// Key, CBS code, name, or an id (prefix) of one of its entries.
-    pub organisation: String,
-    pub name: Option<String>,
-    pub code: Option<String>,
-}
-
-async fn endorse(
-    State(s): State<ApiState>,
-    Json(req): Json<EndorseRequest>,
-) -> ApiResult<crate::Published> {
-    let published = blocking(&s, move |svc| {
-        let subject = svc.resolve_organisation(&req.organisation)?;
-        let code = req
-            .code
-            .map(wiel_protocol::CbsCode::new)
-            .transpose()
-            .map_err(ServiceError::Name)?;
-        svc.endorse(subject, req.name, code)
-    })
-    .await?;
-    Ok(Json(published))
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct WithdrawRequest {
-    pub organisation: String,
-}
-
-async fn withdraw_endorsement(
-    State(s): State<ApiState>,
-    Json(req): Json<WithdrawRequest>,
-) -> ApiResult<Vec<crate::Published>> {
-    let done = blocking(&s, move |svc| {
-        let subject = svc.resolve_organisation(&req.organisation)?;
-        svc.withdraw_endorsement(subject)
-    })
-    .await?;
-    Ok(Json(done))
-}
-
-/// `POST /api/v1/keys/revocation`: revoke one of this organisation's keys (named: the
-/// current one or one it rotated from) from `since` (default: now) on.
-#[derive(Serialize, Deserialize)]
-pub struct RevokeRequest {
-    pub key: wiel_protocol::OrgKey,
-    #[serde(default)]
-    pub since: Option<wiel_protocol::Timestamp>,
-}
-
-async fn revoke_key(
-    State(s): State<ApiState>,
-    Json(req): Json<RevokeRequest>,
-) -> ApiResult<crate::Published> {
-    let since = req.since.unwrap_or_else(wiel_protocol::Timestamp::now);
-    let published = blocking(&s, move |svc| svc.revoke_key(req.key, since)).await?;
-    Ok(Json(published))
-}
-
-async fn trust(State(s): State<ApiState>) -> ApiResult<crate::view::TrustReport> {
-    Ok(Json(blocking(&s, |svc| svc.trust_report()).await?))
-}
-
-/// `POST /api/v1/trust/roots`: add (or with `remove`, take away) a trusted root.
-#[derive(Serialize, Deserialize)]
-pub struct TrustRootRequest {
-    pub organisation: String,
-    #[serde(default)]
-    pub remove: bool,
-}
-
-async fn trust_roots(
-    State(s): State<ApiState>,
-    Json(req): Json<TrustRootRequest>,
-) -> ApiResult<crate::view::TrustReport> {
-    let report = blocking(&s, move |svc| {
-        let key = svc.resolve_organisation(&req.organisation)?;
-        svc.update_trust(|t| {
-            if req.remove {
-                t.roots.retain(|k| *k != key);
-            } else {
-                t.roots.push(key);
-            }
-        })?;
-        svc.trust_report()
-    })
-    .await?;
-    Ok(Json(report))
-}
-
 /// `POST /api/v1/sync`: start a catch-up sync run.
 #[derive(Serialize, Deserialize, Default)]
 pub struct SyncRequest {
@@ -529,197 +349,9 @@ async fn connect(
     Ok(Json(serde_json::json!({ "connected": req.address })))
 }
 
-async fn list(
-    State(s): State<ApiState>,
-    Query(filter): Query<ListFilter>,
-) -> ApiResult<Vec<crate::EntryView>> {
-    Ok(Json(blocking(&s, move |svc| svc.list(&filter)).await?))
-}
-
-async fn publish(
-    State(s): State<ApiState>,
-    Json(new): Json<NewEntry>,
-) -> ApiResult<crate::Published> {
-    let p = blocking(&s, move |svc| svc.publish(new)).await?;
-    Ok(Json(p))
-}
-
-async fn show(State(s): State<ApiState>, Path(id): Path<String>) -> ApiResult<crate::ThreadView> {
-    Ok(Json(
-        blocking(&s, move |svc| {
-            let id = svc.resolve(&id)?;
-            svc.thread(&id)
-        })
-        .await?,
-    ))
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct AnswerRequest {
-    pub text: String,
-    /// Publish despite what the privacy guard asks about (see `NewEntry`).
-    #[serde(default)]
-    pub confirmed_personal_data: bool,
-}
-
-async fn answer(
-    State(s): State<ApiState>,
-    Path(id): Path<String>,
-    Json(req): Json<AnswerRequest>,
-) -> ApiResult<crate::Published> {
-    let p = blocking(&s, move |svc| {
-        let q = svc.resolve(&id)?;
-        svc.answer(q, req.text, req.confirmed_personal_data)
-    })
-    .await?;
-    Ok(Json(p))
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct RetractRequest {
-    pub reason: Option<String>,
-}
-
-async fn retract(
-    State(s): State<ApiState>,
-    Path(id): Path<String>,
-    Json(req): Json<RetractRequest>,
-) -> ApiResult<Vec<crate::Published>> {
-    let done = blocking(&s, move |svc| {
-        let target = svc.resolve(&id)?;
-        svc.retract(target, req.reason)
-    })
-    .await?;
-    Ok(Json(done))
-}
-
-async fn edit_source(State(s): State<ApiState>, Path(id): Path<String>) -> ApiResult<EditSource> {
-    Ok(Json(
-        blocking(&s, move |svc| {
-            let target = svc.resolve(&id)?;
-            svc.edit_source(target)
-        })
-        .await?,
-    ))
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct NewVersionRequest {
-    pub source: EditSource,
-    pub body: Body,
-    pub space: Option<SpaceName>,
-    #[serde(default)]
-    pub confirmed_personal_data: bool,
-}
-
-async fn new_version(
-    State(s): State<ApiState>,
-    Json(req): Json<NewVersionRequest>,
-) -> ApiResult<Option<crate::Published>> {
-    let p = blocking(&s, move |svc| {
-        svc.new_version(
-            &req.source,
-            req.body,
-            req.space,
-            req.confirmed_personal_data,
-        )
-    })
-    .await?;
-    Ok(Json(p))
-}
-
-async fn resolve(State(s): State<ApiState>, Path(prefix): Path<String>) -> ApiResult<EntryId> {
-    Ok(Json(blocking(&s, move |svc| svc.resolve(&prefix)).await?))
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct SearchRequest {
-    pub query: String,
-    pub filter: ListFilter,
-}
-
-async fn search(
-    State(s): State<ApiState>,
-    Json(req): Json<SearchRequest>,
-) -> ApiResult<crate::view::SearchResults> {
-    Ok(Json(
-        blocking(&s, move |svc| svc.search(&req.query, &req.filter)).await?,
-    ))
-}
-
-/// `POST /api/v1/check`: rechecks every stored entry; damaged ones are quarantined and
-/// fetched again from peers at once.
-async fn check(State(s): State<ApiState>) -> ApiResult<wiel_store::CheckReport> {
-    let report = blocking(&s, |svc| svc.check()).await?;
-    if !report.quarantined.is_empty()
-        && let Err(e) = s.network.sync(None).await
-    {
-        tracing::warn!(error = %e, "cannot start a catch-up sync after the check");
-    }
-    Ok(Json(report))
-}
-
-/// `POST /api/v1/compact`: rewrites the entry log without the bytes of retracted entries.
-async fn compact(State(s): State<ApiState>) -> ApiResult<wiel_store::Compacted> {
-    Ok(Json(blocking(&s, |svc| svc.compact()).await?))
-}
-
-/// `POST /api/v1/reindex`: builds the search index anew.
-async fn reindex(State(s): State<ApiState>) -> ApiResult<crate::service::ReindexReport> {
-    Ok(Json(blocking(&s, |svc| svc.reindex()).await?))
-}
-
-async fn organisations(
-    State(s): State<ApiState>,
-) -> ApiResult<std::collections::BTreeMap<wiel_protocol::OrgKey, String>> {
-    Ok(Json(blocking(&s, |svc| svc.org_names()).await?))
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct AuthorQuery {
-    pub q: String,
-}
-
-async fn resolve_author(
-    State(s): State<ApiState>,
-    Query(q): Query<AuthorQuery>,
-) -> ApiResult<wiel_protocol::OrgKey> {
-    Ok(Json(
-        blocking(&s, move |svc| svc.resolve_author(&q.q)).await?,
-    ))
-}
-
-/// Largest import file through a running node (the rest of the API keeps axum's 2 MB).
-const MAX_IMPORT_BYTES: usize = 512 * 1024 * 1024;
-
-async fn import(
-    State(s): State<ApiState>,
-    text: String,
-) -> ApiResult<crate::service::ImportReport> {
-    let report = blocking(&s, move |svc| svc.import(&text)).await?;
-    Ok(Json(report))
-}
-
-async fn export(State(s): State<ApiState>) -> Result<Response, Problem> {
-    let text = blocking(&s, |svc| {
-        let mut out = String::new();
-        for line in svc.export() {
-            let line = line?;
-            out.push_str(&serde_json::to_string(&line).map_err(|e| ServiceError::Io {
-                path: "export".into(),
-                reason: e.to_string(),
-            })?);
-            out.push('\n');
-        }
-        Ok(out)
-    })
-    .await?;
-    Ok(([(header::CONTENT_TYPE, "application/jsonl")], text).into_response())
-}
-
 async fn openapi() -> impl IntoResponse {
     (
         [(header::CONTENT_TYPE, "application/json")],
-        include_str!("openapi.json"),
+        include_str!("../openapi.json"),
     )
 }

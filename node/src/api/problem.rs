@@ -1,0 +1,107 @@
+//! Errors as RFC 9457 problem details: from the service's errors, and from whatever
+//! axum answers by itself.
+
+use super::*;
+
+/// An error as RFC 9457 problem details.
+pub struct Problem {
+    pub(super) status: StatusCode,
+    pub(super) title: &'static str,
+    pub(super) detail: String,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct ProblemBody {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+}
+
+pub(super) fn internal(detail: impl ToString) -> Problem {
+    Problem {
+        status: StatusCode::INTERNAL_SERVER_ERROR,
+        title: "Internal error",
+        detail: detail.to_string(),
+    }
+}
+
+pub(super) type ApiResult<T> = Result<Json<T>, Problem>;
+
+/// Every error answer is problem details, also those axum makes itself (a body that is
+/// not JSON, a missing field, an unknown route or method, a body over its limit): their
+/// text becomes the detail.
+pub(super) async fn as_problem(req: Request, next: Next) -> Response {
+    let route = format!("{} {}", req.method(), req.uri().path());
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let text = match axum::body::to_bytes(response.into_body(), 64 * 1024).await {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).trim().to_owned(),
+        Err(_) => String::new(),
+    };
+    let detail = match (text.is_empty(), status) {
+        (false, _) => text,
+        (true, StatusCode::NOT_FOUND) => format!("no such route: {route}"),
+        (true, StatusCode::METHOD_NOT_ALLOWED) => format!("method not allowed: {route}"),
+        (true, _) => format!("{route} failed"),
+    };
+    Problem {
+        status,
+        title: status.canonical_reason().unwrap_or("Error"),
+        detail: one_line(&detail),
+    }
+    .into_response()
+}
+
+/// Error texts from libraries may span lines; a detail is one.
+pub(super) fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl IntoResponse for Problem {
+    fn into_response(self) -> Response {
+        let body = ProblemBody {
+            kind: "about:blank".into(),
+            title: self.title.into(),
+            status: self.status.as_u16(),
+            detail: self.detail,
+        };
+        let json = serde_json::to_string(&body).unwrap_or_default();
+        (
+            self.status,
+            [(header::CONTENT_TYPE, "application/problem+json")],
+            json,
+        )
+            .into_response()
+    }
+}
+
+impl From<ServiceError> for Problem {
+    fn from(e: ServiceError) -> Self {
+        let (status, title) = match &e {
+            ServiceError::NoSuchEntry(_) | ServiceError::NoSuchOrganisation(_) => {
+                (StatusCode::NOT_FOUND, "Not found")
+            }
+            ServiceError::Store(_)
+            | ServiceError::Search(_)
+            | ServiceError::Io { .. }
+            | ServiceError::NotWritable { .. } => {
+                (StatusCode::INTERNAL_SERVER_ERROR, "Storage error")
+            }
+            _ => (StatusCode::UNPROCESSABLE_ENTITY, "Refused"),
+        };
+        Problem {
+            status,
+            title,
+            detail: e.to_string(),
+        }
+    }
+}

@@ -1,0 +1,240 @@
+//! Answering a query: BM25 over the fields with their weights, compound parts and exact
+//! words, filters, snippets with the matched words marked, and "bedoelde u" for a word
+//! that matches nothing.
+
+use super::*;
+
+impl SearchIndex {
+    /// Searches; see [`SearchQuery`].
+    pub fn search(&self, query: &SearchQuery) -> Result<SearchOutcome, SearchError> {
+        let searcher = self.reader.searcher();
+        let f = self.fields;
+        let mut stemmed = analysis::stemmed_analyzer();
+        let mut exact = analysis::exact_analyzer();
+        let typed: Vec<String> = analysis::terms(&mut exact, &query.text);
+        let mut outcome = SearchOutcome::default();
+        let mut searched: Vec<String> = Vec::new();
+        let mut corrected = false;
+        for word in &typed {
+            let stems = analysis::terms(&mut stemmed, word);
+            let found = self.doc_freq(&searcher, f.exact, word)? > 0
+                || stems.iter().try_fold(false, |any, s| {
+                    Ok::<_, SearchError>(
+                        any || self.doc_freq(&searcher, f.text, s)? > 0
+                            || self.doc_freq(&searcher, f.title, s)? > 0
+                            || self.doc_freq(&searcher, f.tags, s)? > 0,
+                    )
+                })?;
+            if found || stems.is_empty() {
+                searched.push(word.clone());
+            } else if let Some(close) = self.closest_word(&searcher, word)? {
+                searched.push(close);
+                corrected = true;
+            } else {
+                outcome.unknown.push(word.clone());
+            }
+        }
+        if corrected {
+            outcome.corrected = Some(searched.join(" "));
+        }
+        let mut words: Vec<Box<dyn Query>> = Vec::new();
+        for word in &searched {
+            let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            let mut seen = HashSet::new();
+            for (n, stem) in analysis::terms(&mut stemmed, word).into_iter().enumerate() {
+                if !seen.insert(stem.clone()) {
+                    continue;
+                }
+                // The word's own stem first, then the parts of a compound: they count less.
+                let weight = if n == 0 { 1.0 } else { PART_WEIGHT };
+                for (field, boost) in [
+                    (f.title, TITLE_BOOST),
+                    (f.text, TEXT_BOOST),
+                    (f.tags, TAGS_BOOST),
+                ] {
+                    clauses.push((
+                        Occur::Should,
+                        boosted(term_query(field, &stem), boost * weight),
+                    ));
+                }
+            }
+            clauses.push((
+                Occur::Should,
+                boosted(term_query(f.exact, word), EXACT_BOOST),
+            ));
+            words.push(Box::new(BooleanQuery::new(clauses)));
+        }
+        if words.is_empty() {
+            return Ok(outcome);
+        }
+        let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(
+            words.into_iter().map(|q| (Occur::Should, q)).collect(),
+        ));
+        let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
+        let filter = &query.filter;
+        let mut exact_filter = |field: Field, value: Option<String>| {
+            if let Some(v) = value {
+                must.push((Occur::Must, Box::new(term_filter(field, &v))));
+            }
+        };
+        exact_filter(f.kind, filter.kind.map(|k| k.as_str().to_string()));
+        exact_filter(
+            f.space,
+            filter.space.as_ref().map(|s| s.as_str().to_string()),
+        );
+        exact_filter(f.author, filter.author.as_ref().map(|a| a.to_hex()));
+        exact_filter(f.tag, filter.tag.as_ref().map(|t| t.to_lowercase()));
+        exact_filter(f.theme, filter.theme.as_ref().map(|t| t.to_lowercase()));
+        if filter.since.is_some() || filter.until.is_some() {
+            let lower = filter.since.map_or(i64::MIN, millis);
+            let upper = filter
+                .until
+                .map_or(i64::MAX, |t| millis(t).saturating_sub(1));
+            must.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    std::ops::Bound::Included(Term::from_field_i64(f.created, lower)),
+                    std::ops::Bound::Included(Term::from_field_i64(f.created, upper)),
+                )),
+            ));
+        }
+        if let Some(authors) = &query.authors {
+            let terms = authors
+                .iter()
+                .map(|a| Term::from_field_text(f.author, &a.to_hex()));
+            must.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        }
+        let full = BooleanQuery::new(must);
+        // A few more than asked: a hit the store no longer backs is dropped below.
+        let wanted = filter.limit.max(1);
+        let top = searcher
+            .search(
+                &full,
+                &TopDocs::with_limit(wanted + wanted / 2 + 8).order_by_score(),
+            )
+            .map_err(|e| self.error(e))?;
+        let snippets =
+            SnippetGenerator::create(&searcher, &*text_query, f.text).map_err(|e| self.error(e))?;
+        for (score, address) in top {
+            if outcome.hits.len() >= wanted {
+                break;
+            }
+            let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.error(e))?;
+            let Some(id) = doc
+                .get_first(f.id)
+                .and_then(|v| v.as_str())
+                .and_then(|s| s.parse::<EntryId>().ok())
+            else {
+                continue;
+            };
+            let Some(entry) = crate::query::skip_damaged(self.store.get(&id))? else {
+                continue;
+            };
+            if !self.is_current(&entry)? {
+                continue;
+            }
+            let snippet = entry
+                .body()
+                .map(|b| snippet_of(&snippets, b))
+                .unwrap_or_default();
+            outcome.hits.push(Hit {
+                entry,
+                score,
+                snippet,
+            });
+        }
+        Ok(outcome)
+    }
+
+    fn doc_freq(
+        &self,
+        searcher: &tantivy::Searcher,
+        field: Field,
+        text: &str,
+    ) -> Result<u64, SearchError> {
+        searcher
+            .doc_freq(&Term::from_field_text(field, text))
+            .map_err(|e| self.error(e))
+    }
+
+    /// The indexed word closest to `word` (fewest edits, then most documents), if any is
+    /// within reach.
+    fn closest_word(
+        &self,
+        searcher: &tantivy::Searcher,
+        word: &str,
+    ) -> Result<Option<String>, SearchError> {
+        let chars = word.chars().count();
+        if chars < 4 {
+            return Ok(None);
+        }
+        let edits = if chars <= 6 { 1 } else { MAX_EDITS };
+        let term = Term::from_field_text(self.fields.exact, word);
+        let automaton = FuzzyTermQuery::new(term, edits, true)
+            .automaton()
+            .map_err(|e| self.error(e))?;
+        let mut best: Option<(usize, u64, String)> = None;
+        for segment in searcher.segment_readers() {
+            let inverted = segment
+                .inverted_index(self.fields.exact)
+                .map_err(|e| self.error(e))?;
+            let mut stream = inverted
+                .terms()
+                .search(&automaton)
+                .into_stream()
+                .map_err(|e| self.error(e))?;
+            while stream.advance() {
+                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let freq = u64::from(stream.value().doc_freq);
+                let distance = strsim::damerau_levenshtein(word, candidate);
+                let better = match &best {
+                    None => true,
+                    Some((d, n, _)) => {
+                        (distance, std::cmp::Reverse(freq)) < (*d, std::cmp::Reverse(*n))
+                    }
+                };
+                if better {
+                    best = Some((distance, freq, candidate.to_string()));
+                }
+            }
+        }
+        Ok(best.map(|(_, _, w)| w))
+    }
+}
+
+fn snippet_of(generator: &SnippetGenerator, body: &Body) -> Snippet {
+    let text = searchable_text(body).join("\n");
+    let snippet = generator.snippet(&text);
+    if snippet.fragment().is_empty() {
+        let start: String = text.chars().take(160).collect();
+        return Snippet {
+            text: start.split_whitespace().collect::<Vec<_>>().join(" "),
+            marks: vec![],
+        };
+    }
+    Snippet {
+        text: snippet.fragment().to_string(),
+        marks: snippet
+            .highlighted()
+            .iter()
+            .map(|r| (r.start, r.end))
+            .collect(),
+    }
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn term_filter(field: Field, text: &str) -> TermQuery {
+    TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::Basic)
+}
+
+fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(query, boost))
+}
