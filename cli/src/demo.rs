@@ -17,8 +17,9 @@ use wiel_protocol::{
 };
 use wiel_store::ListFilter;
 
-use crate::backend::{Backend, Remote};
 use crate::output;
+use wiel_node::api::client::ApiClient;
+use wiel_node::ops::Operations;
 
 struct Org {
     name: &'static str,
@@ -311,7 +312,7 @@ struct DemoNode {
     name: &'static str,
     dir: DataDir,
     child: std::process::Child,
-    backend: Backend,
+    backend: ApiClient,
     address: String,
 }
 
@@ -347,8 +348,8 @@ impl DemoNode {
                 .ok()
                 .and_then(|t| serde_json::from_str::<ApiEndpoint>(&t).ok())
                 .is_some_and(|e| e.pid == child.id());
-            if pid_ok && let Some(remote) = Remote::find(&dir) {
-                break Backend::Remote(remote);
+            if pid_ok && let Some(client) = ApiClient::find(&dir) {
+                break client;
             }
             if started.elapsed() > Duration::from_secs(30) {
                 let _ = child.kill();

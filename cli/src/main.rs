@@ -4,7 +4,6 @@
 //! reads and writes entries as Markdown, `output` renders them, `demo` is the sample network.
 
 mod args;
-mod backend;
 mod commands;
 mod demo;
 mod markdown;
@@ -32,8 +31,14 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS, // `wiel list | head`
         Err(err) => {
-            // One line: what went wrong, with its causes.
-            eprintln!("wiel: error: {err:#}");
+            // One line: what went wrong, with its causes, and what to do where it helps.
+            let hint = match err.downcast_ref::<wiel_node::ops::OpError>() {
+                Some(wiel_node::ops::OpError::NoNode) => {
+                    ": start one with `wiel node` (it syncs with every peer it connects to)"
+                }
+                _ => "",
+            };
+            eprintln!("wiel: error: {err:#}{hint}");
             ExitCode::FAILURE
         }
     }

@@ -23,21 +23,11 @@ fn addrs(list: &[String], what: &str) -> Result<Vec<Multiaddr>> {
 
 /// Opens the store, waiting a little for a CLI command that holds it right now.
 fn open(dir: DataDir) -> Result<Service> {
-    let start = std::time::Instant::now();
-    loop {
-        match Service::open(dir.clone()) {
-            Err(e)
-                if crate::backend::is_locked(&e) && start.elapsed() < crate::backend::LOCK_WAIT =>
-            {
-                std::thread::sleep(Duration::from_millis(100));
-            }
-            other => return Ok(other?),
-        }
-    }
+    Ok(Service::open_waiting(dir, wiel_node::ops::LOCK_WAIT)?)
 }
 
 pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
-    if crate::backend::Remote::find(&dir).is_some() {
+    if wiel_node::api::client::ApiClient::find(&dir).is_some() {
         anyhow::bail!(
             "a node is already running on {}; stop it first (Ctrl-C or SIGTERM)",
             dir.root().display()

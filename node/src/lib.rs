@@ -9,6 +9,7 @@
 //! - [`network`]: the libp2p swarm (gossip, sync, fetch), its peer guard and ingest worker;
 //! - [`reconcile`]: set reconciliation for catch-up sync;
 //! - [`api`]: the local HTTP API; [`metrics`]: Prometheus metrics; [`runtime`]: `wiel node`;
+//! - [`ops`]: every operation once, in this process or through a running node's API;
 //! - [`view`]: what the service returns, ready for the terminal or `--json`;
 //! - [`exchange`]: the JSON-lines export format, read back by import.
 
@@ -18,6 +19,7 @@ pub mod events;
 pub mod exchange;
 pub mod metrics;
 pub mod network;
+pub mod ops;
 pub mod reconcile;
 pub mod runtime;
 pub mod service;

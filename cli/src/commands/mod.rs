@@ -13,8 +13,8 @@ use crate::args::{
     Cli, Command, ExportFormat, FilterArgs, KeyCommand, LabelArgs, PublishArgs, ReactArgs,
     TrustCommand,
 };
-use crate::backend::Backend;
 use crate::{demo, markdown, node, output};
+use wiel_node::ops::Operations;
 
 mod upkeep;
 mod writing;
@@ -32,8 +32,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo { keep } => demo::run(keep, json),
         Command::Key(k) => key_command(&data_dir, k, json, yes),
         command => {
-            let backend = Backend::open(&data_dir)?;
-            run_on(&backend, command, json, yes)
+            let backend = wiel_node::ops::open(&data_dir)?;
+            run_on(backend.as_ref(), command, json, yes)
         }
     }
 }
@@ -130,7 +130,7 @@ fn confirm_personal_data(body: &Body, yes: bool) -> Result<bool> {
     }
 }
 
-fn run_on(backend: &Backend, command: Command, json: bool, yes: bool) -> Result<()> {
+fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> Result<()> {
     match command {
         Command::Publish(a) => {
             let source = a
@@ -432,7 +432,7 @@ fn labels(l: LabelArgs) -> Result<(Option<SpaceName>, Vec<String>, Vec<String>)>
     Ok((space, l.tags, l.themes))
 }
 
-fn list_filter(backend: &Backend, f: &FilterArgs) -> Result<ListFilter> {
+fn list_filter(backend: &dyn Operations, f: &FilterArgs) -> Result<ListFilter> {
     let now = Timestamp::now();
     Ok(ListFilter {
         kind: f.kind.as_deref().map(str::parse).transpose()?,

@@ -1,8 +1,13 @@
 //! Commands that keep a node: export, sync with progress, and its keys.
 
 use super::*;
+use wiel_node::api::client::ApiClient;
 
-pub(super) fn export(backend: &Backend, format: ExportFormat, path: Option<&Path>) -> Result<()> {
+pub(super) fn export(
+    backend: &dyn Operations,
+    format: ExportFormat,
+    path: Option<&Path>,
+) -> Result<()> {
     use std::io::Write;
     let mut out: Box<dyn Write> = match path {
         Some(p) => Box::new(std::io::BufWriter::new(
@@ -61,7 +66,7 @@ pub(super) fn export(backend: &Backend, format: ExportFormat, path: Option<&Path
 }
 
 /// `wiel sync`: starts a run on the node and follows it until it is done.
-pub(super) fn sync(backend: &Backend, peer: Option<String>, json: bool) -> Result<()> {
+pub(super) fn sync(backend: &dyn Operations, peer: Option<String>, json: bool) -> Result<()> {
     let run = backend.sync_start(peer)?;
     let bar = if json {
         indicatif::ProgressBar::hidden()
@@ -115,14 +120,14 @@ pub(super) fn key_command(
     json: bool,
     yes: bool,
 ) -> Result<()> {
-    let backend = Backend::open(data_dir)?;
     match command {
         KeyCommand::Rotate => {
-            let Backend::Local(service) = backend else {
+            if ApiClient::find(data_dir).is_some() {
                 bail!(
                     "a node is running on this data directory: stop it first (its key is its network identity), then run this again"
                 )
-            };
+            }
+            let service = Service::open_waiting(data_dir.clone(), wiel_node::ops::LOCK_WAIT)?;
             let (_, old, new) = service.rotate_key()?;
             if json {
                 return output::json(&serde_json::json!({ "old_key": old, "new_key": new }));
@@ -138,6 +143,7 @@ pub(super) fn key_command(
             current,
             since,
         } => {
+            let backend = wiel_node::ops::open(data_dir)?;
             let key = match (key, current) {
                 (Some(k), _) => k
                     .parse::<wiel_protocol::OrgKey>()

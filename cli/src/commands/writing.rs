@@ -93,7 +93,7 @@ pub(super) fn publish_input(a: PublishArgs) -> Result<NewEntry> {
 }
 
 /// Accepts an answer: checked here for a clear message, and again by the store.
-pub(super) fn accept(backend: &Backend, id: &str, json: bool) -> Result<()> {
+pub(super) fn accept(backend: &dyn Operations, id: &str, json: bool) -> Result<()> {
     let target = backend.resolve(id)?;
     let thread = backend.thread(&target.to_hex())?;
     let answer = &thread.entry;
@@ -129,7 +129,7 @@ pub(super) fn accept(backend: &Backend, id: &str, json: bool) -> Result<()> {
     )
 }
 
-pub(super) fn react(backend: &Backend, a: ReactArgs, json: bool, yes: bool) -> Result<()> {
+pub(super) fn react(backend: &dyn Operations, a: ReactArgs, json: bool, yes: bool) -> Result<()> {
     let target = backend.resolve(&a.id)?;
     let verdict = if a.works {
         Verdict::Works
@@ -146,7 +146,7 @@ pub(super) fn react(backend: &Backend, a: ReactArgs, json: bool, yes: bool) -> R
 }
 
 pub(super) fn edit(
-    backend: &Backend,
+    backend: &dyn Operations,
     id: &str,
     file: Option<PathBuf>,
     json: bool,

@@ -1,6 +1,7 @@
 //! Routes of entries: list, show, publish, answer, retract, edit, resolve, search.
 
 use super::*;
+use crate::ops::Operations;
 
 pub(super) async fn list(
     State(s): State<ApiState>,
@@ -22,11 +23,7 @@ pub(super) async fn show(
     Path(id): Path<String>,
 ) -> ApiResult<crate::ThreadView> {
     Ok(Json(
-        blocking(&s, move |svc| {
-            let id = svc.resolve(&id)?;
-            svc.thread(&id)
-        })
-        .await?,
+        blocking_op(&s, move |svc| Operations::thread(svc, &id)).await?,
     ))
 }
 
@@ -43,9 +40,8 @@ pub(super) async fn answer(
     Path(id): Path<String>,
     Json(req): Json<AnswerRequest>,
 ) -> ApiResult<crate::Published> {
-    let p = blocking(&s, move |svc| {
-        let q = svc.resolve(&id)?;
-        svc.answer(q, req.text, req.confirmed_personal_data)
+    let p = blocking_op(&s, move |svc| {
+        Operations::answer(svc, &id, req.text, req.confirmed_personal_data)
     })
     .await?;
     Ok(Json(p))
@@ -61,11 +57,7 @@ pub(super) async fn retract(
     Path(id): Path<String>,
     Json(req): Json<RetractRequest>,
 ) -> ApiResult<Vec<crate::Published>> {
-    let done = blocking(&s, move |svc| {
-        let target = svc.resolve(&id)?;
-        svc.retract(target, req.reason)
-    })
-    .await?;
+    let done = blocking_op(&s, move |svc| Operations::retract(svc, &id, req.reason)).await?;
     Ok(Json(done))
 }
 

@@ -19,8 +19,10 @@ use wiel_store::ListFilter;
 use crate::network::{Client, Counters, NetworkStatus, PeerView};
 use crate::service::{EditSource, NewEntry, Service, ServiceError};
 
+pub mod client;
 mod entries;
 mod problem;
+pub mod routes;
 mod trust;
 mod upkeep;
 
@@ -45,6 +47,18 @@ pub struct ApiState {
 async fn blocking<T: Send + 'static>(
     state: &ApiState,
     f: impl FnOnce(&Service) -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, Problem> {
+    let service = state.service.clone();
+    tokio::task::spawn_blocking(move || f(&service))
+        .await
+        .map_err(internal)?
+        .map_err(Problem::from)
+}
+
+/// [`blocking`], for an operation of [`crate::ops::Operations`] on the service.
+async fn blocking_op<T: Send + 'static>(
+    state: &ApiState,
+    f: impl FnOnce(&Service) -> Result<T, crate::ops::OpError> + Send + 'static,
 ) -> Result<T, Problem> {
     let service = state.service.clone();
     tokio::task::spawn_blocking(move || f(&service))
@@ -81,38 +95,35 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 
 pub fn router(state: ApiState) -> Router {
     Router::new()
-        .route("/api/v1/health", get(health))
-        .route("/api/v1/status", get(status))
-        .route("/api/v1/peers", get(peers).post(connect))
-        .route("/api/v1/sync", post(start_sync))
-        .route("/api/v1/endorsements", post(endorse))
+        .route(routes::HEALTH, get(health))
+        .route(routes::STATUS, get(status))
+        .route(routes::PEERS, get(peers).post(connect))
+        .route(routes::SYNC, post(start_sync))
+        .route(routes::ENDORSEMENTS, post(endorse))
+        .route(routes::ENDORSEMENT_WITHDRAWAL, post(withdraw_endorsement))
+        .route(routes::KEY_REVOCATION, post(revoke_key))
+        .route(routes::TRUST, get(trust))
+        .route(routes::TRUST_ROOTS, post(trust_roots))
+        .route(routes::SYNC_RUN, get(sync_report))
+        .route(routes::ENTRIES, get(list).post(publish))
+        .route(routes::ENTRY, get(show))
+        .route(routes::ANSWERS, post(answer))
+        .route(routes::RETRACTION, post(retract))
+        .route(routes::EDIT_SOURCE, get(edit_source))
+        .route(routes::VERSIONS, post(new_version))
+        .route(routes::RESOLVE, get(resolve))
+        .route(routes::SEARCH, post(search))
+        .route(routes::REINDEX, post(reindex))
+        .route(routes::CHECK, post(check))
+        .route(routes::COMPACT, post(compact))
+        .route(routes::ORGANISATIONS, get(organisations))
+        .route(routes::ORGANISATIONS_RESOLVE, get(resolve_author))
         .route(
-            "/api/v1/endorsements/withdrawal",
-            post(withdraw_endorsement),
-        )
-        .route("/api/v1/keys/revocation", post(revoke_key))
-        .route("/api/v1/trust", get(trust))
-        .route("/api/v1/trust/roots", post(trust_roots))
-        .route("/api/v1/sync/{run}", get(sync_report))
-        .route("/api/v1/entries", get(list).post(publish))
-        .route("/api/v1/entries/{id}", get(show))
-        .route("/api/v1/entries/{id}/answers", post(answer))
-        .route("/api/v1/entries/{id}/retraction", post(retract))
-        .route("/api/v1/entries/{id}/edit-source", get(edit_source))
-        .route("/api/v1/versions", post(new_version))
-        .route("/api/v1/resolve/{prefix}", get(resolve))
-        .route("/api/v1/search", post(search))
-        .route("/api/v1/reindex", post(reindex))
-        .route("/api/v1/check", post(check))
-        .route("/api/v1/compact", post(compact))
-        .route("/api/v1/organisations", get(organisations))
-        .route("/api/v1/organisations/resolve", get(resolve_author))
-        .route(
-            "/api/v1/import",
+            routes::IMPORT,
             post(import).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
         )
-        .route("/api/v1/export", get(export))
-        .route("/openapi.json", get(openapi))
+        .route(routes::EXPORT, get(export))
+        .route(routes::OPENAPI, get(openapi))
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .layer(middleware::from_fn(as_problem))
         .with_state(state)
@@ -148,6 +159,26 @@ pub struct NetworkStatusView {
     pub outbox: usize,
 }
 
+/// The status of this node's store, search index and trust budget: all of `wiel status`
+/// but the network part (which a running node adds).
+pub(crate) fn local_status(svc: &Service) -> Result<StatusView, ServiceError> {
+    let (counts, kept_apart) = svc.space_counts_and_budget()?;
+    Ok(StatusView {
+        organisation: svc.config().organisation.name.clone(),
+        org_key: svc.org_key().to_hex(),
+        network_id: svc.config().network.to_string(),
+        network: None,
+        entries: counts.iter().map(|c| c.entries).sum(),
+        spaces: counts,
+        received: 0,
+        stored_from_network: 0,
+        rejected: std::collections::BTreeMap::new(),
+        last_received_at: None,
+        search: svc.search_status()?,
+        kept_apart,
+    })
+}
+
 /// `GET /api/v1/health`: answers at once (the CLI asks it to find a running node).
 #[derive(Serialize, Deserialize, Debug, Clone)]
 pub struct Health {
@@ -162,66 +193,49 @@ async fn health(State(s): State<ApiState>) -> ApiResult<Health> {
 
 async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
     let net: NetworkStatus = s.network.status().await.map_err(internal)?;
-    let counters = s.counters.clone();
     let synced = net.spaces.clone();
-    let (organisation, org_key, network_id, entries, spaces, search, kept_apart) =
-        blocking(&s, move |svc| {
-            let (mut counts, kept_apart) = svc.space_counts_and_budget()?;
-            for count in &mut counts {
-                let last = synced
-                    .iter()
-                    .find(|s| s.space == count.space)
-                    .and_then(|s| s.last_sync.clone());
-                count.last_sync = match last {
-                    Some(l) => Some(crate::view::LastSync {
-                        organisation: match &l.org_key {
-                            Some(k) => svc.org_name(k)?,
-                            None => None,
-                        },
-                        at: l.at,
-                        peer_id: l.peer_id,
-                        missing: l.missing,
-                        stored: l.stored,
-                    }),
-                    None => None,
-                };
-            }
-            Ok((
-                svc.config().organisation.name.clone(),
-                svc.org_key().to_hex(),
-                svc.config().network.to_string(),
-                counts.iter().map(|c| c.entries).sum(),
-                counts,
-                svc.search_status()?,
-                kept_apart,
-            ))
-        })
-        .await?;
+    let mut view = blocking(&s, move |svc| {
+        let mut view = local_status(svc)?;
+        for count in &mut view.spaces {
+            let last = synced
+                .iter()
+                .find(|s| s.space == count.space)
+                .and_then(|s| s.last_sync.clone());
+            count.last_sync = match last {
+                Some(l) => Some(crate::view::LastSync {
+                    organisation: match &l.org_key {
+                        Some(k) => svc.org_name(k)?,
+                        None => None,
+                    },
+                    at: l.at,
+                    peer_id: l.peer_id,
+                    missing: l.missing,
+                    stored: l.stored,
+                }),
+                None => None,
+            };
+        }
+        Ok(view)
+    })
+    .await?;
     use std::sync::atomic::Ordering::Relaxed;
+    let counters = &s.counters;
     let last = counters.last_stored_at.load(Relaxed);
-    Ok(Json(StatusView {
-        organisation,
-        org_key,
-        network_id,
-        network: Some(NetworkStatusView {
-            peer_id: net.peer_id,
-            listening: net.listening,
-            peers: net.peers,
-            outbox: net.outbox,
-        }),
-        entries,
-        spaces,
-        received: counters.received.load(Relaxed),
-        stored_from_network: counters.stored.load(Relaxed),
-        rejected: counters
-            .rejected()
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect(),
-        last_received_at: (last > 0).then_some(last),
-        search,
-        kept_apart,
-    }))
+    view.network = Some(NetworkStatusView {
+        peer_id: net.peer_id,
+        listening: net.listening,
+        peers: net.peers,
+        outbox: net.outbox,
+    });
+    view.received = counters.received.load(Relaxed);
+    view.stored_from_network = counters.stored.load(Relaxed);
+    view.rejected = counters
+        .rejected()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+    view.last_received_at = (last > 0).then_some(last);
+    Ok(Json(view))
 }
 
 /// A connected peer with its organisation's name.

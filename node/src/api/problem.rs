@@ -105,3 +105,12 @@ impl From<ServiceError> for Problem {
         }
     }
 }
+
+impl From<crate::ops::OpError> for Problem {
+    fn from(e: crate::ops::OpError) -> Self {
+        match e {
+            crate::ops::OpError::Service(e) => e.into(),
+            other => internal(other),
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! Routes of trust administration: endorsements, keys, roots, organisations.
 
 use super::*;
+use crate::ops::Operations;
 
 /// `POST /api/v1/endorsements`: vouch for an organisation.
 #[derive(Serialize, Deserialize)]
@@ -15,14 +16,8 @@ pub(super) async fn endorse(
     State(s): State<ApiState>,
     Json(req): Json<EndorseRequest>,
 ) -> ApiResult<crate::Published> {
-    let published = blocking(&s, move |svc| {
-        let subject = svc.resolve_organisation(&req.organisation)?;
-        let code = req
-            .code
-            .map(wiel_protocol::CbsCode::new)
-            .transpose()
-            .map_err(ServiceError::Name)?;
-        svc.endorse(subject, req.name, code)
+    let published = blocking_op(&s, move |svc| {
+        Operations::endorse(svc, &req.organisation, req.name, req.code)
     })
     .await?;
     Ok(Json(published))
@@ -37,9 +32,8 @@ pub(super) async fn withdraw_endorsement(
     State(s): State<ApiState>,
     Json(req): Json<WithdrawRequest>,
 ) -> ApiResult<Vec<crate::Published>> {
-    let done = blocking(&s, move |svc| {
-        let subject = svc.resolve_organisation(&req.organisation)?;
-        svc.withdraw_endorsement(subject)
+    let done = blocking_op(&s, move |svc| {
+        Operations::withdraw_endorsement(svc, &req.organisation)
     })
     .await?;
     Ok(Json(done))
@@ -79,16 +73,8 @@ pub(super) async fn trust_roots(
     State(s): State<ApiState>,
     Json(req): Json<TrustRootRequest>,
 ) -> ApiResult<crate::view::TrustReport> {
-    let report = blocking(&s, move |svc| {
-        let key = svc.resolve_organisation(&req.organisation)?;
-        svc.update_trust(|t| {
-            if req.remove {
-                t.roots.retain(|k| *k != key);
-            } else {
-                t.roots.push(key);
-            }
-        })?;
-        svc.trust_report()
+    let report = blocking_op(&s, move |svc| {
+        Operations::trust_root(svc, &req.organisation, req.remove)
     })
     .await?;
     Ok(Json(report))

@@ -251,6 +251,20 @@ impl Service {
         Ok(service)
     }
 
+    /// Opens an initialised data directory, waiting up to `wait` for a store another
+    /// process holds briefly (a node starting, another command).
+    pub fn open_waiting(dir: DataDir, wait: std::time::Duration) -> Result<Self, ServiceError> {
+        let start = std::time::Instant::now();
+        loop {
+            match Self::open(dir.clone()) {
+                Err(ServiceError::Store(StoreError::Locked { .. })) if start.elapsed() < wait => {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                other => return other,
+            }
+        }
+    }
+
     /// Opens an initialised data directory.
     pub fn open(dir: DataDir) -> Result<Self, ServiceError> {
         if !dir.is_initialised() {
