@@ -13,7 +13,20 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use wiel_protocol::{CbsCode, NetworkId, OrgKeypair, SpaceName};
 
-use crate::service::ServiceError;
+/// What can go wrong with a data directory, its key file and its `config.toml`.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("no wiel node in {dir}: run `wiel init --name \"Gemeente …\" --code GM….` first")]
+    NotInitialised { dir: PathBuf },
+    #[error("cannot write to the data directory {dir}: {reason}")]
+    NotWritable { dir: PathBuf, reason: String },
+    #[error("{path}: {reason}")]
+    Io { path: PathBuf, reason: String },
+    #[error("{path}: invalid configuration: {reason}")]
+    Config { path: PathBuf, reason: String },
+    #[error("{path}: unusable key file: {reason}")]
+    Key { path: PathBuf, reason: String },
+}
 
 /// Where a node keeps its files.
 #[derive(Clone, Debug)]
@@ -42,8 +55,8 @@ impl DataDir {
     }
 
     /// Creates the directory and proves it is writable, before anything is generated.
-    pub(crate) fn prepare(&self) -> Result<(), ServiceError> {
-        let not_writable = |e: std::io::Error| ServiceError::NotWritable {
+    pub(crate) fn prepare(&self) -> Result<(), ConfigError> {
+        let not_writable = |e: std::io::Error| ConfigError::NotWritable {
             dir: self.root.clone(),
             reason: e.to_string(),
         };
@@ -62,9 +75,9 @@ impl DataDir {
     }
 
     /// Writes the key file, readable by its owner only; never overwrites one.
-    pub(crate) fn write_key(&self, key: &OrgKeypair) -> Result<(), ServiceError> {
+    pub(crate) fn write_key(&self, key: &OrgKeypair) -> Result<(), ConfigError> {
         let path = self.key_path();
-        let bytes = key.to_protobuf().map_err(|e| ServiceError::Key {
+        let bytes = key.to_protobuf().map_err(|e| ConfigError::Key {
             path: path.clone(),
             reason: e.to_string(),
         })?;
@@ -75,7 +88,7 @@ impl DataDir {
             use std::os::unix::fs::OpenOptionsExt;
             options.mode(0o600);
         }
-        let io = |e: std::io::Error| ServiceError::Io {
+        let io = |e: std::io::Error| ConfigError::Io {
             path: path.clone(),
             reason: e.to_string(),
         };
@@ -87,13 +100,13 @@ impl DataDir {
 
     /// Puts `new` in place of the key file; the old key is kept beside it as
     /// `key.old.<unix ms>` (mode 0600), for entries that still need it (a revocation).
-    pub(crate) fn replace_key(&self, new: &OrgKeypair) -> Result<PathBuf, ServiceError> {
+    pub(crate) fn replace_key(&self, new: &OrgKeypair) -> Result<PathBuf, ConfigError> {
         let path = self.key_path();
         let old = self.root.join(format!(
             "key.old.{}",
             wiel_protocol::Timestamp::now().as_millis()
         ));
-        let io = |p: &Path, e: std::io::Error| ServiceError::Io {
+        let io = |p: &Path, e: std::io::Error| ConfigError::Io {
             path: p.to_owned(),
             reason: e.to_string(),
         };
@@ -107,21 +120,21 @@ impl DataDir {
         Ok(old)
     }
 
-    pub(crate) fn read_key(&self) -> Result<OrgKeypair, ServiceError> {
+    pub(crate) fn read_key(&self) -> Result<OrgKeypair, ConfigError> {
         let path = self.key_path();
         let bytes = std::fs::read(&path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
-                ServiceError::NotInitialised {
+                ConfigError::NotInitialised {
                     dir: self.root.clone(),
                 }
             } else {
-                ServiceError::Io {
+                ConfigError::Io {
                     path: path.clone(),
                     reason: e.to_string(),
                 }
             }
         })?;
-        OrgKeypair::from_protobuf(&bytes).map_err(|e| ServiceError::Key {
+        OrgKeypair::from_protobuf(&bytes).map_err(|e| ConfigError::Key {
             path,
             reason: e.to_string(),
         })
@@ -225,28 +238,28 @@ impl Config {
             .unwrap_or_else(SpaceName::national)
     }
 
-    pub(crate) fn load(dir: &DataDir) -> Result<Self, ServiceError> {
+    pub(crate) fn load(dir: &DataDir) -> Result<Self, ConfigError> {
         let path = dir.config_path();
-        let text = std::fs::read_to_string(&path).map_err(|e| ServiceError::Io {
+        let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Io {
             path: path.clone(),
             reason: e.to_string(),
         })?;
-        toml::from_str(&text).map_err(|e| ServiceError::Config {
+        toml::from_str(&text).map_err(|e| ConfigError::Config {
             path,
             reason: e.message().to_owned(),
         })
     }
 
-    pub(crate) fn save(&self, dir: &DataDir) -> Result<(), ServiceError> {
+    pub(crate) fn save(&self, dir: &DataDir) -> Result<(), ConfigError> {
         let path = dir.config_path();
-        let text = toml::to_string_pretty(self).map_err(|e| ServiceError::Config {
+        let text = toml::to_string_pretty(self).map_err(|e| ConfigError::Config {
             path: path.clone(),
             reason: e.to_string(),
         })?;
         let header = "# wiel node configuration. See `wiel --help`.\n\n";
         // Written beside it and renamed: a crash leaves the old file or the new one whole.
         let partial = path.with_extension("toml.partial");
-        let io = |p: &std::path::Path, e: std::io::Error| ServiceError::Io {
+        let io = |p: &std::path::Path, e: std::io::Error| ConfigError::Io {
             path: p.to_owned(),
             reason: e.to_string(),
         };

@@ -214,6 +214,9 @@ pub async fn run(
         written,
         network_token.clone(),
     )?;
+    registry.register_collector(Box::new(crate::metrics::CounterCollector(
+        running.counters.clone(),
+    )));
     if let Some(addr) = options.metrics {
         serve_metrics(addr, Arc::new(registry), shutdown.clone()).await?;
     }

@@ -11,6 +11,7 @@
 pub mod codec;
 pub mod entry;
 pub mod ids;
+pub mod messages;
 pub mod names;
 pub mod privacy;
 pub mod sign;

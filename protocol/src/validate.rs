@@ -6,8 +6,8 @@
 use crate::codec::{self, DecodeError, MAX_BODY_BYTES, MAX_HEADER_BYTES};
 use crate::entry::{Body, Entry, Header, Kind, KindFields, Rel};
 use crate::ids::{EntryId, OrgKey};
+use crate::messages::signing_message;
 use crate::names::{NetworkId, Timestamp};
-use crate::sign::signing_message;
 
 /// Longest title, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -278,7 +278,7 @@ fn check_after_signature(entry: &Entry, rules: &Rules) -> Result<(), Invalid> {
         }
         check_body(header.kind, header.author, body)?;
         if let KindFields::KeyRotation { new_key, consent } = &body.fields
-            && !crate::sign::verify_rotation_consent(
+            && !crate::messages::verify_rotation_consent(
                 &header.network,
                 &header.author,
                 new_key,

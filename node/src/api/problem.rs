@@ -90,10 +90,7 @@ impl From<ServiceError> for Problem {
             ServiceError::NoSuchEntry(_) | ServiceError::NoSuchOrganisation(_) => {
                 (StatusCode::NOT_FOUND, "Not found")
             }
-            ServiceError::Store(_)
-            | ServiceError::Search(_)
-            | ServiceError::Io { .. }
-            | ServiceError::NotWritable { .. } => {
+            ServiceError::Store(_) | ServiceError::Search(_) | ServiceError::DataDir(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "Storage error")
             }
             _ => (StatusCode::UNPROCESSABLE_ENTITY, "Refused"),

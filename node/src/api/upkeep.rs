@@ -40,10 +40,13 @@ pub(super) async fn export(State(s): State<ApiState>) -> Result<Response, Proble
         let mut out = String::new();
         for line in svc.export() {
             let line = line?;
-            out.push_str(&serde_json::to_string(&line).map_err(|e| ServiceError::Io {
-                path: "export".into(),
-                reason: e.to_string(),
-            })?);
+            let text = serde_json::to_string(&line).map_err(|e| {
+                ServiceError::from(crate::config::ConfigError::Io {
+                    path: "export".into(),
+                    reason: e.to_string(),
+                })
+            })?;
+            out.push_str(&text);
             out.push('\n');
         }
         Ok(out)

@@ -146,7 +146,6 @@ pub fn start(
     }
     let peer_id = *swarm.local_peer_id();
     let counters = Arc::new(Counters::default());
-    registry.register_collector(Box::new(crate::metrics::CounterCollector(counters.clone())));
     let (command_tx, command_rx) = mpsc::channel(64);
     let (job_tx, job_rx) = mpsc::channel(JOB_QUEUE);
     let (verdict_tx, verdict_rx) = mpsc::channel(JOB_QUEUE);

@@ -14,7 +14,7 @@ use wiel_protocol::{
 use wiel_store::search::{SearchError, SearchIndex, SearchQuery};
 use wiel_store::{Ingest, ListFilter, Rejection, Resolved, Store, StoreError};
 
-use crate::config::{Config, DataDir, Organisation};
+use crate::config::{Config, ConfigError, DataDir, Organisation};
 use crate::exchange::{self, ExportLine, LineError};
 use crate::view::{EntryView, SearchResults, ThreadView};
 
@@ -35,20 +35,12 @@ pub const MIN_PREFIX: usize = 4;
 /// What can go wrong; each message says what and where in plain words.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
-    #[error("no wiel node in {dir}: run `wiel init --name \"Gemeente …\" --code GM….` first")]
-    NotInitialised { dir: PathBuf },
+    #[error(transparent)]
+    DataDir(#[from] ConfigError),
     #[error(
         "{dir} already holds a wiel node (its key is kept); use another --data-dir to make a new one"
     )]
     AlreadyInitialised { dir: PathBuf },
-    #[error("cannot write to the data directory {dir}: {reason}")]
-    NotWritable { dir: PathBuf, reason: String },
-    #[error("{path}: {reason}")]
-    Io { path: PathBuf, reason: String },
-    #[error("{path}: invalid configuration: {reason}")]
-    Config { path: PathBuf, reason: String },
-    #[error("{path}: unusable key file: {reason}")]
-    Key { path: PathBuf, reason: String },
     #[error("{0}")]
     Store(StoreError),
     #[error("{0} (rebuild it with `wiel reindex`)")]
@@ -268,9 +260,10 @@ impl Service {
     /// Opens an initialised data directory.
     pub fn open(dir: DataDir) -> Result<Self, ServiceError> {
         if !dir.is_initialised() {
-            return Err(ServiceError::NotInitialised {
+            return Err(ConfigError::NotInitialised {
                 dir: dir.root().to_owned(),
-            });
+            }
+            .into());
         }
         let key = dir.read_key()?;
         let config = Config::load(&dir)?;
@@ -346,10 +339,11 @@ fn open_store(dir: &DataDir, path: &std::path::Path) -> Result<Store, ServiceErr
         StoreError::Open { reason, .. }
             if reason.contains("Permission denied") || reason.contains("Read-only") =>
         {
-            ServiceError::NotWritable {
+            ConfigError::NotWritable {
                 dir: dir.root().to_owned(),
                 reason,
             }
+            .into()
         }
         other => other.into(),
     })
