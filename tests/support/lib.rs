@@ -29,7 +29,9 @@ impl Xorshift {
     }
 }
 
-/// The `wiel` binary of this build (built on first use if `cargo test` did not build it).
+/// The `wiel` binary of this build. The end-to-end tests live in the `wiel-cli` package,
+/// so cargo builds the binary before it runs them; benchmarks (in this package) ask cargo
+/// to build it, a no-op when it is fresh.
 pub fn wiel_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
@@ -40,31 +42,25 @@ pub fn wiel_bin() -> &'static Path {
             .and_then(Path::parent)
             .expect("test executable lives in target/<profile>/deps");
         let bin = profile_dir.join("wiel");
-        // Always ask cargo: a no-op when the binary is fresh, a rebuild when it is stale
-        // (running a single test file does not rebuild other packages' binaries).
-        {
+        let benchmark = profile_dir.file_name().is_some_and(|n| n == "release");
+        if benchmark || !bin.exists() {
             let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
             let mut build = Command::new(cargo);
             build.args(["build", "--workspace", "--bins"]);
-            // Without the variables cargo sets for this test (build scripts watch some of
-            // them), so that the build is the one `cargo build` makes from a shell.
+            // Without the variables cargo sets for this process (build scripts watch some
+            // of them), so that the build is the one `cargo build` makes from a shell.
             for (name, _) in std::env::vars_os() {
                 let name = name.to_string_lossy();
-                if [
-                    "CARGO_PKG_",
-                    "CARGO_MANIFEST_",
-                    "CARGO_CRATE_",
-                    "CARGO_BIN_",
-                ]
-                .iter()
-                .any(|p| name.starts_with(p))
+                if ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_"]
+                    .iter()
+                    .any(|p| name.starts_with(p))
                     || ["CARGO_PRIMARY_PACKAGE", "OUT_DIR", "CARGO_TARGET_TMPDIR"]
                         .contains(&name.as_ref())
                 {
                     build.env_remove(name.as_ref());
                 }
             }
-            if profile_dir.file_name().is_some_and(|n| n == "release") {
+            if benchmark {
                 build.arg("--release");
             }
             let status = build.status().expect("run cargo build");
