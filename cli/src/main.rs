@@ -32,12 +32,7 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS, // `wiel list | head`
         Err(err) => {
             // One line: what went wrong, with its causes, and what to do where it helps.
-            let hint = match err.downcast_ref::<wiel_node::ops::OpError>() {
-                Some(wiel_node::ops::OpError::NoNode) => {
-                    ": start one with `wiel node` (it syncs with every peer it connects to)"
-                }
-                _ => "",
-            };
+            let hint = hint(&err).map(|h| format!("; {h}")).unwrap_or_default();
             eprintln!("wiel: error: {err:#}{hint}");
             ExitCode::FAILURE
         }
@@ -49,5 +44,30 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
         cause
             .downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// What the user can do about an error, by its stable code: the node's errors say what
+/// went wrong; the words of this command line are added here.
+fn hint(err: &anyhow::Error) -> Option<&'static str> {
+    use wiel_node::ServiceError;
+    use wiel_node::ops::OpError;
+    let code = err.chain().find_map(|e| {
+        e.downcast_ref::<OpError>()
+            .and_then(|o| o.code().map(str::to_owned))
+            .or_else(|| {
+                e.downcast_ref::<ServiceError>()
+                    .map(|s| s.code().to_owned())
+            })
+    })?;
+    Some(match code.as_str() {
+        "not_initialised" => "run `wiel init --name \"Gemeente …\" --code GM….` first",
+        "already_initialised" => "use another --data-dir to make a new one",
+        "search_index" => "rebuild it with `wiel reindex`",
+        "unknown_organisation" => "give its name and CBS code with --name and --code",
+        "own_key_revoked" => "run `wiel key rotate` to move to a new key",
+        "personal_data" => "publish anyway with --yes",
+        "no_node" => "start one with `wiel node` (it syncs with every peer it connects to)",
+        _ => return None,
     })
 }

@@ -173,6 +173,18 @@ fn every_error_of_the_api_is_problem_details() {
         assert!(!detail.is_empty() && !detail.contains('\n'), "{detail}");
         assert_eq!(problem["status"].as_u64().unwrap().to_string(), status);
     }
+    // An error of the service carries its stable code as the problem type, and says what
+    // went wrong without the words of any one client (the CLI adds its own).
+    let stranger = wiel_protocol::testing::key(77).public().to_string();
+    let body = format!(r#"{{"organisation":"{stranger}"}}"#);
+    let answer = raw_api(&a, "POST", "/api/v1/endorsements", &body);
+    let (_, json) = answer.split_once("\r\n\r\n").unwrap();
+    let problem: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+    assert_eq!(problem["type"], "urn:wiel:problem:unknown_organisation", "{problem}");
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(!detail.contains("--"), "{detail}");
+    let err = expect_one_line_error(a.run(&["endorse", &stranger]), &["endorse"]);
+    assert!(err.contains("--name and --code"), "{err}");
 }
 
 fn published_id(json: &str) -> String {

@@ -16,7 +16,7 @@ use wiel_protocol::{CbsCode, NetworkId, OrgKeypair, SpaceName};
 /// What can go wrong with a data directory, its key file and its `config.toml`.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("no wiel node in {dir}: run `wiel init --name \"Gemeente …\" --code GM….` first")]
+    #[error("no wiel node in {dir}")]
     NotInitialised { dir: PathBuf },
     #[error("cannot write to the data directory {dir}: {reason}")]
     NotWritable { dir: PathBuf, reason: String },

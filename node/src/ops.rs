@@ -32,6 +32,18 @@ pub enum OpError {
     NoNode,
 }
 
+impl OpError {
+    /// The error's stable code (see [`ServiceError::code`]), wherever it was carried out.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            OpError::Service(e) => Some(e.code()),
+            OpError::Api(ClientError::Refused { code, .. }) => code.as_deref(),
+            OpError::Api(_) => None,
+            OpError::NoNode => Some("no_node"),
+        }
+    }
+}
+
 type Result<T> = std::result::Result<T, OpError>;
 
 /// How long a command waits for a store held by another process.

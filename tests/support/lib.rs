@@ -51,9 +51,14 @@ pub fn wiel_bin() -> &'static Path {
             // of them), so that the build is the one `cargo build` makes from a shell.
             for (name, _) in std::env::vars_os() {
                 let name = name.to_string_lossy();
-                if ["CARGO_PKG_", "CARGO_MANIFEST_", "CARGO_CRATE_", "CARGO_BIN_"]
-                    .iter()
-                    .any(|p| name.starts_with(p))
+                if [
+                    "CARGO_PKG_",
+                    "CARGO_MANIFEST_",
+                    "CARGO_CRATE_",
+                    "CARGO_BIN_",
+                ]
+                .iter()
+                .any(|p| name.starts_with(p))
                     || ["CARGO_PRIMARY_PACKAGE", "OUT_DIR", "CARGO_TARGET_TMPDIR"]
                         .contains(&name.as_ref())
                 {

@@ -112,7 +112,7 @@ fn confirm_personal_data(body: &Body, yes: bool) -> Result<bool> {
         return Ok(true);
     }
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        bail!(message);
+        bail!("{message}; publish anyway with --yes");
     }
     let mut err = std::io::stderr().lock();
     writeln!(err, "The entry may hold personal data of a citizen:")?;

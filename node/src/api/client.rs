@@ -15,9 +15,12 @@ use crate::runtime::ApiEndpoint;
 pub enum ClientError {
     #[error("cannot reach the running node: {0}")]
     Unreachable(String),
-    /// The node refused, with its problem detail.
-    #[error("{0}")]
-    Refused(String),
+    /// The node refused, with its problem detail and the error's stable code.
+    #[error("{detail}")]
+    Refused {
+        code: Option<String>,
+        detail: String,
+    },
     #[error("the node answered {0}")]
     Status(u16),
     #[error("the node's answer could not be read: {0}")]
@@ -66,7 +69,10 @@ impl ApiClient {
                 .map_err(|e| ClientError::Unreadable(e.to_string()));
         }
         match resp.body_mut().read_json::<ProblemBody>() {
-            Ok(p) => Err(ClientError::Refused(p.detail)),
+            Ok(p) => Err(ClientError::Refused {
+                code: p.code().map(str::to_owned),
+                detail: p.detail,
+            }),
             Err(_) => Err(ClientError::Status(status.as_u16())),
         }
     }

@@ -82,6 +82,7 @@ async fn require_token(
         _ => Problem {
             status: StatusCode::UNAUTHORIZED,
             title: "Unauthorized",
+            code: None,
             detail: "give the token from DATA_DIR/api.token as 'Authorization: Bearer TOKEN'"
                 .into(),
         }
@@ -292,6 +293,7 @@ async fn start_sync(
     let refused = |detail: String| Problem {
         status: StatusCode::UNPROCESSABLE_ENTITY,
         title: "Refused",
+        code: None,
         detail,
     };
     let peer = match req.peer.as_deref().map(str::trim) {
@@ -310,6 +312,7 @@ async fn start_sync(
             s.network.dial(addr).await.map_err(|e| Problem {
                 status: StatusCode::BAD_GATEWAY,
                 title: "Cannot connect",
+                code: None,
                 detail: e.to_string(),
             })?;
             Some(peer)
@@ -325,6 +328,7 @@ async fn start_sync(
         other => Problem {
             status: StatusCode::CONFLICT,
             title: "Cannot sync",
+            code: None,
             detail: other.to_string(),
         },
     })?;
@@ -341,6 +345,7 @@ async fn sync_report(
         None => Err(Problem {
             status: StatusCode::NOT_FOUND,
             title: "Not found",
+            code: None,
             detail: format!("no sync run {run} on this node (only the last 16 are kept)"),
         }),
     }
@@ -353,11 +358,13 @@ async fn connect(
     let addr = req.address.parse().map_err(|e| Problem {
         status: StatusCode::UNPROCESSABLE_ENTITY,
         title: "Refused",
+        code: None,
         detail: format!("'{}' is not a multiaddress: {e}", req.address),
     })?;
     s.network.dial(addr).await.map_err(|e| Problem {
         status: StatusCode::BAD_GATEWAY,
         title: "Cannot connect",
+        code: None,
         detail: e.to_string(),
     })?;
     Ok(Json(serde_json::json!({ "connected": req.address })))

@@ -8,6 +8,18 @@ pub struct Problem {
     pub(super) status: StatusCode,
     pub(super) title: &'static str,
     pub(super) detail: String,
+    /// The error's stable code (see [`ServiceError::code`]), as the problem type.
+    pub(super) code: Option<&'static str>,
+}
+
+/// The problem type of an error with a stable code.
+const PROBLEM_TYPE_PREFIX: &str = "urn:wiel:problem:";
+
+impl ProblemBody {
+    /// The stable code in the problem type, if it has one.
+    pub fn code(&self) -> Option<&str> {
+        self.kind.strip_prefix(PROBLEM_TYPE_PREFIX)
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -23,6 +35,7 @@ pub(super) fn internal(detail: impl ToString) -> Problem {
     Problem {
         status: StatusCode::INTERNAL_SERVER_ERROR,
         title: "Internal error",
+        code: None,
         detail: detail.to_string(),
     }
 }
@@ -56,6 +69,7 @@ pub(super) async fn as_problem(req: Request, next: Next) -> Response {
     Problem {
         status,
         title: status.canonical_reason().unwrap_or("Error"),
+        code: None,
         detail: one_line(&detail),
     }
     .into_response()
@@ -69,7 +83,10 @@ pub(super) fn one_line(text: &str) -> String {
 impl IntoResponse for Problem {
     fn into_response(self) -> Response {
         let body = ProblemBody {
-            kind: "about:blank".into(),
+            kind: match self.code {
+                Some(code) => format!("{PROBLEM_TYPE_PREFIX}{code}"),
+                None => "about:blank".into(),
+            },
             title: self.title.into(),
             status: self.status.as_u16(),
             detail: self.detail,
@@ -98,6 +115,7 @@ impl From<ServiceError> for Problem {
         Problem {
             status,
             title,
+            code: Some(e.code()),
             detail: e.to_string(),
         }
     }

@@ -37,13 +37,11 @@ pub const MIN_PREFIX: usize = 4;
 pub enum ServiceError {
     #[error(transparent)]
     DataDir(#[from] ConfigError),
-    #[error(
-        "{dir} already holds a wiel node (its key is kept); use another --data-dir to make a new one"
-    )]
+    #[error("{dir} already holds a wiel node (its key is kept)")]
     AlreadyInitialised { dir: PathBuf },
     #[error("{0}")]
     Store(StoreError),
-    #[error("{0} (rebuild it with `wiel reindex`)")]
+    #[error("{0}")]
     Search(SearchError),
     #[error("the entry is not valid: {0}")]
     Invalid(Invalid),
@@ -77,9 +75,7 @@ pub enum ServiceError {
     Retracted(String),
     #[error("{0}")]
     Import(LineError),
-    #[error(
-        "no profile of organisation {0} is known here: give its name and CBS code with --name and --code"
-    )]
+    #[error("no profile of organisation {0} is known here: its name and CBS code must be given")]
     UnknownOrganisation(String),
     #[error("{0}")]
     Name(wiel_protocol::NameError),
@@ -88,7 +84,7 @@ pub enum ServiceError {
     )]
     NotOwnKey(String),
     #[error(
-        "your key {key} is revoked (from Unix time {} ms on): nothing signed with it counts any more; run `wiel key rotate` to move to a new key",
+        "your key {key} is revoked (from Unix time {} ms on): nothing signed with it counts any more",
         since.as_millis()
     )]
     OwnKeyRevoked { key: String, since: Timestamp },
@@ -96,6 +92,39 @@ pub enum ServiceError {
     NotEndorsed(String),
     #[error("{}", personal_data_message(.0))]
     PersonalData(Vec<wiel_protocol::privacy::Finding>),
+}
+
+impl ServiceError {
+    /// A stable code for this kind of error: the API's problem type carries it, so that a
+    /// client (the CLI, a web page) can add what its own user should do.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::DataDir(ConfigError::NotInitialised { .. }) => "not_initialised",
+            ServiceError::DataDir(_) => "data_dir",
+            ServiceError::AlreadyInitialised { .. } => "already_initialised",
+            ServiceError::Store(StoreError::Locked { .. }) => "store_locked",
+            ServiceError::Store(_) => "store",
+            ServiceError::Search(_) => "search_index",
+            ServiceError::Invalid(_) => "invalid",
+            ServiceError::Rejected(_) => "rejected",
+            ServiceError::NoSuchEntry(_) => "no_such_entry",
+            ServiceError::AmbiguousId { .. } => "ambiguous_id",
+            ServiceError::BadIdPrefix(_) => "bad_id_prefix",
+            ServiceError::BadLimit(_) => "bad_limit",
+            ServiceError::NoSuchOrganisation(_) => "no_such_organisation",
+            ServiceError::AmbiguousOrganisation { .. } => "ambiguous_organisation",
+            ServiceError::NotEditable(_) => "not_editable",
+            ServiceError::Retracted(_) => "retracted",
+            ServiceError::Import(_) => "import_line",
+            ServiceError::UnknownOrganisation(_) => "unknown_organisation",
+            ServiceError::Name(_) => "name",
+            ServiceError::NotOwnKey(_) => "not_own_key",
+            ServiceError::OwnKeyRevoked { .. } => "own_key_revoked",
+            ServiceError::NotEndorsed(_) => "not_endorsed",
+            ServiceError::PersonalData(f) if f.iter().any(|f| f.blocks) => "personal_data_blocked",
+            ServiceError::PersonalData(_) => "personal_data",
+        }
+    }
 }
 
 /// One line about the privacy guard's findings: what blocks, or what to confirm.
@@ -108,7 +137,7 @@ pub fn personal_data_message(findings: &[wiel_protocol::privacy::Finding]) -> St
     if blocking.is_empty() {
         let all: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
         format!(
-            "the entry may hold personal data of a citizen: {}; check it, then publish anyway with --yes",
+            "the entry may hold personal data of a citizen: {}; check it, then confirm to publish anyway",
             all.join("; ")
         )
     } else {
