@@ -149,3 +149,39 @@ fn two_nodes_that_trust_differently_settle() {
     // The stranger's three entries and Zwolle's profile (B does not trust Zwolle either).
     assert_eq!(b.status()["kept_apart"]["entries"].as_u64().unwrap(), 4);
 }
+
+#[test]
+fn an_import_passes_the_same_admission_as_entries_from_peers() {
+    let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let config = b.path().join("config.toml");
+    let text = std::fs::read_to_string(&config).unwrap();
+    let limit = 100_000u64;
+    std::fs::write(
+        &config,
+        text.replace(
+            "max_kept_apart_bytes = 268435456",
+            &format!("max_kept_apart_bytes = {limit}"),
+        ),
+    )
+    .unwrap();
+    // 200 KB of entries by an organisation nobody here trusts.
+    let stranger = testing::key(44);
+    let now = Timestamp::now().as_millis();
+    let entries: Vec<_> = (0..100u64)
+        .map(|i| testing::practice_with_text(&stranger, i, now - 10_000 - i, 2_000))
+        .collect();
+    let file = import_file(b.path(), "stranger.jsonl", &entries);
+    let report: serde_json::Value =
+        serde_json::from_str(&b.ok(&["--json", "import", file.to_str().unwrap()])).unwrap();
+    let refused = report["refused"]["kept_apart_full"].as_u64().unwrap_or(0);
+    assert!(refused > 0, "{report}");
+    assert_eq!(
+        report["stored"].as_u64().unwrap() + refused,
+        entries.len() as u64,
+        "{report}"
+    );
+    let kept = b.status()["kept_apart"].clone();
+    assert!(kept["bytes"].as_u64().unwrap() <= limit, "{kept}");
+    let out = b.ok(&["import", file.to_str().unwrap()]);
+    assert!(out.contains("were not taken"), "{out}");
+}

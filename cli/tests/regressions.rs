@@ -180,7 +180,10 @@ fn every_error_of_the_api_is_problem_details() {
     let answer = raw_api(&a, "POST", "/api/v1/endorsements", &body);
     let (_, json) = answer.split_once("\r\n\r\n").unwrap();
     let problem: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
-    assert_eq!(problem["type"], "urn:wiel:problem:unknown_organisation", "{problem}");
+    assert_eq!(
+        problem["type"], "urn:wiel:problem:unknown_organisation",
+        "{problem}"
+    );
     let detail = problem["detail"].as_str().unwrap();
     assert!(!detail.contains("--"), "{detail}");
     let err = expect_one_line_error(a.run(&["endorse", &stranger]), &["endorse"]);

@@ -5,6 +5,8 @@
 //!   import, export, check, compact), used by the CLI directly while no node runs and by
 //!   the local API while one does;
 //! - [`events`]: how the service tells the network about its writes;
+//! - [`admission`]: whether an entry from outside (a peer, an imported file) is taken,
+//!   with [`refusal`] (why not, and whether that blames the sender) and [`rate`];
 //! - [`trust`]: the trust set, computed from endorsements, rotations and revocations;
 //! - [`network`]: the libp2p swarm (gossip, sync, fetch), its peer guard and ingest worker;
 //! - [`reconcile`]: set reconciliation for catch-up sync;
@@ -13,6 +15,7 @@
 //! - [`view`]: what the service returns, ready for the terminal or `--json`;
 //! - [`exchange`]: the JSON-lines export format, read back by import.
 
+pub mod admission;
 pub mod api;
 pub mod config;
 pub mod events;
@@ -20,7 +23,9 @@ pub mod exchange;
 pub mod metrics;
 pub mod network;
 pub mod ops;
+pub mod rate;
 pub mod reconcile;
+pub mod refusal;
 pub mod runtime;
 pub mod service;
 pub mod trust;

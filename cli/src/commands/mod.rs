@@ -334,6 +334,21 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                         report.incomplete
                     );
                 }
+                for (reason, count) in &report.refused {
+                    let why = match reason.as_str() {
+                        "kept_apart_full" => {
+                            "the space for entries of organisations this node does not trust is full ([trust] max_kept_apart_bytes)"
+                        }
+                        "too_many_profiles" => {
+                            "this node keeps no more profiles of organisations nobody here trusts ([trust] max_untrusted_profiles)"
+                        }
+                        "untrusted" => {
+                            "this node takes entries of its trusted roots only (trust mode closed)"
+                        }
+                        other => other,
+                    };
+                    println!("{count} entries were not taken: {why}.");
+                }
                 Ok(())
             }
         }

@@ -23,12 +23,12 @@ use super::dials::Dials;
 use super::fetch::FetchHandler;
 use super::gossip::GossipHandler;
 use super::peers::{BLOCK_TIME, Identified, MAX_STRIKES, PeerGuard, PeerTable};
-use super::refusal::Refusal;
 use super::runs::{Origin, Runs};
 use super::serve::{Served, Server};
 use super::sync::{AfterAnswer, SyncHandler};
 use super::worker::{Counters, FetchTally, Job, Verdict};
 use crate::events::Written;
+use crate::refusal::Refusal;
 use crate::trust::TrustState;
 
 /// How often a node reconciles every space with every peer.

@@ -11,10 +11,10 @@ use wiel_protocol::EntryId;
 
 use super::behaviour::{Behaviour, FetchRequest, FetchResponse, MAX_FETCH_IDS};
 use super::peers::PeerGuard;
-use super::refusal::Refusal;
 use super::runs::{Origin, Runs};
 use super::serve::{ServeState, Served, Server};
 use super::worker::{Counters, Job};
+use crate::refusal::Refusal;
 
 /// Fetch requests in flight to one peer at a time.
 const FETCH_WINDOW: usize = 4;

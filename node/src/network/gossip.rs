@@ -13,8 +13,8 @@ use wiel_store::Store;
 
 use super::behaviour::{self, Behaviour};
 use super::peers::PeerGuard;
-use super::refusal::Refusal;
 use super::worker::{Counters, Job};
+use crate::refusal::Refusal;
 
 /// Bytes of gossip waiting for verification at most; past it gossip is ignored (not
 /// forwarded, nobody blamed) and fetched later by sync.

@@ -7,7 +7,6 @@
 //!   - `gossip`, `sync`, `fetch`: one handler per protocol, each with both sides;
 //! - `dials`: dialing, and following a peer that rotated its key;
 //! - `serve`: the thread that does their store work off the loop;
-//! - `refusal`: why something from a peer was not taken, and whether that blames it;
 //! - `runs`: bookkeeping of `wiel sync` runs;
 //! - `client`: the cloneable handle that sends the loop commands;
 //! - `worker`: admits, verifies and stores entries from the network in batches.
@@ -19,7 +18,6 @@ mod event_loop;
 mod fetch;
 mod gossip;
 mod peers;
-mod refusal;
 mod runs;
 mod serve;
 mod sync;
@@ -34,11 +32,11 @@ use tokio_util::sync::CancellationToken;
 use wiel_protocol::{NetworkId, OrgKeypair, SpaceName};
 use wiel_store::Store;
 
+pub use crate::refusal::Refusal;
 pub use behaviour::{
     FetchRequest, FetchResponse, GossipTiming, SYNC_ROUND_TIMEOUT, SyncRequest, SyncResponse, topic,
 };
 pub use client::{Client, NetworkError, NetworkStatus, PeerView, SpaceStatus};
-pub use refusal::Refusal;
 pub use runs::{RunId, SpaceSync, SyncReport};
 pub use worker::Counters;
 

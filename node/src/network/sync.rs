@@ -13,11 +13,11 @@ use wiel_protocol::{EntryId, SpaceName};
 
 use super::behaviour::{Behaviour, MAX_OFFER_IDS, SyncRequest, SyncResponse};
 use super::peers::PeerGuard;
-use super::refusal::Refusal;
 use super::runs::{Origin, RunId, Runs, SpaceSync};
 use super::serve::{ServeState, Served, Server};
 use super::worker::Counters;
 use crate::reconcile::{Ask, Fingerprint, Initiator, ItemSet, ReconcileError, Step};
+use crate::refusal::Refusal;
 
 /// Coded symbols held across all sessions this node runs at once (42 bytes each: about
 /// 44 MB). A session that would pass it ends without blame and is tried again later.

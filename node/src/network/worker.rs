@@ -11,8 +11,9 @@ use tokio::sync::mpsc;
 use wiel_protocol::{EntryId, NetworkId, Rules, SpaceName, Timestamp, Verified};
 use wiel_store::{Ingest, Store};
 
-use super::refusal::Refusal;
 use super::runs::Origin;
+use crate::admission::{Admission, Budgets, admit};
+use crate::refusal::Refusal;
 
 /// Most jobs stored in one batch (one transaction, one flush).
 const MAX_BATCH: usize = 512;
@@ -54,9 +55,6 @@ pub enum Verdict {
     Throttled { peer: PeerId },
 }
 
-/// Most untrusted authors whose rate is tracked at once.
-const MAX_TRACKED_AUTHORS: usize = 10_000;
-
 /// Counters the node exports (status, metrics).
 #[derive(Default)]
 pub struct Counters {
@@ -87,6 +85,13 @@ impl Counters {
             .unwrap_or_else(|p| p.into_inner())
             .clone()
     }
+}
+
+/// An entry from a peer: objectively at fault (strike the sender), or valid and admitted
+/// or not by this node's own rules (see [`crate::admission`]).
+enum Judged {
+    Admitted(Admission),
+    Strike(Refusal),
 }
 
 /// Where a checked entry came from, to report on it.
@@ -129,16 +134,8 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
         counters,
         stored,
     } = context;
-    // Profiles held of organisations outside the trust set; counted when first needed,
-    // and again whenever the trust set changes.
-    let mut untrusted_profiles: Option<usize> = None;
-    // Bytes kept apart (entries not passed on); counted when first needed and again
-    // whenever the trust set changes.
-    let mut kept_apart_bytes: Option<u64> = None;
-    let mut author_budget: std::collections::HashMap<
-        wiel_protocol::OrgKey,
-        super::peers::TokenBucket,
-    > = std::collections::HashMap::new();
+    // What admission counts against this node's limits, across batches.
+    let mut budgets = Budgets::for_network();
     let unqueue = |job: &Job| {
         if let Job::Gossip { data, .. } = job {
             counters
@@ -223,26 +220,19 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
             let admission = match checked {
                 // Dated ahead of this node's clock: our clock may be the wrong one. Taken
                 // later by sync, once it is no longer ahead.
-                Err(reason) if !reason.blames_sender() => Admission::Ignore {
+                Err(reason) if !reason.blames_sender() => Judged::Admitted(Admission::Ignore {
                     reason,
                     throttle: false,
-                },
-                Err(fault) => Admission::Strike(fault),
-                Ok(e) => admit(
-                    e,
-                    &set,
-                    &store,
-                    &trust,
-                    &mut Budgets {
-                        authors: &mut author_budget,
-                        untrusted_profiles: &mut untrusted_profiles,
-                        kept_apart_bytes: &mut kept_apart_bytes,
-                    },
-                ),
+                }),
+                Err(fault) => Judged::Strike(fault),
+                Ok(e) => Judged::Admitted(admit(e, &set, &store, &trust, &mut budgets)),
             };
             match (admission, source) {
-                (Admission::Take(entry), source) => valid.push((source, *entry)),
-                (Admission::Ignore { reason, throttle }, Source::Gossip { message_id, peer }) => {
+                (Judged::Admitted(Admission::Take(entry)), source) => valid.push((source, *entry)),
+                (
+                    Judged::Admitted(Admission::Ignore { reason, throttle }),
+                    Source::Gossip { message_id, peer },
+                ) => {
                     counters.reject(reason);
                     refusals.push(Verdict::Gossip {
                         message_id,
@@ -254,14 +244,14 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                         refusals.push(Verdict::Throttled { peer });
                     }
                 }
-                (Admission::Ignore { reason, .. }, Source::Fetch(tally)) => {
+                (Judged::Admitted(Admission::Ignore { reason, .. }), Source::Fetch(tally)) => {
                     counters.reject(reason);
                     tallies[tally].duplicates += 1;
                 }
-                (Admission::Strike(reason), Source::Gossip { message_id, peer }) => {
+                (Judged::Strike(reason), Source::Gossip { message_id, peer }) => {
                     refusals.push(refuse(message_id, peer, reason, &counters))
                 }
-                (Admission::Strike(reason), Source::Fetch(tally)) => {
+                (Judged::Strike(reason), Source::Fetch(tally)) => {
                     counters.reject(reason);
                     tallies[tally].rejected += 1;
                 }
@@ -332,8 +322,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                     }
                 }
                 if trust_changed {
-                    untrusted_profiles = None;
-                    kept_apart_bytes = None;
+                    budgets.trust_changed();
                     match trust.refresh(&store) {
                         Ok(promoted) if !promoted.is_empty() => {
                             if verdicts.blocking_send(Verdict::Promote(promoted)).is_err() {
@@ -363,17 +352,6 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
             return;
         }
     }
-}
-
-fn count_untrusted_profiles(store: &Store, set: &crate::trust::TrustSet) -> usize {
-    store
-        .profiles()
-        .map(|all| {
-            all.iter()
-                .filter(|p| !set.shows(&p.header().author))
-                .count()
-        })
-        .unwrap_or(0)
 }
 
 /// Bytes from a peer, with what they must be.
@@ -459,118 +437,5 @@ fn judge(entry: &Verified, outcome: Ingest, counters: &Counters) -> MessageAccep
             tracing::debug!(entry = %entry.id().short(), "header without its body: fetched whole later");
             MessageAcceptance::Ignore
         }
-    }
-}
-
-/// What the worker does with a valid entry before the store sees it.
-enum Admission {
-    Take(Box<Verified>),
-    /// Not taken now, for a reason of this node's own (its trust, its limits, its clock):
-    /// never the sender's fault. `throttle`: catch up with the sender later by sync.
-    Ignore {
-        reason: Refusal,
-        throttle: bool,
-    },
-    /// Objectively wrong (encoding, id, signature, body hash, size, network, topic).
-    Strike(Refusal),
-}
-
-/// What the worker counts against its limits.
-struct Budgets<'a> {
-    authors: &'a mut std::collections::HashMap<wiel_protocol::OrgKey, super::peers::TokenBucket>,
-    untrusted_profiles: &'a mut Option<usize>,
-    kept_apart_bytes: &'a mut Option<u64>,
-}
-
-/// Decides on a valid entry by this node's trust and limits.
-fn admit(
-    e: Verified,
-    set: &crate::trust::TrustSet,
-    store: &Store,
-    trust: &crate::trust::TrustState,
-    budgets: &mut Budgets<'_>,
-) -> Admission {
-    let h = e.header();
-    let ignore = |reason| Admission::Ignore {
-        reason,
-        throttle: false,
-    };
-    // A closed node takes content of its roots only.
-    if !set.takes(h.kind, &h.author) {
-        return ignore(Refusal::Untrusted);
-    }
-    if !within_profile_bound(&e, set, store, trust, budgets.untrusted_profiles) {
-        return ignore(Refusal::TooManyProfiles);
-    }
-    if !set.is_budgeted(&h.author, h.created_at) || matches!(store.holds(&e.id()), Ok(true)) {
-        return Admission::Take(Box::new(e));
-    }
-    // From outside the trust set (an untrusted author, or a revoked key after its
-    // revocation; kept apart, or passed on if it is a profile, rotation or revocation): taken in at
-    // a bounded rate per author, by gossip and sync together ([trust]
-    // untrusted_author_per_minute and _burst), and up to a byte budget for all authors
-    // together ([trust] max_kept_apart_bytes); what is dropped comes later by sync.
-    let config = trust.config();
-    let used = *budgets
-        .kept_apart_bytes
-        .get_or_insert_with(|| count_kept_apart_bytes(store, set));
-    let size = e.bytes().len() as u64;
-    if used + size > config.max_kept_apart_bytes {
-        return ignore(Refusal::KeptApartFull);
-    }
-    if budgets.authors.len() >= MAX_TRACKED_AUTHORS {
-        budgets.authors.clear();
-    }
-    let allowed = budgets
-        .authors
-        .entry(h.author)
-        .or_insert_with(|| {
-            super::peers::TokenBucket::new(
-                f64::from(config.untrusted_author_per_minute) / 60.0,
-                f64::from(config.untrusted_author_burst),
-            )
-        })
-        .take();
-    if !allowed {
-        return Admission::Ignore {
-            reason: Refusal::RateLimited,
-            throttle: true,
-        };
-    }
-    *budgets.kept_apart_bytes = Some(used + size);
-    Admission::Take(Box::new(e))
-}
-
-/// Bytes of what this node holds and does not pass on.
-fn count_kept_apart_bytes(store: &Store, set: &crate::trust::TrustSet) -> u64 {
-    store
-        .items_by_space(None)
-        .and_then(|items| crate::trust::kept_apart_usage(store, set, &items))
-        .map(|(_, bytes)| bytes)
-        .unwrap_or(0)
-}
-
-/// Profiles of organisations nobody here trusts are taken up to a bound (keys are free).
-fn within_profile_bound(
-    e: &Verified,
-    set: &crate::trust::TrustSet,
-    store: &Store,
-    trust: &crate::trust::TrustState,
-    untrusted_profiles: &mut Option<usize>,
-) -> bool {
-    let h = e.header();
-    if h.kind != wiel_protocol::Kind::Profile
-        || set.shows(&h.author)
-        || !matches!(store.profile(&h.author), Ok(None))
-    {
-        return true;
-    }
-    let limit = trust.config().max_untrusted_profiles;
-    let count = *untrusted_profiles.get_or_insert_with(|| count_untrusted_profiles(store, set));
-    if count >= limit {
-        false
-    } else {
-        *untrusted_profiles = Some(count + 1);
-        true
     }
 }

@@ -19,6 +19,11 @@ pub struct ImportReport {
     /// Headers without their body (no retraction here erased it): not stored.
     #[serde(default)]
     pub incomplete: usize,
+    /// Entries not taken by this node's admission (the same as for entries from peers,
+    /// without the per-author rate), by reason: the budget of what is kept apart is
+    /// full, too many profiles of unknown organisations, or a closed node's non-roots.
+    #[serde(default)]
+    pub refused: std::collections::BTreeMap<String, usize>,
     /// The new entries this node passes on, as gossip would (for the node to gossip).
     #[serde(skip)]
     pub new_ids: Vec<EntryId>,
@@ -64,6 +69,22 @@ impl Service {
             }
             batch.push(exchange::parse_line(line, n + 1, &rules)?);
         }
+        // Import is admission too: the same rules as for entries from peers.
+        let set = self.trust.current();
+        let mut budgets = crate::admission::Budgets::for_import();
+        let mut refused = std::collections::BTreeMap::new();
+        let batch: Vec<Verified> = batch
+            .into_iter()
+            .filter_map(|e| {
+                match crate::admission::admit(e, &set, &self.store, &self.trust, &mut budgets) {
+                    crate::admission::Admission::Take(e) => Some(*e),
+                    crate::admission::Admission::Ignore { reason, .. } => {
+                        *refused.entry(reason.label().to_owned()).or_default() += 1;
+                        None
+                    }
+                }
+            })
+            .collect();
         let changes_trust = batch.iter().any(crate::trust::may_change_trust);
         let ids: Vec<EntryId> = batch.iter().map(|e| e.id()).collect();
         let outcomes = self.store.ingest_batch(batch)?;
@@ -73,7 +94,10 @@ impl Service {
         // Import is admission too: what is new here is shown and passed on exactly as if it
         // had come by gossip.
         let set = self.trust.current();
-        let mut report = ImportReport::default();
+        let mut report = ImportReport {
+            refused,
+            ..ImportReport::default()
+        };
         let mut kept_apart_authors = std::collections::BTreeSet::new();
         for (id, outcome) in ids.into_iter().zip(outcomes) {
             match outcome {

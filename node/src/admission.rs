@@ -1,0 +1,170 @@
+//! One admission for everything that comes from outside — entries from peers (gossip,
+//! sync) and from an imported file: before the store sees a valid entry, this node's trust
+//! and limits decide whether it is taken. Only objective faults blame a sender; they are
+//! found before this (see `network::worker`). Every verdict here is this node's own, so
+//! it never blames anybody.
+
+use std::collections::HashMap;
+
+use wiel_protocol::{OrgKey, Verified};
+use wiel_store::Store;
+
+use crate::rate::TokenBucket;
+use crate::refusal::Refusal;
+use crate::trust::{TrustSet, TrustState};
+
+/// Authors whose rate is tracked at once; past it the table starts afresh.
+const MAX_TRACKED_AUTHORS: usize = 10_000;
+
+/// What becomes of a valid entry.
+pub enum Admission {
+    Take(Box<Verified>),
+    /// Not taken now, for a reason of this node's own (its trust, its limits): never the
+    /// sender's fault. `throttle`: catch up with the sender later by sync.
+    Ignore {
+        reason: Refusal,
+        throttle: bool,
+    },
+}
+
+/// What admission counts against this node's limits. The counts are read from the store
+/// when first needed and again after [`Budgets::trust_changed`].
+pub struct Budgets {
+    /// Per untrusted author, how much more it may send now; `None`: no rate (an import is
+    /// one deliberate act of the node's own operator, its budget is the byte cap).
+    authors: Option<HashMap<OrgKey, TokenBucket>>,
+    untrusted_profiles: Option<usize>,
+    kept_apart_bytes: Option<u64>,
+}
+
+impl Budgets {
+    /// For entries from peers: the per-author rate applies.
+    pub fn for_network() -> Self {
+        Self {
+            authors: Some(HashMap::new()),
+            untrusted_profiles: None,
+            kept_apart_bytes: None,
+        }
+    }
+
+    /// For an imported file: no rate, the same caps.
+    pub fn for_import() -> Self {
+        Self {
+            authors: None,
+            untrusted_profiles: None,
+            kept_apart_bytes: None,
+        }
+    }
+
+    /// The trust set changed: count again when next needed.
+    pub fn trust_changed(&mut self) {
+        self.untrusted_profiles = None;
+        self.kept_apart_bytes = None;
+    }
+}
+
+/// Decides on a valid entry by this node's trust and limits.
+pub fn admit(
+    e: Verified,
+    set: &TrustSet,
+    store: &Store,
+    trust: &TrustState,
+    budgets: &mut Budgets,
+) -> Admission {
+    let h = e.header();
+    let ignore = |reason| Admission::Ignore {
+        reason,
+        throttle: false,
+    };
+    // A closed node takes content of its roots only.
+    if !set.takes(h.kind, &h.author) {
+        return ignore(Refusal::Untrusted);
+    }
+    if !within_profile_bound(&e, set, store, trust, &mut budgets.untrusted_profiles) {
+        return ignore(Refusal::TooManyProfiles);
+    }
+    if !set.is_budgeted(&h.author, h.created_at) || matches!(store.holds(&e.id()), Ok(true)) {
+        return Admission::Take(Box::new(e));
+    }
+    // From outside the trust set (an untrusted author, or a revoked key after its
+    // revocation; kept apart, or passed on if it is a profile, rotation or revocation):
+    // taken in up to a byte budget for all authors together ([trust]
+    // max_kept_apart_bytes), and from peers at a bounded rate per author, by gossip and
+    // sync together ([trust] untrusted_author_per_minute and _burst); what is dropped
+    // comes later by sync.
+    let config = trust.config();
+    let used = *budgets
+        .kept_apart_bytes
+        .get_or_insert_with(|| count_kept_apart_bytes(store, set));
+    let size = e.bytes().len() as u64;
+    if used + size > config.max_kept_apart_bytes {
+        return ignore(Refusal::KeptApartFull);
+    }
+    if let Some(authors) = budgets.authors.as_mut() {
+        if authors.len() >= MAX_TRACKED_AUTHORS {
+            authors.clear();
+        }
+        let allowed = authors
+            .entry(h.author)
+            .or_insert_with(|| {
+                TokenBucket::new(
+                    f64::from(config.untrusted_author_per_minute) / 60.0,
+                    f64::from(config.untrusted_author_burst),
+                )
+            })
+            .take();
+        if !allowed {
+            return Admission::Ignore {
+                reason: Refusal::RateLimited,
+                throttle: true,
+            };
+        }
+    }
+    budgets.kept_apart_bytes = Some(used + size);
+    Admission::Take(Box::new(e))
+}
+
+/// Bytes of what this node holds and does not pass on.
+fn count_kept_apart_bytes(store: &Store, set: &TrustSet) -> u64 {
+    store
+        .items_by_space(None)
+        .and_then(|items| crate::trust::kept_apart_usage(store, set, &items))
+        .map(|(_, bytes)| bytes)
+        .unwrap_or(0)
+}
+
+/// Profiles of organisations nobody here trusts are taken up to a bound (keys are free).
+fn within_profile_bound(
+    e: &Verified,
+    set: &TrustSet,
+    store: &Store,
+    trust: &TrustState,
+    untrusted_profiles: &mut Option<usize>,
+) -> bool {
+    let h = e.header();
+    if h.kind != wiel_protocol::Kind::Profile
+        || set.shows(&h.author)
+        || !matches!(store.profile(&h.author), Ok(None))
+    {
+        return true;
+    }
+    let limit = trust.config().max_untrusted_profiles;
+    let count = *untrusted_profiles.get_or_insert_with(|| count_untrusted_profiles(store, set));
+    if count >= limit {
+        false
+    } else {
+        *untrusted_profiles = Some(count + 1);
+        true
+    }
+}
+
+fn count_untrusted_profiles(store: &Store, set: &TrustSet) -> usize {
+    store
+        .profiles()
+        .map(|all| {
+            all.iter()
+                .filter(|p| !set.shows(&p.header().author))
+                .count()
+        })
+        .unwrap_or(0)
+}
