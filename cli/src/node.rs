@@ -68,8 +68,22 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
             tracing::info!("stopping");
             signal.cancel();
         });
-        runtime::run(service, options, shutdown).await
+        runtime::run(service, options, shutdown, |ready| {
+            // A sign of life for whoever started it (logs go to stderr).
+            println!(
+                "wiel node of {} is running (spaces: {}; local API on {}).",
+                ready.organisation,
+                ready.spaces.join(", "),
+                ready.api
+            );
+            for address in &ready.addresses {
+                println!("  other nodes connect with: wiel connect {address}");
+            }
+            println!("Stop it with Ctrl-C.");
+        })
+        .await
     })?;
+    println!("wiel node stopped.");
     Ok(())
 }
 

@@ -368,7 +368,8 @@ pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
         Some(n) => {
             writeln!(out, "node: running as {}", n.peer_id)?;
             for l in &n.listening {
-                writeln!(out, "  listening on {l}")?;
+                // The whole address another node gives `wiel connect`.
+                writeln!(out, "  listening on {l}/p2p/{}", n.peer_id)?;
             }
             writeln!(out, "peers: {}", n.peers)?;
             if n.outbox > 0 {

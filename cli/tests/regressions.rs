@@ -216,3 +216,38 @@ fn compact_drops_what_retractions_left_with_and_without_a_running_node() {
     assert!(a.ok(&["list"]).contains(&kept[..8]));
     assert!(!a.ok(&["show", &again]).contains("Jansen"));
 }
+
+#[test]
+fn a_node_says_where_it_is_and_when_it_stops_without_colour_in_a_log() {
+    use std::io::BufRead;
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let mut child = a
+        .command(&["node", "--listen", "/ip4/127.0.0.1/tcp/0", "--no-mdns"])
+        .env("RUST_LOG", "wiel_node=info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let first = lines.next().unwrap().unwrap();
+    assert!(first.contains("Gemeente Zwolle") && first.contains("is running"), "{first}");
+    let address = lines.next().unwrap().unwrap();
+    assert!(
+        address.contains("wiel connect /ip4/127.0.0.1/tcp/") && address.contains("/p2p/12D3"),
+        "{address}"
+    );
+    let status = a.ok(&["status"]);
+    assert!(status.contains("/p2p/12D3"), "{status}");
+    std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
+    assert_eq!(rest.last().map(String::as_str), Some("wiel node stopped."), "{rest:?}");
+    let mut log = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(log.contains("node running"), "{log}");
+    assert!(!log.contains('\u{1b}'), "colour codes in a log file: {log}");
+}

@@ -37,6 +37,17 @@ pub struct ApiEndpoint {
     pub peer_id: String,
 }
 
+/// Where a node that started can be reached, for the person who started it.
+#[derive(Clone, Debug)]
+pub struct Ready {
+    pub organisation: String,
+    /// Its listen addresses with `/p2p/<peer id>`: what another node gives `wiel connect`.
+    pub addresses: Vec<String>,
+    /// The local API.
+    pub api: SocketAddr,
+    pub spaces: Vec<String>,
+}
+
 /// Why the node could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum NodeError {
@@ -148,6 +159,7 @@ pub async fn run(
     service: Service,
     options: NodeOptions,
     shutdown: CancellationToken,
+    on_ready: impl FnOnce(Ready) + Send + 'static,
 ) -> Result<(), NodeError> {
     for addr in std::iter::once(options.api).chain(options.metrics) {
         if !addr.ip().is_loopback() {
@@ -241,6 +253,35 @@ pub async fn run(
     let endpoint_json = serde_json::to_string_pretty(&endpoint).unwrap_or_default();
     write_private(&dir.root().join("api.json"), &endpoint_json)?;
     tracing::info!(api = %address, peer_id = %endpoint.peer_id, "node running");
+    {
+        // Where others reach it: the listen addresses, once the swarm has them.
+        let client = running.client.clone();
+        let peer_id = endpoint.peer_id.clone();
+        let organisation = service.config().organisation.name.clone();
+        let spaces = service.config().followed_spaces();
+        tokio::spawn(async move {
+            let mut listening = Vec::new();
+            for _ in 0..50 {
+                match client.status().await {
+                    Ok(s) if !s.listening.is_empty() => {
+                        listening = s.listening;
+                        break;
+                    }
+                    Ok(_) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+                    Err(_) => return,
+                }
+            }
+            on_ready(Ready {
+                organisation,
+                addresses: listening
+                    .iter()
+                    .map(|a| format!("{a}/p2p/{peer_id}"))
+                    .collect(),
+                api: address,
+                spaces: spaces.iter().map(|s| s.to_string()).collect(),
+            });
+        });
+    }
 
     let state = ApiState {
         service: service.clone(),

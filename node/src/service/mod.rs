@@ -71,25 +71,30 @@ pub enum ServiceError {
     },
     #[error("a {0} cannot be edited; retract it and make a new one")]
     NotEditable(Kind),
-    #[error("entry {0} was retracted by its author")]
-    Retracted(String),
+    #[error("entry {} was retracted by its author", .0.short())]
+    Retracted(EntryId),
     #[error("{0}")]
     Import(LineError),
-    #[error("no profile of organisation {0} is known here: its name and CBS code must be given")]
-    UnknownOrganisation(String),
+    #[error(
+        "no profile of organisation {} is known here: its name and CBS code must be given",
+        .0.short()
+    )]
+    UnknownOrganisation(OrgKey),
     #[error("{0}")]
     Name(wiel_protocol::NameError),
     #[error(
-        "key {0} is not this organisation's: revoke only the current key or one it rotated away from"
+        "key {} is not this organisation's: revoke only the current key or one it rotated away from",
+        .0.short()
     )]
-    NotOwnKey(String),
+    NotOwnKey(OrgKey),
     #[error(
-        "your key {key} is revoked (from Unix time {} ms on): nothing signed with it counts any more",
+        "your key {} is revoked (from Unix time {} ms on): nothing signed with it counts any more",
+        key.short(),
         since.as_millis()
     )]
-    OwnKeyRevoked { key: String, since: Timestamp },
-    #[error("this organisation has not endorsed {0}")]
-    NotEndorsed(String),
+    OwnKeyRevoked { key: OrgKey, since: Timestamp },
+    #[error("this organisation has not endorsed {}", .0.short())]
+    NotEndorsed(OrgKey),
     #[error("{}", personal_data_message(.0))]
     PersonalData(Vec<wiel_protocol::privacy::Finding>),
 }

@@ -33,7 +33,7 @@ impl Service {
             _ => (None, None),
         };
         let (Some(name), Some(code)) = (name.or(known_name), code.or(known_code)) else {
-            return Err(ServiceError::UnknownOrganisation(subject.short()));
+            return Err(ServiceError::UnknownOrganisation(subject));
         };
         self.publish(NewEntry {
             kind: Kind::Endorsement,
@@ -76,7 +76,7 @@ impl Service {
             .map(Verified::id)
             .collect();
         if mine.is_empty() {
-            return Err(ServiceError::NotEndorsed(subject.short()));
+            return Err(ServiceError::NotEndorsed(subject));
         }
         let mut done = Vec::new();
         for id in mine {
@@ -196,7 +196,7 @@ impl Service {
     pub fn revoke_key(&self, key: OrgKey, since: Timestamp) -> Result<Published, ServiceError> {
         let own = self.key.public();
         if !self.store.speaks_for(&own, &key)? {
-            return Err(ServiceError::NotOwnKey(key.short()));
+            return Err(ServiceError::NotOwnKey(key));
         }
         self.publish(NewEntry {
             kind: Kind::Revocation,

@@ -99,7 +99,7 @@ impl Service {
             && let Some(since) = self.trust.current().revoked().get(&own)
         {
             return Err(ServiceError::OwnKeyRevoked {
-                key: own.short(),
+                key: own,
                 since: *since,
             });
         }
@@ -188,7 +188,7 @@ impl Service {
         }
         if matches!(rel, Rel::Supersedes | Rel::Answers | Rel::ReactsTo) && target.body().is_none()
         {
-            return Err(ServiceError::Retracted(id.short()));
+            return Err(ServiceError::Retracted(id));
         }
         Ok(())
     }
@@ -274,7 +274,7 @@ impl Service {
             })?);
         }
         if done.is_empty() {
-            return Err(ServiceError::Retracted(target.short()));
+            return Err(ServiceError::Retracted(target));
         }
         Ok(done)
     }
@@ -297,7 +297,7 @@ impl Service {
         let body = current
             .body()
             .cloned()
-            .ok_or_else(|| ServiceError::Retracted(latest.short()))?;
+            .ok_or_else(|| ServiceError::Retracted(latest))?;
         Ok(EditSource {
             latest,
             kind: h.kind,
