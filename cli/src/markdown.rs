@@ -105,7 +105,8 @@ pub fn body_from(doc: &Document, kind: Kind, source: &str) -> Result<Body> {
             lessons: f.lessons.clone().unwrap_or_default(),
         },
         _ if has_story_fields => bail!(
-            "{source}: situation, approach, result and lessons belong to a story, not a {kind}"
+            "{source}: situation, approach, result and lessons belong to a story, not {}",
+            kind.with_article()
         ),
         _ => KindFields::None,
     };

@@ -375,8 +375,8 @@ pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
             if n.outbox > 0 {
                 writeln!(
                     out,
-                    "waiting to be sent: {} entries (no peer follows their space yet)",
-                    n.outbox
+                    "waiting to be sent: {} (no peer follows their space yet)",
+                    counted(n.outbox as u64, "entry", "entries")
                 )?;
             }
         }
@@ -450,9 +450,13 @@ pub fn sync_summary(r: &wiel_node::network::SyncReport) -> Result<()> {
     };
     writeln!(
         out,
-        "Sync done in {secs:.1} s with {} peer(s), {} space comparison(s).",
-        r.peers.len(),
-        r.sessions
+        "Sync done in {secs:.1} s with {}, {}.",
+        counted(r.peers.len() as u64, "peer", "peers"),
+        counted(
+            u64::from(r.sessions),
+            "space comparison",
+            "space comparisons"
+        )
     )?;
     writeln!(
         out,
@@ -519,4 +523,13 @@ pub fn trust(r: &wiel_node::view::TrustReport) -> Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// "1 entry", "2 entries".
+pub fn counted(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
 }

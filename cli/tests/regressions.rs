@@ -231,7 +231,10 @@ fn a_node_says_where_it_is_and_when_it_stops_without_colour_in_a_log() {
     let stdout = child.stdout.take().unwrap();
     let mut lines = std::io::BufReader::new(stdout).lines();
     let first = lines.next().unwrap().unwrap();
-    assert!(first.contains("Gemeente Zwolle") && first.contains("is running"), "{first}");
+    assert!(
+        first.contains("Gemeente Zwolle") && first.contains("is running"),
+        "{first}"
+    );
     let address = lines.next().unwrap().unwrap();
     assert!(
         address.contains("wiel connect /ip4/127.0.0.1/tcp/") && address.contains("/p2p/12D3"),
@@ -244,9 +247,18 @@ fn a_node_says_where_it_is_and_when_it_stops_without_colour_in_a_log() {
         .status()
         .unwrap();
     let rest: Vec<String> = lines.map(|l| l.unwrap()).collect();
-    assert_eq!(rest.last().map(String::as_str), Some("wiel node stopped."), "{rest:?}");
+    assert_eq!(
+        rest.last().map(String::as_str),
+        Some("wiel node stopped."),
+        "{rest:?}"
+    );
     let mut log = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut log).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
     assert!(child.wait().unwrap().success());
     assert!(log.contains("node running"), "{log}");
     assert!(!log.contains('\u{1b}'), "colour codes in a log file: {log}");

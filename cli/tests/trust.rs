@@ -526,3 +526,21 @@ fn a_name_or_code_claimed_by_many_keys_is_never_taken_silently() {
         "the trusted claimant was meant"
     );
 }
+
+#[test]
+fn trust_commands_refuse_what_would_do_nothing_or_harm() {
+    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let before = members(&z);
+    for args in [
+        vec!["trust", "add", "GM0193"],
+        vec!["trust", "remove", "Gemeente Zwolle"],
+    ] {
+        let err = expect_one_line_error(z.run(&args), &args);
+        assert!(err.contains("your own organisation"), "{err}");
+    }
+    let stranger = testing::key(55).public().to_string();
+    let args = ["trust", "remove", stranger.as_str()];
+    let err = expect_one_line_error(z.run(&args), &args);
+    assert!(err.contains("not trusted directly"), "{err}");
+    assert_eq!(members(&z), before);
+}

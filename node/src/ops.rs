@@ -193,6 +193,14 @@ impl Operations for Service {
     }
     fn trust_root(&self, organisation: &str, remove: bool) -> Result<TrustReport> {
         let key = self.resolve_organisation(organisation)?;
+        let own = self.org_key();
+        if key == own || matches!(self.store().speaks_for(&own, &key), Ok(true)) {
+            return Err(ServiceError::OwnOrganisation.into());
+        }
+        let is_root = self.trust().config().roots.contains(&key);
+        if remove && !is_root {
+            return Err(ServiceError::NotARoot(key).into());
+        }
         self.update_trust(|t| {
             if remove {
                 t.roots.retain(|k| *k != key);

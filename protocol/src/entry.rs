@@ -69,6 +69,17 @@ impl Kind {
         }
     }
 
+    /// The name with its English article: "a practice", "an answer".
+    pub fn with_article(self) -> String {
+        let name = self.as_str();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {name}")
+    }
+
     /// The Dutch word professionals use.
     pub fn dutch(self) -> &'static str {
         match self {

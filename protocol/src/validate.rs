@@ -74,25 +74,25 @@ pub enum Invalid {
     BadTag { what: &'static str, value: String },
     #[error("{count} references, the limit is {MAX_REFS}")]
     TooManyRefs { count: usize },
-    #[error("a {kind} must refer to exactly one entry it {rel}")]
+    #[error("{} must refer to exactly one entry it {rel}", kind.with_article())]
     MissingRef { kind: Kind, rel: &'static str },
-    #[error("a {kind} cannot have a '{rel:?}' reference")]
+    #[error("{} cannot have a '{rel:?}' reference", kind.with_article())]
     UnexpectedRef { kind: Kind, rel: Rel },
-    #[error("the fields of the body do not fit a {kind}")]
+    #[error("the fields of the body do not fit {}", kind.with_article())]
     FieldsDoNotMatchKind { kind: Kind },
     #[error("{field} is empty")]
     EmptyField { field: &'static str },
     #[error("an organisation cannot {action} its own key")]
     OwnKey { action: &'static str },
     #[error(
-        "a {kind} belongs to the national space 'nl' (found '{space}'): every node must get it"
+        "{} belongs to the national space 'nl' (found '{space}'): every node must get it", kind.with_article()
     )]
     ControlOutsideNational { kind: Kind, space: String },
     #[error("the new key of this key rotation did not sign its consent")]
     NoRotationConsent,
     #[error("its header does not hash to the id it is stored under")]
     IdMismatch,
-    #[error("a {kind} carries no text, tags or themes")]
+    #[error("{} carries no text, tags or themes", kind.with_article())]
     TextNotAllowed { kind: Kind },
 }
 

@@ -256,8 +256,8 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                     println!("damaged: {} — {}", d.id, d.reason);
                 }
                 println!(
-                    "Checked {} entries: {} damaged{}.",
-                    report.checked,
+                    "Checked {}: {} damaged{}.",
+                    output::counted(report.checked as u64, "entry", "entries"),
                     report.quarantined.len(),
                     if report.quarantined.is_empty() {
                         String::new()
@@ -282,10 +282,10 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 output::json(&done)?;
             } else {
                 println!(
-                    "Compacted the entry log: {} → {} ({} entries kept).",
+                    "Compacted the entry log: {} → {} ({} kept).",
                     output::bytes(done.before),
                     output::bytes(done.after),
-                    done.bodies
+                    output::counted(done.bodies, "entry", "entries")
                 );
             }
             Ok(())

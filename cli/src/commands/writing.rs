@@ -62,7 +62,8 @@ pub(super) fn publish_input(a: PublishArgs) -> Result<NewEntry> {
     let kind: Kind = kind_name.parse().map_err(|e| anyhow!("{source}: {e}"))?;
     if !matches!(kind, Kind::Practice | Kind::Story | Kind::Question) {
         bail!(
-            "{source}: publish makes a practice, story or question; for a {kind} use `wiel {}`",
+            "{source}: publish makes a practice, story or question; for {} use `wiel {}`",
+            kind.with_article(),
             match kind {
                 Kind::Answer => "answer",
                 Kind::Reaction => "react",

@@ -69,7 +69,7 @@ pub enum ServiceError {
         count: usize,
         names: Vec<String>,
     },
-    #[error("a {0} cannot be edited; retract it and make a new one")]
+    #[error("{} cannot be edited; retract it and make a new one", .0.with_article())]
     NotEditable(Kind),
     #[error("entry {} was retracted by its author", .0.short())]
     Retracted(EntryId),
@@ -93,6 +93,13 @@ pub enum ServiceError {
         since.as_millis()
     )]
     OwnKeyRevoked { key: OrgKey, since: Timestamp },
+    #[error("this is your own organisation: it is always trusted here")]
+    OwnOrganisation,
+    #[error(
+        "{} is not trusted directly here, so there is nothing to remove (it may be trusted through endorsements)",
+        .0.short()
+    )]
+    NotARoot(OrgKey),
     #[error("this organisation has not endorsed {}", .0.short())]
     NotEndorsed(OrgKey),
     #[error("{}", personal_data_message(.0))]
@@ -126,6 +133,8 @@ impl ServiceError {
             ServiceError::NotOwnKey(_) => "not_own_key",
             ServiceError::OwnKeyRevoked { .. } => "own_key_revoked",
             ServiceError::NotEndorsed(_) => "not_endorsed",
+            ServiceError::OwnOrganisation => "own_organisation",
+            ServiceError::NotARoot(_) => "not_a_root",
             ServiceError::PersonalData(f) if f.iter().any(|f| f.blocks) => "personal_data_blocked",
             ServiceError::PersonalData(_) => "personal_data",
         }
