@@ -516,7 +516,13 @@ fn a_name_or_code_claimed_by_many_keys_is_never_taken_silently() {
 
     // Trusted by its key, the real Zwolle is the one a name or code means from now on.
     let real_key = real.public().to_string();
-    k.ok(&["trust", "add", &real_key]);
+    let out = k.ok(&["trust", "add", &real_key]);
+    assert!(
+        out.contains(&format!(
+            "Now trusted directly: Gemeente Zwolle, key {real_key}"
+        )),
+        "the whole key is shown: {out}"
+    );
     assert!(members(&k).contains(&real_key));
     let shown = k.ok(&["--json", "list", "--author", "GM0193"]);
     assert!(shown.starts_with('['), "{shown}");

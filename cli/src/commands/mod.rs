@@ -391,16 +391,23 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             }
         }
         Command::Trust(t) => {
+            let before = backend.trust_report()?;
             let report = match t {
-                TrustCommand::List => backend.trust_report()?,
+                TrustCommand::List => before.clone(),
                 TrustCommand::Add { organisation } => backend.trust_root(&organisation, false)?,
                 TrustCommand::Remove { organisation } => backend.trust_root(&organisation, true)?,
             };
             if json {
-                output::json(&report)
-            } else {
-                output::trust(&report)
+                return output::json(&report);
             }
+            // Say what changed, with the whole key: a name or code is only a claim.
+            for (key, name) in report.roots.iter().filter(|r| !before.roots.contains(r)) {
+                println!("Now trusted directly: {name}, key {key}.");
+            }
+            for (key, name) in before.roots.iter().filter(|r| !report.roots.contains(r)) {
+                println!("No longer trusted directly: {name}, key {key}.");
+            }
+            output::trust(&report)
         }
         Command::Connect { address } => {
             backend.connect(&address)?;
