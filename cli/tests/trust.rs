@@ -526,6 +526,24 @@ fn a_name_or_code_claimed_by_many_keys_is_never_taken_silently() {
     assert!(members(&k).contains(&real_key));
     let shown = k.ok(&["--json", "list", "--author", "GM0193"]);
     assert!(shown.starts_with('['), "{shown}");
+    // An impostor's entry shows its claim as a claim, not as Zwolle.
+    let by_impostor = testing::practice(&testing::key(101), 1, t0 + 500);
+    let file = import_file(k.path(), "impostor.jsonl", &[by_impostor]);
+    k.ok(&["import", file.to_str().unwrap()]);
+    let listed: serde_json::Value =
+        serde_json::from_str(&k.ok(&["--json", "list", "--untrusted"])).unwrap();
+    let names: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["author_name"].as_str())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("Gemeente Zwolle (onbevestigd, sleutel ")),
+        "{names:?}"
+    );
     k.ok(&["trust", "remove", "Gemeente Zwolle"]);
     assert!(
         !members(&k).contains(&real_key),

@@ -211,7 +211,16 @@ pub struct Service {
     counts: std::sync::Mutex<Option<CountsAt>>,
     /// Tells a running network about our writes.
     notifier: crate::events::Notifier,
+    /// Names as shown (see [`Service::org_names`]), with the store generation and trust
+    /// set they were read at.
+    names: std::sync::Mutex<Option<NamesAt>>,
 }
+
+type NamesAt = (
+    u64,
+    Arc<crate::trust::TrustSet>,
+    Arc<std::collections::BTreeMap<OrgKey, String>>,
+);
 
 type CountsAt = (
     u64,
@@ -280,6 +289,7 @@ impl Service {
             search: std::sync::Mutex::new(None),
             counts: std::sync::Mutex::new(None),
             notifier: Default::default(),
+            names: std::sync::Mutex::new(None),
             indexer_running: std::sync::atomic::AtomicBool::new(false),
         };
         service.publish_profile()?;
@@ -321,6 +331,7 @@ impl Service {
             search: std::sync::Mutex::new(None),
             counts: std::sync::Mutex::new(None),
             notifier: Default::default(),
+            names: std::sync::Mutex::new(None),
             indexer_running: std::sync::atomic::AtomicBool::new(false),
         })
     }

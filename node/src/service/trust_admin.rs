@@ -229,29 +229,72 @@ impl Service {
         Ok(promoted)
     }
 
+    /// Organisations' names as this node shows them: each from its newest profile — but a
+    /// name or CBS code is only a claim, so one that a trusted organisation also claims is
+    /// shown for an untrusted claimant as a claim ("Gemeente Zwolle (onbevestigd, sleutel
+    /// 1a2b3c4d5e6f)"), never as that organisation. Kept until the store or the trust set
+    /// changes.
     pub fn org_names(&self) -> Result<std::collections::BTreeMap<OrgKey, String>, ServiceError> {
-        let mut names = std::collections::BTreeMap::new();
+        Ok(self.shown_names()?.as_ref().clone())
+    }
+
+    /// The organisation's name as this node shows it (see [`Service::org_names`]).
+    pub fn org_name(&self, key: &OrgKey) -> Result<Option<String>, ServiceError> {
+        Ok(self.shown_names()?.get(key).cloned())
+    }
+
+    fn shown_names(&self) -> Result<Arc<std::collections::BTreeMap<OrgKey, String>>, ServiceError> {
+        let generation = self.store.generation();
+        let set = self.trust.current();
+        let mut cached = self.names.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((at, trusted, names)) = cached.as_ref()
+            && *at == generation
+            && Arc::ptr_eq(trusted, &set)
+        {
+            return Ok(names.clone());
+        }
+        let mut claims = Vec::new();
         for p in self.store.profiles()? {
             if let Some(Body {
-                fields: KindFields::Profile { name, .. },
+                fields: KindFields::Profile { name, cbs_code, .. },
                 ..
             }) = p.body()
             {
-                names.insert(p.header().author, name.clone());
+                claims.push((
+                    p.header().author,
+                    name.clone(),
+                    cbs_code.as_str().to_owned(),
+                ));
             }
         }
+        let normal = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        let held_by_trusted: std::collections::HashSet<String> = claims
+            .iter()
+            .filter(|(key, _, _)| set.is_trusted(key))
+            .flat_map(|(_, name, code)| [normal(name), normal(code)])
+            .collect();
+        let names: std::collections::BTreeMap<OrgKey, String> = claims
+            .into_iter()
+            .map(|(key, name, code)| {
+                let claimed = !set.is_trusted(&key)
+                    && (held_by_trusted.contains(&normal(&name))
+                        || held_by_trusted.contains(&normal(&code)));
+                let shown = if claimed {
+                    format!("{name} (onbevestigd, sleutel {})", key.short())
+                } else {
+                    name
+                };
+                (key, shown)
+            })
+            .collect();
+        let names = Arc::new(names);
+        *cached = Some((generation, set, names.clone()));
         Ok(names)
-    }
-
-    /// The organisation's name from its newest profile.
-    pub fn org_name(&self, key: &OrgKey) -> Result<Option<String>, ServiceError> {
-        Ok(self.store.profile(key)?.and_then(|p| match p.body() {
-            Some(Body {
-                fields: KindFields::Profile { name, .. },
-                ..
-            }) => Some(name.clone()),
-            _ => None,
-        }))
     }
 
     /// Finds an organisation by key (64 hex), CBS code or (part of) its name. A name or a
