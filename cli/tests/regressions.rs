@@ -263,3 +263,40 @@ fn a_node_says_where_it_is_and_when_it_stops_without_colour_in_a_log() {
     assert!(log.contains("node running"), "{log}");
     assert!(!log.contains('\u{1b}'), "colour codes in a log file: {log}");
 }
+
+#[test]
+fn an_answer_can_be_edited_and_an_edit_keeps_its_space() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let question = published_id(&a.ok(&["--json", "ask", "Wie heeft een goed verzuimbeleid?"]));
+    let answer = published_id(&a.ok(&[
+        "--json",
+        "answer",
+        &question,
+        "Wij werken met een vaste contactpersoon.",
+    ]));
+    let file = a.path().join("versie2.md");
+    std::fs::write(
+        &file,
+        "---\nkind: answer\ntitle: \"Re: Wie heeft een goed verzuimbeleid?\"\n---\n\nWij werken met een vaste contactpersoon en een gesprek na een week.\n",
+    )
+    .unwrap();
+    a.ok(&["edit", &answer, file.to_str().unwrap()]);
+    let thread: serde_json::Value =
+        serde_json::from_str(&a.ok(&["--json", "show", &question])).unwrap();
+    let text = thread.to_string();
+    assert!(text.contains("gesprek na een week"), "{thread}");
+
+    // Another space in the front matter: refused, nothing stored.
+    let before = a.ok(&["--json", "list", "--limit", "1000"]);
+    std::fs::write(
+        &file,
+        "---\nkind: question\nspace: onbekend\n---\n\nWie heeft een goed verzuimbeleid, ook voor korte uitval?\n",
+    )
+    .unwrap();
+    let err = expect_one_line_error(
+        a.run(&["edit", &question, file.to_str().unwrap()]),
+        &["edit", "space"],
+    );
+    assert!(err.contains("stays in the space"), "{err}");
+    assert_eq!(a.ok(&["--json", "list", "--limit", "1000"]), before);
+}

@@ -164,8 +164,8 @@ pub(super) fn edit(
         let k: Kind = k.parse().map_err(|e| anyhow!("{name}: {e}"))?;
         if k != source.kind {
             bail!(
-                "{name}: a new version must stay a {}; it says {k}",
-                source.kind
+                "{name}: a new version must stay {}; it says {k}",
+                source.kind.with_article()
             );
         }
     }

@@ -93,6 +93,10 @@ pub enum ServiceError {
         since.as_millis()
     )]
     OwnKeyRevoked { key: OrgKey, since: Timestamp },
+    #[error(
+        "a new version stays in the space of the entry ({from}), not {to}: publish a new entry there instead"
+    )]
+    SpaceChange { from: SpaceName, to: SpaceName },
     #[error("this is your own organisation: it is always trusted here")]
     OwnOrganisation,
     #[error(
@@ -134,6 +138,7 @@ impl ServiceError {
             ServiceError::OwnKeyRevoked { .. } => "own_key_revoked",
             ServiceError::NotEndorsed(_) => "not_endorsed",
             ServiceError::OwnOrganisation => "own_organisation",
+            ServiceError::SpaceChange { .. } => "space_change",
             ServiceError::NotARoot(_) => "not_a_root",
             ServiceError::PersonalData(f) if f.iter().any(|f| f.blocks) => "personal_data_blocked",
             ServiceError::PersonalData(_) => "personal_data",

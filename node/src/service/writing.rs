@@ -315,16 +315,34 @@ impl Service {
         confirmed_personal_data: bool,
     ) -> Result<Option<Published>, ServiceError> {
         let space = space.unwrap_or_else(|| source.space.clone());
-        if body == source.body && space == source.space {
+        if space != source.space {
+            // Other nodes follow the space they follow: moving an entry would take it out of
+            // their view for good.
+            return Err(ServiceError::SpaceChange {
+                from: source.space.clone(),
+                to: space,
+            });
+        }
+        if body == source.body {
             return Ok(None);
         }
+        // A new version keeps what the entry refers to (the question an answer answers).
+        let latest = self.get(&source.latest)?;
+        let mut refs: Vec<Ref> = latest
+            .header()
+            .refs
+            .iter()
+            .filter(|r| r.rel != Rel::Supersedes)
+            .cloned()
+            .collect();
+        refs.push(Ref {
+            rel: Rel::Supersedes,
+            target: source.latest,
+        });
         self.publish(NewEntry {
             kind: source.kind,
             space: Some(space),
-            refs: vec![Ref {
-                rel: Rel::Supersedes,
-                target: source.latest,
-            }],
+            refs,
             body,
             created_at: None,
             confirmed_personal_data,
