@@ -315,6 +315,10 @@ fn peers_follow_a_node_whose_key_rotated_but_not_an_impostor_at_its_address() {
     assert!(!out.is_empty());
     assert!(peer_ids(&k).contains(&new_peer), "{:?}", peer_ids(&k));
     assert!(is_member(&k, &new_key), "{}", trust_list(&k));
+    // An address where nothing listens fails, even under an id this node follows.
+    let old_id = old_address.rsplit('/').next().unwrap();
+    let nowhere = format!("/ip4/127.0.0.1/tcp/{}/p2p/{old_id}", free_port());
+    expect_one_line_error(k.run(&["connect", &nowhere]), &["connect", "nowhere"]);
     // Restarted with the old address as bootstrap, Kampen dials the new id at once.
     drop(dk);
     let dk = Daemon::start_with(&k, &[&old_address], NO_KAD);

@@ -568,3 +568,67 @@ fn trust_commands_refuse_what_would_do_nothing_or_harm() {
     assert!(err.contains("not trusted directly"), "{err}");
     assert_eq!(members(&z), before);
 }
+
+#[test]
+fn whom_to_trust_is_never_guessed_from_part_of_a_name_and_a_rotated_root_can_be_removed() {
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let oost = testing::key(61);
+    let t0 = Timestamp::now().as_millis() - 60_000;
+    let file = import_file(
+        k.path(),
+        "oost.jsonl",
+        &[profile_claiming(
+            &oost,
+            "Gemeente Deventer-Oost",
+            "GM9150",
+            t0,
+        )],
+    );
+    k.ok(&["import", file.to_str().unwrap()]);
+    let args = ["trust", "add", "Deventer"];
+    let err = expect_one_line_error(k.run(&args), &args);
+    assert!(err.contains("no known organisation matches"), "{err}");
+    // Runs of white space and case do not tell names apart.
+    let out = k.ok(&["trust", "add", "gemeente   deventer-oost"]);
+    assert!(out.contains(&oost.public().to_string()), "{out}");
+
+    // Zwolle is trusted by its key, then rotates it: its code still names the root.
+    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let old = z.org_key();
+    k.ok(&["trust", "add", &old]);
+    z.ok(&["key", "rotate"]);
+    let export = z.path().join("zwolle.jsonl");
+    std::fs::write(&export, z.ok(&["export"])).unwrap();
+    k.ok(&["import", export.to_str().unwrap()]);
+    let out = k.ok(&["trust", "remove", "GM0193"]);
+    assert!(out.contains("No longer trusted directly"), "{out}");
+    assert!(!members(&k).contains(&old), "the old key was the root");
+}
+
+#[test]
+fn a_compromised_key_is_nobodys_to_trust_or_endorse_by_name() {
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let (old, owner, thief) = (testing::key(70), testing::key(71), testing::key(72));
+    let t0 = Timestamp::now().as_millis() - 60_000;
+    k.ok(&["trust", "add", &old.public().to_string()]);
+    let entries = vec![
+        profile_claiming(&old, "Gemeente Deventer", "GM0150", t0),
+        profile_claiming(&owner, "Gemeente Deventer", "GM0150", t0 + 1),
+        profile_claiming(&thief, "Gemeente Deventer", "GM0150", t0 + 2),
+        testing::rotation(&old, &owner, t0 + 10),
+        testing::rotation(&old, &thief, t0 + 20),
+    ];
+    let file = import_file(k.path(), "stolen.jsonl", &entries);
+    k.ok(&["import", file.to_str().unwrap()]);
+    let args = [
+        "endorse",
+        "GM0150",
+        "--name",
+        "Gemeente Deventer",
+        "--code",
+        "GM0150",
+    ];
+    let err = expect_one_line_error(k.run(&args), &args);
+    assert!(err.contains("2 organisations claim"), "{err}");
+    assert!(!err.contains(&old.public().short()), "{err}");
+}

@@ -197,13 +197,16 @@ impl Operations for Service {
         if key == own || matches!(self.store().speaks_for(&own, &key), Ok(true)) {
             return Err(ServiceError::OwnOrganisation.into());
         }
-        let is_root = self.trust().config().roots.contains(&key);
+        // A root named by a key the organisation has rotated from is that organisation too.
+        let set = self.trust().current();
+        let same = |root: &OrgKey| *root == key || set.current_key(root) == Some(key);
+        let is_root = self.trust().config().roots.iter().any(same);
         if remove && !is_root {
             return Err(ServiceError::NotARoot(key).into());
         }
         self.update_trust(|t| {
             if remove {
-                t.roots.retain(|k| *k != key);
+                t.roots.retain(|k| !same(k));
             } else {
                 t.roots.push(key);
             }

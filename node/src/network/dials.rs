@@ -57,12 +57,6 @@ impl Dials {
             }
             None => addr,
         };
-        if peer_of(&addr).is_some_and(|p| swarm.is_connected(&p)) {
-            if let Some(reply) = reply {
-                let _ = reply.send(Ok(()));
-            }
-            return;
-        }
         let opts = DialOpts::from(addr.clone());
         let connection = opts.connection_id();
         match swarm.dial(opts) {

@@ -115,7 +115,18 @@ impl Service {
             Kind::Question => v.accepted_answer = self.store.accepted_answer(&entry.id())?,
             _ => {}
         }
-        v.trust = Some(self.trust_view(&entry.header().author)?);
+        let h = entry.header();
+        // What a revoked key signed from its revocation on counts for nothing: never shown
+        // as trusted, whatever the key's standing for its earlier entries.
+        v.trust = Some(if self.trust.current().admits(&h.author, h.created_at) {
+            self.trust_view(&h.author)?
+        } else {
+            crate::view::TrustView {
+                trusted: false,
+                root: false,
+                vouched_by: vec![],
+            }
+        });
         v.retracted_by = self.store.retracted_by(&entry.id())?;
         if self.store.superseded_by(&entry.id())?.is_some() {
             v.superseded_by = Some(self.store.latest_version(&entry.id())?);

@@ -7,7 +7,8 @@ impl Service {
     /// An organisation named by key, CBS code or name, or by the id (prefix) of any of its
     /// entries.
     pub fn resolve_organisation(&self, query: &str) -> Result<OrgKey, ServiceError> {
-        match self.resolve_author(query) {
+        // Whom to trust or endorse is never guessed from part of a name.
+        match self.find_organisation(query, false) {
             Ok(key) => Ok(key),
             Err(ServiceError::NoSuchOrganisation(_)) if self.resolve(query).is_ok() => {
                 Ok(self.get(&self.resolve(query)?)?.header().author)
@@ -304,13 +305,25 @@ impl Service {
     /// their keys, never one picked silently. (A key that rotated counts as its
     /// organisation's current key.)
     pub fn resolve_author(&self, query: &str) -> Result<OrgKey, ServiceError> {
+        self.find_organisation(query, true)
+    }
+
+    /// [`Service::resolve_author`]; `partial`: part of a name may match too.
+    fn find_organisation(&self, query: &str, partial: bool) -> Result<OrgKey, ServiceError> {
         if let Ok(key) = query.parse::<OrgKey>() {
             return Ok(key);
         }
-        let needle = query.trim().to_lowercase();
+        // Case and runs of white space do not tell names apart.
+        let normal = |s: &str| {
+            s.split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .to_lowercase()
+        };
+        let needle = normal(query);
         let set = self.trust.current();
         let mut exact = std::collections::BTreeMap::new();
-        let mut partial = std::collections::BTreeMap::new();
+        let mut parts = std::collections::BTreeMap::new();
         for profile in self.store.profiles()? {
             if let Some(Body {
                 fields: KindFields::Profile { name, cbs_code, .. },
@@ -318,16 +331,20 @@ impl Service {
             }) = profile.body()
             {
                 let author = profile.header().author;
+                // A compromised or revoked key is nobody's to trust or endorse any more.
+                if set.compromised().contains(&author) || set.revoked().contains_key(&author) {
+                    continue;
+                }
                 let organisation = set.current_key(&author).unwrap_or(author);
-                let lower = name.to_lowercase();
+                let lower = normal(name);
                 if cbs_code.as_str().eq_ignore_ascii_case(&needle) || lower == needle {
                     exact.insert(organisation, format!("{name} ({cbs_code})"));
-                } else if lower.contains(&needle) {
-                    partial.insert(organisation, format!("{name} ({cbs_code})"));
+                } else if partial && lower.contains(&needle) {
+                    parts.insert(organisation, format!("{name} ({cbs_code})"));
                 }
             }
         }
-        let candidates = if exact.is_empty() { partial } else { exact };
+        let candidates = if exact.is_empty() { parts } else { exact };
         if candidates.len() == 1
             && let Some(key) = candidates.keys().next()
         {
