@@ -50,14 +50,30 @@ impl Dials {
         addr: Multiaddr,
         reply: Option<Reply>,
     ) {
-        let addr = match follow_rotation(&addr, trust) {
+        let (addr, followed) = match follow_rotation(&addr, trust) {
             Some(current) => {
                 tracing::info!(given = %addr, %current, "the organisation behind this address rotated its key; dialing its current one");
-                current
+                (current, true)
             }
-            None => addr,
+            None => (addr, false),
         };
-        let opts = DialOpts::from(addr.clone());
+        let connected = peer_of(&addr).filter(|p| swarm.is_connected(p));
+        let opts = match connected {
+            // Connected already under the id the address names: nothing to do.
+            Some(_) if !followed => {
+                if let Some(reply) = reply {
+                    let _ = reply.send(Ok(()));
+                }
+                return;
+            }
+            // Connected to the organisation's current key elsewhere: still check that
+            // this address reaches it, rather than say "connected" for any address.
+            Some(peer) => DialOpts::peer_id(peer)
+                .addresses(vec![without_peer(&addr)])
+                .condition(libp2p::swarm::dial_opts::PeerCondition::Always)
+                .build(),
+            None => DialOpts::from(addr.clone()),
+        };
         let connection = opts.connection_id();
         match swarm.dial(opts) {
             Ok(()) => {
