@@ -72,18 +72,11 @@ fn fresh_keys_cannot_fill_the_disk_past_the_kept_apart_budget() {
     let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
     let a = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
     b.ok(&["trust", "add", &a.org_key()]);
-    let config = b.path().join("config.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
-    assert!(text.contains("max_kept_apart_bytes = 268435456"), "{text}");
     let limit = 200_000u64;
-    std::fs::write(
-        &config,
-        text.replace(
-            "max_kept_apart_bytes = 268435456",
-            &format!("max_kept_apart_bytes = {limit}"),
-        ),
-    )
-    .unwrap();
+    b.set_config_line(
+        "max_kept_apart_bytes = 268435456",
+        &format!("max_kept_apart_bytes = {limit}"),
+    );
     let db = Daemon::start_with(&b, &[], NO_KAD);
     let _da = Daemon::start_with(&a, &[&db.address], NO_KAD);
     // 40 fresh keys, 10 entries of ~2 KB each: 800 KB of strangers' entries.
@@ -153,17 +146,11 @@ fn two_nodes_that_trust_differently_settle() {
 #[test]
 fn an_import_passes_the_same_admission_as_entries_from_peers() {
     let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
-    let config = b.path().join("config.toml");
-    let text = std::fs::read_to_string(&config).unwrap();
     let limit = 100_000u64;
-    std::fs::write(
-        &config,
-        text.replace(
-            "max_kept_apart_bytes = 268435456",
-            &format!("max_kept_apart_bytes = {limit}"),
-        ),
-    )
-    .unwrap();
+    b.set_config_line(
+        "max_kept_apart_bytes = 268435456",
+        &format!("max_kept_apart_bytes = {limit}"),
+    );
     // 200 KB of entries by an organisation nobody here trusts.
     let stranger = testing::key(44);
     let now = Timestamp::now().as_millis();

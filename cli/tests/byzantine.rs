@@ -272,16 +272,6 @@ fn a_damaged_entry_is_skipped_quarantined_by_check_and_fetched_again() {
     assert!(b.run(&["check"]).code == 0);
 }
 
-fn peer_ids(node: &Node) -> Vec<String> {
-    let peers: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "peers"])).unwrap();
-    peers
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter_map(|p| p["peer_id"].as_str().map(str::to_owned))
-        .collect()
-}
-
 fn peer_id(node: &Node) -> String {
     node.status()["network"]["peer_id"]
         .as_str()
@@ -300,7 +290,7 @@ fn peers_follow_a_node_whose_key_rotated_but_not_an_impostor_at_its_address() {
     let old_address = format!("{listen}/p2p/{}", peer_id(&z));
     let dk = Daemon::start_with(&k, &[&old_address], NO_KAD);
     wait_for("Kampen to connect", TIMEOUT, || {
-        (peer_ids(&k).len() == 1).then_some(())
+        (k.peer_ids().len() == 1).then_some(())
     });
 
     // Zwolle rotates its key while its node is down: Kampen knows nothing of it yet.
@@ -313,7 +303,7 @@ fn peers_follow_a_node_whose_key_rotated_but_not_an_impostor_at_its_address() {
     // The address Kampen has names the old id; the node there shows it succeeded it.
     let out = k.ok(&["connect", &old_address]);
     assert!(!out.is_empty());
-    assert!(peer_ids(&k).contains(&new_peer), "{:?}", peer_ids(&k));
+    assert!(k.peer_ids().contains(&new_peer), "{:?}", k.peer_ids());
     assert!(is_member(&k, &new_key), "{}", trust_list(&k));
     // An address where nothing listens fails, even under an id this node follows.
     let old_id = old_address.rsplit('/').next().unwrap();
@@ -323,7 +313,7 @@ fn peers_follow_a_node_whose_key_rotated_but_not_an_impostor_at_its_address() {
     drop(dk);
     let dk = Daemon::start_with(&k, &[&old_address], NO_KAD);
     wait_for("Kampen to reach Zwolle's new id", TIMEOUT, || {
-        peer_ids(&k).contains(&new_peer).then_some(())
+        k.peer_ids().contains(&new_peer).then_some(())
     });
     drop(dk);
 
@@ -339,6 +329,6 @@ fn peers_follow_a_node_whose_key_rotated_but_not_an_impostor_at_its_address() {
     );
     assert!(err.contains("did not show"), "{err}");
     wait_for("the impostor to be let go", TIMEOUT, || {
-        peer_ids(&lone).is_empty().then_some(())
+        lone.peer_ids().is_empty().then_some(())
     });
 }

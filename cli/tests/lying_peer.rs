@@ -168,16 +168,6 @@ async fn spawn_liar(lie: Lie) -> String {
     address
 }
 
-fn peer_ids(node: &Node) -> Vec<String> {
-    let peers: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "peers"])).unwrap();
-    peers
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["peer_id"].as_str().unwrap().to_owned())
-        .collect()
-}
-
 /// `wiel --json sync --peer ADDRESS`: (exit code, report, seconds taken).
 fn sync_with(node: &Node, address: &str) -> (i32, serde_json::Value, f64) {
     let start = Instant::now();
@@ -223,7 +213,7 @@ fn a_lying_peer_cannot_stall_or_poison_a_sync() {
     wait_for(
         "the liar to be disconnected",
         Duration::from_secs(30),
-        || (!peer_ids(&honest).contains(&liar_id)).then_some(()),
+        || (!honest.peer_ids().contains(&liar_id)).then_some(()),
     );
 
     // Endless: the session ends within its symbol budget.

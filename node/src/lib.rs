@@ -28,6 +28,7 @@ pub mod reconcile;
 pub mod refusal;
 pub mod runtime;
 pub mod service;
+pub mod text;
 pub mod trust;
 pub mod view;
 

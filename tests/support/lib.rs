@@ -471,6 +471,28 @@ pub fn ask_in(dir: &Path, text: &str) -> String {
 }
 
 impl Node {
+    /// The peer ids of the running node's connected peers.
+    pub fn peer_ids(&self) -> Vec<String> {
+        let peers: serde_json::Value =
+            serde_json::from_str(&self.ok(&["--json", "peers"])).unwrap();
+        peers
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["peer_id"].as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// Changes one line of `config.toml` (the node must not run).
+    pub fn set_config_line(&self, old: &str, new: &str) {
+        let path = self.path().join("config.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(old), "{old} not in {text}");
+        std::fs::write(&path, text.replace(old, new)).unwrap();
+    }
+}
+
+impl Node {
     /// Asks a question; returns its id.
     pub fn ask(&self, text: &str) -> String {
         ask_in(self.path(), text)

@@ -302,12 +302,7 @@ async fn start_sync(
             let addr: libp2p::Multiaddr = text
                 .parse()
                 .map_err(|e| refused(format!("'{text}' is not a multiaddress: {e}")))?;
-            let peer = addr
-                .iter()
-                .find_map(|p| match p {
-                    libp2p::multiaddr::Protocol::P2p(id) => Some(id),
-                    _ => None,
-                })
+            let peer = crate::network::peer_of(&addr)
                 .ok_or_else(|| refused(format!("'{text}' does not end in /p2p/<peer id>")))?;
             s.network.dial(addr).await.map_err(|e| Problem {
                 status: StatusCode::BAD_GATEWAY,

@@ -70,14 +70,9 @@ pub(super) async fn as_problem(req: Request, next: Next) -> Response {
         status,
         title: status.canonical_reason().unwrap_or("Error"),
         code: None,
-        detail: one_line(&detail),
+        detail: crate::text::one_line(&detail),
     }
     .into_response()
-}
-
-/// Error texts from libraries may span lines; a detail is one.
-pub(super) fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl IntoResponse for Problem {

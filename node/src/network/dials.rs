@@ -17,7 +17,8 @@ use tokio::sync::oneshot;
 
 use super::behaviour::Behaviour;
 use super::client::NetworkError;
-use super::peers::follow_rotation;
+use super::peers::{follow_rotation, peer_of};
+use crate::text::one_line;
 use crate::trust::TrustSet;
 
 /// How long a peer met under another id has to show that it succeeded the id dialed.
@@ -195,16 +196,4 @@ fn without_peer(addr: &Multiaddr) -> Multiaddr {
     addr.iter()
         .filter(|p| !matches!(p, libp2p::multiaddr::Protocol::P2p(_)))
         .collect()
-}
-
-fn peer_of(addr: &Multiaddr) -> Option<PeerId> {
-    addr.iter().find_map(|p| match p {
-        libp2p::multiaddr::Protocol::P2p(id) => Some(id),
-        _ => None,
-    })
-}
-
-/// libp2p's errors span several lines; a message for people is one.
-pub(super) fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }

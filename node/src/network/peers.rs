@@ -53,14 +53,19 @@ fn peer_id_of(key: &OrgKey) -> Option<PeerId> {
     Some(libp2p::identity::PublicKey::from(key).to_peer_id())
 }
 
+/// The peer id an address names (its `/p2p/` part).
+pub fn peer_of(addr: &Multiaddr) -> Option<PeerId> {
+    addr.iter().find_map(|p| match p {
+        Protocol::P2p(id) => Some(id),
+        _ => None,
+    })
+}
+
 /// `addr` with its peer id moved on to the organisation's current key, when the key behind
 /// it rotated (and the rotation counts: see [`TrustSet::current_key`]): peers keep reaching
 /// a municipality that rotated its key. `None` when there is nothing to follow.
 pub fn follow_rotation(addr: &Multiaddr, trust: &TrustSet) -> Option<Multiaddr> {
-    let old = addr.iter().find_map(|p| match p {
-        Protocol::P2p(id) => Some(id),
-        _ => None,
-    })?;
+    let old = peer_of(addr)?;
     let current = peer_id_of(&trust.current_key(&org_key_of(&old)?)?)?;
     Some(
         addr.iter()

@@ -285,18 +285,7 @@ impl Service {
         dir.write_key(&key)?;
         let store = open_store(&dir, &store_dir)?;
         let trust = crate::trust::TrustState::load(key.public(), config.trust.clone(), &store)?;
-        let service = Self {
-            dir,
-            config,
-            key,
-            store,
-            trust,
-            search: std::sync::Mutex::new(None),
-            counts: std::sync::Mutex::new(None),
-            notifier: Default::default(),
-            names: std::sync::Mutex::new(None),
-            indexer_running: std::sync::atomic::AtomicBool::new(false),
-        };
+        let service = Self::with_parts(dir, config, key, store, trust);
         service.publish_profile()?;
         Ok(service)
     }
@@ -327,7 +316,17 @@ impl Service {
         let config = Config::load(&dir)?;
         let store = open_store(&dir, &dir.store_path())?;
         let trust = crate::trust::TrustState::load(key.public(), config.trust.clone(), &store)?;
-        Ok(Self {
+        Ok(Self::with_parts(dir, config, key, store, trust))
+    }
+
+    fn with_parts(
+        dir: DataDir,
+        config: Config,
+        key: OrgKeypair,
+        store: Store,
+        trust: crate::trust::TrustState,
+    ) -> Self {
+        Self {
             dir,
             config,
             key,
@@ -338,7 +337,7 @@ impl Service {
             notifier: Default::default(),
             names: std::sync::Mutex::new(None),
             indexer_running: std::sync::atomic::AtomicBool::new(false),
-        })
+        }
     }
 
     pub fn config(&self) -> &Config {

@@ -268,12 +268,7 @@ impl Service {
                 ));
             }
         }
-        let normal = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
+        let normal = crate::text::normal_name;
         let held_by_trusted: std::collections::HashSet<String> = claims
             .iter()
             .filter(|(key, _, _)| set.is_trusted(key))
@@ -313,13 +308,7 @@ impl Service {
         if let Ok(key) = query.parse::<OrgKey>() {
             return Ok(key);
         }
-        // Case and runs of white space do not tell names apart.
-        let normal = |s: &str| {
-            s.split_whitespace()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .to_lowercase()
-        };
+        let normal = crate::text::normal_name;
         let needle = normal(query);
         let set = self.trust.current();
         let mut exact = std::collections::BTreeMap::new();
