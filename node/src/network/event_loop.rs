@@ -8,31 +8,28 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use futures::StreamExt;
-use libp2p::gossipsub::{self, MessageAcceptance};
-use libp2p::request_response;
+use libp2p::gossipsub;
 use libp2p::swarm::SwarmEvent;
 use libp2p::{PeerId, Swarm, identify, mdns, ping};
 use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
-use wiel_protocol::{EntryId, NetworkId, OrgKey, SpaceName};
+use wiel_protocol::{NetworkId, OrgKey, SpaceName};
 use wiel_store::Store;
 
-use super::behaviour::{self, Behaviour, BehaviourEvent, MAX_FETCH_IDS};
-use super::client::{Command, NetworkError, NetworkStatus, SpaceStatus};
+use super::behaviour::{self, Behaviour, BehaviourEvent};
+use super::client::{Command, NetworkStatus};
+use super::context::{Ctx, Outcome};
 use super::dials::Dials;
 use super::fetch::FetchHandler;
 use super::gossip::GossipHandler;
-use super::peers::{BLOCK_TIME, Identified, MAX_STRIKES, PeerGuard, PeerTable};
-use super::runs::{Origin, Runs};
+use super::peers::{BLOCK_TIME, Identified, PeerGuard, PeerTable};
+use super::runs::Runs;
 use super::serve::{Served, Server};
-use super::sync::{AfterAnswer, SyncHandler};
-use super::worker::{Counters, FetchTally, Job, Verdict};
+use super::sync::SyncHandler;
+use super::worker::{Counters, Job, Verdict};
 use crate::events::Written;
 use crate::refusal::Refusal;
 use crate::trust::TrustState;
-
-/// How often a node reconciles every space with every peer.
-const SYNC_INTERVAL: Duration = Duration::from_secs(300);
 
 /// The event loop's channels: commands in, jobs to the worker, verdicts back, and the
 /// serving thread's finished work.
@@ -47,24 +44,36 @@ pub(crate) struct Channels {
 
 /// What the loop needs of the node.
 pub(crate) struct NodeParts {
+    /// Only for the outbox count in `wiel status`.
     pub store: Store,
     pub network: NetworkId,
     pub spaces: Vec<SpaceName>,
     pub counters: Arc<Counters>,
+    /// Only to follow peers that rotated their key.
     pub trust: TrustState,
+}
+
+/// Lends a handler the loop's shared parts (see [`Ctx`]); a macro, so that the handler
+/// itself, another field, stays borrowable.
+macro_rules! ctx {
+    ($self:ident) => {
+        Ctx {
+            swarm: &mut $self.swarm,
+            guard: &mut $self.guard,
+            runs: &mut $self.runs,
+            peers: &$self.peers,
+            server: &$self.server,
+            counters: &$self.node.counters,
+            jobs: &$self.channels.jobs,
+        }
+    };
 }
 
 pub(crate) struct EventLoop {
     swarm: Swarm<Behaviour>,
     channels: Channels,
     server: Server,
-    /// Only for the outbox count in `wiel status`.
-    store: Store,
-    network: NetworkId,
-    spaces: Vec<SpaceName>,
-    counters: Arc<Counters>,
-    /// Only to follow peers that rotated their key.
-    trust: TrustState,
+    node: NodeParts,
     peers: PeerTable,
     guard: PeerGuard,
     gossip: GossipHandler,
@@ -72,7 +81,6 @@ pub(crate) struct EventLoop {
     fetch: FetchHandler,
     runs: Runs,
     dials: Dials,
-    last_periodic_sync: Instant,
 }
 
 impl EventLoop {
@@ -82,30 +90,18 @@ impl EventLoop {
         server: Server,
         node: NodeParts,
     ) -> Self {
-        let NodeParts {
-            store,
-            network,
-            spaces,
-            counters,
-            trust,
-        } = node;
         Self {
             swarm,
             channels,
             server,
-            gossip: GossipHandler::new(store.clone(), spaces.clone()),
-            sync: SyncHandler::new(spaces.clone()),
-            store,
-            network,
-            spaces,
-            counters,
-            trust,
+            gossip: GossipHandler::new(node.store.clone(), node.spaces.clone()),
+            sync: SyncHandler::new(node.spaces.clone()),
+            node,
             peers: PeerTable::default(),
             guard: PeerGuard::default(),
             fetch: FetchHandler::default(),
             runs: Runs::default(),
             dials: Dials::default(),
-            last_periodic_sync: Instant::now(),
         }
     }
 
@@ -136,7 +132,7 @@ impl EventLoop {
                 Some(written) = self.channels.written.recv() => self.on_written(written),
                 event = self.swarm.select_next_some() => {
                     self.handle_swarm_event(event);
-                    self.counters.peers.store(self.peers.count() as u64, Ordering::Relaxed);
+                    self.node.counters.peers.store(self.peers.count() as u64, Ordering::Relaxed);
                 }
                 _ = tick.tick() => self.on_tick(),
             }
@@ -147,46 +143,27 @@ impl EventLoop {
     fn handle_command(&mut self, command: Command) {
         match command {
             Command::Dial { addr, reply } => {
-                self.dials
-                    .dial(&mut self.swarm, &self.trust.current(), addr, Some(reply));
+                self.dials.dial(
+                    &mut self.swarm,
+                    &self.node.trust.current(),
+                    addr,
+                    Some(reply),
+                );
             }
             Command::Peers { reply } => {
                 let _ = reply.send(self.peers.views());
             }
             Command::Status { reply } => {
-                let spaces = self
-                    .spaces
-                    .iter()
-                    .map(|space| SpaceStatus {
-                        last_sync: self.sync.last_sync(space),
-                        space: space.clone(),
-                    })
-                    .collect();
                 let _ = reply.send(NetworkStatus {
                     peer_id: self.swarm.local_peer_id().to_string(),
                     listening: self.swarm.listeners().map(|a| a.to_string()).collect(),
                     peers: self.peers.count(),
-                    spaces,
-                    outbox: self.store.outbox().map(|o| o.len()).unwrap_or(0),
+                    spaces: self.sync.space_statuses(),
+                    outbox: self.node.store.outbox().map(|o| o.len()).unwrap_or(0),
                 });
             }
             Command::Sync { peer, reply } => {
-                let peers = match peer {
-                    Some(p) if self.peers.contains(&p) => vec![p],
-                    Some(p) => {
-                        let _ = reply.send(Err(NetworkError::NotConnected(p.to_string())));
-                        return;
-                    }
-                    None => self.peers.ids(),
-                };
-                if peers.is_empty() {
-                    let _ = reply.send(Err(NetworkError::NoPeers));
-                    return;
-                }
-                let run = self.runs.start(&peers);
-                self.sync
-                    .start_run(&self.server, &mut self.runs, &peers, run);
-                let _ = reply.send(Ok(run));
+                let _ = reply.send(self.sync.start_run(&mut ctx!(self), peer));
             }
             Command::SyncReport { run, reply } => {
                 let _ = reply.send(self.runs.report(run));
@@ -201,31 +178,18 @@ impl EventLoop {
             tracing::info!(%peer, "peer no longer blocked");
         }
         self.gossip
-            .on_tick(&mut self.swarm, &self.counters, self.peers.count());
+            .on_tick(&mut self.swarm, &self.node.counters, self.peers.count());
         for peer in self.peers.silent(now) {
             tracing::info!(%peer, "letting go of a peer that never said which network it is on");
-            self.counters.reject(Refusal::NoIdentify);
+            self.node.counters.reject(Refusal::NoIdentify);
             let _ = self.swarm.disconnect_peer_id(peer);
             self.peers.remove(&peer);
         }
-        for peer in self.dials.on_tick(&self.trust.current(), now) {
+        for peer in self.dials.on_tick(&self.node.trust.current(), now) {
             let _ = self.swarm.disconnect_peer_id(peer);
         }
-        for peer in self.guard.due_catch_ups(now) {
-            if self.peers.contains(&peer) {
-                tracing::debug!(%peer, "catching up on what was dropped");
-                self.sync.start(&self.server, &mut self.runs, peer, None);
-            }
-        }
-        let identified = self.peers.identified();
-        self.sync
-            .start_ripples(&self.server, &mut self.runs, &identified);
-        if now.duration_since(self.last_periodic_sync) >= SYNC_INTERVAL {
-            self.last_periodic_sync = now;
-            for peer in self.peers.ids() {
-                self.sync.start(&self.server, &mut self.runs, peer, None);
-            }
-        }
+        let catch_ups = self.guard.due_catch_ups(now);
+        self.sync.on_tick(&mut ctx!(self), &catch_ups, now);
     }
 
     /// Counts a fault of `peer`, and blocks it at the last one.
@@ -255,63 +219,47 @@ impl EventLoop {
         }
     }
 
-    fn org_key(&self, peer: &PeerId) -> Option<OrgKey> {
-        self.peers.get(peer).and_then(|p| p.org_key)
-    }
-
     fn on_written(&mut self, written: Written) {
         match written {
-            Written::Own => self.gossip.flush_outbox(&mut self.swarm, &self.counters),
+            Written::Own => self
+                .gossip
+                .flush_outbox(&mut self.swarm, &self.node.counters),
             Written::Imported(ids) => {
                 self.gossip
-                    .publish_stored(&mut self.swarm, &self.counters, &ids);
+                    .publish_stored(&mut self.swarm, &self.node.counters, &ids);
             }
             Written::Promoted(authors) => self.promote(&authors),
         }
     }
 
     fn handle_served(&mut self, served: Served) {
-        match served {
+        let outcome = match served {
             Served::Fetch { channel, response } => {
-                let _ = self
-                    .swarm
-                    .behaviour_mut()
-                    .fetch
-                    .send_response(channel, response);
+                FetchHandler::answer(&mut self.swarm, channel, response);
+                Outcome::default()
             }
-            Served::Sync {
-                peer,
-                channel,
-                answer,
-            } => {
-                let org_key = self.org_key(&peer);
-                let (blame, fetch) =
-                    self.sync
-                        .on_answered(&mut self.swarm, org_key, peer, channel, answer);
-                if blame {
-                    self.counters.reject(Refusal::SyncOutOfRange);
-                    self.strike(peer);
-                }
-                if let Some((ids, origin)) = fetch {
-                    self.fetch
-                        .queue(&mut self.swarm, &mut self.runs, peer, ids, &origin);
-                }
-            }
-            Served::OwnSet { peer, space, set } => {
-                self.sync.on_own_set(&mut self.swarm, peer, space, set);
-            }
-            Served::Reconciled(reconciled) => {
-                let org_key = self.org_key(&reconciled.peer());
-                let (peer, ids, origin) =
-                    self.sync.on_reconciled(&mut self.runs, org_key, reconciled);
+            other => self.sync.on_served(&mut ctx!(self), other),
+        };
+        self.apply(outcome);
+    }
+
+    /// Strikes the peers a handler blamed, and queues what it wants fetched from a peer
+    /// still connected.
+    fn apply(&mut self, outcome: Outcome) {
+        for peer in outcome.blame {
+            self.strike(peer);
+        }
+        match outcome.fetch {
+            Some((peer, ids, origin)) if self.swarm.is_connected(&peer) => {
                 self.fetch
                     .queue(&mut self.swarm, &mut self.runs, peer, ids, &origin);
             }
+            _ => self.fetch.pump(&mut self.swarm),
         }
     }
 
     fn handle_verdict(&mut self, verdict: Verdict) {
-        let (source, missing) = match verdict {
+        let outcome = match verdict {
             Verdict::Promote(authors) => {
                 self.promote(&authors);
                 return;
@@ -326,47 +274,14 @@ impl EventLoop {
                 acceptance,
                 missing,
             } => {
-                GossipHandler::report(&mut self.swarm, &message_id, &source, acceptance);
-                if acceptance == MessageAcceptance::Reject {
-                    self.strike(source);
-                }
-                (source, missing)
+                GossipHandler::on_verdict(&mut self.swarm, message_id, source, acceptance, missing)
             }
-            Verdict::Fetched(FetchTally {
-                peer,
-                origin,
-                stored,
-                duplicates,
-                rejected,
-                missing,
-            }) => {
-                self.runs.judged(origin.run, stored, duplicates, rejected);
-                self.sync.on_stored(&origin, peer, stored);
-                if rejected > 0 {
-                    self.runs.problem(
-                        origin.run,
-                        format!("{peer} sent {rejected} entries that failed validation"),
-                    );
-                }
-                for _ in 0..rejected.min(u64::from(MAX_STRIKES)) {
-                    self.strike(peer);
-                }
-                (peer, missing)
+            Verdict::Fetched(tally) => {
+                self.sync.on_stored(&tally.origin, tally.peer, tally.stored);
+                FetchHandler::on_tally(&mut self.runs, tally)
             }
         };
-        if !missing.is_empty() && self.swarm.is_connected(&source) {
-            // Referenced entries we lack: the peer may or may not hold them.
-            let ids: Vec<EntryId> = missing.into_iter().take(MAX_FETCH_IDS).collect();
-            self.fetch.queue(
-                &mut self.swarm,
-                &mut self.runs,
-                source,
-                ids,
-                &Origin::default(),
-            );
-        } else {
-            self.fetch.pump(&mut self.swarm);
-        }
+        self.apply(outcome);
     }
 
     fn handle_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
@@ -380,10 +295,9 @@ impl EventLoop {
                 connection_id,
                 ..
             } => {
-                let peer = self.peers.entry(peer_id);
-                peer.address = Some(endpoint.get_remote_address().clone());
-                peer.dialed |= endpoint.is_dialer();
-                peer.connected_at.get_or_insert_with(Instant::now);
+                let address = endpoint.get_remote_address();
+                self.peers
+                    .on_connected(peer_id, address, endpoint.is_dialer());
                 self.dials.on_established(connection_id, peer_id);
                 tracing::debug!(%peer_id, "connected");
             }
@@ -402,7 +316,7 @@ impl EventLoop {
                 error,
                 peer_id,
             } => {
-                let trust = self.trust.current();
+                let trust = self.node.trust.current();
                 self.dials
                     .on_error(&mut self.swarm, &trust, connection_id, peer_id, &error);
             }
@@ -412,40 +326,25 @@ impl EventLoop {
     }
 
     fn handle_behaviour(&mut self, event: BehaviourEvent) {
-        use request_response::{Event as Rr, Message};
         match event {
             BehaviourEvent::Gossipsub(gossipsub::Event::Message {
                 propagation_source,
                 message_id,
                 message,
             }) => {
-                let taken = self.gossip.on_message(
-                    &mut self.swarm,
-                    &mut self.guard,
-                    &self.counters,
-                    &self.channels.jobs,
-                    propagation_source,
-                    message_id,
-                    message,
-                );
-                if !taken {
-                    self.guard.schedule_catch_up(propagation_source);
-                }
+                self.gossip
+                    .on_message(&mut ctx!(self), propagation_source, message_id, message);
             }
             BehaviourEvent::Gossipsub(gossipsub::Event::Subscribed { peer_id, topic }) => {
                 if let Some(space) = self.gossip.space_of(&topic) {
-                    let peer = self.peers.entry(peer_id);
-                    if !peer.spaces.contains(&space) {
-                        peer.spaces.push(space);
-                    }
-                    self.gossip.on_subscribed(&mut self.swarm, &self.counters);
+                    self.peers.on_subscription(peer_id, space, true);
+                    self.gossip
+                        .on_subscribed(&mut self.swarm, &self.node.counters);
                 }
             }
             BehaviourEvent::Gossipsub(gossipsub::Event::Unsubscribed { peer_id, topic }) => {
-                if let (Some(space), Some(peer)) =
-                    (self.gossip.space_of(&topic), self.peers.get_mut(&peer_id))
-                {
-                    peer.spaces.retain(|s| *s != space);
+                if let Some(space) = self.gossip.space_of(&topic) {
+                    self.peers.on_subscription(peer_id, space, false);
                 }
             }
             BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }) => {
@@ -455,11 +354,7 @@ impl EventLoop {
                 peer,
                 result: Ok(rtt),
                 ..
-            }) => {
-                if let Some(p) = self.peers.get_mut(&peer) {
-                    p.latency = Some(rtt);
-                }
-            }
+            }) => self.peers.on_ping(&peer, rtt),
             BehaviourEvent::Mdns(mdns::Event::Discovered(found)) => {
                 for (peer_id, addr) in found {
                     if !self.swarm.is_connected(&peer_id) && !self.guard.is_blocked(&peer_id) {
@@ -467,82 +362,24 @@ impl EventLoop {
                     }
                 }
             }
-            BehaviourEvent::Fetch(Rr::Message { peer, message, .. }) => match message {
-                Message::Request {
-                    request, channel, ..
-                } => FetchHandler::on_request(
-                    &mut self.guard,
-                    &self.server,
-                    &self.counters,
-                    peer,
-                    request.ids,
-                    channel,
-                ),
-                Message::Response {
-                    request_id,
-                    response,
-                } => {
-                    let blame = self.fetch.on_response(
-                        &mut self.swarm,
-                        &mut self.runs,
-                        &self.channels.jobs,
-                        &self.counters,
-                        request_id,
-                        response,
-                    );
-                    if let Some(peer) = blame {
-                        self.strike(peer);
-                    }
-                }
-            },
-            BehaviourEvent::Fetch(Rr::OutboundFailure {
-                request_id, error, ..
-            }) => {
-                self.fetch
-                    .on_failure(&mut self.swarm, &mut self.runs, request_id, &error);
+            BehaviourEvent::Fetch(event) => {
+                let outcome = self.fetch.on_event(&mut ctx!(self), event);
+                self.apply(outcome);
             }
-            BehaviourEvent::Sync(Rr::Message { peer, message, .. }) => match message {
-                Message::Request {
-                    request, channel, ..
-                } => self.sync.on_request(
-                    &mut self.swarm,
-                    &mut self.guard,
-                    &self.server,
-                    &self.counters,
-                    peer,
-                    request,
-                    channel,
-                ),
-                Message::Response {
-                    request_id,
-                    response,
-                } => {
-                    let after = self.sync.on_answer(
-                        &mut self.swarm,
-                        &self.server,
-                        &mut self.runs,
-                        &self.counters,
-                        request_id,
-                        response,
-                    );
-                    if let AfterAnswer::Blame(peer) = after {
-                        self.strike(peer);
-                    }
-                }
-            },
-            BehaviourEvent::Sync(Rr::OutboundFailure {
-                request_id, error, ..
-            }) => self.sync.on_failure(&mut self.runs, request_id, &error),
+            BehaviourEvent::Sync(event) => {
+                let outcome = self.sync.on_event(&mut ctx!(self), event);
+                self.apply(outcome);
+            }
             _ => {}
         }
     }
 
     fn on_identified(&mut self, peer_id: PeerId, info: identify::Info) {
-        let ours = behaviour::protocol_version(&self.network);
+        let ours = behaviour::protocol_version(&self.node.network);
         match self.peers.on_identified(peer_id, &info, &ours) {
             Identified::OtherNetwork => {
                 tracing::warn!(%peer_id, theirs = %info.protocol_version, %ours, "peer is on another wiel network; refusing it");
-                self.counters.reject(Refusal::OtherNetworkPeer);
+                self.node.counters.reject(Refusal::OtherNetworkPeer);
                 self.block(peer_id, "on another network");
                 return;
             }

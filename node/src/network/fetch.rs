@@ -4,16 +4,19 @@
 
 use std::collections::{HashMap, HashSet, VecDeque};
 
-use libp2p::request_response::{OutboundFailure, OutboundRequestId, ResponseChannel};
+use libp2p::request_response::{
+    self, Message, OutboundFailure, OutboundRequestId, ResponseChannel,
+};
 use libp2p::{PeerId, Swarm};
 use tokio::sync::mpsc;
 use wiel_protocol::EntryId;
 
 use super::behaviour::{Behaviour, FetchRequest, FetchResponse, MAX_FETCH_IDS};
-use super::peers::PeerGuard;
+use super::context::{Ctx, Outcome};
+use super::peers::MAX_STRIKES;
 use super::runs::{Origin, Runs};
-use super::serve::{ServeState, Served, Server};
-use super::worker::{Counters, Job};
+use super::serve::{ServeState, Served};
+use super::worker::{FetchTally, Job};
 use crate::refusal::Refusal;
 
 /// Fetch requests in flight to one peer at a time.
@@ -225,39 +228,67 @@ impl FetchHandler {
         self.backlog.pop_front()
     }
 
-    /// A peer answered a fetch. Returns the peer to blame when it did not serve entries it
-    /// said it holds.
-    pub fn on_response(
+    /// An event of the fetch protocol: a peer's request, an answer to ours, or a failure.
+    pub fn on_event(
         &mut self,
-        swarm: &mut Swarm<Behaviour>,
-        runs: &mut Runs,
-        jobs: &mpsc::Sender<Job>,
-        counters: &Counters,
+        ctx: &mut Ctx,
+        event: request_response::Event<FetchRequest, FetchResponse>,
+    ) -> Outcome {
+        match event {
+            request_response::Event::Message { peer, message, .. } => match message {
+                Message::Request {
+                    request, channel, ..
+                } => {
+                    Self::on_request(ctx, peer, request.ids, channel);
+                    Outcome::default()
+                }
+                Message::Response {
+                    request_id,
+                    response,
+                } => self.on_response(ctx, request_id, response),
+            },
+            request_response::Event::OutboundFailure {
+                request_id, error, ..
+            } => {
+                self.on_failure(ctx, request_id, &error);
+                Outcome::default()
+            }
+            _ => Outcome::default(),
+        }
+    }
+
+    /// A peer answered a fetch: its entries go to the worker; the peer is blamed when it
+    /// did not serve entries it said it holds.
+    fn on_response(
+        &mut self,
+        ctx: &mut Ctx,
         request: OutboundRequestId,
         response: FetchResponse,
-    ) -> Option<PeerId> {
+    ) -> Outcome {
         let entries = response
             .entries
             .into_iter()
             .take(MAX_FETCH_IDS)
             .map(|b| b.map(|b| b.into_vec()))
             .collect();
-        let outcome = self.fetcher.on_response(runs, request, entries)?;
+        let Some(outcome) = self.fetcher.on_response(ctx.runs, request, entries) else {
+            return Outcome::default();
+        };
         let FetchOutcome {
             peer,
             origin,
             entries,
             not_served,
         } = outcome;
-        let mut blame = None;
+        let mut blame = Outcome::default();
         if not_served > 0 {
             tracing::warn!(%peer, not_served, "peer did not serve entries it said it holds");
-            counters.reject(Refusal::NotServed);
-            runs.problem(
+            ctx.counters.reject(Refusal::NotServed);
+            ctx.runs.problem(
                 origin.run,
                 format!("{peer} did not serve {not_served} entries it said it holds"),
             );
-            blame = Some(peer);
+            blame = Outcome::blame(peer);
         }
         if !entries.is_empty() {
             let job = Job::Fetched {
@@ -266,31 +297,54 @@ impl FetchHandler {
                 entries,
             };
             if self.backlog.is_empty() {
-                if let Err(mpsc::error::TrySendError::Full(job)) = jobs.try_send(job) {
+                if let Err(mpsc::error::TrySendError::Full(job)) = ctx.jobs.try_send(job) {
                     self.backlog.push_back(job);
                 }
             } else {
                 self.backlog.push_back(job);
             }
         }
-        self.pump(swarm);
+        self.pump(ctx.swarm);
         blame
     }
 
     /// A fetch failed (timeout, connection closed): nobody is blamed; sync finds the
     /// entries again.
-    pub fn on_failure(
-        &mut self,
-        swarm: &mut Swarm<Behaviour>,
-        runs: &mut Runs,
-        request: OutboundRequestId,
-        error: &OutboundFailure,
-    ) {
-        if let Some((peer, origin)) = self.fetcher.on_failure(runs, request) {
+    fn on_failure(&mut self, ctx: &mut Ctx, request: OutboundRequestId, error: &OutboundFailure) {
+        if let Some((peer, origin)) = self.fetcher.on_failure(ctx.runs, request) {
             tracing::debug!(%peer, %error, "fetch failed");
-            runs.problem(origin.run, format!("{peer}: fetch failed: {error}"));
+            ctx.runs
+                .problem(origin.run, format!("{peer}: fetch failed: {error}"));
         }
-        self.pump(swarm);
+        self.pump(ctx.swarm);
+    }
+
+    /// The worker judged what a peer's fetch answer held: count it in its run; blame the
+    /// peer once per invalid entry (up to a block); fetch the targets the stored entries
+    /// refer to that we lack.
+    pub fn on_tally(runs: &mut Runs, tally: FetchTally) -> Outcome {
+        let FetchTally {
+            peer,
+            origin,
+            stored,
+            duplicates,
+            rejected,
+            missing,
+        } = tally;
+        runs.judged(origin.run, stored, duplicates, rejected);
+        let mut outcome = Outcome::default();
+        if rejected > 0 {
+            runs.problem(
+                origin.run,
+                format!("{peer} sent {rejected} entries that failed validation"),
+            );
+            outcome.blame = vec![peer; rejected.min(u64::from(MAX_STRIKES)) as usize];
+        }
+        if !missing.is_empty() {
+            let ids = missing.into_iter().take(MAX_FETCH_IDS).collect();
+            outcome.fetch = Some((peer, ids, Origin::default()));
+        }
+        outcome
     }
 
     pub fn forget_peer(&mut self, runs: &mut Runs, peer: &PeerId) {
@@ -301,25 +355,32 @@ impl FetchHandler {
 impl FetchHandler {
     /// A peer's fetch: within its rate, answered off the loop; past it, or when the
     /// serving thread has no room, dropped unanswered (its request fails; nobody is blamed).
-    pub fn on_request(
-        guard: &mut PeerGuard,
-        server: &Server,
-        counters: &Counters,
+    fn on_request(
+        ctx: &mut Ctx,
         peer: PeerId,
         ids: Vec<EntryId>,
         channel: ResponseChannel<FetchResponse>,
     ) {
-        if !guard.allow_fetch(peer) {
-            counters.reject(Refusal::FetchRateLimited);
+        if !ctx.guard.allow_fetch(peer) {
+            ctx.counters.reject(Refusal::FetchRateLimited);
             return;
         }
-        let queued = server.serve_peer(move |state| Served::Fetch {
+        let queued = ctx.server.serve_peer(move |state| Served::Fetch {
             response: serve(state, &ids),
             channel,
         });
         if !queued {
-            counters.reject(Refusal::ServeBusy);
+            ctx.counters.reject(Refusal::ServeBusy);
         }
+    }
+
+    /// The serving thread read the entries a peer asked for: send them.
+    pub fn answer(
+        swarm: &mut Swarm<Behaviour>,
+        channel: ResponseChannel<FetchResponse>,
+        response: FetchResponse,
+    ) {
+        let _ = swarm.behaviour_mut().fetch.send_response(channel, response);
     }
 }
 

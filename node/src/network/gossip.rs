@@ -7,12 +7,13 @@ use std::sync::atomic::Ordering;
 
 use libp2p::gossipsub::{self, MessageAcceptance, MessageId, PublishError};
 use libp2p::{PeerId, Swarm};
-use tokio::sync::mpsc;
-use wiel_protocol::{SpaceName, Verified};
+use wiel_protocol::{EntryId, SpaceName, Verified};
 use wiel_store::Store;
 
+use super::behaviour::MAX_FETCH_IDS;
 use super::behaviour::{self, Behaviour};
-use super::peers::PeerGuard;
+use super::context::{Ctx, Outcome};
+use super::runs::Origin;
 use super::worker::{Counters, Job};
 use crate::refusal::Refusal;
 
@@ -124,26 +125,30 @@ impl GossipHandler {
     }
 
     /// A peer's message: to the worker, or ignored (not forwarded, nobody blamed) when the
-    /// peer is past its rate or the worker's queue is full. `false` when ignored: sync
-    /// with the peer catches up on it later.
-    #[allow(clippy::too_many_arguments)]
+    /// peer is past its rate or the worker's queue is full; then a sync with the peer
+    /// catches up on it later.
     pub fn on_message(
         &mut self,
-        swarm: &mut Swarm<Behaviour>,
-        guard: &mut PeerGuard,
-        counters: &Counters,
-        jobs: &mpsc::Sender<Job>,
+        ctx: &mut Ctx,
         source: PeerId,
         message_id: MessageId,
         message: gossipsub::Message,
-    ) -> bool {
+    ) {
+        let Ctx {
+            swarm,
+            guard,
+            counters,
+            jobs,
+            ..
+        } = ctx;
         counters
             .gossip_bytes_in
             .fetch_add(message.data.len() as u64, Ordering::Relaxed);
         if !guard.allow_gossip(source) {
             Self::report(swarm, &message_id, &source, MessageAcceptance::Ignore);
             counters.reject(Refusal::RateLimited);
-            return false;
+            guard.schedule_catch_up(source);
+            return;
         }
         let space = self.space_of(&message.topic);
         let len = message.data.len() as u64;
@@ -170,8 +175,30 @@ impl GossipHandler {
         if !sent {
             Self::report(swarm, &message_id, &source, MessageAcceptance::Ignore);
             counters.reject(Refusal::Overloaded);
+            guard.schedule_catch_up(source);
         }
-        sent
+    }
+
+    /// The worker judged a peer's message: gossipsub forwards it or not; a sender of an
+    /// invalid message is blamed; the targets it refers to that we lack are fetched.
+    pub fn on_verdict(
+        swarm: &mut Swarm<Behaviour>,
+        message_id: MessageId,
+        source: PeerId,
+        acceptance: MessageAcceptance,
+        missing: Vec<EntryId>,
+    ) -> Outcome {
+        Self::report(swarm, &message_id, &source, acceptance);
+        let mut outcome = Outcome::default();
+        if acceptance == MessageAcceptance::Reject {
+            outcome.blame.push(source);
+        }
+        if !missing.is_empty() {
+            // The peer may or may not hold them.
+            let ids = missing.into_iter().take(MAX_FETCH_IDS).collect();
+            outcome.fetch = Some((source, ids, Origin::default()));
+        }
+        outcome
     }
 
     /// Tells gossipsub whether to forward a message (and whether its sender is to blame).

@@ -13,6 +13,7 @@
 
 mod behaviour;
 mod client;
+mod context;
 mod dials;
 mod event_loop;
 mod fetch;

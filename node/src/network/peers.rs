@@ -116,8 +116,30 @@ impl PeerTable {
         self.peers.get(peer)
     }
 
-    pub fn get_mut(&mut self, peer: &PeerId) -> Option<&mut Peer> {
-        self.peers.get_mut(peer)
+    /// A connection to `peer` was set up (by us when `dialed`) at `address`.
+    pub fn on_connected(&mut self, peer: PeerId, address: &Multiaddr, dialed: bool) {
+        let peer = self.entry(peer);
+        peer.address = Some(address.clone());
+        peer.dialed |= dialed;
+        peer.connected_at.get_or_insert_with(Instant::now);
+    }
+
+    /// `peer` now follows `space`, or (`follows` false) no longer does.
+    pub fn on_subscription(&mut self, peer: PeerId, space: SpaceName, follows: bool) {
+        if follows {
+            let peer = self.entry(peer);
+            if !peer.spaces.contains(&space) {
+                peer.spaces.push(space);
+            }
+        } else if let Some(peer) = self.peers.get_mut(&peer) {
+            peer.spaces.retain(|s| *s != space);
+        }
+    }
+
+    pub fn on_ping(&mut self, peer: &PeerId, rtt: Duration) {
+        if let Some(p) = self.peers.get_mut(peer) {
+            p.latency = Some(rtt);
+        }
     }
 
     pub fn contains(&self, peer: &PeerId) -> bool {

@@ -6,22 +6,28 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
-use libp2p::request_response::{OutboundFailure, OutboundRequestId, ResponseChannel};
+use libp2p::request_response::{
+    self, Message, OutboundFailure, OutboundRequestId, ResponseChannel,
+};
 use libp2p::{PeerId, Swarm};
-use wiel_protocol::{EntryId, SpaceName};
+use wiel_protocol::{EntryId, OrgKey, SpaceName};
 
 use super::behaviour::{Behaviour, MAX_OFFER_IDS, SyncRequest, SyncResponse};
-use super::peers::PeerGuard;
+use super::client::{NetworkError, SpaceStatus};
+use super::context::{Ctx, Outcome};
 use super::runs::{Origin, RunId, Runs, SpaceSync};
 use super::serve::{ServeState, Served, Server};
-use super::worker::Counters;
 use crate::reconcile::{Ask, Fingerprint, Initiator, ItemSet, ReconcileError, Step};
 use crate::refusal::Refusal;
 
 /// Coded symbols held across all sessions this node runs at once (42 bytes each: about
 /// 44 MB). A session that would pass it ends without blame and is tried again later.
 const MAX_HELD_SYMBOLS: u64 = 1 << 20;
+
+/// How often a node reconciles every space with every peer.
+const SYNC_INTERVAL: Duration = Duration::from_secs(300);
 
 /// One reconciliation with a peer about a space.
 struct Session {
@@ -43,12 +49,6 @@ pub(super) struct Reconciled {
     need: Vec<EntryId>,
 }
 
-impl Reconciled {
-    pub fn peer(&self) -> PeerId {
-        self.peer
-    }
-}
-
 /// What the serving thread made of a peer's sync request.
 pub(super) struct Answered {
     response: SyncResponse,
@@ -60,13 +60,6 @@ pub(super) struct Answered {
     lacking: Option<(SpaceName, Vec<EntryId>)>,
 }
 
-/// What the loop does after a sync answer.
-pub(super) enum AfterAnswer {
-    Nothing,
-    /// The peer sent what no honest peer sends.
-    Blame(PeerId),
-}
-
 pub(super) struct SyncHandler {
     spaces: Vec<SpaceName>,
     sessions: HashMap<OutboundRequestId, Session>,
@@ -76,6 +69,7 @@ pub(super) struct SyncHandler {
     last_sync: HashMap<SpaceName, SpaceSync>,
     /// Spaces that got new entries by sync, with the peer they came from.
     ripples: HashMap<SpaceName, PeerId>,
+    last_periodic_sync: Instant,
 }
 
 impl SyncHandler {
@@ -87,18 +81,59 @@ impl SyncHandler {
             session_count: 0,
             last_sync: HashMap::new(),
             ripples: HashMap::new(),
+            last_periodic_sync: Instant::now(),
         }
     }
 
-    pub fn last_sync(&self, space: &SpaceName) -> Option<SpaceSync> {
-        self.last_sync.get(space).cloned()
+    /// Every second: catch up with the peers whose messages were dropped (`catch_ups`),
+    /// pass on what sync brought, and every [`SYNC_INTERVAL`] reconcile with every peer.
+    pub fn on_tick(&mut self, ctx: &mut Ctx, catch_ups: &[PeerId], now: Instant) {
+        for peer in catch_ups {
+            if ctx.peers.contains(peer) {
+                tracing::debug!(%peer, "catching up on what was dropped");
+                self.start(ctx.server, ctx.runs, *peer, None);
+            }
+        }
+        self.start_ripples(ctx.server, ctx.runs, &ctx.peers.identified());
+        if now.duration_since(self.last_periodic_sync) >= SYNC_INTERVAL {
+            self.last_periodic_sync = now;
+            for peer in ctx.peers.ids() {
+                self.start(ctx.server, ctx.runs, peer, None);
+            }
+        }
     }
 
-    /// A `wiel sync` run: reconciles every followed space with each of `peers`.
-    pub fn start_run(&mut self, server: &Server, runs: &mut Runs, peers: &[PeerId], run: RunId) {
+    /// Each followed space with its last sync, for `wiel status`.
+    pub fn space_statuses(&self) -> Vec<SpaceStatus> {
+        self.spaces
+            .iter()
+            .map(|space| SpaceStatus {
+                last_sync: self.last_sync.get(space).cloned(),
+                space: space.clone(),
+            })
+            .collect()
+    }
+
+    /// A `wiel sync` run: reconciles every followed space with `peer`, or with every
+    /// connected peer.
+    pub fn start_run(
+        &mut self,
+        ctx: &mut Ctx,
+        peer: Option<PeerId>,
+    ) -> Result<RunId, NetworkError> {
+        let peers = match peer {
+            Some(p) if ctx.peers.contains(&p) => vec![p],
+            Some(p) => return Err(NetworkError::NotConnected(p.to_string())),
+            None => ctx.peers.ids(),
+        };
+        if peers.is_empty() {
+            return Err(NetworkError::NoPeers);
+        }
+        let run = ctx.runs.start(&peers);
         for peer in peers {
-            self.start(server, runs, *peer, Some(run));
+            self.start(ctx.server, ctx.runs, peer, Some(run));
         }
+        Ok(run)
     }
 
     /// Starts reconciling every space this node follows with `peer`.
@@ -140,8 +175,61 @@ impl SyncHandler {
         });
     }
 
+    /// An event of the sync protocol: a peer's request, an answer to ours, or a failure.
+    pub fn on_event(
+        &mut self,
+        ctx: &mut Ctx,
+        event: request_response::Event<SyncRequest, SyncResponse>,
+    ) -> Outcome {
+        match event {
+            request_response::Event::Message { peer, message, .. } => match message {
+                Message::Request {
+                    request, channel, ..
+                } => {
+                    self.on_request(ctx, peer, request, channel);
+                    Outcome::default()
+                }
+                Message::Response {
+                    request_id,
+                    response,
+                } => self.on_answer(ctx, request_id, response),
+            },
+            request_response::Event::OutboundFailure {
+                request_id, error, ..
+            } => {
+                self.on_failure(ctx.runs, request_id, &error);
+                Outcome::default()
+            }
+            _ => Outcome::default(),
+        }
+    }
+
+    /// The serving thread finished sync work: an answer to a peer, this node's own set
+    /// for a session, or what a reconciled session lacks.
+    pub fn on_served(&mut self, ctx: &mut Ctx, served: Served) -> Outcome {
+        match served {
+            Served::Sync {
+                peer,
+                channel,
+                answer,
+            } => {
+                let org_key = ctx.org_key(&peer);
+                self.on_answered(ctx, org_key, peer, channel, answer)
+            }
+            Served::OwnSet { peer, space, set } => {
+                self.on_own_set(ctx.swarm, peer, space, set);
+                Outcome::default()
+            }
+            Served::Reconciled(reconciled) => {
+                let org_key = ctx.org_key(&reconciled.peer);
+                self.on_reconciled(ctx.runs, org_key, reconciled)
+            }
+            Served::Fetch { .. } => Outcome::default(),
+        }
+    }
+
     /// This node's set of `space` was read: the session with `peer` sends its first round.
-    pub fn on_own_set(
+    fn on_own_set(
         &mut self,
         swarm: &mut Swarm<Behaviour>,
         peer: PeerId,
@@ -177,17 +265,14 @@ impl SyncHandler {
     }
 
     /// A peer answered one of our rounds (or offers).
-    pub fn on_answer(
+    fn on_answer(
         &mut self,
-        swarm: &mut Swarm<Behaviour>,
-        server: &Server,
-        runs: &mut Runs,
-        counters: &Counters,
+        ctx: &mut Ctx,
         request: OutboundRequestId,
         response: SyncResponse,
-    ) -> AfterAnswer {
+    ) -> Outcome {
         let Some(mut session) = self.sessions.remove(&request) else {
-            return AfterAnswer::Nothing; // an offer's answer
+            return Outcome::default(); // an offer's answer
         };
         let (fingerprint, symbols) = match response {
             SyncResponse::Symbols {
@@ -196,8 +281,8 @@ impl SyncHandler {
             } => (fingerprint, symbols),
             SyncResponse::Taken | SyncResponse::Refused => {
                 // The peer does not follow this space, or is busy.
-                runs.session_closed(session.run, 0, 0, None);
-                return AfterAnswer::Nothing;
+                ctx.runs.session_closed(session.run, 0, 0, None);
+                return Outcome::default();
             }
         };
         match session
@@ -214,39 +299,39 @@ impl SyncHandler {
                 if held + u64::from(ask.count) > MAX_HELD_SYMBOLS {
                     // Our own budget, not the peer's fault: try again at the next sync.
                     tracing::info!(peer = %session.peer, space = %session.space, held, "sync postponed: symbol memory budget reached");
-                    counters.reject(Refusal::SyncMemoryBudget);
+                    ctx.counters.reject(Refusal::SyncMemoryBudget);
                     let problem = format!(
                         "{} ({}): postponed, memory budget",
                         session.peer, session.space
                     );
-                    runs.session_closed(session.run, 0, 0, Some(problem));
-                    return AfterAnswer::Nothing;
+                    ctx.runs.session_closed(session.run, 0, 0, Some(problem));
+                    return Outcome::default();
                 }
                 session.ask = ask;
-                self.send_round(swarm, session);
-                AfterAnswer::Nothing
+                self.send_round(ctx.swarm, session);
+                Outcome::default()
             }
             Ok(Step::Done) => {
-                self.reconciled(swarm, server, session, fingerprint);
-                AfterAnswer::Nothing
+                self.reconciled(ctx.swarm, ctx.server, session, fingerprint);
+                Outcome::default()
             }
             Err(e) => {
                 tracing::warn!(peer = %session.peer, space = %session.space, error = %e, "sync with peer failed");
-                runs.session_closed(
+                ctx.runs.session_closed(
                     session.run,
                     0,
                     0,
                     Some(format!("{} ({}): {e}", session.peer, session.space)),
                 );
                 if matches!(e, ReconcileError::OutOfOrder { .. }) {
-                    return AfterAnswer::Nothing;
+                    return Outcome::default();
                 }
-                counters.reject(match e {
+                ctx.counters.reject(match e {
                     ReconcileError::DidNotConverge(_) => Refusal::SyncEndless,
                     ReconcileError::FingerprintMismatch => Refusal::SyncInconsistent,
                     _ => Refusal::SyncMalformed,
                 });
-                AfterAnswer::Blame(session.peer)
+                Outcome::blame(session.peer)
             }
         }
     }
@@ -297,13 +382,13 @@ impl SyncHandler {
         });
     }
 
-    /// What a reconciled session lacks is known: returns the ids to fetch from whom.
-    pub fn on_reconciled(
+    /// What a reconciled session lacks is known: to fetch from the peer.
+    fn on_reconciled(
         &mut self,
         runs: &mut Runs,
-        org_key: Option<wiel_protocol::OrgKey>,
+        org_key: Option<OrgKey>,
         r: Reconciled,
-    ) -> (PeerId, Vec<EntryId>, Origin) {
+    ) -> Outcome {
         let missing = r.need.len() as u64;
         tracing::debug!(peer = %r.peer, space = %r.space, missing_here = missing, "to fetch");
         self.record(&r.space, r.peer, org_key, missing, r.number);
@@ -314,15 +399,10 @@ impl SyncHandler {
             session: Some(r.number),
             claimed: true,
         };
-        (r.peer, r.need, origin)
+        Outcome::fetch(r.peer, r.need, origin)
     }
 
-    pub fn on_failure(
-        &mut self,
-        runs: &mut Runs,
-        request: OutboundRequestId,
-        error: &OutboundFailure,
-    ) {
+    fn on_failure(&mut self, runs: &mut Runs, request: OutboundRequestId, error: &OutboundFailure) {
         if let Some(s) = self.sessions.remove(&request) {
             tracing::warn!(peer = %s.peer, space = %s.space, %error, "sync session failed");
             runs.session_closed(
@@ -337,19 +417,15 @@ impl SyncHandler {
     /// A peer asks something of us: refused at once when over its rate or about a space we
     /// do not follow; otherwise answered off the loop. A request the serving thread has no
     /// room for is dropped unanswered (the peer's request fails; nobody is blamed).
-    #[allow(clippy::too_many_arguments)]
-    pub fn on_request(
+    fn on_request(
         &mut self,
-        swarm: &mut Swarm<Behaviour>,
-        guard: &mut PeerGuard,
-        server: &Server,
-        counters: &Counters,
+        ctx: &mut Ctx,
         peer: PeerId,
         request: SyncRequest,
         channel: ResponseChannel<SyncResponse>,
     ) {
-        let refuse = if !guard.allow_sync(peer) {
-            counters.reject(Refusal::SyncRateLimited);
+        let refuse = if !ctx.guard.allow_sync(peer) {
+            ctx.counters.reject(Refusal::SyncRateLimited);
             true
         } else {
             match &request {
@@ -360,33 +436,35 @@ impl SyncHandler {
             }
         };
         if refuse {
-            let _ = swarm
+            let _ = ctx
+                .swarm
                 .behaviour_mut()
                 .sync
                 .send_response(channel, SyncResponse::Refused);
             return;
         }
-        let queued = server.serve_peer(move |state| Served::Sync {
+        let queued = ctx.server.serve_peer(move |state| Served::Sync {
             peer,
             channel,
             answer: answer(state, peer, request),
         });
         if !queued {
-            counters.reject(Refusal::ServeBusy);
+            ctx.counters.reject(Refusal::ServeBusy);
         }
     }
 
-    /// The serving thread answered a peer's request: send it, note the session. Returns
-    /// whom to blame, and what to fetch from the peer.
-    pub fn on_answered(
+    /// The serving thread answered a peer's request: send it, note the session; blame the
+    /// peer for a request no honest session makes, and fetch what it offered that we lack.
+    fn on_answered(
         &mut self,
-        swarm: &mut Swarm<Behaviour>,
-        org_key: Option<wiel_protocol::OrgKey>,
+        ctx: &mut Ctx,
+        org_key: Option<OrgKey>,
         peer: PeerId,
         channel: ResponseChannel<SyncResponse>,
         answer: Answered,
-    ) -> (bool, Option<(Vec<EntryId>, Origin)>) {
-        let _ = swarm
+    ) -> Outcome {
+        let _ = ctx
+            .swarm
             .behaviour_mut()
             .sync
             .send_response(channel, answer.response);
@@ -394,7 +472,12 @@ impl SyncHandler {
             self.session_count += 1;
             self.record(&space, peer, org_key, 0, self.session_count);
         }
-        let fetch = answer.lacking.map(|(space, ids)| {
+        let mut outcome = Outcome::default();
+        if answer.blame {
+            ctx.counters.reject(Refusal::SyncOutOfRange);
+            outcome.blame.push(peer);
+        }
+        outcome.fetch = answer.lacking.map(|(space, ids)| {
             self.session_count += 1;
             self.record(&space, peer, org_key, ids.len() as u64, self.session_count);
             let origin = Origin {
@@ -403,16 +486,16 @@ impl SyncHandler {
                 claimed: true,
                 ..Origin::default()
             };
-            (ids, origin)
+            (peer, ids, origin)
         });
-        (answer.blame, fetch)
+        outcome
     }
 
     fn record(
         &mut self,
         space: &SpaceName,
         peer: PeerId,
-        org_key: Option<wiel_protocol::OrgKey>,
+        org_key: Option<OrgKey>,
         missing: u64,
         session: u64,
     ) {
@@ -446,7 +529,7 @@ impl SyncHandler {
     /// Entries of a space came in by sync from one peer: the other peers may lack them too
     /// (a healed split), so reconcile with them soon. Ends by itself: once the peers hold
     /// the same, nothing new is stored and nothing more is started.
-    pub fn start_ripples(&mut self, server: &Server, runs: &mut Runs, identified: &[PeerId]) {
+    fn start_ripples(&mut self, server: &Server, runs: &mut Runs, identified: &[PeerId]) {
         let busy: HashSet<SpaceName> = self
             .sessions
             .values()
