@@ -267,6 +267,10 @@ pub struct LabelArgs {
     /// The space to publish in. Default: the first space in config.toml.
     #[arg(long)]
     pub space: Option<String>,
+    /// Publish in a space this node does not follow (otherwise refused, so that a typo
+    /// does not send the entry where nobody reads it).
+    #[arg(long)]
+    pub new_space: bool,
     /// A tag (repeat for more).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,

@@ -101,7 +101,7 @@ const SAMPLES: &[Sample] = &[
     Sample {
         org: 0,
         kind: Kind::Answer,
-        title: "Re: Hoe contracteren jullie jeugdhulp: lumpsum of p×q?",
+        title: "",
         text: "Wij werken sinds twee jaar met lumpsum voor de wijkteams en p×q voor specialistische \
                zorg. Lumpsum geeft rust, maar spreek heldere prestatie-indicatoren af.",
         tags: &[],
@@ -112,7 +112,7 @@ const SAMPLES: &[Sample] = &[
     Sample {
         org: 1,
         kind: Kind::Answer,
-        title: "Re: Hoe contracteren jullie jeugdhulp: lumpsum of p×q?",
+        title: "",
         text: "Wij bleven bij p×q, met een budgetplafond per aanbieder. Zo houden we zicht op \
                de kosten per cliënt.",
         tags: &[],
@@ -186,7 +186,7 @@ const SAMPLES: &[Sample] = &[
     Sample {
         org: 2,
         kind: Kind::Answer,
-        title: "Re: Wie heeft ervaring met strategische personeelsplanning voor het sociaal domein?",
+        title: "",
         text: "Wij gebruiken scenario's per team en leggen die elk jaar naast de instroom van \
                hulpvragen. Bel gerust, dan delen we ons model.",
         tags: &[],
@@ -283,6 +283,7 @@ fn fill(services: &[Service]) -> Result<Vec<EntryId>> {
             body: body(s),
             created_at: Some(created_at),
             confirmed_personal_data: false,
+            new_space: false,
         })?;
         let line = serde_json::to_string(&ExportLine::new(&author.get(&p.id)?))?;
         for (i, other) in services.iter().enumerate() {
@@ -491,6 +492,7 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
         },
         created_at: None,
         confirmed_personal_data: false,
+        new_space: false,
     })?;
     let to_kampen = kampen.wait_for(&asked.id, sent)?;
     let to_zwolle = zwolle.wait_for(&asked.id, sent)?;

@@ -69,6 +69,7 @@ fn hint(err: &anyhow::Error) -> Option<&'static str> {
         "unknown_organisation" => "give its name and CBS code with --name and --code",
         "own_key_revoked" => "run `wiel key rotate` to move to a new key",
         "personal_data" => "publish anyway with --yes",
+        "unfollowed_space" => "or add --new-space to publish there anyway",
         "no_node" => "start one with `wiel node` (it syncs with every peer it connects to)",
         _ => return None,
     })

@@ -130,7 +130,7 @@ fn first_heading(text: &str) -> Option<String> {
 pub fn render(kind: Kind, space: &str, body: &Body) -> Result<String> {
     let mut front = FrontMatter {
         kind: Some(kind.as_str().to_owned()),
-        title: Some(body.title.clone()),
+        title: (!body.title.is_empty()).then(|| body.title.clone()),
         space: Some(space.to_owned()),
         tags: body.tags.clone(),
         themes: body.themes.clone(),

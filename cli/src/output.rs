@@ -6,7 +6,7 @@ use anyhow::Result;
 use serde::Serialize;
 use wiel_node::view::SearchResults;
 use wiel_node::{EntryView, ThreadView};
-use wiel_protocol::{Kind, KindFields, Timestamp};
+use wiel_protocol::{Kind, KindFields, Timestamp, Verdict};
 use wiel_store::search::Snippet;
 
 /// `2026-11-24 14:03` in the system's time zone.
@@ -39,6 +39,10 @@ fn title(v: &EntryView) -> String {
     match (&v.title, v.kind) {
         (_, _) if v.retracted_by.is_some() => "[ingetrokken]".to_owned(),
         (Some(t), _) if !t.is_empty() => t.clone(),
+        (_, Kind::Answer) => match &v.question_title {
+            Some(q) => format!("Antwoord op: {q}"),
+            None => "Antwoord op een vraag die is ingetrokken of hier onbekend is".to_owned(),
+        },
         (_, Kind::Reaction) => match &v.fields {
             Some(KindFields::Reaction { verdict }) => format!("reactie: {}", verdict.dutch()),
             _ => "reactie".to_owned(),
@@ -55,19 +59,15 @@ pub fn entry_lines(views: &[EntryView]) -> Result<()> {
         return Ok(());
     }
     for v in views {
-        let untrusted = if v.trust.as_ref().is_some_and(|t| !t.trusted) {
-            "  (niet vertrouwd)"
-        } else {
-            ""
-        };
         writeln!(
             out,
-            "{}  {}  {:<15}  {:<22}  {}{untrusted}",
+            "{}  {}  {:<15}  {:<22}  {}{}",
             v.id.short(),
             date(v.created_at),
             v.kind.dutch(),
             truncate(&v.author_label(), 22),
-            title(v)
+            title(v),
+            untrusted_mark(v)
         )?;
     }
     Ok(())
@@ -290,20 +290,50 @@ pub fn thread(t: &ThreadView) -> Result<()> {
         for a in &t.answers {
             writeln!(
                 out,
-                "  {} · {} · {}{}",
+                "  {} · {} · {}{}{}",
                 a.author_label(),
                 date(a.created_at),
                 a.id.short(),
-                accepted_label(a)
+                accepted_label(a),
+                untrusted_mark(a)
             )?;
             for line in a.text.as_deref().unwrap_or("").lines() {
                 writeln!(out, "    {line}")?;
             }
         }
     }
-    if !t.reactions.is_empty() {
-        writeln!(out, "\nReacties ({}):", t.reactions.len())?;
-        for r in &t.reactions {
+    let verdicts: Vec<&EntryView> = t
+        .reactions
+        .iter()
+        .filter(|r| {
+            !matches!(
+                r.fields,
+                Some(KindFields::Reaction {
+                    verdict: Verdict::Accepted
+                })
+            )
+        })
+        .collect();
+    if !verdicts.is_empty() {
+        let mut counts: Vec<(Verdict, usize)> = Vec::new();
+        for r in &verdicts {
+            if let Some(KindFields::Reaction { verdict }) = &r.fields {
+                match counts.iter_mut().find(|(v, _)| v == verdict) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((*verdict, 1)),
+                }
+            }
+        }
+        let summary: Vec<String> = counts
+            .iter()
+            .map(|(v, n)| format!("{} {n}×", v.dutch()))
+            .collect();
+        writeln!(
+            out,
+            "\nReacties van organisaties ({}; de laatste van elke organisatie telt):",
+            summary.join(", ")
+        )?;
+        for r in verdicts {
             let verdict = match &r.fields {
                 Some(KindFields::Reaction { verdict }) => verdict.dutch(),
                 _ => "",
@@ -317,7 +347,27 @@ pub fn thread(t: &ThreadView) -> Result<()> {
             writeln!(out, "  {verdict} — {}{comment}", r.author_label())?;
         }
     }
+    if t.untrusted_reactions > 0 {
+        writeln!(
+            out,
+            "\n{} {} van organisaties die deze node niet vertrouwt: niet getoond en niet meegeteld.",
+            t.untrusted_reactions,
+            if t.untrusted_reactions == 1 {
+                "reactie"
+            } else {
+                "reacties"
+            }
+        )?;
+    }
     Ok(())
+}
+
+/// `  (niet vertrouwd)` after an entry whose author this node does not trust.
+fn untrusted_mark(v: &EntryView) -> &'static str {
+    match &v.trust {
+        Some(t) if !t.trusted => "  (niet vertrouwd)",
+        _ => "",
+    }
 }
 
 /// `wiel peers`

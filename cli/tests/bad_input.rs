@@ -100,6 +100,36 @@ fn empty_title() {
 }
 
 #[test]
+fn a_space_this_node_does_not_follow() {
+    let (node, before) = node_with_entries();
+    let args = ["ask", "Wie kent een goede jobcoach?", "--space", "pv32"];
+    let err = expect_one_line_error(node.run(&args), &args);
+    assert!(
+        err.contains("does not follow space 'pv32'") && err.contains("--new-space"),
+        "{err}"
+    );
+    let f = write(
+        &node,
+        "p.md",
+        "---\nkind: practice\ntitle: Jobcoach\nspace: pv32\n---\nTekst\n",
+    );
+    let err = node.fails(&["publish", &f]);
+    assert!(err.contains("does not follow space 'pv32'"), "{err}");
+    assert_eq!(node.snapshot(), before);
+    // On purpose: published there.
+    node.ok(&[
+        "ask",
+        "Wie kent een goede jobcoach?",
+        "--space",
+        "pv32",
+        "--new-space",
+    ]);
+    node.ok(&["publish", &f, "--new-space"]);
+    let listed = node.ok(&["list", "--space", "pv32"]);
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+}
+
+#[test]
 fn id_prefix_that_matches_nothing_or_several() {
     let (node, _) = node_with_entries();
     // Find a 4-character prefix no id has, and one that several ids share (publish until so).

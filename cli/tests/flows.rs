@@ -15,6 +15,8 @@ fn id(out: &str) -> String {
 #[test]
 fn publish_ask_answer_react_show() {
     let zwolle = Node::init("Gemeente Zwolle", "GM0193");
+    // The national space stays the default; the province's is followed too.
+    zwolle.set_config_line("spaces = [\"nl\"]", "spaces = [\"nl\", \"pv23\"]");
     let story = zwolle.publish(
         "---\nkind: story\ntitle: Buddy's voor jeugdconsulenten\nspace: pv23\ntags: [onboarding]\n\
          themes: [hrm, jeugdwet]\nsituation: Veel verloop\napproach: Een buddy\nresult: Minder verloop\n\

@@ -37,6 +37,10 @@ pub struct EntryView {
     /// An answer: accepted by the organisation that asked the question.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub accepted: bool,
+    /// An answer: the title of the question it answers (its newest version), `None`
+    /// when that question was retracted or is not held here.
+    #[serde(default)]
+    pub question_title: Option<String>,
     /// A question: the answer its author accepted.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accepted_answer: Option<EntryId>,
@@ -94,6 +98,7 @@ impl EntryView {
                 })
                 .unwrap_or_default(),
             accepted: false,
+            question_title: None,
             accepted_answer: None,
             score: None,
             snippet: None,
@@ -114,8 +119,13 @@ pub struct ThreadView {
     pub entry: EntryView,
     /// All versions, oldest first.
     pub versions: Vec<EntryId>,
+    /// The accepted answer first; each with its author's trust.
     pub answers: Vec<EntryView>,
+    /// One per organisation (its latest), of organisations this node trusts.
     pub reactions: Vec<EntryView>,
+    /// Reactions of organisations this node does not trust: not shown, not counted.
+    #[serde(default)]
+    pub untrusted_reactions: usize,
 }
 
 /// One space in `wiel status`.

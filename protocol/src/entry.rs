@@ -109,6 +109,7 @@ impl Kind {
     /// Every rule about this kind, from the one table ([`KindRules`]): a new kind does not
     /// compile until each rule is decided for it.
     pub const fn rules(self) -> KindRules {
+        #[allow(clippy::too_many_arguments)]
         const fn r(
             control: bool,
             always_passed_on: bool,
@@ -117,6 +118,7 @@ impl Kind {
             editable: bool,
             free_text: bool,
             content: bool,
+            titled: bool,
         ) -> KindRules {
             KindRules {
                 control,
@@ -126,59 +128,60 @@ impl Kind {
                 editable,
                 free_text,
                 content,
+                titled,
             }
         }
-        //                              control passed trust  retract edit  text   content
+        //                              control passed trust  retract edit  text   content titled
         match self {
             Kind::Practice =>
             /*     */
             {
-                r(false, false, false, true, true, true, true)
+                r(false, false, false, true, true, true, true, true)
             }
             Kind::Story =>
             /*        */
             {
-                r(false, false, false, true, true, true, true)
+                r(false, false, false, true, true, true, true, true)
             }
             Kind::Question =>
             /*     */
             {
-                r(false, false, false, true, true, true, true)
+                r(false, false, false, true, true, true, true, true)
             }
             Kind::Answer =>
             /*       */
             {
-                r(false, false, false, true, true, true, true)
+                r(false, false, false, true, true, true, true, false)
             }
             Kind::Reaction =>
             /*     */
             {
-                r(false, false, false, true, false, true, false)
+                r(false, false, false, true, false, true, false, false)
             }
             Kind::Retraction =>
             /*   */
             {
-                r(false, false, false, false, false, true, false)
+                r(false, false, false, false, false, true, false, false)
             }
             Kind::Profile =>
             /*      */
             {
-                r(true, true, false, true, true, true, false)
+                r(true, true, false, true, true, true, false, true)
             }
             Kind::Endorsement =>
             /*  */
             {
-                r(true, false, true, true, false, false, false)
+                r(true, false, true, true, false, false, false, false)
             }
             Kind::KeyRotation =>
             /*  */
             {
-                r(true, true, true, false, false, false, false)
+                r(true, true, true, false, false, false, false, false)
             }
             Kind::Revocation =>
             /*   */
             {
-                r(true, true, true, false, false, false, false)
+                r(true, true, true, false, false, false, false, false)
             }
         }
     }
@@ -219,8 +222,13 @@ pub struct KindRules {
     /// every node, and a stranger could otherwise fill every disk with them.
     pub free_text: bool,
     /// What people write to share: searched, listed as knowledge, exported as Markdown,
-    /// published from a Markdown file (practice, story, question) or as an answer.
+    /// published from a Markdown file (practice, story, question) or as an answer. Only
+    /// these can be reacted to.
     pub content: bool,
+    /// Needs a title. An answer's is optional, and wiel never fills it in: without one
+    /// it is shown under its question's title, read from the reference, never copied — a
+    /// question its asker retracts must not live on in the answers.
+    pub titled: bool,
 }
 
 impl fmt::Display for Kind {

@@ -431,15 +431,7 @@ fn check_body(kind: Kind, header_author: OrgKey, body: &Body) -> Result<(), Inva
     if title_chars > MAX_TITLE_CHARS {
         return Err(Invalid::TitleTooLong { chars: title_chars });
     }
-    let needs_title = !matches!(
-        kind,
-        Kind::Reaction
-            | Kind::Retraction
-            | Kind::Endorsement
-            | Kind::KeyRotation
-            | Kind::Revocation
-    );
-    if needs_title && body.title.trim().is_empty() {
+    if kind.rules().titled && body.title.trim().is_empty() {
         return Err(Invalid::EmptyTitle);
     }
     check_labels("tags", &body.tags)?;

@@ -368,9 +368,11 @@ impl Store {
             let holds = match r.rel {
                 Rel::Answers => t.kind == Kind::Question,
                 Rel::ReactsTo if crate::ingest::is_acceptance(entry) => {
-                    t.kind == Kind::Answer && self.acceptance_of(&target)? == Some(entry.id())
+                    self.accepts(entry, &target)?
                 }
-                Rel::ReactsTo => true,
+                // People react to what people wrote, not to a reaction, a retraction or a
+                // key.
+                Rel::ReactsTo => t.kind.rules().content,
                 Rel::Retracts => {
                     t.kind.is_retractable() && self.speaks_for(&h.author, &t.author)?
                 }
@@ -387,48 +389,63 @@ impl Store {
         Ok(false)
     }
 
-    /// The acceptance of answer `answer` by the organisation that asked the question, if
-    /// any (and not retracted). An acceptance that arrived before the question counts only
-    /// once the question shows that its author asked it.
-    pub fn acceptance_of(&self, answer: &Verified) -> Result<Option<EntryId>, StoreError> {
-        if answer.header().kind != Kind::Answer {
-            return Ok(None);
+    /// Whether `reaction` accepts `answer` on behalf of the organisation that asked the
+    /// question. An acceptance that arrived before the question counts only once the
+    /// question shows that its author asked it.
+    fn accepts(&self, reaction: &Verified, answer: &Verified) -> Result<bool, StoreError> {
+        if !crate::ingest::is_acceptance(reaction) || answer.header().kind != Kind::Answer {
+            return Ok(false);
         }
         let Some(question) = answer.header().target(Rel::Answers) else {
-            return Ok(None);
+            return Ok(false);
         };
-        let Some(question) = self.get(&question)? else {
-            return Ok(None);
-        };
-        if question.header().kind != Kind::Question {
-            return Ok(None);
-        }
-        // The smallest id among the valid ones: the same on every node.
-        let mut best = None;
-        for source in self.referrers(&answer.id(), Rel::ReactsTo)? {
-            if let Some(r) = self.get(&source)?
-                && crate::ingest::is_acceptance(&r)
-                && r.body().is_some()
-                && self.speaks_for(&r.header().author, &question.header().author)?
-                && best.is_none_or(|b| source < b)
-            {
-                best = Some(source);
+        match self.get(&question)? {
+            Some(q) if q.header().kind == Kind::Question => {
+                self.speaks_for(&reaction.header().author, &q.header().author)
             }
+            _ => Ok(false),
         }
-        Ok(best)
     }
 
-    /// The accepted answer to question `id` (any of its versions), if there is one.
+    /// The asker's standing (not retracted) acceptances of `answer`, any of its versions,
+    /// each as (when the asker signed it, its id).
+    fn acceptances(&self, answer: &EntryId) -> Result<Vec<(Timestamp, EntryId)>, StoreError> {
+        let mut out = Vec::new();
+        for version in self.versions(answer)? {
+            let Some(answer) = self.get(&version)? else {
+                continue;
+            };
+            for source in self.referrers(&version, Rel::ReactsTo)? {
+                if let Some(r) = self.get(&source)?
+                    && r.body().is_some()
+                    && self.accepts(&r, &answer)?
+                {
+                    out.push((r.header().created_at, source));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The accepted answer to question `id` (any of its versions), as the newest version
+    /// of that answer. One per question: of the asker's standing acceptances of its
+    /// answers, the latest counts (by the asker's own clock, then by id) — a later
+    /// acceptance replaces an earlier one, a retracted one counts for nothing. Only the
+    /// asker's own entries decide, so the outcome is the same on every node that holds
+    /// the same entries, whatever order they came in.
     pub fn accepted_answer(&self, id: &EntryId) -> Result<Option<EntryId>, StoreError> {
         let Some(thread) = self.thread(id)? else {
             return Ok(None);
         };
+        let mut best: Option<((Timestamp, EntryId), EntryId)> = None;
         for answer in &thread.answers {
-            if self.acceptance_of(answer)?.is_some() {
-                return Ok(Some(answer.id()));
+            for acceptance in self.acceptances(&answer.id())? {
+                if best.is_none_or(|(b, _)| acceptance > b) {
+                    best = Some((acceptance, answer.id()));
+                }
             }
         }
-        Ok(None)
+        Ok(best.map(|(_, answer)| answer))
     }
 
     /// The newest version in `id`'s chain.
@@ -445,11 +462,8 @@ impl Store {
         Ok(current)
     }
 
-    /// The entry and all that refers to it. `None` if the store does not hold `id`.
-    pub fn thread(&self, id: &EntryId) -> Result<Option<Thread>, StoreError> {
-        let Some(entry) = self.get(id)? else {
-            return Ok(None);
-        };
+    /// Every version in `id`'s chain, oldest first, ending at the newest.
+    pub fn versions(&self, id: &EntryId) -> Result<Vec<EntryId>, StoreError> {
         let latest = self.latest_version(id)?;
         let mut versions = vec![latest];
         let mut cursor = latest;
@@ -464,6 +478,16 @@ impl Store {
             }
         }
         versions.reverse();
+        Ok(versions)
+    }
+
+    /// The entry and all that refers to it. `None` if the store does not hold `id`.
+    pub fn thread(&self, id: &EntryId) -> Result<Option<Thread>, StoreError> {
+        let Some(entry) = self.get(id)? else {
+            return Ok(None);
+        };
+        let latest = self.latest_version(id)?;
+        let versions = self.versions(id)?;
         let mut answers = Vec::new();
         let mut reactions = Vec::new();
         let is_question = entry.header().kind == Kind::Question;

@@ -146,6 +146,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             published(p, json)
         }
         Command::Ask(a) => {
+            let new_space = a.labels.new_space;
             let (space, tags, themes) = labels(a.labels)?;
             let body = Body {
                 title: a.question.trim().to_owned(),
@@ -163,6 +164,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                     body,
                     created_at: None,
                     confirmed_personal_data,
+                    new_space,
                 })?,
                 json,
             )

@@ -54,8 +54,8 @@ pub(super) fn publish_input(a: PublishArgs) -> Result<NewEntry> {
     if a.contact.is_some() {
         doc.front.contact = a.contact;
     }
-    doc.front.tags.extend(a.labels.tags);
-    doc.front.themes.extend(a.labels.themes);
+    doc.front.tags.extend(a.labels.tags.iter().cloned());
+    doc.front.themes.extend(a.labels.themes.iter().cloned());
     let kind_name = a.kind.or(doc.front.kind.clone()).ok_or_else(|| {
         anyhow!("{source}: no kind given: add 'kind: practice' (or story, question) to the front matter, or use --kind")
     })?;
@@ -90,6 +90,7 @@ pub(super) fn publish_input(a: PublishArgs) -> Result<NewEntry> {
         body,
         created_at: None,
         confirmed_personal_data: false,
+        new_space: a.labels.new_space,
     })
 }
 

@@ -97,6 +97,14 @@ pub enum ServiceError {
         "a new version stays in the space of the entry ({from}), not {to}: publish a new entry there instead"
     )]
     SpaceChange { from: SpaceName, to: SpaceName },
+    #[error(
+        "this node does not follow space '{space}' (it follows {}): check the spelling",
+        followed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    )]
+    UnfollowedSpace {
+        space: SpaceName,
+        followed: Vec<SpaceName>,
+    },
     #[error("this is your own organisation: it is always trusted here")]
     OwnOrganisation,
     #[error(
@@ -139,6 +147,7 @@ impl ServiceError {
             ServiceError::NotEndorsed(_) => "not_endorsed",
             ServiceError::OwnOrganisation => "own_organisation",
             ServiceError::SpaceChange { .. } => "space_change",
+            ServiceError::UnfollowedSpace { .. } => "unfollowed_space",
             ServiceError::NotARoot(_) => "not_a_root",
             ServiceError::PersonalData(f) if f.iter().any(|f| f.blocks) => "personal_data_blocked",
             ServiceError::PersonalData(_) => "personal_data",

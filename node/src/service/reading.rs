@@ -1,6 +1,7 @@
 //! Reading: entries, threads and lists as views, and what `wiel status` counts.
 
 use super::*;
+use std::collections::BTreeMap;
 
 /// Most entries one list or search returns.
 pub const MAX_LIMIT: usize = 10_000;
@@ -110,9 +111,19 @@ impl Service {
 
     pub fn view(&self, entry: &Verified) -> Result<EntryView, ServiceError> {
         let mut v = EntryView::new(entry, self.org_name(&entry.header().author)?);
-        match entry.header().kind {
-            Kind::Answer => v.accepted = self.store.acceptance_of(entry)?.is_some(),
-            Kind::Question => v.accepted_answer = self.store.accepted_answer(&entry.id())?,
+        match (entry.header().kind, entry.header().target(Rel::Answers)) {
+            (Kind::Answer, Some(question)) => {
+                let newest = self.store.latest_version(&entry.id())?;
+                v.accepted = self.store.accepted_answer(&question)? == Some(newest);
+                let newest_question = self.store.latest_version(&question)?;
+                v.question_title = self
+                    .store
+                    .get(&newest_question)?
+                    .and_then(|q| q.body().map(|b| b.title.clone()));
+            }
+            (Kind::Question, _) => {
+                v.accepted_answer = self.store.accepted_answer(&entry.id())?;
+            }
             _ => {}
         }
         let h = entry.header();
@@ -150,17 +161,48 @@ impl Service {
         self.views(&self.store.scan(filter, shown)?)
     }
 
-    /// The entry, its versions, answers and reactions.
+    /// The entry, its versions, answers (the accepted one first; untrusted ones marked
+    /// by their trust view) and reactions: only on what people wrote, only of organisations
+    /// this node trusts, in every trust mode (a thousand fresh keys must not make a
+    /// thousand votes; the others are counted apart), and one per organisation — its
+    /// latest, by its own clock, then by id, whichever of its keys signed it.
     pub fn thread(&self, id: &EntryId) -> Result<ThreadView, ServiceError> {
         let thread = self
             .store
             .thread(id)?
             .ok_or_else(|| ServiceError::NoSuchEntry(id.short()))?;
+        let set = self.trust.current();
+        let reactable = thread.entry.header().kind.rules().content;
+        let mut latest: BTreeMap<(OrgKey, bool), &Verified> = BTreeMap::new();
+        let mut untrusted_reactions = 0;
+        for r in thread.reactions.iter().filter(|_| reactable) {
+            let h = r.header();
+            if !(set.is_trusted(&h.author) && set.admits(&h.author, h.created_at)) {
+                untrusted_reactions += 1;
+                continue;
+            }
+            let org = set.current_key(&h.author).unwrap_or(h.author);
+            let accepts = matches!(
+                r.body().map(|b| &b.fields),
+                Some(KindFields::Reaction {
+                    verdict: wiel_protocol::Verdict::Accepted
+                })
+            );
+            let slot = latest.entry((org, accepts)).or_insert(r);
+            if (h.created_at, r.id()) > (slot.header().created_at, slot.id()) {
+                *slot = r;
+            }
+        }
+        let mut reactions: Vec<Verified> = latest.into_values().cloned().collect();
+        reactions.sort_by_key(|e| (e.header().created_at, e.id()));
+        let mut answers = self.views(&thread.answers)?;
+        answers.sort_by_key(|a| !a.accepted);
         Ok(ThreadView {
             entry: self.view(&thread.entry)?,
             versions: thread.versions,
-            answers: self.views(&thread.answers)?,
-            reactions: self.views(&thread.reactions)?,
+            answers,
+            reactions: self.views(&reactions)?,
+            untrusted_reactions,
         })
     }
 }

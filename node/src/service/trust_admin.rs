@@ -51,6 +51,7 @@ impl Service {
             },
             created_at: None,
             confirmed_personal_data: false,
+            new_space: false,
         })
     }
 
@@ -166,6 +167,7 @@ impl Service {
             },
             created_at: None,
             confirmed_personal_data: false,
+            new_space: false,
         })?;
         // Withdrawn endorsements are tombstones (no body): left out.
         let endorsed: std::collections::BTreeMap<OrgKey, (String, CbsCode)> = self
@@ -209,6 +211,7 @@ impl Service {
             },
             created_at: None,
             confirmed_personal_data: false,
+            new_space: false,
         })
     }
 

@@ -19,6 +19,10 @@ pub struct NewEntry {
     /// publishes anyway. What it blocks (BSN, IBAN) is never published.
     #[serde(default)]
     pub confirmed_personal_data: bool,
+    /// `space` is one this node does not follow, on purpose (otherwise refused: a
+    /// mistyped space would silently take the entry where nobody reads it).
+    #[serde(default)]
+    pub new_space: bool,
 }
 
 impl NewEntry {
@@ -39,6 +43,7 @@ impl NewEntry {
             },
             created_at: None,
             confirmed_personal_data: false,
+            new_space: false,
         }
     }
 }
@@ -80,6 +85,7 @@ impl Service {
             created_at: None,
             // The organisation's own name and code.
             confirmed_personal_data: true,
+            new_space: false,
         })
     }
 
@@ -102,6 +108,18 @@ impl Service {
                 key: own,
                 since: *since,
             });
+        }
+        if let Some(space) = &new.space
+            && !new.new_space
+            && !new.refs.iter().any(|r| r.rel == Rel::Supersedes)
+        {
+            let followed = self.config.followed_spaces();
+            if !followed.contains(space) {
+                return Err(ServiceError::UnfollowedSpace {
+                    space: space.clone(),
+                    followed,
+                });
+            }
         }
         let mut space = new.space;
         let accepts = matches!(
@@ -178,6 +196,13 @@ impl Service {
             }
             .into());
         }
+        if rel == Rel::ReactsTo && !h.kind.rules().content {
+            return Err(Rejection::NotReactable {
+                target: id,
+                found: h.kind,
+            }
+            .into());
+        }
         if rel == Rel::Supersedes && h.kind != kind {
             return Err(Rejection::VersionKindMismatch {
                 target: id,
@@ -213,18 +238,14 @@ impl Service {
         Ok(())
     }
 
-    /// Answers a question; the title is "Re: " and the question's title.
+    /// Answers a question. The answer has no title of its own: it is shown under the
+    /// question's (see [`wiel_protocol::KindRules::titled`]).
     pub fn answer(
         &self,
         question: EntryId,
         text: String,
         confirmed_personal_data: bool,
     ) -> Result<Published, ServiceError> {
-        let title = self
-            .get(&question)?
-            .body()
-            .map(|b| format!("Re: {}", b.title))
-            .unwrap_or_else(|| "Antwoord".to_owned());
         self.publish(NewEntry {
             kind: Kind::Answer,
             space: None,
@@ -233,15 +254,12 @@ impl Service {
                 target: question,
             }],
             body: Body {
-                title: title
-                    .chars()
-                    .take(wiel_protocol::validate::MAX_TITLE_CHARS)
-                    .collect(),
                 text,
                 ..Body::default()
             },
             created_at: None,
             confirmed_personal_data,
+            new_space: false,
         })
     }
 
@@ -271,6 +289,7 @@ impl Service {
                 },
                 created_at: None,
                 confirmed_personal_data: false,
+                new_space: false,
             })?);
         }
         if done.is_empty() {
@@ -346,6 +365,7 @@ impl Service {
             body,
             created_at: None,
             confirmed_personal_data,
+            new_space: false,
         })
         .map(Some)
     }

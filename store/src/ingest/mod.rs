@@ -52,6 +52,8 @@ pub enum Rejection {
     NotAQuestion { target: EntryId, found: Kind },
     #[error("entry {} is a {found} and cannot be retracted or edited", target.short())]
     NotRetractable { target: EntryId, found: Kind },
+    #[error("entry {} is a {found}: reactions are for practices, stories, questions and answers", target.short())]
+    NotReactable { target: EntryId, found: Kind },
     #[error("entry {} is a {found}, not an answer: only answers can be accepted", target.short())]
     NotAnAnswer { target: EntryId, found: Kind },
     #[error("only the organisation that asked question {} can accept an answer to it", question.short())]

@@ -1,0 +1,182 @@
+//! Threads that tell the truth, end to end on real processes: one accepted answer per
+//! question (a later acceptance replaces the earlier), one verdict per organisation,
+//! reactions only on what people wrote, untrusted answers marked and untrusted reactions
+//! not counted, and a question its asker retracted that lives on in no answer, search or
+//! export. Views are read as the typed views the node serves.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use wiel_node::{EntryView, ThreadView};
+use wiel_tests::Node;
+
+fn id(out: &str) -> String {
+    let v: serde_json::Value = serde_json::from_str(out).unwrap();
+    v["id"].as_str().unwrap().to_owned()
+}
+
+fn thread(node: &Node, id: &str) -> ThreadView {
+    serde_json::from_str(&node.ok(&["--json", "show", &id[..12]])).unwrap()
+}
+
+/// Copies everything `from` holds into `to` (what sync would do).
+fn carry(from: &Node, to: &Node) {
+    let file = to.path().join("carry.jsonl");
+    std::fs::write(&file, from.snapshot()).unwrap();
+    to.ok(&["import", file.to_str().unwrap()]);
+}
+
+fn accepted(answers: &[EntryView]) -> Vec<String> {
+    answers
+        .iter()
+        .filter(|a| a.accepted)
+        .map(|a| a.id.to_hex())
+        .collect()
+}
+
+#[test]
+fn one_accepted_answer_one_verdict_per_organisation_untrusted_marked() {
+    let zwolle = Node::init("Gemeente Zwolle", "GM0193");
+    let kampen = Node::init("Gemeente Kampen", "GM0166");
+    let deventer = Node::init("Gemeente Deventer", "GM0150");
+    let q = id(&zwolle.ok(&[
+        "--json",
+        "ask",
+        "Hoe houden jullie het verzuim onder jeugdconsulenten laag?",
+    ]));
+    carry(&zwolle, &kampen);
+    carry(&zwolle, &deventer);
+    let from_kampen = id(&kampen.ok(&[
+        "--json",
+        "answer",
+        &q[..12],
+        "Een vaste contactpersoon en een gesprek na een week.",
+    ]));
+    let from_deventer = id(&deventer.ok(&[
+        "--json",
+        "answer",
+        &q[..12],
+        "Wij bieden coaching aan in het eerste jaar.",
+    ]));
+    carry(&kampen, &zwolle);
+    carry(&deventer, &zwolle);
+    zwolle.ok(&["trust", "add", "GM0166"]);
+
+    // Deventer is not trusted here: its answer is shown, marked.
+    let shown = zwolle.ok(&["show", &q[..12]]);
+    let deventer_line = shown
+        .lines()
+        .find(|l| l.contains(&from_deventer[..12]))
+        .unwrap();
+    assert!(deventer_line.contains("(niet vertrouwd)"), "{shown}");
+    let kampen_line = shown
+        .lines()
+        .find(|l| l.contains(&from_kampen[..12]))
+        .unwrap();
+    assert!(!kampen_line.contains("niet vertrouwd"), "{shown}");
+
+    // One accepted answer: a later acceptance replaces the earlier one, and the asker
+    // can go back.
+    zwolle.ok(&["accept", &from_kampen[..12]]);
+    zwolle.ok(&["accept", &from_deventer[..12]]);
+    let t = thread(&zwolle, &q);
+    assert_eq!(accepted(&t.answers), vec![from_deventer.clone()]);
+    assert_eq!(t.answers[0].id.to_hex(), from_deventer, "accepted first");
+    assert_eq!(
+        t.entry.accepted_answer.map(|a| a.to_hex()),
+        Some(from_deventer.clone())
+    );
+    assert_eq!(
+        zwolle
+            .ok(&["show", &q[..12]])
+            .matches("✓ geaccepteerd antwoord")
+            .count(),
+        1
+    );
+    zwolle.ok(&["accept", &from_kampen[..12]]);
+    assert_eq!(
+        accepted(&thread(&zwolle, &q).answers),
+        vec![from_kampen.clone()]
+    );
+    // Every node that holds the same entries agrees, whatever order they came in.
+    carry(&zwolle, &kampen);
+    carry(&zwolle, &deventer);
+    for node in [&kampen, &deventer] {
+        assert_eq!(
+            accepted(&thread(node, &q).answers),
+            vec![from_kampen.clone()]
+        );
+    }
+
+    // One verdict per organisation: its latest counts.
+    kampen.ok(&["react", &q[..12], "--works"]);
+    kampen.ok(&["react", &q[..12], "--works"]);
+    kampen.ok(&["react", &q[..12], "--does-not-work", "Toch niet"]);
+    deventer.ok(&["react", &q[..12], "--works"]);
+    carry(&kampen, &zwolle);
+    carry(&deventer, &zwolle);
+    let t = thread(&zwolle, &q);
+    assert_eq!(t.reactions.len(), 1, "{:?}", t.reactions);
+    assert_eq!(t.reactions[0].text.as_deref(), Some("Toch niet"));
+    assert_eq!(
+        t.untrusted_reactions, 1,
+        "Deventer's reaction is not counted"
+    );
+    let shown = zwolle.ok(&["show", &q[..12]]);
+    assert!(shown.contains("werkt niet 1×"), "{shown}");
+    assert!(
+        shown.contains("1 reactie van organisaties die deze node niet vertrouwt"),
+        "{shown}"
+    );
+
+    // Reactions only on what people wrote: a reaction to a reaction is refused, nothing
+    // stored.
+    let reaction = t.reactions[0].id.to_hex();
+    let before = kampen.snapshot();
+    let err = kampen.fails(&["react", &reaction[..12], "--works"]);
+    assert!(
+        err.contains("reactions are for practices, stories, questions and answers"),
+        "{err}"
+    );
+    assert_eq!(kampen.snapshot(), before);
+}
+
+#[test]
+fn a_retracted_question_lives_on_in_no_answer_search_or_export() {
+    let zwolle = Node::init("Gemeente Zwolle", "GM0193");
+    let kampen = Node::init("Gemeente Kampen", "GM0166");
+    let q = id(&zwolle.ok(&[
+        "--json",
+        "ask",
+        "Wie kent mevrouw Jansen-Oostervelde van de Populierstraat?",
+    ]));
+    carry(&zwolle, &kampen);
+    let a = id(&kampen.ok(&[
+        "--json",
+        "answer",
+        &q[..12],
+        "Daar kunnen wij niets over zeggen.",
+    ]));
+    carry(&kampen, &zwolle);
+    let answer = thread(&zwolle, &a).entry;
+    assert_eq!(
+        answer.question_title.as_deref(),
+        Some("Wie kent mevrouw Jansen-Oostervelde van de Populierstraat?")
+    );
+    assert_eq!(answer.title.as_deref(), Some(""), "no copy of the question");
+
+    zwolle.ok(&["retract", &q[..12], "--reason", "bevat persoonsgegevens"]);
+    carry(&zwolle, &kampen);
+    for node in [&zwolle, &kampen] {
+        let answer = thread(node, &a).entry;
+        assert_eq!(answer.question_title, None);
+        let shown = node.ok(&["show", &a[..12]]);
+        assert!(!shown.contains("Oostervelde"), "{shown}");
+        let listed = node.ok(&["list"]);
+        assert!(!listed.contains("Oostervelde"), "{listed}");
+        let found = node.ok(&["search", "Oostervelde"]);
+        assert!(found.contains("Niets gevonden"), "{found}");
+        let md = node.ok(&["export", "--format", "md"]);
+        assert!(md.contains("Daar kunnen wij niets over zeggen."), "{md}");
+        assert!(!md.contains("Oostervelde"), "{md}");
+        assert!(!node.snapshot().contains("Oostervelde"));
+    }
+}
