@@ -541,8 +541,8 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
             "Each holds the same {} sample entries.\n",
             SAMPLES.len() + ORGS.len()
         );
-        println!("$ wiel list   (on {}'s node)", zwolle.name);
-        output::entry_lines(&listing)?;
+        println!("$ wiel list --limit 8   (on {}'s node)", zwolle.name);
+        output::entry_lines(&listing, 8, "Geen berichten gevonden.")?;
         println!("\n{} asks: \"{question}\"", deventer.name);
         println!(
             "  gossiped to {} in {:.0} ms, and through Kampen to {} in {:.0} ms",
@@ -559,7 +559,7 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
             deventer.name
         );
         println!("$ wiel search {query}   (on {}'s node)", zwolle.name);
-        output::search_results(&found)?;
+        output::search_results(&found, ListFilter::default().limit)?;
         println!(
             "\n$ wiel show {}   (on {}'s node)",
             asked.id.short(),

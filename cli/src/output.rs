@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use anyhow::Result;
 use serde::Serialize;
 use wiel_node::view::SearchResults;
-use wiel_node::{EntryView, ThreadView};
+use wiel_node::{EntryView, Listing, ThreadView};
 use wiel_protocol::{Kind, KindFields, Timestamp, Verdict};
 use wiel_store::search::Snippet;
 
@@ -51,14 +51,15 @@ fn title(v: &EntryView) -> String {
     }
 }
 
-/// One line per entry: short id, date, kind, organisation, title.
-pub fn entry_lines(views: &[EntryView]) -> Result<()> {
+/// One line per entry: short id, date, kind, organisation, title; `empty` when there
+/// are none; then what was not shown, and how to see it.
+pub fn entry_lines(listing: &Listing, limit: usize, empty: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    if views.is_empty() {
-        writeln!(out, "Geen berichten gevonden.")?;
+    if listing.entries.is_empty() && listing.untrusted_hidden == 0 {
+        writeln!(out, "{empty}")?;
         return Ok(());
     }
-    for v in views {
+    for v in &listing.entries {
         writeln!(
             out,
             "{}  {}  {:<15}  {:<22}  {}{}",
@@ -70,12 +71,28 @@ pub fn entry_lines(views: &[EntryView]) -> Result<()> {
             untrusted_mark(v)
         )?;
     }
+    if listing.more {
+        writeln!(
+            out,
+            "\nDe nieuwste {} getoond; er zijn er meer. Toon meer met --limit {}.",
+            listing.entries.len(),
+            (limit * 4).min(wiel_node::service::MAX_LIMIT)
+        )?;
+    }
+    if listing.untrusted_hidden > 0 {
+        writeln!(
+            out,
+            "\n{}{} van organisaties die deze node niet vertrouwt niet getoond; zie ze met --untrusted.",
+            if listing.more { "Minstens " } else { "" },
+            counted(listing.untrusted_hidden as u64, "bericht", "berichten"),
+        )?;
+    }
     Ok(())
 }
 
 /// Search results: rank, title, kind, organisation, date, and a snippet with the matched
 /// words marked (bold on a terminal, *stars* otherwise).
-pub fn search_results(found: &SearchResults) -> Result<()> {
+pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if let Some(corrected) = &found.corrected {
         writeln!(
@@ -120,6 +137,14 @@ pub fn search_results(found: &SearchResults) -> Result<()> {
         {
             writeln!(out, "    {}", marked(snippet, bold))?;
         }
+    }
+    if found.more {
+        writeln!(
+            out,
+            "\nDe beste {} getoond; er zijn er meer. Toon meer met --limit {}.",
+            found.results.len(),
+            (limit * 4).min(wiel_node::service::MAX_LIMIT)
+        )?;
     }
     Ok(())
 }

@@ -27,7 +27,7 @@ fn write(node: &Node, name: &str, text: &str) -> String {
 fn id_of(node: &Node, kind: &str) -> String {
     let out = node.ok(&["--json", "list", "--kind", kind]);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    v[0]["id"].as_str().unwrap().to_owned()
+    v["entries"][0]["id"].as_str().unwrap().to_owned()
 }
 
 #[test]

@@ -47,7 +47,7 @@ fn publish_ask_answer_react_show() {
 
     // list: newest first; reactions and profiles only on request
     let list = json(&zwolle.ok(&["--json", "list"]));
-    let kinds: Vec<&str> = list
+    let kinds: Vec<&str> = list["entries"]
         .as_array()
         .unwrap()
         .iter()
@@ -55,13 +55,13 @@ fn publish_ask_answer_react_show() {
         .collect();
     assert_eq!(kinds, vec!["answer", "question", "story"]);
     let reactions = json(&zwolle.ok(&["--json", "list", "--kind", "reaction"]));
-    assert_eq!(reactions.as_array().unwrap().len(), 1);
+    assert_eq!(reactions["entries"].as_array().unwrap().len(), 1);
     let in_space = json(&zwolle.ok(&["--json", "list", "--space", "pv23"]));
-    assert_eq!(in_space.as_array().unwrap().len(), 1);
+    assert_eq!(in_space["entries"].as_array().unwrap().len(), 1);
     let by_author = json(&zwolle.ok(&["--json", "list", "--author", "GM0193", "--since", "1d"]));
-    assert_eq!(by_author.as_array().unwrap().len(), 3);
+    assert_eq!(by_author["entries"].as_array().unwrap().len(), 3);
     let none = json(&zwolle.ok(&["--json", "list", "--until", "2020-01-01"]));
-    assert!(none.as_array().unwrap().is_empty());
+    assert!(none["entries"].as_array().unwrap().is_empty());
 
     // search
     let found = json(&zwolle.ok(&["--json", "search", "lumpsum"]));
@@ -107,10 +107,10 @@ fn edit_makes_a_new_version_and_list_shows_the_latest() {
     std::fs::write(&f, practice_md("Tweede versie", "Nieuwe tekst.")).unwrap();
     let v2 = id(&node.ok(&["--json", "edit", &v1[..8], f.to_str().unwrap()]));
     let list = json(&node.ok(&["--json", "list"]));
-    assert_eq!(list.as_array().unwrap().len(), 1);
-    assert_eq!(list[0]["id"], v2.as_str());
+    assert_eq!(list["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(list["entries"][0]["id"], v2.as_str());
     let all = json(&node.ok(&["--json", "list", "--all-versions"]));
-    assert_eq!(all.as_array().unwrap().len(), 2);
+    assert_eq!(all["entries"].as_array().unwrap().len(), 2);
     let old = json(&node.ok(&["--json", "show", &v1]));
     assert_eq!(old["entry"]["superseded_by"], v2.as_str());
     assert_eq!(old["versions"].as_array().unwrap().len(), 2);
@@ -118,7 +118,7 @@ fn edit_makes_a_new_version_and_list_shows_the_latest() {
     let same = node.ok(&["edit", &v1[..8], f.to_str().unwrap()]);
     assert!(same.contains("Nothing changed"), "{same}");
     assert_eq!(
-        json(&node.ok(&["--json", "list", "--all-versions"]))
+        json(&node.ok(&["--json", "list", "--all-versions"]))["entries"]
             .as_array()
             .unwrap()
             .len(),
@@ -153,7 +153,7 @@ fn retract_erases_every_version_and_travels_by_export() {
     let snap = zwolle.snapshot();
     assert!(!snap.contains("Geheime tekst") && !snap.contains("Nog steeds geheim"));
     assert!(
-        json(&zwolle.ok(&["--json", "list"]))
+        json(&zwolle.ok(&["--json", "list"]))["entries"]
             .as_array()
             .unwrap()
             .is_empty()
@@ -191,6 +191,9 @@ fn export_import_round_trip_and_markdown() {
     // b holds a's entries byte for byte, and knows a's name
     let b_snap = b.snapshot();
     for line in a.snapshot().lines() {
+        if line.starts_with("{\"trailer\"") {
+            continue; // the last line counts what each export holds
+        }
         assert!(b_snap.contains(line));
     }
     assert!(

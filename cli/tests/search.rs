@@ -123,8 +123,8 @@ fn questions_open_and_accept() {
     carry(&kampen, &zwolle);
 
     let open = json(&zwolle.ok(&["--json", "questions", "--open"]));
-    assert_eq!(open.as_array().unwrap().len(), 1);
-    assert_eq!(open[0]["id"], q.as_str());
+    assert_eq!(open["entries"].as_array().unwrap().len(), 1);
+    assert_eq!(open["entries"][0]["id"], q.as_str());
 
     // bad input: accepting a question, and accepting for someone else's question
     let before = zwolle.snapshot();
@@ -146,14 +146,14 @@ fn questions_open_and_accept() {
     let err = zwolle.fails(&["accept", &a[..10]]);
     assert!(err.contains("already accepted"), "{err}");
     let open = json(&zwolle.ok(&["--json", "questions", "--open"]));
-    assert!(open.as_array().unwrap().is_empty(), "{open}");
+    assert!(open["entries"].as_array().unwrap().is_empty(), "{open}");
     assert!(
         zwolle
             .ok(&["questions", "--open"])
             .contains("Geen open vragen")
     );
     let all = json(&zwolle.ok(&["--json", "questions"]));
-    assert_eq!(all[0]["accepted_answer"], a.as_str());
+    assert_eq!(all["entries"][0]["accepted_answer"], a.as_str());
     let shown = zwolle.ok(&["show", &q[..10]]);
     assert!(shown.contains("✓ geaccepteerd antwoord"), "{shown}");
     let found = json(&zwolle.ok(&["--json", "search", "wachtlijstoverleg"]));

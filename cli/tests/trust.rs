@@ -19,7 +19,7 @@ fn count_by(node: &Node, author: &str, untrusted: bool) -> usize {
         args.push("--untrusted");
     }
     let list: serde_json::Value = serde_json::from_str(&node.ok(&args)).unwrap();
-    list.as_array().unwrap().len()
+    list["entries"].as_array().unwrap().len()
 }
 
 #[test]
@@ -406,7 +406,7 @@ fn profiles_of_untrusted_organisations_are_bounded() {
     let profiles: serde_json::Value =
         serde_json::from_str(&b.ok(&["--json", "list", "--kind", "profile", "--untrusted"]))
             .unwrap();
-    let names: Vec<&str> = profiles
+    let names: Vec<&str> = profiles["entries"]
         .as_array()
         .unwrap()
         .iter()
@@ -525,14 +525,14 @@ fn a_name_or_code_claimed_by_many_keys_is_never_taken_silently() {
     );
     assert!(members(&k).contains(&real_key));
     let shown = k.ok(&["--json", "list", "--author", "GM0193"]);
-    assert!(shown.starts_with('['), "{shown}");
+    assert!(shown.starts_with('{'), "{shown}");
     // An impostor's entry shows its claim as a claim, not as Zwolle.
     let by_impostor = testing::practice(&testing::key(101), 1, t0 + 500);
     let file = import_file(k.path(), "impostor.jsonl", &[by_impostor]);
     k.ok(&["import", file.to_str().unwrap()]);
     let listed: serde_json::Value =
         serde_json::from_str(&k.ok(&["--json", "list", "--untrusted"])).unwrap();
-    let names: Vec<&str> = listed
+    let names: Vec<&str> = listed["entries"]
         .as_array()
         .unwrap()
         .iter()

@@ -2,7 +2,9 @@
 //!
 //! A line holds the entry's fields as JSON (ids and keys in hex) and, for convenience, its
 //! id. Import rebuilds the canonical bytes from the fields and verifies them exactly like
-//! network input: the `id` field is checked, never trusted.
+//! network input: the `id` field is checked, never trusted. The last line is a trailer:
+//! how many entries came before it and a digest of their ids, so that a file cut short
+//! (even at a line boundary) or with lines left out is noticed.
 
 use serde::{Deserialize, Serialize};
 use wiel_protocol::{Entry, EntryId, Verified};
@@ -24,6 +26,58 @@ impl ExportLine {
     }
 }
 
+/// The last line of an export file, as `{"trailer": {"entries": N, "digest": "…"}}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Trailer {
+    pub entries: u64,
+    /// blake3 over the ids of the entries, in file order, hex.
+    pub digest: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TrailerLine {
+    trailer: Trailer,
+}
+
+impl Trailer {
+    /// The trailer line (without its newline).
+    pub fn line(&self) -> String {
+        serde_json::to_string(&TrailerLine {
+            trailer: self.clone(),
+        })
+        .unwrap_or_default()
+    }
+}
+
+/// Builds the trailer of the entries written, or checks it on import.
+#[derive(Default)]
+pub struct Tally {
+    hasher: blake3::Hasher,
+    entries: u64,
+}
+
+impl Tally {
+    pub fn add(&mut self, id: &EntryId) {
+        self.hasher.update(id.as_bytes());
+        self.entries += 1;
+    }
+
+    pub fn trailer(&self) -> Trailer {
+        Trailer {
+            entries: self.entries,
+            digest: self.hasher.finalize().to_hex().to_string(),
+        }
+    }
+}
+
+/// One usable line of an import file.
+pub enum Line {
+    Entry(Box<Verified>),
+    Trailer(Trailer),
+}
+
 /// Why one line of an import file is unusable. Carries the line number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LineError {
@@ -37,10 +91,31 @@ pub enum LineError {
         claimed: String,
         actual: String,
     },
+    #[error(
+        "line {line}: the file is incomplete or changed: its last line says {expected} entries, but {found} came before it"
+    )]
+    Cut {
+        line: usize,
+        expected: u64,
+        found: u64,
+    },
+    #[error("line {line}: the file goes on after its last line (the trailer)")]
+    AfterTrailer { line: usize },
 }
 
-/// Parses and verifies one line (1-based `line` for messages).
+/// Parses and verifies one line (1-based `line` for messages): an entry or the trailer.
 pub fn parse_line(
+    text: &str,
+    line: usize,
+    rules: &wiel_protocol::Rules,
+) -> Result<Line, LineError> {
+    if let Ok(TrailerLine { trailer }) = serde_json::from_str::<TrailerLine>(text) {
+        return Ok(Line::Trailer(trailer));
+    }
+    parse_entry(text, line, rules).map(|v| Line::Entry(Box::new(v)))
+}
+
+fn parse_entry(
     text: &str,
     line: usize,
     rules: &wiel_protocol::Rules,
@@ -61,4 +136,41 @@ pub fn parse_line(
         });
     }
     Ok(verified)
+}
+
+/// Reads a whole import file: every entry verified, the trailer checked when there is one.
+/// Returns the entries and whether the file had a trailer that matched.
+pub fn parse_file(
+    text: &str,
+    rules: &wiel_protocol::Rules,
+) -> Result<(Vec<Verified>, bool), LineError> {
+    let mut entries = Vec::new();
+    let mut tally = Tally::default();
+    let mut trailer_seen = false;
+    for (n, text) in text.lines().enumerate() {
+        if text.trim().is_empty() {
+            continue;
+        }
+        if trailer_seen {
+            return Err(LineError::AfterTrailer { line: n + 1 });
+        }
+        match parse_line(text, n + 1, rules)? {
+            Line::Entry(v) => {
+                tally.add(&v.id());
+                entries.push(*v);
+            }
+            Line::Trailer(t) => {
+                let ours = tally.trailer();
+                if t != ours {
+                    return Err(LineError::Cut {
+                        line: n + 1,
+                        expected: t.entries,
+                        found: ours.entries,
+                    });
+                }
+                trailer_seen = true;
+            }
+        }
+    }
+    Ok((entries, trailer_seen))
 }

@@ -34,4 +34,4 @@ pub mod view;
 
 pub use config::{Config, DataDir};
 pub use service::{NewEntry, Published, Service, ServiceError};
-pub use view::{EntryView, ThreadView};
+pub use view::{EntryView, Listing, ThreadView};

@@ -18,7 +18,7 @@ use crate::exchange::ExportLine;
 use crate::network::{RunId, SyncReport};
 use crate::service::{EditSource, ImportReport, ReindexReport, ServiceError};
 use crate::view::{SearchResults, TrustReport};
-use crate::{EntryView, NewEntry, Published, Service, ThreadView};
+use crate::{Listing, NewEntry, Published, Service, ThreadView};
 
 /// Why an operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -73,7 +73,7 @@ pub trait Operations {
     ) -> Result<Option<Published>>;
     fn resolve(&self, prefix: &str) -> Result<EntryId>;
     fn thread(&self, prefix: &str) -> Result<ThreadView>;
-    fn list(&self, filter: &ListFilter) -> Result<Vec<EntryView>>;
+    fn list(&self, filter: &ListFilter) -> Result<Listing>;
     fn search(&self, query: &str, filter: &ListFilter) -> Result<SearchResults>;
     fn check(&self) -> Result<CheckReport>;
     fn compact(&self) -> Result<Compacted>;
@@ -135,7 +135,7 @@ impl Operations for Service {
     fn thread(&self, prefix: &str) -> Result<ThreadView> {
         Ok(Service::thread(self, &self.resolve(prefix)?)?)
     }
-    fn list(&self, filter: &ListFilter) -> Result<Vec<EntryView>> {
+    fn list(&self, filter: &ListFilter) -> Result<Listing> {
         Ok(Service::list(self, filter)?)
     }
     fn search(&self, query: &str, filter: &ListFilter) -> Result<SearchResults> {
@@ -270,7 +270,7 @@ impl Operations for ApiClient {
     fn thread(&self, prefix: &str) -> Result<ThreadView> {
         Ok(self.get(&routes::fill(routes::ENTRY, prefix))?)
     }
-    fn list(&self, filter: &ListFilter) -> Result<Vec<EntryView>> {
+    fn list(&self, filter: &ListFilter) -> Result<Listing> {
         let query = serde_urlencoded::to_string(filter)
             .map_err(|e| ClientError::Unreadable(format!("cannot encode the filter: {e}")))?;
         Ok(self.get(&format!("{}?{query}", routes::ENTRIES))?)

@@ -66,6 +66,9 @@ pub struct SearchResults {
     pub unknown: Vec<String>,
     /// Best first.
     pub results: Vec<EntryView>,
+    /// More entries match than the limit let through.
+    #[serde(default)]
+    pub more: bool,
 }
 
 impl EntryView {
@@ -111,6 +114,18 @@ impl EntryView {
             .clone()
             .unwrap_or_else(|| format!("onbekende organisatie {}", self.author.short()))
     }
+}
+
+/// `wiel list` and `wiel questions`: what was found, and what was not shown.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Listing {
+    /// Newest first, at most the limit asked for.
+    pub entries: Vec<EntryView>,
+    /// More entries match than the limit let through.
+    pub more: bool,
+    /// Entries left out because this node does not trust their authors (among those
+    /// looked at: at least this many when `more`).
+    pub untrusted_hidden: usize,
 }
 
 /// An entry with its versions, answers and reactions.

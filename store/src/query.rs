@@ -7,6 +7,15 @@ use wiel_protocol::{EntryId, Kind, OrgKey, Rel, SpaceName, Timestamp, Verified};
 use crate::{Store, StoreError, corrupt};
 use crate::{keys, log};
 
+/// What [`Store::scan`] found.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    /// At most the filter's limit, newest first.
+    pub entries: Vec<Verified>,
+    /// More entries match than the limit let through.
+    pub more: bool,
+}
+
 /// Which entries [`Store::list`] returns. The default is the latest version of every entry
 /// that was not retracted, newest first, at most 50.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -183,15 +192,16 @@ impl Store {
 
     /// Entries matching `filter`, newest first.
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<Verified>, StoreError> {
-        self.scan(filter, |_| true)
+        Ok(self.scan(filter, |_| true)?.entries)
     }
 
-    /// Entries matching `filter` and `keep`, newest first, up to `filter.limit`.
+    /// Entries matching `filter` and `keep`, newest first, up to `filter.limit`, and
+    /// whether more match.
     pub fn scan(
         &self,
         filter: &ListFilter,
         mut keep: impl FnMut(&Verified) -> bool,
-    ) -> Result<Vec<Verified>, StoreError> {
+    ) -> Result<Scanned, StoreError> {
         let bound = |t: Option<Timestamp>, fill: u8| match t {
             Some(t) => t.as_millis().to_be_bytes().to_vec(),
             None => vec![fill; 8],
@@ -205,10 +215,8 @@ impl Store {
         let author = filter.author.as_ref().map(|a| a.as_bytes().as_slice());
         let space = filter.space.as_ref().map(|s| s.as_str().as_bytes());
         let mut out = Vec::new();
+        let mut more = false;
         for row in self.trees.by_time.range::<Vec<u8>, _>((lower, upper)).rev() {
-            if out.len() >= filter.limit {
-                break;
-            }
             let (key, value) = row?;
             let Some(id) = keys::trailing_id(&key) else {
                 continue;
@@ -230,16 +238,7 @@ impl Store {
             };
             let h = entry.header();
             if (!filter.include_retracted && entry.body().is_none())
-                || (filter.content_only
-                    && matches!(
-                        h.kind,
-                        Kind::Reaction
-                            | Kind::Retraction
-                            | Kind::Profile
-                            | Kind::Endorsement
-                            | Kind::KeyRotation
-                            | Kind::Revocation
-                    ))
+                || (filter.content_only && !h.kind.rules().content)
             {
                 continue;
             }
@@ -250,10 +249,14 @@ impl Store {
                 continue;
             }
             if keep(&entry) {
+                if out.len() >= filter.limit {
+                    more = true;
+                    break;
+                }
                 out.push(entry);
             }
         }
-        Ok(out)
+        Ok(Scanned { entries: out, more })
     }
 
     /// Every entry, tombstones included, oldest first.

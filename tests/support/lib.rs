@@ -390,6 +390,7 @@ impl Node {
     pub fn ids(&self) -> std::collections::BTreeSet<String> {
         self.snapshot()
             .lines()
+            .filter(|l| !l.starts_with("{\"trailer\""))
             .map(|l| {
                 serde_json::from_str::<serde_json::Value>(l).unwrap()["id"]
                     .as_str()

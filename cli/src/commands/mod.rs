@@ -199,11 +199,11 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             filter.all_versions = a.all_versions;
             filter.include_retracted = a.retracted;
             filter.content_only = filter.kind.is_none();
-            let views = backend.list(&filter)?;
+            let listing = backend.list(&filter)?;
             if json {
-                output::json(&views)
+                output::json(&listing)
             } else {
-                output::entry_lines(&views)
+                output::entry_lines(&listing, filter.limit, "Geen berichten gevonden.")
             }
         }
         Command::Show { id } => {
@@ -221,7 +221,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if json {
                 output::json(&results)
             } else {
-                output::search_results(&results)
+                output::search_results(&results, filter.limit)
             }
         }
         Command::Questions(a) => {
@@ -231,21 +231,16 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             }
             filter.kind = Some(Kind::Question);
             filter.open = a.open;
-            let views = backend.list(&filter)?;
+            let listing = backend.list(&filter)?;
             if json {
-                output::json(&views)
-            } else if views.is_empty() {
-                println!(
-                    "{}",
-                    if a.open {
-                        "Geen open vragen: elke vraag heeft een geaccepteerd antwoord."
-                    } else {
-                        "Geen vragen."
-                    }
-                );
-                Ok(())
+                output::json(&listing)
             } else {
-                output::entry_lines(&views)
+                let empty = if a.open {
+                    "Geen open vragen: elke vraag heeft een geaccepteerd antwoord."
+                } else {
+                    "Geen vragen."
+                };
+                output::entry_lines(&listing, filter.limit, empty)
             }
         }
         Command::Accept { id } => accept(backend, &id, json),
@@ -316,6 +311,17 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if json {
                 output::json(&report)
             } else {
+                if report.in_file == 0 {
+                    eprintln!(
+                        "wiel: warning: {} holds no entries: is it the right file?",
+                        file.display()
+                    );
+                } else if !report.complete {
+                    eprintln!(
+                        "wiel: warning: {} does not end with the last line `wiel export` writes: it may be cut short. What it holds was checked and taken in; import the whole file again when you have it.",
+                        file.display()
+                    );
+                }
                 println!(
                     "Imported from {}: {} new, {} already here, {} retracted (header kept only).",
                     file.display(),
@@ -325,10 +331,17 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 );
                 if report.kept_apart > 0 {
                     println!(
-                        "{} of the new entries are kept apart: not shown and not passed on, because this node does not trust {} (or the key that signed them was revoked). See them with `wiel list --untrusted`; trust an organisation with `wiel trust add CODE`.",
-                        report.kept_apart,
-                        report.kept_apart_authors.join(", ")
+                        "{} of the new entries are kept apart: not shown and not passed on, because this node does not trust who signed them (see them with `wiel list --untrusted`):",
+                        report.kept_apart
                     );
+                    for k in &report.kept_apart_authors {
+                        println!(
+                            "  {}: {} — to trust it: wiel trust add {}",
+                            k.organisation,
+                            output::counted(k.entries as u64, "entry", "entries"),
+                            k.key
+                        );
+                    }
                 }
                 if report.incomplete > 0 {
                     println!(

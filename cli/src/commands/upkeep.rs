@@ -26,11 +26,13 @@ pub(super) fn export(
         .filter_map(|l| l.entry.header.target(Rel::Supersedes))
         .collect();
     let mut count = 0usize;
+    let mut tally = wiel_node::exchange::Tally::default();
     for line in &lines {
         match format {
             ExportFormat::Jsonl => {
                 serde_json::to_writer(&mut out, line)?;
                 writeln!(out)?;
+                tally.add(&line.id);
             }
             ExportFormat::Md => {
                 let h = &line.entry.header;
@@ -57,6 +59,10 @@ pub(super) fn export(
             }
         }
         count += 1;
+    }
+    if format == ExportFormat::Jsonl {
+        // The last line: `wiel import` notices a file cut short or missing lines.
+        writeln!(out, "{}", tally.trailer().line())?;
     }
     out.flush()?;
     if let Some(p) = path {

@@ -6,7 +6,7 @@ use crate::ops::Operations;
 pub(super) async fn list(
     State(s): State<ApiState>,
     Query(filter): Query<ListFilter>,
-) -> ApiResult<Vec<crate::EntryView>> {
+) -> ApiResult<crate::Listing> {
     Ok(Json(blocking(&s, move |svc| svc.list(&filter)).await?))
 }
 

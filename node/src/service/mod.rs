@@ -16,7 +16,7 @@ use wiel_store::{Ingest, ListFilter, Rejection, Resolved, Store, StoreError};
 
 use crate::config::{Config, ConfigError, DataDir, Organisation};
 use crate::exchange::{self, ExportLine, LineError};
-use crate::view::{EntryView, SearchResults, ThreadView};
+use crate::view::{EntryView, Listing, SearchResults, ThreadView};
 
 mod reading;
 mod search;
@@ -26,7 +26,7 @@ mod writing;
 
 pub use reading::MAX_LIMIT;
 pub use search::{ReindexReport, SearchStatus};
-pub use upkeep::ImportReport;
+pub use upkeep::{ImportReport, KeptApart};
 pub use writing::{EditSource, NewEntry, Published};
 
 /// Shortest id prefix accepted, so a typo does not pick a random entry.

@@ -149,16 +149,27 @@ impl Service {
         entries.iter().map(|e| self.view(e)).collect()
     }
 
-    pub fn list(&self, filter: &ListFilter) -> Result<Vec<EntryView>, ServiceError> {
+    /// The entries `filter` asks for, newest first; whether more match than its limit;
+    /// and how many were left out because this node does not trust their authors.
+    pub fn list(&self, filter: &ListFilter) -> Result<Listing, ServiceError> {
         check_limit(filter)?;
         let set = self.trust.current();
+        let mut untrusted_hidden = 0;
         let shown = |e: &Verified| {
-            (filter.untrusted || set.shows_entry(e))
-                && (!filter.open
-                    || (e.header().kind == Kind::Question
-                        && matches!(self.store.accepted_answer(&e.id()), Ok(None))))
+            if !filter.untrusted && !set.shows_entry(e) {
+                untrusted_hidden += 1;
+                return false;
+            }
+            !filter.open
+                || (e.header().kind == Kind::Question
+                    && matches!(self.store.accepted_answer(&e.id()), Ok(None)))
         };
-        self.views(&self.store.scan(filter, shown)?)
+        let scanned = self.store.scan(filter, shown)?;
+        Ok(Listing {
+            entries: self.views(&scanned.entries)?,
+            more: scanned.more,
+            untrusted_hidden,
+        })
     }
 
     /// The entry, its versions, answers (the accepted one first; untrusted ones marked

@@ -68,9 +68,12 @@ impl Service {
             index.catch_up()?;
         }
         let set = self.trust.current();
+        // One more than asked for: to know whether there are more.
+        let mut wider = filter.clone();
+        wider.limit += 1;
         let outcome = index.search(&SearchQuery {
             text: query.to_owned(),
-            filter: filter.clone(),
+            filter: wider,
             authors: if filter.untrusted {
                 None
             } else {
@@ -88,11 +91,14 @@ impl Service {
             v.snippet = Some(hit.snippet);
             results.push(v);
         }
+        let more = results.len() > filter.limit;
+        results.truncate(filter.limit);
         Ok(SearchResults {
             query: query.to_owned(),
             corrected: outcome.corrected,
             unknown: outcome.unknown,
             results,
+            more,
         })
     }
 

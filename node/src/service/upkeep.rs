@@ -5,6 +5,13 @@ use super::*;
 /// What an import did.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ImportReport {
+    /// Entries the file holds.
+    #[serde(default)]
+    pub in_file: usize,
+    /// The file ended with a trailer that matched what came before it. Without one (a
+    /// file from an older wiel, or made by hand) a file cut short cannot be told apart.
+    #[serde(default)]
+    pub complete: bool,
     pub stored: usize,
     pub already_stored: usize,
     /// Entries that were retracted: only their header is kept.
@@ -13,9 +20,9 @@ pub struct ImportReport {
     /// revoked key after its revocation. Stored, not shown, not passed on.
     #[serde(default)]
     pub kept_apart: usize,
-    /// The organisations whose entries were kept apart, by name where known.
+    /// Per organisation whose entries were kept apart: who, and how many.
     #[serde(default)]
-    pub kept_apart_authors: Vec<String>,
+    pub kept_apart_authors: Vec<KeptApart>,
     /// Headers without their body (no retraction here erased it): not stored.
     #[serde(default)]
     pub incomplete: usize,
@@ -27,6 +34,16 @@ pub struct ImportReport {
     /// The new entries this node passes on, as gossip would (for the node to gossip).
     #[serde(skip)]
     pub new_ids: Vec<EntryId>,
+}
+
+/// The new entries of one organisation an import kept apart.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
+pub struct KeptApart {
+    /// Its name where a profile of it is known, else "onbekende organisatie".
+    pub organisation: String,
+    /// The key that signed them: what `wiel trust add` takes without any doubt.
+    pub key: OrgKey,
+    pub entries: usize,
 }
 
 impl Service {
@@ -61,14 +78,8 @@ impl Service {
     /// Imports JSON lines from another node. Every line is verified like network input
     /// before anything is stored; one bad line stores nothing and names the line.
     pub fn import(&self, text: &str) -> Result<ImportReport, ServiceError> {
-        let rules = self.rules();
-        let mut batch = Vec::new();
-        for (n, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            batch.push(exchange::parse_line(line, n + 1, &rules)?);
-        }
+        let (batch, complete) = exchange::parse_file(text, &self.rules())?;
+        let in_file = batch.len();
         // Import is admission too: the same rules as for entries from peers.
         let set = self.trust.current();
         let mut budgets = crate::admission::Budgets::for_import();
@@ -96,9 +107,11 @@ impl Service {
         let set = self.trust.current();
         let mut report = ImportReport {
             refused,
+            in_file,
+            complete,
             ..ImportReport::default()
         };
-        let mut kept_apart_authors = std::collections::BTreeSet::new();
+        let mut kept_apart_authors = std::collections::BTreeMap::<OrgKey, usize>::new();
         for (id, outcome) in ids.into_iter().zip(outcomes) {
             match outcome {
                 Ingest::Stored => {
@@ -107,7 +120,7 @@ impl Service {
                         Some(entry) if set.passes_on_entry(&entry) => report.new_ids.push(id),
                         Some(entry) => {
                             report.kept_apart += 1;
-                            kept_apart_authors.insert(entry.header().author);
+                            *kept_apart_authors.entry(entry.header().author).or_default() += 1;
                         }
                         None => {}
                     }
@@ -117,12 +130,14 @@ impl Service {
                 Ingest::Incomplete => report.incomplete += 1,
             }
         }
-        for author in kept_apart_authors {
-            report.kept_apart_authors.push(
-                self.org_name(&author)?
-                    .map(|name| format!("{name} ({})", author.short()))
-                    .unwrap_or_else(|| format!("onbekende organisatie ({})", author.short())),
-            );
+        for (key, entries) in kept_apart_authors {
+            report.kept_apart_authors.push(KeptApart {
+                organisation: self
+                    .org_name(&key)?
+                    .unwrap_or_else(|| "onbekende organisatie".to_owned()),
+                key,
+                entries,
+            });
         }
         if !report.new_ids.is_empty() {
             self.notifier

@@ -1,0 +1,146 @@
+//! Nothing vanishes without a word: a list that stops at its limit says so, a list that
+//! leaves out untrusted authors says how many and how to see them, an import of an empty
+//! file or of a file cut short warns, and an export file with lines left out is refused
+//! with nothing stored.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use wiel_node::Listing;
+use wiel_tests::{Node, corpus, expect_one_line_error, import_file, practice_md};
+
+fn listing(node: &Node, args: &[&str]) -> Listing {
+    let mut all = vec!["--json", "list"];
+    all.extend_from_slice(args);
+    serde_json::from_str(&node.ok(&all)).unwrap()
+}
+
+#[test]
+fn a_list_says_what_it_did_not_show() {
+    let node = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    // 60 practices of 10 organisations nobody here trusts.
+    let file = import_file(node.path(), "others.jsonl", &corpus(60, 200));
+    let said = node.ok(&["import", file.to_str().unwrap()]);
+    // Per organisation: what was kept apart, and the exact command to trust it.
+    let per_author: Vec<&str> = said
+        .lines()
+        .filter(|l| l.contains("6 entries — to trust it: wiel trust add "))
+        .collect();
+    assert_eq!(per_author.len(), 10, "{said}");
+    assert!(
+        per_author[0].trim_start().starts_with("Gemeente Test "),
+        "{said}"
+    );
+
+    let hidden = listing(&node, &[]);
+    assert!(hidden.entries.is_empty());
+    assert!(!hidden.more);
+    assert_eq!(hidden.untrusted_hidden, 60);
+    let text = node.ok(&["list"]);
+    assert!(
+        text.contains(
+            "60 berichten van organisaties die deze node niet vertrouwt niet getoond; zie ze met --untrusted."
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("Geen berichten gevonden"), "{text}");
+
+    let shown = listing(&node, &["--untrusted"]);
+    assert_eq!(shown.entries.len(), 50);
+    assert!(shown.more);
+    let text = node.ok(&["list", "--untrusted"]);
+    assert!(
+        text.contains("De nieuwste 50 getoond; er zijn er meer. Toon meer met --limit 200."),
+        "{text}"
+    );
+    let all = listing(&node, &["--untrusted", "--limit", "200"]);
+    assert_eq!(all.entries.len(), 60);
+    assert!(!all.more);
+    assert!(
+        !node
+            .ok(&["list", "--untrusted", "--limit", "60"])
+            .contains("er zijn er meer")
+    );
+    // Nothing left out, nothing said.
+    let own = Node::init("Gemeente Kampen", "GM0166");
+    assert_eq!(own.ok(&["list"]).trim(), "Geen berichten gevonden.");
+
+    // Search too says when it stops at its limit.
+    for n in 0..3 {
+        own.publish(&practice_md(
+            &format!("Buddy voor nieuwe collega's {n}"),
+            "Een buddy per persoon.",
+        ));
+    }
+    let found: wiel_node::view::SearchResults =
+        serde_json::from_str(&own.ok(&["--json", "search", "buddy", "--limit", "2"])).unwrap();
+    assert_eq!(found.results.len(), 2);
+    assert!(found.more);
+    let text = own.ok(&["search", "buddy", "--limit", "2"]);
+    assert!(
+        text.contains("De beste 2 getoond; er zijn er meer. Toon meer met --limit 8."),
+        "{text}"
+    );
+    let found: wiel_node::view::SearchResults =
+        serde_json::from_str(&own.ok(&["--json", "search", "buddy", "--limit", "3"])).unwrap();
+    assert!(!found.more);
+}
+
+#[test]
+fn import_warns_about_an_empty_or_cut_file_and_refuses_missing_lines() {
+    let source = Node::init("Gemeente Zwolle", "GM0193");
+    for n in 0..3 {
+        source.ok(&["ask", &format!("Vraag nummer {n} over verzuim?")]);
+    }
+    let export = source.snapshot();
+    let lines: Vec<&str> = export.lines().collect();
+    assert!(
+        lines.last().unwrap().starts_with("{\"trailer\""),
+        "{export}"
+    );
+    let target = Node::init("Gemeente Kampen", "GM0166");
+    let write = |name: &str, text: &str| {
+        let p = target.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_owned()
+    };
+
+    // An empty file: a warning, nothing stored.
+    let before = target.snapshot();
+    let empty = write("empty.jsonl", "");
+    let run = target.run(&["import", &empty]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.contains("holds no entries"), "{}", run.stderr);
+    assert_eq!(target.snapshot(), before);
+
+    // Lines left out while the last line stays: refused, nothing stored.
+    let mut gapped: Vec<&str> = lines.clone();
+    gapped.remove(1);
+    let gapped = write("gapped.jsonl", &gapped.join("\n"));
+    let args = ["import", gapped.as_str()];
+    let err = expect_one_line_error(target.run(&args), &args);
+    assert!(
+        err.contains(
+            "the file is incomplete or changed: its last line says 4 entries, but 3 came before it"
+        ),
+        "{err}"
+    );
+    assert_eq!(target.snapshot(), before);
+
+    // Anything after the last line: refused.
+    let extended = write("extended.jsonl", &format!("{export}{}\n", lines[1]));
+    let err = target.fails(&["import", &extended]);
+    assert!(err.contains("goes on after its last line"), "{err}");
+    assert_eq!(target.snapshot(), before);
+
+    // Cut at a line boundary, the last line lost: taken in, with a warning.
+    let cut = write("cut.jsonl", &lines[..2].join("\n"));
+    let run = target.run(&["import", &cut]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("may be cut short"), "{}", run.stderr);
+    assert!(run.stdout.contains("2 new"), "{}", run.stdout);
+
+    // The whole file: no warning.
+    let whole = write("whole.jsonl", &export);
+    let run = target.run(&["import", &whole]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
