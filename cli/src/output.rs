@@ -168,24 +168,20 @@ fn marked(snippet: &Snippet, bold: bool) -> String {
     } else {
         ("*", "*")
     };
-    let text = &snippet.text;
-    let mut out = String::with_capacity(text.len() + 16);
+    let chars: Vec<char> = snippet.text.chars().collect();
+    let mut out = String::with_capacity(snippet.text.len() + 16);
     let mut at = 0;
     for &(start, end) in &snippet.marks {
-        if start < at
-            || end > text.len()
-            || !text.is_char_boundary(start)
-            || !text.is_char_boundary(end)
-        {
+        if start < at || start > end || end > chars.len() {
             continue;
         }
-        out.push_str(&text[at..start]);
+        out.extend(&chars[at..start]);
         out.push_str(open);
-        out.push_str(&text[start..end]);
+        out.extend(&chars[start..end]);
         out.push_str(close);
         at = end;
     }
-    out.push_str(&text[at..]);
+    out.extend(&chars[at..]);
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 

@@ -105,7 +105,8 @@ fn edit_makes_a_new_version_and_list_shows_the_latest() {
     let v1 = node.publish(&practice_md("Eerste versie", "Oude tekst."));
     let f = node.path().join("v2.md");
     std::fs::write(&f, practice_md("Tweede versie", "Nieuwe tekst.")).unwrap();
-    let v2 = id(&node.ok(&["--json", "edit", &v1[..8], f.to_str().unwrap()]));
+    let edited = json(&node.ok(&["--json", "edit", &v1[..8], f.to_str().unwrap()]));
+    let v2 = edited["new_version"]["id"].as_str().unwrap().to_owned();
     let list = json(&node.ok(&["--json", "list"]));
     assert_eq!(list["entries"].as_array().unwrap().len(), 1);
     assert_eq!(list["entries"][0]["id"], v2.as_str());

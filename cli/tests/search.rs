@@ -31,7 +31,7 @@ fn dutch_search_with_filters_snippets_and_did_you_mean() {
     );
     let inkoop = zwolle.publish(
         "---\nkind: practice\ntitle: Inkopen van jeugdhulp in de jeugdzorgregio\ntags: [lumpsum]\nthemes: [inkoop]\n---\n\n\
-         De jeugdzorgregio's kopen samen in bij jeugdhulpaanbieders, met een lumpsum.\n",
+         De jeugdzorgregio's kopen vóór één januari samen in bij jeugdhulpaanbieders, met een lumpsum.\n",
     );
 
     // plural meets singular, compound found by its part, with the match marked
@@ -43,7 +43,12 @@ fn dutch_search_with_filters_snippets_and_did_you_mean() {
     assert!(!marks.is_empty(), "{snippet}");
     let text = snippet["text"].as_str().unwrap();
     let first = &marks[0];
-    let marked = &text[first[0].as_u64().unwrap() as usize..first[1].as_u64().unwrap() as usize];
+    // Marks count characters, not bytes.
+    let (start, end) = (
+        first[0].as_u64().unwrap() as usize,
+        first[1].as_u64().unwrap() as usize,
+    );
+    let marked: String = text.chars().skip(start).take(end - start).collect();
     assert_eq!(marked, "jeugdhulpaanbieders", "{snippet}");
 
     // terminal view: rank, title, kind, organisation, date, snippet with *stars*

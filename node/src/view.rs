@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use wiel_protocol::{EntryId, Kind, KindFields, OrgKey, Ref, SpaceName, Timestamp, Verified};
 
 /// One entry as shown to a person or a script.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EntryView {
     pub id: EntryId,
     pub kind: Kind,
@@ -28,41 +28,41 @@ pub struct EntryView {
     /// The newest version, when this is an older one.
     pub superseded_by: Option<EntryId>,
     /// Whether this node trusts the author, and through whom.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub trust: Option<TrustView>,
     /// What the privacy guard blocks (a BSN, an IBAN) found in an entry from elsewhere: it
     /// is stored, but flagged.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub personal_data: Vec<wiel_protocol::privacy::Finding>,
     /// An answer: accepted by the organisation that asked the question.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default)]
     pub accepted: bool,
     /// An answer: the title of the question it answers (its newest version), `None`
     /// when that question was retracted or is not held here.
     #[serde(default)]
     pub question_title: Option<String>,
     /// A question: the answer its author accepted.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub accepted_answer: Option<EntryId>,
     /// Relevance, for search results only.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub score: Option<f32>,
     /// For search results: the text around the matched words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub snippet: Option<wiel_store::search::Snippet>,
 }
 
 /// What `wiel search` returns.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SearchResults {
     /// The words as typed.
     pub query: String,
     /// The words searched instead, when a typed word matched nothing and a close word
     /// from the index took its place.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub corrected: Option<String>,
     /// Typed words that match nothing, with no close word either.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub unknown: Vec<String>,
     /// Best first.
     pub results: Vec<EntryView>,
@@ -88,7 +88,10 @@ impl EntryView {
             tags: body.map(|b| b.tags.clone()).unwrap_or_default(),
             themes: body.map(|b| b.themes.clone()).unwrap_or_default(),
             contact: body.and_then(|b| b.contact.clone()),
-            fields: body.map(|b| b.fields.clone()),
+            // Null when the kind has no fields of its own: an object or null, never "none".
+            fields: body
+                .map(|b| b.fields.clone())
+                .filter(|f| *f != KindFields::None),
             retracted_by: None,
             superseded_by: None,
             trust: None,
@@ -117,7 +120,7 @@ impl EntryView {
 }
 
 /// `wiel list` and `wiel questions`: what was found, and what was not shown.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Listing {
     /// Newest first, at most the limit asked for.
     pub entries: Vec<EntryView>,
@@ -129,7 +132,7 @@ pub struct Listing {
 }
 
 /// An entry with its versions, answers and reactions.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ThreadView {
     pub entry: EntryView,
     /// All versions, oldest first.
@@ -144,7 +147,7 @@ pub struct ThreadView {
 }
 
 /// One space in `wiel status`.
-#[derive(Serialize, Deserialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
 pub struct SpaceCount {
     pub space: SpaceName,
     /// Entries held and passed on, tombstones and old versions included: the set that
@@ -160,7 +163,7 @@ pub struct SpaceCount {
 }
 
 /// The last catch-up sync of a space: when, with whom, what came in.
-#[derive(Serialize, Deserialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
 pub struct LastSync {
     pub at: Timestamp,
     pub peer_id: String,
@@ -172,7 +175,7 @@ pub struct LastSync {
 }
 
 /// Whether this node trusts an entry's author, and through whom.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, schemars::JsonSchema)]
 pub struct TrustView {
     pub trusted: bool,
     /// Trusted directly: this node's own organisation or one of its roots.
@@ -195,7 +198,7 @@ impl TrustView {
 }
 
 /// `wiel trust list`: whom this node trusts, and through whom.
-#[derive(Serialize, Deserialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
 pub struct TrustReport {
     pub mode: crate::trust::TrustMode,
     pub depth: u32,
@@ -209,13 +212,13 @@ pub struct TrustReport {
     pub compromised: Vec<CompromisedKey>,
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
 pub struct CompromisedKey {
     pub organisation: String,
     pub key: OrgKey,
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
 pub struct TrustMember {
     pub organisation: String,
     pub key: OrgKey,
@@ -224,7 +227,7 @@ pub struct TrustMember {
     pub vouched_by: Vec<String>,
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
 pub struct RevokedKey {
     pub organisation: String,
     pub key: OrgKey,
@@ -232,7 +235,9 @@ pub struct RevokedKey {
 }
 
 /// Entries kept apart (untrusted authors, revoked keys) and their bytes on disk.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(
+    Serialize, Deserialize, Debug, Clone, Copy, Default, PartialEq, Eq, schemars::JsonSchema,
+)]
 pub struct KeptApart {
     pub entries: u64,
     pub bytes: u64,

@@ -12,7 +12,19 @@ use crate::names::{CbsCode, NetworkId, SpaceName, Timestamp};
 
 /// What an entry is. New kinds (endorsement, key rotation) are appended at the end, which
 /// keeps every existing entry's encoding unchanged.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Debug,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Kind {
     /// Goed voorbeeld: a practice that worked.
@@ -256,7 +268,19 @@ impl std::str::FromStr for Kind {
 }
 
 /// How an entry relates to the entry it refers to.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Debug,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Rel {
     /// answer → question
@@ -276,14 +300,14 @@ impl Rel {
 }
 
 /// A typed link to another entry.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Ref {
     pub rel: Rel,
     pub target: EntryId,
 }
 
 /// What a reaction says about the entry it reacts to.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Verdict {
     /// Werkt.
@@ -333,7 +357,7 @@ impl Header {
 }
 
 /// Fields that only some kinds have.
-#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum KindFields {
     /// Practice, question, answer, retraction.

@@ -70,6 +70,16 @@ macro_rules! bytes32 {
             }
         }
 
+        /// In JSON: 64 lowercase hex characters.
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({"type": "string", "pattern": "^[0-9a-f]{64}$"})
+            }
+        }
+
         impl Serialize for $name {
             fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 if s.is_human_readable() {
@@ -132,6 +142,16 @@ impl FromStr for Signature {
     type Err = HexError;
     fn from_str(s: &str) -> Result<Self, HexError> {
         parse_hex::<64>(s).map(Self)
+    }
+}
+
+/// In JSON: 128 lowercase hex characters.
+impl schemars::JsonSchema for Signature {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Signature".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "pattern": "^[0-9a-f]{128}$"})
     }
 }
 

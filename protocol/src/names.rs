@@ -31,7 +31,7 @@ fn is_valid_name(s: &str, max: usize) -> bool {
 macro_rules! name_type {
     ($(#[$doc:meta])* $name:ident, $what:literal, $max:expr) => {
         $(#[$doc])*
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
         #[serde(transparent)]
         pub struct $name(String);
 
@@ -107,7 +107,7 @@ impl NetworkId {
 }
 
 /// A municipality's CBS code, `GM` and four digits (Zwolle is `GM0193`).
-#[derive(Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct CbsCode(String);
 
@@ -157,7 +157,19 @@ impl<'de> Deserialize<'de> for CbsCode {
 }
 
 /// Unix time in milliseconds.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Debug)]
+#[derive(
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Debug,
+    schemars::JsonSchema,
+)]
 #[serde(transparent)]
 pub struct Timestamp(u64);
 

@@ -26,6 +26,15 @@ pub fn run(cli: Cli) -> Result<()> {
     let json = cli.json;
     let yes = cli.yes;
     let data_dir = resolve_data_dir(cli.data_dir)?;
+    match &cli.command {
+        Command::Node(_) if json => bail!(
+            "--json does not go with `wiel node`: it logs to stderr; ask a running node with `wiel --json status`"
+        ),
+        Command::Export { .. } if json => bail!(
+            "--json does not go with `wiel export`: its default format is JSON lines already (--format jsonl)"
+        ),
+        _ => {}
+    }
     match cli.command {
         Command::Init(a) => init(&data_dir, a, json),
         Command::Node(a) => node::run(data_dir, a),
@@ -183,7 +192,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
         Command::Retract { id, reason } => {
             let done = backend.retract(&id, reason)?;
             if json {
-                output::json(&done)
+                output::json(&wiel_node::service::Retracted { retractions: done })
             } else {
                 println!(
                     "Retracted {id} ({} version{}): its text is erased here and on every node that receives the retraction.",

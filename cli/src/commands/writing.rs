@@ -179,15 +179,13 @@ pub(super) fn edit(
         .transpose()
         .map_err(|e| anyhow!("{name}: {e}"))?;
     let confirmed = confirm_personal_data(&body, yes)?;
-    match backend.new_version(source, body, space, confirmed)? {
+    let new_version = backend.new_version(source, body, space, confirmed)?;
+    match new_version {
+        _ if json => output::json(&wiel_node::service::Edited { new_version }),
         Some(p) => published(p, json),
         None => {
-            if json {
-                output::json(&serde_json::Value::Null)
-            } else {
-                println!("Nothing changed; no new version published.");
-                Ok(())
-            }
+            println!("Nothing changed; no new version published.");
+            Ok(())
         }
     }
 }

@@ -26,8 +26,8 @@ mod writing;
 
 pub use reading::MAX_LIMIT;
 pub use search::{ReindexReport, SearchStatus};
-pub use upkeep::{ImportReport, KeptApart};
-pub use writing::{EditSource, NewEntry, Published};
+pub use upkeep::{ImportReport, KeptApartAuthor};
+pub use writing::{EditSource, Edited, NewEntry, Published, Retracted};
 
 /// Shortest id prefix accepted, so a typo does not pick a random entry.
 pub const MIN_PREFIX: usize = 4;

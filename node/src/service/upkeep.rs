@@ -3,7 +3,7 @@
 use super::*;
 
 /// What an import did.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct ImportReport {
     /// Entries the file holds.
     #[serde(default)]
@@ -22,7 +22,7 @@ pub struct ImportReport {
     pub kept_apart: usize,
     /// Per organisation whose entries were kept apart: who, and how many.
     #[serde(default)]
-    pub kept_apart_authors: Vec<KeptApart>,
+    pub kept_apart_authors: Vec<KeptApartAuthor>,
     /// Headers without their body (no retraction here erased it): not stored.
     #[serde(default)]
     pub incomplete: usize,
@@ -33,12 +33,15 @@ pub struct ImportReport {
     pub refused: std::collections::BTreeMap<String, usize>,
     /// The new entries this node passes on, as gossip would (for the node to gossip).
     #[serde(skip)]
+    #[schemars(skip)]
     pub new_ids: Vec<EntryId>,
 }
 
 /// The new entries of one organisation an import kept apart.
-#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq)]
-pub struct KeptApart {
+#[derive(
+    serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, schemars::JsonSchema,
+)]
+pub struct KeptApartAuthor {
     /// Its name where a profile of it is known, else "onbekende organisatie".
     pub organisation: String,
     /// The key that signed them: what `wiel trust add` takes without any doubt.
@@ -131,7 +134,7 @@ impl Service {
             }
         }
         for (key, entries) in kept_apart_authors {
-            report.kept_apart_authors.push(KeptApart {
+            report.kept_apart_authors.push(KeptApartAuthor {
                 organisation: self
                     .org_name(&key)?
                     .unwrap_or_else(|| "onbekende organisatie".to_owned()),

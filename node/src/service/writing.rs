@@ -49,11 +49,23 @@ impl NewEntry {
 }
 
 /// The result of a publish.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Published {
     pub id: EntryId,
     pub kind: Kind,
     pub space: SpaceName,
+}
+
+/// `wiel retract --json`: one retraction per version that was still standing.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct Retracted {
+    pub retractions: Vec<Published>,
+}
+
+/// `wiel edit --json`: the new version, or null when nothing changed.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
+pub struct Edited {
+    pub new_version: Option<Published>,
 }
 
 /// What `wiel edit` starts from: the newest version of one of this node's own entries.

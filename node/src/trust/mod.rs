@@ -24,7 +24,9 @@ use serde::{Deserialize, Serialize};
 use wiel_protocol::{Kind, KindFields, OrgKey, Timestamp, Verified};
 
 /// What a node does with entries of authors outside its trust set.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum TrustMode {
     /// Accept and relay every valid entry; mark the untrusted ones.

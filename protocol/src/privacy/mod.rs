@@ -24,7 +24,9 @@ use regex_automata::meta::Regex as MultiRegex;
 use crate::entry::Body;
 
 /// What kind of personal data a finding is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     Bsn,
@@ -49,7 +51,9 @@ impl FindingKind {
 }
 
 /// One piece of personal data found, and where.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct Finding {
     pub kind: FindingKind,
     /// Blocks publishing (a BSN near its keyword, an IBAN); otherwise the author confirms.

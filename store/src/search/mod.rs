@@ -91,10 +91,13 @@ pub struct Hit {
 }
 
 /// A piece of the entry's text around the matched words.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct Snippet {
     pub text: String,
-    /// Byte ranges in `text` of the matched words.
+    /// Where the matched words are in `text`: [start, end) counted in characters (Unicode
+    /// scalar values, not bytes), in order, not overlapping.
     pub marks: Vec<(usize, usize)>,
 }
 

@@ -214,14 +214,14 @@ fn snippet_of(generator: &SnippetGenerator, body: &Body) -> Snippet {
             marks: vec![],
         };
     }
-    Snippet {
-        text: snippet.fragment().to_string(),
-        marks: snippet
-            .highlighted()
-            .iter()
-            .map(|r| (r.start, r.end))
-            .collect(),
-    }
+    let text = snippet.fragment().to_string();
+    let chars_before = |byte: usize| text.get(..byte).map_or(0, |t| t.chars().count());
+    let marks = snippet
+        .highlighted()
+        .iter()
+        .map(|r| (chars_before(r.start), chars_before(r.end)))
+        .collect();
+    Snippet { text, marks }
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
