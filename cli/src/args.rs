@@ -18,12 +18,6 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
-    /// Publish even though the privacy guard asks about possible personal data (phone
-    /// numbers, e-mail addresses, dates of birth, addresses). A BSN or IBAN is never
-    /// published.
-    #[arg(long, short, global = true)]
-    pub yes: bool,
-
     #[command(subcommand)]
     pub command: Command,
 }
@@ -53,6 +47,8 @@ pub enum Command {
         id: String,
         /// Your answer (Markdown).
         text: String,
+        #[command(flatten)]
+        privacy: PrivacyArgs,
     },
 
     /// React to an entry: does it work, did you apply it, was it useful?
@@ -73,6 +69,8 @@ pub enum Command {
         id: String,
         /// Markdown with front matter holding the new version.
         file: Option<PathBuf>,
+        #[command(flatten)]
+        privacy: PrivacyArgs,
     },
 
     /// List entries, newest first (latest versions only, retracted ones left out).
@@ -230,9 +228,9 @@ pub struct NodeArgs {
     /// Do not look for peers on the local network (mDNS).
     #[arg(long)]
     pub no_mdns: bool,
-    /// Do not look for peers beyond the bootstrap list (Kademlia). For tests that need a
-    /// fixed topology.
-    #[arg(long, hide = true)]
+    /// Do not look for peers beyond the bootstrap list (no Kademlia): connect only where
+    /// told, e.g. inside a closed network.
+    #[arg(long)]
     pub no_kademlia: bool,
     /// Where the local API listens (127.0.0.1 only). Default: a free port.
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
@@ -253,6 +251,7 @@ pub struct PublishArgs {
     /// practice, story or question (also in Dutch: goed voorbeeld, praktijkverhaal, vraag).
     #[arg(long)]
     pub kind: Option<String>,
+    /// The title (overrides the front matter's `title:` and the first `# heading`).
     #[arg(long)]
     pub title: Option<String>,
     #[command(flatten)]
@@ -260,6 +259,8 @@ pub struct PublishArgs {
     /// Who to contact about this entry (a work address).
     #[arg(long)]
     pub contact: Option<String>,
+    #[command(flatten)]
+    pub privacy: PrivacyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -274,7 +275,9 @@ pub struct LabelArgs {
     /// A tag (repeat for more).
     #[arg(long = "tag", value_name = "TAG")]
     pub tags: Vec<String>,
-    /// A theme, e.g. jeugdwet, wmo, participatiewet, omgevingswet, hrm, inkoop (repeatable).
+    /// A theme (repeatable): dienstverlening, duurzaamheid, financien, gezondheid, hrm,
+    /// inburgering, informatievoorziening, inkoop, jeugdwet, omgevingswet, onderwijs,
+    /// participatiewet, schuldhulp, veiligheid, wmo, wonen.
     #[arg(long = "theme", value_name = "THEME")]
     pub themes: Vec<String>,
 }
@@ -288,6 +291,8 @@ pub struct AskArgs {
     pub text: Option<String>,
     #[command(flatten)]
     pub labels: LabelArgs,
+    #[command(flatten)]
+    pub privacy: PrivacyArgs,
 }
 
 #[derive(Args, Debug)]
@@ -309,15 +314,12 @@ pub struct ReactArgs {
     /// It was useful.
     #[arg(long, group = "verdict")]
     pub useful: bool,
+    #[command(flatten)]
+    pub privacy: PrivacyArgs,
 }
 
 #[derive(Args, Debug, Clone)]
 pub struct FilterArgs {
-    /// Only this kind (practice, story, question, answer, reaction, retraction, profile,
-    /// endorsement, key-rotation, revocation). Without it, `list` leaves out reactions,
-    /// retractions, profiles and trust entries.
-    #[arg(long)]
-    pub kind: Option<String>,
     /// Only this space.
     #[arg(long)]
     pub space: Option<String>,
@@ -333,8 +335,9 @@ pub struct FilterArgs {
     /// Only entries with this tag.
     #[arg(long)]
     pub tag: Option<String>,
-    /// Only entries with this theme (for example jeugd, wmo, participatie, omgevingswet,
-    /// hrm, inkoop).
+    /// Only entries with this theme: dienstverlening, duurzaamheid, financien, gezondheid,
+    /// hrm, inburgering, informatievoorziening, inkoop, jeugdwet, omgevingswet, onderwijs,
+    /// participatiewet, schuldhulp, veiligheid, wmo, wonen.
     #[arg(long)]
     pub theme: Option<String>,
     /// At most this many entries.
@@ -367,6 +370,9 @@ pub enum KeyCommand {
         /// From when: a date (2026-11-01) or an age (7d, 12h). Default: now.
         #[arg(long)]
         since: Option<String>,
+        /// Revoke without asking.
+        #[arg(long, short)]
+        yes: bool,
     },
 }
 
@@ -386,8 +392,23 @@ pub enum TrustCommand {
     },
 }
 
+/// The privacy guard's question, answered in advance.
+#[derive(Args, Debug, Clone, Copy)]
+pub struct PrivacyArgs {
+    /// Publish even though the privacy guard asks about possible personal data (phone
+    /// numbers, e-mail addresses, dates of birth, addresses). A BSN or IBAN is never
+    /// published.
+    #[arg(long, short)]
+    pub yes: bool,
+}
+
 #[derive(Args, Debug)]
 pub struct ListArgs {
+    /// Only this kind (practice, story, question, answer, reaction, retraction, profile,
+    /// endorsement, key-rotation, revocation). Without it, `list` leaves out reactions,
+    /// retractions, profiles and trust entries.
+    #[arg(long)]
+    pub kind: Option<String>,
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Also older versions of edited entries.
@@ -412,6 +433,9 @@ pub struct SearchArgs {
     /// The words to look for.
     #[arg(required = true)]
     pub words: Vec<String>,
+    /// Only this kind: practice, story, question or answer (what search finds).
+    #[arg(long)]
+    pub kind: Option<String>,
     #[command(flatten)]
     pub filter: FilterArgs,
 }
@@ -422,4 +446,19 @@ pub enum ExportFormat {
     Jsonl,
     /// A readable Markdown document (not importable: signatures left out).
     Md,
+}
+
+impl Command {
+    /// Whether the privacy guard's question (or the revocation's) was answered with
+    /// `--yes` in advance.
+    pub fn yes(&self) -> bool {
+        match self {
+            Command::Publish(a) => a.privacy.yes,
+            Command::Ask(a) => a.privacy.yes,
+            Command::React(a) => a.privacy.yes,
+            Command::Answer { privacy, .. } | Command::Edit { privacy, .. } => privacy.yes,
+            Command::Key(KeyCommand::Revoke { yes, .. }) => *yes,
+            _ => false,
+        }
+    }
 }

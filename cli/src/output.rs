@@ -43,6 +43,10 @@ fn title(v: &EntryView) -> String {
             Some(q) => format!("Antwoord op: {q}"),
             None => "Antwoord op een vraag die is ingetrokken of hier onbekend is".to_owned(),
         },
+        (_, Kind::Retraction) => "intrekking".to_owned(),
+        (_, Kind::Endorsement) => "instaan voor een organisatie".to_owned(),
+        (_, Kind::KeyRotation) => "overstap naar een nieuwe sleutel".to_owned(),
+        (_, Kind::Revocation) => "intrekking van een sleutel".to_owned(),
         (_, Kind::Reaction) => match &v.fields {
             Some(KindFields::Reaction { verdict }) => format!("reactie: {}", verdict.dutch()),
             _ => "reactie".to_owned(),
@@ -295,7 +299,34 @@ pub fn thread(t: &ThreadView) -> Result<()> {
             writeln!(out, "sleutel: {}", v.author)?;
         }
         Some(KindFields::Reaction { verdict }) => writeln!(out, "\noordeel: {}", verdict.dutch())?,
+        Some(KindFields::Endorsement {
+            subject,
+            name,
+            cbs_code,
+        }) => writeln!(
+            out,
+            "\nstaat in voor: {name} ({cbs_code}), sleutel {subject}"
+        )?,
+        Some(KindFields::KeyRotation { new_key, .. }) => writeln!(
+            out,
+            "\nnieuwe sleutel: {new_key}\n(de oude sleutel {} ondertekent niet meer voor deze organisatie)",
+            v.author
+        )?,
+        Some(KindFields::Revocation { key, since }) => writeln!(
+            out,
+            "\ningetrokken sleutel: {key}\nwat die sleutel vanaf {} ondertekende, telt nergens meer",
+            date_time(*since)
+        )?,
         _ => {}
+    }
+    if v.kind == Kind::Retraction
+        && let Some(target) = v.refs.first()
+    {
+        writeln!(
+            out,
+            "\ntrekt in: {} (de tekst daarvan is gewist)",
+            target.target.short()
+        )?;
     }
     if t.versions.len() > 1 {
         let pos = t
@@ -304,7 +335,13 @@ pub fn thread(t: &ThreadView) -> Result<()> {
             .position(|id| *id == v.id)
             .map(|p| p + 1)
             .unwrap_or(0);
-        writeln!(out, "\nVersie {pos} van {}.", t.versions.len())?;
+        let ids: Vec<String> = t.versions.iter().map(|id| id.short()).collect();
+        writeln!(
+            out,
+            "\nVersie {pos} van {} (oudste eerst: {}).",
+            t.versions.len(),
+            ids.join(", ")
+        )?;
     }
     if !t.answers.is_empty() {
         writeln!(out, "\nAntwoorden ({}):", t.answers.len())?;
@@ -514,14 +551,20 @@ pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
 pub fn sync_summary(r: &wiel_node::network::SyncReport) -> Result<()> {
     let mut out = std::io::stdout().lock();
     let secs = r.elapsed_ms as f64 / 1000.0;
-    let rate = if secs > 0.0 {
+    // A rate means something only over a measurable time and more than a handful.
+    let rate = if secs >= 1.0 && r.stored >= 10 {
         format!(" ({:.0} per second)", r.stored as f64 / secs)
     } else {
         String::new()
     };
+    let took = if r.elapsed_ms < 100 {
+        "in less than 0.1 s".to_owned()
+    } else {
+        format!("in {secs:.1} s")
+    };
     writeln!(
         out,
-        "Sync done in {secs:.1} s with {}, {}.",
+        "Sync done {took} with {}, {}.",
         counted(r.peers.len() as u64, "peer", "peers"),
         counted(
             u64::from(r.sessions),

@@ -95,7 +95,7 @@ fn empty_title() {
     let err = node.fails(&["publish", &f]);
     assert!(err.contains("title is empty"), "{err}");
     let err = node.fails(&["ask", "   "]);
-    assert!(err.contains("title is empty"), "{err}");
+    assert!(err.contains("the question is empty"), "{err}");
     assert_eq!(node.snapshot(), before);
 }
 
@@ -449,4 +449,34 @@ fn data_dir_that_is_not_writable() {
         "{err}"
     );
     assert_eq!(node.snapshot(), before);
+}
+
+#[test]
+fn a_theme_outside_the_list_and_flags_that_do_not_apply() {
+    let (node, before) = node_with_entries();
+    let args = ["ask", "Wie kent een goede jobcoach?", "--theme", "jeugd"];
+    let err = expect_one_line_error(node.run(&args), &args);
+    assert!(
+        err.contains("unknown theme 'jeugd': use one of") && err.contains("jeugdwet"),
+        "{err}"
+    );
+    assert_eq!(node.snapshot(), before);
+    // Written as listed, whatever the case.
+    node.ok(&["ask", "Wie kent een goede jobcoach?", "--theme", "HRM"]);
+    let listed = node.ok(&["--json", "list", "--theme", "hrm"]);
+    assert!(
+        listed.contains("\"themes\": [\n        \"hrm\""),
+        "{listed}"
+    );
+
+    let args = ["search", "jobcoach", "--kind", "profile"];
+    let err = expect_one_line_error(node.run(&args), &args);
+    assert!(err.contains("search finds practices"), "{err}");
+    // (`run` always names the node's --data-dir.)
+    let args = ["demo"];
+    let err = expect_one_line_error(node.run(&args), &args);
+    assert!(
+        err.contains("--data-dir does not go with `wiel demo`"),
+        "{err}"
+    );
 }

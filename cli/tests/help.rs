@@ -28,3 +28,59 @@ fn unknown_command_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+fn help_of(command: &[&str]) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_wiel"))
+        .args(command)
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{command:?} --help failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn flags_appear_only_on_the_commands_they_apply_to() {
+    // The privacy guard's --yes: where something is published, and nowhere else.
+    for cmd in [
+        &["publish"][..],
+        &["ask"],
+        &["answer"],
+        &["react"],
+        &["edit"],
+        &["key", "revoke"],
+    ] {
+        assert!(help_of(cmd).contains("--yes"), "{cmd:?} lacks --yes");
+    }
+    for cmd in [
+        &["list"][..],
+        &["show"],
+        &["search"],
+        &["status"],
+        &["import"],
+    ] {
+        assert!(!help_of(cmd).contains("--yes"), "{cmd:?} offers --yes");
+    }
+    // --kind: every kind for list, what search finds for search, none for questions.
+    assert!(help_of(&["list"]).contains("key-rotation"));
+    let search = help_of(&["search"]);
+    assert!(
+        search.contains("practice, story, question or answer"),
+        "{search}"
+    );
+    assert!(!search.contains("key-rotation"), "{search}");
+    assert!(!help_of(&["questions"]).contains("--kind"));
+    // Every option says what it does.
+    let publish = help_of(&["publish"]);
+    assert!(
+        publish.contains("--title <TITLE>\n          The title"),
+        "{publish}"
+    );
+    // Themes: one list, the same everywhere.
+    assert!(
+        publish.contains("jeugdwet") && !publish.contains("jeugd,"),
+        "{publish}"
+    );
+    assert!(help_of(&["search"]).contains("jeugdwet"));
+    assert!(help_of(&["node"]).contains("--no-kademlia"));
+}

@@ -25,7 +25,7 @@ fn blocks_and_asks(node: &Node) {
     );
     for args in [
         vec!["publish", bsn.as_str()],
-        vec!["--yes", "publish", bsn.as_str()],
+        vec!["publish", bsn.as_str(), "--yes"],
     ] {
         let err = expect_one_line_error(node.run(&args), &args);
         assert!(err.contains("holds personal data of a citizen"), "{err}");
@@ -35,7 +35,7 @@ fn blocks_and_asks(node: &Node) {
         );
     }
     // An IBAN that passes mod 97, in a question.
-    let args = ["--yes", "ask", "Wie betaalt naar NL91 ABNA 0417 1643 00?"];
+    let args = ["ask", "Wie betaalt naar NL91 ABNA 0417 1643 00?", "--yes"];
     let err = expect_one_line_error(node.run(&args), &args);
     assert!(
         err.contains("IBAN NL9…00 in title at line 1, column 18"),
@@ -61,7 +61,7 @@ fn blocks_and_asks(node: &Node) {
     assert_eq!(node.snapshot(), before, "nothing was stored");
 
     // With --yes it goes out; a work address in the contact field needs nothing.
-    node.ok(&["--yes", "publish", &mail]);
+    node.ok(&["publish", &mail, "--yes"]);
     let contact = file(
         node,
         "contact.md",

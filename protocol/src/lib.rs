@@ -17,6 +17,7 @@ pub mod privacy;
 pub mod sign;
 #[cfg(any(test, feature = "test-utils"))]
 pub mod testing;
+pub mod themes;
 pub mod validate;
 
 pub use codec::DecodeError;

@@ -24,9 +24,13 @@ use writing::*;
 
 pub fn run(cli: Cli) -> Result<()> {
     let json = cli.json;
-    let yes = cli.yes;
+    let yes = cli.command.yes();
+    let explicit_data_dir = cli.data_dir.is_some();
     let data_dir = resolve_data_dir(cli.data_dir)?;
     match &cli.command {
+        Command::Demo { .. } if explicit_data_dir => bail!(
+            "--data-dir does not go with `wiel demo`: the demo makes its own nodes (keep them with --keep DIR)"
+        ),
         Command::Node(_) if json => bail!(
             "--json does not go with `wiel node`: it logs to stderr; ask a running node with `wiel --json status`"
         ),
@@ -155,6 +159,11 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             published(p, json)
         }
         Command::Ask(a) => {
+            if a.question.trim().is_empty() {
+                bail!(
+                    "the question is empty: write it between quotes, e.g. wiel ask \"Wie heeft een goed verzuimbeleid?\""
+                );
+            }
             let new_space = a.labels.new_space;
             let (space, tags, themes) = labels(a.labels)?;
             let body = Body {
@@ -178,7 +187,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 json,
             )
         }
-        Command::Answer { id, text } => {
+        Command::Answer { id, text, .. } => {
             let confirmed = confirm_personal_data(
                 &Body {
                     text: text.clone(),
@@ -202,9 +211,10 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 Ok(())
             }
         }
-        Command::Edit { id, file } => edit(backend, &id, file, json, yes),
+        Command::Edit { id, file, .. } => edit(backend, &id, file, json, yes),
         Command::List(a) => {
             let mut filter = list_filter(backend, &a.filter)?;
+            filter.kind = a.kind.as_deref().map(str::parse).transpose()?;
             filter.all_versions = a.all_versions;
             filter.include_retracted = a.retracted;
             filter.content_only = filter.kind.is_none();
@@ -224,7 +234,14 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             }
         }
         Command::Search(a) => {
-            let filter = list_filter(backend, &a.filter)?;
+            let mut filter = list_filter(backend, &a.filter)?;
+            filter.kind = a.kind.as_deref().map(str::parse::<Kind>).transpose()?;
+            if let Some(kind) = filter.kind.filter(|k| !k.rules().content) {
+                bail!(
+                    "search finds practices, stories, questions and answers, not {}: use `wiel list --kind {kind}`",
+                    kind.with_article()
+                );
+            }
             let query = a.words.join(" ");
             let results = backend.search(&query, &filter)?;
             if json {
@@ -235,9 +252,6 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
         }
         Command::Questions(a) => {
             let mut filter = list_filter(backend, &a.filter)?;
-            if filter.kind.is_some_and(|k| k != Kind::Question) {
-                bail!("--kind does not go with `wiel questions`: it lists questions only");
-            }
             filter.kind = Some(Kind::Question);
             filter.open = a.open;
             let listing = backend.list(&filter)?;
@@ -481,7 +495,6 @@ fn labels(l: LabelArgs) -> Result<(Option<SpaceName>, Vec<String>, Vec<String>)>
 fn list_filter(backend: &dyn Operations, f: &FilterArgs) -> Result<ListFilter> {
     let now = Timestamp::now();
     Ok(ListFilter {
-        kind: f.kind.as_deref().map(str::parse).transpose()?,
         space: f.space.clone().map(SpaceName::new).transpose()?,
         author: f
             .author

@@ -81,7 +81,7 @@ pub(super) fn sync(backend: &dyn Operations, peer: Option<String>, json: bool) -
     };
     bar.set_style(
         indicatif::ProgressStyle::with_template(
-            "{spinner} {msg} [{bar:30}] {pos}/{len} entries fetched ({per_sec})",
+            "{spinner} {msg} [{bar:30}] {pos}/{len} entries fetched",
         )
         .map_err(|e| anyhow!("progress bar: {e}"))?
         .progress_chars("=> "),
@@ -111,8 +111,8 @@ pub(super) fn sync(backend: &dyn Operations, peer: Option<String>, json: bool) -
         Ok(())
     } else {
         bail!(
-            "sync finished with {} problem(s); what did arrive is stored",
-            report.problems.len()
+            "sync finished with {}; what did arrive is stored",
+            output::counted(report.problems.len() as u64, "problem", "problems")
         )
     }
 }
@@ -148,12 +148,11 @@ pub(super) fn key_command(
             key,
             current,
             since,
+            ..
         } => {
             let backend = wiel_node::ops::open(data_dir)?;
             let key = match (key, current) {
-                (Some(k), _) => k
-                    .parse::<wiel_protocol::OrgKey>()
-                    .map_err(|e| anyhow!("'{k}' is not a key: {e}"))?,
+                (Some(k), _) => key_by_prefix(backend.as_ref(), &k)?,
                 (None, true) => backend.own_key()?,
                 (None, false) => bail!(
                     "name the key to revoke (hex), or use --current for the key this node signs with now"
@@ -182,5 +181,39 @@ pub(super) fn key_command(
             );
             Ok(())
         }
+    }
+}
+
+/// A key given in full or by a prefix of at least 8 hex characters (as ids are), among
+/// this node's own key and the keys it knows organisations by.
+fn key_by_prefix(backend: &dyn Operations, given: &str) -> Result<wiel_protocol::OrgKey> {
+    let prefix = given.trim().to_ascii_lowercase();
+    if prefix.len() == 64 {
+        return prefix
+            .parse()
+            .map_err(|e| anyhow!("'{given}' is not a key: {e}"));
+    }
+    if prefix.len() < 8 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
+        bail!("'{given}' is not a key: give it in full or by its first 8 or more hex characters");
+    }
+    let mut known: Vec<wiel_protocol::OrgKey> = backend.org_names()?.into_keys().collect();
+    known.push(backend.own_key()?);
+    known.sort();
+    known.dedup();
+    let found: Vec<_> = known
+        .into_iter()
+        .filter(|k| k.to_hex().starts_with(&prefix))
+        .collect();
+    match found.as_slice() {
+        [key] => Ok(*key),
+        [] => bail!("no key known here starts with '{given}'"),
+        many => bail!(
+            "'{given}' is the start of {} keys ({}): give more of it",
+            many.len(),
+            many.iter()
+                .map(|k| k.short())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }

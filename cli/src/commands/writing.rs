@@ -119,16 +119,27 @@ pub(super) fn accept(backend: &dyn Operations, id: &str, json: bool) -> Result<(
     }
     // The store refuses an acceptance by anyone but the asker, but can only check that
     // when it holds the question.
-    backend.thread(&question.to_hex()).with_context(|| {
+    let asked = backend.thread(&question.to_hex()).with_context(|| {
         format!(
             "this node does not hold question {} yet; try again after `wiel sync`",
             question.short()
         )
     })?;
-    published(
-        backend.publish(NewEntry::reaction(target, Verdict::Accepted, String::new()))?,
-        json,
-    )
+    let p = backend.publish(NewEntry::reaction(target, Verdict::Accepted, String::new()))?;
+    if json {
+        return output::json(&p);
+    }
+    println!(
+        "Accepted: the answer {} by {} is now marked as the one that helped with \"{}\"{}.",
+        target.short(),
+        answer.author_label(),
+        asked.entry.title.as_deref().unwrap_or(""),
+        match asked.entry.accepted_answer {
+            Some(before) if before != target => format!(" (instead of {})", before.short()),
+            _ => String::new(),
+        }
+    );
+    Ok(())
 }
 
 pub(super) fn react(backend: &dyn Operations, a: ReactArgs, json: bool, yes: bool) -> Result<()> {
@@ -155,6 +166,12 @@ pub(super) fn edit(
     yes: bool,
 ) -> Result<()> {
     let source = backend.edit_source(id)?;
+    if backend.resolve(id)? != source.latest {
+        eprintln!(
+            "{id} is an older version: the new version follows the newest, {}.",
+            source.latest.short()
+        );
+    }
     let rendered = markdown::render(source.kind, source.space.as_str(), &source.body)?;
     let (name, text) = match file {
         Some(path) => (path.display().to_string(), read_input(&path)?),

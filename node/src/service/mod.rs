@@ -97,6 +97,8 @@ pub enum ServiceError {
         "a new version stays in the space of the entry ({from}), not {to}: publish a new entry there instead"
     )]
     SpaceChange { from: SpaceName, to: SpaceName },
+    #[error("unknown theme '{theme}': use one of {known}", known = wiel_protocol::themes::theme_names())]
+    UnknownTheme { theme: String },
     #[error(
         "this node does not follow space '{space}' (it follows {}): check the spelling",
         followed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
@@ -148,6 +150,7 @@ impl ServiceError {
             ServiceError::OwnOrganisation => "own_organisation",
             ServiceError::SpaceChange { .. } => "space_change",
             ServiceError::UnfollowedSpace { .. } => "unfollowed_space",
+            ServiceError::UnknownTheme { .. } => "unknown_theme",
             ServiceError::NotARoot(_) => "not_a_root",
             ServiceError::PersonalData(f) if f.iter().any(|f| f.blocks) => "personal_data_blocked",
             ServiceError::PersonalData(_) => "personal_data",
@@ -279,7 +282,14 @@ impl Service {
             spaces: if options.spaces.is_empty() {
                 vec![SpaceName::national()]
             } else {
-                options.spaces
+                // Each space once, in the order given.
+                let mut spaces: Vec<SpaceName> = Vec::new();
+                for space in options.spaces {
+                    if !spaces.contains(&space) {
+                        spaces.push(space);
+                    }
+                }
+                spaces
             },
             default_space: None,
             node: Default::default(),

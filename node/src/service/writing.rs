@@ -102,7 +102,18 @@ impl Service {
     }
 
     /// Signs and stores a new entry by this node's organisation.
-    pub fn publish(&self, new: NewEntry) -> Result<Published, ServiceError> {
+    pub fn publish(&self, mut new: NewEntry) -> Result<Published, ServiceError> {
+        // Themes from the one list, written as listed.
+        for theme in &mut new.body.themes {
+            match wiel_protocol::themes::known_theme(theme) {
+                Some(known) => *theme = known.to_owned(),
+                None => {
+                    return Err(ServiceError::UnknownTheme {
+                        theme: theme.clone(),
+                    });
+                }
+            }
+        }
         // Every signed text, a retraction's reason included (a retraction can always go
         // out without a reason: it is how personal data is taken back).
         let findings = wiel_protocol::privacy::scan(&new.body);
