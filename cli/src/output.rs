@@ -98,12 +98,27 @@ pub fn entry_lines(listing: &Listing, limit: usize, empty: &str) -> Result<()> {
 /// words marked (bold on a terminal, *stars* otherwise).
 pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    if let Some(corrected) = &found.corrected {
+    for r in &found.replaced {
         writeln!(
             out,
-            "Niets gevonden voor \"{}\"; bedoelde u \"{corrected}\"? Daarop is gezocht.\n",
-            found.query
+            "\"{}\" komt nergens voor; bedoelde u \"{}\"? Daarop is gezocht.",
+            r.typed, r.searched
         )?;
+    }
+    if !found.ignored.is_empty() && found.results.is_empty() {
+        writeln!(
+            out,
+            "Niet op gezocht, te algemeen: {}. Zoek op woorden die zeggen waar het over gaat.",
+            found
+                .ignored
+                .iter()
+                .map(|w| format!("\"{w}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
+    if !found.replaced.is_empty() {
+        writeln!(out)?;
     }
     if !found.unknown.is_empty() {
         writeln!(

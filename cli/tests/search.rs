@@ -283,3 +283,71 @@ fn a_node_killed_before_its_index_caught_up_loses_nothing_from_search() {
     assert_eq!(status["search"]["waiting"], 0);
     assert_eq!(status["search"]["documents"], 300);
 }
+
+#[test]
+fn words_as_people_type_them() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let organisations = node.publish(&practice_md(
+        "Samenwerking tussen organisaties in de regio",
+        "Drie organisaties delen één loket voor subsidies aan verenigingen.",
+    ));
+    let finance = node.publish(&practice_md(
+        "Grip op financiën van het sociaal domein",
+        "Maandelijkse rapportage voor het college van B en W.",
+    ));
+    let inzet = node.publish(&practice_md(
+        "Duurzame inzetbaarheid van oudere medewerkers",
+        "Loopbaangesprekken vanaf vijftig jaar.",
+    ));
+    let p_times_q = node.publish(&practice_md(
+        "Contracteren met p×q",
+        "Per cliënt een prijs maal een hoeveelheid.",
+    ));
+    let ids = |words: &str| -> Vec<String> {
+        let found = json(&node.ok(&["--json", "search", words]));
+        found["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Plurals in -ies meet their singular.
+    assert_eq!(ids("organisatie"), vec![organisations.clone()]);
+    assert_eq!(ids("subsidie"), vec![organisations.clone()]);
+    // An ë pasted as e + combining diaeresis is the same ë.
+    assert_eq!(ids("financie\u{0308}n"), vec![finance.clone()]);
+    assert_eq!(ids("financiën"), vec![finance.clone()]);
+    // A derivation is not its root: "inzet" does not find "inzetbaarheid".
+    assert!(ids("inzet").is_empty());
+    assert_eq!(ids("inzetbaarheid"), vec![inzet]);
+    // Words that say nothing are not searched, and the search says so.
+    assert!(ids("de het een").is_empty());
+    let said = node.ok(&["search", "de", "het", "een"]);
+    assert!(said.contains("Niet op gezocht, te algemeen"), "{said}");
+    // The s of regio's and the letters of B&W match nothing on their own.
+    assert_eq!(ids("regio's"), ids("regio"));
+    assert!(
+        !ids("B&W").contains(&p_times_q),
+        "the p of p×q is no match for B&W"
+    );
+    // Only the word that was replaced is named.
+    let said = node.ok(&["search", "subsidie", "verenigingne"]);
+    assert!(
+        said.contains("\"verenigingne\" komt nergens voor; bedoelde u \"verenigingen\"?"),
+        "{said}"
+    );
+    assert!(!said.contains("subsidie verenigingne"), "{said}");
+    // Every word found ranks first.
+    let both = node.publish(&practice_md(
+        "Subsidies voor verenigingen",
+        "Subsidies voor verenigingen in elke kern.",
+    ));
+    let one = node.publish(&practice_md(
+        "Subsidies, subsidies, subsidies",
+        "Subsidies en nog eens subsidies, subsidieregels en subsidiebeleid.",
+    ));
+    let ranked = ids("subsidies verenigingen");
+    assert_eq!(ranked.first(), Some(&both), "{ranked:?}");
+    assert!(ranked.contains(&one));
+}

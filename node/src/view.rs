@@ -61,9 +61,16 @@ pub struct SearchResults {
     /// from the index took its place.
     #[serde(default)]
     pub corrected: Option<String>,
+    /// Each typed word that matched nothing, with the close word searched instead.
+    #[serde(default)]
+    pub replaced: Vec<Replaced>,
     /// Typed words that match nothing, with no close word either.
     #[serde(default)]
     pub unknown: Vec<String>,
+    /// Typed words left out: too common to tell entries apart (de, het, een, …), or a
+    /// single character.
+    #[serde(default)]
+    pub ignored: Vec<String>,
     /// Best first.
     pub results: Vec<EntryView>,
     /// More entries match than the limit let through.
@@ -117,6 +124,13 @@ impl EntryView {
             .clone()
             .unwrap_or_else(|| format!("onbekende organisatie {}", self.author.short()))
     }
+}
+
+/// A typed word that matched nothing, and the word searched instead.
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Replaced {
+    pub typed: String,
+    pub searched: String,
 }
 
 /// `wiel list` and `wiel questions`: what was found, and what was not shown.

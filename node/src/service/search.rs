@@ -96,7 +96,13 @@ impl Service {
         Ok(SearchResults {
             query: query.to_owned(),
             corrected: outcome.corrected,
+            replaced: outcome
+                .replaced
+                .into_iter()
+                .map(|(typed, searched)| crate::view::Replaced { typed, searched })
+                .collect(),
             unknown: outcome.unknown,
+            ignored: outcome.ignored,
             results,
             more,
         })

@@ -377,7 +377,11 @@ impl<S: TokenStream> TokenStream for DutchStemStream<'_, S> {
         let token = self.inner.token_mut();
         let stemmer = &self.stemmer;
         let stem = self.stems.get_or_insert_with(&token.text, |word| {
-            undouble_vowels(&stemmer.stem(plural_es(word)))
+            let word = plural_ie(plural_es(word));
+            match derivation(word) {
+                Some(kept) => undouble_vowels(&kept),
+                None => undouble_vowels(&stemmer.stem(word)),
+            }
         });
         token.text.clone_from(stem);
         true
@@ -402,6 +406,48 @@ fn plural_es(word: &str) -> &str {
         &word[..n - 1]
     } else {
         word
+    }
+}
+
+/// `organisaties` → `organisatie`, `categorieen` (from `categorieën`) → `categorie`: the
+/// Porter stemmer leaves plurals in -ies and -ieën apart from their singular.
+fn plural_ie(word: &str) -> &str {
+    if word.len() >= 6 && word.ends_with("ies") {
+        &word[..word.len() - 1]
+    } else if word.len() >= 7 && word.ends_with("ieen") {
+        &word[..word.len() - 2]
+    } else {
+        word
+    }
+}
+
+/// Derivations that change what a word means keep their ending: the stemmer would make
+/// `inzetbaarheid` and `inzetbaar` into `inzet`, and `veiligheid` into `veilig`. Their
+/// plural meets them (`mogelijkheden` → `mogelijkheid`).
+fn derivation(word: &str) -> Option<String> {
+    if word.len() < 8 {
+        return None;
+    }
+    if let Some(stem) = word.strip_suffix("heden") {
+        return Some(format!("{stem}heid"));
+    }
+    if word.ends_with("heid") || word.ends_with("baar") {
+        return Some(word.to_owned());
+    }
+    if let Some(stem) = word.strip_suffix("bare") {
+        return Some(format!("{stem}baar"));
+    }
+    None
+}
+
+/// Text in one Unicode form (NFC): an `ë` pasted from a PDF or a Mac as `e` and a
+/// combining diaeresis is the same `ë` as one typed here.
+pub fn normalise(text: &str) -> std::borrow::Cow<'_, str> {
+    use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+    if is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(text.nfc().collect())
     }
 }
 
@@ -432,8 +478,10 @@ pub fn stems(text: &str) -> Vec<String> {
     terms(&mut stemmed_analyzer(), text)
 }
 
+/// The terms `analyzer` makes of `text`, normalised first (see [`normalise`]).
 pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
-    let mut stream = analyzer.token_stream(text);
+    let text = normalise(text);
+    let mut stream = analyzer.token_stream(&text);
     let mut out = Vec::new();
     while let Some(t) = stream.next() {
         out.push(t.text.clone());
@@ -447,6 +495,14 @@ mod tests {
 
     fn stem(word: &str) -> String {
         stems(word).into_iter().next().unwrap_or_default()
+    }
+
+    #[test]
+    fn a_derivation_does_not_meet_its_root() {
+        assert_ne!(stem("inzetbaarheid"), stem("inzet"));
+        assert_ne!(stem("inzetbaar"), stem("inzet"));
+        assert_eq!(stem("inzetbaar"), stem("inzetbare"));
+        assert_ne!(stem("veiligheid"), stem("veilig"));
     }
 
     #[test]
@@ -465,6 +521,12 @@ mod tests {
             &["jeugdconsulent", "jeugdconsulenten"],
             &["leernetwerk", "leernetwerken"],
             &["vergunning", "vergunningen"],
+            &["organisatie", "organisaties"],
+            &["situatie", "situaties"],
+            &["subsidie", "subsidies"],
+            &["categorie", "categorieën"],
+            &["mogelijkheid", "mogelijkheden"],
+            &["financiën", "financie\u{0308}n"],
         ];
         for family in families {
             let first = stem(family[0]);

@@ -34,7 +34,7 @@ use crate::{ListFilter, Store, StoreError};
 
 /// Written as the payload of every index commit. An index with another payload was built
 /// by other analyzers or another schema, and is rebuilt.
-const FORMAT: &str = "wiel-search-1";
+const FORMAT: &str = "wiel-search-2";
 
 /// Memory for the index writer (tantivy's minimum is 15 MB per thread).
 const WRITER_BYTES: usize = 64 * 1024 * 1024;
@@ -61,6 +61,9 @@ const TAGS_BOOST: f32 = 2.0;
 const TEXT_BOOST: f32 = 1.0;
 /// Extra weight when the word stands in the entry exactly as typed (not only its stem).
 const EXACT_BOOST: f32 = 0.5;
+/// Extra weight of an entry that has every distinct word of the query (in some form): it
+/// ranks above one that repeats a single word often.
+const ALL_WORDS_BOOST: f32 = 2.0;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -108,8 +111,13 @@ pub struct SearchOutcome {
     /// The words actually searched when some typed word matched nothing and a close word
     /// from the index replaced it ("bedoelde u …").
     pub corrected: Option<String>,
+    /// Each typed word that matched nothing, with the close word searched instead.
+    pub replaced: Vec<(String, String)>,
     /// Typed words that match nothing and have no close word either.
     pub unknown: Vec<String>,
+    /// Typed words left out: too common to tell entries apart (de, het, een, …), or a
+    /// single character.
+    pub ignored: Vec<String>,
 }
 
 #[derive(Clone, Copy)]
@@ -394,15 +402,18 @@ impl SearchIndex {
         doc.add_text(f.author, h.author.to_hex());
         doc.add_i64(f.created, millis(h.created_at));
         if let Some(body) = entry.body() {
-            doc.add_text(f.title, &body.title);
-            doc.add_text(f.exact, &body.title);
+            let title = analysis::normalise(&body.title);
+            doc.add_text(f.title, &title);
+            doc.add_text(f.exact, &title);
             for part in searchable_text(body) {
-                doc.add_text(f.text, part);
-                doc.add_text(f.exact, part);
+                let part = analysis::normalise(part);
+                doc.add_text(f.text, &part);
+                doc.add_text(f.exact, &part);
             }
             for label in body.tags.iter().chain(&body.themes) {
-                doc.add_text(f.tags, label);
-                doc.add_text(f.exact, label);
+                let label = analysis::normalise(label);
+                doc.add_text(f.tags, &label);
+                doc.add_text(f.exact, &label);
             }
             for tag in &body.tags {
                 doc.add_text(f.tag, tag.to_lowercase());

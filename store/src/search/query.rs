@@ -17,6 +17,15 @@ impl SearchIndex {
         let mut corrected = false;
         for word in &typed {
             let stems = analysis::terms(&mut stemmed, word);
+            if stems.is_empty() || word.chars().count() < 2 {
+                if !outcome.ignored.contains(word) {
+                    outcome.ignored.push(word.clone());
+                }
+                continue;
+            }
+            if searched.contains(word) {
+                continue;
+            }
             let found = self.doc_freq(&searcher, f.exact, word)? > 0
                 || stems.iter().try_fold(false, |any, s| {
                     Ok::<_, SearchError>(
@@ -25,9 +34,10 @@ impl SearchIndex {
                             || self.doc_freq(&searcher, f.tags, s)? > 0,
                     )
                 })?;
-            if found || stems.is_empty() {
+            if found {
                 searched.push(word.clone());
             } else if let Some(close) = self.closest_word(&searcher, word)? {
+                outcome.replaced.push((word.clone(), close.clone()));
                 searched.push(close);
                 corrected = true;
             } else {
@@ -67,9 +77,19 @@ impl SearchIndex {
         if words.is_empty() {
             return Ok(outcome);
         }
-        let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(
-            words.into_iter().map(|q| (Occur::Should, q)).collect(),
-        ));
+        let mut any_word: Vec<(Occur, Box<dyn Query>)> = words
+            .iter()
+            .map(|q| (Occur::Should, q.box_clone()))
+            .collect();
+        if words.len() > 1 {
+            let every_word =
+                BooleanQuery::new(words.into_iter().map(|q| (Occur::Must, q)).collect());
+            any_word.push((
+                Occur::Should,
+                boosted(Box::new(every_word), ALL_WORDS_BOOST),
+            ));
+        }
+        let text_query: Box<dyn Query> = Box::new(BooleanQuery::new(any_word));
         let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text_query.box_clone())];
         let filter = &query.filter;
         let mut exact_filter = |field: Field, value: Option<String>| {
