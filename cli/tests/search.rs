@@ -351,3 +351,34 @@ fn words_as_people_type_them() {
     assert_eq!(ranked.first(), Some(&both), "{ranked:?}");
     assert!(ranked.contains(&one));
 }
+
+#[test]
+fn the_word_a_municipality_uses_finds_the_word_another_used() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let verzuim = node.publish(&practice_md(
+        "Minder verzuim door een vaste contactpersoon",
+        "Na een week belt de leidinggevende.",
+    ));
+    let statushouders = node.publish(&practice_md(
+        "Statushouders aan het werk",
+        "Taalles en werkervaring tegelijk.",
+    ));
+    let ids = |words: &str| -> Vec<String> {
+        let found = json(&node.ok(&["--json", "search", words]));
+        found["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids("uitval"), vec![verzuim.clone()]);
+    assert_eq!(ids("ziekmeldingen"), vec![verzuim.clone()]);
+    assert_eq!(ids("vergunninghouders"), vec![statushouders.clone()]);
+    // The word typed counts more than a word that means the same.
+    let exact = node.publish(&practice_md(
+        "Uitval van jonge medewerkers",
+        "Wat doen we als iemand uitvalt?",
+    ));
+    assert_eq!(ids("uitval").first(), Some(&exact));
+}

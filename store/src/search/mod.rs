@@ -13,6 +13,7 @@
 
 pub mod analysis;
 mod query;
+mod synonyms;
 
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -52,6 +53,8 @@ const FOLLOW_QUIET: std::time::Duration = std::time::Duration::from_millis(300);
 const FOLLOW_WAKE: std::time::Duration = std::time::Duration::from_millis(200);
 /// Weight of a compound's parts relative to the whole word.
 const PART_WEIGHT: f32 = 0.25;
+/// Weight of a word that means the same (see `synonyms`) relative to the word typed.
+const SYNONYM_WEIGHT: f32 = 0.5;
 /// A word with no match gets a suggestion at most this many edits away.
 const MAX_EDITS: u8 = 2;
 

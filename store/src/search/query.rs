@@ -26,8 +26,9 @@ impl SearchIndex {
             if searched.contains(word) {
                 continue;
             }
+            let same = stems.first().map(|s| synonyms::of(s)).unwrap_or_default();
             let found = self.doc_freq(&searcher, f.exact, word)? > 0
-                || stems.iter().try_fold(false, |any, s| {
+                || stems.iter().chain(same).try_fold(false, |any, s| {
                     Ok::<_, SearchError>(
                         any || self.doc_freq(&searcher, f.text, s)? > 0
                             || self.doc_freq(&searcher, f.title, s)? > 0
@@ -51,12 +52,23 @@ impl SearchIndex {
         for word in &searched {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut seen = HashSet::new();
-            for (n, stem) in analysis::terms(&mut stemmed, word).into_iter().enumerate() {
+            let own = analysis::terms(&mut stemmed, word);
+            // The word's own stem first, then the parts of a compound, then the words that
+            // mean the same: they count less.
+            let weighted = own
+                .iter()
+                .enumerate()
+                .map(|(n, stem)| (stem.clone(), if n == 0 { 1.0 } else { PART_WEIGHT }));
+            let same = own
+                .first()
+                .map(|stem| synonyms::of(stem))
+                .unwrap_or_default()
+                .iter()
+                .map(|stem| (stem.clone(), SYNONYM_WEIGHT));
+            for (stem, weight) in weighted.collect::<Vec<_>>().into_iter().chain(same) {
                 if !seen.insert(stem.clone()) {
                     continue;
                 }
-                // The word's own stem first, then the parts of a compound: they count less.
-                let weight = if n == 0 { 1.0 } else { PART_WEIGHT };
                 for (field, boost) in [
                     (f.title, TITLE_BOOST),
                     (f.text, TEXT_BOOST),
