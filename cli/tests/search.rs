@@ -382,3 +382,34 @@ fn the_word_a_municipality_uses_finds_the_word_another_used() {
     ));
     assert_eq!(ids("uitval").first(), Some(&exact));
 }
+
+#[test]
+fn compounds_nobody_listed_are_found_by_their_parts() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let verzuim = node.publish(&practice_md(
+        "Ziekteverzuim terugdringen",
+        "Een vaste contactpersoon.",
+    ));
+    let verloop = node.publish(&practice_md(
+        "Personeelsverloop in het sociaal domein",
+        "Exitgesprekken met iedereen die vertrekt.",
+    ));
+    let thuis = node.publish(&practice_md(
+        "Een thuiswerkbeleid dat past",
+        "Twee dagen op kantoor.",
+    ));
+    let ids = |words: &str| -> Vec<String> {
+        let found = json(&node.ok(&["--json", "search", words]));
+        found["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(ids("verzuim"), vec![verzuim]);
+    assert_eq!(ids("verloop"), vec![verloop.clone()]);
+    assert_eq!(ids("thuiswerken"), vec![thuis]);
+    // A query word that is itself a compound nobody listed finds entries with its parts.
+    assert_eq!(ids("medewerkersverloop"), vec![verloop]);
+}

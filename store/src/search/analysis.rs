@@ -20,9 +20,10 @@ pub const EXACT: &str = "wiel_exact";
 /// Words longer than this are not indexed (hashes, URLs without breaks).
 const LONGEST_WORD: usize = 60;
 
-/// Word parts that Dutch compounds of this domain are made of. A word is split only when
-/// it is made entirely of these (the last part may carry a plural or inflection ending),
-/// and at least two parts: `jeugdhulpaanbieders` → jeugdhulp + aanbieders.
+/// Word parts of this domain that a general word list may lack, beside the lexicon
+/// (`lexicon.txt`). A word is split only when it is made entirely of known parts (the last
+/// may carry a plural or inflection ending), at least two: `jeugdhulpaanbieders` →
+/// jeugdhulp + aanbieders.
 pub const COMPOUND_PARTS: &[&str] = &[
     "aanbesteding",
     "aanbieder",
@@ -162,44 +163,60 @@ fn leftover_letters() -> StopWordFilter {
     StopWordFilter::remove(["s".to_string(), "t".to_string()])
 }
 
-/// [`COMPOUND_PARTS`] by first letter, longest first.
-fn parts_by_first_letter() -> &'static [Vec<&'static str>; 26] {
-    static INDEX: std::sync::OnceLock<[Vec<&'static str>; 26]> = std::sync::OnceLock::new();
-    INDEX.get_or_init(|| {
-        let mut index: [Vec<&'static str>; 26] = Default::default();
-        for part in COMPOUND_PARTS {
-            if let Some(first) = part.bytes().next().filter(u8::is_ascii_lowercase) {
-                index[usize::from(first - b'a')].push(part);
-            }
-        }
-        for parts in &mut index {
-            parts.sort_by_key(|p| std::cmp::Reverse(p.len()));
-        }
-        index
+/// Dutch words a compound may be made of (see `lexicon.txt`), with [`COMPOUND_PARTS`].
+const LEXICON: &str = include_str!("lexicon.txt");
+
+/// Shortest part a compound is split into: shorter ones (`ver`, `ge`) make nonsense splits.
+const SHORTEST_PART: usize = 4;
+
+/// Words that end derivations rather than compounds (beleids-matig, gemeente-lijk): never
+/// split off as a part.
+const SUFFIXES: &[&str] = &[
+    "achtig", "achtige", "baar", "bare", "heid", "heden", "lijk", "lijke", "lijks", "loos", "loze",
+    "matig", "matige", "schap", "schappen", "waardig", "waardige", "zaam", "zame",
+];
+
+/// Words that start derived verbs and nouns rather than compounds (voor-beeld, onder-wijs,
+/// mede-werker): never split off as a part.
+const PREFIXES: &[&str] = &[
+    "achter", "binnen", "buiten", "door", "langs", "mede", "onder", "over", "rond", "samen",
+    "tegen", "terug", "tussen", "voor",
+];
+
+/// The words compounds are split into: the lexicon and the domain's own parts.
+fn parts() -> &'static std::collections::HashSet<&'static str> {
+    static PARTS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    PARTS.get_or_init(|| {
+        LEXICON
+            .lines()
+            .filter(|l| !l.starts_with('#') && l.len() >= SHORTEST_PART)
+            .filter(|l| !SUFFIXES.contains(l) && !PREFIXES.contains(l))
+            .chain(COMPOUND_PARTS.iter().copied())
+            .collect()
     })
 }
 
 /// Splits a lower-case word into known parts, or `None` when it is not such a compound.
+/// The longest first part that lets the rest split too wins: arbeidsmarkt + regio, not
+/// arbeid + s + markt + regio. The last part may carry a plural or inflection ending.
 pub fn split_compound(word: &str) -> Option<Vec<&str>> {
     fn go<'w>(rest: &'w str, parts: &mut Vec<&'w str>) -> bool {
-        // Longest part first: arbeidsmarkt + regio, not arbeid + s + markt + regio.
-        let Some(first) = rest.bytes().next().filter(u8::is_ascii_lowercase) else {
-            return false;
-        };
-        for part in &parts_by_first_letter()[usize::from(first - b'a')] {
-            let Some(after) = rest.strip_prefix(part) else {
+        for end in (SHORTEST_PART..=rest.len()).rev() {
+            let head = &rest[..end];
+            if !self::parts().contains(head) {
                 continue;
-            };
-            let here = &rest[..part.len()];
+            }
+            let after = &rest[end..];
             if !parts.is_empty() && ENDINGS.contains(&after) {
                 parts.push(rest);
                 return true;
             }
             for link in LINKS.iter().chain([""].iter()) {
                 if let Some(next) = after.strip_prefix(link)
-                    && !next.is_empty()
+                    && next.len() >= SHORTEST_PART
                 {
-                    parts.push(here);
+                    parts.push(head);
                     if go(next, parts) {
                         return true;
                     }
@@ -209,7 +226,7 @@ pub fn split_compound(word: &str) -> Option<Vec<&str>> {
         }
         false
     }
-    if !word.is_ascii() || word.len() < 7 {
+    if !word.is_ascii() || word.len() < 2 * SHORTEST_PART {
         return None;
     }
     let mut parts = Vec::new();
@@ -545,6 +562,11 @@ mod tests {
             ("omgevingsvisie", &["omgeving", "visie"]),
             ("inkoopbeleid", &["inkoop", "beleid"]),
             ("leernetwerken", &["netwerken"]),
+            // Not in the domain's own list: found through the lexicon.
+            ("ziekteverzuim", &["ziekte", "verzuim"]),
+            ("personeelsverloop", &["personeel", "verloop"]),
+            ("thuiswerkbeleid", &["thuiswerk", "beleid"]),
+            ("wachtlijstbeheer", &["wachtlijst", "beheer"]),
         ] {
             let terms = stems(compound);
             for part in parts {
@@ -566,6 +588,15 @@ mod tests {
             "plannen",
             "beleidsmatig",
             "programmering",
+            "verzuim",
+            "inzetbaarheid",
+            "gemeentelijke",
+            "medewerkers",
+            "organisatie",
+            "voorbeeld",
+            "onderwijs",
+            "overleg",
+            "samenwerking",
         ] {
             assert_eq!(split_compound(word), None, "{word}");
         }
