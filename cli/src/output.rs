@@ -102,7 +102,8 @@ pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
         writeln!(
             out,
             "\"{}\" komt nergens voor; bedoelde u \"{}\"? Daarop is gezocht.",
-            r.typed, r.searched
+            truncate(&r.typed, 60),
+            r.searched
         )?;
     }
     if !found.ignored.is_empty() && found.results.is_empty() {
@@ -117,7 +118,10 @@ pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
                 .join(", ")
         )?;
     }
-    if !found.replaced.is_empty() {
+    if !found.also.is_empty() {
+        writeln!(out, "Ook gezocht op: {}.", found.also.join(", "))?;
+    }
+    if !found.replaced.is_empty() || !found.also.is_empty() {
         writeln!(out)?;
     }
     if !found.unknown.is_empty() {
@@ -127,7 +131,7 @@ pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
             found
                 .unknown
                 .iter()
-                .map(|w| format!("\"{w}\""))
+                .map(|w| format!("\"{}\"", truncate(w, 60)))
                 .collect::<Vec<_>>()
                 .join(", ")
         )?;

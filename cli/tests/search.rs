@@ -331,6 +331,20 @@ fn words_as_people_type_them() {
         !ids("B&W").contains(&p_times_q),
         "the p of p×q is no match for B&W"
     );
+    // A common Dutch word that no entry holds is not "corrected" into another word.
+    let said = node.ok(&["search", "fietsenstalling"]);
+    assert!(!said.contains("bedoelde u"), "{said}");
+    assert!(
+        said.contains("Komt nergens voor: \"fietsenstalling\""),
+        "{said}"
+    );
+    // --limit 0 means none, and says whether there are any.
+    let none = json(&node.ok(&["--json", "search", "subsidie", "--limit", "0"]));
+    assert!(none["results"].as_array().unwrap().is_empty());
+    assert_eq!(none["more"], true);
+    let none = json(&node.ok(&["--json", "list", "--limit", "0"]));
+    assert!(none["entries"].as_array().unwrap().is_empty());
+    assert_eq!(none["more"], true);
     // Only the word that was replaced is named.
     let said = node.ok(&["search", "subsidie", "verenigingne"]);
     assert!(
@@ -373,6 +387,8 @@ fn the_word_a_municipality_uses_finds_the_word_another_used() {
             .collect()
     };
     assert_eq!(ids("uitval"), vec![verzuim.clone()]);
+    let said = node.ok(&["search", "uitval"]);
+    assert!(said.contains("Ook gezocht op: verzuim."), "{said}");
     assert_eq!(ids("ziekmeldingen"), vec![verzuim.clone()]);
     assert_eq!(ids("vergunninghouders"), vec![statushouders.clone()]);
     // The word typed counts more than a word that means the same.

@@ -64,6 +64,9 @@ pub struct SearchResults {
     /// Each typed word that matched nothing, with the close word searched instead.
     #[serde(default)]
     pub replaced: Vec<Replaced>,
+    /// Words that mean the same as a typed word, searched too ("ook gezocht op").
+    #[serde(default)]
+    pub also: Vec<String>,
     /// Typed words that match nothing, with no close word either.
     #[serde(default)]
     pub unknown: Vec<String>,

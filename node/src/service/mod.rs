@@ -56,7 +56,7 @@ pub enum ServiceError {
     },
     #[error("'{0}' is not an entry id: use at least {MIN_PREFIX} hex characters (0-9, a-f)")]
     BadIdPrefix(String),
-    #[error("the limit must be between 1 and {MAX_LIMIT} (got {0})")]
+    #[error("the limit must be at most {MAX_LIMIT} (got {0})")]
     BadLimit(usize),
     #[error("no known organisation matches '{0}' (give a CBS code like GM0193, a name, or a key)")]
     NoSuchOrganisation(String),

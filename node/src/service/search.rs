@@ -101,6 +101,7 @@ impl Service {
                 .into_iter()
                 .map(|(typed, searched)| crate::view::Replaced { typed, searched })
                 .collect(),
+            also: outcome.also,
             unknown: outcome.unknown,
             ignored: outcome.ignored,
             results,

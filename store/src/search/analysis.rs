@@ -197,6 +197,12 @@ fn parts() -> &'static std::collections::HashSet<&'static str> {
     })
 }
 
+/// Whether `word` (lower case, folded) is a common Dutch word or one of the domain's: such
+/// a word is never "corrected" into another, even when no entry holds it.
+pub fn is_known_word(word: &str) -> bool {
+    parts().contains(word)
+}
+
 /// Splits a lower-case word into known parts, or `None` when it is not such a compound.
 /// The longest first part that lets the rest split too wins: arbeidsmarkt + regio, not
 /// arbeid + s + markt + regio. The last part may carry a plural or inflection ending.

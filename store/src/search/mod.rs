@@ -116,6 +116,9 @@ pub struct SearchOutcome {
     pub corrected: Option<String>,
     /// Each typed word that matched nothing, with the close word searched instead.
     pub replaced: Vec<(String, String)>,
+    /// Words that mean the same as a typed word, searched too and held by some entry
+    /// ("ook gezocht op: uitval").
+    pub also: Vec<String>,
     /// Typed words that match nothing and have no close word either.
     pub unknown: Vec<String>,
     /// Typed words left out: too common to tell entries apart (de, het, een, …), or a

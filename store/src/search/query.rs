@@ -26,7 +26,13 @@ impl SearchIndex {
             if searched.contains(word) {
                 continue;
             }
-            let same = stems.first().map(|s| synonyms::of(s)).unwrap_or_default();
+            let same: Vec<&String> = stems
+                .first()
+                .map(|s| synonyms::of(s))
+                .unwrap_or_default()
+                .iter()
+                .map(|s| &s.stem)
+                .collect();
             let found = self.doc_freq(&searcher, f.exact, word)? > 0
                 || stems.iter().chain(same).try_fold(false, |any, s| {
                     Ok::<_, SearchError>(
@@ -37,7 +43,9 @@ impl SearchIndex {
                 })?;
             if found {
                 searched.push(word.clone());
-            } else if let Some(close) = self.closest_word(&searcher, word)? {
+            } else if !analysis::is_known_word(word)
+                && let Some(close) = self.closest_word(&searcher, word)?
+            {
                 outcome.replaced.push((word.clone(), close.clone()));
                 searched.push(close);
                 corrected = true;
@@ -59,12 +67,18 @@ impl SearchIndex {
                 .iter()
                 .enumerate()
                 .map(|(n, stem)| (stem.clone(), if n == 0 { 1.0 } else { PART_WEIGHT }));
-            let same = own
-                .first()
-                .map(|stem| synonyms::of(stem))
-                .unwrap_or_default()
-                .iter()
-                .map(|stem| (stem.clone(), SYNONYM_WEIGHT));
+            let mut same = Vec::new();
+            for synonym in own.first().map(|s| synonyms::of(s)).unwrap_or_default() {
+                // Named in "ook gezocht op" only where an entry holds it.
+                if self.doc_freq(&searcher, f.text, &synonym.stem)? > 0
+                    || self.doc_freq(&searcher, f.title, &synonym.stem)? > 0
+                {
+                    if !outcome.also.iter().any(|w| w == synonym.word) {
+                        outcome.also.push(synonym.word.to_owned());
+                    }
+                }
+                same.push((synonym.stem.clone(), SYNONYM_WEIGHT));
+            }
             for (stem, weight) in weighted.collect::<Vec<_>>().into_iter().chain(same) {
                 if !seen.insert(stem.clone()) {
                     continue;

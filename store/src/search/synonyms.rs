@@ -9,27 +9,39 @@ use super::analysis;
 
 const GROUPS: &str = include_str!("synonyms.txt");
 
-/// Stem → the stems of the other words of its group.
-fn by_stem() -> &'static HashMap<String, Vec<String>> {
-    static MAP: OnceLock<HashMap<String, Vec<String>>> = OnceLock::new();
+/// A word of a group: its stem, and the word as written (for "ook gezocht op").
+#[derive(Debug)]
+pub struct Synonym {
+    pub stem: String,
+    pub word: &'static str,
+}
+
+/// Stem → the other words of its group, one per stem.
+fn by_stem() -> &'static HashMap<String, Vec<Synonym>> {
+    static MAP: OnceLock<HashMap<String, Vec<Synonym>>> = OnceLock::new();
     MAP.get_or_init(|| {
-        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        let mut map: HashMap<String, Vec<Synonym>> = HashMap::new();
         for line in GROUPS.lines() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let mut stems: Vec<String> = line
-                .split(',')
-                .filter_map(|word| analysis::stems(word.trim()).into_iter().next())
-                .collect();
-            stems.sort();
-            stems.dedup();
-            for stem in &stems {
+            let mut group: Vec<(String, &'static str)> = Vec::new();
+            for word in line.split(',').map(str::trim) {
+                if let Some(stem) = analysis::stems(word).into_iter().next()
+                    && !group.iter().any(|(s, _)| *s == stem)
+                {
+                    group.push((stem, word));
+                }
+            }
+            for (stem, _) in &group {
                 let others = map.entry(stem.clone()).or_default();
-                for other in &stems {
-                    if other != stem && !others.contains(other) {
-                        others.push(other.clone());
+                for (other, word) in &group {
+                    if other != stem && !others.iter().any(|o| o.stem == *other) {
+                        others.push(Synonym {
+                            stem: other.clone(),
+                            word,
+                        });
                     }
                 }
             }
@@ -38,8 +50,8 @@ fn by_stem() -> &'static HashMap<String, Vec<String>> {
     })
 }
 
-/// The stems that mean the same as `stem` (not `stem` itself).
-pub fn of(stem: &str) -> &'static [String] {
+/// The words that mean the same as the word stemmed `stem` (not that word itself).
+pub fn of(stem: &str) -> &'static [Synonym] {
     by_stem().get(stem).map_or(&[], Vec::as_slice)
 }
 
@@ -51,13 +63,18 @@ mod tests {
         analysis::stems(word).into_iter().next().unwrap_or_default()
     }
 
+    fn stems_of(word: &str) -> Vec<String> {
+        of(&stem(word)).iter().map(|s| s.stem.clone()).collect()
+    }
+
     #[test]
     fn every_form_of_a_word_finds_its_group() {
-        assert!(of(&stem("verzuim")).contains(&stem("uitval")));
-        assert!(of(&stem("uitval")).contains(&stem("verzuim")));
-        assert!(of(&stem("statushouders")).contains(&stem("vergunninghouder")));
-        assert!(!of(&stem("verzuim")).contains(&stem("verzuim")));
+        assert!(stems_of("verzuim").contains(&stem("uitval")));
+        assert!(stems_of("uitval").contains(&stem("verzuim")));
+        assert!(stems_of("statushouders").contains(&stem("vergunninghouder")));
+        assert!(!stems_of("verzuim").contains(&stem("verzuim")));
         assert!(of(&stem("gemeente")).is_empty());
+        assert!(of(&stem("uitval")).iter().any(|s| s.word == "verzuim"));
     }
 
     #[test]
