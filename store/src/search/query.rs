@@ -70,12 +70,10 @@ impl SearchIndex {
             let mut same = Vec::new();
             for synonym in own.first().map(|s| synonyms::of(s)).unwrap_or_default() {
                 // Named in "ook gezocht op" only where an entry holds it.
-                if self.doc_freq(&searcher, f.text, &synonym.stem)? > 0
-                    || self.doc_freq(&searcher, f.title, &synonym.stem)? > 0
-                {
-                    if !outcome.also.iter().any(|w| w == synonym.word) {
-                        outcome.also.push(synonym.word.to_owned());
-                    }
+                let held = self.doc_freq(&searcher, f.text, &synonym.stem)? > 0
+                    || self.doc_freq(&searcher, f.title, &synonym.stem)? > 0;
+                if held && !outcome.also.iter().any(|w| w == synonym.word) {
+                    outcome.also.push(synonym.word.to_owned());
                 }
                 same.push((synonym.stem.clone(), SYNONYM_WEIGHT));
             }
