@@ -97,7 +97,27 @@ pub fn body_from(doc: &Document, kind: Kind, source: &str) -> Result<Body> {
         .unwrap_or_default();
     let has_story_fields =
         f.situation.is_some() || f.approach.is_some() || f.result.is_some() || f.lessons.is_some();
+    let mut text = doc.text.clone();
     let fields = match kind {
+        // A story pasted as text, its parts under labels (**Situatie.** …): the parts go
+        // to their fields, unless the front matter gives them.
+        Kind::Story if !has_story_fields => match wiel_node::text::story_parts(&doc.text) {
+            Some(parts) => {
+                text = parts.intro;
+                KindFields::Story {
+                    situation: parts.situation,
+                    approach: parts.approach,
+                    result: parts.result,
+                    lessons: parts.lessons,
+                }
+            }
+            None => KindFields::Story {
+                situation: String::new(),
+                approach: String::new(),
+                result: String::new(),
+                lessons: String::new(),
+            },
+        },
         Kind::Story => KindFields::Story {
             situation: f.situation.clone().unwrap_or_default(),
             approach: f.approach.clone().unwrap_or_default(),
@@ -112,7 +132,7 @@ pub fn body_from(doc: &Document, kind: Kind, source: &str) -> Result<Body> {
     };
     Ok(Body {
         title: title.trim().to_owned(),
-        text: doc.text.clone(),
+        text,
         tags: f.tags.clone(),
         themes: f.themes.clone(),
         contact: f.contact.clone(),

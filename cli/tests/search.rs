@@ -429,3 +429,28 @@ fn compounds_nobody_listed_are_found_by_their_parts() {
     // A query word that is itself a compound nobody listed finds entries with its parts.
     assert_eq!(ids("medewerkersverloop"), vec![verloop]);
 }
+
+#[test]
+fn a_story_pasted_with_labels_fills_its_fields() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let story = node.publish(
+        "---\nkind: story\ntitle: Buddy's voor starters\n---\n\n**Situatie.** Veel verloop onder starters.\n\n\
+         **Aanpak.** Een buddy voor elke starter.\n\n**Resultaat.** De helft minder verloop.\n\n\
+         **Lessen.** Begin klein.\n",
+    );
+    let shown = json(&node.ok(&["--json", "show", &story[..12]]));
+    let fields = &shown["entry"]["fields"]["story"];
+    assert_eq!(
+        fields["situation"], "Veel verloop onder starters.",
+        "{shown}"
+    );
+    assert_eq!(fields["approach"], "Een buddy voor elke starter.");
+    assert_eq!(fields["result"], "De helft minder verloop.");
+    assert_eq!(fields["lessons"], "Begin klein.");
+    assert_eq!(shown["entry"]["text"], "");
+    // The label words are not in the text: they do not match every story.
+    let found = json(&node.ok(&["--json", "search", "aanpak"]));
+    assert!(found["results"].as_array().unwrap().is_empty(), "{found}");
+    let found = json(&node.ok(&["--json", "search", "buddy"]));
+    assert_eq!(found["results"][0]["id"], story.as_str());
+}

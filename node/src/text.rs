@@ -9,3 +9,117 @@ pub fn one_line(text: &str) -> String {
 pub fn normal_name(name: &str) -> String {
     one_line(name).to_lowercase()
 }
+
+/// The four parts of a practice story, as written under their labels.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct StoryParts {
+    /// What stood before the first label.
+    pub intro: String,
+    pub situation: String,
+    pub approach: String,
+    pub result: String,
+    pub lessons: String,
+}
+
+/// Labels people put above the parts of a story, lower case, with the part each fills
+/// (0 situation, 1 approach, 2 result, 3 lessons). Longest first where one starts another.
+const STORY_LABELS: &[(&str, usize)] = &[
+    ("situatie", 0),
+    ("aanleiding", 0),
+    ("context", 0),
+    ("aanpak", 1),
+    ("werkwijze", 1),
+    ("resultaten", 2),
+    ("resultaat", 2),
+    ("opbrengst", 2),
+    ("geleerde lessen", 3),
+    ("lessen", 3),
+    ("tips", 3),
+];
+
+/// A story pasted as text, with its parts under labels (`**Situatie.** …`, `Aanpak: …`,
+/// `## Resultaat`), split into its parts; `None` when fewer than two labels stand at the
+/// start of a line.
+pub fn story_parts(text: &str) -> Option<StoryParts> {
+    let mut parts: [Vec<&str>; 4] = Default::default();
+    let mut intro: Vec<&str> = Vec::new();
+    let mut current: Option<usize> = None;
+    let mut labels = 0;
+    for line in text.lines() {
+        match labelled(line) {
+            Some((part, rest)) => {
+                current = Some(part);
+                labels += 1;
+                if !rest.is_empty() {
+                    parts[part].push(rest);
+                }
+            }
+            None => match current {
+                Some(part) => parts[part].push(line),
+                None => intro.push(line),
+            },
+        }
+    }
+    if labels < 2 {
+        return None;
+    }
+    let join = |lines: &[&str]| lines.join("\n").trim().to_owned();
+    Some(StoryParts {
+        intro: join(&intro),
+        situation: join(&parts[0]),
+        approach: join(&parts[1]),
+        result: join(&parts[2]),
+        lessons: join(&parts[3]),
+    })
+}
+
+/// A line that starts with a story label: the part it names and the text after it.
+fn labelled(line: &str) -> Option<(usize, &str)> {
+    let bare = line.trim_start().trim_start_matches('#').trim_start();
+    let bare = bare.strip_prefix("**").unwrap_or(bare).trim_start();
+    let lower = bare.to_lowercase();
+    let (label, part) = STORY_LABELS
+        .iter()
+        .find(|(label, _)| lower.starts_with(label))?;
+    // Lower-casing keeps these ASCII labels' byte length.
+    let after = &bare[label.len()..];
+    // The label ends the heading or is followed by '.', ':' or '**': not the start of a word.
+    let after_marks = after.trim_start_matches(['.', ':', '*', ' ']);
+    let ended = after.is_empty() || after.len() != after_marks.len();
+    if !ended {
+        return None;
+    }
+    // A label in a sentence ("Aanpak van de wachtlijst is …") is not a label.
+    let marked = line.trim_start().starts_with('#')
+        || line.trim_start().starts_with("**")
+        || after.starts_with(':')
+        || after.starts_with('.');
+    marked.then(|| (*part, after_marks.trim()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_story_pasted_with_labels_is_split_into_its_parts() {
+        let text = "Zo begon het.\n\n**Situatie.** Veel verloop.\nVooral bij starters.\n\n\
+                    **Aanpak:** Een buddy.\n\n## Resultaat\nMinder verloop.\n\nLessen: Begin klein.";
+        let parts = story_parts(text).unwrap();
+        assert_eq!(parts.intro, "Zo begon het.");
+        assert_eq!(parts.situation, "Veel verloop.\nVooral bij starters.");
+        assert_eq!(parts.approach, "Een buddy.");
+        assert_eq!(parts.result, "Minder verloop.");
+        assert_eq!(parts.lessons, "Begin klein.");
+    }
+
+    #[test]
+    fn ordinary_text_is_left_alone() {
+        assert_eq!(
+            story_parts("Aanpak van de wachtlijst is lastig.\nDe situatie is zwaar."),
+            None
+        );
+        assert_eq!(story_parts("**Situatie.** Alleen een situatie."), None);
+        assert_eq!(story_parts("Situaties genoeg.\nAanpakken!"), None);
+    }
+}
