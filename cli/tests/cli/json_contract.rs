@@ -3,7 +3,7 @@
 //! empty). These tests check that the documented schemas are current and that real
 //! output of every command validates against its schema.
 //!
-//! After changing a view type: `WIEL_WRITE_SCHEMAS=1 cargo test -p wiel-cli --test json_contract`.
+//! After changing a view type: `WIEL_WRITE_SCHEMAS=1 cargo test -p wiel-cli --test cli json_contract`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::PathBuf;
@@ -77,7 +77,7 @@ fn the_documented_schemas_are_current() {
         let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             on_disk == text,
-            "docs/json/{name}.schema.json is out of date: run WIEL_WRITE_SCHEMAS=1 cargo test -p wiel-cli --test json_contract"
+            "docs/json/{name}.schema.json is out of date: run WIEL_WRITE_SCHEMAS=1 cargo test -p wiel-cli --test cli json_contract"
         );
     }
 }

@@ -1,0 +1,22 @@
+//! The command-line tests, one binary: each module starts real `wiel` processes (or in-process
+//! peers) and checks what a user or a peer sees. One binary links the node once, not 19 times.
+
+mod bad_input;
+mod budgets;
+mod byzantine;
+mod convergence;
+mod flood;
+mod flows;
+mod help;
+mod hostile;
+mod json_contract;
+mod lying_peer;
+mod network;
+mod nothing_vanishes;
+mod privacy;
+mod regressions;
+mod relevance;
+mod search;
+mod sync;
+mod threads;
+mod trust;
