@@ -75,6 +75,12 @@ impl Tally {
 /// One usable line of an import file.
 pub enum Line {
     Entry(Box<Verified>),
+    /// Signed and whole, but dated further ahead than this node's clock allows: the clock of
+    /// the node that signed it (or ours) is off. Not taken now; it counts for the trailer.
+    InFuture {
+        id: EntryId,
+        why: LineError,
+    },
     Trailer(Trailer),
 }
 
@@ -99,6 +105,10 @@ pub enum LineError {
         expected: u64,
         found: u64,
     },
+    #[error(
+        "line {line}: the file was changed: its last line lists other entries than the {entries} that came before it"
+    )]
+    Changed { line: usize, entries: u64 },
     #[error("line {line}: the file goes on after its last line (the trailer)")]
     AfterTrailer { line: usize },
 }
@@ -112,39 +122,63 @@ pub fn parse_line(
     if let Ok(TrailerLine { trailer }) = serde_json::from_str::<TrailerLine>(text) {
         return Ok(Line::Trailer(trailer));
     }
-    parse_entry(text, line, rules).map(|v| Line::Entry(Box::new(v)))
-}
-
-fn parse_entry(
-    text: &str,
-    line: usize,
-    rules: &wiel_protocol::Rules,
-) -> Result<Verified, LineError> {
     let parsed: ExportLine = serde_json::from_str(text).map_err(|e| LineError::Malformed {
         line,
         reason: e.to_string(),
     })?;
-    let verified = Verified::from_entry(parsed.entry, rules).map_err(|e| LineError::Invalid {
+    let invalid = |e: wiel_protocol::Invalid| LineError::Invalid {
         line,
         reason: e.to_string(),
-    })?;
-    if verified.id() != parsed.id {
-        return Err(LineError::IdMismatch {
-            line,
-            claimed: parsed.id.short(),
-            actual: verified.id().short(),
-        });
+    };
+    let header = parsed.entry.header.clone();
+    match Verified::from_entry(parsed.entry, rules) {
+        Ok(verified) => {
+            check_id(line, parsed.id, verified.id())?;
+            Ok(Line::Entry(Box::new(verified)))
+        }
+        // The date is checked after the signature: an entry refused only for its date is
+        // authentic, so the id recomputed from its header is its id.
+        Err(e @ wiel_protocol::Invalid::InFuture { .. }) => {
+            let id = wiel_protocol::validate::entry_id(&header).map_err(invalid)?;
+            check_id(line, parsed.id, id)?;
+            Ok(Line::InFuture {
+                id,
+                why: invalid(e),
+            })
+        }
+        Err(e) => Err(invalid(e)),
     }
-    Ok(verified)
+}
+
+fn check_id(line: usize, claimed: EntryId, actual: EntryId) -> Result<(), LineError> {
+    if claimed == actual {
+        Ok(())
+    } else {
+        Err(LineError::IdMismatch {
+            line,
+            claimed: claimed.short(),
+            actual: actual.short(),
+        })
+    }
+}
+
+/// What an import file holds, every line checked.
+#[derive(Default)]
+pub struct ImportFile {
+    pub entries: Vec<Verified>,
+    /// Entries dated too far ahead to take now (see [`Line::InFuture`]).
+    pub in_future: usize,
+    /// Why the first of those was not taken (with its line), for a file that holds only
+    /// such entries.
+    pub first_in_future: Option<LineError>,
+    /// The file ended with a trailer that matched what came before it.
+    pub complete: bool,
 }
 
 /// Reads a whole import file: every entry verified, the trailer checked when there is one.
-/// Returns the entries and whether the file had a trailer that matched.
-pub fn parse_file(
-    text: &str,
-    rules: &wiel_protocol::Rules,
-) -> Result<(Vec<Verified>, bool), LineError> {
-    let mut entries = Vec::new();
+/// One bad line refuses the whole file; an entry dated ahead is only left out.
+pub fn parse_file(text: &str, rules: &wiel_protocol::Rules) -> Result<ImportFile, LineError> {
+    let mut file = ImportFile::default();
     let mut tally = Tally::default();
     let mut trailer_seen = false;
     for (n, text) in text.lines().enumerate() {
@@ -157,20 +191,32 @@ pub fn parse_file(
         match parse_line(text, n + 1, rules)? {
             Line::Entry(v) => {
                 tally.add(&v.id());
-                entries.push(*v);
+                file.entries.push(*v);
+            }
+            Line::InFuture { id, why } => {
+                tally.add(&id);
+                file.in_future += 1;
+                file.first_in_future.get_or_insert(why);
             }
             Line::Trailer(t) => {
                 let ours = tally.trailer();
-                if t != ours {
+                if t.entries != ours.entries {
                     return Err(LineError::Cut {
                         line: n + 1,
                         expected: t.entries,
                         found: ours.entries,
                     });
                 }
+                if t != ours {
+                    return Err(LineError::Changed {
+                        line: n + 1,
+                        entries: ours.entries,
+                    });
+                }
                 trailer_seen = true;
             }
         }
     }
-    Ok((entries, trailer_seen))
+    file.complete = trailer_seen;
+    Ok(file)
 }

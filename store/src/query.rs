@@ -108,6 +108,15 @@ pub struct Item {
 /// Per space name: its items, oldest first.
 pub type SpaceItems = std::collections::BTreeMap<String, Vec<Item>>;
 
+/// The acceptance that counts on a question: when the asker signed it, the acceptance
+/// itself, and the answer it accepts (its newest version).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Acceptance {
+    pub at: Timestamp,
+    pub acceptance: EntryId,
+    pub answer: EntryId,
+}
+
 /// An entry with everything that refers to it.
 #[derive(Debug, Clone)]
 pub struct Thread {
@@ -437,18 +446,27 @@ impl Store {
     /// asker's own entries decide, so the outcome is the same on every node that holds
     /// the same entries, whatever order they came in.
     pub fn accepted_answer(&self, id: &EntryId) -> Result<Option<EntryId>, StoreError> {
+        Ok(self.latest_acceptance(id)?.map(|a| a.answer))
+    }
+
+    /// The acceptance that counts on question `id` (see [`Store::accepted_answer`]).
+    pub fn latest_acceptance(&self, id: &EntryId) -> Result<Option<Acceptance>, StoreError> {
         let Some(thread) = self.thread(id)? else {
             return Ok(None);
         };
-        let mut best: Option<((Timestamp, EntryId), EntryId)> = None;
+        let mut best: Option<Acceptance> = None;
         for answer in &thread.answers {
-            for acceptance in self.acceptances(&answer.id())? {
-                if best.is_none_or(|(b, _)| acceptance > b) {
-                    best = Some((acceptance, answer.id()));
+            for (at, acceptance) in self.acceptances(&answer.id())? {
+                if best.is_none_or(|b| (at, acceptance) > (b.at, b.acceptance)) {
+                    best = Some(Acceptance {
+                        at,
+                        acceptance,
+                        answer: answer.id(),
+                    });
                 }
             }
         }
-        Ok(best.map(|(_, answer)| answer))
+        Ok(best)
     }
 
     /// The newest version in `id`'s chain.

@@ -383,9 +383,15 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                         "untrusted" => {
                             "this node takes entries of its trusted roots only (trust mode closed)"
                         }
+                        "in_future" => {
+                            "they are dated more than 10 minutes ahead of this computer's clock; one of the two clocks is wrong (import the file again once the time has passed, or set the clock right)"
+                        }
                         other => other,
                     };
-                    println!("{count} entries were not taken: {why}.");
+                    println!(
+                        "{} not taken: {why}.",
+                        output::counted(*count as u64, "entry was", "entries were")
+                    );
                 }
                 Ok(())
             }

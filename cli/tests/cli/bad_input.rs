@@ -301,17 +301,15 @@ fn imported_entry_with_a_flipped_bit() {
     }
 }
 
-#[test]
-fn entry_dated_a_day_in_the_future() {
-    let (node, _, before) = import_fixture();
+/// Signed by a node whose clock runs a day ahead.
+fn from_tomorrow() -> wiel_protocol::Verified {
     let network = NetworkId::new("wiel-test").unwrap();
     let tomorrow = Timestamp::now().saturating_add_millis(24 * 3600 * 1000);
-    // Signed by a node whose clock runs a day ahead.
     let ahead = Rules {
         network: network.clone(),
         now: tomorrow,
     };
-    let entry = Draft {
+    Draft {
         network,
         space: SpaceName::national(),
         kind: Kind::Practice,
@@ -324,15 +322,84 @@ fn entry_dated_a_day_in_the_future() {
         },
     }
     .sign(&OrgKeypair::generate(), &ahead)
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn entry_dated_a_day_in_the_future() {
+    let (node, _, before) = import_fixture();
     let f = write(
         &node,
         "future.jsonl",
-        &serde_json::to_string(&ExportLine::new(&entry)).unwrap(),
+        &serde_json::to_string(&ExportLine::new(&from_tomorrow())).unwrap(),
     );
     let err = node.fails(&["import", &f]);
     assert!(err.contains("line 1: entry is invalid: dated 14"), "{err}");
     assert!(err.contains("minutes in the future"), "{err}");
+    assert_eq!(node.snapshot(), before);
+}
+
+/// One entry dated ahead (its signer's clock ran fast) does not make a whole export
+/// unusable: it is left out, said why, and the rest is taken in; the trailer still holds.
+#[test]
+fn an_entry_dated_ahead_is_left_out_and_the_rest_taken_in() {
+    let (node, lines, _) = import_fixture();
+    let mut file: Vec<String> = lines
+        .iter()
+        .filter(|l| !l.starts_with("{\"trailer\""))
+        .cloned()
+        .collect();
+    let kept = file.len();
+    let future = from_tomorrow();
+    file.insert(1, serde_json::to_string(&ExportLine::new(&future)).unwrap());
+    let mut tally = wiel_node::exchange::Tally::default();
+    for line in &file {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        tally.add(&v["id"].as_str().unwrap().parse().unwrap());
+    }
+    file.push(tally.trailer().line());
+    let f = write(&node, "ahead.jsonl", &file.join("\n"));
+    let report: serde_json::Value =
+        serde_json::from_str(&node.ok(&["--json", "import", &f])).unwrap();
+    assert_eq!(report["stored"], kept, "{report}");
+    assert_eq!(report["refused"]["in_future"], 1, "{report}");
+    assert_eq!(report["complete"], true, "{report}");
+    assert!(!node.has(&future.id().to_hex()));
+
+    let again = node.ok(&["import", &f]);
+    assert!(
+        again.contains("1 entry was not taken") && again.contains("ahead of this computer's clock"),
+        "{again}"
+    );
+}
+
+/// A last line that counts right but lists other entries: the file was changed.
+#[test]
+fn an_export_whose_last_line_lists_other_entries() {
+    let (node, lines, before) = import_fixture();
+    let trailer = lines.last().unwrap();
+    assert!(trailer.starts_with("{\"trailer\""));
+    let changed = tamper(trailer, |v| {
+        let d = flip_hex(v["trailer"]["digest"].as_str().unwrap());
+        v["trailer"]["digest"] = d.into();
+    });
+    let mut file = lines.clone();
+    *file.last_mut().unwrap() = changed;
+    let f = write(&node, "changed.jsonl", &file.join("\n"));
+    let err = node.fails(&["import", &f]);
+    assert!(
+        err.contains(&format!("line {}: the file was changed", lines.len())),
+        "{err}"
+    );
+    // Only a last line, whose digest is not that of no entries.
+    let f = write(
+        &node,
+        "only-trailer.jsonl",
+        r#"{"trailer":{"entries":0,"digest":"00"}}"#,
+    );
+    let err = node.fails(&["import", &f]);
+    assert!(err.contains("line 1: the file was changed"), "{err}");
+    assert!(!err.contains("0 came before it"), "{err}");
     assert_eq!(node.snapshot(), before);
 }
 

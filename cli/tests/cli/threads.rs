@@ -6,6 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use wiel_node::{EntryView, ThreadView};
+use wiel_protocol::{
+    Body, EntryId, Kind, KindFields, OrgKeypair, Ref, Rel, Timestamp, Verdict, testing,
+};
 use wiel_tests::Node;
 
 fn id(out: &str) -> String {
@@ -179,4 +182,59 @@ fn a_retracted_question_lives_on_in_no_answer_search_or_export() {
         assert!(!md.contains("Oostervelde"), "{md}");
         assert!(!node.snapshot().contains("Oostervelde"));
     }
+}
+
+/// An acceptance that would not count (the asker's latest acceptance is dated ahead of this
+/// computer's clock) is refused before it is signed, with the reason, instead of printing
+/// "Accepted" for an answer that stays unaccepted.
+#[test]
+fn an_acceptance_that_would_not_count_is_refused() {
+    let zwolle = Node::init("Gemeente Zwolle", "GM0193");
+    let q = id(&zwolle.ok(&["--json", "ask", "Wie heeft een goed verzuimprotocol?"]));
+    let first = id(&zwolle.ok(&[
+        "--json",
+        "answer",
+        &q[..12],
+        "Wij: kort en met één casemanager.",
+    ]));
+    let second = id(&zwolle.ok(&[
+        "--json",
+        "answer",
+        &q[..12],
+        "Wij werken met een arbodienst.",
+    ]));
+    // The same organisation accepted `first` from a computer whose clock ran 5 minutes ahead.
+    let key =
+        OrgKeypair::from_protobuf(&std::fs::read(zwolle.path().join("key")).unwrap()).unwrap();
+    let ahead = Timestamp::now().as_millis() + 5 * 60 * 1000;
+    let body = Body {
+        fields: KindFields::Reaction {
+            verdict: Verdict::Accepted,
+        },
+        ..Body::default()
+    };
+    let target: EntryId = first.parse().unwrap();
+    let acceptance = testing::signed_body(
+        &key,
+        Kind::Reaction,
+        vec![Ref {
+            rel: Rel::ReactsTo,
+            target,
+        }],
+        ahead,
+        body,
+    );
+    let file = wiel_tests::import_file(zwolle.path(), "ahead.jsonl", &[acceptance]);
+    zwolle.ok(&["import", file.to_str().unwrap()]);
+    assert_eq!(accepted(&thread(&zwolle, &q).answers), vec![first.clone()]);
+
+    let before = zwolle.snapshot();
+    let args = ["accept", &second[..12]];
+    let err = wiel_tests::expect_one_line_error(zwolle.run(&args), &args);
+    assert!(
+        err.contains("would not count") && err.contains("clock") && err.contains(&first[..8]),
+        "{err}"
+    );
+    assert_eq!(zwolle.snapshot(), before, "nothing was signed");
+    assert_eq!(accepted(&thread(&zwolle, &q).answers), vec![first]);
 }

@@ -27,8 +27,9 @@ pub struct ImportReport {
     #[serde(default)]
     pub incomplete: usize,
     /// Entries not taken by this node's admission (the same as for entries from peers,
-    /// without the per-author rate), by reason: the budget of what is kept apart is
-    /// full, too many profiles of unknown organisations, or a closed node's non-roots.
+    /// without the per-author rate), by reason: dated too far ahead of this node's clock,
+    /// the budget of what is kept apart is full, too many profiles of unknown
+    /// organisations, or a closed node's non-roots.
     #[serde(default)]
     pub refused: std::collections::BTreeMap<String, usize>,
     /// The new entries this node passes on, as gossip would (for the node to gossip).
@@ -81,12 +82,29 @@ impl Service {
     /// Imports JSON lines from another node. Every line is verified like network input
     /// before anything is stored; one bad line stores nothing and names the line.
     pub fn import(&self, text: &str) -> Result<ImportReport, ServiceError> {
-        let (batch, complete) = exchange::parse_file(text, &self.rules())?;
-        let in_file = batch.len();
+        let exchange::ImportFile {
+            entries: batch,
+            in_future,
+            first_in_future,
+            complete,
+        } = exchange::parse_file(text, &self.rules())?;
+        // Entries dated ahead are left out and the rest taken in (one node's clock running
+        // fast must not make its whole export unusable), but a file of nothing else is
+        // refused as it stands.
+        if let (true, Some(why)) = (batch.is_empty(), first_in_future) {
+            return Err(why.into());
+        }
+        let in_file = batch.len() + in_future;
         // Import is admission too: the same rules as for entries from peers.
         let set = self.trust.current();
         let mut budgets = crate::admission::Budgets::for_import();
         let mut refused = std::collections::BTreeMap::new();
+        if in_future > 0 {
+            refused.insert(
+                crate::refusal::Refusal::InFuture.label().to_owned(),
+                in_future,
+            );
+        }
         let batch: Vec<Verified> = batch
             .into_iter()
             .filter_map(|e| {

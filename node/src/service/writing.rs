@@ -145,6 +145,7 @@ impl Service {
             }
         }
         let mut space = new.space;
+        let created_at = new.created_at.unwrap_or_else(Timestamp::now);
         let accepts = matches!(
             new.body.fields,
             KindFields::Reaction {
@@ -155,7 +156,7 @@ impl Service {
             let target = self.get(&r.target)?;
             self.check_target(&target, r.rel, new.kind)?;
             if accepts {
-                self.check_acceptance(&target)?;
+                self.check_acceptance(&target, created_at)?;
             }
             if space.is_none() {
                 space = Some(target.header().space.clone());
@@ -166,7 +167,7 @@ impl Service {
             space: space.unwrap_or_else(|| self.config.default_space()),
             kind: new.kind,
             refs: new.refs,
-            created_at: new.created_at.unwrap_or_else(Timestamp::now),
+            created_at,
             body: new.body,
         };
         let entry = draft.sign(&self.key, &self.rules())?;
@@ -241,8 +242,13 @@ impl Service {
         Ok(())
     }
 
-    /// Only the organisation that asked may accept an answer to its question.
-    pub(super) fn check_acceptance(&self, answer: &Verified) -> Result<(), ServiceError> {
+    /// Only the organisation that asked may accept an answer to its question, and only an
+    /// acceptance dated after the one that counts now can replace it (the latest counts).
+    pub(super) fn check_acceptance(
+        &self,
+        answer: &Verified,
+        at: Timestamp,
+    ) -> Result<(), ServiceError> {
         let h = answer.header();
         let question = match (h.kind, h.target(Rel::Answers)) {
             (Kind::Answer, Some(question)) => question,
@@ -257,6 +263,18 @@ impl Service {
         let asked_by = self.get(&question)?.header().author;
         if !self.store.speaks_for(&self.key.public(), &asked_by)? {
             return Err(Rejection::NotTheAsker { question }.into());
+        }
+        if let Some(latest) = self.store.latest_acceptance(&question)?
+            && latest.at >= at
+        {
+            return Err(Rejection::AcceptanceFromTheFuture {
+                question,
+                accepted: latest.answer,
+                minutes_ahead: (latest.at.as_millis().saturating_sub(at.as_millis()))
+                    .div_ceil(60_000)
+                    .max(1),
+            }
+            .into());
         }
         Ok(())
     }

@@ -58,6 +58,15 @@ pub enum Rejection {
     NotAnAnswer { target: EntryId, found: Kind },
     #[error("only the organisation that asked question {} can accept an answer to it", question.short())]
     NotTheAsker { question: EntryId },
+    #[error(
+        "question {} already has an acceptance (of answer {}) dated about {minutes_ahead} minutes ahead of this computer's clock: a new one would not count, because the latest counts; check this computer's clock",
+        question.short(), accepted.short()
+    )]
+    AcceptanceFromTheFuture {
+        question: EntryId,
+        accepted: EntryId,
+        minutes_ahead: u64,
+    },
 }
 
 #[derive(Clone, Copy)]
