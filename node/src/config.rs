@@ -161,6 +161,20 @@ pub struct Config {
     /// Whom this node trusts.
     #[serde(default)]
     pub trust: crate::trust::TrustConfig,
+    /// How this node searches.
+    #[serde(default)]
+    pub search: SearchSection,
+}
+
+/// `[search]` in `config.toml`.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SearchSection {
+    /// Groups of words that mean the same here, beside the groups wiel comes with: one
+    /// group a string, its words separated by commas, e.g. `"loket, balie, klantcontact"`.
+    /// A search for one word of a group also finds the others (with less weight).
+    #[serde(default)]
+    pub synonyms: Vec<String>,
 }
 
 /// `[node]` in `config.toml`.
@@ -244,10 +258,31 @@ impl Config {
             path: path.clone(),
             reason: e.to_string(),
         })?;
-        toml::from_str(&text).map_err(|e| ConfigError::Config {
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Config {
+            path: path.clone(),
+            // One line: where, then what.
+            reason: match e.span() {
+                Some(span) => format!(
+                    "line {}: {}",
+                    text.get(..span.start).unwrap_or(&text).matches('\n').count() + 1,
+                    e.message().trim().replace('\n', "; ")
+                ),
+                None => e.message().trim().replace('\n', "; "),
+            },
+        })?;
+        config.thesaurus().map_err(|e| ConfigError::Config {
             path,
-            reason: e.message().to_owned(),
-        })
+            reason: format!("[search] synonyms: {e}"),
+        })?;
+        Ok(config)
+    }
+
+    /// The built-in synonyms with those of `[search] synonyms`.
+    pub fn thesaurus(
+        &self,
+    ) -> Result<std::sync::Arc<wiel_store::search::Thesaurus>, wiel_store::search::ThesaurusError>
+    {
+        wiel_store::search::Thesaurus::with_extra(&self.search.synonyms)
     }
 
     pub(crate) fn save(&self, dir: &DataDir) -> Result<(), ConfigError> {

@@ -454,3 +454,58 @@ fn a_story_pasted_with_labels_fills_its_fields() {
     let found = json(&node.ok(&["--json", "search", "buddy"]));
     assert_eq!(found["results"][0]["id"], story.as_str());
 }
+
+/// A node's operator adds the words of her own municipality to the synonyms in
+/// `config.toml`; a group that cannot work is refused with a one-line error that names
+/// the file, the group and the word, and nothing stored changes.
+#[test]
+fn the_operator_adds_synonyms_in_the_configuration() {
+    let zwolle = Node::init("Gemeente Zwolle", "GM0193");
+    zwolle.publish(&practice_md(
+        "Eén balie voor werk en inkomen",
+        "Inwoners melden zich aan één balie in het stadhuis.",
+    ));
+    let config = zwolle.path().join("config.toml");
+    let original = std::fs::read_to_string(&config).unwrap();
+    assert!(original.contains("[search]\nsynonyms = []"), "{original}");
+    let found = |node: &Node| {
+        json(&node.ok(&["--json", "search", "loket"]))["results"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(found(&zwolle), 0, "no synonyms yet");
+
+    std::fs::write(
+        &config,
+        original.replace(
+            "synonyms = []",
+            r#"synonyms = ["loket, balie, klantcontactcentrum"]"#,
+        ),
+    )
+    .unwrap();
+    assert_eq!(found(&zwolle), 1);
+    let shown = zwolle.ok(&["search", "loket"]);
+    assert!(shown.contains("Ook gezocht op: balie."), "{shown}");
+
+    let before = zwolle.snapshot();
+    std::fs::write(
+        &config,
+        original.replace(
+            "synonyms = []",
+            r#"synonyms = ["loket, balie", "wijkteam, sociaal team"]"#,
+        ),
+    )
+    .unwrap();
+    let args = ["search", "loket"];
+    let err = wiel_tests::expect_one_line_error(zwolle.run(&args), &args);
+    assert!(
+        err.contains("config.toml")
+            && err.contains("[search] synonyms")
+            && err.contains("group 2")
+            && err.contains("'sociaal team' is not one word"),
+        "{err}"
+    );
+    std::fs::write(&config, &original).unwrap();
+    assert_eq!(zwolle.snapshot(), before);
+}

@@ -297,6 +297,7 @@ impl Service {
                 mode: options.trust_mode,
                 ..Default::default()
             },
+            search: Default::default(),
         };
         let key = OrgKeypair::generate();
         let store_dir = dir.store_path();

@@ -34,7 +34,12 @@ impl Service {
         if let Some(index) = slot.as_ref() {
             return Ok(index.clone());
         }
-        let index = Arc::new(SearchIndex::open(&self.store)?);
+        // Checked when the configuration was read.
+        let thesaurus = self
+            .config
+            .thesaurus()
+            .unwrap_or_else(|_| wiel_store::search::Thesaurus::builtin());
+        let index = Arc::new(SearchIndex::open_with(&self.store, thesaurus)?);
         *slot = Some(index.clone());
         Ok(index)
     }

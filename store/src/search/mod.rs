@@ -15,6 +15,8 @@ pub mod analysis;
 mod query;
 mod synonyms;
 
+pub use synonyms::{Thesaurus, ThesaurusError};
+
 use std::collections::HashSet;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -184,12 +186,23 @@ pub struct SearchIndex {
     /// Made on first write: a read-only search does not start writer threads.
     writer: Mutex<Option<IndexWriter>>,
     path: PathBuf,
+    /// Words that mean the same, applied to queries.
+    thesaurus: std::sync::Arc<Thesaurus>,
 }
 
 impl SearchIndex {
     /// Opens the index in the store's directory (building it if it is missing or was built
-    /// differently) and takes in whatever the store holds that it lacks.
+    /// differently) and takes in whatever the store holds that it lacks. Queries use the
+    /// built-in synonyms.
     pub fn open(store: &Store) -> Result<Self, SearchError> {
+        Self::open_with(store, Thesaurus::builtin())
+    }
+
+    /// [`SearchIndex::open`], with the synonyms of `thesaurus`.
+    pub fn open_with(
+        store: &Store,
+        thesaurus: std::sync::Arc<Thesaurus>,
+    ) -> Result<Self, SearchError> {
         let path = store.dir().join("search");
         let err = |reason: String| SearchError::Index {
             path: path.clone(),
@@ -231,6 +244,7 @@ impl SearchIndex {
             fields,
             writer: Mutex::new(None),
             path,
+            thesaurus,
         };
         if fresh {
             me.rebuild()?;

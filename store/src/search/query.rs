@@ -28,7 +28,7 @@ impl SearchIndex {
             }
             let same: Vec<&String> = stems
                 .first()
-                .map(|s| synonyms::of(s))
+                .map(|s| self.thesaurus.of(s))
                 .unwrap_or_default()
                 .iter()
                 .map(|s| &s.stem)
@@ -68,12 +68,16 @@ impl SearchIndex {
                 .enumerate()
                 .map(|(n, stem)| (stem.clone(), if n == 0 { 1.0 } else { PART_WEIGHT }));
             let mut same = Vec::new();
-            for synonym in own.first().map(|s| synonyms::of(s)).unwrap_or_default() {
+            for synonym in own
+                .first()
+                .map(|s| self.thesaurus.of(s))
+                .unwrap_or_default()
+            {
                 // Named in "ook gezocht op" only where an entry holds it.
                 let held = self.doc_freq(&searcher, f.text, &synonym.stem)? > 0
                     || self.doc_freq(&searcher, f.title, &synonym.stem)? > 0;
-                if held && !outcome.also.iter().any(|w| w == synonym.word) {
-                    outcome.also.push(synonym.word.to_owned());
+                if held && !outcome.also.contains(&synonym.word) {
+                    outcome.also.push(synonym.word.clone());
                 }
                 same.push((synonym.stem.clone(), SYNONYM_WEIGHT));
             }
