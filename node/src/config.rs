@@ -264,7 +264,11 @@ impl Config {
             reason: match e.span() {
                 Some(span) => format!(
                     "line {}: {}",
-                    text.get(..span.start).unwrap_or(&text).matches('\n').count() + 1,
+                    text.get(..span.start)
+                        .unwrap_or(&text)
+                        .matches('\n')
+                        .count()
+                        + 1,
                     e.message().trim().replace('\n', "; ")
                 ),
                 None => e.message().trim().replace('\n', "; "),

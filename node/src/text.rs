@@ -38,14 +38,14 @@ const STORY_LABELS: &[(&str, usize)] = &[
 ];
 
 /// A story pasted as text, with its parts under labels (`**Situatie.** …`, `Aanpak: …`,
-/// `## Resultaat`), split into its parts; `None` when fewer than two labels stand at the
-/// start of a line.
+/// `## Resultaat`), split into its parts; `None` when fewer than two labels start a line
+/// or, written with a capital as a document has them, a sentence (`… leeg. Aanpak: …`).
 pub fn story_parts(text: &str) -> Option<StoryParts> {
     let mut parts: [Vec<&str>; 4] = Default::default();
     let mut intro: Vec<&str> = Vec::new();
     let mut current: Option<usize> = None;
     let mut labels = 0;
-    for line in text.lines() {
+    for line in text.lines().flat_map(at_inline_labels) {
         match labelled(line) {
             Some((part, rest)) => {
                 current = Some(part);
@@ -71,6 +71,25 @@ pub fn story_parts(text: &str) -> Option<StoryParts> {
         result: join(&parts[2]),
         lessons: join(&parts[3]),
     })
+}
+
+/// A line cut before each label that starts a sentence inside it: `… leeg. **Aanpak.** We …`
+/// and `… jaar. Resultaat: …` (capital letter, after the end of a sentence).
+fn at_inline_labels(line: &str) -> Vec<&str> {
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for (i, _) in line.char_indices().skip(1) {
+        let rest = &line[i..];
+        let word = rest.strip_prefix("**").unwrap_or(rest);
+        let after_sentence = line[start..i].trim_end().ends_with(['.', '!', '?'])
+            && line[..i].ends_with(char::is_whitespace);
+        if after_sentence && word.starts_with(char::is_uppercase) && labelled(rest).is_some() {
+            pieces.push(line[start..i].trim_end());
+            start = i;
+        }
+    }
+    pieces.push(&line[start..]);
+    pieces
 }
 
 /// A line that starts with a story label: the part it names and the text after it.
@@ -111,6 +130,19 @@ mod tests {
         assert_eq!(parts.approach, "Een buddy.");
         assert_eq!(parts.result, "Minder verloop.");
         assert_eq!(parts.lessons, "Begin klein.");
+
+        // Pasted as one paragraph: the labels start sentences.
+        let text =
+            "**Situatie.** Vol op dinsdag. **Aanpak.** Teamtafels. **Resultaat.** Ruimte over.";
+        let parts = story_parts(text).unwrap();
+        assert_eq!(parts.situation, "Vol op dinsdag.");
+        assert_eq!(parts.approach, "Teamtafels.");
+        assert_eq!(parts.result, "Ruimte over.");
+        let parts =
+            story_parts("Situatie: 11 procent. Aanpak: een scan. Lessen: praat eerder.").unwrap();
+        assert_eq!(parts.situation, "11 procent.");
+        assert_eq!(parts.approach, "een scan.");
+        assert_eq!(parts.lessons, "praat eerder.");
     }
 
     #[test]
@@ -120,6 +152,11 @@ mod tests {
             None
         );
         assert_eq!(story_parts("**Situatie.** Alleen een situatie."), None);
+        // A label in the middle of a sentence, or without a capital, stays text.
+        assert_eq!(
+            story_parts("Situatie: druk. Onze aanpak: rust. De resultaat: niets."),
+            None
+        );
         assert_eq!(story_parts("Situaties genoeg.\nAanpakken!"), None);
     }
 }

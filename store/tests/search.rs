@@ -222,3 +222,38 @@ fn a_retracted_word_is_never_suggested_and_leaves_the_index_files() {
         "the retracted name is still in {holding:?}"
     );
 }
+
+/// Words joined by a hyphen, `&`, `×` or an apostrophe meet their form written as one
+/// word, and their parts still find them.
+#[test]
+fn joined_words_meet_their_unjoined_form() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let hyphen = practice(
+        1,
+        "Re-integratie in het tweede spoor",
+        "Met zij-instromers.",
+    );
+    let joined = practice(
+        2,
+        "Reintegratie na ziekte",
+        "Een zzp'er als coach; B&W stemt in.",
+    );
+    let stray = practice(3, "Een b en een w", "Losse letters b w p q.");
+    store
+        .ingest_batch(vec![hyphen.clone(), joined.clone(), stray.clone()])
+        .unwrap();
+    let index = SearchIndex::open(&store).unwrap();
+    for query in ["reintegratie", "re-integratie"] {
+        let hits = found(&index, query);
+        assert!(
+            hits.contains(&hyphen.id()) && hits.contains(&joined.id()),
+            "{query}: {hits:?}"
+        );
+    }
+    assert_eq!(found(&index, "zijinstromers"), vec![hyphen.id()]);
+    assert_eq!(found(&index, "instromers"), vec![hyphen.id()]);
+    assert_eq!(found(&index, "B&W"), vec![joined.id()]);
+    assert_eq!(found(&index, "zzp'er"), vec![joined.id()]);
+    assert_eq!(found(&index, "zzp"), vec![joined.id()]);
+}

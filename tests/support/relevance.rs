@@ -6,8 +6,30 @@ use std::path::PathBuf;
 
 use wiel_protocol::{Kind, Verified};
 
-pub const CORPUS: &str = include_str!("../data/relevance/corpus.txt");
-pub const QUERIES: &str = include_str!("../data/relevance/queries.txt");
+/// One relevance set: a corpus and its judged queries.
+#[derive(Clone, Copy, Debug)]
+pub struct Set {
+    pub name: &'static str,
+    corpus: &'static str,
+    queries: &'static str,
+}
+
+/// The first set (`tests/data/relevance/`): plurals, compounds, typos, loan words.
+pub const FIRST: Set = Set {
+    name: "first",
+    corpus: include_str!("../data/relevance/corpus.txt"),
+    queries: include_str!("../data/relevance/queries.txt"),
+};
+
+/// The realistic set (`tests/data/relevance2/`): questions as an HR adviser or buyer types
+/// them — natural sentences, her own municipality's word, compounds nobody listed,
+/// abbreviations, hyphenated forms, text pasted with odd Unicode — over entries that share
+/// topics but differ in aspect. Written fresh, judged by reading the entries.
+pub const REALISTIC: Set = Set {
+    name: "realistic",
+    corpus: include_str!("../data/relevance2/corpus.txt"),
+    queries: include_str!("../data/relevance2/queries.txt"),
+};
 
 /// One corpus entry as written.
 #[derive(Clone, Debug)]
@@ -31,9 +53,9 @@ pub fn data_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/relevance")
 }
 
-pub fn corpus() -> Vec<Doc> {
+pub fn corpus(set: Set) -> Vec<Doc> {
     let mut docs = Vec::new();
-    for block in CORPUS.split("\n\n") {
+    for block in set.corpus.split("\n\n") {
         let lines: Vec<&str> = block
             .lines()
             .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -63,8 +85,8 @@ pub fn corpus() -> Vec<Doc> {
     docs
 }
 
-pub fn queries() -> Vec<Query> {
-    QUERIES
+pub fn queries(set: Set) -> Vec<Query> {
+    set.queries
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
@@ -79,12 +101,13 @@ pub fn queries() -> Vec<Query> {
 }
 
 /// The corpus signed by a few fixed test organisations, each entry a day apart. A story's
-/// text is its situation; an answer answers the question before it in the corpus.
-pub fn signed_corpus() -> Vec<(String, Verified)> {
+/// text is split under its labels as publishing does (without labels, it is the
+/// situation); an answer answers the question before it in the corpus.
+pub fn signed_corpus(set: Set) -> Vec<(String, Verified)> {
     let keys: Vec<_> = (1..=7).map(wiel_protocol::testing::key).collect();
     let mut last_question = None;
     let mut out = Vec::new();
-    for (i, d) in corpus().into_iter().enumerate() {
+    for (i, d) in corpus(set).into_iter().enumerate() {
         let mut body = wiel_protocol::Body {
             title: d.title.clone(),
             text: d.text.clone(),
@@ -93,11 +116,22 @@ pub fn signed_corpus() -> Vec<(String, Verified)> {
             ..wiel_protocol::Body::default()
         };
         if d.kind == Kind::Story {
-            body.fields = wiel_protocol::KindFields::Story {
-                situation: std::mem::take(&mut body.text),
-                approach: String::new(),
-                result: String::new(),
-                lessons: String::new(),
+            body.fields = match wiel_node::text::story_parts(&body.text) {
+                Some(parts) => {
+                    body.text = parts.intro;
+                    wiel_protocol::KindFields::Story {
+                        situation: parts.situation,
+                        approach: parts.approach,
+                        result: parts.result,
+                        lessons: parts.lessons,
+                    }
+                }
+                None => wiel_protocol::KindFields::Story {
+                    situation: std::mem::take(&mut body.text),
+                    approach: String::new(),
+                    result: String::new(),
+                    lessons: String::new(),
+                },
             };
         }
         let refs = match (d.kind, last_question) {
@@ -166,8 +200,8 @@ pub struct IndexedCorpus {
     _dir: tempfile::TempDir,
 }
 
-pub fn indexed_corpus() -> IndexedCorpus {
-    let signed = signed_corpus();
+pub fn indexed_corpus(set: Set) -> IndexedCorpus {
+    let signed = signed_corpus(set);
     let dir = tempfile::tempdir().expect("temporary directory");
     let store = wiel_store::Store::open(dir.path()).expect("store");
     store
@@ -210,7 +244,7 @@ pub fn names(signed: &[(String, Verified)]) -> BTreeMap<wiel_protocol::EntryId, 
 /// stories and questions by the 10 test organisations on the `wiel-test` network, one
 /// second apart.
 pub fn synthetic(n: usize) -> Vec<(Doc, Verified)> {
-    let docs = corpus();
+    let docs = corpus(FIRST);
     let sentences: Vec<&str> = docs
         .iter()
         .flat_map(|d| d.text.split_inclusive(". "))
@@ -263,7 +297,7 @@ pub fn synthetic(n: usize) -> Vec<(Doc, Verified)> {
 
 /// Words of the corpus titles (5 letters or more), for benchmark queries.
 pub fn vocabulary() -> Vec<String> {
-    let mut words: Vec<String> = corpus()
+    let mut words: Vec<String> = corpus(FIRST)
         .iter()
         .flat_map(|d| {
             d.title

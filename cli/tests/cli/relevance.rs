@@ -1,27 +1,28 @@
-//! Relevance of `wiel search` on the relevance set (tests/data/relevance): ≥ 200 Dutch
-//! entries and ≥ 40 queries (plurals, compounds, typos, loan words) with the entries a
-//! professional expects in the top 5.
+//! Relevance of `wiel search` on the two relevance sets (`tests/data/relevance*`): Dutch
+//! entries with queries and the entries a professional expects in the top 5.
 //!
-//! Levels reached when this test was written: recall@5 = 0.927, MRR = 1.000 over 53
-//! queries. The floors below sit just under that: a change that makes search worse fails.
+//! - The first set (≥ 200 entries, ≥ 40 queries): plurals, compounds, typos, loan words.
+//! - The realistic set (≥ 150 entries, ≥ 60 queries): questions as people type them, over
+//!   entries that share topics but differ in aspect (see `wiel_tests::relevance::REALISTIC`).
+//!
+//! The floors sit just under the levels reached: a change that makes search worse fails.
+//! `cargo test -p wiel-cli --test cli relevance -- --nocapture` prints the queries that
+//! fall short.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use wiel_tests::relevance;
+use wiel_tests::relevance::{self, Set};
 
-/// What the search reached on this set (the floor: a change that goes below fails).
-const RECALL: f64 = 0.92;
-const MRR: f64 = 0.98;
-
-#[test]
-fn recall_and_mrr_on_the_relevance_set() {
-    let queries = relevance::queries();
-    let corpus = relevance::indexed_corpus();
+/// Checks the set's shape, scores it and returns (recall@5, MRR).
+fn measure(set: Set, min_entries: usize, min_queries: usize) -> (f64, f64) {
+    let queries = relevance::queries(set);
+    let corpus = relevance::indexed_corpus(set);
     assert!(
-        corpus.names.len() >= 200,
-        "corpus has {} entries",
+        corpus.names.len() >= min_entries,
+        "{} set: corpus has {} entries",
+        set.name,
         corpus.names.len()
     );
-    assert!(queries.len() >= 40, "{} queries", queries.len());
+    assert!(queries.len() >= min_queries, "{} queries", queries.len());
     assert_eq!(corpus.index.len(), corpus.names.len() as u64);
     for q in &queries {
         for e in &q.expected {
@@ -32,21 +33,39 @@ fn recall_and_mrr_on_the_relevance_set() {
             );
         }
     }
-
     let scores = relevance::score(&queries, |text| corpus.search(text, 10));
     for (query, top, expected) in &scores.misses {
-        eprintln!("'{query}': top 5 {top:?}, expected {expected:?}");
+        eprintln!(
+            "{}: '{query}': top 5 {top:?}, expected {expected:?}",
+            set.name
+        );
     }
     eprintln!(
-        "recall@5 = {:.3}, MRR = {:.3} over {} queries",
+        "{} set: recall@5 = {:.3}, MRR = {:.3} over {} queries",
+        set.name,
         scores.recall_at_5,
         scores.mrr,
         queries.len()
     );
-    assert!(
-        scores.recall_at_5 >= RECALL,
-        "recall@5 {:.3} fell below {RECALL}",
-        scores.recall_at_5
-    );
-    assert!(scores.mrr >= MRR, "MRR {:.3} fell below {MRR}", scores.mrr);
+    (scores.recall_at_5, scores.mrr)
+}
+
+#[test]
+fn recall_and_mrr_on_the_first_set() {
+    // Reached: 0.948 / 0.991 (56 queries).
+    const RECALL: f64 = 0.94;
+    const MRR: f64 = 0.98;
+    let (recall, mrr) = measure(relevance::FIRST, 200, 40);
+    assert!(recall >= RECALL, "recall@5 {recall:.3} fell below {RECALL}");
+    assert!(mrr >= MRR, "MRR {mrr:.3} fell below {MRR}");
+}
+
+#[test]
+fn recall_and_mrr_on_the_realistic_set() {
+    // Reached: 0.894 / 0.975 (117 queries); the goal is 0.95 / 0.9.
+    const RECALL: f64 = 0.89;
+    const MRR: f64 = 0.97;
+    let (recall, mrr) = measure(relevance::REALISTIC, 150, 60);
+    assert!(recall >= RECALL, "recall@5 {recall:.3} fell below {RECALL}");
+    assert!(mrr >= MRR, "MRR {mrr:.3} fell below {MRR}");
 }

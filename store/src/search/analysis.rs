@@ -2,14 +2,15 @@
 //! exact analyzer, and the small normalisation the Snowball stemmer needs for the words of
 //! this domain.
 //!
-//! The stemmed analyzer: words (letters and digits), lower case, accents folded, Dutch stop
-//! words out; each compound also yields its known parts ([`COMPOUND_PARTS`]); then the
+//! The stemmed analyzer: words (letters and digits; a word joined by a hyphen, `&` or an
+//! apostrophe whole and in its parts, see `words`), lower case, accents folded, Dutch stop
+//! words out; each compound also yields its known parts (see `compounds`); then the
 //! Snowball Dutch stemmer, and a last step that undoubles vowels, so that `inkoop` and
 //! `inkopen` meet (`inkop`). The exact analyzer stops after lower case and folding.
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
-    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, StopWordFilter, TextAnalyzer,
+    Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Registered name of the stemmed analyzer.
@@ -17,129 +18,15 @@ pub const STEMMED: &str = "wiel_nl";
 /// Registered name of the exact analyzer.
 pub const EXACT: &str = "wiel_exact";
 
+use super::compounds::parts;
+pub use super::compounds::{COMPOUND_PARTS, is_known_word, split_compound};
+
 /// Words longer than this are not indexed (hashes, URLs without breaks).
 const LONGEST_WORD: usize = 60;
 
-/// Word parts of this domain that a general word list may lack, beside the lexicon
-/// (`lexicon.txt`). A word is split only when it is made entirely of known parts (the last
-/// may carry a plural or inflection ending), at least two: `jeugdhulpaanbieders` →
-/// jeugdhulp + aanbieders.
-pub const COMPOUND_PARTS: &[&str] = &[
-    "aanbesteding",
-    "aanbieder",
-    "aanpak",
-    "adviseur",
-    "afspraak",
-    "afspraken",
-    "arbeid",
-    "arbeidsmarkt",
-    "bedrijf",
-    "beleid",
-    "bemiddeling",
-    "beschermd",
-    "beschikking",
-    "bestemming",
-    "bestuur",
-    "bijstand",
-    "budget",
-    "burger",
-    "casus",
-    "coach",
-    "consulent",
-    "contract",
-    "dienst",
-    "dienstverlening",
-    "digitaal",
-    "doel",
-    "doelgroep",
-    "eigen",
-    "functie",
-    "gebied",
-    "gemeente",
-    "gesprek",
-    "gezin",
-    "gezondheid",
-    "hulp",
-    "huishoud",
-    "inkoop",
-    "jeugd",
-    "jeugdhulp",
-    "jeugdzorg",
-    "kader",
-    "kennis",
-    "klant",
-    "kosten",
-    "leer",
-    "leider",
-    "loon",
-    "maatwerk",
-    "markt",
-    "medewerker",
-    "migratie",
-    "milieu",
-    "netwerk",
-    "omgeving",
-    "onderzoek",
-    "ontwikkeling",
-    "opdracht",
-    "opleiding",
-    "organisatie",
-    "overleg",
-    "partner",
-    "personeel",
-    "plan",
-    "plaats",
-    "platform",
-    "praktijk",
-    "proces",
-    "programma",
-    "project",
-    "regel",
-    "regie",
-    "regio",
-    "risico",
-    "samenwerking",
-    "school",
-    "sociaal",
-    "sociale",
-    "staat",
-    "stelsel",
-    "subsidie",
-    "team",
-    "tender",
-    "toegang",
-    "traject",
-    "uitkering",
-    "verbetering",
-    "vergunning",
-    "verhaal",
-    "verlening",
-    "verlener",
-    "loket",
-    "punt",
-    "service",
-    "taal",
-    "verlof",
-    "visie",
-    "voorziening",
-    "voorwaarden",
-    "vraag",
-    "werk",
-    "werkgever",
-    "werknemer",
-    "wijk",
-    "woning",
-    "zorg",
-];
-
-/// Linking sounds that may stand between two parts: arbeid-s-markt, gemeente-n-raad.
-const LINKS: &[&str] = &["s", "en", "e", "n"];
-/// Endings the last part may carry.
-const ENDINGS: &[&str] = &["", "s", "'s", "en", "n", "e", "es", "ers"];
-
 /// Builds the two analyzers (registered by the index under [`STEMMED`] and [`EXACT`]).
 pub fn stemmed_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(super::words::WordTokenizer::default())
         .filter(RemoveLongFilter::limit(LONGEST_WORD))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -151,7 +38,7 @@ pub fn stemmed_analyzer() -> TextAnalyzer {
 }
 
 pub fn exact_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(super::words::WordTokenizer::default())
         .filter(RemoveLongFilter::limit(LONGEST_WORD))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -161,92 +48,6 @@ pub fn exact_analyzer() -> TextAnalyzer {
 /// Single letters left over by splitting at apostrophes (`regio's` → `regio`, `s`).
 fn leftover_letters() -> StopWordFilter {
     StopWordFilter::remove(["s".to_string(), "t".to_string()])
-}
-
-/// Dutch words a compound may be made of (see `lexicon.txt`), with [`COMPOUND_PARTS`].
-const LEXICON: &str = include_str!("lexicon.txt");
-
-/// Shortest part a compound is split into: shorter ones (`ver`, `ge`) make nonsense splits.
-const SHORTEST_PART: usize = 4;
-
-/// Words that end derivations rather than compounds (beleids-matig, gemeente-lijk): never
-/// split off as a part.
-const SUFFIXES: &[&str] = &[
-    "achtig", "achtige", "baar", "bare", "heid", "heden", "lijk", "lijke", "lijks", "loos", "loze",
-    "matig", "matige", "schap", "schappen", "waardig", "waardige", "zaam", "zame",
-];
-
-/// Words that start derived verbs and nouns rather than compounds (voor-beeld, onder-wijs,
-/// mede-werker): never split off as a part.
-const PREFIXES: &[&str] = &[
-    "achter", "binnen", "buiten", "door", "langs", "mede", "onder", "over", "rond", "samen",
-    "tegen", "terug", "tussen", "voor",
-];
-
-/// The words compounds are split into: the lexicon and the domain's own parts.
-fn parts() -> &'static std::collections::HashSet<&'static str> {
-    static PARTS: std::sync::OnceLock<std::collections::HashSet<&'static str>> =
-        std::sync::OnceLock::new();
-    PARTS.get_or_init(|| {
-        LEXICON
-            .lines()
-            .filter(|l| !l.starts_with('#') && l.len() >= SHORTEST_PART)
-            .filter(|l| !SUFFIXES.contains(l) && !PREFIXES.contains(l))
-            .chain(COMPOUND_PARTS.iter().copied())
-            .collect()
-    })
-}
-
-/// Whether `word` (lower case, folded) is a common Dutch word or one of the domain's: such
-/// a word is never "corrected" into another, even when no entry holds it.
-pub fn is_known_word(word: &str) -> bool {
-    parts().contains(word)
-}
-
-/// Splits a lower-case word into known parts, or `None` when it is not such a compound.
-/// The longest first part that lets the rest split too wins: arbeidsmarkt + regio, not
-/// arbeid + s + markt + regio. The last part may carry a plural or inflection ending.
-pub fn split_compound(word: &str) -> Option<Vec<&str>> {
-    fn go<'w>(rest: &'w str, parts: &mut Vec<&'w str>) -> bool {
-        for end in (SHORTEST_PART..=rest.len()).rev() {
-            let head = &rest[..end];
-            if !self::parts().contains(head) {
-                continue;
-            }
-            let after = &rest[end..];
-            if !parts.is_empty() && ENDINGS.contains(&after) {
-                parts.push(rest);
-                return true;
-            }
-            for link in LINKS.iter().chain([""].iter()) {
-                if let Some(next) = after.strip_prefix(link)
-                    && next.len() >= SHORTEST_PART
-                {
-                    parts.push(head);
-                    if go(next, parts) {
-                        return true;
-                    }
-                    parts.pop();
-                }
-            }
-        }
-        false
-    }
-    if !word.is_ascii() || word.len() < 2 * SHORTEST_PART {
-        return None;
-    }
-    let mut parts = Vec::new();
-    if !(go(word, &mut parts) && parts.len() >= 2) {
-        return None;
-    }
-    // Parts that are compounds themselves give their parts too: arbeidsmarkt → arbeid, markt.
-    let mut all = parts.clone();
-    for part in parts {
-        if let Some(sub) = split_compound(part) {
-            all.extend(sub);
-        }
-    }
-    Some(all)
 }
 
 /// Words each analyzer remembers the outcome for (its compound parts, its stem); more
@@ -400,7 +201,7 @@ impl<S: TokenStream> TokenStream for DutchStemStream<'_, S> {
         let token = self.inner.token_mut();
         let stemmer = &self.stemmer;
         let stem = self.stems.get_or_insert_with(&token.text, |word| {
-            let word = plural_ie(plural_es(word));
+            let word = agent_noun(plural_ie(plural_es(word)));
             match derivation(word) {
                 Some(kept) => undouble_vowels(&kept),
                 None => undouble_vowels(&stemmer.stem(word)),
@@ -439,6 +240,26 @@ fn plural_ie(word: &str) -> &str {
         &word[..word.len() - 1]
     } else if word.len() >= 7 && word.ends_with("ieen") {
         &word[..word.len() - 2]
+    } else {
+        word
+    }
+}
+
+/// `mantelzorger`, `mantelzorgers` → `mantelzorg`: a person noun in -er meets what the
+/// person does, where that is a known word (or a compound of known words) of five letters
+/// at least — `werker` and `ouder` stay, as do words whose base is no word (`partner`).
+fn agent_noun(word: &str) -> &str {
+    let base = word
+        .strip_suffix("ers")
+        .or_else(|| word.strip_suffix("er"))
+        .unwrap_or(word);
+    if base.len() < word.len()
+        && base.len() >= 5
+        && base.is_ascii()
+        && !base.ends_with('e')
+        && (parts().contains(base) || split_compound(base).is_some())
+    {
+        base
     } else {
         word
     }
@@ -501,6 +322,38 @@ pub fn stems(text: &str) -> Vec<String> {
     terms(&mut stemmed_analyzer(), text)
 }
 
+/// A word of a query: as the exact analyzer makes it (a joined word without its marks:
+/// `reintegratie` for `re-integratie`), and the parts it was joined from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueryWord {
+    pub word: String,
+    pub joined_from: Vec<String>,
+}
+
+/// The words of a query, each once as typed (see [`super::words`]).
+pub fn query_words(text: &str) -> Vec<QueryWord> {
+    let text = normalise(text);
+    let mut exact = exact_analyzer();
+    let mut one = |s: &str| terms(&mut exact, s).into_iter().next();
+    super::words::written_words(&text)
+        .iter()
+        .filter_map(|w| {
+            let word = one(&super::words::without_marks(&text, w))?;
+            let joined_from = if w.parts.len() > 1 {
+                // Single letters are not searched on their own (the `b` of `B&W`).
+                w.parts
+                    .iter()
+                    .filter_map(|&(a, b)| one(&text[a..b]))
+                    .filter(|part| part.chars().count() > 1)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            Some(QueryWord { word, joined_from })
+        })
+        .collect()
+}
+
 /// The terms `analyzer` makes of `text`, normalised first (see [`normalise`]).
 pub fn terms(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let text = normalise(text);
@@ -529,6 +382,13 @@ mod tests {
     }
 
     #[test]
+    fn person_nouns_stay_apart_where_their_base_is_no_word() {
+        for (word, other) in [("werker", "werk"), ("ouder", "oud"), ("partner", "partn")] {
+            assert_ne!(stem(word), stem(other), "{word}");
+        }
+    }
+
+    #[test]
     fn plurals_of_the_domain_meet_their_singular() {
         let families: &[&[&str]] = &[
             &["gemeente", "gemeenten", "gemeentes"],
@@ -550,6 +410,8 @@ mod tests {
             &["categorie", "categorieën"],
             &["mogelijkheid", "mogelijkheden"],
             &["financiën", "financie\u{0308}n"],
+            &["mantelzorg", "mantelzorger", "mantelzorgers"],
+            &["sport", "sporter", "sporters"],
         ];
         for family in families {
             let first = stem(family[0]);

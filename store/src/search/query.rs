@@ -2,6 +2,8 @@
 //! words, filters, snippets with the matched words marked, and "bedoelde u" for a word
 //! that matches nothing.
 
+use std::collections::HashMap;
+
 use super::*;
 
 impl SearchIndex {
@@ -10,13 +12,22 @@ impl SearchIndex {
         let searcher = self.reader.searcher();
         let f = self.fields;
         let mut stemmed = analysis::stemmed_analyzer();
-        let mut exact = analysis::exact_analyzer();
-        let typed: Vec<String> = analysis::terms(&mut exact, &query.text);
+        let typed = analysis::query_words(&query.text);
+        // A joined word (`re-integratie`) also searches its parts, as a compound does.
+        let joined_from: HashMap<&str, &[String]> = typed
+            .iter()
+            .map(|w| (w.word.as_str(), w.joined_from.as_slice()))
+            .collect();
         let mut outcome = SearchOutcome::default();
         let mut searched: Vec<String> = Vec::new();
         let mut corrected = false;
-        for word in &typed {
-            let stems = analysis::terms(&mut stemmed, word);
+        for analysis::QueryWord { word, joined_from } in &typed {
+            let mut stems = analysis::terms(&mut stemmed, word);
+            if !stems.is_empty() {
+                for part in joined_from {
+                    stems.extend(analysis::terms(&mut stemmed, part));
+                }
+            }
             if stems.is_empty() || word.chars().count() < 2 {
                 if !outcome.ignored.contains(word) {
                     outcome.ignored.push(word.clone());
@@ -60,7 +71,10 @@ impl SearchIndex {
         for word in &searched {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut seen = HashSet::new();
-            let own = analysis::terms(&mut stemmed, word);
+            let mut own = analysis::terms(&mut stemmed, word);
+            for part in joined_from.get(word.as_str()).copied().unwrap_or_default() {
+                own.extend(analysis::terms(&mut stemmed, part));
+            }
             // The word's own stem first, then the parts of a compound, then the words that
             // mean the same: they count less.
             let weighted = own
