@@ -17,7 +17,7 @@ mod query;
 mod synonyms;
 mod words;
 
-pub use synonyms::{Thesaurus, ThesaurusError};
+pub use synonyms::{Expansion, Thesaurus, ThesaurusError};
 
 use std::collections::HashSet;
 use std::path::PathBuf;

@@ -44,7 +44,12 @@ impl SearchIndex {
                 .iter()
                 .map(|s| &s.stem)
                 .collect();
-            let found = self.doc_freq(&searcher, f.exact, word)? > 0
+            let expanded = match stems.first() {
+                Some(stem) => self.expansion_held(&searcher, stem)?.is_some(),
+                None => false,
+            };
+            let found = expanded
+                || self.doc_freq(&searcher, f.exact, word)? > 0
                 || stems.iter().chain(same).try_fold(false, |any, s| {
                     Ok::<_, SearchError>(
                         any || self.doc_freq(&searcher, f.text, s)? > 0
@@ -67,8 +72,24 @@ impl SearchIndex {
         if corrected {
             outcome.corrected = Some(searched.join(" "));
         }
+        // Words of an abbreviation's expansion typed in a row also find the abbreviation.
+        let first_stems: Vec<String> = searched
+            .iter()
+            .map(|w| {
+                analysis::terms(&mut stemmed, w)
+                    .into_iter()
+                    .next()
+                    .unwrap_or_default()
+            })
+            .collect();
+        let mut abbreviated: Vec<Vec<&synonyms::Synonym>> = vec![Vec::new(); searched.len()];
+        for (start, n, abbreviation) in self.thesaurus.abbreviations_in(&first_stems) {
+            for slot in &mut abbreviated[start..start + n] {
+                slot.push(abbreviation);
+            }
+        }
         let mut words: Vec<Box<dyn Query>> = Vec::new();
-        for word in &searched {
+        for (i, word) in searched.iter().enumerate() {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut seen = HashSet::new();
             let mut own = analysis::terms(&mut stemmed, word);
@@ -76,16 +97,30 @@ impl SearchIndex {
                 own.extend(analysis::terms(&mut stemmed, part));
             }
             // The word's own stem first, then the parts of a compound, then the words that
-            // mean the same: they count less.
-            let weighted = own
+            // mean the same: they count less. A part counts by how telling it is: the rarest
+            // part of the word gets PART_WEIGHT, a part in many entries (`beleid` of
+            // `thuiswerkbeleid`) less, in proportion to its IDF.
+            let idfs = own
                 .iter()
-                .enumerate()
-                .map(|(n, stem)| (stem.clone(), if n == 0 { 1.0 } else { PART_WEIGHT }));
+                .skip(1)
+                .map(|stem| self.idf(&searcher, stem))
+                .collect::<Result<Vec<f32>, _>>()?;
+            let most_telling = idfs.iter().copied().fold(0.0_f32, f32::max);
+            let weighted = own.iter().enumerate().map(|(n, stem)| {
+                let weight = match n {
+                    0 => 1.0,
+                    _ if most_telling > 0.0 => PART_WEIGHT * idfs[n - 1] / most_telling,
+                    _ => PART_WEIGHT,
+                };
+                (stem.clone(), weight)
+            });
             let mut same = Vec::new();
             for synonym in own
                 .first()
                 .map(|s| self.thesaurus.of(s))
                 .unwrap_or_default()
+                .iter()
+                .chain(abbreviated[i].iter().copied())
             {
                 // Named in "ook gezocht op" only where an entry holds it.
                 let held = self.doc_freq(&searcher, f.text, &synonym.stem)? > 0
@@ -114,6 +149,23 @@ impl SearchIndex {
                 Occur::Should,
                 boosted(term_query(f.exact, word), EXACT_BOOST),
             ));
+            // An abbreviation also finds entries with every word it stands for.
+            if let Some(stem) = own.first()
+                && let Some(expansion) = self.expansion_held(&searcher, stem)?
+            {
+                if !outcome.also.contains(&expansion.words) {
+                    outcome.also.push(expansion.words.clone());
+                }
+                let every: Vec<(Occur, Box<dyn Query>)> = expansion
+                    .stems
+                    .iter()
+                    .map(|stem| (Occur::Must, self.in_any_field(stem)))
+                    .collect();
+                clauses.push((
+                    Occur::Should,
+                    boosted(Box::new(BooleanQuery::new(every)), SYNONYM_WEIGHT),
+                ));
+            }
             words.push(Box::new(BooleanQuery::new(clauses)));
         }
         if words.is_empty() {
@@ -206,6 +258,53 @@ impl SearchIndex {
             });
         }
         Ok(outcome)
+    }
+
+    /// How telling a stem is: BM25's inverse document frequency over the text field (0 for
+    /// a stem no entry holds).
+    fn idf(&self, searcher: &tantivy::Searcher, stem: &str) -> Result<f32, SearchError> {
+        let df = self.doc_freq(searcher, self.fields.text, stem)?;
+        if df == 0 {
+            return Ok(0.0);
+        }
+        let n = searcher.num_docs() as f32;
+        let df = df as f32;
+        Ok((1.0 + (n - df + 0.5) / (df + 0.5)).ln())
+    }
+
+    /// What the abbreviation stemmed `stem` stands for, where every word of it is held by
+    /// some entry.
+    fn expansion_held(
+        &self,
+        searcher: &tantivy::Searcher,
+        stem: &str,
+    ) -> Result<Option<&synonyms::Expansion>, SearchError> {
+        for expansion in self.thesaurus.expansions(stem) {
+            let mut held = true;
+            for s in &expansion.stems {
+                held &= self.doc_freq(searcher, self.fields.text, s)? > 0
+                    || self.doc_freq(searcher, self.fields.title, s)? > 0;
+            }
+            if held {
+                return Ok(Some(expansion));
+            }
+        }
+        Ok(None)
+    }
+
+    /// `stem` in the title, text or tags, with their weights.
+    fn in_any_field(&self, stem: &str) -> Box<dyn Query> {
+        let f = self.fields;
+        Box::new(BooleanQuery::new(
+            [
+                (f.title, TITLE_BOOST),
+                (f.text, TEXT_BOOST),
+                (f.tags, TAGS_BOOST),
+            ]
+            .into_iter()
+            .map(|(field, boost)| (Occur::Should, boosted(term_query(field, stem), boost)))
+            .collect(),
+        ))
     }
 
     fn doc_freq(

@@ -1,6 +1,8 @@
 //! Words that mean the same to people in town halls: the groups in `synonyms.txt`, and
 //! any a node's operator adds in `config.toml`. A query word from a group also finds
 //! entries that use another word of the group, with less weight than the word typed.
+//! An abbreviation (`pgb = persoonsgebonden budget`) finds what it stands for (all its
+//! words), and those words typed in a row find the abbreviation.
 //! Groups are kept by stem, so every form of a word finds its group. Used at query time
 //! only: a change needs no new index.
 
@@ -31,12 +33,27 @@ pub enum ThesaurusError {
     StopWord { group: usize, word: String },
     #[error("synonym group {group} has fewer than two different words")]
     TooFew { group: usize },
+    #[error(
+        "synonym group {group}: write an abbreviation as `pgb = persoonsgebonden budget`: one word, '=', then the words it stands for"
+    )]
+    BadAbbreviation { group: usize },
+}
+
+/// What an abbreviation stands for: the words as written and their stems, in order.
+#[derive(Debug, Clone)]
+pub struct Expansion {
+    pub words: String,
+    pub stems: Vec<String>,
 }
 
 /// Stem → the other words of its group, one per stem.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Thesaurus {
     by_stem: HashMap<String, Vec<Synonym>>,
+    /// Abbreviation stem → what it stands for.
+    expansions: HashMap<String, Vec<Expansion>>,
+    /// What abbreviations stand for, with the abbreviation.
+    abbreviations: Vec<(Expansion, Synonym)>,
 }
 
 impl Thesaurus {
@@ -50,9 +67,8 @@ impl Thesaurus {
                     if line.is_empty() || line.starts_with('#') {
                         continue;
                     }
-                    // The file is checked by a test; a bad word is left out, not fatal.
-                    let words: Vec<&str> = line.split(',').map(str::trim).collect();
-                    t.add_group(&words.iter().filter_map(|w| one_stem(w)).collect::<Vec<_>>());
+                    // The file is checked by a test; a bad line is left out, not fatal.
+                    let _ = t.add_line(0, line);
                 }
                 Arc::new(t)
             })
@@ -64,38 +80,54 @@ impl Thesaurus {
         if extra.is_empty() {
             return Ok(Self::builtin());
         }
-        let mut t = Thesaurus {
-            by_stem: Self::builtin().by_stem.clone(),
-        };
+        let mut t = Thesaurus::clone(&Self::builtin());
         for (n, line) in extra.iter().enumerate() {
-            let group = n + 1;
-            let mut stems = Vec::new();
-            for word in line.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-                let terms = analysis::terms(&mut analysis::exact_analyzer(), word);
-                if terms.len() != 1 {
-                    return Err(ThesaurusError::NotOneWord {
-                        group,
-                        word: word.to_owned(),
-                    });
-                }
-                match one_stem(word) {
-                    Some(stem) => stems.push(stem),
-                    None => {
-                        return Err(ThesaurusError::StopWord {
-                            group,
-                            word: word.to_owned(),
-                        });
-                    }
-                }
-            }
-            let distinct: std::collections::HashSet<&str> =
-                stems.iter().map(|(stem, _)| stem.as_str()).collect();
-            if distinct.len() < 2 {
-                return Err(ThesaurusError::TooFew { group });
-            }
-            t.add_group(&stems);
+            t.add_line(n + 1, line)?;
         }
         Ok(Arc::new(t))
+    }
+
+    /// Adds one line: words that mean the same, separated by commas, or an abbreviation.
+    fn add_line(&mut self, group: usize, line: &str) -> Result<(), ThesaurusError> {
+        if let Some((short, long)) = line.split_once('=') {
+            let (Some(abbreviation), Some(expansion)) = (
+                self::one_word(group, short.trim())?,
+                Some(long.trim()).filter(|l| !l.is_empty() && !l.contains([',', '='])),
+            ) else {
+                return Err(ThesaurusError::BadAbbreviation { group });
+            };
+            // One stem a word (not a compound's parts), stop words left out, as a query's
+            // words are searched.
+            let stems: Vec<String> = expansion
+                .split_whitespace()
+                .filter_map(|w| analysis::stems(w).into_iter().next())
+                .collect();
+            if stems.len() < 2 {
+                return Err(ThesaurusError::BadAbbreviation { group });
+            }
+            let expansion = Expansion {
+                words: expansion.to_owned(),
+                stems,
+            };
+            let (stem, word) = abbreviation;
+            self.expansions
+                .entry(stem.clone())
+                .or_default()
+                .push(expansion.clone());
+            self.abbreviations.push((expansion, Synonym { stem, word }));
+            return Ok(());
+        }
+        let mut stems = Vec::new();
+        for word in line.split(',').map(str::trim).filter(|w| !w.is_empty()) {
+            stems.extend(self::one_word(group, word)?);
+        }
+        let distinct: std::collections::HashSet<&str> =
+            stems.iter().map(|(stem, _)| stem.as_str()).collect();
+        if distinct.len() < 2 {
+            return Err(ThesaurusError::TooFew { group });
+        }
+        self.add_group(&stems);
+        Ok(())
     }
 
     fn add_group(&mut self, words: &[(String, String)]) {
@@ -121,6 +153,46 @@ impl Thesaurus {
     /// The words that mean the same as the word stemmed `stem` (not that word itself).
     pub fn of(&self, stem: &str) -> &[Synonym] {
         self.by_stem.get(stem).map_or(&[], Vec::as_slice)
+    }
+
+    /// What the abbreviation stemmed `stem` stands for.
+    pub fn expansions(&self, stem: &str) -> &[Expansion] {
+        self.expansions.get(stem).map_or(&[], Vec::as_slice)
+    }
+
+    /// The abbreviations whose words stand in a row in `stems` (a query's words): where
+    /// they start, how many words, and the abbreviation.
+    pub fn abbreviations_in(&self, stems: &[String]) -> Vec<(usize, usize, &Synonym)> {
+        let mut found = Vec::new();
+        for (expansion, abbreviation) in &self.abbreviations {
+            let n = expansion.stems.len();
+            for start in 0..stems.len().saturating_sub(n - 1) {
+                if stems[start..start + n] == expansion.stems[..] {
+                    found.push((start, n, abbreviation));
+                }
+            }
+        }
+        found
+    }
+}
+
+/// One word of a group as its stem and the word as written; `None` for nothing written.
+fn one_word(group: usize, word: &str) -> Result<Option<(String, String)>, ThesaurusError> {
+    if word.is_empty() {
+        return Ok(None);
+    }
+    if analysis::terms(&mut analysis::exact_analyzer(), word).len() != 1 {
+        return Err(ThesaurusError::NotOneWord {
+            group,
+            word: word.to_owned(),
+        });
+    }
+    match one_stem(word) {
+        Some(stem) => Ok(Some(stem)),
+        None => Err(ThesaurusError::StopWord {
+            group,
+            word: word.to_owned(),
+        }),
     }
 }
 
@@ -156,20 +228,47 @@ mod tests {
     }
 
     #[test]
-    fn every_word_in_the_file_is_one_word() {
-        for line in GROUPS.lines().filter(|l| !l.trim().starts_with('#')) {
-            for word in line.split(',').map(str::trim).filter(|w| !w.is_empty()) {
-                // One word: its first term is the whole word (a compound adds its parts).
-                assert_eq!(
-                    analysis::terms(&mut analysis::exact_analyzer(), word).len(),
-                    1,
-                    "'{word}' in synonyms.txt is not one word"
-                );
-                assert!(
-                    !analysis::stems(word).is_empty(),
-                    "'{word}' in synonyms.txt is a stop word"
-                );
+    fn every_line_in_the_file_can_be_used() {
+        let mut t = Thesaurus::default();
+        let mut bad = Vec::new();
+        for line in GROUPS.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') {
+                continue;
             }
+            if let Err(e) = t.add_line(1, line) {
+                bad.push(format!("{line}: {e}"));
+            }
+        }
+        assert!(bad.is_empty(), "synonyms.txt: {bad:#?}");
+    }
+
+    #[test]
+    fn an_abbreviation_and_what_it_stands_for_find_each_other() {
+        let t =
+            Thesaurus::with_extra(&["POB = persoonlijk ondersteuningsbudget".to_owned()]).unwrap();
+        let expansions = t.expansions(&stem("pob"));
+        assert_eq!(expansions.len(), 1);
+        assert_eq!(
+            expansions[0].stems,
+            [stem("persoonlijk"), stem("ondersteuningsbudget")]
+        );
+        let query: Vec<String> = "vragen persoonlijk ondersteuningsbudget"
+            .split(' ')
+            .map(stem)
+            .collect();
+        let found = t.abbreviations_in(&query);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].0, found[0].1, found[0].2.word.as_str()),
+            (1, 2, "POB")
+        );
+        let reversed: Vec<String> = ["ondersteuningsbudget", "persoonlijk"].map(stem).to_vec();
+        assert!(t.abbreviations_in(&reversed).is_empty());
+        for bad in ["ikb =", "= keuzebudget", "ikb = keuzebudget", "i k b = x y"] {
+            assert!(
+                Thesaurus::with_extra(&[bad.to_owned()]).is_err(),
+                "{bad} was taken"
+            );
         }
     }
 
