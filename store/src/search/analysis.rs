@@ -19,7 +19,7 @@ pub const STEMMED: &str = "wiel_nl";
 pub const EXACT: &str = "wiel_exact";
 
 use super::compounds::parts;
-pub use super::compounds::{COMPOUND_PARTS, is_known_word, split_compound};
+pub use super::compounds::{COMPOUND_PARTS, is_known_word, split_compound, top_parts};
 
 /// Words longer than this are not indexed (hashes, URLs without breaks).
 const LONGEST_WORD: usize = 60;

@@ -161,7 +161,7 @@ pub fn is_known_word(word: &str) -> bool {
 /// Splits a lower-case word into known parts, or `None` when it is not such a compound.
 /// The longest first part that lets the rest split too wins: arbeidsmarkt + regio, not
 /// arbeid + s + markt + regio. The last part may carry a plural or inflection ending.
-pub fn split_compound(word: &str) -> Option<Vec<&str>> {
+pub fn top_parts(word: &str) -> Option<Vec<&str>> {
     fn go<'w>(rest: &'w str, parts: &mut Vec<&'w str>) -> bool {
         for end in (SHORTEST_PART..=rest.len()).rev() {
             let head = &rest[..end];
@@ -194,7 +194,13 @@ pub fn split_compound(word: &str) -> Option<Vec<&str>> {
     if !(go(word, &mut parts) && parts.len() >= 2) {
         return None;
     }
-    // Parts that are compounds themselves give their parts too: arbeidsmarkt → arbeid, markt.
+    Some(parts)
+}
+
+/// [`top_parts`], and the parts of parts that are compounds themselves: arbeidsmarktregio →
+/// arbeidsmarkt, regio, arbeid, markt.
+pub fn split_compound(word: &str) -> Option<Vec<&str>> {
+    let parts = top_parts(word)?;
     let mut all = parts.clone();
     for part in parts {
         if let Some(sub) = split_compound(part) {

@@ -166,6 +166,23 @@ impl SearchIndex {
                     boosted(Box::new(BooleanQuery::new(every)), SYNONYM_WEIGHT),
                 ));
             }
+            // A compound also finds entries that hold all its parts apart ("gesprek over
+            // verzuim" for `verzuimgesprek`), as a word that means the same does.
+            let apart: Vec<String> = analysis::top_parts(word)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|part| analysis::terms(&mut stemmed, part).into_iter().next())
+                .collect();
+            if apart.len() >= 2 {
+                let every: Vec<(Occur, Box<dyn Query>)> = apart
+                    .iter()
+                    .map(|stem| (Occur::Must, self.in_any_field(stem)))
+                    .collect();
+                clauses.push((
+                    Occur::Should,
+                    boosted(Box::new(BooleanQuery::new(every)), SYNONYM_WEIGHT),
+                ));
+            }
             words.push(Box::new(BooleanQuery::new(clauses)));
         }
         if words.is_empty() {
