@@ -8,7 +8,8 @@
 //!    entries, process start to exit: through a running node, and without one.
 //!
 //! Run: `cargo bench --bench search` (env WIEL_BENCH_N to change N, WIEL_BENCH_QUERIES to
-//! change the number of queries per length, default 1 000).
+//! change the number of queries per length, default 1 000; WIEL_BENCH_KEEP=1 keeps the data
+//! directory of the whole-command figure, for profiling).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
@@ -251,6 +252,11 @@ fn whole_command(entries: &[(Doc, wiel_protocol::Verified)]) {
     }
     // The node stopped: each command opens the store and the index itself.
     let times = command_times(&node, &vocabulary);
+    if std::env::var_os("WIEL_BENCH_KEEP").is_some() {
+        // For profiling a whole command by hand: the data directory is left in place.
+        eprintln!("data directory kept: {}", node.path().display());
+        std::mem::forget(node);
+    }
     println!(
         "wiel search \"twee woorden\" (whole command, no node, {} entries): p50 {:.1} ms  p99 {:.1} ms  max {:.1} ms  ({COMMAND_RUNS} runs; goal p99 ≤ 40 ms)",
         entries.len(),

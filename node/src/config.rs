@@ -274,10 +274,14 @@ impl Config {
                 None => e.message().trim().replace('\n', "; "),
             },
         })?;
-        config.thesaurus().map_err(|e| ConfigError::Config {
-            path,
-            reason: format!("[search] synonyms: {e}"),
-        })?;
+        // Checked only where there is something to check: the built-in groups need the
+        // lexicon, which a command that does not search should not load.
+        if !config.search.synonyms.is_empty() {
+            config.thesaurus().map_err(|e| ConfigError::Config {
+                path,
+                reason: format!("[search] synonyms: {e}"),
+            })?;
+        }
         Ok(config)
     }
 

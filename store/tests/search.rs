@@ -257,3 +257,52 @@ fn joined_words_meet_their_unjoined_form() {
     assert_eq!(found(&index, "zzp'er"), vec![joined.id()]);
     assert_eq!(found(&index, "zzp"), vec![joined.id()]);
 }
+
+/// An abbreviation finds what it stands for and back, and says so; a compound finds an
+/// entry that holds its parts apart.
+#[test]
+fn abbreviations_and_compounds_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let written_out = practice(1, "Tarieven voor het persoonsgebonden budget", "Per uur.");
+    let abbreviated = practice(2, "Pgb en zorg in natura", "Wat kiezen inwoners?");
+    let apart = practice(
+        3,
+        "Het eerste gesprek",
+        "Na twee weken verzuim volgt een gesprek.",
+    );
+    store
+        .ingest_batch(vec![
+            written_out.clone(),
+            abbreviated.clone(),
+            apart.clone(),
+        ])
+        .unwrap();
+    let index = SearchIndex::open(&store).unwrap();
+    let outcome = |words: &str| {
+        index
+            .search(&SearchQuery {
+                text: words.into(),
+                filter: ListFilter::default(),
+                authors: None,
+            })
+            .unwrap()
+    };
+    let pgb = outcome("pgb");
+    let ids: Vec<EntryId> = pgb.hits.iter().map(|h| h.entry.id()).collect();
+    assert!(
+        ids.contains(&written_out.id()) && ids.contains(&abbreviated.id()),
+        "{ids:?}"
+    );
+    assert!(
+        pgb.also.contains(&"persoonsgebonden budget".to_owned()),
+        "{:?}",
+        pgb.also
+    );
+    let long = outcome("persoonsgebonden budget");
+    let ids: Vec<EntryId> = long.hits.iter().map(|h| h.entry.id()).collect();
+    assert_eq!(ids.first(), Some(&written_out.id()), "typed words first");
+    assert!(ids.contains(&abbreviated.id()), "{ids:?}");
+    assert!(long.also.contains(&"pgb".to_owned()), "{:?}", long.also);
+    assert_eq!(found(&index, "verzuimgesprek"), vec![apart.id()]);
+}

@@ -319,7 +319,13 @@ fn has_double_vowel(s: &str) -> bool {
 
 /// The terms the stemmed analyzer makes of `text` (for tests and query building).
 pub fn stems(text: &str) -> Vec<String> {
-    terms(&mut stemmed_analyzer(), text)
+    // One analyzer a thread: making one builds its stop word set, and its memo of stems
+    // pays off across calls.
+    thread_local! {
+        static STEMMED_ANALYZER: std::cell::RefCell<TextAnalyzer> =
+            std::cell::RefCell::new(stemmed_analyzer());
+    }
+    STEMMED_ANALYZER.with(|a| terms(&mut a.borrow_mut(), text))
 }
 
 /// A word of a query: as the exact analyzer makes it (a joined word without its marks:
