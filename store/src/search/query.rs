@@ -166,9 +166,16 @@ impl SearchIndex {
                     boosted(Box::new(BooleanQuery::new(every)), SYNONYM_WEIGHT),
                 ));
             }
-            // A compound also finds entries that hold all its parts apart ("gesprek over
-            // verzuim" for `verzuimgesprek`), as a word that means the same does.
-            let apart: Vec<String> = analysis::top_parts(word)
+            // A compound no entry holds whole also finds entries that hold all its parts
+            // apart ("gesprek over verzuim" for `verzuimgesprek`), as a word that means the
+            // same does.
+            let held_whole = match own.first() {
+                Some(stem) => self.doc_freq(&searcher, f.text, stem)? > 0,
+                None => true,
+            };
+            let apart: Vec<String> = (!held_whole)
+                .then(|| analysis::top_parts(word))
+                .flatten()
                 .unwrap_or_default()
                 .iter()
                 .filter_map(|part| analysis::terms(&mut stemmed, part).into_iter().next())
