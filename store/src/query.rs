@@ -419,18 +419,34 @@ impl Store {
         }
     }
 
-    /// The asker's standing (not retracted) acceptances of `answer`, any of its versions,
-    /// each as (when the asker signed it, its id).
-    fn acceptances(&self, answer: &EntryId) -> Result<Vec<(Timestamp, EntryId)>, StoreError> {
+    /// The asker's standing (not retracted) acceptances of `answer` as an answer to
+    /// the question whose versions are `question_versions` (only versions of the answer
+    /// that answer it: a version cannot carry an
+    /// acceptance over from another question), that `counts` lets through, each as (when
+    /// the asker signed it, its id).
+    fn acceptances(
+        &self,
+        answer: &EntryId,
+        question_versions: &[EntryId],
+        counts: &dyn Fn(&Verified) -> bool,
+    ) -> Result<Vec<(Timestamp, EntryId)>, StoreError> {
         let mut out = Vec::new();
         for version in self.versions(answer)? {
             let Some(answer) = self.get(&version)? else {
                 continue;
             };
+            if !answer
+                .header()
+                .target(Rel::Answers)
+                .is_some_and(|q| question_versions.contains(&q))
+            {
+                continue;
+            }
             for source in self.referrers(&version, Rel::ReactsTo)? {
                 if let Some(r) = self.get(&source)?
                     && r.body().is_some()
                     && self.accepts(&r, &answer)?
+                    && counts(&r)
                 {
                     out.push((r.header().created_at, source));
                 }
@@ -446,17 +462,23 @@ impl Store {
     /// asker's own entries decide, so the outcome is the same on every node that holds
     /// the same entries, whatever order they came in.
     pub fn accepted_answer(&self, id: &EntryId) -> Result<Option<EntryId>, StoreError> {
-        Ok(self.latest_acceptance(id)?.map(|a| a.answer))
+        Ok(self.latest_acceptance(id, &|_| true)?.map(|a| a.answer))
     }
 
-    /// The acceptance that counts on question `id` (see [`Store::accepted_answer`]).
-    pub fn latest_acceptance(&self, id: &EntryId) -> Result<Option<Acceptance>, StoreError> {
+    /// The acceptance that counts on question `id` (see [`Store::accepted_answer`]), of
+    /// those that `counts` lets through (a node leaves out what a revoked key signed from
+    /// its revocation on, and what a compromised key's successors signed).
+    pub fn latest_acceptance(
+        &self,
+        id: &EntryId,
+        counts: &dyn Fn(&Verified) -> bool,
+    ) -> Result<Option<Acceptance>, StoreError> {
         let Some(thread) = self.thread(id)? else {
             return Ok(None);
         };
         let mut best: Option<Acceptance> = None;
         for answer in &thread.answers {
-            for (at, acceptance) in self.acceptances(&answer.id())? {
+            for (at, acceptance) in self.acceptances(&answer.id(), &thread.versions, counts)? {
                 if best.is_none_or(|b| (at, acceptance) > (b.at, b.acceptance)) {
                     best = Some(Acceptance {
                         at,

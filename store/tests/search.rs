@@ -306,3 +306,91 @@ fn abbreviations_and_compounds_apart() {
     assert!(long.also.contains(&"pgb".to_owned()), "{:?}", long.also);
     assert_eq!(found(&index, "verzuimgesprek"), vec![apart.id()]);
 }
+
+/// A stranger's "retraction" or "version" of another organisation's entries is inert: the
+/// entries stay searchable and the fake version is not, in every arrival order; an
+/// answer that came before its question is found once the question is there.
+#[test]
+fn inert_acts_change_no_search_in_any_order() {
+    let author = key(1);
+    let stranger = key(9);
+    let practice = testing::written(
+        &author,
+        Kind::Practice,
+        vec![],
+        T0 + 1,
+        "Vroegsignalering van schulden",
+        "Met de woningcorporatie.",
+        &[],
+    );
+    let question = testing::written(
+        &author,
+        Kind::Question,
+        vec![],
+        T0 + 2,
+        "Wie heeft zonnepanelen op scholen?",
+        "Graag ervaringen.",
+        &[],
+    );
+    let answer = testing::written(
+        &author,
+        Kind::Answer,
+        vec![Ref {
+            rel: Rel::Answers,
+            target: question.id(),
+        }],
+        T0 + 3,
+        "",
+        "Wij legden ze op drie scholen, met de energiecoöperatie.",
+        &[],
+    );
+    let retraction = testing::retraction(&stranger, practice.id(), T0 + 4);
+    let fake = testing::written(
+        &stranger,
+        Kind::Question,
+        vec![Ref {
+            rel: Rel::Supersedes,
+            target: question.id(),
+        }],
+        T0 + 5,
+        "Vervalste vraag over zonnepanelen",
+        "Koop onze panelen.",
+        &[],
+    );
+    let all = [
+        practice.clone(),
+        question.clone(),
+        answer.clone(),
+        retraction,
+        fake.clone(),
+    ];
+    let orders: [Vec<usize>; 3] = [
+        vec![0, 1, 2, 3, 4],
+        vec![4, 3, 2, 1, 0],
+        vec![2, 3, 0, 4, 1],
+    ];
+    let mut outcomes = Vec::new();
+    for order in orders {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let index = SearchIndex::open(&store).unwrap();
+        for i in order {
+            store.ingest_batch(vec![all[i].clone()]).unwrap();
+            index.catch_up().unwrap();
+        }
+        let found_now = (
+            found(&index, "vroegsignalering"),
+            found(&index, "zonnepanelen"),
+            found(&index, "energiecoöperatie"),
+        );
+        assert_eq!(found_now.0, vec![practice.id()]);
+        assert_eq!(
+            found_now.1,
+            vec![question.id()],
+            "the fake version is not found"
+        );
+        assert_eq!(found_now.2, vec![answer.id()]);
+        outcomes.push(found_now);
+    }
+    assert!(outcomes.windows(2).all(|w| w[0] == w[1]));
+}

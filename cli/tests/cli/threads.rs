@@ -238,3 +238,127 @@ fn an_acceptance_that_would_not_count_is_refused() {
     assert_eq!(zwolle.snapshot(), before, "nothing was signed");
     assert_eq!(accepted(&thread(&zwolle, &q).answers), vec![first]);
 }
+
+fn acceptance_of(key: &OrgKeypair, answer: &str, at: u64) -> wiel_protocol::Verified {
+    let body = Body {
+        fields: KindFields::Reaction {
+            verdict: Verdict::Accepted,
+        },
+        ..Body::default()
+    };
+    testing::signed_body(
+        key,
+        Kind::Reaction,
+        vec![Ref {
+            rel: Rel::ReactsTo,
+            target: answer.parse().unwrap(),
+        }],
+        at,
+        body,
+    )
+}
+
+/// A stranger cannot mark another organisation's question as answered: not by moving an
+/// answer it accepted on its own question over with a new version, and not by accepting
+/// with the asker's stolen, revoked key. Another organisation's "version" of an answer is
+/// not shown, and no acceptance shows as a verdict.
+#[test]
+fn a_stranger_or_a_thief_cannot_decide_the_accepted_answer() {
+    let zwolle = Node::init("Gemeente Zwolle", "GM0193");
+    let q = id(&zwolle.ok(&[
+        "--json",
+        "ask",
+        "Wie heeft een vacaturebank voor zij-instromers?",
+    ]));
+    let good = id(&zwolle.ok(&["--json", "answer", &q[..12], "Wij: samen met de regio."]));
+    let other = id(&zwolle.ok(&["--json", "answer", &q[..12], "Wij: via het UWV."]));
+    zwolle.ok(&["accept", &good[..12]]);
+    let asker = zwolle.org_key();
+    let question: EntryId = q.parse().unwrap();
+    let now = Timestamp::now().as_millis();
+
+    // A stranger asks and answers its own question, accepts its answer, then moves that
+    // answer to Zwolle's question with a new version.
+    let x = testing::key(91);
+    let own_question = testing::question(&x, 1, now - 60_000);
+    let moved = testing::answer(&x, own_question.id(), 2, now - 50_000);
+    let own_acceptance = acceptance_of(&x, &moved.id().to_hex(), now - 40_000);
+    let version = testing::signed_body(
+        &x,
+        Kind::Answer,
+        vec![
+            Ref {
+                rel: Rel::Supersedes,
+                target: moved.id(),
+            },
+            Ref {
+                rel: Rel::Answers,
+                target: question,
+            },
+        ],
+        now - 30_000,
+        Body {
+            text: "Koop onze dienst.".into(),
+            ..Body::default()
+        },
+    );
+    // Another organisation's "version" of Zwolle's answer.
+    let fake_version = testing::signed_body(
+        &x,
+        Kind::Answer,
+        vec![
+            Ref {
+                rel: Rel::Supersedes,
+                target: good.parse().unwrap(),
+            },
+            Ref {
+                rel: Rel::Answers,
+                target: question,
+            },
+        ],
+        now - 20_000,
+        Body {
+            text: "Vervalst antwoord.".into(),
+            ..Body::default()
+        },
+    );
+    let file = wiel_tests::import_file(
+        zwolle.path(),
+        "stranger.jsonl",
+        &[
+            own_question,
+            moved,
+            own_acceptance,
+            version.clone(),
+            fake_version.clone(),
+        ],
+    );
+    zwolle.ok(&["import", file.to_str().unwrap()]);
+
+    // The owner moves to a new key and revokes the old one; a thief with the old key
+    // accepts the other answer.
+    zwolle.ok(&["key", "rotate"]);
+    zwolle.ok(&["key", "revoke", &asker, "--yes"]);
+    let stolen = zwolle.old_keypair();
+    let theft = acceptance_of(&stolen, &other, Timestamp::now().as_millis());
+    let file = wiel_tests::import_file(zwolle.path(), "thief.jsonl", &[theft]);
+    zwolle.ok(&["import", file.to_str().unwrap()]);
+
+    let t = thread(&zwolle, &q);
+    assert_eq!(
+        t.entry.accepted_answer.map(|a| a.to_hex()),
+        Some(good.clone())
+    );
+    assert_eq!(accepted(&t.answers), vec![good.clone()]);
+    let shown: Vec<String> = t.answers.iter().map(|a| a.id.to_hex()).collect();
+    assert!(!shown.contains(&fake_version.id().to_hex()), "{shown:?}");
+    assert!(
+        t.reactions
+            .iter()
+            .all(|r| r.kind != Kind::Reaction || !format!("{r:?}").contains("Accepted")),
+        "{:?}",
+        t.reactions
+    );
+    let open = zwolle.ok(&["questions", "--open"]);
+    assert!(!open.contains(&q[..8]), "{open}");
+}

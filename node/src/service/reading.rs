@@ -109,12 +109,52 @@ impl Service {
             .ok_or_else(|| ServiceError::NoSuchEntry(id.short()))
     }
 
+    /// The acceptance that counts on `question`, as this node sees it: by the asker (any
+    /// of its keys whose rotations count), not signed by a revoked key from its revocation
+    /// on — so a thief's acceptance with a stolen key decides nothing.
+    pub(super) fn latest_acceptance(
+        &self,
+        question: &EntryId,
+    ) -> Result<Option<wiel_store::Acceptance>, ServiceError> {
+        let Some(asked_by) = self.store.get(question)?.map(|q| q.header().author) else {
+            return Ok(None);
+        };
+        let set = self.trust.current();
+        let counts = |acceptance: &Verified| {
+            let h = acceptance.header();
+            set.admits(&h.author, h.created_at) && set.speaks_for(&h.author, &asked_by)
+        };
+        Ok(self.store.latest_acceptance(question, &counts)?)
+    }
+
+    /// The accepted answer to `question` (its newest version), as this node sees it.
+    pub(super) fn accepted_answer(
+        &self,
+        question: &EntryId,
+    ) -> Result<Option<EntryId>, ServiceError> {
+        Ok(self.latest_acceptance(question)?.map(|a| a.answer))
+    }
+
     pub fn view(&self, entry: &Verified) -> Result<EntryView, ServiceError> {
+        self.view_knowing(entry, None)
+    }
+
+    /// [`Service::view`]; for an answer, `accepted` is its question's accepted answer when
+    /// the caller knows it already (a thread with many answers looks it up once).
+    fn view_knowing(
+        &self,
+        entry: &Verified,
+        accepted: Option<Option<EntryId>>,
+    ) -> Result<EntryView, ServiceError> {
         let mut v = EntryView::new(entry, self.org_name(&entry.header().author)?);
         match (entry.header().kind, entry.header().target(Rel::Answers)) {
             (Kind::Answer, Some(question)) => {
                 let newest = self.store.latest_version(&entry.id())?;
-                v.accepted = self.store.accepted_answer(&question)? == Some(newest);
+                let accepted = match accepted {
+                    Some(known) => known,
+                    None => self.accepted_answer(&question)?,
+                };
+                v.accepted = accepted == Some(newest);
                 let newest_question = self.store.latest_version(&question)?;
                 v.question_title = self
                     .store
@@ -122,7 +162,7 @@ impl Service {
                     .and_then(|q| q.body().map(|b| b.title.clone()));
             }
             (Kind::Question, _) => {
-                v.accepted_answer = self.store.accepted_answer(&entry.id())?;
+                v.accepted_answer = self.accepted_answer(&entry.id())?;
             }
             _ => {}
         }
@@ -162,7 +202,7 @@ impl Service {
             }
             !filter.open
                 || (e.header().kind == Kind::Question
-                    && matches!(self.store.accepted_answer(&e.id()), Ok(None)))
+                    && matches!(self.accepted_answer(&e.id()), Ok(None)))
         };
         let scanned = self.store.scan(filter, shown)?;
         Ok(Listing {
@@ -184,29 +224,39 @@ impl Service {
             .ok_or_else(|| ServiceError::NoSuchEntry(id.short()))?;
         let set = self.trust.current();
         let reactable = thread.entry.header().kind.rules().content;
-        let mut latest: BTreeMap<(OrgKey, bool), &Verified> = BTreeMap::new();
+        let mut latest: BTreeMap<OrgKey, &Verified> = BTreeMap::new();
         let mut untrusted_reactions = 0;
         for r in thread.reactions.iter().filter(|_| reactable) {
             let h = r.header();
+            // An acceptance shows as the accepted answer, not as a verdict; a reaction whose
+            // relation does not hold (an "acceptance" by someone else) is not shown at all.
+            if self.store.is_inert(r)? || is_acceptance(r) {
+                continue;
+            }
             if !(set.is_trusted(&h.author) && set.admits(&h.author, h.created_at)) {
                 untrusted_reactions += 1;
                 continue;
             }
             let org = set.current_key(&h.author).unwrap_or(h.author);
-            let accepts = matches!(
-                r.body().map(|b| &b.fields),
-                Some(KindFields::Reaction {
-                    verdict: wiel_protocol::Verdict::Accepted
-                })
-            );
-            let slot = latest.entry((org, accepts)).or_insert(r);
+            let slot = latest.entry(org).or_insert(r);
             if (h.created_at, r.id()) > (slot.header().created_at, slot.id()) {
                 *slot = r;
             }
         }
         let mut reactions: Vec<Verified> = latest.into_values().cloned().collect();
         reactions.sort_by_key(|e| (e.header().created_at, e.id()));
-        let mut answers = self.views(&thread.answers)?;
+        // Answers whose relation does not hold (another organisation's "version" of an
+        // answer) are not shown; the accepted answer is looked up once.
+        let accepted = match thread.entry.header().kind {
+            Kind::Question => Some(self.accepted_answer(&thread.entry.id())?),
+            _ => None,
+        };
+        let mut answers = Vec::new();
+        for answer in &thread.answers {
+            if !self.store.is_inert(answer)? {
+                answers.push(self.view_knowing(answer, accepted)?);
+            }
+        }
         answers.sort_by_key(|a| !a.accepted);
         Ok(ThreadView {
             entry: self.view(&thread.entry)?,
@@ -216,4 +266,14 @@ impl Service {
             untrusted_reactions,
         })
     }
+}
+
+/// A reaction that accepts an answer.
+fn is_acceptance(reaction: &Verified) -> bool {
+    matches!(
+        reaction.body().map(|b| &b.fields),
+        Some(KindFields::Reaction {
+            verdict: wiel_protocol::Verdict::Accepted
+        })
+    )
 }

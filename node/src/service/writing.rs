@@ -264,7 +264,7 @@ impl Service {
         if !self.store.speaks_for(&self.key.public(), &asked_by)? {
             return Err(Rejection::NotTheAsker { question }.into());
         }
-        if let Some(latest) = self.store.latest_acceptance(&question)?
+        if let Some(latest) = self.latest_acceptance(&question)?
             && latest.at >= at
         {
             return Err(Rejection::AcceptanceFromTheFuture {

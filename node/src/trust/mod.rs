@@ -397,6 +397,23 @@ impl TrustSet {
         self.trusted.contains_key(key)
     }
 
+    /// Whether `signer` speaks for the organisation whose key was `author`: the same key,
+    /// or a key it rotated to in rotations that count (a compromised key's successors do
+    /// not speak for it).
+    pub fn speaks_for(&self, signer: &OrgKey, author: &OrgKey) -> bool {
+        let mut seen = BTreeSet::from([*author]);
+        let mut current = *author;
+        loop {
+            if current == *signer {
+                return true;
+            }
+            match self.successor.get(&current) {
+                Some(next) if seen.insert(*next) => current = *next,
+                _ => return false,
+            }
+        }
+    }
+
     /// Whether an entry by `author` made at `at` counts: not by a revoked key from its
     /// revocation on.
     pub fn admits(&self, author: &OrgKey, at: Timestamp) -> bool {

@@ -39,7 +39,7 @@ use crate::{ListFilter, Store, StoreError};
 
 /// Written as the payload of every index commit. An index with another payload was built
 /// by other analyzers or another schema, and is rebuilt.
-const FORMAT: &str = "wiel-search-4";
+const FORMAT: &str = "wiel-search-5";
 
 /// Memory for the index writer (tantivy's minimum is 15 MB per thread).
 const WRITER_BYTES: usize = 64 * 1024 * 1024;
@@ -389,25 +389,52 @@ impl SearchIndex {
         };
         let erased =
             entry.header().kind == wiel_protocol::Kind::Retraction || entry.body().is_none();
-        for r in &entry.header().refs {
-            if matches!(r.rel, Rel::Retracts | Rel::Supersedes) {
-                writer.delete_term(self.id_term(&r.target));
-            }
+        self.refresh(writer, &entry)?;
+        // What the entry may change: the entries it retracts or replaces (only if its
+        // relation holds, which the store decides: a stranger's "retraction" erases
+        // nothing), and the entries that refer to it, whose relation may hold now that it
+        // is here (an answer that came before its question). The same outcome in every
+        // arrival order.
+        let mut touched: Vec<EntryId> = entry
+            .header()
+            .refs
+            .iter()
+            .filter(|r| matches!(r.rel, Rel::Retracts | Rel::Supersedes))
+            .map(|r| r.target)
+            .collect();
+        for rel in [Rel::Answers, Rel::Supersedes] {
+            touched.extend(self.store.referrers(id, rel)?);
         }
-        writer.delete_term(self.id_term(id));
-        if self.is_current(&entry)? {
-            writer
-                .add_document(self.document(&entry))
-                .map_err(|e| self.error(e))?;
+        for other in touched {
+            match crate::query::skip_damaged(self.store.get(&other))? {
+                Some(other) => self.refresh(writer, &other)?,
+                None => {
+                    writer.delete_term(self.id_term(&other));
+                }
+            }
         }
         Ok(erased)
     }
 
-    /// A searchable entry that still has its body and is its chain's latest version.
+    /// The entry's document, as the store has it now: there if it is current, else gone.
+    fn refresh(&self, writer: &mut IndexWriter, entry: &Verified) -> Result<(), SearchError> {
+        writer.delete_term(self.id_term(&entry.id()));
+        if self.is_current(entry)? {
+            writer
+                .add_document(self.document(entry))
+                .map_err(|e| self.error(e))?;
+        }
+        Ok(())
+    }
+
+    /// Searchable: content with its text, its latest version, and its relations holding
+    /// (not an answer to something that is not a question, not another organisation's
+    /// "version").
     fn is_current(&self, entry: &Verified) -> Result<bool, SearchError> {
         Ok(is_searchable(entry.header().kind)
             && entry.body().is_some()
-            && self.store.superseded_by(&entry.id())?.is_none())
+            && self.store.superseded_by(&entry.id())?.is_none()
+            && !self.store.is_inert(entry)?)
     }
 
     fn id_term(&self, id: &EntryId) -> Term {
