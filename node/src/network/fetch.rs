@@ -70,13 +70,16 @@ impl Fetcher {
         let queue = self.queues.entry(peer).or_default();
         let queued: usize = queue.iter().map(|(ids, _)| ids.len()).sum();
         let room = MAX_QUEUED_PER_PEER.saturating_sub(queued);
-        // Past the cap the rest waits for the next sync with this peer: reconciliation
-        // finds it again.
-        let fresh: Vec<EntryId> = ids
+        // Past the cap the rest waits for the next round with this peer: reconciliation
+        // finds it again (a `wiel sync` run goes on by itself, see `Runs::continuations`).
+        let mut fresh: Vec<EntryId> = ids
             .into_iter()
             .filter(|id| !self.wanted.contains(id))
-            .take(room)
             .collect();
+        if fresh.len() > room {
+            fresh.truncate(room);
+            runs.defer(origin.run, peer);
+        }
         self.wanted.extend(fresh.iter().copied());
         for chunk in fresh.chunks(MAX_FETCH_IDS) {
             runs.chunk_queued(origin.run);
@@ -473,5 +476,55 @@ mod tests {
         fetcher.queue(&mut runs, peer, many, &Origin::default());
         // Nothing registered in flight (no swarm here): each call hands out one window.
         assert_eq!(fetcher.ready().len(), FETCH_WINDOW);
+    }
+
+    /// More missing than the queue takes: the run is not done when the first round is
+    /// through, goes on with the peer, and ends once a round brings nothing new.
+    #[test]
+    fn a_run_past_the_queue_cap_goes_on_until_a_round_brings_nothing() {
+        let mut runs = Runs::default();
+        let mut fetcher = Fetcher::default();
+        let peer = PeerId::random();
+        let run = runs.start(&[peer]);
+        runs.session_opened(Some(run));
+        let origin = Origin {
+            run: Some(run),
+            ..Origin::default()
+        };
+        let many: Vec<EntryId> = (0..(MAX_QUEUED_PER_PEER + 10) as u32)
+            .map(|i| EntryId::from_bytes(*blake3::hash(&i.to_le_bytes()).as_bytes()))
+            .collect();
+        assert_eq!(
+            fetcher.queue(&mut runs, peer, many, &origin),
+            MAX_QUEUED_PER_PEER
+        );
+        runs.session_closed(Some(run), (MAX_QUEUED_PER_PEER + 10) as u64, 0, None);
+        // Every chunk comes back and is stored.
+        let chunks = MAX_QUEUED_PER_PEER.div_ceil(MAX_FETCH_IDS);
+        for _ in 0..chunks {
+            runs.chunk_closed(Some(run), 0, 0);
+        }
+        runs.judged(Some(run), MAX_QUEUED_PER_PEER as u64, 0, 0);
+        assert!(
+            !runs.report(run).unwrap().done,
+            "ten entries are still missing"
+        );
+        assert_eq!(runs.continuations(), vec![(run, peer)]);
+        assert!(runs.continuations().is_empty(), "one round at a time");
+        // The next round: the peer offers the same again, nothing new is stored.
+        runs.session_opened(Some(run));
+        runs.defer(Some(run), peer);
+        runs.session_closed(Some(run), 10, 0, None);
+        assert!(!runs.report(run).unwrap().done);
+        assert!(runs.continuations().is_empty());
+        let report = runs.report(run).unwrap();
+        assert!(report.done);
+        assert!(
+            report
+                .problems
+                .iter()
+                .any(|p| p.contains("sync again later")),
+            "{report:?}"
+        );
     }
 }

@@ -10,6 +10,9 @@ use wiel_protocol::{OrgKey, SpaceName, Timestamp};
 
 /// Finished runs kept for `wiel sync` to read.
 const KEPT_RUNS: usize = 16;
+/// Most rounds of one run with one peer when the fetch queue's cap left entries for later
+/// (each round fetches up to the cap): a run ends even if a peer keeps offering more.
+const MAX_ROUNDS: u32 = 64;
 
 /// Identifies a `wiel sync` run.
 pub type RunId = u64;
@@ -75,11 +78,21 @@ struct Run {
     open_chunks: u32,
     /// Entries handed to the ingest worker, not yet judged.
     at_worker: u64,
+    /// Peers that had more missing entries than the fetch queue takes at once: reconciled
+    /// again once this round is through (see [`Runs::continuations`]).
+    deferred: std::collections::BTreeSet<PeerId>,
+    /// Rounds so far, and what was stored when the last one began.
+    rounds: u32,
+    stored_at_round: u64,
 }
 
 impl Run {
-    fn is_done(&self) -> bool {
+    fn is_quiet(&self) -> bool {
         self.open_sessions == 0 && self.open_chunks == 0 && self.at_worker == 0
+    }
+
+    fn is_done(&self) -> bool {
+        self.is_quiet() && self.deferred.is_empty()
     }
 }
 
@@ -117,8 +130,43 @@ impl Runs {
             open_sessions: 0,
             open_chunks: 0,
             at_worker: 0,
+            deferred: Default::default(),
+            rounds: 1,
+            stored_at_round: 0,
         });
         self.next
+    }
+
+    /// `peer` had more missing entries for run `id` than the fetch queue took.
+    pub(super) fn defer(&mut self, id: Option<RunId>, peer: PeerId) {
+        if let Some(run) = self.get(id) {
+            run.deferred.insert(peer);
+        }
+    }
+
+    /// The (run, peer) pairs to reconcile again now: runs whose round is through and that
+    /// left entries for later, as long as the last round stored something and the rounds
+    /// stay under [`MAX_ROUNDS`] (otherwise the run ends, saying so).
+    pub fn continuations(&mut self) -> Vec<(RunId, PeerId)> {
+        let mut out = Vec::new();
+        for run in self.runs.iter_mut() {
+            if !run.is_quiet() || run.deferred.is_empty() {
+                continue;
+            }
+            let peers = std::mem::take(&mut run.deferred);
+            if run.rounds >= MAX_ROUNDS || run.report.stored == run.stored_at_round {
+                run.report.problems.push(format!(
+                    "stopped after {} rounds with entries still missing: sync again later",
+                    run.rounds
+                ));
+                Self::finish_if_done(run);
+                continue;
+            }
+            run.rounds += 1;
+            run.stored_at_round = run.report.stored;
+            out.extend(peers.into_iter().map(|peer| (run.report.id, peer)));
+        }
+        out
     }
 
     fn get(&mut self, id: Option<RunId>) -> Option<&mut Run> {

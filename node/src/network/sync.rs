@@ -94,6 +94,13 @@ impl SyncHandler {
                 self.start(ctx.server, ctx.runs, *peer, None);
             }
         }
+        // `wiel sync` runs that left entries for later (the fetch queue's cap) go on.
+        for (run, peer) in ctx.runs.continuations() {
+            if ctx.peers.contains(&peer) {
+                tracing::debug!(%peer, run, "sync run goes on with what the last round left");
+                self.start(ctx.server, ctx.runs, peer, Some(run));
+            }
+        }
         self.start_ripples(ctx.server, ctx.runs, &ctx.peers.identified());
         if now.duration_since(self.last_periodic_sync) >= SYNC_INTERVAL {
             self.last_periodic_sync = now;
