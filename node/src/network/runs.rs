@@ -184,8 +184,11 @@ impl Runs {
         Some(report)
     }
 
+    /// Marks the run done with its time, each time it is: a session can close before the
+    /// fetches it found are queued (in the same turn of the event loop), so the time of
+    /// the last moment counts, not of the first.
     fn finish_if_done(run: &mut Run) {
-        if run.is_done() && !run.report.done {
+        if run.is_done() {
             run.report.done = true;
             run.report.elapsed_ms = run.started.elapsed().as_millis() as u64;
         }
