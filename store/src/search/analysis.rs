@@ -345,9 +345,9 @@ pub fn query_words(text: &str) -> Vec<QueryWord> {
         .iter()
         .filter_map(|w| {
             let word = one(&super::words::without_marks(&text, w))?;
-            let joined_from = if w.parts.len() > 1 {
+            let joined_from = if w.pieces().len() > 1 {
                 // Single letters are not searched on their own (the `b` of `B&W`).
-                w.parts
+                w.pieces()
                     .iter()
                     .filter_map(|&(a, b)| one(&text[a..b]))
                     .filter(|part| part.chars().count() > 1)

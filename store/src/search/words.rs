@@ -17,12 +17,24 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 /// A word as written: its place in the text and its joined parts (byte ranges).
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Written {
     pub from: usize,
     pub to: usize,
-    /// Two or more when the word was joined; one otherwise.
+    whole: (usize, usize),
+    /// The parts of a joined word (two or more); empty for a plain word (no allocation).
     pub parts: Vec<(usize, usize)>,
+}
+
+impl Written {
+    /// The word's parts: itself when it was not joined.
+    pub fn pieces(&self) -> &[(usize, usize)] {
+        if self.parts.is_empty() {
+            std::slice::from_ref(&self.whole)
+        } else {
+            &self.parts
+        }
+    }
 }
 
 /// The words of `text`, in order.
@@ -52,13 +64,18 @@ pub fn written_words(text: &str) -> Vec<Written> {
             && !(text[..start].ends_with(is_apostrophe) && &text[start..end] == "s");
         match words.last_mut() {
             Some(w) if joined => {
+                if w.parts.is_empty() {
+                    w.parts.push(w.whole);
+                }
                 w.to = end;
+                w.whole = (w.from, end);
                 w.parts.push((start, end));
             }
             _ => words.push(Written {
                 from: start,
                 to: end,
-                parts: vec![(start, end)],
+                whole: (start, end),
+                parts: Vec::new(),
             }),
         }
         if let Some(&(_, next)) = chars.peek()
@@ -77,65 +94,89 @@ pub fn written_words(text: &str) -> Vec<Written> {
 
 /// The word written without its joining marks, as it is indexed.
 pub fn without_marks(text: &str, word: &Written) -> String {
-    word.parts.iter().map(|&(a, b)| &text[a..b]).collect()
+    word.pieces().iter().map(|&(a, b)| &text[a..b]).collect()
 }
 
 /// Tokenizer: each word; a joined word as the whole without marks, then its parts at the
-/// same position (like a compound's parts).
+/// same position (like a compound's parts). One token buffer is reused, as tantivy's own
+/// tokenizers do: indexing makes no string per word.
 #[derive(Clone, Default)]
 pub struct WordTokenizer {
-    tokens: Vec<Token>,
+    words: Vec<Written>,
+    token: Token,
 }
 
 impl Tokenizer for WordTokenizer {
     type TokenStream<'a> = WordStream<'a>;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream<'a> {
-        self.tokens.clear();
-        for (position, word) in written_words(text).into_iter().enumerate() {
-            let token = |from: usize, to: usize, text: String| Token {
-                offset_from: from,
-                offset_to: to,
-                position,
-                text,
-                position_length: 1,
-            };
-            if word.parts.len() > 1 {
-                self.tokens
-                    .push(token(word.from, word.to, without_marks(text, &word)));
-            }
-            for &(from, to) in &word.parts {
-                self.tokens.push(token(from, to, text[from..to].to_owned()));
-            }
-        }
+        self.words = written_words(text);
+        self.token.reset();
         WordStream {
-            tokens: &mut self.tokens,
-            next: 0,
+            text,
+            words: &self.words,
+            token: &mut self.token,
+            word: 0,
+            part: None,
         }
     }
 }
 
 pub struct WordStream<'a> {
-    tokens: &'a mut Vec<Token>,
-    next: usize,
+    text: &'a str,
+    words: &'a [Written],
+    token: &'a mut Token,
+    /// The word being emitted.
+    word: usize,
+    /// `None` before the word's first token; then the part emitted (a joined word emits
+    /// itself whole first, as part `usize::MAX`).
+    part: Option<usize>,
 }
 
 impl TokenStream for WordStream<'_> {
     fn advance(&mut self) -> bool {
-        self.next += 1;
-        self.next <= self.tokens.len()
+        loop {
+            let Some(word) = self.words.get(self.word) else {
+                return false;
+            };
+            let pieces = word.pieces();
+            let joined = pieces.len() > 1;
+            let next = match self.part {
+                None if joined => Some(usize::MAX),
+                None => Some(0),
+                Some(usize::MAX) => Some(0),
+                Some(p) if p + 1 < pieces.len() => Some(p + 1),
+                Some(_) => None,
+            };
+            let Some(next) = next else {
+                self.word += 1;
+                self.part = None;
+                continue;
+            };
+            self.part = Some(next);
+            let token = &mut *self.token;
+            token.position = self.word;
+            token.position_length = 1;
+            token.text.clear();
+            if next == usize::MAX {
+                token.offset_from = word.from;
+                token.offset_to = word.to;
+                for &(a, b) in pieces {
+                    token.text.push_str(&self.text[a..b]);
+                }
+            } else {
+                let (a, b) = pieces[next];
+                token.offset_from = a;
+                token.offset_to = b;
+                token.text.push_str(&self.text[a..b]);
+            }
+            return true;
+        }
     }
     fn token(&self) -> &Token {
-        &self.tokens[self
-            .next
-            .saturating_sub(1)
-            .min(self.tokens.len().saturating_sub(1))]
+        self.token
     }
     fn token_mut(&mut self) -> &mut Token {
-        let at = self
-            .next
-            .saturating_sub(1)
-            .min(self.tokens.len().saturating_sub(1));
-        &mut self.tokens[at]
+        self.token
     }
 }
 
