@@ -30,7 +30,7 @@ use wiel_protocol::{EntryId, Rel};
 
 pub use check::{CheckReport, Damaged};
 pub use compact::{AUTO_COMPACT_DEAD_BYTES, Compacted, LogUsage};
-pub use ingest::{Ingest, Rejection};
+pub use ingest::{Ingest, Rejection, is_acceptance};
 pub use query::{Acceptance, Item, ListFilter, Resolved, Scanned, SpaceItems, Thread};
 
 /// sled's page cache. Its default (1 GiB) is too much for a node that runs for months.

@@ -230,7 +230,7 @@ impl Service {
             let h = r.header();
             // An acceptance shows as the accepted answer, not as a verdict; a reaction whose
             // relation does not hold (an "acceptance" by someone else) is not shown at all.
-            if self.store.is_inert(r)? || is_acceptance(r) {
+            if self.store.is_inert(r)? || wiel_store::is_acceptance(r) {
                 continue;
             }
             if !(set.is_trusted(&h.author) && set.admits(&h.author, h.created_at)) {
@@ -266,14 +266,4 @@ impl Service {
             untrusted_reactions,
         })
     }
-}
-
-/// A reaction that accepts an answer.
-fn is_acceptance(reaction: &Verified) -> bool {
-    matches!(
-        reaction.body().map(|b| &b.fields),
-        Some(KindFields::Reaction {
-            verdict: wiel_protocol::Verdict::Accepted
-        })
-    )
 }

@@ -510,7 +510,7 @@ fn settle(o: &mut Overlay<'_>, target: &EntryId) -> Result<(), StoreError> {
 }
 
 /// A reaction that accepts an answer.
-pub(crate) fn is_acceptance(entry: &Verified) -> bool {
+pub fn is_acceptance(entry: &Verified) -> bool {
     entry.header().kind == Kind::Reaction
         && matches!(
             entry.body().map(|b| &b.fields),

@@ -22,12 +22,7 @@ impl SearchIndex {
         let mut searched: Vec<String> = Vec::new();
         let mut corrected = false;
         for analysis::QueryWord { word, joined_from } in &typed {
-            let mut stems = analysis::terms(&mut stemmed, word);
-            if !stems.is_empty() {
-                for part in joined_from {
-                    stems.extend(analysis::terms(&mut stemmed, part));
-                }
-            }
+            let stems = stems_with_parts(&mut stemmed, word, joined_from);
             if stems.is_empty() || word.chars().count() < 2 {
                 if !outcome.ignored.contains(word) {
                     outcome.ignored.push(word.clone());
@@ -44,19 +39,18 @@ impl SearchIndex {
                 .iter()
                 .map(|s| &s.stem)
                 .collect();
-            let expanded = match stems.first() {
-                Some(stem) => self.expansion_held(&searcher, stem)?.is_some(),
-                None => false,
-            };
-            let found = expanded
-                || self.doc_freq(&searcher, f.exact, word)? > 0
+            // Held as typed, by a stem, part or word that means the same, or (an
+            // abbreviation) by every word it stands for.
+            let found = self.doc_freq(&searcher, f.exact, word)? > 0
                 || stems.iter().chain(same).try_fold(false, |any, s| {
                     Ok::<_, SearchError>(
-                        any || self.doc_freq(&searcher, f.text, s)? > 0
-                            || self.doc_freq(&searcher, f.title, s)? > 0
-                            || self.doc_freq(&searcher, f.tags, s)? > 0,
+                        any || self.held(&searcher, s)? || self.doc_freq(&searcher, f.tags, s)? > 0,
                     )
-                })?;
+                })?
+                || match stems.first() {
+                    Some(stem) => self.expansion_held(&searcher, stem)?.is_some(),
+                    None => false,
+                };
             if found {
                 searched.push(word.clone());
             } else if !analysis::is_known_word(word)
@@ -92,10 +86,11 @@ impl SearchIndex {
         for (i, word) in searched.iter().enumerate() {
             let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
             let mut seen = HashSet::new();
-            let mut own = analysis::terms(&mut stemmed, word);
-            for part in joined_from.get(word.as_str()).copied().unwrap_or_default() {
-                own.extend(analysis::terms(&mut stemmed, part));
-            }
+            let own = stems_with_parts(
+                &mut stemmed,
+                word,
+                joined_from.get(word.as_str()).copied().unwrap_or_default(),
+            );
             // The word's own stem first, then the parts of a compound, then the words that
             // mean the same: they count less. A part counts by how telling it is: the rarest
             // part of the word gets PART_WEIGHT, a part in many entries (`beleid` of
@@ -123,9 +118,7 @@ impl SearchIndex {
                 .chain(abbreviated[i].iter().copied())
             {
                 // Named in "ook gezocht op" only where an entry holds it.
-                let held = self.doc_freq(&searcher, f.text, &synonym.stem)? > 0
-                    || self.doc_freq(&searcher, f.title, &synonym.stem)? > 0;
-                if held && !outcome.also.contains(&synonym.word) {
+                if self.held(&searcher, &synonym.stem)? && !outcome.also.contains(&synonym.word) {
                     outcome.also.push(synonym.word.clone());
                 }
                 same.push((synonym.stem.clone(), SYNONYM_WEIGHT));
@@ -156,15 +149,7 @@ impl SearchIndex {
                 if !outcome.also.contains(&expansion.words) {
                     outcome.also.push(expansion.words.clone());
                 }
-                let every: Vec<(Occur, Box<dyn Query>)> = expansion
-                    .stems
-                    .iter()
-                    .map(|stem| (Occur::Must, self.in_any_field(stem)))
-                    .collect();
-                clauses.push((
-                    Occur::Should,
-                    boosted(Box::new(BooleanQuery::new(every)), SYNONYM_WEIGHT),
-                ));
+                clauses.push((Occur::Should, self.all_of(&expansion.stems)));
             }
             // A compound no entry holds whole also finds entries that hold all its parts
             // apart ("gesprek over verzuim" for `verzuimgesprek`), as a word that means the
@@ -181,14 +166,7 @@ impl SearchIndex {
                 .filter_map(|part| analysis::terms(&mut stemmed, part).into_iter().next())
                 .collect();
             if apart.len() >= 2 {
-                let every: Vec<(Occur, Box<dyn Query>)> = apart
-                    .iter()
-                    .map(|stem| (Occur::Must, self.in_any_field(stem)))
-                    .collect();
-                clauses.push((
-                    Occur::Should,
-                    boosted(Box::new(BooleanQuery::new(every)), SYNONYM_WEIGHT),
-                ));
+                clauses.push((Occur::Should, self.all_of(&apart)));
             }
             words.push(Box::new(BooleanQuery::new(clauses)));
         }
@@ -306,14 +284,28 @@ impl SearchIndex {
         for expansion in self.thesaurus.expansions(stem) {
             let mut held = true;
             for s in &expansion.stems {
-                held &= self.doc_freq(searcher, self.fields.text, s)? > 0
-                    || self.doc_freq(searcher, self.fields.title, s)? > 0;
+                held &= self.held(searcher, s)?;
             }
             if held {
                 return Ok(Some(expansion));
             }
         }
         Ok(None)
+    }
+
+    /// Whether some entry holds `stem` in its title or text.
+    fn held(&self, searcher: &tantivy::Searcher, stem: &str) -> Result<bool, SearchError> {
+        Ok(self.doc_freq(searcher, self.fields.text, stem)? > 0
+            || self.doc_freq(searcher, self.fields.title, stem)? > 0)
+    }
+
+    /// Every one of `stems`, each in any field, weighing as a word that means the same.
+    fn all_of(&self, stems: &[String]) -> Box<dyn Query> {
+        let every: Vec<(Occur, Box<dyn Query>)> = stems
+            .iter()
+            .map(|stem| (Occur::Must, self.in_any_field(stem)))
+            .collect();
+        boosted(Box::new(BooleanQuery::new(every)), SYNONYM_WEIGHT)
     }
 
     /// `stem` in the title, text or tags, with their weights.
@@ -407,6 +399,22 @@ fn snippet_of(generator: &SnippetGenerator, body: &Body) -> Snippet {
         .map(|r| (chars_before(r.start), chars_before(r.end)))
         .collect();
     Snippet { text, marks }
+}
+
+/// The stems of a query word and, for a joined word (`re-integratie`), of its parts —
+/// searched as a compound's parts are.
+fn stems_with_parts(
+    stemmed: &mut tantivy::tokenizer::TextAnalyzer,
+    word: &str,
+    joined_from: &[String],
+) -> Vec<String> {
+    let mut stems = analysis::terms(stemmed, word);
+    if !stems.is_empty() {
+        for part in joined_from {
+            stems.extend(analysis::terms(stemmed, part));
+        }
+    }
+    stems
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {

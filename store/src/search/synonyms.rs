@@ -75,7 +75,8 @@ impl Thesaurus {
             .clone()
     }
 
-    /// The built-in groups and `extra` (one group a string, words separated by commas).
+    /// The built-in groups and `extra`: one line a string, words that mean the same
+    /// separated by commas, or an abbreviation (`pgb = persoonsgebonden budget`).
     pub fn with_extra(extra: &[String]) -> Result<Arc<Thesaurus>, ThesaurusError> {
         if extra.is_empty() {
             return Ok(Self::builtin());
