@@ -18,6 +18,7 @@ use wiel_protocol::{
 use wiel_store::ListFilter;
 
 use crate::output;
+use wiel_lang::t;
 use wiel_node::api::client::ApiClient;
 use wiel_node::ops::Operations;
 
@@ -319,7 +320,7 @@ struct DemoNode {
 
 impl DemoNode {
     fn start(name: &'static str, dir: DataDir, bootstrap: Option<&str>) -> Result<DemoNode> {
-        let exe = std::env::current_exe().context("cannot find the wiel program itself")?;
+        let exe = std::env::current_exe().with_context(|| t!("demo-no-program"))?;
         let mut cmd = std::process::Command::new(exe);
         cmd.arg("--data-dir")
             .arg(dir.root())
@@ -339,11 +340,15 @@ impl DemoNode {
         if let Some(b) = bootstrap {
             cmd.args(["--bootstrap", b]);
         }
-        let mut child = cmd.spawn().context("cannot start a demo node")?;
+        let mut child = cmd.spawn().with_context(|| t!("demo-cannot-start"))?;
         let started = Instant::now();
         let backend = loop {
             if let Some(status) = child.try_wait()? {
-                bail!("the demo node for {name} stopped at once ({status})");
+                bail!(t!(
+                    "demo-node-stopped",
+                    name = name,
+                    status = status.to_string()
+                ));
             }
             let pid_ok = std::fs::read_to_string(dir.root().join("api.json"))
                 .ok()
@@ -354,18 +359,18 @@ impl DemoNode {
             }
             if started.elapsed() > Duration::from_secs(30) {
                 let _ = child.kill();
-                bail!("the demo node for {name} did not start within 30 s");
+                bail!(t!("demo-node-slow", name = name));
             }
             std::thread::sleep(Duration::from_millis(20));
         };
         let status = backend.status()?;
-        let net = status.network.context("the demo node reports no network")?;
+        let net = status.network.with_context(|| t!("demo-no-network"))?;
         let listen = net
             .listening
             .iter()
             .find(|l| l.contains("/tcp/"))
             .cloned()
-            .context("the demo node listens on no TCP address")?;
+            .with_context(|| t!("demo-no-network"))?;
         Ok(DemoNode {
             name,
             dir,
@@ -382,7 +387,7 @@ impl DemoNode {
                 return Ok(since.elapsed());
             }
             if since.elapsed() > Duration::from_secs(30) {
-                bail!("{} did not receive {} within 30 s", self.name, id.short());
+                bail!(t!("demo-not-received", name = self.name, id = id.short()));
             }
             std::thread::sleep(Duration::from_millis(2));
         }
@@ -413,7 +418,7 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
             temp = tempfile::Builder::new()
                 .prefix("wiel-demo-")
                 .tempdir()
-                .context("cannot make a temporary directory for the demo")?;
+                .with_context(|| t!("demo-no-temp-dir"))?;
             temp.path().to_owned()
         }
     };
@@ -472,7 +477,7 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
     };
     while !(linked(&kampen, 2)? && linked(&zwolle, 1)? && linked(&deventer, 1)?) {
         if started.elapsed() > Duration::from_secs(30) {
-            bail!("the demo nodes did not connect within 30 s");
+            bail!(t!("demo-not-connected"));
         }
         std::thread::sleep(Duration::from_millis(20));
     }
@@ -531,39 +536,52 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
             "thread": thread,
         }))?;
     } else {
-        println!(
-            "wiel demo: three municipal nodes on this machine (network \"wiel-demo\"), in a line:"
-        );
+        let ms = |d: Duration| format!("{:.0}", d.as_secs_f64() * 1e3);
+        println!("{}", t!("demo-intro"));
         for n in nodes {
             println!("  {:<18} {}", n.name, n.address);
         }
         println!(
-            "Each holds the same {} sample entries.\n",
-            SAMPLES.len() + ORGS.len()
-        );
-        println!("$ wiel list --limit 8   (on {}'s node)", zwolle.name);
-        output::entry_lines(&listing, 8, "Geen berichten gevonden.")?;
-        println!("\n{} asks: \"{question}\"", deventer.name);
-        println!(
-            "  gossiped to {} in {:.0} ms, and through Kampen to {} in {:.0} ms",
-            kampen.name,
-            to_kampen.as_secs_f64() * 1e3,
-            zwolle.name,
-            to_zwolle.as_secs_f64() * 1e3
+            "{}\n",
+            t!("demo-samples", count = SAMPLES.len() + ORGS.len())
         );
         println!(
-            "{} answers: back at {} in {:.0} ms; {} accepts the answer\n",
-            zwolle.name,
-            deventer.name,
-            back.as_secs_f64() * 1e3,
-            deventer.name
+            "$ wiel list --limit 8   {}",
+            t!("demo-on-node", name = zwolle.name)
         );
-        println!("$ wiel search {query}   (on {}'s node)", zwolle.name);
+        output::entry_lines(&listing, 8, &t!("list-empty"))?;
+        println!(
+            "\n{}",
+            t!("demo-asks", name = deventer.name, question = question)
+        );
+        println!(
+            "  {}",
+            t!(
+                "demo-gossiped",
+                first = kampen.name,
+                first_ms = ms(to_kampen),
+                second = zwolle.name,
+                second_ms = ms(to_zwolle)
+            )
+        );
+        println!(
+            "{}\n",
+            t!(
+                "demo-answered",
+                answerer = zwolle.name,
+                asker = deventer.name,
+                ms = ms(back)
+            )
+        );
+        println!(
+            "$ wiel search {query}   {}",
+            t!("demo-on-node", name = zwolle.name)
+        );
         output::search_results(&found, ListFilter::default().limit)?;
         println!(
-            "\n$ wiel show {}   (on {}'s node)",
+            "\n$ wiel show {}   {}",
             asked.id.short(),
-            deventer.name
+            t!("demo-on-node", name = deventer.name)
         );
         output::thread(&thread)?;
         println!();
@@ -574,14 +592,15 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
     if !json {
         if kept {
             println!(
-                "The nodes are stopped; their data is in {}. Start one again with: wiel --data-dir {} node",
-                root.display(),
-                dirs[0].root().display()
+                "{}",
+                t!(
+                    "demo-kept",
+                    dir = root.display().to_string(),
+                    node_dir = dirs[0].root().display().to_string()
+                )
             );
         } else {
-            println!(
-                "The demo nodes are stopped and removed. Keep them with: wiel demo --keep DIR"
-            );
+            println!("{}", t!("demo-removed"));
         }
     }
     Ok(())

@@ -1,18 +1,22 @@
 //! `wiel`: the command line of the wiel knowledge network.
 //!
-//! `args` defines the commands, `commands` runs them over the node's service, `markdown`
-//! reads and writes entries as Markdown, `output` renders them, `demo` is the sample network.
+//! `args` defines the commands, `help` puts their descriptions in the reader's language,
+//! `commands` runs them over the node's service, `markdown` reads and writes entries as
+//! Markdown, `output` renders them, `demo` is the sample network. Every word a person reads
+//! comes from the catalogue (`wiel-lang`): Dutch, or English with `LANG=en`.
 
 mod args;
 mod commands;
 mod demo;
+mod help;
 mod markdown;
 mod node;
 mod output;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
+use wiel_lang::{Localise, Message, t};
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -28,16 +32,112 @@ fn main() -> ExitCode {
         // Colour codes only on a terminal, not in a log file.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
-    let cli = args::Cli::parse();
+    let cli = match parse() {
+        Ok(cli) => cli,
+        Err(code) => return code,
+    };
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS, // `wiel list | head`
         Err(err) => {
             // One line: what went wrong, with its causes, and what to do where it helps.
             let hint = hint(&err).map(|h| format!("; {h}")).unwrap_or_default();
-            eprintln!("wiel: error: {err:#}{hint}");
+            eprintln!("wiel: {}: {}{hint}", t!("error"), error_line(&err));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The arguments, with help and errors in the reader's language. A usage error is one
+/// line and exit code 2; help and version go to stdout with exit code 0.
+fn parse() -> Result<args::Cli, ExitCode> {
+    use clap::error::ErrorKind;
+    let command = help::localised(args::Cli::command(), wiel_lang::current());
+    let parsed = command
+        .try_get_matches()
+        .and_then(|m| args::Cli::from_arg_matches(&m));
+    parsed.map_err(|e| match e.kind() {
+        ErrorKind::DisplayHelp => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayVersion => {
+            println!("wiel {}", env!("CARGO_PKG_VERSION"));
+            ExitCode::SUCCESS
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = e.print();
+            ExitCode::from(2)
+        }
+        _ => {
+            eprintln!("wiel: {}", help::usage_error(&e));
+            ExitCode::from(2)
+        }
+    })
+}
+
+/// The error and its causes on one line, in the reader's language: the first cause that
+/// has a message of its own says the rest (its message holds its own causes).
+fn error_line(err: &anyhow::Error) -> String {
+    let mut parts = Vec::new();
+    for cause in err.chain() {
+        if let Some(message) = localised(cause) {
+            parts.push(message.text());
+            break;
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            parts.push(io_error(io));
+            break;
+        }
+        parts.push(cause.to_string());
+    }
+    wiel_node::text::one_line(&parts.join(": "))
+}
+
+/// The message of an error from one of wiel's libraries.
+fn localised(cause: &(dyn std::error::Error + 'static)) -> Option<Message> {
+    macro_rules! first_of {
+        ($($t:ty),+ $(,)?) => {
+            $(if let Some(e) = cause.downcast_ref::<$t>() {
+                return Some(e.message());
+            })+
+        };
+    }
+    first_of!(
+        wiel_node::ops::OpError,
+        wiel_node::ServiceError,
+        wiel_node::config::ConfigError,
+        wiel_node::runtime::NodeError,
+        wiel_node::network::StartError,
+        wiel_node::network::NetworkError,
+        wiel_node::api::client::ClientError,
+        wiel_node::exchange::LineError,
+        wiel_node::reconcile::ReconcileError,
+        wiel_store::StoreError,
+        wiel_store::search::SearchError,
+        wiel_store::search::ThesaurusError,
+        wiel_protocol::Invalid,
+        wiel_protocol::DecodeError,
+        wiel_protocol::NameError,
+        wiel_protocol::KeyError,
+        wiel_protocol::ids::HexError,
+        wiel_protocol::entry::UnknownKind,
+    );
+    None
+}
+
+/// An operating system error in plain words where its kind is a common one.
+fn io_error(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::NotFound => t!("io-not-found"),
+        ErrorKind::PermissionDenied => t!("io-permission-denied"),
+        ErrorKind::AlreadyExists => t!("io-already-exists"),
+        ErrorKind::IsADirectory => t!("io-is-a-directory"),
+        ErrorKind::NotADirectory => t!("io-not-a-directory"),
+        ErrorKind::StorageFull => t!("io-storage-full"),
+        ErrorKind::InvalidData => t!("io-invalid-data"),
+        _ => e.to_string(),
     }
 }
 
@@ -51,7 +151,7 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// What the user can do about an error, by its stable code: the node's errors say what
 /// went wrong; the words of this command line are added here.
-fn hint(err: &anyhow::Error) -> Option<&'static str> {
+fn hint(err: &anyhow::Error) -> Option<String> {
     use wiel_node::ServiceError;
     use wiel_node::ops::OpError;
     let code = err.chain().find_map(|e| {
@@ -63,14 +163,14 @@ fn hint(err: &anyhow::Error) -> Option<&'static str> {
             })
     })?;
     Some(match code.as_str() {
-        "not_initialised" => "run `wiel init --name \"Gemeente …\" --code GM….` first",
-        "already_initialised" => "use another --data-dir to make a new one",
-        "search_index" => "rebuild it with `wiel reindex`",
-        "unknown_organisation" => "give its name and CBS code with --name and --code",
-        "own_key_revoked" => "run `wiel key rotate` to move to a new key",
-        "personal_data" => "publish anyway with --yes",
-        "unfollowed_space" => "or add --new-space to publish there anyway",
-        "no_node" => "start one with `wiel node` (it syncs with every peer it connects to)",
+        "not_initialised" => t!("hint-not-initialised"),
+        "already_initialised" => t!("hint-already-initialised"),
+        "search_index" => t!("hint-search-index"),
+        "unknown_organisation" => t!("hint-unknown-organisation"),
+        "own_key_revoked" => t!("hint-own-key-revoked"),
+        "personal_data" => t!("hint-personal-data"),
+        "unfollowed_space" => t!("hint-unfollowed-space"),
+        "no_node" => t!("hint-no-node"),
         _ => return None,
     })
 }

@@ -3,6 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use serde::{Deserialize, Serialize};
+use wiel_lang::t;
 use wiel_protocol::{Body, Kind, KindFields};
 
 /// The front matter fields a user may write.
@@ -65,7 +66,7 @@ pub fn parse(input: &str, source: &str) -> Result<Document> {
         yaml.push_str(line);
     }
     if !closed {
-        bail!("{source}: the front matter starting on line 1 has no closing '---' line");
+        bail!("{source}: {}", t!("front-matter-not-closed"));
     }
     let front: FrontMatter = if yaml.trim().is_empty() {
         FrontMatter::default()
@@ -74,11 +75,14 @@ pub fn parse(input: &str, source: &str) -> Result<Document> {
             // YAML counts lines from the front matter's start; the file has '---' above it.
             let place = e
                 .location()
-                .map(|l| format!("line {}, column {}", l.line() + 1, l.column()))
-                .unwrap_or_else(|| "the front matter".to_owned());
+                .map(|l| t!("at-line-column", line = l.line() + 1, column = l.column()))
+                .unwrap_or_else(|| t!("front-matter"));
             let msg = e.to_string();
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
-            anyhow::anyhow!("{source}: front matter is not valid at {place}: {msg}")
+            anyhow::anyhow!(
+                "{source}: {}",
+                t!("front-matter-invalid", place = place, detail = msg)
+            )
         })?
     };
     Ok(Document {
@@ -125,8 +129,8 @@ pub fn body_from(doc: &Document, kind: Kind, source: &str) -> Result<Body> {
             lessons: f.lessons.clone().unwrap_or_default(),
         },
         _ if has_story_fields => bail!(
-            "{source}: situation, approach, result and lessons belong to a story, not {}",
-            kind.with_article()
+            "{source}: {}",
+            t!("story-fields-not-a-story", kind = kind.with_article())
         ),
         _ => KindFields::None,
     };
@@ -169,7 +173,7 @@ pub fn render(kind: Kind, space: &str, body: &Body) -> Result<String> {
         front.result = Some(result.clone());
         front.lessons = Some(lessons.clone());
     }
-    let yaml = serde_yaml_ng::to_string(&front).context("cannot write front matter")?;
+    let yaml = serde_yaml_ng::to_string(&front).with_context(|| t!("front-matter-unwritable"))?;
     Ok(format!("---\n{yaml}---\n\n{}\n", body.text))
 }
 

@@ -10,13 +10,14 @@ use wiel_node::runtime::{self, NodeOptions};
 use wiel_node::{DataDir, Service};
 
 use crate::args::NodeArgs;
+use wiel_lang::{Message, msg, t};
 
-fn addrs(list: &[String], what: &str) -> Result<Vec<Multiaddr>> {
+/// Network addresses from the flags or `config.toml`; `what` says which (a message id).
+fn addrs(list: &[String], what: Message) -> Result<Vec<Multiaddr>> {
     list.iter()
         .map(|a| {
-            a.parse::<Multiaddr>().with_context(|| {
-                format!("{what} '{a}' is not a multiaddress like /ip4/127.0.0.1/tcp/4001")
-            })
+            a.parse::<Multiaddr>()
+                .with_context(|| t!("not-an-address", what = what.clone(), address = a.as_str()))
         })
         .collect()
 }
@@ -28,10 +29,10 @@ fn open(dir: DataDir) -> Result<Service> {
 
 pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
     if wiel_node::api::client::ApiClient::find(&dir).is_some() {
-        anyhow::bail!(
-            "a node is already running on {}; stop it first (Ctrl-C or SIGTERM)",
-            dir.root().display()
-        );
+        anyhow::bail!(t!(
+            "node-already-running",
+            dir = dir.root().display().to_string()
+        ));
     }
     // Files left by a node that was killed: nobody answers there any more.
     let _ = std::fs::remove_file(dir.root().join("api.json"));
@@ -46,8 +47,8 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
     let mut bootstrap = config.bootstrap;
     bootstrap.extend(a.bootstrap);
     let options = NodeOptions {
-        listen: addrs(&listen, "listen address")?,
-        bootstrap: addrs(&bootstrap, "bootstrap address")?,
+        listen: addrs(&listen, msg!("listen-address"))?,
+        bootstrap: addrs(&bootstrap, msg!("bootstrap-address"))?,
         mdns: config.mdns && !a.no_mdns,
         kademlia: !a.no_kademlia,
         api: a.api,
@@ -59,7 +60,7 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?;
+        .with_context(|| t!("no-runtime"))?;
     runtime.block_on(async move {
         let shutdown = CancellationToken::new();
         let signal = shutdown.clone();
@@ -71,19 +72,22 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
         runtime::run(service, options, shutdown, |ready| {
             // A sign of life for whoever started it (logs go to stderr).
             println!(
-                "wiel node of {} is running (spaces: {}; local API on {}).",
-                ready.organisation,
-                ready.spaces.join(", "),
-                ready.api
+                "{}",
+                t!(
+                    "node-running",
+                    organisation = ready.organisation.as_str(),
+                    spaces = ready.spaces.join(", "),
+                    api = ready.api.to_string()
+                )
             );
             for address in &ready.addresses {
-                println!("  other nodes connect with: wiel connect {address}");
+                println!("  {}", t!("node-connect-with", address = address.as_str()));
             }
-            println!("Stop it with Ctrl-C.");
+            println!("{}", t!("node-stop-with"));
         })
         .await
     })?;
-    println!("wiel node stopped.");
+    println!("{}", t!("node-stopped"));
     Ok(())
 }
 

@@ -16,16 +16,15 @@ use wiel_protocol::{CbsCode, NetworkId, OrgKeypair, SpaceName};
 /// What can go wrong with a data directory, its key file and its `config.toml`.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("no wiel node in {dir}")]
     NotInitialised { dir: PathBuf },
-    #[error("cannot write to the data directory {dir}: {reason}")]
     NotWritable { dir: PathBuf, reason: String },
-    #[error("{path}: {reason}")]
     Io { path: PathBuf, reason: String },
-    #[error("{path}: invalid configuration: {reason}")]
     Config { path: PathBuf, reason: String },
-    #[error("{path}: unusable key file: {reason}")]
     Key { path: PathBuf, reason: String },
+    Synonyms {
+        path: PathBuf,
+        error: wiel_store::search::ThesaurusError,
+    },
 }
 
 /// Where a node keeps its files.
@@ -277,10 +276,9 @@ impl Config {
         // Checked only where there is something to check: the built-in groups need the
         // lexicon, which a command that does not search should not load.
         if !config.search.synonyms.is_empty() {
-            config.thesaurus().map_err(|e| ConfigError::Config {
-                path,
-                reason: format!("[search] synonyms: {e}"),
-            })?;
+            config
+                .thesaurus()
+                .map_err(|error| ConfigError::Synonyms { path, error })?;
         }
         Ok(config)
     }

@@ -87,29 +87,22 @@ pub enum Line {
 /// Why one line of an import file is unusable. Carries the line number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LineError {
-    #[error("line {line}: not a wiel entry ({reason})")]
     Malformed { line: usize, reason: String },
-    #[error("line {line}: entry is invalid: {reason}")]
-    Invalid { line: usize, reason: String },
-    #[error("line {line}: the id {claimed} does not match the entry's contents (it is {actual})")]
+    Invalid {
+        line: usize,
+        reason: wiel_protocol::Invalid,
+    },
     IdMismatch {
         line: usize,
         claimed: String,
         actual: String,
     },
-    #[error(
-        "line {line}: the file is incomplete or changed: its last line says {expected} entries, but {found} came before it"
-    )]
     Cut {
         line: usize,
         expected: u64,
         found: u64,
     },
-    #[error(
-        "line {line}: the file was changed: its last line lists other entries than the {entries} that came before it"
-    )]
     Changed { line: usize, entries: u64 },
-    #[error("line {line}: the file goes on after its last line (the trailer)")]
     AfterTrailer { line: usize },
 }
 
@@ -126,10 +119,7 @@ pub fn parse_line(
         line,
         reason: e.to_string(),
     })?;
-    let invalid = |e: wiel_protocol::Invalid| LineError::Invalid {
-        line,
-        reason: e.to_string(),
-    };
+    let invalid = |e: wiel_protocol::Invalid| LineError::Invalid { line, reason: e };
     let header = parsed.entry.header.clone();
     match Verified::from_entry(parsed.entry, rules) {
         Ok(verified) => {

@@ -13,7 +13,8 @@
 //! - [`api`]: the local HTTP API; [`metrics`]: Prometheus metrics; [`runtime`]: `wiel node`;
 //! - [`ops`]: every operation once, in this process or through a running node's API;
 //! - [`view`]: what the service returns, ready for the terminal or `--json`;
-//! - [`exchange`]: the JSON-lines export format, read back by import.
+//! - [`exchange`]: the JSON-lines export format, read back by import;
+//! - [`texts`]: which message of the catalogue (`wiel-lang`) each error is.
 
 pub mod admission;
 pub mod api;
@@ -29,6 +30,7 @@ pub mod refusal;
 pub mod runtime;
 pub mod service;
 pub mod text;
+pub mod texts;
 pub mod trust;
 pub mod view;
 

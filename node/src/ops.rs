@@ -23,12 +23,9 @@ use crate::{Listing, NewEntry, Published, Service, ThreadView};
 /// Why an operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum OpError {
-    #[error(transparent)]
     Service(#[from] ServiceError),
-    #[error(transparent)]
     Api(#[from] ClientError),
     /// What only a running node does (peers, sync, connect).
-    #[error("no node is running on this data directory")]
     NoNode,
 }
 

@@ -51,13 +51,9 @@ pub struct Ready {
 /// Why the node could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum NodeError {
-    #[error(transparent)]
     Network(#[from] network::StartError),
-    #[error("the local API and metrics must listen on 127.0.0.1, not {0}")]
     ApiNotLocal(SocketAddr),
-    #[error("cannot open the local API on {addr}: {reason}")]
     Api { addr: SocketAddr, reason: String },
-    #[error("{path}: {reason}")]
     Io { path: PathBuf, reason: String },
 }
 

@@ -120,13 +120,6 @@ impl EntryView {
             snippet: None,
         }
     }
-
-    /// The organisation name, or the short key when unknown.
-    pub fn author_label(&self) -> String {
-        self.author_name
-            .clone()
-            .unwrap_or_else(|| format!("onbekende organisatie {}", self.author.short()))
-    }
 }
 
 /// A typed word that matched nothing, and the word searched instead.
@@ -199,19 +192,6 @@ pub struct TrustView {
     pub root: bool,
     /// The trusted organisations that vouch for the author.
     pub vouched_by: Vec<String>,
-}
-
-impl TrustView {
-    /// "vertrouwd via Gemeente Deventer, Gemeente Kampen", in the users' language.
-    pub fn label(&self) -> String {
-        if !self.trusted {
-            "niet vertrouwd".to_owned()
-        } else if self.root {
-            "vertrouwd".to_owned()
-        } else {
-            format!("vertrouwd via {}", self.vouched_by.join(", "))
-        }
-    }
 }
 
 /// `wiel trust list`: whom this node trusts, and through whom.

@@ -26,24 +26,23 @@ fn config() -> Limited {
 /// Why bytes are not a well-formed entry or body.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
-    #[error("empty input")]
     Empty,
-    #[error("{len} bytes is more than the limit of {limit} bytes")]
     TooLarge { len: usize, limit: usize },
-    #[error("format version {0} is unknown (this version of wiel reads version {FORMAT_VERSION})")]
     UnknownVersion(u8),
-    #[error("malformed or truncated: {0}")]
     Malformed(String),
-    #[error("{0} unexpected bytes after the end")]
     TrailingBytes(usize),
-    #[error("not in canonical form")]
     NonCanonical,
 }
 
 /// Why a value could not be encoded (only ever a value over the limit).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("cannot encode: {0}")]
 pub struct EncodeError(String);
+
+impl EncodeError {
+    pub fn detail(&self) -> &str {
+        &self.0
+    }
+}
 
 fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, EncodeError> {
     bincode::serde::encode_to_vec(value, config()).map_err(|e| EncodeError(e.to_string()))

@@ -81,17 +81,6 @@ impl Kind {
         }
     }
 
-    /// The name with its English article: "a practice", "an answer".
-    pub fn with_article(self) -> String {
-        let name = self.as_str();
-        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
-            "an"
-        } else {
-            "a"
-        };
-        format!("{article} {name}")
-    }
-
     /// The Dutch word professionals use.
     pub fn dutch(self) -> &'static str {
         match self {
@@ -251,9 +240,6 @@ impl fmt::Display for Kind {
 
 /// An unknown kind name, with the names that are known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown kind '{0}': use one of practice, story, question, answer, reaction, retraction, profile, endorsement, key-rotation, revocation"
-)]
 pub struct UnknownKind(pub String);
 
 impl std::str::FromStr for Kind {

@@ -10,9 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Why a hex id or key could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum HexError {
-    #[error("expected {expected} hex characters, got {found}")]
     Length { expected: usize, found: usize },
-    #[error("'{0}' is not hexadecimal (use 0-9 and a-f)")]
     NotHex(String),
 }
 

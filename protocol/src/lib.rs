@@ -6,7 +6,8 @@
 //! - [`codec`]: the canonical bincode encoding with hard size limits;
 //! - [`sign`]: the organisation key and signing of drafts;
 //! - [`validate`]: the rules every node applies to every entry, wherever it came from;
-//! - [`privacy`]: the guard that finds citizens' personal data in an entry's text.
+//! - [`privacy`]: the guard that finds citizens' personal data in an entry's text;
+//! - [`texts`]: which message of the catalogue (`wiel-lang`) each error, kind and verdict is.
 
 pub mod codec;
 pub mod entry;
@@ -17,6 +18,7 @@ pub mod privacy;
 pub mod sign;
 #[cfg(any(test, feature = "test-utils"))]
 pub mod testing;
+pub mod texts;
 pub mod themes;
 pub mod validate;
 

@@ -8,15 +8,11 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// Why a name was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum NameError {
-    #[error(
-        "{what} '{value}' is not valid: use 1 to {max} characters a-z, 0-9 and '-', starting with a letter"
-    )]
     BadName {
         what: &'static str,
         value: String,
         max: usize,
     },
-    #[error("CBS code '{0}' is not valid: expected GM followed by four digits, like GM0193")]
     BadCbsCode(String),
 }
 

@@ -16,9 +16,7 @@ pub use crate::messages::{
 /// Why a key file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
-    #[error("the key is not a valid libp2p key: {0}")]
     Decode(String),
-    #[error("the key is not an ed25519 key")]
     NotEd25519,
 }
 

@@ -41,58 +41,31 @@ impl Rules {
 /// Why an entry is not valid. Every variant says what is wrong in plain words.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Invalid {
-    #[error("cannot be read: {0}")]
     Decode(DecodeError),
-    #[error("belongs to network '{found}', this node is on network '{expected}'")]
     WrongNetwork {
         expected: NetworkId,
         found: NetworkId,
     },
-    #[error("header is {len} bytes, the limit is {MAX_HEADER_BYTES}")]
     HeaderTooLarge { len: usize },
-    #[error("body is {len} bytes, the limit is {MAX_BODY_BYTES} (64 KiB)")]
     BodyTooLarge { len: usize },
-    #[error("body is {actual} bytes but the header says {declared}")]
     BodyLenMismatch { declared: u32, actual: usize },
-    #[error("body does not match the hash in its signed header (altered after signing)")]
     BodyHashMismatch,
-    #[error("author {0} is not a valid ed25519 public key")]
     BadAuthorKey(OrgKey),
-    #[error(
-        "signature does not verify (the header or signature was altered, or signed by another key)"
-    )]
     BadSignature,
-    #[error("dated {minutes} minutes in the future (at most 10 minutes is allowed)")]
     InFuture { minutes: u64 },
-    #[error("title is empty")]
     EmptyTitle,
-    #[error("title is {chars} characters, the limit is {MAX_TITLE_CHARS}")]
     TitleTooLong { chars: usize },
-    #[error("{count} {what}, the limit is {MAX_TAGS}")]
     TooManyTags { what: &'static str, count: usize },
-    #[error("{what} '{value}' is empty or longer than {MAX_TAG_CHARS} characters")]
     BadTag { what: &'static str, value: String },
-    #[error("{count} references, the limit is {MAX_REFS}")]
     TooManyRefs { count: usize },
-    #[error("{} must refer to exactly one entry it {rel}", kind.with_article())]
     MissingRef { kind: Kind, rel: &'static str },
-    #[error("{} cannot have a '{rel:?}' reference", kind.with_article())]
     UnexpectedRef { kind: Kind, rel: Rel },
-    #[error("the fields of the body do not fit {}", kind.with_article())]
     FieldsDoNotMatchKind { kind: Kind },
-    #[error("{field} is empty")]
     EmptyField { field: &'static str },
-    #[error("an organisation cannot {action} its own key")]
     OwnKey { action: &'static str },
-    #[error(
-        "{} belongs to the national space 'nl' (found '{space}'): every node must get it", kind.with_article()
-    )]
     ControlOutsideNational { kind: Kind, space: String },
-    #[error("the new key of this key rotation did not sign its consent")]
     NoRotationConsent,
-    #[error("its header does not hash to the id it is stored under")]
     IdMismatch,
-    #[error("{} carries no text, tags or themes", kind.with_article())]
     TextNotAllowed { kind: Kind },
 }
 

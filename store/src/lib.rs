@@ -8,7 +8,8 @@
 //! - the entry log (`log.rs`) holds entry bodies outside sled, so that a retraction can
 //!   truly erase them from the disk;
 //! - the full-text index ([`search`]) is derived from the store: every ingest queues its
-//!   entries for it in the same transaction.
+//!   entries for it in the same transaction;
+//! - how its errors read (`texts.rs`), as messages of the catalogue (`wiel-lang`).
 //!
 //! Durability: [`Store::ingest_batch`] appends the batch's entries to the entry log and
 //! syncs it, then commits the index rows in one sled transaction and flushes sled once.
@@ -21,6 +22,7 @@ mod keys;
 mod log;
 mod query;
 pub mod search;
+mod texts;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -39,19 +41,11 @@ pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// What went wrong in the store itself (not with an entry: see [`Ingest`]).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error(
-        "the store in {path} is in use by another wiel process (is `wiel node` running?); stop it, or let the running node do this"
-    )]
     Locked { path: PathBuf },
-    #[error("cannot open the store in {path}: {reason}")]
     Open { path: PathBuf, reason: String },
-    #[error("store I/O error: {0}")]
     Io(sled::Error),
-    #[error("entry log {path}: {reason}")]
     Log { path: PathBuf, reason: String },
-    #[error("a write to the store was aborted; nothing of it was stored")]
     Aborted,
-    #[error("stored entry {id} is damaged: {reason}")]
     Corrupt { id: String, reason: String },
 }
 

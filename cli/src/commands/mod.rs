@@ -14,6 +14,7 @@ use crate::args::{
     TrustCommand,
 };
 use crate::{demo, markdown, node, output};
+use wiel_lang::{Localise, t};
 use wiel_node::ops::Operations;
 
 mod upkeep;
@@ -28,15 +29,9 @@ pub fn run(cli: Cli) -> Result<()> {
     let explicit_data_dir = cli.data_dir.is_some();
     let data_dir = resolve_data_dir(cli.data_dir)?;
     match &cli.command {
-        Command::Demo { .. } if explicit_data_dir => bail!(
-            "--data-dir does not go with `wiel demo`: the demo makes its own nodes (keep them with --keep DIR)"
-        ),
-        Command::Node(_) if json => bail!(
-            "--json does not go with `wiel node`: it logs to stderr; ask a running node with `wiel --json status`"
-        ),
-        Command::Export { .. } if json => bail!(
-            "--json does not go with `wiel export`: its default format is JSON lines already (--format jsonl)"
-        ),
+        Command::Demo { .. } if explicit_data_dir => bail!(t!("demo-no-data-dir")),
+        Command::Node(_) if json => bail!(t!("node-no-json")),
+        Command::Export { .. } if json => bail!(t!("export-no-json")),
         _ => {}
     }
     match cli.command {
@@ -63,7 +58,10 @@ fn init(data_dir: &DataDir, a: crate::args::InitArgs, json: bool) -> Result<()> 
         province: a.province,
         spaces,
         network: NetworkId::new(a.network)?,
-        trust_mode: a.trust_mode.parse().map_err(|e: String| anyhow!(e))?,
+        trust_mode: a
+            .trust_mode
+            .parse()
+            .map_err(|_: String| anyhow!(t!("bad-trust-mode", mode = a.trust_mode.as_str())))?,
     };
     let service = Service::init(data_dir.clone(), options)?;
     let report = serde_json::json!({
@@ -76,11 +74,14 @@ fn init(data_dir: &DataDir, a: crate::args::InitArgs, json: bool) -> Result<()> 
         output::json(&report)
     } else {
         println!(
-            "Node set up for {} in {}.\nOrganisation key: {}\nKeep the file {} safe: it is your municipality's signature.",
-            service.config().organisation.name,
-            data_dir.root().display(),
-            service.org_key(),
-            data_dir.key_path().display()
+            "{}",
+            t!(
+                "init-done",
+                name = service.config().organisation.name.as_str(),
+                dir = data_dir.root().display().to_string(),
+                key = service.org_key().to_string(),
+                key_file = data_dir.key_path().display().to_string()
+            )
         );
         Ok(())
     }
@@ -94,17 +95,17 @@ fn confirm(question: &str, yes: bool) -> Result<()> {
         return Ok(());
     }
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        bail!("{question} Add --yes to confirm; nothing was done");
+        bail!(t!("confirm-with-yes", question = question));
     }
     let mut err = std::io::stderr().lock();
-    write!(err, "{question} [y/N] ")?;
+    write!(err, "{question} {} ", t!("yes-no"))?;
     err.flush()?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
-    if matches!(answer.trim(), "y" | "Y" | "j" | "J" | "ja" | "yes") {
+    if is_yes(&answer) {
         Ok(())
     } else {
-        bail!("nothing was done")
+        bail!(t!("nothing-done"))
     }
 }
 
@@ -117,7 +118,7 @@ fn confirm_personal_data(body: &Body, yes: bool) -> Result<bool> {
     if findings.is_empty() {
         return Ok(false);
     }
-    let message = wiel_node::service::personal_data_message(&findings);
+    let message = wiel_node::texts::personal_data(&findings).text();
     if findings.iter().any(|f| f.blocks) {
         bail!(message);
     }
@@ -125,22 +126,30 @@ fn confirm_personal_data(body: &Body, yes: bool) -> Result<bool> {
         return Ok(true);
     }
     if !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
-        bail!("{message}; publish anyway with --yes");
+        bail!(t!("personal-data-use-yes", message = message));
     }
     let mut err = std::io::stderr().lock();
-    writeln!(err, "The entry may hold personal data of a citizen:")?;
+    writeln!(err, "{}", t!("personal-data-heading"))?;
     for f in &findings {
-        writeln!(err, "  {f}")?;
+        writeln!(err, "  {}", f.message().text())?;
     }
-    write!(err, "Publish anyway? [y/N] ")?;
+    write!(err, "{} {} ", t!("publish-anyway"), t!("yes-no"))?;
     err.flush()?;
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
-    if matches!(answer.trim(), "y" | "Y" | "j" | "J" | "ja" | "yes") {
+    if is_yes(&answer) {
         Ok(true)
     } else {
-        bail!("nothing published")
+        bail!(t!("nothing-published"))
     }
+}
+
+/// "j", "ja", "y", "yes", in any case.
+fn is_yes(answer: &str) -> bool {
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "j" | "ja" | "y" | "yes"
+    )
 }
 
 fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> Result<()> {
@@ -150,19 +159,17 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 .file
                 .as_ref()
                 .map(|f| f.display().to_string())
-                .unwrap_or_else(|| "the entry".to_owned());
+                .unwrap_or_else(|| t!("the-entry"));
             let mut new = publish_input(a)?;
             new.confirmed_personal_data = confirm_personal_data(&new.body, yes)?;
             let p = backend
                 .publish(new)
-                .with_context(|| format!("cannot publish {source}"))?;
+                .with_context(|| t!("cannot-publish", source = source.as_str()))?;
             published(p, json)
         }
         Command::Ask(a) => {
             if a.question.trim().is_empty() {
-                bail!(
-                    "the question is empty: write it between quotes, e.g. wiel ask \"Wie heeft een goed verzuimbeleid?\""
-                );
+                bail!(t!("question-empty"));
             }
             let new_space = a.labels.new_space;
             let (space, tags, themes) = labels(a.labels)?;
@@ -203,11 +210,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if json {
                 output::json(&wiel_node::service::Retracted { retractions: done })
             } else {
-                println!(
-                    "Retracted {id} ({} version{}): its text is erased here and on every node that receives the retraction.",
-                    done.len(),
-                    if done.len() == 1 { "" } else { "s" }
-                );
+                println!("{}", t!("retracted", id = id.as_str(), count = done.len()));
                 Ok(())
             }
         }
@@ -222,7 +225,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if json {
                 output::json(&listing)
             } else {
-                output::entry_lines(&listing, filter.limit, "Geen berichten gevonden.")
+                output::entry_lines(&listing, filter.limit, &t!("list-empty"))
             }
         }
         Command::Show { id } => {
@@ -237,10 +240,11 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             let mut filter = list_filter(backend, &a.filter)?;
             filter.kind = a.kind.as_deref().map(str::parse::<Kind>).transpose()?;
             if let Some(kind) = filter.kind.filter(|k| !k.rules().content) {
-                bail!(
-                    "search finds practices, stories, questions and answers, not {}: use `wiel list --kind {kind}`",
-                    kind.with_article()
-                );
+                bail!(t!(
+                    "search-not-this-kind",
+                    kind = kind.with_article(),
+                    code = kind.as_str()
+                ));
             }
             let query = a.words.join(" ");
             let results = backend.search(&query, &filter)?;
@@ -259,11 +263,11 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 output::json(&listing)
             } else {
                 let empty = if a.open {
-                    "Geen open vragen: elke vraag heeft een geaccepteerd antwoord."
+                    t!("questions-none-open")
                 } else {
-                    "Geen vragen."
+                    t!("questions-none")
                 };
-                output::entry_lines(&listing, filter.limit, empty)
+                output::entry_lines(&listing, filter.limit, &empty)
             }
         }
         Command::Accept { id } => accept(backend, &id, json),
@@ -273,27 +277,24 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 output::json(&report)?;
             } else {
                 for d in &report.quarantined {
-                    println!("damaged: {} — {}", d.id, d.reason);
+                    println!(
+                        "{}",
+                        t!("check-damaged", id = d.id.to_string(), detail = d.reason.as_str())
+                    );
                 }
                 println!(
-                    "Checked {}: {} damaged{}.",
-                    output::counted(report.checked as u64, "entry", "entries"),
-                    report.quarantined.len(),
-                    if report.quarantined.is_empty() {
-                        String::new()
-                    } else {
-                        ", taken out of the store; a running node fetches them again from its peers"
-                            .to_owned()
-                    }
+                    "{}",
+                    t!(
+                        "check-done",
+                        count = report.checked,
+                        damaged = report.quarantined.len()
+                    )
                 );
             }
             if report.quarantined.is_empty() {
                 Ok(())
             } else {
-                bail!(
-                    "{} damaged entries were found and quarantined",
-                    report.quarantined.len()
-                )
+                bail!(t!("check-failed", count = report.quarantined.len()))
             }
         }
         Command::Compact => {
@@ -302,10 +303,13 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 output::json(&done)?;
             } else {
                 println!(
-                    "Compacted the entry log: {} → {} ({} kept).",
-                    output::bytes(done.before),
-                    output::bytes(done.after),
-                    output::counted(done.bodies, "entry", "entries")
+                    "{}",
+                    t!(
+                        "compact-done",
+                        before = output::bytes(done.before),
+                        after = output::bytes(done.after),
+                        count = done.bodies
+                    )
                 );
             }
             Ok(())
@@ -316,11 +320,14 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 output::json(&report)
             } else {
                 println!(
-                    "Search index rebuilt: {} entries searchable (of {} stored), {:.1} s, {} on disk.",
-                    report.documents,
-                    report.entries,
-                    report.seconds,
-                    output::bytes(report.bytes)
+                    "{}",
+                    t!(
+                        "reindex-done",
+                        documents = report.documents,
+                        entries = report.entries,
+                        seconds = format!("{:.1}", report.seconds),
+                        size = output::bytes(report.bytes)
+                    )
                 );
                 Ok(())
             }
@@ -330,67 +337,62 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             let text = read_input(&file)?;
             let report = backend
                 .import(text)
-                .with_context(|| format!("{}: nothing was imported", file.display()))?;
+                .with_context(|| t!("import-nothing", file = file.display().to_string()))?;
             if json {
                 output::json(&report)
             } else {
                 if report.in_file == 0 {
                     eprintln!(
-                        "wiel: warning: {} holds no entries: is it the right file?",
-                        file.display()
+                        "wiel: {}",
+                        t!("import-empty-file", file = file.display().to_string())
                     );
                 } else if !report.complete {
                     eprintln!(
-                        "wiel: warning: {} does not end with the last line `wiel export` writes: it may be cut short. What it holds was checked and taken in; import the whole file again when you have it.",
-                        file.display()
+                        "wiel: {}",
+                        t!("import-cut-file", file = file.display().to_string())
                     );
                 }
                 println!(
-                    "Imported from {}: {} new, {} already here, {} retracted (header kept only).",
-                    file.display(),
-                    report.stored,
-                    report.already_stored,
-                    report.retracted
+                    "{}",
+                    t!(
+                        "import-done",
+                        file = file.display().to_string(),
+                        stored = report.stored,
+                        already = report.already_stored,
+                        retracted = report.retracted
+                    )
                 );
                 if report.kept_apart > 0 {
-                    println!(
-                        "{} of the new entries are kept apart: not shown and not passed on, because this node does not trust who signed them (see them with `wiel list --untrusted`):",
-                        report.kept_apart
-                    );
+                    println!("{}", t!("import-kept-apart", count = report.kept_apart));
                     for k in &report.kept_apart_authors {
                         println!(
-                            "  {}: {} — to trust it: wiel trust add {}",
-                            k.organisation,
-                            output::counted(k.entries as u64, "entry", "entries"),
-                            k.key
+                            "  {}",
+                            t!(
+                                "import-kept-apart-author",
+                                organisation = k
+                                    .organisation
+                                    .clone()
+                                    .unwrap_or_else(|| t!("unknown-organisation")),
+                                count = k.entries,
+                                key = k.key.to_string()
+                            )
                         );
                     }
                 }
                 if report.incomplete > 0 {
-                    println!(
-                        "{} lines held only a header without its text and no retraction here explains why: not stored.",
-                        report.incomplete
-                    );
+                    println!("{}", t!("import-incomplete", count = report.incomplete));
                 }
                 for (reason, count) in &report.refused {
                     let why = match reason.as_str() {
-                        "kept_apart_full" => {
-                            "the space for entries of organisations this node does not trust is full ([trust] max_kept_apart_bytes)"
-                        }
-                        "too_many_profiles" => {
-                            "this node keeps no more profiles of organisations nobody here trusts ([trust] max_untrusted_profiles)"
-                        }
-                        "untrusted" => {
-                            "this node takes entries of its trusted roots only (trust mode closed)"
-                        }
-                        "in_future" => {
-                            "they are dated more than 10 minutes ahead of this computer's clock; one of the two clocks is wrong (import the file again once the time has passed, or set the clock right)"
-                        }
-                        other => other,
+                        "kept_apart_full" => t!("refused-kept-apart-full"),
+                        "too_many_profiles" => t!("refused-too-many-profiles"),
+                        "untrusted" => t!("refused-untrusted"),
+                        "in_future" => t!("refused-in-future"),
+                        other => other.to_owned(),
                     };
                     println!(
-                        "{} not taken: {why}.",
-                        output::counted(*count as u64, "entry was", "entries were")
+                        "{}",
+                        t!("import-not-taken", count = *count, why = why.as_str())
                     );
                 }
                 Ok(())
@@ -425,9 +427,12 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                     return output::json(&done);
                 }
                 println!(
-                    "Endorsement of {organisation} withdrawn ({} retraction{}).",
-                    done.len(),
-                    if done.len() == 1 { "" } else { "s" }
+                    "{}",
+                    t!(
+                        "endorsement-withdrawn",
+                        organisation = organisation.as_str(),
+                        count = done.len()
+                    )
                 );
                 Ok(())
             } else {
@@ -446,10 +451,16 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             }
             // Say what changed, with the whole key: a name or code is only a claim.
             for (key, name) in report.roots.iter().filter(|r| !before.roots.contains(r)) {
-                println!("Now trusted directly: {name}, key {key}.");
+                println!(
+                    "{}",
+                    t!("trust-added", name = name.as_str(), key = key.to_string())
+                );
             }
             for (key, name) in before.roots.iter().filter(|r| !report.roots.contains(r)) {
-                println!("No longer trusted directly: {name}, key {key}.");
+                println!(
+                    "{}",
+                    t!("trust-removed", name = name.as_str(), key = key.to_string())
+                );
             }
             output::trust(&report)
         }
@@ -458,12 +469,12 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if json {
                 output::json(&serde_json::json!({ "connected": address }))
             } else {
-                println!("Connected to {address}.");
+                println!("{}", t!("connected", address = address.as_str()));
                 Ok(())
             }
         }
         Command::Init(_) | Command::Node(_) | Command::Demo { .. } | Command::Key(_) => {
-            bail!("this command does not run through a node")
+            bail!(t!("not-through-a-node"))
         }
     }
 }
@@ -473,7 +484,7 @@ fn resolve_data_dir(flag: Option<PathBuf>) -> Result<DataDir> {
         return Ok(DataDir::new(dir));
     }
     let dirs = directories::ProjectDirs::from("nl", "wiel", "wiel").ok_or_else(|| {
-        anyhow!("cannot find a home directory for the data: give --data-dir or set WIEL_DATA_DIR")
+        anyhow!(t!("no-home-directory"))
     })?;
     Ok(DataDir::new(dirs.data_dir()))
 }
@@ -483,11 +494,13 @@ fn published(p: Published, json: bool) -> Result<()> {
         output::json(&p)
     } else {
         println!(
-            "Published {} {} in space {}. See it with: wiel show {}",
-            p.kind.dutch(),
-            p.id.short(),
-            p.space,
-            p.id.short()
+            "{}",
+            t!(
+                "published",
+                kind = p.kind.message(),
+                id = p.id.short(),
+                space = p.space.as_str()
+            )
         );
         Ok(())
     }
@@ -537,12 +550,11 @@ fn parse_time(s: &str, now: Timestamp, flag: &str) -> Result<Timestamp> {
             now.as_millis().saturating_sub(n.saturating_mul(unit_ms)),
         ));
     }
-    let date: jiff::civil::Date = s.parse().map_err(|_| {
-        anyhow!("{flag} '{s}' is not a date like 2026-11-01 or an age like 7d, 2w or 12h")
-    })?;
+    let not_a_time = || anyhow!(t!("bad-time", flag = flag, value = s));
+    let date: jiff::civil::Date = s.parse().map_err(|_| not_a_time())?;
     let zoned = date
         .to_zoned(jiff::tz::TimeZone::system())
-        .map_err(|e| anyhow!("{flag} '{s}': {e}"))?;
+        .map_err(|_| not_a_time())?;
     Ok(Timestamp::from_millis(
         u64::try_from(zoned.timestamp().as_millisecond()).unwrap_or(0),
     ))

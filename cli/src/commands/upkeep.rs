@@ -11,7 +11,8 @@ pub(super) fn export(
     use std::io::Write;
     let mut out: Box<dyn Write> = match path {
         Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?,
+            std::fs::File::create(p)
+                .with_context(|| t!("cannot-write-file", file = p.display().to_string()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
@@ -48,11 +49,11 @@ pub(super) fn export(
                     .unwrap_or_else(|| h.author.short());
                 writeln!(
                     out,
-                    "<!-- {} · {} · {} · id {} -->",
-                    h.kind.dutch(),
+                    "<!-- {} · {} · {} · {} -->",
+                    h.kind.message().text(),
                     author,
                     output::date(h.created_at),
-                    line.id
+                    t!("label-id", id = line.id.to_string())
                 )?;
                 write!(out, "{}", markdown::render(h.kind, h.space.as_str(), body)?)?;
                 writeln!(out)?;
@@ -66,7 +67,10 @@ pub(super) fn export(
     }
     out.flush()?;
     if let Some(p) = path {
-        eprintln!("Exported {count} entries to {}.", p.display());
+        eprintln!(
+            "{}",
+            t!("exported", count = count, file = p.display().to_string())
+        );
     }
     Ok(())
 }
@@ -80,21 +84,22 @@ pub(super) fn sync(backend: &dyn Operations, peer: Option<String>, json: bool) -
         indicatif::ProgressBar::new_spinner()
     };
     bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} {msg} [{bar:30}] {pos}/{len} entries fetched",
-        )
+        indicatif::ProgressStyle::with_template(&format!(
+            "{{spinner}} {{msg}} [{{bar:30}}] {{pos}}/{{len}} {}",
+            t!("sync-progress-fetched")
+        ))
         .map_err(|e| anyhow!("progress bar: {e}"))?
         .progress_chars("=> "),
     );
-    bar.set_message("comparing");
+    bar.set_message(t!("sync-progress-comparing"));
     let report = loop {
         let report = backend.sync_report(run)?;
         bar.set_length(report.to_fetch);
         bar.set_position(report.fetched);
         bar.set_message(if report.sessions == 0 {
-            "comparing".to_owned()
+            t!("sync-progress-comparing")
         } else {
-            format!("{} stored", report.stored)
+            t!("sync-progress-stored", count = report.stored)
         });
         if report.done {
             break report;
@@ -110,10 +115,7 @@ pub(super) fn sync(backend: &dyn Operations, peer: Option<String>, json: bool) -
     if report.problems.is_empty() {
         Ok(())
     } else {
-        bail!(
-            "sync finished with {}; what did arrive is stored",
-            output::counted(report.problems.len() as u64, "problem", "problems")
-        )
+        bail!(t!("sync-with-problems", count = report.problems.len()))
     }
 }
 
@@ -129,9 +131,7 @@ pub(super) fn key_command(
     match command {
         KeyCommand::Rotate => {
             if ApiClient::find(data_dir).is_some() {
-                bail!(
-                    "a node is running on this data directory: stop it first (its key is its network identity), then run this again"
-                )
+                bail!(t!("rotate-node-running"))
             }
             let service = Service::open_waiting(data_dir.clone(), wiel_node::ops::LOCK_WAIT)?;
             let (_, old, new) = service.rotate_key()?;
@@ -139,8 +139,13 @@ pub(super) fn key_command(
                 return output::json(&serde_json::json!({ "old_key": old, "new_key": new }));
             }
             println!(
-                "This organisation now signs with key {new} (was {old}).\nThe old key is kept as key.old.* in {}; start the node to tell the network.",
-                data_dir.root().display()
+                "{}",
+                t!(
+                    "rotated",
+                    new = new.to_string(),
+                    old = old.to_string(),
+                    dir = data_dir.root().display().to_string()
+                )
             );
             Ok(())
         }
@@ -154,9 +159,7 @@ pub(super) fn key_command(
             let key = match (key, current) {
                 (Some(k), _) => key_by_prefix(backend.as_ref(), &k)?,
                 (None, true) => backend.own_key()?,
-                (None, false) => bail!(
-                    "name the key to revoke (hex), or use --current for the key this node signs with now"
-                ),
+                (None, false) => bail!(t!("revoke-which-key")),
             };
             let now = Timestamp::now();
             let since = match since {
@@ -164,9 +167,10 @@ pub(super) fn key_command(
                 None => now,
             };
             confirm(
-                &format!(
-                    "Revoke key {key} from {} on? Whatever it signs from then counts for nothing, on every node; this cannot be undone.",
-                    output::date_time(since)
+                &t!(
+                    "revoke-confirm",
+                    key = key.to_string(),
+                    since = output::date_time(since)
                 ),
                 yes,
             )?;
@@ -175,9 +179,13 @@ pub(super) fn key_command(
                 return output::json(&p);
             }
             println!(
-                "Key {key} is revoked from {} on (entry {}). Every node ignores what it signs from then; what it signed before stays.",
-                output::date_time(since),
-                p.id.short()
+                "{}",
+                t!(
+                    "revoked",
+                    key = key.to_string(),
+                    since = output::date_time(since),
+                    id = p.id.short()
+                )
             );
             Ok(())
         }
@@ -191,10 +199,12 @@ fn key_by_prefix(backend: &dyn Operations, given: &str) -> Result<wiel_protocol:
     if prefix.len() == 64 {
         return prefix
             .parse()
-            .map_err(|e| anyhow!("'{given}' is not a key: {e}"));
+            .map_err(|e: wiel_protocol::ids::HexError| {
+                anyhow!(t!("not-a-key", given = given, reason = e.message()))
+            });
     }
     if prefix.len() < 8 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
-        bail!("'{given}' is not a key: give it in full or by its first 8 or more hex characters");
+        bail!(t!("not-a-key-prefix", given = given));
     }
     let mut known: Vec<wiel_protocol::OrgKey> = backend.org_names()?.into_keys().collect();
     known.push(backend.own_key()?);
@@ -206,14 +216,16 @@ fn key_by_prefix(backend: &dyn Operations, given: &str) -> Result<wiel_protocol:
         .collect();
     match found.as_slice() {
         [key] => Ok(*key),
-        [] => bail!("no key known here starts with '{given}'"),
-        many => bail!(
-            "'{given}' is the start of {} keys ({}): give more of it",
-            many.len(),
-            many.iter()
+        [] => bail!(t!("no-such-key", given = given)),
+        many => bail!(t!(
+            "ambiguous-key",
+            given = given,
+            count = many.len(),
+            keys = many
+                .iter()
                 .map(|k| k.short())
                 .collect::<Vec<_>>()
                 .join(", ")
-        ),
+        )),
     }
 }

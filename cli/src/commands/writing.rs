@@ -2,15 +2,21 @@
 
 use super::*;
 
+/// A library error about a named file or input, in the reader's language.
+pub(super) fn at(source: &str, e: &impl Localise) -> anyhow::Error {
+    anyhow!("{source}: {}", e.message().text())
+}
+
 pub(super) fn read_input(path: &Path) -> Result<String> {
     if path.as_os_str() == "-" {
         let mut s = String::new();
         std::io::stdin()
             .read_to_string(&mut s)
-            .context("cannot read stdin")?;
+            .with_context(|| t!("cannot-read-stdin"))?;
         return Ok(s);
     }
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    std::fs::read_to_string(path)
+        .with_context(|| t!("cannot-read-file", file = path.display().to_string()))
 }
 
 /// Opens `$VISUAL` / `$EDITOR` (default `vi`) on `initial`; returns what was saved.
@@ -22,22 +28,28 @@ pub(super) fn edit_text(initial: &str) -> Result<String> {
         .prefix("wiel-")
         .suffix(".md")
         .tempfile()
-        .context("cannot make a temporary file for the editor")?;
-    std::fs::write(file.path(), initial).context("cannot write the temporary file")?;
+        .with_context(|| t!("editor-no-temp-file"))?;
+    std::fs::write(file.path(), initial).with_context(|| t!("editor-no-temp-file"))?;
     let status = std::process::Command::new("sh")
         .arg("-c")
         .arg(format!("{editor} \"$1\""))
         .arg("wiel-editor")
         .arg(file.path())
         .status()
-        .with_context(|| format!("cannot start the editor '{editor}'"))?;
+        .with_context(|| t!("editor-cannot-start", editor = editor.as_str()))?;
     if !status.success() {
-        bail!("the editor '{editor}' stopped with an error; nothing was published");
+        bail!(t!("editor-failed", editor = editor.as_str()));
     }
-    std::fs::read_to_string(file.path()).context("cannot read back the edited file")
+    std::fs::read_to_string(file.path()).with_context(|| t!("editor-cannot-read-back"))
 }
 
-pub(super) const TEMPLATE: &str = "---\nkind: practice\ntitle: \ntags: []\nthemes: []\n---\n\nBeschrijf hier je goede voorbeeld.\n";
+/// What the editor opens with for a new entry.
+pub(super) fn template() -> String {
+    format!(
+        "---\nkind: practice\ntitle: \ntags: []\nthemes: []\n---\n\n{}\n",
+        t!("editor-template-text")
+    )
+}
 
 pub(super) fn publish_input(a: PublishArgs) -> Result<NewEntry> {
     let (source, text) = match &a.file {
@@ -45,7 +57,7 @@ pub(super) fn publish_input(a: PublishArgs) -> Result<NewEntry> {
         None if !std::io::stdin().is_terminal() => {
             ("stdin".to_owned(), read_input(Path::new("-"))?)
         }
-        None => ("the editor".to_owned(), edit_text(TEMPLATE)?),
+        None => (t!("the-editor"), edit_text(&template())?),
     };
     let mut doc = markdown::parse(&text, &source)?;
     if let Some(t) = a.title {
@@ -56,20 +68,24 @@ pub(super) fn publish_input(a: PublishArgs) -> Result<NewEntry> {
     }
     doc.front.tags.extend(a.labels.tags.iter().cloned());
     doc.front.themes.extend(a.labels.themes.iter().cloned());
-    let kind_name = a.kind.or(doc.front.kind.clone()).ok_or_else(|| {
-        anyhow!("{source}: no kind given: add 'kind: practice' (or story, question) to the front matter, or use --kind")
-    })?;
-    let kind: Kind = kind_name.parse().map_err(|e| anyhow!("{source}: {e}"))?;
+    let kind_name = a
+        .kind
+        .or(doc.front.kind.clone())
+        .ok_or_else(|| anyhow!("{source}: {}", t!("publish-no-kind")))?;
+    let kind: Kind = kind_name.parse().map_err(|e| at(&source, &e))?;
     if !matches!(kind, Kind::Practice | Kind::Story | Kind::Question) {
         bail!(
-            "{source}: publish makes a practice, story or question; for {} use `wiel {}`",
-            kind.with_article(),
-            match kind {
-                Kind::Answer => "answer",
-                Kind::Reaction => "react",
-                Kind::Retraction => "retract",
-                _ => "init",
-            }
+            "{source}: {}",
+            t!(
+                "publish-wrong-kind",
+                kind = kind.with_article(),
+                command = match kind {
+                    Kind::Answer => "answer",
+                    Kind::Reaction => "react",
+                    Kind::Retraction => "retract",
+                    _ => "init",
+                }
+            )
         );
     }
     let space = a
@@ -78,10 +94,10 @@ pub(super) fn publish_input(a: PublishArgs) -> Result<NewEntry> {
         .or(doc.front.space.clone())
         .map(SpaceName::new)
         .transpose()
-        .map_err(|e| anyhow!("{source}: {e}"))?;
+        .map_err(|e| at(&source, &e))?;
     let body = markdown::body_from(&doc, kind, &source)?;
     if body.title.is_empty() {
-        bail!("{source}: the title is empty: add 'title: …' to the front matter, or use --title");
+        bail!("{source}: {}", t!("publish-no-title"));
     }
     Ok(NewEntry {
         kind,
@@ -100,11 +116,11 @@ pub(super) fn accept(backend: &dyn Operations, id: &str, json: bool) -> Result<(
     let thread = backend.thread(&target.to_hex())?;
     let answer = &thread.entry;
     if answer.kind != Kind::Answer {
-        bail!(
-            "{} is a {}, not an answer: only an answer can be accepted",
-            target.short(),
-            answer.kind.dutch()
-        );
+        bail!(t!(
+            "accept-not-an-answer",
+            id = target.short(),
+            kind = answer.kind.message()
+        ));
     }
     let Some(question) = answer
         .refs
@@ -112,33 +128,37 @@ pub(super) fn accept(backend: &dyn Operations, id: &str, json: bool) -> Result<(
         .find(|r| r.rel == Rel::Answers)
         .map(|r| r.target)
     else {
-        bail!("answer {} names no question", target.short());
+        bail!(t!("accept-no-question", id = target.short()));
     };
     if answer.accepted {
-        bail!("answer {} is already accepted", target.short());
+        bail!(t!("accept-already", id = target.short()));
     }
     // The store refuses an acceptance by anyone but the asker, but can only check that
     // when it holds the question.
-    let asked = backend.thread(&question.to_hex()).with_context(|| {
-        format!(
-            "this node does not hold question {} yet; try again after `wiel sync`",
-            question.short()
-        )
-    })?;
+    let asked = backend
+        .thread(&question.to_hex())
+        .with_context(|| t!("accept-question-unknown", id = question.short()))?;
     let p = backend.publish(NewEntry::reaction(target, Verdict::Accepted, String::new()))?;
     if json {
         return output::json(&p);
     }
-    println!(
-        "Accepted: the answer {} by {} is now marked as the one that helped with \"{}\"{}.",
-        target.short(),
-        answer.author_label(),
-        asked.entry.title.as_deref().unwrap_or(""),
-        match asked.entry.accepted_answer {
-            Some(before) if before != target => format!(" (instead of {})", before.short()),
-            _ => String::new(),
-        }
-    );
+    let title = asked.entry.title.as_deref().unwrap_or("");
+    let text = match asked.entry.accepted_answer {
+        Some(before) if before != target => t!(
+            "accepted-instead",
+            id = target.short(),
+            organisation = output::author(answer),
+            title = title,
+            before = before.short()
+        ),
+        _ => t!(
+            "accepted",
+            id = target.short(),
+            organisation = output::author(answer),
+            title = title
+        ),
+    };
+    println!("{text}");
     Ok(())
 }
 
@@ -168,22 +188,26 @@ pub(super) fn edit(
     let source = backend.edit_source(id)?;
     if backend.resolve(id)? != source.latest {
         eprintln!(
-            "{id} is an older version: the new version follows the newest, {}.",
-            source.latest.short()
+            "{}",
+            t!("edit-older-version", id = id, latest = source.latest.short())
         );
     }
     let rendered = markdown::render(source.kind, source.space.as_str(), &source.body)?;
     let (name, text) = match file {
         Some(path) => (path.display().to_string(), read_input(&path)?),
-        None => ("the editor".to_owned(), edit_text(&rendered)?),
+        None => (t!("the-editor"), edit_text(&rendered)?),
     };
     let doc = markdown::parse(&text, &name)?;
     if let Some(k) = &doc.front.kind {
-        let k: Kind = k.parse().map_err(|e| anyhow!("{name}: {e}"))?;
+        let k: Kind = k.parse().map_err(|e| at(&name, &e))?;
         if k != source.kind {
             bail!(
-                "{name}: a new version must stay {}; it says {k}",
-                source.kind.with_article()
+                "{name}: {}",
+                t!(
+                    "edit-kind-changed",
+                    kind = source.kind.with_article(),
+                    found = k.message()
+                )
             );
         }
     }
@@ -194,14 +218,14 @@ pub(super) fn edit(
         .clone()
         .map(SpaceName::new)
         .transpose()
-        .map_err(|e| anyhow!("{name}: {e}"))?;
+        .map_err(|e| at(&name, &e))?;
     let confirmed = confirm_personal_data(&body, yes)?;
     let new_version = backend.new_version(source, body, space, confirmed)?;
     match new_version {
         _ if json => output::json(&wiel_node::service::Edited { new_version }),
         Some(p) => published(p, json),
         None => {
-            println!("Nothing changed; no new version published.");
+            println!("{}", t!("edit-nothing-changed"));
             Ok(())
         }
     }

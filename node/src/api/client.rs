@@ -13,17 +13,13 @@ use crate::runtime::ApiEndpoint;
 /// Why a call to the running node failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
-    #[error("cannot reach the running node: {0}")]
     Unreachable(String),
     /// The node refused, with its problem detail and the error's stable code.
-    #[error("{detail}")]
     Refused {
         code: Option<String>,
         detail: String,
     },
-    #[error("the node answered {0}")]
     Status(u16),
-    #[error("the node's answer could not be read: {0}")]
     Unreadable(String),
 }
 
@@ -86,6 +82,7 @@ impl ApiClient {
             .agent
             .get(format!("{}{path}", self.base))
             .header("Authorization", self.bearer())
+            .header("Accept-Language", wiel_lang::current().tag())
             .call()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         Self::read(resp)
@@ -100,6 +97,7 @@ impl ApiClient {
             .agent
             .post(format!("{}{path}", self.base))
             .header("Authorization", self.bearer())
+            .header("Accept-Language", wiel_lang::current().tag())
             .send_json(body)
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         Self::read(resp)
@@ -114,6 +112,7 @@ impl ApiClient {
             .agent
             .post(format!("{}{path}", self.base))
             .header("Authorization", self.bearer())
+            .header("Accept-Language", wiel_lang::current().tag())
             .header("Content-Type", "text/plain")
             .send(text)
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
@@ -125,6 +124,7 @@ impl ApiClient {
             .agent
             .get(format!("{}{path}", self.base))
             .header("Authorization", self.bearer())
+            .header("Accept-Language", wiel_lang::current().tag())
             .call()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         if !resp.status().is_success() {

@@ -2,6 +2,7 @@
 //! axum answers by itself.
 
 use super::*;
+use wiel_lang::{Lang, Localise, Message};
 
 /// An error as RFC 9457 problem details.
 pub struct Problem {
@@ -31,6 +32,20 @@ pub struct ProblemBody {
     pub detail: String,
 }
 
+tokio::task_local! {
+    /// The language the request asked for (`Accept-Language`), for the problem's detail.
+    static REQUEST_LANG: Lang;
+}
+
+/// An error's text in the language of the request being answered: Dutch or English as
+/// `Accept-Language` asks, English when it asks for neither.
+fn in_request_language(message: &Message) -> String {
+    REQUEST_LANG
+        .try_with(|lang| *lang)
+        .unwrap_or(Lang::En)
+        .text(message)
+}
+
 pub(super) fn internal(detail: impl ToString) -> Problem {
     Problem {
         status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -47,7 +62,13 @@ pub(super) type ApiResult<T> = Result<Json<T>, Problem>;
 /// text becomes the detail.
 pub(super) async fn as_problem(req: Request, next: Next) -> Response {
     let route = format!("{} {}", req.method(), req.uri().path());
-    let response = next.run(req).await;
+    let lang = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or(Lang::En);
+    let response = REQUEST_LANG.scope(lang, next.run(req)).await;
     let status = response.status();
     let is_problem = response
         .headers()
@@ -111,7 +132,7 @@ impl From<ServiceError> for Problem {
             status,
             title,
             code: Some(e.code()),
-            detail: e.to_string(),
+            detail: in_request_language(&e.message()),
         }
     }
 }

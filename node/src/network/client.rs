@@ -10,13 +10,9 @@ use super::runs::{RunId, SpaceSync, SyncReport};
 /// Why a network command could not be carried out.
 #[derive(Debug, thiserror::Error)]
 pub enum NetworkError {
-    #[error("the network is shutting down")]
     Stopped,
-    #[error("cannot dial {addr}: {reason}")]
     Dial { addr: String, reason: String },
-    #[error("not connected to peer {0}; connect first with `wiel connect ADDRESS`")]
     NotConnected(String),
-    #[error("no peers to sync with: this node is not connected to any other node")]
     NoPeers,
 }
 

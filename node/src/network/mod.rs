@@ -65,9 +65,7 @@ pub struct SwarmOptions {
 /// Why the network could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("cannot set up the network: {0}")]
     Setup(String),
-    #[error("cannot listen on {addr}: {reason}")]
     Listen { addr: String, reason: String },
 }
 

@@ -34,15 +34,10 @@ const HASH_KEY: [u8; 32] = *b"wiel/sync/1 riblt item checksum.";
 /// Why reconciliation failed: a malformed, inconsistent or endless answer.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ReconcileError {
-    #[error("malformed sync frame: {0}")]
     Malformed(&'static str),
-    #[error("sync answer out of order: expected symbols from {expected}, got {got}")]
     OutOfOrder { expected: u64, got: u64 },
-    #[error("inconsistent sync answer: an id decoded twice")]
     Inconsistent,
-    #[error("the differences found do not match the peer's set fingerprint")]
     FingerprintMismatch,
-    #[error("sync did not converge after {0} symbols")]
     DidNotConverge(u64),
 }
 

@@ -35,88 +35,41 @@ pub const MIN_PREFIX: usize = 4;
 /// What can go wrong; each message says what and where in plain words.
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
-    #[error(transparent)]
     DataDir(#[from] ConfigError),
-    #[error("{dir} already holds a wiel node (its key is kept)")]
     AlreadyInitialised { dir: PathBuf },
-    #[error("{0}")]
     Store(StoreError),
-    #[error("{0}")]
     Search(SearchError),
-    #[error("the entry is not valid: {0}")]
     Invalid(Invalid),
-    #[error("refused: {0}")]
     Rejected(Rejection),
-    #[error("no entry has an id starting with '{0}'")]
     NoSuchEntry(String),
-    #[error("'{prefix}' matches several entries ({}); give more characters", .candidates.join(", "))]
     AmbiguousId {
         prefix: String,
         candidates: Vec<String>,
     },
-    #[error("'{0}' is not an entry id: use at least {MIN_PREFIX} hex characters (0-9, a-f)")]
     BadIdPrefix(String),
-    #[error("the limit must be at most {MAX_LIMIT} (got {0})")]
     BadLimit(usize),
-    #[error("no known organisation matches '{0}' (give a CBS code like GM0193, a name, or a key)")]
     NoSuchOrganisation(String),
-    #[error(
-        "{count} organisations claim '{query}' (a name or code anyone can claim) and not exactly one of them is trusted here: {}; give the key of the one you mean",
-        .names.join(", ")
-    )]
     AmbiguousOrganisation {
         query: String,
         count: usize,
         names: Vec<String>,
     },
-    #[error("{} cannot be edited; retract it and make a new one", .0.with_article())]
     NotEditable(Kind),
-    #[error("entry {} was retracted by its author", .0.short())]
     Retracted(EntryId),
-    #[error("{0}")]
     Import(LineError),
-    #[error(
-        "no profile of organisation {} is known here: its name and CBS code must be given",
-        .0.short()
-    )]
     UnknownOrganisation(OrgKey),
-    #[error("{0}")]
     Name(wiel_protocol::NameError),
-    #[error(
-        "key {} is not this organisation's: revoke only the current key or one it rotated away from",
-        .0.short()
-    )]
     NotOwnKey(OrgKey),
-    #[error(
-        "your key {} is revoked (from Unix time {} ms on): nothing signed with it counts any more",
-        key.short(),
-        since.as_millis()
-    )]
     OwnKeyRevoked { key: OrgKey, since: Timestamp },
-    #[error(
-        "a new version stays in the space of the entry ({from}), not {to}: publish a new entry there instead"
-    )]
     SpaceChange { from: SpaceName, to: SpaceName },
-    #[error("unknown theme '{theme}': use one of {known}", known = wiel_protocol::themes::theme_names())]
     UnknownTheme { theme: String },
-    #[error(
-        "this node does not follow space '{space}' (it follows {}): check the spelling",
-        followed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
-    )]
     UnfollowedSpace {
         space: SpaceName,
         followed: Vec<SpaceName>,
     },
-    #[error("this is your own organisation: it is always trusted here")]
     OwnOrganisation,
-    #[error(
-        "{} is not trusted directly here, so there is nothing to remove (it may be trusted through endorsements)",
-        .0.short()
-    )]
     NotARoot(OrgKey),
-    #[error("this organisation has not endorsed {}", .0.short())]
     NotEndorsed(OrgKey),
-    #[error("{}", personal_data_message(.0))]
     PersonalData(Vec<wiel_protocol::privacy::Finding>),
 }
 
@@ -155,27 +108,6 @@ impl ServiceError {
             ServiceError::PersonalData(f) if f.iter().any(|f| f.blocks) => "personal_data_blocked",
             ServiceError::PersonalData(_) => "personal_data",
         }
-    }
-}
-
-/// One line about the privacy guard's findings: what blocks, or what to confirm.
-pub fn personal_data_message(findings: &[wiel_protocol::privacy::Finding]) -> String {
-    let blocking: Vec<String> = findings
-        .iter()
-        .filter(|f| f.blocks)
-        .map(|f| f.to_string())
-        .collect();
-    if blocking.is_empty() {
-        let all: Vec<String> = findings.iter().map(|f| f.to_string()).collect();
-        format!(
-            "the entry may hold personal data of a citizen: {}; check it, then confirm to publish anyway",
-            all.join("; ")
-        )
-    } else {
-        format!(
-            "the entry holds personal data of a citizen: {}; remove it (this is never published)",
-            blocking.join("; ")
-        )
     }
 }
 

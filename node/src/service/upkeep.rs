@@ -43,8 +43,8 @@ pub struct ImportReport {
     serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq, Eq, schemars::JsonSchema,
 )]
 pub struct KeptApartAuthor {
-    /// Its name where a profile of it is known, else "onbekende organisatie".
-    pub organisation: String,
+    /// Its name where a profile of it is known.
+    pub organisation: Option<String>,
     /// The key that signed them: what `wiel trust add` takes without any doubt.
     pub key: OrgKey,
     pub entries: usize,
@@ -153,9 +153,7 @@ impl Service {
         }
         for (key, entries) in kept_apart_authors {
             report.kept_apart_authors.push(KeptApartAuthor {
-                organisation: self
-                    .org_name(&key)?
-                    .unwrap_or_else(|| "onbekende organisatie".to_owned()),
+                organisation: self.org_name(&key)?,
                 key,
                 entries,
             });

@@ -67,20 +67,6 @@ pub struct Finding {
     pub excerpt: String,
 }
 
-impl std::fmt::Display for Finding {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "{} {} in {} at line {}, column {}",
-            self.kind.label(),
-            self.excerpt,
-            self.field,
-            self.line,
-            self.column
-        )
-    }
-}
-
 fn re(pattern: &str) -> Regex {
     // The patterns are constants checked by the tests below.
     Regex::new(pattern).unwrap_or_else(|e| panic!("bad privacy pattern {pattern}: {e}"))

@@ -37,31 +37,20 @@ pub enum Ingest {
 /// never refuses for this: such an entry is kept inert, see [`Ingest`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Rejection {
-    #[error("only the author of entry {} can {action} it", target.short())]
     NotAuthorOfTarget {
         target: EntryId,
         action: &'static str,
     },
-    #[error("entry {} is a {found}, so a new version of it must be a {found} too, not a {expected}", target.short())]
     VersionKindMismatch {
         target: EntryId,
         found: Kind,
         expected: Kind,
     },
-    #[error("entry {} is a {found}, not a question: only questions can be answered", target.short())]
     NotAQuestion { target: EntryId, found: Kind },
-    #[error("entry {} is a {found} and cannot be retracted or edited", target.short())]
     NotRetractable { target: EntryId, found: Kind },
-    #[error("entry {} is a {found}: reactions are for practices, stories, questions and answers", target.short())]
     NotReactable { target: EntryId, found: Kind },
-    #[error("entry {} is a {found}, not an answer: only answers can be accepted", target.short())]
     NotAnAnswer { target: EntryId, found: Kind },
-    #[error("only the organisation that asked question {} can accept an answer to it", question.short())]
     NotTheAsker { question: EntryId },
-    #[error(
-        "question {} already has an acceptance (of answer {}) dated about {minutes_ahead} minutes ahead of this computer's clock: a new one would not count, because the latest counts; check this computer's clock",
-        question.short(), accepted.short()
-    )]
     AcceptanceFromTheFuture {
         question: EntryId,
         accepted: EntryId,

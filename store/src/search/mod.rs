@@ -74,9 +74,7 @@ const ALL_WORDS_BOOST: f32 = 2.0;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
-    #[error("search index in {path}: {reason}")]
     Index { path: PathBuf, reason: String },
-    #[error(transparent)]
     Store(#[from] StoreError),
 }
 

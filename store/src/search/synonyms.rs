@@ -23,19 +23,9 @@ pub struct Synonym {
 /// Why a group of words cannot be used. `group` counts from 1.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ThesaurusError {
-    #[error(
-        "synonym group {group}: '{word}' is not one word (write each word on its own, without spaces, hyphens or apostrophes)"
-    )]
     NotOneWord { group: usize, word: String },
-    #[error(
-        "synonym group {group}: '{word}' is a word search leaves out (a stop word), so it cannot stand for another"
-    )]
     StopWord { group: usize, word: String },
-    #[error("synonym group {group} has fewer than two different words")]
     TooFew { group: usize },
-    #[error(
-        "synonym group {group}: write an abbreviation as `pgb = persoonsgebonden budget`: one word, '=', then the words it stands for"
-    )]
     BadAbbreviation { group: usize },
 }
 

@@ -1,0 +1,229 @@
+//! The help text in the reader's language: every command's and option's description
+//! comes from the catalogue (`cmd-…`, `arg-…` messages), and clap's own words (usage,
+//! headings, the help and version flags) are replaced too.
+
+use clap::{Arg, ArgAction, Command};
+use wiel_lang::{Lang, t};
+
+/// The message id of a command's description: `cmd-wiel`, `cmd-publish`, `cmd-key-rotate`.
+pub fn command_id(path: &[&str]) -> String {
+    format!("cmd-{}", path.join("-"))
+}
+
+/// The message id of an option's description: `arg-publish-title`.
+pub fn arg_id(path: &[&str], arg: &str) -> String {
+    format!("arg-{}-{}", path.join("-"), arg.replace('_', "-"))
+}
+
+/// The command line with every description in `lang`.
+pub fn localised(command: Command, lang: Lang) -> Command {
+    walk(command, &["wiel"], lang)
+}
+
+fn walk(mut command: Command, path: &[&str], lang: Lang) -> Command {
+    let id = command_id(path);
+    command = command
+        .about(lang.get(&id))
+        .long_about(long(lang, &id))
+        .help_template(template(lang))
+        .disable_help_flag(true)
+        .disable_help_subcommand(true);
+    if path.len() == 1 {
+        command = command
+            .disable_version_flag(true)
+            .arg(
+                Arg::new("version")
+                    .short('V')
+                    .long("version")
+                    .action(ArgAction::Version)
+                    .help(lang.get("version-flag"))
+                    .help_heading(lang.get("heading-options")),
+            )
+            .subcommand_help_heading(lang.get("heading-commands"))
+            .subcommand_value_name(lang.get("value-command"));
+    }
+    let args: Vec<String> = command
+        .get_arguments()
+        .filter(|a| !matches!(a.get_id().as_str(), "help" | "version"))
+        .filter(|a| !a.is_global_set() || path.len() == 1)
+        .map(|a| a.get_id().to_string())
+        .collect();
+    for arg in args {
+        let id = arg_id(path, &arg);
+        let (help, long_help) = (lang.get(&id), long(lang, &id));
+        command = command.mut_arg(arg.as_str(), |a| {
+            let a = a.help(help).long_help(long_help);
+            if a.is_positional() {
+                a.help_heading(lang.get("heading-arguments"))
+            } else {
+                a.help_heading(lang.get("heading-options"))
+            }
+        });
+    }
+    // After the others, so that the arguments come first and the options together.
+    command = command.arg(
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(ArgAction::Help)
+            .help(lang.get("help-flag"))
+            .help_heading(lang.get("heading-options")),
+    );
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|c| c.get_name().to_owned())
+        .collect();
+    for name in names {
+        let mut sub_path = path.to_vec();
+        sub_path.push(&name);
+        let sub_path: Vec<&str> = sub_path;
+        command = command.mut_subcommand(name.as_str(), |c| walk(c, &sub_path, lang));
+    }
+    command
+}
+
+/// The longer description where the catalogue has one (`…-long`), else the short one.
+fn long(lang: Lang, id: &str) -> String {
+    let long_id = format!("{id}-long");
+    if lang.has(&long_id) {
+        format!("{}\n\n{}", lang.get(id), lang.get(&long_id))
+    } else {
+        lang.get(id)
+    }
+}
+
+fn template(lang: Lang) -> String {
+    format!(
+        "{{about-with-newline}}\n{}: {{usage}}\n\n{{all-args}}{{after-help}}",
+        lang.get("heading-usage")
+    )
+}
+
+/// The one-line error for wrong arguments, in the reader's language.
+pub fn usage_error(err: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let context = |kind: ContextKind| match err.get(kind) {
+        Some(ContextValue::String(s)) => s.clone(),
+        Some(ContextValue::Strings(list)) => list.join(", "),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let suggestion = context(ContextKind::SuggestedArg);
+    let suggestion = if suggestion.is_empty() {
+        context(ContextKind::SuggestedSubcommand)
+    } else {
+        suggestion
+    };
+    let hint = if suggestion.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", t!("usage-did-you-mean", suggestion = suggestion))
+    };
+    let argument = context(ContextKind::InvalidArg);
+    let value = context(ContextKind::InvalidValue);
+    let text = match err.kind() {
+        ErrorKind::UnknownArgument => t!("usage-unknown-argument", argument = argument),
+        ErrorKind::InvalidSubcommand => {
+            t!("usage-unknown-command", command = context(ContextKind::InvalidSubcommand))
+        }
+        ErrorKind::MissingRequiredArgument => t!("usage-missing", argument = argument),
+        ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            t!("usage-missing-command")
+        }
+        ErrorKind::InvalidValue => t!(
+            "usage-invalid-value",
+            value = value,
+            argument = argument,
+            valid = context(ContextKind::ValidValue)
+        ),
+        ErrorKind::ValueValidation => {
+            let source = std::error::Error::source(err);
+            let reason = if source.is_some_and(|e| e.is::<std::num::ParseIntError>()) {
+                t!("usage-not-a-number")
+            } else {
+                source.map(|e| e.to_string()).unwrap_or_default()
+            };
+            t!(
+                "usage-invalid-value-because",
+                value = value,
+                argument = argument,
+                reason = reason
+            )
+        }
+        ErrorKind::ArgumentConflict => t!(
+            "usage-conflict",
+            argument = argument,
+            other = context(ContextKind::PriorArg)
+        ),
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues | ErrorKind::TooFewValues => {
+            t!("usage-wrong-number", argument = argument)
+        }
+        ErrorKind::NoEquals => t!("usage-no-equals", argument = argument),
+        ErrorKind::InvalidUtf8 => t!("usage-not-utf8"),
+        _ => first_line(err),
+    };
+    format!("{text}{hint}; {}", t!("usage-see-help"))
+}
+
+/// Clap's own text for a rare error, on one line without its "error: ".
+fn first_line(err: &clap::Error) -> String {
+    let text = err.to_string();
+    let line = text.lines().next().unwrap_or_default();
+    line.strip_prefix("error: ").unwrap_or(line).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// Every command and option has its description in both languages.
+    #[test]
+    fn every_command_and_option_is_described_in_both_languages() {
+        let mut missing = Vec::new();
+        collect(&crate::args::Cli::command(), &["wiel"], &mut missing);
+        assert!(missing.is_empty(), "not in the catalogue: {missing:#?}");
+    }
+
+    fn collect(command: &Command, path: &[&str], missing: &mut Vec<String>) {
+        let mut ids = vec![command_id(path)];
+        for a in command.get_arguments() {
+            if matches!(a.get_id().as_str(), "help" | "version")
+                || (a.is_global_set() && path.len() > 1)
+            {
+                continue;
+            }
+            ids.push(arg_id(path, a.get_id().as_str()));
+        }
+        for id in ids {
+            for lang in Lang::ALL {
+                if !lang.has(&id) {
+                    missing.push(format!("{id} ({})", lang.tag()));
+                }
+            }
+        }
+        for c in command.get_subcommands() {
+            let mut sub = path.to_vec();
+            sub.push(c.get_name());
+            collect(c, &sub, missing);
+        }
+    }
+
+    #[test]
+    fn every_theme_is_in_the_help() {
+        for lang in Lang::ALL {
+            let help = lang.get("arg-wiel-publish-themes");
+            for (theme, _) in wiel_protocol::themes::THEMES {
+                assert!(help.contains(theme), "{theme} missing in {help}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_help_is_dutch_by_default_and_english_on_request() {
+        let nl = localised(crate::args::Cli::command(), Lang::Nl).render_help();
+        assert!(nl.to_string().contains("Opdrachten"), "{nl}");
+        let en = localised(crate::args::Cli::command(), Lang::En).render_help();
+        assert!(en.to_string().contains("Commands"), "{en}");
+    }
+}

@@ -1,0 +1,262 @@
+//! How entries look in a terminal, in the reader's language, and JSON for scripts. Data
+//! goes to stdout only. `thread` renders one entry with its answers and reactions;
+//! `node` the views of the node itself (status, peers, trust, sync).
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+use serde::Serialize;
+use wiel_lang::{Localise, t};
+use wiel_node::view::{SearchResults, TrustView};
+use wiel_node::{EntryView, Listing};
+use wiel_protocol::{Kind, KindFields, Timestamp};
+use wiel_store::search::Snippet;
+
+mod node;
+mod thread;
+
+pub use node::{peers, status, sync_summary, trust};
+pub use thread::thread;
+
+/// `2026-11-24 14:03` in the system's time zone.
+pub fn date_time(t: Timestamp) -> String {
+    wiel_lang::date_time(t.as_millis() as i64)
+}
+
+pub fn date(t: Timestamp) -> String {
+    wiel_lang::date(t.as_millis() as i64)
+}
+
+pub fn json(value: &impl Serialize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// The organisation's name, or "onbekende organisatie" with its short key.
+pub fn author(v: &EntryView) -> String {
+    match &v.author_name {
+        Some(name) => name.clone(),
+        None => t!("unknown-organisation-key", key = v.author.short()),
+    }
+}
+
+/// "vertrouwd via Gemeente Deventer, Gemeente Kampen".
+pub fn trust_label(trust: &TrustView) -> String {
+    if !trust.trusted {
+        t!("trust-not-trusted")
+    } else if trust.root {
+        t!("trust-trusted")
+    } else {
+        t!("trust-trusted-via", names = trust.vouched_by.join(", "))
+    }
+}
+
+fn title(v: &EntryView) -> String {
+    match (&v.title, v.kind) {
+        (_, _) if v.retracted_by.is_some() => t!("title-retracted"),
+        (Some(title), _) if !title.is_empty() => title.clone(),
+        (_, Kind::Answer) => match &v.question_title {
+            Some(q) => t!("title-answer-to", question = q.as_str()),
+            None => t!("title-answer-to-unknown"),
+        },
+        (_, Kind::Reaction) => match &v.fields {
+            Some(KindFields::Reaction { verdict }) => {
+                t!("title-reaction", verdict = verdict.message())
+            }
+            _ => v.kind.message().text(),
+        },
+        (_, Kind::Endorsement) => t!("title-endorsement"),
+        (_, Kind::KeyRotation) => t!("title-key-rotation"),
+        (_, Kind::Revocation) => t!("title-revocation"),
+        (_, Kind::Retraction) => v.kind.message().text(),
+        _ => String::new(),
+    }
+}
+
+/// One line per entry: short id, date, kind, organisation, title; `empty` when there
+/// are none; then what was not shown, and how to see it.
+pub fn entry_lines(listing: &Listing, limit: usize, empty: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    if listing.entries.is_empty() && listing.untrusted_hidden == 0 {
+        writeln!(out, "{empty}")?;
+        return Ok(());
+    }
+    for v in &listing.entries {
+        writeln!(
+            out,
+            "{}  {}  {:<15}  {:<22}  {}{}",
+            v.id.short(),
+            date(v.created_at),
+            v.kind.message().text(),
+            truncate(&author(v), 22),
+            title(v),
+            untrusted_mark(v)
+        )?;
+    }
+    if listing.more {
+        writeln!(
+            out,
+            "\n{}",
+            t!(
+                "list-more",
+                shown = listing.entries.len(),
+                limit = more_limit(limit)
+            )
+        )?;
+    }
+    if listing.untrusted_hidden > 0 {
+        let hidden = if listing.more {
+            t!("list-untrusted-hidden-at-least", count = listing.untrusted_hidden)
+        } else {
+            t!("list-untrusted-hidden", count = listing.untrusted_hidden)
+        };
+        writeln!(out, "\n{hidden}")?;
+    }
+    Ok(())
+}
+
+/// The `--limit` that shows more: four times as many, at most the maximum.
+fn more_limit(limit: usize) -> usize {
+    (limit * 4).min(wiel_node::service::MAX_LIMIT)
+}
+
+/// `"a", "b"`.
+fn quoted(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| format!("\"{}\"", truncate(w, 60)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Search results: rank, title, kind, organisation, date, and a snippet with the matched
+/// words marked (bold on a terminal, *stars* otherwise).
+pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    for r in &found.replaced {
+        writeln!(
+            out,
+            "{}",
+            t!(
+                "search-replaced",
+                typed = truncate(&r.typed, 60),
+                searched = r.searched.as_str()
+            )
+        )?;
+    }
+    if !found.ignored.is_empty() && found.results.is_empty() {
+        writeln!(out, "{}", t!("search-ignored", words = quoted(&found.ignored)))?;
+    }
+    if !found.also.is_empty() {
+        writeln!(out, "{}", t!("search-also", words = found.also.join(", ")))?;
+    }
+    if !found.replaced.is_empty() || !found.also.is_empty() {
+        writeln!(out)?;
+    }
+    if !found.unknown.is_empty() {
+        writeln!(out, "{}", t!("search-unknown", words = quoted(&found.unknown)))?;
+    }
+    if found.results.is_empty() {
+        writeln!(out, "{}", t!("search-nothing"))?;
+        return Ok(());
+    }
+    let bold = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for (rank, v) in found.results.iter().enumerate() {
+        writeln!(out, "{:>2}. {}{}", rank + 1, title(v), accepted_label(v))?;
+        writeln!(
+            out,
+            "    {} · {} ({}) · {} · {}",
+            v.kind.message().text(),
+            author(v),
+            v.trust
+                .as_ref()
+                .map(trust_label)
+                .unwrap_or_else(|| t!("trust-unknown")),
+            date(v.created_at),
+            v.id.short()
+        )?;
+        if let Some(snippet) = &v.snippet
+            && !snippet.text.is_empty()
+        {
+            writeln!(out, "    {}", marked(snippet, bold))?;
+        }
+    }
+    if found.more {
+        writeln!(
+            out,
+            "\n{}",
+            t!(
+                "search-more",
+                shown = found.results.len(),
+                limit = more_limit(limit)
+            )
+        )?;
+    }
+    Ok(())
+}
+
+/// `  ✓ geaccepteerd antwoord` after an accepted answer, `  (beantwoord)` after a
+/// question with one.
+pub fn accepted_label(v: &EntryView) -> String {
+    if v.accepted {
+        format!("  ✓ {}", t!("verdict-accepted"))
+    } else if v.accepted_answer.is_some() {
+        format!("  ({})", t!("label-answered"))
+    } else {
+        String::new()
+    }
+}
+
+/// `  (niet vertrouwd)` after an entry whose author this node does not trust.
+fn untrusted_mark(v: &EntryView) -> String {
+    match &v.trust {
+        Some(trust) if !trust.trusted => format!("  ({})", t!("trust-not-trusted")),
+        _ => String::new(),
+    }
+}
+
+/// The snippet on one line, its marked words in bold or between stars.
+fn marked(snippet: &Snippet, bold: bool) -> String {
+    let (open, close) = if bold {
+        ("\x1b[1m", "\x1b[0m")
+    } else {
+        ("*", "*")
+    };
+    let chars: Vec<char> = snippet.text.chars().collect();
+    let mut out = String::with_capacity(snippet.text.len() + 16);
+    let mut at = 0;
+    for &(start, end) in &snippet.marks {
+        if start < at || start > end || end > chars.len() {
+            continue;
+        }
+        out.extend(&chars[at..start]);
+        out.push_str(open);
+        out.extend(&chars[start..end]);
+        out.push_str(close);
+        at = end;
+    }
+    out.extend(&chars[at..]);
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// `12.3 MB`.
+pub fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{:.1} GB", n as f64 / (1u64 << 30) as f64),
+        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} kB", n as f64 / (1u64 << 10) as f64),
+        n => format!("{n} bytes"),
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_owned()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}

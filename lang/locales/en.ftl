@@ -1,0 +1,644 @@
+# wiel — every text a person reads, in English.
+# Every message is also in nl.ftl, with the same arguments (the catalogue test checks).
+
+## Counting
+
+count-entries = { $count ->
+    [one] 1 entry
+   *[other] { $count } entries
+}
+
+## Kinds of entries and verdicts
+
+kind-practice = good practice
+kind-story = practice story
+kind-question = question
+kind-answer = answer
+kind-reaction = reaction
+kind-retraction = retraction
+kind-profile = profile
+kind-endorsement = endorsement
+kind-key-rotation = key change
+kind-revocation = key revocation
+kind-with-article = { $code ->
+    [answer] an { $kind }
+    [endorsement] an { $kind }
+   *[other] a { $kind }
+}
+verdict-works = works
+verdict-does-not-work = does not work
+verdict-applied-here = applied here
+verdict-useful = useful
+verdict-accepted = accepted answer
+
+## Fields of an entry
+
+field-title = the title
+field-text = the text
+field-contact = the contact
+field-tags = the tags
+field-themes = the themes
+field-situation = the situation
+field-approach = the approach
+field-result = the result
+field-lessons = the lessons
+field-organisation-name = the organisation's name
+field-space = the space
+field-network = the network name
+field-other = { $name }
+
+## An entry that is not valid
+
+invalid-decode = the entry cannot be read: { $reason }
+invalid-wrong-network = the entry belongs to network '{ $found }', this node is on network '{ $expected }'
+invalid-header-too-large = the header is { $len } bytes, more than the limit of { $limit }
+invalid-body-too-large = the body is { $len } bytes, more than the limit of { $limit } (64 KiB); make the text shorter
+invalid-body-length = the body is { $actual } bytes but the header says { $declared }
+invalid-body-hash = the body does not match its signed header: it was altered after signing
+invalid-author-key = the author { $key } is not a valid key
+invalid-signature = the signature does not verify: the header or signature was altered, or signed by another key
+invalid-in-future = the entry is dated { $minutes } minutes in the future (at most 10 minutes is allowed); check the sender's clock
+invalid-empty-title = the title is empty
+invalid-title-too-long = the title is { $chars } characters, more than the limit of { $limit }
+invalid-too-many-labels = { $what }: { $count } of them, more than the limit of { $limit }
+invalid-bad-label = { $what }: '{ $value }' is empty or longer than { $limit } characters
+invalid-too-many-refs = { $count } references, more than the limit of { $limit }
+invalid-answer-needs-question = an answer must refer to exactly one question
+invalid-reaction-needs-entry = a reaction must refer to exactly one entry
+invalid-retraction-needs-entry = a retraction must refer to exactly one entry
+invalid-unexpected-ref = { $kind } cannot { $rel }
+invalid-fields-do-not-match = the fields of the body do not fit { $kind }
+invalid-empty-field = { $field } is empty
+invalid-endorse-own-key = an organisation cannot endorse its own key
+invalid-rotate-to-own-key = an organisation cannot change to its own key
+invalid-control-outside-national = { $kind } belongs to the national space 'nl' (found '{ $space }'): every node must get it
+invalid-no-rotation-consent = the new key of this key change did not sign its consent
+invalid-id-mismatch = the header does not hash to the id it is stored under
+invalid-text-not-allowed = { $kind } carries no text, tags or themes
+rel-answers = answer a question
+rel-reacts-to = react to an entry
+rel-retracts = retract an entry
+rel-supersedes = replace an earlier version
+
+## Data that cannot be read
+
+decode-empty = nothing was received
+decode-too-large = { $len } bytes is more than the limit of { $limit } bytes
+decode-unknown-version = format version { $version } is unknown (this version of wiel reads version { $known }); update wiel
+decode-malformed = malformed or cut short ({ $detail })
+decode-trailing-bytes = { $count } unexpected bytes after the end
+decode-non-canonical = not written in the one fixed form
+encode-failed = cannot be written: { $detail }
+key-unreadable = the key cannot be read: { $detail }
+key-not-ed25519 = the key is not an ed25519 key
+name-invalid = { $what } '{ $value }' is not valid: use 1 to { $max } characters a-z, 0-9 and '-', starting with a letter
+name-bad-cbs-code = CBS code '{ $code }' is not valid: expected GM followed by four digits, like GM0193
+hex-length = expected { $expected } hex characters, got { $found }
+hex-not-hex = '{ $value }' is not hexadecimal (use 0-9 and a-f)
+unknown-kind = unknown kind '{ $kind }': use practice, story, question or answer (or goed-voorbeeld, praktijkverhaal, vraag, antwoord)
+
+## Personal data
+
+finding-bsn = BSN
+finding-iban = IBAN
+finding-birth-date = date of birth
+finding-phone = phone number
+finding-email = e-mail address
+finding-address = postcode and house number
+finding = { $kind } { $excerpt } in { $field } at line { $line }, column { $column }
+
+## Refused by the store's rules
+
+rejection-not-author-retract = only the author of entry { $id } can retract it
+rejection-not-author-edit = only the author of entry { $id } can make a new version of it
+rejection-version-kind = entry { $id } is a { $found }: a new version of it must be a { $found } too, not a { $expected }
+rejection-not-a-question = entry { $id } is a { $found }, not a question: only questions can be answered
+rejection-not-retractable = entry { $id } is a { $found } and cannot be retracted or edited
+rejection-not-reactable = entry { $id } is a { $found }: reactions are for good practices, practice stories, questions and answers
+rejection-not-an-answer = entry { $id } is a { $found }, not an answer: only answers can be accepted
+rejection-not-the-asker = only the organisation that asked question { $id } can accept an answer to it
+rejection-acceptance-from-the-future = question { $question } already has an acceptance (of answer { $accepted }) dated about { $minutes } minutes ahead of this computer's clock: a new one would not count, because the latest counts; check this computer's clock
+
+## The store
+
+store-locked = the store in { $path } is in use by another wiel process (is `wiel node` running?); stop it, or let the running node do this
+store-open = cannot open the store in { $path }: { $detail }
+store-io = reading or writing the store failed: { $detail }
+store-log = the entry log { $path }: { $detail }
+store-aborted = a write to the store was aborted; nothing of it was stored
+store-corrupt = stored entry { $id } is damaged: { $detail }; `wiel check` fetches it again from another node
+search-index = the search index in { $path }: { $detail }
+synonyms-not-one-word = synonym group { $group }: '{ $word }' is not one word (write each word on its own, without spaces, hyphens or apostrophes)
+synonyms-stop-word = synonym group { $group }: '{ $word }' is a word search leaves out (a stop word), so it cannot stand for another
+synonyms-too-few = synonym group { $group } has fewer than two different words
+synonyms-bad-abbreviation = synonym group { $group }: write an abbreviation as `pgb = persoonsgebonden budget`: one word, '=', then the words it stands for
+
+## The node
+
+as-given = { $text }
+already-initialised = { $dir } already holds a wiel node (its key is kept)
+entry-invalid = the entry is not valid: { $reason }
+entry-refused = refused: { $reason }
+no-such-entry = no entry has an id starting with '{ $prefix }'
+ambiguous-id = '{ $prefix }' matches several entries ({ $candidates }); give more characters
+bad-id-prefix = '{ $prefix }' is not an entry id: use at least { $min } hex characters (0-9, a-f)
+bad-limit = the limit must be at most { $max } (got { $limit })
+no-such-organisation = no known organisation matches '{ $query }' (give a CBS code like GM0193, a name, or a key)
+ambiguous-organisation = { $count } organisations claim '{ $query }' (a name or code anyone can claim) and not exactly one of them is trusted here: { $names }; give the key of the one you mean
+not-editable = { $kind } cannot be edited; retract it and make a new one
+entry-retracted = entry { $id } was retracted by its author
+organisation-unknown = no profile of organisation { $key } is known here: give its name and CBS code
+not-own-key = key { $key } is not this organisation's: revoke only the current key or one it changed away from
+own-key-revoked = your key { $key } is revoked (from { $since } on): nothing signed with it counts any more
+space-change = a new version stays in the space of the entry ({ $from }), not { $to }: publish a new entry there instead
+unknown-theme = unknown theme '{ $theme }': use one of { $known }
+unfollowed-space = this node does not follow space '{ $space }' (it follows { $followed }): check the spelling
+own-organisation = this is your own organisation: it is always trusted here
+not-a-root = { $key } is not trusted directly here, so there is nothing to remove (it may be trusted through endorsements)
+not-endorsed = this organisation has not endorsed { $key }
+personal-data-confirm = the entry may hold personal data of a citizen: { $found }; check it, then confirm to publish anyway
+personal-data-blocked = the entry holds personal data of a citizen: { $found }; remove it (this is never published)
+line-malformed = line { $line }: not a wiel entry ({ $detail })
+line-invalid = line { $line }: { $reason }
+line-id-mismatch = line { $line }: the id { $claimed } does not match the entry's contents (it is { $actual })
+line-cut = line { $line }: the file is incomplete or changed: its last line says { $expected } entries, but { $found } came before it
+line-changed = line { $line }: the file was changed: its last line lists other entries than the { $count } that came before it
+line-after-trailer = line { $line }: the file goes on after its last line (the trailer)
+sync-malformed = malformed sync message: { $detail }
+sync-out-of-order = sync answer out of order: expected from { $expected }, got { $got }
+sync-inconsistent = inconsistent sync answer: an id came twice
+sync-fingerprint-mismatch = the differences found do not match the other node's fingerprint
+sync-did-not-converge = sync did not come to an end after { $count } steps
+not-initialised = no wiel node in { $dir }
+data-dir-not-writable = cannot write to the data directory { $dir }: { $detail }
+file-error = { $path }: { $detail }
+config-invalid = { $path }: invalid configuration: { $detail }
+config-synonyms = { $path }: invalid configuration: [search] synonyms: { $reason }
+key-file-unusable = { $path }: unusable key file: { $detail }
+api-not-local = the local API and metrics must listen on 127.0.0.1, not { $addr }
+api-cannot-listen = cannot open the local API on { $addr }: { $detail }
+network-setup = cannot set up the network: { $detail }
+network-cannot-listen = cannot listen on { $addr }: { $detail }
+network-stopped = the network is shutting down
+network-cannot-dial = cannot reach { $addr }: { $detail }
+network-not-connected = not connected to node { $peer }; connect first with `wiel connect ADDRESS`
+network-no-peers = no peers to sync with: this node is not connected to any other node
+api-unreachable = cannot reach the running node: { $detail }
+api-status = the node answered with status { $status }
+api-unreadable = the node's answer could not be read: { $detail }
+no-node = no node is running on this data directory
+
+## Commands
+
+demo-no-data-dir = --data-dir does not go with `wiel demo`: the demo makes its own nodes (keep them with --keep DIR)
+node-no-json = --json does not go with `wiel node`: it logs to stderr; ask a running node with `wiel --json status`
+export-no-json = --json does not go with `wiel export`: its default format is JSON lines already (--format jsonl)
+bad-trust-mode = unknown trust mode '{ $mode }': use open, web-of-trust or closed
+init-done = Node set up for { $name } in { $dir }.
+    Organisation key: { $key }
+    Keep the file { $key_file } safe: it is your municipality's signature.
+confirm-with-yes = { $question } Add --yes to confirm; nothing was done
+yes-no = [y/N]
+nothing-done = nothing was done
+nothing-published = nothing was published
+personal-data-use-yes = { $message }; publish anyway with --yes
+personal-data-heading = The entry may hold personal data of a citizen:
+publish-anyway = Publish anyway?
+the-entry = the entry
+cannot-publish = cannot publish { $source }
+question-empty = the question is empty: write it between quotes, e.g. wiel ask "Who has a good absence policy?"
+retracted = Retracted { $id } ({ $count ->
+        [one] 1 version
+       *[other] { $count } versions
+    }): its text is erased here and on every node that receives the retraction.
+list-empty = No entries found.
+search-not-this-kind = search finds good practices, practice stories, questions and answers, not { $kind }: use `wiel list --kind { $code }`
+questions-none-open = No open questions: every question has an accepted answer.
+questions-none = No questions.
+check-damaged = damaged: { $id } — { $detail }
+check-done = Checked { $count ->
+        [one] 1 entry
+       *[other] { $count } entries
+    }: { $damaged ->
+        [0] none damaged.
+        [one] 1 damaged, taken out of the store; a running node fetches it again from other nodes.
+       *[other] { $damaged } damaged, taken out of the store; a running node fetches them again from other nodes.
+    }
+check-failed = { $count ->
+        [one] 1 damaged entry was found and set apart
+       *[other] { $count } damaged entries were found and set apart
+    }
+compact-done = Compacted the entry log: { $before } → { $after } ({ $count ->
+        [one] 1 entry
+       *[other] { $count } entries
+    } kept).
+reindex-done = Search index rebuilt: { $documents } searchable (of { $entries } stored), { $seconds } s, { $size } on disk.
+import-nothing = { $file }: nothing was imported
+import-empty-file = warning: { $file } holds no entries: is it the right file?
+import-cut-file = warning: { $file } does not end with the last line `wiel export` writes: it may be cut short. What it holds was checked and taken in; import the whole file again when you have it.
+import-done = Imported from { $file }: { $stored } new, { $already } already here, { $retracted } retracted (header kept only).
+import-kept-apart = { $count ->
+        [one] 1 new entry is
+       *[other] { $count } new entries are
+    } kept apart: not shown and not passed on, because this node does not trust who signed them (see them with `wiel list --untrusted`):
+import-kept-apart-author = { $organisation }: { $count ->
+        [one] 1 entry
+       *[other] { $count } entries
+    } — to trust it: wiel trust add { $key }
+import-incomplete = { $count ->
+        [one] 1 line held
+       *[other] { $count } lines held
+    } only a header without its text, and no retraction here explains why: not stored.
+refused-kept-apart-full = the space for entries of organisations this node does not trust is full ([trust] max_kept_apart_bytes)
+refused-too-many-profiles = this node keeps no more profiles of organisations nobody here trusts ([trust] max_untrusted_profiles)
+refused-untrusted = this node takes entries of its trusted organisations only (trust mode closed)
+refused-in-future = they are dated more than 10 minutes ahead of this computer's clock; one of the two clocks is wrong (import the file again once the time has passed, or set the clock right)
+import-not-taken = { $count ->
+        [one] 1 entry was
+       *[other] { $count } entries were
+    } not taken: { $why }.
+endorsement-withdrawn = Endorsement of { $organisation } withdrawn ({ $count ->
+        [one] 1 retraction
+       *[other] { $count } retractions
+    }).
+trust-added = Now trusted directly: { $name }, key { $key }.
+trust-removed = No longer trusted directly: { $name }, key { $key }.
+connected = Connected to { $address }.
+not-through-a-node = this command does not run through a node
+no-home-directory = cannot find a home directory for the data: give --data-dir or set WIEL_DATA_DIR
+published = Published { $kind } { $id } in space { $space }. See it with: wiel show { $id }
+bad-time = { $flag } '{ $value }' is not a date like 2026-11-01 or an age like 7d, 2w or 12h
+
+## Showing entries
+
+unknown = unknown
+unknown-organisation-key = unknown organisation { $key }
+trust-not-trusted = not trusted
+trust-trusted = trusted
+trust-trusted-via = trusted through { $names }
+trust-unknown = trust unknown
+title-retracted = [retracted]
+title-answer-to = Answer to: { $question }
+title-answer-to-unknown = Answer to a question that was retracted or is unknown here
+title-reaction = reaction: { $verdict }
+title-endorsement = vouching for an organisation
+title-key-rotation = change to a new key
+title-revocation = revocation of a key
+list-more = The newest { $shown } shown; there are more. Show more with --limit { $limit }.
+list-untrusted-hidden = { $count ->
+        [one] 1 entry
+       *[other] { $count } entries
+    } from organisations this node does not trust not shown; see them with --untrusted.
+list-untrusted-hidden-at-least = At least { $count ->
+        [one] 1 entry
+       *[other] { $count } entries
+    } from organisations this node does not trust not shown; see them with --untrusted.
+search-replaced = "{ $typed }" occurs nowhere; did you mean "{ $searched }"? That was searched for.
+search-ignored = Not searched for, too common: { $words }. Search for words that say what it is about.
+search-also = Also searched for: { $words }.
+search-unknown = Occurs nowhere: { $words }.
+search-nothing = Nothing found.
+search-more = The best { $shown } shown; there are more. Show more with --limit { $limit }.
+label-answered = answered
+label-id = id { $id }
+label-tags = tags
+label-themes = themes
+label-contact = contact
+label-answers = answers
+label-reacts-to = reacts to
+label-retracts = retracts
+label-supersedes = replaces
+label-key = key
+label-verdict = verdict
+label-spaces = spaces
+story-situation = Situation
+story-approach = Approach
+story-result = Result
+story-lessons = Lessons
+show-personal-data = Note: this entry holds personal data of a citizen ({ $found }). Do not pass it on, and ask the author to retract it.
+show-retracted = Retracted by its author (retraction { $id }): the text is erased, only the signed header is kept.
+show-newer-version = There is a newer version: wiel show { $id }
+show-endorsement = vouches for: { $name } ({ $code }), key { $key }
+show-key-rotation = new key: { $new_key }
+    (the old key { $old_key } no longer signs for this organisation)
+show-revocation = revoked key: { $key }
+    what that key signed from { $since } on no longer counts anywhere
+show-retraction = retracts: { $id } (its text is erased)
+show-versions = Version { $position } of { $count } (oldest first: { $ids }).
+show-answers = Answers ({ $count }):
+show-reactions = Reactions of organisations ({ $summary }; the latest of each organisation counts):
+show-untrusted-reactions = { $count ->
+        [one] 1 reaction
+       *[other] { $count } reactions
+    } from organisations this node does not trust: not shown and not counted.
+
+## The node itself
+
+peers-none = No connected nodes.
+status-organisation = { $name } (network { $network })
+status-key = organisation key: { $key }
+status-not-running = node: not running (start it with `wiel node`)
+status-running = node: running as { $peer_id }
+status-listening = reachable at { $address }
+status-peers = connected nodes: { $count }
+status-outbox = waiting to be sent: { $count ->
+        [one] 1 entry
+       *[other] { $count } entries
+    } (no other node follows their space yet)
+status-entries = entries: { $count }
+status-kept-apart = kept apart (from organisations not trusted here, or whose key was revoked): { $count ->
+        [one] 1 entry
+       *[other] { $count } entries
+    }, { $size } of at most { $limit }
+status-search-building = search index: being built
+status-search-ready = search index: { $count } searchable, up to date
+status-search-waiting = search index: { $count } searchable, { $waiting } still to take in
+status-fingerprint = fingerprint { $fingerprint }
+status-space-kept-apart = (+{ $count } kept apart: untrusted)
+status-last-sync = last synced { $at } with { $peer }: { $missing } missing here, { $stored } stored
+status-received = from the network: { $received } received, { $stored } stored
+status-received-last = from the network: { $received } received, { $stored } stored, last at { $at }
+status-refused = refused ({ $reason }): { $count }
+sync-rate = { $rate } per second
+sync-took-little = in less than 0.1 s
+sync-took = in { $seconds } s
+sync-done = Sync done { $took } with { $peers ->
+        [one] 1 node
+       *[other] { $peers } nodes
+    }, { $sessions ->
+        [one] 1 space comparison
+       *[other] { $sessions } space comparisons
+    }.
+sync-counts = missing here: { $missing }; fetched { $fetched }, stored { $stored }{ $rate }, already here { $already }, refused { $refused }
+sync-not-served = not delivered by the node that claimed them: { $count }
+sync-offered = offered to nodes that lacked them: { $count }
+sync-problem = problem: { $problem }
+trust-mode-open = open (everything accepted and passed on; untrusted marked)
+trust-mode-web-of-trust = web-of-trust (untrusted entries kept apart, not passed on, shown with --untrusted)
+trust-mode-closed = closed (directly trusted organisations only)
+trust-mode = mode: { $mode }
+trust-depth = depth: { $depth ->
+        [one] 1 step
+       *[other] { $depth } steps
+    } of endorsements from a directly trusted organisation
+trust-members = trusted organisations:
+trust-direct = directly
+trust-revoked = revoked: { $organisation } { $key } since { $since }
+trust-compromised = stolen: { $organisation } { $key } changed to two different keys: someone besides its owner holds it; nobody inherits its trust (endorse the owner's new key anew)
+
+## Input, files and keys
+
+cannot-read-stdin = cannot read the input (stdin)
+cannot-read-file = cannot read { $file }
+cannot-write-file = cannot write { $file }
+editor-no-temp-file = cannot make a temporary file for the editor
+editor-cannot-start = cannot start the editor '{ $editor }'
+editor-failed = the editor '{ $editor }' stopped with an error; nothing was published
+editor-cannot-read-back = cannot read back the edited file
+editor-template-text = Describe your good practice here.
+the-editor = the editor
+publish-no-kind = no kind given: add 'kind: practice' (or story, question) to the front matter, or use --kind
+publish-wrong-kind = publish makes a good practice, practice story or question; for { $kind } use `wiel { $command }`
+publish-no-title = the title is empty: add 'title: …' to the front matter, or use --title
+accept-not-an-answer = { $id } is a { $kind }, not an answer: only an answer can be accepted
+accept-no-question = answer { $id } names no question
+accept-already = answer { $id } is already accepted
+accept-question-unknown = this node does not hold question { $id } yet; try again after `wiel sync`
+accepted = Accepted: the answer { $id } by { $organisation } is now marked as the one that helped with "{ $title }".
+accepted-instead = Accepted: the answer { $id } by { $organisation } is now marked as the one that helped with "{ $title }" (instead of { $before }).
+edit-older-version = { $id } is an older version: the new version follows the newest, { $latest }.
+edit-kind-changed = a new version must stay { $kind }; it says { $found }
+edit-nothing-changed = Nothing changed; no new version published.
+front-matter-not-closed = the front matter starting on line 1 has no closing '---' line
+front-matter = the front matter
+at-line-column = line { $line }, column { $column }
+front-matter-invalid = front matter is not valid at { $place }: { $detail }
+front-matter-unwritable = cannot write the front matter
+story-fields-not-a-story = situation, approach, result and lessons belong to a practice story, not { $kind }
+exported = Exported { $count ->
+        [one] 1 entry
+       *[other] { $count } entries
+    } to { $file }.
+sync-progress-fetched = entries fetched
+sync-progress-comparing = comparing
+sync-progress-stored = { $count } stored
+sync-with-problems = sync finished with { $count ->
+        [one] 1 problem
+       *[other] { $count } problems
+    }; what did arrive is stored
+rotate-node-running = a node is running on this data directory: stop it first (its key is its network identity), then run this again
+rotated = This organisation now signs with key { $new } (was { $old }).
+    The old key is kept as key.old.* in { $dir }; start the node to tell the network.
+revoke-which-key = name the key to revoke (hex), or use --current for the key this node signs with now
+revoke-confirm = Revoke key { $key } from { $since } on? Whatever it signs from then counts for nothing, on every node; this cannot be undone.
+revoked = Key { $key } is revoked from { $since } on (entry { $id }). Every node ignores what it signs from then; what it signed before stays.
+not-a-key = '{ $given }' is not a key: { $reason }
+not-a-key-prefix = '{ $given }' is not a key: give it in full or by its first 8 or more hex characters
+no-such-key = no key known here starts with '{ $given }'
+ambiguous-key = '{ $given }' is the start of { $count } keys ({ $keys }): give more of it
+not-an-address = { $what } '{ $address }' is not a network address like /ip4/127.0.0.1/tcp/4001
+listen-address = listen address
+bootstrap-address = bootstrap address
+node-already-running = a node is already running on { $dir }; stop it first (Ctrl-C or SIGTERM)
+no-runtime = cannot start the node (no async runtime)
+node-running = wiel node of { $organisation } is running (spaces: { $spaces }; local API on { $api }).
+node-connect-with = other nodes connect with: wiel connect { $address }
+node-stop-with = Stop it with Ctrl-C.
+node-stopped = wiel node stopped.
+unknown-organisation = unknown organisation
+
+## The demo
+
+demo-no-program = cannot find the wiel program itself
+demo-cannot-start = cannot start a demo node
+demo-node-stopped = the demo node for { $name } stopped at once ({ $status })
+demo-node-slow = the demo node for { $name } did not start within 30 s
+demo-no-network = the demo node reports no network address
+demo-not-received = { $name } did not receive { $id } within 30 s
+demo-no-temp-dir = cannot make a temporary directory for the demo
+demo-not-connected = the demo nodes did not connect within 30 s
+demo-intro = wiel demo: three municipal nodes on this machine (network "wiel-demo"), in a line:
+demo-samples = Each holds the same { $count } sample entries.
+demo-on-node = (on { $name }'s node)
+demo-asks = { $name } asks: "{ $question }"
+demo-gossiped = gossiped to { $first } in { $first_ms } ms, and through Kampen to { $second } in { $second_ms } ms
+demo-answered = { $answerer } answers: back at { $asker } in { $ms } ms; { $asker } accepts the answer
+demo-kept = The nodes are stopped; their data is in { $dir }. Start one again with: wiel --data-dir { $node_dir } node
+demo-removed = The demo nodes are stopped and removed. Keep them with: wiel demo --keep DIR
+
+## Help text
+
+-themes = dienstverlening, duurzaamheid, financien, gezondheid, hrm, inburgering, informatievoorziening, inkoop, jeugdwet, omgevingswet, onderwijs, participatiewet, schuldhulp, veiligheid, wmo, wonen
+help-flag = Show this help
+version-flag = Show the version
+heading-usage = Usage
+heading-commands = Commands
+heading-options = Options
+heading-arguments = Arguments
+value-command = COMMAND
+usage-did-you-mean = (did you mean '{ $suggestion }'?)
+usage-unknown-argument = unknown option '{ $argument }'
+usage-unknown-command = unknown command '{ $command }'
+usage-missing = '{ $argument }' is missing
+usage-missing-command = give a command
+usage-invalid-value = '{ $value }' is not a valid value for { $argument } (use one of: { $valid })
+usage-invalid-value-because = '{ $value }' is not a valid value for { $argument }: { $reason }
+usage-conflict = { $argument } does not go with { $other }
+usage-wrong-number = wrong number of values for { $argument }
+usage-no-equals = give the value of { $argument } with '=', e.g. { $argument }=VALUE
+usage-not-utf8 = an argument is not valid text (UTF-8)
+usage-see-help = see wiel --help, or wiel COMMAND --help
+
+## Commands and options
+
+cmd-wiel = wiel: share good practices, practice stories, questions and answers between Dutch municipalities, peer to peer. "Samen het wiel uitvinden."
+arg-wiel-data-dir = Where this node keeps its key, configuration and entries. Default: $WIEL_DATA_DIR, else the user's data directory (~/.local/share/wiel)
+arg-wiel-json = Print machine-readable JSON on stdout instead of text
+cmd-wiel-init = Set up this municipality's node: make its key, configuration and signed profile
+cmd-wiel-init-long = Example: wiel init --name "Gemeente Zwolle" --code GM0193 --space pv23
+arg-wiel-init-name = The organisation's name, e.g. "Gemeente Zwolle"
+arg-wiel-init-code = The municipality's CBS code, e.g. GM0193
+arg-wiel-init-province = Province, e.g. Overijssel
+arg-wiel-init-spaces = Spaces to follow (repeat the flag); the first is where new entries go. Default: nl (national)
+arg-wiel-init-network = Network id. Only for test networks; the real network is "wiel"
+arg-wiel-init-trust-mode = What to do with entries of organisations outside the trust set: open (accept and pass on, marked untrusted), web-of-trust (keep apart, never pass on, show only with --untrusted) or closed (directly trusted organisations only)
+cmd-wiel-publish = Publish an entry from a Markdown file with front matter (or from stdin or $EDITOR)
+cmd-wiel-publish-long = The front matter names the kind (practice, story, question), the title, and optionally space, tags, themes, contact and, for a story, situation, approach, result and lessons. Flags override the front matter.
+arg-wiel-publish-file = Markdown file with front matter; '-' reads stdin. Without it: stdin if piped, otherwise $EDITOR
+arg-wiel-publish-kind = practice, story or question (also in Dutch: goed voorbeeld, praktijkverhaal, vraag)
+arg-wiel-publish-title = The title (overrides the front matter's `title:` and the first `# heading`)
+arg-wiel-publish-space = The space to publish in. Default: the first space in config.toml
+arg-wiel-publish-new-space = Publish in a space this node does not follow (otherwise refused, so that a typo does not send the entry where nobody reads it)
+arg-wiel-publish-tags = A tag (repeat for more)
+arg-wiel-publish-themes = A theme (repeatable): { -themes }
+arg-wiel-publish-contact = Who to contact about this entry (a work address)
+arg-wiel-publish-yes = Publish even though the privacy guard asks about possible personal data (phone numbers, e-mail addresses, dates of birth, addresses). A BSN or IBAN is never published
+cmd-wiel-ask = Ask the network a question
+cmd-wiel-ask-long = Example: wiel ask "Hoe contracteren jullie jeugdhulp: lumpsum of p×q?"
+arg-wiel-ask-question = The question
+arg-wiel-ask-text = More context (Markdown)
+arg-wiel-ask-space = { arg-wiel-publish-space }
+arg-wiel-ask-new-space = { arg-wiel-publish-new-space }
+arg-wiel-ask-tags = { arg-wiel-publish-tags }
+arg-wiel-ask-themes = { arg-wiel-publish-themes }
+arg-wiel-ask-yes = { arg-wiel-publish-yes }
+cmd-wiel-answer = Answer a question
+arg-wiel-answer-id = The question's id (or a unique prefix of at least 4 characters)
+arg-wiel-answer-text = Your answer (Markdown)
+arg-wiel-answer-yes = { arg-wiel-publish-yes }
+cmd-wiel-react = React to an entry: does it work, did you apply it, was it useful?
+arg-wiel-react-id = The entry's id (or a unique prefix)
+arg-wiel-react-comment = Optional comment
+arg-wiel-react-works = It works
+arg-wiel-react-does-not-work = It does not work
+arg-wiel-react-applied = We applied it here
+arg-wiel-react-useful = It was useful
+arg-wiel-react-yes = { arg-wiel-publish-yes }
+cmd-wiel-retract = Withdraw one of your own entries: its text is erased everywhere, all versions
+arg-wiel-retract-id = { arg-wiel-react-id }
+arg-wiel-retract-reason = Why you withdraw it (optional)
+cmd-wiel-edit = Publish a new version of one of your own entries (opens $EDITOR unless FILE is given)
+arg-wiel-edit-id = { arg-wiel-react-id }
+arg-wiel-edit-file = Markdown with front matter holding the new version
+arg-wiel-edit-yes = { arg-wiel-publish-yes }
+cmd-wiel-list = List entries, newest first (latest versions only, retracted ones left out)
+arg-wiel-list-kind = Only this kind (practice, story, question, answer, reaction, retraction, profile, endorsement, key-rotation, revocation). Without it, `list` leaves out reactions, retractions, profiles and trust entries
+arg-wiel-list-space = Only this space
+arg-wiel-list-author = Only by this organisation: CBS code, name, or key
+arg-wiel-list-since = Created on or after: a date (2026-11-01) or an age (7d, 2w, 12h)
+arg-wiel-list-until = Created before: a date (2026-11-01) or an age (7d, 2w, 12h)
+arg-wiel-list-tag = Only entries with this tag
+arg-wiel-list-theme = Only entries with this theme: { -themes }
+arg-wiel-list-limit = At most this many entries
+arg-wiel-list-untrusted = Also entries of organisations this node does not trust (kept apart in web-of-trust mode)
+arg-wiel-list-all-versions = Also older versions of edited entries
+arg-wiel-list-retracted = Also retracted entries (only their headers remain)
+cmd-wiel-show = Show an entry with its versions, answers and reactions
+arg-wiel-show-id = { arg-wiel-react-id }
+cmd-wiel-search = Search in Dutch, best matches first, with the matched words marked
+cmd-wiel-search-long = Word forms meet (gemeente, gemeenten, gemeentes), compounds are found by their parts (jeugdhulpaanbieder by "aanbieder"), and a word that matches nothing is replaced by the closest word in the index ("bedoelde u …"). Example: wiel search onboarding jeugdconsulenten --theme hrm
+arg-wiel-search-words = The words to look for
+arg-wiel-search-kind = Only this kind: practice, story, question or answer (what search finds)
+arg-wiel-search-space = { arg-wiel-list-space }
+arg-wiel-search-author = { arg-wiel-list-author }
+arg-wiel-search-since = { arg-wiel-list-since }
+arg-wiel-search-until = { arg-wiel-list-until }
+arg-wiel-search-tag = { arg-wiel-list-tag }
+arg-wiel-search-theme = { arg-wiel-list-theme }
+arg-wiel-search-limit = { arg-wiel-list-limit }
+arg-wiel-search-untrusted = { arg-wiel-list-untrusted }
+cmd-wiel-questions = List questions, newest first; with --open only those without an accepted answer
+arg-wiel-questions-open = Only questions that have no accepted answer yet
+arg-wiel-questions-space = { arg-wiel-list-space }
+arg-wiel-questions-author = { arg-wiel-list-author }
+arg-wiel-questions-since = { arg-wiel-list-since }
+arg-wiel-questions-until = { arg-wiel-list-until }
+arg-wiel-questions-tag = { arg-wiel-list-tag }
+arg-wiel-questions-theme = { arg-wiel-list-theme }
+arg-wiel-questions-limit = { arg-wiel-list-limit }
+arg-wiel-questions-untrusted = { arg-wiel-list-untrusted }
+cmd-wiel-accept = Accept an answer to one of your own questions: it is marked as the answer that helped, in `wiel show`, `wiel search` and on every node
+arg-wiel-accept-id = The answer's id (or a unique prefix)
+cmd-wiel-reindex = Build the search index anew from the store (after a damaged disk, or to check)
+cmd-wiel-check = Read every stored entry back and check it (signature included). Damaged entries are taken out and fetched again from a peer. Exit code 1 when any was damaged
+cmd-wiel-compact = Rewrite the entry log without the space that retracted entries left (zeroed bytes). A node also does this by itself when it starts and more than half of the log, and at least 64 MiB, is dead
+cmd-wiel-export = Write all entries as signed JSON lines (for `wiel import` elsewhere) or as Markdown
+arg-wiel-export-format = Output format
+arg-wiel-export-output = Write to this file instead of stdout
+cmd-wiel-import = Import signed entries from another node's `wiel export`. Every entry is verified; if one is bad, nothing is imported
+arg-wiel-import-file = The JSON-lines file ('-' for stdin)
+cmd-wiel-node = Run this municipality's node: join the network, gossip entries, serve the local API. Stops cleanly on Ctrl-C or SIGTERM
+arg-wiel-node-listen = Address to listen on (repeatable). Default: from config.toml, else /ip4/0.0.0.0/tcp/4001 and /ip4/0.0.0.0/udp/4001/quic-v1
+arg-wiel-node-bootstrap = A peer to connect to at start (repeatable), added to those in config.toml
+arg-wiel-node-no-mdns = Do not look for peers on the local network (mDNS)
+arg-wiel-node-no-kademlia = Do not look for peers beyond the bootstrap list (no Kademlia): connect only where told, e.g. inside a closed network
+arg-wiel-node-api = Where the local API listens (127.0.0.1 only). Default: a free port
+arg-wiel-node-metrics = Serve Prometheus metrics on this address, e.g. 127.0.0.1:9464. Default: off
+arg-wiel-node-heartbeat-ms = Gossip heartbeat in milliseconds (tests use short ones)
+cmd-wiel-peers = Show the connected nodes: organisation, address, spaces, latency
+cmd-wiel-status = Show the node: listening addresses, peers, spaces with entry counts, last entry received
+cmd-wiel-endorse = Vouch for another organisation's key, so that nodes that trust you trust it too (up to their configured depth). With --withdraw, take it back
+cmd-wiel-endorse-long = Example: wiel endorse GM0166   (or a key, a name, or the id of one of its entries)
+arg-wiel-endorse-organisation = The organisation: CBS code, name, key, or an id (prefix) of one of its entries
+arg-wiel-endorse-name = Its name, if this node holds no profile of it
+arg-wiel-endorse-code = Its CBS code (GM….), if this node holds no profile of it
+arg-wiel-endorse-withdraw = Withdraw this organisation's endorsement instead
+cmd-wiel-key = This organisation's key: move to a new one, or revoke one that was lost or stolen
+cmd-wiel-key-rotate = Move to a new key: a rotation entry signed by the current key tells every node that the new key speaks for this organisation, with the same trust. The old key is kept beside the new one as key.old.<time>. Stop the node first
+cmd-wiel-key-revoke = Revoke a key of this organisation (name it, or --current): entries it signs from --since on count for nothing on every node; what it signed before stays. After a theft: rotate first, then revoke the old key with the new one. Asks for confirmation (or --yes)
+arg-wiel-key-revoke-key = The key to revoke (hex); the current key or one this organisation rotated from
+arg-wiel-key-revoke-current = Revoke the key this node signs with now (it can then sign nothing but a move to a new key: run `wiel key rotate` next)
+arg-wiel-key-revoke-since = From when: a date (2026-11-01) or an age (7d, 12h). Default: now
+arg-wiel-key-revoke-yes = Revoke without asking
+cmd-wiel-trust = Whom this node trusts: list, add or remove directly trusted organisations
+cmd-wiel-trust-list = The trust mode, depth, and every trusted organisation with who vouches for it
+cmd-wiel-trust-add = Trust an organisation directly, without anyone vouching for it
+arg-wiel-trust-add-organisation = CBS code, name, key, or an id (prefix) of one of its entries
+cmd-wiel-trust-remove = Stop trusting an organisation directly (it may still be trusted through endorsements)
+arg-wiel-trust-remove-organisation = { arg-wiel-trust-add-organisation }
+cmd-wiel-sync = Catch up now: reconcile every space with the connected peers (or one peer), fetch what is missing here, offer what they lack. Shows progress and ends with a summary. A running node also does this by itself on every new connection and every 5 minutes
+arg-wiel-sync-peer = Only this node: its peer id (12D3KooW…), or an address ending in /p2p/<peer id> to connect to first
+cmd-wiel-connect = Connect the running node to another node, e.g. /ip4/192.0.2.7/tcp/4001/p2p/12D3KooW…
+arg-wiel-connect-address = The other node's address
+cmd-wiel-demo = Try wiel on sample data: three municipal nodes on this machine, in a line; a question travels along it, is answered and accepted; then a list, a search and a thread
+arg-wiel-demo-keep = Keep the demo's nodes in this directory instead of a temporary one
+
+## Errors and what to do about them
+
+error = error
+io-not-found = does not exist
+io-permission-denied = permission denied (check the rights)
+io-already-exists = already exists
+io-is-a-directory = is a directory, not a file
+io-not-a-directory = is not a directory
+io-storage-full = the disk is full
+io-invalid-data = unreadable data (not valid UTF-8 text?)
+hint-not-initialised = run `wiel init --name "Gemeente …" --code GM….` first
+hint-already-initialised = use another --data-dir to make a new one
+hint-search-index = rebuild it with `wiel reindex`
+hint-unknown-organisation = give its name and CBS code with --name and --code
+hint-own-key-revoked = run `wiel key rotate` to move to a new key
+hint-personal-data = publish anyway with --yes
+hint-unfollowed-space = or add --new-space to publish there anyway
+hint-no-node = start one with `wiel node` (it syncs with every node it connects to)
+usage-not-a-number = not a whole number

@@ -1,0 +1,642 @@
+# wiel — alle teksten die een mens leest, in het Nederlands.
+# Elk bericht staat ook in en.ftl, met dezelfde argumenten (de catalogustest bewaakt dat).
+
+## Tellen
+
+count-entries = { $count ->
+    [one] 1 bericht
+   *[other] { $count } berichten
+}
+
+## Soorten berichten en oordelen
+
+kind-practice = goed voorbeeld
+kind-story = praktijkverhaal
+kind-question = vraag
+kind-answer = antwoord
+kind-reaction = reactie
+kind-retraction = intrekking
+kind-profile = profiel
+kind-endorsement = aanbeveling
+kind-key-rotation = sleutelwissel
+kind-revocation = sleutelintrekking
+kind-with-article = { $code ->
+   *[other] een { $kind }
+}
+verdict-works = werkt
+verdict-does-not-work = werkt niet
+verdict-applied-here = hier toegepast
+verdict-useful = nuttig
+verdict-accepted = geaccepteerd antwoord
+
+## Velden van een bericht
+
+field-title = de titel
+field-text = de tekst
+field-contact = het contact
+field-tags = de trefwoorden
+field-themes = de thema's
+field-situation = de situatie
+field-approach = de aanpak
+field-result = het resultaat
+field-lessons = de lessen
+field-organisation-name = de naam van de organisatie
+field-space = de ruimte
+field-network = de netwerknaam
+field-other = { $name }
+
+## Een bericht dat niet klopt
+
+invalid-decode = het bericht is onleesbaar: { $reason }
+invalid-wrong-network = het bericht hoort bij netwerk '{ $found }', deze node zit op netwerk '{ $expected }'
+invalid-header-too-large = de kop is { $len } bytes, meer dan de grens van { $limit }
+invalid-body-too-large = de inhoud is { $len } bytes, meer dan de grens van { $limit } (64 KiB); maak de tekst korter
+invalid-body-length = de inhoud is { $actual } bytes, maar de kop zegt { $declared }
+invalid-body-hash = de inhoud past niet bij de ondertekende kop: hij is na het ondertekenen veranderd
+invalid-author-key = de auteur { $key } is geen geldige sleutel
+invalid-signature = de handtekening klopt niet: de kop of handtekening is veranderd, of met een andere sleutel gezet
+invalid-in-future = het bericht is { $minutes } minuten in de toekomst gedateerd (hooguit 10 minuten mag); kijk of de klok van de afzender goed staat
+invalid-empty-title = de titel is leeg
+invalid-title-too-long = de titel is { $chars } tekens, meer dan de grens van { $limit }
+invalid-too-many-labels = { $what }: { $count } stuks, meer dan de grens van { $limit }
+invalid-bad-label = { $what }: '{ $value }' is leeg of langer dan { $limit } tekens
+invalid-too-many-refs = { $count } verwijzingen, meer dan de grens van { $limit }
+invalid-answer-needs-question = een antwoord moet naar precies één vraag verwijzen
+invalid-reaction-needs-entry = een reactie moet naar precies één bericht verwijzen
+invalid-retraction-needs-entry = een intrekking moet naar precies één bericht verwijzen
+invalid-unexpected-ref = { $kind } kan niet { $rel }
+invalid-fields-do-not-match = de velden van de inhoud passen niet bij { $kind }
+invalid-empty-field = { $field } is leeg
+invalid-endorse-own-key = een organisatie kan niet voor haar eigen sleutel instaan
+invalid-rotate-to-own-key = een organisatie kan niet naar haar eigen sleutel overstappen
+invalid-control-outside-national = { $kind } hoort in de landelijke ruimte 'nl' (gevonden: '{ $space }'): elke node moet het krijgen
+invalid-no-rotation-consent = de nieuwe sleutel van deze sleutelwissel heeft niet ondertekend dat hij ermee instemt
+invalid-id-mismatch = de kop past niet bij het kenmerk waaronder het bericht bewaard is
+invalid-text-not-allowed = { $kind } heeft geen tekst, trefwoorden of thema's
+rel-answers = een vraag beantwoorden
+rel-reacts-to = op een bericht reageren
+rel-retracts = een bericht intrekken
+rel-supersedes = een eerdere versie vervangen
+
+## Onleesbare gegevens
+
+decode-empty = er is niets ontvangen
+decode-too-large = { $len } bytes is meer dan de grens van { $limit } bytes
+decode-unknown-version = opmaakversie { $version } is onbekend (deze versie van wiel leest versie { $known }); werk wiel bij
+decode-malformed = verminkt of afgebroken ({ $detail })
+decode-trailing-bytes = { $count } onverwachte bytes na het einde
+decode-non-canonical = niet in de vaste vorm opgeschreven
+encode-failed = kan niet worden opgeschreven: { $detail }
+key-unreadable = de sleutel is onleesbaar: { $detail }
+key-not-ed25519 = de sleutel is geen ed25519-sleutel
+name-invalid = { $what } '{ $value }' is ongeldig: gebruik 1 tot { $max } tekens a-z, 0-9 en '-', te beginnen met een letter
+name-bad-cbs-code = CBS-code '{ $code }' is ongeldig: verwacht GM en vier cijfers, zoals GM0193
+hex-length = verwacht { $expected } hexadecimale tekens, gekregen { $found }
+hex-not-hex = '{ $value }' is niet hexadecimaal (gebruik 0-9 en a-f)
+unknown-kind = onbekende soort '{ $kind }': gebruik goed-voorbeeld (practice), praktijkverhaal (story), vraag (question) of antwoord (answer)
+
+## Persoonsgegevens
+
+finding-bsn = BSN
+finding-iban = IBAN
+finding-birth-date = geboortedatum
+finding-phone = telefoonnummer
+finding-email = e-mailadres
+finding-address = postcode en huisnummer
+finding = { $kind } { $excerpt } in { $field } op regel { $line }, kolom { $column }
+
+## Geweigerd door de regels van de opslag
+
+rejection-not-author-retract = alleen de auteur van bericht { $id } kan het intrekken
+rejection-not-author-edit = alleen de auteur van bericht { $id } kan er een nieuwe versie van maken
+rejection-version-kind = bericht { $id } is een { $found }: een nieuwe versie moet ook een { $found } zijn, geen { $expected }
+rejection-not-a-question = bericht { $id } is een { $found }, geen vraag: alleen vragen kunnen worden beantwoord
+rejection-not-retractable = bericht { $id } is een { $found } en kan niet worden ingetrokken of bewerkt
+rejection-not-reactable = bericht { $id } is een { $found }: reageren kan alleen op goede voorbeelden, praktijkverhalen, vragen en antwoorden
+rejection-not-an-answer = bericht { $id } is een { $found }, geen antwoord: alleen antwoorden kunnen worden geaccepteerd
+rejection-not-the-asker = alleen de organisatie die vraag { $id } stelde, kan er een antwoord op accepteren
+rejection-acceptance-from-the-future = vraag { $question } heeft al een acceptatie (van antwoord { $accepted }) die ongeveer { $minutes } minuten voorloopt op de klok van deze computer: een nieuwe zou niet tellen, want de laatste telt; controleer de klok van deze computer
+
+## De opslag
+
+store-locked = de opslag in { $path } is in gebruik bij een ander wiel-proces (draait `wiel node`?); stop dat, of laat de draaiende node dit doen
+store-open = kan de opslag in { $path } niet openen: { $detail }
+store-io = lezen of schrijven in de opslag mislukte: { $detail }
+store-log = het berichtenlogboek { $path }: { $detail }
+store-aborted = een schrijfactie in de opslag is afgebroken; er is niets van bewaard
+store-corrupt = bewaard bericht { $id } is beschadigd: { $detail }; `wiel check` haalt het opnieuw op bij een andere node
+search-index = de zoekindex in { $path }: { $detail }
+synonyms-not-one-word = synoniemengroep { $group }: '{ $word }' is niet één woord (schrijf elk woord los, zonder spaties, streepjes of apostrofs)
+synonyms-stop-word = synoniemengroep { $group }: '{ $word }' is een woord dat zoeken overslaat (een stopwoord), dus het kan niet voor een ander staan
+synonyms-too-few = synoniemengroep { $group } heeft minder dan twee verschillende woorden
+synonyms-bad-abbreviation = synoniemengroep { $group }: schrijf een afkorting als `pgb = persoonsgebonden budget`: één woord, '=', dan de woorden waar het voor staat
+
+## De node
+
+as-given = { $text }
+already-initialised = in { $dir } staat al een wiel-node (de sleutel blijft bewaard)
+entry-invalid = het bericht is ongeldig: { $reason }
+entry-refused = geweigerd: { $reason }
+no-such-entry = geen bericht heeft een kenmerk dat begint met '{ $prefix }'
+ambiguous-id = '{ $prefix }' past bij meer berichten ({ $candidates }); geef meer tekens
+bad-id-prefix = '{ $prefix }' is geen kenmerk van een bericht: gebruik minstens { $min } hexadecimale tekens (0-9, a-f)
+bad-limit = het aantal mag hooguit { $max } zijn (gegeven: { $limit })
+no-such-organisation = geen bekende organisatie past bij '{ $query }' (geef een CBS-code zoals GM0193, een naam of een sleutel)
+ambiguous-organisation = { $count } organisaties noemen zich '{ $query }' (een naam of code kan iedereen opgeven) en niet precies één daarvan wordt hier vertrouwd: { $names }; geef de sleutel van de organisatie die u bedoelt
+not-editable = { $kind } kan niet worden bewerkt; trek het in en maak een nieuw
+entry-retracted = bericht { $id } is door de auteur ingetrokken
+organisation-unknown = van organisatie { $key } is hier geen profiel bekend: geef haar naam en CBS-code
+not-own-key = sleutel { $key } is niet van deze organisatie: trek alleen de huidige sleutel in, of een sleutel waar zij van is overgestapt
+own-key-revoked = uw sleutel { $key } is ingetrokken (vanaf { $since }): wat ermee ondertekend wordt, telt niet meer
+space-change = een nieuwe versie blijft in de ruimte van het bericht ({ $from }), niet { $to }: publiceer daar een nieuw bericht
+unknown-theme = onbekend thema '{ $theme }': kies uit { $known }
+unfollowed-space = deze node volgt ruimte '{ $space }' niet (wel: { $followed }): controleer de spelling
+own-organisation = dit is uw eigen organisatie: die wordt hier altijd vertrouwd
+not-a-root = { $key } wordt hier niet rechtstreeks vertrouwd, dus er valt niets weg te halen (misschien wel via aanbevelingen)
+not-endorsed = deze organisatie heeft niet voor { $key } ingestaan
+personal-data-confirm = het bericht bevat misschien persoonsgegevens van een burger: { $found }; controleer het en bevestig dan dat het toch gepubliceerd mag worden
+personal-data-blocked = het bericht bevat persoonsgegevens van een burger: { $found }; haal ze weg (zoiets wordt nooit gepubliceerd)
+line-malformed = regel { $line }: geen wiel-bericht ({ $detail })
+line-invalid = regel { $line }: { $reason }
+line-id-mismatch = regel { $line }: het kenmerk { $claimed } past niet bij de inhoud (dat is { $actual })
+line-cut = regel { $line }: het bestand is onvolledig of veranderd: de laatste regel noemt { $expected } berichten, maar er kwamen er { $found } voor
+line-changed = regel { $line }: het bestand is veranderd: de laatste regel noemt andere berichten dan de { $count } die ervoor kwamen
+line-after-trailer = regel { $line }: het bestand gaat door na de laatste regel (de afsluiting)
+sync-malformed = onleesbaar bijwerkbericht: { $detail }
+sync-out-of-order = bijwerkantwoord in de verkeerde volgorde: verwacht vanaf { $expected }, gekregen { $got }
+sync-inconsistent = tegenstrijdig bijwerkantwoord: een kenmerk kwam twee keer voor
+sync-fingerprint-mismatch = de gevonden verschillen passen niet bij het controlegetal van de andere node
+sync-did-not-converge = bijwerken kwam na { $count } stappen niet tot een einde
+not-initialised = geen wiel-node in { $dir }
+data-dir-not-writable = kan niet schrijven in de gegevensmap { $dir }: { $detail }
+file-error = { $path }: { $detail }
+config-invalid = { $path }: ongeldige instellingen: { $detail }
+config-synonyms = { $path }: ongeldige instellingen: [search] synonyms: { $reason }
+key-file-unusable = { $path }: onbruikbaar sleutelbestand: { $detail }
+api-not-local = de lokale API en de meetgegevens mogen alleen op 127.0.0.1 luisteren, niet op { $addr }
+api-cannot-listen = kan de lokale API niet openen op { $addr }: { $detail }
+network-setup = kan het netwerk niet opzetten: { $detail }
+network-cannot-listen = kan niet luisteren op { $addr }: { $detail }
+network-stopped = het netwerk wordt afgesloten
+network-cannot-dial = kan { $addr } niet bereiken: { $detail }
+network-not-connected = niet verbonden met node { $peer }; verbind eerst met `wiel connect ADRES`
+network-no-peers = geen andere nodes om mee bij te werken: deze node is met geen enkele andere verbonden
+api-unreachable = kan de draaiende node niet bereiken: { $detail }
+api-status = de node antwoordde met status { $status }
+api-unreadable = het antwoord van de node is onleesbaar: { $detail }
+no-node = er draait geen node op deze gegevensmap
+
+## Opdrachten
+
+demo-no-data-dir = --data-dir hoort niet bij `wiel demo`: de demo maakt eigen nodes (bewaar ze met --keep MAP)
+node-no-json = --json hoort niet bij `wiel node`: die schrijft zijn logboek naar stderr; vraag een draaiende node met `wiel --json status`
+export-no-json = --json hoort niet bij `wiel export`: de standaardvorm is al JSON-regels (--format jsonl)
+bad-trust-mode = onbekende vertrouwensstand '{ $mode }': kies open, web-of-trust of closed
+init-done = Node ingericht voor { $name } in { $dir }.
+    Sleutel van de organisatie: { $key }
+    Bewaar het bestand { $key_file } goed: het is de handtekening van uw gemeente.
+confirm-with-yes = { $question } Voeg --yes toe om te bevestigen; er is niets gedaan
+yes-no = [j/N]
+nothing-done = er is niets gedaan
+nothing-published = er is niets gepubliceerd
+personal-data-use-yes = { $message }; publiceer toch met --yes
+personal-data-heading = Het bericht bevat misschien persoonsgegevens van een burger:
+publish-anyway = Toch publiceren?
+the-entry = het bericht
+cannot-publish = kan { $source } niet publiceren
+question-empty = de vraag is leeg: zet haar tussen aanhalingstekens, bijvoorbeeld wiel ask "Wie heeft een goed verzuimbeleid?"
+retracted = { $id } ingetrokken ({ $count ->
+        [one] 1 versie
+       *[other] { $count } versies
+    }): de tekst is gewist, hier en op elke node die de intrekking ontvangt.
+list-empty = Geen berichten gevonden.
+search-not-this-kind = zoeken vindt goede voorbeelden, praktijkverhalen, vragen en antwoorden, niet { $kind }: gebruik `wiel list --kind { $code }`
+questions-none-open = Geen open vragen: elke vraag heeft een geaccepteerd antwoord.
+questions-none = Geen vragen.
+check-damaged = beschadigd: { $id } — { $detail }
+check-done = { $count ->
+        [one] 1 bericht
+       *[other] { $count } berichten
+    } gecontroleerd: { $damaged ->
+        [0] geen beschadigd.
+        [one] 1 beschadigd, uit de opslag gehaald; een draaiende node haalt het opnieuw op bij andere nodes.
+       *[other] { $damaged } beschadigd, uit de opslag gehaald; een draaiende node haalt ze opnieuw op bij andere nodes.
+    }
+check-failed = { $count ->
+        [one] 1 beschadigd bericht gevonden en apart gezet
+       *[other] { $count } beschadigde berichten gevonden en apart gezet
+    }
+compact-done = Berichtenlogboek ingekort: { $before } → { $after } ({ $count ->
+        [one] 1 bericht
+       *[other] { $count } berichten
+    } bewaard).
+reindex-done = Zoekindex opnieuw gebouwd: { $documents } doorzoekbaar (van { $entries } bewaard), { $seconds } s, { $size } op schijf.
+import-nothing = { $file }: er is niets ingelezen
+import-empty-file = let op: { $file } bevat geen berichten: is het het goede bestand?
+import-cut-file = let op: { $file } eindigt niet met de laatste regel die `wiel export` schrijft: het is misschien afgebroken. Wat erin staat, is gecontroleerd en ingelezen; lees het hele bestand opnieuw in zodra u het hebt.
+import-done = Ingelezen uit { $file }: { $stored } nieuw, { $already } al aanwezig, { $retracted } ingetrokken (alleen de kop bewaard).
+import-kept-apart = { $count ->
+        [one] 1 nieuw bericht wordt
+       *[other] { $count } nieuwe berichten worden
+    } apart gehouden: niet getoond en niet doorgegeven, want deze node vertrouwt niet wie ze ondertekende (bekijk ze met `wiel list --untrusted`):
+import-kept-apart-author = { $organisation }: { $count ->
+        [one] 1 bericht
+       *[other] { $count } berichten
+    } — om haar te vertrouwen: wiel trust add { $key }
+import-incomplete = { $count ->
+        [one] 1 regel bevatte
+       *[other] { $count } regels bevatten
+    } alleen een kop zonder tekst, en geen intrekking hier verklaart dat: niet bewaard.
+refused-kept-apart-full = de ruimte voor berichten van organisaties die deze node niet vertrouwt, is vol ([trust] max_kept_apart_bytes)
+refused-too-many-profiles = deze node bewaart geen profielen meer van organisaties die hier niemand vertrouwt ([trust] max_untrusted_profiles)
+refused-untrusted = deze node neemt alleen berichten van zijn vertrouwde organisaties aan (vertrouwensstand closed)
+refused-in-future = ze zijn meer dan 10 minuten later gedateerd dan de klok van deze computer aangeeft; een van beide klokken loopt verkeerd (lees het bestand opnieuw in als die tijd voorbij is, of zet de klok goed)
+import-not-taken = { $count ->
+        [one] 1 bericht is
+       *[other] { $count } berichten zijn
+    } niet aangenomen: { $why }.
+endorsement-withdrawn = Aanbeveling van { $organisation } ingetrokken ({ $count ->
+        [one] 1 intrekking
+       *[other] { $count } intrekkingen
+    }).
+trust-added = Nu rechtstreeks vertrouwd: { $name }, sleutel { $key }.
+trust-removed = Niet langer rechtstreeks vertrouwd: { $name }, sleutel { $key }.
+connected = Verbonden met { $address }.
+not-through-a-node = deze opdracht loopt niet via een node
+no-home-directory = kan geen thuismap voor de gegevens vinden: geef --data-dir of zet WIEL_DATA_DIR
+published = { $kind } { $id } gepubliceerd in ruimte { $space }. Bekijk het met: wiel show { $id }
+bad-time = { $flag } '{ $value }' is geen datum zoals 2026-11-01 en geen leeftijd zoals 7d, 2w of 12h
+
+## Berichten tonen
+
+unknown = onbekend
+unknown-organisation-key = onbekende organisatie { $key }
+trust-not-trusted = niet vertrouwd
+trust-trusted = vertrouwd
+trust-trusted-via = vertrouwd via { $names }
+trust-unknown = vertrouwen onbekend
+title-retracted = [ingetrokken]
+title-answer-to = Antwoord op: { $question }
+title-answer-to-unknown = Antwoord op een vraag die is ingetrokken of hier onbekend is
+title-reaction = reactie: { $verdict }
+title-endorsement = instaan voor een organisatie
+title-key-rotation = overstap naar een nieuwe sleutel
+title-revocation = intrekking van een sleutel
+list-more = De nieuwste { $shown } getoond; er zijn er meer. Toon meer met --limit { $limit }.
+list-untrusted-hidden = { $count ->
+        [one] 1 bericht
+       *[other] { $count } berichten
+    } van organisaties die deze node niet vertrouwt, niet getoond; bekijk ze met --untrusted.
+list-untrusted-hidden-at-least = Minstens { $count ->
+        [one] 1 bericht
+       *[other] { $count } berichten
+    } van organisaties die deze node niet vertrouwt, niet getoond; bekijk ze met --untrusted.
+search-replaced = "{ $typed }" komt nergens voor; bedoelde u "{ $searched }"? Daarop is gezocht.
+search-ignored = Niet op gezocht, te algemeen: { $words }. Zoek op woorden die zeggen waar het over gaat.
+search-also = Ook gezocht op: { $words }.
+search-unknown = Komt nergens voor: { $words }.
+search-nothing = Niets gevonden.
+search-more = De beste { $shown } getoond; er zijn er meer. Toon meer met --limit { $limit }.
+label-answered = beantwoord
+label-id = kenmerk { $id }
+label-tags = trefwoorden
+label-themes = thema's
+label-contact = contact
+label-answers = beantwoordt
+label-reacts-to = reageert op
+label-retracts = trekt in
+label-supersedes = vervangt
+label-key = sleutel
+label-verdict = oordeel
+label-spaces = ruimtes
+story-situation = Situatie
+story-approach = Aanpak
+story-result = Resultaat
+story-lessons = Lessen
+show-personal-data = Let op: dit bericht bevat persoonsgegevens van een burger ({ $found }). Deel het niet verder en vraag de auteur het in te trekken.
+show-retracted = Ingetrokken door de auteur (intrekking { $id }): de inhoud is gewist, alleen de ondertekende kop is bewaard.
+show-newer-version = Er is een nieuwere versie: wiel show { $id }
+show-endorsement = staat in voor: { $name } ({ $code }), sleutel { $key }
+show-key-rotation = nieuwe sleutel: { $new_key }
+    (de oude sleutel { $old_key } ondertekent niet meer voor deze organisatie)
+show-revocation = ingetrokken sleutel: { $key }
+    wat die sleutel vanaf { $since } ondertekende, telt nergens meer
+show-retraction = trekt in: { $id } (de tekst daarvan is gewist)
+show-versions = Versie { $position } van { $count } (oudste eerst: { $ids }).
+show-answers = Antwoorden ({ $count }):
+show-reactions = Reacties van organisaties ({ $summary }; de laatste van elke organisatie telt):
+show-untrusted-reactions = { $count ->
+        [one] 1 reactie
+       *[other] { $count } reacties
+    } van organisaties die deze node niet vertrouwt: niet getoond en niet meegeteld.
+
+## De node zelf
+
+peers-none = Geen verbonden nodes.
+status-organisation = { $name } (netwerk { $network })
+status-key = sleutel van de organisatie: { $key }
+status-not-running = node: draait niet (start hem met `wiel node`)
+status-running = node: draait als { $peer_id }
+status-listening = bereikbaar op { $address }
+status-peers = verbonden nodes: { $count }
+status-outbox = wacht op verzending: { $count ->
+        [one] 1 bericht
+       *[other] { $count } berichten
+    } (nog geen andere node volgt die ruimte)
+status-entries = berichten: { $count }
+status-kept-apart = apart gehouden (van organisaties die hier niet vertrouwd worden of waarvan de sleutel is ingetrokken): { $count ->
+        [one] 1 bericht
+       *[other] { $count } berichten
+    }, { $size } van hooguit { $limit }
+status-search-building = zoekindex: wordt gebouwd
+status-search-ready = zoekindex: { $count } doorzoekbaar, bijgewerkt
+status-search-waiting = zoekindex: { $count } doorzoekbaar, { $waiting } nog op te nemen
+status-fingerprint = controlegetal { $fingerprint }
+status-space-kept-apart = (+{ $count } apart gehouden: niet vertrouwd)
+status-last-sync = laatst bijgewerkt { $at } met { $peer }: { $missing } ontbraken hier, { $stored } bewaard
+status-received = uit het netwerk: { $received } ontvangen, { $stored } bewaard
+status-received-last = uit het netwerk: { $received } ontvangen, { $stored } bewaard, laatste op { $at }
+status-refused = geweigerd ({ $reason }): { $count }
+sync-rate = { $rate } per seconde
+sync-took-little = in minder dan 0,1 s
+sync-took = in { $seconds } s
+sync-done = Bijgewerkt { $took } met { $peers ->
+        [one] 1 node
+       *[other] { $peers } nodes
+    }, { $sessions ->
+        [one] 1 ruimte vergeleken
+       *[other] { $sessions } keer een ruimte vergeleken
+    }.
+sync-counts = ontbraken hier: { $missing }; opgehaald { $fetched }, bewaard { $stored }{ $rate }, al aanwezig { $already }, geweigerd { $refused }
+sync-not-served = niet geleverd door de node die zei ze te hebben: { $count }
+sync-offered = aangeboden aan nodes die ze misten: { $count }
+sync-problem = probleem: { $problem }
+trust-mode-open = open (alles aangenomen en doorgegeven; niet vertrouwde berichten gemarkeerd)
+trust-mode-web-of-trust = web-of-trust (niet vertrouwde berichten apart gehouden, niet doorgegeven, te zien met --untrusted)
+trust-mode-closed = closed (alleen rechtstreeks vertrouwde organisaties)
+trust-mode = stand: { $mode }
+trust-depth = diepte: { $depth ->
+        [one] 1 stap
+       *[other] { $depth } stappen
+    } van aanbevelingen vanaf een rechtstreeks vertrouwde organisatie
+trust-members = vertrouwde organisaties:
+trust-direct = rechtstreeks
+trust-revoked = ingetrokken: { $organisation } { $key } sinds { $since }
+trust-compromised = gestolen: { $organisation } { $key } stapte over naar twee verschillende sleutels: iemand anders dan de eigenaar heeft hem; niemand erft het vertrouwen ervan (beveel de nieuwe sleutel van de eigenaar opnieuw aan)
+
+## Invoer, bestanden en sleutels
+
+cannot-read-stdin = kan de invoer (stdin) niet lezen
+cannot-read-file = kan { $file } niet lezen
+cannot-write-file = kan { $file } niet schrijven
+editor-no-temp-file = kan geen tijdelijk bestand voor de editor maken
+editor-cannot-start = kan de editor '{ $editor }' niet starten
+editor-failed = de editor '{ $editor }' stopte met een fout; er is niets gepubliceerd
+editor-cannot-read-back = kan het bewerkte bestand niet teruglezen
+editor-template-text = Beschrijf hier uw goede voorbeeld.
+the-editor = de editor
+publish-no-kind = geen soort gegeven: zet 'kind: practice' (of story, question) bovenaan in de kop, of gebruik --kind
+publish-wrong-kind = publish maakt een goed voorbeeld, praktijkverhaal of vraag; voor { $kind } gebruikt u `wiel { $command }`
+publish-no-title = de titel is leeg: zet 'title: …' in de kop, of gebruik --title
+accept-not-an-answer = { $id } is een { $kind }, geen antwoord: alleen een antwoord kan worden geaccepteerd
+accept-no-question = antwoord { $id } noemt geen vraag
+accept-already = antwoord { $id } is al geaccepteerd
+accept-question-unknown = deze node heeft vraag { $id } nog niet; probeer het opnieuw na `wiel sync`
+accepted = Geaccepteerd: het antwoord { $id } van { $organisation } staat nu aangemerkt als het antwoord dat hielp bij "{ $title }".
+accepted-instead = Geaccepteerd: het antwoord { $id } van { $organisation } staat nu aangemerkt als het antwoord dat hielp bij "{ $title }" (in plaats van { $before }).
+edit-older-version = { $id } is een oudere versie: de nieuwe versie volgt op de nieuwste, { $latest }.
+edit-kind-changed = een nieuwe versie blijft { $kind }; er staat { $found }
+edit-nothing-changed = Er is niets veranderd; er is geen nieuwe versie gepubliceerd.
+front-matter-not-closed = de kop (front matter) die op regel 1 begint, heeft geen afsluitende regel '---'
+front-matter = de kop
+at-line-column = regel { $line }, kolom { $column }
+front-matter-invalid = de kop is ongeldig op { $place }: { $detail }
+front-matter-unwritable = kan de kop niet opschrijven
+story-fields-not-a-story = situation, approach, result en lessons horen bij een praktijkverhaal, niet bij { $kind }
+exported = { $count ->
+        [one] 1 bericht
+       *[other] { $count } berichten
+    } geëxporteerd naar { $file }.
+sync-progress-fetched = berichten opgehaald
+sync-progress-comparing = vergelijken
+sync-progress-stored = { $count } bewaard
+sync-with-problems = bijwerken eindigde met { $count ->
+        [one] 1 probleem
+       *[other] { $count } problemen
+    }; wat wel aankwam, is bewaard
+rotate-node-running = er draait een node op deze gegevensmap: stop die eerst (zijn sleutel is zijn identiteit in het netwerk) en voer dit dan opnieuw uit
+rotated = Deze organisatie ondertekent nu met sleutel { $new } (was { $old }).
+    De oude sleutel is bewaard als key.old.* in { $dir }; start de node om het netwerk in te lichten.
+revoke-which-key = noem de sleutel die u wilt intrekken (hexadecimaal), of gebruik --current voor de sleutel waarmee deze node nu ondertekent
+revoke-confirm = Sleutel { $key } intrekken vanaf { $since }? Wat die vanaf dan ondertekent, telt op geen enkele node meer; dit kan niet ongedaan worden gemaakt.
+revoked = Sleutel { $key } is ingetrokken vanaf { $since } (bericht { $id }). Elke node negeert wat hij vanaf dan ondertekent; wat hij daarvoor ondertekende, blijft gelden.
+not-a-key = '{ $given }' is geen sleutel: { $reason }
+not-a-key-prefix = '{ $given }' is geen sleutel: geef hem helemaal, of de eerste 8 of meer hexadecimale tekens
+no-such-key = geen bekende sleutel begint met '{ $given }'
+ambiguous-key = '{ $given }' is het begin van { $count } sleutels ({ $keys }): geef meer tekens
+not-an-address = { $what } '{ $address }' is geen netwerkadres zoals /ip4/127.0.0.1/tcp/4001
+listen-address = luisteradres
+bootstrap-address = startadres
+node-already-running = er draait al een node op { $dir }; stop die eerst (Ctrl-C of SIGTERM)
+no-runtime = kan de node niet starten (geen async runtime)
+node-running = wiel-node van { $organisation } draait (ruimtes: { $spaces }; lokale API op { $api }).
+node-connect-with = andere nodes verbinden met: wiel connect { $address }
+node-stop-with = Stop hem met Ctrl-C.
+node-stopped = wiel-node gestopt.
+unknown-organisation = onbekende organisatie
+
+## De demo
+
+demo-no-program = kan het programma wiel zelf niet vinden
+demo-cannot-start = kan geen demo-node starten
+demo-node-stopped = de demo-node van { $name } stopte meteen ({ $status })
+demo-node-slow = de demo-node van { $name } startte niet binnen 30 s
+demo-no-network = de demo-node meldt geen netwerkadres
+demo-not-received = { $name } ontving { $id } niet binnen 30 s
+demo-no-temp-dir = kan geen tijdelijke map voor de demo maken
+demo-not-connected = de demo-nodes raakten niet binnen 30 s met elkaar verbonden
+demo-intro = wiel demo: drie gemeentelijke nodes op deze computer (netwerk "wiel-demo"), in een rij:
+demo-samples = Elk heeft dezelfde { $count } voorbeeldberichten.
+demo-on-node = (op de node van { $name })
+demo-asks = { $name } vraagt: "{ $question }"
+demo-gossiped = doorgegeven aan { $first } in { $first_ms } ms, en via Kampen aan { $second } in { $second_ms } ms
+demo-answered = { $answerer } antwoordt: terug bij { $asker } in { $ms } ms; { $asker } accepteert het antwoord
+demo-kept = De nodes zijn gestopt; hun gegevens staan in { $dir }. Start er weer een met: wiel --data-dir { $node_dir } node
+demo-removed = De demo-nodes zijn gestopt en verwijderd. Bewaar ze met: wiel demo --keep MAP
+
+## Hulptekst
+
+-themes = dienstverlening, duurzaamheid, financien, gezondheid, hrm, inburgering, informatievoorziening, inkoop, jeugdwet, omgevingswet, onderwijs, participatiewet, schuldhulp, veiligheid, wmo, wonen
+help-flag = Toon deze hulp
+version-flag = Toon de versie
+heading-usage = Gebruik
+heading-commands = Opdrachten
+heading-options = Opties
+heading-arguments = Gegevens
+value-command = OPDRACHT
+usage-did-you-mean = (bedoelde u '{ $suggestion }'?)
+usage-unknown-argument = onbekende optie '{ $argument }'
+usage-unknown-command = onbekende opdracht '{ $command }'
+usage-missing = '{ $argument }' ontbreekt
+usage-missing-command = geef een opdracht
+usage-invalid-value = '{ $value }' is geen geldige waarde voor { $argument } (kies uit: { $valid })
+usage-invalid-value-because = '{ $value }' is geen geldige waarde voor { $argument }: { $reason }
+usage-conflict = { $argument } gaat niet samen met { $other }
+usage-wrong-number = verkeerd aantal waarden voor { $argument }
+usage-no-equals = geef de waarde van { $argument } met '=', bijvoorbeeld { $argument }=WAARDE
+usage-not-utf8 = een gegeven is geen geldige tekst (UTF-8)
+usage-see-help = zie wiel --help, of wiel OPDRACHT --help
+
+## Opdrachten en opties
+
+cmd-wiel = wiel: deel goede voorbeelden, praktijkverhalen, vragen en antwoorden tussen Nederlandse gemeenten, rechtstreeks van node tot node. "Samen het wiel uitvinden."
+arg-wiel-data-dir = Waar deze node zijn sleutel, instellingen en berichten bewaart. Standaard: $WIEL_DATA_DIR, anders de gegevensmap van de gebruiker (~/.local/share/wiel)
+arg-wiel-json = Schrijf JSON voor scripts naar stdout in plaats van tekst
+cmd-wiel-init = Richt de node van deze gemeente in: maak haar sleutel, instellingen en ondertekend profiel
+cmd-wiel-init-long = Voorbeeld: wiel init --name "Gemeente Zwolle" --code GM0193 --space pv23
+arg-wiel-init-name = De naam van de organisatie, bijvoorbeeld "Gemeente Zwolle"
+arg-wiel-init-code = De CBS-code van de gemeente, bijvoorbeeld GM0193
+arg-wiel-init-province = Provincie, bijvoorbeeld Overijssel
+arg-wiel-init-spaces = Ruimtes om te volgen (herhaal de optie); in de eerste komen nieuwe berichten. Standaard: nl (landelijk)
+arg-wiel-init-network = Netwerknaam. Alleen voor testnetwerken; het echte netwerk heet "wiel"
+arg-wiel-init-trust-mode = Wat te doen met berichten van organisaties die niet vertrouwd worden: open (aannemen en doorgeven, gemarkeerd als niet vertrouwd), web-of-trust (apart houden, nooit doorgeven, alleen te zien met --untrusted) of closed (alleen rechtstreeks vertrouwde organisaties)
+cmd-wiel-publish = Publiceer een bericht uit een Markdown-bestand met een kop (of uit stdin of $EDITOR)
+cmd-wiel-publish-long = De kop (front matter) noemt de soort (practice, story, question), de titel, en naar keuze de ruimte, trefwoorden (tags), thema's, contact en, bij een praktijkverhaal, situation, approach, result en lessons. Opties gaan voor de kop.
+arg-wiel-publish-file = Markdown-bestand met een kop; '-' leest stdin. Zonder bestand: stdin als er iets binnenkomt, anders $EDITOR
+arg-wiel-publish-kind = practice, story of question (ook in het Nederlands: goed-voorbeeld, praktijkverhaal, vraag)
+arg-wiel-publish-title = De titel (gaat voor `title:` in de kop en de eerste `# kop`)
+arg-wiel-publish-space = De ruimte om in te publiceren. Standaard: de eerste ruimte in config.toml
+arg-wiel-publish-new-space = Publiceer in een ruimte die deze node niet volgt (anders geweigerd, zodat een tikfout het bericht niet stuurt waar niemand het leest)
+arg-wiel-publish-tags = Een trefwoord (herhaal voor meer)
+arg-wiel-publish-themes = Een thema (herhaalbaar): { -themes }
+arg-wiel-publish-contact = Wie u over dit bericht kunt benaderen (een werkadres)
+arg-wiel-publish-yes = Publiceer ook als de privacycontrole vraagt naar mogelijke persoonsgegevens (telefoonnummers, e-mailadressen, geboortedata, adressen). Een BSN of IBAN wordt nooit gepubliceerd
+cmd-wiel-ask = Stel het netwerk een vraag
+cmd-wiel-ask-long = Voorbeeld: wiel ask "Hoe contracteren jullie jeugdhulp: lumpsum of p×q?"
+arg-wiel-ask-question = De vraag
+arg-wiel-ask-text = Meer toelichting (Markdown)
+arg-wiel-ask-space = { arg-wiel-publish-space }
+arg-wiel-ask-new-space = { arg-wiel-publish-new-space }
+arg-wiel-ask-tags = { arg-wiel-publish-tags }
+arg-wiel-ask-themes = { arg-wiel-publish-themes }
+arg-wiel-ask-yes = { arg-wiel-publish-yes }
+cmd-wiel-answer = Beantwoord een vraag
+arg-wiel-answer-id = Het kenmerk van de vraag (of de eerste 4 of meer tekens ervan)
+arg-wiel-answer-text = Uw antwoord (Markdown)
+arg-wiel-answer-yes = { arg-wiel-publish-yes }
+cmd-wiel-react = Reageer op een bericht: werkt het, heeft u het toegepast, was het nuttig?
+arg-wiel-react-id = Het kenmerk van het bericht (of het begin ervan)
+arg-wiel-react-comment = Toelichting (naar keuze)
+arg-wiel-react-works = Het werkt
+arg-wiel-react-does-not-work = Het werkt niet
+arg-wiel-react-applied = Wij hebben het hier toegepast
+arg-wiel-react-useful = Het was nuttig
+arg-wiel-react-yes = { arg-wiel-publish-yes }
+cmd-wiel-retract = Trek een eigen bericht in: de tekst wordt overal gewist, van alle versies
+arg-wiel-retract-id = { arg-wiel-react-id }
+arg-wiel-retract-reason = Waarom u het intrekt (naar keuze)
+cmd-wiel-edit = Publiceer een nieuwe versie van een eigen bericht (opent $EDITOR, tenzij u een BESTAND geeft)
+arg-wiel-edit-id = { arg-wiel-react-id }
+arg-wiel-edit-file = Markdown met een kop, met daarin de nieuwe versie
+arg-wiel-edit-yes = { arg-wiel-publish-yes }
+cmd-wiel-list = Toon berichten, nieuwste eerst (alleen de laatste versies, zonder ingetrokken berichten)
+arg-wiel-list-kind = Alleen deze soort (practice, story, question, answer, reaction, retraction, profile, endorsement, key-rotation, revocation). Zonder deze optie laat `list` reacties, intrekkingen, profielen en berichten over vertrouwen weg
+arg-wiel-list-space = Alleen deze ruimte
+arg-wiel-list-author = Alleen van deze organisatie: CBS-code, naam of sleutel
+arg-wiel-list-since = Gemaakt op of na: een datum (2026-11-01) of een leeftijd (7d, 2w, 12h)
+arg-wiel-list-until = Gemaakt voor: een datum (2026-11-01) of een leeftijd (7d, 2w, 12h)
+arg-wiel-list-tag = Alleen berichten met dit trefwoord
+arg-wiel-list-theme = Alleen berichten met dit thema: { -themes }
+arg-wiel-list-limit = Hooguit zoveel berichten
+arg-wiel-list-untrusted = Ook berichten van organisaties die deze node niet vertrouwt (in de stand web-of-trust apart gehouden)
+arg-wiel-list-all-versions = Ook oudere versies van bewerkte berichten
+arg-wiel-list-retracted = Ook ingetrokken berichten (daarvan is alleen de kop over)
+cmd-wiel-show = Toon een bericht met zijn versies, antwoorden en reacties
+arg-wiel-show-id = { arg-wiel-react-id }
+cmd-wiel-search = Zoek in het Nederlands, beste treffers eerst, met de gevonden woorden gemarkeerd
+cmd-wiel-search-long = Woordvormen vinden elkaar (gemeente, gemeenten, gemeentes), samenstellingen worden gevonden op hun delen (jeugdhulpaanbieder op "aanbieder"), en een woord dat nergens voorkomt, wordt vervangen door het dichtstbijzijnde woord ("bedoelde u …"). Voorbeeld: wiel search onboarding jeugdconsulenten --theme hrm
+arg-wiel-search-words = De woorden om op te zoeken
+arg-wiel-search-kind = Alleen deze soort: practice, story, question of answer (wat zoeken vindt)
+arg-wiel-search-space = { arg-wiel-list-space }
+arg-wiel-search-author = { arg-wiel-list-author }
+arg-wiel-search-since = { arg-wiel-list-since }
+arg-wiel-search-until = { arg-wiel-list-until }
+arg-wiel-search-tag = { arg-wiel-list-tag }
+arg-wiel-search-theme = { arg-wiel-list-theme }
+arg-wiel-search-limit = { arg-wiel-list-limit }
+arg-wiel-search-untrusted = { arg-wiel-list-untrusted }
+cmd-wiel-questions = Toon vragen, nieuwste eerst; met --open alleen vragen zonder geaccepteerd antwoord
+arg-wiel-questions-open = Alleen vragen die nog geen geaccepteerd antwoord hebben
+arg-wiel-questions-space = { arg-wiel-list-space }
+arg-wiel-questions-author = { arg-wiel-list-author }
+arg-wiel-questions-since = { arg-wiel-list-since }
+arg-wiel-questions-until = { arg-wiel-list-until }
+arg-wiel-questions-tag = { arg-wiel-list-tag }
+arg-wiel-questions-theme = { arg-wiel-list-theme }
+arg-wiel-questions-limit = { arg-wiel-list-limit }
+arg-wiel-questions-untrusted = { arg-wiel-list-untrusted }
+cmd-wiel-accept = Accepteer een antwoord op een eigen vraag: het wordt aangemerkt als het antwoord dat hielp, in `wiel show`, `wiel search` en op elke node
+arg-wiel-accept-id = Het kenmerk van het antwoord (of het begin ervan)
+cmd-wiel-reindex = Bouw de zoekindex opnieuw op uit de opslag (na een beschadigde schijf, of ter controle)
+cmd-wiel-check = Lees elk bewaard bericht terug en controleer het (ook de handtekening). Beschadigde berichten worden eruit gehaald en opnieuw opgehaald bij een andere node. Afsluitcode 1 als er een beschadigd was
+cmd-wiel-compact = Herschrijf het berichtenlogboek zonder de ruimte die ingetrokken berichten achterlieten (gewiste bytes). Een node doet dit ook zelf bij het starten, als meer dan de helft van het logboek, en minstens 64 MiB, leeg is
+cmd-wiel-export = Schrijf alle berichten als ondertekende JSON-regels (voor `wiel import` elders) of als Markdown
+arg-wiel-export-format = Vorm van de uitvoer
+arg-wiel-export-output = Schrijf naar dit bestand in plaats van stdout
+cmd-wiel-import = Lees ondertekende berichten in uit `wiel export` van een andere node. Elk bericht wordt gecontroleerd; is er één fout, dan wordt niets ingelezen
+arg-wiel-import-file = Het bestand met JSON-regels ('-' voor stdin)
+cmd-wiel-node = Laat de node van deze gemeente draaien: doe mee in het netwerk, geef berichten door, bied de lokale API aan. Stopt netjes bij Ctrl-C of SIGTERM
+arg-wiel-node-listen = Adres om op te luisteren (herhaalbaar). Standaard: uit config.toml, anders /ip4/0.0.0.0/tcp/4001 en /ip4/0.0.0.0/udp/4001/quic-v1
+arg-wiel-node-bootstrap = Een node om bij het starten mee te verbinden (herhaalbaar), naast die in config.toml
+arg-wiel-node-no-mdns = Zoek niet naar nodes op het lokale netwerk (mDNS)
+arg-wiel-node-no-kademlia = Zoek niet naar nodes buiten de startlijst (geen Kademlia): verbind alleen waar dat gezegd wordt, bijvoorbeeld binnen een gesloten netwerk
+arg-wiel-node-api = Waar de lokale API luistert (alleen 127.0.0.1). Standaard: een vrije poort
+arg-wiel-node-metrics = Bied Prometheus-meetgegevens aan op dit adres, bijvoorbeeld 127.0.0.1:9464. Standaard: uit
+arg-wiel-node-heartbeat-ms = Hartslag van het doorgeven in milliseconden (tests gebruiken een korte)
+cmd-wiel-peers = Toon de verbonden nodes: organisatie, adres, ruimtes, vertraging
+cmd-wiel-status = Toon de node: adressen, verbonden nodes, ruimtes met aantallen berichten, laatst ontvangen bericht
+cmd-wiel-endorse = Sta in voor de sleutel van een andere organisatie, zodat nodes die u vertrouwen haar ook vertrouwen (tot hun ingestelde diepte). Met --withdraw trekt u dat weer in
+cmd-wiel-endorse-long = Voorbeeld: wiel endorse GM0166   (of een sleutel, een naam, of het kenmerk van een van haar berichten)
+arg-wiel-endorse-organisation = De organisatie: CBS-code, naam, sleutel, of een kenmerk (het begin ervan) van een van haar berichten
+arg-wiel-endorse-name = Haar naam, als deze node geen profiel van haar heeft
+arg-wiel-endorse-code = Haar CBS-code (GM….), als deze node geen profiel van haar heeft
+arg-wiel-endorse-withdraw = Trek de aanbeveling van deze organisatie juist in
+cmd-wiel-key = De sleutel van deze organisatie: stap over op een nieuwe, of trek een verloren of gestolen sleutel in
+cmd-wiel-key-rotate = Stap over op een nieuwe sleutel: een bericht, ondertekend met de huidige sleutel, vertelt elke node dat de nieuwe sleutel voor deze organisatie spreekt, met hetzelfde vertrouwen. De oude sleutel blijft bewaard als key.old.<tijd>. Stop eerst de node
+cmd-wiel-key-revoke = Trek een sleutel van deze organisatie in (noem hem, of --current): wat hij vanaf --since ondertekent, telt op geen enkele node meer; wat hij daarvoor ondertekende, blijft gelden. Na diefstal: eerst overstappen, dan met de nieuwe sleutel de oude intrekken. Vraagt om bevestiging (of --yes)
+arg-wiel-key-revoke-key = De sleutel om in te trekken (hexadecimaal); de huidige, of een waarvan deze organisatie is overgestapt
+arg-wiel-key-revoke-current = Trek de sleutel in waarmee deze node nu ondertekent (daarna kan hij alleen nog een overstap ondertekenen: voer daarna `wiel key rotate` uit)
+arg-wiel-key-revoke-since = Vanaf wanneer: een datum (2026-11-01) of een leeftijd (7d, 12h). Standaard: nu
+arg-wiel-key-revoke-yes = Trek in zonder te vragen
+cmd-wiel-trust = Wie deze node vertrouwt: bekijk, voeg toe of haal weg wie rechtstreeks vertrouwd wordt
+cmd-wiel-trust-list = De vertrouwensstand, de diepte, en elke vertrouwde organisatie met wie voor haar instaat
+cmd-wiel-trust-add = Vertrouw een organisatie rechtstreeks, zonder dat iemand voor haar instaat
+arg-wiel-trust-add-organisation = CBS-code, naam, sleutel, of een kenmerk (het begin ervan) van een van haar berichten
+cmd-wiel-trust-remove = Vertrouw een organisatie niet langer rechtstreeks (misschien nog wel via aanbevelingen)
+arg-wiel-trust-remove-organisation = { arg-wiel-trust-add-organisation }
+cmd-wiel-sync = Werk nu bij: vergelijk elke ruimte met de verbonden nodes (of één node), haal op wat hier ontbreekt, bied aan wat zij missen. Toont de voortgang en eindigt met een samenvatting. Een draaiende node doet dit ook zelf, bij elke nieuwe verbinding en elke 5 minuten
+arg-wiel-sync-peer = Alleen deze node: zijn peer-id (12D3KooW…), of een adres dat eindigt op /p2p/<peer-id> om eerst mee te verbinden
+cmd-wiel-connect = Verbind de draaiende node met een andere node, bijvoorbeeld /ip4/192.0.2.7/tcp/4001/p2p/12D3KooW…
+arg-wiel-connect-address = Het adres van de andere node
+cmd-wiel-demo = Probeer wiel op voorbeeldgegevens: drie gemeentelijke nodes op deze computer, in een rij; een vraag reist langs de rij, wordt beantwoord en geaccepteerd; daarna een lijst, een zoekopdracht en een draad
+arg-wiel-demo-keep = Bewaar de nodes van de demo in deze map in plaats van een tijdelijke
+
+## Fouten en wat eraan te doen
+
+error = fout
+io-not-found = bestaat niet
+io-permission-denied = geen toegang (controleer de rechten)
+io-already-exists = bestaat al
+io-is-a-directory = is een map, geen bestand
+io-not-a-directory = is geen map
+io-storage-full = de schijf is vol
+io-invalid-data = onleesbare gegevens (geen geldige UTF-8-tekst?)
+hint-not-initialised = voer eerst `wiel init --name "Gemeente …" --code GM….` uit
+hint-already-initialised = gebruik een andere --data-dir om een nieuwe te maken
+hint-search-index = bouw hem opnieuw op met `wiel reindex`
+hint-unknown-organisation = geef haar naam en CBS-code met --name en --code
+hint-own-key-revoked = voer `wiel key rotate` uit om op een nieuwe sleutel over te stappen
+hint-personal-data = publiceer toch met --yes
+hint-unfollowed-space = of voeg --new-space toe om er toch te publiceren
+hint-no-node = start er een met `wiel node` (die werkt bij met elke node waarmee hij verbindt)
+usage-not-a-number = geen geheel getal

@@ -1,0 +1,267 @@
+//! How the node's errors read, as messages of the catalogue (`wiel-lang`).
+
+use wiel_lang::{Localise, Message, english_display, msg};
+
+use crate::api::client::ClientError;
+use crate::config::ConfigError;
+use crate::exchange::LineError;
+use crate::network::StartError;
+use crate::network::NetworkError;
+use crate::ops::OpError;
+use crate::reconcile::ReconcileError;
+use crate::runtime::NodeError;
+use crate::service::{MAX_LIMIT, MIN_PREFIX, ServiceError};
+
+impl Localise for ServiceError {
+    fn message(&self) -> Message {
+        match self {
+            ServiceError::DataDir(e) => e.message(),
+            ServiceError::AlreadyInitialised { dir } => {
+                msg!("already-initialised", dir = dir.display().to_string())
+            }
+            ServiceError::Store(e) => e.message(),
+            ServiceError::Search(e) => e.message(),
+            ServiceError::Invalid(e) => msg!("entry-invalid", reason = e.message()),
+            ServiceError::Rejected(e) => msg!("entry-refused", reason = e.message()),
+            ServiceError::NoSuchEntry(prefix) => msg!("no-such-entry", prefix = prefix.as_str()),
+            ServiceError::AmbiguousId { prefix, candidates } => msg!(
+                "ambiguous-id",
+                prefix = prefix.as_str(),
+                candidates = candidates.join(", ")
+            ),
+            ServiceError::BadIdPrefix(prefix) => {
+                msg!("bad-id-prefix", prefix = prefix.as_str(), min = MIN_PREFIX)
+            }
+            ServiceError::BadLimit(limit) => msg!("bad-limit", limit = *limit, max = MAX_LIMIT),
+            ServiceError::NoSuchOrganisation(query) => {
+                msg!("no-such-organisation", query = query.as_str())
+            }
+            ServiceError::AmbiguousOrganisation {
+                query,
+                count,
+                names,
+            } => msg!(
+                "ambiguous-organisation",
+                query = query.as_str(),
+                count = *count,
+                names = names.join(", ")
+            ),
+            ServiceError::NotEditable(kind) => msg!("not-editable", kind = kind.with_article()),
+            ServiceError::Retracted(id) => msg!("entry-retracted", id = id.short()),
+            ServiceError::Import(e) => e.message(),
+            ServiceError::UnknownOrganisation(key) => {
+                msg!("organisation-unknown", key = key.short())
+            }
+            ServiceError::Name(e) => e.message(),
+            ServiceError::NotOwnKey(key) => msg!("not-own-key", key = key.short()),
+            ServiceError::OwnKeyRevoked { key, since } => msg!(
+                "own-key-revoked",
+                key = key.short(),
+                since = wiel_lang::date_time(since.as_millis() as i64)
+            ),
+            ServiceError::SpaceChange { from, to } => {
+                msg!("space-change", from = from.as_str(), to = to.as_str())
+            }
+            ServiceError::UnknownTheme { theme } => msg!(
+                "unknown-theme",
+                theme = theme.as_str(),
+                known = wiel_protocol::themes::theme_names()
+            ),
+            ServiceError::UnfollowedSpace { space, followed } => msg!(
+                "unfollowed-space",
+                space = space.as_str(),
+                followed = followed
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            ServiceError::OwnOrganisation => msg!("own-organisation"),
+            ServiceError::NotARoot(key) => msg!("not-a-root", key = key.short()),
+            ServiceError::NotEndorsed(key) => msg!("not-endorsed", key = key.short()),
+            ServiceError::PersonalData(findings) => personal_data(findings),
+        }
+    }
+}
+
+/// One line about the privacy guard's findings: what blocks, or what to confirm.
+pub fn personal_data(findings: &[wiel_protocol::privacy::Finding]) -> Message {
+    let blocking: Vec<Message> = findings
+        .iter()
+        .filter(|f| f.blocks)
+        .map(|f| f.message())
+        .collect();
+    if blocking.is_empty() {
+        let all: Vec<Message> = findings.iter().map(|f| f.message()).collect();
+        msg!("personal-data-confirm", found = all)
+    } else {
+        msg!("personal-data-blocked", found = blocking)
+    }
+}
+
+impl Localise for LineError {
+    fn message(&self) -> Message {
+        match self {
+            LineError::Malformed { line, reason } => {
+                msg!("line-malformed", line = *line, detail = reason.as_str())
+            }
+            LineError::Invalid { line, reason } => {
+                msg!("line-invalid", line = *line, reason = reason.message())
+            }
+            LineError::IdMismatch {
+                line,
+                claimed,
+                actual,
+            } => msg!(
+                "line-id-mismatch",
+                line = *line,
+                claimed = claimed.as_str(),
+                actual = actual.as_str()
+            ),
+            LineError::Cut {
+                line,
+                expected,
+                found,
+            } => msg!(
+                "line-cut",
+                line = *line,
+                expected = *expected,
+                found = *found
+            ),
+            LineError::Changed { line, entries } => {
+                msg!("line-changed", line = *line, count = *entries)
+            }
+            LineError::AfterTrailer { line } => msg!("line-after-trailer", line = *line),
+        }
+    }
+}
+
+impl Localise for ReconcileError {
+    fn message(&self) -> Message {
+        match self {
+            ReconcileError::Malformed(what) => msg!("sync-malformed", detail = *what),
+            ReconcileError::OutOfOrder { expected, got } => {
+                msg!("sync-out-of-order", expected = *expected, got = *got)
+            }
+            ReconcileError::Inconsistent => msg!("sync-inconsistent"),
+            ReconcileError::FingerprintMismatch => msg!("sync-fingerprint-mismatch"),
+            ReconcileError::DidNotConverge(n) => msg!("sync-did-not-converge", count = *n),
+        }
+    }
+}
+
+impl Localise for ConfigError {
+    fn message(&self) -> Message {
+        match self {
+            ConfigError::NotInitialised { dir } => {
+                msg!("not-initialised", dir = dir.display().to_string())
+            }
+            ConfigError::NotWritable { dir, reason } => msg!(
+                "data-dir-not-writable",
+                dir = dir.display().to_string(),
+                detail = reason.as_str()
+            ),
+            ConfigError::Io { path, reason } => msg!(
+                "file-error",
+                path = path.display().to_string(),
+                detail = reason.as_str()
+            ),
+            ConfigError::Config { path, reason } => msg!(
+                "config-invalid",
+                path = path.display().to_string(),
+                detail = reason.as_str()
+            ),
+            ConfigError::Key { path, reason } => msg!(
+                "key-file-unusable",
+                path = path.display().to_string(),
+                detail = reason.as_str()
+            ),
+            ConfigError::Synonyms { path, error } => msg!(
+                "config-synonyms",
+                path = path.display().to_string(),
+                reason = error.message()
+            ),
+        }
+    }
+}
+
+impl Localise for NodeError {
+    fn message(&self) -> Message {
+        match self {
+            NodeError::Network(e) => e.message(),
+            NodeError::ApiNotLocal(addr) => msg!("api-not-local", addr = addr.to_string()),
+            NodeError::Api { addr, reason } => msg!(
+                "api-cannot-listen",
+                addr = addr.to_string(),
+                detail = reason.as_str()
+            ),
+            NodeError::Io { path, reason } => msg!(
+                "file-error",
+                path = path.display().to_string(),
+                detail = reason.as_str()
+            ),
+        }
+    }
+}
+
+impl Localise for StartError {
+    fn message(&self) -> Message {
+        match self {
+            StartError::Setup(detail) => msg!("network-setup", detail = detail.as_str()),
+            StartError::Listen { addr, reason } => msg!(
+                "network-cannot-listen",
+                addr = addr.as_str(),
+                detail = reason.as_str()
+            ),
+        }
+    }
+}
+
+impl Localise for NetworkError {
+    fn message(&self) -> Message {
+        match self {
+            NetworkError::Stopped => msg!("network-stopped"),
+            NetworkError::Dial { addr, reason } => msg!(
+                "network-cannot-dial",
+                addr = addr.as_str(),
+                detail = reason.as_str()
+            ),
+            NetworkError::NotConnected(peer) => msg!("network-not-connected", peer = peer.as_str()),
+            NetworkError::NoPeers => msg!("network-no-peers"),
+        }
+    }
+}
+
+impl Localise for ClientError {
+    fn message(&self) -> Message {
+        match self {
+            ClientError::Unreachable(detail) => msg!("api-unreachable", detail = detail.as_str()),
+            // The node wrote it in the language this client asked for.
+            ClientError::Refused { detail, .. } => msg!("as-given", text = detail.as_str()),
+            ClientError::Status(status) => msg!("api-status", status = *status),
+            ClientError::Unreadable(detail) => msg!("api-unreadable", detail = detail.as_str()),
+        }
+    }
+}
+
+impl Localise for OpError {
+    fn message(&self) -> Message {
+        match self {
+            OpError::Service(e) => e.message(),
+            OpError::Api(e) => e.message(),
+            OpError::NoNode => msg!("no-node"),
+        }
+    }
+}
+
+english_display!(
+    ServiceError,
+    LineError,
+    ReconcileError,
+    ConfigError,
+    NodeError,
+    StartError,
+    NetworkError,
+    ClientError,
+    OpError
+);
