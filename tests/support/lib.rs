@@ -92,11 +92,21 @@ impl From<Output> for Run {
     }
 }
 
+/// `wiel` in English, whatever the caller's language: the tests read its messages in
+/// English (`language` tests read the Dutch ones).
+pub fn wiel_command() -> Command {
+    let mut c = Command::new(wiel_bin());
+    c.env("LANG", "en_GB.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES");
+    c
+}
+
 /// `wiel --data-dir DIR ARGS`, with nothing from the caller's environment that would
 /// change what it does. (A path, not a [`Node`], so that it can run on another thread
 /// while a test drives a swarm.)
 pub fn wiel_in(dir: &Path, args: &[&str]) -> Command {
-    let mut c = Command::new(wiel_bin());
+    let mut c = wiel_command();
     c.arg("--data-dir")
         .arg(dir)
         .args(args)
@@ -184,6 +194,18 @@ impl Node {
     /// Runs and expects success; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         ok_in(self.path(), args)
+    }
+
+    /// Runs in Dutch, the language users see by default, and expects success.
+    pub fn dutch(&self, args: &[&str]) -> String {
+        let r: Run = self
+            .command(args)
+            .env("LANG", "nl_NL.UTF-8")
+            .output()
+            .expect("run wiel")
+            .into();
+        assert_eq!(r.code, 0, "wiel {args:?} failed: {}", r.stderr);
+        r.stdout
     }
 
     /// Runs and expects a failure with one clear line on stderr; returns that line.

@@ -57,7 +57,7 @@ fn a_header_stripped_of_its_body_is_not_taken_for_the_entry() {
     // The whole entry still comes in, with its body.
     gossip_to(&da.address, vec![whole.bytes().to_vec()]);
     wait_for("A to store the whole entry", TIMEOUT, || {
-        a.ok(&["show", &whole.id().to_string()])
+        a.dutch(&["show", &whole.id().to_string()])
             .contains("Een heel goed voorbeeld")
             .then_some(())
     });
@@ -111,7 +111,7 @@ fn fresh_keys_cannot_fill_the_disk_past_the_kept_apart_budget() {
     let kept = b.status()["kept_apart"].clone();
     assert!(kept["bytes"].as_u64().unwrap() <= limit, "{kept}");
     assert_eq!(kept["limit"].as_u64().unwrap(), limit);
-    assert!(b.ok(&["status"]).contains("from outside the trust set"));
+    assert!(b.ok(&["status"]).contains("kept apart (from organisations not trusted here"));
 }
 
 #[test]

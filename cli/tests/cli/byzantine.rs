@@ -75,7 +75,7 @@ fn after_a_key_rotation_the_organisation_keeps_its_history_and_can_withdraw_it()
     wait_for("Kampen to see the retraction", TIMEOUT, || {
         (!listed(&k).contains(&question)).then_some(())
     });
-    let shown = k.ok(&["show", &question]);
+    let shown = k.dutch(&["show", &question]);
     assert!(!shown.contains("jeugdconsulenten"), "{shown}");
     let status = k.status();
     let rejected = status["rejected"].as_object().unwrap();

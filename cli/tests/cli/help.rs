@@ -6,7 +6,7 @@ use std::process::Command;
 
 #[test]
 fn help_lists_the_commands() {
-    let out = Command::new(env!("CARGO_BIN_EXE_wiel"))
+    let out = wiel_tests::wiel_command()
         .arg("--help")
         .output()
         .unwrap();
@@ -22,7 +22,7 @@ fn help_lists_the_commands() {
 
 #[test]
 fn unknown_command_is_a_usage_error() {
-    let out = Command::new(env!("CARGO_BIN_EXE_wiel"))
+    let out = wiel_tests::wiel_command()
         .arg("frobnicate")
         .output()
         .unwrap();
@@ -30,7 +30,7 @@ fn unknown_command_is_a_usage_error() {
 }
 
 fn help_of(command: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_wiel"))
+    let out = wiel_tests::wiel_command()
         .args(command)
         .arg("--help")
         .output()

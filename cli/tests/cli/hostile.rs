@@ -226,7 +226,7 @@ fn hostile_peer_is_refused_counted_and_blocked() {
         "A forwarded bad entries to B"
     );
     assert!(
-        a.ok(&["show", &victim]).contains("Een echte vraag?"),
+        a.dutch(&["show", &victim]).contains("Een echte vraag?"),
         "the victim entry was retracted"
     );
 }

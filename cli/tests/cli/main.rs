@@ -10,6 +10,7 @@ mod flows;
 mod help;
 mod hostile;
 mod json_contract;
+mod language;
 mod lying_peer;
 mod network;
 mod nothing_vanishes;

@@ -129,7 +129,7 @@ fn node_killed_with_sigkill_loses_nothing_acknowledged_and_rejoins() {
         let dir = a.path().to_owned();
         std::thread::spawn(move || {
             for i in 0..60 {
-                let _ = std::process::Command::new(wiel_tests::wiel_bin())
+                let _ = wiel_tests::wiel_command()
                     .arg("--data-dir")
                     .arg(&dir)
                     .args(["ask", &format!("Stroomvraag {i}?")])
@@ -230,7 +230,7 @@ fn errors_through_a_running_node_are_the_same_one_line_errors() {
     let practice = published_id(&a.ok(&["--json", "publish", file.to_str().unwrap()]));
     let before = a.snapshot();
     let err = a.fails(&["answer", &practice[..8], "Wij ook"]);
-    assert!(err.contains("is a practice, not a question"), "{err}");
+    assert!(err.contains("is a good practice, not a question"), "{err}");
     let err = a.fails(&["show", "0000000"]);
     assert!(err.contains("no entry has an id starting with"), "{err}");
     let bad = a.path().join("bad.md");

@@ -34,10 +34,10 @@ fn a_list_says_what_it_did_not_show() {
     assert!(hidden.entries.is_empty());
     assert!(!hidden.more);
     assert_eq!(hidden.untrusted_hidden, 60);
-    let text = node.ok(&["list"]);
+    let text = node.dutch(&["list"]);
     assert!(
         text.contains(
-            "60 berichten van organisaties die deze node niet vertrouwt niet getoond; zie ze met --untrusted."
+            "60 berichten van organisaties die deze node niet vertrouwt, niet getoond; bekijk ze met --untrusted."
         ),
         "{text}"
     );
@@ -46,7 +46,7 @@ fn a_list_says_what_it_did_not_show() {
     let shown = listing(&node, &["--untrusted"]);
     assert_eq!(shown.entries.len(), 50);
     assert!(shown.more);
-    let text = node.ok(&["list", "--untrusted"]);
+    let text = node.dutch(&["list", "--untrusted"]);
     assert!(
         text.contains("De nieuwste 50 getoond; er zijn er meer. Toon meer met --limit 200."),
         "{text}"
@@ -56,12 +56,12 @@ fn a_list_says_what_it_did_not_show() {
     assert!(!all.more);
     assert!(
         !node
-            .ok(&["list", "--untrusted", "--limit", "60"])
+            .dutch(&["list", "--untrusted", "--limit", "60"])
             .contains("er zijn er meer")
     );
     // Nothing left out, nothing said.
     let own = Node::init("Gemeente Kampen", "GM0166");
-    assert_eq!(own.ok(&["list"]).trim(), "Geen berichten gevonden.");
+    assert_eq!(own.dutch(&["list"]).trim(), "Geen berichten gevonden.");
 
     // Search too says when it stops at its limit.
     for n in 0..3 {
@@ -74,7 +74,7 @@ fn a_list_says_what_it_did_not_show() {
         serde_json::from_str(&own.ok(&["--json", "search", "buddy", "--limit", "2"])).unwrap();
     assert_eq!(found.results.len(), 2);
     assert!(found.more);
-    let text = own.ok(&["search", "buddy", "--limit", "2"]);
+    let text = own.dutch(&["search", "buddy", "--limit", "2"]);
     assert!(
         text.contains("De beste 2 getoond; er zijn er meer. Toon meer met --limit 8."),
         "{text}"

@@ -30,7 +30,7 @@ fn blocks_and_asks(node: &Node) {
         let err = expect_one_line_error(node.run(&args), &args);
         assert!(err.contains("holds personal data of a citizen"), "{err}");
         assert!(
-            err.contains("BSN 111…33 in text at line 2, column 13"),
+            err.contains("BSN 111…33 in the text at line 2, column 13"),
             "{err}"
         );
     }
@@ -38,7 +38,7 @@ fn blocks_and_asks(node: &Node) {
     let args = ["ask", "Wie betaalt naar NL91 ABNA 0417 1643 00?", "--yes"];
     let err = expect_one_line_error(node.run(&args), &args);
     assert!(
-        err.contains("IBAN NL9…00 in title at line 1, column 18"),
+        err.contains("IBAN NL9…00 in the title at line 1, column 18"),
         "{err}"
     );
     // A phone number in the text asks; without a terminal that means --yes.
@@ -46,7 +46,7 @@ fn blocks_and_asks(node: &Node) {
     let err = expect_one_line_error(node.run(&args), &args);
     assert!(err.contains("may hold personal data"), "{err}");
     assert!(
-        err.contains("phone number 06-…78 in text at line 1, column 16"),
+        err.contains("phone number 06-…78 in the text at line 1, column 16"),
         "{err}"
     );
     assert!(err.contains("--yes"), "{err}");
@@ -119,9 +119,9 @@ fn an_incoming_entry_with_a_bsn_is_stored_but_flagged() {
         &serde_json::to_string(&ExportLine::new(&entry)).unwrap(),
     );
     node.ok(&["import", &f]);
-    let shown = node.ok(&["show", &id]);
+    let shown = node.dutch(&["show", &id]);
     assert!(
-        shown.contains("Let op: deze bijdrage bevat persoonsgegevens van een burger (BSN 111…33 in text at line 1, column 21)"),
+        shown.contains("Let op: dit bericht bevat persoonsgegevens van een burger (BSN 111…33 in de tekst op regel 1, kolom 21)"),
         "{shown}"
     );
     let json: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "show", &id])).unwrap();

@@ -208,7 +208,7 @@ fn a_split_network_heals_to_one_set_with_retractions_applied() {
     for id in [&old_a[2], &old_b[2]] {
         assert!(
             all.iter()
-                .all(|n| n.ok(&["show", id]).contains("Vraag uit"))
+                .all(|n| n.dutch(&["show", id]).contains("Vraag uit"))
         );
     }
 }

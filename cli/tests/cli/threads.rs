@@ -64,7 +64,7 @@ fn one_accepted_answer_one_verdict_per_organisation_untrusted_marked() {
     zwolle.ok(&["trust", "add", "GM0166"]);
 
     // Deventer is not trusted here: its answer is shown, marked.
-    let shown = zwolle.ok(&["show", &q[..12]]);
+    let shown = zwolle.dutch(&["show", &q[..12]]);
     let deventer_line = shown
         .lines()
         .find(|l| l.contains(&from_deventer[..12]))
@@ -89,7 +89,7 @@ fn one_accepted_answer_one_verdict_per_organisation_untrusted_marked() {
     );
     assert_eq!(
         zwolle
-            .ok(&["show", &q[..12]])
+            .dutch(&["show", &q[..12]])
             .matches("✓ geaccepteerd antwoord")
             .count(),
         1
@@ -123,7 +123,7 @@ fn one_accepted_answer_one_verdict_per_organisation_untrusted_marked() {
         t.untrusted_reactions, 1,
         "Deventer's reaction is not counted"
     );
-    let shown = zwolle.ok(&["show", &q[..12]]);
+    let shown = zwolle.dutch(&["show", &q[..12]]);
     assert!(shown.contains("werkt niet 1×"), "{shown}");
     assert!(
         shown.contains("1 reactie van organisaties die deze node niet vertrouwt"),
@@ -136,7 +136,7 @@ fn one_accepted_answer_one_verdict_per_organisation_untrusted_marked() {
     let before = kampen.snapshot();
     let err = kampen.fails(&["react", &reaction[..12], "--works"]);
     assert!(
-        err.contains("reactions are for practices, stories, questions and answers"),
+        err.contains("reactions are for good practices, practice stories, questions and answers"),
         "{err}"
     );
     assert_eq!(kampen.snapshot(), before);
@@ -171,11 +171,11 @@ fn a_retracted_question_lives_on_in_no_answer_search_or_export() {
     for node in [&zwolle, &kampen] {
         let answer = thread(node, &a).entry;
         assert_eq!(answer.question_title, None);
-        let shown = node.ok(&["show", &a[..12]]);
+        let shown = node.dutch(&["show", &a[..12]]);
         assert!(!shown.contains("Oostervelde"), "{shown}");
-        let listed = node.ok(&["list"]);
+        let listed = node.dutch(&["list"]);
         assert!(!listed.contains("Oostervelde"), "{listed}");
-        let found = node.ok(&["search", "Oostervelde"]);
+        let found = node.dutch(&["search", "Oostervelde"]);
         assert!(found.contains("Niets gevonden"), "{found}");
         let md = node.ok(&["export", "--format", "md"]);
         assert!(md.contains("Daar kunnen wij niets over zeggen."), "{md}");
@@ -359,6 +359,6 @@ fn a_stranger_or_a_thief_cannot_decide_the_accepted_answer() {
         "{:?}",
         t.reactions
     );
-    let open = zwolle.ok(&["questions", "--open"]);
+    let open = zwolle.dutch(&["questions", "--open"]);
     assert!(!open.contains(&q[..8]), "{open}");
 }
