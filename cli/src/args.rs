@@ -243,12 +243,8 @@ pub enum KeyCommand {
 #[derive(Subcommand, Debug)]
 pub enum TrustCommand {
     List,
-    Add {
-        organisation: String,
-    },
-    Remove {
-        organisation: String,
-    },
+    Add { organisation: String },
+    Remove { organisation: String },
 }
 
 #[derive(Args, Debug, Clone, Copy)]

@@ -124,7 +124,10 @@ pub fn usage_error(err: &clap::Error) -> String {
     let text = match err.kind() {
         ErrorKind::UnknownArgument => t!("usage-unknown-argument", argument = argument),
         ErrorKind::InvalidSubcommand => {
-            t!("usage-unknown-command", command = context(ContextKind::InvalidSubcommand))
+            t!(
+                "usage-unknown-command",
+                command = context(ContextKind::InvalidSubcommand)
+            )
         }
         ErrorKind::MissingRequiredArgument => t!("usage-missing", argument = argument),
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {

@@ -262,7 +262,7 @@ macro_rules! english_display {
     )+};
 }
 
-/// A [`Message`]: `msg!("id", name = value, …)`.
+/// A [`Message`]: `msg!("count-entries", count = 3)`.
 #[macro_export]
 macro_rules! msg {
     ($id:literal) => { $crate::Message::new($id) };
@@ -271,7 +271,7 @@ macro_rules! msg {
     };
 }
 
-/// A message in the reader's language: `t!("id", name = value, …)`.
+/// A message in the reader's language: `t!("count-entries", count = 3)`.
 #[macro_export]
 macro_rules! t {
     ($($tokens:tt)+) => { $crate::Message::text(&$crate::msg!($($tokens)+)) };
@@ -294,15 +294,24 @@ fn load(lang: Lang, source: &'static str) -> Bundle {
         Lang::Nl => unic_langid::langid!("nl"),
         Lang::En => unic_langid::langid!("en"),
     };
-    let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(partial, errors)| {
-        tracing::error!(lang = lang.tag(), ?errors, "the message catalogue has errors");
-        partial
-    });
+    let resource =
+        FluentResource::try_new(source.to_owned()).unwrap_or_else(|(partial, errors)| {
+            tracing::error!(
+                lang = lang.tag(),
+                ?errors,
+                "the message catalogue has errors"
+            );
+            partial
+        });
     let mut bundle = FluentBundle::new_concurrent(vec![locale]);
     // No Unicode isolation marks: a terminal shows them as odd characters.
     bundle.set_use_isolating(false);
     if let Err(errors) = bundle.add_resource(resource) {
-        tracing::error!(lang = lang.tag(), ?errors, "the message catalogue repeats ids");
+        tracing::error!(
+            lang = lang.tag(),
+            ?errors,
+            "the message catalogue repeats ids"
+        );
     }
     bundle
 }

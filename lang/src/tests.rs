@@ -70,7 +70,11 @@ fn both_languages_have_every_message_with_the_same_arguments() {
     assert!(only_nl.is_empty(), "only in nl.ftl: {only_nl:?}");
     assert!(only_en.is_empty(), "only in en.ftl: {only_en:?}");
     for (id, vars) in &nl {
-        assert_eq!(Some(vars), en.get(id), "message {id} uses other arguments in en.ftl");
+        assert_eq!(
+            Some(vars),
+            en.get(id),
+            "message {id} uses other arguments in en.ftl"
+        );
     }
     assert!(nl.len() > 100, "the catalogue is nearly empty");
 }
@@ -100,7 +104,10 @@ fn every_message_id_in_the_code_is_in_the_catalogue() {
 
 fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).expect("a source directory").flatten() {
+    for entry in std::fs::read_dir(dir)
+        .expect("a source directory")
+        .flatten()
+    {
         let path = entry.path();
         if path.is_dir() {
             out.extend(rust_files(&path));
@@ -119,7 +126,10 @@ fn plurals_and_nested_messages_render_in_each_language() {
     assert_eq!(Lang::Nl.text(&many), "3 berichten");
     assert_eq!(Lang::En.text(&one), "1 entry");
     assert_eq!(Lang::En.text(&many), "3 entries");
-    assert_eq!(Lang::En.text(&Message::new("no-such-message")), "no-such-message");
+    assert_eq!(
+        Lang::En.text(&Message::new("no-such-message")),
+        "no-such-message"
+    );
 }
 
 #[test]
@@ -128,6 +138,9 @@ fn the_language_comes_from_a_tag_or_a_header() {
     assert_eq!(Lang::from_tag("nl_NL.UTF-8"), Some(Lang::Nl));
     assert_eq!(Lang::from_tag("C.UTF-8"), None);
     assert_eq!(Lang::from_tag("de_DE"), None);
-    assert_eq!(Lang::from_accept_language("de-DE, en;q=0.8, nl;q=0.5"), Some(Lang::En));
+    assert_eq!(
+        Lang::from_accept_language("de-DE, en;q=0.8, nl;q=0.5"),
+        Some(Lang::En)
+    );
     assert_eq!(Lang::from_accept_language("fr"), None);
 }

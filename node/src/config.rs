@@ -16,11 +16,25 @@ use wiel_protocol::{CbsCode, NetworkId, OrgKeypair, SpaceName};
 /// What can go wrong with a data directory, its key file and its `config.toml`.
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    NotInitialised { dir: PathBuf },
-    NotWritable { dir: PathBuf, reason: String },
-    Io { path: PathBuf, reason: String },
-    Config { path: PathBuf, reason: String },
-    Key { path: PathBuf, reason: String },
+    NotInitialised {
+        dir: PathBuf,
+    },
+    NotWritable {
+        dir: PathBuf,
+        reason: String,
+    },
+    Io {
+        path: PathBuf,
+        reason: String,
+    },
+    Config {
+        path: PathBuf,
+        reason: String,
+    },
+    Key {
+        path: PathBuf,
+        reason: String,
+    },
     Synonyms {
         path: PathBuf,
         error: wiel_store::search::ThesaurusError,

@@ -87,7 +87,10 @@ pub enum Line {
 /// Why one line of an import file is unusable. Carries the line number.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LineError {
-    Malformed { line: usize, reason: String },
+    Malformed {
+        line: usize,
+        reason: String,
+    },
     Invalid {
         line: usize,
         reason: wiel_protocol::Invalid,
@@ -102,8 +105,13 @@ pub enum LineError {
         expected: u64,
         found: u64,
     },
-    Changed { line: usize, entries: u64 },
-    AfterTrailer { line: usize },
+    Changed {
+        line: usize,
+        entries: u64,
+    },
+    AfterTrailer {
+        line: usize,
+    },
 }
 
 /// Parses and verifies one line (1-based `line` for messages): an entry or the trailer.

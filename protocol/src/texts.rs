@@ -82,7 +82,11 @@ impl Localise for Invalid {
                 found = found.to_string()
             ),
             Invalid::HeaderTooLarge { len } => {
-                msg!("invalid-header-too-large", len = *len, limit = MAX_HEADER_BYTES)
+                msg!(
+                    "invalid-header-too-large",
+                    len = *len,
+                    limit = MAX_HEADER_BYTES
+                )
             }
             Invalid::BodyTooLarge { len } => {
                 msg!("invalid-body-too-large", len = *len, limit = MAX_BODY_BYTES)
@@ -98,7 +102,11 @@ impl Localise for Invalid {
             Invalid::InFuture { minutes } => msg!("invalid-in-future", minutes = *minutes),
             Invalid::EmptyTitle => msg!("invalid-empty-title"),
             Invalid::TitleTooLong { chars } => {
-                msg!("invalid-title-too-long", chars = *chars, limit = MAX_TITLE_CHARS)
+                msg!(
+                    "invalid-title-too-long",
+                    chars = *chars,
+                    limit = MAX_TITLE_CHARS
+                )
             }
             Invalid::TooManyTags { what, count } => msg!(
                 "invalid-too-many-labels",

@@ -46,27 +46,63 @@ pub enum Invalid {
         expected: NetworkId,
         found: NetworkId,
     },
-    HeaderTooLarge { len: usize },
-    BodyTooLarge { len: usize },
-    BodyLenMismatch { declared: u32, actual: usize },
+    HeaderTooLarge {
+        len: usize,
+    },
+    BodyTooLarge {
+        len: usize,
+    },
+    BodyLenMismatch {
+        declared: u32,
+        actual: usize,
+    },
     BodyHashMismatch,
     BadAuthorKey(OrgKey),
     BadSignature,
-    InFuture { minutes: u64 },
+    InFuture {
+        minutes: u64,
+    },
     EmptyTitle,
-    TitleTooLong { chars: usize },
-    TooManyTags { what: &'static str, count: usize },
-    BadTag { what: &'static str, value: String },
-    TooManyRefs { count: usize },
-    MissingRef { kind: Kind, rel: &'static str },
-    UnexpectedRef { kind: Kind, rel: Rel },
-    FieldsDoNotMatchKind { kind: Kind },
-    EmptyField { field: &'static str },
-    OwnKey { action: &'static str },
-    ControlOutsideNational { kind: Kind, space: String },
+    TitleTooLong {
+        chars: usize,
+    },
+    TooManyTags {
+        what: &'static str,
+        count: usize,
+    },
+    BadTag {
+        what: &'static str,
+        value: String,
+    },
+    TooManyRefs {
+        count: usize,
+    },
+    MissingRef {
+        kind: Kind,
+        rel: &'static str,
+    },
+    UnexpectedRef {
+        kind: Kind,
+        rel: Rel,
+    },
+    FieldsDoNotMatchKind {
+        kind: Kind,
+    },
+    EmptyField {
+        field: &'static str,
+    },
+    OwnKey {
+        action: &'static str,
+    },
+    ControlOutsideNational {
+        kind: Kind,
+        space: String,
+    },
     NoRotationConsent,
     IdMismatch,
-    TextNotAllowed { kind: Kind },
+    TextNotAllowed {
+        kind: Kind,
+    },
 }
 
 impl From<DecodeError> for Invalid {

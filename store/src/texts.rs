@@ -102,7 +102,11 @@ impl Localise for ThesaurusError {
     fn message(&self) -> Message {
         match self {
             ThesaurusError::NotOneWord { group, word } => {
-                msg!("synonyms-not-one-word", group = *group, word = word.as_str())
+                msg!(
+                    "synonyms-not-one-word",
+                    group = *group,
+                    word = word.as_str()
+                )
             }
             ThesaurusError::StopWord { group, word } => {
                 msg!("synonyms-stop-word", group = *group, word = word.as_str())

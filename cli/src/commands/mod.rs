@@ -279,7 +279,11 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 for d in &report.quarantined {
                     println!(
                         "{}",
-                        t!("check-damaged", id = d.id.to_string(), detail = d.reason.as_str())
+                        t!(
+                            "check-damaged",
+                            id = d.id.to_string(),
+                            detail = d.reason.as_str()
+                        )
                     );
                 }
                 println!(
@@ -483,9 +487,8 @@ fn resolve_data_dir(flag: Option<PathBuf>) -> Result<DataDir> {
     if let Some(dir) = flag {
         return Ok(DataDir::new(dir));
     }
-    let dirs = directories::ProjectDirs::from("nl", "wiel", "wiel").ok_or_else(|| {
-        anyhow!(t!("no-home-directory"))
-    })?;
+    let dirs = directories::ProjectDirs::from("nl", "wiel", "wiel")
+        .ok_or_else(|| anyhow!(t!("no-home-directory")))?;
     Ok(DataDir::new(dirs.data_dir()))
 }
 

@@ -197,11 +197,9 @@ pub(super) fn key_command(
 fn key_by_prefix(backend: &dyn Operations, given: &str) -> Result<wiel_protocol::OrgKey> {
     let prefix = given.trim().to_ascii_lowercase();
     if prefix.len() == 64 {
-        return prefix
-            .parse()
-            .map_err(|e: wiel_protocol::ids::HexError| {
-                anyhow!(t!("not-a-key", given = given, reason = e.message()))
-            });
+        return prefix.parse().map_err(|e: wiel_protocol::ids::HexError| {
+            anyhow!(t!("not-a-key", given = given, reason = e.message()))
+        });
     }
     if prefix.len() < 8 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
         bail!(t!("not-a-key-prefix", given = given));

@@ -189,7 +189,11 @@ pub(super) fn edit(
     if backend.resolve(id)? != source.latest {
         eprintln!(
             "{}",
-            t!("edit-older-version", id = id, latest = source.latest.short())
+            t!(
+                "edit-older-version",
+                id = id,
+                latest = source.latest.short()
+            )
         );
     }
     let rendered = markdown::render(source.kind, source.space.as_str(), &source.body)?;

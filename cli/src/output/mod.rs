@@ -108,7 +108,10 @@ pub fn entry_lines(listing: &Listing, limit: usize, empty: &str) -> Result<()> {
     }
     if listing.untrusted_hidden > 0 {
         let hidden = if listing.more {
-            t!("list-untrusted-hidden-at-least", count = listing.untrusted_hidden)
+            t!(
+                "list-untrusted-hidden-at-least",
+                count = listing.untrusted_hidden
+            )
         } else {
             t!("list-untrusted-hidden", count = listing.untrusted_hidden)
         };
@@ -147,7 +150,11 @@ pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
         )?;
     }
     if !found.ignored.is_empty() && found.results.is_empty() {
-        writeln!(out, "{}", t!("search-ignored", words = quoted(&found.ignored)))?;
+        writeln!(
+            out,
+            "{}",
+            t!("search-ignored", words = quoted(&found.ignored))
+        )?;
     }
     if !found.also.is_empty() {
         writeln!(out, "{}", t!("search-also", words = found.also.join(", ")))?;
@@ -156,7 +163,11 @@ pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
         writeln!(out)?;
     }
     if !found.unknown.is_empty() {
-        writeln!(out, "{}", t!("search-unknown", words = quoted(&found.unknown)))?;
+        writeln!(
+            out,
+            "{}",
+            t!("search-unknown", words = quoted(&found.unknown))
+        )?;
     }
     if found.results.is_empty() {
         writeln!(out, "{}", t!("search-nothing"))?;

@@ -64,13 +64,20 @@ pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
     match &s.network {
         None => writeln!(out, "{}", t!("status-not-running"))?,
         Some(n) => {
-            writeln!(out, "{}", t!("status-running", peer_id = n.peer_id.as_str()))?;
+            writeln!(
+                out,
+                "{}",
+                t!("status-running", peer_id = n.peer_id.as_str())
+            )?;
             for address in &n.listening {
                 // The whole address another node gives `wiel connect`.
                 writeln!(
                     out,
                     "  {}",
-                    t!("status-listening", address = format!("{address}/p2p/{}", n.peer_id))
+                    t!(
+                        "status-listening",
+                        address = format!("{address}/p2p/{}", n.peer_id)
+                    )
                 )?;
             }
             writeln!(out, "{}", t!("status-peers", count = n.peers))?;

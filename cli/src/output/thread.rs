@@ -27,7 +27,11 @@ pub fn thread(thread: &ThreadView) -> Result<()> {
     }
     if !v.personal_data.is_empty() {
         let found: Vec<String> = v.personal_data.iter().map(|f| f.message().text()).collect();
-        writeln!(out, "{}", t!("show-personal-data", found = found.join("; ")))?;
+        writeln!(
+            out,
+            "{}",
+            t!("show-personal-data", found = found.join("; "))
+        )?;
     }
     if let Some(r) = &v.retracted_by {
         writeln!(out, "{}", t!("show-retracted", id = r.short()))?;
@@ -166,7 +170,11 @@ fn fields(out: &mut impl Write, v: &EntryView) -> Result<()> {
     if v.kind == Kind::Retraction
         && let Some(target) = v.refs.first()
     {
-        writeln!(out, "\n{}", t!("show-retraction", id = target.target.short()))?;
+        writeln!(
+            out,
+            "\n{}",
+            t!("show-retraction", id = target.target.short())
+        )?;
     }
     Ok(())
 }
@@ -175,7 +183,11 @@ fn answers(out: &mut impl Write, thread: &ThreadView) -> Result<()> {
     if thread.answers.is_empty() {
         return Ok(());
     }
-    writeln!(out, "\n{}", t!("show-answers", count = thread.answers.len()))?;
+    writeln!(
+        out,
+        "\n{}",
+        t!("show-answers", count = thread.answers.len())
+    )?;
     for a in &thread.answers {
         writeln!(
             out,
@@ -239,7 +251,10 @@ fn reactions(out: &mut impl Write, thread: &ThreadView) -> Result<()> {
         writeln!(
             out,
             "\n{}",
-            t!("show-untrusted-reactions", count = thread.untrusted_reactions)
+            t!(
+                "show-untrusted-reactions",
+                count = thread.untrusted_reactions
+            )
         )?;
     }
     Ok(())

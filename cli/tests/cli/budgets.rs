@@ -111,7 +111,10 @@ fn fresh_keys_cannot_fill_the_disk_past_the_kept_apart_budget() {
     let kept = b.status()["kept_apart"].clone();
     assert!(kept["bytes"].as_u64().unwrap() <= limit, "{kept}");
     assert_eq!(kept["limit"].as_u64().unwrap(), limit);
-    assert!(b.ok(&["status"]).contains("kept apart (from organisations not trusted here"));
+    assert!(
+        b.ok(&["status"])
+            .contains("kept apart (from organisations not trusted here")
+    );
 }
 
 #[test]

@@ -207,10 +207,7 @@ fn export_import_round_trip_and_markdown() {
 
 #[test]
 fn demo_runs_a_network_of_three_nodes() {
-    let out = wiel_tests::wiel_command()
-        .arg("demo")
-        .output()
-        .unwrap();
+    let out = wiel_tests::wiel_command().arg("demo").output().unwrap();
     assert!(
         out.status.success(),
         "{}",

@@ -2,14 +2,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! that the workspace tests in `tests/` run.)
 
-use std::process::Command;
-
 #[test]
 fn help_lists_the_commands() {
-    let out = wiel_tests::wiel_command()
-        .arg("--help")
-        .output()
-        .unwrap();
+    let out = wiel_tests::wiel_command().arg("--help").output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     for cmd in [

@@ -26,8 +26,16 @@ fn dutch_unless_english_is_asked_for() {
     for lang in [None, Some("nl_NL.UTF-8"), Some("C.UTF-8")] {
         let help = run_in(&node, lang, &["--help"]);
         assert_eq!(help.code, 0);
-        assert!(help.stdout.contains("Opdrachten:"), "{lang:?}: {}", help.stdout);
-        assert!(help.stdout.contains("Stel het netwerk een vraag"), "{}", help.stdout);
+        assert!(
+            help.stdout.contains("Opdrachten:"),
+            "{lang:?}: {}",
+            help.stdout
+        );
+        assert!(
+            help.stdout.contains("Stel het netwerk een vraag"),
+            "{}",
+            help.stdout
+        );
         let listed = run_in(&node, lang, &["list"]);
         assert_eq!(listed.stdout.trim(), "Geen berichten gevonden.");
         let wrong = run_in(&node, lang, &["lijst"]);
@@ -45,7 +53,11 @@ fn dutch_unless_english_is_asked_for() {
     }
     let help = run_in(&node, Some("en_GB.UTF-8"), &["--help"]);
     assert!(help.stdout.contains("Commands:"), "{}", help.stdout);
-    assert!(help.stdout.contains("Ask the network a question"), "{}", help.stdout);
+    assert!(
+        help.stdout.contains("Ask the network a question"),
+        "{}",
+        help.stdout
+    );
     let wrong = run_in(&node, Some("en_GB.UTF-8"), &["list", "--limt", "3"]);
     assert_eq!(wrong.code, 2);
     assert_eq!(
@@ -54,7 +66,11 @@ fn dutch_unless_english_is_asked_for() {
     );
     let limit = run_in(&node, None, &["list", "--limit", "veel"]);
     assert_eq!(limit.code, 2);
-    assert!(one_line(&limit).contains("geen geheel getal"), "{}", limit.stderr);
+    assert!(
+        one_line(&limit).contains("geen geheel getal"),
+        "{}",
+        limit.stderr
+    );
 }
 
 #[test]
@@ -67,7 +83,8 @@ fn a_running_node_answers_in_the_language_of_the_command() {
     let dutch = run_in(&node, None, &args);
     assert_eq!(dutch.code, 1);
     assert!(
-        one_line(&dutch).contains("is een goed voorbeeld, geen vraag: alleen vragen kunnen worden beantwoord"),
+        one_line(&dutch)
+            .contains("is een goed voorbeeld, geen vraag: alleen vragen kunnen worden beantwoord"),
         "{}",
         dutch.stderr
     );
@@ -78,7 +95,15 @@ fn a_running_node_answers_in_the_language_of_the_command() {
         english.stderr
     );
     let status = run_in(&node, None, &["status"]);
-    assert!(status.stdout.contains("node: draait als"), "{}", status.stdout);
-    assert!(status.stdout.contains("bereikbaar op /ip4/"), "{}", status.stdout);
+    assert!(
+        status.stdout.contains("node: draait als"),
+        "{}",
+        status.stdout
+    );
+    assert!(
+        status.stdout.contains("bereikbaar op /ip4/"),
+        "{}",
+        status.stdout
+    );
     assert_eq!(node.snapshot(), before, "nothing stored");
 }

@@ -36,7 +36,9 @@ pub const MIN_PREFIX: usize = 4;
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     DataDir(#[from] ConfigError),
-    AlreadyInitialised { dir: PathBuf },
+    AlreadyInitialised {
+        dir: PathBuf,
+    },
     Store(StoreError),
     Search(SearchError),
     Invalid(Invalid),
@@ -60,9 +62,17 @@ pub enum ServiceError {
     UnknownOrganisation(OrgKey),
     Name(wiel_protocol::NameError),
     NotOwnKey(OrgKey),
-    OwnKeyRevoked { key: OrgKey, since: Timestamp },
-    SpaceChange { from: SpaceName, to: SpaceName },
-    UnknownTheme { theme: String },
+    OwnKeyRevoked {
+        key: OrgKey,
+        since: Timestamp,
+    },
+    SpaceChange {
+        from: SpaceName,
+        to: SpaceName,
+    },
+    UnknownTheme {
+        theme: String,
+    },
     UnfollowedSpace {
         space: SpaceName,
         followed: Vec<SpaceName>,

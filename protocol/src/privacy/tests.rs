@@ -161,7 +161,7 @@ fn findings_say_where_they_are() {
     assert_eq!(mask("éé@ab.nl"), "éé@…nl");
     assert_eq!(
         f[0].to_string(),
-        "phone number 06-…78 in text at line 2, column 5"
+        "phone number 06-…78 in the text at line 2, column 5"
     );
     // Columns count characters, lines carry on across findings. (é@x.nl is no
     // address: the rules take ASCII letters before the @, so the match is j@….)

@@ -46,11 +46,25 @@ pub enum Rejection {
         found: Kind,
         expected: Kind,
     },
-    NotAQuestion { target: EntryId, found: Kind },
-    NotRetractable { target: EntryId, found: Kind },
-    NotReactable { target: EntryId, found: Kind },
-    NotAnAnswer { target: EntryId, found: Kind },
-    NotTheAsker { question: EntryId },
+    NotAQuestion {
+        target: EntryId,
+        found: Kind,
+    },
+    NotRetractable {
+        target: EntryId,
+        found: Kind,
+    },
+    NotReactable {
+        target: EntryId,
+        found: Kind,
+    },
+    NotAnAnswer {
+        target: EntryId,
+        found: Kind,
+    },
+    NotTheAsker {
+        question: EntryId,
+    },
     AcceptanceFromTheFuture {
         question: EntryId,
         accepted: EntryId,
