@@ -642,3 +642,47 @@ hint-personal-data = publish anyway with --yes
 hint-unfollowed-space = or add --new-space to publish there anyway
 hint-no-node = start one with `wiel node` (it syncs with every node it connects to)
 usage-not-a-number = not a whole number
+
+## Why something from another node was not taken
+
+refusal-too-large = too large
+refusal-unknown-version = unknown format version
+refusal-malformed = unreadable
+refusal-wrong-network = from another network
+refusal-body-hash = body altered after signing
+refusal-bad-signature = signature does not verify
+refusal-rules = breaks the rules
+refusal-not-asked-for = not what was asked for
+refusal-wrong-topic = passed on in the wrong space
+refusal-wrong-space = from another space than asked
+refusal-not-served = promised but not delivered
+refusal-sync-endless = a sync that did not end
+refusal-sync-inconsistent = inconsistent sync answer
+refusal-sync-malformed = unreadable sync message
+refusal-sync-out-of-range = sync request beyond any reasonable bound
+refusal-other-network-peer = a node of another network
+refusal-in-future = dated in the future
+refusal-kept-apart = kept apart (not trusted)
+refusal-incomplete = header without its text (fetched whole later)
+refusal-untrusted = not trusted (trust mode closed)
+refusal-too-many-profiles = too many profiles of unknown organisations
+refusal-kept-apart-full = room for untrusted entries full
+refusal-rate-limited = too many at once (caught up later)
+refusal-sync-rate-limited = sync asked too often
+refusal-fetch-rate-limited = too many fetches at once
+refusal-overloaded = node too busy
+refusal-serve-busy = node too busy to answer
+refusal-sync-memory-budget = sync asked for too much memory
+refusal-no-identify = node did not say which network it is on
+
+## Problems while syncing
+
+sync-problem-rounds = stopped after { $rounds } rounds with entries still missing: sync again later
+sync-problem-not-served = { $peer } did not serve { $count } entries it said it holds
+sync-problem-fetch-failed = { $peer }: fetch failed: { $detail }
+sync-problem-rejected = { $peer } sent { $count } entries that failed validation
+sync-problem-postponed = { $peer } ({ $space }): postponed, memory budget
+sync-problem-session = { $peer } ({ $space }): { $reason }
+api-unauthorized = give the token from DATA_DIR/api.token as 'Authorization: Bearer TOKEN'
+api-no-sync-run = no sync run { $run } on this node (only the last 16 are kept)
+api-not-an-address = '{ $address }' is not a network address: { $detail }

@@ -640,3 +640,47 @@ hint-personal-data = publiceer toch met --yes
 hint-unfollowed-space = of voeg --new-space toe om er toch te publiceren
 hint-no-node = start er een met `wiel node` (die werkt bij met elke node waarmee hij verbindt)
 usage-not-a-number = geen geheel getal
+
+## Waarom iets van een andere node niet is aangenomen
+
+refusal-too-large = te groot
+refusal-unknown-version = onbekende opmaakversie
+refusal-malformed = onleesbaar
+refusal-wrong-network = van een ander netwerk
+refusal-body-hash = inhoud na ondertekenen veranderd
+refusal-bad-signature = handtekening klopt niet
+refusal-rules = in strijd met de regels
+refusal-not-asked-for = niet waar om gevraagd was
+refusal-wrong-topic = in de verkeerde ruimte doorgegeven
+refusal-wrong-space = uit een andere ruimte dan gevraagd
+refusal-not-served = beloofd maar niet geleverd
+refusal-sync-endless = bijwerken dat niet eindigde
+refusal-sync-inconsistent = tegenstrijdig bijwerkantwoord
+refusal-sync-malformed = onleesbaar bijwerkbericht
+refusal-sync-out-of-range = bijwerkvraag buiten elke redelijke grens
+refusal-other-network-peer = node van een ander netwerk
+refusal-in-future = gedateerd in de toekomst
+refusal-kept-apart = apart gehouden (niet vertrouwd)
+refusal-incomplete = kop zonder tekst (later heel opgehaald)
+refusal-untrusted = niet vertrouwd (vertrouwensstand closed)
+refusal-too-many-profiles = te veel profielen van onbekende organisaties
+refusal-kept-apart-full = ruimte voor niet vertrouwde berichten vol
+refusal-rate-limited = te veel tegelijk (later bijgewerkt)
+refusal-sync-rate-limited = te vaak bijwerken gevraagd
+refusal-fetch-rate-limited = te veel tegelijk opgevraagd
+refusal-overloaded = node te druk
+refusal-serve-busy = node te druk om te antwoorden
+refusal-sync-memory-budget = bijwerken vroeg te veel geheugen
+refusal-no-identify = node zei niet bij welk netwerk hij hoort
+
+## Problemen bij het bijwerken
+
+sync-problem-rounds = gestopt na { $rounds } rondes terwijl er nog berichten ontbraken: werk later opnieuw bij
+sync-problem-not-served = { $peer } leverde { $count } berichten niet die hij zei te hebben
+sync-problem-fetch-failed = { $peer }: ophalen mislukte: { $detail }
+sync-problem-rejected = { $peer } stuurde { $count } berichten die de controle niet doorstonden
+sync-problem-postponed = { $peer } ({ $space }): uitgesteld, te weinig geheugen vrij
+sync-problem-session = { $peer } ({ $space }): { $reason }
+api-unauthorized = geef het token uit GEGEVENSMAP/api.token mee als 'Authorization: Bearer TOKEN'
+api-no-sync-run = geen bijwerkronde { $run } op deze node (alleen de laatste 16 worden bewaard)
+api-not-an-address = '{ $address }' is geen netwerkadres: { $detail }

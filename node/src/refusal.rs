@@ -58,6 +58,44 @@ pub enum Refusal {
 }
 
 impl Refusal {
+    /// Every refusal, for labels and messages.
+    pub const ALL: [Refusal; 29] = [
+        Refusal::TooLarge,
+        Refusal::UnknownVersion,
+        Refusal::Malformed,
+        Refusal::WrongNetwork,
+        Refusal::BodyHash,
+        Refusal::BadSignature,
+        Refusal::Rules,
+        Refusal::NotAskedFor,
+        Refusal::WrongTopic,
+        Refusal::WrongSpace,
+        Refusal::NotServed,
+        Refusal::SyncEndless,
+        Refusal::SyncInconsistent,
+        Refusal::SyncMalformed,
+        Refusal::SyncOutOfRange,
+        Refusal::OtherNetworkPeer,
+        Refusal::InFuture,
+        Refusal::KeptApart,
+        Refusal::Incomplete,
+        Refusal::Untrusted,
+        Refusal::TooManyProfiles,
+        Refusal::KeptApartFull,
+        Refusal::RateLimited,
+        Refusal::SyncRateLimited,
+        Refusal::FetchRateLimited,
+        Refusal::Overloaded,
+        Refusal::ServeBusy,
+        Refusal::SyncMemoryBudget,
+        Refusal::NoIdentify,
+    ];
+
+    /// The refusal with this label (as `wiel status` and the metrics give it).
+    pub fn from_label(label: &str) -> Option<Refusal> {
+        Refusal::ALL.into_iter().find(|r| r.label() == label)
+    }
+
     /// The stable label used in metrics and `wiel status`.
     pub const fn label(self) -> &'static str {
         match self {
@@ -150,37 +188,7 @@ mod tests {
 
     #[test]
     fn a_verdict_of_this_nodes_own_state_never_blames_and_labels_are_unique() {
-        let all = [
-            Refusal::TooLarge,
-            Refusal::UnknownVersion,
-            Refusal::Malformed,
-            Refusal::WrongNetwork,
-            Refusal::BodyHash,
-            Refusal::BadSignature,
-            Refusal::Rules,
-            Refusal::NotAskedFor,
-            Refusal::WrongTopic,
-            Refusal::WrongSpace,
-            Refusal::NotServed,
-            Refusal::SyncEndless,
-            Refusal::SyncInconsistent,
-            Refusal::SyncMalformed,
-            Refusal::SyncOutOfRange,
-            Refusal::OtherNetworkPeer,
-            Refusal::InFuture,
-            Refusal::KeptApart,
-            Refusal::Incomplete,
-            Refusal::Untrusted,
-            Refusal::TooManyProfiles,
-            Refusal::KeptApartFull,
-            Refusal::RateLimited,
-            Refusal::SyncRateLimited,
-            Refusal::FetchRateLimited,
-            Refusal::Overloaded,
-            Refusal::ServeBusy,
-            Refusal::SyncMemoryBudget,
-            Refusal::NoIdentify,
-        ];
+        let all = Refusal::ALL;
         let labels: std::collections::BTreeSet<&str> = all.iter().map(|r| r.label()).collect();
         assert_eq!(labels.len(), all.len());
         for own in [

@@ -9,6 +9,7 @@ use crate::network::NetworkError;
 use crate::network::StartError;
 use crate::ops::OpError;
 use crate::reconcile::ReconcileError;
+use crate::refusal::Refusal;
 use crate::runtime::NodeError;
 use crate::service::{MAX_LIMIT, MIN_PREFIX, ServiceError};
 
@@ -250,6 +251,43 @@ impl Localise for OpError {
             OpError::Service(e) => e.message(),
             OpError::Api(e) => e.message(),
             OpError::NoNode => msg!("no-node"),
+        }
+    }
+}
+
+impl Localise for Refusal {
+    /// Why something from another node was not taken, in a few words.
+    fn message(&self) -> Message {
+        match self {
+            Refusal::TooLarge => msg!("refusal-too-large"),
+            Refusal::UnknownVersion => msg!("refusal-unknown-version"),
+            Refusal::Malformed => msg!("refusal-malformed"),
+            Refusal::WrongNetwork => msg!("refusal-wrong-network"),
+            Refusal::BodyHash => msg!("refusal-body-hash"),
+            Refusal::BadSignature => msg!("refusal-bad-signature"),
+            Refusal::Rules => msg!("refusal-rules"),
+            Refusal::NotAskedFor => msg!("refusal-not-asked-for"),
+            Refusal::WrongTopic => msg!("refusal-wrong-topic"),
+            Refusal::WrongSpace => msg!("refusal-wrong-space"),
+            Refusal::NotServed => msg!("refusal-not-served"),
+            Refusal::SyncEndless => msg!("refusal-sync-endless"),
+            Refusal::SyncInconsistent => msg!("refusal-sync-inconsistent"),
+            Refusal::SyncMalformed => msg!("refusal-sync-malformed"),
+            Refusal::SyncOutOfRange => msg!("refusal-sync-out-of-range"),
+            Refusal::OtherNetworkPeer => msg!("refusal-other-network-peer"),
+            Refusal::InFuture => msg!("refusal-in-future"),
+            Refusal::KeptApart => msg!("refusal-kept-apart"),
+            Refusal::Incomplete => msg!("refusal-incomplete"),
+            Refusal::Untrusted => msg!("refusal-untrusted"),
+            Refusal::TooManyProfiles => msg!("refusal-too-many-profiles"),
+            Refusal::KeptApartFull => msg!("refusal-kept-apart-full"),
+            Refusal::RateLimited => msg!("refusal-rate-limited"),
+            Refusal::SyncRateLimited => msg!("refusal-sync-rate-limited"),
+            Refusal::FetchRateLimited => msg!("refusal-fetch-rate-limited"),
+            Refusal::Overloaded => msg!("refusal-overloaded"),
+            Refusal::ServeBusy => msg!("refusal-serve-busy"),
+            Refusal::SyncMemoryBudget => msg!("refusal-sync-memory-budget"),
+            Refusal::NoIdentify => msg!("refusal-no-identify"),
         }
     }
 }

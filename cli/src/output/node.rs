@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use anyhow::Result;
-use wiel_lang::t;
+use wiel_lang::{Localise, t};
+use wiel_node::network::Refusal;
 use wiel_protocol::Timestamp;
 
 use super::{bytes, date_time, truncate};
@@ -145,11 +146,14 @@ pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
             ),
         };
         writeln!(out, "{received}")?;
-        for (reason, n) in &s.rejected {
+        for (label, n) in &s.rejected {
+            let reason = Refusal::from_label(label)
+                .map(|r| r.message().text())
+                .unwrap_or_else(|| label.clone());
             writeln!(
                 out,
                 "  {}",
-                t!("status-refused", reason = reason.as_str(), count = *n)
+                t!("status-refused", reason = reason, count = *n)
             )?;
         }
     }

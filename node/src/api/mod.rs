@@ -51,7 +51,7 @@ async fn blocking<T: Send + 'static>(
     let service = state.service.clone();
     tokio::task::spawn_blocking(move || f(&service))
         .await
-        .map_err(internal)?
+        .map_err(|e| internal_failure(&e))?
         .map_err(Problem::from)
 }
 
@@ -63,7 +63,7 @@ async fn blocking_op<T: Send + 'static>(
     let service = state.service.clone();
     tokio::task::spawn_blocking(move || f(&service))
         .await
-        .map_err(internal)?
+        .map_err(|e| internal_failure(&e))?
         .map_err(Problem::from)
 }
 
@@ -79,13 +79,11 @@ async fn require_token(
         .and_then(|v| v.strip_prefix("Bearer "));
     match given {
         Some(t) if constant_time_eq(t.as_bytes(), state.token.as_bytes()) => next.run(req).await,
-        _ => Problem {
-            status: StatusCode::UNAUTHORIZED,
-            title: "Unauthorized",
-            code: None,
-            detail: "give the token from DATA_DIR/api.token as 'Authorization: Bearer TOKEN'"
-                .into(),
-        }
+        _ => refused(
+            StatusCode::UNAUTHORIZED,
+            "Unauthorized",
+            wiel_lang::msg!("api-unauthorized"),
+        )
         .into_response(),
     }
 }
@@ -336,13 +334,12 @@ async fn sync_report(
     Path(run): Path<crate::network::RunId>,
 ) -> ApiResult<crate::network::SyncReport> {
     match s.network.sync_report(run).await.map_err(internal)? {
-        Some(report) => Ok(Json(report)),
-        None => Err(Problem {
-            status: StatusCode::NOT_FOUND,
-            title: "Not found",
-            code: None,
-            detail: format!("no sync run {run} on this node (only the last 16 are kept)"),
-        }),
+        Some(report) => Ok(Json(report.in_language(problem::request_language()))),
+        None => Err(refused(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            wiel_lang::msg!("api-no-sync-run", run = run.to_string()),
+        )),
     }
 }
 
@@ -350,17 +347,23 @@ async fn connect(
     State(s): State<ApiState>,
     Json(req): Json<ConnectRequest>,
 ) -> ApiResult<serde_json::Value> {
-    let addr = req.address.parse().map_err(|e| Problem {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        title: "Refused",
-        code: None,
-        detail: format!("'{}' is not a multiaddress: {e}", req.address),
+    let addr = req.address.parse().map_err(|e: libp2p::multiaddr::Error| {
+        refused(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "Refused",
+            wiel_lang::msg!(
+                "api-not-an-address",
+                address = req.address.as_str(),
+                detail = e.to_string()
+            ),
+        )
     })?;
-    s.network.dial(addr).await.map_err(|e| Problem {
-        status: StatusCode::BAD_GATEWAY,
-        title: "Cannot connect",
-        code: None,
-        detail: e.to_string(),
+    s.network.dial(addr).await.map_err(|e| {
+        refused(
+            StatusCode::BAD_GATEWAY,
+            "Cannot connect",
+            wiel_lang::Localise::message(&e),
+        )
     })?;
     Ok(Json(serde_json::json!({ "connected": req.address })))
 }

@@ -40,18 +40,39 @@ tokio::task_local! {
 /// An error's text in the language of the request being answered: Dutch or English as
 /// `Accept-Language` asks, English when it asks for neither.
 fn in_request_language(message: &Message) -> String {
-    REQUEST_LANG
-        .try_with(|lang| *lang)
-        .unwrap_or(Lang::En)
-        .text(message)
+    request_language().text(message)
 }
 
-pub(super) fn internal(detail: impl ToString) -> Problem {
+/// The language the request being answered asked for (`Accept-Language`).
+pub(super) fn request_language() -> Lang {
+    REQUEST_LANG.try_with(|lang| *lang).unwrap_or(Lang::En)
+}
+
+pub(super) fn internal(error: impl Localise) -> Problem {
+    internal_text(in_request_language(&error.message()))
+}
+
+/// A failure inside the node itself (a task that panicked): its text as it is.
+pub(super) fn internal_failure(error: &impl std::fmt::Display) -> Problem {
+    internal_text(error.to_string())
+}
+
+fn internal_text(detail: String) -> Problem {
     Problem {
         status: StatusCode::INTERNAL_SERVER_ERROR,
         title: "Internal error",
         code: None,
-        detail: detail.to_string(),
+        detail,
+    }
+}
+
+/// A problem whose detail is a message, in the request's language.
+pub(super) fn refused(status: StatusCode, title: &'static str, message: Message) -> Problem {
+    Problem {
+        status,
+        title,
+        code: None,
+        detail: in_request_language(&message),
     }
 }
 

@@ -9,6 +9,7 @@ use libp2p::request_response::{
 };
 use libp2p::{PeerId, Swarm};
 use tokio::sync::mpsc;
+use wiel_lang::msg;
 use wiel_protocol::EntryId;
 
 use super::behaviour::{Behaviour, FetchRequest, FetchResponse, MAX_FETCH_IDS};
@@ -289,7 +290,11 @@ impl FetchHandler {
             ctx.counters.reject(Refusal::NotServed);
             ctx.runs.problem(
                 origin.run,
-                format!("{peer} did not serve {not_served} entries it said it holds"),
+                msg!(
+                    "sync-problem-not-served",
+                    peer = peer.to_string(),
+                    count = not_served
+                ),
             );
             blame = Outcome::blame(peer);
         }
@@ -316,8 +321,14 @@ impl FetchHandler {
     fn on_failure(&mut self, ctx: &mut Ctx, request: OutboundRequestId, error: &OutboundFailure) {
         if let Some((peer, origin)) = self.fetcher.on_failure(ctx.runs, request) {
             tracing::debug!(%peer, %error, "fetch failed");
-            ctx.runs
-                .problem(origin.run, format!("{peer}: fetch failed: {error}"));
+            ctx.runs.problem(
+                origin.run,
+                msg!(
+                    "sync-problem-fetch-failed",
+                    peer = peer.to_string(),
+                    detail = error.to_string()
+                ),
+            );
         }
         self.pump(ctx.swarm);
     }
@@ -339,7 +350,11 @@ impl FetchHandler {
         if rejected > 0 {
             runs.problem(
                 origin.run,
-                format!("{peer} sent {rejected} entries that failed validation"),
+                msg!(
+                    "sync-problem-rejected",
+                    peer = peer.to_string(),
+                    count = rejected
+                ),
             );
             outcome.blame = vec![peer; rejected.min(u64::from(MAX_STRIKES)) as usize];
         }

@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use libp2p::PeerId;
 use serde::{Deserialize, Serialize};
+use wiel_lang::{Message, msg};
 use wiel_protocol::{OrgKey, SpaceName, Timestamp};
 
 /// Finished runs kept for `wiel sync` to read.
@@ -66,8 +67,25 @@ pub struct SyncReport {
     pub not_served: u64,
     /// Entries this node held that peers lacked (they fetch them).
     pub offered: u64,
-    /// What went wrong, one line per peer and space.
+    /// What went wrong, one line per peer and space (in the language the API request
+    /// asked for; English otherwise).
     pub problems: Vec<String>,
+    /// The same, as messages, for the API to put in the request's language.
+    #[serde(skip)]
+    pub problem_messages: Vec<Message>,
+}
+
+impl SyncReport {
+    /// The problems in `lang`.
+    pub fn in_language(mut self, lang: wiel_lang::Lang) -> SyncReport {
+        self.problems = self.problem_messages.iter().map(|m| lang.text(m)).collect();
+        self
+    }
+
+    fn add_problem(&mut self, problem: Message) {
+        self.problems.push(problem.english());
+        self.problem_messages.push(problem);
+    }
 }
 
 struct Run {
@@ -125,6 +143,7 @@ impl Runs {
                 not_served: 0,
                 offered: 0,
                 problems: Vec::new(),
+                problem_messages: Vec::new(),
             },
             started: Instant::now(),
             open_sessions: 0,
@@ -155,10 +174,8 @@ impl Runs {
             }
             let peers = std::mem::take(&mut run.deferred);
             if run.rounds >= MAX_ROUNDS || run.report.stored == run.stored_at_round {
-                run.report.problems.push(format!(
-                    "stopped after {} rounds with entries still missing: sync again later",
-                    run.rounds
-                ));
+                run.report
+                    .add_problem(msg!("sync-problem-rounds", rounds = run.rounds));
                 Self::finish_if_done(run);
                 continue;
             }
@@ -206,14 +223,16 @@ impl Runs {
         id: Option<RunId>,
         missing: u64,
         offered: u64,
-        problem: Option<String>,
+        problem: Option<Message>,
     ) {
         if let Some(run) = self.get(id) {
             run.open_sessions = run.open_sessions.saturating_sub(1);
             run.report.sessions += 1;
             run.report.to_fetch += missing;
             run.report.offered += offered;
-            run.report.problems.extend(problem);
+            if let Some(problem) = problem {
+                run.report.add_problem(problem);
+            }
             Self::finish_if_done(run);
         }
     }
@@ -246,9 +265,9 @@ impl Runs {
         }
     }
 
-    pub fn problem(&mut self, id: Option<RunId>, problem: String) {
+    pub fn problem(&mut self, id: Option<RunId>, problem: Message) {
         if let Some(run) = self.get(id) {
-            run.report.problems.push(problem);
+            run.report.add_problem(problem);
         }
     }
 }

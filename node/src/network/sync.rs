@@ -12,6 +12,7 @@ use libp2p::request_response::{
     self, Message, OutboundFailure, OutboundRequestId, ResponseChannel,
 };
 use libp2p::{PeerId, Swarm};
+use wiel_lang::{Localise, msg};
 use wiel_protocol::{EntryId, OrgKey, SpaceName};
 
 use super::behaviour::{Behaviour, MAX_OFFER_IDS, SyncRequest, SyncResponse};
@@ -307,9 +308,10 @@ impl SyncHandler {
                     // Our own budget, not the peer's fault: try again at the next sync.
                     tracing::info!(peer = %session.peer, space = %session.space, held, "sync postponed: symbol memory budget reached");
                     ctx.counters.reject(Refusal::SyncMemoryBudget);
-                    let problem = format!(
-                        "{} ({}): postponed, memory budget",
-                        session.peer, session.space
+                    let problem = msg!(
+                        "sync-problem-postponed",
+                        peer = session.peer.to_string(),
+                        space = session.space.as_str()
                     );
                     ctx.runs.session_closed(session.run, 0, 0, Some(problem));
                     return Outcome::default();
@@ -328,7 +330,12 @@ impl SyncHandler {
                     session.run,
                     0,
                     0,
-                    Some(format!("{} ({}): {e}", session.peer, session.space)),
+                    Some(msg!(
+                        "sync-problem-session",
+                        peer = session.peer.to_string(),
+                        space = session.space.as_str(),
+                        reason = e.message()
+                    )),
                 );
                 if matches!(e, ReconcileError::OutOfOrder { .. }) {
                     return Outcome::default();
@@ -416,7 +423,12 @@ impl SyncHandler {
                 s.run,
                 0,
                 0,
-                Some(format!("{} ({}): {error}", s.peer, s.space)),
+                Some(msg!(
+                    "sync-problem-session",
+                    peer = s.peer.to_string(),
+                    space = s.space.as_str(),
+                    reason = error.to_string()
+                )),
             );
         }
     }
