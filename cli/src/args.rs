@@ -14,6 +14,10 @@ pub struct Cli {
     #[arg(long, global = true)]
     pub json: bool,
 
+    /// Whether --data-dir was on the command line (not from WIEL_DATA_DIR); set by `main`.
+    #[arg(skip)]
+    pub data_dir_given: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }

@@ -39,8 +39,10 @@ fn walk(mut command: Command, path: &[&str], lang: Lang) -> Command {
                     .help(lang.get("version-flag"))
                     .help_heading(lang.get("heading-options")),
             )
-            .subcommand_help_heading(lang.get("heading-commands"))
             .subcommand_value_name(lang.get("value-command"));
+    }
+    if command.has_subcommands() {
+        command = command.subcommand_help_heading(lang.get("heading-commands"));
     }
     let args: Vec<String> = command
         .get_arguments()
@@ -122,6 +124,9 @@ pub fn usage_error(err: &clap::Error) -> String {
     let argument = context(ContextKind::InvalidArg);
     let value = context(ContextKind::InvalidValue);
     let text = match err.kind() {
+        ErrorKind::UnknownArgument if !argument.starts_with('-') => {
+            t!("usage-unexpected", argument = argument)
+        }
         ErrorKind::UnknownArgument => t!("usage-unknown-argument", argument = argument),
         ErrorKind::InvalidSubcommand => {
             t!(
@@ -129,9 +134,18 @@ pub fn usage_error(err: &clap::Error) -> String {
                 command = context(ContextKind::InvalidSubcommand)
             )
         }
-        ErrorKind::MissingRequiredArgument => t!("usage-missing", argument = argument),
+        ErrorKind::MissingRequiredArgument => {
+            let count = match err.get(ContextKind::InvalidArg) {
+                Some(ContextValue::Strings(list)) => list.len(),
+                _ => 1,
+            };
+            t!("usage-missing", argument = argument, count = count)
+        }
         ErrorKind::MissingSubcommand | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             t!("usage-missing-command")
+        }
+        ErrorKind::InvalidValue if value.is_empty() => {
+            t!("usage-value-missing", argument = argument)
         }
         ErrorKind::InvalidValue => t!(
             "usage-invalid-value",

@@ -25,7 +25,11 @@ fn main() -> ExitCode {
                 // gossipsub warns once per message it drops itself (a peer sending signed
                 // messages): thousands of lines a hostile peer controls.
                 .unwrap_or_else(|_| {
-                    tracing_subscriber::EnvFilter::new("warn,libp2p_gossipsub=error")
+                    // Kademlia warns that it has no peers to start from on every
+                    // node without a bootstrap list: nothing to act on.
+                    tracing_subscriber::EnvFilter::new(
+                        "warn,libp2p_gossipsub=error,libp2p_kad=error",
+                    )
                 }),
         )
         .with_writer(std::io::stderr)
@@ -39,6 +43,10 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS, // `wiel list | head`
+        Err(err) if err.is::<commands::Usage>() => {
+            eprintln!("wiel: {}: {err}; {}", t!("error"), t!("usage-see-help"));
+            ExitCode::from(2)
+        }
         Err(err) => {
             // One line: what went wrong, with its causes, and what to do where it helps.
             let hint = hint(&err).map(|h| format!("; {h}")).unwrap_or_default();
@@ -53,9 +61,20 @@ fn main() -> ExitCode {
 fn parse() -> Result<args::Cli, ExitCode> {
     use clap::error::ErrorKind;
     let command = help::localised(args::Cli::command(), wiel_lang::current());
-    let parsed = command
-        .try_get_matches()
-        .and_then(|m| args::Cli::from_arg_matches(&m));
+    // `wiel help search` is `wiel search --help`.
+    let mut given: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if given.get(1).is_some_and(|a| a == "help") {
+        given.remove(1);
+        given.push("--help".into());
+    }
+    let parsed = command.try_get_matches_from(given).and_then(|m| {
+        let data_dir_given =
+            m.value_source("data_dir") == Some(clap::parser::ValueSource::CommandLine);
+        args::Cli::from_arg_matches(&m).map(|mut cli| {
+            cli.data_dir_given = data_dir_given;
+            cli
+        })
+    });
     parsed.map_err(|e| match e.kind() {
         ErrorKind::DisplayHelp => {
             let _ = e.print();
@@ -65,12 +84,8 @@ fn parse() -> Result<args::Cli, ExitCode> {
             println!("wiel {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
         }
-        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = e.print();
-            ExitCode::from(2)
-        }
         _ => {
-            eprintln!("wiel: {}", help::usage_error(&e));
+            eprintln!("wiel: {}: {}", t!("error"), help::usage_error(&e));
             ExitCode::from(2)
         }
     })

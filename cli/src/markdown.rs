@@ -63,7 +63,7 @@ pub fn parse(input: &str, source: &str) -> Result<Document> {
             closed = true;
             break;
         }
-        yaml.push_str(line);
+        yaml.push_str(&quoted_if_needed(line));
     }
     if !closed {
         bail!("{source}: {}", t!("front-matter-not-closed"));
@@ -89,6 +89,36 @@ pub fn parse(input: &str, source: &str) -> Result<Document> {
         front,
         text: input[consumed..].trim().to_owned(),
     })
+}
+
+/// The keys whose value is one line of plain text.
+const TEXT_KEYS: [&str; 9] = [
+    "title",
+    "contact",
+    "space",
+    "kind",
+    "province",
+    "situation",
+    "approach",
+    "result",
+    "lessons",
+];
+
+/// `title: Inkoop: lumpsum of p×q` as people write it, quoted so that YAML reads the
+/// whole value (a colon or ` #` in an unquoted value is YAML syntax, not text).
+fn quoted_if_needed(line: &str) -> String {
+    let Some((key, value)) = line.split_once(':') else {
+        return line.to_owned();
+    };
+    let value = value.trim();
+    let plain = !value.is_empty()
+        && !value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']);
+    if TEXT_KEYS.contains(&key) && plain && (value.contains(": ") || value.contains(" #")) {
+        let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
+        format!("{key}: \"{escaped}\"\n")
+    } else {
+        line.to_owned()
+    }
 }
 
 /// Builds a body from a document for `kind`; story fields only for stories.
@@ -195,6 +225,25 @@ mod tests {
         assert_eq!(body.title, "Buddy's");
         let again = parse(&render(Kind::Story, "nl", &body).unwrap(), "y.md").unwrap();
         assert_eq!(body_from(&again, Kind::Story, "y.md").unwrap(), body);
+    }
+
+    #[test]
+    fn a_colon_or_hash_in_a_title_is_text() {
+        let doc = parse(
+            "---\nkind: question\ntitle: Inkoop: lumpsum of p×q? #jeugd\ncontact: Team \"HR\": 038\n---\nTekst\n",
+            "q.md",
+        )
+        .unwrap();
+        assert_eq!(
+            doc.front.title.as_deref(),
+            Some("Inkoop: lumpsum of p×q? #jeugd")
+        );
+        assert_eq!(doc.front.contact.as_deref(), Some("Team \"HR\": 038"));
+        let doc = parse("---\ntitle: \"Al: tussen aanhalingstekens\"\n---\n", "q.md").unwrap();
+        assert_eq!(
+            doc.front.title.as_deref(),
+            Some("Al: tussen aanhalingstekens")
+        );
     }
 
     #[test]

@@ -138,8 +138,8 @@ synonyms-bad-abbreviation = synonym group { $group }: write an abbreviation as `
 as-given = { $text }
 already-initialised = { $dir } already holds a wiel node (its key is kept)
 entry-invalid = the entry is not valid: { $reason }
-entry-refused = refused: { $reason }
-no-such-entry = no entry has an id starting with '{ $prefix }'
+entry-refused = { $reason }
+no-such-entry = no entry has an id starting with '{ $prefix }' (`wiel list` and `wiel search` show the ids)
 ambiguous-id = '{ $prefix }' matches several entries ({ $candidates }); give more characters
 bad-id-prefix = '{ $prefix }' is not an entry id: use at least { $min } hex characters (0-9, a-f)
 bad-limit = the limit must be at most { $max } (got { $limit })
@@ -147,7 +147,7 @@ no-such-organisation = no known organisation matches '{ $query }' (give a CBS co
 ambiguous-organisation = { $count } organisations claim '{ $query }' (a name or code anyone can claim) and not exactly one of them is trusted here: { $names }; give the key of the one you mean
 not-editable = { $kind } cannot be edited; retract it and make a new one
 entry-retracted = entry { $id } was retracted by its author
-organisation-unknown = no profile of organisation { $key } is known here: give its name and CBS code
+organisation-unknown = no profile of organisation { $key } is known here
 not-own-key = key { $key } is not this organisation's: revoke only the current key or one it changed away from
 own-key-revoked = your key { $key } is revoked (from { $since } on): nothing signed with it counts any more
 space-change = a new version stays in the space of the entry ({ $from }), not { $to }: publish a new entry there instead
@@ -158,7 +158,7 @@ not-a-root = { $key } is not trusted directly here, so there is nothing to remov
 not-endorsed = this organisation has not endorsed { $key }
 personal-data-confirm = the entry may hold personal data of a citizen: { $found }; check it, then confirm to publish anyway
 personal-data-blocked = the entry holds personal data of a citizen: { $found }; remove it (this is never published)
-line-malformed = line { $line }: not a wiel entry ({ $detail })
+line-malformed = line { $line }: not a wiel entry (not a line as `wiel export` writes them; is the file cut short, or something else?)
 line-invalid = line { $line }: { $reason }
 line-id-mismatch = line { $line }: the id { $claimed } does not match the entry's contents (it is { $actual })
 line-cut = line { $line }: the file is incomplete or changed: its last line says { $expected } entries, but { $found } came before it
@@ -180,7 +180,7 @@ api-cannot-listen = cannot open the local API on { $addr }: { $detail }
 network-setup = cannot set up the network: { $detail }
 network-cannot-listen = cannot listen on { $addr }: { $detail }
 network-stopped = the network is shutting down
-network-cannot-dial = cannot reach { $addr }: { $detail }
+network-cannot-dial = cannot reach { $addr }: { $reason }
 network-not-connected = not connected to node { $peer }; connect first with `wiel connect ADDRESS`
 network-no-peers = no peers to sync with: this node is not connected to any other node
 api-unreachable = cannot reach the running node: { $detail }
@@ -238,9 +238,9 @@ import-empty-file = warning: { $file } holds no entries: is it the right file?
 import-cut-file = warning: { $file } does not end with the last line `wiel export` writes: it may be cut short. What it holds was checked and taken in; import the whole file again when you have it.
 import-done = Imported from { $file }: { $stored } new, { $already } already here, { $retracted } retracted (header kept only).
 import-kept-apart = { $count ->
-        [one] 1 new entry is
-       *[other] { $count } new entries are
-    } kept apart: not shown and not passed on, because this node does not trust who signed them (see them with `wiel list --untrusted`):
+        [one] 1 new entry is kept apart: not shown and not passed on, because this node does not trust who signed it (see it with `wiel list --untrusted`):
+       *[other] { $count } new entries are kept apart: not shown and not passed on, because this node does not trust who signed them (see them with `wiel list --untrusted`):
+    }
 import-kept-apart-author = { $organisation }: { $count ->
         [one] 1 entry
        *[other] { $count } entries
@@ -407,7 +407,7 @@ accept-question-unknown = this node does not hold question { $id } yet; try agai
 accepted = Accepted: the answer { $id } by { $organisation } is now marked as the one that helped with "{ $title }".
 accepted-instead = Accepted: the answer { $id } by { $organisation } is now marked as the one that helped with "{ $title }" (instead of { $before }).
 edit-older-version = { $id } is an older version: the new version follows the newest, { $latest }.
-edit-kind-changed = a new version must stay { $kind }; it says { $found }
+edit-kind-changed = a new version must stay { $kind }; the front matter now says kind: { $found }
 edit-nothing-changed = Nothing changed; no new version published.
 front-matter-not-closed = the front matter starting on line 1 has no closing '---' line
 front-matter = the front matter
@@ -479,7 +479,10 @@ value-command = COMMAND
 usage-did-you-mean = (did you mean '{ $suggestion }'?)
 usage-unknown-argument = unknown option '{ $argument }'
 usage-unknown-command = unknown command '{ $command }'
-usage-missing = '{ $argument }' is missing
+usage-missing = { $count ->
+        [one] '{ $argument }' is missing
+       *[other] '{ $argument }' are missing
+    }
 usage-missing-command = give a command
 usage-invalid-value = '{ $value }' is not a valid value for { $argument } (use one of: { $valid })
 usage-invalid-value-because = '{ $value }' is not a valid value for { $argument }: { $reason }
@@ -512,7 +515,7 @@ arg-wiel-publish-new-space = Publish in a space this node does not follow (other
 arg-wiel-publish-tags = A tag (repeat for more)
 arg-wiel-publish-themes = A theme (repeatable): { -themes }
 arg-wiel-publish-contact = Who to contact about this entry (a work address)
-arg-wiel-publish-yes = Publish even though the privacy guard asks about possible personal data (phone numbers, e-mail addresses, dates of birth, addresses). A BSN or IBAN is never published
+arg-wiel-publish-yes = Publish even though the privacy guard asks about possible personal data (phone numbers, e-mail addresses, dates of birth, addresses, a number that may be a BSN). A BSN next to the word BSN or burgerservicenummer, and an IBAN, are never published
 cmd-wiel-ask = Ask the network a question
 cmd-wiel-ask-long = Example: wiel ask "Hoe contracteren jullie jeugdhulp: lumpsum of p×q?"
 arg-wiel-ask-question = The question
@@ -602,7 +605,7 @@ cmd-wiel-endorse-long = Example: wiel endorse GM0166   (or a key, a name, or the
 arg-wiel-endorse-organisation = The organisation: CBS code, name, key, or an id (prefix) of one of its entries
 arg-wiel-endorse-name = Its name, if this node holds no profile of it
 arg-wiel-endorse-code = Its CBS code (GM….), if this node holds no profile of it
-arg-wiel-endorse-withdraw = Withdraw this organisation's endorsement instead
+arg-wiel-endorse-withdraw = Withdraw your endorsement of this organisation instead of endorsing it
 cmd-wiel-key = This organisation's key: move to a new one, or revoke one that was lost or stolen
 cmd-wiel-key-rotate = Move to a new key: a rotation entry signed by the current key tells every node that the new key speaks for this organisation, with the same trust. The old key is kept beside the new one as key.old.<time>. Stop the node first
 cmd-wiel-key-revoke = Revoke a key of this organisation (name it, or --current): entries it signs from --since on count for nothing on every node; what it signed before stays. After a theft: rotate first, then revoke the old key with the new one. Asks for confirmation (or --yes)
@@ -640,7 +643,7 @@ hint-unknown-organisation = give its name and CBS code with --name and --code
 hint-own-key-revoked = run `wiel key rotate` to move to a new key
 hint-personal-data = publish anyway with --yes
 hint-unfollowed-space = or add --new-space to publish there anyway
-hint-no-node = start one with `wiel node` (it syncs with every node it connects to)
+hint-no-node = start one with `wiel node`
 usage-not-a-number = not a whole number
 
 ## Why something from another node was not taken
@@ -685,4 +688,15 @@ sync-problem-postponed = { $peer } ({ $space }): postponed, memory budget
 sync-problem-session = { $peer } ({ $space }): { $reason }
 api-unauthorized = give the token from DATA_DIR/api.token as 'Authorization: Bearer TOKEN'
 api-no-sync-run = no sync run { $run } on this node (only the last 16 are kept)
-api-not-an-address = '{ $address }' is not a network address: { $detail }
+api-not-an-address = '{ $address }' is not a network address like /ip4/192.0.2.7/tcp/4001/p2p/12D3KooW…
+
+data-dir-is-a-file = { $path } is a file, not a directory: give a directory with --data-dir (it need not exist yet)
+api-no-peer-id = '{ $address }' does not end in /p2p/<peer id>
+api-not-a-peer = '{ $peer }' is neither a peer id (12D3KooW…) nor a network address
+dial-nothing-listens = nothing listens there (is the node running there, and is the port right?)
+dial-no-answer = no answer (is the address right, or does a firewall stop it?)
+dial-itself = that is this node's own address
+dial-not-the-node-named = node { $found } answers there, not { $named }, and it did not show that it succeeded it
+dial-other = the connection could not be made (see the node's log)
+usage-value-missing = give a value for { $argument }
+usage-unexpected = unexpected argument '{ $argument }'

@@ -136,16 +136,16 @@ synonyms-bad-abbreviation = synoniemengroep { $group }: schrijf een afkorting al
 as-given = { $text }
 already-initialised = in { $dir } staat al een wiel-node (de sleutel blijft bewaard)
 entry-invalid = het bericht is ongeldig: { $reason }
-entry-refused = geweigerd: { $reason }
-no-such-entry = geen bericht heeft een kenmerk dat begint met '{ $prefix }'
+entry-refused = { $reason }
+no-such-entry = geen bericht heeft een kenmerk dat begint met '{ $prefix }' (`wiel list` en `wiel search` tonen de kenmerken)
 ambiguous-id = '{ $prefix }' past bij meer berichten ({ $candidates }); geef meer tekens
 bad-id-prefix = '{ $prefix }' is geen kenmerk van een bericht: gebruik minstens { $min } hexadecimale tekens (0-9, a-f)
 bad-limit = het aantal mag hooguit { $max } zijn (gegeven: { $limit })
 no-such-organisation = geen bekende organisatie past bij '{ $query }' (geef een CBS-code zoals GM0193, een naam of een sleutel)
 ambiguous-organisation = { $count } organisaties noemen zich '{ $query }' (een naam of code kan iedereen opgeven) en niet precies één daarvan wordt hier vertrouwd: { $names }; geef de sleutel van de organisatie die u bedoelt
-not-editable = { $kind } kan niet worden bewerkt; trek het in en maak een nieuw
+not-editable = { $kind } kan niet worden bewerkt; trek het bericht in en maak een nieuw bericht
 entry-retracted = bericht { $id } is door de auteur ingetrokken
-organisation-unknown = van organisatie { $key } is hier geen profiel bekend: geef haar naam en CBS-code
+organisation-unknown = van organisatie { $key } is hier geen profiel bekend
 not-own-key = sleutel { $key } is niet van deze organisatie: trek alleen de huidige sleutel in, of een sleutel waar zij van is overgestapt
 own-key-revoked = uw sleutel { $key } is ingetrokken (vanaf { $since }): wat ermee ondertekend wordt, telt niet meer
 space-change = een nieuwe versie blijft in de ruimte van het bericht ({ $from }), niet { $to }: publiceer daar een nieuw bericht
@@ -155,8 +155,8 @@ own-organisation = dit is uw eigen organisatie: die wordt hier altijd vertrouwd
 not-a-root = { $key } wordt hier niet rechtstreeks vertrouwd, dus er valt niets weg te halen (misschien wel via aanbevelingen)
 not-endorsed = deze organisatie heeft niet voor { $key } ingestaan
 personal-data-confirm = het bericht bevat misschien persoonsgegevens van een burger: { $found }; controleer het en bevestig dan dat het toch gepubliceerd mag worden
-personal-data-blocked = het bericht bevat persoonsgegevens van een burger: { $found }; haal ze weg (zoiets wordt nooit gepubliceerd)
-line-malformed = regel { $line }: geen wiel-bericht ({ $detail })
+personal-data-blocked = het bericht bevat persoonsgegevens van een burger: { $found }; haal die weg (zoiets wordt nooit gepubliceerd)
+line-malformed = regel { $line }: geen wiel-bericht (geen regel zoals `wiel export` die schrijft; is het bestand afgebroken of van iets anders?)
 line-invalid = regel { $line }: { $reason }
 line-id-mismatch = regel { $line }: het kenmerk { $claimed } past niet bij de inhoud (dat is { $actual })
 line-cut = regel { $line }: het bestand is onvolledig of veranderd: de laatste regel noemt { $expected } berichten, maar er kwamen er { $found } voor
@@ -178,7 +178,7 @@ api-cannot-listen = kan de lokale API niet openen op { $addr }: { $detail }
 network-setup = kan het netwerk niet opzetten: { $detail }
 network-cannot-listen = kan niet luisteren op { $addr }: { $detail }
 network-stopped = het netwerk wordt afgesloten
-network-cannot-dial = kan { $addr } niet bereiken: { $detail }
+network-cannot-dial = kan { $addr } niet bereiken: { $reason }
 network-not-connected = niet verbonden met node { $peer }; verbind eerst met `wiel connect ADRES`
 network-no-peers = geen andere nodes om mee bij te werken: deze node is met geen enkele andere verbonden
 api-unreachable = kan de draaiende node niet bereiken: { $detail }
@@ -236,9 +236,9 @@ import-empty-file = let op: { $file } bevat geen berichten: is het het goede bes
 import-cut-file = let op: { $file } eindigt niet met de laatste regel die `wiel export` schrijft: het is misschien afgebroken. Wat erin staat, is gecontroleerd en ingelezen; lees het hele bestand opnieuw in zodra u het hebt.
 import-done = Ingelezen uit { $file }: { $stored } nieuw, { $already } al aanwezig, { $retracted } ingetrokken (alleen de kop bewaard).
 import-kept-apart = { $count ->
-        [one] 1 nieuw bericht wordt
-       *[other] { $count } nieuwe berichten worden
-    } apart gehouden: niet getoond en niet doorgegeven, want deze node vertrouwt niet wie ze ondertekende (bekijk ze met `wiel list --untrusted`):
+        [one] 1 nieuw bericht wordt apart gehouden: niet getoond en niet doorgegeven, want deze node vertrouwt niet wie het ondertekende (bekijk het met `wiel list --untrusted`):
+       *[other] { $count } nieuwe berichten worden apart gehouden: niet getoond en niet doorgegeven, want deze node vertrouwt niet wie ze ondertekende (bekijk ze met `wiel list --untrusted`):
+    }
 import-kept-apart-author = { $organisation }: { $count ->
         [one] 1 bericht
        *[other] { $count } berichten
@@ -405,7 +405,7 @@ accept-question-unknown = deze node heeft vraag { $id } nog niet; probeer het op
 accepted = Geaccepteerd: het antwoord { $id } van { $organisation } staat nu aangemerkt als het antwoord dat hielp bij "{ $title }".
 accepted-instead = Geaccepteerd: het antwoord { $id } van { $organisation } staat nu aangemerkt als het antwoord dat hielp bij "{ $title }" (in plaats van { $before }).
 edit-older-version = { $id } is een oudere versie: de nieuwe versie volgt op de nieuwste, { $latest }.
-edit-kind-changed = een nieuwe versie blijft { $kind }; er staat { $found }
+edit-kind-changed = een nieuwe versie blijft { $kind }; in de kop staat nu kind: { $found }
 edit-nothing-changed = Er is niets veranderd; er is geen nieuwe versie gepubliceerd.
 front-matter-not-closed = de kop (front matter) die op regel 1 begint, heeft geen afsluitende regel '---'
 front-matter = de kop
@@ -456,7 +456,7 @@ demo-not-received = { $name } ontving { $id } niet binnen 30 s
 demo-no-temp-dir = kan geen tijdelijke map voor de demo maken
 demo-not-connected = de demo-nodes raakten niet binnen 30 s met elkaar verbonden
 demo-intro = wiel demo: drie gemeentelijke nodes op deze computer (netwerk "wiel-demo"), in een rij:
-demo-samples = Elk heeft dezelfde { $count } voorbeeldberichten.
+demo-samples = Elke node heeft dezelfde { $count } voorbeeldberichten.
 demo-on-node = (op de node van { $name })
 demo-asks = { $name } vraagt: "{ $question }"
 demo-gossiped = doorgegeven aan { $first } in { $first_ms } ms, en via Kampen aan { $second } in { $second_ms } ms
@@ -477,7 +477,10 @@ value-command = OPDRACHT
 usage-did-you-mean = (bedoelde u '{ $suggestion }'?)
 usage-unknown-argument = onbekende optie '{ $argument }'
 usage-unknown-command = onbekende opdracht '{ $command }'
-usage-missing = '{ $argument }' ontbreekt
+usage-missing = { $count ->
+        [one] '{ $argument }' ontbreekt
+       *[other] '{ $argument }' ontbreken
+    }
 usage-missing-command = geef een opdracht
 usage-invalid-value = '{ $value }' is geen geldige waarde voor { $argument } (kies uit: { $valid })
 usage-invalid-value-because = '{ $value }' is geen geldige waarde voor { $argument }: { $reason }
@@ -510,7 +513,7 @@ arg-wiel-publish-new-space = Publiceer in een ruimte die deze node niet volgt (a
 arg-wiel-publish-tags = Een trefwoord (herhaal voor meer)
 arg-wiel-publish-themes = Een thema (herhaalbaar): { -themes }
 arg-wiel-publish-contact = Wie u over dit bericht kunt benaderen (een werkadres)
-arg-wiel-publish-yes = Publiceer ook als de privacycontrole vraagt naar mogelijke persoonsgegevens (telefoonnummers, e-mailadressen, geboortedata, adressen). Een BSN of IBAN wordt nooit gepubliceerd
+arg-wiel-publish-yes = Publiceer ook als de privacycontrole vraagt naar mogelijke persoonsgegevens (telefoonnummers, e-mailadressen, geboortedata, adressen, een getal dat een BSN kan zijn). Een BSN naast het woord BSN of burgerservicenummer, en een IBAN, worden nooit gepubliceerd
 cmd-wiel-ask = Stel het netwerk een vraag
 cmd-wiel-ask-long = Voorbeeld: wiel ask "Hoe contracteren jullie jeugdhulp: lumpsum of p×q?"
 arg-wiel-ask-question = De vraag
@@ -544,7 +547,7 @@ arg-wiel-list-kind = Alleen deze soort (practice, story, question, answer, react
 arg-wiel-list-space = Alleen deze ruimte
 arg-wiel-list-author = Alleen van deze organisatie: CBS-code, naam of sleutel
 arg-wiel-list-since = Gemaakt op of na: een datum (2026-11-01) of een leeftijd (7d, 2w, 12h)
-arg-wiel-list-until = Gemaakt voor: een datum (2026-11-01) of een leeftijd (7d, 2w, 12h)
+arg-wiel-list-until = Gemaakt vóór: een datum (2026-11-01) of een leeftijd (7d, 2w, 12h)
 arg-wiel-list-tag = Alleen berichten met dit trefwoord
 arg-wiel-list-theme = Alleen berichten met dit thema: { -themes }
 arg-wiel-list-limit = Hooguit zoveel berichten
@@ -600,7 +603,7 @@ cmd-wiel-endorse-long = Voorbeeld: wiel endorse GM0166   (of een sleutel, een na
 arg-wiel-endorse-organisation = De organisatie: CBS-code, naam, sleutel, of een kenmerk (het begin ervan) van een van haar berichten
 arg-wiel-endorse-name = Haar naam, als deze node geen profiel van haar heeft
 arg-wiel-endorse-code = Haar CBS-code (GM….), als deze node geen profiel van haar heeft
-arg-wiel-endorse-withdraw = Trek de aanbeveling van deze organisatie juist in
+arg-wiel-endorse-withdraw = Trek uw aanbeveling van deze organisatie in, in plaats van haar aan te bevelen
 cmd-wiel-key = De sleutel van deze organisatie: stap over op een nieuwe, of trek een verloren of gestolen sleutel in
 cmd-wiel-key-rotate = Stap over op een nieuwe sleutel: een bericht, ondertekend met de huidige sleutel, vertelt elke node dat de nieuwe sleutel voor deze organisatie spreekt, met hetzelfde vertrouwen. De oude sleutel blijft bewaard als key.old.<tijd>. Stop eerst de node
 cmd-wiel-key-revoke = Trek een sleutel van deze organisatie in (noem hem, of --current): wat hij vanaf --since ondertekent, telt op geen enkele node meer; wat hij daarvoor ondertekende, blijft gelden. Na diefstal: eerst overstappen, dan met de nieuwe sleutel de oude intrekken. Vraagt om bevestiging (of --yes)
@@ -638,7 +641,7 @@ hint-unknown-organisation = geef haar naam en CBS-code met --name en --code
 hint-own-key-revoked = voer `wiel key rotate` uit om op een nieuwe sleutel over te stappen
 hint-personal-data = publiceer toch met --yes
 hint-unfollowed-space = of voeg --new-space toe om er toch te publiceren
-hint-no-node = start er een met `wiel node` (die werkt bij met elke node waarmee hij verbindt)
+hint-no-node = start er een met `wiel node`
 usage-not-a-number = geen geheel getal
 
 ## Waarom iets van een andere node niet is aangenomen
@@ -683,4 +686,15 @@ sync-problem-postponed = { $peer } ({ $space }): uitgesteld, te weinig geheugen 
 sync-problem-session = { $peer } ({ $space }): { $reason }
 api-unauthorized = geef het token uit GEGEVENSMAP/api.token mee als 'Authorization: Bearer TOKEN'
 api-no-sync-run = geen bijwerkronde { $run } op deze node (alleen de laatste 16 worden bewaard)
-api-not-an-address = '{ $address }' is geen netwerkadres: { $detail }
+api-not-an-address = '{ $address }' is geen netwerkadres zoals /ip4/192.0.2.7/tcp/4001/p2p/12D3KooW…
+
+data-dir-is-a-file = { $path } is een bestand, geen map: geef met --data-dir een map (die mag nog niet bestaan)
+api-no-peer-id = '{ $address }' eindigt niet op /p2p/<peer-id>
+api-not-a-peer = '{ $peer }' is geen peer-id (12D3KooW…) en geen netwerkadres
+dial-nothing-listens = daar luistert niets (draait de node daar, en klopt de poort?)
+dial-no-answer = geen antwoord (klopt het adres, of houdt een firewall het tegen?)
+dial-itself = dat is het adres van deze node zelf
+dial-not-the-node-named = daar antwoordt node { $found }, niet { $named }, en die liet niet zien dat hij de opvolger is
+dial-other = de verbinding kwam niet tot stand (zie het logboek van de node)
+usage-value-missing = geef een waarde bij { $argument }
+usage-unexpected = onverwacht gegeven '{ $argument }'

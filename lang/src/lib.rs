@@ -129,6 +129,16 @@ impl Lang {
     }
 }
 
+/// A number with `places` decimals, in the reader's language: `6,9` in Dutch, `6.9` in
+/// English.
+pub fn decimal(value: f64, places: usize) -> String {
+    let text = format!("{value:.places$}");
+    match current() {
+        Lang::Nl => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
 /// `2026-11-24 14:03` in the system's time zone, from milliseconds since 1970.
 pub fn date_time(millis: i64) -> String {
     format_time(millis, "%Y-%m-%d %H:%M")

@@ -39,6 +39,9 @@ pub enum ConfigError {
         path: PathBuf,
         error: wiel_store::search::ThesaurusError,
     },
+    NotADirectory {
+        path: PathBuf,
+    },
 }
 
 /// Where a node keeps its files.
@@ -131,6 +134,17 @@ impl DataDir {
         std::fs::rename(fresh.key_path(), &path).map_err(|e| io(&path, e))?;
         let _ = std::fs::remove_dir(fresh.root());
         Ok(old)
+    }
+
+    /// A data directory that is a file is refused at once: "no node here, run init" would
+    /// send its owner to a command that fails too.
+    pub(crate) fn check_is_directory(&self) -> Result<(), ConfigError> {
+        if self.root.exists() && !self.root.is_dir() {
+            return Err(ConfigError::NotADirectory {
+                path: self.root.clone(),
+            });
+        }
+        Ok(())
     }
 
     pub(crate) fn read_key(&self) -> Result<OrgKeypair, ConfigError> {

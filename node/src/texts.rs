@@ -5,8 +5,8 @@ use wiel_lang::{Localise, Message, english_display, msg};
 use crate::api::client::ClientError;
 use crate::config::ConfigError;
 use crate::exchange::LineError;
-use crate::network::NetworkError;
 use crate::network::StartError;
+use crate::network::{DialFailure, NetworkError};
 use crate::ops::OpError;
 use crate::reconcile::ReconcileError;
 use crate::refusal::Refusal;
@@ -103,9 +103,7 @@ pub fn personal_data(findings: &[wiel_protocol::privacy::Finding]) -> Message {
 impl Localise for LineError {
     fn message(&self) -> Message {
         match self {
-            LineError::Malformed { line, reason } => {
-                msg!("line-malformed", line = *line, detail = reason.as_str())
-            }
+            LineError::Malformed { line, .. } => msg!("line-malformed", line = *line),
             LineError::Invalid { line, reason } => {
                 msg!("line-invalid", line = *line, reason = reason.message())
             }
@@ -177,6 +175,9 @@ impl Localise for ConfigError {
                 path = path.display().to_string(),
                 detail = reason.as_str()
             ),
+            ConfigError::NotADirectory { path } => {
+                msg!("data-dir-is-a-file", path = path.display().to_string())
+            }
             ConfigError::Synonyms { path, error } => msg!(
                 "config-synonyms",
                 path = path.display().to_string(),
@@ -222,13 +223,31 @@ impl Localise for NetworkError {
     fn message(&self) -> Message {
         match self {
             NetworkError::Stopped => msg!("network-stopped"),
+            // libp2p's reason (transports, multiple dial errors) says nothing to a reader:
+            // it goes to the log where the dial failed.
             NetworkError::Dial { addr, reason } => msg!(
                 "network-cannot-dial",
                 addr = addr.as_str(),
-                detail = reason.as_str()
+                reason = reason.message()
             ),
             NetworkError::NotConnected(peer) => msg!("network-not-connected", peer = peer.as_str()),
             NetworkError::NoPeers => msg!("network-no-peers"),
+        }
+    }
+}
+
+impl Localise for DialFailure {
+    fn message(&self) -> Message {
+        match self {
+            DialFailure::NothingListens => msg!("dial-nothing-listens"),
+            DialFailure::NoAnswer => msg!("dial-no-answer"),
+            DialFailure::Itself => msg!("dial-itself"),
+            DialFailure::NotTheNodeNamed { found, named } => msg!(
+                "dial-not-the-node-named",
+                found = found.as_str(),
+                named = named.as_str()
+            ),
+            DialFailure::Other => msg!("dial-other"),
         }
     }
 }

@@ -245,10 +245,11 @@ pub struct UnknownKind(pub String);
 impl std::str::FromStr for Kind {
     type Err = UnknownKind;
     fn from_str(s: &str) -> Result<Self, UnknownKind> {
-        let lower = s.trim().to_ascii_lowercase();
+        // "goed voorbeeld", "goed-voorbeeld" and "Goed_Voorbeeld" are one name.
+        let lower = s.trim().to_lowercase().replace(['-', '_'], " ");
         Kind::ALL
             .into_iter()
-            .find(|k| k.as_str() == lower || k.dutch() == lower)
+            .find(|k| k.as_str().replace('-', " ") == lower || k.dutch() == lower)
             .ok_or_else(|| UnknownKind(s.to_owned()))
     }
 }

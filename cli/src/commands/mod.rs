@@ -23,10 +23,27 @@ mod writing;
 use upkeep::*;
 use writing::*;
 
+/// A wrong argument found after parsing (an unknown kind, a date that is none): said like
+/// the parser's own errors, with exit code 2.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+fn usage(text: String) -> anyhow::Error {
+    Usage(text).into()
+}
+
 pub fn run(cli: Cli) -> Result<()> {
     let json = cli.json;
     let yes = cli.command.yes();
-    let explicit_data_dir = cli.data_dir.is_some();
+    let explicit_data_dir = cli.data_dir_given;
     let data_dir = resolve_data_dir(cli.data_dir)?;
     match &cli.command {
         Command::Demo { .. } if explicit_data_dir => bail!(t!("demo-no-data-dir")),
@@ -169,7 +186,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
         }
         Command::Ask(a) => {
             if a.question.trim().is_empty() {
-                bail!(t!("question-empty"));
+                return Err(usage(t!("question-empty")));
             }
             let new_space = a.labels.new_space;
             let (space, tags, themes) = labels(a.labels)?;
@@ -217,7 +234,12 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
         Command::Edit { id, file, .. } => edit(backend, &id, file, json, yes),
         Command::List(a) => {
             let mut filter = list_filter(backend, &a.filter)?;
-            filter.kind = a.kind.as_deref().map(str::parse).transpose()?;
+            filter.kind = a
+                .kind
+                .as_deref()
+                .map(str::parse::<Kind>)
+                .transpose()
+                .map_err(|e| usage(e.message().text()))?;
             filter.all_versions = a.all_versions;
             filter.include_retracted = a.retracted;
             filter.content_only = filter.kind.is_none();
@@ -238,7 +260,12 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
         }
         Command::Search(a) => {
             let mut filter = list_filter(backend, &a.filter)?;
-            filter.kind = a.kind.as_deref().map(str::parse::<Kind>).transpose()?;
+            filter.kind = a
+                .kind
+                .as_deref()
+                .map(str::parse::<Kind>)
+                .transpose()
+                .map_err(|e| usage(e.message().text()))?;
             if let Some(kind) = filter.kind.filter(|k| !k.rules().content) {
                 bail!(t!(
                     "search-not-this-kind",
@@ -329,7 +356,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                         "reindex-done",
                         documents = report.documents,
                         entries = report.entries,
-                        seconds = format!("{:.1}", report.seconds),
+                        seconds = wiel_lang::decimal(report.seconds, 1),
                         size = output::bytes(report.bytes)
                     )
                 );
@@ -553,7 +580,7 @@ fn parse_time(s: &str, now: Timestamp, flag: &str) -> Result<Timestamp> {
             now.as_millis().saturating_sub(n.saturating_mul(unit_ms)),
         ));
     }
-    let not_a_time = || anyhow!(t!("bad-time", flag = flag, value = s));
+    let not_a_time = || usage(t!("bad-time", flag = flag, value = s));
     let date: jiff::civil::Date = s.parse().map_err(|_| not_a_time())?;
     let zoned = date
         .to_zoned(jiff::tz::TimeZone::system())

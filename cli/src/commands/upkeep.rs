@@ -159,7 +159,7 @@ pub(super) fn key_command(
             let key = match (key, current) {
                 (Some(k), _) => key_by_prefix(backend.as_ref(), &k)?,
                 (None, true) => backend.own_key()?,
-                (None, false) => bail!(t!("revoke-which-key")),
+                (None, false) => return Err(usage(t!("revoke-which-key"))),
             };
             let now = Timestamp::now();
             let since = match since {
@@ -198,11 +198,11 @@ fn key_by_prefix(backend: &dyn Operations, given: &str) -> Result<wiel_protocol:
     let prefix = given.trim().to_ascii_lowercase();
     if prefix.len() == 64 {
         return prefix.parse().map_err(|e: wiel_protocol::ids::HexError| {
-            anyhow!(t!("not-a-key", given = given, reason = e.message()))
+            usage(t!("not-a-key", given = given, reason = e.message()))
         });
     }
     if prefix.len() < 8 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
-        bail!(t!("not-a-key-prefix", given = given));
+        return Err(usage(t!("not-a-key-prefix", given = given)));
     }
     let mut known: Vec<wiel_protocol::OrgKey> = backend.org_names()?.into_keys().collect();
     known.push(backend.own_key()?);

@@ -255,9 +255,18 @@ fn marked(snippet: &Snippet, bold: bool) -> String {
 /// `12.3 MB`.
 pub fn bytes(n: u64) -> String {
     match n {
-        n if n >= 1 << 30 => format!("{:.1} GB", n as f64 / (1u64 << 30) as f64),
-        n if n >= 1 << 20 => format!("{:.1} MB", n as f64 / (1u64 << 20) as f64),
-        n if n >= 1 << 10 => format!("{:.1} kB", n as f64 / (1u64 << 10) as f64),
+        n if n >= 1 << 30 => format!(
+            "{} GB",
+            wiel_lang::decimal(n as f64 / (1u64 << 30) as f64, 1)
+        ),
+        n if n >= 1 << 20 => format!(
+            "{} MB",
+            wiel_lang::decimal(n as f64 / (1u64 << 20) as f64, 1)
+        ),
+        n if n >= 1 << 10 => format!(
+            "{} kB",
+            wiel_lang::decimal(n as f64 / (1u64 << 10) as f64, 1)
+        ),
         n => format!("{n} bytes"),
     }
 }

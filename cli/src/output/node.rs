@@ -35,7 +35,7 @@ pub fn peers(peers: &[wiel_node::api::PeerEntry]) -> Result<()> {
             p.peer.address.as_deref().unwrap_or("-"),
             p.peer
                 .latency_ms
-                .map(|l| format!("{l:.1} ms"))
+                .map(|l| format!("{} ms", wiel_lang::decimal(l, 1)))
                 .unwrap_or_else(|| "-".into()),
             t!("label-spaces"),
             if spaces.is_empty() {
@@ -176,7 +176,7 @@ pub fn sync_summary(r: &wiel_node::network::SyncReport) -> Result<()> {
     let took = if r.elapsed_ms < 100 {
         t!("sync-took-little")
     } else {
-        t!("sync-took", seconds = format!("{secs:.1}"))
+        t!("sync-took", seconds = wiel_lang::decimal(secs, 1))
     };
     writeln!(
         out,

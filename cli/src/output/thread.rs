@@ -81,6 +81,9 @@ fn labels(out: &mut impl Write, v: &EntryView) -> Result<()> {
         writeln!(out, "{}: {c}", t!("label-contact"))?;
     }
     for r in &v.refs {
+        if v.kind == Kind::Retraction {
+            break; // said below, with what it means
+        }
         let rel = match r.rel {
             Rel::Answers => t!("label-answers"),
             Rel::ReactsTo => t!("label-reacts-to"),

@@ -42,13 +42,13 @@ fn dutch_unless_english_is_asked_for() {
         assert_eq!(wrong.code, 2, "a usage error");
         assert_eq!(
             one_line(&wrong),
-            "wiel: onbekende opdracht 'lijst' (bedoelde u 'list'?); zie wiel --help, of wiel OPDRACHT --help"
+            "wiel: fout: onbekende opdracht 'lijst' (bedoelde u 'list'?); zie wiel --help, of wiel OPDRACHT --help"
         );
         let missing = run_in(&node, lang, &["show", "0000000"]);
         assert_eq!(missing.code, 1);
         assert_eq!(
             one_line(&missing),
-            "wiel: fout: geen bericht heeft een kenmerk dat begint met '0000000'"
+            "wiel: fout: geen bericht heeft een kenmerk dat begint met '0000000' (`wiel list` en `wiel search` tonen de kenmerken)"
         );
     }
     let help = run_in(&node, Some("en_GB.UTF-8"), &["--help"]);
@@ -62,7 +62,7 @@ fn dutch_unless_english_is_asked_for() {
     assert_eq!(wrong.code, 2);
     assert_eq!(
         one_line(&wrong),
-        "wiel: unknown option '--limt' (did you mean '--limit'?); see wiel --help, or wiel COMMAND --help"
+        "wiel: error: unknown option '--limt' (did you mean '--limit'?); see wiel --help, or wiel COMMAND --help"
     );
     let limit = run_in(&node, None, &["list", "--limit", "veel"]);
     assert_eq!(limit.code, 2);
@@ -106,4 +106,61 @@ fn a_running_node_answers_in_the_language_of_the_command() {
         status.stdout
     );
     assert_eq!(node.snapshot(), before, "nothing stored");
+}
+
+#[test]
+fn wrong_arguments_found_after_parsing_are_usage_errors_too() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let before = node.snapshot();
+    for args in [
+        vec!["list", "--kind", "blog"],
+        vec!["list", "--since", "gisteren"],
+        vec!["ask", ""],
+        vec!["key", "revoke"],
+        vec!["key", "revoke", "abc"],
+        vec!["list", "extra"],
+        vec!["list", "--limit"],
+    ] {
+        let r = run_in(&node, None, &args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        let line = one_line(&r);
+        assert!(
+            line.ends_with("zie wiel --help, of wiel OPDRACHT --help"),
+            "{line}"
+        );
+    }
+    assert_eq!(node.snapshot(), before, "nothing stored");
+    // A data directory that is a file: said as such, by every command.
+    let file = node.path().join("een-bestand");
+    std::fs::write(&file, "x").unwrap();
+    for args in [
+        vec!["list"],
+        vec!["init", "--name", "Gemeente Kampen", "--code", "GM0166"],
+    ] {
+        let mut c = wiel_tests::wiel_command();
+        c.arg("--data-dir")
+            .arg(&file)
+            .args(&args)
+            .env_remove("LANG");
+        let r: Run = c.output().unwrap().into();
+        assert_eq!(r.code, 1);
+        assert!(
+            one_line(&r).contains("is een bestand, geen map"),
+            "{}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn a_colon_in_a_title_and_a_dutch_kind_name_are_taken_as_written() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let id = node.publish(
+        "---\nkind: goed-voorbeeld\ntitle: Inkoop: lumpsum of p×q\n---\nTekst over inkoop.\n",
+    );
+    let shown = node.dutch(&["show", &id]);
+    assert!(
+        shown.starts_with("Inkoop: lumpsum of p×q\ngoed voorbeeld · "),
+        "{shown}"
+    );
 }

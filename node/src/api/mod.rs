@@ -288,42 +288,38 @@ async fn start_sync(
     State(s): State<ApiState>,
     Json(req): Json<SyncRequest>,
 ) -> ApiResult<SyncStarted> {
-    let refused = |detail: String| Problem {
-        status: StatusCode::UNPROCESSABLE_ENTITY,
-        title: "Refused",
-        code: None,
-        detail,
+    let refused = |message: wiel_lang::Message| {
+        problem::refused(StatusCode::UNPROCESSABLE_ENTITY, "Refused", message)
     };
     let peer = match req.peer.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(text) if text.starts_with('/') => {
             let addr: libp2p::Multiaddr = text
                 .parse()
-                .map_err(|e| refused(format!("'{text}' is not a multiaddress: {e}")))?;
+                .map_err(|_| refused(wiel_lang::msg!("api-not-an-address", address = text)))?;
             let peer = crate::network::peer_of(&addr)
-                .ok_or_else(|| refused(format!("'{text}' does not end in /p2p/<peer id>")))?;
-            s.network.dial(addr).await.map_err(|e| Problem {
-                status: StatusCode::BAD_GATEWAY,
-                title: "Cannot connect",
-                code: None,
-                detail: e.to_string(),
+                .ok_or_else(|| refused(wiel_lang::msg!("api-no-peer-id", address = text)))?;
+            s.network.dial(addr).await.map_err(|e| {
+                problem::refused(
+                    StatusCode::BAD_GATEWAY,
+                    "Cannot connect",
+                    wiel_lang::Localise::message(&e),
+                )
             })?;
             Some(peer)
         }
-        Some(text) => Some(text.parse::<libp2p::PeerId>().map_err(|_| {
-            refused(format!(
-                "'{text}' is neither a peer id (12D3KooW…) nor a multiaddress"
-            ))
-        })?),
+        Some(text) => Some(
+            text.parse::<libp2p::PeerId>()
+                .map_err(|_| refused(wiel_lang::msg!("api-not-a-peer", peer = text)))?,
+        ),
     };
     let run = s.network.sync(peer).await.map_err(|e| match e {
         crate::network::NetworkError::Stopped => internal(e),
-        other => Problem {
-            status: StatusCode::CONFLICT,
-            title: "Cannot sync",
-            code: None,
-            detail: other.to_string(),
-        },
+        other => problem::refused(
+            StatusCode::CONFLICT,
+            "Cannot sync",
+            wiel_lang::Localise::message(&other),
+        ),
     })?;
     Ok(Json(SyncStarted { run }))
 }
@@ -347,15 +343,11 @@ async fn connect(
     State(s): State<ApiState>,
     Json(req): Json<ConnectRequest>,
 ) -> ApiResult<serde_json::Value> {
-    let addr = req.address.parse().map_err(|e: libp2p::multiaddr::Error| {
+    let addr = req.address.parse().map_err(|_: libp2p::multiaddr::Error| {
         refused(
             StatusCode::UNPROCESSABLE_ENTITY,
             "Refused",
-            wiel_lang::msg!(
-                "api-not-an-address",
-                address = req.address.as_str(),
-                detail = e.to_string()
-            ),
+            wiel_lang::msg!("api-not-an-address", address = req.address.as_str()),
         )
     })?;
     s.network.dial(addr).await.map_err(|e| {

@@ -11,9 +11,45 @@ use super::runs::{RunId, SpaceSync, SyncReport};
 #[derive(Debug, thiserror::Error)]
 pub enum NetworkError {
     Stopped,
-    Dial { addr: String, reason: String },
+    Dial { addr: String, reason: DialFailure },
     NotConnected(String),
     NoPeers,
+}
+
+/// Why dialing an address failed, in terms a reader can act on; libp2p's own account goes
+/// to the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DialFailure {
+    /// Nothing listens there (connection refused).
+    NothingListens,
+    /// No answer in time: a firewall, or a wrong address.
+    NoAnswer,
+    /// The address is this node's own.
+    Itself,
+    /// Another node answered than the one the address names, and it did not show that it
+    /// succeeded that node's key.
+    NotTheNodeNamed {
+        found: String,
+        named: String,
+    },
+    Other,
+}
+
+impl DialFailure {
+    /// Sorts libp2p's account of a failed dial (one line of text: its error types do not
+    /// tell these apart across transports).
+    pub fn of(libp2p_error: &str) -> DialFailure {
+        let text = libp2p_error.to_lowercase();
+        if text.contains("connection refused") {
+            DialFailure::NothingListens
+        } else if text.contains("timed out") || text.contains("timeout") {
+            DialFailure::NoAnswer
+        } else if text.contains("local peer id") || text.contains("dial itself") {
+            DialFailure::Itself
+        } else {
+            DialFailure::Other
+        }
+    }
 }
 
 /// What `wiel peers` shows about one connected peer.

@@ -16,7 +16,7 @@ use libp2p::{Multiaddr, PeerId, Swarm};
 use tokio::sync::oneshot;
 
 use super::behaviour::Behaviour;
-use super::client::NetworkError;
+use super::client::{DialFailure, NetworkError};
 use super::peers::{follow_rotation, peer_of};
 use crate::text::one_line;
 use crate::trust::TrustSet;
@@ -87,7 +87,7 @@ impl Dials {
                 if let Some(reply) = reply {
                     let _ = reply.send(Err(NetworkError::Dial {
                         addr: addr.to_string(),
-                        reason: one_line(&e.to_string()),
+                        reason: DialFailure::of(&e.to_string()),
                     }));
                 }
             }
@@ -150,9 +150,10 @@ impl Dials {
             self.provisional.remove(obtained);
         }
         if let Some((addr, reply)) = pending {
+            tracing::info!(%addr, error = %one_line(&error.to_string()), "dial failed");
             let _ = reply.send(Err(NetworkError::Dial {
                 addr,
-                reason: one_line(&error.to_string()),
+                reason: DialFailure::of(&error.to_string()),
             }));
         }
     }
@@ -179,10 +180,10 @@ impl Dials {
             if let Some(reply) = p.reply.take() {
                 let _ = reply.send(Err(NetworkError::Dial {
                     addr: p.address.clone(),
-                    reason: format!(
-                        "the node there is {peer}, not {}, and it did not show that it succeeded it",
-                        p.named
-                    ),
+                    reason: DialFailure::NotTheNodeNamed {
+                        found: peer.to_string(),
+                        named: p.named.to_string(),
+                    },
                 }));
             }
             expired.push(*peer);

@@ -37,7 +37,7 @@ pub use crate::refusal::Refusal;
 pub use behaviour::{
     FetchRequest, FetchResponse, GossipTiming, SYNC_ROUND_TIMEOUT, SyncRequest, SyncResponse, topic,
 };
-pub use client::{Client, NetworkError, NetworkStatus, PeerView, SpaceStatus};
+pub use client::{Client, DialFailure, NetworkError, NetworkStatus, PeerView, SpaceStatus};
 pub use peers::peer_of;
 pub use runs::{RunId, SpaceSync, SyncReport};
 pub use worker::Counters;

@@ -202,6 +202,7 @@ impl Service {
     /// Makes a new node: key (mode 0600), `config.toml`, store and a signed profile entry.
     /// Refuses a directory that already has a key, and leaves it as it was.
     pub fn init(dir: DataDir, options: InitOptions) -> Result<Self, ServiceError> {
+        dir.check_is_directory()?;
         if dir.is_initialised() {
             return Err(ServiceError::AlreadyInitialised {
                 dir: dir.root().to_owned(),
@@ -268,6 +269,7 @@ impl Service {
 
     /// Opens an initialised data directory.
     pub fn open(dir: DataDir) -> Result<Self, ServiceError> {
+        dir.check_is_directory()?;
         if !dir.is_initialised() {
             return Err(ConfigError::NotInitialised {
                 dir: dir.root().to_owned(),
