@@ -3,7 +3,7 @@
 //! headings, the help and version flags) are replaced too.
 
 use clap::{Arg, ArgAction, Command};
-use wiel_lang::{Lang, t};
+use wiel_lang::{Lang, msg, t};
 
 /// The message id of a command's description: `cmd-wiel`, `cmd-publish`, `cmd-key-rotate`.
 pub fn command_id(path: &[&str]) -> String {
@@ -29,20 +29,19 @@ fn walk(mut command: Command, path: &[&str], lang: Lang) -> Command {
         .disable_help_flag(true)
         .disable_help_subcommand(true);
     if path.len() == 1 {
-        command = command
-            .disable_version_flag(true)
-            .arg(
-                Arg::new("version")
-                    .short('V')
-                    .long("version")
-                    .action(ArgAction::Version)
-                    .help(lang.get("version-flag"))
-                    .help_heading(lang.get("heading-options")),
-            )
-            .subcommand_value_name(lang.get("value-command"));
+        command = command.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help(lang.get("version-flag"))
+                .help_heading(lang.get("heading-options")),
+        );
     }
     if command.has_subcommands() {
-        command = command.subcommand_help_heading(lang.get("heading-commands"));
+        command = command
+            .subcommand_help_heading(lang.get("heading-commands"))
+            .subcommand_value_name(lang.get("value-command"));
     }
     let args: Vec<String> = command
         .get_arguments()
@@ -52,9 +51,54 @@ fn walk(mut command: Command, path: &[&str], lang: Lang) -> Command {
         .collect();
     for arg in args {
         let id = arg_id(path, &arg);
-        let (help, long_help) = (lang.get(&id), long(lang, &id));
         command = command.mut_arg(arg.as_str(), |a| {
-            let a = a.help(help).long_help(long_help);
+            // clap's own "[default: …]", "[possible values: …]" and "[env: …]" are
+            // English: said in the help text instead.
+            let takes_values = a.get_action().takes_values();
+            let mut extra = String::new();
+            let defaults: Vec<String> = a
+                .get_default_values()
+                .iter()
+                .map(|v| v.to_string_lossy().into_owned())
+                .collect();
+            if !defaults.is_empty() && a.get_action().takes_values() {
+                extra.push_str(&format!(
+                    " {}",
+                    lang.text(&msg!("help-default", value = defaults.join(", ")))
+                ));
+            }
+            let possible: Vec<String> = a
+                .get_possible_values()
+                .iter()
+                .map(|v| v.get_name().to_owned())
+                .collect();
+            if !possible.is_empty() && a.get_action().takes_values() {
+                extra.push_str(&format!(
+                    " {}",
+                    lang.text(&msg!("help-possible", values = possible.join(", ")))
+                ));
+            }
+            // Named after the option itself where it has no name of its own (`<ID>`).
+            let value_names: Vec<String> = match a.get_value_names() {
+                Some(names) => names.iter().map(|n| value_name(lang, n.as_str())).collect(),
+                None if takes_values => {
+                    vec![value_name(lang, &a.get_id().as_str().replace('_', "-"))]
+                }
+                None => Vec::new(),
+            };
+            let help = format!("{}{extra}", lang.get(&id));
+            let long_help = format!("{}{extra}", long(lang, &id));
+            let has_env = a.get_env().is_some();
+            let mut a = a.help(help).long_help(long_help);
+            if takes_values {
+                a = a.hide_default_value(true).hide_possible_values(true);
+            }
+            if has_env {
+                a = a.hide_env(true);
+            }
+            if !value_names.is_empty() {
+                a = a.value_names(value_names);
+            }
             if a.is_positional() {
                 a.help_heading(lang.get("heading-arguments"))
             } else {
@@ -62,6 +106,21 @@ fn walk(mut command: Command, path: &[&str], lang: Lang) -> Command {
             }
         });
     }
+    // clap's usage line says "[OPTIONS]": said in the reader's language.
+    let rendered = command.clone().render_usage().to_string();
+    let after_name = rendered
+        .split_once(": ")
+        .map(|(_, usage)| usage)
+        .unwrap_or(&rendered)
+        .split_once(' ')
+        .map(|(_, rest)| rest.to_owned())
+        .unwrap_or_default();
+    let usage = format!(
+        "{} {}",
+        path.join(" "),
+        after_name.replace("[OPTIONS]", &format!("[{}]", lang.get("value-options")))
+    );
+    command = command.override_usage(usage.trim_end().to_owned());
     // After the others, so that the arguments come first and the options together.
     command = command.arg(
         Arg::new("help")
@@ -82,6 +141,16 @@ fn walk(mut command: Command, path: &[&str], lang: Lang) -> Command {
         command = command.mut_subcommand(name.as_str(), |c| walk(c, &sub_path, lang));
     }
     command
+}
+
+/// A value's name in the help (`<MAP>` for `<DIR>`), from `value-…` messages.
+fn value_name(lang: Lang, name: &str) -> String {
+    let id = format!("value-{}", name.to_lowercase());
+    if lang.has(&id) {
+        lang.get(&id)
+    } else {
+        name.to_owned()
+    }
 }
 
 /// The longer description where the catalogue has one (`…-long`), else the short one.
@@ -224,6 +293,35 @@ mod tests {
             sub.push(c.get_name());
             collect(c, &sub, missing);
         }
+    }
+
+    /// No word of clap's own English in the Dutch help of any command.
+    #[test]
+    fn the_dutch_help_of_every_command_has_no_english_of_clap() {
+        fn check(command: &mut Command, path: &str) {
+            let help = command.render_long_help().to_string();
+            for english in [
+                "Usage:",
+                "Options:",
+                "Commands:",
+                "Arguments:",
+                "[OPTIONS]",
+                "<COMMAND>",
+                "[default:",
+                "[possible values",
+                "[env:",
+                "Print help",
+            ] {
+                assert!(!help.contains(english), "{path}: {english} in\n{help}");
+            }
+            for sub in command.get_subcommands_mut() {
+                let name = format!("{path} {}", sub.get_name());
+                check(sub, &name);
+            }
+        }
+        let mut command = localised(crate::args::Cli::command(), Lang::Nl);
+        command.build();
+        check(&mut command, "wiel");
     }
 
     #[test]
