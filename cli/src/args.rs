@@ -114,6 +114,8 @@ pub enum Command {
         address: String,
     },
 
+    Web,
+
     Demo {
         #[arg(long, value_name = "DIR")]
         keep: Option<PathBuf>,

@@ -33,6 +33,7 @@ pub mod text;
 pub mod texts;
 pub mod trust;
 pub mod view;
+pub mod web;
 
 pub use config::{Config, DataDir};
 pub use service::{NewEntry, Published, Service, ServiceError};

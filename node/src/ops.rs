@@ -97,6 +97,8 @@ pub trait Operations {
     fn sync_start(&self, peer: Option<String>) -> Result<RunId>;
     fn sync_report(&self, run: RunId) -> Result<SyncReport>;
     fn connect(&self, address: &str) -> Result<()>;
+    /// A one-time login link for the running node's web page.
+    fn web_login(&self) -> Result<crate::api::WebLogin>;
 }
 
 impl Operations for Service {
@@ -220,6 +222,9 @@ impl Operations for Service {
         Err(OpError::NoNode)
     }
     fn connect(&self, _address: &str) -> Result<()> {
+        Err(OpError::NoNode)
+    }
+    fn web_login(&self) -> Result<crate::api::WebLogin> {
         Err(OpError::NoNode)
     }
 }
@@ -373,5 +378,8 @@ impl Operations for ApiClient {
         };
         self.post::<_, serde_json::Value>(routes::PEERS, &request)?;
         Ok(())
+    }
+    fn web_login(&self) -> Result<crate::api::WebLogin> {
+        Ok(self.post(routes::WEB_LOGIN, &serde_json::json!({}))?)
     }
 }

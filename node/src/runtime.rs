@@ -279,13 +279,21 @@ pub async fn run(
         });
     }
 
+    let sessions = Arc::new(crate::web::Sessions::default());
     let state = ApiState {
         service: service.clone(),
         network: running.client.clone(),
         counters: running.counters.clone(),
         token: Arc::new(token),
+        sessions: sessions.clone(),
+        origin: Arc::new(format!("http://127.0.0.1:{}", address.port())),
     };
-    let app = api::router(state.clone());
+    // The web page beside the API, over the same service (see `web`).
+    let app = api::router(state.clone()).merge(crate::web::router(crate::web::WebState {
+        service: service.clone(),
+        sessions,
+        port: address.port(),
+    }));
     let api_shutdown = shutdown.clone();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         api_shutdown.cancelled().await;

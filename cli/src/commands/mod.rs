@@ -504,6 +504,15 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 Ok(())
             }
         }
+        Command::Web => {
+            let login = backend.web_login()?;
+            if json {
+                output::json(&login)
+            } else {
+                println!("{}", t!("web-link", url = login.url.as_str()));
+                Ok(())
+            }
+        }
         Command::Init(_) | Command::Node(_) | Command::Demo { .. } | Command::Key(_) => {
             bail!(t!("not-through-a-node"))
         }

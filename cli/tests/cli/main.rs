@@ -21,3 +21,4 @@ mod search;
 mod sync;
 mod threads;
 mod trust;
+mod web;

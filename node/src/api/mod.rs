@@ -41,6 +41,10 @@ pub struct ApiState {
     pub network: Client,
     pub counters: Arc<Counters>,
     pub token: Arc<String>,
+    /// The web page's sessions: the API hands out its login links.
+    pub sessions: Arc<crate::web::Sessions>,
+    /// Where the node serves, for the login link: `http://127.0.0.1:PORT`.
+    pub origin: Arc<String>,
 }
 
 /// Runs a service call on the blocking pool (the store does disk I/O).
@@ -122,7 +126,11 @@ pub fn router(state: ApiState) -> Router {
             post(import).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
         )
         .route(routes::EXPORT, get(export))
+        .route(routes::WEB_LOGIN, post(web_login))
         .route(routes::OPENAPI, get(openapi))
+        // Any other path is answered here, as problem details: the web page merged beside
+        // the API answers only its own routes.
+        .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .layer(middleware::from_fn(as_problem))
         .with_state(state)
@@ -358,6 +366,20 @@ async fn connect(
         )
     })?;
     Ok(Json(serde_json::json!({ "connected": req.address })))
+}
+
+/// `POST /api/v1/web/login`: a one-time login link for the web page (`wiel web`).
+async fn web_login(State(s): State<ApiState>) -> ApiResult<WebLogin> {
+    let token = s.sessions.new_link().map_err(|e| internal_failure(&e))?;
+    Ok(Json(WebLogin {
+        url: format!("{}/inloggen/{token}", s.origin),
+    }))
+}
+
+/// A login link for the web page: it works once, within ten minutes.
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
+pub struct WebLogin {
+    pub url: String,
 }
 
 async fn openapi() -> impl IntoResponse {

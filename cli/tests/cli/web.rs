@@ -1,0 +1,298 @@
+//! The web page of a running node, as a browser uses it: the login link, the session, the
+//! forms with their CSRF token, the privacy guard inline, and the guards against other
+//! origins and other Host names. (HTTP on 127.0.0.1; no JavaScript is needed.)
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use wiel_tests::{Daemon, Node};
+
+/// A browser without JavaScript: keeps the session cookie, follows no redirect itself.
+struct Browser {
+    agent: ureq::Agent,
+    base: String,
+    cookie: Option<String>,
+}
+
+struct Page {
+    status: u16,
+    location: Option<String>,
+    body: String,
+}
+
+impl Browser {
+    fn new(base: &str) -> Browser {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .build()
+            .into();
+        Browser {
+            agent,
+            base: base.to_owned(),
+            cookie: None,
+        }
+    }
+
+    fn read(&mut self, mut resp: ureq::http::Response<ureq::Body>) -> Page {
+        if let Some(set) = resp.headers().get("set-cookie") {
+            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
+            self.cookie = Some(pair);
+        }
+        Page {
+            status: resp.status().as_u16(),
+            location: resp
+                .headers()
+                .get("location")
+                .map(|l| l.to_str().unwrap().to_owned()),
+            body: resp.body_mut().read_to_string().unwrap_or_default(),
+        }
+    }
+
+    fn get(&mut self, path: &str) -> Page {
+        let url = if path.starts_with("http") {
+            path.to_owned()
+        } else {
+            format!("{}{path}", self.base)
+        };
+        let mut req = self.agent.get(&url);
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c);
+        }
+        let resp = req.call().unwrap();
+        self.read(resp)
+    }
+
+    fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        let mut req = self
+            .agent
+            .post(format!("{}{path}", self.base))
+            .header("Content-Type", "application/x-www-form-urlencoded");
+        if let Some(c) = &self.cookie {
+            req = req.header("Cookie", c);
+        }
+        let body = serde_urlencoded::to_string(form).unwrap();
+        let resp = req.send(body).unwrap();
+        self.read(resp)
+    }
+
+    /// The CSRF token in a page's forms.
+    fn csrf(&mut self) -> String {
+        let page = self.get("/schrijven");
+        let at = page
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("a csrf field")
+            + 19;
+        page.body[at..at + 64].to_owned()
+    }
+}
+
+fn login_url(node: &Node) -> String {
+    let out = node.ok(&["--json", "web"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    v["url"].as_str().unwrap().to_owned()
+}
+
+fn signed_in(node: &Node) -> Browser {
+    let url = login_url(node);
+    let base = url.split("/inloggen/").next().unwrap().to_owned();
+    let mut b = Browser::new(&base);
+    let page = b.get(&url);
+    assert_eq!(page.status, 303);
+    assert_eq!(page.location.as_deref(), Some("/"));
+    b
+}
+
+#[test]
+fn only_a_login_link_used_once_on_this_machine_opens_the_page() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let _daemon = Daemon::start(&node, &[]);
+    let url = login_url(&node);
+    let base = url.split("/inloggen/").next().unwrap().to_owned();
+
+    let mut stranger = Browser::new(&base);
+    let page = stranger.get("/");
+    assert_eq!(page.status, 303, "no session: to the sign-in page");
+    assert_eq!(page.location.as_deref(), Some("/inloggen"));
+    let page = stranger.get("/inloggen");
+    assert!(page.body.contains("wiel web"), "{}", page.body);
+
+    let mut b = Browser::new(&base);
+    let page = b.get(&url);
+    assert_eq!(page.status, 303);
+    let cookie = b.cookie.clone().unwrap();
+    assert!(cookie.starts_with("wiel_sessie="));
+    let home = b.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("<html lang=\"nl\">"), "{}", home.body);
+
+    // Used once: the same link again opens nothing.
+    let mut again = Browser::new(&base);
+    assert_eq!(again.get(&url).status, 403);
+    assert!(again.cookie.is_none());
+
+    // Another Host (DNS rebinding): refused, even with the session.
+    let resp = b
+        .agent
+        .get(format!("{base}/"))
+        .header("Host", "wiel.example:80")
+        .header("Cookie", &cookie)
+        .call()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 421);
+
+    // A made-up session is no session.
+    let mut forger = Browser::new(&base);
+    forger.cookie = Some(format!("wiel_sessie={}", "ab".repeat(32)));
+    assert_eq!(forger.get("/").status, 303);
+}
+
+#[test]
+fn forms_need_this_pages_token_and_the_privacy_guard_speaks_at_the_field() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let _daemon = Daemon::start(&node, &[]);
+    let mut b = signed_in(&node);
+    let before = node.snapshot();
+
+    // Without the token, or from another origin: nothing is done.
+    let page = b.post(
+        "/schrijven",
+        &[
+            ("soort", "vraag"),
+            ("titel", "Een vraag"),
+            ("tekst", "Tekst"),
+        ],
+    );
+    assert_eq!(page.status, 403);
+    let csrf = b.csrf();
+    let resp = b
+        .agent
+        .post(format!("{}/schrijven", b.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .header("Cookie", b.cookie.as_deref().unwrap())
+        .header("Origin", "http://wiel.example")
+        .send(format!("csrf={csrf}&soort=vraag&titel=Vraag"))
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
+    assert_eq!(node.snapshot(), before, "nothing stored");
+
+    // A phone number: asked about, the text kept, nothing published until confirmed.
+    let text = "Bel mij op 06-12345678 voor de details.";
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("soort", "goed-voorbeeld"),
+        ("titel", "Buddy voor nieuwe collega's"),
+        ("tekst", text),
+        ("thema", "hrm"),
+    ];
+    let page = b.post("/schrijven", &form);
+    assert_eq!(page.status, 422);
+    assert!(
+        page.body.contains("telefoonnummer 06-…78 in de tekst"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains(text), "the text is kept");
+    assert!(page.body.contains("name=\"bevestigd\""));
+    assert_eq!(node.snapshot(), before);
+
+    // A BSN next to its keyword: blocked, no confirmation offered, the text kept.
+    let bsn = "Casus met BSN 111222333 uit de wijk.";
+    let page = b.post(
+        "/schrijven",
+        &[
+            ("csrf", csrf.as_str()),
+            ("soort", "praktijkverhaal"),
+            ("titel", "Casus"),
+            ("situatie", bsn),
+        ],
+    );
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("nooit gepubliceerd"), "{}", page.body);
+    assert!(!page.body.contains("name=\"bevestigd\""));
+    assert!(page.body.contains(bsn));
+    assert_eq!(node.snapshot(), before);
+
+    // Confirmed: published, and shown.
+    let mut confirmed = form.to_vec();
+    confirmed.push(("bevestigd", "ja"));
+    let page = b.post("/schrijven", &confirmed);
+    assert_eq!(page.status, 303, "{}", page.body);
+    let entry = page.location.unwrap();
+    let shown = b.get(&entry);
+    assert!(
+        shown.body.contains("Buddy voor nieuwe collega&#39;s")
+            || shown.body.contains("Buddy voor nieuwe collega's"),
+        "{}",
+        shown.body
+    );
+    assert!(
+        shown.body.contains("goed voorbeeld · Gemeente Zwolle"),
+        "{}",
+        shown.body
+    );
+}
+
+#[test]
+fn ask_answer_react_accept_and_find_it_through_the_page() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let _daemon = Daemon::start(&node, &[]);
+    let mut b = signed_in(&node);
+    let csrf = b.csrf();
+    let page = b.post(
+        "/schrijven",
+        &[
+            ("csrf", csrf.as_str()),
+            ("soort", "vraag"),
+            ("titel", "Hoe houden jullie het verzuim <laag>?"),
+            ("tekst", "Wij zoeken ideeën."),
+        ],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+    let question = page.location.unwrap();
+    let id = question.trim_start_matches("/bericht/").to_owned();
+
+    // Open questions and search find it; what was typed is escaped, never markup.
+    let open = b.get("/vragen");
+    assert!(open.body.contains(&question), "{}", open.body);
+    assert!(open.body.contains("&lt;laag&gt;"), "{}", open.body);
+    assert!(!open.body.contains("<laag>"));
+    let found = b.get("/zoeken?q=verzuim");
+    assert!(found.body.contains(&question), "{}", found.body);
+
+    let page = b.post(
+        &format!("/bericht/{id}/antwoord"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("tekst", "Met een buddy en korte lijnen."),
+        ],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+    let page = b.post(
+        &format!("/bericht/{id}/reactie"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("oordeel", "nuttig"),
+            ("toelichting", "Goede vraag"),
+        ],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+    let thread = b.get(&question);
+    assert!(
+        thread.body.contains("Met een buddy en korte lijnen."),
+        "{}",
+        thread.body
+    );
+    assert!(thread.body.contains("nuttig"), "{}", thread.body);
+    let at = thread
+        .body
+        .find("/accepteren")
+        .expect("an accept button for the asker");
+    let start = thread.body[..at].rfind("/bericht/").unwrap();
+    let accept = thread.body[start..at + "/accepteren".len()].to_owned();
+    let page = b.post(&accept, &[("csrf", csrf.as_str())]);
+    assert_eq!(page.status, 303, "{}", page.body);
+    let thread = b.get(&question);
+    assert!(thread.body.contains("answer--accepted"), "{}", thread.body);
+    let json: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "show", &id])).unwrap();
+    assert_eq!(json["answers"][0]["accepted"], true);
+}

@@ -1,0 +1,393 @@
+//! What people send: signing in with a login link, publishing, answering, reacting and
+//! accepting. Every form carries the session's CSRF token; the privacy guard runs before
+//! anything is signed, and its findings are shown at the field they are in, with what was
+//! typed kept.
+
+use axum::extract::{Form, Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, html};
+use serde::Deserialize;
+use wiel_lang::{Localise, Message, msg};
+use wiel_protocol::privacy::Finding;
+use wiel_protocol::{Body, Kind, KindFields, Rel, Verdict};
+
+use super::pages::{layout, problem};
+use super::session::{COOKIE, same_secret};
+use super::{Visitor, WebState, blocking, language};
+use crate::NewEntry;
+use crate::ops::Operations;
+
+/// `GET /inloggen/{token}`: a login link, good once.
+pub(super) async fn log_in(
+    State(state): State<WebState>,
+    Path(token): Path<String>,
+    req: Request,
+) -> Response {
+    let lang = language(&req);
+    match state.sessions.log_in(&token) {
+        Some(id) => (
+            StatusCode::SEE_OTHER,
+            [
+                (
+                    header::SET_COOKIE,
+                    format!("{COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/"),
+                ),
+                (header::LOCATION, "/".to_owned()),
+            ],
+        )
+            .into_response(),
+        None => {
+            let body = html! { p class="alert alert--error" role="alert" { (lang.text(&msg!("web-link-used"))) } pre { "wiel web" } };
+            let mut response = layout(lang, &lang.text(&msg!("web-sign-in-title")), body);
+            *response.status_mut() = StatusCode::FORBIDDEN;
+            response
+        }
+    }
+}
+
+/// A form without this session's token did not come from this page.
+fn forged(v: &Visitor, given: &str) -> Option<Response> {
+    if same_secret(given, &v.csrf) {
+        return None;
+    }
+    let mut response = problem(v.lang, &msg!("web-foreign-form"));
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    Some(response)
+}
+
+/// What the write form holds, kept when something must be changed or confirmed.
+#[derive(Deserialize, Default, Clone)]
+pub(crate) struct Draft {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    soort: String,
+    #[serde(default)]
+    titel: String,
+    #[serde(default)]
+    tekst: String,
+    #[serde(default)]
+    situatie: String,
+    #[serde(default)]
+    aanpak: String,
+    #[serde(default)]
+    resultaat: String,
+    #[serde(default)]
+    lessen: String,
+    #[serde(default)]
+    thema: String,
+    #[serde(default)]
+    trefwoorden: String,
+    #[serde(default)]
+    contact: String,
+    /// The author saw what the privacy guard asks about and publishes anyway.
+    #[serde(default)]
+    bevestigd: Option<String>,
+}
+
+impl Draft {
+    fn kind(&self) -> Kind {
+        match self.soort.as_str() {
+            "praktijkverhaal" => Kind::Story,
+            "vraag" => Kind::Question,
+            _ => Kind::Practice,
+        }
+    }
+
+    fn body(&self) -> Body {
+        let fields = match self.kind() {
+            Kind::Story => KindFields::Story {
+                situation: self.situatie.trim().to_owned(),
+                approach: self.aanpak.trim().to_owned(),
+                result: self.resultaat.trim().to_owned(),
+                lessons: self.lessen.trim().to_owned(),
+            },
+            _ => KindFields::None,
+        };
+        Body {
+            title: self.titel.trim().to_owned(),
+            text: self.tekst.trim().replace("\r\n", "\n"),
+            tags: self
+                .trefwoorden
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            themes: Some(self.thema.trim().to_owned())
+                .filter(|t| !t.is_empty())
+                .into_iter()
+                .collect(),
+            contact: Some(self.contact.trim().to_owned()).filter(|c| !c.is_empty()),
+            fields,
+        }
+    }
+}
+
+/// `POST /schrijven`
+pub(super) async fn publish(
+    State(state): State<WebState>,
+    v: Visitor,
+    Form(draft): Form<Draft>,
+) -> Response {
+    if let Some(refused) = forged(&v, &draft.csrf) {
+        return refused;
+    }
+    let body = draft.body();
+    let findings = wiel_protocol::privacy::scan(&body);
+    let confirmed = draft.bevestigd.is_some();
+    if findings.iter().any(|f| f.blocks) || (!findings.is_empty() && !confirmed) {
+        return write_form(&v, &draft, &findings, None);
+    }
+    let new = NewEntry {
+        kind: draft.kind(),
+        space: None,
+        refs: vec![],
+        body,
+        created_at: None,
+        confirmed_personal_data: confirmed,
+        new_space: false,
+    };
+    match blocking(&state, move |s| Operations::publish(s, new)).await {
+        Ok(p) => Redirect::to(&format!("/bericht/{}", p.id.to_hex())).into_response(),
+        Err(e) => write_form(&v, &draft, &findings, Some(&e)),
+    }
+}
+
+/// The write form, with what was typed, the privacy guard's findings at their fields, and
+/// an error if there was one.
+pub(crate) fn write_form(
+    v: &Visitor,
+    draft: &Draft,
+    findings: &[Finding],
+    error: Option<&Message>,
+) -> Response {
+    let blocked = findings.iter().any(|f| f.blocks);
+    let at = |field: &str| -> Markup {
+        html! {
+            @for f in findings.iter().filter(|f| f.field == field) {
+                p class=(if f.blocks { "field-error" } else { "field-warning" }) role="alert" {
+                    (v.text(&f.message()))
+                }
+            }
+        }
+    };
+    let kind = draft.kind();
+    let body = html! {
+        @if let Some(e) = error { p class="alert alert--error" role="alert" { (v.text(e)) } }
+        @if blocked {
+            p class="alert alert--error" role="alert" { (v.text(&msg!("web-privacy-blocked"))) }
+        } @else if !findings.is_empty() {
+            p class="alert alert--warning" role="alert" { (v.text(&msg!("web-privacy-confirm"))) }
+        }
+        form method="post" action="/schrijven" class="form" {
+            input type="hidden" name="csrf" value=(v.csrf);
+            fieldset {
+                legend { (v.text(&msg!("web-kind"))) }
+                @for (value, k) in [("goed-voorbeeld", Kind::Practice), ("praktijkverhaal", Kind::Story), ("vraag", Kind::Question)] {
+                    div class="radio" {
+                        input type="radio" id=(format!("soort-{value}")) name="soort" value=(value) checked[k == kind];
+                        label for=(format!("soort-{value}")) { (v.text(&k.message())) }
+                    }
+                }
+            }
+            label for="titel" { (v.text(&msg!("web-title"))) }
+            input type="text" id="titel" name="titel" value=(draft.titel) required maxlength="200";
+            (at("title"))
+            label for="tekst" { (v.text(&msg!("web-text"))) }
+            textarea id="tekst" name="tekst" rows="8" { (draft.tekst) }
+            (at("text"))
+            fieldset {
+                legend { (v.text(&msg!("web-story-parts"))) }
+                @for (name, field, label) in [("situatie", "situation", "story-situation"), ("aanpak", "approach", "story-approach"), ("resultaat", "result", "story-result"), ("lessen", "lessons", "story-lessons")] {
+                    label for=(name) { (v.text(&Message::new(label))) }
+                    textarea id=(name) name=(name) rows="3" {
+                        (match name { "situatie" => &draft.situatie, "aanpak" => &draft.aanpak, "resultaat" => &draft.resultaat, _ => &draft.lessen })
+                    }
+                    (at(field))
+                }
+            }
+            label for="thema" { (v.text(&msg!("web-theme"))) }
+            select id="thema" name="thema" {
+                option value="" { (v.text(&msg!("web-no-theme"))) }
+                @for (name, about) in wiel_protocol::themes::THEMES {
+                    option value=(name) selected[*name == draft.thema] { (name) " (" (about) ")" }
+                }
+            }
+            label for="trefwoorden" { (v.text(&msg!("web-tags"))) }
+            input type="text" id="trefwoorden" name="trefwoorden" value=(draft.trefwoorden);
+            (at("tags"))
+            label for="contact" { (v.text(&msg!("web-contact"))) }
+            input type="text" id="contact" name="contact" value=(draft.contact);
+            (at("contact"))
+            @if !findings.is_empty() && !blocked {
+                div class="checkbox" {
+                    input type="checkbox" id="bevestigd" name="bevestigd" value="ja";
+                    label for="bevestigd" { (v.text(&msg!("web-privacy-confirm-box"))) }
+                }
+            }
+            button type="submit" class="button" { (v.text(&msg!("web-publish"))) }
+        }
+    };
+    let mut response = layout(v.lang, &v.text(&msg!("web-nav-write")), body);
+    if error.is_some() || !findings.is_empty() {
+        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    response
+}
+
+#[derive(Deserialize)]
+pub(super) struct AnswerForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    tekst: String,
+    #[serde(default)]
+    bevestigd: Option<String>,
+}
+
+/// `POST /bericht/{id}/antwoord`
+pub(super) async fn answer(
+    State(state): State<WebState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<AnswerForm>,
+) -> Response {
+    if let Some(refused) = forged(&v, &form.csrf) {
+        return refused;
+    }
+    let text = form.tekst.trim().replace("\r\n", "\n");
+    let findings = wiel_protocol::privacy::scan(&Body {
+        text: text.clone(),
+        ..Body::default()
+    });
+    let confirmed = form.bevestigd.is_some();
+    if findings.iter().any(|f| f.blocks) || (!findings.is_empty() && !confirmed) {
+        return check_answer(&v, &id, &text, &findings);
+    }
+    let question = id.clone();
+    match blocking(&state, move |s| {
+        Operations::answer(s, &question, text, confirmed)
+    })
+    .await
+    {
+        Ok(_) => Redirect::to(&format!("/bericht/{id}")).into_response(),
+        Err(e) => problem(v.lang, &e),
+    }
+}
+
+/// An answer the privacy guard asks about: shown again, with its findings, to change or
+/// confirm.
+fn check_answer(v: &Visitor, id: &str, text: &str, findings: &[Finding]) -> Response {
+    let blocked = findings.iter().any(|f| f.blocks);
+    let body = html! {
+        p class="alert alert--warning" role="alert" {
+            (v.text(&if blocked { msg!("web-privacy-blocked") } else { msg!("web-privacy-confirm") }))
+        }
+        form method="post" action=(format!("/bericht/{id}/antwoord")) class="form" {
+            input type="hidden" name="csrf" value=(v.csrf);
+            label for="antwoord" { (v.text(&msg!("web-your-answer"))) }
+            textarea id="antwoord" name="tekst" rows="6" required { (text) }
+            @for f in findings {
+                p class=(if f.blocks { "field-error" } else { "field-warning" }) { (v.text(&f.message())) }
+            }
+            @if !blocked {
+                div class="checkbox" {
+                    input type="checkbox" id="bevestigd" name="bevestigd" value="ja";
+                    label for="bevestigd" { (v.text(&msg!("web-privacy-confirm-box"))) }
+                }
+            }
+            button type="submit" class="button" { (v.text(&msg!("web-send-answer"))) }
+        }
+    };
+    let mut response = layout(v.lang, &v.text(&msg!("web-your-answer")), body);
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
+}
+
+#[derive(Deserialize)]
+pub(super) struct ReactionForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    oordeel: String,
+    #[serde(default)]
+    toelichting: String,
+}
+
+/// `POST /bericht/{id}/reactie`
+pub(super) async fn react(
+    State(state): State<WebState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<ReactionForm>,
+) -> Response {
+    if let Some(refused) = forged(&v, &form.csrf) {
+        return refused;
+    }
+    let verdict = match form.oordeel.as_str() {
+        "werkt" => Verdict::Works,
+        "werkt-niet" => Verdict::DoesNotWork,
+        "toegepast" => Verdict::AppliedHere,
+        "nuttig" => Verdict::Useful,
+        _ => return problem(v.lang, &msg!("web-choose-verdict")),
+    };
+    let comment = form.toelichting.trim().to_owned();
+    let findings = wiel_protocol::privacy::scan(&Body {
+        text: comment.clone(),
+        ..Body::default()
+    });
+    if !findings.is_empty() {
+        // A comment is one line: said plainly, to write again without it.
+        return problem(v.lang, &crate::texts::personal_data(&findings));
+    }
+    let target = id.clone();
+    let result = blocking(&state, move |s| {
+        let target = Operations::resolve(s, &target)?;
+        Operations::publish(s, NewEntry::reaction(target, verdict, comment))
+    })
+    .await;
+    match result {
+        Ok(_) => Redirect::to(&format!("/bericht/{id}")).into_response(),
+        Err(e) => problem(v.lang, &e),
+    }
+}
+
+#[derive(Deserialize)]
+pub(super) struct AcceptForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+/// `POST /bericht/{answer}/accepteren`: back to the question.
+pub(super) async fn accept(
+    State(state): State<WebState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(form): Form<AcceptForm>,
+) -> Response {
+    if let Some(refused) = forged(&v, &form.csrf) {
+        return refused;
+    }
+    let result = blocking(&state, move |s| {
+        let answer = Operations::resolve(s, &id)?;
+        let thread = Operations::thread(s, &answer.to_hex())?;
+        let question = thread
+            .entry
+            .refs
+            .iter()
+            .find(|r| r.rel == Rel::Answers)
+            .map(|r| r.target);
+        Operations::publish(
+            s,
+            NewEntry::reaction(answer, Verdict::Accepted, String::new()),
+        )?;
+        Ok(question.unwrap_or(answer))
+    })
+    .await;
+    match result {
+        Ok(question) => Redirect::to(&format!("/bericht/{}", question.to_hex())).into_response(),
+        Err(e) => problem(v.lang, &e),
+    }
+}

@@ -1,0 +1,202 @@
+//! The web page for the people wiel is for: search, read a thread, ask, answer, react,
+//! accept, publish — served by `wiel node` beside the API, over the same service.
+//!
+//! Owns the routes, and who may use them: on this machine only (the Host header must name
+//! it, against DNS rebinding), after a one-time login link (`session`), with a CSRF token in
+//! every form and a strict Content-Security-Policy. `pages` renders (maud, no JavaScript),
+//! `forms` takes what people send.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use wiel_lang::{Lang, Message};
+
+use crate::Service;
+
+mod forms;
+mod pages;
+pub mod session;
+
+pub use session::Sessions;
+
+/// What the web page's handlers share.
+#[derive(Clone)]
+pub struct WebState {
+    pub service: Arc<Service>,
+    pub sessions: Arc<Sessions>,
+    /// The port the node serves on: the only Host the page answers to is this machine's.
+    pub port: u16,
+}
+
+/// The reader's language and session, found by the middleware.
+#[derive(Clone)]
+pub(crate) struct Visitor {
+    pub lang: Lang,
+    pub csrf: String,
+}
+
+impl Visitor {
+    pub fn text(&self, message: &Message) -> String {
+        self.lang.text(message)
+    }
+}
+
+pub fn router(state: WebState) -> Router {
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/zoeken", get(pages::search))
+        .route("/vragen", get(pages::questions))
+        .route("/bericht/{id}", get(pages::entry))
+        .route("/schrijven", get(pages::write).post(forms::publish))
+        .route("/bericht/{id}/antwoord", axum::routing::post(forms::answer))
+        .route("/bericht/{id}/reactie", axum::routing::post(forms::react))
+        .route(
+            "/bericht/{id}/accepteren",
+            axum::routing::post(forms::accept),
+        )
+        .route("/inloggen", get(pages::sign_in))
+        .route("/inloggen/{token}", get(forms::log_in))
+        .route("/stijl.css", get(stylesheet))
+        // A route layer: a path the page does not have (the API's, a mistyped one) is
+        // not the page's to answer.
+        .route_layer(middleware::from_fn_with_state(state.clone(), guard))
+        .with_state(state)
+}
+
+/// The page's language: the browser's first choice among Dutch and English; Dutch else.
+pub(crate) fn language(req: &Request) -> Lang {
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or(Lang::Nl)
+}
+
+/// Every request: answered only when its Host is this machine (a page elsewhere that
+/// resolves its own name to 127.0.0.1 gets nothing), a form only from this origin, and
+/// every answer with the headers that keep it from being framed, sniffed or scripted.
+async fn guard(State(state): State<WebState>, req: Request, next: Next) -> Response {
+    let lang = language(&req);
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let allowed = [
+        format!("127.0.0.1:{}", state.port),
+        format!("localhost:{}", state.port),
+    ];
+    if !allowed.iter().any(|a| a == host) {
+        return plain(
+            StatusCode::MISDIRECTED_REQUEST,
+            lang.text(&wiel_lang::msg!("web-wrong-host")),
+        );
+    }
+    if req.method() != axum::http::Method::GET {
+        let origin = req
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok());
+        if let Some(origin) = origin
+            && !allowed.iter().any(|a| origin == format!("http://{a}"))
+        {
+            return plain(
+                StatusCode::FORBIDDEN,
+                lang.text(&wiel_lang::msg!("web-foreign-form")),
+            );
+        }
+    }
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    for (name, value) in [
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+             frame-ancestors 'none'; base-uri 'none'",
+        ),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::CACHE_CONTROL, "no-store"),
+    ] {
+        headers.insert(name, HeaderValue::from_static(value));
+    }
+    response
+}
+
+/// Pages behind the login take a `Visitor`: a request without an open session is sent to
+/// the page that says how to get a login link.
+impl axum::extract::FromRequestParts<WebState> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &WebState,
+    ) -> Result<Visitor, Response> {
+        let lang = parts
+            .headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(Lang::from_accept_language)
+            .unwrap_or(Lang::Nl);
+        let session =
+            cookie(&parts.headers, session::COOKIE).and_then(|id| state.sessions.get(&id));
+        match session {
+            Some(session) => Ok(Visitor {
+                lang,
+                csrf: session.csrf,
+            }),
+            None => Err(Redirect::to("/inloggen").into_response()),
+        }
+    }
+}
+
+/// A cookie's value from the request.
+fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+fn plain(status: StatusCode, text: String) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        text,
+    )
+        .into_response()
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("style.css"),
+    )
+        .into_response()
+}
+
+/// Runs a service call on the blocking pool (the store does disk I/O); what went wrong as
+/// a message for the page.
+pub(crate) async fn blocking<T: Send + 'static>(
+    state: &WebState,
+    f: impl FnOnce(&Service) -> Result<T, crate::ops::OpError> + Send + 'static,
+) -> Result<T, Message> {
+    let service = state.service.clone();
+    match tokio::task::spawn_blocking(move || f(&service)).await {
+        Ok(result) => result.map_err(|e| wiel_lang::Localise::message(&e)),
+        Err(_) => Err(wiel_lang::msg!("web-failed")),
+    }
+}
