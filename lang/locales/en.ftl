@@ -797,3 +797,4 @@ web-publish = Publish
 web-privacy-blocked = This holds personal data of a citizen that is never published (see below). Remove it; your text is kept.
 web-privacy-confirm = This may hold personal data of a citizen (see below). Check it: remove it, or confirm that it may be published like this.
 web-privacy-confirm-box = I checked it: this is no personal data of a citizen, or it may be shared
+web-answers = Answers ({ $count })

@@ -795,3 +795,4 @@ web-publish = Publiceren
 web-privacy-blocked = Dit bevat persoonsgegevens van een burger die nooit gepubliceerd worden (zie hieronder). Haal ze weg; uw tekst is bewaard.
 web-privacy-confirm = Dit bevat misschien persoonsgegevens van een burger (zie hieronder). Controleer het: haal ze weg, of bevestig dat het zo gepubliceerd mag worden.
 web-privacy-confirm-box = Ik heb het gecontroleerd: dit zijn geen persoonsgegevens van een burger, of ze mogen gedeeld worden
+web-answers = Antwoorden ({ $count })

@@ -2,6 +2,7 @@
 //! peers) and checks what a user or a peer sees. One binary links the node once, not 19 times.
 
 mod bad_input;
+mod browser;
 mod budgets;
 mod byzantine;
 mod convergence;

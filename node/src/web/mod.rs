@@ -120,7 +120,9 @@ async fn guard(State(state): State<WebState>, req: Request, next: Next) -> Respo
              frame-ancestors 'none'; base-uri 'none'",
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        (header::REFERRER_POLICY, "no-referrer"),
+        // Not no-referrer: a browser then sends "Origin: null" with a form, and this page
+        // checks the origin of every form.
+        (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
         (header::CACHE_CONTROL, "no-store"),
     ] {

@@ -159,7 +159,7 @@ pub(super) async fn search(
                     li class="result" {
                         h2 class="result__title" { a href=(entry_href(r)) { (title(&v, r)) } (accepted_mark(&v, r)) }
                         p class="meta" { (meta(&v, r)) }
-                        @if let Some(snippet) = &r.snippet {
+                        @if let Some(snippet) = r.snippet.as_ref().filter(|s| !s.text.is_empty()) {
                             p class="snippet" { (marked(snippet)) }
                         }
                     }
@@ -230,7 +230,7 @@ pub(super) async fn entry(
             p class="notice" { (v.text(&msg!("show-untrusted-reactions", count = thread.untrusted_reactions))) }
         }
         @if e.kind == Kind::Question {
-            h2 { (v.text(&msg!("show-answers", count = thread.answers.len()))) }
+            h2 { (v.text(&msg!("web-answers", count = thread.answers.len()))) }
             @for a in &thread.answers {
                 article class=(if a.accepted { "answer answer--accepted" } else { "answer" }) {
                     p class="meta" { (author(&v, a)) " · " (wiel_lang::date(a.created_at.as_millis() as i64)) (accepted_mark(&v, a)) (untrusted_mark(&v, a)) }
