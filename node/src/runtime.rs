@@ -292,6 +292,7 @@ pub async fn run(
     let app = api::router(state.clone()).merge(crate::web::router(crate::web::WebState {
         service: service.clone(),
         sessions,
+        network: running.client.clone(),
         port: address.port(),
     }));
     let api_shutdown = shutdown.clone();

@@ -28,7 +28,9 @@ try {
   if (new URL(page.url()).pathname !== '/') failures.push(`login link led to ${page.url()}`);
 
   const pages = [['voorpagina', '/'], ['zoeken', '/zoeken?q=verzuim'], ['vragen', '/vragen'],
-                 ['bericht', entry], ['schrijven', '/schrijven']];
+                 ['bericht', entry], ['schrijven', '/schrijven'], ['mijn', '/mijn'],
+                 ['vertrouwen', '/vertrouwen'], ['node', '/node'],
+                 ['intrekken', `${entry}/intrekken`], ['inloggen', '/inloggen']];
   const origin = new URL(login).origin;
   for (const [name, path] of pages) {
     await page.goto(origin + path);

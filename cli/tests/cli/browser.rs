@@ -72,7 +72,7 @@ fn every_page_passes_axe_on_a_phone_and_by_keyboard_in_a_real_browser() {
         String::from_utf8_lossy(&out.stderr)
     );
     let report: serde_json::Value = serde_json::from_str(report.trim()).unwrap();
-    assert_eq!(report["checked"].as_array().unwrap().len(), 5, "{report}");
+    assert_eq!(report["checked"].as_array().unwrap().len(), 10, "{report}");
     assert!(
         report["failures"].as_array().unwrap().is_empty(),
         "{report}"

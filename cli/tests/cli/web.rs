@@ -295,4 +295,28 @@ fn ask_answer_react_accept_and_find_it_through_the_page() {
     assert!(thread.body.contains("answer--accepted"), "{}", thread.body);
     let json: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "show", &id])).unwrap();
     assert_eq!(json["answers"][0]["accepted"], true);
+
+    // Mine, trust and the node's page; then withdrawn, its consequences said first.
+    assert!(b.get("/mijn").body.contains(&question));
+    assert!(b.get("/vertrouwen").body.contains("Gemeente Zwolle"));
+    let status = b.get("/node");
+    assert!(status.body.contains("<svg"), "{}", status.body);
+    let warning = b.get(&format!("{question}/intrekken"));
+    assert!(
+        warning.body.contains("kan niet ongedaan worden gemaakt"),
+        "{}",
+        warning.body
+    );
+    let page = b.post(
+        &format!("{question}/intrekken"),
+        &[("csrf", csrf.as_str()), ("reden", "Dubbel gesteld")],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+    let gone = b.get(&question);
+    assert!(
+        gone.body.contains("Ingetrokken door de auteur"),
+        "{}",
+        gone.body
+    );
+    assert!(!gone.body.contains("Wij zoeken ideeën."));
 }

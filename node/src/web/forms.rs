@@ -47,7 +47,7 @@ pub(super) async fn log_in(
 }
 
 /// A form without this session's token did not come from this page.
-fn forged(v: &Visitor, given: &str) -> Option<Response> {
+pub(super) fn forged(v: &Visitor, given: &str) -> Option<Response> {
     if same_secret(given, &v.csrf) {
         return None;
     }

@@ -19,6 +19,7 @@ use wiel_lang::{Lang, Message};
 use crate::Service;
 
 mod forms;
+mod more;
 mod pages;
 pub mod session;
 
@@ -29,6 +30,8 @@ pub use session::Sessions;
 pub struct WebState {
     pub service: Arc<Service>,
     pub sessions: Arc<Sessions>,
+    /// The network, for the node page (peers).
+    pub network: crate::network::Client,
     /// The port the node serves on: the only Host the page answers to is this machine's.
     pub port: u16,
 }
@@ -58,6 +61,13 @@ pub fn router(state: WebState) -> Router {
         .route(
             "/bericht/{id}/accepteren",
             axum::routing::post(forms::accept),
+        )
+        .route("/mijn", get(more::mine))
+        .route("/vertrouwen", get(more::trust))
+        .route("/node", get(more::node))
+        .route(
+            "/bericht/{id}/intrekken",
+            get(more::retract_page).post(more::retract),
         )
         .route("/inloggen", get(pages::sign_in))
         .route("/inloggen/{token}", get(forms::log_in))

@@ -38,6 +38,9 @@ pub(super) fn layout(lang: Lang, title: &str, body: Markup) -> Response {
                                 li { a href="/" { (t("web-nav-search")) } }
                                 li { a href="/vragen" { (t("web-nav-questions")) } }
                                 li { a href="/schrijven" { (t("web-nav-write")) } }
+                                li { a href="/mijn" { (t("web-nav-mine")) } }
+                                li { a href="/vertrouwen" { (t("web-nav-trust")) } }
+                                li { a href="/node" { (t("web-nav-node")) } }
                             }
                         }
                     }
@@ -255,6 +258,9 @@ pub(super) async fn entry(
         @if e.kind.rules().content && e.retracted_by.is_none() {
             (reaction_form(&v, &id))
         }
+        @if asked_here && e.retracted_by.is_none() {
+            p { a href=(format!("/bericht/{id}/intrekken")) { (v.text(&msg!("web-retract-title"))) } }
+        }
     };
     layout(v.lang, &title(&v, e), body)
 }
@@ -310,7 +316,7 @@ pub(super) fn search_form(v: &Visitor, words: &str, theme: &str) -> Markup {
     }
 }
 
-fn entry_list(v: &Visitor, entries: &[EntryView], empty: &Message) -> Markup {
+pub(super) fn entry_list(v: &Visitor, entries: &[EntryView], empty: &Message) -> Markup {
     html! {
         @if entries.is_empty() {
             p { (v.text(empty)) }
