@@ -82,7 +82,7 @@ pub(super) async fn retract(
 
 /// `GET /vertrouwen`: whom this node trusts, and through whom.
 pub(super) async fn trust(State(state): State<WebState>, v: Visitor) -> Response {
-    let report = match blocking(&state, |s| Operations::trust_report(s)).await {
+    let report = match blocking(&state, Operations::trust_report).await {
         Ok(r) => r,
         Err(e) => return problem(v.lang, &e),
     };
