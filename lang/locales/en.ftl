@@ -814,3 +814,5 @@ web-per-week-table = New entries per week (0 is this week)
 web-spaces = Spaces
 web-entries = Entries
 web-kept-apart = Kept apart
+web-edit-title = Make a new version
+web-editing = You are making a new version ({ $kind }); the previous version is kept.

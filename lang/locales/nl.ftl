@@ -812,3 +812,5 @@ web-per-week-table = Nieuwe berichten per week (0 is deze week)
 web-spaces = Ruimtes
 web-entries = Berichten
 web-kept-apart = Apart gehouden
+web-edit-title = Een nieuwe versie maken
+web-editing = U maakt een nieuwe versie ({ $kind }); de vorige versie blijft bewaard.

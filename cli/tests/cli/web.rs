@@ -230,6 +230,35 @@ fn forms_need_this_pages_token_and_the_privacy_guard_speaks_at_the_field() {
         "{}",
         shown.body
     );
+
+    // A new version, from the form with the newest version in it; the kind stays.
+    let form = b.get(&format!("{entry}/bewerken"));
+    assert!(form.body.contains(text), "{}", form.body);
+    let page = b.post(
+        &format!("{entry}/bewerken"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("soort", "goed-voorbeeld"),
+            ("titel", "Buddy voor elke nieuwe collega"),
+            (
+                "tekst",
+                "Een ervaren collega begeleidt het eerste halfjaar.",
+            ),
+        ],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+    let newer = page.location.unwrap();
+    assert_ne!(newer, entry);
+    let shown = b.get(&newer);
+    assert!(
+        shown.body.contains("Buddy voor elke nieuwe collega"),
+        "{}",
+        shown.body
+    );
+    let versions: serde_json::Value =
+        serde_json::from_str(&node.ok(&["--json", "show", newer.trim_start_matches("/bericht/")]))
+            .unwrap();
+    assert_eq!(versions["versions"].as_array().unwrap().len(), 2);
 }
 
 #[test]

@@ -87,6 +87,42 @@ pub(crate) struct Draft {
 }
 
 impl Draft {
+    /// What an entry holds, to edit.
+    fn of(kind: Kind, body: &Body) -> Draft {
+        let (situatie, aanpak, resultaat, lessen) = match &body.fields {
+            KindFields::Story {
+                situation,
+                approach,
+                result,
+                lessons,
+            } => (
+                situation.clone(),
+                approach.clone(),
+                result.clone(),
+                lessons.clone(),
+            ),
+            _ => Default::default(),
+        };
+        Draft {
+            soort: match kind {
+                Kind::Story => "praktijkverhaal",
+                Kind::Question => "vraag",
+                _ => "goed-voorbeeld",
+            }
+            .to_owned(),
+            titel: body.title.clone(),
+            tekst: body.text.clone(),
+            situatie,
+            aanpak,
+            resultaat,
+            lessen,
+            thema: body.themes.first().cloned().unwrap_or_default(),
+            trefwoorden: body.tags.join(", "),
+            contact: body.contact.clone().unwrap_or_default(),
+            ..Draft::default()
+        }
+    }
+
     fn kind(&self) -> Kind {
         match self.soort.as_str() {
             "praktijkverhaal" => Kind::Story,
@@ -138,7 +174,7 @@ pub(super) async fn publish(
     let findings = wiel_protocol::privacy::scan(&body);
     let confirmed = draft.bevestigd.is_some();
     if findings.iter().any(|f| f.blocks) || (!findings.is_empty() && !confirmed) {
-        return write_form(&v, &draft, &findings, None);
+        return write_form(&v, &draft, &findings, None, None);
     }
     let new = NewEntry {
         kind: draft.kind(),
@@ -151,7 +187,57 @@ pub(super) async fn publish(
     };
     match blocking(&state, move |s| Operations::publish(s, new)).await {
         Ok(p) => Redirect::to(&format!("/bericht/{}", p.id.to_hex())).into_response(),
-        Err(e) => write_form(&v, &draft, &findings, Some(&e)),
+        Err(e) => write_form(&v, &draft, &findings, Some(&e), None),
+    }
+}
+
+/// `GET /bericht/{id}/bewerken`: the form with the newest version in it.
+pub(super) async fn edit_page(
+    State(state): State<WebState>,
+    v: Visitor,
+    Path(id): Path<String>,
+) -> Response {
+    match blocking(&state, move |s| Operations::edit_source(s, &id)).await {
+        Ok(source) => {
+            let target = source.latest.to_hex();
+            write_form(
+                &v,
+                &Draft::of(source.kind, &source.body),
+                &[],
+                None,
+                Some(&target),
+            )
+        }
+        Err(e) => problem(v.lang, &e),
+    }
+}
+
+/// `POST /bericht/{id}/bewerken`: a new version (the kind and the space stay).
+pub(super) async fn edit(
+    State(state): State<WebState>,
+    v: Visitor,
+    Path(id): Path<String>,
+    Form(draft): Form<Draft>,
+) -> Response {
+    if let Some(refused) = forged(&v, &draft.csrf) {
+        return refused;
+    }
+    let body = draft.body();
+    let findings = wiel_protocol::privacy::scan(&body);
+    let confirmed = draft.bevestigd.is_some();
+    if findings.iter().any(|f| f.blocks) || (!findings.is_empty() && !confirmed) {
+        return write_form(&v, &draft, &findings, None, Some(&id));
+    }
+    let target = id.clone();
+    let result = blocking(&state, move |s| {
+        let source = Operations::edit_source(s, &target)?;
+        Operations::new_version(s, source, body, None, confirmed)
+    })
+    .await;
+    match result {
+        Ok(Some(p)) => Redirect::to(&format!("/bericht/{}", p.id.to_hex())).into_response(),
+        Ok(None) => Redirect::to(&format!("/bericht/{id}")).into_response(),
+        Err(e) => write_form(&v, &draft, &findings, Some(&e), Some(&id)),
     }
 }
 
@@ -162,7 +248,12 @@ pub(crate) fn write_form(
     draft: &Draft,
     findings: &[Finding],
     error: Option<&Message>,
+    editing: Option<&str>,
 ) -> Response {
+    let action = match editing {
+        Some(id) => format!("/bericht/{id}/bewerken"),
+        None => "/schrijven".to_owned(),
+    };
     let blocked = findings.iter().any(|f| f.blocks);
     let at = |field: &str| -> Markup {
         html! {
@@ -181,8 +272,13 @@ pub(crate) fn write_form(
         } @else if !findings.is_empty() {
             p class="alert alert--warning" role="alert" { (v.text(&msg!("web-privacy-confirm"))) }
         }
-        form method="post" action="/schrijven" class="form" {
+        form method="post" action=(action) class="form" {
             input type="hidden" name="csrf" value=(v.csrf);
+            @if editing.is_some() {
+                // A new version keeps its kind.
+                input type="hidden" name="soort" value=(draft.soort);
+                p { (v.text(&msg!("web-editing", kind = kind.message()))) }
+            } @else {
             fieldset {
                 legend { (v.text(&msg!("web-kind"))) }
                 @for (value, k) in [("goed-voorbeeld", Kind::Practice), ("praktijkverhaal", Kind::Story), ("vraag", Kind::Question)] {
@@ -191,6 +287,7 @@ pub(crate) fn write_form(
                         label for=(format!("soort-{value}")) { (v.text(&k.message())) }
                     }
                 }
+            }
             }
             label for="titel" { (v.text(&msg!("web-title"))) }
             input type="text" id="titel" name="titel" value=(draft.titel) required maxlength="200";
@@ -230,7 +327,12 @@ pub(crate) fn write_form(
             button type="submit" class="button" { (v.text(&msg!("web-publish"))) }
         }
     };
-    let mut response = layout(v.lang, &v.text(&msg!("web-nav-write")), body);
+    let title = if editing.is_some() {
+        msg!("web-edit-title")
+    } else {
+        msg!("web-nav-write")
+    };
+    let mut response = layout(v.lang, &v.text(&title), body);
     if error.is_some() || !findings.is_empty() {
         *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }

@@ -62,6 +62,10 @@ pub fn router(state: WebState) -> Router {
             "/bericht/{id}/accepteren",
             axum::routing::post(forms::accept),
         )
+        .route(
+            "/bericht/{id}/bewerken",
+            get(forms::edit_page).post(forms::edit),
+        )
         .route("/mijn", get(more::mine))
         .route("/vertrouwen", get(more::trust))
         .route("/node", get(more::node))

@@ -259,7 +259,13 @@ pub(super) async fn entry(
             (reaction_form(&v, &id))
         }
         @if asked_here && e.retracted_by.is_none() {
-            p { a href=(format!("/bericht/{id}/intrekken")) { (v.text(&msg!("web-retract-title"))) } }
+            p {
+                @if matches!(e.kind, Kind::Practice | Kind::Story | Kind::Question) {
+                    a href=(format!("/bericht/{id}/bewerken")) { (v.text(&msg!("web-edit-title"))) }
+                    " · "
+                }
+                a href=(format!("/bericht/{id}/intrekken")) { (v.text(&msg!("web-retract-title"))) }
+            }
         }
     };
     layout(v.lang, &title(&v, e), body)
@@ -286,7 +292,7 @@ fn reaction_form(v: &Visitor, id: &str) -> Markup {
 }
 
 pub(super) async fn write(v: Visitor) -> Response {
-    super::forms::write_form(&v, &super::forms::Draft::default(), &[], None)
+    super::forms::write_form(&v, &super::forms::Draft::default(), &[], None, None)
 }
 
 /// Without a session: how to get in.
