@@ -816,3 +816,4 @@ web-entries = Entries
 web-kept-apart = Kept apart
 web-edit-title = Make a new version
 web-editing = You are making a new version ({ $kind }); the previous version is kept.
+web-show-more = { $shown } shown: show more results

@@ -814,3 +814,4 @@ web-entries = Berichten
 web-kept-apart = Apart gehouden
 web-edit-title = Een nieuwe versie maken
 web-editing = U maakt een nieuwe versie ({ $kind }); de vorige versie blijft bewaard.
+web-show-more = { $shown } getoond: toon meer resultaten

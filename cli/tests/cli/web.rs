@@ -305,6 +305,15 @@ fn ask_answer_react_accept_and_find_it_through_the_page() {
         ],
     );
     assert_eq!(page.status, 303, "{}", page.body);
+    // One result at a time, and a link to more.
+    let first = b.get("/zoeken?q=verzuim+buddy&aantal=1");
+    assert_eq!(
+        first.body.matches("class=\"result\"").count(),
+        1,
+        "{}",
+        first.body
+    );
+    assert!(first.body.contains("aantal=2"), "{}", first.body);
     let thread = b.get(&question);
     assert!(
         thread.body.contains("Met een buddy en korte lijnen."),

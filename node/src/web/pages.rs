@@ -69,7 +69,14 @@ pub(super) struct SearchQuery {
     q: String,
     #[serde(default)]
     thema: String,
+    /// How many results to show (more with "toon meer").
+    #[serde(default)]
+    aantal: Option<usize>,
 }
+
+/// Results per search page at first, and at most.
+const SHOWN: usize = 20;
+const MAX_SHOWN: usize = 320;
 
 pub(super) async fn home(State(state): State<WebState>, v: Visitor) -> Response {
     let newest = blocking(&state, |s| {
@@ -119,13 +126,14 @@ pub(super) async fn search(
         return layout(v.lang, &v.text(&msg!("web-search-title")), body);
     }
     let theme = Some(query.thema.clone()).filter(|t| !t.is_empty());
+    let shown = query.aantal.unwrap_or(SHOWN).clamp(1, MAX_SHOWN);
     let asked = words.clone();
     let found = match blocking(&state, move |s| {
         s.search(
             &asked,
             &ListFilter {
                 theme,
-                limit: 20,
+                limit: shown,
                 ..ListFilter::default()
             },
         )
@@ -168,12 +176,27 @@ pub(super) async fn search(
                     }
                 }
             }
-            @if found.more {
+            @if found.more && shown < MAX_SHOWN {
+                p {
+                    a href=(more_href(&words, &query.thema, shown * 2)) { (v.text(&msg!("web-show-more", shown = found.results.len()))) }
+                }
+            } @else if found.more {
                 p class="notice" { (v.text(&msg!("web-more-results", shown = found.results.len()))) }
             }
         }
     };
     layout(v.lang, &v.text(&msg!("web-search-title")), body)
+}
+
+/// The same search with more results.
+fn more_href(words: &str, theme: &str, shown: usize) -> String {
+    let query = serde_urlencoded::to_string([
+        ("q", words),
+        ("thema", theme),
+        ("aantal", &shown.to_string()),
+    ])
+    .unwrap_or_default();
+    format!("/zoeken?{query}")
 }
 
 pub(super) async fn questions(State(state): State<WebState>, v: Visitor) -> Response {
