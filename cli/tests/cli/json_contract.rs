@@ -49,6 +49,7 @@ fn schemas() -> Vec<(&'static str, Value)> {
         ("edited", schema::<Edited>()),
         ("import", schema::<ImportReport>()),
         ("trust-list", schema::<TrustReport>()),
+        ("web-login", schema::<wiel_node::api::WebLogin>()),
     ]
 }
 
