@@ -1,6 +1,25 @@
 //! Small text rules shared by the node's messages and lookups.
 
 /// Library errors span several lines; a message for people is one.
+/// Text from another organisation as it may be shown: bidi overrides and isolates (which
+/// can make a title read as someone else's name) and control characters (which can steer a
+/// terminal) each become U+FFFD, so that nothing else moves (search marks count characters).
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+            || (c.is_control() && c != '\n' && c != '\t')
+    };
+    if text.chars().any(hidden) {
+        std::borrow::Cow::Owned(
+            text.chars()
+                .map(|c| if hidden(c) { '\u{FFFD}' } else { c })
+                .collect(),
+        )
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -119,6 +138,18 @@ fn labelled(line: &str) -> Option<(usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_overrides_and_control_characters_are_not_shown() {
+        assert_eq!(shown("Wmo \u{202E}ellowZ · x"), "Wmo \u{FFFD}ellowZ · x");
+        assert_eq!(shown("a\x1b[31mb\nc\td"), "a\u{FFFD}[31mb\nc\td");
+        assert!(matches!(shown("gewoon"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(
+            shown("مرحبا").chars().count(),
+            5,
+            "right-to-left text stays"
+        );
+    }
 
     #[test]
     fn a_story_pasted_with_labels_is_split_into_its_parts() {

@@ -7,6 +7,7 @@ use std::io::{IsTerminal, Write};
 use anyhow::Result;
 use serde::Serialize;
 use wiel_lang::{Localise, t};
+use wiel_node::text::shown;
 use wiel_node::view::{SearchResults, TrustView};
 use wiel_node::{EntryView, Listing};
 use wiel_protocol::{Kind, KindFields, Timestamp};
@@ -37,7 +38,7 @@ pub fn json(value: &impl Serialize) -> Result<()> {
 /// The organisation's name, or "onbekende organisatie" with its short key.
 pub fn author(v: &EntryView) -> String {
     match &v.author_name {
-        Some(name) => name.clone(),
+        Some(name) => shown(name).into_owned(),
         None => t!("unknown-organisation-key", key = v.author.short()),
     }
 }
@@ -53,7 +54,12 @@ pub fn trust_label(trust: &TrustView) -> String {
     }
 }
 
+/// An entry's title, with nothing in it that could steer the terminal or reverse the line.
 fn title(v: &EntryView) -> String {
+    shown(&raw_title(v)).into_owned()
+}
+
+fn raw_title(v: &EntryView) -> String {
     match (&v.title, v.kind) {
         (_, _) if v.retracted_by.is_some() => t!("title-retracted"),
         (Some(title), _) if !title.is_empty() => title.clone(),
@@ -235,7 +241,7 @@ fn marked(snippet: &Snippet, bold: bool) -> String {
     } else {
         ("*", "*")
     };
-    let chars: Vec<char> = snippet.text.chars().collect();
+    let chars: Vec<char> = shown(&snippet.text).chars().collect();
     let mut out = String::with_capacity(snippet.text.len() + 16);
     let mut at = 0;
     for &(start, end) in &snippet.marks {

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anyhow::Result;
 use wiel_lang::{Localise, t};
+use wiel_node::text::shown;
 use wiel_node::{EntryView, ThreadView};
 use wiel_protocol::{Kind, KindFields, Rel, Verdict};
 
@@ -43,7 +44,7 @@ pub fn thread(thread: &ThreadView) -> Result<()> {
     if let Some(text) = &v.text
         && !text.is_empty()
     {
-        writeln!(out, "\n{text}")?;
+        writeln!(out, "\n{}", shown(text))?;
     }
     fields(&mut out, v)?;
     if thread.versions.len() > 1 {
@@ -72,13 +73,13 @@ pub fn thread(thread: &ThreadView) -> Result<()> {
 /// Tags, themes, contact and references, one line each.
 fn labels(out: &mut impl Write, v: &EntryView) -> Result<()> {
     if !v.tags.is_empty() {
-        writeln!(out, "{}: {}", t!("label-tags"), v.tags.join(", "))?;
+        writeln!(out, "{}: {}", t!("label-tags"), shown(&v.tags.join(", ")))?;
     }
     if !v.themes.is_empty() {
         writeln!(out, "{}: {}", t!("label-themes"), v.themes.join(", "))?;
     }
     if let Some(c) = &v.contact {
-        writeln!(out, "{}: {c}", t!("label-contact"))?;
+        writeln!(out, "{}: {}", t!("label-contact"), shown(c))?;
     }
     for r in &v.refs {
         if v.kind == Kind::Retraction {
@@ -111,7 +112,7 @@ fn fields(out: &mut impl Write, v: &EntryView) -> Result<()> {
                 (t!("story-lessons"), lessons),
             ] {
                 if !value.is_empty() {
-                    writeln!(out, "\n{label}:\n{value}")?;
+                    writeln!(out, "\n{label}:\n{}", shown(value))?;
                 }
             }
         }
@@ -201,7 +202,7 @@ fn answers(out: &mut impl Write, thread: &ThreadView) -> Result<()> {
             accepted_label(a),
             untrusted_mark(a)
         )?;
-        for line in a.text.as_deref().unwrap_or("").lines() {
+        for line in shown(a.text.as_deref().unwrap_or("")).lines() {
             writeln!(out, "    {line}")?;
         }
     }
@@ -240,7 +241,7 @@ fn reactions(out: &mut impl Write, thread: &ThreadView) -> Result<()> {
                 .text
                 .as_deref()
                 .filter(|c| !c.is_empty())
-                .map(|c| format!(": {c}"))
+                .map(|c| format!(": {}", shown(c)))
                 .unwrap_or_default();
             writeln!(
                 out,

@@ -305,6 +305,34 @@ fn ask_answer_react_accept_and_find_it_through_the_page() {
         ],
     );
     assert_eq!(page.status, 303, "{}", page.body);
+    // A comment the privacy guard asks about: shown again with what was typed; confirmed,
+    // it goes.
+    let asked = b.post(
+        &format!("/bericht/{id}/reactie"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("oordeel", "werkt"),
+            ("toelichting", "Bel ons op 06-12345678"),
+        ],
+    );
+    assert_eq!(asked.status, 422);
+    assert!(
+        asked.body.contains("value=\"Bel ons op 06-12345678\""),
+        "{}",
+        asked.body
+    );
+    assert!(asked.body.contains("name=\"bevestigd\""), "{}", asked.body);
+    let page = b.post(
+        &format!("/bericht/{id}/reactie"),
+        &[
+            ("csrf", csrf.as_str()),
+            ("oordeel", "werkt"),
+            ("toelichting", "Bel ons op 06-12345678"),
+            ("bevestigd", "ja"),
+        ],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+
     // One result at a time, and a link to more.
     let first = b.get("/zoeken?q=verzuim+buddy&aantal=1");
     assert_eq!(

@@ -416,6 +416,8 @@ pub(super) struct ReactionForm {
     oordeel: String,
     #[serde(default)]
     toelichting: String,
+    #[serde(default)]
+    bevestigd: Option<String>,
 }
 
 /// `POST /bericht/{id}/reactie`
@@ -428,32 +430,81 @@ pub(super) async fn react(
     if let Some(refused) = forged(&v, &form.csrf) {
         return refused;
     }
+    let comment = form.toelichting.trim().to_owned();
     let verdict = match form.oordeel.as_str() {
         "werkt" => Verdict::Works,
         "werkt-niet" => Verdict::DoesNotWork,
         "toegepast" => Verdict::AppliedHere,
         "nuttig" => Verdict::Useful,
-        _ => return problem(v.lang, &msg!("web-choose-verdict")),
+        _ => return check_reaction(&v, &id, &form, &[], Some(&msg!("web-choose-verdict"))),
     };
-    let comment = form.toelichting.trim().to_owned();
     let findings = wiel_protocol::privacy::scan(&Body {
         text: comment.clone(),
         ..Body::default()
     });
-    if !findings.is_empty() {
-        // A comment is one line: said plainly, to write again without it.
-        return problem(v.lang, &crate::texts::personal_data(&findings));
+    let confirmed = form.bevestigd.is_some();
+    if findings.iter().any(|f| f.blocks) || (!findings.is_empty() && !confirmed) {
+        return check_reaction(&v, &id, &form, &findings, None);
     }
     let target = id.clone();
     let result = blocking(&state, move |s| {
         let target = Operations::resolve(s, &target)?;
-        Operations::publish(s, NewEntry::reaction(target, verdict, comment))
+        let mut reaction = NewEntry::reaction(target, verdict, comment);
+        reaction.confirmed_personal_data = confirmed;
+        Operations::publish(s, reaction)
     })
     .await;
     match result {
         Ok(_) => Redirect::to(&format!("/bericht/{id}")).into_response(),
         Err(e) => problem(v.lang, &e),
     }
+}
+
+/// A reaction to choose a verdict for, or whose comment the privacy guard asks about:
+/// shown again with what was typed.
+fn check_reaction(
+    v: &Visitor,
+    id: &str,
+    form: &ReactionForm,
+    findings: &[Finding],
+    error: Option<&Message>,
+) -> Response {
+    let blocked = findings.iter().any(|f| f.blocks);
+    let body = html! {
+        @if let Some(e) = error { p class="alert alert--error" role="alert" { (v.text(e)) } }
+        @if !findings.is_empty() {
+            p class="alert alert--warning" role="alert" {
+                (v.text(&if blocked { msg!("web-privacy-blocked") } else { msg!("web-privacy-confirm") }))
+            }
+        }
+        form method="post" action=(format!("/bericht/{id}/reactie")) class="form" {
+            input type="hidden" name="csrf" value=(v.csrf);
+            fieldset {
+                legend { (v.text(&msg!("web-react"))) }
+                @for (value, verdict) in [("werkt", Verdict::Works), ("werkt-niet", Verdict::DoesNotWork), ("toegepast", Verdict::AppliedHere), ("nuttig", Verdict::Useful)] {
+                    div class="radio" {
+                        input type="radio" id=(format!("oordeel-{value}")) name="oordeel" value=(value) required checked[form.oordeel == value];
+                        label for=(format!("oordeel-{value}")) { (v.text(&verdict.message())) }
+                    }
+                }
+            }
+            label for="toelichting" { (v.text(&msg!("web-comment"))) }
+            input type="text" id="toelichting" name="toelichting" value=(form.toelichting);
+            @for f in findings {
+                p class=(if f.blocks { "field-error" } else { "field-warning" }) { (v.text(&f.message())) }
+            }
+            @if !findings.is_empty() && !blocked {
+                div class="checkbox" {
+                    input type="checkbox" id="bevestigd" name="bevestigd" value="ja";
+                    label for="bevestigd" { (v.text(&msg!("web-privacy-confirm-box"))) }
+                }
+            }
+            button type="submit" class="button" { (v.text(&msg!("web-send-reaction"))) }
+        }
+    };
+    let mut response = layout(v.lang, &v.text(&msg!("web-react")), body);
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    response
 }
 
 #[derive(Deserialize)]

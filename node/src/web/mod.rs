@@ -106,10 +106,10 @@ async fn guard(State(state): State<WebState>, req: Request, next: Next) -> Respo
         format!("localhost:{}", state.port),
     ];
     if !allowed.iter().any(|a| a == host) {
-        return plain(
+        return with_guard_headers(plain(
             StatusCode::MISDIRECTED_REQUEST,
             lang.text(&wiel_lang::msg!("web-wrong-host")),
-        );
+        ));
     }
     if req.method() != axum::http::Method::GET {
         let origin = req
@@ -119,13 +119,17 @@ async fn guard(State(state): State<WebState>, req: Request, next: Next) -> Respo
         if let Some(origin) = origin
             && !allowed.iter().any(|a| origin == format!("http://{a}"))
         {
-            return plain(
+            return with_guard_headers(plain(
                 StatusCode::FORBIDDEN,
                 lang.text(&wiel_lang::msg!("web-foreign-form")),
-            );
+            ));
         }
     }
-    let mut response = next.run(req).await;
+    with_guard_headers(next.run(req).await)
+}
+
+/// The headers that keep a page from being framed, sniffed or scripted.
+fn with_guard_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
     for (name, value) in [
         (

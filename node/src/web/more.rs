@@ -94,7 +94,7 @@ pub(super) async fn trust(State(state): State<WebState>, v: Visitor) -> Response
             tbody {
                 @for m in &report.members {
                     tr {
-                        td { (m.organisation) }
+                        td { (crate::text::shown(&m.organisation)) }
                         td { code { (m.key.short()) } }
                         td {
                             @if m.depth == 0 { (v.text(&msg!("trust-direct"))) }
@@ -134,7 +134,8 @@ pub(super) async fn node(State(state): State<WebState>, v: Visitor) -> Response 
         })?;
         let mut names = Vec::new();
         for key in &keys {
-            names.push(s.org_name(key)?.unwrap_or_else(|| key.short()));
+            let name = s.org_name(key)?.unwrap_or_else(|| key.short());
+            names.push(crate::text::shown(&name).into_owned());
         }
         Ok((status, recent, names))
     })

@@ -246,8 +246,9 @@ pub(super) async fn entry(
                 }
             }
         }
-        @if !e.themes.is_empty() { p class="labels" { (v.text(&msg!("label-themes"))) ": " (e.themes.join(", ")) } }
-        @if !e.tags.is_empty() { p class="labels" { (v.text(&msg!("label-tags"))) ": " (e.tags.join(", ")) } }
+        @if !e.themes.is_empty() { p class="labels" { (v.text(&msg!("label-themes"))) ": " (crate::text::shown(&e.themes.join(", "))) } }
+        @if !e.tags.is_empty() { p class="labels" { (v.text(&msg!("label-tags"))) ": " (crate::text::shown(&e.tags.join(", "))) } }
+        @if let Some(contact) = &e.contact { p class="labels" { (v.text(&msg!("label-contact"))) ": " (crate::text::shown(contact)) } }
         @if !thread.reactions.is_empty() {
             h2 { (v.text(&msg!("web-reactions"))) }
             ul { @for r in &thread.reactions { li { (reaction_line(&v, r)) } } }
@@ -368,6 +369,10 @@ fn entry_href(e: &EntryView) -> String {
 }
 
 fn title(v: &Visitor, e: &EntryView) -> String {
+    crate::text::shown(&raw_title(v, e)).into_owned()
+}
+
+fn raw_title(v: &Visitor, e: &EntryView) -> String {
     match (&e.title, e.kind) {
         _ if e.retracted_by.is_some() => v.text(&msg!("title-retracted")),
         (Some(t), _) if !t.is_empty() => t.clone(),
@@ -390,7 +395,7 @@ fn meta(v: &Visitor, e: &EntryView) -> String {
 
 fn author(v: &Visitor, e: &EntryView) -> String {
     match &e.author_name {
-        Some(name) => name.clone(),
+        Some(name) => crate::text::shown(name).into_owned(),
         None => v.text(&msg!("unknown-organisation-key", key = e.author.short())),
     }
 }
@@ -433,7 +438,7 @@ fn reaction_line(v: &Visitor, r: &EntryView) -> Markup {
     };
     html! {
         strong { (verdict) } " — " (author(v, r))
-        @if let Some(text) = r.text.as_deref().filter(|t| !t.is_empty()) { ": " (text) }
+        @if let Some(text) = r.text.as_deref().filter(|t| !t.is_empty()) { ": " (crate::text::shown(text)) }
     }
 }
 
@@ -441,14 +446,14 @@ fn reaction_line(v: &Visitor, r: &EntryView) -> Markup {
 fn paragraphs(text: &str) -> Markup {
     html! {
         @for part in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
-            p { (part.trim()) }
+            p { (crate::text::shown(part.trim())) }
         }
     }
 }
 
 /// The snippet with its matched words in `<mark>`.
 fn marked(snippet: &Snippet) -> Markup {
-    let chars: Vec<char> = snippet.text.chars().collect();
+    let chars: Vec<char> = crate::text::shown(&snippet.text).chars().collect();
     let mut out = String::new();
     let mut at = 0;
     for &(start, end) in &snippet.marks {

@@ -19,6 +19,8 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+
+mod loose;
 use regex_automata::meta::Regex as MultiRegex;
 
 use crate::entry::Body;
@@ -459,7 +461,10 @@ fn bsn(text: &str, start: usize, end: usize, matched: &str) -> Option<bool> {
 /// Personal data in one field's text. `contact`: the entry's contact field, where asking
 /// findings are expected.
 pub fn scan_field(field: &str, text: &str, contact: bool) -> Vec<Finding> {
-    scan_regions(field, text, contact, regions(text))
+    let mut found = scan_regions(field, text, contact, regions(text));
+    let more = loose::blocking(field, text, &found);
+    found.extend(more);
+    found
 }
 
 /// The findings in the given regions of `text` (the whole text, in tests).

@@ -146,7 +146,9 @@ proptest::proptest! {
     #[test]
     fn regions_miss_nothing(text in pieces()) {
         let fast = scan_field("text", &text, false);
-        let whole = scan_regions("text", &text, false, vec![(0, text.len())]);
+        let mut whole = scan_regions("text", &text, false, vec![(0, text.len())]);
+        let loose = super::loose::blocking("text", &text, &whole);
+        whole.extend(loose);
         proptest::prop_assert_eq!(fast, whole);
     }
 }
@@ -169,4 +171,33 @@ fn findings_say_where_they_are() {
     let f = scan_field("text", text, false);
     let at: Vec<_> = f.iter().map(|f| (f.kind, f.line, f.column)).collect();
     assert_eq!(at, [(FindingKind::Email, 3, 23), (FindingKind::Iban, 4, 1)]);
+}
+
+#[test]
+fn a_bsn_or_iban_blocks_however_it_is_written() {
+    for text in [
+        "BSN 111 222 333",
+        "bsn: 111.222.333",
+        "BSN 111-222-333",
+        "BSN 111\u{200b}222333",
+        "BSN 1112\u{ad}22333",
+        "BSN \u{ff11}\u{ff11}\u{ff11}\u{ff12}\u{ff12}\u{ff12}\u{ff13}\u{ff13}\u{ff13}",
+        "BSN \u{661}\u{661}\u{661}\u{662}\u{662}\u{662}\u{663}\u{663}\u{663}",
+        "NL91.ABNA.0417.1643.00",
+        "NL91ABNA0417\u{200b}164300",
+        "rekening BE68539007547034",
+        "DE89 3704 0044 0532 0130 00",
+    ] {
+        let found = scan_field("text", text, false);
+        assert!(found.iter().any(|f| f.blocks), "{text:?}: {found:?}");
+    }
+    // Not every number is one: a count of people, an amount, a failing elfproef.
+    for text in [
+        "BSN-proof: 111 222 334 keer",
+        "Wij hadden 100 000 000 euro",
+        "NL91 ABNA 0417 1643 01",
+    ] {
+        let found = scan_field("text", text, false);
+        assert!(!found.iter().any(|f| f.blocks), "{text:?}: {found:?}");
+    }
 }
