@@ -35,13 +35,28 @@ fn main() {
     });
     let login: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "web"])).unwrap();
     let login = login["url"].as_str().unwrap().to_owned();
-    let base = login.split("/inloggen/").next().unwrap().to_owned();
+    // The page's own host name (`wiel-….localhost:PORT`), reached on 127.0.0.1 as a
+    // browser would.
+    let host = login
+        .trim_start_matches("http://")
+        .split("/inloggen/")
+        .next()
+        .unwrap()
+        .to_owned();
+    let port = host.rsplit(':').next().unwrap().to_owned();
+    let base = format!("http://127.0.0.1:{port}");
+    let path_of_login = login.split_once(".localhost").unwrap().1;
+    let path_of_login = &path_of_login[path_of_login.find('/').unwrap()..];
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .build()
         .into();
-    let resp = agent.get(&login).call().unwrap();
+    let resp = agent
+        .get(format!("{base}{path_of_login}"))
+        .header("Host", &host)
+        .call()
+        .unwrap();
     let cookie = resp
         .headers()
         .get("set-cookie")
@@ -56,6 +71,7 @@ fn main() {
         let t = Instant::now();
         let mut resp = agent
             .get(format!("{base}{path}"))
+            .header("Host", &host)
             .header("Cookie", &cookie)
             .call()
             .unwrap();

@@ -280,20 +280,28 @@ pub async fn run(
     }
 
     let sessions = Arc::new(crate::web::Sessions::default());
+    let web_host = format!(
+        "{}:{}",
+        crate::web::host_name().map_err(|e| NodeError::Io {
+            path: dir.root().to_owned(),
+            reason: e.to_string(),
+        })?,
+        address.port()
+    );
     let state = ApiState {
         service: service.clone(),
         network: running.client.clone(),
         counters: running.counters.clone(),
         token: Arc::new(token),
         sessions: sessions.clone(),
-        origin: Arc::new(format!("http://127.0.0.1:{}", address.port())),
+        origin: Arc::new(format!("http://{web_host}")),
     };
     // The web page beside the API, over the same service (see `web`).
     let app = api::router(state.clone()).merge(crate::web::router(crate::web::WebState {
         service: service.clone(),
         sessions,
         network: running.client.clone(),
-        port: address.port(),
+        host: Arc::new(web_host),
     }));
     let api_shutdown = shutdown.clone();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {

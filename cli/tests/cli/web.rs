@@ -6,9 +6,16 @@
 use wiel_tests::{Daemon, Node};
 
 /// A browser without JavaScript: keeps the session cookie, follows no redirect itself.
+/// Like a browser it takes `*.localhost` to this machine: it connects to 127.0.0.1 and
+/// names the page's host in the Host header.
 struct Browser {
     agent: ureq::Agent,
+    /// `http://wiel-….localhost:PORT`, as links name it.
     base: String,
+    /// `http://127.0.0.1:PORT`, where it connects.
+    connect: String,
+    /// `wiel-….localhost:PORT`
+    host: String,
     cookie: Option<String>,
 }
 
@@ -25,9 +32,13 @@ impl Browser {
             .max_redirects(0)
             .build()
             .into();
+        let host = base.trim_start_matches("http://").to_owned();
+        let port = host.rsplit(':').next().unwrap();
         Browser {
             agent,
             base: base.to_owned(),
+            connect: format!("http://127.0.0.1:{port}"),
+            host,
             cookie: None,
         }
     }
@@ -48,12 +59,11 @@ impl Browser {
     }
 
     fn get(&mut self, path: &str) -> Page {
-        let url = if path.starts_with("http") {
-            path.to_owned()
-        } else {
-            format!("{}{path}", self.base)
-        };
-        let mut req = self.agent.get(&url);
+        let path = path.strip_prefix(&self.base).unwrap_or(path);
+        let mut req = self
+            .agent
+            .get(format!("{}{path}", self.connect))
+            .header("Host", &self.host);
         if let Some(c) = &self.cookie {
             req = req.header("Cookie", c);
         }
@@ -64,7 +74,8 @@ impl Browser {
     fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
         let mut req = self
             .agent
-            .post(format!("{}{path}", self.base))
+            .post(format!("{}{path}", self.connect))
+            .header("Host", &self.host)
             .header("Content-Type", "application/x-www-form-urlencoded");
         if let Some(c) = &self.cookie {
             req = req.header("Cookie", c);
@@ -131,14 +142,26 @@ fn only_a_login_link_used_once_on_this_machine_opens_the_page() {
     assert!(again.cookie.is_none());
 
     // Another Host (DNS rebinding): refused, even with the session.
-    let resp = b
-        .agent
-        .get(format!("{base}/"))
-        .header("Host", "wiel.example:80")
-        .header("Cookie", &cookie)
-        .call()
-        .unwrap();
-    assert_eq!(resp.status().as_u16(), 421);
+    for host in [
+        "wiel.example:80".to_owned(),
+        b.connect.replace("http://", ""),
+    ] {
+        // Not even 127.0.0.1 itself: under it, every other service on this machine would
+        // receive the cookie (cookies are not kept apart by port).
+        let resp = b
+            .agent
+            .get(format!("{}/", b.connect))
+            .header("Host", &host)
+            .header("Cookie", &cookie)
+            .call()
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 421, "{host}");
+    }
+    assert!(
+        b.host.starts_with("wiel-") && b.host.contains(".localhost:"),
+        "{}",
+        b.host
+    );
 
     // A made-up session is no session.
     let mut forger = Browser::new(&base);
@@ -166,7 +189,8 @@ fn forms_need_this_pages_token_and_the_privacy_guard_speaks_at_the_field() {
     let csrf = b.csrf();
     let resp = b
         .agent
-        .post(format!("{}/schrijven", b.base))
+        .post(format!("{}/schrijven", b.connect))
+        .header("Host", &b.host)
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Cookie", b.cookie.as_deref().unwrap())
         .header("Origin", "http://wiel.example")

@@ -32,8 +32,8 @@ pub struct WebState {
     pub sessions: Arc<Sessions>,
     /// The network, for the node page (peers).
     pub network: crate::network::Client,
-    /// The port the node serves on: the only Host the page answers to is this machine's.
-    pub port: u16,
+    /// The only Host the page answers to: `wiel-<random>.localhost:PORT` (see [`host_name`]).
+    pub host: Arc<String>,
 }
 
 /// The reader's language and session, found by the middleware.
@@ -47,6 +47,16 @@ impl Visitor {
     pub fn text(&self, message: &Message) -> String {
         self.lang.text(message)
     }
+}
+
+/// A host name of the page's own, `wiel-<16 random hex>.localhost`: browsers take every
+/// `*.localhost` name to this machine, and keep a cookie to the exact name it was set for.
+/// Under 127.0.0.1 or plain localhost, any other service on this machine (another port)
+/// would receive the session cookie, since cookies are not kept apart by port.
+pub fn host_name() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes)?;
+    Ok(format!("wiel-{}.localhost", hex::encode(bytes)))
 }
 
 pub fn router(state: WebState) -> Router {
@@ -101,11 +111,8 @@ async fn guard(State(state): State<WebState>, req: Request, next: Next) -> Respo
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let allowed = [
-        format!("127.0.0.1:{}", state.port),
-        format!("localhost:{}", state.port),
-    ];
-    if !allowed.iter().any(|a| a == host) {
+    let own = state.host.as_str();
+    if host != own {
         return with_guard_headers(plain(
             StatusCode::MISDIRECTED_REQUEST,
             lang.text(&wiel_lang::msg!("web-wrong-host")),
@@ -117,7 +124,7 @@ async fn guard(State(state): State<WebState>, req: Request, next: Next) -> Respo
             .get(header::ORIGIN)
             .and_then(|v| v.to_str().ok());
         if let Some(origin) = origin
-            && !allowed.iter().any(|a| origin == format!("http://{a}"))
+            && origin != format!("http://{own}")
         {
             return with_guard_headers(plain(
                 StatusCode::FORBIDDEN,
