@@ -55,6 +55,8 @@ const FOLLOW_BATCH: std::time::Duration = std::time::Duration::from_millis(500);
 const FOLLOW_QUIET: std::time::Duration = std::time::Duration::from_millis(300);
 /// How often [`SearchIndex::follow`] looks at its stop flag when nothing is stored.
 const FOLLOW_WAKE: std::time::Duration = std::time::Duration::from_millis(200);
+/// How long after a failed round the index tries again, with no new commit.
+const FOLLOW_RETRY: std::time::Duration = std::time::Duration::from_secs(5);
 /// Weight of a compound's parts relative to the whole word.
 const PART_WEIGHT: f32 = 0.25;
 /// Weight of a word that means the same (see `synonyms`) relative to the word typed.
@@ -273,10 +275,16 @@ impl SearchIndex {
                 .map_err(|e| self.error(e))?;
             *guard = Some(writer);
         }
-        match guard.as_mut() {
+        let result = match guard.as_mut() {
             Some(writer) => f(writer),
             None => Err(self.error("no index writer")),
+        };
+        if result.is_err() {
+            // A writer that failed (out of file handles, a full disk) may be dead inside:
+            // the next round starts a new one, from the last commit.
+            *guard = None;
         }
+        result
     }
 
     fn commit(&self, writer: &mut IndexWriter) -> Result<(), SearchError> {
@@ -313,19 +321,26 @@ impl SearchIndex {
     /// Takes in every commit to the store as it happens, until `stop` is set. Commits that
     /// come in while a catch-up runs are taken in together by the next one.
     pub fn follow(&self, stop: &std::sync::atomic::AtomicBool) {
-        let log = |result: Result<usize, SearchError>| {
-            if let Err(e) = result {
-                tracing::error!(error = %e, "search index could not take in new entries");
+        // Whether the last round failed: then it is tried again at the next wake, commit
+        // or not (what it could not take in is still queued in the store).
+        let log = |result: Result<usize, SearchError>| match result {
+            Ok(_) => false,
+            Err(e) => {
+                tracing::error!(error = %e, "search index could not take in new entries; trying again");
+                true
             }
         };
         // Read before catching up: a commit during the catch-up moves it, and is taken in
         // by the next round.
         let mut seen = self.store.generation();
-        log(self.catch_up());
+        let mut failed = log(self.catch_up());
         let mut last = std::time::Instant::now();
         while !stop.load(std::sync::atomic::Ordering::Acquire) {
             let now = self.store.wait_for_commit(seen, FOLLOW_WAKE);
-            if now == seen {
+            // After a failure, again every few seconds (not at every wake: a full disk
+            // would fill the log).
+            let retry = failed && last.elapsed() >= FOLLOW_RETRY;
+            if now == seen && !retry {
                 continue;
             }
             // Under a stream of commits (a catch-up sync), take them in together: every
@@ -334,7 +349,7 @@ impl SearchIndex {
             self.wait_while_busy(last + FOLLOW_BATCH, stop);
             seen = self.store.generation();
             last = std::time::Instant::now();
-            log(self.catch_up());
+            failed = log(self.catch_up());
         }
     }
 
