@@ -222,14 +222,7 @@ fn relevance_side_by_side() {
 
 fn whole_command(entries: &[(Doc, wiel_protocol::Verified)]) {
     let node = wiel_tests::Node::init("Gemeente Bench", "GM0001");
-    {
-        let store = Store::open(&node.path().join("store")).unwrap();
-        for chunk in entries.chunks(1000) {
-            store
-                .ingest_batch(chunk.iter().map(|(_, e)| e.clone()).collect())
-                .unwrap();
-        }
-    }
+    node.fill_store(entries.iter().map(|(_, e)| e));
     let vocabulary = relevance::vocabulary();
     {
         let _daemon = wiel_tests::Daemon::start(&node, &[]);

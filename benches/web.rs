@@ -8,7 +8,6 @@
 
 use std::time::{Duration, Instant};
 
-use wiel_store::Store;
 use wiel_tests::relevance;
 
 const RUNS: usize = 300;
@@ -21,14 +20,7 @@ fn main() {
     eprintln!("making {n} entries from the relevance corpus…");
     let entries = relevance::synthetic(n);
     let node = wiel_tests::Node::init("Gemeente Bench", "GM0001");
-    {
-        let store = Store::open(&node.path().join("store")).unwrap();
-        for chunk in entries.chunks(1000) {
-            store
-                .ingest_batch(chunk.iter().map(|(_, e)| e.clone()).collect())
-                .unwrap();
-        }
-    }
+    node.fill_store(entries.iter().map(|(_, e)| e));
     let _daemon = wiel_tests::Daemon::start(&node, &[]);
     wiel_tests::wait_for("the node's search index", Duration::from_secs(900), || {
         (!node.search_ids("onboarding").is_empty()).then_some(())

@@ -165,6 +165,16 @@ impl Node {
         self.dir.path()
     }
 
+    /// Puts entries straight into the node's store (no node running), in batches of a
+    /// thousand: a data directory with many entries for a benchmark.
+    pub fn fill_store<'a>(&self, entries: impl IntoIterator<Item = &'a wiel_protocol::Verified>) {
+        let store = wiel_store::Store::open(&self.path().join("store")).expect("open the store");
+        let entries: Vec<wiel_protocol::Verified> = entries.into_iter().cloned().collect();
+        for chunk in entries.chunks(1000) {
+            store.ingest_batch(chunk.to_vec()).expect("ingest");
+        }
+    }
+
     pub fn command(&self, args: &[&str]) -> Command {
         wiel_in(self.path(), args)
     }

@@ -173,7 +173,7 @@ pub(super) async fn publish(
     let body = draft.body();
     let findings = wiel_protocol::privacy::scan(&body);
     let confirmed = draft.bevestigd.is_some();
-    if findings.iter().any(|f| f.blocks) || (!findings.is_empty() && !confirmed) {
+    if must_ask(&findings, confirmed) {
         return write_form(&v, &draft, &findings, None, None);
     }
     let new = NewEntry {
@@ -225,7 +225,7 @@ pub(super) async fn edit(
     let body = draft.body();
     let findings = wiel_protocol::privacy::scan(&body);
     let confirmed = draft.bevestigd.is_some();
-    if findings.iter().any(|f| f.blocks) || (!findings.is_empty() && !confirmed) {
+    if must_ask(&findings, confirmed) {
         return write_form(&v, &draft, &findings, None, Some(&id));
     }
     let target = id.clone();
@@ -254,24 +254,13 @@ pub(crate) fn write_form(
         Some(id) => format!("/bericht/{id}/bewerken"),
         None => "/schrijven".to_owned(),
     };
-    let blocked = findings.iter().any(|f| f.blocks);
     let at = |field: &str| -> Markup {
-        html! {
-            @for f in findings.iter().filter(|f| f.field == field) {
-                p class=(if f.blocks { "field-error" } else { "field-warning" }) role="alert" {
-                    (v.text(&f.message()))
-                }
-            }
-        }
+        html! { @for f in findings.iter().filter(|f| f.field == field) { (finding_line(v, f)) } }
     };
     let kind = draft.kind();
     let body = html! {
         @if let Some(e) = error { p class="alert alert--error" role="alert" { (v.text(e)) } }
-        @if blocked {
-            p class="alert alert--error" role="alert" { (v.text(&msg!("web-privacy-blocked"))) }
-        } @else if !findings.is_empty() {
-            p class="alert alert--warning" role="alert" { (v.text(&msg!("web-privacy-confirm"))) }
-        }
+        (privacy_alert(v, findings))
         form method="post" action=(action) class="form" {
             input type="hidden" name="csrf" value=(v.csrf);
             @if editing.is_some() {
@@ -318,12 +307,7 @@ pub(crate) fn write_form(
             label for="contact" { (v.text(&msg!("web-contact"))) }
             input type="text" id="contact" name="contact" value=(draft.contact);
             (at("contact"))
-            @if !findings.is_empty() && !blocked {
-                div class="checkbox" {
-                    input type="checkbox" id="bevestigd" name="bevestigd" value="ja";
-                    label for="bevestigd" { (v.text(&msg!("web-privacy-confirm-box"))) }
-                }
-            }
+            (confirm_box(v, findings))
             button type="submit" class="button" { (v.text(&msg!("web-publish"))) }
         }
     };
@@ -332,10 +316,55 @@ pub(crate) fn write_form(
     } else {
         msg!("web-nav-write")
     };
-    let mut response = layout(v.lang, &v.text(&title), body);
+    let response = layout(v.lang, &v.text(&title), body);
     if error.is_some() || !findings.is_empty() {
-        *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        unprocessable(response)
+    } else {
+        response
     }
+}
+
+/// Whether the privacy guard stops a form: it found what blocks, or what the author has
+/// not confirmed.
+fn must_ask(findings: &[Finding], confirmed: bool) -> bool {
+    findings.iter().any(|f| f.blocks) || (!findings.is_empty() && !confirmed)
+}
+
+/// The guard's word above a form: what blocks, or what to check and confirm.
+fn privacy_alert(v: &Visitor, findings: &[Finding]) -> Markup {
+    html! {
+        @if findings.iter().any(|f| f.blocks) {
+            p class="alert alert--error" role="alert" { (v.text(&msg!("web-privacy-blocked"))) }
+        } @else if !findings.is_empty() {
+            p class="alert alert--warning" role="alert" { (v.text(&msg!("web-privacy-confirm"))) }
+        }
+    }
+}
+
+/// One finding, said at the field it is in.
+fn finding_line(v: &Visitor, f: &Finding) -> Markup {
+    html! {
+        p class=(if f.blocks { "field-error" } else { "field-warning" }) role="alert" {
+            (v.text(&f.message()))
+        }
+    }
+}
+
+/// The checkbox that confirms what the guard asks about; never offered for what blocks.
+fn confirm_box(v: &Visitor, findings: &[Finding]) -> Markup {
+    html! {
+        @if !findings.is_empty() && !findings.iter().any(|f| f.blocks) {
+            div class="checkbox" {
+                input type="checkbox" id="bevestigd" name="bevestigd" value="ja";
+                label for="bevestigd" { (v.text(&msg!("web-privacy-confirm-box"))) }
+            }
+        }
+    }
+}
+
+/// A page that asks for a change: 422, so that what was sent is known not to be taken.
+fn unprocessable(mut response: Response) -> Response {
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     response
 }
 
@@ -365,7 +394,7 @@ pub(super) async fn answer(
         ..Body::default()
     });
     let confirmed = form.bevestigd.is_some();
-    if findings.iter().any(|f| f.blocks) || (!findings.is_empty() && !confirmed) {
+    if must_ask(&findings, confirmed) {
         return check_answer(&v, &id, &text, &findings);
     }
     let question = id.clone();
@@ -382,30 +411,18 @@ pub(super) async fn answer(
 /// An answer the privacy guard asks about: shown again, with its findings, to change or
 /// confirm.
 fn check_answer(v: &Visitor, id: &str, text: &str, findings: &[Finding]) -> Response {
-    let blocked = findings.iter().any(|f| f.blocks);
     let body = html! {
-        p class="alert alert--warning" role="alert" {
-            (v.text(&if blocked { msg!("web-privacy-blocked") } else { msg!("web-privacy-confirm") }))
-        }
+        (privacy_alert(v, findings))
         form method="post" action=(format!("/bericht/{id}/antwoord")) class="form" {
             input type="hidden" name="csrf" value=(v.csrf);
             label for="antwoord" { (v.text(&msg!("web-your-answer"))) }
             textarea id="antwoord" name="tekst" rows="6" required { (text) }
-            @for f in findings {
-                p class=(if f.blocks { "field-error" } else { "field-warning" }) { (v.text(&f.message())) }
-            }
-            @if !blocked {
-                div class="checkbox" {
-                    input type="checkbox" id="bevestigd" name="bevestigd" value="ja";
-                    label for="bevestigd" { (v.text(&msg!("web-privacy-confirm-box"))) }
-                }
-            }
+            @for f in findings { (finding_line(v, f)) }
+            (confirm_box(v, findings))
             button type="submit" class="button" { (v.text(&msg!("web-send-answer"))) }
         }
     };
-    let mut response = layout(v.lang, &v.text(&msg!("web-your-answer")), body);
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    response
+    unprocessable(layout(v.lang, &v.text(&msg!("web-your-answer")), body))
 }
 
 #[derive(Deserialize)]
@@ -431,19 +448,19 @@ pub(super) async fn react(
         return refused;
     }
     let comment = form.toelichting.trim().to_owned();
-    let verdict = match form.oordeel.as_str() {
-        "werkt" => Verdict::Works,
-        "werkt-niet" => Verdict::DoesNotWork,
-        "toegepast" => Verdict::AppliedHere,
-        "nuttig" => Verdict::Useful,
-        _ => return check_reaction(&v, &id, &form, &[], Some(&msg!("web-choose-verdict"))),
+    let Some(verdict) = VERDICTS
+        .iter()
+        .find(|(value, _)| *value == form.oordeel)
+        .map(|(_, verdict)| *verdict)
+    else {
+        return check_reaction(&v, &id, &form, &[], Some(&msg!("web-choose-verdict")));
     };
     let findings = wiel_protocol::privacy::scan(&Body {
         text: comment.clone(),
         ..Body::default()
     });
     let confirmed = form.bevestigd.is_some();
-    if findings.iter().any(|f| f.blocks) || (!findings.is_empty() && !confirmed) {
+    if must_ask(&findings, confirmed) {
         return check_reaction(&v, &id, &form, &findings, None);
     }
     let target = id.clone();
@@ -469,42 +486,50 @@ fn check_reaction(
     findings: &[Finding],
     error: Option<&Message>,
 ) -> Response {
-    let blocked = findings.iter().any(|f| f.blocks);
     let body = html! {
         @if let Some(e) = error { p class="alert alert--error" role="alert" { (v.text(e)) } }
-        @if !findings.is_empty() {
-            p class="alert alert--warning" role="alert" {
-                (v.text(&if blocked { msg!("web-privacy-blocked") } else { msg!("web-privacy-confirm") }))
-            }
-        }
+        (privacy_alert(v, findings))
+        (reaction_form(v, id, &form.oordeel, &form.toelichting, findings))
+    };
+    unprocessable(layout(v.lang, &v.text(&msg!("web-react")), body))
+}
+
+/// The verdicts a reaction gives, by their value in the form.
+const VERDICTS: [(&str, Verdict); 4] = [
+    ("werkt", Verdict::Works),
+    ("werkt-niet", Verdict::DoesNotWork),
+    ("toegepast", Verdict::AppliedHere),
+    ("nuttig", Verdict::Useful),
+];
+
+/// The reaction form under an entry, with the verdict and comment chosen so far and what
+/// the privacy guard found in the comment.
+pub(super) fn reaction_form(
+    v: &Visitor,
+    id: &str,
+    chosen: &str,
+    comment: &str,
+    findings: &[Finding],
+) -> Markup {
+    html! {
         form method="post" action=(format!("/bericht/{id}/reactie")) class="form" {
             input type="hidden" name="csrf" value=(v.csrf);
             fieldset {
                 legend { (v.text(&msg!("web-react"))) }
-                @for (value, verdict) in [("werkt", Verdict::Works), ("werkt-niet", Verdict::DoesNotWork), ("toegepast", Verdict::AppliedHere), ("nuttig", Verdict::Useful)] {
+                @for (value, verdict) in VERDICTS {
                     div class="radio" {
-                        input type="radio" id=(format!("oordeel-{value}")) name="oordeel" value=(value) required checked[form.oordeel == value];
+                        input type="radio" id=(format!("oordeel-{value}")) name="oordeel" value=(value) required checked[chosen == value];
                         label for=(format!("oordeel-{value}")) { (v.text(&verdict.message())) }
                     }
                 }
             }
             label for="toelichting" { (v.text(&msg!("web-comment"))) }
-            input type="text" id="toelichting" name="toelichting" value=(form.toelichting);
-            @for f in findings {
-                p class=(if f.blocks { "field-error" } else { "field-warning" }) { (v.text(&f.message())) }
-            }
-            @if !findings.is_empty() && !blocked {
-                div class="checkbox" {
-                    input type="checkbox" id="bevestigd" name="bevestigd" value="ja";
-                    label for="bevestigd" { (v.text(&msg!("web-privacy-confirm-box"))) }
-                }
-            }
-            button type="submit" class="button" { (v.text(&msg!("web-send-reaction"))) }
+            input type="text" id="toelichting" name="toelichting" value=(comment);
+            @for f in findings { (finding_line(v, f)) }
+            (confirm_box(v, findings))
+            button type="submit" class="button button--secondary" { (v.text(&msg!("web-send-reaction"))) }
         }
-    };
-    let mut response = layout(v.lang, &v.text(&msg!("web-react")), body);
-    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    response
+    }
 }
 
 #[derive(Deserialize)]

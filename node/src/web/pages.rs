@@ -7,7 +7,7 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
 use wiel_lang::{Lang, Localise, Message, msg};
-use wiel_protocol::{Kind, KindFields, Verdict};
+use wiel_protocol::{Kind, KindFields};
 use wiel_store::ListFilter;
 use wiel_store::search::Snippet;
 
@@ -280,7 +280,7 @@ pub(super) async fn entry(
             }
         }
         @if e.kind.rules().content && e.retracted_by.is_none() {
-            (reaction_form(&v, &id))
+            (super::forms::reaction_form(&v, &id, "", "", &[]))
         }
         @if asked_here && e.retracted_by.is_none() {
             p {
@@ -293,26 +293,6 @@ pub(super) async fn entry(
         }
     };
     layout(v.lang, &title(&v, e), body)
-}
-
-fn reaction_form(v: &Visitor, id: &str) -> Markup {
-    html! {
-        form method="post" action=(format!("/bericht/{id}/reactie")) class="form" {
-            input type="hidden" name="csrf" value=(v.csrf);
-            fieldset {
-                legend { (v.text(&msg!("web-react"))) }
-                @for (value, verdict) in [("werkt", Verdict::Works), ("werkt-niet", Verdict::DoesNotWork), ("toegepast", Verdict::AppliedHere), ("nuttig", Verdict::Useful)] {
-                    div class="radio" {
-                        input type="radio" id=(format!("oordeel-{value}")) name="oordeel" value=(value) required;
-                        label for=(format!("oordeel-{value}")) { (v.text(&verdict.message())) }
-                    }
-                }
-            }
-            label for="toelichting" { (v.text(&msg!("web-comment"))) }
-            input type="text" id="toelichting" name="toelichting";
-            button type="submit" class="button button--secondary" { (v.text(&msg!("web-send-reaction"))) }
-        }
-    }
 }
 
 pub(super) async fn write(v: Visitor) -> Response {

@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Finding, FindingKind, is_bsn, is_iban, mask, re};
+use super::{Finding, FindingKind, is_bsn, is_iban, mask, nine_digits, re};
 
 /// A number of 8 or 9 digits in groups, within a few characters after a BSN keyword.
 static BSN_NEAR_WORD: LazyLock<Regex> = LazyLock::new(|| {
@@ -92,16 +92,12 @@ pub(super) fn blocking(field: &str, text: &str, already: &[Finding]) -> Vec<Find
         let Some(number) = found.get(1) else {
             continue;
         };
-        let digits: Vec<u8> = number
-            .as_str()
-            .bytes()
-            .filter(u8::is_ascii_digit)
-            .map(|b| b - b'0')
-            .collect();
-        let mut nine = [0u8; 9];
-        nine[9 - digits.len()..].copy_from_slice(&digits);
-        if is_bsn(&nine) {
-            let plain: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+        if is_bsn(&nine_digits(number.as_str())) {
+            let plain: String = number
+                .as_str()
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
             add(FindingKind::Bsn, number.start(), &plain);
         }
     }

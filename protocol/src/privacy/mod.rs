@@ -165,6 +165,20 @@ static PO_BOX: LazyLock<Regex> =
     LazyLock::new(|| re(r"(?i)(?:postbus|antwoordnummer)\s\d{1,5},?\s*$"));
 static NUMBER_AFTER: LazyLock<Regex> = LazyLock::new(|| re(r"^\s\d{1,5}(?-u:\b)"));
 
+/// The digits of an 8- or 9-digit number, its separators left out, as nine (an 8-digit
+/// BSN has a leading zero).
+fn nine_digits(matched: &str) -> [u8; 9] {
+    let digits: Vec<u8> = matched
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|b| b - b'0')
+        .collect();
+    let mut nine = [0u8; 9];
+    let from = 9usize.saturating_sub(digits.len());
+    nine[from..].copy_from_slice(&digits[digits.len().saturating_sub(9)..]);
+    nine
+}
+
 /// The elfproef of a 9-digit BSN.
 pub fn is_bsn(digits: &[u8; 9]) -> bool {
     const WEIGHTS: [i64; 9] = [9, 8, 7, 6, 5, 4, 3, 2, -1];
@@ -436,13 +450,8 @@ impl Pattern {
 /// Whether `matched` (at `start..end` of `text`) is a BSN, and if so whether it blocks
 /// (its keyword is near). Amounts and yyyymmdd dates are not BSNs.
 fn bsn(text: &str, start: usize, end: usize, matched: &str) -> Option<bool> {
-    let digits: Vec<u8> = matched
-        .bytes()
-        .filter(u8::is_ascii_digit)
-        .map(|b| b - b'0')
-        .collect();
-    let mut nine = [0u8; 9];
-    nine[9 - digits.len()..].copy_from_slice(&digits);
+    let nine = nine_digits(matched);
+    let digits = &nine[9 - matched.bytes().filter(u8::is_ascii_digit).count()..];
     let before = around(text, start, end, 6, 0);
     let amount = before.contains('€') || before.to_ascii_uppercase().contains("EUR");
     let date_like = digits.len() == 8 && {
