@@ -817,3 +817,24 @@ web-kept-apart = Kept apart
 web-edit-title = Make a new version
 web-editing = You are making a new version ({ $kind }); the previous version is kept.
 web-show-more = { $shown } shown: show more results
+
+## Signing in through the municipality's identity provider; the page beyond this machine
+web-link-not-here = Login links work only on the computer where the node runs. Here you sign in through your organisation.
+web-sign-in-again = Sign in again
+web-sign-in-unreachable = Your organisation's sign-in service cannot be reached right now. Try again in a few minutes; if it stays like this, tell the ICT department.
+web-sign-in-unknown = This sign-in is unknown or took too long. Start again.
+web-sign-in-refused = Your organisation's sign-in was not accepted, so you are not signed in. Try again; if it keeps happening, tell the ICT department.
+web-sign-in-no-name = Your organisation's sign-in does not pass on your name, and what you publish here carries your name. Ask the ICT department to pass on the name claim.
+web-signed-in = You are signed in as { $who }.
+web-signed-in-consent = What you publish here, answer or react carries your name and role: { $who }. Every participating organisation can read it. By sending it, you agree to that.
+web-continue = Continue to wiel
+web-sign-out = Sign out
+web-signed-out = You are signed out.
+web-wrong-host-shared = This page answers only at the address your organisation gave for it.
+web-setup-needs-sign-in = [web] listen is set in config.toml, but [web.sign_in] is not: the page is served beyond this computer only with sign-in through your organisation's identity provider (OpenID Connect)
+web-setup-needs-address = [web] listen is set in config.toml, but [web] address is not: give the address colleagues open, for example "https://wiel.zwolle.nl"
+web-setup-bad-address = [web] address "{ $given }" in config.toml is not a web address such as "https://wiel.zwolle.nl" (no path, no query)
+web-setup-needs-https = [web] listen { $listen } serves beyond this computer, so [web] address must start with https:// (put a TLS proxy in front of the node)
+web-setup-bad-issuer = [web.sign_in] issuer "{ $given }" in config.toml is not an https address of an identity provider (http only on this computer)
+web-setup-secret = cannot read the client secret in { $path } ([web.sign_in] client_secret_file): { $detail }
+web-setup-cannot-listen = cannot serve the web page on { $listen } ([web] listen): { $detail }

@@ -815,3 +815,24 @@ web-kept-apart = Apart gehouden
 web-edit-title = Een nieuwe versie maken
 web-editing = U maakt een nieuwe versie ({ $kind }); de vorige versie blijft bewaard.
 web-show-more = { $shown } getoond: toon meer resultaten
+
+## Inloggen via de identiteitsdienst van de gemeente; de pagina buiten deze computer
+web-link-not-here = Inloglinks werken alleen op de computer waar de node draait. Hier logt u in via uw organisatie.
+web-sign-in-again = Opnieuw inloggen
+web-sign-in-unreachable = De inlogdienst van uw organisatie is nu niet bereikbaar. Probeer het over een paar minuten opnieuw; blijft dit zo, meld het dan bij de ICT-afdeling.
+web-sign-in-unknown = Deze inlogpoging is onbekend of duurde te lang. Begin opnieuw.
+web-sign-in-refused = De inlog van uw organisatie is niet geaccepteerd, dus u bent niet ingelogd. Probeer het opnieuw; gebeurt dit steeds, meld het dan bij de ICT-afdeling.
+web-sign-in-no-name = De inlogdienst van uw organisatie geeft uw naam niet door, en wat u hier plaatst komt op uw naam. Vraag de ICT-afdeling om de naam door te geven.
+web-signed-in = U bent ingelogd als { $who }.
+web-signed-in-consent = Wat u hier plaatst, beantwoordt of waarop u reageert, komt op uw naam en functie: { $who }. Alle deelnemende organisaties kunnen dat lezen. Door te versturen gaat u daarmee akkoord.
+web-continue = Verder naar wiel
+web-sign-out = Uitloggen
+web-signed-out = U bent uitgelogd.
+web-wrong-host-shared = Deze pagina antwoordt alleen op het adres dat uw organisatie ervoor heeft opgegeven.
+web-setup-needs-sign-in = [web] listen staat in config.toml, maar [web.sign_in] niet: de pagina wordt buiten deze computer alleen aangeboden met inloggen via de identiteitsdienst van uw organisatie (OpenID Connect)
+web-setup-needs-address = [web] listen staat in config.toml, maar [web] address niet: geef het adres dat collega's openen, bijvoorbeeld "https://wiel.zwolle.nl"
+web-setup-bad-address = [web] address "{ $given }" in config.toml is geen webadres zoals "https://wiel.zwolle.nl" (zonder pad of vraagdeel)
+web-setup-needs-https = [web] listen { $listen } is bereikbaar buiten deze computer, dus [web] address moet met https:// beginnen (zet een TLS-proxy voor de node)
+web-setup-bad-issuer = [web.sign_in] issuer "{ $given }" in config.toml is geen https-adres van een identiteitsdienst (http alleen op deze computer)
+web-setup-secret = kan het clientgeheim in { $path } niet lezen ([web.sign_in] client_secret_file): { $detail }
+web-setup-cannot-listen = kan de webpagina niet aanbieden op { $listen } ([web] listen): { $detail }

@@ -191,6 +191,50 @@ pub struct Config {
     /// How this node searches.
     #[serde(default)]
     pub search: SearchSection,
+    /// The web page for colleagues beyond this machine.
+    #[serde(default, skip_serializing_if = "WebSection::is_default")]
+    pub web: WebSection,
+}
+
+/// `[web]` in `config.toml`. Without `listen`, the page is served on this machine only,
+/// through the one-time link of `wiel web`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebSection {
+    /// Serve the page to colleagues on this address too, e.g. `"0.0.0.0:8080"`. Needs
+    /// `address` and `[web.sign_in]`: nobody gets in without signing in.
+    pub listen: Option<std::net::SocketAddr>,
+    /// The address colleagues open, e.g. `"https://wiel.zwolle.nl"` (https unless `listen`
+    /// is on this machine, behind a proxy that adds TLS). The identity provider sends people
+    /// back to `<address>/inloggen/terug`.
+    pub address: Option<String>,
+    /// Sign-in through the municipality's identity provider (OpenID Connect).
+    pub sign_in: Option<SignInSection>,
+}
+
+impl WebSection {
+    fn is_default(&self) -> bool {
+        *self == WebSection::default()
+    }
+}
+
+/// `[web.sign_in]` in `config.toml`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInSection {
+    /// The provider's issuer, e.g. `"https://login.zwolle.nl/realms/gemeente"`.
+    pub issuer: String,
+    /// This node's client id at the provider.
+    pub client_id: String,
+    /// A file holding the client secret (kept out of `config.toml`, which more people read).
+    pub client_secret_file: Option<PathBuf>,
+    /// The claim that holds the person's role (a string or a list). Default `roles`.
+    #[serde(default = "default_role_claim")]
+    pub role_claim: String,
+}
+
+fn default_role_claim() -> String {
+    "roles".to_owned()
 }
 
 /// `[search]` in `config.toml`.

@@ -17,6 +17,7 @@
 //! - [`texts`]: which message of the catalogue (`wiel-lang`) each error is.
 
 pub mod admission;
+pub mod audit;
 pub mod api;
 pub mod config;
 pub mod events;

@@ -53,6 +53,7 @@ pub struct Ready {
 pub enum NodeError {
     Network(#[from] network::StartError),
     ApiNotLocal(SocketAddr),
+    Web(#[from] crate::web::WebSetupError),
     Api { addr: SocketAddr, reason: String },
     Io { path: PathBuf, reason: String },
 }
@@ -150,6 +151,38 @@ async fn serve_metrics(
     Ok(())
 }
 
+/// Serves the web page beyond this machine, as `[web]` set it up, until `shutdown` fires:
+/// its own host, origin and sessions, and sign-in through the identity provider only.
+async fn serve_shared_page(
+    page: crate::web::SharedPage,
+    state: crate::web::WebState,
+    shutdown: CancellationToken,
+) -> Result<(), NodeError> {
+    let listener = tokio::net::TcpListener::bind(page.listen)
+        .await
+        .map_err(|e| crate::web::WebSetupError::CannotListen {
+            listen: page.listen,
+            reason: e.to_string(),
+        })?;
+    tracing::info!(listen = %page.listen, address = %page.origin, "web page for colleagues");
+    let app = crate::web::router(crate::web::WebState {
+        host: Arc::new(page.host),
+        origin: Arc::new(page.origin),
+        secure: page.secure,
+        sign_in: Some(page.sign_in),
+        ..state
+    });
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(async move { shutdown.cancelled().await })
+            .await
+        {
+            tracing::error!(error = %e, "web page for colleagues stopped");
+        }
+    });
+    Ok(())
+}
+
 /// Runs until `shutdown` fires. Entries acknowledged before that are on disk.
 pub async fn run(
     service: Service,
@@ -162,6 +195,9 @@ pub async fn run(
             return Err(NodeError::ApiNotLocal(addr));
         }
     }
+    // `[web]` is checked before anything starts: a page beyond this machine without
+    // sign-in is refused, not served open.
+    let shared_page = crate::web::SharedPage::from_config(&service.config().web)?;
     let service = Arc::new(service);
     // Retractions leave zeroed bytes in the entry log; past a threshold, rewrite it first.
     match service.log_usage() {
@@ -279,6 +315,24 @@ pub async fn run(
         });
     }
 
+    let audit = Arc::new(crate::audit::AuditLog::new(dir.root()));
+    if let Some(page) = shared_page {
+        serve_shared_page(
+            page,
+            crate::web::WebState {
+                service: service.clone(),
+                sessions: Arc::new(crate::web::Sessions::default()),
+                network: running.client.clone(),
+                host: Arc::default(),
+                origin: Arc::default(),
+                secure: false,
+                sign_in: None,
+                audit: audit.clone(),
+            },
+            shutdown.clone(),
+        )
+        .await?;
+    }
     let sessions = Arc::new(crate::web::Sessions::default());
     let web_host = format!(
         "{}:{}",
@@ -296,12 +350,17 @@ pub async fn run(
         sessions: sessions.clone(),
         origin: Arc::new(format!("http://{web_host}")),
     };
+    let origin = state.origin.clone();
     // The web page beside the API, over the same service (see `web`).
     let app = api::router(state.clone()).merge(crate::web::router(crate::web::WebState {
         service: service.clone(),
         sessions,
         network: running.client.clone(),
         host: Arc::new(web_host),
+        origin,
+        secure: false,
+        sign_in: None,
+        audit,
     }));
     let api_shutdown = shutdown.clone();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {

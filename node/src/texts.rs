@@ -192,6 +192,7 @@ impl Localise for NodeError {
         match self {
             NodeError::Network(e) => e.message(),
             NodeError::ApiNotLocal(addr) => msg!("api-not-local", addr = addr.to_string()),
+            NodeError::Web(e) => e.message(),
             NodeError::Api { addr, reason } => msg!(
                 "api-cannot-listen",
                 addr = addr.to_string(),
@@ -200,6 +201,29 @@ impl Localise for NodeError {
             NodeError::Io { path, reason } => msg!(
                 "file-error",
                 path = path.display().to_string(),
+                detail = reason.as_str()
+            ),
+        }
+    }
+}
+
+impl Localise for crate::web::WebSetupError {
+    fn message(&self) -> Message {
+        use crate::web::WebSetupError as E;
+        match self {
+            E::NeedsSignIn => msg!("web-setup-needs-sign-in"),
+            E::NeedsAddress => msg!("web-setup-needs-address"),
+            E::BadAddress { given } => msg!("web-setup-bad-address", given = given.as_str()),
+            E::NeedsHttps { listen } => msg!("web-setup-needs-https", listen = listen.to_string()),
+            E::BadIssuer { given } => msg!("web-setup-bad-issuer", given = given.as_str()),
+            E::Secret { path, reason } => msg!(
+                "web-setup-secret",
+                path = path.display().to_string(),
+                detail = reason.as_str()
+            ),
+            E::CannotListen { listen, reason } => msg!(
+                "web-setup-cannot-listen",
+                listen = listen.to_string(),
                 detail = reason.as_str()
             ),
         }
@@ -318,6 +342,7 @@ english_display!(
     ConfigError,
     NodeError,
     StartError,
+    crate::web::WebSetupError,
     NetworkError,
     ClientError,
     OpError

@@ -10,15 +10,28 @@ use std::process::Command;
 
 use wiel_tests::{Daemon, Node, practice_md};
 
-fn browser_dir() -> PathBuf {
+pub(crate) fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/browser")
 }
 
-/// The npm packages of the walk, installed once from the lock file.
-fn npm_packages() {
+/// The npm packages of the walk and of the sign-in tests, installed once from the lock
+/// file.
+pub(crate) fn npm_packages() {
+    // Tests of this binary run side by side: one installs, the others wait for it.
+    static INSTALLED: std::sync::Once = std::sync::Once::new();
+    INSTALLED.call_once(install_npm_packages);
+}
+
+fn install_npm_packages() {
     let dir = browser_dir();
-    if dir.join("node_modules/playwright-core").is_dir()
-        && dir.join("node_modules/@axe-core/playwright").is_dir()
+    if [
+        "playwright-core",
+        "@axe-core/playwright",
+        "oidc-provider",
+        "jose",
+    ]
+    .iter()
+    .all(|package| dir.join("node_modules").join(package).is_dir())
     {
         return;
     }

@@ -19,6 +19,7 @@ mod privacy;
 mod regressions;
 mod relevance;
 mod search;
+mod sign_in;
 mod sync;
 mod threads;
 mod trust;

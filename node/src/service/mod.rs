@@ -241,6 +241,7 @@ impl Service {
                 ..Default::default()
             },
             search: Default::default(),
+            web: Default::default(),
         };
         let key = OrgKeypair::generate();
         let store_dir = dir.store_path();

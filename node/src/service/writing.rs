@@ -46,6 +46,25 @@ impl NewEntry {
             new_space: false,
         }
     }
+
+    /// An answer to `question` (`wiel answer`, and the web page's answer form).
+    pub fn answer(question: EntryId, text: String, confirmed_personal_data: bool) -> Self {
+        Self {
+            kind: Kind::Answer,
+            space: None,
+            refs: vec![Ref {
+                rel: Rel::Answers,
+                target: question,
+            }],
+            body: Body {
+                text,
+                ..Body::default()
+            },
+            created_at: None,
+            confirmed_personal_data,
+            new_space: false,
+        }
+    }
 }
 
 /// The result of a publish.
@@ -287,21 +306,7 @@ impl Service {
         text: String,
         confirmed_personal_data: bool,
     ) -> Result<Published, ServiceError> {
-        self.publish(NewEntry {
-            kind: Kind::Answer,
-            space: None,
-            refs: vec![Ref {
-                rel: Rel::Answers,
-                target: question,
-            }],
-            body: Body {
-                text,
-                ..Body::default()
-            },
-            created_at: None,
-            confirmed_personal_data,
-            new_space: false,
-        })
+        self.publish(NewEntry::answer(question, text, confirmed_personal_data))
     }
 
     /// Withdraws every version of one of this node's entries (personal data must not

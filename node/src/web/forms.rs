@@ -1,10 +1,10 @@
-//! What people send: signing in with a login link, publishing, answering, reacting and
+//! What people send: publishing, answering, reacting and
 //! accepting. Every form carries the session's CSRF token; the privacy guard runs before
 //! anything is signed, and its findings are shown at the field they are in, with what was
 //! typed kept.
 
-use axum::extract::{Form, Path, Request, State};
-use axum::http::{StatusCode, header};
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -13,35 +13,16 @@ use wiel_protocol::privacy::Finding;
 use wiel_protocol::{Body, Kind, KindFields, Rel, Verdict};
 
 use super::pages::{layout, problem};
-use super::session::{COOKIE, same_secret};
-use super::{Visitor, WebState, blocking, language};
+use super::session::same_secret;
+use super::{Visitor, WebState, blocking};
 use crate::NewEntry;
 use crate::ops::Operations;
 
-/// `GET /inloggen/{token}`: a login link, good once.
-pub(super) async fn log_in(
-    State(state): State<WebState>,
-    Path(token): Path<String>,
-    req: Request,
-) -> Response {
-    let lang = language(&req);
-    match state.sessions.log_in(&token) {
-        Some(id) => (
-            StatusCode::SEE_OTHER,
-            [
-                (
-                    header::SET_COOKIE,
-                    format!("{COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/"),
-                ),
-                (header::LOCATION, "/".to_owned()),
-            ],
-        )
-            .into_response(),
-        None => {
-            let body = html! { p class="alert alert--error" role="alert" { (lang.text(&msg!("web-link-used"))) } pre { "wiel web" } };
-            let mut response = layout(lang, &lang.text(&msg!("web-sign-in-title")), body);
-            *response.status_mut() = StatusCode::FORBIDDEN;
-            response
+/// Signed in: what this person sends names them, as the form says before they send it.
+pub(super) fn consent(v: &Visitor) -> Markup {
+    html! {
+        @if let Some(who) = v.signed_as() {
+            p class="consent" { (v.text(&msg!("web-signed-in-consent", who = who.as_str()))) }
         }
     }
 }
@@ -170,7 +151,8 @@ pub(super) async fn publish(
     if let Some(refused) = forged(&v, &draft.csrf) {
         return refused;
     }
-    let body = draft.body();
+    let mut body = draft.body();
+    v.sign(&mut body);
     let findings = wiel_protocol::privacy::scan(&body);
     let confirmed = draft.bevestigd.is_some();
     if must_ask(&findings, confirmed) {
@@ -186,7 +168,11 @@ pub(super) async fn publish(
         new_space: false,
     };
     match blocking(&state, move |s| Operations::publish(s, new)).await {
-        Ok(p) => Redirect::to(&format!("/bericht/{}", p.id.to_hex())).into_response(),
+        Ok(p) => {
+            let id = p.id.to_hex();
+            v.record(&state, "publish", Some(&id));
+            Redirect::to(&format!("/bericht/{id}")).into_response()
+        }
         Err(e) => write_form(&v, &draft, &findings, Some(&e), None),
     }
 }
@@ -222,7 +208,8 @@ pub(super) async fn edit(
     if let Some(refused) = forged(&v, &draft.csrf) {
         return refused;
     }
-    let body = draft.body();
+    let mut body = draft.body();
+    v.sign(&mut body);
     let findings = wiel_protocol::privacy::scan(&body);
     let confirmed = draft.bevestigd.is_some();
     if must_ask(&findings, confirmed) {
@@ -235,7 +222,11 @@ pub(super) async fn edit(
     })
     .await;
     match result {
-        Ok(Some(p)) => Redirect::to(&format!("/bericht/{}", p.id.to_hex())).into_response(),
+        Ok(Some(p)) => {
+            let new = p.id.to_hex();
+            v.record(&state, "edit", Some(&new));
+            Redirect::to(&format!("/bericht/{new}")).into_response()
+        }
         Ok(None) => Redirect::to(&format!("/bericht/{id}")).into_response(),
         Err(e) => write_form(&v, &draft, &findings, Some(&e), Some(&id)),
     }
@@ -304,9 +295,13 @@ pub(crate) fn write_form(
             label for="trefwoorden" { (v.text(&msg!("web-tags"))) }
             input type="text" id="trefwoorden" name="trefwoorden" value=(draft.trefwoorden);
             (at("tags"))
-            label for="contact" { (v.text(&msg!("web-contact"))) }
-            input type="text" id="contact" name="contact" value=(draft.contact);
-            (at("contact"))
+            @if v.signed_as().is_some() {
+                (consent(v))
+            } @else {
+                label for="contact" { (v.text(&msg!("web-contact"))) }
+                input type="text" id="contact" name="contact" value=(draft.contact);
+                (at("contact"))
+            }
             (confirm_box(v, findings))
             button type="submit" class="button" { (v.text(&msg!("web-publish"))) }
         }
@@ -398,12 +393,18 @@ pub(super) async fn answer(
         return check_answer(&v, &id, &text, &findings);
     }
     let question = id.clone();
+    let signer = v.clone();
     match blocking(&state, move |s| {
-        Operations::answer(s, &question, text, confirmed)
+        let mut answer = NewEntry::answer(Operations::resolve(s, &question)?, text, confirmed);
+        signer.sign(&mut answer.body);
+        Operations::publish(s, answer)
     })
     .await
     {
-        Ok(_) => Redirect::to(&format!("/bericht/{id}")).into_response(),
+        Ok(p) => {
+            v.record(&state, "answer", Some(&p.id.to_hex()));
+            Redirect::to(&format!("/bericht/{id}")).into_response()
+        }
         Err(e) => problem(v.lang, &e),
     }
 }
@@ -419,6 +420,7 @@ fn check_answer(v: &Visitor, id: &str, text: &str, findings: &[Finding]) -> Resp
             textarea id="antwoord" name="tekst" rows="6" required { (text) }
             @for f in findings { (finding_line(v, f)) }
             (confirm_box(v, findings))
+            (consent(v))
             button type="submit" class="button" { (v.text(&msg!("web-send-answer"))) }
         }
     };
@@ -464,15 +466,20 @@ pub(super) async fn react(
         return check_reaction(&v, &id, &form, &findings, None);
     }
     let target = id.clone();
+    let signer = v.clone();
     let result = blocking(&state, move |s| {
         let target = Operations::resolve(s, &target)?;
         let mut reaction = NewEntry::reaction(target, verdict, comment);
         reaction.confirmed_personal_data = confirmed;
+        signer.sign(&mut reaction.body);
         Operations::publish(s, reaction)
     })
     .await;
     match result {
-        Ok(_) => Redirect::to(&format!("/bericht/{id}")).into_response(),
+        Ok(p) => {
+            v.record(&state, "react", Some(&p.id.to_hex()));
+            Redirect::to(&format!("/bericht/{id}")).into_response()
+        }
         Err(e) => problem(v.lang, &e),
     }
 }
@@ -527,6 +534,7 @@ pub(super) fn reaction_form(
             input type="text" id="toelichting" name="toelichting" value=(comment);
             @for f in findings { (finding_line(v, f)) }
             (confirm_box(v, findings))
+            (consent(v))
             button type="submit" class="button button--secondary" { (v.text(&msg!("web-send-reaction"))) }
         }
     }
@@ -548,6 +556,7 @@ pub(super) async fn accept(
     if let Some(refused) = forged(&v, &form.csrf) {
         return refused;
     }
+    let signer = v.clone();
     let result = blocking(&state, move |s| {
         let answer = Operations::resolve(s, &id)?;
         let thread = Operations::thread(s, &answer.to_hex())?;
@@ -557,15 +566,17 @@ pub(super) async fn accept(
             .iter()
             .find(|r| r.rel == Rel::Answers)
             .map(|r| r.target);
-        Operations::publish(
-            s,
-            NewEntry::reaction(answer, Verdict::Accepted, String::new()),
-        )?;
-        Ok(question.unwrap_or(answer))
+        let mut accepted = NewEntry::reaction(answer, Verdict::Accepted, String::new());
+        signer.sign(&mut accepted.body);
+        let published = Operations::publish(s, accepted)?;
+        Ok((question.unwrap_or(answer), published.id))
     })
     .await;
     match result {
-        Ok(question) => Redirect::to(&format!("/bericht/{}", question.to_hex())).into_response(),
+        Ok((question, accepted)) => {
+            v.record(&state, "accept", Some(&accepted.to_hex()));
+            Redirect::to(&format!("/bericht/{}", question.to_hex())).into_response()
+        }
         Err(e) => problem(v.lang, &e),
     }
 }

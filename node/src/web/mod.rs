@@ -1,10 +1,13 @@
 //! The web page for the people wiel is for: search, read a thread, ask, answer, react,
 //! accept, publish — served by `wiel node` beside the API, over the same service.
 //!
-//! Owns the routes, and who may use them: on this machine only (the Host header must name
-//! it, against DNS rebinding), after a one-time login link (`session`), with a CSRF token in
-//! every form and a strict Content-Security-Policy. `pages` renders (maud, no JavaScript),
-//! `forms` takes what people send.
+//! Owns the routes, and who may use them: the Host header must name the page's own host
+//! (against DNS rebinding), every form must come from its origin with the session's CSRF
+//! token, and every answer has a strict Content-Security-Policy. On this machine people get
+//! in with a one-time login link (`session`); beyond it, as `[web]` sets up, only by signing
+//! in through the municipality's identity provider (`sign_in`), and what they do is written
+//! to the audit log with their name. `pages` renders (maud, no JavaScript), `forms` takes
+//! what people send, `access` lets them in and out.
 
 use std::sync::Arc;
 
@@ -18,12 +21,17 @@ use wiel_lang::{Lang, Message};
 
 use crate::Service;
 
+mod access;
 mod forms;
 mod more;
 mod pages;
 pub mod session;
+pub mod sign_in;
 
 pub use session::Sessions;
+pub use sign_in::{SharedPage, WebSetupError};
+
+use crate::audit::{Actor, AuditLog};
 
 /// What the web page's handlers share.
 #[derive(Clone)]
@@ -32,8 +40,16 @@ pub struct WebState {
     pub sessions: Arc<Sessions>,
     /// The network, for the node page (peers).
     pub network: crate::network::Client,
-    /// The only Host the page answers to: `wiel-<random>.localhost:PORT` (see [`host_name`]).
+    /// The only Host the page answers to: `wiel-<random>.localhost:PORT` on this machine
+    /// (see [`host_name`]), the host of `[web] address` beyond it.
     pub host: Arc<String>,
+    /// The origin every form must come from: `http://` and the host, or `[web] address`.
+    pub origin: Arc<String>,
+    /// Cookies marked Secure: the page is reached over TLS.
+    pub secure: bool,
+    /// Beyond this machine: sign-in through the identity provider, and no login links.
+    pub sign_in: Option<Arc<sign_in::SignIn>>,
+    pub audit: Arc<AuditLog>,
 }
 
 /// The reader's language and session, found by the middleware.
@@ -41,11 +57,32 @@ pub struct WebState {
 pub(crate) struct Visitor {
     pub lang: Lang,
     pub csrf: String,
+    /// The session's id (to sign out).
+    pub session: String,
+    pub actor: Actor,
 }
 
 impl Visitor {
     pub fn text(&self, message: &Message) -> String {
         self.lang.text(message)
+    }
+
+    /// The signed-in person's name and role, which go into what they publish; `None` for
+    /// the one-time link on this machine.
+    pub fn signed_as(&self) -> Option<String> {
+        self.actor.label()
+    }
+
+    /// What this person writes carries their name and role as its contact.
+    pub fn sign(&self, body: &mut wiel_protocol::Body) {
+        if let Some(who) = self.signed_as() {
+            body.contact = Some(who);
+        }
+    }
+
+    /// Records an act in the audit log.
+    pub fn record(&self, state: &WebState, action: &str, entry: Option<&str>) {
+        state.audit.record(&self.actor, action, entry);
     }
 }
 
@@ -83,8 +120,10 @@ pub fn router(state: WebState) -> Router {
             "/bericht/{id}/intrekken",
             get(more::retract_page).post(more::retract),
         )
-        .route("/inloggen", get(pages::sign_in))
-        .route("/inloggen/{token}", get(forms::log_in))
+        .route("/inloggen", get(access::sign_in_page))
+        .route("/inloggen/terug", get(access::callback))
+        .route("/inloggen/{token}", get(access::link))
+        .route("/uitloggen", axum::routing::post(access::sign_out))
         .route("/stijl.css", get(stylesheet))
         // A route layer: a path the page does not have (the API's, a mistyped one) is
         // not the page's to answer.
@@ -115,7 +154,11 @@ async fn guard(State(state): State<WebState>, req: Request, next: Next) -> Respo
     if host != own {
         return with_guard_headers(plain(
             StatusCode::MISDIRECTED_REQUEST,
-            lang.text(&wiel_lang::msg!("web-wrong-host")),
+            lang.text(&if state.sign_in.is_some() {
+                wiel_lang::msg!("web-wrong-host-shared")
+            } else {
+                wiel_lang::msg!("web-wrong-host")
+            }),
         ));
     }
     if req.method() != axum::http::Method::GET {
@@ -124,7 +167,7 @@ async fn guard(State(state): State<WebState>, req: Request, next: Next) -> Respo
             .get(header::ORIGIN)
             .and_then(|v| v.to_str().ok());
         if let Some(origin) = origin
-            && origin != format!("http://{own}")
+            && origin != state.origin.as_str()
         {
             return with_guard_headers(plain(
                 StatusCode::FORBIDDEN,
@@ -171,12 +214,14 @@ impl axum::extract::FromRequestParts<WebState> for Visitor {
             .and_then(|v| v.to_str().ok())
             .and_then(Lang::from_accept_language)
             .unwrap_or(Lang::Nl);
-        let session =
-            cookie(&parts.headers, session::COOKIE).and_then(|id| state.sessions.get(&id));
+        let session = cookie(&parts.headers, session::COOKIE)
+            .and_then(|id| state.sessions.get(&id).map(|s| (id, s)));
         match session {
-            Some(session) => Ok(Visitor {
+            Some((id, session)) => Ok(Visitor {
                 lang,
                 csrf: session.csrf,
+                session: id,
+                actor: session.actor,
             }),
             None => Err(Redirect::to("/inloggen").into_response()),
         }

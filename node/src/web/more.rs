@@ -33,7 +33,16 @@ pub(super) async fn mine(State(state): State<WebState>, v: Visitor) -> Response 
         Ok(listing) => layout(
             v.lang,
             &v.text(&msg!("web-nav-mine")),
-            entry_list(&v, &listing.entries, &msg!("list-empty")),
+            html! {
+                @if let Some(who) = v.signed_as() {
+                    p { (v.text(&msg!("web-signed-in", who = who.as_str()))) }
+                }
+                (entry_list(&v, &listing.entries, &msg!("list-empty")))
+                form method="post" action="/uitloggen" class="form" {
+                    input type="hidden" name="csrf" value=(v.csrf);
+                    button type="submit" class="button button--secondary" { (v.text(&msg!("web-sign-out"))) }
+                }
+            },
         ),
         Err(e) => problem(v.lang, &e),
     }
@@ -75,7 +84,12 @@ pub(super) async fn retract(
     let reason = Some(form.reden.trim().to_owned()).filter(|r| !r.is_empty());
     let target = id.clone();
     match blocking(&state, move |s| Operations::retract(s, &target, reason)).await {
-        Ok(_) => Redirect::to(&format!("/bericht/{id}")).into_response(),
+        Ok(retractions) => {
+            for r in &retractions {
+                v.record(&state, "retract", Some(&r.id.to_hex()));
+            }
+            Redirect::to(&format!("/bericht/{id}")).into_response()
+        }
         Err(e) => problem(v.lang, &e),
     }
 }

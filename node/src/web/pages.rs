@@ -2,7 +2,7 @@
 //! thread, the form to write, and the sign-in explanation. Server-rendered (maud escapes
 //! every value); no JavaScript.
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use serde::Deserialize;
@@ -11,7 +11,7 @@ use wiel_protocol::{Kind, KindFields};
 use wiel_store::ListFilter;
 use wiel_store::search::Snippet;
 
-use super::{Visitor, WebState, blocking, language};
+use super::{Visitor, WebState, blocking};
 use crate::ops::Operations;
 use crate::view::{EntryView, TrustView};
 
@@ -275,6 +275,7 @@ pub(super) async fn entry(
                     input type="hidden" name="csrf" value=(v.csrf);
                     label for="antwoord" { (v.text(&msg!("web-your-answer"))) }
                     textarea id="antwoord" name="tekst" rows="6" required {}
+                    (super::forms::consent(&v))
                     button type="submit" class="button" { (v.text(&msg!("web-send-answer"))) }
                 }
             }
@@ -297,16 +298,6 @@ pub(super) async fn entry(
 
 pub(super) async fn write(v: Visitor) -> Response {
     super::forms::write_form(&v, &super::forms::Draft::default(), &[], None, None)
-}
-
-/// Without a session: how to get in.
-pub(super) async fn sign_in(req: Request) -> Response {
-    let lang = language(&req);
-    let body = html! {
-        p { (lang.text(&msg!("web-sign-in-how"))) }
-        pre { "wiel web" }
-    };
-    layout(lang, &lang.text(&msg!("web-sign-in-title")), body)
 }
 
 pub(super) fn search_form(v: &Visitor, words: &str, theme: &str) -> Markup {

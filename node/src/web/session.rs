@@ -3,11 +3,14 @@
 //! A login link holds a random token that works once, within ten minutes; using it opens a
 //! session, named by a random id in an HttpOnly, SameSite=Strict cookie. Each session has
 //! its own random CSRF token, which every form carries back. All in memory: a node that
-//! restarts signs everyone out, and `wiel web` gives a new link.
+//! restarts signs everyone out, and `wiel web` gives a new link. A sign-in through the
+//! identity provider (`sign_in`) opens a session the same way, for the person it named.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+use crate::audit::Actor;
 
 /// How long a login link works.
 const LINK_VALID: Duration = Duration::from_secs(10 * 60);
@@ -34,6 +37,8 @@ struct Inner {
 #[derive(Clone)]
 pub struct Session {
     pub csrf: String,
+    /// Who uses it: what goes into the audit log.
+    pub actor: Actor,
     last_seen: Instant,
 }
 
@@ -62,12 +67,17 @@ impl Sessions {
     /// Uses a login token: the new session's id, or `None` when the token is unknown,
     /// used already, or expired.
     pub fn log_in(&self, token: &str) -> Option<String> {
-        let mut inner = self.lock();
-        let made = inner.links.remove(token)?;
-        let now = Instant::now();
-        if now.duration_since(made) >= LINK_VALID {
+        let made = self.lock().links.remove(token)?;
+        if made.elapsed() >= LINK_VALID {
             return None;
         }
+        self.open(Actor::LoginLink)
+    }
+
+    /// Opens a session for this actor: its id.
+    pub fn open(&self, actor: Actor) -> Option<String> {
+        let mut inner = self.lock();
+        let now = Instant::now();
         let id = random_hex().ok()?;
         let csrf = random_hex().ok()?;
         inner
@@ -86,6 +96,7 @@ impl Sessions {
             id.clone(),
             Session {
                 csrf,
+                actor,
                 last_seen: now,
             },
         );
@@ -103,6 +114,11 @@ impl Sessions {
         }
         session.last_seen = now;
         Some(session.clone())
+    }
+
+    /// Ends a session (signing out).
+    pub fn close(&self, id: &str) {
+        self.lock().sessions.remove(id);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
