@@ -386,6 +386,25 @@ fn ask_answer_react_accept_and_find_it_through_the_page() {
     let json: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "show", &id])).unwrap();
     assert_eq!(json["answers"][0]["accepted"], true);
 
+    // Its own answer can be changed: the form holds its text, and nothing else.
+    let at = thread.body.find("/bewerken\">Dit antwoord wijzigen").expect("a change link");
+    let start = thread.body[..at].rfind("/bericht/").unwrap();
+    let edit = thread.body[start..at + "/bewerken".len()].to_owned();
+    let form = b.get(&edit);
+    assert!(form.body.contains("Met een buddy en korte lijnen."), "{}", form.body);
+    assert!(!form.body.contains("id=\"titel\""), "{}", form.body);
+    let page = b.post(
+        &edit,
+        &[
+            ("csrf", csrf.as_str()),
+            ("soort", "antwoord"),
+            ("tekst", "Met een buddy, korte lijnen en een vaste coach."),
+        ],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+    let thread = b.get(&question);
+    assert!(thread.body.contains("een vaste coach"), "{}", thread.body);
+
     // Mine, trust and the node's page; then withdrawn, its consequences said first.
     assert!(b.get("/mijn").body.contains(&question));
     assert!(b.get("/vertrouwen").body.contains("Gemeente Zwolle"));
@@ -409,4 +428,53 @@ fn ask_answer_react_accept_and_find_it_through_the_page() {
         gone.body
     );
     assert!(!gone.body.contains("Wij zoeken ideeën."));
+}
+
+#[test]
+fn an_organisation_is_vouched_for_and_no_longer_from_the_trust_page() {
+    let node = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let kampen = wiel_protocol::OrgKeypair::generate();
+    let profile = wiel_tests::profile_claiming(
+        &kampen,
+        "Gemeente Kampen",
+        "GM0166",
+        wiel_protocol::Timestamp::now().as_millis() - 1000,
+    );
+    let file = wiel_tests::import_file(node.path(), "kampen.jsonl", &[profile]);
+    node.ok(&["import", file.to_str().unwrap()]);
+    let _daemon = Daemon::start(&node, &[]);
+    let mut b = signed_in(&node);
+    let csrf = b.csrf();
+    let trust = b.get("/vertrouwen");
+    assert!(trust.body.contains("Een organisatie aanbevelen"), "{}", trust.body);
+
+    // An organisation this node does not know: said, nothing published.
+    let unknown = b.post(
+        "/vertrouwen/aanbevelen",
+        &[("csrf", csrf.as_str()), ("organisatie", "GM0999")],
+    );
+    assert_eq!(unknown.status, 422, "{}", unknown.body);
+
+    let page = b.post(
+        "/vertrouwen/aanbevelen",
+        &[("csrf", csrf.as_str()), ("organisatie", "GM0166")],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+    let trust = b.get("/vertrouwen");
+    assert!(trust.body.contains("Gemeente Kampen"), "{}", trust.body);
+    assert!(trust.body.contains("Niet meer aanbevelen"), "{}", trust.body);
+    let listed = node.ok(&["trust", "list"]);
+    assert!(listed.contains("Gemeente Kampen"), "{listed}");
+
+    let key = kampen.public().to_string();
+    let page = b.post(
+        "/vertrouwen/intrekken",
+        &[("csrf", csrf.as_str()), ("organisatie", key.as_str())],
+    );
+    assert_eq!(page.status, 303, "{}", page.body);
+    let trust = b.get("/vertrouwen");
+    assert!(!trust.body.contains("Niet meer aanbevelen"), "{}", trust.body);
+    let audit = std::fs::read_to_string(node.path().join("audit.log")).unwrap();
+    assert!(audit.contains("\"action\":\"endorse\""), "{audit}");
+    assert!(audit.contains("\"action\":\"withdraw-endorsement\""), "{audit}");
 }

@@ -88,6 +88,7 @@ impl Draft {
             soort: match kind {
                 Kind::Story => "praktijkverhaal",
                 Kind::Question => "vraag",
+                Kind::Answer => "antwoord",
                 _ => "goed-voorbeeld",
             }
             .to_owned(),
@@ -108,6 +109,9 @@ impl Draft {
         match self.soort.as_str() {
             "praktijkverhaal" => Kind::Story,
             "vraag" => Kind::Question,
+            // Only a new version of an answer has this kind: answers are written under
+            // their question.
+            "antwoord" => Kind::Answer,
             _ => Kind::Practice,
         }
     }
@@ -269,6 +273,12 @@ pub(crate) fn write_form(
                 }
             }
             }
+            @if kind == Kind::Answer {
+                // An answer is its text only.
+                label for="tekst" { (v.text(&msg!("web-your-answer"))) }
+                textarea id="tekst" name="tekst" rows="8" required { (draft.tekst) }
+                (at("text"))
+            } @else {
             label for="titel" { (v.text(&msg!("web-title"))) }
             input type="text" id="titel" name="titel" value=(draft.titel) required maxlength="200";
             (at("title"))
@@ -295,6 +305,7 @@ pub(crate) fn write_form(
             label for="trefwoorden" { (v.text(&msg!("web-tags"))) }
             input type="text" id="trefwoorden" name="trefwoorden" value=(draft.trefwoorden);
             (at("tags"))
+            }
             @if v.signed_as().is_some() {
                 (consent(v))
             } @else {

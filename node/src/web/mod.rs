@@ -115,6 +115,11 @@ pub fn router(state: WebState) -> Router {
         )
         .route("/mijn", get(more::mine))
         .route("/vertrouwen", get(more::trust))
+        .route("/vertrouwen/aanbevelen", axum::routing::post(more::endorse))
+        .route(
+            "/vertrouwen/intrekken",
+            axum::routing::post(more::withdraw_endorsement),
+        )
         .route("/node", get(more::node))
         .route(
             "/bericht/{id}/intrekken",

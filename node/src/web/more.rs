@@ -94,12 +94,66 @@ pub(super) async fn retract(
     }
 }
 
+#[derive(Deserialize)]
+pub(super) struct EndorseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    organisatie: String,
+}
+
+/// `POST /vertrouwen/aanbevelen`: vouches for an organisation this node knows by name,
+/// CBS code or key.
+pub(super) async fn endorse(
+    State(state): State<WebState>,
+    v: Visitor,
+    Form(form): Form<EndorseForm>,
+) -> Response {
+    if let Some(refused) = super::forms::forged(&v, &form.csrf) {
+        return refused;
+    }
+    let organisation = form.organisatie.trim().to_owned();
+    match blocking(&state, move |s| Operations::endorse(s, &organisation, None, None)).await {
+        Ok(p) => {
+            v.record(&state, "endorse", Some(&p.id.to_hex()));
+            Redirect::to("/vertrouwen").into_response()
+        }
+        Err(e) => problem(v.lang, &e),
+    }
+}
+
+/// `POST /vertrouwen/intrekken`: no longer vouches for an organisation.
+pub(super) async fn withdraw_endorsement(
+    State(state): State<WebState>,
+    v: Visitor,
+    Form(form): Form<EndorseForm>,
+) -> Response {
+    if let Some(refused) = super::forms::forged(&v, &form.csrf) {
+        return refused;
+    }
+    let organisation = form.organisatie.trim().to_owned();
+    match blocking(&state, move |s| {
+        Operations::withdraw_endorsement(s, &organisation)
+    })
+    .await
+    {
+        Ok(withdrawn) => {
+            for p in &withdrawn {
+                v.record(&state, "withdraw-endorsement", Some(&p.id.to_hex()));
+            }
+            Redirect::to("/vertrouwen").into_response()
+        }
+        Err(e) => problem(v.lang, &e),
+    }
+}
+
 /// `GET /vertrouwen`: whom this node trusts, and through whom.
 pub(super) async fn trust(State(state): State<WebState>, v: Visitor) -> Response {
     let report = match blocking(&state, Operations::trust_report).await {
         Ok(r) => r,
         Err(e) => return problem(v.lang, &e),
     };
+    let own = state.service.config().organisation.name.clone();
     let body = html! {
         p { (v.text(&msg!("web-trust-explained"))) }
         table {
@@ -113,10 +167,25 @@ pub(super) async fn trust(State(state): State<WebState>, v: Visitor) -> Response
                         td {
                             @if m.depth == 0 { (v.text(&msg!("trust-direct"))) }
                             @else { (v.text(&msg!("trust-trusted-via", names = m.vouched_by.join(", ")))) }
+                            @if m.vouched_by.contains(&own) {
+                                form method="post" action="/vertrouwen/intrekken" class="inline" {
+                                    input type="hidden" name="csrf" value=(v.csrf);
+                                    input type="hidden" name="organisatie" value=(m.key.to_string());
+                                    button type="submit" class="button button--secondary" aria-label=(v.text(&msg!("web-withdraw-endorsement-of", organisation = m.organisation.as_str()))) { (v.text(&msg!("web-withdraw-endorsement"))) }
+                                }
+                            }
                         }
                     }
                 }
             }
+        }
+        h2 { (v.text(&msg!("web-endorse-title"))) }
+        p { (v.text(&msg!("web-endorse-explained"))) }
+        form method="post" action="/vertrouwen/aanbevelen" class="form" {
+            input type="hidden" name="csrf" value=(v.csrf);
+            label for="organisatie" { (v.text(&msg!("web-endorse-which"))) }
+            input type="text" id="organisatie" name="organisatie" required;
+            button type="submit" class="button" { (v.text(&msg!("web-endorse-button"))) }
         }
         @for k in &report.revoked {
             p { (v.text(&msg!("trust-revoked", organisation = k.organisation.as_str(), key = k.key.short(), since = wiel_lang::date_time(k.since.as_millis() as i64)))) }

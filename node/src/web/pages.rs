@@ -262,6 +262,13 @@ pub(super) async fn entry(
                 article class=(if a.accepted { "answer answer--accepted" } else { "answer" }) {
                     p class="meta" { (author(&v, a)) " · " (wiel_lang::date(a.created_at.as_millis() as i64)) (accepted_mark(&v, a)) (untrusted_mark(&v, a)) }
                     @if let Some(text) = &a.text { div class="text" { (paragraphs(text)) } }
+                    @if a.author == own && a.retracted_by.is_none() {
+                        p {
+                            a href=(format!("/bericht/{}/bewerken", a.id.to_hex())) { (v.text(&msg!("web-edit-answer"))) }
+                            " · "
+                            a href=(format!("/bericht/{}/intrekken", a.id.to_hex())) { (v.text(&msg!("web-retract-answer"))) }
+                        }
+                    }
                     @if asked_here && !a.accepted && a.retracted_by.is_none() {
                         form method="post" action=(format!("/bericht/{}/accepteren", a.id.to_hex())) {
                             input type="hidden" name="csrf" value=(v.csrf);
