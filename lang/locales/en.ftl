@@ -846,3 +846,8 @@ web-endorse-which = Organisation (name, CBS code such as GM0166, or key)
 web-endorse-button = Vouch for it
 web-withdraw-endorsement = Stop vouching
 web-withdraw-endorsement-of = Stop vouching for { $organisation }
+web-new-entry = New:
+web-results-count = { $count ->
+    [one] 1 result
+   *[other] { $count } results
+}

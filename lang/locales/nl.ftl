@@ -844,3 +844,8 @@ web-endorse-which = Organisatie (naam, CBS-code zoals GM0166, of sleutel)
 web-endorse-button = Aanbevelen
 web-withdraw-endorsement = Niet meer aanbevelen
 web-withdraw-endorsement-of = { $organisation } niet meer aanbevelen
+web-new-entry = Nieuw:
+web-results-count = { $count ->
+    [one] 1 resultaat
+   *[other] { $count } resultaten
+}

@@ -17,8 +17,8 @@
 //! - [`texts`]: which message of the catalogue (`wiel-lang`) each error is.
 
 pub mod admission;
-pub mod audit;
 pub mod api;
+pub mod audit;
 pub mod config;
 pub mod events;
 pub mod exchange;

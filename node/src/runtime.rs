@@ -328,6 +328,7 @@ pub async fn run(
                 secure: false,
                 sign_in: None,
                 audit: audit.clone(),
+                stop: shutdown.clone(),
             },
             shutdown.clone(),
         )
@@ -361,6 +362,7 @@ pub async fn run(
         secure: false,
         sign_in: None,
         audit,
+        stop: shutdown.clone(),
     }));
     let api_shutdown = shutdown.clone();
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {

@@ -2,18 +2,25 @@
 // a screenshot of each, a phone-sized window without sideways scrolling, and a keyboard-only
 // search and publish. Run by cli/tests/cli/browser.rs against a running node:
 //   WIEL_LOGIN_URL=… WIEL_ENTRY=/bericht/… WIEL_ARTEFACTS=dir node walk.mjs
-// Prints one JSON line with what it found; exits 1 when anything failed.
+// Then, as people use it: search as you type; ask → answer → react → accept; a story with
+// a phone number (confirmation asked) and with a BSN (blocked, text kept); retract; a new
+// entry noticed live on the front page; an entry from a second node (WIEL_REMOTE_TITLE)
+// on the front page; and the first render of the search page in a cold browser (report
+// in first-render.json). Prints one JSON line with what it found; exits 1 when anything
+// failed.
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 
 const login = process.env.WIEL_LOGIN_URL;
 const entry = process.env.WIEL_ENTRY;
+const remoteTitle = process.env.WIEL_REMOTE_TITLE;
 const artefacts = process.env.WIEL_ARTEFACTS ?? 'browser-artefacts';
 mkdirSync(artefacts, { recursive: true });
 const failures = [];
 const checked = [];
 let step = 'the start';
+let firstRender = null;
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
@@ -80,6 +87,94 @@ try {
   await Promise.all([page.waitForURL(/\/bericht\//), page.keyboard.press('Enter')]);
   await page.screenshot({ path: `${artefacts}/gepubliceerd.png`, fullPage: true });
   if (!(await page.content()).includes('sjabloon voor het verzuimgesprek')) failures.push('the published question is not shown');
+
+  step = 'search as you type';
+  await page.goto(origin + '/zoeken');
+  await page.locator('#q').pressSequentially('buddy', { delay: 40 });
+  await page.locator('#resultaten li.result', { hasText: 'Buddy' }).first().waitFor();
+  if (!new URL(page.url()).search.includes('q=buddy')) failures.push('search as you type left the address as it was');
+  await page.screenshot({ path: `${artefacts}/zoeken-tijdens-typen.png`, fullPage: true });
+
+  step = 'answer, react and accept';
+  await page.goto(origin + '/zoeken?q=verzuim+jeugdconsulenten');
+  await Promise.all([page.waitForURL(/\/bericht\//), page.locator(`ol.results a[href="${entry}"]`).click()]);
+  const question = page.url();
+  await page.locator('#antwoord').fill('Wij werken met vaste maatjes en een open spreekuur.');
+  await Promise.all([page.waitForURL(question), page.locator('form[action$="/antwoord"] button').click()]);
+  if (!(await page.content()).includes('vaste maatjes')) failures.push('the answer is not shown');
+  await page.locator('#oordeel-nuttig').check();
+  await Promise.all([page.waitForURL(question), page.locator('form[action$="/reactie"] button').click()]);
+  const accept = page.locator('form[action$="/accepteren"] button').first();
+  await Promise.all([page.waitForURL(question), accept.click()]);
+  if ((await page.locator('.answer--accepted').count()) !== 1) failures.push('no accepted answer shown');
+  await page.screenshot({ path: `${artefacts}/geaccepteerd.png`, fullPage: true });
+
+  step = 'a story with a phone number';
+  await page.goto(origin + '/schrijven');
+  await page.locator('#soort-praktijkverhaal').check();
+  await page.locator('#titel').fill('Spreekuur voor nieuwe consulenten');
+  const phoneText = 'Bel het team op 06-12345678 voor het rooster.';
+  await page.locator('#tekst').fill(phoneText);
+  await page.locator('#situatie').fill('Nieuwe consulenten vielen vaak uit.');
+  await page.locator('form.form button[type=submit]').click();
+  await page.locator('#bevestigd').waitFor();
+  if ((await page.locator('#tekst').inputValue()) !== phoneText) failures.push('the story text was not kept while asking');
+  await page.screenshot({ path: `${artefacts}/telefoonnummer-gevraagd.png`, fullPage: true });
+  await page.locator('#bevestigd').check();
+  await Promise.all([page.waitForURL(/\/bericht\//), page.locator('form.form button[type=submit]').click()]);
+  const story = page.url();
+
+  step = 'a story with a BSN';
+  await page.goto(origin + '/schrijven');
+  await page.locator('#titel').fill('Een casus');
+  const bsnText = 'De cliënt met BSN 111222333 kreeg hulp.';
+  await page.locator('#tekst').fill(bsnText);
+  await page.locator('form.form button[type=submit]').click();
+  await page.locator('.alert--error').waitFor();
+  if ((await page.locator('#tekst').inputValue()) !== bsnText) failures.push('the text with a BSN was not kept');
+  if ((await page.locator('#bevestigd').count()) !== 0) failures.push('a BSN could be confirmed');
+  await page.screenshot({ path: `${artefacts}/bsn-geblokkeerd.png`, fullPage: true });
+
+  step = 'retract';
+  await page.goto(story);
+  await Promise.all([page.waitForURL(/\/intrekken$/), page.locator('a[href$="/intrekken"]').first().click()]);
+  await page.locator('#reden').fill('Het rooster is veranderd.');
+  await Promise.all([page.waitForURL(story), page.locator('form[action$="/intrekken"] button').click()]);
+  if ((await page.content()).includes(phoneText)) failures.push('the retracted story still shows its text');
+
+  step = 'a new entry noticed live';
+  const front = await context.newPage();
+  await front.goto(origin + '/');
+  if (remoteTitle && !(await front.content()).includes(remoteTitle)) failures.push('the entry from the second node is not on the front page');
+  await page.goto(origin + '/schrijven');
+  await page.locator('#titel').fill('Inwerkweek voor inkopers');
+  await page.locator('#tekst').fill('Nieuwe inkopers lopen een week mee met het contractbeheer.');
+  await Promise.all([page.waitForURL(/\/bericht\//), page.locator('form.form button[type=submit]').click()]);
+  await front.locator('#nieuw a', { hasText: 'Inwerkweek voor inkopers' }).waitFor({ timeout: 15000 });
+  await front.screenshot({ path: `${artefacts}/nieuw-bericht.png`, fullPage: true });
+
+  step = 'the first render in a cold browser';
+  const cold = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+           '--disable-component-update', '--no-first-run'] });
+  try {
+    const fresh = await cold.newContext({ locale: 'nl-NL' });
+    await fresh.addCookies(await context.cookies());
+    const first = await fresh.newPage();
+    await first.goto(origin + '/zoeken?q=verzuim', { waitUntil: 'load' });
+    firstRender = await first.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const paint = performance.getEntriesByName('first-contentful-paint')[0];
+      const bytes = performance.getEntriesByType('resource').reduce((n, r) => n + r.transferSize, nav.transferSize);
+      return { page: '/zoeken?q=verzuim', ttfb_ms: Math.round(nav.responseStart),
+               first_contentful_paint_ms: paint ? Math.round(paint.startTime) : null,
+               dom_content_loaded_ms: Math.round(nav.domContentLoadedEventEnd),
+               load_ms: Math.round(nav.loadEventEnd), transferred_bytes: bytes };
+    });
+    writeFileSync(`${artefacts}/first-render.json`, JSON.stringify(firstRender, null, 2));
+  } finally {
+    await cold.close();
+  }
 } catch (e) {
   failures.push(`the walk stopped at ${step}: ${e.message.split('\n')[0]}`);
   const open = browser.contexts()[0]?.pages()[0];
@@ -87,7 +182,7 @@ try {
 } finally {
   await browser.close();
 }
-console.log(JSON.stringify({ checked, failures }));
+console.log(JSON.stringify({ checked, failures, firstRender }));
 process.exit(failures.length === 0 ? 0 : 1);
 
 async function tabTo(page, id) {

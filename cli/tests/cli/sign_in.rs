@@ -92,7 +92,13 @@ impl Browser {
     }
 
     fn authority(url: &str) -> String {
-        url.split("//").nth(1).unwrap().split('/').next().unwrap().to_owned()
+        url.split("//")
+            .nth(1)
+            .unwrap()
+            .split('/')
+            .next()
+            .unwrap()
+            .to_owned()
     }
 
     fn cookie_header(&self, url: &str) -> Option<String> {
@@ -145,7 +151,9 @@ impl Browser {
         if let Some(c) = self.cookie_header(url) {
             req = req.header("Cookie", c);
         }
-        let resp = req.send(serde_urlencoded::to_string(form).unwrap()).unwrap();
+        let resp = req
+            .send(serde_urlencoded::to_string(form).unwrap())
+            .unwrap();
         self.take(url, resp)
     }
 
@@ -217,7 +225,10 @@ fn a_colleague_signs_in_through_the_provider_and_what_she_publishes_carries_her_
         "{visited:?}"
     );
     let callback = visited.last().unwrap().clone();
-    assert!(callback.starts_with(&format!("{page}/inloggen/terug?")), "{callback}");
+    assert!(
+        callback.starts_with(&format!("{page}/inloggen/terug?")),
+        "{callback}"
+    );
     assert_eq!(signed_in.status, 200, "{}", signed_in.body);
     assert!(signed_in.body.contains("Anne de Vries (HR-adviseur)"));
     assert!(browser.has_session(&format!("127.0.0.1:{port}")));
@@ -236,7 +247,10 @@ fn a_colleague_signs_in_through_the_provider_and_what_she_publishes_carries_her_
             ("csrf", csrf.as_str()),
             ("soort", "goed-voorbeeld"),
             ("titel", "Maatjes voor nieuwe collega's"),
-            ("tekst", "Elke nieuwe collega krijgt een maatje voor het eerste halfjaar."),
+            (
+                "tekst",
+                "Elke nieuwe collega krijgt een maatje voor het eerste halfjaar.",
+            ),
             ("contact", "iemand-anders@example.org"),
         ],
     );
@@ -384,7 +398,10 @@ fn a_page_beyond_this_machine_without_sign_in_or_tls_is_refused_at_start() {
     ];
     for (web, said) in cases {
         let node = Node::init("Gemeente Zwolle", "GM0193");
-        node.publish(&practice_md("Maatjes", "Een maatje voor elke nieuwe collega."));
+        node.publish(&practice_md(
+            "Maatjes",
+            "Een maatje voor elke nieuwe collega.",
+        ));
         let before = node.snapshot();
         let config = node.path().join("config.toml");
         let mut text = std::fs::read_to_string(&config).unwrap();

@@ -387,11 +387,18 @@ fn ask_answer_react_accept_and_find_it_through_the_page() {
     assert_eq!(json["answers"][0]["accepted"], true);
 
     // Its own answer can be changed: the form holds its text, and nothing else.
-    let at = thread.body.find("/bewerken\">Dit antwoord wijzigen").expect("a change link");
+    let at = thread
+        .body
+        .find("/bewerken\">Dit antwoord wijzigen")
+        .expect("a change link");
     let start = thread.body[..at].rfind("/bericht/").unwrap();
     let edit = thread.body[start..at + "/bewerken".len()].to_owned();
     let form = b.get(&edit);
-    assert!(form.body.contains("Met een buddy en korte lijnen."), "{}", form.body);
+    assert!(
+        form.body.contains("Met een buddy en korte lijnen."),
+        "{}",
+        form.body
+    );
     assert!(!form.body.contains("id=\"titel\""), "{}", form.body);
     let page = b.post(
         &edit,
@@ -446,7 +453,11 @@ fn an_organisation_is_vouched_for_and_no_longer_from_the_trust_page() {
     let mut b = signed_in(&node);
     let csrf = b.csrf();
     let trust = b.get("/vertrouwen");
-    assert!(trust.body.contains("Een organisatie aanbevelen"), "{}", trust.body);
+    assert!(
+        trust.body.contains("Een organisatie aanbevelen"),
+        "{}",
+        trust.body
+    );
 
     // An organisation this node does not know: said, nothing published.
     let unknown = b.post(
@@ -462,7 +473,11 @@ fn an_organisation_is_vouched_for_and_no_longer_from_the_trust_page() {
     assert_eq!(page.status, 303, "{}", page.body);
     let trust = b.get("/vertrouwen");
     assert!(trust.body.contains("Gemeente Kampen"), "{}", trust.body);
-    assert!(trust.body.contains("Niet meer aanbevelen"), "{}", trust.body);
+    assert!(
+        trust.body.contains("Niet meer aanbevelen"),
+        "{}",
+        trust.body
+    );
     let listed = node.ok(&["trust", "list"]);
     assert!(listed.contains("Gemeente Kampen"), "{listed}");
 
@@ -473,8 +488,73 @@ fn an_organisation_is_vouched_for_and_no_longer_from_the_trust_page() {
     );
     assert_eq!(page.status, 303, "{}", page.body);
     let trust = b.get("/vertrouwen");
-    assert!(!trust.body.contains("Niet meer aanbevelen"), "{}", trust.body);
+    assert!(
+        !trust.body.contains("Niet meer aanbevelen"),
+        "{}",
+        trust.body
+    );
     let audit = std::fs::read_to_string(node.path().join("audit.log")).unwrap();
     assert!(audit.contains("\"action\":\"endorse\""), "{audit}");
-    assert!(audit.contains("\"action\":\"withdraw-endorsement\""), "{audit}");
+    assert!(
+        audit.contains("\"action\":\"withdraw-endorsement\""),
+        "{audit}"
+    );
+}
+
+#[test]
+fn new_entries_arrive_as_events_and_the_stream_ends_with_the_session() {
+    use std::io::BufRead;
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let _daemon = Daemon::start(&node, &[]);
+    let b = signed_in(&node);
+    let resp = b
+        .agent
+        .get(format!("{}/nieuw", b.connect))
+        .header("Host", &b.host)
+        .header("Cookie", b.cookie.as_deref().unwrap())
+        .call()
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(
+        resp.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = std::io::BufReader::new(resp.into_body().into_reader()).lines();
+        while let Some(Ok(line)) = lines.next() {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+        let _ = tx.send("(ended)".to_owned());
+    });
+    node.publish(&wiel_tests::practice_md(
+        "Een maatje voor <elke> nieuwe collega",
+        "Het verzuim daalde.",
+    ));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut got = Vec::new();
+    while !got.iter().any(|l: &String| l.starts_with("data:")) {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        got.push(rx.recv_timeout(left).expect("an event for the new entry"));
+    }
+    assert!(got.contains(&"event: bericht".to_owned()), "{got:?}");
+    let data: serde_json::Value =
+        serde_json::from_str(got.last().unwrap().trim_start_matches("data:").trim()).unwrap();
+    assert_eq!(data["title"], "Een maatje voor <elke> nieuwe collega");
+    assert!(data["href"].as_str().unwrap().starts_with("/bericht/"));
+
+    // Signed out, the stream ends.
+    let mut b = b;
+    let csrf = b.csrf();
+    assert_eq!(b.post("/uitloggen", &[("csrf", csrf.as_str())]).status, 200);
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        if rx.recv_timeout(left).expect("the stream to end") == "(ended)" {
+            break;
+        }
+    }
 }

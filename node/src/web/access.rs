@@ -206,7 +206,10 @@ fn refused(lang: Lang, error: &SignInError) -> Response {
     let (status, message): (StatusCode, Message) = match error {
         SignInError::Provider(reason) => {
             tracing::error!(%reason, "the identity provider cannot be used");
-            (StatusCode::SERVICE_UNAVAILABLE, msg!("web-sign-in-unreachable"))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                msg!("web-sign-in-unreachable"),
+            )
         }
         SignInError::Unknown => (StatusCode::FORBIDDEN, msg!("web-sign-in-unknown")),
         SignInError::Refused(reason) => {

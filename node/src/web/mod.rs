@@ -23,6 +23,7 @@ use crate::Service;
 
 mod access;
 mod forms;
+mod live;
 mod more;
 mod pages;
 pub mod session;
@@ -50,6 +51,8 @@ pub struct WebState {
     /// Beyond this machine: sign-in through the identity provider, and no login links.
     pub sign_in: Option<Arc<sign_in::SignIn>>,
     pub audit: Arc<AuditLog>,
+    /// Fires when the node stops: the live streams end, so the server can close.
+    pub stop: tokio_util::sync::CancellationToken,
 }
 
 /// The reader's language and session, found by the middleware.
@@ -130,6 +133,8 @@ pub fn router(state: WebState) -> Router {
         .route("/inloggen/{token}", get(access::link))
         .route("/uitloggen", axum::routing::post(access::sign_out))
         .route("/stijl.css", get(stylesheet))
+        .route("/wiel.js", get(live::script))
+        .route("/nieuw", get(live::new_entries))
         // A route layer: a path the page does not have (the API's, a mistyped one) is
         // not the page's to answer.
         .route_layer(middleware::from_fn_with_state(state.clone(), guard))
@@ -189,8 +194,8 @@ fn with_guard_headers(mut response: Response) -> Response {
     for (name, value) in [
         (
             header::CONTENT_SECURITY_POLICY,
-            "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
-             frame-ancestors 'none'; base-uri 'none'",
+            "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; \
+             img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
         ),
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         // Not no-referrer: a browser then sends "Origin: null" with a form, and this page

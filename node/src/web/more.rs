@@ -113,7 +113,11 @@ pub(super) async fn endorse(
         return refused;
     }
     let organisation = form.organisatie.trim().to_owned();
-    match blocking(&state, move |s| Operations::endorse(s, &organisation, None, None)).await {
+    match blocking(&state, move |s| {
+        Operations::endorse(s, &organisation, None, None)
+    })
+    .await
+    {
         Ok(p) => {
             v.record(&state, "endorse", Some(&p.id.to_hex()));
             Redirect::to("/vertrouwen").into_response()

@@ -26,6 +26,7 @@ pub(super) fn layout(lang: Lang, title: &str, body: Markup) -> Response {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · wiel" }
                 link rel="stylesheet" href="/stijl.css";
+                script src="/wiel.js" defer {}
             }
             body {
                 a class="skip-link" href="#inhoud" { (t("web-skip")) }
@@ -102,6 +103,8 @@ pub(super) async fn home(State(state): State<WebState>, v: Visitor) -> Response 
     };
     let body = html! {
         (search_form(&v, "", ""))
+        // New entries as they arrive (wiel.js, over /nieuw).
+        div id="nieuw" class="notices" aria-live="polite" data-label=(v.text(&msg!("web-new-entry"))) {}
         section {
             h2 { (v.text(&msg!("web-open-questions"))) }
             (entry_list(&v, &open.entries, &msg!("questions-none-open")))
@@ -122,7 +125,11 @@ pub(super) async fn search(
 ) -> Response {
     let words = query.q.trim().to_owned();
     if words.is_empty() {
-        let body = search_form(&v, "", &query.thema);
+        let body = html! {
+            (search_form(&v, "", &query.thema))
+            (search_status())
+            div id="resultaten" {}
+        };
         return layout(v.lang, &v.text(&msg!("web-search-title")), body);
     }
     let theme = Some(query.thema.clone()).filter(|t| !t.is_empty());
@@ -151,8 +158,12 @@ pub(super) async fn search(
             .collect::<Vec<_>>()
             .join(", ")
     };
+    let count = v.text(&msg!("web-results-count", count = found.results.len()));
     let body = html! {
         (search_form(&v, &words, &query.thema))
+        (search_status())
+        // Search as you type (wiel.js) puts a new one of these in its place.
+        div id="resultaten" data-status=(count) {
         @for r in &found.replaced {
             p class="notice" { (v.text(&msg!("search-replaced", typed = r.typed.as_str(), searched = r.searched.as_str()))) }
         }
@@ -184,8 +195,14 @@ pub(super) async fn search(
                 p class="notice" { (v.text(&msg!("web-more-results", shown = found.results.len()))) }
             }
         }
+        }
     };
     layout(v.lang, &v.text(&msg!("web-search-title")), body)
+}
+
+/// Where search as you type says, for screen readers, how many results it shows.
+fn search_status() -> Markup {
+    html! { p id="zoekstatus" class="visually-hidden" aria-live="polite" {} }
 }
 
 /// The same search with more results.
@@ -346,7 +363,7 @@ fn entry_href(e: &EntryView) -> String {
     format!("/bericht/{}", e.id.to_hex())
 }
 
-fn title(v: &Visitor, e: &EntryView) -> String {
+pub(super) fn title(v: &Visitor, e: &EntryView) -> String {
     crate::text::shown(&raw_title(v, e)).into_owned()
 }
 

@@ -116,6 +116,14 @@ impl Sessions {
         Some(session.clone())
     }
 
+    /// Whether this session is open, without counting this as a visit.
+    pub fn is_open(&self, id: &str) -> bool {
+        self.lock()
+            .sessions
+            .get(id)
+            .is_some_and(|s| s.last_seen.elapsed() < SESSION_IDLE)
+    }
+
     /// Ends a session (signing out).
     pub fn close(&self, id: &str) {
         self.lock().sessions.remove(id);

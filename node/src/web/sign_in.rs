@@ -282,7 +282,12 @@ impl SignIn {
         result
     }
 
-    fn exchange(&self, client: &Client, code: &str, pending: Pending) -> Result<Person, SignInError> {
+    fn exchange(
+        &self,
+        client: &Client,
+        code: &str,
+        pending: Pending,
+    ) -> Result<Person, SignInError> {
         let call = |request| call(&self.http, request);
         let response = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
