@@ -849,3 +849,7 @@ web-results-count = { $count ->
     [one] 1 resultaat
    *[other] { $count } resultaten
 }
+web-sign-in-busy = Er loggen nu veel mensen tegelijk in. Probeer het zo opnieuw.
+web-sign-in-not-allowed = U bent ingelogd bij uw organisatie, maar uw rol geeft geen toegang tot wiel. Vraag die aan bij de ICT-afdeling.
+web-not-yours = U kunt alleen wijzigen of intrekken wat u zelf hebt geplaatst. Vraag het een collega met de rol van redacteur, of de ICT-afdeling.
+web-trust-not-yours = Organisaties aanbevelen doen collega's van wie de rol dat toestaat, of de beheerder op de computer van de node.

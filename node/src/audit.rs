@@ -90,6 +90,27 @@ impl AuditLog {
         }
     }
 
+    /// Whether `subject`, signed in through the provider, published or changed one of
+    /// `entries` (hex ids) through the page.
+    pub fn acted_on(&self, subject: &str, entries: &[String]) -> bool {
+        use std::io::BufRead;
+        let Ok(file) = std::fs::File::open(&self.path) else {
+            return false;
+        };
+        std::io::BufReader::new(file)
+            .lines()
+            .map_while(Result::ok)
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(&line).ok())
+            .any(|line| {
+                line["via"] == "sign-in"
+                    && line["subject"] == subject
+                    && matches!(line["action"].as_str(), Some("publish" | "edit" | "answer"))
+                    && line["entry"]
+                        .as_str()
+                        .is_some_and(|e| entries.iter().any(|id| id == e))
+            })
+    }
+
     fn open(&self) -> std::io::Result<std::fs::File> {
         let mut options = std::fs::OpenOptions::new();
         options.append(true).create(true);

@@ -231,6 +231,18 @@ pub struct SignInSection {
     /// The claim that holds the person's role (a string or a list). Default `roles`.
     #[serde(default = "default_role_claim")]
     pub role_claim: String,
+    /// Only people with one of these roles may sign in. Default: everyone the provider
+    /// signs in for this client.
+    #[serde(default)]
+    pub allowed_roles: Vec<String>,
+    /// People with one of these roles may change or withdraw any of the municipality's
+    /// entries; everyone else only what they wrote themselves. Default: none.
+    #[serde(default)]
+    pub editor_roles: Vec<String>,
+    /// People with one of these roles may vouch for organisations, or stop. Default: none
+    /// (trust is then changed on the node's own computer only).
+    #[serde(default)]
+    pub trust_roles: Vec<String>,
 }
 
 fn default_role_claim() -> String {

@@ -165,6 +165,9 @@ async fn serve_shared_page(
             reason: e.to_string(),
         })?;
     tracing::info!(listen = %page.listen, address = %page.origin, "web page for colleagues");
+    if !page.listen.ip().is_loopback() {
+        tracing::warn!(listen = %page.listen, "the web page is served over plain HTTP here: keep the way from the TLS proxy to it inside a network you trust");
+    }
     let app = crate::web::router(crate::web::WebState {
         host: Arc::new(page.host),
         origin: Arc::new(page.origin),

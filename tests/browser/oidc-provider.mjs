@@ -3,10 +3,12 @@
 //
 //   node oidc-provider.mjs REDIRECT_URI
 //
-// Prints "ready <port>" when it listens. Every sign-in is Anne de Vries, HR-adviseur (the
-// interaction finishes itself: the test is about the node, not the login form). For the
-// tests of what the node refuses, `GET /test/mode?m=aud|expired|ok` makes the token
-// endpoint hand out ID tokens for another audience, or expired ones, signed with the
+// Prints "ready <port>" when it listens. Every sign-in is the account that
+// `GET /test/mode?who=…` chose last: anne (Anne de Vries, HR-adviseur, the first), bert
+// (Bert Jansen, HR-adviseur), mallory (Mallory Stagiair, stagiair) or redactie (Rita
+// Redactie, wiel-redacteur); the interaction finishes itself: the test is about the node,
+// not the login form. For the tests of what the node refuses, `m=aud|expired|ok` makes the
+// token endpoint hand out ID tokens for another audience, or expired ones, signed with the
 // provider's own key: the signature is right, the claims are not.
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +25,13 @@ const { privateKey } = await jose.generateKeyPair('RS256', { extractable: true }
 const jwk = { ...(await jose.exportJWK(privateKey)), kid: 'test-key', alg: 'RS256', use: 'sig' };
 
 let mode = 'ok';
+let who = 'anne';
+const accounts = {
+  anne: { name: 'Anne de Vries', roles: ['HR-adviseur'] },
+  bert: { name: 'Bert Jansen', roles: ['HR-adviseur'] },
+  mallory: { name: 'Mallory Stagiair', roles: ['stagiair'] },
+  redactie: { name: 'Rita Redactie', roles: ['wiel-redacteur'] },
+};
 let handler = (_req, res) => { res.statusCode = 503; res.end(); };
 const server = http.createServer((req, res) => handler(req, res));
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -45,7 +54,7 @@ const provider = new Provider(issuer, {
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   findAccount: (_ctx, sub) => ({
     accountId: sub,
-    claims: () => ({ sub, name: 'Anne de Vries', roles: ['HR-adviseur'] }),
+    claims: () => ({ sub, ...accounts[sub] }),
   }),
 });
 provider.on('server_error', (_ctx, err) => console.error('provider error:', err));
@@ -56,17 +65,18 @@ handler = async (req, res) => {
   try {
     const url = new URL(req.url, issuer);
     if (url.pathname === '/test/mode') {
-      mode = url.searchParams.get('m') ?? 'ok';
+      mode = url.searchParams.get('m') ?? mode;
+      who = url.searchParams.get('who') ?? who;
       res.end(mode);
       return;
     }
     if (url.pathname.startsWith('/interaction/')) {
       const details = await provider.interactionDetails(req, res);
-      const grant = new provider.Grant({ accountId: 'anne', clientId: details.params.client_id });
+      const grant = new provider.Grant({ accountId: who, clientId: details.params.client_id });
       grant.addOIDCScope(details.params.scope);
       const grantId = await grant.save();
       await provider.interactionFinished(req, res, {
-        login: { accountId: 'anne' },
+        login: { accountId: who },
         consent: { grantId },
       }, { mergeWithLastSubmission: false });
       return;

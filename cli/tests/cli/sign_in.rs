@@ -56,6 +56,13 @@ impl Provider {
             .unwrap();
         assert_eq!(answer.body_mut().read_to_string().unwrap(), mode);
     }
+
+    /// Who the next sign-in is: anne, bert, mallory or redactie.
+    fn account(&self, who: &str) {
+        ureq::get(format!("{}/test/mode?who={who}", self.issuer))
+            .call()
+            .unwrap();
+    }
 }
 
 impl Drop for Provider {
@@ -194,7 +201,9 @@ fn shared_node(port: u16, issuer: &str) -> Node {
     text.push_str(&format!(
         "\n[web]\nlisten = \"127.0.0.1:{port}\"\naddress = \"http://127.0.0.1:{port}\"\n\n\
          [web.sign_in]\nissuer = \"{issuer}\"\nclient_id = \"wiel\"\n\
-         client_secret_file = \"{}\"\n",
+         client_secret_file = \"{}\"\n\
+         allowed_roles = [\"HR-adviseur\", \"wiel-redacteur\"]\n\
+         editor_roles = [\"wiel-redacteur\"]\ntrust_roles = [\"wiel-redacteur\"]\n",
         secret.display()
     ));
     std::fs::write(&config, text).unwrap();
@@ -417,4 +426,124 @@ fn a_page_beyond_this_machine_without_sign_in_or_tls_is_refused_at_start() {
             "{said}: nothing listens"
         );
     }
+}
+
+/// Signs `who` in on a fresh browser; the answer of the page that says so.
+fn sign_in_as(provider: &Provider, page: &str, who: &str) -> (Browser, Answer) {
+    provider.account(who);
+    let mut browser = Browser::new();
+    let (answer, _) = browser.follow(&format!("{page}/"));
+    (browser, answer)
+}
+
+fn csrf_of(browser: &mut Browser, page: &str) -> String {
+    let form = browser.get(&format!("{page}/mijn"));
+    let at = form.body.find("name=\"csrf\" value=\"").unwrap() + 19;
+    form.body[at..at + 64].to_owned()
+}
+
+#[test]
+fn a_colleague_changes_only_her_own_entries_and_roles_decide_the_rest() {
+    let port = free_port();
+    let page = format!("http://127.0.0.1:{port}");
+    let authority = format!("127.0.0.1:{port}");
+    let provider = Provider::start(&format!("{page}/inloggen/terug"));
+    let node = shared_node(port, &provider.issuer);
+    let _daemon = Daemon::start(&node, &[]);
+
+    // A role the municipality did not allow: signed in at the provider, not here.
+    let (mallory, answer) = sign_in_as(&provider, &page, "mallory");
+    assert_eq!(answer.status, 403, "{}", answer.body);
+    assert!(
+        answer.body.contains("rol geeft geen toegang"),
+        "{}",
+        answer.body
+    );
+    assert!(!mallory.has_session(&authority));
+
+    // A thousand sign-ins begun and left do not push out one under way.
+    provider.account("anne");
+    let mut anne = Browser::new();
+    let begun = anne.get(&format!("{page}/inloggen"));
+    assert_eq!(begun.status, 303);
+    for _ in 0..1000 {
+        assert_eq!(Browser::new().get(&format!("{page}/inloggen")).status, 303);
+    }
+    let (answer, _) = anne.follow(begun.location.as_deref().unwrap());
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(anne.has_session(&authority));
+
+    let csrf = csrf_of(&mut anne, &page);
+    let published = anne.post(
+        &format!("{page}/schrijven"),
+        &page,
+        &[
+            ("csrf", csrf.as_str()),
+            ("soort", "goed-voorbeeld"),
+            ("titel", "Exitgesprekken die iets opleveren"),
+            (
+                "tekst",
+                "Wij vragen bij elk vertrek drie dingen, en doen er iets mee.",
+            ),
+        ],
+    );
+    assert_eq!(published.status, 303, "{}", published.body);
+    let entry = published.location.unwrap();
+
+    // Bert, a colleague with the same role, may read it but not change or withdraw it.
+    let (mut bert, answer) = sign_in_as(&provider, &page, "bert");
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let bert_csrf = csrf_of(&mut bert, &page);
+    for path in [format!("{entry}/bewerken"), format!("{entry}/intrekken")] {
+        let refused = bert.get(&format!("{page}{path}"));
+        assert_eq!(refused.status, 403, "{path}: {}", refused.body);
+        assert!(
+            refused.body.contains("zelf hebt geplaatst"),
+            "{}",
+            refused.body
+        );
+    }
+    let refused = bert.post(
+        &format!("{page}{entry}/intrekken"),
+        &page,
+        &[("csrf", bert_csrf.as_str())],
+    );
+    assert_eq!(refused.status, 403);
+    let refused = bert.post(
+        &format!("{page}{entry}/bewerken"),
+        &page,
+        &[
+            ("csrf", bert_csrf.as_str()),
+            ("titel", "Overgenomen"),
+            ("tekst", "Door Bert."),
+        ],
+    );
+    assert_eq!(refused.status, 403);
+    // Nor vouch for an organisation: his role does not allow it.
+    let trust = bert.get(&format!("{page}/vertrouwen"));
+    assert!(
+        !trust.body.contains("/vertrouwen/aanbevelen"),
+        "{}",
+        trust.body
+    );
+    let refused = bert.post(
+        &format!("{page}/vertrouwen/aanbevelen"),
+        &page,
+        &[("csrf", bert_csrf.as_str()), ("organisatie", "GM0166")],
+    );
+    assert_eq!(refused.status, 403);
+    let id = entry.trim_start_matches("/bericht/");
+    let shown: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "show", id])).unwrap();
+    assert!(shown["entry"]["retracted_by"].is_null(), "{shown}");
+
+    // Anne changes her own; an editor may change anyone's.
+    assert_eq!(anne.get(&format!("{page}{entry}/bewerken")).status, 200);
+    let (mut rita, answer) = sign_in_as(&provider, &page, "redactie");
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert_eq!(rita.get(&format!("{page}{entry}/intrekken")).status, 200);
+    assert!(
+        rita.get(&format!("{page}/vertrouwen"))
+            .body
+            .contains("/vertrouwen/aanbevelen")
+    );
 }

@@ -10,13 +10,26 @@ use serde::Deserialize;
 use wiel_lang::{Lang, Message, msg};
 
 use super::pages::layout;
-use super::session::{COOKIE, same_secret};
+use super::session::{Powers, cookie_name};
 use super::sign_in::SignInError;
 use super::{Visitor, WebState, cookie, language};
 use crate::audit::Actor;
 
-/// The cookie that carries a sign-in's state to the provider and back.
-const SIGN_IN_COOKIE: &str = "wiel_inlog";
+/// The cookie that carries a sign-in's state to the provider and back; under https with
+/// the `__Host-` prefix, so that no sibling site can plant one (and sign a browser in as
+/// someone else).
+fn sign_in_cookie(state: &WebState) -> &'static str {
+    if state.secure {
+        "__Host-wiel_inlog"
+    } else {
+        "wiel_inlog"
+    }
+}
+
+/// At most this much of what a provider or a visitor said goes into the node's log.
+fn for_log(text: &str) -> String {
+    text.chars().take(200).collect()
+}
 
 /// `GET /inloggen`: beyond this machine, off to the identity provider; on it, how to get
 /// a login link.
@@ -29,7 +42,14 @@ pub(super) async fn sign_in_page(State(state): State<WebState>, req: Request) ->
         };
         return layout(lang, &lang.text(&msg!("web-sign-in-title")), body);
     };
-    match tokio::task::spawn_blocking(move || sign_in.start()).await {
+    let permit = match sign_in.enter() {
+        Ok(permit) => permit,
+        Err(busy) => return refused(lang, &busy),
+    };
+    let starting = sign_in.clone();
+    let started = tokio::task::spawn_blocking(move || starting.start()).await;
+    drop(permit);
+    match started {
         Ok(Ok((url, sign_in_state))) => (
             StatusCode::SEE_OTHER,
             [
@@ -38,8 +58,8 @@ pub(super) async fn sign_in_page(State(state): State<WebState>, req: Request) ->
                     // Lax: the provider sends the browser back with a top-level GET from
                     // its own site, which a Strict cookie would not come along with.
                     format!(
-                        "{SIGN_IN_COOKIE}={sign_in_state}; HttpOnly; SameSite=Lax; \
-                         Path=/inloggen; Max-Age=600{}",
+                        "{}={sign_in_state}; HttpOnly; SameSite=Lax; Path=/; Max-Age=600{}",
+                        sign_in_cookie(&state),
                         secure(&state)
                     ),
                 ),
@@ -116,30 +136,42 @@ pub(super) async fn callback(
     let Some(sign_in) = state.sign_in.clone() else {
         return refused(lang, &SignInError::Unknown);
     };
-    let left_with = cookie(req.headers(), SIGN_IN_COOKIE).unwrap_or_default();
+    // Nothing is taken from a callback this browser did not start.
+    let Some(left_with) = cookie(req.headers(), sign_in_cookie(&state)) else {
+        return refused(lang, &SignInError::Unknown);
+    };
     if let Some(error) = back.error {
         return refused(lang, &SignInError::Refused(error));
     }
-    if back.state.is_empty() || !same_secret(&back.state, &left_with) {
-        return refused(lang, &SignInError::Unknown);
-    }
-    let person =
-        match tokio::task::spawn_blocking(move || sign_in.finish(&back.state, &back.code)).await {
-            Ok(Ok(person)) => person,
-            Ok(Err(error)) => return refused(lang, &error),
-            Err(_) => return refused(lang, &SignInError::Provider("task failed".to_owned())),
-        };
+    let permit = match sign_in.enter() {
+        Ok(permit) => permit,
+        Err(busy) => return refused(lang, &busy),
+    };
+    let finishing = sign_in.clone();
+    let finished =
+        tokio::task::spawn_blocking(move || finishing.finish(&left_with, &back.state, &back.code))
+            .await;
+    drop(permit);
+    let person = match finished {
+        Ok(Ok(person)) => person,
+        Ok(Err(error)) => return refused(lang, &error),
+        Err(_) => return refused(lang, &SignInError::Provider("task failed".to_owned())),
+    };
+    let powers = Powers {
+        edit_all: person.may_edit_all,
+        change_trust: person.may_change_trust,
+    };
     let actor = Actor::SignIn {
         subject: person.subject,
         name: person.name,
-        role: person.role,
+        role: Some(person.roles.join(", ")).filter(|r| !r.is_empty()),
     };
     let label = actor.label().unwrap_or_default();
-    let Some(id) = state.sessions.open(actor.clone()) else {
+    let Some(id) = state.sessions.open(actor.clone(), powers) else {
         return refused(lang, &SignInError::Provider("no randomness".to_owned()));
     };
     state.audit.record(&actor, "sign-in", None);
-    tracing::info!(who = %label, "signed in to the web page");
+    tracing::info!(who = ?label, "signed in to the web page");
     let body = html! {
         p { (lang.text(&msg!("web-signed-in", who = label.as_str()))) }
         p { (lang.text(&msg!("web-signed-in-consent", who = label.as_str()))) }
@@ -149,7 +181,11 @@ pub(super) async fn callback(
     let headers = response.headers_mut();
     for value in [
         session_cookie(&state, &id),
-        format!("{SIGN_IN_COOKIE}=; HttpOnly; SameSite=Lax; Path=/inloggen; Max-Age=0"),
+        format!(
+            "{}=; HttpOnly; SameSite=Lax; Path=/; Max-Age=0{}",
+            sign_in_cookie(&state),
+            secure(&state)
+        ),
     ] {
         if let Ok(value) = header::HeaderValue::from_str(&value) {
             headers.append(header::SET_COOKIE, value);
@@ -181,7 +217,9 @@ pub(super) async fn sign_out(
     };
     let mut response = layout(v.lang, &v.text(&msg!("web-sign-out")), body);
     if let Ok(value) = header::HeaderValue::from_str(&format!(
-        "{COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"
+        "{}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+        cookie_name(state.secure),
+        secure(&state)
     )) {
         response.headers_mut().insert(header::SET_COOKIE, value);
     }
@@ -191,7 +229,8 @@ pub(super) async fn sign_out(
 /// The session cookie: HttpOnly, SameSite=Strict, Secure where the page is served over TLS.
 fn session_cookie(state: &WebState, id: &str) -> String {
     format!(
-        "{COOKIE}={id}; HttpOnly; SameSite=Strict; Path=/{}",
+        "{}={id}; HttpOnly; SameSite=Strict; Path=/{}",
+        cookie_name(state.secure),
         secure(state)
     )
 }
@@ -205,15 +244,17 @@ fn secure(state: &WebState) -> &'static str {
 fn refused(lang: Lang, error: &SignInError) -> Response {
     let (status, message): (StatusCode, Message) = match error {
         SignInError::Provider(reason) => {
-            tracing::error!(%reason, "the identity provider cannot be used");
+            tracing::error!(reason = ?for_log(reason), "the identity provider cannot be used");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 msg!("web-sign-in-unreachable"),
             )
         }
         SignInError::Unknown => (StatusCode::FORBIDDEN, msg!("web-sign-in-unknown")),
+        SignInError::Busy => (StatusCode::SERVICE_UNAVAILABLE, msg!("web-sign-in-busy")),
+        SignInError::NotAllowed => (StatusCode::FORBIDDEN, msg!("web-sign-in-not-allowed")),
         SignInError::Refused(reason) => {
-            tracing::warn!(%reason, "a sign-in was refused");
+            tracing::warn!(reason = ?for_log(reason), "a sign-in was refused");
             (StatusCode::FORBIDDEN, msg!("web-sign-in-refused"))
         }
         SignInError::NoName => (StatusCode::FORBIDDEN, msg!("web-sign-in-no-name")),

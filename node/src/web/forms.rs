@@ -187,6 +187,9 @@ pub(super) async fn edit_page(
     v: Visitor,
     Path(id): Path<String>,
 ) -> Response {
+    if let Err(refused) = super::may_change(&state, &v, &id).await {
+        return refused;
+    }
     match blocking(&state, move |s| Operations::edit_source(s, &id)).await {
         Ok(source) => {
             let target = source.latest.to_hex();
@@ -210,6 +213,9 @@ pub(super) async fn edit(
     Form(draft): Form<Draft>,
 ) -> Response {
     if let Some(refused) = forged(&v, &draft.csrf) {
+        return refused;
+    }
+    if let Err(refused) = super::may_change(&state, &v, &id).await {
         return refused;
     }
     let mut body = draft.body();

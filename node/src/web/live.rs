@@ -3,11 +3,12 @@
 //!
 //! `/nieuw` looks at the newest entries every two seconds and sends those it has not sent
 //! before: what this node shows (trusted, not retracted), as `list` gives it. A stream
-//! ends when its session ends or the node stops; at most [`MAX_STREAMS`] are open at once.
+//! ends when its session ends or the node stops; at most [`MAX_STREAMS`] are open at once,
+//! and [`PER_SESSION`] of one session (a few tabs), so that nobody can take all of them.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::convert::Infallible;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -27,26 +28,44 @@ const NEWEST: usize = 20;
 /// Streams open at once, over all sessions.
 const MAX_STREAMS: usize = 200;
 
-static OPEN_STREAMS: AtomicUsize = AtomicUsize::new(0);
+/// Streams open at once for one session.
+const PER_SESSION: usize = 4;
+
+/// Open streams per session.
+static OPEN_STREAMS: Mutex<BTreeMap<String, usize>> = Mutex::new(BTreeMap::new());
 
 /// A place among the open streams, given back when the stream ends.
-struct Slot;
+struct Slot(String);
 
 impl Slot {
-    fn take() -> Option<Slot> {
-        OPEN_STREAMS
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |open| {
-                (open < MAX_STREAMS).then_some(open + 1)
-            })
-            .ok()
-            .map(|_| Slot)
+    fn take(session: &str) -> Option<Slot> {
+        let mut open = lock();
+        let all: usize = open.values().sum();
+        let mine = open.get(session).copied().unwrap_or(0);
+        if all >= MAX_STREAMS || mine >= PER_SESSION {
+            return None;
+        }
+        open.insert(session.to_owned(), mine + 1);
+        Some(Slot(session.to_owned()))
     }
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
-        OPEN_STREAMS.fetch_sub(1, Ordering::AcqRel);
+        let mut open = lock();
+        if let Some(count) = open.get_mut(&self.0) {
+            *count -= 1;
+            if *count == 0 {
+                open.remove(&self.0);
+            }
+        }
     }
+}
+
+fn lock() -> std::sync::MutexGuard<'static, BTreeMap<String, usize>> {
+    OPEN_STREAMS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 pub(super) async fn script() -> Response {
@@ -76,7 +95,7 @@ async fn newest(state: &WebState) -> Option<Vec<EntryView>> {
 
 /// `GET /nieuw`: an event `bericht` with `{"href", "title"}` for each new entry.
 pub(super) async fn new_entries(State(state): State<WebState>, v: Visitor) -> Response {
-    let Some(slot) = Slot::take() else {
+    let Some(slot) = Slot::take(&v.session) else {
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
     };
     let seen: HashSet<EntryId> = newest(&state)

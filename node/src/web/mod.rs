@@ -63,6 +63,7 @@ pub(crate) struct Visitor {
     /// The session's id (to sign out).
     pub session: String,
     pub actor: Actor,
+    pub powers: session::Powers,
 }
 
 impl Visitor {
@@ -224,7 +225,7 @@ impl axum::extract::FromRequestParts<WebState> for Visitor {
             .and_then(|v| v.to_str().ok())
             .and_then(Lang::from_accept_language)
             .unwrap_or(Lang::Nl);
-        let session = cookie(&parts.headers, session::COOKIE)
+        let session = cookie(&parts.headers, session::cookie_name(state.secure))
             .and_then(|id| state.sessions.get(&id).map(|s| (id, s)));
         match session {
             Some((id, session)) => Ok(Visitor {
@@ -232,9 +233,39 @@ impl axum::extract::FromRequestParts<WebState> for Visitor {
                 csrf: session.csrf,
                 session: id,
                 actor: session.actor,
+                powers: session.powers,
             }),
             None => Err(Redirect::to("/inloggen").into_response()),
         }
+    }
+}
+
+/// Whether this visitor may change or withdraw the entry `id`: from the node's own
+/// computer, or with an editor's role, any of the municipality's; else only what this
+/// person published or changed through the page (as the audit log says).
+pub(crate) async fn may_change(state: &WebState, v: &Visitor, id: &str) -> Result<(), Response> {
+    let subject = match &v.actor {
+        _ if v.powers.edit_all => return Ok(()),
+        Actor::SignIn { subject, .. } => subject.clone(),
+        Actor::LoginLink => return Ok(()),
+    };
+    let target = id.to_owned();
+    let audit = state.audit.clone();
+    let theirs = blocking(state, move |s| {
+        let thread = crate::ops::Operations::thread(s, &target)?;
+        let mut ids: Vec<String> = thread.versions.iter().map(|id| id.to_hex()).collect();
+        ids.push(thread.entry.id.to_hex());
+        Ok(audit.acted_on(&subject, &ids))
+    })
+    .await;
+    match theirs {
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            let mut response = pages::problem(v.lang, &wiel_lang::msg!("web-not-yours"));
+            *response.status_mut() = StatusCode::FORBIDDEN;
+            Err(response)
+        }
+        Err(e) => Err(pages::problem(v.lang, &e)),
     }
 }
 

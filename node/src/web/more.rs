@@ -49,7 +49,14 @@ pub(super) async fn mine(State(state): State<WebState>, v: Visitor) -> Response 
 }
 
 /// `GET /bericht/{id}/intrekken`: what withdrawing means, before it is done.
-pub(super) async fn retract_page(v: Visitor, Path(id): Path<String>) -> Response {
+pub(super) async fn retract_page(
+    State(state): State<WebState>,
+    v: Visitor,
+    Path(id): Path<String>,
+) -> Response {
+    if let Err(refused) = super::may_change(&state, &v, &id).await {
+        return refused;
+    }
     let body = html! {
         p class="alert alert--warning" { (v.text(&msg!("web-retract-consequences"))) }
         form method="post" action=(format!("/bericht/{id}/intrekken")) class="form" {
@@ -79,6 +86,9 @@ pub(super) async fn retract(
     Form(form): Form<RetractForm>,
 ) -> Response {
     if let Some(refused) = super::forms::forged(&v, &form.csrf) {
+        return refused;
+    }
+    if let Err(refused) = super::may_change(&state, &v, &id).await {
         return refused;
     }
     let reason = Some(form.reden.trim().to_owned()).filter(|r| !r.is_empty());
@@ -112,6 +122,9 @@ pub(super) async fn endorse(
     if let Some(refused) = super::forms::forged(&v, &form.csrf) {
         return refused;
     }
+    if !v.powers.change_trust {
+        return forbidden(&v);
+    }
     let organisation = form.organisatie.trim().to_owned();
     match blocking(&state, move |s| {
         Operations::endorse(s, &organisation, None, None)
@@ -135,6 +148,9 @@ pub(super) async fn withdraw_endorsement(
     if let Some(refused) = super::forms::forged(&v, &form.csrf) {
         return refused;
     }
+    if !v.powers.change_trust {
+        return forbidden(&v);
+    }
     let organisation = form.organisatie.trim().to_owned();
     match blocking(&state, move |s| {
         Operations::withdraw_endorsement(s, &organisation)
@@ -149,6 +165,13 @@ pub(super) async fn withdraw_endorsement(
         }
         Err(e) => problem(v.lang, &e),
     }
+}
+
+/// Trust is changed only by those whose role allows it.
+fn forbidden(v: &Visitor) -> Response {
+    let mut response = problem(v.lang, &msg!("web-trust-not-yours"));
+    *response.status_mut() = axum::http::StatusCode::FORBIDDEN;
+    response
 }
 
 /// `GET /vertrouwen`: whom this node trusts, and through whom.
@@ -171,7 +194,7 @@ pub(super) async fn trust(State(state): State<WebState>, v: Visitor) -> Response
                         td {
                             @if m.depth == 0 { (v.text(&msg!("trust-direct"))) }
                             @else { (v.text(&msg!("trust-trusted-via", names = m.vouched_by.join(", ")))) }
-                            @if m.vouched_by.contains(&own) {
+                            @if v.powers.change_trust && m.vouched_by.contains(&own) {
                                 form method="post" action="/vertrouwen/intrekken" class="inline" {
                                     input type="hidden" name="csrf" value=(v.csrf);
                                     input type="hidden" name="organisatie" value=(m.key.to_string());
@@ -185,11 +208,15 @@ pub(super) async fn trust(State(state): State<WebState>, v: Visitor) -> Response
         }
         h2 { (v.text(&msg!("web-endorse-title"))) }
         p { (v.text(&msg!("web-endorse-explained"))) }
-        form method="post" action="/vertrouwen/aanbevelen" class="form" {
-            input type="hidden" name="csrf" value=(v.csrf);
-            label for="organisatie" { (v.text(&msg!("web-endorse-which"))) }
-            input type="text" id="organisatie" name="organisatie" required;
-            button type="submit" class="button" { (v.text(&msg!("web-endorse-button"))) }
+        @if v.powers.change_trust {
+            form method="post" action="/vertrouwen/aanbevelen" class="form" {
+                input type="hidden" name="csrf" value=(v.csrf);
+                label for="organisatie" { (v.text(&msg!("web-endorse-which"))) }
+                input type="text" id="organisatie" name="organisatie" required;
+                button type="submit" class="button" { (v.text(&msg!("web-endorse-button"))) }
+            }
+        } @else {
+            p class="notice" { (v.text(&msg!("web-trust-not-yours"))) }
         }
         @for k in &report.revoked {
             p { (v.text(&msg!("trust-revoked", organisation = k.organisation.as_str(), key = k.key.short(), since = wiel_lang::date_time(k.since.as_millis() as i64)))) }

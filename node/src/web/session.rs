@@ -19,8 +19,36 @@ const SESSION_IDLE: Duration = Duration::from_secs(12 * 60 * 60);
 /// At most this many open links and sessions (a flood of `wiel web` calls evicts the oldest).
 const MAX_ENTRIES: usize = 1_000;
 
-/// The cookie that names a session.
-pub const COOKIE: &str = "wiel_sessie";
+/// The cookie that names a session; under https with the `__Host-` prefix, which a browser
+/// keeps to this exact host (no sibling site can set it).
+pub fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-wiel_sessie"
+    } else {
+        "wiel_sessie"
+    }
+}
+
+/// Sessions one person may have open at once (more sign-ins end their oldest), so that
+/// one account cannot push everyone else out.
+const PER_PERSON: usize = 5;
+
+/// What a session may do beyond writing, and changing what its person wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Powers {
+    /// Change or withdraw any of the municipality's entries.
+    pub edit_all: bool,
+    /// Vouch for organisations, or stop.
+    pub change_trust: bool,
+}
+
+impl Powers {
+    /// Whoever holds a login link made on the node's own computer.
+    pub const ALL: Powers = Powers {
+        edit_all: true,
+        change_trust: true,
+    };
+}
 
 #[derive(Default)]
 pub struct Sessions {
@@ -39,6 +67,7 @@ pub struct Session {
     pub csrf: String,
     /// Who uses it: what goes into the audit log.
     pub actor: Actor,
+    pub powers: Powers,
     last_seen: Instant,
 }
 
@@ -71,11 +100,11 @@ impl Sessions {
         if made.elapsed() >= LINK_VALID {
             return None;
         }
-        self.open(Actor::LoginLink)
+        self.open(Actor::LoginLink, Powers::ALL)
     }
 
     /// Opens a session for this actor: its id.
-    pub fn open(&self, actor: Actor) -> Option<String> {
+    pub fn open(&self, actor: Actor, powers: Powers) -> Option<String> {
         let mut inner = self.lock();
         let now = Instant::now();
         let id = random_hex().ok()?;
@@ -83,6 +112,19 @@ impl Sessions {
         inner
             .sessions
             .retain(|_, s| now.duration_since(s.last_seen) < SESSION_IDLE);
+        if let Actor::SignIn { subject, .. } = &actor {
+            let mut own: Vec<(Instant, String)> = inner
+                .sessions
+                .iter()
+                .filter(|(_, s)| matches!(&s.actor, Actor::SignIn { subject: other, .. } if other == subject))
+                .map(|(id, s)| (s.last_seen, id.clone()))
+                .collect();
+            own.sort();
+            let excess = (own.len() + 1).saturating_sub(PER_PERSON);
+            for (_, old) in own.into_iter().take(excess) {
+                inner.sessions.remove(&old);
+            }
+        }
         if inner.sessions.len() >= MAX_ENTRIES
             && let Some(oldest) = inner
                 .sessions
@@ -97,6 +139,7 @@ impl Sessions {
             Session {
                 csrf,
                 actor,
+                powers,
                 last_seen: now,
             },
         );

@@ -2,10 +2,14 @@
 //! authorization-code flow with PKCE), for the page served beyond this machine.
 //!
 //! Owns the `[web]` settings' checks, the provider's metadata and keys (fetched when first
-//! needed, again after an hour or a failed sign-in), the sign-ins under way (state, nonce
-//! and PKCE verifier, ten minutes each), and what a finished sign-in yields: a [`Person`].
-//! The ID token's signature, issuer, audience, expiry and nonce are checked by
-//! `openidconnect`; a token that fails any of them signs nobody in.
+//! needed, by one request at a time; again after an hour, or after a signature that did not
+//! verify), a sign-in under way (state, nonce and PKCE verifier, kept in the browser's
+//! cookie with a MAC of this node's, so that no flood of visits can push anyone's sign-in
+//! out), and what a finished sign-in yields: a [`Person`], whose name and roles are cleaned
+//! of control characters and cut to length. The ID token's signature, issuer, audience,
+//! expiry and nonce are checked by `openidconnect`; a token that fails any of them signs
+//! nobody in. At most [`AT_ONCE`] sign-ins talk to the provider at a time: a slow provider
+//! slows sign-in, never the rest of the node.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -34,8 +38,12 @@ use crate::config::{SignInSection, WebSection};
 const SIGN_IN_VALID: Duration = Duration::from_secs(10 * 60);
 /// The provider's metadata and keys are fetched again after this long.
 const METADATA_KEPT: Duration = Duration::from_secs(60 * 60);
-/// At most this many sign-ins under way (a flood of visits evicts the oldest).
-const MAX_PENDING: usize = 1_000;
+/// … or after a signature that did not verify, but not sooner than this.
+const METADATA_MIN_AGE: Duration = Duration::from_secs(60);
+/// Sign-ins that talk to the provider at once; more are told to try again.
+pub const AT_ONCE: usize = 8;
+/// The longest name or role taken from a provider.
+const MAX_NAME: usize = 100;
 
 /// Why the page cannot be served beyond this machine as `[web]` says.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +64,10 @@ pub enum SignInError {
     Provider(String),
     /// The sign-in is unknown, used already, or took too long.
     Unknown,
+    /// Too many sign-ins at once: try again in a moment.
+    Busy,
+    /// The person has none of the roles `[web.sign_in] allowed_roles` asks for.
+    NotAllowed,
     /// The provider refused, or its answer did not hold.
     Refused(String),
     /// The token says no name for the person.
@@ -68,7 +80,10 @@ pub struct Person {
     /// The provider's subject: who this is, for the audit log.
     pub subject: String,
     pub name: String,
-    pub role: Option<String>,
+    pub roles: Vec<String>,
+    /// What this person may do beyond writing and changing their own entries.
+    pub may_edit_all: bool,
+    pub may_change_trust: bool,
 }
 
 /// The page beyond this machine, as `[web]` in `config.toml` sets it up.
@@ -161,11 +176,11 @@ type Client = openidconnect::Client<
     EndpointMaybeSet,
 >;
 
-/// A sign-in under way: what the callback must match.
+/// A sign-in under way, as its cookie holds it: what the callback must match.
 struct Pending {
+    state: String,
     verifier: String,
     nonce: String,
-    made: Instant,
 }
 
 /// Sign-in through one OpenID provider.
@@ -175,9 +190,16 @@ pub struct SignIn {
     secret: Option<ClientSecret>,
     redirect: RedirectUrl,
     role_claim: String,
+    allowed_roles: Vec<String>,
+    editor_roles: Vec<String>,
+    trust_roles: Vec<String>,
     http: ureq::Agent,
     client: Mutex<Option<(Arc<Client>, Instant)>>,
-    pending: Mutex<HashMap<String, Pending>>,
+    /// Held while the metadata is fetched: one fetch at a time.
+    discovery: Mutex<()>,
+    /// The key of the MAC on sign-in cookies; new at every start of the node.
+    cookie_key: [u8; 32],
+    gate: tokio::sync::Semaphore,
 }
 
 impl SignIn {
@@ -204,10 +226,22 @@ impl SignIn {
                     path: path.clone(),
                     reason: e.to_string(),
                 })?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    if std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o044 != 0) {
+                        tracing::warn!(path = %path.display(), "the client secret file can be read by others than its owner: chmod 600 it");
+                    }
+                }
                 Some(ClientSecret::new(text.trim().to_owned()))
             }
         };
         let redirect = RedirectUrl::new(redirect.to_owned()).map_err(|_| bad_issuer())?;
+        let mut cookie_key = [0u8; 32];
+        getrandom::fill(&mut cookie_key).map_err(|e| WebSetupError::Secret {
+            path: "(random)".into(),
+            reason: e.to_string(),
+        })?;
         let http: ureq::Agent = ureq::Agent::config_builder()
             // A provider's answer is read as it is: no redirect followed to elsewhere.
             .max_redirects(0)
@@ -221,15 +255,25 @@ impl SignIn {
             secret,
             redirect,
             role_claim: settings.role_claim.clone(),
+            allowed_roles: settings.allowed_roles.clone(),
+            editor_roles: settings.editor_roles.clone(),
+            trust_roles: settings.trust_roles.clone(),
             http,
             client: Mutex::new(None),
-            pending: Mutex::new(HashMap::new()),
+            discovery: Mutex::new(()),
+            cookie_key,
+            gate: tokio::sync::Semaphore::new(AT_ONCE),
         })
     }
 
-    /// Begins a sign-in: the provider's address to send the person to, and the state that
-    /// the callback must bring back (kept in a cookie too, against a forged callback).
-    /// Blocks on the provider the first time.
+    /// A place among the sign-ins that talk to the provider now, or `Busy`.
+    pub fn enter(&self) -> Result<tokio::sync::SemaphorePermit<'_>, SignInError> {
+        self.gate.try_acquire().map_err(|_| SignInError::Busy)
+    }
+
+    /// Begins a sign-in: the provider's address to send the person to, and the value of
+    /// the cookie that must come back with the callback (state, nonce, PKCE verifier, time,
+    /// MAC). Blocks on the provider the first time.
     pub fn start(&self) -> Result<(String, String), SignInError> {
         let client = self.client()?;
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
@@ -242,44 +286,48 @@ impl SignIn {
             .add_scope(Scope::new("profile".to_owned()))
             .set_pkce_challenge(challenge)
             .url();
-        let mut pending = lock(&self.pending);
-        let now = Instant::now();
-        pending.retain(|_, p| now.duration_since(p.made) < SIGN_IN_VALID);
-        if pending.len() >= MAX_PENDING
-            && let Some(oldest) = pending
-                .iter()
-                .min_by_key(|(_, p)| p.made)
-                .map(|(s, _)| s.clone())
-        {
-            pending.remove(&oldest);
-        }
-        pending.insert(
-            state.secret().clone(),
-            Pending {
-                verifier: verifier.secret().clone(),
-                nonce: nonce.secret().clone(),
-                made: now,
-            },
+        let issued = jiff::Timestamp::now().as_second();
+        let fields = format!(
+            "{}.{}.{}.{issued}",
+            state.secret(),
+            nonce.secret(),
+            verifier.secret()
         );
-        Ok((url.to_string(), state.secret().clone()))
+        let mac = blake3::keyed_hash(&self.cookie_key, fields.as_bytes()).to_hex();
+        Ok((url.to_string(), format!("{fields}.{mac}")))
     }
 
-    /// Finishes a sign-in with the code the provider sent back: exchanges it (with the
-    /// PKCE verifier), checks the ID token, and names the person. Blocks on the provider.
-    pub fn finish(&self, state: &str, code: &str) -> Result<Person, SignInError> {
-        let pending = lock(&self.pending)
-            .remove(state)
-            .ok_or(SignInError::Unknown)?;
-        if pending.made.elapsed() >= SIGN_IN_VALID {
+    /// The sign-in a cookie holds, if this node made it within ten minutes.
+    fn pending(&self, cookie: &str) -> Option<Pending> {
+        let (fields, mac) = cookie.rsplit_once('.')?;
+        let expected = blake3::keyed_hash(&self.cookie_key, fields.as_bytes()).to_hex();
+        if !super::session::same_secret(mac, expected.as_str()) {
+            return None;
+        }
+        let mut parts = fields.split('.');
+        let (state, nonce, verifier, issued) =
+            (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+        let age = jiff::Timestamp::now().as_second() - issued.parse::<i64>().ok()?;
+        if !(0..SIGN_IN_VALID.as_secs() as i64).contains(&age) {
+            return None;
+        }
+        Some(Pending {
+            state: state.to_owned(),
+            verifier: verifier.to_owned(),
+            nonce: nonce.to_owned(),
+        })
+    }
+
+    /// Finishes a sign-in with the code the provider sent back, and the cookie and state
+    /// that came with it: exchanges the code (with the PKCE verifier), checks the ID token,
+    /// and names the person. Blocks on the provider.
+    pub fn finish(&self, cookie: &str, state: &str, code: &str) -> Result<Person, SignInError> {
+        let pending = self.pending(cookie).ok_or(SignInError::Unknown)?;
+        if state.is_empty() || !super::session::same_secret(state, &pending.state) {
             return Err(SignInError::Unknown);
         }
         let client = self.client()?;
-        let result = self.exchange(&client, code, pending);
-        if result.is_err() {
-            // The provider may have changed its keys: fetched again next time.
-            *lock(&self.client) = None;
-        }
-        result
+        self.exchange(&client, code, pending)
     }
 
     fn exchange(
@@ -297,46 +345,74 @@ impl SignIn {
             .map_err(|e| SignInError::Refused(describe(&e)))?;
         let token = openidconnect::TokenResponse::id_token(&response)
             .ok_or_else(|| SignInError::Refused("no ID token".to_owned()))?;
-        let claims = token
-            .claims(&client.id_token_verifier(), &Nonce::new(pending.nonce))
-            .map_err(|e| SignInError::Refused(e.to_string()))?;
+        let claims = match token.claims(&client.id_token_verifier(), &Nonce::new(pending.nonce)) {
+            Ok(claims) => claims,
+            Err(e) => {
+                if matches!(
+                    e,
+                    openidconnect::ClaimsVerificationError::SignatureVerification(_)
+                ) {
+                    // The provider may have changed its keys: fetched again next time.
+                    let mut cached = lock(&self.client);
+                    if cached
+                        .as_ref()
+                        .is_some_and(|(_, fetched)| fetched.elapsed() >= METADATA_MIN_AGE)
+                    {
+                        *cached = None;
+                    }
+                }
+                return Err(SignInError::Refused(e.to_string()));
+            }
+        };
         let name = claims
             .name()
             .and_then(|n| n.get(None))
-            .map(|n| n.as_str().trim().to_owned())
-            .or_else(|| {
-                claims
-                    .preferred_username()
-                    .map(|n| n.as_str().trim().to_owned())
-            })
+            .map(|n| clean(n.as_str()))
+            .filter(|n| !n.is_empty())
+            .or_else(|| claims.preferred_username().map(|n| clean(n.as_str())))
             .filter(|n| !n.is_empty())
             .ok_or(SignInError::NoName)?;
-        let role = match claims.additional_claims().0.get(&self.role_claim) {
-            Some(serde_json::Value::String(role)) => Some(role.trim().to_owned()),
-            Some(serde_json::Value::Array(roles)) => Some(
-                roles
-                    .iter()
-                    .filter_map(serde_json::Value::as_str)
-                    .map(str::trim)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ),
-            _ => None,
+        let roles: Vec<String> = match claims.additional_claims().0.get(&self.role_claim) {
+            Some(serde_json::Value::String(role)) => vec![clean(role)],
+            Some(serde_json::Value::Array(roles)) => roles
+                .iter()
+                .filter_map(serde_json::Value::as_str)
+                .map(clean)
+                .collect(),
+            _ => Vec::new(),
         }
-        .filter(|r| !r.is_empty());
+        .into_iter()
+        .filter(|r| !r.is_empty())
+        .take(10)
+        .collect();
+        let has_any = |wanted: &[String]| wanted.iter().any(|w| roles.contains(w));
+        if !self.allowed_roles.is_empty() && !has_any(&self.allowed_roles) {
+            return Err(SignInError::NotAllowed);
+        }
         Ok(Person {
-            subject: claims.subject().as_str().to_owned(),
+            subject: claims.subject().as_str().chars().take(255).collect(),
+            may_edit_all: has_any(&self.editor_roles),
+            may_change_trust: has_any(&self.trust_roles),
             name,
-            role,
+            roles,
         })
     }
 
     /// The provider's client, discovered when first needed and again after an hour.
     fn client(&self) -> Result<Arc<Client>, SignInError> {
-        if let Some((client, fetched)) = lock(&self.client).as_ref()
-            && fetched.elapsed() < METADATA_KEPT
-        {
-            return Ok(client.clone());
+        let fresh = || {
+            lock(&self.client)
+                .as_ref()
+                .filter(|(_, fetched)| fetched.elapsed() < METADATA_KEPT)
+                .map(|(client, _)| client.clone())
+        };
+        if let Some(client) = fresh() {
+            return Ok(client);
+        }
+        // One fetch at a time; whoever waited for it takes what it fetched.
+        let _fetching = lock(&self.discovery);
+        if let Some(client) = fresh() {
+            return Ok(client);
         }
         let call = |request| call(&self.http, request);
         let metadata = CoreProviderMetadata::discover(&self.issuer, &call)
@@ -348,6 +424,22 @@ impl SignIn {
         *lock(&self.client) = Some((client.clone(), Instant::now()));
         Ok(client)
     }
+}
+
+/// A name or role as a provider gave it, fit to show and to publish: without control,
+/// direction-changing or invisible characters, without brackets (a role is shown in
+/// brackets after the name), on one line, at most [`MAX_NAME`] characters.
+fn clean(given: &str) -> String {
+    let kept: String = given
+        .chars()
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '(' | ')' | '[' | ']')
+                && !matches!(*c as u32, 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x2069 | 0x061C | 0xFEFF)
+        })
+        .take(MAX_NAME)
+        .collect();
+    kept.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// One HTTP request to the provider, its answer read whole (at most 1 MiB).
