@@ -114,7 +114,10 @@ pub enum Command {
         address: String,
     },
 
-    Web,
+    Web {
+        #[arg(long)]
+        no_open: bool,
+    },
 
     Demo {
         #[arg(long, value_name = "DIR")]

@@ -855,3 +855,5 @@ web-sign-in-busy = Many people are signing in right now. Try again in a moment.
 web-sign-in-not-allowed = You are signed in with your organisation, but your role does not give access to wiel. Ask the ICT department for it.
 web-not-yours = You can change or withdraw only what you published yourself. Ask a colleague with an editor's role, or the ICT department.
 web-trust-not-yours = Vouching for organisations is done by colleagues whose role allows it, or on the node's own computer.
+arg-wiel-web-no-open = Only print the link; do not open it in this computer's browser
+web-opened = Opened in your browser.

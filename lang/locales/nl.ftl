@@ -853,3 +853,5 @@ web-sign-in-busy = Er loggen nu veel mensen tegelijk in. Probeer het zo opnieuw.
 web-sign-in-not-allowed = U bent ingelogd bij uw organisatie, maar uw rol geeft geen toegang tot wiel. Vraag die aan bij de ICT-afdeling.
 web-not-yours = U kunt alleen wijzigen of intrekken wat u zelf hebt geplaatst. Vraag het een collega met de rol van redacteur, of de ICT-afdeling.
 web-trust-not-yours = Organisaties aanbevelen doen collega's van wie de rol dat toestaat, of de beheerder op de computer van de node.
+arg-wiel-web-no-open = Alleen de link tonen; niet openen in de browser van deze computer
+web-opened = Geopend in uw browser.

@@ -504,12 +504,15 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 Ok(())
             }
         }
-        Command::Web => {
+        Command::Web { no_open } => {
             let login = backend.web_login()?;
             if json {
                 output::json(&login)
             } else {
                 println!("{}", t!("web-link", url = login.url.as_str()));
+                if !no_open && open_in_browser(&login.url) {
+                    println!("{}", t!("web-opened"));
+                }
                 Ok(())
             }
         }
@@ -517,6 +520,25 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             bail!(t!("not-through-a-node"))
         }
     }
+}
+
+/// Opens `url` in the desktop's browser, where there is one: a terminal on a desktop
+/// (a display, and `xdg-open`). On a server without one, the link printed is the way.
+fn open_in_browser(url: &str) -> bool {
+    use std::io::IsTerminal;
+    let desktop = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()));
+    if !desktop || !std::io::stdout().is_terminal() {
+        return false;
+    }
+    std::process::Command::new("xdg-open")
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .is_ok()
 }
 
 fn resolve_data_dir(flag: Option<PathBuf>) -> Result<DataDir> {
