@@ -22,6 +22,7 @@ pub mod audit;
 pub mod config;
 pub mod events;
 pub mod exchange;
+pub mod http;
 pub mod metrics;
 pub mod network;
 pub mod ops;

@@ -143,11 +143,7 @@ async fn serve_metrics(
         }),
     );
     tracing::info!(%addr, "metrics");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async move { shutdown.cancelled().await })
-            .await;
-    });
+    tokio::spawn(crate::http::serve(listener, app, shutdown));
     Ok(())
 }
 
@@ -175,14 +171,7 @@ async fn serve_shared_page(
         sign_in: Some(page.sign_in),
         ..state
     });
-    tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, app)
-            .with_graceful_shutdown(async move { shutdown.cancelled().await })
-            .await
-        {
-            tracing::error!(error = %e, "web page for colleagues stopped");
-        }
-    });
+    tokio::spawn(crate::http::serve(listener, app, shutdown));
     Ok(())
 }
 
@@ -367,13 +356,7 @@ pub async fn run(
         audit,
         stop: shutdown.clone(),
     }));
-    let api_shutdown = shutdown.clone();
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        api_shutdown.cancelled().await;
-    });
-    if let Err(e) = server.await {
-        tracing::error!(error = %e, "local API stopped");
-    }
+    crate::http::serve(listener, app, shutdown.clone()).await;
 
     // Fixed order: the API is closed; now the network, then the worker, then the store.
     shutdown.cancel();

@@ -26,7 +26,7 @@ const POLL: Duration = Duration::from_secs(2);
 /// The newest entries looked at each time.
 const NEWEST: usize = 20;
 /// Streams open at once, over all sessions.
-const MAX_STREAMS: usize = 200;
+const MAX_STREAMS: usize = 100;
 
 /// Streams open at once for one session.
 const PER_SESSION: usize = 4;
