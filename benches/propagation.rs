@@ -72,6 +72,7 @@ fn main() {
                     mdns: false,
                     // The topology is the 3 random dials per node, as the figure asks.
                     kademlia: false,
+                    seed: false,
                     timing: GossipTiming::default(),
                     // The figure is about the network: every node passes everything on.
                     trust: wiel_node::trust::TrustState::load(

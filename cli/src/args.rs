@@ -151,6 +151,8 @@ pub struct NodeArgs {
     pub no_mdns: bool,
     #[arg(long)]
     pub no_kademlia: bool,
+    #[arg(long)]
+    pub seed: bool,
     #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
     pub api: std::net::SocketAddr,
     #[arg(long, value_name = "ADDR")]

@@ -51,6 +51,7 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
         bootstrap: addrs(&bootstrap, msg!("bootstrap-address"))?,
         mdns: config.mdns && !a.no_mdns,
         kademlia: !a.no_kademlia,
+        seed: config.seed || a.seed,
         api: a.api,
         metrics: a.metrics,
         timing: GossipTiming {

@@ -595,6 +595,7 @@ arg-wiel-node-listen = Address to listen on (repeatable). Default: from config.t
 arg-wiel-node-bootstrap = A peer to connect to at start (repeatable), added to those in config.toml
 arg-wiel-node-no-mdns = Do not look for peers on the local network (mDNS)
 arg-wiel-node-no-kademlia = Do not look for peers beyond the bootstrap list (no Kademlia): connect only where told, e.g. inside a closed network
+arg-wiel-node-seed = Run as a seed: an always-on public node (a province, a regional cooperation) that relays for municipalities behind NAT or a firewall, so that they reach each other; also `[node] seed = true`
 arg-wiel-node-api = Where the local API listens (127.0.0.1 only). Default: a free port
 arg-wiel-node-metrics = Serve Prometheus metrics on this address, e.g. 127.0.0.1:9464. Default: off
 arg-wiel-node-heartbeat-ms = Gossip heartbeat in milliseconds (tests use short ones)

@@ -593,6 +593,7 @@ arg-wiel-node-listen = Adres om op te luisteren (herhaalbaar). Standaard: uit co
 arg-wiel-node-bootstrap = Een node om bij het starten mee te verbinden (herhaalbaar), naast die in config.toml
 arg-wiel-node-no-mdns = Zoek niet naar nodes op het lokale netwerk (mDNS)
 arg-wiel-node-no-kademlia = Zoek niet naar nodes buiten de startlijst (geen Kademlia): verbind alleen waar dat gezegd wordt, bijvoorbeeld binnen een gesloten netwerk
+arg-wiel-node-seed = Draai als seed: een altijd bereikbare publieke node (een provincie, een regionaal samenwerkingsverband) die doorgeeft voor gemeenten achter NAT of een firewall, zodat die elkaar bereiken; ook `[node] seed = true`
 arg-wiel-node-api = Waar de lokale API luistert (alleen 127.0.0.1). Standaard: een vrije poort
 arg-wiel-node-metrics = Bied Prometheus-meetgegevens aan op dit adres, bijvoorbeeld 127.0.0.1:9464. Standaard: uit
 arg-wiel-node-heartbeat-ms = Hartslag van het doorgeven in milliseconden (tests gebruiken een korte)

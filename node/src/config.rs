@@ -273,6 +273,10 @@ pub struct NodeSection {
     /// Find peers on the local network with mDNS. Default: true.
     #[serde(default = "default_true")]
     pub mdns: bool,
+    /// Run as a seed: an always-on public node (a province, a regional cooperation) that
+    /// relays for nodes behind NAT or a firewall. Default: false.
+    #[serde(default)]
+    pub seed: bool,
 }
 
 impl Default for NodeSection {
@@ -281,6 +285,7 @@ impl Default for NodeSection {
             listen: default_listen(),
             bootstrap: Vec::new(),
             mdns: true,
+            seed: false,
         }
     }
 }

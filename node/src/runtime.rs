@@ -22,6 +22,9 @@ pub struct NodeOptions {
     pub mdns: bool,
     /// Find peers beyond the bootstrap list. Default on.
     pub kademlia: bool,
+    /// A seed: an always-on public node that relays for nodes behind NAT (see
+    /// `network::reach`). Default off.
+    pub seed: bool,
     /// Where the local API listens. Default 127.0.0.1 with a free port.
     pub api: SocketAddr,
     /// Serve Prometheus metrics on this address (127.0.0.1 only). Default off.
@@ -243,6 +246,7 @@ pub async fn run(
             bootstrap: options.bootstrap.clone(),
             mdns: options.mdns,
             kademlia: options.kademlia,
+            seed: options.seed,
             trust: service.trust().clone(),
             timing: options.timing.clone(),
         },

@@ -13,6 +13,7 @@ mod hostile;
 mod json_contract;
 mod language;
 mod lying_peer;
+mod nat;
 mod network;
 mod nothing_vanishes;
 mod privacy;

@@ -5,8 +5,8 @@ use std::time::Duration;
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::{
-    StreamProtocol, allow_block_list, connection_limits, gossipsub, identify, identity, kad, mdns,
-    ping, request_response,
+    StreamProtocol, allow_block_list, connection_limits, dcutr, gossipsub, identify, identity, kad,
+    mdns, ping, relay, request_response,
 };
 use serde::{Deserialize, Serialize};
 use wiel_protocol::codec::MAX_ENTRY_BYTES;
@@ -93,6 +93,27 @@ pub struct Behaviour {
     pub mdns: Toggle<mdns::tokio::Behaviour>,
     pub fetch: request_response::cbor::Behaviour<FetchRequest, FetchResponse>,
     pub sync: request_response::cbor::Behaviour<SyncRequest, SyncResponse>,
+    /// Reaching peers through a relay, and being reached through one (see `reach`).
+    pub relay_client: relay::client::Behaviour,
+    /// Relaying for others: on a seed only.
+    pub relay: Toggle<relay::Behaviour>,
+    /// Turning a relayed connection into a direct one by hole punching.
+    pub dcutr: dcutr::Behaviour,
+}
+
+/// What a seed relays: enough for catch-up syncs between municipalities whose NATs do not
+/// let a hole be punched, bounded so that a seed cannot be made to carry without end.
+fn relay_config() -> relay::Config {
+    relay::Config {
+        max_reservations: 512,
+        max_reservations_per_peer: 4,
+        reservation_duration: Duration::from_secs(60 * 60),
+        max_circuits: 128,
+        max_circuits_per_peer: 8,
+        max_circuit_duration: Duration::from_secs(30 * 60),
+        max_circuit_bytes: 256 * 1024 * 1024,
+        ..relay::Config::default()
+    }
 }
 
 /// Gossip timing. Tests shorten the heartbeat.
@@ -158,7 +179,9 @@ pub fn build(
     spaces: &[SpaceName],
     mdns_on: bool,
     kad_on: bool,
+    seed: bool,
     timing: &GossipTiming,
+    relay_client: relay::client::Behaviour,
 ) -> Result<Behaviour, String> {
     let peer_id = key.public().to_peer_id();
     let config = gossipsub::ConfigBuilder::default()
@@ -183,7 +206,9 @@ pub fn build(
 
     let identify = identify::Behaviour::new(
         identify::Config::new(protocol_version(network), key.public())
-            .with_agent_version(format!("wiel/{}", env!("CARGO_PKG_VERSION"))),
+            .with_agent_version(format!("wiel/{}", env!("CARGO_PKG_VERSION")))
+            // A new address (one through a relay, above all) reaches the peers at once.
+            .with_push_listen_addr_updates(true),
     );
     let mut kad_config = kad::Config::new(StreamProtocol::new("/wiel/kad/1"));
     // wiel uses Kademlia to find peers only: records and providers other nodes put are
@@ -233,5 +258,8 @@ pub fn build(
         mdns: Toggle::from(mdns),
         fetch,
         sync,
+        relay_client,
+        relay: Toggle::from(seed.then(|| relay::Behaviour::new(peer_id, relay_config()))),
+        dcutr: dcutr::Behaviour::new(peer_id),
     })
 }

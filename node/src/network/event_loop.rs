@@ -23,6 +23,7 @@ use super::dials::Dials;
 use super::fetch::FetchHandler;
 use super::gossip::GossipHandler;
 use super::peers::{BLOCK_TIME, Identified, PeerGuard, PeerTable};
+use super::reach::Reach;
 use super::runs::Runs;
 use super::serve::{Served, Server};
 use super::sync::SyncHandler;
@@ -51,6 +52,8 @@ pub(crate) struct NodeParts {
     pub counters: Arc<Counters>,
     /// Only to follow peers that rotated their key.
     pub trust: TrustState,
+    /// Relays for others.
+    pub seed: bool,
 }
 
 /// Lends a handler the loop's shared parts (see [`Ctx`]); a macro, so that the handler
@@ -81,6 +84,7 @@ pub(crate) struct EventLoop {
     fetch: FetchHandler,
     runs: Runs,
     dials: Dials,
+    reach: Reach,
 }
 
 impl EventLoop {
@@ -96,6 +100,7 @@ impl EventLoop {
             server,
             gossip: GossipHandler::new(node.store.clone(), node.spaces.clone()),
             sync: SyncHandler::new(node.spaces.clone()),
+            reach: Reach::new(node.seed),
             node,
             peers: PeerTable::default(),
             guard: PeerGuard::default(),
@@ -188,6 +193,7 @@ impl EventLoop {
         for peer in self.dials.on_tick(&self.node.trust.current(), now) {
             let _ = self.swarm.disconnect_peer_id(peer);
         }
+        self.reach.on_tick(&mut self.swarm, now);
         let catch_ups = self.guard.due_catch_ups(now);
         self.sync.on_tick(&mut ctx!(self), &catch_ups, now);
     }
@@ -288,6 +294,7 @@ impl EventLoop {
         match event {
             SwarmEvent::NewListenAddr { address, .. } => {
                 tracing::info!(%address, "listening");
+                self.reach.on_listening(&mut self.swarm, &address);
             }
             SwarmEvent::ConnectionEstablished {
                 peer_id,
@@ -298,6 +305,7 @@ impl EventLoop {
                 let address = endpoint.get_remote_address();
                 self.peers
                     .on_connected(peer_id, address, endpoint.is_dialer());
+                self.reach.on_connected(peer_id, &endpoint, Instant::now());
                 self.dials.on_established(connection_id, peer_id);
                 tracing::debug!(%peer_id, "connected");
             }
@@ -309,6 +317,7 @@ impl EventLoop {
                 self.peers.remove(&peer_id);
                 self.guard.forget(&peer_id);
                 self.fetch.forget_peer(&mut self.runs, &peer_id);
+                self.reach.on_gone(&peer_id);
                 tracing::debug!(%peer_id, "disconnected");
             }
             SwarmEvent::OutgoingConnectionError {
@@ -370,6 +379,14 @@ impl EventLoop {
                 let outcome = self.sync.on_event(&mut ctx!(self), event);
                 self.apply(outcome);
             }
+            BehaviourEvent::Kad(event) => {
+                let guard = &self.guard;
+                self.reach
+                    .on_kad(&mut self.swarm, event, &|peer| guard.is_blocked(peer));
+            }
+            BehaviourEvent::RelayClient(event) => self.reach.on_relay_client(event),
+            BehaviourEvent::Relay(event) => self.reach.on_relay(event),
+            BehaviourEvent::Dcutr(event) => self.reach.on_dcutr(event),
             _ => {}
         }
     }
@@ -390,9 +407,14 @@ impl EventLoop {
             }
             Identified::Known => {}
         }
+        self.reach.on_identified(&mut self.swarm, peer_id, &info);
+        let on_this_machine = self.peers.is_on_loopback(&peer_id);
         if let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
+            // A peer's loopback addresses are this machine's only when we reach it there.
             for addr in info.listen_addrs {
-                kad.add_address(&peer_id, addr);
+                if on_this_machine || !super::reach::is_loopback(&addr) {
+                    kad.add_address(&peer_id, addr);
+                }
             }
         }
     }

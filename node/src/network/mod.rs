@@ -6,6 +6,7 @@
 //!   - `peers`: the peer table, and the guard (strikes, blocks, per-peer rates);
 //!   - `gossip`, `sync`, `fetch`: one handler per protocol, each with both sides;
 //! - `dials`: dialing, and following a peer that rotated its key;
+//! - `reach`: relays, hole punching, and finding peers beyond the bootstrap list;
 //! - `serve`: the thread that does their store work off the loop;
 //! - `runs`: bookkeeping of `wiel sync` runs;
 //! - `client`: the cloneable handle that sends the loop commands;
@@ -19,6 +20,7 @@ mod event_loop;
 mod fetch;
 mod gossip;
 mod peers;
+mod reach;
 mod runs;
 mod serve;
 mod sync;
@@ -57,6 +59,8 @@ pub struct SwarmOptions {
     /// Find peers beyond the bootstrap list through Kademlia. Default on; benchmarks turn
     /// it off to keep the topology they dial.
     pub kademlia: bool,
+    /// Relay for others (`wiel node --seed`).
+    pub seed: bool,
     pub timing: GossipTiming,
     /// Whom the node trusts: untrusted entries are kept apart and not passed on.
     pub trust: crate::trust::TrustState,
@@ -100,15 +104,19 @@ pub fn start(
         .with_quic()
         .with_dns()
         .map_err(|e| setup(&e))?
+        .with_relay_client(noise::Config::new, yamux::Config::default)
+        .map_err(|e| setup(&e))?
         .with_bandwidth_metrics(registry)
-        .with_behaviour(|k| {
+        .with_behaviour(|k, relay_client| {
             behaviour::build(
                 k,
                 &options.network,
                 &options.spaces,
                 options.mdns,
                 options.kademlia,
+                options.seed,
                 &options.timing,
+                relay_client,
             )
             .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })
         })
@@ -193,6 +201,7 @@ pub fn start(
             spaces: options.spaces,
             counters: counters.clone(),
             trust: options.trust,
+            seed: options.seed,
         },
     );
     let event_loop = tokio::spawn(event_loop.run(shutdown));

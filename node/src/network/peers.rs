@@ -124,6 +124,14 @@ impl PeerTable {
         peer.connected_at.get_or_insert_with(Instant::now);
     }
 
+    /// Whether we reach `peer` on this machine's loopback.
+    pub fn is_on_loopback(&self, peer: &PeerId) -> bool {
+        self.peers
+            .get(peer)
+            .and_then(|p| p.address.as_ref())
+            .is_some_and(super::reach::is_loopback)
+    }
+
     /// `peer` now follows `space`, or (`follows` false) no longer does.
     pub fn on_subscription(&mut self, peer: PeerId, space: SpaceName, follows: bool) {
         if follows {

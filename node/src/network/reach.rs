@@ -1,0 +1,194 @@
+//! Reaching and being reached behind NAT or a firewall: a node reserves a slot on every
+//! relay it dialed (a seed, `wiel node --seed`, says so by identify) and is reachable
+//! through it at `<relay>/p2p-circuit/p2p/<node>`; it finds peers beyond its bootstrap list
+//! by asking Kademlia for the peers closest to a random id every half minute, and dials
+//! them, through a relay where that is the only way; DCUtR then punches a hole for a direct
+//! connection, which gossip and sync go on over. What relays and punches did is logged.
+
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+
+use libp2p::core::ConnectedPoint;
+use libp2p::multiaddr::Protocol;
+use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
+use libp2p::{Multiaddr, PeerId, Swarm, dcutr, identify, kad, relay};
+
+use super::behaviour::Behaviour;
+
+/// Circuit Relay v2's protocol for reservations: a peer that speaks it relays.
+const HOP: &str = "/libp2p/circuit/relay/0.2.0/hop";
+/// How often to look for peers beyond those connected.
+const DISCOVERY_EVERY: Duration = Duration::from_secs(30);
+/// The first look, soon after the first connection.
+const FIRST_DISCOVERY: Duration = Duration::from_secs(2);
+/// Peers dialed after one look, at most.
+const DIALS_PER_LOOK: usize = 16;
+
+/// Whether an address is on this machine's loopback.
+pub fn is_loopback(addr: &Multiaddr) -> bool {
+    addr.iter().any(|p| match p {
+        Protocol::Ip4(ip) => ip.is_loopback(),
+        Protocol::Ip6(ip) => ip.is_loopback(),
+        _ => false,
+    })
+}
+
+/// Whether an address goes through a relay.
+pub fn is_relayed(addr: &Multiaddr) -> bool {
+    addr.iter().any(|p| matches!(p, Protocol::P2pCircuit))
+}
+
+pub(crate) struct Reach {
+    seed: bool,
+    /// Where we dialed each peer directly: where to ask it for a reservation.
+    dialed: HashMap<PeerId, Multiaddr>,
+    /// Relays asked for a reservation.
+    reserved: HashSet<PeerId>,
+    next_look: Option<Instant>,
+}
+
+impl Reach {
+    pub fn new(seed: bool) -> Reach {
+        Reach {
+            seed,
+            dialed: HashMap::new(),
+            reserved: HashSet::new(),
+            next_look: None,
+        }
+    }
+
+    pub fn on_connected(&mut self, peer: PeerId, endpoint: &ConnectedPoint, now: Instant) {
+        if let ConnectedPoint::Dialer { address, .. } = endpoint
+            && !is_relayed(address)
+        {
+            let plain: Multiaddr = address
+                .iter()
+                .filter(|p| !matches!(p, Protocol::P2p(_)))
+                .collect();
+            self.dialed.insert(peer, plain);
+        }
+        if self.next_look.is_none() {
+            self.next_look = Some(now + FIRST_DISCOVERY);
+        }
+    }
+
+    /// A seed is public: what it listens on (beyond loopback) is where others reach it,
+    /// and a relay offers its service only with an address to be reached at.
+    pub fn on_listening(&mut self, swarm: &mut Swarm<Behaviour>, address: &Multiaddr) {
+        if self.seed && !is_loopback(address) && !is_relayed(address) {
+            swarm.add_external_address(address.clone());
+        }
+    }
+
+    /// The last connection to `peer` closed.
+    pub fn on_gone(&mut self, peer: &PeerId) {
+        self.dialed.remove(peer);
+        self.reserved.remove(peer);
+    }
+
+    /// A peer we dialed that relays: reserve a slot on it, to be reachable through it.
+    pub fn on_identified(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        peer: PeerId,
+        info: &identify::Info,
+    ) {
+        if self.seed || self.reserved.contains(&peer) {
+            return;
+        }
+        if !info.protocols.iter().any(|p| p.as_ref() == HOP) {
+            return;
+        }
+        let Some(addr) = self.dialed.get(&peer) else {
+            return;
+        };
+        let circuit = addr
+            .clone()
+            .with(Protocol::P2p(peer))
+            .with(Protocol::P2pCircuit);
+        match swarm.listen_on(circuit.clone()) {
+            Ok(_) => {
+                self.reserved.insert(peer);
+                tracing::info!(relay = %peer, %circuit, "asking a relay for a reservation");
+            }
+            Err(error) => tracing::warn!(relay = %peer, %error, "cannot listen through a relay"),
+        }
+    }
+
+    /// Every second: now and then, ask Kademlia for more peers.
+    pub fn on_tick(&mut self, swarm: &mut Swarm<Behaviour>, now: Instant) {
+        let Some(due) = self.next_look else {
+            return;
+        };
+        if now < due {
+            return;
+        }
+        self.next_look = Some(now + DISCOVERY_EVERY);
+        if let Some(kad) = swarm.behaviour_mut().kad.as_mut() {
+            kad.get_closest_peers(PeerId::random());
+        }
+    }
+
+    /// Peers Kademlia found: dialed where not connected yet (through a relay if that is
+    /// the address they have).
+    pub fn on_kad(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        event: kad::Event,
+        blocked: &dyn Fn(&PeerId) -> bool,
+    ) {
+        let kad::Event::OutboundQueryProgressed {
+            result: kad::QueryResult::GetClosestPeers(Ok(found)),
+            ..
+        } = event
+        else {
+            return;
+        };
+        let local = *swarm.local_peer_id();
+        let mut dialed = 0;
+        for info in found.peers {
+            if dialed == DIALS_PER_LOOK {
+                break;
+            }
+            if info.peer_id == local
+                || swarm.is_connected(&info.peer_id)
+                || blocked(&info.peer_id)
+                || info.addrs.is_empty()
+            {
+                continue;
+            }
+            let opts = DialOpts::peer_id(info.peer_id)
+                .addresses(info.addrs)
+                .condition(PeerCondition::DisconnectedAndNotDialing)
+                .build();
+            if swarm.dial(opts).is_ok() {
+                dialed += 1;
+                tracing::debug!(peer = %info.peer_id, "dialing a peer Kademlia found");
+            }
+        }
+    }
+
+    pub fn on_relay_client(&mut self, event: relay::client::Event) {
+        match event {
+            relay::client::Event::ReservationReqAccepted { relay_peer_id, .. } => {
+                tracing::info!(relay = %relay_peer_id, "reachable through a relay");
+            }
+            other => tracing::debug!(event = ?other, "relay"),
+        }
+    }
+
+    pub fn on_relay(&mut self, event: relay::Event) {
+        tracing::debug!(event = ?event, "relaying");
+    }
+
+    pub fn on_dcutr(&mut self, event: dcutr::Event) {
+        match event.result {
+            Ok(_) => {
+                tracing::info!(peer = %event.remote_peer_id, "hole punched: connected directly")
+            }
+            Err(error) => {
+                tracing::info!(peer = %event.remote_peer_id, %error, "hole punching failed; staying relayed")
+            }
+        }
+    }
+}
