@@ -20,9 +20,10 @@ fn node_that_was_stopped_catches_up_with_everything_it_missed() {
         Node::init("Gemeente Deventer", "GM0150"),
         Node::init("Gemeente Olst-Wijhe", "GM0175"),
     );
-    let da = Daemon::start(&a, &[]);
-    let _db = Daemon::start(&b, &[&da.address]);
-    let _dc = Daemon::start(&c, &[&da.address]);
+    // Kademlia off: nobody finds D but through A.
+    let da = Daemon::start_with(&a, &[], NO_KAD);
+    let _db = Daemon::start_with(&b, &[&da.address], NO_KAD);
+    let _dc = Daemon::start_with(&c, &[&da.address], NO_KAD);
     // D is off while 1000 entries are published.
     let file = import_file(a.path(), "batch.jsonl", &wiel_tests::corpus(1000, 300));
     a.ok(&["import", file.to_str().unwrap()]);
