@@ -858,3 +858,4 @@ web-not-yours = You can change or withdraw only what you published yourself. Ask
 web-trust-not-yours = Vouching for organisations is done by colleagues whose role allows it, or on the node's own computer.
 arg-wiel-web-no-open = Only print the link; do not open it in this computer's browser
 web-opened = Opened in your browser.
+peer-via-relay = via a relay

@@ -856,3 +856,4 @@ web-not-yours = U kunt alleen wijzigen of intrekken wat u zelf hebt geplaatst. V
 web-trust-not-yours = Organisaties aanbevelen doen collega's van wie de rol dat toestaat, of de beheerder op de computer van de node.
 arg-wiel-web-no-open = Alleen de link tonen; niet openen in de browser van deze computer
 web-opened = Geopend in uw browser.
+peer-via-relay = via een relay

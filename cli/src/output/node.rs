@@ -32,7 +32,11 @@ pub fn peers(peers: &[wiel_node::api::PeerEntry]) -> Result<()> {
             out,
             "{:<24} {:<22} {:>8}  {}: {}  {}",
             truncate(&name, 24),
-            p.peer.address.as_deref().unwrap_or("-"),
+            if p.peer.relayed {
+                t!("peer-via-relay")
+            } else {
+                p.peer.address.clone().unwrap_or_else(|| "-".to_owned())
+            },
             p.peer
                 .latency_ms
                 .map(|l| format!("{} ms", wiel_lang::decimal(l, 1)))

@@ -175,14 +175,19 @@ fn score_thresholds() -> gossipsub::PeerScoreThresholds {
 
 pub fn build(
     key: &identity::Keypair,
-    network: &NetworkId,
-    spaces: &[SpaceName],
-    mdns_on: bool,
-    kad_on: bool,
-    seed: bool,
-    timing: &GossipTiming,
+    options: &super::SwarmOptions,
     relay_client: relay::client::Behaviour,
 ) -> Result<Behaviour, String> {
+    let super::SwarmOptions {
+        network,
+        spaces,
+        mdns: mdns_on,
+        kademlia: kad_on,
+        seed,
+        timing,
+        ..
+    } = options;
+    let (mdns_on, kad_on, seed) = (*mdns_on, *kad_on, *seed);
     let peer_id = key.public().to_peer_id();
     let config = gossipsub::ConfigBuilder::default()
         .heartbeat_interval(timing.heartbeat)

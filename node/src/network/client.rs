@@ -63,6 +63,9 @@ pub struct PeerView {
     /// Round-trip time of the last ping, in milliseconds.
     pub latency_ms: Option<f64>,
     pub agent: Option<String>,
+    /// Reached only through a relay (no direct connection).
+    #[serde(default)]
+    pub relayed: bool,
 }
 
 /// What `wiel status` shows about the network.

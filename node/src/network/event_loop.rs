@@ -303,12 +303,23 @@ impl EventLoop {
                 ..
             } => {
                 let address = endpoint.get_remote_address();
-                self.peers
-                    .on_connected(peer_id, address, endpoint.is_dialer());
+                self.peers.on_connected(
+                    peer_id,
+                    address,
+                    endpoint.is_dialer(),
+                    connection_id,
+                    endpoint.is_relayed(),
+                );
                 self.reach.on_connected(peer_id, &endpoint, Instant::now());
                 self.dials.on_established(connection_id, peer_id);
                 tracing::debug!(%peer_id, "connected");
             }
+            SwarmEvent::ConnectionClosed {
+                peer_id,
+                connection_id,
+                num_established,
+                ..
+            } if num_established > 0 => self.peers.on_closed(&peer_id, connection_id),
             SwarmEvent::ConnectionClosed {
                 peer_id,
                 num_established: 0,

@@ -108,17 +108,8 @@ pub fn start(
         .map_err(|e| setup(&e))?
         .with_bandwidth_metrics(registry)
         .with_behaviour(|k, relay_client| {
-            behaviour::build(
-                k,
-                &options.network,
-                &options.spaces,
-                options.mdns,
-                options.kademlia,
-                options.seed,
-                &options.timing,
-                relay_client,
-            )
-            .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })
+            behaviour::build(k, &options, relay_client)
+                .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })
         })
         .map_err(|e| setup(&e))?
         .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(120)))

@@ -90,6 +90,8 @@ pub struct Peer {
     /// When its first connection was made: a peer that has not told its network by
     /// identify within [`IDENTIFY_DEADLINE`] is let go.
     pub connected_at: Option<Instant>,
+    /// Its open connections that do not go through a relay.
+    pub direct: std::collections::HashSet<libp2p::swarm::ConnectionId>,
 }
 
 /// What an identify answer told about a peer.
@@ -117,11 +119,31 @@ impl PeerTable {
     }
 
     /// A connection to `peer` was set up (by us when `dialed`) at `address`.
-    pub fn on_connected(&mut self, peer: PeerId, address: &Multiaddr, dialed: bool) {
+    pub fn on_connected(
+        &mut self,
+        peer: PeerId,
+        address: &Multiaddr,
+        dialed: bool,
+        connection: libp2p::swarm::ConnectionId,
+        relayed: bool,
+    ) {
         let peer = self.entry(peer);
-        peer.address = Some(address.clone());
+        if !relayed {
+            peer.direct.insert(connection);
+        }
+        // The address shown: a direct one, where there is one.
+        if !relayed || peer.direct.is_empty() {
+            peer.address = Some(address.clone());
+        }
         peer.dialed |= dialed;
         peer.connected_at.get_or_insert_with(Instant::now);
+    }
+
+    /// One of the connections to `peer` closed (others may remain).
+    pub fn on_closed(&mut self, peer: &PeerId, connection: libp2p::swarm::ConnectionId) {
+        if let Some(peer) = self.peers.get_mut(peer) {
+            peer.direct.remove(&connection);
+        }
     }
 
     /// Whether we reach `peer` on this machine's loopback.
@@ -226,6 +248,7 @@ impl PeerTable {
                 spaces: p.spaces.clone(),
                 latency_ms: p.latency.map(|d| d.as_secs_f64() * 1000.0),
                 agent: p.agent.clone(),
+                relayed: p.direct.is_empty(),
             })
             .collect();
         views.sort_by(|a, b| a.peer_id.cmp(&b.peer_id));
