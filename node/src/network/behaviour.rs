@@ -101,21 +101,6 @@ pub struct Behaviour {
     pub dcutr: dcutr::Behaviour,
 }
 
-/// What a seed relays: enough for catch-up syncs between municipalities whose NATs do not
-/// let a hole be punched, bounded so that a seed cannot be made to carry without end.
-fn relay_config() -> relay::Config {
-    relay::Config {
-        max_reservations: 512,
-        max_reservations_per_peer: 4,
-        reservation_duration: Duration::from_secs(60 * 60),
-        max_circuits: 128,
-        max_circuits_per_peer: 8,
-        max_circuit_duration: Duration::from_secs(30 * 60),
-        max_circuit_bytes: 256 * 1024 * 1024,
-        ..relay::Config::default()
-    }
-}
-
 /// Gossip timing. Tests shorten the heartbeat.
 #[derive(Clone, Debug)]
 pub struct GossipTiming {
@@ -264,7 +249,11 @@ pub fn build(
         fetch,
         sync,
         relay_client,
-        relay: Toggle::from(seed.then(|| relay::Behaviour::new(peer_id, relay_config()))),
+        relay: Toggle::from(
+            seed.then(|| {
+                relay::Behaviour::new(peer_id, super::relay_policy::config(&options.trust))
+            }),
+        ),
         dcutr: dcutr::Behaviour::new(peer_id),
     })
 }

@@ -7,6 +7,7 @@
 //!   - `gossip`, `sync`, `fetch`: one handler per protocol, each with both sides;
 //! - `dials`: dialing, and following a peer that rotated its key;
 //! - `reach`: relays, hole punching, and finding peers beyond the bootstrap list;
+//! - `relay_policy`: what a seed relays for trusted organisations and for strangers;
 //! - `serve`: the thread that does their store work off the loop;
 //! - `runs`: bookkeeping of `wiel sync` runs;
 //! - `client`: the cloneable handle that sends the loop commands;
@@ -21,6 +22,7 @@ mod fetch;
 mod gossip;
 mod peers;
 mod reach;
+mod relay_policy;
 mod runs;
 mod serve;
 mod sync;

@@ -1,0 +1,134 @@
+//! What a seed relays, and for whom: organisations it trusts as much as a catch-up sync
+//! between them needs (circuits of up to 256 MiB and 30 minutes); strangers — keys the seed
+//! does not trust — a reservation and a few circuits now and then, each stranger on its own
+//! and all of them together bounded, so that a thousand fresh keys cannot fill a seed.
+
+use std::collections::HashMap;
+use std::time::{Duration, Instant};
+
+use libp2p::{Multiaddr, PeerId, relay};
+
+use super::peers::org_key_of;
+use crate::rate::TokenBucket;
+use crate::trust::TrustState;
+
+/// A stranger's reservations: two now, then one every 20 minutes (a reservation lasts an
+/// hour and is renewed before it ends).
+const STRANGER_RESERVATIONS: (f64, f64) = (1.0 / 1200.0, 2.0);
+/// A stranger's circuits: four now, then one every five minutes.
+const STRANGER_CIRCUITS: (f64, f64) = (1.0 / 300.0, 4.0);
+/// All strangers together: this many times one stranger's allowance.
+const ALL_STRANGERS: f64 = 50.0;
+/// Strangers remembered; past it, the oldest are forgotten.
+const MAX_STRANGERS: usize = 10_000;
+
+pub fn config(trust: &TrustState) -> relay::Config {
+    let mut config = relay::Config {
+        max_reservations: 512,
+        max_reservations_per_peer: 4,
+        reservation_duration: Duration::from_secs(60 * 60),
+        max_circuits: 128,
+        max_circuits_per_peer: 8,
+        max_circuit_duration: Duration::from_secs(30 * 60),
+        max_circuit_bytes: 256 * 1024 * 1024,
+        ..relay::Config::default()
+    };
+    config
+        .reservation_rate_limiters
+        .push(Box::new(Strangers::new(
+            trust.clone(),
+            STRANGER_RESERVATIONS,
+        )));
+    config
+        .circuit_src_rate_limiters
+        .push(Box::new(Strangers::new(trust.clone(), STRANGER_CIRCUITS)));
+    config
+}
+
+/// A rate for strangers only: organisations the node trusts always pass.
+pub struct Strangers {
+    trust: TrustState,
+    /// Tokens a second, and at most saved up, for one stranger.
+    rate: (f64, f64),
+    each: HashMap<PeerId, (TokenBucket, Instant)>,
+    all: TokenBucket,
+}
+
+impl Strangers {
+    pub fn new(trust: TrustState, (rate, burst): (f64, f64)) -> Strangers {
+        Strangers {
+            trust,
+            rate: (rate, burst),
+            each: HashMap::new(),
+            all: TokenBucket::new(rate * ALL_STRANGERS, burst * ALL_STRANGERS),
+        }
+    }
+
+    pub fn allows(&mut self, peer: PeerId, now: Instant) -> bool {
+        if org_key_of(&peer).is_some_and(|key| self.trust.current().is_trusted(&key)) {
+            return true;
+        }
+        if self.each.len() >= MAX_STRANGERS
+            && let Some(oldest) = self
+                .each
+                .iter()
+                .min_by_key(|(_, (_, seen))| *seen)
+                .map(|(peer, _)| *peer)
+        {
+            self.each.remove(&oldest);
+        }
+        let (rate, burst) = self.rate;
+        let (bucket, seen) = self
+            .each
+            .entry(peer)
+            .or_insert_with(|| (TokenBucket::new(rate, burst), now));
+        *seen = now;
+        // A stranger's own allowance first: one that has none left takes nothing from
+        // the others'.
+        bucket.take() && self.all.take()
+    }
+}
+
+impl relay::RateLimiter for Strangers {
+    fn try_next(&mut self, peer: PeerId, _addr: &Multiaddr, now: Instant) -> bool {
+        self.allows(peer, now)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiel_protocol::OrgKeypair;
+
+    fn peer(key: &OrgKeypair) -> PeerId {
+        key.to_libp2p().public().to_peer_id()
+    }
+
+    #[test]
+    fn trusted_organisations_pass_strangers_get_a_little_and_a_thousand_keys_not_much_more() {
+        let own = OrgKeypair::generate();
+        let dir = tempfile::tempdir().unwrap();
+        let store = wiel_store::Store::open(dir.path()).unwrap();
+        let trust =
+            TrustState::load(own.public(), crate::trust::TrustConfig::default(), &store).unwrap();
+        let mut limiter = Strangers::new(trust, STRANGER_CIRCUITS);
+        let now = Instant::now();
+        for _ in 0..1000 {
+            assert!(limiter.allows(peer(&own), now), "its own organisation");
+        }
+        let stranger = OrgKeypair::generate();
+        let allowed = (0..100)
+            .filter(|_| limiter.allows(peer(&stranger), now))
+            .count();
+        assert_eq!(allowed, 4, "a stranger's burst");
+        // A thousand fresh keys: together no more than the strangers' shared allowance.
+        let fresh = (0..1000)
+            .filter(|_| limiter.allows(peer(&OrgKeypair::generate()), now))
+            .count();
+        assert!(fresh <= 200, "{fresh} circuits for fresh keys");
+        assert!(
+            limiter.allows(peer(&own), now),
+            "still its own organisation"
+        );
+    }
+}
