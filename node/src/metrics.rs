@@ -73,6 +73,35 @@ impl Collector for CounterCollector {
             "Bytes of own entries gossiped",
             c.gossip_bytes_out.load(Relaxed),
         )?;
+        for (name, help, value) in [
+            (
+                "wiel_punches_succeeded",
+                "Hole punches that gave a direct connection",
+                &c.punches_succeeded,
+            ),
+            (
+                "wiel_punches_failed",
+                "Hole punches that failed (the connection stays relayed)",
+                &c.punches_failed,
+            ),
+            (
+                "wiel_relay_reservations",
+                "Reservations relays granted this node",
+                &c.relay_reservations,
+            ),
+            (
+                "wiel_circuits_relayed",
+                "Circuits this node relayed for others (a seed)",
+                &c.circuits_relayed,
+            ),
+            (
+                "wiel_relay_refused",
+                "Reservations and circuits this node refused to relay (limits, strangers)",
+                &c.circuits_refused,
+            ),
+        ] {
+            counter(&mut encoder, name, help, value.load(Relaxed))?;
+        }
         let rejected = c.rejected();
         let mut family = encoder.encode_descriptor(
             "wiel_entries_rejected",

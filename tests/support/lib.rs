@@ -2,6 +2,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test support: a failed setup should panic
 
 mod daemon;
+pub mod netlab;
 pub mod relevance;
 
 pub use daemon::{Daemon, free_port};

@@ -100,7 +100,7 @@ impl EventLoop {
             server,
             gossip: GossipHandler::new(node.store.clone(), node.spaces.clone()),
             sync: SyncHandler::new(node.spaces.clone()),
-            reach: Reach::new(node.seed),
+            reach: Reach::new(node.seed, node.counters.clone()),
             node,
             peers: PeerTable::default(),
             guard: PeerGuard::default(),

@@ -53,12 +53,15 @@ fn peer_id_of(key: &OrgKey) -> Option<PeerId> {
     Some(libp2p::identity::PublicKey::from(key).to_peer_id())
 }
 
-/// The peer id an address names (its `/p2p/` part).
+/// The peer id an address names: its last `/p2p/` part (through a relay,
+/// `…/p2p/<relay>/p2p-circuit/p2p/<peer>`, the peer is the last one).
 pub fn peer_of(addr: &Multiaddr) -> Option<PeerId> {
-    addr.iter().find_map(|p| match p {
-        Protocol::P2p(id) => Some(id),
-        _ => None,
-    })
+    addr.iter()
+        .filter_map(|p| match p {
+            Protocol::P2p(id) => Some(id),
+            _ => None,
+        })
+        .last()
 }
 
 /// `addr` with its peer id moved on to the organisation's current key, when the key behind

@@ -11,9 +11,13 @@ use std::time::{Duration, Instant};
 use libp2p::core::ConnectedPoint;
 use libp2p::multiaddr::Protocol;
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
+use std::sync::Arc;
+use std::sync::atomic::Ordering::Relaxed;
+
 use libp2p::{Multiaddr, PeerId, Swarm, dcutr, identify, kad, relay};
 
 use super::behaviour::Behaviour;
+use super::worker::Counters;
 
 /// Circuit Relay v2's protocol for reservations: a peer that speaks it relays.
 const HOP: &str = "/libp2p/circuit/relay/0.2.0/hop";
@@ -45,12 +49,14 @@ pub(crate) struct Reach {
     /// Relays asked for a reservation.
     reserved: HashSet<PeerId>,
     next_look: Option<Instant>,
+    counters: Arc<Counters>,
 }
 
 impl Reach {
-    pub fn new(seed: bool) -> Reach {
+    pub fn new(seed: bool, counters: Arc<Counters>) -> Reach {
         Reach {
             seed,
+            counters,
             dialed: HashMap::new(),
             reserved: HashSet::new(),
             next_look: None,
@@ -171,6 +177,7 @@ impl Reach {
     pub fn on_relay_client(&mut self, event: relay::client::Event) {
         match event {
             relay::client::Event::ReservationReqAccepted { relay_peer_id, .. } => {
+                self.counters.relay_reservations.fetch_add(1, Relaxed);
                 tracing::info!(relay = %relay_peer_id, "reachable through a relay");
             }
             other => tracing::debug!(event = ?other, "relay"),
@@ -178,15 +185,26 @@ impl Reach {
     }
 
     pub fn on_relay(&mut self, event: relay::Event) {
+        match &event {
+            relay::Event::CircuitReqAccepted { .. } => {
+                self.counters.circuits_relayed.fetch_add(1, Relaxed);
+            }
+            relay::Event::CircuitReqDenied { .. } | relay::Event::ReservationReqDenied { .. } => {
+                self.counters.circuits_refused.fetch_add(1, Relaxed);
+            }
+            _ => {}
+        }
         tracing::debug!(event = ?event, "relaying");
     }
 
     pub fn on_dcutr(&mut self, event: dcutr::Event) {
         match event.result {
             Ok(_) => {
+                self.counters.punches_succeeded.fetch_add(1, Relaxed);
                 tracing::info!(peer = %event.remote_peer_id, "hole punched: connected directly")
             }
             Err(error) => {
+                self.counters.punches_failed.fetch_add(1, Relaxed);
                 tracing::info!(peer = %event.remote_peer_id, %error, "hole punching failed; staying relayed")
             }
         }

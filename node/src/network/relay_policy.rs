@@ -12,9 +12,9 @@ use super::peers::org_key_of;
 use crate::rate::TokenBucket;
 use crate::trust::TrustState;
 
-/// A stranger's reservations: two now, then one every 20 minutes (a reservation lasts an
-/// hour and is renewed before it ends).
-const STRANGER_RESERVATIONS: (f64, f64) = (1.0 / 1200.0, 2.0);
+/// A stranger's reservations: four now (a node restarted a few times), then one every ten
+/// minutes (a reservation lasts an hour and is renewed before it ends).
+const STRANGER_RESERVATIONS: (f64, f64) = (1.0 / 600.0, 4.0);
 /// A stranger's circuits: four now, then one every five minutes.
 const STRANGER_CIRCUITS: (f64, f64) = (1.0 / 300.0, 4.0);
 /// All strangers together: this many times one stranger's allowance.
@@ -31,6 +31,10 @@ pub fn config(trust: &TrustState) -> relay::Config {
         max_circuits_per_peer: 8,
         max_circuit_duration: Duration::from_secs(30 * 60),
         max_circuit_bytes: 256 * 1024 * 1024,
+        // In place of the library's own rates (30 reservations a peer in two minutes,
+        // whoever it is): the ones below, for strangers only.
+        reservation_rate_limiters: Vec::new(),
+        circuit_src_rate_limiters: Vec::new(),
         ..relay::Config::default()
     };
     config

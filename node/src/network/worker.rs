@@ -71,6 +71,14 @@ pub struct Counters {
     pub peers: AtomicU64,
     /// Bytes of gossip waiting for the worker (the queue is bounded in bytes too).
     pub gossip_queued_bytes: AtomicU64,
+    /// Hole punches that gave a direct connection, and that did not.
+    pub punches_succeeded: AtomicU64,
+    pub punches_failed: AtomicU64,
+    /// Reservations a relay granted this node.
+    pub relay_reservations: AtomicU64,
+    /// Circuits this node (a seed) relayed; reservations and circuits it refused.
+    pub circuits_relayed: AtomicU64,
+    pub circuits_refused: AtomicU64,
 }
 
 impl Counters {

@@ -1,0 +1,211 @@
+//! A small internet in network namespaces (`tests/netlab/netlab`) with `wiel` nodes in
+//! its hosts: for the NAT tests and the hole-punching benchmark. Needs root, iproute2 and
+//! nftables.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use crate::{Node, practice_md, wait_for, wiel_bin};
+
+pub const TIMEOUT: Duration = Duration::from_secs(90);
+pub const SEED_ADDRESS: &str = "203.0.113.10";
+
+fn netlab() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/netlab/netlab")
+}
+
+/// The lab, removed when dropped.
+pub struct Lab {
+    prefix: String,
+}
+
+impl Lab {
+    /// `None` when the machine cannot make namespaces and WIEL_SKIP_NETNS=1 says to skip.
+    pub fn up() -> Option<Lab> {
+        let prefix = format!("w{}", std::process::id() % 100_000);
+        let made = Command::new("bash")
+            .arg(netlab())
+            .args(["up", &prefix])
+            .output()
+            .expect("bash runs tests/netlab/netlab");
+        if !made.status.success() {
+            let why = String::from_utf8_lossy(&made.stderr);
+            let _ = Command::new("bash")
+                .arg(netlab())
+                .args(["down", &prefix])
+                .status();
+            if std::env::var("WIEL_SKIP_NETNS").is_ok_and(|v| v == "1") {
+                eprintln!(
+                    "skipped: cannot make network namespaces here: {}",
+                    why.trim()
+                );
+                return None;
+            }
+            panic!(
+                "cannot make network namespaces (needs root, iproute2 and nftables; WIEL_SKIP_NETNS=1 skips): {}",
+                why.trim()
+            );
+        }
+        Some(Lab { prefix })
+    }
+
+    pub fn ns(&self, host: &str) -> String {
+        format!("{}-{host}", self.prefix)
+    }
+}
+
+impl Drop for Lab {
+    fn drop(&mut self) {
+        let _ = Command::new("bash")
+            .arg(netlab())
+            .args(["down", &self.prefix])
+            .status();
+    }
+}
+
+/// A node living in one of the lab's hosts.
+pub struct Host {
+    pub node: Node,
+    pub ns: String,
+    child: Option<Child>,
+}
+
+impl Host {
+    pub fn new(lab: &Lab, host: &str, name: &str, code: &str) -> Host {
+        Self::with_trust(lab, host, name, code, "open")
+    }
+
+    /// A host whose node trusts as `mode` says (`open`, `web-of-trust`, `closed`).
+    pub fn with_trust(lab: &Lab, host: &str, name: &str, code: &str, mode: &str) -> Host {
+        Host {
+            node: Node::init_with_trust(name, code, mode),
+            ns: lab.ns(host),
+            child: None,
+        }
+    }
+
+    /// `wiel` in this host's namespace, in English.
+    pub fn wiel(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new("ip");
+        cmd.args(["netns", "exec", &self.ns])
+            .arg(wiel_bin())
+            .arg("--data-dir")
+            .arg(self.node.path())
+            .args(args)
+            .env("LANG", "en_GB.UTF-8")
+            .env_remove("LC_ALL");
+        cmd
+    }
+
+    pub fn ok(&self, args: &[&str]) -> String {
+        let out = self.wiel(args).output().unwrap();
+        assert!(
+            out.status.success(),
+            "wiel {args:?} in {}: {}",
+            self.ns,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    pub fn start(&mut self, extra: &[&str]) {
+        let log = std::fs::File::create(self.node.path().join("node.log")).unwrap();
+        let mut args = vec![
+            "node",
+            "--listen",
+            "/ip4/0.0.0.0/tcp/4001",
+            "--listen",
+            "/ip4/0.0.0.0/udp/4001/quic-v1",
+            "--no-mdns",
+            "--heartbeat-ms",
+            "200",
+        ];
+        args.extend_from_slice(extra);
+        let child = self
+            .wiel(&args)
+            .env(
+                "RUST_LOG",
+                "wiel_node=debug,libp2p_dcutr=debug,libp2p_relay=debug",
+            )
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        self.child = Some(child);
+        wait_for("the node's API", TIMEOUT, || {
+            self.node.path().join("api.json").exists().then_some(())
+        });
+    }
+
+    pub fn peer_id(&self) -> String {
+        let api: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(self.node.path().join("api.json")).unwrap(),
+        )
+        .unwrap();
+        api["peer_id"].as_str().unwrap().to_owned()
+    }
+
+    pub fn peers(&self) -> Vec<serde_json::Value> {
+        serde_json::from_str::<serde_json::Value>(&self.ok(&["--json", "peers"]))
+            .unwrap()
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Publishes a good practice: its id.
+    pub fn publish(&self, title: &str, text: &str) -> String {
+        let file = self.node.path().join("entry.md");
+        std::fs::write(&file, practice_md(title, text)).unwrap();
+        let published: serde_json::Value =
+            serde_json::from_str(&self.ok(&["--json", "publish", file.to_str().unwrap()])).unwrap();
+        published["id"].as_str().unwrap().to_owned()
+    }
+
+    pub fn has(&self, id: &str) -> bool {
+        self.wiel(&["--json", "show", id])
+            .output()
+            .unwrap()
+            .status
+            .success()
+    }
+
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.node.path().join("node.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Host {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Host {
+    /// Stops its node (killed, as a power cut would).
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        let _ = std::fs::remove_file(self.node.path().join("api.json"));
+    }
+
+    /// Whether its node reaches `peer` without a relay.
+    pub fn direct_to(&self, peer: &str) -> bool {
+        self.peers()
+            .iter()
+            .any(|p| p["peer_id"] == peer && p["relayed"] == false)
+    }
+
+    /// Whether its node reaches `peer` only through a relay.
+    pub fn relayed_to(&self, peer: &str) -> bool {
+        self.peers()
+            .iter()
+            .any(|p| p["peer_id"] == peer && p["relayed"] == true)
+    }
+}
