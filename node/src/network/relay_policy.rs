@@ -35,7 +35,6 @@ pub fn config(trust: &TrustState) -> relay::Config {
         // whoever it is): the ones below, for strangers only.
         reservation_rate_limiters: Vec::new(),
         circuit_src_rate_limiters: Vec::new(),
-        ..relay::Config::default()
     };
     config
         .reservation_rate_limiters
