@@ -207,7 +207,9 @@ pub fn build(
     let kad = kad_on.then(|| {
         let mut kad =
             kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);
-        kad.set_mode(Some(kad::Mode::Server));
+        // A seed answers Kademlia; a node behind NAT only asks (others could not reach
+        // it to ask it); any other answers once it knows an address it is reachable at.
+        kad.set_mode(seed.then_some(kad::Mode::Server));
         kad
     });
     let mdns = if mdns_on {
