@@ -32,6 +32,9 @@ use crate::events::Written;
 use crate::refusal::Refusal;
 use crate::trust::TrustState;
 
+/// Addresses of one peer passed on to Kademlia, at most.
+const MAX_PEER_ADDRESSES: usize = 8;
+
 /// The event loop's channels: commands in, jobs to the worker, verdicts back, and the
 /// serving thread's finished work.
 pub(crate) struct Channels {
@@ -54,6 +57,8 @@ pub(crate) struct NodeParts {
     pub trust: TrustState,
     /// Relays for others.
     pub seed: bool,
+    /// The peers of the bootstrap list: relays to reserve on.
+    pub bootstrap: std::collections::HashSet<PeerId>,
 }
 
 /// Lends a handler the loop's shared parts (see [`Ctx`]); a macro, so that the handler
@@ -100,7 +105,12 @@ impl EventLoop {
             server,
             gossip: GossipHandler::new(node.store.clone(), node.spaces.clone()),
             sync: SyncHandler::new(node.spaces.clone()),
-            reach: Reach::new(node.seed, node.counters.clone()),
+            reach: Reach::new(
+                node.seed,
+                node.bootstrap.clone(),
+                node.trust.clone(),
+                node.counters.clone(),
+            ),
             node,
             peers: PeerTable::default(),
             guard: PeerGuard::default(),
@@ -292,6 +302,9 @@ impl EventLoop {
 
     fn handle_swarm_event(&mut self, event: SwarmEvent<BehaviourEvent>) {
         match event {
+            SwarmEvent::ListenerClosed { listener_id, .. } => {
+                self.reach.on_listener_closed(listener_id, Instant::now());
+            }
             SwarmEvent::NewListenAddr { address, .. } => {
                 tracing::info!(%address, "listening");
                 self.reach.on_listening(&mut self.swarm, &address);
@@ -421,8 +434,9 @@ impl EventLoop {
         self.reach.on_identified(&mut self.swarm, peer_id, &info);
         let on_this_machine = self.peers.is_on_loopback(&peer_id);
         if let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
-            // A peer's loopback addresses are this machine's only when we reach it there.
-            for addr in info.listen_addrs {
+            // A peer's loopback addresses are this machine's only when we reach it there;
+            // and a few addresses a peer, not a hundred (others would dial them all).
+            for addr in info.listen_addrs.into_iter().take(MAX_PEER_ADDRESSES) {
                 if on_this_machine || !super::reach::is_loopback(&addr) {
                     kad.add_address(&peer_id, addr);
                 }

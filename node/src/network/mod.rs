@@ -193,8 +193,13 @@ pub fn start(
             network: options.network,
             spaces: options.spaces,
             counters: counters.clone(),
-            trust: options.trust,
             seed: options.seed,
+            bootstrap: options
+                .bootstrap
+                .iter()
+                .filter_map(peers::peer_of)
+                .collect(),
+            trust: options.trust,
         },
     );
     let event_loop = tokio::spawn(event_loop.run(shutdown));

@@ -27,6 +27,14 @@ const DISCOVERY_EVERY: Duration = Duration::from_secs(30);
 const FIRST_DISCOVERY: Duration = Duration::from_secs(2);
 /// Peers dialed after one look, at most.
 const DIALS_PER_LOOK: usize = 16;
+/// Addresses tried for one peer Kademlia found, at most (a peer may say many).
+const ADDRESSES_PER_DIAL: usize = 4;
+/// Relays this node reserves a slot on, at most.
+const MAX_RELAYS: usize = 3;
+/// After a relay refused or closed a reservation: the first wait before asking again, and
+/// the longest.
+const RETRY_FIRST: Duration = Duration::from_secs(30);
+const RETRY_MOST: Duration = Duration::from_secs(15 * 60);
 
 /// Whether an address is on this machine's loopback.
 pub fn is_loopback(addr: &Multiaddr) -> bool {
@@ -46,19 +54,32 @@ pub(crate) struct Reach {
     seed: bool,
     /// Where we dialed each peer directly: where to ask it for a reservation.
     dialed: HashMap<PeerId, Multiaddr>,
-    /// Relays asked for a reservation.
-    reserved: HashSet<PeerId>,
+    /// Relays asked for a reservation, by the listener that holds it.
+    reserved: HashMap<libp2p::core::transport::ListenerId, PeerId>,
+    /// Relays to ask again (a reservation refused or ended): when, and the next wait.
+    retry: HashMap<PeerId, (Instant, Duration)>,
+    /// The bootstrap peers: relays this node reserves on, besides those it trusts.
+    bootstrap: HashSet<PeerId>,
+    trust: crate::trust::TrustState,
     next_look: Option<Instant>,
     counters: Arc<Counters>,
 }
 
 impl Reach {
-    pub fn new(seed: bool, counters: Arc<Counters>) -> Reach {
+    pub fn new(
+        seed: bool,
+        bootstrap: HashSet<PeerId>,
+        trust: crate::trust::TrustState,
+        counters: Arc<Counters>,
+    ) -> Reach {
         Reach {
             seed,
             counters,
+            bootstrap,
+            trust,
             dialed: HashMap::new(),
-            reserved: HashSet::new(),
+            reserved: HashMap::new(),
+            retry: HashMap::new(),
             next_look: None,
         }
     }
@@ -89,20 +110,54 @@ impl Reach {
     /// The last connection to `peer` closed.
     pub fn on_gone(&mut self, peer: &PeerId) {
         self.dialed.remove(peer);
-        self.reserved.remove(peer);
+        self.reserved.retain(|_, relay| relay != peer);
+        self.retry.remove(peer);
     }
 
-    /// A peer we dialed that relays: reserve a slot on it, to be reachable through it.
+    /// A listener closed: when it held a reservation, that relay is asked again later
+    /// (it may have refused, been full, or restarted), waiting longer each time.
+    pub fn on_listener_closed(
+        &mut self,
+        listener: libp2p::core::transport::ListenerId,
+        now: Instant,
+    ) {
+        let Some(relay) = self.reserved.remove(&listener) else {
+            return;
+        };
+        let wait = self
+            .retry
+            .get(&relay)
+            .map_or(RETRY_FIRST, |(_, wait)| *wait);
+        tracing::info!(%relay, wait_s = wait.as_secs(), "no reservation on a relay; asking again later");
+        self.retry
+            .insert(relay, (now + wait, (wait * 2).min(RETRY_MOST)));
+    }
+
+    /// A peer we dialed that relays, and that we chose (a bootstrap peer, or an
+    /// organisation we trust): reserve a slot on it, to be reachable through it. Not on any
+    /// relay that happens to be found: whoever relays sees who talks to whom.
     pub fn on_identified(
         &mut self,
         swarm: &mut Swarm<Behaviour>,
         peer: PeerId,
         info: &identify::Info,
     ) {
-        if self.seed || self.reserved.contains(&peer) {
+        if !info.protocols.iter().any(|p| p.as_ref() == HOP) {
             return;
         }
-        if !info.protocols.iter().any(|p| p.as_ref() == HOP) {
+        let chosen = self.bootstrap.contains(&peer)
+            || super::peers::org_key_of(&peer)
+                .is_some_and(|key| self.trust.current().is_trusted(&key));
+        if chosen {
+            self.reserve(swarm, peer);
+        }
+    }
+
+    fn reserve(&mut self, swarm: &mut Swarm<Behaviour>, peer: PeerId) {
+        if self.seed
+            || self.reserved.len() >= MAX_RELAYS
+            || self.reserved.values().any(|relay| *relay == peer)
+        {
             return;
         }
         let Some(addr) = self.dialed.get(&peer) else {
@@ -113,16 +168,29 @@ impl Reach {
             .with(Protocol::P2p(peer))
             .with(Protocol::P2pCircuit);
         match swarm.listen_on(circuit.clone()) {
-            Ok(_) => {
-                self.reserved.insert(peer);
+            Ok(listener) => {
+                self.reserved.insert(listener, peer);
                 tracing::info!(relay = %peer, %circuit, "asking a relay for a reservation");
             }
             Err(error) => tracing::warn!(relay = %peer, %error, "cannot listen through a relay"),
         }
     }
 
-    /// Every second: now and then, ask Kademlia for more peers.
+    /// Every second: relays to ask again, and now and then, ask Kademlia for more peers.
     pub fn on_tick(&mut self, swarm: &mut Swarm<Behaviour>, now: Instant) {
+        let due: Vec<PeerId> = self
+            .retry
+            .iter()
+            .filter(|(_, (at, _))| *at <= now)
+            .map(|(relay, _)| *relay)
+            .collect();
+        for relay in due {
+            if let Some((at, wait)) = self.retry.get_mut(&relay) {
+                // Kept, with its next wait, until a reservation holds or the relay goes.
+                *at = now + *wait;
+            }
+            self.reserve(swarm, relay);
+        }
         let Some(due) = self.next_look else {
             return;
         };
@@ -164,7 +232,7 @@ impl Reach {
                 continue;
             }
             let opts = DialOpts::peer_id(info.peer_id)
-                .addresses(info.addrs)
+                .addresses(info.addrs.into_iter().take(ADDRESSES_PER_DIAL).collect())
                 .condition(PeerCondition::DisconnectedAndNotDialing)
                 .build();
             if swarm.dial(opts).is_ok() {
@@ -177,6 +245,7 @@ impl Reach {
     pub fn on_relay_client(&mut self, event: relay::client::Event) {
         match event {
             relay::client::Event::ReservationReqAccepted { relay_peer_id, .. } => {
+                self.retry.remove(&relay_peer_id);
                 self.counters.relay_reservations.fetch_add(1, Relaxed);
                 tracing::info!(relay = %relay_peer_id, "reachable through a relay");
             }
