@@ -92,6 +92,9 @@ impl Browser {
             agent: ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .max_redirects(0)
+                // A new connection for every request: the node closes one left idle
+                // (headers within 10 s), and a POST on a closed one is not sent again.
+                .max_idle_connections(0)
                 .build()
                 .into(),
             cookies: HashMap::new(),

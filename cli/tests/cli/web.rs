@@ -30,6 +30,9 @@ impl Browser {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
+            // A new connection for every request: the node closes one left idle
+            // (headers within 10 s), and a POST on a closed one is not sent again.
+            .max_idle_connections(0)
             .build()
             .into();
         let host = base.trim_start_matches("http://").to_owned();

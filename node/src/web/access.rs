@@ -10,7 +10,7 @@ use serde::Deserialize;
 use wiel_lang::{Lang, Message, msg};
 
 use super::pages::layout;
-use super::session::{Powers, cookie_name};
+use super::session::cookie_name;
 use super::sign_in::SignInError;
 use super::{Visitor, WebState, cookie, language};
 use crate::audit::Actor;
@@ -157,17 +157,13 @@ pub(super) async fn callback(
         Ok(Err(error)) => return refused(lang, &error),
         Err(_) => return refused(lang, &SignInError::Provider("task failed".to_owned())),
     };
-    let powers = Powers {
-        edit_all: person.may_edit_all,
-        change_trust: person.may_change_trust,
-    };
     let actor = Actor::SignIn {
         subject: person.subject,
         name: person.name,
         role: Some(person.roles.join(", ")).filter(|r| !r.is_empty()),
     };
     let label = actor.label().unwrap_or_default();
-    let Some(id) = state.sessions.open(actor.clone(), powers) else {
+    let Some(id) = state.sessions.open(actor.clone(), person.powers) else {
         return refused(lang, &SignInError::Provider("no randomness".to_owned()));
     };
     state.audit.record(&actor, "sign-in", None);

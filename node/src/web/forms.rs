@@ -172,11 +172,12 @@ pub(super) async fn publish(
         new_space: false,
     };
     match blocking(&state, move |s| Operations::publish(s, new)).await {
-        Ok(p) => {
-            let id = p.id.to_hex();
-            v.record(&state, "publish", Some(&id));
-            Redirect::to(&format!("/bericht/{id}")).into_response()
-        }
+        Ok(p) => v.done(
+            &state,
+            "publish",
+            &[p.id],
+            &format!("/bericht/{}", p.id.to_hex()),
+        ),
         Err(e) => write_form(&v, &draft, &findings, Some(&e), None),
     }
 }
@@ -232,11 +233,12 @@ pub(super) async fn edit(
     })
     .await;
     match result {
-        Ok(Some(p)) => {
-            let new = p.id.to_hex();
-            v.record(&state, "edit", Some(&new));
-            Redirect::to(&format!("/bericht/{new}")).into_response()
-        }
+        Ok(Some(p)) => v.done(
+            &state,
+            "edit",
+            &[p.id],
+            &format!("/bericht/{}", p.id.to_hex()),
+        ),
         Ok(None) => Redirect::to(&format!("/bericht/{id}")).into_response(),
         Err(e) => write_form(&v, &draft, &findings, Some(&e), Some(&id)),
     }
@@ -418,10 +420,7 @@ pub(super) async fn answer(
     })
     .await
     {
-        Ok(p) => {
-            v.record(&state, "answer", Some(&p.id.to_hex()));
-            Redirect::to(&format!("/bericht/{id}")).into_response()
-        }
+        Ok(p) => v.done(&state, "answer", &[p.id], &format!("/bericht/{id}")),
         Err(e) => problem(v.lang, &e),
     }
 }
@@ -493,10 +492,7 @@ pub(super) async fn react(
     })
     .await;
     match result {
-        Ok(p) => {
-            v.record(&state, "react", Some(&p.id.to_hex()));
-            Redirect::to(&format!("/bericht/{id}")).into_response()
-        }
+        Ok(p) => v.done(&state, "react", &[p.id], &format!("/bericht/{id}")),
         Err(e) => problem(v.lang, &e),
     }
 }
@@ -590,10 +586,12 @@ pub(super) async fn accept(
     })
     .await;
     match result {
-        Ok((question, accepted)) => {
-            v.record(&state, "accept", Some(&accepted.to_hex()));
-            Redirect::to(&format!("/bericht/{}", question.to_hex())).into_response()
-        }
+        Ok((question, accepted)) => v.done(
+            &state,
+            "accept",
+            &[accepted],
+            &format!("/bericht/{}", question.to_hex()),
+        ),
         Err(e) => problem(v.lang, &e),
     }
 }

@@ -84,9 +84,18 @@ impl Visitor {
         }
     }
 
-    /// Records an act in the audit log.
-    pub fn record(&self, state: &WebState, action: &str, entry: Option<&str>) {
-        state.audit.record(&self.actor, action, entry);
+    /// After an act: each entry it made in the audit log, then on to the page `to`.
+    pub fn done(
+        &self,
+        state: &WebState,
+        action: &str,
+        made: &[wiel_protocol::EntryId],
+        to: &str,
+    ) -> Response {
+        for id in made {
+            state.audit.record(&self.actor, action, Some(&id.to_hex()));
+        }
+        Redirect::to(to).into_response()
     }
 }
 

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::{Form, Path, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 use wiel_lang::msg;
@@ -95,10 +95,8 @@ pub(super) async fn retract(
     let target = id.clone();
     match blocking(&state, move |s| Operations::retract(s, &target, reason)).await {
         Ok(retractions) => {
-            for r in &retractions {
-                v.record(&state, "retract", Some(&r.id.to_hex()));
-            }
-            Redirect::to(&format!("/bericht/{id}")).into_response()
+            let made: Vec<_> = retractions.iter().map(|r| r.id).collect();
+            v.done(&state, "retract", &made, &format!("/bericht/{id}"))
         }
         Err(e) => problem(v.lang, &e),
     }
@@ -131,10 +129,7 @@ pub(super) async fn endorse(
     })
     .await
     {
-        Ok(p) => {
-            v.record(&state, "endorse", Some(&p.id.to_hex()));
-            Redirect::to("/vertrouwen").into_response()
-        }
+        Ok(p) => v.done(&state, "endorse", &[p.id], "/vertrouwen"),
         Err(e) => problem(v.lang, &e),
     }
 }
@@ -158,10 +153,8 @@ pub(super) async fn withdraw_endorsement(
     .await
     {
         Ok(withdrawn) => {
-            for p in &withdrawn {
-                v.record(&state, "withdraw-endorsement", Some(&p.id.to_hex()));
-            }
-            Redirect::to("/vertrouwen").into_response()
+            let made: Vec<_> = withdrawn.iter().map(|p| p.id).collect();
+            v.done(&state, "withdraw-endorsement", &made, "/vertrouwen")
         }
         Err(e) => problem(v.lang, &e),
     }

@@ -82,8 +82,7 @@ pub struct Person {
     pub name: String,
     pub roles: Vec<String>,
     /// What this person may do beyond writing and changing their own entries.
-    pub may_edit_all: bool,
-    pub may_change_trust: bool,
+    pub powers: super::session::Powers,
 }
 
 /// The page beyond this machine, as `[web]` in `config.toml` sets it up.
@@ -391,8 +390,10 @@ impl SignIn {
         }
         Ok(Person {
             subject: claims.subject().as_str().chars().take(255).collect(),
-            may_edit_all: has_any(&self.editor_roles),
-            may_change_trust: has_any(&self.trust_roles),
+            powers: super::session::Powers {
+                edit_all: has_any(&self.editor_roles),
+                change_trust: has_any(&self.trust_roles),
+            },
             name,
             roles,
         })
