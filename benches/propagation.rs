@@ -73,6 +73,7 @@ fn main() {
                     // The topology is the 3 random dials per node, as the figure asks.
                     kademlia: false,
                     seed: false,
+                    relay: false,
                     timing: GossipTiming::default(),
                     // The figure is about the network: every node passes everything on.
                     trust: wiel_node::trust::TrustState::load(

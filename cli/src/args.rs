@@ -89,6 +89,8 @@ pub enum Command {
 
     Status,
 
+    Doctor,
+
     Endorse {
         organisation: String,
         #[arg(long)]

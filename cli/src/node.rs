@@ -52,6 +52,7 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
         mdns: config.mdns && !a.no_mdns,
         kademlia: !a.no_kademlia,
         seed: config.seed || a.seed,
+        relay: config.relay,
         api: a.api,
         metrics: a.metrics,
         timing: GossipTiming {

@@ -601,6 +601,7 @@ arg-wiel-node-metrics = Serve Prometheus metrics on this address, e.g. 127.0.0.1
 arg-wiel-node-heartbeat-ms = Gossip heartbeat in milliseconds (tests use short ones)
 cmd-wiel-peers = Show the connected nodes: organisation, address, spaces, latency
 cmd-wiel-status = Show the node: listening addresses, peers, spaces with entry counts, last entry received
+cmd-wiel-doctor = Examine the node for whoever keeps it running: does it run, can it be reached from outside (and through which relays), connections direct or relayed, hole punching through NAT, the clock against other nodes, disk space, store, web page and configuration; each with what to do. Exits with code 1 on a problem
 cmd-wiel-endorse = Vouch for another organisation's key, so that nodes that trust you trust it too (up to their configured depth). With --withdraw, take it back
 cmd-wiel-endorse-long = Example: wiel endorse GM0166   (or a key, a name, or the id of one of its entries)
 arg-wiel-endorse-organisation = The organisation: CBS code, name, key, or an id (prefix) of one of its entries
@@ -859,3 +860,77 @@ web-trust-not-yours = Vouching for organisations is done by colleagues whose rol
 arg-wiel-web-no-open = Only print the link; do not open it in this computer's browser
 web-opened = Opened in your browser.
 peer-via-relay = via a relay
+
+## wiel doctor
+doctor-ok = ok
+doctor-note = note
+doctor-warn = warning
+doctor-fail = problem
+doctor-problems = { $count ->
+        [one] wiel doctor found 1 problem (see above)
+       *[other] wiel doctor found { $count } problems (see above)
+    }
+doctor-check-config = configuration
+doctor-check-node = node
+doctor-check-reachability = reachability
+doctor-check-peers = connections
+doctor-check-hole_punching = hole punching
+doctor-check-clock = clock
+doctor-check-disk = disk
+doctor-check-store = store
+doctor-check-web = web page
+doctor-config-ok = config.toml is in order.
+doctor-config-unreadable = config.toml cannot be read: { $reason }
+doctor-config-no-bootstrap = config.toml has no bootstrap address: this node finds only nodes on its own network. Put a seed's address under [node] bootstrap.
+doctor-config-loopback-only = The node listens on this computer only (127.0.0.1): other municipalities cannot reach it. Put e.g. /ip4/0.0.0.0/tcp/4001 under [node] listen.
+doctor-node-not-running = The node is not running: start it with `wiel node` (or `systemctl start wiel`). Without a running node nothing comes in and nothing goes out.
+doctor-node-running = The node is running as { $peer_id }.
+doctor-reach-public = Other nodes can reach this node directly at { $address }.{ $relays ->
+        [yes] { " " }It also relays for nodes behind NAT.
+       *[no] {""}
+    }
+doctor-reach-private-relayed = This node cannot be reached directly from outside (NAT or firewall), but it can through { $count ->
+        [one] 1 relay
+       *[other] { $count } relays
+    }. That works; direct is faster: have port 4001 (TCP and UDP) forwarded to this server if you can.
+doctor-reach-private-alone = This node cannot be reached from outside (NAT or firewall) and has no relay: other municipalities cannot reach it. Put a seed under [node] bootstrap, or have port 4001 (TCP and UDP) forwarded to this server.
+doctor-reach-unknown-relayed = Not tested yet whether this node can be reached from outside; it can be reached through { $count ->
+        [one] 1 relay
+       *[other] { $count } relays
+    }.
+doctor-reach-seed-unknown = This seed listens on no address that can be reached from outside (only 127.0.0.1 or a private address): nodes behind NAT cannot use it. Put the server's public address under [node] listen.
+doctor-reach-unknown = Not tested yet whether this node can be reached from outside: that needs a connected seed. Put a seed under [node] bootstrap, or wait a minute and ask again.
+doctor-peers-none = No connections to other nodes: check the bootstrap addresses in config.toml and that the firewall lets outgoing traffic to port 4001 through.
+doctor-peers = Connected to { $direct } { $direct ->
+        [one] node
+       *[other] nodes
+    } directly and { $relayed } through a relay.
+doctor-punch = Hole punching through NAT: { $done } succeeded, { $failed } failed.
+doctor-punch-never = Hole punching through NAT never succeeded ({ $failed } tries): { $relayed ->
+        [one] 1 connection goes
+       *[other] { $relayed } connections go
+    } through a relay. That works, but slower. The NAT router probably picks a new port for every destination; ask the network administrator to forward port 4001 (TCP and UDP) to this server.
+doctor-clock-unknown = The clock has not been compared yet: no connected node to compare with.
+doctor-clock-ok = The clock agrees with { $count } other { $count ->
+        [one] node
+       *[other] nodes
+    } (difference { $seconds } s).
+doctor-clock-ahead = This server's clock is { $seconds } seconds ahead of { $count } other { $count ->
+        [one] node
+       *[other] nodes
+    }: this node's entries may be refused elsewhere. Turn on time synchronisation (e.g. `timedatectl set-ntp true`).
+doctor-clock-behind = This server's clock is { $seconds } seconds behind { $count } other { $count ->
+        [one] node
+       *[other] nodes
+    }: new entries from others are then refused. Turn on time synchronisation (e.g. `timedatectl set-ntp true`).
+doctor-disk-ok = Free disk space: { $free } ({ $percent }%).
+doctor-disk-low = Only { $free } ({ $percent }%) of disk space free: free some space or give the data directory more, or the node stops storing.
+doctor-disk-unknown = Free disk space cannot be read: { $reason }
+doctor-store = The store can be read: { $count ->
+        [one] 1 entry
+       *[other] { $count } entries
+    }.
+doctor-store-unreadable = The store cannot be opened: { $reason }
+doctor-kept-apart-full = What is kept apart (from organisations not trusted here) is nearly full: { $size } of { $limit }. After that, news from them is refused; raise [trust] max_kept_apart_bytes or trust whom you know.
+doctor-web-answers = The web page for colleagues answers.
+doctor-web-no-answer = The web page for colleagues does not answer ({ $reason }): look at the node's log.

@@ -599,6 +599,7 @@ arg-wiel-node-metrics = Bied Prometheus-meetgegevens aan op dit adres, bijvoorbe
 arg-wiel-node-heartbeat-ms = Hartslag van het doorgeven in milliseconden (tests gebruiken een korte)
 cmd-wiel-peers = Toon de verbonden nodes: organisatie, adres, ruimtes, vertraging
 cmd-wiel-status = Toon de node: adressen, verbonden nodes, ruimtes met aantallen berichten, laatst ontvangen bericht
+cmd-wiel-doctor = Onderzoek de node voor wie hem beheert: draait hij, is hij van buiten bereikbaar (en via welke relays), verbindingen direct of via een relay, gaten prikken door NAT, de klok tegenover andere nodes, schijfruimte, opslag, webpagina en instellingen; elk met wat te doen. Stopt met code 1 bij een probleem
 cmd-wiel-endorse = Sta in voor de sleutel van een andere organisatie, zodat nodes die u vertrouwen haar ook vertrouwen (tot hun ingestelde diepte). Met --withdraw trekt u dat weer in
 cmd-wiel-endorse-long = Voorbeeld: wiel endorse GM0166   (of een sleutel, een naam, of het kenmerk van een van haar berichten)
 arg-wiel-endorse-organisation = De organisatie: CBS-code, naam, sleutel, of een kenmerk (het begin ervan) van een van haar berichten
@@ -857,3 +858,77 @@ web-trust-not-yours = Organisaties aanbevelen doen collega's van wie de rol dat 
 arg-wiel-web-no-open = Alleen de link tonen; niet openen in de browser van deze computer
 web-opened = Geopend in uw browser.
 peer-via-relay = via een relay
+
+## wiel doctor
+doctor-ok = in orde
+doctor-note = ter info
+doctor-warn = let op
+doctor-fail = probleem
+doctor-problems = { $count ->
+        [one] wiel doctor vond 1 probleem (zie hierboven)
+       *[other] wiel doctor vond { $count } problemen (zie hierboven)
+    }
+doctor-check-config = instellingen
+doctor-check-node = node
+doctor-check-reachability = bereikbaarheid
+doctor-check-peers = verbindingen
+doctor-check-hole_punching = gaten prikken
+doctor-check-clock = klok
+doctor-check-disk = schijf
+doctor-check-store = opslag
+doctor-check-web = webpagina
+doctor-config-ok = config.toml is in orde.
+doctor-config-unreadable = config.toml kan niet gelezen worden: { $reason }
+doctor-config-no-bootstrap = Er staat geen bootstrap-adres in config.toml: deze node vindt alleen nodes in het eigen netwerk. Zet het adres van een seed onder [node] bootstrap.
+doctor-config-loopback-only = De node luistert alleen op deze computer (127.0.0.1): andere gemeenten kunnen hem niet bereiken. Zet onder [node] listen bijvoorbeeld /ip4/0.0.0.0/tcp/4001.
+doctor-node-not-running = De node draait niet: start hem met `wiel node` (of `systemctl start wiel`). Zonder draaiende node komt er niets binnen en gaat er niets uit.
+doctor-node-running = De node draait als { $peer_id }.
+doctor-reach-public = Andere nodes kunnen deze node direct bereiken op { $address }.{ $relays ->
+        [yes] { " " }Hij geeft ook nodes achter NAT een doorgang (relay).
+       *[no] {""}
+    }
+doctor-reach-private-relayed = Deze node is van buiten niet direct bereikbaar (NAT of firewall), maar wel via { $count ->
+        [one] 1 relay
+       *[other] { $count } relays
+    }. Dat werkt; direct is sneller: laat poort 4001 (TCP en UDP) doorsturen naar deze server als dat kan.
+doctor-reach-private-alone = Deze node is van buiten niet bereikbaar (NAT of firewall) en heeft geen relay: andere gemeenten kunnen hem niet bereiken. Zet een seed onder [node] bootstrap, of laat poort 4001 (TCP en UDP) doorsturen naar deze server.
+doctor-reach-unknown-relayed = Nog niet getest of deze node van buiten bereikbaar is; hij is bereikbaar via { $count ->
+        [one] 1 relay
+       *[other] { $count } relays
+    }.
+doctor-reach-seed-unknown = Deze seed luistert niet op een adres dat van buiten te bereiken is (alleen op 127.0.0.1 of een privé-adres): nodes achter NAT kunnen hem niet gebruiken. Zet onder [node] listen het publieke adres van de server.
+doctor-reach-unknown = Nog niet getest of deze node van buiten bereikbaar is: dat kan alleen met een verbonden seed. Zet een seed onder [node] bootstrap, of wacht een minuut en vraag het opnieuw.
+doctor-peers-none = Geen verbindingen met andere nodes: controleer de bootstrap-adressen in config.toml en of de firewall uitgaand verkeer naar poort 4001 toelaat.
+doctor-peers = Verbonden met { $direct } { $direct ->
+        [one] node
+       *[other] nodes
+    } direct en { $relayed } via een relay.
+doctor-punch = Gaten prikken door NAT: { $done } gelukt, { $failed } mislukt.
+doctor-punch-never = Gaten prikken door NAT lukte nooit ({ $failed } keer geprobeerd): { $relayed ->
+        [one] 1 verbinding loopt
+       *[other] { $relayed } verbindingen lopen
+    } via een relay. Dat werkt, maar trager. Waarschijnlijk kiest de NAT-router voor elke bestemming een nieuwe poort; vraag de netwerkbeheerder om poort 4001 (TCP en UDP) door te sturen naar deze server.
+doctor-clock-unknown = De klok is nog niet vergeleken: er is geen verbonden node om mee te vergelijken.
+doctor-clock-ok = De klok loopt gelijk met die van { $count } andere { $count ->
+        [one] node
+       *[other] nodes
+    } (verschil { $seconds } s).
+doctor-clock-ahead = De klok van deze server loopt { $seconds } seconden vóór op die van { $count } andere { $count ->
+        [one] node
+       *[other] nodes
+    }: berichten van deze node kunnen elders worden geweigerd. Zet tijdsynchronisatie aan (bijvoorbeeld `timedatectl set-ntp true`).
+doctor-clock-behind = De klok van deze server loopt { $seconds } seconden achter op die van { $count } andere { $count ->
+        [one] node
+       *[other] nodes
+    }: nieuwe berichten van anderen worden dan geweigerd. Zet tijdsynchronisatie aan (bijvoorbeeld `timedatectl set-ntp true`).
+doctor-disk-ok = Vrije schijfruimte: { $free } ({ $percent }%).
+doctor-disk-low = Nog maar { $free } ({ $percent }%) vrije schijfruimte: maak ruimte vrij of geef de datamap meer ruimte, anders stopt de node met opslaan.
+doctor-disk-unknown = De vrije schijfruimte kan niet gelezen worden: { $reason }
+doctor-store = De opslag is te lezen: { $count ->
+        [one] 1 bericht
+       *[other] { $count } berichten
+    }.
+doctor-store-unreadable = De opslag kan niet geopend worden: { $reason }
+doctor-kept-apart-full = Wat apart gehouden wordt (van organisaties die hier niet vertrouwd worden) is bijna vol: { $size } van { $limit }. Daarna wordt nieuws van hen geweigerd; verhoog [trust] max_kept_apart_bytes of vertrouw wie u kent.
+doctor-web-answers = De webpagina voor collega's antwoordt.
+doctor-web-no-answer = De webpagina voor collega's antwoordt niet ({ $reason }): kijk in het log van de node.

@@ -139,6 +139,16 @@ pub fn decimal(value: f64, places: usize) -> String {
     }
 }
 
+/// `12.3 MB`.
+pub fn bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 30 => format!("{} GB", decimal(n as f64 / (1u64 << 30) as f64, 1)),
+        n if n >= 1 << 20 => format!("{} MB", decimal(n as f64 / (1u64 << 20) as f64, 1)),
+        n if n >= 1 << 10 => format!("{} kB", decimal(n as f64 / (1u64 << 10) as f64, 1)),
+        n => format!("{n} bytes"),
+    }
+}
+
 /// `2026-11-24 14:03` in the system's time zone, from milliseconds since 1970.
 pub fn date_time(millis: i64) -> String {
     format_time(millis, "%Y-%m-%d %H:%M")

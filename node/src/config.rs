@@ -277,6 +277,11 @@ pub struct NodeSection {
     /// relays for nodes behind NAT or a firewall. Default: false.
     #[serde(default)]
     pub seed: bool,
+    /// Relay for nodes behind NAT once this node turns out to be reachable from outside
+    /// (within the limits of `[trust]`: generous for trusted organisations, small for
+    /// strangers). Default: true.
+    #[serde(default = "default_true")]
+    pub relay: bool,
 }
 
 impl Default for NodeSection {
@@ -286,6 +291,7 @@ impl Default for NodeSection {
             bootstrap: Vec::new(),
             mdns: true,
             seed: false,
+            relay: true,
         }
     }
 }
@@ -340,7 +346,7 @@ impl Config {
             .unwrap_or_else(SpaceName::national)
     }
 
-    pub(crate) fn load(dir: &DataDir) -> Result<Self, ConfigError> {
+    pub fn load(dir: &DataDir) -> Result<Self, ConfigError> {
         let path = dir.config_path();
         let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Io {
             path: path.clone(),

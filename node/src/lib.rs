@@ -20,6 +20,7 @@ pub mod admission;
 pub mod api;
 pub mod audit;
 pub mod config;
+pub mod doctor;
 pub mod events;
 pub mod exchange;
 pub mod http;

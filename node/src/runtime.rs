@@ -25,6 +25,8 @@ pub struct NodeOptions {
     /// A seed: an always-on public node that relays for nodes behind NAT (see
     /// `network::reach`). Default off.
     pub seed: bool,
+    /// Relay for others once reachable from outside. Default on.
+    pub relay: bool,
     /// Where the local API listens. Default 127.0.0.1 with a free port.
     pub api: SocketAddr,
     /// Serve Prometheus metrics on this address (127.0.0.1 only). Default off.
@@ -247,6 +249,7 @@ pub async fn run(
             mdns: options.mdns,
             kademlia: options.kademlia,
             seed: options.seed,
+            relay: options.relay,
             trust: service.trust().clone(),
             timing: options.timing.clone(),
         },

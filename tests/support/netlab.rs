@@ -195,6 +195,33 @@ impl Host {
         let _ = std::fs::remove_file(self.node.path().join("api.json"));
     }
 
+    /// `wiel doctor --json`: whether it found no problem, and each finding's check, health
+    /// and message.
+    pub fn doctor(&self) -> (bool, Vec<(String, String, String)>) {
+        let out = self.wiel(&["--json", "doctor"]).output().unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let findings = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let field = |name: &str| f[name].as_str().unwrap().to_owned();
+                (field("check"), field("health"), field("message"))
+            })
+            .collect();
+        assert_eq!(out.status.success(), report["healthy"] == true);
+        (out.status.success(), findings)
+    }
+
+    /// The health `wiel doctor` gives `check`, with its message.
+    pub fn doctor_says(&self, check: &str) -> Option<(String, String)> {
+        self.doctor()
+            .1
+            .into_iter()
+            .find(|(c, _, _)| c == check)
+            .map(|(_, health, message)| (health, message))
+    }
+
     /// Whether its node reaches `peer` without a relay.
     pub fn direct_to(&self, peer: &str) -> bool {
         self.peers()

@@ -17,9 +17,11 @@ use crate::{demo, markdown, node, output};
 use wiel_lang::{Localise, t};
 use wiel_node::ops::Operations;
 
+mod doctor;
 mod upkeep;
 mod writing;
 
+use doctor::doctor;
 use upkeep::*;
 use writing::*;
 
@@ -56,6 +58,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Node(a) => node::run(data_dir, a),
         Command::Demo { keep } => demo::run(keep, json),
         Command::Key(k) => key_command(&data_dir, k, json, yes),
+        Command::Doctor => doctor(&data_dir, json),
         command => {
             let backend = wiel_node::ops::open(&data_dir)?;
             run_on(backend.as_ref(), command, json, yes)
@@ -516,7 +519,11 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 Ok(())
             }
         }
-        Command::Init(_) | Command::Node(_) | Command::Demo { .. } | Command::Key(_) => {
+        Command::Init(_)
+        | Command::Node(_)
+        | Command::Demo { .. }
+        | Command::Key(_)
+        | Command::Doctor => {
             bail!(t!("not-through-a-node"))
         }
     }

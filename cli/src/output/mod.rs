@@ -258,24 +258,7 @@ fn marked(snippet: &Snippet, bold: bool) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// `12.3 MB`.
-pub fn bytes(n: u64) -> String {
-    match n {
-        n if n >= 1 << 30 => format!(
-            "{} GB",
-            wiel_lang::decimal(n as f64 / (1u64 << 30) as f64, 1)
-        ),
-        n if n >= 1 << 20 => format!(
-            "{} MB",
-            wiel_lang::decimal(n as f64 / (1u64 << 20) as f64, 1)
-        ),
-        n if n >= 1 << 10 => format!(
-            "{} kB",
-            wiel_lang::decimal(n as f64 / (1u64 << 10) as f64, 1)
-        ),
-        n => format!("{n} bytes"),
-    }
-}
+pub use wiel_lang::bytes;
 
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {

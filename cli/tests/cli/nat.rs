@@ -63,6 +63,18 @@ fn municipalities_behind_nat_meet_through_a_seed_punch_holes_and_keep_going_with
             .collect::<Vec<_>>()
             .join("\n")
     );
+    // `wiel doctor` on C says that it is reached through a relay and why: its punches fail.
+    wait_for("C's doctor on its punches", TIMEOUT, || {
+        c.doctor_says("hole_punching")
+            .filter(|(health, _)| health == "warn")
+    });
+    let (health, message) = c.doctor_says("reachability").unwrap();
+    assert_eq!(health, "ok", "{message}");
+    assert!(message.contains("through 1 relay"), "{message}");
+    let (health, message) = seed.doctor_says("reachability").unwrap();
+    assert_eq!(health, "ok", "{message}");
+    assert!(message.contains(SEED_ADDRESS), "{message}");
+    eprintln!("A: {:?}\nC: {:?}", a.doctor(), c.doctor());
     let from_c = c.publish("Dalfsen doet mee", "Wij kopen de volgende ronde mee in.");
     wait_for("C's entry on A and B", TIMEOUT, || {
         (a.has(&from_c) && b.has(&from_c)).then_some(())

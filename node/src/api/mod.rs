@@ -164,6 +164,8 @@ pub struct NetworkStatusView {
     pub listening: Vec<String>,
     pub peers: usize,
     pub outbox: usize,
+    /// Whether others can reach this node, and how (AutoNAT, relays, hole punches).
+    pub reach: crate::network::ReachView,
 }
 
 /// The status of this node's store, search index and trust budget: all of `wiel status`
@@ -233,6 +235,7 @@ async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
         listening: net.listening,
         peers: net.peers,
         outbox: net.outbox,
+        reach: net.reach,
     });
     view.received = counters.received.load(Relaxed);
     view.stored_from_network = counters.stored.load(Relaxed);

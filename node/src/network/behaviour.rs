@@ -5,8 +5,8 @@ use std::time::Duration;
 use libp2p::swarm::NetworkBehaviour;
 use libp2p::swarm::behaviour::toggle::Toggle;
 use libp2p::{
-    StreamProtocol, allow_block_list, connection_limits, dcutr, gossipsub, identify, identity, kad,
-    mdns, ping, relay, request_response,
+    StreamProtocol, allow_block_list, autonat, connection_limits, dcutr, gossipsub, identify,
+    identity, kad, mdns, ping, relay, request_response,
 };
 use serde::{Deserialize, Serialize};
 use wiel_protocol::codec::MAX_ENTRY_BYTES;
@@ -95,10 +95,19 @@ pub struct Behaviour {
     pub sync: request_response::cbor::Behaviour<SyncRequest, SyncResponse>,
     /// Reaching peers through a relay, and being reached through one (see `reach`).
     pub relay_client: relay::client::Behaviour,
-    /// Relaying for others: on a seed only.
+    /// Relaying for others: on a seed, and on a node others can reach (it offers to relay
+    /// only once AutoNAT confirmed an address of it), unless `[node] relay = false`.
     pub relay: Toggle<relay::Behaviour>,
     /// Turning a relayed connection into a direct one by hole punching.
     pub dcutr: dcutr::Behaviour,
+    /// Asking peers that serve AutoNAT to dial us back: are we reachable, and where.
+    pub autonat: autonat::v2::client::Behaviour,
+    /// Dialing back those who ask: on a seed only (a node behind NAT could not answer
+    /// truly).
+    pub autonat_server: Toggle<autonat::v2::server::Behaviour>,
+    /// `/wiel/time/1`: a peer's clock, to see whether ours is off (see `clock`).
+    pub time:
+        request_response::cbor::Behaviour<super::clock::TimeRequest, super::clock::TimeResponse>,
 }
 
 /// Gossip timing. Tests shorten the heartbeat.
@@ -252,10 +261,21 @@ pub fn build(
         sync,
         relay_client,
         relay: Toggle::from(
-            seed.then(|| {
+            (seed || options.relay).then(|| {
                 relay::Behaviour::new(peer_id, super::relay_policy::config(&options.trust))
             }),
         ),
         dcutr: dcutr::Behaviour::new(peer_id),
+        // Tests each address peers observed us at (up to ten), every five seconds those
+        // not tested yet.
+        autonat: autonat::v2::client::Behaviour::default(),
+        autonat_server: Toggle::from(seed.then(autonat::v2::server::Behaviour::default)),
+        time: request_response::cbor::Behaviour::new(
+            [(
+                StreamProtocol::new(super::clock::PROTOCOL),
+                request_response::ProtocolSupport::Full,
+            )],
+            request_response::Config::default().with_request_timeout(Duration::from_secs(10)),
+        ),
     })
 }

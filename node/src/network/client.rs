@@ -66,6 +66,9 @@ pub struct PeerView {
     /// Reached only through a relay (no direct connection).
     #[serde(default)]
     pub relayed: bool,
+    /// How far its clock is ahead of ours, in milliseconds (negative: behind).
+    #[serde(default)]
+    pub clock_offset_ms: Option<i64>,
 }
 
 /// What `wiel status` shows about the network.
@@ -77,6 +80,8 @@ pub struct NetworkStatus {
     pub spaces: Vec<SpaceStatus>,
     /// Entries waiting to be gossiped (published while no peer was listening).
     pub outbox: usize,
+    /// Whether others can reach this node, and how.
+    pub reach: super::reach::ReachView,
 }
 
 /// The sync state of one followed space.

@@ -18,6 +18,7 @@ use wiel_store::Store;
 
 use super::behaviour::{self, Behaviour, BehaviourEvent};
 use super::client::{Command, NetworkStatus};
+use super::clock::ClockHandler;
 use super::context::{Ctx, Outcome};
 use super::dials::Dials;
 use super::fetch::FetchHandler;
@@ -55,8 +56,10 @@ pub(crate) struct NodeParts {
     pub counters: Arc<Counters>,
     /// Only to follow peers that rotated their key.
     pub trust: TrustState,
-    /// Relays for others.
+    /// A seed: public, relays for others.
     pub seed: bool,
+    /// Relays for others once public.
+    pub relay: bool,
     /// The peers of the bootstrap list: relays to reserve on.
     pub bootstrap: std::collections::HashSet<PeerId>,
 }
@@ -90,6 +93,7 @@ pub(crate) struct EventLoop {
     runs: Runs,
     dials: Dials,
     reach: Reach,
+    clock: ClockHandler,
 }
 
 impl EventLoop {
@@ -107,6 +111,7 @@ impl EventLoop {
             sync: SyncHandler::new(node.spaces.clone()),
             reach: Reach::new(
                 node.seed,
+                node.relay,
                 node.bootstrap.clone(),
                 node.trust.clone(),
                 node.counters.clone(),
@@ -117,6 +122,7 @@ impl EventLoop {
             fetch: FetchHandler::default(),
             runs: Runs::default(),
             dials: Dials::default(),
+            clock: ClockHandler::default(),
         }
     }
 
@@ -175,6 +181,7 @@ impl EventLoop {
                     peers: self.peers.count(),
                     spaces: self.sync.space_statuses(),
                     outbox: self.node.store.outbox().map(|o| o.len()).unwrap_or(0),
+                    reach: self.reach.view(),
                 });
             }
             Command::Sync { peer, reply } => {
@@ -411,6 +418,10 @@ impl EventLoop {
             BehaviourEvent::RelayClient(event) => self.reach.on_relay_client(event),
             BehaviourEvent::Relay(event) => self.reach.on_relay(event),
             BehaviourEvent::Dcutr(event) => self.reach.on_dcutr(event),
+            BehaviourEvent::Autonat(event) => self.reach.on_autonat(&mut self.swarm, event),
+            BehaviourEvent::Time(event) => {
+                self.clock.on_event(&mut self.swarm, &mut self.peers, event)
+            }
             _ => {}
         }
     }
@@ -428,7 +439,9 @@ impl EventLoop {
             // dialed starts; one session serves both directions).
             Identified::NewDialed => {
                 self.sync.start(&self.server, &mut self.runs, peer_id, None);
+                self.clock.ask(&mut self.swarm, peer_id);
             }
+            Identified::NewDialedUs => self.clock.ask(&mut self.swarm, peer_id),
             Identified::Known => {}
         }
         self.reach.on_identified(&mut self.swarm, peer_id, &info);

@@ -6,7 +6,9 @@
 //!   - `peers`: the peer table, and the guard (strikes, blocks, per-peer rates);
 //!   - `gossip`, `sync`, `fetch`: one handler per protocol, each with both sides;
 //! - `dials`: dialing, and following a peer that rotated its key;
-//! - `reach`: relays, hole punching, and finding peers beyond the bootstrap list;
+//! - `reach`: reachability (AutoNAT), relays, hole punching, and finding peers beyond
+//!   the bootstrap list;
+//! - `clock`: peers' clocks against ours (`/wiel/time/1`);
 //! - `relay_policy`: what a seed relays for trusted organisations and for strangers;
 //! - `serve`: the thread that does their store work off the loop;
 //! - `runs`: bookkeeping of `wiel sync` runs;
@@ -15,6 +17,7 @@
 
 mod behaviour;
 mod client;
+mod clock;
 mod context;
 mod dials;
 mod event_loop;
@@ -42,7 +45,9 @@ pub use behaviour::{
     FetchRequest, FetchResponse, GossipTiming, SYNC_ROUND_TIMEOUT, SyncRequest, SyncResponse, topic,
 };
 pub use client::{Client, DialFailure, NetworkError, NetworkStatus, PeerView, SpaceStatus};
+pub use clock::middle as middle_offset;
 pub use peers::peer_of;
+pub use reach::{ReachView, Reachability};
 pub use runs::{RunId, SpaceSync, SyncReport};
 pub use worker::Counters;
 
@@ -61,8 +66,10 @@ pub struct SwarmOptions {
     /// Find peers beyond the bootstrap list through Kademlia. Default on; benchmarks turn
     /// it off to keep the topology they dial.
     pub kademlia: bool,
-    /// Relay for others (`wiel node --seed`).
+    /// A seed (`wiel node --seed`): public, relays for others, answers AutoNAT.
     pub seed: bool,
+    /// Relay for others once AutoNAT found this node reachable (`[node] relay`).
+    pub relay: bool,
     pub timing: GossipTiming,
     /// Whom the node trusts: untrusted entries are kept apart and not passed on.
     pub trust: crate::trust::TrustState,
@@ -194,6 +201,7 @@ pub fn start(
             spaces: options.spaces,
             counters: counters.clone(),
             seed: options.seed,
+            relay: options.relay,
             bootstrap: options
                 .bootstrap
                 .iter()

@@ -95,6 +95,8 @@ pub struct Peer {
     pub connected_at: Option<Instant>,
     /// Its open connections that do not go through a relay.
     pub direct: std::collections::HashSet<libp2p::swarm::ConnectionId>,
+    /// How far its clock is ahead of ours, in milliseconds (see `clock`).
+    pub clock_offset_ms: Option<i64>,
 }
 
 /// What an identify answer told about a peer.
@@ -103,6 +105,8 @@ pub enum Identified {
     OtherNetwork,
     /// Its first answer, and we dialed it: start catching up with it.
     NewDialed,
+    /// Its first answer, and it dialed us.
+    NewDialedUs,
     Known,
 }
 
@@ -169,6 +173,12 @@ impl PeerTable {
         }
     }
 
+    pub fn on_clock(&mut self, peer: &PeerId, offset_ms: i64) {
+        if let Some(p) = self.peers.get_mut(peer) {
+            p.clock_offset_ms = Some(offset_ms);
+        }
+    }
+
     pub fn on_ping(&mut self, peer: &PeerId, rtt: Duration) {
         if let Some(p) = self.peers.get_mut(peer) {
             p.latency = Some(rtt);
@@ -206,10 +216,10 @@ impl PeerTable {
             .map(|k| OrgKey::from_bytes(k.to_bytes()));
         let first = entry.agent.is_none();
         entry.agent = Some(info.agent_version.clone());
-        if first && entry.dialed {
-            Identified::NewDialed
-        } else {
-            Identified::Known
+        match (first, entry.dialed) {
+            (true, true) => Identified::NewDialed,
+            (true, false) => Identified::NewDialedUs,
+            (false, _) => Identified::Known,
         }
     }
 
@@ -252,6 +262,7 @@ impl PeerTable {
                 latency_ms: p.latency.map(|d| d.as_secs_f64() * 1000.0),
                 agent: p.agent.clone(),
                 relayed: p.direct.is_empty(),
+                clock_offset_ms: p.clock_offset_ms,
             })
             .collect();
         views.sort_by(|a, b| a.peer_id.cmp(&b.peer_id));

@@ -1,11 +1,13 @@
-//! Reaching and being reached behind NAT or a firewall: a node reserves a slot on every
-//! relay it dialed (a seed, `wiel node --seed`, says so by identify) and is reachable
-//! through it at `<relay>/p2p-circuit/p2p/<node>`; it finds peers beyond its bootstrap list
+//! Reaching and being reached behind NAT or a firewall. AutoNAT asks the seeds to dial
+//! back the addresses peers saw this node at: one that answers makes the node public (it
+//! then relays for others and answers Kademlia); until then a node reserves a slot on
+//! the relays it chose (bootstrap peers, organisations it trusts) and is reachable
+//! through them at `<relay>/p2p-circuit/p2p/<node>`; it finds peers beyond its bootstrap list
 //! by asking Kademlia for the peers closest to a random id every half minute, and dials
 //! them, through a relay where that is the only way; DCUtR then punches a hole for a direct
 //! connection, which gossip and sync go on over. What relays and punches did is logged.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
 
 use libp2p::core::ConnectedPoint;
@@ -14,7 +16,8 @@ use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 
-use libp2p::{Multiaddr, PeerId, Swarm, dcutr, identify, kad, relay};
+use libp2p::{Multiaddr, PeerId, Swarm, autonat, dcutr, identify, kad, relay};
+use serde::{Deserialize, Serialize};
 
 use super::behaviour::Behaviour;
 use super::worker::Counters;
@@ -35,6 +38,8 @@ const MAX_RELAYS: usize = 3;
 /// the longest.
 const RETRY_FIRST: Duration = Duration::from_secs(30);
 const RETRY_MOST: Duration = Duration::from_secs(15 * 60);
+/// Unreachable addresses remembered, at most (peers may tell many).
+const MAX_TESTED: usize = 16;
 
 /// Whether an address is on this machine's loopback.
 pub fn is_loopback(addr: &Multiaddr) -> bool {
@@ -50,8 +55,46 @@ pub fn is_relayed(addr: &Multiaddr) -> bool {
     addr.iter().any(|p| matches!(p, Protocol::P2pCircuit))
 }
 
+/// Whether others can dial this node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reachability {
+    /// Not tested yet: no peer that tests (a seed) was asked, or none answered.
+    Unknown,
+    /// A peer dialed us back at an address: others can reach us directly.
+    Public,
+    /// Every address tested was out of reach (NAT, firewall): others reach us through a
+    /// relay, or after a hole punch.
+    Private,
+}
+
+/// What `wiel status` and `wiel doctor` show of how this node is reached.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ReachView {
+    pub reachability: Reachability,
+    /// A seed (`wiel node --seed`).
+    pub seed: bool,
+    /// Addresses a peer dialed us back at (a seed: the addresses it listens on).
+    pub public_addresses: Vec<String>,
+    /// Addresses tested that could not be reached from outside.
+    pub unreachable_addresses: Vec<String>,
+    /// Relays holding a reservation for this node (peer ids).
+    pub relays: Vec<String>,
+    /// Whether this node offers to relay for others (it does once it is public).
+    pub relays_for_others: bool,
+    pub punches_succeeded: u64,
+    pub punches_failed: u64,
+}
+
 pub(crate) struct Reach {
     seed: bool,
+    /// `[node] relay`: relay for others once public.
+    relay_on: bool,
+    /// Addresses confirmed reachable (by AutoNAT, or a seed's own), and tested unreachable.
+    confirmed: BTreeSet<Multiaddr>,
+    unreachable: BTreeSet<Multiaddr>,
+    /// Relays whose reservation for us holds.
+    accepted: HashSet<PeerId>,
     /// Where we dialed each peer directly: where to ask it for a reservation.
     dialed: HashMap<PeerId, Multiaddr>,
     /// Relays asked for a reservation, by the listener that holds it.
@@ -68,12 +111,17 @@ pub(crate) struct Reach {
 impl Reach {
     pub fn new(
         seed: bool,
+        relay_on: bool,
         bootstrap: HashSet<PeerId>,
         trust: crate::trust::TrustState,
         counters: Arc<Counters>,
     ) -> Reach {
         Reach {
             seed,
+            relay_on,
+            confirmed: BTreeSet::new(),
+            unreachable: BTreeSet::new(),
+            accepted: HashSet::new(),
             counters,
             bootstrap,
             trust,
@@ -104,12 +152,70 @@ impl Reach {
     pub fn on_listening(&mut self, swarm: &mut Swarm<Behaviour>, address: &Multiaddr) {
         if self.seed && !is_loopback(address) && !is_relayed(address) {
             swarm.add_external_address(address.clone());
+            self.confirmed.insert(address.clone());
+        }
+    }
+
+    pub fn reachability(&self) -> Reachability {
+        if !self.confirmed.is_empty() {
+            Reachability::Public
+        } else if !self.unreachable.is_empty() {
+            Reachability::Private
+        } else {
+            Reachability::Unknown
+        }
+    }
+
+    pub fn view(&self) -> ReachView {
+        let text = |set: &BTreeSet<Multiaddr>| set.iter().map(|a| a.to_string()).collect();
+        let mut relays: Vec<String> = self.accepted.iter().map(|p| p.to_string()).collect();
+        relays.sort();
+        ReachView {
+            reachability: self.reachability(),
+            seed: self.seed,
+            public_addresses: text(&self.confirmed),
+            unreachable_addresses: text(&self.unreachable),
+            relays,
+            relays_for_others: (self.seed || self.relay_on)
+                && self.reachability() == Reachability::Public,
+            punches_succeeded: self.counters.punches_succeeded.load(Relaxed),
+            punches_failed: self.counters.punches_failed.load(Relaxed),
+        }
+    }
+
+    /// What AutoNAT found for one address. The first address confirmed makes this node
+    /// public: its reservations are given up (others dial it directly), and it asks for no
+    /// more.
+    pub fn on_autonat(&mut self, swarm: &mut Swarm<Behaviour>, event: autonat::v2::client::Event) {
+        let address = event.tested_addr;
+        match event.result {
+            Ok(()) => {
+                tracing::info!(%address, server = %event.server, "reachable from outside at this address");
+                self.unreachable.remove(&address);
+                let first = self.confirmed.is_empty();
+                self.confirmed.insert(address);
+                if first {
+                    for (listener, relay) in self.reserved.drain() {
+                        tracing::info!(%relay, "reachable directly: giving up the reservation on a relay");
+                        swarm.remove_listener(listener);
+                    }
+                    self.accepted.clear();
+                    self.retry.clear();
+                }
+            }
+            Err(error) => {
+                tracing::info!(%address, server = %event.server, %error, "not reachable from outside at this address");
+                if !self.confirmed.contains(&address) && self.unreachable.len() < MAX_TESTED {
+                    self.unreachable.insert(address);
+                }
+            }
         }
     }
 
     /// The last connection to `peer` closed.
     pub fn on_gone(&mut self, peer: &PeerId) {
         self.dialed.remove(peer);
+        self.accepted.remove(peer);
         self.reserved.retain(|_, relay| relay != peer);
         self.retry.remove(peer);
     }
@@ -124,6 +230,7 @@ impl Reach {
         let Some(relay) = self.reserved.remove(&listener) else {
             return;
         };
+        self.accepted.remove(&relay);
         let wait = self
             .retry
             .get(&relay)
@@ -155,6 +262,7 @@ impl Reach {
 
     fn reserve(&mut self, swarm: &mut Swarm<Behaviour>, peer: PeerId) {
         if self.seed
+            || self.reachability() == Reachability::Public
             || self.reserved.len() >= MAX_RELAYS
             || self.reserved.values().any(|relay| *relay == peer)
         {
@@ -246,6 +354,7 @@ impl Reach {
         match event {
             relay::client::Event::ReservationReqAccepted { relay_peer_id, .. } => {
                 self.retry.remove(&relay_peer_id);
+                self.accepted.insert(relay_peer_id);
                 self.counters.relay_reservations.fetch_add(1, Relaxed);
                 tracing::info!(relay = %relay_peer_id, "reachable through a relay");
             }
