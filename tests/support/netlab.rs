@@ -23,7 +23,11 @@ pub struct Lab {
 impl Lab {
     /// `None` when the machine cannot make namespaces and WIEL_SKIP_NETNS=1 says to skip.
     pub fn up() -> Option<Lab> {
-        let prefix = format!("w{}", std::process::id() % 100_000);
+        // Namespaces of this process, one set per lab (tests run side by side): at most six
+        // characters.
+        static LABS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = LABS.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 10;
+        let prefix = format!("w{}{n}", std::process::id() % 10_000);
         let made = Command::new("bash")
             .arg(netlab())
             .args(["up", &prefix])
@@ -126,7 +130,7 @@ impl Host {
             .wiel(&args)
             .env(
                 "RUST_LOG",
-                "wiel_node=debug,libp2p_dcutr=debug,libp2p_relay=debug",
+                "wiel_node=debug,libp2p_dcutr=debug,libp2p_relay=debug,libp2p_autonat=debug,libp2p_swarm=debug",
             )
             .stdout(Stdio::null())
             .stderr(log)
@@ -220,6 +224,24 @@ impl Host {
             .into_iter()
             .find(|(c, _, _)| c == check)
             .map(|(_, health, message)| (health, message))
+    }
+
+    /// Per followed space: its name, entry count and fingerprint.
+    pub fn fingerprints(&self) -> Vec<(String, u64, String)> {
+        let status: serde_json::Value =
+            serde_json::from_str(&self.ok(&["--json", "status"])).unwrap();
+        status["spaces"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["space"].as_str().unwrap().to_owned(),
+                    s["entries"].as_u64().unwrap(),
+                    s["fingerprint"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
     }
 
     /// Whether its node reaches `peer` without a relay.

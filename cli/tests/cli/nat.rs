@@ -7,10 +7,15 @@
 use wiel_tests::netlab::{Host, Lab, SEED_ADDRESS, TIMEOUT};
 use wiel_tests::wait_for;
 
+/// A catch-up of 10 000 entries, in a debug build, over the lab's links.
+const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(180);
+
 #[test]
 fn municipalities_behind_nat_meet_through_a_seed_punch_holes_and_keep_going_without_it() {
     let Some(lab) = Lab::up() else { return };
-    let mut seed = Host::new(&lab, "seed", "Gemeente Deventer", "GM0150");
+    // The seed trusts nobody: what A and B exchange they keep apart, never offer; what B
+    // catches up below comes from A.
+    let mut seed = Host::with_trust(&lab, "seed", "Gemeente Deventer", "GM0150", "closed");
     seed.start(&["--seed"]);
     let bootstrap = format!("/ip4/{SEED_ADDRESS}/tcp/4001/p2p/{}", seed.peer_id());
     let mut a = Host::new(&lab, "a", "Gemeente Zwolle", "GM0193");
@@ -68,16 +73,34 @@ fn municipalities_behind_nat_meet_through_a_seed_punch_holes_and_keep_going_with
         c.doctor_says("hole_punching")
             .filter(|(health, _)| health == "warn")
     });
-    let (health, message) = c.doctor_says("reachability").unwrap();
-    assert_eq!(health, "ok", "{message}");
-    assert!(message.contains("through 1 relay"), "{message}");
+    until("C's doctor on its reachability", &[&c], || {
+        let (health, message) = c.doctor_says("reachability").unwrap();
+        health == "ok" && message.contains("through 1 relay")
+    });
     let (health, message) = seed.doctor_says("reachability").unwrap();
     assert_eq!(health, "ok", "{message}");
     assert!(message.contains(SEED_ADDRESS), "{message}");
-    eprintln!("A: {:?}\nC: {:?}", a.doctor(), c.doctor());
     let from_c = c.publish("Dalfsen doet mee", "Wij kopen de volgende ronde mee in.");
     wait_for("C's entry on A and B", TIMEOUT, || {
         (a.has(&from_c) && b.has(&from_c)).then_some(())
+    });
+
+    // B was away while A took in 10 000 entries: when B is back, it finds A again (through
+    // the seed and the relay, then a punch) and catches up with all of them.
+    b.stop();
+    let file = wiel_tests::import_file(
+        a.node.path(),
+        "many.jsonl",
+        &wiel_tests::practices(0, 10_000, 300),
+    );
+    a.ok(&["import", file.to_str().unwrap()]);
+    b.start(&["--bootstrap", &bootstrap]);
+    wait_for("B caught up with A's 10 000 entries", CATCH_UP, || {
+        let (fa, fb) = (a.fingerprints(), b.fingerprints());
+        (fa == fb && fa.iter().map(|(_, n, _)| n).sum::<u64>() > 10_000).then_some(())
+    });
+    until("A and B connected directly again", &[&a, &b], || {
+        a.direct_to(&idb) || b.direct_to(&ida)
     });
 
     // The seed goes down: A and B keep their direct connection and keep exchanging.
@@ -87,4 +110,67 @@ fn municipalities_behind_nat_meet_through_a_seed_punch_holes_and_keep_going_with
         a.has(&later).then_some(())
     });
     assert!(a.direct_to(&idb) || b.direct_to(&ida));
+}
+
+/// Waits until `done`; on a timeout, fails with what `hosts` logged about reaching others.
+fn until(what: &str, hosts: &[&Host], mut done: impl FnMut() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        if start.elapsed() > TIMEOUT {
+            let about = |line: &&str| {
+                ["reach", "punch", "relay", "autonat", "Connection"]
+                    .iter()
+                    .any(|word| line.contains(word))
+            };
+            let logs: Vec<String> = hosts
+                .iter()
+                .map(|h| {
+                    let log = h.log();
+                    format!(
+                        "{}:\n{}",
+                        h.ns,
+                        log.lines().filter(about).collect::<Vec<_>>().join("\n")
+                    )
+                })
+                .collect();
+            panic!("timed out waiting for {what}\n{}", logs.join("\n"));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+}
+
+/// A node the seed does not trust (a stranger: a fresh key, say) gets a reservation a few
+/// times — a node restarted now and then — and then no more for a while: a thousand
+/// restarts, or a thousand fresh keys from one place, cannot fill a municipality's relay.
+#[test]
+fn a_stranger_gets_a_few_reservations_on_a_relay_and_then_none() {
+    let Some(lab) = Lab::up() else { return };
+    let mut seed = Host::with_trust(&lab, "seed", "Gemeente Deventer", "GM0150", "closed");
+    seed.start(&["--seed"]);
+    let bootstrap = format!("/ip4/{SEED_ADDRESS}/tcp/4001/p2p/{}", seed.peer_id());
+    let mut stranger = Host::new(&lab, "c", "Gemeente Dalfsen", "GM0148");
+    for round in 1..=4 {
+        stranger.start(&["--bootstrap", &bootstrap]);
+        wait_for(&format!("reservation {round}"), TIMEOUT, || {
+            stranger
+                .log()
+                .contains("reachable through a relay")
+                .then_some(())
+        });
+        stranger.stop();
+    }
+    stranger.start(&["--bootstrap", &bootstrap]);
+    wait_for("the fifth reservation refused", TIMEOUT, || {
+        stranger
+            .log()
+            .contains("no reservation on a relay")
+            .then_some(())
+    });
+    assert!(
+        !stranger.log().contains("reachable through a relay"),
+        "{}",
+        stranger.log()
+    );
+    let (health, message) = stranger.doctor_says("reachability").unwrap();
+    assert_ne!(health, "ok", "{message}");
 }

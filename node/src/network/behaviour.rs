@@ -260,11 +260,17 @@ pub fn build(
         fetch,
         sync,
         relay_client,
-        relay: Toggle::from(
-            (seed || options.relay).then(|| {
-                relay::Behaviour::new(peer_id, super::relay_policy::config(&options.trust))
-            }),
-        ),
+        relay: Toggle::from((seed || options.relay).then(|| {
+            let mut relay =
+                relay::Behaviour::new(peer_id, super::relay_policy::config(&options.trust));
+            // A seed offers to relay once it listens on a public address; another node
+            // once AutoNAT found it reachable (see `reach`), not when it merely holds a
+            // reservation on a relay itself (libp2p's own choice).
+            if !seed {
+                relay.set_status(Some(relay::Status::Disable));
+            }
+            relay
+        })),
         dcutr: dcutr::Behaviour::new(peer_id),
         // Tests each address peers observed us at (up to ten), every five seconds those
         // not tested yet.

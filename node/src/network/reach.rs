@@ -40,6 +40,12 @@ const RETRY_FIRST: Duration = Duration::from_secs(30);
 const RETRY_MOST: Duration = Duration::from_secs(15 * 60);
 /// Unreachable addresses remembered, at most (peers may tell many).
 const MAX_TESTED: usize = 16;
+/// AutoNAT v2's protocol: a peer that speaks it dials back (a seed).
+const AUTONAT_DIAL_REQUEST: &str = "/libp2p/autonat/2/dial-request";
+/// How long after a peer that dials back was first seen a node without a confirmed
+/// address counts as not reachable. (Behind a NAT that drops what it did not ask for,
+/// the dial back dies silently and no answer says "unreachable".)
+const UNCONFIRMED_AFTER: Duration = Duration::from_secs(45);
 
 /// Whether an address is on this machine's loopback.
 pub fn is_loopback(addr: &Multiaddr) -> bool {
@@ -48,6 +54,45 @@ pub fn is_loopback(addr: &Multiaddr) -> bool {
         Protocol::Ip6(ip) => ip.is_loopback(),
         _ => false,
     })
+}
+
+/// Whether an address names an IP address.
+fn has_ip(addr: &Multiaddr) -> bool {
+    addr.iter()
+        .any(|p| matches!(p, Protocol::Ip4(_) | Protocol::Ip6(_)))
+}
+
+/// How worth dialing an address of a peer Kademlia found is (lower first): a public one,
+/// then one through a relay (which always works, and a punch may follow), then one in a
+/// private range (reachable only from the same network), then loopback.
+fn dial_rank(addr: &Multiaddr) -> u8 {
+    if is_relayed(addr) {
+        return 1;
+    }
+    let ip = addr.iter().find_map(|p| match p {
+        Protocol::Ip4(ip) => Some(std::net::IpAddr::V4(ip)),
+        Protocol::Ip6(ip) => Some(std::net::IpAddr::V6(ip)),
+        _ => None,
+    });
+    match ip {
+        Some(ip) if ip.is_loopback() => 3,
+        Some(std::net::IpAddr::V4(ip))
+            if ip.is_private()
+                || ip.is_link_local()
+                || ip.is_unspecified()
+                // Shared address space (carrier-grade NAT), 100.64.0.0/10.
+                || (ip.octets()[0] == 100 && ip.octets()[1] & 0xc0 == 64) =>
+        {
+            2
+        }
+        Some(std::net::IpAddr::V6(ip))
+            if ip.is_unspecified() || ip.is_unique_local() || ip.is_unicast_link_local() =>
+        {
+            2
+        }
+        // A name (/dns4/…) is public.
+        _ => 0,
+    }
 }
 
 /// Whether an address goes through a relay.
@@ -63,8 +108,8 @@ pub enum Reachability {
     Unknown,
     /// A peer dialed us back at an address: others can reach us directly.
     Public,
-    /// Every address tested was out of reach (NAT, firewall): others reach us through a
-    /// relay, or after a hole punch.
+    /// Out of reach (NAT, firewall): an address tested was, or no peer that tests could
+    /// dial us back for a while. Others reach us through a relay, or after a hole punch.
     Private,
 }
 
@@ -95,6 +140,8 @@ pub(crate) struct Reach {
     unreachable: BTreeSet<Multiaddr>,
     /// Relays whose reservation for us holds.
     accepted: HashSet<PeerId>,
+    /// When a peer that serves AutoNAT was first seen.
+    tester_seen: Option<Instant>,
     /// Where we dialed each peer directly: where to ask it for a reservation.
     dialed: HashMap<PeerId, Multiaddr>,
     /// Relays asked for a reservation, by the listener that holds it.
@@ -122,6 +169,7 @@ impl Reach {
             confirmed: BTreeSet::new(),
             unreachable: BTreeSet::new(),
             accepted: HashSet::new(),
+            tester_seen: None,
             counters,
             bootstrap,
             trust,
@@ -157,9 +205,12 @@ impl Reach {
     }
 
     pub fn reachability(&self) -> Reachability {
+        let waited = self
+            .tester_seen
+            .is_some_and(|seen| seen.elapsed() >= UNCONFIRMED_AFTER);
         if !self.confirmed.is_empty() {
             Reachability::Public
-        } else if !self.unreachable.is_empty() {
+        } else if !self.unreachable.is_empty() || waited {
             Reachability::Private
         } else {
             Reachability::Unknown
@@ -195,6 +246,13 @@ impl Reach {
                 let first = self.confirmed.is_empty();
                 self.confirmed.insert(address);
                 if first {
+                    let behaviour = swarm.behaviour_mut();
+                    if let Some(kad) = behaviour.kad.as_mut() {
+                        kad.set_mode(Some(kad::Mode::Server));
+                    }
+                    if let Some(relay) = behaviour.relay.as_mut() {
+                        relay.set_status(Some(relay::Status::Enable));
+                    }
                     for (listener, relay) in self.reserved.drain() {
                         tracing::info!(%relay, "reachable directly: giving up the reservation on a relay");
                         swarm.remove_listener(listener);
@@ -205,7 +263,11 @@ impl Reach {
             }
             Err(error) => {
                 tracing::info!(%address, server = %event.server, %error, "not reachable from outside at this address");
-                if !self.confirmed.contains(&address) && self.unreachable.len() < MAX_TESTED {
+                let direct = has_ip(&address) && !is_relayed(&address);
+                if direct
+                    && !self.confirmed.contains(&address)
+                    && self.unreachable.len() < MAX_TESTED
+                {
                     self.unreachable.insert(address);
                 }
             }
@@ -249,6 +311,14 @@ impl Reach {
         peer: PeerId,
         info: &identify::Info,
     ) {
+        if self.tester_seen.is_none()
+            && info
+                .protocols
+                .iter()
+                .any(|p| p.as_ref() == AUTONAT_DIAL_REQUEST)
+        {
+            self.tester_seen = Some(Instant::now());
+        }
         if !info.protocols.iter().any(|p| p.as_ref() == HOP) {
             return;
         }
@@ -339,8 +409,11 @@ impl Reach {
             {
                 continue;
             }
+            let mut addrs = info.addrs;
+            addrs.sort_by_key(dial_rank);
+            addrs.truncate(ADDRESSES_PER_DIAL);
             let opts = DialOpts::peer_id(info.peer_id)
-                .addresses(info.addrs.into_iter().take(ADDRESSES_PER_DIAL).collect())
+                .addresses(addrs)
                 .condition(PeerCondition::DisconnectedAndNotDialing)
                 .build();
             if swarm.dial(opts).is_ok() {
@@ -386,5 +459,29 @@ impl Reach {
                 tracing::info!(peer = %event.remote_peer_id, %error, "hole punching failed; staying relayed")
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_addresses_are_dialed_first_then_relayed_then_private_then_loopback() {
+        let mut addrs: Vec<Multiaddr> = [
+            "/ip4/127.0.0.1/tcp/4001",
+            "/ip4/10.1.2.3/tcp/4001",
+            "/ip4/100.64.0.9/tcp/4001",
+            "/ip4/203.0.113.10/tcp/4001/p2p/12D3KooWDYDKYwWiC4yTTz6XNEb2bU83RpJLg7x4tZcpr1WqszzB/p2p-circuit",
+            "/ip4/198.51.100.7/udp/4001/quic-v1",
+        ]
+        .iter()
+        .map(|a| a.parse().unwrap())
+        .collect();
+        addrs.sort_by_key(dial_rank);
+        let ranks: Vec<u8> = addrs.iter().map(dial_rank).collect();
+        assert_eq!(ranks, vec![0, 1, 2, 2, 3]);
+        assert!(addrs[0].to_string().starts_with("/ip4/198.51.100.7"));
+        assert!(is_relayed(&addrs[1]));
     }
 }
