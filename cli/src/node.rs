@@ -49,6 +49,7 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
     let options = NodeOptions {
         listen: addrs(&listen, msg!("listen-address"))?,
         bootstrap: addrs(&bootstrap, msg!("bootstrap-address"))?,
+        bootstrap_dns: config.bootstrap_dns,
         mdns: config.mdns && !a.no_mdns,
         kademlia: !a.no_kademlia,
         seed: config.seed || a.seed,

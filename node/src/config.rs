@@ -270,6 +270,11 @@ pub struct NodeSection {
     /// Peers to connect to at start (multiaddresses with /p2p/…). Default: none.
     #[serde(default)]
     pub bootstrap: Vec<String>,
+    /// Domains whose DNS holds more of them (TXT records at `_dnsaddr.<domain>`, each
+    /// `dnsaddr=<address with /p2p/…>`), read when the node starts: the seeds' operators
+    /// can change the list without a new release. Default: none.
+    #[serde(default)]
+    pub bootstrap_dns: Vec<String>,
     /// Find peers on the local network with mDNS. Default: true.
     #[serde(default = "default_true")]
     pub mdns: bool,
@@ -289,6 +294,7 @@ impl Default for NodeSection {
         Self {
             listen: default_listen(),
             bootstrap: Vec::new(),
+            bootstrap_dns: Vec::new(),
             mdns: true,
             seed: false,
             relay: true,

@@ -135,7 +135,7 @@ pub fn diagnose(facts: &Facts) -> Vec<Finding> {
 fn config_findings(config: &Config, connected: bool) -> Vec<Finding> {
     let node = &config.node;
     let mut out = Vec::new();
-    if node.bootstrap.is_empty() && !node.seed && !connected {
+    if node.bootstrap.is_empty() && node.bootstrap_dns.is_empty() && !node.seed && !connected {
         out.push(finding(
             Check::Config,
             Health::Warn,

@@ -19,6 +19,7 @@
 pub mod admission;
 pub mod api;
 pub mod audit;
+pub mod bootstrap_dns;
 pub mod config;
 pub mod doctor;
 pub mod events;

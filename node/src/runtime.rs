@@ -18,6 +18,8 @@ use crate::service::Service;
 pub struct NodeOptions {
     pub listen: Vec<Multiaddr>,
     pub bootstrap: Vec<Multiaddr>,
+    /// Domains whose DNS lists more bootstrap peers (see [`crate::bootstrap_dns`]).
+    pub bootstrap_dns: Vec<String>,
     /// Find peers on the local network. Default on.
     pub mdns: bool,
     /// Find peers beyond the bootstrap list. Default on.
@@ -238,6 +240,22 @@ pub async fn run(
     let dir = service.data_dir().clone();
     let config = service.config().clone();
     let network_token = shutdown.child_token();
+    let mut bootstrap = options.bootstrap.clone();
+    for domain in &options.bootstrap_dns {
+        match crate::bootstrap_dns::resolve(domain).await {
+            Ok(found) => {
+                tracing::info!(%domain, count = found.len(), "bootstrap peers from DNS");
+                for addr in found {
+                    if !bootstrap.contains(&addr) {
+                        bootstrap.push(addr);
+                    }
+                }
+            }
+            Err(error) => {
+                tracing::warn!(%domain, %error, "no bootstrap peers from DNS; starting without them")
+            }
+        }
+    }
     let running = network::start(
         service.keypair(),
         service.store().clone(),
@@ -245,7 +263,7 @@ pub async fn run(
             network: config.network.clone(),
             spaces: config.followed_spaces(),
             listen: options.listen.clone(),
-            bootstrap: options.bootstrap.clone(),
+            bootstrap,
             mdns: options.mdns,
             kademlia: options.kademlia,
             seed: options.seed,

@@ -57,6 +57,37 @@ impl Lab {
     pub fn ns(&self, host: &str) -> String {
         format!("{}-{host}", self.prefix)
     }
+
+    /// `host` asks `server` for names from now on.
+    pub fn use_dns(&self, host: &str, server: &str) {
+        let done = Command::new("bash")
+            .arg(netlab())
+            .args(["dns", &self.prefix, host, server])
+            .status()
+            .unwrap();
+        assert!(done.success());
+    }
+
+    /// A DNS server on `host` that answers TXT questions for `name` with `texts` (see
+    /// `tests/netlab/dns-txt.mjs`); stopped when dropped.
+    pub fn dns_server(&self, host: &str, name: &str, texts: &[String]) -> ChildGuard {
+        let mut child = Command::new("ip")
+            .args(["netns", "exec", &self.ns(host), "node"])
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/netlab/dns-txt.mjs"))
+            .arg(name)
+            .args(texts)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("node runs tests/netlab/dns-txt.mjs");
+        let mut first = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+            &mut first,
+        )
+        .unwrap();
+        assert_eq!(first.trim(), "listening");
+        ChildGuard(child)
+    }
 }
 
 impl Drop for Lab {
@@ -65,6 +96,16 @@ impl Drop for Lab {
             .arg(netlab())
             .args(["down", &self.prefix])
             .status();
+    }
+}
+
+/// A process killed when dropped.
+pub struct ChildGuard(Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
     }
 }
 

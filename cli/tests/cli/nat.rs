@@ -174,3 +174,41 @@ fn a_stranger_gets_a_few_reservations_on_a_relay_and_then_none() {
     let (health, message) = stranger.doctor_says("reachability").unwrap();
     assert_ne!(health, "ok", "{message}");
 }
+
+/// The bootstrap list in DNS: a node that names only a domain finds the seed its TXT
+/// records list, and reaches the others through it.
+#[test]
+fn a_node_finds_the_seed_through_a_bootstrap_list_in_dns() {
+    let Some(lab) = Lab::up() else { return };
+    let mut seed = Host::new(&lab, "seed", "Gemeente Deventer", "GM0150");
+    seed.start(&["--seed"]);
+    let seed_id = seed.peer_id();
+    let _dns = lab.dns_server(
+        "seed",
+        "_dnsaddr.seeds.wiel.example",
+        &[
+            format!("dnsaddr=/ip4/{SEED_ADDRESS}/tcp/4001/p2p/{seed_id}"),
+            "dnsaddr=/ip4/203.0.113.99/tcp/4001".to_owned(),
+        ],
+    );
+    let mut a = Host::new(&lab, "a", "Gemeente Zwolle", "GM0193");
+    lab.use_dns("a", SEED_ADDRESS);
+    a.node.set_config_line(
+        "bootstrap_dns = []",
+        "bootstrap_dns = [\"seeds.wiel.example\"]",
+    );
+    a.start(&[]);
+    wait_for("A connected to the seed it found in DNS", TIMEOUT, || {
+        a.peers()
+            .iter()
+            .any(|p| p["peer_id"] == seed_id.as_str())
+            .then_some(())
+    });
+    assert!(
+        a.log().contains("no address with a peer id"),
+        "the record without a peer id is named: {}",
+        a.log()
+    );
+    let (health, message) = a.doctor_says("config").unwrap();
+    assert_eq!(health, "ok", "{message}");
+}
