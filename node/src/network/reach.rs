@@ -239,6 +239,13 @@ impl Reach {
     /// more.
     pub fn on_autonat(&mut self, swarm: &mut Swarm<Behaviour>, event: autonat::v2::client::Event) {
         let address = event.tested_addr;
+        // Only a peer this node chose may tell it that it is public: any peer can speak
+        // AutoNAT, and a hostile one that dials back over the way we came (a NAT lets that
+        // in) would make us give up our relays and be out of reach for everyone else.
+        if !self.is_chosen(&event.server) {
+            tracing::debug!(%address, server = %event.server, "ignoring AutoNAT's verdict of a peer this node did not choose");
+            return;
+        }
         match event.result {
             Ok(()) => {
                 tracing::info!(%address, server = %event.server, "reachable from outside at this address");
@@ -304,7 +311,8 @@ impl Reach {
 
     /// A peer we dialed that relays, and that we chose (a bootstrap peer, or an
     /// organisation we trust): reserve a slot on it, to be reachable through it. Not on any
-    /// relay that happens to be found: whoever relays sees who talks to whom.
+    /// relay that happens to be found: whoever relays sees who talks to whom. (And a peer
+    /// that tests reachability is noted, when chosen.)
     pub fn on_identified(
         &mut self,
         swarm: &mut Swarm<Behaviour>,
@@ -312,6 +320,7 @@ impl Reach {
         info: &identify::Info,
     ) {
         if self.tester_seen.is_none()
+            && self.is_chosen(&peer)
             && info
                 .protocols
                 .iter()
@@ -322,12 +331,16 @@ impl Reach {
         if !info.protocols.iter().any(|p| p.as_ref() == HOP) {
             return;
         }
-        let chosen = self.bootstrap.contains(&peer)
-            || super::peers::org_key_of(&peer)
-                .is_some_and(|key| self.trust.current().is_trusted(&key));
-        if chosen {
+        if self.is_chosen(&peer) {
             self.reserve(swarm, peer);
         }
+    }
+
+    /// A peer this node chose to rely on: a bootstrap peer, or an organisation it trusts.
+    fn is_chosen(&self, peer: &PeerId) -> bool {
+        self.bootstrap.contains(peer)
+            || super::peers::org_key_of(peer)
+                .is_some_and(|key| self.trust.current().is_trusted(&key))
     }
 
     fn reserve(&mut self, swarm: &mut Swarm<Behaviour>, peer: PeerId) {
