@@ -155,13 +155,20 @@ impl Host {
     }
 
     pub fn start(&mut self, extra: &[&str]) {
+        self.start_at(4001, extra);
+    }
+
+    /// Starts its node listening on `port` (several nodes in one host).
+    pub fn start_at(&mut self, port: u16, extra: &[&str]) {
         let log = std::fs::File::create(self.node.path().join("node.log")).unwrap();
+        let tcp = format!("/ip4/0.0.0.0/tcp/{port}");
+        let quic = format!("/ip4/0.0.0.0/udp/{port}/quic-v1");
         let mut args = vec![
             "node",
             "--listen",
-            "/ip4/0.0.0.0/tcp/4001",
+            &tcp,
             "--listen",
-            "/ip4/0.0.0.0/udp/4001/quic-v1",
+            &quic,
             "--no-mdns",
             "--heartbeat-ms",
             "200",
@@ -181,6 +188,39 @@ impl Host {
         wait_for("the node's API", TIMEOUT, || {
             self.node.path().join("api.json").exists().then_some(())
         });
+    }
+
+    /// CPU time its node used so far (user and system), from /proc.
+    pub fn cpu_time(&self) -> Duration {
+        let pid = self.child.as_ref().expect("the node runs").id();
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        // After the command name (in parentheses): fields 14 and 15 are utime and stime.
+        let rest = &stat[stat.rfind(')').unwrap() + 2..];
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+        // USER_HZ is 100 on Linux.
+        Duration::from_millis(ticks * 10)
+    }
+
+    /// Bytes received and sent on its host's link to the internet (`wan`).
+    pub fn wan_bytes(&self) -> (u64, u64) {
+        let out = Command::new("ip")
+            .args(["netns", "exec", &self.ns, "cat", "/proc/net/dev"])
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("wan:"))
+            .expect("a host on the internet has wan");
+        let fields: Vec<u64> = line
+            .split(':')
+            .nth(1)
+            .unwrap()
+            .split_whitespace()
+            .map(|f| f.parse().unwrap())
+            .collect();
+        (fields[0], fields[8])
     }
 
     pub fn peer_id(&self) -> String {
