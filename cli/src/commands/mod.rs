@@ -7,21 +7,21 @@ use anyhow::{Context, Result, anyhow, bail};
 use wiel_node::service::InitOptions;
 use wiel_node::{DataDir, NewEntry, Published, Service};
 use wiel_protocol::{Body, CbsCode, EntryId, Kind, NetworkId, Rel, SpaceName, Timestamp, Verdict};
-use wiel_store::ListFilter;
 
 use crate::args::{
-    Cli, Command, ExportFormat, FilterArgs, KeyCommand, LabelArgs, PublishArgs, ReactArgs,
-    TrustCommand,
+    Cli, Command, ExportFormat, KeyCommand, LabelArgs, PublishArgs, ReactArgs, TrustCommand,
 };
 use crate::{demo, markdown, node, output};
 use wiel_lang::{Localise, t};
 use wiel_node::ops::Operations;
 
 mod doctor;
+mod filters;
 mod upkeep;
 mod writing;
 
 use doctor::doctor;
+use filters::*;
 use upkeep::*;
 use writing::*;
 
@@ -577,53 +577,4 @@ fn published(p: Published, json: bool) -> Result<()> {
 fn labels(l: LabelArgs) -> Result<(Option<SpaceName>, Vec<String>, Vec<String>)> {
     let space = l.space.map(SpaceName::new).transpose()?;
     Ok((space, l.tags, l.themes))
-}
-
-fn list_filter(backend: &dyn Operations, f: &FilterArgs) -> Result<ListFilter> {
-    let now = Timestamp::now();
-    Ok(ListFilter {
-        space: f.space.clone().map(SpaceName::new).transpose()?,
-        author: f
-            .author
-            .as_deref()
-            .map(|a| backend.resolve_author(a))
-            .transpose()?,
-        since: f
-            .since
-            .as_deref()
-            .map(|s| parse_time(s, now, "--since"))
-            .transpose()?,
-        until: f
-            .until
-            .as_deref()
-            .map(|s| parse_time(s, now, "--until"))
-            .transpose()?,
-        tag: f.tag.clone(),
-        theme: f.theme.clone(),
-        limit: f.limit,
-        untrusted: f.untrusted,
-        ..ListFilter::default()
-    })
-}
-
-/// A date (`2026-11-01`, start of that day in local time) or an age (`7d`, `2w`, `12h`).
-fn parse_time(s: &str, now: Timestamp, flag: &str) -> Result<Timestamp> {
-    let s = s.trim();
-    if let Some((num, unit_ms)) = [("h", 3_600_000u64), ("d", 86_400_000), ("w", 604_800_000)]
-        .iter()
-        .find_map(|(suffix, ms)| s.strip_suffix(suffix).map(|n| (n, *ms)))
-        && let Ok(n) = num.parse::<u64>()
-    {
-        return Ok(Timestamp::from_millis(
-            now.as_millis().saturating_sub(n.saturating_mul(unit_ms)),
-        ));
-    }
-    let not_a_time = || usage(t!("bad-time", flag = flag, value = s));
-    let date: jiff::civil::Date = s.parse().map_err(|_| not_a_time())?;
-    let zoned = date
-        .to_zoned(jiff::tz::TimeZone::system())
-        .map_err(|_| not_a_time())?;
-    Ok(Timestamp::from_millis(
-        u64::try_from(zoned.timestamp().as_millisecond()).unwrap_or(0),
-    ))
 }
