@@ -861,6 +861,8 @@ arg-wiel-web-no-open = Only print the link; do not open it in this computer's br
 web-opened = Opened in your browser.
 peer-via-relay = via a relay
 
+node-network-failed = the node's network stopped unexpectedly (see the log); the node stopped and can be started again
+
 ## wiel doctor
 doctor-ok = ok
 doctor-note = note
@@ -892,15 +894,15 @@ doctor-reach-public = Other nodes can reach this node directly at { $address }.{
 doctor-reach-private-relayed = This node cannot be reached directly from outside (NAT or firewall), but it can through { $count ->
         [one] 1 relay
        *[other] { $count } relays
-    }. That works; direct is faster: have port 4001 (TCP and UDP) forwarded to this server if you can.
-doctor-reach-private-alone = This node cannot be reached from outside (NAT or firewall) and has no relay: other municipalities cannot reach it. Put a seed under [node] bootstrap, or have port 4001 (TCP and UDP) forwarded to this server.
+    }. That works; direct is faster: have port { $port } (TCP and UDP) forwarded to this server if you can.
+doctor-reach-private-alone = This node cannot be reached from outside (NAT or firewall) and has no relay: other municipalities cannot reach it. Put a seed under [node] bootstrap, or have port { $port } (TCP and UDP) forwarded to this server.
 doctor-reach-unknown-relayed = Not tested yet whether this node can be reached from outside; it can be reached through { $count ->
         [one] 1 relay
        *[other] { $count } relays
     }.
 doctor-reach-seed-unknown = This seed listens on no address that can be reached from outside (only 127.0.0.1 or a private address): nodes behind NAT cannot use it. Put the server's public address under [node] listen.
 doctor-reach-unknown = Not tested yet whether this node can be reached from outside: that needs a connected seed. Put a seed under [node] bootstrap, or wait a minute and ask again.
-doctor-peers-none = No connections to other nodes: check the bootstrap addresses in config.toml and that the firewall lets outgoing traffic to port 4001 through.
+doctor-peers-none = No connections to other nodes: check the bootstrap addresses in config.toml and that the firewall lets outgoing traffic to port { $port } through.
 doctor-peers = Connected to { $direct } { $direct ->
         [one] node
        *[other] nodes
@@ -909,8 +911,8 @@ doctor-punch = Hole punching through NAT: { $done } succeeded, { $failed } faile
 doctor-punch-never = Hole punching through NAT never succeeded ({ $failed } tries): { $relayed ->
         [one] 1 connection goes
        *[other] { $relayed } connections go
-    } through a relay. That works, but slower. The NAT router probably picks a new port for every destination; ask the network administrator to forward port 4001 (TCP and UDP) to this server.
-doctor-clock-unknown = The clock has not been compared yet: no connected node to compare with.
+    } through a relay. That works, but slower. The NAT router probably picks a new port for every destination; ask the network administrator to forward port { $port } (TCP and UDP) to this server.
+doctor-clock-unknown = The clock has not been compared: that needs at least 3 connected nodes of trusted organisations (now { $count }).
 doctor-clock-ok = The clock agrees with { $count } other { $count ->
         [one] node
        *[other] nodes

@@ -859,6 +859,8 @@ arg-wiel-web-no-open = Alleen de link tonen; niet openen in de browser van deze 
 web-opened = Geopend in uw browser.
 peer-via-relay = via een relay
 
+node-network-failed = het netwerk van de node stopte onverwacht (zie het log); de node is gestopt en kan opnieuw gestart worden
+
 ## wiel doctor
 doctor-ok = in orde
 doctor-note = ter info
@@ -890,15 +892,15 @@ doctor-reach-public = Andere nodes kunnen deze node direct bereiken op { $addres
 doctor-reach-private-relayed = Deze node is van buiten niet direct bereikbaar (NAT of firewall), maar wel via { $count ->
         [one] 1 relay
        *[other] { $count } relays
-    }. Dat werkt; direct is sneller: laat poort 4001 (TCP en UDP) doorsturen naar deze server als dat kan.
-doctor-reach-private-alone = Deze node is van buiten niet bereikbaar (NAT of firewall) en heeft geen relay: andere gemeenten kunnen hem niet bereiken. Zet een seed onder [node] bootstrap, of laat poort 4001 (TCP en UDP) doorsturen naar deze server.
+    }. Dat werkt; direct is sneller: laat poort { $port } (TCP en UDP) doorsturen naar deze server als dat kan.
+doctor-reach-private-alone = Deze node is van buiten niet bereikbaar (NAT of firewall) en heeft geen relay: andere gemeenten kunnen hem niet bereiken. Zet een seed onder [node] bootstrap, of laat poort { $port } (TCP en UDP) doorsturen naar deze server.
 doctor-reach-unknown-relayed = Nog niet getest of deze node van buiten bereikbaar is; hij is bereikbaar via { $count ->
         [one] 1 relay
        *[other] { $count } relays
     }.
 doctor-reach-seed-unknown = Deze seed luistert niet op een adres dat van buiten te bereiken is (alleen op 127.0.0.1 of een privé-adres): nodes achter NAT kunnen hem niet gebruiken. Zet onder [node] listen het publieke adres van de server.
 doctor-reach-unknown = Nog niet getest of deze node van buiten bereikbaar is: dat kan alleen met een verbonden seed. Zet een seed onder [node] bootstrap, of wacht een minuut en vraag het opnieuw.
-doctor-peers-none = Geen verbindingen met andere nodes: controleer de bootstrap-adressen in config.toml en of de firewall uitgaand verkeer naar poort 4001 toelaat.
+doctor-peers-none = Geen verbindingen met andere nodes: controleer de bootstrap-adressen in config.toml en of de firewall uitgaand verkeer naar poort { $port } toelaat.
 doctor-peers = Verbonden met { $direct } { $direct ->
         [one] node
        *[other] nodes
@@ -907,8 +909,8 @@ doctor-punch = Gaten prikken door NAT: { $done } gelukt, { $failed } mislukt.
 doctor-punch-never = Gaten prikken door NAT lukte nooit ({ $failed } keer geprobeerd): { $relayed ->
         [one] 1 verbinding loopt
        *[other] { $relayed } verbindingen lopen
-    } via een relay. Dat werkt, maar trager. Waarschijnlijk kiest de NAT-router voor elke bestemming een nieuwe poort; vraag de netwerkbeheerder om poort 4001 (TCP en UDP) door te sturen naar deze server.
-doctor-clock-unknown = De klok is nog niet vergeleken: er is geen verbonden node om mee te vergelijken.
+    } via een relay. Dat werkt, maar trager. Waarschijnlijk kiest de NAT-router voor elke bestemming een nieuwe poort; vraag de netwerkbeheerder om poort { $port } (TCP en UDP) door te sturen naar deze server.
+doctor-clock-unknown = De klok is niet vergeleken: daarvoor zijn minstens 3 verbonden nodes van vertrouwde organisaties nodig (nu { $count }).
 doctor-clock-ok = De klok loopt gelijk met die van { $count } andere { $count ->
         [one] node
        *[other] nodes

@@ -27,6 +27,22 @@ pub enum DnsError {
     Timeout { domain: String },
 }
 
+/// Whether `name` is a domain name: labels of letters, digits, `-` and `_`, 1 to 63
+/// characters each, 253 at most in all (a final dot allowed).
+pub fn is_domain(name: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    !name.is_empty()
+        && name.len() <= 253
+        && name.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
 /// The addresses in some TXT texts: those of the form `dnsaddr=<address with /p2p/>`;
 /// the others are returned as they were, to be named in a warning.
 pub fn addresses_in(texts: &[String]) -> (Vec<Multiaddr>, Vec<String>) {
@@ -105,6 +121,30 @@ mod tests {
         let (found, refused) = addresses_in(&texts);
         assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(refused.len(), 3, "{refused:?}");
+    }
+
+    #[test]
+    fn domain_names_are_told_from_what_is_none() {
+        for good in [
+            "seeds.example.nl",
+            "seeds.example.nl.",
+            "a-b.c_d.nl",
+            "localhost",
+        ] {
+            assert!(is_domain(good), "{good}");
+        }
+        let long = "a".repeat(300);
+        for bad in [
+            "",
+            ".",
+            "a b.nl",
+            "a..nl",
+            "-a.nl",
+            "127.0.0.1:53",
+            long.as_str(),
+        ] {
+            assert!(!is_domain(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -374,6 +374,19 @@ impl Config {
                 None => e.message().trim().replace('\n', "; "),
             },
         })?;
+        if let Some(bad) = config
+            .node
+            .bootstrap_dns
+            .iter()
+            .find(|d| !crate::bootstrap_dns::is_domain(d))
+        {
+            return Err(ConfigError::Config {
+                path,
+                reason: format!(
+                    "[node] bootstrap_dns: {bad:?} is no domain name (like \"seeds.example.nl\")"
+                ),
+            });
+        }
         // Checked only where there is something to check: the built-in groups need the
         // lexicon, which a command that does not search should not load.
         if !config.search.synonyms.is_empty() {

@@ -81,6 +81,8 @@ const DISK_FAIL_SHARE: f64 = 0.02;
 /// minutes, they are not taken) or has its own refused; past the note, say so.
 const CLOCK_FAIL_MS: i64 = 5 * 60 * 1000;
 const CLOCK_WARN_MS: i64 = 30 * 1000;
+/// Trusted peers whose clocks must have answered before ours is judged.
+const CLOCK_PEERS: usize = 3;
 /// Share of the kept-apart budget in use past which to warn.
 const KEPT_APART_WARN: f64 = 0.9;
 
@@ -108,9 +110,10 @@ pub fn diagnose(facts: &Facts) -> Vec<Finding> {
                 Health::Ok,
                 msg!("doctor-node-running", peer_id = network.peer_id.as_str()),
             ));
-            out.push(reachability(&network.reach));
-            out.extend(peers(facts.peers));
-            out.extend(hole_punching(facts.peers, &network.reach));
+            let port = listen_port(facts.config);
+            out.push(reachability(&network.reach, port));
+            out.extend(peers(facts.peers, port));
+            out.extend(hole_punching(facts.peers, &network.reach, port));
             out.push(clock(facts.peers));
         }
     }
@@ -160,7 +163,24 @@ fn config_findings(config: &Config, connected: bool) -> Vec<Finding> {
     out
 }
 
-fn reachability(reach: &crate::network::ReachView) -> Finding {
+/// The port others would reach this node on (the first TCP one it listens on), for advice
+/// on what to forward.
+fn listen_port(config: &Config) -> u64 {
+    config
+        .node
+        .listen
+        .iter()
+        .filter_map(|a| a.parse::<libp2p::Multiaddr>().ok())
+        .find_map(|a| {
+            a.iter().find_map(|p| match p {
+                libp2p::multiaddr::Protocol::Tcp(port) => Some(u64::from(port)),
+                _ => None,
+            })
+        })
+        .unwrap_or(4001)
+}
+
+fn reachability(reach: &crate::network::ReachView, port: u64) -> Finding {
     let relays = reach.relays.len();
     match reach.reachability {
         Reachability::Public => finding(
@@ -175,12 +195,12 @@ fn reachability(reach: &crate::network::ReachView) -> Finding {
         Reachability::Private if relays > 0 => finding(
             Check::Reachability,
             Health::Ok,
-            msg!("doctor-reach-private-relayed", count = relays),
+            msg!("doctor-reach-private-relayed", count = relays, port = port),
         ),
         Reachability::Private => finding(
             Check::Reachability,
             Health::Fail,
-            msg!("doctor-reach-private-alone"),
+            msg!("doctor-reach-private-alone", port = port),
         ),
         Reachability::Unknown if relays > 0 => finding(
             Check::Reachability,
@@ -200,11 +220,15 @@ fn reachability(reach: &crate::network::ReachView) -> Finding {
     }
 }
 
-fn peers(peers: &[PeerEntry]) -> Option<Finding> {
+fn peers(peers: &[PeerEntry], port: u64) -> Option<Finding> {
     let relayed = peers.iter().filter(|p| p.peer.relayed).count();
     let direct = peers.len() - relayed;
     Some(match (direct, relayed) {
-        (0, 0) => finding(Check::Peers, Health::Fail, msg!("doctor-peers-none")),
+        (0, 0) => finding(
+            Check::Peers,
+            Health::Fail,
+            msg!("doctor-peers-none", port = port),
+        ),
         (direct, relayed) => finding(
             Check::Peers,
             Health::Ok,
@@ -213,7 +237,11 @@ fn peers(peers: &[PeerEntry]) -> Option<Finding> {
     })
 }
 
-fn hole_punching(peers: &[PeerEntry], reach: &crate::network::ReachView) -> Option<Finding> {
+fn hole_punching(
+    peers: &[PeerEntry],
+    reach: &crate::network::ReachView,
+    port: u64,
+) -> Option<Finding> {
     let (done, failed) = (reach.punches_succeeded, reach.punches_failed);
     let relayed = peers.iter().filter(|p| p.peer.relayed).count();
     if done == 0 && failed == 0 {
@@ -225,7 +253,12 @@ fn hole_punching(peers: &[PeerEntry], reach: &crate::network::ReachView) -> Opti
         finding(
             Check::HolePunching,
             Health::Warn,
-            msg!("doctor-punch-never", failed = failed, relayed = relayed),
+            msg!(
+                "doctor-punch-never",
+                failed = failed,
+                relayed = relayed,
+                port = port
+            ),
         )
     } else {
         finding(
@@ -237,21 +270,31 @@ fn hole_punching(peers: &[PeerEntry], reach: &crate::network::ReachView) -> Opti
 }
 
 fn clock(peers: &[PeerEntry]) -> Finding {
+    // Only organisations this node trusts, and enough of them that one that lies (or a
+    // thousand fresh keys) cannot decide.
     let mut offsets: Vec<i64> = peers
         .iter()
+        .filter(|p| p.trusted)
         .filter_map(|p| p.peer.clock_offset_ms)
         .collect();
     let asked = offsets.len();
-    let Some(middle) = middle_offset(&mut offsets) else {
-        return finding(Check::Clock, Health::Note, msg!("doctor-clock-unknown"));
+    let middle = match middle_offset(&mut offsets) {
+        Some(middle) if asked >= CLOCK_PEERS => middle,
+        _ => {
+            return finding(
+                Check::Clock,
+                Health::Note,
+                msg!("doctor-clock-unknown", count = asked as u64),
+            );
+        }
     };
     // The peers' clocks are ahead of ours by `middle`: ours is behind by as much.
-    let seconds = (-middle) as f64 / 1000.0;
+    let seconds = -(middle as f64) / 1000.0;
     let args = |m: Message| {
         m.arg("seconds", wiel_lang::decimal(seconds.abs(), 1))
             .arg("count", asked as u64)
     };
-    let (health, id) = match middle.abs() {
+    let (health, id) = match middle.saturating_abs() {
         m if m >= CLOCK_FAIL_MS => (
             Health::Fail,
             if seconds > 0.0 {

@@ -61,6 +61,7 @@ fn peer(relayed: bool, clock_offset_ms: Option<i64>) -> PeerEntry {
             clock_offset_ms,
         },
         organisation: None,
+        trusted: true,
     }
 }
 
@@ -119,9 +120,10 @@ fn behind_a_random_port_nat_the_doctor_says_punches_fail_and_peers_go_through_a_
         about(&findings, Check::HolePunching),
         vec![(Health::Warn, "doctor-punch-never".into())]
     );
+    // Two peers are too few to judge a clock by.
     assert_eq!(
         about(&findings, Check::Clock),
-        vec![(Health::Ok, "doctor-clock-ok".into())]
+        vec![(Health::Note, "doctor-clock-unknown".into())]
     );
 }
 
@@ -188,6 +190,32 @@ fn a_clock_minutes_behind_the_peers_is_a_problem_and_one_liar_does_not_make_it_o
         web: None,
     });
     assert_eq!(about(&findings, Check::Clock)[0].0, Health::Ok);
+    // Many strangers that lie count for nothing; one trusted liar among three honest
+    // neither.
+    let mut sybils: Vec<PeerEntry> = (0..50)
+        .map(|_| {
+            let mut p = peer(false, Some(3_600_000));
+            p.trusted = false;
+            p
+        })
+        .collect();
+    sybils.extend([
+        peer(false, Some(-86_400_000)),
+        peer(false, Some(10)),
+        peer(false, Some(20)),
+        peer(false, Some(-30)),
+    ]);
+    let findings = diagnose(&Facts {
+        config: &config,
+        status: &status,
+        peers: &sybils,
+        disk: plenty(),
+        web: None,
+    });
+    assert_eq!(
+        about(&findings, Check::Clock),
+        vec![(Health::Ok, "doctor-clock-ok".into())]
+    );
 }
 
 #[test]

@@ -61,8 +61,16 @@ pub enum NodeError {
     Network(#[from] network::StartError),
     ApiNotLocal(SocketAddr),
     Web(#[from] crate::web::WebSetupError),
-    Api { addr: SocketAddr, reason: String },
-    Io { path: PathBuf, reason: String },
+    Api {
+        addr: SocketAddr,
+        reason: String,
+    },
+    Io {
+        path: PathBuf,
+        reason: String,
+    },
+    /// The network ended by itself (see the log).
+    NetworkFailed,
 }
 
 fn write_private(path: &std::path::Path, text: &str) -> Result<(), NodeError> {
@@ -241,8 +249,14 @@ pub async fn run(
     let config = service.config().clone();
     let network_token = shutdown.child_token();
     let mut bootstrap = options.bootstrap.clone();
-    for domain in &options.bootstrap_dns {
-        match crate::bootstrap_dns::resolve(domain).await {
+    // All domains at once: one that does not answer delays the start by its timeout only.
+    let mut domains = options.bootstrap_dns.clone();
+    domains.sort();
+    domains.dedup();
+    let answers =
+        futures::future::join_all(domains.iter().map(|d| crate::bootstrap_dns::resolve(d))).await;
+    for (domain, answer) in domains.iter().zip(answers) {
+        match answer {
             Ok(found) => {
                 tracing::info!(%domain, count = found.len(), "bootstrap peers from DNS");
                 for addr in found {
@@ -278,6 +292,32 @@ pub async fn run(
     registry.register_collector(Box::new(crate::metrics::CounterCollector(
         running.counters.clone(),
     )));
+    let network::Running {
+        client: network_client,
+        counters: network_counters,
+        event_loop,
+        worker,
+        ..
+    } = running;
+    // A network that ends before it was told to (a bug) stops the whole node, with an
+    // error, so that whatever runs it (systemd) starts it again: never a node that answers
+    // `wiel status` but no longer takes part.
+    let network_failed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let network_watch = {
+        let (shutdown, failed) = (shutdown.clone(), network_failed.clone());
+        tokio::spawn(async move {
+            let ended = event_loop.await;
+            if !shutdown.is_cancelled() {
+                let panicked = ended.as_ref().is_err_and(|e| e.is_panic());
+                tracing::error!(
+                    panicked,
+                    "the network stopped unexpectedly; stopping the node"
+                );
+                failed.store(true, std::sync::atomic::Ordering::SeqCst);
+                shutdown.cancel();
+            }
+        })
+    };
     if let Some(addr) = options.metrics {
         serve_metrics(addr, Arc::new(registry), shutdown.clone()).await?;
     }
@@ -297,14 +337,14 @@ pub async fn run(
     let endpoint = ApiEndpoint {
         address,
         pid: std::process::id(),
-        peer_id: running.client.peer_id().to_string(),
+        peer_id: network_client.peer_id().to_string(),
     };
     let endpoint_json = serde_json::to_string_pretty(&endpoint).unwrap_or_default();
     write_private(&dir.root().join("api.json"), &endpoint_json)?;
     tracing::info!(api = %address, peer_id = %endpoint.peer_id, "node running");
     {
         // Where others reach it: the listen addresses, once the swarm has them.
-        let client = running.client.clone();
+        let client = network_client.clone();
         let peer_id = endpoint.peer_id.clone();
         let organisation = service.config().organisation.name.clone();
         let spaces = service.config().followed_spaces();
@@ -339,7 +379,7 @@ pub async fn run(
             crate::web::WebState {
                 service: service.clone(),
                 sessions: Arc::new(crate::web::Sessions::default()),
-                network: running.client.clone(),
+                network: network_client.clone(),
                 host: Arc::default(),
                 origin: Arc::default(),
                 secure: false,
@@ -362,8 +402,8 @@ pub async fn run(
     );
     let state = ApiState {
         service: service.clone(),
-        network: running.client.clone(),
-        counters: running.counters.clone(),
+        network: network_client.clone(),
+        counters: network_counters.clone(),
         token: Arc::new(token),
         sessions: sessions.clone(),
         origin: Arc::new(format!("http://{web_host}")),
@@ -373,7 +413,7 @@ pub async fn run(
     let app = api::router(state.clone()).merge(crate::web::router(crate::web::WebState {
         service: service.clone(),
         sessions,
-        network: running.client.clone(),
+        network: network_client.clone(),
         host: Arc::new(web_host),
         origin,
         secure: false,
@@ -387,19 +427,16 @@ pub async fn run(
     shutdown.cancel();
     let _ = std::fs::remove_file(dir.root().join("api.json"));
     let _ = std::fs::remove_file(dir.root().join("api.token"));
-    let network::Running {
-        client,
-        event_loop,
-        worker,
-        ..
-    } = running;
-    drop(client);
-    let _ = event_loop.await;
+    drop(network_client);
+    let _ = network_watch.await;
     let _ = tokio::task::spawn_blocking(move || worker.join()).await;
     indexer_stop.store(true, std::sync::atomic::Ordering::Release);
     let _ = tokio::task::spawn_blocking(move || indexer.join()).await;
     if let Err(e) = state.service.store().flush() {
         tracing::error!(error = %e, "cannot flush the store at shutdown");
+    }
+    if network_failed.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(NodeError::NetworkFailed);
     }
     tracing::info!("node stopped");
     Ok(())

@@ -203,6 +203,7 @@ impl Localise for NodeError {
                 path = path.display().to_string(),
                 detail = reason.as_str()
             ),
+            NodeError::NetworkFailed => msg!("node-network-failed"),
         }
     }
 }

@@ -151,16 +151,31 @@ fn probe_web(listen: SocketAddr) -> WebProbe {
         ip => ip,
     };
     let addr = SocketAddr::new(ip, listen.port());
+    // One deadline for the whole probe: a server that answers a byte now and then does
+    // not keep the doctor waiting.
+    let deadline = std::time::Instant::now() + WEB_PROBE_TIMEOUT;
+    let left = || {
+        deadline
+            .checked_duration_since(std::time::Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| std::io::Error::from(std::io::ErrorKind::TimedOut))
+    };
     let answer = (|| -> std::io::Result<String> {
-        let mut stream = TcpStream::connect_timeout(&addr, WEB_PROBE_TIMEOUT)?;
-        stream.set_read_timeout(Some(WEB_PROBE_TIMEOUT))?;
-        stream.set_write_timeout(Some(WEB_PROBE_TIMEOUT))?;
+        let mut stream = TcpStream::connect_timeout(&addr, left()?)?;
+        stream.set_write_timeout(Some(left()?))?;
         write!(
             stream,
             "GET / HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
         )?;
-        let mut head = [0u8; 12];
-        stream.read_exact(&mut head)?;
+        let mut head = Vec::new();
+        let mut buf = [0u8; 12];
+        while head.len() < buf.len() {
+            stream.set_read_timeout(Some(left()?))?;
+            match stream.read(&mut buf[..12 - head.len()])? {
+                0 => break,
+                n => head.extend_from_slice(&buf[..n]),
+            }
+        }
         Ok(String::from_utf8_lossy(&head).into_owned())
     })();
     match answer {

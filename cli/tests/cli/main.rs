@@ -6,6 +6,7 @@ mod browser;
 mod budgets;
 mod byzantine;
 mod convergence;
+mod doctor;
 mod flood;
 mod flows;
 mod help;

@@ -254,6 +254,9 @@ pub struct PeerEntry {
     #[serde(flatten)]
     pub peer: PeerView,
     pub organisation: Option<String>,
+    /// Whether this node trusts the organisation behind the peer.
+    #[serde(default)]
+    pub trusted: bool,
 }
 
 async fn peers(State(s): State<ApiState>) -> ApiResult<Vec<PeerEntry>> {
@@ -266,9 +269,13 @@ async fn peers(State(s): State<ApiState>) -> ApiResult<Vec<PeerEntry>> {
                     Some(k) => svc.org_name(k)?,
                     None => None,
                 };
+                let trusted = p
+                    .org_key
+                    .is_some_and(|k| svc.trust().current().is_trusted(&k));
                 Ok(PeerEntry {
                     peer: p,
                     organisation,
+                    trusted,
                 })
             })
             .collect()

@@ -216,9 +216,14 @@ pub fn build(
     let kad = kad_on.then(|| {
         let mut kad =
             kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);
-        // A seed answers Kademlia; a node behind NAT only asks (others could not reach
-        // it to ask it); any other answers once it knows an address it is reachable at.
-        kad.set_mode(seed.then_some(kad::Mode::Server));
+        // A seed answers Kademlia; any other node only asks until a peer it chose found
+        // it reachable (see `reach`). Not libp2p's own choice, which takes any confirmed
+        // address (one through a relay, one a peer we did not choose confirmed).
+        kad.set_mode(Some(if seed {
+            kad::Mode::Server
+        } else {
+            kad::Mode::Client
+        }));
         kad
     });
     let mdns = if mdns_on {

@@ -33,10 +33,15 @@ fn unix_ms(at: SystemTime) -> i64 {
     }
 }
 
+/// An offset beyond this (about ten years) is no clock but a peer playing: not kept.
+const MAX_OFFSET_MS: i64 = 10 * 366 * 24 * 60 * 60 * 1000;
+
 /// How far a peer's clock is ahead of ours (negative: behind), in milliseconds: its answer
-/// against our clock halfway through the round trip.
-pub fn offset_ms(asked_at: SystemTime, round_trip_ms: i64, theirs: i64) -> i64 {
-    theirs - (unix_ms(asked_at) + round_trip_ms / 2)
+/// against our clock halfway through the round trip. `None` for an answer no clock gives.
+pub fn offset_ms(asked_at: SystemTime, round_trip_ms: i64, theirs: i64) -> Option<i64> {
+    let ours = unix_ms(asked_at).saturating_add(round_trip_ms / 2);
+    let offset = theirs.saturating_sub(ours);
+    (offset.unsigned_abs() <= MAX_OFFSET_MS.unsigned_abs()).then_some(offset)
 }
 
 /// The middle of some offsets (the lower middle of an even count); `None` for none.
@@ -94,7 +99,10 @@ impl ClockHandler {
                     && asked == peer
                 {
                     let round_trip = i64::try_from(started.elapsed().as_millis()).unwrap_or(0);
-                    peers.on_clock(&peer, offset_ms(at, round_trip, response.unix_ms));
+                    match offset_ms(at, round_trip, response.unix_ms) {
+                        Some(offset) => peers.on_clock(&peer, offset),
+                        None => tracing::debug!(%peer, "a peer's time is no time; ignored"),
+                    }
                 }
             }
             request_response::Event::OutboundFailure { request_id, .. } => {
@@ -115,10 +123,18 @@ mod tests {
     fn a_peer_ahead_by_a_minute_is_seen_so_whatever_the_round_trip() {
         let asked = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
         let ours = unix_ms(asked);
-        assert_eq!(offset_ms(asked, 0, ours + 60_000), 60_000);
+        assert_eq!(offset_ms(asked, 0, ours + 60_000), Some(60_000));
         // Their answer was read halfway through a 200 ms trip.
-        assert_eq!(offset_ms(asked, 200, ours + 100 + 60_000), 60_000);
-        assert_eq!(offset_ms(asked, 200, ours + 100 - 5_000), -5_000);
+        assert_eq!(offset_ms(asked, 200, ours + 100 + 60_000), Some(60_000));
+        assert_eq!(offset_ms(asked, 200, ours + 100 - 5_000), Some(-5_000));
+    }
+
+    #[test]
+    fn an_answer_no_clock_gives_is_ignored_and_never_overflows() {
+        let asked = UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+        for theirs in [i64::MIN, -i64::MAX, i64::MAX, 0] {
+            assert_eq!(offset_ms(asked, i64::MAX, theirs), None, "{theirs}");
+        }
     }
 
     #[test]

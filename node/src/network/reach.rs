@@ -195,10 +195,10 @@ impl Reach {
         }
     }
 
-    /// A seed is public: what it listens on (beyond loopback) is where others reach it,
+    /// A seed is public: what it listens on at a public address is where others reach it,
     /// and a relay offers its service only with an address to be reached at.
     pub fn on_listening(&mut self, swarm: &mut Swarm<Behaviour>, address: &Multiaddr) {
-        if self.seed && !is_loopback(address) && !is_relayed(address) {
+        if self.seed && dial_rank(address) == 0 {
             swarm.add_external_address(address.clone());
             self.confirmed.insert(address.clone());
         }
@@ -244,6 +244,10 @@ impl Reach {
         // in) would make us give up our relays and be out of reach for everyone else.
         if !self.is_chosen(&event.server) {
             tracing::debug!(%address, server = %event.server, "ignoring AutoNAT's verdict of a peer this node did not choose");
+            // libp2p took its confirmation as an address of ours: not on its word alone.
+            if event.result.is_ok() && !self.confirmed.contains(&address) {
+                swarm.remove_external_address(&address);
+            }
             return;
         }
         match event.result {

@@ -1,0 +1,110 @@
+//! `wiel doctor` on this machine (the NAT tests ask it behind NATs): a node that does not
+//! run, a broken configuration, a bad bootstrap domain, and a running node with a peer.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use wiel_tests::{Daemon, Node, expect_one_line_error, wait_for};
+
+const NO_KAD: &[&str] = &["--no-kademlia"];
+
+fn report(node: &Node) -> (i32, serde_json::Value) {
+    let r = node.run(&["--json", "doctor"]);
+    (r.code, serde_json::from_str(&r.stdout).unwrap())
+}
+
+fn health(report: &serde_json::Value, check: &str) -> Option<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["check"] == check)
+        .map(|f| f["health"].as_str().unwrap().to_owned())
+}
+
+#[test]
+fn a_node_that_does_not_run_is_a_problem_and_exit_code_1() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let (code, report) = report(&node);
+    assert_eq!(code, 1);
+    assert_eq!(report["healthy"], false);
+    assert_eq!(health(&report, "node").as_deref(), Some("fail"));
+    assert_eq!(health(&report, "store").as_deref(), Some("ok"));
+    assert_eq!(health(&report, "disk").as_deref(), Some("ok"));
+    // The text says it in one line per finding, and ends with one error line.
+    let r = node.run(&["doctor"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stdout.contains("wiel node"), "{}", r.stdout);
+    expect_one_line_error(r, &["doctor"]);
+}
+
+#[test]
+fn a_broken_configuration_is_named_with_its_line_and_nothing_is_touched() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let before = node.ids();
+    node.set_config_line("mdns = true", "mdns = tru");
+    let (code, report) = report(&node);
+    assert_eq!(code, 1);
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report}");
+    assert_eq!(findings[0]["check"], "config");
+    assert!(
+        findings[0]["message"].as_str().unwrap().contains("line"),
+        "{report}"
+    );
+    node.set_config_line("mdns = tru", "mdns = true");
+    assert_eq!(node.ids(), before);
+}
+
+#[test]
+fn a_bootstrap_domain_that_is_no_domain_is_refused_in_one_line() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let before = node.ids();
+    node.set_config_line(
+        "bootstrap_dns = []",
+        "bootstrap_dns = [\"seeds example.nl\"]",
+    );
+    for args in [&["status"][..], &["node", "--no-mdns"][..]] {
+        let err = expect_one_line_error(node.run(args), args);
+        assert!(
+            err.contains("bootstrap_dns") && err.contains("seeds example.nl"),
+            "{err}"
+        );
+    }
+    node.set_config_line(
+        "bootstrap_dns = [\"seeds example.nl\"]",
+        "bootstrap_dns = []",
+    );
+    assert_eq!(node.ids(), before);
+}
+
+#[test]
+fn a_running_node_with_a_peer_is_healthy_and_its_peer_told_its_clock() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let b = Node::init("Gemeente Kampen", "GM0166");
+    let da = Daemon::start_with(&a, &[], NO_KAD);
+    let _db = Daemon::start_with(&b, &[&da.address], NO_KAD);
+    wait_for(
+        "B's clock offset on A",
+        std::time::Duration::from_secs(30),
+        || {
+            let peers: serde_json::Value =
+                serde_json::from_str(&a.run(&["--json", "peers"]).stdout).unwrap();
+            peers
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| {
+                    p["clock_offset_ms"]
+                        .as_i64()
+                        .is_some_and(|o| o.abs() < 5_000)
+                })
+                .then_some(())
+        },
+    );
+    let (code, report) = report(&a);
+    assert_eq!(code, 0, "{report}");
+    assert_eq!(report["healthy"], true);
+    assert_eq!(health(&report, "node").as_deref(), Some("ok"));
+    assert_eq!(health(&report, "peers").as_deref(), Some("ok"));
+    // One peer is too few to judge a clock by: a note, not a verdict.
+    assert_eq!(health(&report, "clock").as_deref(), Some("note"));
+}
