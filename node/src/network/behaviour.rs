@@ -217,8 +217,8 @@ pub fn build(
         let mut kad =
             kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);
         // A seed answers Kademlia; any other node only asks until a peer it chose found
-        // it reachable (see `reach`). Not libp2p's own choice, which takes any confirmed
-        // address (one through a relay, one a peer we did not choose confirmed).
+        // it reachable or a relay holds a reservation for it (see `reach`). Not libp2p's
+        // own choice, which takes any address a peer (one we did not choose) confirmed.
         kad.set_mode(Some(if seed {
             kad::Mode::Server
         } else {

@@ -415,7 +415,9 @@ impl EventLoop {
                 self.reach
                     .on_kad(&mut self.swarm, event, &|peer| guard.is_blocked(peer));
             }
-            BehaviourEvent::RelayClient(event) => self.reach.on_relay_client(event),
+            BehaviourEvent::RelayClient(event) => {
+                self.reach.on_relay_client(&mut self.swarm, event)
+            }
             BehaviourEvent::Relay(event) => self.reach.on_relay(event),
             BehaviourEvent::Dcutr(event) => self.reach.on_dcutr(event),
             BehaviourEvent::Autonat(event) => self.reach.on_autonat(&mut self.swarm, event),

@@ -258,9 +258,6 @@ impl Reach {
                 self.confirmed.insert(address);
                 if first {
                     let behaviour = swarm.behaviour_mut();
-                    if let Some(kad) = behaviour.kad.as_mut() {
-                        kad.set_mode(Some(kad::Mode::Server));
-                    }
                     if let Some(relay) = behaviour.relay.as_mut() {
                         relay.set_status(Some(relay::Status::Enable));
                     }
@@ -270,6 +267,7 @@ impl Reach {
                     }
                     self.accepted.clear();
                     self.retry.clear();
+                    self.set_kad_mode(swarm);
                 }
             }
             Err(error) => {
@@ -371,8 +369,11 @@ impl Reach {
         }
     }
 
-    /// Every second: relays to ask again, and now and then, ask Kademlia for more peers.
+    /// Every second: Kademlia's mode, relays to ask again, and now and then, ask Kademlia
+    /// for more peers.
     pub fn on_tick(&mut self, swarm: &mut Swarm<Behaviour>, now: Instant) {
+        // A reservation lost, a relay gone: Kademlia follows.
+        self.set_kad_mode(swarm);
         let due: Vec<PeerId> = self
             .retry
             .iter()
@@ -440,11 +441,30 @@ impl Reach {
         }
     }
 
-    pub fn on_relay_client(&mut self, event: relay::client::Event) {
+    /// Kademlia answers where others can reach this node to ask: directly (public), or
+    /// through a relay that holds a reservation for it — how nodes behind NAT find each
+    /// other. Otherwise it only asks.
+    fn set_kad_mode(&self, swarm: &mut Swarm<Behaviour>) {
+        let answers =
+            self.seed || self.reachability() == Reachability::Public || !self.accepted.is_empty();
+        if let Some(kad) = swarm.behaviour_mut().kad.as_mut() {
+            let mode = if answers {
+                kad::Mode::Server
+            } else {
+                kad::Mode::Client
+            };
+            if kad.mode() != mode {
+                kad.set_mode(Some(mode));
+            }
+        }
+    }
+
+    pub fn on_relay_client(&mut self, swarm: &mut Swarm<Behaviour>, event: relay::client::Event) {
         match event {
             relay::client::Event::ReservationReqAccepted { relay_peer_id, .. } => {
                 self.retry.remove(&relay_peer_id);
                 self.accepted.insert(relay_peer_id);
+                self.set_kad_mode(swarm);
                 self.counters.relay_reservations.fetch_add(1, Relaxed);
                 tracing::info!(relay = %relay_peer_id, "reachable through a relay");
             }
