@@ -908,10 +908,10 @@ doctor-peers = Connected to { $direct } { $direct ->
        *[other] nodes
     } directly and { $relayed } through a relay.
 doctor-punch = Hole punching through NAT: { $done } succeeded, { $failed } failed.
-doctor-punch-never = Hole punching through NAT never succeeded ({ $failed } tries): { $relayed ->
-        [one] 1 connection goes
-       *[other] { $relayed } connections go
-    } through a relay. That works, but slower. The NAT router probably picks a new port for every destination; ask the network administrator to forward port { $port } (TCP and UDP) to this server.
+doctor-punch-never = Hole punching through NAT has not succeeded ({ $failed } failed on this side): { $relayed ->
+        [one] 1 connection has stayed
+       *[other] { $relayed } connections have stayed
+    } on a relay for more than half a minute. That works, but slower. The NAT router probably picks a new port for every destination; ask the network administrator to forward port { $port } (TCP and UDP) to this server.
 doctor-clock-unknown = The clock has not been compared: that needs at least 3 connected nodes of trusted organisations (now { $count }).
 doctor-clock-ok = The clock agrees with { $count } other { $count ->
         [one] node

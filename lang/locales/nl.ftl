@@ -906,10 +906,10 @@ doctor-peers = Verbonden met { $direct } { $direct ->
        *[other] nodes
     } direct en { $relayed } via een relay.
 doctor-punch = Gaten prikken door NAT: { $done } gelukt, { $failed } mislukt.
-doctor-punch-never = Gaten prikken door NAT lukte nooit ({ $failed } keer geprobeerd): { $relayed ->
+doctor-punch-never = Gaten prikken door NAT is niet gelukt ({ $failed } keer mislukt aan deze kant): { $relayed ->
         [one] 1 verbinding loopt
        *[other] { $relayed } verbindingen lopen
-    } via een relay. Dat werkt, maar trager. Waarschijnlijk kiest de NAT-router voor elke bestemming een nieuwe poort; vraag de netwerkbeheerder om poort { $port } (TCP en UDP) door te sturen naar deze server.
+    } al meer dan een halve minuut via een relay. Dat werkt, maar trager. Waarschijnlijk kiest de NAT-router voor elke bestemming een nieuwe poort; vraag de netwerkbeheerder om poort { $port } (TCP en UDP) door te sturen naar deze server.
 doctor-clock-unknown = De klok is niet vergeleken: daarvoor zijn minstens 3 verbonden nodes van vertrouwde organisaties nodig (nu { $count }).
 doctor-clock-ok = De klok loopt gelijk met die van { $count } andere { $count ->
         [one] node

@@ -81,6 +81,8 @@ const DISK_FAIL_SHARE: f64 = 0.02;
 /// minutes, they are not taken) or has its own refused; past the note, say so.
 const CLOCK_FAIL_MS: i64 = 5 * 60 * 1000;
 const CLOCK_WARN_MS: i64 = 30 * 1000;
+/// Seconds after which a connection still on a relay counts as one the punch failed for.
+const PUNCH_TIME_S: u64 = 30;
 /// Trusted peers whose clocks must have answered before ours is judged.
 const CLOCK_PEERS: usize = 3;
 /// Share of the kept-apart budget in use past which to warn.
@@ -243,12 +245,18 @@ fn hole_punching(
     port: u64,
 ) -> Option<Finding> {
     let (done, failed) = (reach.punches_succeeded, reach.punches_failed);
-    let relayed = peers.iter().filter(|p| p.peer.relayed).count();
-    if done == 0 && failed == 0 {
+    // Connections that stayed on a relay past the time a punch takes. (A failed punch is
+    // counted on one side only: the one that tried last; the other sees its connection
+    // stay relayed.)
+    let relayed = peers
+        .iter()
+        .filter(|p| p.peer.relayed && p.peer.connected_s.unwrap_or(0) >= PUNCH_TIME_S)
+        .count();
+    if done == 0 && failed == 0 && relayed == 0 {
         return None;
     }
     Some(if done == 0 && relayed > 0 {
-        // Every punch failed and peers stay relayed: a NAT that picks a new port for every
+        // No punch succeeded and peers stay relayed: a NAT that picks a new port for every
         // destination (or a firewall that drops what it did not ask for) is in the way.
         finding(
             Check::HolePunching,

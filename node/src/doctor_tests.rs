@@ -59,6 +59,7 @@ fn peer(relayed: bool, clock_offset_ms: Option<i64>) -> PeerEntry {
             agent: None,
             relayed,
             clock_offset_ms,
+            connected_s: Some(120),
         },
         organisation: None,
         trusted: true,

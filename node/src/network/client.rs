@@ -69,6 +69,9 @@ pub struct PeerView {
     /// How far its clock is ahead of ours, in milliseconds (negative: behind).
     #[serde(default)]
     pub clock_offset_ms: Option<i64>,
+    /// Seconds since its first connection was made.
+    #[serde(default)]
+    pub connected_s: Option<u64>,
 }
 
 /// What `wiel status` shows about the network.

@@ -263,6 +263,7 @@ impl PeerTable {
                 agent: p.agent.clone(),
                 relayed: p.direct.is_empty(),
                 clock_offset_ms: p.clock_offset_ms,
+                connected_s: p.connected_at.map(|at| at.elapsed().as_secs()),
             })
             .collect();
         views.sort_by(|a, b| a.peer_id.cmp(&b.peer_id));
