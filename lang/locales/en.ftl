@@ -341,6 +341,13 @@ status-not-running = node: not running (start it with `wiel node`)
 status-running = node: running as { $peer_id }
 status-listening = reachable at { $address }
 status-peers = connected nodes: { $count }
+status-reach-public = reachable from outside at { $address }
+status-reach-relayed = reachable from outside through { $count ->
+        [one] 1 relay
+       *[other] { $count } relays
+    }
+status-reach-private = not reachable from outside (NAT or firewall) and no relay: see `wiel doctor`
+status-reach-unknown = reachability from outside: not tested yet
 status-outbox = waiting to be sent: { $count ->
         [one] 1 entry
        *[other] { $count } entries

@@ -339,6 +339,13 @@ status-not-running = node: draait niet (start hem met `wiel node`)
 status-running = node: draait als { $peer_id }
 status-listening = bereikbaar op { $address }
 status-peers = verbonden nodes: { $count }
+status-reach-public = bereikbaar van buiten op { $address }
+status-reach-relayed = van buiten bereikbaar via { $count ->
+        [one] 1 relay
+       *[other] { $count } relays
+    }
+status-reach-private = van buiten niet bereikbaar (NAT of firewall) en geen relay: zie `wiel doctor`
+status-reach-unknown = bereikbaarheid van buiten: nog niet getest
 status-outbox = wacht op verzending: { $count ->
         [one] 1 bericht
        *[other] { $count } berichten

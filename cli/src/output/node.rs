@@ -86,6 +86,19 @@ pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
                 )?;
             }
             writeln!(out, "{}", t!("status-peers", count = n.peers))?;
+            let reach = &n.reach;
+            let line = match reach.reachability {
+                wiel_node::network::Reachability::Public => t!(
+                    "status-reach-public",
+                    address = reach.public_addresses.join(", ")
+                ),
+                _ if !reach.relays.is_empty() => {
+                    t!("status-reach-relayed", count = reach.relays.len())
+                }
+                wiel_node::network::Reachability::Private => t!("status-reach-private"),
+                wiel_node::network::Reachability::Unknown => t!("status-reach-unknown"),
+            };
+            writeln!(out, "{line}")?;
             if n.outbox > 0 {
                 writeln!(out, "{}", t!("status-outbox", count = n.outbox))?;
             }

@@ -83,6 +83,11 @@ fn municipalities_behind_nat_meet_through_a_seed_punch_holes_and_keep_going_with
         let (health, message) = c.doctor_says("reachability").unwrap();
         health == "ok" && message.contains("through 1 relay")
     });
+    let status = c.ok(&["status"]);
+    assert!(
+        status.contains("reachable from outside through 1 relay"),
+        "{status}"
+    );
     let (health, message) = seed.doctor_says("reachability").unwrap();
     assert_eq!(health, "ok", "{message}");
     assert!(message.contains(SEED_ADDRESS), "{message}");
