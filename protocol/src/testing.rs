@@ -154,6 +154,17 @@ pub fn noise(seed: u64, len: usize) -> Vec<u8> {
 
 /// A practice whose text is about `len` bytes of Dutch-looking text.
 pub fn practice_with_text(key: &OrgKeypair, n: u64, millis: u64, len: usize) -> Verified {
+    practice_with_text_in(key, SpaceName::national(), n, millis, len)
+}
+
+/// [`practice_with_text`] in `space`.
+pub fn practice_with_text_in(
+    key: &OrgKeypair,
+    space: SpaceName,
+    n: u64,
+    millis: u64,
+    len: usize,
+) -> Verified {
     let mut b = body(format!("Goed voorbeeld {n}"), n);
     let words = [
         "gemeente",
@@ -178,7 +189,7 @@ pub fn practice_with_text(key: &OrgKeypair, n: u64, millis: u64, len: usize) -> 
         text.push(' ');
     }
     b.text = text;
-    signed(key, Kind::Practice, vec![], millis, b)
+    signed_in(key, space, Kind::Practice, vec![], millis, b)
 }
 
 /// An entry of `kind` with the given title, text and tags.
@@ -221,9 +232,20 @@ fn body(title: String, n: u64) -> Body {
 }
 
 fn signed(key: &OrgKeypair, kind: Kind, refs: Vec<Ref>, millis: u64, body: Body) -> Verified {
+    signed_in(key, SpaceName::national(), kind, refs, millis, body)
+}
+
+fn signed_in(
+    key: &OrgKeypair,
+    space: SpaceName,
+    kind: Kind,
+    refs: Vec<Ref>,
+    millis: u64,
+    body: Body,
+) -> Verified {
     let draft = Draft {
         network: network(),
-        space: SpaceName::national(),
+        space,
         kind,
         refs,
         created_at: Timestamp::from_millis(millis),

@@ -235,8 +235,8 @@ impl Reach {
     }
 
     /// What AutoNAT found for one address. The first address confirmed makes this node
-    /// public: its reservations are given up (others dial it directly), and it asks for no
-    /// more.
+    /// public: it offers to relay, answers Kademlia, and asks relays for no more
+    /// reservations.
     pub fn on_autonat(&mut self, swarm: &mut Swarm<Behaviour>, event: autonat::v2::client::Event) {
         let address = event.tested_addr;
         // Only a peer this node chose may tell it that it is public: any peer can speak
@@ -261,11 +261,10 @@ impl Reach {
                     if let Some(relay) = behaviour.relay.as_mut() {
                         relay.set_status(Some(relay::Status::Enable));
                     }
-                    for (listener, relay) in self.reserved.drain() {
-                        tracing::info!(%relay, "reachable directly: giving up the reservation on a relay");
-                        swarm.remove_listener(listener);
-                    }
-                    self.accepted.clear();
+                    // No new reservations (see `reserve`); those held are kept until
+                    // their connection ends: closing a reservation's listener while the
+                    // relay's answer is on its way makes libp2p's relay client panic
+                    // ("Relay connection exist"), and peers dial public addresses first.
                     self.retry.clear();
                     self.set_kad_mode(swarm);
                 }

@@ -1,0 +1,248 @@
+//! All municipalities: 342 nodes in one process (real swarms on 127.0.0.1, each with its
+//! own store), each following `nl` and one of the 12 provinces' spaces, joined through 5
+//! seeds (which follow every space) and Kademlia. Each entry is published on a random
+//! municipality, in `nl` or in its province; one sample is the time until the last of
+//! that space's followers has verified and stored it. Reports p50/p99 for `nl` and for a
+//! province apart, bytes sent per node per entry, and the memory and CPU of the run.
+//!
+//! Run: `cargo bench --bench municipalities` (env WIEL_BENCH_NODES, WIEL_BENCH_ENTRIES;
+//! WIEL_BENCH_TMP=/dev/shm keeps the stores in memory).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio_util::sync::CancellationToken;
+use wiel_node::network::{self, GossipTiming, SwarmOptions};
+use wiel_protocol::{EntryId, OrgKeypair, SpaceName, testing};
+use wiel_store::Store;
+
+const SEEDS: usize = 5;
+const PROVINCES: usize = 12;
+
+fn number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn outbound_bytes(registry: &libp2p::metrics::Registry) -> u64 {
+    wiel_node::metrics::render(registry)
+        .lines()
+        .filter(|l| {
+            l.starts_with("libp2p_bandwidth_bytes_total") && l.contains("direction=\"Outbound\"")
+        })
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
+}
+
+/// This process's CPU time (user + system) and its peak resident memory.
+fn cpu_and_peak() -> (Duration, u64) {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let peak_kb: u64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0);
+    (Duration::from_millis(ticks * 10), peak_kb * 1024)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn main() {
+    let n = number("WIEL_BENCH_NODES", 342).max(SEEDS + PROVINCES);
+    let entries = number("WIEL_BENCH_ENTRIES", 200);
+    let tmp_base = std::env::var_os("WIEL_BENCH_TMP");
+    let provinces: Vec<SpaceName> = (0..PROVINCES)
+        .map(|p| SpaceName::new(format!("pv{}", 20 + p)).unwrap())
+        .collect();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async move {
+        let started = Instant::now();
+        let shutdown = CancellationToken::new();
+        let mut nodes = Vec::new();
+        let mut dirs = Vec::new();
+        let mut seed_addrs: Vec<libp2p::Multiaddr> = Vec::new();
+        let arrivals: Arc<Mutex<HashMap<EntryId, Vec<Instant>>>> = Arc::default();
+        for i in 0..n {
+            let dir = match &tmp_base {
+                Some(base) => tempfile::tempdir_in(base).unwrap(),
+                None => tempfile::tempdir().unwrap(),
+            };
+            let store = Store::open(dir.path()).unwrap();
+            let mut secret = [7u8; 32];
+            secret[0] = (i % 256) as u8;
+            secret[1] = (i / 256) as u8;
+            let key = OrgKeypair::from_secret(secret);
+            let seed = i < SEEDS;
+            // A seed keeps every space; a municipality `nl` and its province.
+            let spaces = if seed {
+                std::iter::once(SpaceName::national())
+                    .chain(provinces.iter().cloned())
+                    .collect()
+            } else {
+                vec![SpaceName::national(), provinces[i % PROVINCES].clone()]
+            };
+            let mut registry = libp2p::metrics::Registry::default();
+            let notifier = wiel_node::events::Notifier::default();
+            let written = notifier.listen().unwrap();
+            let running = network::start(
+                &key,
+                store.clone(),
+                SwarmOptions {
+                    network: testing::network(),
+                    spaces: spaces.clone(),
+                    listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
+                    bootstrap: seed_addrs.clone(),
+                    mdns: false,
+                    kademlia: true,
+                    seed,
+                    relay: false,
+                    timing: GossipTiming::default(),
+                    // The figure is about the network: every node passes everything on.
+                    trust: wiel_node::trust::TrustState::load(
+                        key.public(),
+                        wiel_node::trust::TrustConfig {
+                            mode: wiel_node::trust::TrustMode::Open,
+                            ..Default::default()
+                        },
+                        &store,
+                    )
+                    .unwrap(),
+                },
+                &mut registry,
+                written,
+                shutdown.clone(),
+            )
+            .unwrap();
+            if seed {
+                let status = loop {
+                    let s = running.client.status().await.unwrap();
+                    if !s.listening.is_empty() {
+                        break s;
+                    }
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                };
+                seed_addrs.push(
+                    format!("{}/p2p/{}", status.listening[0], status.peer_id)
+                        .parse()
+                        .unwrap(),
+                );
+            }
+            let mut rx = running.stored.subscribe();
+            let arrivals = arrivals.clone();
+            tokio::spawn(async move {
+                while let Ok(id) = rx.recv().await {
+                    arrivals.lock().unwrap().entry(id).or_default().push(Instant::now());
+                }
+            });
+            nodes.push((key, store, running, registry, notifier, spaces));
+            dirs.push(dir);
+        }
+        // Kademlia looks for more peers two seconds after the first connection, then every
+        // half minute: let two looks pass and the gossip meshes form.
+        tokio::time::sleep(Duration::from_secs(40)).await;
+        let mut peers = Vec::new();
+        for (_, _, running, _, _, _) in &nodes {
+            peers.push(running.client.status().await.unwrap().peers);
+        }
+        peers.sort();
+        let joined = started.elapsed();
+        let bytes_before: u64 = nodes.iter().map(|(_, _, _, r, _, _)| outbound_bytes(r)).sum();
+        let mut random = wiel_tests::Xorshift::new(0x9e37_79b9_7f4a_7c15);
+        let mut national = Vec::new();
+        let mut province = Vec::new();
+        let mut entry_bytes = 0usize;
+        for e in 0..entries {
+            let p = SEEDS + random.below(n - SEEDS);
+            let (key, store, _, _, notifier, spaces) = &nodes[p];
+            let space = spaces[e % 2].clone();
+            let followers = nodes
+                .iter()
+                .filter(|(_, _, _, _, _, s)| s.contains(&space))
+                .count()
+                - 1;
+            let millis = wiel_protocol::Timestamp::now().as_millis();
+            let entry = testing::practice_with_text_in(
+                key,
+                space.clone(),
+                e as u64 + 1_000_000,
+                millis,
+                1500,
+            );
+            entry_bytes += entry.bytes().len();
+            store.ingest(entry.clone()).unwrap();
+            let sent = Instant::now();
+            let id = entry.id();
+            store.outbox_add(&id).unwrap();
+            notifier.send(wiel_node::events::Written::Own);
+            let deadline = sent + Duration::from_secs(30);
+            loop {
+                let done = arrivals.lock().unwrap().get(&id).map(|v| v.len()).unwrap_or(0);
+                if done >= followers {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "entry {e} in {space} reached only {done} of {followers} followers"
+                );
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            let last = *arrivals.lock().unwrap()[&id].iter().max().unwrap();
+            if space == SpaceName::national() {
+                national.push(last.duration_since(sent));
+            } else {
+                province.push(last.duration_since(sent));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let bytes_after: u64 = nodes.iter().map(|(_, _, _, r, _, _)| outbound_bytes(r)).sum();
+        let (cpu, peak) = cpu_and_peak();
+        national.sort();
+        province.sort();
+        let mut all: Vec<Duration> = national.iter().chain(&province).copied().collect();
+        all.sort();
+        let mean_entry = entry_bytes as f64 / entries as f64;
+        let per_node_per_entry = (bytes_after - bytes_before) as f64 / n as f64 / entries as f64;
+        let p = wiel_tests::percentile;
+        println!(
+            "{n} nodes ({SEEDS} seeds, {PROVINCES} provinces), joined through the seeds and Kademlia in {:.0} s; peers per node min {} / median {} / max {}",
+            joined.as_secs_f64(),
+            peers[0],
+            peers[peers.len() / 2],
+            peers[peers.len() - 1]
+        );
+        println!(
+            "publish → stored by every follower of the space: all p50 {:.0} ms, p99 {:.0} ms (goal p99 ≤ 1 s); nl p50 {:.0} ms, p99 {:.0} ms; a province p50 {:.0} ms, p99 {:.0} ms",
+            ms(p(&all, 50.0)),
+            ms(p(&all, 99.0)),
+            ms(p(&national, 50.0)),
+            ms(p(&national, 99.0)),
+            ms(p(&province, 50.0)),
+            ms(p(&province, 99.0)),
+        );
+        println!(
+            "bytes sent per node per entry: {per_node_per_entry:.0} = {:.1}× the entry of {mean_entry:.0} bytes (goal ≤ 8×)",
+            per_node_per_entry / mean_entry
+        );
+        println!(
+            "whole run: {:.0} s, CPU {:.0} s ({:.0} % of one core), peak memory {:.0} MiB",
+            started.elapsed().as_secs_f64(),
+            cpu.as_secs_f64(),
+            100.0 * cpu.as_secs_f64() / started.elapsed().as_secs_f64(),
+            peak as f64 / (1 << 20) as f64
+        );
+        shutdown.cancel();
+    });
+}
