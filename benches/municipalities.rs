@@ -152,7 +152,7 @@ fn main() {
         }
         // Kademlia looks for more peers two seconds after the first connection, then every
         // half minute: let two looks pass and the gossip meshes form.
-        tokio::time::sleep(Duration::from_secs(40)).await;
+        tokio::time::sleep(Duration::from_secs(number("WIEL_BENCH_JOIN_S", 40) as u64)).await;
         let mut peers = Vec::new();
         for (_, _, running, _, _, _) in &nodes {
             peers.push(running.client.status().await.unwrap().peers);
@@ -164,6 +164,7 @@ fn main() {
         let mut national = Vec::new();
         let mut province = Vec::new();
         let mut entry_bytes = 0usize;
+        let mut missed = 0;
         for e in 0..entries {
             let p = SEEDS + random.below(n - SEEDS);
             let (key, store, _, _, notifier, spaces) = &nodes[p];
@@ -187,17 +188,23 @@ fn main() {
             let id = entry.id();
             store.outbox_add(&id).unwrap();
             notifier.send(wiel_node::events::Written::Own);
-            let deadline = sent + Duration::from_secs(30);
+            let deadline = sent + Duration::from_secs(10);
+            let mut reached_all = true;
             loop {
                 let done = arrivals.lock().unwrap().get(&id).map(|v| v.len()).unwrap_or(0);
                 if done >= followers {
                     break;
                 }
-                assert!(
-                    Instant::now() < deadline,
-                    "entry {e} in {space} reached only {done} of {followers} followers"
-                );
+                if Instant::now() >= deadline {
+                    eprintln!("entry {e} in {space}: {done} of {followers} followers in 10 s");
+                    reached_all = false;
+                    break;
+                }
                 tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+            if !reached_all {
+                missed += 1;
+                continue;
             }
             let last = *arrivals.lock().unwrap()[&id].iter().max().unwrap();
             if space == SpaceName::national() {
@@ -211,6 +218,11 @@ fn main() {
         let (cpu, peak) = cpu_and_peak();
         national.sort();
         province.sort();
+        if national.is_empty() || province.is_empty() {
+            println!("no entry of nl or of a province reached all its followers: {missed} missed");
+            shutdown.cancel();
+            return;
+        }
         let mut all: Vec<Duration> = national.iter().chain(&province).copied().collect();
         all.sort();
         let mean_entry = entry_bytes as f64 / entries as f64;
@@ -232,6 +244,7 @@ fn main() {
             ms(p(&province, 50.0)),
             ms(p(&province, 99.0)),
         );
+        println!("entries that reached every follower within 10 s: {} of {entries}", entries - missed);
         println!(
             "bytes sent per node per entry: {per_node_per_entry:.0} = {:.1}× the entry of {mean_entry:.0} bytes (goal ≤ 8×)",
             per_node_per_entry / mean_entry
