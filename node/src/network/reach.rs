@@ -1,6 +1,6 @@
 //! Reaching and being reached behind NAT or a firewall. AutoNAT asks the seeds to dial
 //! back the addresses peers saw this node at: one that answers makes the node public (it
-//! then relays for others and answers Kademlia); until then a node reserves a slot on
+//! then relays for others, answers Kademlia, and asks relays for no more reservations); until then a node reserves a slot on
 //! the relays it chose (bootstrap peers, organisations it trusts) and is reachable
 //! through them at `<relay>/p2p-circuit/p2p/<node>`; it finds peers beyond its bootstrap list
 //! by asking Kademlia for the peers closest to a random id every half minute, and dials
@@ -241,7 +241,7 @@ impl Reach {
         let address = event.tested_addr;
         // Only a peer this node chose may tell it that it is public: any peer can speak
         // AutoNAT, and a hostile one that dials back over the way we came (a NAT lets that
-        // in) would make us give up our relays and be out of reach for everyone else.
+        // in) would make us stop asking relays for a way in, out of reach for the others.
         if !self.is_chosen(&event.server) {
             tracing::debug!(%address, server = %event.server, "ignoring AutoNAT's verdict of a peer this node did not choose");
             // libp2p took its confirmation as an address of ours: not on its word alone.
