@@ -1,10 +1,11 @@
 //! Reaching and being reached behind NAT or a firewall. AutoNAT asks the seeds to dial
 //! back the addresses peers saw this node at: one that answers makes the node public (it
-//! then relays for others, answers Kademlia, and asks relays for no more reservations); until then a node reserves a slot on
-//! the relays it chose (bootstrap peers, organisations it trusts) and is reachable
-//! through them at `<relay>/p2p-circuit/p2p/<node>`; it finds peers beyond its bootstrap list
-//! by asking Kademlia for the peers closest to a random id every half minute, and dials
-//! them, through a relay where that is the only way; DCUtR then punches a hole for a direct
+//! then relays for others, answers Kademlia, and asks relays for no more reservations);
+//! until then a node reserves a slot on the relays it chose (bootstrap peers,
+//! organisations it trusts) and is reachable through them at
+//! `<relay>/p2p-circuit/p2p/<node>`; it finds peers beyond its bootstrap list by asking
+//! Kademlia for the peers closest to a random id every half minute, and dials them,
+//! through a relay where that is the only way; DCUtR then punches a hole for a direct
 //! connection, which gossip and sync go on over. What relays and punches did is logged.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
