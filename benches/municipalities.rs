@@ -14,43 +14,22 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
-use wiel_node::network::{self, GossipTiming, SwarmOptions};
 use wiel_protocol::{EntryId, OrgKeypair, SpaceName, testing};
 use wiel_store::Store;
+use wiel_tests::inprocess::{InProcess, Joining};
 
 const SEEDS: usize = 5;
 const PROVINCES: usize = 12;
 
-fn number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn outbound_bytes(registry: &libp2p::metrics::Registry) -> u64 {
-    wiel_node::metrics::render(registry)
-        .lines()
-        .filter(|l| {
-            l.starts_with("libp2p_bandwidth_bytes_total") && l.contains("direction=\"Outbound\"")
-        })
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
-        .sum()
-}
-
 /// This process's CPU time (user + system) and its peak resident memory.
 fn cpu_and_peak() -> (Duration, u64) {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap();
-    let rest = &stat[stat.rfind(')').unwrap() + 2..];
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     let peak_kb: u64 = status
         .lines()
         .find(|l| l.starts_with("VmHWM:"))
         .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         .unwrap_or(0);
-    (Duration::from_millis(ticks * 10), peak_kb * 1024)
+    (wiel_tests::cpu_time_of(std::process::id()), peak_kb * 1024)
 }
 
 fn ms(d: Duration) -> f64 {
@@ -58,8 +37,8 @@ fn ms(d: Duration) -> f64 {
 }
 
 fn main() {
-    let n = number("WIEL_BENCH_NODES", 342).max(SEEDS + PROVINCES);
-    let entries = number("WIEL_BENCH_ENTRIES", 200);
+    let n = wiel_tests::env_number("WIEL_BENCH_NODES", 342).max(SEEDS + PROVINCES);
+    let entries = wiel_tests::env_number("WIEL_BENCH_ENTRIES", 200);
     let tmp_base = std::env::var_os("WIEL_BENCH_TMP");
     let provinces: Vec<SpaceName> = (0..PROVINCES)
         .map(|p| SpaceName::new(format!("pv{}", 20 + p)).unwrap())
@@ -94,72 +73,40 @@ fn main() {
             } else {
                 vec![SpaceName::national(), provinces[i % PROVINCES].clone()]
             };
-            let mut registry = libp2p::metrics::Registry::default();
-            let notifier = wiel_node::events::Notifier::default();
-            let written = notifier.listen().unwrap();
-            let running = network::start(
-                &key,
-                store.clone(),
-                SwarmOptions {
-                    network: testing::network(),
+            let node = InProcess::start(
+                key,
+                store,
+                Joining {
                     spaces: spaces.clone(),
-                    listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
                     bootstrap: seed_addrs.clone(),
-                    mdns: false,
                     kademlia: true,
                     seed,
-                    relay: false,
-                    timing: GossipTiming::default(),
-                    // The figure is about the network: every node passes everything on.
-                    trust: wiel_node::trust::TrustState::load(
-                        key.public(),
-                        wiel_node::trust::TrustConfig {
-                            mode: wiel_node::trust::TrustMode::Open,
-                            ..Default::default()
-                        },
-                        &store,
-                    )
-                    .unwrap(),
                 },
-                &mut registry,
-                written,
-                shutdown.clone(),
-            )
-            .unwrap();
+                &shutdown,
+            );
             if seed {
-                let status = loop {
-                    let s = running.client.status().await.unwrap();
-                    if !s.listening.is_empty() {
-                        break s;
-                    }
-                    tokio::time::sleep(Duration::from_millis(10)).await;
-                };
-                seed_addrs.push(
-                    format!("{}/p2p/{}", status.listening[0], status.peer_id)
-                        .parse()
-                        .unwrap(),
-                );
+                seed_addrs.push(node.address().await);
             }
-            let mut rx = running.stored.subscribe();
+            let mut rx = node.running.stored.subscribe();
             let arrivals = arrivals.clone();
             tokio::spawn(async move {
                 while let Ok(id) = rx.recv().await {
                     arrivals.lock().unwrap().entry(id).or_default().push(Instant::now());
                 }
             });
-            nodes.push((key, store, running, registry, notifier, spaces));
+            nodes.push((node, spaces));
             dirs.push(dir);
         }
         // Kademlia looks for more peers two seconds after the first connection, then every
         // half minute: let two looks pass and the gossip meshes form.
-        tokio::time::sleep(Duration::from_secs(number("WIEL_BENCH_JOIN_S", 40) as u64)).await;
+        tokio::time::sleep(Duration::from_secs(wiel_tests::env_number("WIEL_BENCH_JOIN_S", 40) as u64)).await;
         let mut peers = Vec::new();
-        for (_, _, running, _, _, _) in &nodes {
-            peers.push(running.client.status().await.unwrap().peers);
+        for (node, _) in &nodes {
+            peers.push(node.running.client.status().await.unwrap().peers);
         }
         peers.sort();
         let joined = started.elapsed();
-        let bytes_before: u64 = nodes.iter().map(|(_, _, _, r, _, _)| outbound_bytes(r)).sum();
+        let bytes_before: u64 = nodes.iter().map(|(node, _)| node.outbound_bytes()).sum();
         let mut random = wiel_tests::Xorshift::new(0x9e37_79b9_7f4a_7c15);
         let mut national = Vec::new();
         let mut province = Vec::new();
@@ -167,27 +114,24 @@ fn main() {
         let mut missed = 0;
         for e in 0..entries {
             let p = SEEDS + random.below(n - SEEDS);
-            let (key, store, _, _, notifier, spaces) = &nodes[p];
+            let (node, spaces) = &nodes[p];
             let space = spaces[e % 2].clone();
             let followers = nodes
                 .iter()
-                .filter(|(_, _, _, _, _, s)| s.contains(&space))
+                .filter(|(_, s)| s.contains(&space))
                 .count()
                 - 1;
             let millis = wiel_protocol::Timestamp::now().as_millis();
             let entry = testing::practice_with_text_in(
-                key,
+                &node.key,
                 space.clone(),
                 e as u64 + 1_000_000,
                 millis,
                 1500,
             );
             entry_bytes += entry.bytes().len();
-            store.ingest(entry.clone()).unwrap();
-            let sent = Instant::now();
             let id = entry.id();
-            store.outbox_add(&id).unwrap();
-            notifier.send(wiel_node::events::Written::Own);
+            let sent = node.publish(entry);
             let deadline = sent + Duration::from_secs(10);
             let mut reached_all = true;
             loop {
@@ -214,7 +158,7 @@ fn main() {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let bytes_after: u64 = nodes.iter().map(|(_, _, _, r, _, _)| outbound_bytes(r)).sum();
+        let bytes_after: u64 = nodes.iter().map(|(node, _)| node.outbound_bytes()).sum();
         let (cpu, peak) = cpu_and_peak();
         national.sort();
         province.sort();

@@ -11,19 +11,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
-use wiel_node::network::{self, GossipTiming, SwarmOptions};
 use wiel_protocol::{EntryId, OrgKeypair, SpaceName, testing};
 use wiel_store::Store;
-
-fn outbound_bytes(registry: &libp2p::metrics::Registry) -> u64 {
-    wiel_node::metrics::render(registry)
-        .lines()
-        .filter(|l| {
-            l.starts_with("libp2p_bandwidth_bytes_total") && l.contains("direction=\"Outbound\"")
-        })
-        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
-        .sum()
-}
+use wiel_tests::inprocess::{InProcess, Joining};
 
 fn main() {
     let n: usize = std::env::var("WIEL_BENCH_NODES")
@@ -57,65 +47,36 @@ fn main() {
             };
             let store = Store::open(dir.path()).unwrap();
             let key = OrgKeypair::from_secret([(i % 250) as u8 + 1; 32]);
-            let mut registry = libp2p::metrics::Registry::default();
-            // What the service does when it publishes: the outbox, and a word to the network.
-            let notifier = wiel_node::events::Notifier::default();
-            let written = notifier.listen().unwrap();
-            let running = network::start(
-                &key,
-                store.clone(),
-                SwarmOptions {
-                    network: testing::network(),
+            let node = InProcess::start(
+                key,
+                store,
+                Joining {
                     spaces: vec![SpaceName::national()],
-                    listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
                     bootstrap: vec![],
-                    mdns: false,
                     // The topology is the 3 random dials per node, as the figure asks.
                     kademlia: false,
                     seed: false,
-                    relay: false,
-                    timing: GossipTiming::default(),
-                    // The figure is about the network: every node passes everything on.
-                    trust: wiel_node::trust::TrustState::load(
-                        key.public(),
-                        wiel_node::trust::TrustConfig {
-                            mode: wiel_node::trust::TrustMode::Open,
-                            ..Default::default()
-                        },
-                        &store,
-                    )
-                    .unwrap(),
                 },
-                &mut registry,
-                written,
-                shutdown.clone(),
-            )
-            .unwrap();
-            let mut rx = running.stored.subscribe();
+                &shutdown,
+            );
+            let mut rx = node.running.stored.subscribe();
             let arrivals = arrivals.clone();
             tokio::spawn(async move {
                 while let Ok(id) = rx.recv().await {
                     arrivals.lock().unwrap().entry(id).or_default().push(Instant::now());
                 }
             });
-            nodes.push((key, store, running, registry, notifier));
+            nodes.push(node);
             dirs.push(dir);
         }
         // Listening addresses, then 3 random dials per node (seeded).
         let mut addrs = Vec::new();
-        for (_, _, running, _, _) in &nodes {
-            let status = loop {
-                let s = running.client.status().await.unwrap();
-                if !s.listening.is_empty() {
-                    break s;
-                }
-                tokio::time::sleep(Duration::from_millis(10)).await;
-            };
-            addrs.push(format!("{}/p2p/{}", status.listening[0], status.peer_id));
+        for node in &nodes {
+            addrs.push(node.address().await);
         }
         let mut random = wiel_tests::Xorshift::new(0x9e37_79b9_7f4a_7c15);
         let mut rand = |m: usize| random.below(m);
-        for (i, (_, _, running, _, _)) in nodes.iter().enumerate() {
+        for (i, node) in nodes.iter().enumerate() {
             let mut picked = Vec::new();
             while picked.len() < 3.min(n - 1) {
                 let j = rand(n);
@@ -124,26 +85,22 @@ fn main() {
                 }
             }
             for j in picked {
-                let _ = running.client.dial(addrs[j].parse().unwrap()).await;
+                let _ = node.running.client.dial(addrs[j].clone()).await;
             }
         }
         // Let the gossip meshes form (a few heartbeats).
         tokio::time::sleep(Duration::from_secs(5)).await;
-        let bytes_before: u64 = nodes.iter().map(|(_, _, _, r, _)| outbound_bytes(r)).sum();
+        let bytes_before: u64 = nodes.iter().map(InProcess::outbound_bytes).sum();
 
         let mut samples = Vec::new();
         let mut entry_bytes = 0usize;
         for e in 0..entries {
             let p = rand(n);
-            let (key, store, _, _, notifier) = &nodes[p];
             let millis = wiel_protocol::Timestamp::now().as_millis();
-            let entry = testing::practice_with_text(key, e as u64 + 1_000_000, millis, 1500);
+            let entry = testing::practice_with_text(&nodes[p].key, e as u64 + 1_000_000, millis, 1500);
             entry_bytes += entry.bytes().len();
-            store.ingest(entry.clone()).unwrap();
-            let sent = Instant::now();
             let id = entry.id();
-            store.outbox_add(&id).unwrap();
-            notifier.send(wiel_node::events::Written::Own);
+            let sent = nodes[p].publish(entry);
             let deadline = sent + Duration::from_secs(10);
             loop {
                 let done = arrivals.lock().unwrap().get(&id).map(|v| v.len()).unwrap_or(0);
@@ -157,7 +114,7 @@ fn main() {
             samples.push(last.duration_since(sent));
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        let bytes_after: u64 = nodes.iter().map(|(_, _, _, r, _)| outbound_bytes(r)).sum();
+        let bytes_after: u64 = nodes.iter().map(InProcess::outbound_bytes).sum();
 
         samples.sort();
         let mean_entry = entry_bytes as f64 / entries as f64;

@@ -16,16 +16,9 @@ use wiel_tests::wait_for;
 const SETUP: Duration = Duration::from_secs(120);
 const CATCH_UP: Duration = Duration::from_secs(900);
 
-fn number(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() {
-    let syncs = number("WIEL_BENCH_SYNCS", 10);
-    let entries = number("WIEL_BENCH_ENTRIES", 10_000);
+    let syncs = wiel_tests::env_number("WIEL_BENCH_SYNCS", 10);
+    let entries = wiel_tests::env_number("WIEL_BENCH_ENTRIES", 10_000);
     let lab = Lab::up().expect("network namespaces (run as root)");
     let mut seed = Host::with_trust(&lab, "seed", "Gemeente Deventer", "GM0150", "web-of-trust");
     let mut a = Host::new(&lab, "a", "Gemeente Zwolle", "GM0193");

@@ -2,6 +2,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test support: a failed setup should panic
 
 mod daemon;
+pub mod inprocess;
 pub mod netlab;
 pub mod relevance;
 
@@ -477,21 +478,45 @@ impl Node {
     }
 }
 
+/// Per space in a `wiel --json status`: its name, number of entries and set fingerprint.
+pub fn fingerprints_in(status: &serde_json::Value) -> Vec<(String, u64, String)> {
+    status["spaces"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["space"].as_str().unwrap().to_owned(),
+                s["entries"].as_u64().unwrap(),
+                s["fingerprint"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A number from the environment variable `name` (a benchmark's size), or `default`.
+pub fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// CPU time (user and system) process `pid` used so far, from /proc.
+pub fn cpu_time_of(pid: u32) -> std::time::Duration {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // After the command name (in parentheses): fields 14 and 15 are utime and stime.
+    let rest = &stat[stat.rfind(')').unwrap() + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
+    // USER_HZ is 100 on Linux.
+    std::time::Duration::from_millis(ticks * 10)
+}
+
 impl Node {
     /// Per space: its number of entries and set fingerprint, as `wiel status` shows them.
     pub fn fingerprints(&self) -> Vec<(String, u64, String)> {
-        self.status()["spaces"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| {
-                (
-                    s["space"].as_str().unwrap().to_owned(),
-                    s["entries"].as_u64().unwrap(),
-                    s["fingerprint"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect()
+        fingerprints_in(&self.status())
     }
 }
 

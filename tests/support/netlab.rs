@@ -192,14 +192,7 @@ impl Host {
 
     /// CPU time its node used so far (user and system), from /proc.
     pub fn cpu_time(&self) -> Duration {
-        let pid = self.child.as_ref().expect("the node runs").id();
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
-        // After the command name (in parentheses): fields 14 and 15 are utime and stime.
-        let rest = &stat[stat.rfind(')').unwrap() + 2..];
-        let fields: Vec<&str> = rest.split_whitespace().collect();
-        let ticks: u64 = fields[11].parse::<u64>().unwrap() + fields[12].parse::<u64>().unwrap();
-        // USER_HZ is 100 on Linux.
-        Duration::from_millis(ticks * 10)
+        crate::cpu_time_of(self.child.as_ref().expect("the node runs").id())
     }
 
     /// Bytes received and sent on its host's link to the internet (`wan`).
@@ -309,20 +302,7 @@ impl Host {
 
     /// Per followed space: its name, entry count and fingerprint.
     pub fn fingerprints(&self) -> Vec<(String, u64, String)> {
-        let status: serde_json::Value =
-            serde_json::from_str(&self.ok(&["--json", "status"])).unwrap();
-        status["spaces"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| {
-                (
-                    s["space"].as_str().unwrap().to_owned(),
-                    s["entries"].as_u64().unwrap(),
-                    s["fingerprint"].as_str().unwrap().to_owned(),
-                )
-            })
-            .collect()
+        crate::fingerprints_in(&serde_json::from_str(&self.ok(&["--json", "status"])).unwrap())
     }
 
     /// Whether its node reaches `peer` without a relay.
