@@ -1,12 +1,15 @@
-//! All municipalities: 342 nodes in one process (real swarms on 127.0.0.1, each with its
-//! own store), each following `nl` and one of the 12 provinces' spaces, joined through 5
+//! All municipalities: 342 nodes in one process (real swarms on 127.0.0.1 over QUIC, each
+//! with its own store), each following `nl` and one of the 12 provinces' spaces, joined through 5
 //! seeds (which follow every space) and Kademlia. Each entry is published on a random
 //! municipality, in `nl` or in its province; one sample is the time until the last of
 //! that space's followers has verified and stored it. Reports p50/p99 for `nl` and for a
 //! province apart, bytes sent per node per entry, and the memory and CPU of the run.
+//! Then 20 % of the municipalities stop, 1 000 entries are published on the others, and the
+//! stopped ones start again on their stores: reported is the time until every follower of
+//! every space holds the same set there (equal fingerprints).
 //!
-//! Run: `cargo bench --bench municipalities` (env WIEL_BENCH_NODES, WIEL_BENCH_ENTRIES;
-//! WIEL_BENCH_TMP=/dev/shm keeps the stores in memory).
+//! Run: `cargo bench --bench municipalities` (env WIEL_BENCH_NODES, WIEL_BENCH_ENTRIES,
+//! WIEL_BENCH_AWAY_ENTRIES; WIEL_BENCH_TMP=/dev/shm keeps the stores in memory).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
@@ -14,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
-use wiel_protocol::{EntryId, OrgKeypair, SpaceName, testing};
+use wiel_protocol::{EntryId, OrgKeypair, SpaceName, Verified, testing};
 use wiel_store::Store;
 use wiel_tests::inprocess::{InProcess, Joining};
 
@@ -36,12 +39,88 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
+/// A municipality or seed of the simulation: its node while it runs, what it follows,
+/// and its directory (kept across a restart).
+struct Member {
+    node: Option<InProcess>,
+    spaces: Vec<SpaceName>,
+    dir: tempfile::TempDir,
+}
+
+type Arrivals = Arc<Mutex<HashMap<EntryId, Vec<Instant>>>>;
+
+/// Starts (or starts again) a member's node on its directory, and notes when it stores
+/// entries from the network.
+fn start(
+    key: OrgKeypair,
+    member: &Member,
+    seed: bool,
+    bootstrap: &[libp2p::Multiaddr],
+    arrivals: &Arrivals,
+    shutdown: &CancellationToken,
+) -> InProcess {
+    // A stopped node's store closes as its last task ends: wait for its lock to go.
+    let store = loop {
+        match Store::open(member.dir.path()) {
+            Ok(store) => break store,
+            Err(_) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    let node = InProcess::start(
+        key,
+        store,
+        Joining {
+            spaces: member.spaces.clone(),
+            bootstrap: bootstrap.to_vec(),
+            kademlia: true,
+            seed,
+            // TCP would need two open files per connection in this one process.
+            quic: true,
+        },
+        shutdown,
+    );
+    let mut rx = node.running.stored.subscribe();
+    let arrivals = arrivals.clone();
+    tokio::spawn(async move {
+        while let Ok(id) = rx.recv().await {
+            arrivals.lock().unwrap().entry(id).or_default().push(Instant::now());
+        }
+    });
+    node
+}
+
+/// An entry of about 1.5 KB by `node`'s organisation in `space`.
+fn entry(node: &InProcess, space: &SpaceName, number: u64) -> Verified {
+    let millis = wiel_protocol::Timestamp::now().as_millis();
+    testing::practice_with_text_in(&node.key, space.clone(), number, millis, 1500)
+}
+
+/// Whether every running follower of each space holds the same set there.
+fn converged(members: &[Member]) -> bool {
+    let mut seen: HashMap<SpaceName, wiel_node::reconcile::Fingerprint> = HashMap::new();
+    for m in members {
+        let Some(node) = m.node.as_ref() else {
+            continue;
+        };
+        for (space, print) in m.spaces.iter().zip(node.fingerprints(&m.spaces)) {
+            if *seen.entry(space.clone()).or_insert(print) != print {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 fn main() {
     let n = wiel_tests::env_number("WIEL_BENCH_NODES", 342).max(SEEDS + PROVINCES);
     let entries = wiel_tests::env_number("WIEL_BENCH_ENTRIES", 200);
+    let away_entries = wiel_tests::env_number("WIEL_BENCH_AWAY_ENTRIES", 1000);
     let tmp_base = std::env::var_os("WIEL_BENCH_TMP");
     let provinces: Vec<SpaceName> = (0..PROVINCES)
         .map(|p| SpaceName::new(format!("pv{}", 20 + p)).unwrap())
+        .collect();
+    let all_spaces: Vec<SpaceName> = std::iter::once(SpaceName::national())
+        .chain(provinces.iter().cloned())
         .collect();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -50,85 +129,59 @@ fn main() {
     runtime.block_on(async move {
         let started = Instant::now();
         let shutdown = CancellationToken::new();
-        let mut nodes = Vec::new();
-        let mut dirs = Vec::new();
+        let mut members: Vec<Member> = Vec::new();
         let mut seed_addrs: Vec<libp2p::Multiaddr> = Vec::new();
-        let arrivals: Arc<Mutex<HashMap<EntryId, Vec<Instant>>>> = Arc::default();
+        let arrivals: Arrivals = Arc::default();
+        let key_of = |i: usize| {
+            let mut secret = [7u8; 32];
+            secret[0] = (i % 256) as u8;
+            secret[1] = (i / 256) as u8;
+            OrgKeypair::from_secret(secret)
+        };
         for i in 0..n {
             let dir = match &tmp_base {
                 Some(base) => tempfile::tempdir_in(base).unwrap(),
                 None => tempfile::tempdir().unwrap(),
             };
-            let store = Store::open(dir.path()).unwrap();
-            let mut secret = [7u8; 32];
-            secret[0] = (i % 256) as u8;
-            secret[1] = (i / 256) as u8;
-            let key = OrgKeypair::from_secret(secret);
             let seed = i < SEEDS;
             // A seed keeps every space; a municipality `nl` and its province.
             let spaces = if seed {
-                std::iter::once(SpaceName::national())
-                    .chain(provinces.iter().cloned())
-                    .collect()
+                all_spaces.clone()
             } else {
                 vec![SpaceName::national(), provinces[i % PROVINCES].clone()]
             };
-            let node = InProcess::start(
-                key,
-                store,
-                Joining {
-                    spaces: spaces.clone(),
-                    bootstrap: seed_addrs.clone(),
-                    kademlia: true,
-                    seed,
-                },
-                &shutdown,
-            );
+            let mut member = Member { node: None, spaces, dir };
+            let node = start(key_of(i), &member, seed, &seed_addrs, &arrivals, &shutdown);
             if seed {
                 seed_addrs.push(node.address().await);
             }
-            let mut rx = node.running.stored.subscribe();
-            let arrivals = arrivals.clone();
-            tokio::spawn(async move {
-                while let Ok(id) = rx.recv().await {
-                    arrivals.lock().unwrap().entry(id).or_default().push(Instant::now());
-                }
-            });
-            nodes.push((node, spaces));
-            dirs.push(dir);
+            member.node = Some(node);
+            members.push(member);
         }
         // Kademlia looks for more peers two seconds after the first connection, then every
         // half minute: let two looks pass and the gossip meshes form.
         tokio::time::sleep(Duration::from_secs(wiel_tests::env_number("WIEL_BENCH_JOIN_S", 40) as u64)).await;
         let mut peers = Vec::new();
-        for (node, _) in &nodes {
-            peers.push(node.running.client.status().await.unwrap().peers);
+        for m in &members {
+            peers.push(m.node.as_ref().unwrap().running.client.status().await.unwrap().peers);
         }
         peers.sort();
         let joined = started.elapsed();
-        let bytes_before: u64 = nodes.iter().map(|(node, _)| node.outbound_bytes()).sum();
+        let outbound = |members: &[Member]| -> u64 {
+            members.iter().filter_map(|m| Some(m.node.as_ref()?.outbound_bytes())).sum()
+        };
+        let bytes_before = outbound(&members);
         let mut random = wiel_tests::Xorshift::new(0x9e37_79b9_7f4a_7c15);
         let mut national = Vec::new();
         let mut province = Vec::new();
         let mut entry_bytes = 0usize;
         let mut missed = 0;
         for e in 0..entries {
-            let p = SEEDS + random.below(n - SEEDS);
-            let (node, spaces) = &nodes[p];
-            let space = spaces[e % 2].clone();
-            let followers = nodes
-                .iter()
-                .filter(|(_, s)| s.contains(&space))
-                .count()
-                - 1;
-            let millis = wiel_protocol::Timestamp::now().as_millis();
-            let entry = testing::practice_with_text_in(
-                &node.key,
-                space.clone(),
-                e as u64 + 1_000_000,
-                millis,
-                1500,
-            );
+            let member = &members[SEEDS + random.below(n - SEEDS)];
+            let node = member.node.as_ref().unwrap();
+            let space = member.spaces[e % 2].clone();
+            let followers = members.iter().filter(|m| m.spaces.contains(&space)).count() - 1;
+            let entry = entry(node, &space, e as u64 + 1_000_000);
             entry_bytes += entry.bytes().len();
             let id = entry.id();
             let sent = node.publish(entry);
@@ -158,8 +211,9 @@ fn main() {
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        let bytes_after: u64 = nodes.iter().map(|(node, _)| node.outbound_bytes()).sum();
+        let bytes_after = outbound(&members);
         let (cpu, peak) = cpu_and_peak();
+        let phase_one = started.elapsed();
         national.sort();
         province.sort();
         if national.is_empty() || province.is_empty() {
@@ -193,6 +247,69 @@ fn main() {
             "bytes sent per node per entry: {per_node_per_entry:.0} = {:.1}× the entry of {mean_entry:.0} bytes (goal ≤ 8×)",
             per_node_per_entry / mean_entry
         );
+        println!(
+            "so far: {:.0} s, CPU {:.0} s ({:.0} % of one core), peak memory {:.0} MiB",
+            phase_one.as_secs_f64(),
+            cpu.as_secs_f64(),
+            100.0 * cpu.as_secs_f64() / phase_one.as_secs_f64(),
+            peak as f64 / (1 << 20) as f64
+        );
+
+        // 20 % of the municipalities stop; the others publish; the stopped ones come back.
+        let mut away: Vec<usize> = Vec::new();
+        while away.len() < n / 5 {
+            let i = SEEDS + random.below(n - SEEDS);
+            if !away.contains(&i) {
+                away.push(i);
+            }
+        }
+        let mut keys = HashMap::new();
+        for &i in &away {
+            let node = members[i].node.take().unwrap();
+            keys.insert(i, node.stop().await);
+        }
+        let stopped = Instant::now();
+        for e in 0..away_entries {
+            let member = loop {
+                let m = &members[SEEDS + random.below(n - SEEDS)];
+                if m.node.is_some() {
+                    break m;
+                }
+            };
+            let node = member.node.as_ref().unwrap();
+            let space = member.spaces[e % 2].clone();
+            node.publish(entry(node, &space, e as u64 + 2_000_000));
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        println!(
+            "{} municipalities stopped; {away_entries} entries published on the others in {:.1} s",
+            away.len(),
+            stopped.elapsed().as_secs_f64()
+        );
+        let restarted = Instant::now();
+        for &i in &away {
+            let key = keys.remove(&i).unwrap();
+            let node = start(key, &members[i], false, &seed_addrs, &arrivals, &shutdown);
+            members[i].node = Some(node);
+        }
+        let deadline = restarted + Duration::from_secs(300);
+        let mut equal = false;
+        while Instant::now() < deadline {
+            if converged(&members) {
+                equal = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        if equal {
+            println!(
+                "restarted: every follower of every space holds the same set {:.1} s after the restart (goal ≤ 60 s)",
+                restarted.elapsed().as_secs_f64()
+            );
+        } else {
+            println!("restarted: fingerprints still differ after 300 s");
+        }
+        let (cpu, peak) = cpu_and_peak();
         println!(
             "whole run: {:.0} s, CPU {:.0} s ({:.0} % of one core), peak memory {:.0} MiB",
             started.elapsed().as_secs_f64(),

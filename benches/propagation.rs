@@ -56,6 +56,7 @@ fn main() {
                     // The topology is the 3 random dials per node, as the figure asks.
                     kademlia: false,
                     seed: false,
+                    quic: false,
                 },
                 &shutdown,
             );

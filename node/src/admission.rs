@@ -4,9 +4,11 @@
 //! found before this (see `network::worker`). Every verdict here is this node's own, so
 //! it never blames anybody.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use wiel_protocol::{OrgKey, Verified};
+use wiel_protocol::{EntryId, OrgKey, Verified};
 use wiel_store::Store;
 
 use crate::rate::TokenBucket;
@@ -15,6 +17,11 @@ use crate::trust::{TrustSet, TrustState};
 
 /// Authors whose rate is tracked at once; past it the table starts afresh.
 const MAX_TRACKED_AUTHORS: usize = 10_000;
+/// Ids remembered as declined at most (32 bytes each); past it the memory starts afresh.
+const MAX_DECLINED: usize = 100_000;
+/// How long a decline is remembered while the trust set stays the same: a full budget
+/// may free up (an entry retracted, a store compacted) without the trust set changing.
+const DECLINED_FOR: Duration = Duration::from_secs(60 * 60);
 
 /// What becomes of a valid entry.
 pub enum Admission {
@@ -60,6 +67,60 @@ impl Budgets {
     pub fn trust_changed(&mut self) {
         self.untrusted_profiles = None;
         self.kept_apart_bytes = None;
+    }
+}
+
+/// Valid entries this node declined for a reason that lasts as long as its trust set (an
+/// author it does not take, a full budget), by id: sync leaves them out of what it fetches
+/// and of what it says it lacks, so that repeated syncs with a peer that holds them move
+/// nothing. Forgotten when the trust set changes, after [`DECLINED_FOR`], or when full.
+/// An id is the hash of the signed entry, so a peer cannot make this node decline an
+/// entry other than the one it sent.
+#[derive(Clone, Default)]
+pub struct Declined(Arc<Mutex<DeclinedIds>>);
+
+#[derive(Default)]
+struct DeclinedIds {
+    /// The trust set the ids were declined under, and since when.
+    under: Option<(Arc<TrustSet>, Instant)>,
+    ids: HashSet<EntryId>,
+}
+
+impl DeclinedIds {
+    /// Forgets everything when `set` is not the set the ids were declined under, or the
+    /// memory is old.
+    fn under(&mut self, set: &Arc<TrustSet>) -> &mut HashSet<EntryId> {
+        let current = matches!(&self.under, Some((s, since))
+            if Arc::ptr_eq(s, set) && since.elapsed() < DECLINED_FOR);
+        if !current {
+            self.ids.clear();
+            self.under = Some((set.clone(), Instant::now()));
+        }
+        &mut self.ids
+    }
+}
+
+impl Declined {
+    /// Remembers `id` when `reason` lasts while `set` does.
+    pub fn note(&self, id: EntryId, reason: Refusal, set: &Arc<TrustSet>) {
+        if !matches!(
+            reason,
+            Refusal::Untrusted | Refusal::TooManyProfiles | Refusal::KeptApartFull
+        ) {
+            return;
+        }
+        let mut declined = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let ids = declined.under(set);
+        if ids.len() >= MAX_DECLINED {
+            ids.clear();
+        }
+        ids.insert(id);
+    }
+
+    /// Whether `id` was declined under `set` (and is still remembered).
+    pub fn contains(&self, id: &EntryId, set: &Arc<TrustSet>) -> bool {
+        let mut declined = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        declined.under(set).contains(id)
     }
 }
 
@@ -167,4 +228,53 @@ fn count_untrusted_profiles(store: &Store, set: &TrustSet) -> usize {
                 .count()
         })
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> EntryId {
+        EntryId::from_bytes([n; 32])
+    }
+
+    #[test]
+    fn a_lasting_decline_is_remembered_until_the_trust_set_changes() {
+        let declined = Declined::default();
+        let set = Arc::new(TrustSet::default());
+        declined.note(id(1), Refusal::Untrusted, &set);
+        declined.note(id(2), Refusal::KeptApartFull, &set);
+        assert!(declined.contains(&id(1), &set));
+        assert!(declined.contains(&id(2), &set));
+        assert!(!declined.contains(&id(3), &set));
+        // Another set (even an equal one, recomputed): everything is asked for again.
+        let changed = Arc::new(TrustSet::default());
+        assert!(!declined.contains(&id(1), &changed));
+        assert!(!declined.contains(&id(1), &set));
+    }
+
+    #[test]
+    fn a_passing_refusal_is_not_remembered() {
+        let declined = Declined::default();
+        let set = Arc::new(TrustSet::default());
+        // Over an author's rate: comes later by sync.
+        declined.note(id(1), Refusal::RateLimited, &set);
+        // Dated ahead of this node's clock: taken once it is no longer ahead.
+        declined.note(id(2), Refusal::InFuture, &set);
+        assert!(!declined.contains(&id(1), &set));
+        assert!(!declined.contains(&id(2), &set));
+    }
+
+    #[test]
+    fn the_memory_is_bounded() {
+        let declined = Declined::default();
+        let set = Arc::new(TrustSet::default());
+        for n in 0..=MAX_DECLINED as u32 {
+            let mut bytes = [0u8; 32];
+            bytes[..4].copy_from_slice(&n.to_le_bytes());
+            declined.note(EntryId::from_bytes(bytes), Refusal::Untrusted, &set);
+        }
+        let held = declined.0.lock().unwrap().ids.len();
+        assert!(held <= MAX_DECLINED, "{held}");
+    }
 }

@@ -15,6 +15,8 @@ pub struct InProcess {
     pub running: network::Running,
     pub registry: libp2p::metrics::Registry,
     notifier: wiel_node::events::Notifier,
+    /// Stops this node alone (a child of the token it was started with).
+    shutdown: CancellationToken,
 }
 
 /// How a node in this process joins.
@@ -23,6 +25,9 @@ pub struct Joining {
     pub bootstrap: Vec<Multiaddr>,
     pub kademlia: bool,
     pub seed: bool,
+    /// QUIC instead of TCP: one UDP socket per node, where TCP costs two open files per
+    /// connection in one process (hundreds of nodes would exhaust the process's limit).
+    pub quic: bool,
 }
 
 impl InProcess {
@@ -32,6 +37,7 @@ impl InProcess {
         joining: Joining,
         shutdown: &CancellationToken,
     ) -> InProcess {
+        let shutdown = shutdown.child_token();
         let mut registry = libp2p::metrics::Registry::default();
         // What the service does when it publishes: the outbox, and a word to the network.
         let notifier = wiel_node::events::Notifier::default();
@@ -51,7 +57,11 @@ impl InProcess {
             SwarmOptions {
                 network: wiel_protocol::testing::network(),
                 spaces: joining.spaces,
-                listen: vec!["/ip4/127.0.0.1/tcp/0".parse().unwrap()],
+                listen: vec![if joining.quic {
+                    "/ip4/127.0.0.1/udp/0/quic-v1".parse().unwrap()
+                } else {
+                    "/ip4/127.0.0.1/tcp/0".parse().unwrap()
+                }],
                 bootstrap: joining.bootstrap,
                 mdns: false,
                 kademlia: joining.kademlia,
@@ -71,7 +81,42 @@ impl InProcess {
             running,
             registry,
             notifier,
+            shutdown,
         }
+    }
+
+    /// Stops it as `wiel node` stops (its network, then its worker) and gives back its key
+    /// once its store is closed, so that it can start again on the same directory.
+    pub async fn stop(self) -> OrgKeypair {
+        self.shutdown.cancel();
+        let InProcess {
+            key,
+            store,
+            running,
+            ..
+        } = self;
+        running.event_loop.await.unwrap();
+        tokio::task::spawn_blocking(move || running.worker.join().unwrap())
+            .await
+            .unwrap();
+        drop(store);
+        key
+    }
+
+    /// Per space it follows: how many entries it holds there and their fingerprint (the
+    /// size and XOR of the ids catch-up compares; everyone is trusted here).
+    pub fn fingerprints(&self, spaces: &[SpaceName]) -> Vec<wiel_node::reconcile::Fingerprint> {
+        let mut items = self.store.items_by_space(None).unwrap();
+        spaces
+            .iter()
+            .map(|space| {
+                let mut fingerprint = wiel_node::reconcile::Fingerprint::default();
+                for item in items.remove(space.as_str()).unwrap_or_default() {
+                    fingerprint.add(&item.id);
+                }
+                fingerprint
+            })
+            .collect()
     }
 
     /// Its first listen address with `/p2p/<id>`, once it listens.

@@ -147,6 +147,41 @@ fn two_nodes_that_trust_differently_settle() {
 }
 
 #[test]
+fn a_closed_node_declines_entries_once_and_asks_again_only_when_its_trust_changes() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "closed");
+    let questions: Vec<String> = [
+        "Hoe houden jullie het verzuim laag?",
+        "Wie heeft een goed inwerkprogramma?",
+        "Hoe kopen jullie jeugdhulp in?",
+    ]
+    .iter()
+    .map(|q| wiel_tests::ask_in(a.path(), q))
+    .collect();
+    let da = Daemon::start_with(&a, &[], NO_KAD);
+    let _db = Daemon::start_with(&b, &[&da.address], NO_KAD);
+    // The sync on connecting fetched them; B (closed) takes content of its roots only.
+    wait_for("B to decline Zwolle's questions", TIMEOUT, || {
+        (b.status()["rejected"]["untrusted"].as_u64().unwrap_or(0) >= 3).then_some(())
+    });
+    let sync = || -> serde_json::Value {
+        serde_json::from_str(&b.ok(&["--json", "sync", "--peer", &da.address])).unwrap()
+    };
+    for _ in 0..3 {
+        let report = sync();
+        assert_eq!(report["to_fetch"], 0, "{report}");
+        assert_eq!(report["fetched"], 0, "{report}");
+    }
+    assert!(questions.iter().all(|q| !b.has(q)));
+    // Trusting Zwolle changes the trust set: what was declined is asked for again.
+    b.ok(&["trust", "add", &a.org_key()]);
+    wait_for("B to fetch Zwolle's questions once it trusts Zwolle", TIMEOUT, || {
+        let report = sync();
+        questions.iter().all(|q| b.has(q)).then_some(report)
+    });
+}
+
+#[test]
 fn an_import_passes_the_same_admission_as_entries_from_peers() {
     let b = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
     let limit = 100_000u64;

@@ -156,7 +156,9 @@ pub fn start(
     let (job_tx, job_rx) = mpsc::channel(JOB_QUEUE);
     let (verdict_tx, verdict_rx) = mpsc::channel(JOB_QUEUE);
     let (stored_tx, _) = tokio::sync::broadcast::channel(1024);
+    let declined = crate::admission::Declined::default();
     let worker = {
+        let declined = declined.clone();
         let stored = stored_tx.clone();
         let store = store.clone();
         let network = options.network.clone();
@@ -170,6 +172,7 @@ pub fn start(
                         store,
                         network,
                         trust,
+                        declined,
                         counters,
                         stored,
                     },
@@ -181,7 +184,7 @@ pub fn start(
     };
     let (served_tx, served_rx) = mpsc::unbounded_channel();
     let server = serve::Server::start(
-        serve::ServeState::new(store.clone(), options.trust.clone()),
+        serve::ServeState::new(store.clone(), options.trust.clone(), declined),
         served_tx,
     )
     .map_err(|e| setup(&e))?;

@@ -31,6 +31,12 @@ const DISCOVERY_EVERY: Duration = Duration::from_secs(30);
 const FIRST_DISCOVERY: Duration = Duration::from_secs(2);
 /// Peers dialed after one look, at most.
 const DIALS_PER_LOOK: usize = 16;
+/// Connected peers past which a look dials no one. Gossip needs a handful per space and
+/// catch-up any one that holds the entries; with 342 municipalities, dialing every peer
+/// found would connect each to nearly all others (file descriptors and memory on every
+/// node, for nothing). Peers that dial this node are still accepted (up to the incoming
+/// limit in `behaviour`), so the seeds and others above the count stay reachable.
+const WANTED_PEERS: usize = 32;
 /// Addresses tried for one peer Kademlia found, at most (a peer may say many).
 const ADDRESSES_PER_DIAL: usize = 4;
 /// Relays this node reserves a slot on, at most.
@@ -47,6 +53,11 @@ const AUTONAT_DIAL_REQUEST: &str = "/libp2p/autonat/2/dial-request";
 /// address counts as not reachable. (Behind a NAT that drops what it did not ask for,
 /// the dial back dies silently and no answer says "unreachable".)
 const UNCONFIRMED_AFTER: Duration = Duration::from_secs(45);
+
+/// How many peers one look may dial with `connected` peers connected.
+fn dials_after_look(connected: usize) -> usize {
+    WANTED_PEERS.saturating_sub(connected).min(DIALS_PER_LOOK)
+}
 
 /// Whether an address is on this machine's loopback.
 pub fn is_loopback(addr: &Multiaddr) -> bool {
@@ -400,7 +411,7 @@ impl Reach {
     }
 
     /// Peers Kademlia found: dialed where not connected yet (through a relay if that is
-    /// the address they have).
+    /// the address they have), until [`WANTED_PEERS`] are connected.
     pub fn on_kad(
         &mut self,
         swarm: &mut Swarm<Behaviour>,
@@ -415,9 +426,10 @@ impl Reach {
             return;
         };
         let local = *swarm.local_peer_id();
+        let room = dials_after_look(swarm.connected_peers().count());
         let mut dialed = 0;
         for info in found.peers {
-            if dialed == DIALS_PER_LOOK {
+            if dialed == room {
                 break;
             }
             if info.peer_id == local
@@ -502,6 +514,14 @@ impl Reach {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_look_dials_up_to_the_wanted_count_and_no_one_beyond_it() {
+        assert_eq!(dials_after_look(0), DIALS_PER_LOOK);
+        assert_eq!(dials_after_look(WANTED_PEERS - 3), 3);
+        assert_eq!(dials_after_look(WANTED_PEERS), 0);
+        assert_eq!(dials_after_look(400), 0);
+    }
 
     #[test]
     fn public_addresses_are_dialed_first_then_relayed_then_private_then_loopback() {

@@ -32,6 +32,8 @@ const SNAPSHOT_TTL: Duration = Duration::from_secs(60);
 pub(super) struct ServeState {
     pub store: Store,
     pub trust: TrustState,
+    /// What the worker declined: not asked for again while it stays declined.
+    declined: crate::admission::Declined,
     /// Each space's id set as this node passes it on, with the store generation and trust
     /// set it was read at.
     sets: HashMap<SpaceName, (u64, Arc<TrustSet>, Arc<ItemSet>)>,
@@ -40,13 +42,21 @@ pub(super) struct ServeState {
 }
 
 impl ServeState {
-    pub fn new(store: Store, trust: TrustState) -> Self {
+    pub fn new(store: Store, trust: TrustState, declined: crate::admission::Declined) -> Self {
         Self {
             store,
             trust,
+            declined,
             sets: HashMap::new(),
             answering: HashMap::new(),
         }
+    }
+
+    /// Whether this node lacks `id` and would take it: neither held (kept apart included)
+    /// nor declined under the current trust set.
+    pub fn would_take(&self, id: &wiel_protocol::EntryId) -> bool {
+        matches!(self.store.holds(id), Ok(false))
+            && !self.declined.contains(id, &self.trust.current())
     }
 
     /// The id set of a space as this node passes it on (entries of untrusted authors left

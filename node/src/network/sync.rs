@@ -352,7 +352,8 @@ impl SyncHandler {
 
     /// The differences with a peer are known: offer what it lacks now, and find out off
     /// the loop which of what we lack is held here already (kept apart, because our trust
-    /// differs: fetching it again would move the same entries at every sync).
+    /// differs) or was declined (an author a closed node does not take, a full budget):
+    /// fetching those again would move the same entries at every sync.
     fn reconciled(
         &mut self,
         swarm: &mut Swarm<Behaviour>,
@@ -389,9 +390,7 @@ impl SyncHandler {
             need,
         };
         server.run_own(move |state| {
-            reconciled
-                .need
-                .retain(|id| !matches!(state.store.holds(id), Ok(true)));
+            reconciled.need.retain(|id| state.would_take(id));
             Served::Reconciled(reconciled)
         });
     }
@@ -601,7 +600,7 @@ fn answer(state: &mut ServeState, peer: PeerId, request: SyncRequest) -> Answere
         SyncRequest::Offer { space, ids } => {
             let lacking: Vec<EntryId> = ids
                 .into_iter()
-                .filter(|id| matches!(state.store.holds(id), Ok(false)))
+                .filter(|id| state.would_take(id))
                 .collect();
             answered.lacking = Some((space, lacking));
             answered.response = SyncResponse::Taken;

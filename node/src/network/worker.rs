@@ -128,6 +128,8 @@ pub struct Context {
     pub store: Store,
     pub network: NetworkId,
     pub trust: crate::trust::TrustState,
+    /// Where this node notes what it declined (read by sync, see [`crate::admission::Declined`]).
+    pub declined: crate::admission::Declined,
     pub counters: std::sync::Arc<Counters>,
     /// Ids of entries stored from the network, as they are stored.
     pub stored: tokio::sync::broadcast::Sender<EntryId>,
@@ -139,6 +141,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
         store,
         network,
         trust,
+        declined,
         counters,
         stored,
     } = context;
@@ -233,7 +236,14 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                     throttle: false,
                 }),
                 Err(fault) => Judged::Strike(fault),
-                Ok(e) => Judged::Admitted(admit(e, &set, &store, &trust, &mut budgets)),
+                Ok(e) => {
+                    let id = e.id();
+                    let admission = admit(e, &set, &store, &trust, &mut budgets);
+                    if let Admission::Ignore { reason, .. } = &admission {
+                        declined.note(id, *reason, &set);
+                    }
+                    Judged::Admitted(admission)
+                }
             };
             match (admission, source) {
                 (Judged::Admitted(Admission::Take(entry)), source) => valid.push((source, *entry)),
