@@ -394,3 +394,56 @@ fn inert_acts_change_no_search_in_any_order() {
     }
     assert!(outcomes.windows(2).all(|w| w[0] == w[1]));
 }
+
+#[test]
+fn only_words_of_entries_the_reader_may_see_are_suggested_or_count_as_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let shown = practice(
+        1,
+        "Wijkteam werkt",
+        "Het wijkteam werkt samen met de school.",
+    );
+    // Kept apart on this node: by an organisation it does not trust.
+    let stranger = testing::written(
+        &key(9),
+        Kind::Practice,
+        vec![],
+        T0 + 2,
+        "Casus Wolterinkhuizen",
+        "Het gezin Wolterinkhuizen kreeg hulp.",
+        &[],
+    );
+    store.ingest_batch(vec![shown, stranger]).unwrap();
+    let index = SearchIndex::open(&store).unwrap();
+    index.catch_up().unwrap();
+    let ask = |words: &str, authors: Option<Vec<wiel_protocol::OrgKey>>| {
+        index
+            .search(&SearchQuery {
+                text: words.into(),
+                filter: ListFilter::default(),
+                authors,
+            })
+            .unwrap()
+    };
+    let trusted = Some(vec![key(1).public()]);
+    // Without a trust policy the word is there to suggest...
+    assert_eq!(
+        ask("wolterinkhuisen", None).corrected.as_deref(),
+        Some("wolterinkhuizen")
+    );
+    // ...but a reader who is shown key 1 only is not told it exists.
+    let outcome = ask("wolterinkhuisen", trusted.clone());
+    assert_eq!(outcome.corrected, None);
+    assert!(outcome.replaced.is_empty());
+    assert_eq!(outcome.unknown, vec!["wolterinkhuisen".to_string()]);
+    // Typed right, it is a word nobody the reader sees wrote: said so, nothing found.
+    let outcome = ask("wolterinkhuizen", trusted.clone());
+    assert!(outcome.hits.is_empty());
+    assert_eq!(outcome.unknown, vec!["wolterinkhuizen".to_string()]);
+    // A typo of a word a shown entry holds is still corrected.
+    assert_eq!(
+        ask("wijkteem", trusted).corrected.as_deref(),
+        Some("wijkteam")
+    );
+}

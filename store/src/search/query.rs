@@ -6,11 +6,32 @@ use std::collections::HashMap;
 
 use super::*;
 
+/// The index as one query may see it: when the node names the authors it shows, whether
+/// a word is held, how telling it is, and what "bedoelde u" offers are read from their
+/// entries only (a word held only by an entry kept apart must not surface).
+struct Visible<'a> {
+    searcher: &'a tantivy::Searcher,
+    authors: Option<TermSetQuery>,
+}
+
+/// Candidates for "bedoelde u" checked against what the reader may see, at most.
+const MAX_SUGGESTION_CHECKS: usize = 32;
+
 impl SearchIndex {
     /// Searches; see [`SearchQuery`].
     pub fn search(&self, query: &SearchQuery) -> Result<SearchOutcome, SearchError> {
         let searcher = self.reader.searcher();
         let f = self.fields;
+        let visible = Visible {
+            searcher: &searcher,
+            authors: query.authors.as_ref().map(|authors| {
+                TermSetQuery::new(
+                    authors
+                        .iter()
+                        .map(|a| Term::from_field_text(f.author, &a.to_hex())),
+                )
+            }),
+        };
         let mut stemmed = analysis::stemmed_analyzer();
         let typed = analysis::query_words(&query.text);
         // A joined word (`re-integratie`) also searches its parts, as a compound does.
@@ -41,20 +62,20 @@ impl SearchIndex {
                 .collect();
             // Held as typed, by a stem, part or word that means the same, or (an
             // abbreviation) by every word it stands for.
-            let found = self.doc_freq(&searcher, f.exact, word)? > 0
+            let found = self.doc_freq(&visible, f.exact, word)? > 0
                 || stems.iter().chain(same).try_fold(false, |any, s| {
                     Ok::<_, SearchError>(
-                        any || self.held(&searcher, s)? || self.doc_freq(&searcher, f.tags, s)? > 0,
+                        any || self.held(&visible, s)? || self.doc_freq(&visible, f.tags, s)? > 0,
                     )
                 })?
                 || match stems.first() {
-                    Some(stem) => self.expansion_held(&searcher, stem)?.is_some(),
+                    Some(stem) => self.expansion_held(&visible, stem)?.is_some(),
                     None => false,
                 };
             if found {
                 searched.push(word.clone());
             } else if !analysis::is_known_word(word)
-                && let Some(close) = self.closest_word(&searcher, word)?
+                && let Some(close) = self.closest_word(&visible, word)?
             {
                 outcome.replaced.push((word.clone(), close.clone()));
                 searched.push(close);
@@ -98,7 +119,7 @@ impl SearchIndex {
             let idfs = own
                 .iter()
                 .skip(1)
-                .map(|stem| self.idf(&searcher, stem))
+                .map(|stem| self.idf(&visible, stem))
                 .collect::<Result<Vec<f32>, _>>()?;
             let most_telling = idfs.iter().copied().fold(0.0_f32, f32::max);
             let weighted = own.iter().enumerate().map(|(n, stem)| {
@@ -118,7 +139,7 @@ impl SearchIndex {
                 .chain(abbreviated[i].iter().copied())
             {
                 // Named in "ook gezocht op" only where an entry holds it.
-                if self.held(&searcher, &synonym.stem)? && !outcome.also.contains(&synonym.word) {
+                if self.held(&visible, &synonym.stem)? && !outcome.also.contains(&synonym.word) {
                     outcome.also.push(synonym.word.clone());
                 }
                 same.push((synonym.stem.clone(), SYNONYM_WEIGHT));
@@ -144,7 +165,7 @@ impl SearchIndex {
             ));
             // An abbreviation also finds entries with every word it stands for.
             if let Some(stem) = own.first()
-                && let Some(expansion) = self.expansion_held(&searcher, stem)?
+                && let Some(expansion) = self.expansion_held(&visible, stem)?
             {
                 if !outcome.also.contains(&expansion.words) {
                     outcome.also.push(expansion.words.clone());
@@ -155,7 +176,7 @@ impl SearchIndex {
             // apart ("gesprek over verzuim" for `verzuimgesprek`), as a word that means the
             // same does.
             let held_whole = match own.first() {
-                Some(stem) => self.doc_freq(&searcher, f.text, stem)? > 0,
+                Some(stem) => self.doc_freq(&visible, f.text, stem)? > 0,
                 None => true,
             };
             let apart: Vec<String> = (!held_whole)
@@ -214,11 +235,8 @@ impl SearchIndex {
                 )),
             ));
         }
-        if let Some(authors) = &query.authors {
-            let terms = authors
-                .iter()
-                .map(|a| Term::from_field_text(f.author, &a.to_hex()));
-            must.push((Occur::Must, Box::new(TermSetQuery::new(terms))));
+        if let Some(authors) = &visible.authors {
+            must.push((Occur::Must, Box::new(authors.clone())));
         }
         let full = BooleanQuery::new(must);
         // A few more than asked: a hit the store no longer backs is dropped below.
@@ -264,12 +282,12 @@ impl SearchIndex {
 
     /// How telling a stem is: BM25's inverse document frequency over the text field (0 for
     /// a stem no entry holds).
-    fn idf(&self, searcher: &tantivy::Searcher, stem: &str) -> Result<f32, SearchError> {
-        let df = self.doc_freq(searcher, self.fields.text, stem)?;
+    fn idf(&self, visible: &Visible, stem: &str) -> Result<f32, SearchError> {
+        let df = self.doc_freq(visible, self.fields.text, stem)?;
         if df == 0 {
             return Ok(0.0);
         }
-        let n = searcher.num_docs() as f32;
+        let n = visible.searcher.num_docs() as f32;
         let df = df as f32;
         Ok((1.0 + (n - df + 0.5) / (df + 0.5)).ln())
     }
@@ -278,13 +296,13 @@ impl SearchIndex {
     /// some entry.
     fn expansion_held(
         &self,
-        searcher: &tantivy::Searcher,
+        visible: &Visible,
         stem: &str,
     ) -> Result<Option<&synonyms::Expansion>, SearchError> {
         for expansion in self.thesaurus.expansions(stem) {
             let mut held = true;
             for s in &expansion.stems {
-                held &= self.held(searcher, s)?;
+                held &= self.held(visible, s)?;
             }
             if held {
                 return Ok(Some(expansion));
@@ -294,9 +312,9 @@ impl SearchIndex {
     }
 
     /// Whether some entry holds `stem` in its title or text.
-    fn held(&self, searcher: &tantivy::Searcher, stem: &str) -> Result<bool, SearchError> {
-        Ok(self.doc_freq(searcher, self.fields.text, stem)? > 0
-            || self.doc_freq(searcher, self.fields.title, stem)? > 0)
+    fn held(&self, visible: &Visible, stem: &str) -> Result<bool, SearchError> {
+        Ok(self.doc_freq(visible, self.fields.text, stem)? > 0
+            || self.doc_freq(visible, self.fields.title, stem)? > 0)
     }
 
     /// Every one of `stems`, each in any field, weighing as a word that means the same.
@@ -323,24 +341,31 @@ impl SearchIndex {
         ))
     }
 
-    fn doc_freq(
-        &self,
-        searcher: &tantivy::Searcher,
-        field: Field,
-        text: &str,
-    ) -> Result<u64, SearchError> {
-        searcher
-            .doc_freq(&Term::from_field_text(field, text))
-            .map_err(|e| self.error(e))
+    /// Entries the reader may see that hold `text` in `field`.
+    fn doc_freq(&self, visible: &Visible, field: Field, text: &str) -> Result<u64, SearchError> {
+        let term = Term::from_field_text(field, text);
+        let Some(authors) = &visible.authors else {
+            return visible.searcher.doc_freq(&term).map_err(|e| self.error(e));
+        };
+        // Most words are in no entry at all: no need to count.
+        if visible.searcher.doc_freq(&term).map_err(|e| self.error(e))? == 0 {
+            return Ok(0);
+        }
+        let held_by_shown = BooleanQuery::new(vec![
+            (Occur::Must, term_query(field, text)),
+            (Occur::Must, Box::new(authors.clone())),
+        ]);
+        let count = visible
+            .searcher
+            .search(&held_by_shown, &tantivy::collector::Count)
+            .map_err(|e| self.error(e))?;
+        Ok(count as u64)
     }
 
-    /// The indexed word closest to `word` (fewest edits, then most documents), if any is
-    /// within reach.
-    fn closest_word(
-        &self,
-        searcher: &tantivy::Searcher,
-        word: &str,
-    ) -> Result<Option<String>, SearchError> {
+    /// The indexed word closest to `word` (fewest edits, then most documents) that an
+    /// entry the reader may see holds, if any is within reach.
+    fn closest_word(&self, visible: &Visible, word: &str) -> Result<Option<String>, SearchError> {
+        let searcher = visible.searcher;
         let chars = word.chars().count();
         if chars < 4 {
             return Ok(None);
@@ -350,7 +375,7 @@ impl SearchIndex {
         let automaton = FuzzyTermQuery::new(term, edits, true)
             .automaton()
             .map_err(|e| self.error(e))?;
-        let mut best: Option<(usize, u64, String)> = None;
+        let mut candidates: Vec<(usize, std::cmp::Reverse<u64>, String)> = Vec::new();
         for segment in searcher.segment_readers() {
             let inverted = segment
                 .inverted_index(self.fields.exact)
@@ -366,18 +391,17 @@ impl SearchIndex {
                 };
                 let freq = u64::from(stream.value().doc_freq);
                 let distance = strsim::damerau_levenshtein(word, candidate);
-                let better = match &best {
-                    None => true,
-                    Some((d, n, _)) => {
-                        (distance, std::cmp::Reverse(freq)) < (*d, std::cmp::Reverse(*n))
-                    }
-                };
-                if better {
-                    best = Some((distance, freq, candidate.to_string()));
-                }
+                candidates.push((distance, std::cmp::Reverse(freq), candidate.to_string()));
             }
         }
-        Ok(best.map(|(_, _, w)| w))
+        candidates.sort();
+        candidates.dedup_by(|a, b| a.2 == b.2);
+        for (_, _, candidate) in candidates.into_iter().take(MAX_SUGGESTION_CHECKS) {
+            if self.doc_freq(visible, self.fields.exact, &candidate)? > 0 {
+                return Ok(Some(candidate));
+            }
+        }
+        Ok(None)
     }
 }
 
