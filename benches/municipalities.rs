@@ -83,7 +83,12 @@ fn start(
     let arrivals = arrivals.clone();
     tokio::spawn(async move {
         while let Ok(id) = rx.recv().await {
-            arrivals.lock().unwrap().entry(id).or_default().push(Instant::now());
+            arrivals
+                .lock()
+                .unwrap()
+                .entry(id)
+                .or_default()
+                .push(Instant::now());
         }
     });
     node

@@ -2,9 +2,12 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test support: a failed setup should panic
 
 mod daemon;
+pub mod gossip;
 pub mod inprocess;
 pub mod netlab;
 pub mod relevance;
+
+pub use gossip::{gossip_swarm, gossip_to, join_national_space};
 
 pub use daemon::{Daemon, free_port};
 
@@ -555,59 +558,5 @@ impl Node {
     /// Asks a question; returns its id.
     pub fn ask(&self, text: &str) -> String {
         ask_in(self.path(), text)
-    }
-}
-
-/// An in-process peer that speaks wiel's gossip and nothing else (hostile and flooding
-/// peers in the tests): anonymous gossipsub, message id = blake3 of the bytes, as wiel.
-pub fn gossip_swarm() -> libp2p::Swarm<libp2p::gossipsub::Behaviour> {
-    use libp2p::{gossipsub, noise, tcp, yamux};
-    libp2p::SwarmBuilder::with_new_identity()
-        .with_tokio()
-        .with_tcp(
-            tcp::Config::default(),
-            noise::Config::new,
-            yamux::Config::default,
-        )
-        .unwrap()
-        .with_behaviour(|_| {
-            let config = gossipsub::ConfigBuilder::default()
-                .heartbeat_interval(std::time::Duration::from_millis(100))
-                .validation_mode(gossipsub::ValidationMode::Anonymous)
-                .max_transmit_size(256 * 1024)
-                // Anonymous messages need a content id, or they all look the same.
-                .message_id_fn(|m: &gossipsub::Message| {
-                    gossipsub::MessageId::new(blake3::hash(&m.data).as_bytes())
-                })
-                .build()
-                .unwrap();
-            gossipsub::Behaviour::new(gossipsub::MessageAuthenticity::Anonymous, config).unwrap()
-        })
-        .unwrap()
-        .build()
-}
-
-/// Subscribes `swarm` to the national space's topic, dials `address`, and waits until the
-/// node there follows the topic on this connection. Returns the topic.
-pub async fn join_national_space(
-    swarm: &mut libp2p::Swarm<libp2p::gossipsub::Behaviour>,
-    address: libp2p::Multiaddr,
-    timeout: std::time::Duration,
-) -> libp2p::gossipsub::IdentTopic {
-    use futures::StreamExt;
-    let topic = libp2p::gossipsub::IdentTopic::new("/wiel/1/space/nl");
-    swarm.behaviour_mut().subscribe(&topic).unwrap();
-    swarm.dial(address).unwrap();
-    let deadline = tokio::time::Instant::now() + timeout;
-    loop {
-        let event = tokio::time::timeout_at(deadline, swarm.select_next_some())
-            .await
-            .expect("the node followed the topic");
-        if let libp2p::swarm::SwarmEvent::Behaviour(libp2p::gossipsub::Event::Subscribed {
-            ..
-        }) = event
-        {
-            return topic;
-        }
     }
 }

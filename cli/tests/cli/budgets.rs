@@ -6,31 +6,14 @@
 
 use std::time::Duration;
 
-use futures::{FutureExt, StreamExt};
-use libp2p::Multiaddr;
 use wiel_protocol::{OrgKeypair, Timestamp, testing};
 use wiel_tests::{Daemon, Node, import_file, wait_for};
 
 const TIMEOUT: Duration = Duration::from_secs(90);
 const NO_KAD: &[&str] = &["--no-kademlia"];
 
-/// Publishes `messages` on the national topic of the node at `address` from an in-process
-/// gossip peer, one after another, driving the swarm between them.
 fn gossip_to(address: &str, messages: Vec<Vec<u8>>) {
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let address: Multiaddr = address.parse().unwrap();
-    runtime.block_on(async move {
-        let mut swarm = wiel_tests::gossip_swarm();
-        let topic = wiel_tests::join_national_space(&mut swarm, address, TIMEOUT).await;
-        for data in messages {
-            let _ = swarm.behaviour_mut().publish(topic.clone(), data);
-            while swarm.select_next_some().now_or_never().is_some() {}
-            tokio::task::yield_now().await;
-        }
-        // Let the last messages go out.
-        let until = tokio::time::Instant::now() + Duration::from_millis(500);
-        while let Ok(_event) = tokio::time::timeout_at(until, swarm.select_next_some()).await {}
-    });
+    wiel_tests::gossip_to(address, messages, TIMEOUT)
 }
 
 #[test]
@@ -175,10 +158,14 @@ fn a_closed_node_declines_entries_once_and_asks_again_only_when_its_trust_change
     assert!(questions.iter().all(|q| !b.has(q)));
     // Trusting Zwolle changes the trust set: what was declined is asked for again.
     b.ok(&["trust", "add", &a.org_key()]);
-    wait_for("B to fetch Zwolle's questions once it trusts Zwolle", TIMEOUT, || {
-        let report = sync();
-        questions.iter().all(|q| b.has(q)).then_some(report)
-    });
+    wait_for(
+        "B to fetch Zwolle's questions once it trusts Zwolle",
+        TIMEOUT,
+        || {
+            let report = sync();
+            questions.iter().all(|q| b.has(q)).then_some(report)
+        },
+    );
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! A thief and a liar on real nodes: a key rotation keeps an organisation's history, a
 //! thief holding a revoked key gains nothing with a backdated rotation (online, after an
 //! offline catch-up, by import), and a node that follows only a province learns a
-//! revocation at its first sync without anybody being struck, and peers follow a node
-//! whose key rotated to its new peer id (but not an impostor at its address).
+//! revocation at its first sync without anybody being struck (also when the key revoked
+//! itself), answers that arrive before their question cost nobody a strike, and peers
+//! follow a node whose key rotated to its new peer id (but not an impostor at its address).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
@@ -331,4 +332,119 @@ fn peers_follow_a_node_whose_key_rotated_but_not_an_impostor_at_its_address() {
     wait_for("the impostor to be let go", TIMEOUT, || {
         lone.peer_ids().is_empty().then_some(())
     });
+}
+
+/// Rejections that blame the sender, in a node's status.
+const FAULTS: &[&str] = &[
+    "too_large",
+    "unknown_version",
+    "malformed",
+    "wrong_network",
+    "body_hash",
+    "bad_signature",
+    "rules",
+    "not_asked_for",
+    "wrong_topic",
+    "wrong_space",
+    "not_served",
+    "sync_endless",
+    "sync_inconsistent",
+    "sync_malformed",
+    "sync_out_of_range",
+];
+
+fn faults(node: &Node) -> Vec<String> {
+    let status = node.status();
+    FAULTS
+        .iter()
+        .filter(|f| status["rejected"].get(**f).is_some())
+        .map(|f| f.to_string())
+        .collect()
+}
+
+#[test]
+fn a_key_that_revokes_itself_reaches_an_offline_province_node_by_catch_up() {
+    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let p = Node::empty();
+    p.ok(&[
+        "init",
+        "--name",
+        "Gemeente Kampen",
+        "--code",
+        "GM0166",
+        "--network",
+        "wiel-test",
+        "--trust-mode",
+        "web-of-trust",
+        "--space",
+        "pv23",
+    ]);
+    let key = z.org_key();
+    p.ok(&["trust", "add", &key]);
+    let before = id_of(&z.ok(&["--json", "ask", "Wie werkt met een regionale flexpool?"]));
+    // Lost control of it: the key revokes itself (nothing it signs from now on counts).
+    z.ok(&["key", "revoke", "--current", "--yes"]);
+    let out = wiel_tests::wiel_in(z.path(), &["ask", "Nog een vraag na de intrekking?"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "a revoked key still published");
+    // The province node was offline throughout: it learns all of it by catch-up.
+    let dz = Daemon::start_with(&z, &[], NO_KAD);
+    let _dp = Daemon::start_with(&p, &[&dz.address], NO_KAD);
+    wait_for(
+        "the province node to learn the self-revocation",
+        TIMEOUT,
+        || (trust_list(&p)["revoked"][0]["key"] == key.as_str()).then_some(()),
+    );
+    // What the key signed before stays Zwolle's.
+    wait_for(
+        "the earlier question to reach the province node",
+        TIMEOUT,
+        || p.has(&before).then_some(()),
+    );
+    assert!(listed(&p).contains("regionale flexpool"), "{}", listed(&p));
+    assert!(faults(&p).is_empty(), "{:?}", faults(&p));
+    assert!(faults(&z).is_empty(), "{:?}", faults(&z));
+}
+
+#[test]
+fn answers_that_arrive_before_their_question_cost_nobody_a_strike() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let b = Node::init("Gemeente Kampen", "GM0166");
+    let now = Timestamp::now().as_millis();
+    let question = testing::question(&testing::key(41), 1, now - 60_000);
+    let answers = vec![
+        testing::answer(&testing::key(42), question.id(), 2, now - 50_000),
+        testing::answer(&testing::key(43), question.id(), 3, now - 40_000),
+    ];
+    let reaction = testing::reaction(&testing::key(44), answers[0].id(), now - 30_000);
+    let mut all = vec![question.clone(), reaction.clone()];
+    all.extend(answers.iter().cloned());
+    let file = import_file(a.path(), "thread.jsonl", &all);
+    a.ok(&["import", file.to_str().unwrap()]);
+    // B hears the reaction and the answers first, by gossip, from a peer that has nothing
+    // else to give...
+    let db = Daemon::start_with(&b, &[], NO_KAD);
+    let early: Vec<Vec<u8>> = std::iter::once(&reaction)
+        .chain(&answers)
+        .map(|e| e.bytes().to_vec())
+        .collect();
+    wiel_tests::gossip_to(&db.address, early, TIMEOUT);
+    // ...and the question only later, when A comes online.
+    let _da = Daemon::start_with(&a, &[&db.address], NO_KAD);
+    wait_for("B to hold the whole thread", TIMEOUT, || {
+        all.iter().all(|e| b.has(&e.id().to_string())).then_some(())
+    });
+    wait_for("A and B to hold the same set", TIMEOUT, || {
+        (a.fingerprints() == b.fingerprints()).then_some(())
+    });
+    let shown = b.dutch(&["show", &question.id().to_string()[..12]]);
+    for answer in &answers {
+        assert!(
+            shown.contains(&answer.id().to_string()[..12]),
+            "an answer is missing from the thread: {shown}"
+        );
+    }
+    assert!(faults(&b).is_empty(), "{:?}", faults(&b));
+    assert!(faults(&a).is_empty(), "{:?}", faults(&a));
 }

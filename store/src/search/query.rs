@@ -348,7 +348,12 @@ impl SearchIndex {
             return visible.searcher.doc_freq(&term).map_err(|e| self.error(e));
         };
         // Most words are in no entry at all: no need to count.
-        if visible.searcher.doc_freq(&term).map_err(|e| self.error(e))? == 0 {
+        if visible
+            .searcher
+            .doc_freq(&term)
+            .map_err(|e| self.error(e))?
+            == 0
+        {
             return Ok(0);
         }
         let held_by_shown = BooleanQuery::new(vec![
