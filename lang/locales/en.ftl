@@ -145,6 +145,10 @@ bad-id-prefix = '{ $prefix }' is not an entry id: use at least { $min } hex char
 bad-limit = the limit must be at most { $max } (got { $limit })
 no-such-organisation = no known organisation matches '{ $query }': give a CBS code like GM0193, a name, or a key (for an organisation whose profile is not known here, only its key works)
 ambiguous-organisation = { $count } organisations claim '{ $query }' (a name or code anyone can claim) and not exactly one of them is trusted here: { $names }; give the key of the one you mean
+organisation-candidate = { $name }, key { $key } ({ $standing })
+candidate-trusted = trusted
+candidate-untrusted = not trusted
+candidates-more = and { $count } more
 not-editable = { $kind } cannot be edited; retract it and make a new one
 entry-retracted = entry { $id } was retracted by its author
 organisation-unknown = no profile of organisation { $key } is known here
@@ -298,6 +302,11 @@ search-ignored = Not searched for, too common: { $words }. Search for words that
 search-also = Also searched for: { $words }.
 search-unknown = Occurs nowhere: { $words }.
 search-nothing = Nothing found.
+search-untrusted-hidden = { $count ->
+        [one] 1 match
+       *[other] { $count } matches
+    } from organisations this node does not trust not shown; search them too with --untrusted.
+search-untrusted-hidden-at-least = At least { $count } matches from organisations this node does not trust not shown; search them too with --untrusted.
 search-more = The best { $shown } shown; there are more. Show more with --limit { $limit }.
 label-answered = answered
 label-id = id { $id }
@@ -784,6 +793,10 @@ web-theme = Theme
 web-any-theme = All themes
 web-no-theme = No theme
 web-more-results = The best { $shown } shown; make your search more precise for others.
+web-untrusted-hidden = { $count ->
+        [one] 1 match
+       *[other] { $count } matches
+    } from organisations this node does not trust not shown.
 web-retracted = Retracted by its author: the text is erased.
 web-reactions = Reactions of organisations
 web-accept = This answer helped: accept it

@@ -143,6 +143,10 @@ bad-id-prefix = '{ $prefix }' is geen kenmerk van een bericht: gebruik minstens 
 bad-limit = het aantal mag hooguit { $max } zijn (gegeven: { $limit })
 no-such-organisation = geen bekende organisatie past bij '{ $query }': geef een CBS-code zoals GM0193, een naam of een sleutel (van een organisatie waarvan hier nog geen profiel is, werkt alleen haar sleutel)
 ambiguous-organisation = { $count } organisaties noemen zich '{ $query }' (een naam of code kan iedereen opgeven) en niet precies één daarvan wordt hier vertrouwd: { $names }; geef de sleutel van de organisatie die u bedoelt
+organisation-candidate = { $name }, sleutel { $key } ({ $standing })
+candidate-trusted = vertrouwd
+candidate-untrusted = niet vertrouwd
+candidates-more = en nog { $count }
 not-editable = { $kind } kan niet worden bewerkt; trek het bericht in en maak een nieuw bericht
 entry-retracted = bericht { $id } is door de auteur ingetrokken
 organisation-unknown = van organisatie { $key } is hier geen profiel bekend
@@ -296,6 +300,11 @@ search-ignored = Niet op gezocht, te algemeen: { $words }. Zoek op woorden die z
 search-also = Ook gezocht op: { $words }.
 search-unknown = Komt nergens voor: { $words }.
 search-nothing = Niets gevonden.
+search-untrusted-hidden = { $count ->
+        [one] 1 treffer
+       *[other] { $count } treffers
+    } van organisaties die deze node niet vertrouwt, niet getoond; zoek ook daarin met --untrusted.
+search-untrusted-hidden-at-least = Minstens { $count } treffers van organisaties die deze node niet vertrouwt, niet getoond; zoek ook daarin met --untrusted.
 search-more = De beste { $shown } getoond; er zijn er meer. Toon meer met --limit { $limit }.
 label-answered = beantwoord
 label-id = kenmerk { $id }
@@ -782,6 +791,10 @@ web-theme = Thema
 web-any-theme = Alle thema's
 web-no-theme = Geen thema
 web-more-results = De beste { $shown } getoond; maak uw zoekvraag preciezer voor andere.
+web-untrusted-hidden = { $count ->
+        [one] 1 treffer
+       *[other] { $count } treffers
+    } van organisaties die deze node niet vertrouwt, niet getoond.
 web-retracted = Ingetrokken door de auteur: de inhoud is gewist.
 web-reactions = Reacties van organisaties
 web-accept = Dit antwoord hielp: accepteren

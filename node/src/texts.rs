@@ -40,13 +40,34 @@ impl Localise for ServiceError {
             ServiceError::AmbiguousOrganisation {
                 query,
                 count,
-                names,
-            } => msg!(
-                "ambiguous-organisation",
-                query = query.as_str(),
-                count = *count,
-                names = names.join(", ")
-            ),
+                candidates,
+            } => {
+                let mut names: Vec<wiel_lang::Message> = candidates
+                    .iter()
+                    .map(|c| {
+                        let standing = if c.trusted {
+                            msg!("candidate-trusted")
+                        } else {
+                            msg!("candidate-untrusted")
+                        };
+                        msg!(
+                            "organisation-candidate",
+                            name = c.claimed.as_str(),
+                            key = c.key.short(),
+                            standing = standing
+                        )
+                    })
+                    .collect();
+                if *count > candidates.len() {
+                    names.push(msg!("candidates-more", count = *count - candidates.len()));
+                }
+                msg!(
+                    "ambiguous-organisation",
+                    query = query.as_str(),
+                    count = *count,
+                    names = names
+                )
+            }
             ServiceError::NotEditable(kind) => msg!("not-editable", kind = kind.with_article()),
             ServiceError::Retracted(id) => msg!("entry-retracted", id = id.short()),
             ServiceError::Import(e) => e.message(),

@@ -79,6 +79,11 @@ pub struct SearchResults {
     /// More entries match than the limit let through.
     #[serde(default)]
     pub more: bool,
+    /// Entries that match but are left out because this node does not trust their
+    /// authors (`--untrusted` shows them). Counted when the results end before the
+    /// limit, among the first [`crate::service::HIDDEN_COUNTED`] matches of all authors.
+    #[serde(default)]
+    pub untrusted_hidden: usize,
 }
 
 impl EntryView {

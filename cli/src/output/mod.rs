@@ -43,6 +43,30 @@ pub fn author(v: &EntryView) -> String {
     }
 }
 
+/// The author in a list's column of [`AUTHOR_WIDTH`] characters. An organisation this node
+/// does not trust keeps the start of its key in the column, whatever its name's length:
+/// two that claim one name (or two unknown ones) can always be told apart.
+fn author_column(v: &EntryView) -> String {
+    let full = author(v);
+    let trusted = v.trust.as_ref().is_some_and(|t| t.trusted);
+    if full.chars().count() <= AUTHOR_WIDTH || trusted {
+        return format!("{:<AUTHOR_WIDTH$}", truncate(&full, AUTHOR_WIDTH));
+    }
+    let key = v.author.short();
+    // The name as claimed, without the key it may already carry ("(onbevestigd, sleutel …)").
+    let name = match full.find(key.as_str()) {
+        Some(at) => {
+            let before = &full[..at];
+            before[..before.rfind(" (").unwrap_or(before.len())]
+                .trim_end()
+                .to_owned()
+        }
+        None => full.clone(),
+    };
+    let room = AUTHOR_WIDTH - key.chars().count() - 1;
+    format!("{} {key}", truncate(&name, room))
+}
+
 /// "vertrouwd via Gemeente Deventer, Gemeente Kampen".
 pub fn trust_label(trust: &TrustView) -> String {
     if !trust.trusted {
@@ -96,7 +120,7 @@ pub fn entry_lines(listing: &Listing, limit: usize, empty: &str) -> Result<()> {
             v.id.short(),
             date(v.created_at),
             v.kind.message().text(),
-            truncate(&author(v), 22),
+            author_column(v),
             title(v),
             untrusted_mark(v)
         )?;
@@ -175,9 +199,21 @@ pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
             t!("search-unknown", words = quoted(&found.unknown))
         )?;
     }
+    let hidden = |out: &mut std::io::StdoutLock| -> Result<()> {
+        if found.untrusted_hidden > 0 {
+            let count = found.untrusted_hidden;
+            let line = if count >= wiel_node::service::HIDDEN_COUNTED {
+                t!("search-untrusted-hidden-at-least", count = count)
+            } else {
+                t!("search-untrusted-hidden", count = count)
+            };
+            writeln!(out, "\n{line}")?;
+        }
+        Ok(())
+    };
     if found.results.is_empty() {
         writeln!(out, "{}", t!("search-nothing"))?;
-        return Ok(());
+        return hidden(&mut out);
     }
     let bold = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for (rank, v) in found.results.iter().enumerate() {
@@ -211,7 +247,7 @@ pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
             )
         )?;
     }
-    Ok(())
+    hidden(&mut out)
 }
 
 /// `  ✓ geaccepteerd antwoord` after an accepted answer, `  (beantwoord)` after a
@@ -259,6 +295,9 @@ fn marked(snippet: &Snippet, bold: bool) -> String {
 }
 
 pub use wiel_lang::bytes;
+
+/// Characters of a list's author column.
+const AUTHOR_WIDTH: usize = 22;
 
 fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {

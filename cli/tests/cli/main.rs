@@ -14,6 +14,7 @@ mod hostile;
 mod json_contract;
 mod language;
 mod lying_peer;
+mod names;
 mod nat;
 mod network;
 mod nothing_vanishes;

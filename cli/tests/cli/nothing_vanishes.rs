@@ -1,5 +1,5 @@
-//! Nothing vanishes without a word: a list that stops at its limit says so, a list that
-//! leaves out untrusted authors says how many and how to see them, an import of an empty
+//! Nothing vanishes without a word: a list that stops at its limit says so, a list or a
+//! search that leaves out untrusted authors says how many and how to see them, an import of an empty
 //! file or of a file cut short warns, and an export file with lines left out is refused
 //! with nothing stored.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -59,6 +59,29 @@ fn a_list_says_what_it_did_not_show() {
             .dutch(&["list", "--untrusted", "--limit", "60"])
             .contains("er zijn er meer")
     );
+    // Search says so too: a word only untrusted organisations wrote finds nothing shown,
+    // and says what it left out.
+    let title = all.entries[0].title.clone().unwrap();
+    let word = title
+        .split_whitespace()
+        .max_by_key(|w| w.chars().count())
+        .unwrap()
+        .to_lowercase();
+    let found: wiel_node::view::SearchResults =
+        serde_json::from_str(&node.ok(&["--json", "search", &word])).unwrap();
+    assert!(found.results.is_empty(), "{word}");
+    assert!(found.untrusted_hidden >= 1, "{word}");
+    let text = node.dutch(&["search", &word]);
+    assert!(text.contains("Niets gevonden."), "{text}");
+    assert!(
+        text.contains("van organisaties die deze node niet vertrouwt, niet getoond; zoek ook daarin met --untrusted."),
+        "{text}"
+    );
+    let found: wiel_node::view::SearchResults =
+        serde_json::from_str(&node.ok(&["--json", "search", &word, "--untrusted"])).unwrap();
+    assert!(!found.results.is_empty(), "{word}");
+    assert_eq!(found.untrusted_hidden, 0);
+
     // Nothing left out, nothing said.
     let own = Node::init("Gemeente Kampen", "GM0166");
     assert_eq!(own.dutch(&["list"]).trim(), "Geen berichten gevonden.");

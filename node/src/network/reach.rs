@@ -380,8 +380,8 @@ impl Reach {
         }
     }
 
-    /// Every second: Kademlia's mode, relays to ask again, and now and then, ask Kademlia
-    /// for more peers.
+    /// Every second: Kademlia's mode, relays to ask again, and now and then, while fewer
+    /// than [`WANTED_PEERS`] are connected, ask Kademlia for more peers.
     pub fn on_tick(&mut self, swarm: &mut Swarm<Behaviour>, now: Instant) {
         // A reservation lost, a relay gone: Kademlia follows.
         self.set_kad_mode(swarm);
@@ -405,6 +405,10 @@ impl Reach {
             return;
         }
         self.next_look = Some(now + DISCOVERY_EVERY);
+        // A look connects to the peers it asks: with enough peers, none is made.
+        if dials_after_look(swarm.connected_peers().count()) == 0 {
+            return;
+        }
         if let Some(kad) = swarm.behaviour_mut().kad.as_mut() {
             kad.get_closest_peers(PeerId::random());
         }

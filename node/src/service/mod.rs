@@ -25,7 +25,7 @@ mod upkeep;
 mod writing;
 
 pub use reading::MAX_LIMIT;
-pub use search::{ReindexReport, SearchStatus};
+pub use search::{HIDDEN_COUNTED, ReindexReport, SearchStatus};
 pub use upkeep::{ImportReport, KeptApartAuthor};
 pub use writing::{EditSource, Edited, NewEntry, Published, Retracted};
 
@@ -33,6 +33,15 @@ pub use writing::{EditSource, Edited, NewEntry, Published, Retracted};
 pub const MIN_PREFIX: usize = 4;
 
 /// What can go wrong; each message says what and where in plain words.
+/// An organisation that claims a name or code asked for: its name and code as claimed, its
+/// key, and whether this node trusts it.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub key: OrgKey,
+    pub claimed: String,
+    pub trusted: bool,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
     DataDir(#[from] ConfigError),
@@ -54,7 +63,8 @@ pub enum ServiceError {
     AmbiguousOrganisation {
         query: String,
         count: usize,
-        names: Vec<String>,
+        /// The first few, to choose from by key.
+        candidates: Vec<Candidate>,
     },
     NotEditable(Kind),
     Retracted(EntryId),

@@ -5,6 +5,8 @@ use super::*;
 
 /// A search in a node first takes in at most this many entries still waiting for the index.
 const SEARCH_CATCH_UP_LIMIT: usize = 1_000;
+/// Matches of all authors looked at, at most, to count those a search leaves out.
+pub const HIDDEN_COUNTED: usize = 200;
 
 /// The search index as `wiel status` shows it.
 #[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
@@ -98,6 +100,23 @@ impl Service {
         }
         let more = results.len() > filter.limit;
         results.truncate(filter.limit);
+        // Nothing vanishes without a word: what matches but is not shown is counted (when
+        // the results end before the limit, which is when a reader would miss it).
+        let mut untrusted_hidden = 0;
+        if !filter.untrusted && !more {
+            let mut everyone = filter.clone();
+            everyone.limit = HIDDEN_COUNTED;
+            untrusted_hidden = index
+                .search(&SearchQuery {
+                    text: query.to_owned(),
+                    filter: everyone,
+                    authors: None,
+                })?
+                .hits
+                .iter()
+                .filter(|hit| !set.shows_entry(&hit.entry))
+                .count();
+        }
         Ok(SearchResults {
             query: query.to_owned(),
             corrected: outcome.corrected,
@@ -111,6 +130,7 @@ impl Service {
             ignored: outcome.ignored,
             results,
             more,
+            untrusted_hidden,
         })
     }
 

@@ -3,6 +3,11 @@
 
 use super::*;
 
+/// Hex digits of a key given by its start, at least (`wiel peers` shows 12).
+const MIN_KEY_PREFIX: usize = 8;
+/// Organisations named in an ambiguity error, at most.
+const MAX_CANDIDATES_NAMED: usize = 5;
+
 impl Service {
     /// An organisation named by key, CBS code or name, or by the id (prefix) of any of its
     /// entries.
@@ -306,13 +311,20 @@ impl Service {
         self.find_organisation(query, true)
     }
 
-    /// [`Service::resolve_author`]; `partial`: part of a name may match too.
+    /// [`Service::resolve_author`]; `partial`: part of a name may match too. A key may
+    /// be given whole, or as the start of it (at least [`MIN_KEY_PREFIX`] hex digits, as
+    /// `wiel peers` and the ambiguity error show keys) when one organisation's key starts
+    /// so.
     fn find_organisation(&self, query: &str, partial: bool) -> Result<OrgKey, ServiceError> {
         if let Ok(key) = query.parse::<OrgKey>() {
             return Ok(key);
         }
         let normal = crate::text::normal_name;
         let needle = normal(query);
+        let key_prefix = (needle.len() >= MIN_KEY_PREFIX
+            && needle.len() < 64
+            && needle.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| needle.to_ascii_lowercase());
         let set = self.trust.current();
         let mut exact = std::collections::BTreeMap::new();
         let mut parts = std::collections::BTreeMap::new();
@@ -329,7 +341,11 @@ impl Service {
                 }
                 let organisation = set.current_key(&author).unwrap_or(author);
                 let lower = normal(name);
-                if cbs_code.as_str().eq_ignore_ascii_case(&needle) || lower == needle {
+                let key_starts = key_prefix.as_deref().is_some_and(|prefix| {
+                    author.to_hex().starts_with(prefix) || organisation.to_hex().starts_with(prefix)
+                });
+                if key_starts || cbs_code.as_str().eq_ignore_ascii_case(&needle) || lower == needle
+                {
                     exact.insert(organisation, format!("{name} ({cbs_code})"));
                 } else if partial && lower.contains(&needle) {
                     parts.insert(organisation, format!("{name} ({cbs_code})"));
@@ -350,28 +366,19 @@ impl Service {
         match (candidates.len(), trusted.as_slice()) {
             (0, _) => Err(ServiceError::NoSuchOrganisation(query.to_owned())),
             (_, [one]) => Ok(*one),
-            (count, _) => {
-                let mut names: Vec<String> = candidates
-                    .iter()
-                    .map(|(key, name)| {
-                        let standing = if set.is_trusted(key) {
-                            "vertrouwd"
-                        } else {
-                            "niet vertrouwd"
-                        };
-                        format!("{name} {} ({standing})", key.short())
+            (count, _) => Err(ServiceError::AmbiguousOrganisation {
+                query: query.to_owned(),
+                count,
+                candidates: candidates
+                    .into_iter()
+                    .take(MAX_CANDIDATES_NAMED)
+                    .map(|(key, claimed)| Candidate {
+                        trusted: set.is_trusted(&key),
+                        key,
+                        claimed,
                     })
-                    .collect();
-                names.truncate(5);
-                if count > names.len() {
-                    names.push(format!("and {} more", count - names.len()));
-                }
-                Err(ServiceError::AmbiguousOrganisation {
-                    query: query.to_owned(),
-                    count,
-                    names,
-                })
-            }
+                    .collect(),
+            }),
         }
     }
 

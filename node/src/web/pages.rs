@@ -195,6 +195,9 @@ pub(super) async fn search(
                 p class="notice" { (v.text(&msg!("web-more-results", shown = found.results.len()))) }
             }
         }
+        @if found.untrusted_hidden > 0 {
+            p class="notice" { (v.text(&msg!("web-untrusted-hidden", count = found.untrusted_hidden))) }
+        }
         }
     };
     layout(v.lang, &v.text(&msg!("web-search-title")), body)

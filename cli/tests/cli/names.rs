@@ -1,0 +1,200 @@
+//! Names and codes are claims anyone can make: a name or code claimed by many keys is
+//! never taken silently (the candidates are named with keys that can be given back),
+//! nothing is guessed from part of a name, and a compromised key is nobody's to trust.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use wiel_protocol::{Timestamp, testing};
+use wiel_tests::{Node, expect_one_line_error, import_file, profile_claiming};
+
+fn members(node: &Node) -> Vec<String> {
+    let list: serde_json::Value =
+        serde_json::from_str(&node.ok(&["--json", "trust", "list"])).unwrap();
+    list["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["key"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn a_name_or_code_claimed_by_many_keys_is_never_taken_silently() {
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let real = testing::key(40);
+    let t0 = Timestamp::now().as_millis() - 60_000;
+    let mut claims = vec![profile_claiming(&real, "Gemeente Zwolle", "GM0193", t0)];
+    // An impostor with forty fresh keys, all claiming Zwolle's name and code.
+    for n in 100..140u8 {
+        claims.push(profile_claiming(
+            &testing::key(n),
+            "Gemeente Zwolle",
+            "GM0193",
+            t0 + u64::from(n),
+        ));
+    }
+    let file = import_file(k.path(), "claims.jsonl", &claims);
+    k.ok(&["import", file.to_str().unwrap()]);
+    let before = members(&k);
+    for args in [
+        vec!["trust", "add", "GM0193"],
+        vec!["trust", "add", "Gemeente Zwolle"],
+        vec!["endorse", "gm0193"],
+        vec!["list", "--author", "zwolle"],
+    ] {
+        let err = expect_one_line_error(k.run(&args), &args);
+        assert!(err.contains("41 organisations claim"), "{err}");
+        assert!(err.contains("give the key"), "{err}");
+    }
+    assert_eq!(members(&k), before, "nothing was trusted");
+    // Each candidate is named with the start of its key, and that start names it alone.
+    let err = expect_one_line_error(k.run(&["trust", "add", "GM0193"]), &["trust", "add"]);
+    let shown: Vec<&str> = err
+        .split(", key ")
+        .skip(1)
+        .map(|rest| &rest[..12])
+        .collect();
+    assert_eq!(shown.len(), 5, "{err}");
+    assert!(
+        err.contains("(not trusted)") && err.contains("and 36 more"),
+        "{err}"
+    );
+    for prefix in &shown {
+        assert!(prefix.bytes().all(|b| b.is_ascii_hexdigit()), "{err}");
+        let listed = k.ok(&["--json", "list", "--author", prefix]);
+        assert!(listed.starts_with('{'), "{listed}");
+    }
+    assert_eq!(members(&k), before, "nothing was trusted");
+
+    // Trusted by its key (its start is enough), the real Zwolle is the one a name or code
+    // means from now on.
+    let real_key = real.public().to_string();
+    let out = k.ok(&["trust", "add", &real_key[..12]]);
+    assert!(
+        out.contains(&format!(
+            "Now trusted directly: Gemeente Zwolle, key {real_key}"
+        )),
+        "the whole key is shown: {out}"
+    );
+    assert!(members(&k).contains(&real_key));
+    let shown = k.ok(&["--json", "list", "--author", "GM0193"]);
+    assert!(shown.starts_with('{'), "{shown}");
+    // An impostor's entry shows its claim as a claim, not as Zwolle.
+    let impostors = [testing::key(101), testing::key(102)];
+    let by_impostors: Vec<_> = impostors
+        .iter()
+        .map(|key| testing::practice(key, 1, t0 + 500))
+        .collect();
+    let file = import_file(k.path(), "impostor.jsonl", &by_impostors);
+    k.ok(&["import", file.to_str().unwrap()]);
+    let listed: serde_json::Value =
+        serde_json::from_str(&k.ok(&["--json", "list", "--untrusted"])).unwrap();
+    let names: Vec<&str> = listed["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["author_name"].as_str())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n.starts_with("Gemeente Zwolle (onbevestigd, sleutel ")),
+        "{names:?}"
+    );
+    // In the list's narrow author column too, each keeps the start of its key.
+    let text = k.dutch(&["list", "--untrusted"]);
+    for key in &impostors {
+        let short = &key.public().to_string()[..12];
+        assert!(
+            text.lines()
+                .any(|l| l.contains(&format!("Gemeente… {short}"))),
+            "{short} not in: {text}"
+        );
+    }
+    k.ok(&["trust", "remove", "Gemeente Zwolle"]);
+    assert!(
+        !members(&k).contains(&real_key),
+        "the trusted claimant was meant"
+    );
+}
+
+#[test]
+fn trust_commands_refuse_what_would_do_nothing_or_harm() {
+    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let before = members(&z);
+    for args in [
+        vec!["trust", "add", "GM0193"],
+        vec!["trust", "remove", "Gemeente Zwolle"],
+    ] {
+        let err = expect_one_line_error(z.run(&args), &args);
+        assert!(err.contains("your own organisation"), "{err}");
+    }
+    let stranger = testing::key(55).public().to_string();
+    let args = ["trust", "remove", stranger.as_str()];
+    let err = expect_one_line_error(z.run(&args), &args);
+    assert!(err.contains("not trusted directly"), "{err}");
+    assert_eq!(members(&z), before);
+}
+
+#[test]
+fn whom_to_trust_is_never_guessed_from_part_of_a_name_and_a_rotated_root_can_be_removed() {
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let oost = testing::key(61);
+    let t0 = Timestamp::now().as_millis() - 60_000;
+    let file = import_file(
+        k.path(),
+        "oost.jsonl",
+        &[profile_claiming(
+            &oost,
+            "Gemeente Deventer-Oost",
+            "GM9150",
+            t0,
+        )],
+    );
+    k.ok(&["import", file.to_str().unwrap()]);
+    let args = ["trust", "add", "Deventer"];
+    let err = expect_one_line_error(k.run(&args), &args);
+    assert!(err.contains("no known organisation matches"), "{err}");
+    // Runs of white space and case do not tell names apart.
+    let out = k.ok(&["trust", "add", "gemeente   deventer-oost"]);
+    assert!(out.contains(&oost.public().to_string()), "{out}");
+
+    // Zwolle is trusted by its key, then rotates it: its code still names the root.
+    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let old = z.org_key();
+    k.ok(&["trust", "add", &old]);
+    z.ok(&["key", "rotate"]);
+    let export = z.path().join("zwolle.jsonl");
+    std::fs::write(&export, z.ok(&["export"])).unwrap();
+    k.ok(&["import", export.to_str().unwrap()]);
+    let out = k.ok(&["trust", "remove", "GM0193"]);
+    assert!(out.contains("No longer trusted directly"), "{out}");
+    assert!(!members(&k).contains(&old), "the old key was the root");
+}
+
+#[test]
+fn a_compromised_key_is_nobodys_to_trust_or_endorse_by_name() {
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let (old, owner, thief) = (testing::key(70), testing::key(71), testing::key(72));
+    let t0 = Timestamp::now().as_millis() - 60_000;
+    k.ok(&["trust", "add", &old.public().to_string()]);
+    let entries = vec![
+        profile_claiming(&old, "Gemeente Deventer", "GM0150", t0),
+        profile_claiming(&owner, "Gemeente Deventer", "GM0150", t0 + 1),
+        profile_claiming(&thief, "Gemeente Deventer", "GM0150", t0 + 2),
+        testing::rotation(&old, &owner, t0 + 10),
+        testing::rotation(&old, &thief, t0 + 20),
+    ];
+    let file = import_file(k.path(), "stolen.jsonl", &entries);
+    k.ok(&["import", file.to_str().unwrap()]);
+    let args = [
+        "endorse",
+        "GM0150",
+        "--name",
+        "Gemeente Deventer",
+        "--code",
+        "GM0150",
+    ];
+    let err = expect_one_line_error(k.run(&args), &args);
+    assert!(err.contains("2 organisations claim"), "{err}");
+    assert!(!err.contains(&old.public().short()), "{err}");
+}
