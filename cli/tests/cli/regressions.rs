@@ -33,6 +33,18 @@ fn connect_to_an_address_where_nothing_listens_fails() {
 }
 
 #[test]
+fn connecting_a_node_to_itself_says_so() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let da = Daemon::start(&a, &[]);
+    let bare = da.address.split("/p2p/").next().unwrap().to_owned();
+    for own in [da.address.as_str(), bare.as_str()] {
+        let err = expect_one_line_error(a.run(&["connect", own]), &["connect", "itself"]);
+        assert!(err.contains("this node's own address"), "{err}");
+    }
+    assert_eq!(a.status()["network"]["peers"], 0);
+}
+
+#[test]
 fn a_huge_limit_is_refused_and_the_node_lives_on() {
     let a = Node::init("Gemeente Zwolle", "GM0193");
     let _da = Daemon::start(&a, &[]);

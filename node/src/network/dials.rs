@@ -58,6 +58,19 @@ impl Dials {
             }
             None => (addr, false),
         };
+        // This node's own address (by its peer id, or where it listens): libp2p would dial
+        // it and report a failed handshake.
+        let own_id = peer_of(&addr).is_some_and(|p| p == *swarm.local_peer_id());
+        let bare = without_peer(&addr);
+        if own_id || swarm.listeners().any(|l| *l == bare) {
+            if let Some(reply) = reply {
+                let _ = reply.send(Err(NetworkError::Dial {
+                    addr: addr.to_string(),
+                    reason: DialFailure::Itself,
+                }));
+            }
+            return;
+        }
         let connected = peer_of(&addr).filter(|p| swarm.is_connected(p));
         let opts = match connected {
             // Connected already under the id the address names: nothing to do.
