@@ -266,6 +266,7 @@ endorsement-withdrawn = Endorsement of { $organisation } withdrawn ({ $count ->
        *[other] { $count } retractions
     }).
 trust-added = Now trusted directly: { $name }, key { $key }.
+trust-already = '{ $organisation }' is already trusted directly; nothing changed.
 trust-removed = No longer trusted directly: { $name }, key { $key }.
 connected = Connected to { $address }.
 not-through-a-node = this command does not run through a node

@@ -264,6 +264,7 @@ endorsement-withdrawn = Aanbeveling van { $organisation } ingetrokken ({ $count 
        *[other] { $count } intrekkingen
     }).
 trust-added = Nu rechtstreeks vertrouwd: { $name }, sleutel { $key }.
+trust-already = '{ $organisation }' wordt al rechtstreeks vertrouwd; er is niets veranderd.
 trust-removed = Niet langer rechtstreeks vertrouwd: { $name }, sleutel { $key }.
 connected = Verbonden met { $address }.
 not-through-a-node = deze opdracht loopt niet via een node

@@ -475,13 +475,26 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
         }
         Command::Trust(t) => {
             let before = backend.trust_report()?;
+            let mut added = None;
             let report = match t {
                 TrustCommand::List => before.clone(),
-                TrustCommand::Add { organisation } => backend.trust_root(&organisation, false)?,
+                TrustCommand::Add { organisation } => {
+                    let report = backend.trust_root(&organisation, false)?;
+                    added = Some(organisation);
+                    report
+                }
                 TrustCommand::Remove { organisation } => backend.trust_root(&organisation, true)?,
             };
             if json {
                 return output::json(&report);
+            }
+            if let Some(organisation) = added
+                && report.roots == before.roots
+            {
+                println!(
+                    "{}",
+                    t!("trust-already", organisation = organisation.as_str())
+                );
             }
             // Say what changed, with the whole key: a name or code is only a claim.
             for (key, name) in report.roots.iter().filter(|r| !before.roots.contains(r)) {

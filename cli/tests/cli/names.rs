@@ -133,6 +133,14 @@ fn trust_commands_refuse_what_would_do_nothing_or_harm() {
     let err = expect_one_line_error(z.run(&args), &args);
     assert!(err.contains("not trusted directly"), "{err}");
     assert_eq!(members(&z), before);
+    // Trusting a root again changes nothing, and says so.
+    let other = testing::key(56).public().to_string();
+    z.ok(&["trust", "add", &other]);
+    let again = z.ok(&["trust", "add", &other]);
+    assert!(
+        again.contains("is already trusted directly; nothing changed"),
+        "{again}"
+    );
 }
 
 #[test]
