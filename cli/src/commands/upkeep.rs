@@ -31,7 +31,7 @@ pub(super) fn export(
     for line in &lines {
         match format {
             ExportFormat::Jsonl => {
-                serde_json::to_writer(&mut out, line)?;
+                serde_json::to_writer(&mut out, line).map_err(std::io::Error::from)?;
                 writeln!(out)?;
                 tally.add(&line.id);
             }

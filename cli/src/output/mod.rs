@@ -30,7 +30,8 @@ pub fn date(t: Timestamp) -> String {
 
 pub fn json(value: &impl Serialize) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
+    // As an io error: a reader that went away (`| head`) is then told apart (see main).
+    serde_json::to_writer_pretty(&mut out, value).map_err(std::io::Error::from)?;
     writeln!(out)?;
     Ok(())
 }

@@ -167,3 +167,34 @@ fn import_warns_about_an_empty_or_cut_file_and_refuses_missing_lines() {
     assert_eq!(run.code, 0);
     assert!(run.stderr.is_empty(), "{}", run.stderr);
 }
+
+#[test]
+fn a_reader_that_stops_early_is_no_error() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    // Far more than a pipe holds (64 KB), as JSON and as text.
+    let file = import_file(node.path(), "many.jsonl", &corpus(400, 400));
+    node.ok(&["import", file.to_str().unwrap()]);
+    for args in [
+        vec!["--json", "list", "--untrusted", "--limit", "400"],
+        vec!["list", "--untrusted", "--limit", "400"],
+        vec!["export"],
+        vec!["export", "--format", "md"],
+    ] {
+        let mut child = wiel_tests::wiel_in(node.path(), &args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = [0u8; 16];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        // The reader goes away, as `| head -1` does.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{args:?}: {:?} {stderr}", out.status);
+        assert!(
+            !stderr.contains("Broken pipe") && !stderr.contains("panicked"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
