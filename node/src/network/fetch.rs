@@ -25,6 +25,9 @@ const FETCH_WINDOW: usize = 4;
 /// Most ids queued to fetch from one peer (32 bytes each): what a peer's offers and
 /// sessions can make this node hold in memory.
 const MAX_QUEUED_PER_PEER: usize = 50_000;
+/// Most ids queued or in flight from all peers together: what many peers' offers can make
+/// this node hold (400 connections × the per-peer cap would be 640 MB otherwise).
+const MAX_WANTED: usize = 200_000;
 /// Fetched responses waiting for room in the worker's queue before no more are asked for.
 const MAX_BACKLOG: usize = 8;
 /// Most entry bytes in one fetch response.
@@ -70,7 +73,9 @@ impl Fetcher {
     ) -> usize {
         let queue = self.queues.entry(peer).or_default();
         let queued: usize = queue.iter().map(|(ids, _)| ids.len()).sum();
-        let room = MAX_QUEUED_PER_PEER.saturating_sub(queued);
+        let room = MAX_QUEUED_PER_PEER
+            .saturating_sub(queued)
+            .min(MAX_WANTED.saturating_sub(self.wanted.len()));
         // Past the cap the rest waits for the next round with this peer: reconciliation
         // finds it again (a `wiel sync` run goes on by itself, see `Runs::continuations`).
         let mut fresh: Vec<EntryId> = ids
@@ -491,6 +496,23 @@ mod tests {
         fetcher.queue(&mut runs, peer, many, &Origin::default());
         // Nothing registered in flight (no swarm here): each call hands out one window.
         assert_eq!(fetcher.ready().len(), FETCH_WINDOW);
+    }
+
+    #[test]
+    fn many_peers_together_queue_no_more_than_the_overall_cap() {
+        let mut runs = Runs::default();
+        let mut fetcher = Fetcher::default();
+        let mut queued = 0;
+        for p in 0..(MAX_WANTED / MAX_QUEUED_PER_PEER + 2) as u32 {
+            let peer = PeerId::random();
+            let offered = (0..MAX_QUEUED_PER_PEER as u32).map(|i| {
+                let n = p * MAX_QUEUED_PER_PEER as u32 + i;
+                EntryId::from_bytes(*blake3::hash(&n.to_le_bytes()).as_bytes())
+            });
+            queued += fetcher.queue(&mut runs, peer, offered, &Origin::default());
+        }
+        assert_eq!(queued, MAX_WANTED);
+        assert_eq!(fetcher.wanted.len(), MAX_WANTED);
     }
 
     /// More missing than the queue takes: the run is not done when the first round is
