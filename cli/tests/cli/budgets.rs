@@ -197,3 +197,38 @@ fn an_import_passes_the_same_admission_as_entries_from_peers() {
     let out = b.ok(&["import", file.to_str().unwrap()]);
     assert!(out.contains("were not taken"), "{out}");
 }
+
+#[test]
+fn an_import_into_a_running_node_is_passed_on_only_where_gossip_would_be() {
+    let a = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let b = Node::init("Gemeente Kampen", "GM0166"); // open: takes whatever it is given
+    let da = Daemon::start_with(&a, &[], NO_KAD);
+    let _db = Daemon::start_with(&b, &[&da.address], NO_KAD);
+    wait_for("B to connect to A", TIMEOUT, || {
+        (b.status()["network"]["peers"].as_u64().unwrap_or(0) >= 1).then_some(())
+    });
+    // Entries of an organisation A does not trust, imported into the running A.
+    let stranger = testing::key(45);
+    let now = Timestamp::now().as_millis();
+    let strangers: Vec<_> = (0..5u64)
+        .map(|i| testing::practice(&stranger, i, now - 5_000 - i))
+        .collect();
+    let file = import_file(a.path(), "stranger.jsonl", &strangers);
+    a.ok(&["import", file.to_str().unwrap()]);
+    assert!(
+        strangers.iter().all(|e| a.has(&e.id().to_string())),
+        "kept apart on A"
+    );
+    // A's own entry after them reaches B; the stranger's, imported before it, did not.
+    let own = a.ask("Wie deelt een goed exitgesprek?");
+    wait_for("A's own entry to reach B", TIMEOUT, || {
+        b.has(&own).then_some(())
+    });
+    b.ok(&["sync", "--peer", &da.address]);
+    for e in &strangers {
+        assert!(
+            !b.has(&e.id().to_string()),
+            "A passed on what it keeps apart"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! A peer that lies in reconciliation cannot stall or poison a sync: a real node syncs
 //! with in-process peers that claim entries they do not serve and serve entries that fail
-//! validation, that answer forever, or that never answer. Each session ends, the good
+//! validation, that serve other entries than asked for or of another space, that answer
+//! forever, or that never answer. Each session ends, the good
 //! entries stay, nothing bad is stored, and the liar is penalised.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -29,12 +30,19 @@ enum Lie {
     Endless,
     /// Never answers.
     Stalls,
+    /// Claims entries and serves others: a valid entry in place of the one asked for, and
+    /// entries of a space the node does not follow under ids it asked for in `nl`.
+    Swaps,
 }
 
 struct Holdings {
     good: Vec<Verified>,
     damaged: Vec<Verified>,
     fake: Vec<EntryId>,
+    /// (claimed, served in its place)
+    swapped: Vec<(Verified, Verified)>,
+    /// Of a space the honest node does not follow, claimed in `nl`.
+    elsewhere: Vec<Verified>,
 }
 
 impl Holdings {
@@ -45,10 +53,33 @@ impl Holdings {
             fake: (0..10u8)
                 .map(|i| EntryId::from_bytes(*blake3::hash(&[i, 0xfa, 0x4e]).as_bytes()))
                 .collect(),
+            swapped: practices(500_000, 10, 300)
+                .into_iter()
+                .zip(practices(600_000, 10, 300))
+                .collect(),
+            elsewhere: (0..10u64)
+                .map(|n| {
+                    testing::practice_with_text_in(
+                        &testing::key(77),
+                        wiel_protocol::SpaceName::new("pv99").unwrap(),
+                        n,
+                        1_750_000_000_000 + n,
+                        300,
+                    )
+                })
+                .collect(),
         }
     }
 
-    fn claimed(&self) -> ItemSet {
+    fn claimed(&self, lie: Lie) -> ItemSet {
+        if let Lie::Swaps = lie {
+            return ItemSet::new(
+                self.swapped
+                    .iter()
+                    .map(|(claimed, _)| claimed.id())
+                    .chain(self.elsewhere.iter().map(Verified::id)),
+            );
+        }
         ItemSet::new(
             self.good
                 .iter()
@@ -59,6 +90,13 @@ impl Holdings {
     }
 
     fn serve(&self, id: &EntryId) -> Option<serde_bytes::ByteBuf> {
+        let whole = |e: &Verified| Some(serde_bytes::ByteBuf::from(e.bytes().to_vec()));
+        if let Some((_, other)) = self.swapped.iter().find(|(c, _)| c.id() == *id) {
+            return whole(other);
+        }
+        if let Some(e) = self.elsewhere.iter().find(|e| e.id() == *id) {
+            return whole(e);
+        }
         if let Some(e) = self.good.iter().find(|e| e.id() == *id) {
             return Some(serde_bytes::ByteBuf::from(e.bytes().to_vec()));
         }
@@ -104,7 +142,7 @@ async fn spawn_liar(lie: Lie) -> String {
     };
     tokio::spawn(async move {
         let holdings = Holdings::new();
-        let claimed = holdings.claimed();
+        let claimed = holdings.claimed(lie);
         let mut held_back = Vec::new();
         let mut seed = 0u64;
         loop {
@@ -124,7 +162,7 @@ async fn spawn_liar(lie: Lie) -> String {
                         continue;
                     };
                     let response = match lie {
-                        Lie::Claims => SyncResponse::Symbols {
+                        Lie::Claims | Lie::Swaps => SyncResponse::Symbols {
                             fingerprint: claimed.fingerprint(),
                             symbols: serde_bytes::ByteBuf::from(claimed.encode(start, count)),
                         },
@@ -251,5 +289,43 @@ fn a_lying_peer_cannot_stall_or_poison_a_sync() {
         honest.ids().len(),
         21,
         "own profile and the 20 good entries"
+    );
+}
+
+#[test]
+fn a_peer_that_serves_other_entries_than_it_was_asked_for_is_caught() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let swaps = runtime.block_on(spawn_liar(Lie::Swaps));
+    let honest = Node::init("Gemeente Zwolle", "GM0193");
+    let _node = Daemon::start_with(&honest, &[], &["--no-kademlia"]);
+    let holdings = Holdings::new();
+    let (code, report, _) = sync_with(&honest, &swaps);
+    assert_ne!(code, 0, "problems must show in the exit code: {report}");
+    assert_eq!(report["done"], true, "{report}");
+    assert_eq!(report["to_fetch"], 20, "{report}");
+    assert_eq!(report["stored"], 0, "{report}");
+    // Nothing served in place of what was asked, nor of a space not followed, is kept.
+    for (claimed, served) in &holdings.swapped {
+        assert!(!honest.has(&claimed.id().to_string()));
+        assert!(
+            !honest.has(&served.id().to_string()),
+            "a swapped entry was stored"
+        );
+    }
+    for e in &holdings.elsewhere {
+        assert!(
+            !honest.has(&e.id().to_string()),
+            "an entry of pv99 was stored"
+        );
+    }
+    let status = honest.status();
+    for reason in ["not_asked_for", "wrong_space"] {
+        assert_eq!(status["rejected"][reason], 10, "{reason}: {status}");
+    }
+    let liar_id = swaps.rsplit('/').next().unwrap().to_owned();
+    wait_for(
+        "the liar to be disconnected",
+        Duration::from_secs(30),
+        || (!honest.peer_ids().contains(&liar_id)).then_some(()),
     );
 }
