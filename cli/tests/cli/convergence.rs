@@ -2,7 +2,9 @@
 //! in any order and in any batches, hold the same state — stored set, erasures, versions,
 //! trust set, visible entries and fingerprints — whatever hostile authors signed (answers
 //! before questions, foreign retractions and versions, a thief's backdated rotation,
-//! entries of a revoked key, headers stripped of their bodies, duplicates).
+//! entries of a revoked key, headers stripped of their bodies, duplicates, entries dated
+//! years ahead); and two stores that each took in part of it show and pass on the same
+//! once they synced.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -85,7 +87,7 @@ fn state(store: &Store) -> State {
         .collect();
     let mut fingerprint = Fingerprint::default();
     for item in store.space_items(&SpaceName::national()).unwrap() {
-        if trust.passes_on(item.kind, &item.author, item.created_at) {
+        if wiel_node::trust::passes_on_item(store, &trust, &item).unwrap() {
             fingerprint.add(&item.id);
         }
     }
@@ -133,6 +135,7 @@ fn pool() -> Vec<Verified> {
     let r_ok = testing::retraction(&k(2), p1.id(), T + 40);
     let rot_ok = testing::rotation(&k(2), &k(5), T + 10);
     let p5 = testing::practice(&k(5), 5, T + 31);
+    let e10 = testing::practice(&k(10), 16, T + 1);
     vec![
         q1.clone(),
         p1.clone(),
@@ -170,8 +173,43 @@ fn pool() -> Vec<Verified> {
         testing::practice(&k(66), 9, T + 50),
         accept(1, a1.id(), T + 51), // the asker changes its mind: this one counts
         testing::reaction(&k(4), accept_a2.id(), T + 52), // to a reaction: inert
+        dated_ahead(&k(2), &testing::practice(&k(2), 14, T)), // the revoked key
+        dated_ahead(&k(1), &testing::practice(&k(1), 15, T)), // the root, years ahead
+        // 10 is endorsed by the root, moves to 11 and revokes itself from T + 3; a thief
+        // holding 10 retracts 10's earlier entry with a retraction dated after that.
+        testing::endorsement(&k(1), &k(10), T + 1),
+        e10.clone(),
+        testing::rotation(&k(10), &k(11), T + 2),
+        testing::revocation(&k(11), &k(10), T + 3, T + 4),
+        testing::retraction(&k(10), e10.id(), T + 60),
     ]
 }
+
+/// Ten years, in milliseconds: a node's admission refuses entries dated ahead of its clock,
+/// but the state must not depend on when an entry was taken in.
+const FUTURE: u64 = 10 * 365 * 24 * 3600 * 1000;
+
+/// `entry` signed again by `key`, dated [`FUTURE`] ahead (signed by a clock that far ahead:
+/// a node's admission would refuse it; the store must take it like any other).
+fn dated_ahead(key: &wiel_protocol::OrgKeypair, entry: &Verified) -> Verified {
+    let h = entry.header();
+    let at = wiel_protocol::Timestamp::from_millis(T + FUTURE);
+    let mut rules = testing::rules();
+    rules.now = at;
+    wiel_protocol::Draft {
+        network: testing::network(),
+        space: h.space.clone(),
+        kind: h.kind,
+        refs: h.refs.clone(),
+        created_at: at,
+        body: entry.body().unwrap().clone(),
+    }
+    .sign(key, &rules)
+    .unwrap()
+}
+
+/// Entries in the pool.
+const POOL: usize = 43;
 
 fn ingest_in_batches(store: &Store, entries: &[Verified], cuts: &[usize]) {
     let mut start = 0;
@@ -206,12 +244,12 @@ proptest! {
 
     #[test]
     fn every_order_and_every_split_yields_the_same_state(
-        chosen in prop::collection::vec(prop::bool::weighted(0.8), 36),
-        duplicates in prop::collection::vec(0usize..36, 0..4),
-        order_a in Just((0..40usize).collect::<Vec<_>>()).prop_shuffle(),
-        order_b in Just((0..40usize).collect::<Vec<_>>()).prop_shuffle(),
-        cuts_a in prop::collection::vec(0usize..40, 0..5),
-        cuts_b in prop::collection::vec(0usize..40, 0..5),
+        chosen in prop::collection::vec(prop::bool::weighted(0.8), POOL),
+        duplicates in prop::collection::vec(0usize..POOL, 0..4),
+        order_a in Just((0..POOL + 4).collect::<Vec<_>>()).prop_shuffle(),
+        order_b in Just((0..POOL + 4).collect::<Vec<_>>()).prop_shuffle(),
+        cuts_a in prop::collection::vec(0usize..POOL + 4, 0..5),
+        cuts_b in prop::collection::vec(0usize..POOL + 4, 0..5),
     ) {
         let pool = pool();
         // The set: the chosen entries, some of them twice.
@@ -249,6 +287,89 @@ proptest! {
         if has(14) && (has(16) || has(15)) {
             prop_assert!(!sa.trust.is_trusted(&testing::key(66).public()));
         }
+    }
+}
+
+/// What `store` passes on in `nl` by its own trust set: the set catch-up sync compares.
+fn passed_on(store: &Store) -> BTreeSet<EntryId> {
+    let trust = state(store).trust;
+    store
+        .space_items(&SpaceName::national())
+        .unwrap()
+        .into_iter()
+        .filter(|i| wiel_node::trust::passes_on_item(store, &trust, i).unwrap())
+        .map(|i| i.id)
+        .collect()
+}
+
+/// Catch-up between two stores as the nodes do it: each fetches what the other passes on
+/// and it does not hold, and the targets its entries refer to that it lacks (from a peer
+/// that gives them: [`wiel_node::trust::serves`]), round after round (what arrives can
+/// change a trust set, and with it what is passed on), until a round moves nothing.
+fn sync(a: &Store, b: &Store) -> usize {
+    for round in 1..=10 {
+        let mut moved = 0;
+        for (from, to) in [(a, b), (b, a)] {
+            let trust = state(from).trust;
+            let targets: BTreeSet<EntryId> = to
+                .iter_all()
+                .flat_map(|e| e.unwrap().header().refs.clone())
+                .map(|r| r.target)
+                .collect();
+            let missing: Vec<Verified> = passed_on(from)
+                .into_iter()
+                .chain(targets)
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .filter(|id| !to.holds(id).unwrap())
+                .filter_map(|id| from.get(&id).unwrap())
+                .filter(|e| wiel_node::trust::serves(from, &trust, e).unwrap())
+                .collect();
+            moved += missing.len();
+            if !missing.is_empty() {
+                to.ingest_batch(missing).unwrap();
+            }
+        }
+        if moved == 0 {
+            return round;
+        }
+    }
+    panic!("sync between two stores did not settle in 10 rounds");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: case_count() / 4,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
+
+    /// The pool split at random across two nodes (some entries on both), each taking in
+    /// its part in a random order; after catch-up both show and pass on the same.
+    #[test]
+    fn a_random_split_across_two_nodes_converges_by_sync(
+        sides in prop::collection::vec(0u8..3, POOL),
+        order in Just((0..POOL).collect::<Vec<_>>()).prop_shuffle(),
+    ) {
+        let pool = pool();
+        let (_da, a) = open();
+        let (_db, b) = open();
+        for i in order {
+            // 0: A, 1: B, 2: both.
+            if sides[i] != 1 {
+                a.ingest_batch(vec![pool[i].clone()]).unwrap();
+            }
+            if sides[i] != 0 {
+                b.ingest_batch(vec![pool[i].clone()]).unwrap();
+            }
+        }
+        sync(&a, &b);
+        let (sa, sb) = (state(&a), state(&b));
+        prop_assert_eq!(&sa.trust, &sb.trust);
+        prop_assert_eq!(&sa.visible, &sb.visible);
+        prop_assert_eq!(&sa.accepted, &sb.accepted);
+        prop_assert_eq!(sa.fingerprint, sb.fingerprint);
+        prop_assert_eq!(passed_on(&a), passed_on(&b));
     }
 }
 
@@ -298,6 +419,20 @@ fn the_pool_exercises_every_rule() {
         "written by the revoked key after its revocation"
     );
     assert!(!s.visible.contains(&id(18)), "written with the thief's key");
+    // The thief's retraction with the revoked key erases 10's entry, and is passed on
+    // with what it acts on: every node must erase it.
+    assert_eq!(
+        s.held.get(&id(39)),
+        Some(&false),
+        "{:?}",
+        s.held.get(&id(39))
+    );
+    let passed = passed_on(&store);
+    assert!(
+        passed.contains(&id(42)),
+        "an act on what is passed on travels with it"
+    );
+    assert!(!s.visible.contains(&id(39)));
     assert!(
         !s.held.contains_key(&id(23)) || s.held.get(&id(23)) == Some(&true),
         "a stripped header is never taken for a tombstone"

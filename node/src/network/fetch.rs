@@ -409,14 +409,19 @@ impl FetchHandler {
 
 /// The answering side, run off the swarm's loop: the entries asked for, in order, until
 /// the response would pass its size limit (the codec allows 10 MiB; 256 entries of 64 KiB
-/// would not fit). Entries kept apart are not passed on.
+/// would not fit). Entries kept apart are not given, unless something this node passes on
+/// refers to them (see [`crate::trust::serves`]).
 pub(super) fn serve(state: &ServeState, ids: &[EntryId]) -> FetchResponse {
     let mut budget = MAX_FETCH_RESPONSE_BYTES;
     let mut entries = Vec::new();
     let trust = state.trust.current();
     for id in ids.iter().take(MAX_FETCH_IDS) {
         match state.store.get(id) {
-            Ok(Some(entry)) if !trust.passes_on_entry(&entry) => entries.push(None),
+            Ok(Some(entry))
+                if !matches!(crate::trust::serves(&state.store, &trust, &entry), Ok(true)) =>
+            {
+                entries.push(None)
+            }
             Ok(Some(entry)) => {
                 if entry.bytes().len() > budget {
                     break;

@@ -77,7 +77,12 @@ impl ServeState {
         let set = Arc::new(ItemSet::new(
             items
                 .into_iter()
-                .filter(|i| trust.passes_on(i.kind, &i.author, i.created_at))
+                .filter(|i| {
+                    matches!(
+                        crate::trust::passes_on_item(&self.store, &trust, i),
+                        Ok(true)
+                    )
+                })
                 .map(|i| i.id),
         ));
         self.sets

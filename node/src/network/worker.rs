@@ -290,7 +290,12 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
         let result = store.ingest_batch_if(entries, |outcomes| {
             for ((source, entry), outcome) in valid.iter().zip(outcomes) {
                 let mut acceptance = judge(entry, outcome.clone(), &counters);
-                if acceptance == MessageAcceptance::Accept && !set.passes_on_entry(entry) {
+                if acceptance == MessageAcceptance::Accept
+                    && !matches!(
+                        crate::trust::passes_on_stored(&store, &set, entry),
+                        Ok(true)
+                    )
+                {
                     // Stored, kept apart: not passed on until its author is trusted.
                     counters.reject(Refusal::KeptApart);
                     acceptance = MessageAcceptance::Ignore;

@@ -68,7 +68,7 @@ impl Service {
             let mut kept_apart = 0;
             let mut entries = 0;
             for item in items.remove(space.as_str()).unwrap_or_default() {
-                if set.passes_on(item.kind, &item.author, item.created_at) {
+                if crate::trust::passes_on_item(&self.store, &set, &item)? {
                     fingerprint.add(&item.id);
                     entries += 1;
                 } else {

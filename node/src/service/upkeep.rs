@@ -138,7 +138,11 @@ impl Service {
                 Ingest::Stored => {
                     report.stored += 1;
                     match self.store.get(&id)? {
-                        Some(entry) if set.passes_on_entry(&entry) => report.new_ids.push(id),
+                        Some(entry)
+                            if crate::trust::passes_on_stored(&self.store, &set, &entry)? =>
+                        {
+                            report.new_ids.push(id)
+                        }
                         Some(entry) => {
                             report.kept_apart += 1;
                             *kept_apart_authors.entry(entry.header().author).or_default() += 1;

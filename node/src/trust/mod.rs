@@ -582,31 +582,8 @@ impl TrustState {
     }
 }
 
-/// What `store` holds from outside the trust set (see [`TrustSet::is_budgeted`]), of
-/// `items` (from [`wiel_store::Store::items_by_space`]): (entries, bytes on disk). Reads
-/// no entry.
-pub fn kept_apart_usage(
-    store: &wiel_store::Store,
-    set: &TrustSet,
-    items: &wiel_store::SpaceItems,
-) -> Result<(u64, u64), wiel_store::StoreError> {
-    let mut entries = 0;
-    let mut bytes = 0;
-    for item in items.values().flatten() {
-        if set.is_budgeted(&item.author, item.created_at) {
-            entries += 1;
-            bytes += store.stored_size(&item.id)?;
-        }
-    }
-    Ok((entries, bytes))
-}
-
-/// Whether storing `entry` may change the trust set.
-pub fn may_change_trust(entry: &Verified) -> bool {
-    // A retraction may withdraw an endorsement.
-    let kind = entry.header().kind;
-    kind.rules().trust_fact || kind == wiel_protocol::Kind::Retraction
-}
+mod held;
+pub use held::{kept_apart_usage, may_change_trust, passes_on_item, passes_on_stored, serves};
 
 #[cfg(test)]
 mod tests;
