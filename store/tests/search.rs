@@ -447,3 +447,26 @@ fn only_words_of_entries_the_reader_may_see_are_suggested_or_count_as_found() {
         Some("wijkteam")
     );
 }
+
+#[test]
+fn the_parts_of_a_compound_find_their_words_that_mean_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let uitval = practice(
+        1,
+        "Aanpak van uitval",
+        "Ons beleid bij uitval: de leidinggevende belt in de eerste week.",
+    );
+    let parkeren = practice(
+        2,
+        "Parkeren bij het stadhuis",
+        "Het beleid voor parkeren is vorig jaar herzien.",
+    );
+    store
+        .ingest_batch(vec![uitval.clone(), parkeren.clone()])
+        .unwrap();
+    let index = SearchIndex::open(&store).unwrap();
+    index.catch_up().unwrap();
+    // Nobody wrote `verzuimbeleid`; its part `verzuim` means what `uitval` means.
+    assert_eq!(found(&index, "verzuimbeleid").first(), Some(&uitval.id()));
+}

@@ -144,7 +144,18 @@ impl SearchIndex {
                 }
                 same.push((synonym.stem.clone(), SYNONYM_WEIGHT));
             }
-            for (stem, weight) in weighted.collect::<Vec<_>>().into_iter().chain(same) {
+            // The parts of a compound have their words that mean the same too
+            // (`ziekteverzuimbeleid`: verzuim, uitval), weighing as a part does.
+            let weighted: Vec<(String, f32)> = weighted.collect();
+            // A part no entry holds (its weight by IDF is nil) lends its synonyms the
+            // weight of a part.
+            for (stem, weight) in weighted.iter().skip(1) {
+                let weight = if *weight > 0.0 { *weight } else { PART_WEIGHT };
+                for synonym in self.thesaurus.of(stem) {
+                    same.push((synonym.stem.clone(), weight));
+                }
+            }
+            for (stem, weight) in weighted.into_iter().chain(same) {
                 if !seen.insert(stem.clone()) {
                     continue;
                 }
