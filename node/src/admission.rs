@@ -73,7 +73,7 @@ impl Budgets {
 /// Valid entries this node declined for a reason that lasts as long as its trust set (an
 /// author it does not take, a full budget), by id: sync leaves them out of what it fetches
 /// and of what it says it lacks, so that repeated syncs with a peer that holds them move
-/// nothing. Forgotten when the trust set changes, after [`DECLINED_FOR`], or when full.
+/// nothing. Forgotten when the trust set changes, after an hour, or when full.
 /// An id is the hash of the signed entry, so a peer cannot make this node decline an
 /// entry other than the one it sent.
 #[derive(Clone, Default)]

@@ -10,11 +10,15 @@
 //! - [`trust`]: the trust set, computed from endorsements, rotations and revocations;
 //! - [`network`]: the libp2p swarm (gossip, sync, fetch), its peer guard and ingest worker;
 //! - [`reconcile`]: set reconciliation for catch-up sync;
-//! - [`api`]: the local HTTP API; [`metrics`]: Prometheus metrics; [`runtime`]: `wiel node`;
+//! - [`api`]: the local HTTP API; [`web`]: the web page for colleagues; [`http`]: serving
+//!   both (timeouts, connection limits); [`audit`]: who did what on the web page;
+//! - [`metrics`]: Prometheus metrics; [`runtime`]: `wiel node`; [`doctor`]: the health
+//!   check of `wiel doctor`; [`bootstrap_dns`]: seeds listed in DNS;
 //! - [`ops`]: every operation once, in this process or through a running node's API;
 //! - [`view`]: what the service returns, ready for the terminal or `--json`;
 //! - [`exchange`]: the JSON-lines export format, read back by import;
-//! - [`texts`]: which message of the catalogue (`wiel-lang`) each error is.
+//! - [`texts`]: which message of the catalogue (`wiel-lang`) each error is; [`text`]: small
+//!   text rules (one line, safe to show, names compared as people mean them).
 
 pub mod admission;
 pub mod api;

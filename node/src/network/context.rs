@@ -1,16 +1,51 @@
-//! What a protocol handler may use while it handles one event, and what it asks of the
-//! event loop afterwards. Each handler owns its own state; the loop lends it the rest
-//! for the length of one call, and applies the [`Outcome`] it returns.
+//! What the event loop is given (its channels, the node's parts), what a protocol handler
+//! may use while it handles one event, and what it asks of the loop afterwards. Each
+//! handler owns its own state; the loop lends it the rest for the length of one call, and
+//! applies the [`Outcome`] it returns.
+
+use std::sync::Arc;
 
 use libp2p::{PeerId, Swarm};
 use tokio::sync::mpsc;
-use wiel_protocol::{EntryId, OrgKey};
+use wiel_protocol::{EntryId, NetworkId, OrgKey, SpaceName};
+use wiel_store::Store;
 
 use super::behaviour::Behaviour;
+use super::client::Command;
 use super::peers::{PeerGuard, PeerTable};
 use super::runs::{Origin, Runs};
-use super::serve::Server;
-use super::worker::{Counters, Job};
+use super::serve::{Served, Server};
+use super::worker::{Counters, Job, Verdict};
+use crate::events::Written;
+use crate::trust::TrustState;
+
+/// The event loop's channels: commands in, jobs to the worker, verdicts back, and the
+/// serving thread's finished work.
+pub(crate) struct Channels {
+    pub commands: mpsc::Receiver<Command>,
+    pub jobs: mpsc::Sender<Job>,
+    pub verdicts: mpsc::Receiver<Verdict>,
+    pub served: mpsc::UnboundedReceiver<Served>,
+    /// The service's writes (see [`crate::events`]).
+    pub written: mpsc::UnboundedReceiver<Written>,
+}
+
+/// What the loop needs of the node.
+pub(crate) struct NodeParts {
+    /// Only for the outbox count in `wiel status`.
+    pub store: Store,
+    pub network: NetworkId,
+    pub spaces: Vec<SpaceName>,
+    pub counters: Arc<Counters>,
+    /// Only to follow peers that rotated their key.
+    pub trust: TrustState,
+    /// A seed: public, relays for others.
+    pub seed: bool,
+    /// Relays for others once public.
+    pub relay: bool,
+    /// The peers of the bootstrap list: relays to reserve on.
+    pub bootstrap: std::collections::HashSet<PeerId>,
+}
 
 /// Lent to a handler for one event.
 pub(super) struct Ctx<'a> {
@@ -55,3 +90,20 @@ impl Outcome {
         }
     }
 }
+
+/// Lends a handler the loop's shared parts (see [`Ctx`]); a macro, so that the handler
+/// itself, another field, stays borrowable.
+macro_rules! ctx {
+    ($self:ident) => {
+        Ctx {
+            swarm: &mut $self.swarm,
+            guard: &mut $self.guard,
+            runs: &mut $self.runs,
+            peers: &$self.peers,
+            server: &$self.server,
+            counters: &$self.node.counters,
+            jobs: &$self.channels.jobs,
+        }
+    };
+}
+pub(super) use ctx;

@@ -3,7 +3,6 @@
 //! handler that owns them: the peer table and guard (`peers`), and one handler per
 //! protocol (`gossip`, `sync`, `fetch`). Nothing here reads the store.
 
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -11,15 +10,13 @@ use futures::StreamExt;
 use libp2p::gossipsub;
 use libp2p::swarm::SwarmEvent;
 use libp2p::{PeerId, Swarm, identify, mdns, ping};
-use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
-use wiel_protocol::{NetworkId, OrgKey, SpaceName};
-use wiel_store::Store;
+use wiel_protocol::OrgKey;
 
 use super::behaviour::{self, Behaviour, BehaviourEvent};
 use super::client::{Command, NetworkStatus};
 use super::clock::ClockHandler;
-use super::context::{Ctx, Outcome};
+use super::context::{Channels, Ctx, NodeParts, Outcome, ctx};
 use super::dials::Dials;
 use super::fetch::FetchHandler;
 use super::gossip::GossipHandler;
@@ -28,57 +25,9 @@ use super::reach::Reach;
 use super::runs::Runs;
 use super::serve::{Served, Server};
 use super::sync::SyncHandler;
-use super::worker::{Counters, Job, Verdict};
+use super::worker::Verdict;
 use crate::events::Written;
 use crate::refusal::Refusal;
-use crate::trust::TrustState;
-
-/// Addresses of one peer passed on to Kademlia, at most.
-const MAX_PEER_ADDRESSES: usize = 8;
-
-/// The event loop's channels: commands in, jobs to the worker, verdicts back, and the
-/// serving thread's finished work.
-pub(crate) struct Channels {
-    pub commands: mpsc::Receiver<Command>,
-    pub jobs: mpsc::Sender<Job>,
-    pub verdicts: mpsc::Receiver<Verdict>,
-    pub served: mpsc::UnboundedReceiver<Served>,
-    /// The service's writes (see [`crate::events`]).
-    pub written: mpsc::UnboundedReceiver<Written>,
-}
-
-/// What the loop needs of the node.
-pub(crate) struct NodeParts {
-    /// Only for the outbox count in `wiel status`.
-    pub store: Store,
-    pub network: NetworkId,
-    pub spaces: Vec<SpaceName>,
-    pub counters: Arc<Counters>,
-    /// Only to follow peers that rotated their key.
-    pub trust: TrustState,
-    /// A seed: public, relays for others.
-    pub seed: bool,
-    /// Relays for others once public.
-    pub relay: bool,
-    /// The peers of the bootstrap list: relays to reserve on.
-    pub bootstrap: std::collections::HashSet<PeerId>,
-}
-
-/// Lends a handler the loop's shared parts (see [`Ctx`]); a macro, so that the handler
-/// itself, another field, stays borrowable.
-macro_rules! ctx {
-    ($self:ident) => {
-        Ctx {
-            swarm: &mut $self.swarm,
-            guard: &mut $self.guard,
-            runs: &mut $self.runs,
-            peers: &$self.peers,
-            server: &$self.server,
-            counters: &$self.node.counters,
-            jobs: &$self.channels.jobs,
-        }
-    };
-}
 
 pub(crate) struct EventLoop {
     swarm: Swarm<Behaviour>,
@@ -195,18 +144,11 @@ impl EventLoop {
 
     fn on_tick(&mut self) {
         let now = Instant::now();
-        for peer in self.guard.due_unblocks(now) {
-            self.swarm.behaviour_mut().blocked.unblock_peer(peer);
-            tracing::info!(%peer, "peer no longer blocked");
-        }
+        let counters = &self.node.counters;
+        self.guard
+            .on_tick(&mut self.swarm, &mut self.peers, counters, now);
         self.gossip
-            .on_tick(&mut self.swarm, &self.node.counters, self.peers.count());
-        for peer in self.peers.silent(now) {
-            tracing::info!(%peer, "letting go of a peer that never said which network it is on");
-            self.node.counters.reject(Refusal::NoIdentify);
-            let _ = self.swarm.disconnect_peer_id(peer);
-            self.peers.remove(&peer);
-        }
+            .on_tick(&mut self.swarm, counters, self.peers.count());
         for peer in self.dials.on_tick(&self.node.trust.current(), now) {
             let _ = self.swarm.disconnect_peer_id(peer);
         }
@@ -230,16 +172,11 @@ impl EventLoop {
         self.fetch.forget_peer(&mut self.runs, &peer);
     }
 
-    /// Passes on the entries of authors that became trusted (kept apart until now): they
-    /// join this node's sync sets, and a round of sync with every peer offers them. (Not
-    /// by gossip: gossipsub remembers their messages for two minutes and would drop them
-    /// as duplicates.)
+    /// Passes on the entries of authors that became trusted (see [`SyncHandler::promote`]).
     fn promote(&mut self, authors: &[OrgKey]) {
-        let names: Vec<String> = authors.iter().map(|a| a.short()).collect();
-        tracing::info!(authors = ?names, "passing on the entries of newly trusted organisations");
-        for peer in self.peers.identified() {
-            self.sync.start(&self.server, &mut self.runs, peer, None);
-        }
+        let identified = self.peers.identified();
+        self.sync
+            .promote(&self.server, &mut self.runs, authors, &identified);
     }
 
     fn on_written(&mut self, written: Written) {
@@ -376,16 +313,26 @@ impl EventLoop {
                     .on_message(&mut ctx!(self), propagation_source, message_id, message);
             }
             BehaviourEvent::Gossipsub(gossipsub::Event::Subscribed { peer_id, topic }) => {
-                if let Some(space) = self.gossip.space_of(&topic) {
-                    self.peers.on_subscription(peer_id, space, true);
-                    self.gossip
-                        .on_subscribed(&mut self.swarm, &self.node.counters);
-                }
+                let (peers, counters) = (&mut self.peers, &self.node.counters);
+                self.gossip.on_subscription(
+                    &mut self.swarm,
+                    peers,
+                    counters,
+                    peer_id,
+                    &topic,
+                    true,
+                );
             }
             BehaviourEvent::Gossipsub(gossipsub::Event::Unsubscribed { peer_id, topic }) => {
-                if let Some(space) = self.gossip.space_of(&topic) {
-                    self.peers.on_subscription(peer_id, space, false);
-                }
+                let (peers, counters) = (&mut self.peers, &self.node.counters);
+                self.gossip.on_subscription(
+                    &mut self.swarm,
+                    peers,
+                    counters,
+                    peer_id,
+                    &topic,
+                    false,
+                );
             }
             BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }) => {
                 self.on_identified(peer_id, info);
@@ -396,11 +343,9 @@ impl EventLoop {
                 ..
             }) => self.peers.on_ping(&peer, rtt),
             BehaviourEvent::Mdns(mdns::Event::Discovered(found)) => {
-                for (peer_id, addr) in found {
-                    if !self.swarm.is_connected(&peer_id) && !self.guard.is_blocked(&peer_id) {
-                        let _ = self.swarm.dial(addr);
-                    }
-                }
+                let guard = &self.guard;
+                self.reach
+                    .on_mdns(&mut self.swarm, found, &|peer| guard.is_blocked(peer));
             }
             BehaviourEvent::Fetch(event) => {
                 let outcome = self.fetch.on_event(&mut ctx!(self), event);
@@ -446,16 +391,8 @@ impl EventLoop {
             Identified::NewDialedUs => self.clock.ask(&mut self.swarm, peer_id),
             Identified::Known => {}
         }
-        self.reach.on_identified(&mut self.swarm, peer_id, &info);
         let on_this_machine = self.peers.is_on_loopback(&peer_id);
-        if let Some(kad) = self.swarm.behaviour_mut().kad.as_mut() {
-            // A peer's loopback addresses are this machine's only when we reach it there;
-            // and a few addresses a peer, not a hundred (others would dial them all).
-            for addr in info.listen_addrs.into_iter().take(MAX_PEER_ADDRESSES) {
-                if on_this_machine || !super::reach::is_loopback(&addr) {
-                    kad.add_address(&peer_id, addr);
-                }
-            }
-        }
+        self.reach
+            .on_identified(&mut self.swarm, peer_id, &info, on_this_machine);
     }
 }

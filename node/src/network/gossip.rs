@@ -75,9 +75,25 @@ impl GossipHandler {
     }
 
     /// A peer subscribed to a topic: what waits in the outbox may go out now.
-    pub fn on_subscribed(&mut self, swarm: &mut Swarm<Behaviour>, counters: &Counters) {
-        self.outbox_dirty = true;
-        self.flush_outbox(swarm, counters);
+    /// A peer follows (or stops following) a space's topic: noted in the peer table; a
+    /// new follower gets what waits in the outbox.
+    pub fn on_subscription(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        peers: &mut super::peers::PeerTable,
+        counters: &Counters,
+        peer: PeerId,
+        topic: &gossipsub::TopicHash,
+        follows: bool,
+    ) {
+        let Some(space) = self.space_of(topic) else {
+            return;
+        };
+        peers.on_subscription(peer, space, follows);
+        if follows {
+            self.outbox_dirty = true;
+            self.flush_outbox(swarm, counters);
+        }
     }
 
     /// Each second: sends what waits in the outbox once there are peers.

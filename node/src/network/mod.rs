@@ -190,7 +190,7 @@ pub fn start(
     .map_err(|e| setup(&e))?;
     let event_loop = event_loop::EventLoop::new(
         swarm,
-        event_loop::Channels {
+        context::Channels {
             commands: command_rx,
             jobs: job_tx,
             verdicts: verdict_rx,
@@ -198,7 +198,7 @@ pub fn start(
             written,
         },
         server,
-        event_loop::NodeParts {
+        context::NodeParts {
             store,
             network: options.network,
             spaces: options.spaces,

@@ -340,6 +340,27 @@ impl PeerGuard {
     }
 
     /// Blocks that ended by `now`, to lift; strikes past their window are forgotten.
+    /// Each second: unblocks the peers whose time is up, and lets go of peers that never
+    /// said which network they are on.
+    pub fn on_tick(
+        &mut self,
+        swarm: &mut libp2p::Swarm<super::behaviour::Behaviour>,
+        table: &mut PeerTable,
+        counters: &super::worker::Counters,
+        now: Instant,
+    ) {
+        for peer in self.due_unblocks(now) {
+            swarm.behaviour_mut().blocked.unblock_peer(peer);
+            tracing::info!(%peer, "peer no longer blocked");
+        }
+        for peer in table.silent(now) {
+            tracing::info!(%peer, "letting go of a peer that never said which network it is on");
+            counters.reject(crate::refusal::Refusal::NoIdentify);
+            let _ = swarm.disconnect_peer_id(peer);
+            table.remove(&peer);
+        }
+    }
+
     pub fn due_unblocks(&mut self, now: Instant) -> Vec<PeerId> {
         self.strikes
             .retain(|_, (_, since)| now.duration_since(*since) < STRIKE_WINDOW);

@@ -39,6 +39,9 @@ const DIALS_PER_LOOK: usize = 16;
 const WANTED_PEERS: usize = 32;
 /// Addresses tried for one peer Kademlia found, at most (a peer may say many).
 const ADDRESSES_PER_DIAL: usize = 4;
+/// Addresses of one peer passed on to Kademlia, at most (a peer may say a hundred, and
+/// others would dial them all).
+const MAX_PEER_ADDRESSES: usize = 8;
 /// Relays this node reserves a slot on, at most.
 const MAX_RELAYS: usize = 3;
 /// After a relay refused or closed a reservation: the first wait before asking again, and
@@ -331,7 +334,16 @@ impl Reach {
         swarm: &mut Swarm<Behaviour>,
         peer: PeerId,
         info: &identify::Info,
+        on_this_machine: bool,
     ) {
+        if let Some(kad) = swarm.behaviour_mut().kad.as_mut() {
+            // A peer's loopback addresses are this machine's only when we reach it there.
+            for addr in info.listen_addrs.iter().take(MAX_PEER_ADDRESSES) {
+                if on_this_machine || !is_loopback(addr) {
+                    kad.add_address(&peer, addr.clone());
+                }
+            }
+        }
         if self.tester_seen.is_none()
             && self.is_chosen(&peer)
             && info
@@ -411,6 +423,20 @@ impl Reach {
         }
         if let Some(kad) = swarm.behaviour_mut().kad.as_mut() {
             kad.get_closest_peers(PeerId::random());
+        }
+    }
+
+    /// Peers mDNS found on the local network: dialed unless connected or blocked.
+    pub fn on_mdns(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        found: Vec<(PeerId, Multiaddr)>,
+        blocked: &dyn Fn(&PeerId) -> bool,
+    ) {
+        for (peer, addr) in found {
+            if !swarm.is_connected(&peer) && !blocked(&peer) {
+                let _ = swarm.dial(addr);
+            }
         }
     }
 

@@ -27,7 +27,7 @@ pub struct NewEntry {
 
 impl NewEntry {
     /// A reaction to `target` with `verdict` and an optional comment (`wiel react`, and
-    /// `wiel accept` with [`Verdict::Accepted`]).
+    /// `wiel accept` with `Verdict::Accepted`).
     pub fn reaction(target: EntryId, verdict: wiel_protocol::Verdict, comment: String) -> Self {
         Self {
             kind: Kind::Reaction,

@@ -8,9 +8,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use libp2p::request_response::{
-    self, Message, OutboundFailure, OutboundRequestId, ResponseChannel,
-};
+use libp2p::request_response::{self, Message, OutboundFailure, OutboundRequestId};
 use libp2p::{PeerId, Swarm};
 use wiel_lang::{Localise, msg};
 use wiel_protocol::{EntryId, OrgKey, SpaceName};
@@ -19,9 +17,12 @@ use super::behaviour::{Behaviour, MAX_OFFER_IDS, SyncRequest, SyncResponse};
 use super::client::{NetworkError, SpaceStatus};
 use super::context::{Ctx, Outcome};
 use super::runs::{Origin, RunId, Runs, SpaceSync};
-use super::serve::{ServeState, Served, Server};
+use super::serve::{Served, Server};
 use crate::reconcile::{Ask, Fingerprint, Initiator, ItemSet, ReconcileError, Step};
 use crate::refusal::Refusal;
+
+mod answering;
+pub(super) use answering::Answered;
 
 /// Coded symbols held across all sessions this node runs at once (42 bytes each: about
 /// 44 MB). A session that would pass it ends without blame and is tried again later.
@@ -48,17 +49,6 @@ pub(super) struct Reconciled {
     number: u64,
     offered: u64,
     need: Vec<EntryId>,
-}
-
-/// What the serving thread made of a peer's sync request.
-pub(super) struct Answered {
-    response: SyncResponse,
-    /// The peer asked what no honest session asks.
-    blame: bool,
-    /// The space of a session the peer began with us, for `wiel status`.
-    began: Option<SpaceName>,
-    /// Entries the peer offered that this node lacks: to fetch.
-    lacking: Option<(SpaceName, Vec<EntryId>)>,
 }
 
 pub(super) struct SyncHandler {
@@ -432,83 +422,6 @@ impl SyncHandler {
         }
     }
 
-    /// A peer asks something of us: refused at once when over its rate or about a space we
-    /// do not follow; otherwise answered off the loop. A request the serving thread has no
-    /// room for is dropped unanswered (the peer's request fails; nobody is blamed).
-    fn on_request(
-        &mut self,
-        ctx: &mut Ctx,
-        peer: PeerId,
-        request: SyncRequest,
-        channel: ResponseChannel<SyncResponse>,
-    ) {
-        let refuse = if !ctx.guard.allow_sync(peer) {
-            ctx.counters.reject(Refusal::SyncRateLimited);
-            true
-        } else {
-            match &request {
-                SyncRequest::Symbols { space, .. } => !self.spaces.contains(space),
-                SyncRequest::Offer { space, ids } => {
-                    !self.spaces.contains(space) || ids.len() > MAX_OFFER_IDS
-                }
-            }
-        };
-        if refuse {
-            let _ = ctx
-                .swarm
-                .behaviour_mut()
-                .sync
-                .send_response(channel, SyncResponse::Refused);
-            return;
-        }
-        let queued = ctx.server.serve_peer(move |state| Served::Sync {
-            peer,
-            channel,
-            answer: answer(state, peer, request),
-        });
-        if !queued {
-            ctx.counters.reject(Refusal::ServeBusy);
-        }
-    }
-
-    /// The serving thread answered a peer's request: send it, note the session; blame the
-    /// peer for a request no honest session makes, and fetch what it offered that we lack.
-    fn on_answered(
-        &mut self,
-        ctx: &mut Ctx,
-        org_key: Option<OrgKey>,
-        peer: PeerId,
-        channel: ResponseChannel<SyncResponse>,
-        answer: Answered,
-    ) -> Outcome {
-        let _ = ctx
-            .swarm
-            .behaviour_mut()
-            .sync
-            .send_response(channel, answer.response);
-        if let Some(space) = answer.began {
-            self.session_count += 1;
-            self.record(&space, peer, org_key, 0, self.session_count);
-        }
-        let mut outcome = Outcome::default();
-        if answer.blame {
-            ctx.counters.reject(Refusal::SyncOutOfRange);
-            outcome.blame.push(peer);
-        }
-        outcome.fetch = answer.lacking.map(|(space, ids)| {
-            self.session_count += 1;
-            self.record(&space, peer, org_key, ids.len() as u64, self.session_count);
-            let origin = Origin {
-                space: Some(space),
-                session: Some(self.session_count),
-                claimed: true,
-                ..Origin::default()
-            };
-            (peer, ids, origin)
-        });
-        outcome
-    }
-
     fn record(
         &mut self,
         space: &SpaceName,
@@ -544,6 +457,24 @@ impl SyncHandler {
         }
     }
 
+    /// Passes on the entries of authors that became trusted (kept apart until now): they
+    /// join this node's sync sets, and a round of sync with every peer offers them. (Not
+    /// by gossip: gossipsub remembers their messages for two minutes and would drop them
+    /// as duplicates.)
+    pub fn promote(
+        &mut self,
+        server: &Server,
+        runs: &mut Runs,
+        authors: &[OrgKey],
+        identified: &[PeerId],
+    ) {
+        let names: Vec<String> = authors.iter().map(|a| a.short()).collect();
+        tracing::info!(authors = ?names, "passing on the entries of newly trusted organisations");
+        for peer in identified {
+            self.start(server, runs, *peer, None);
+        }
+    }
+
     /// Entries of a space came in by sync from one peer: the other peers may lack them too
     /// (a healed split), so reconcile with them soon. Ends by itself: once the peers hold
     /// the same, nothing new is stored and nothing more is started.
@@ -568,40 +499,4 @@ impl SyncHandler {
             }
         }
     }
-}
-
-/// Answers a peer's sync request from the store (on the serving thread).
-fn answer(state: &mut ServeState, peer: PeerId, request: SyncRequest) -> Answered {
-    let mut answered = Answered {
-        response: SyncResponse::Refused,
-        blame: false,
-        began: None,
-        lacking: None,
-    };
-    match request {
-        SyncRequest::Symbols {
-            space,
-            start,
-            count,
-        } => {
-            let (set, began) = state.session_set(peer, &space, start);
-            tracing::debug!(%peer, %space, start, count, entries = set.len(), "answering a sync round");
-            // No honest session asks past twice the two sets' size.
-            if start > 4 * set.len() + 2 * u64::from(crate::reconcile::MAX_FRAME_SYMBOLS) {
-                answered.blame = true;
-                return answered;
-            }
-            answered.began = began.then_some(space);
-            answered.response = SyncResponse::Symbols {
-                fingerprint: set.fingerprint(),
-                symbols: serde_bytes::ByteBuf::from(set.encode(start, count)),
-            };
-        }
-        SyncRequest::Offer { space, ids } => {
-            let lacking: Vec<EntryId> = ids.into_iter().filter(|id| state.would_take(id)).collect();
-            answered.lacking = Some((space, lacking));
-            answered.response = SyncResponse::Taken;
-        }
-    }
-    answered
 }
