@@ -321,3 +321,42 @@ fn an_answer_can_be_edited_and_an_edit_keeps_its_space() {
     assert!(err.contains("stays in the space"), "{err}");
     assert_eq!(a.ok(&["--json", "list", "--limit", "1000"]), before);
 }
+
+#[test]
+fn connections_that_send_nothing_or_half_a_request_are_closed_by_the_node() {
+    use std::io::{Read, Write};
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let _daemon = Daemon::start(&node, &[]);
+    let api: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(node.path().join("api.json")).unwrap())
+            .unwrap();
+    let address = api["address"].as_str().unwrap().to_owned();
+    let mut held: Vec<std::net::TcpStream> = (0..20)
+        .map(|_| std::net::TcpStream::connect(&address).unwrap())
+        .collect();
+    // Half a request: headers begun and never finished.
+    held[0]
+        .write_all(b"GET /api/v1/status HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    let started = std::time::Instant::now();
+    for stream in &mut held {
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(60)))
+            .unwrap();
+        let mut answer = Vec::new();
+        // The node closes it (end of stream, or a reset). A read that times out fails.
+        match stream.read_to_end(&mut answer) {
+            Ok(_) => {}
+            Err(e) => assert!(
+                matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::BrokenPipe
+                ),
+                "the node kept a silent connection open: {e}"
+            ),
+        }
+    }
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    // And it answers as before.
+    assert!(node.ok(&["status"]).contains("Gemeente Zwolle"));
+}
