@@ -5,6 +5,15 @@
 //! Markdown, `output` renders them, `demo` is the sample network. Every word a person reads
 //! comes from the catalogue (`wiel-lang`): Dutch, or English with `LANG=en`.
 
+/// `println!` that hands a closed pipe (`| head`) back as an error, which `main` takes for
+/// the end of the reader, instead of panicking.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)?;
+    }};
+}
+
 mod args;
 mod commands;
 mod demo;

@@ -73,24 +73,29 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
             signal.cancel();
         });
         runtime::run(service, options, shutdown, |ready| {
-            // A sign of life for whoever started it (logs go to stderr).
-            println!(
-                "{}",
-                t!(
-                    "node-running",
-                    organisation = ready.organisation.as_str(),
-                    spaces = ready.spaces.join(", "),
-                    api = ready.api.to_string()
-                )
-            );
+            // A sign of life for whoever started it (logs go to stderr); nobody reading
+            // it is no reason to stop.
+            let mut said = vec![t!(
+                "node-running",
+                organisation = ready.organisation.as_str(),
+                spaces = ready.spaces.join(", "),
+                api = ready.api.to_string()
+            )];
             for address in &ready.addresses {
-                println!("  {}", t!("node-connect-with", address = address.as_str()));
+                said.push(format!(
+                    "  {}",
+                    t!("node-connect-with", address = address.as_str())
+                ));
             }
-            println!("{}", t!("node-stop-with"));
+            said.push(t!("node-stop-with"));
+            let _ = std::io::Write::write_all(
+                &mut std::io::stdout(),
+                format!("{}\n", said.join("\n")).as_bytes(),
+            );
         })
         .await
     })?;
-    println!("{}", t!("node-stopped"));
+    outln!("{}", t!("node-stopped"));
     Ok(())
 }
 

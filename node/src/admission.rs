@@ -90,8 +90,17 @@ impl DeclinedIds {
     /// Forgets everything when `set` is not the set the ids were declined under, or the
     /// memory is old.
     fn under(&mut self, set: &Arc<TrustSet>) -> &mut HashSet<EntryId> {
-        let current = matches!(&self.under, Some((s, since))
-            if Arc::ptr_eq(s, set) && since.elapsed() < DECLINED_FOR);
+        // The trust set is computed again after every trust entry stored, a stranger's
+        // too: only a set that differs forgets (compared once per new computation).
+        let current = match &mut self.under {
+            Some((s, since)) if since.elapsed() < DECLINED_FOR => {
+                if !Arc::ptr_eq(s, set) && **s == **set {
+                    *s = set.clone();
+                }
+                Arc::ptr_eq(s, set)
+            }
+            _ => false,
+        };
         if !current {
             self.ids.clear();
             self.under = Some((set.clone(), Instant::now()));
@@ -239,7 +248,7 @@ mod tests {
     }
 
     #[test]
-    fn a_lasting_decline_is_remembered_until_the_trust_set_changes() {
+    fn a_lasting_decline_is_remembered_until_the_trust_set_differs() {
         let declined = Declined::default();
         let set = Arc::new(TrustSet::default());
         declined.note(id(1), Refusal::Untrusted, &set);
@@ -247,10 +256,22 @@ mod tests {
         assert!(declined.contains(&id(1), &set));
         assert!(declined.contains(&id(2), &set));
         assert!(!declined.contains(&id(3), &set));
-        // Another set (even an equal one, recomputed): everything is asked for again.
-        let changed = Arc::new(TrustSet::default());
+        // The same set computed again (a stranger's trust entry was stored): remembered.
+        let again = Arc::new(TrustSet::default());
+        assert!(declined.contains(&id(1), &again));
+        // Another set: everything is asked for again.
+        let closed = crate::trust::TrustConfig {
+            mode: crate::trust::TrustMode::Closed,
+            ..Default::default()
+        };
+        let own = wiel_protocol::testing::key(1).public();
+        let changed = Arc::new(TrustSet::compute(
+            &closed,
+            own,
+            &crate::trust::TrustFacts::default(),
+        ));
         assert!(!declined.contains(&id(1), &changed));
-        assert!(!declined.contains(&id(1), &set));
+        assert!(!declined.contains(&id(1), &again));
     }
 
     #[test]

@@ -93,7 +93,7 @@ fn init(data_dir: &DataDir, a: crate::args::InitArgs, json: bool) -> Result<()> 
     if json {
         output::json(&report)
     } else {
-        println!(
+        outln!(
             "{}",
             t!(
                 "init-done",
@@ -230,7 +230,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if json {
                 output::json(&wiel_node::service::Retracted { retractions: done })
             } else {
-                println!("{}", t!("retracted", id = id.as_str(), count = done.len()));
+                outln!("{}", t!("retracted", id = id.as_str(), count = done.len()));
                 Ok(())
             }
         }
@@ -307,7 +307,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 output::json(&report)?;
             } else {
                 for d in &report.quarantined {
-                    println!(
+                    outln!(
                         "{}",
                         t!(
                             "check-damaged",
@@ -316,7 +316,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                         )
                     );
                 }
-                println!(
+                outln!(
                     "{}",
                     t!(
                         "check-done",
@@ -336,7 +336,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if json {
                 output::json(&done)?;
             } else {
-                println!(
+                outln!(
                     "{}",
                     t!(
                         "compact-done",
@@ -353,7 +353,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if json {
                 output::json(&report)
             } else {
-                println!(
+                outln!(
                     "{}",
                     t!(
                         "reindex-done",
@@ -386,7 +386,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                         t!("import-cut-file", file = file.display().to_string())
                     );
                 }
-                println!(
+                outln!(
                     "{}",
                     t!(
                         "import-done",
@@ -397,9 +397,9 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                     )
                 );
                 if report.kept_apart > 0 {
-                    println!("{}", t!("import-kept-apart", count = report.kept_apart));
+                    outln!("{}", t!("import-kept-apart", count = report.kept_apart));
                     for k in &report.kept_apart_authors {
-                        println!(
+                        outln!(
                             "  {}",
                             t!(
                                 "import-kept-apart-author",
@@ -414,7 +414,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                     }
                 }
                 if report.incomplete > 0 {
-                    println!("{}", t!("import-incomplete", count = report.incomplete));
+                    outln!("{}", t!("import-incomplete", count = report.incomplete));
                 }
                 for (reason, count) in &report.refused {
                     let why = match reason.as_str() {
@@ -424,7 +424,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                         "in_future" => t!("refused-in-future"),
                         other => other.to_owned(),
                     };
-                    println!(
+                    outln!(
                         "{}",
                         t!("import-not-taken", count = *count, why = why.as_str())
                     );
@@ -460,7 +460,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 if json {
                     return output::json(&done);
                 }
-                println!(
+                outln!(
                     "{}",
                     t!(
                         "endorsement-withdrawn",
@@ -491,20 +491,20 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if let Some(organisation) = added
                 && report.roots == before.roots
             {
-                println!(
+                outln!(
                     "{}",
                     t!("trust-already", organisation = organisation.as_str())
                 );
             }
             // Say what changed, with the whole key: a name or code is only a claim.
             for (key, name) in report.roots.iter().filter(|r| !before.roots.contains(r)) {
-                println!(
+                outln!(
                     "{}",
                     t!("trust-added", name = name.as_str(), key = key.to_string())
                 );
             }
             for (key, name) in before.roots.iter().filter(|r| !report.roots.contains(r)) {
-                println!(
+                outln!(
                     "{}",
                     t!("trust-removed", name = name.as_str(), key = key.to_string())
                 );
@@ -516,7 +516,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if json {
                 output::json(&serde_json::json!({ "connected": address }))
             } else {
-                println!("{}", t!("connected", address = address.as_str()));
+                outln!("{}", t!("connected", address = address.as_str()));
                 Ok(())
             }
         }
@@ -525,9 +525,9 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if json {
                 output::json(&login)
             } else {
-                println!("{}", t!("web-link", url = login.url.as_str()));
+                outln!("{}", t!("web-link", url = login.url.as_str()));
                 if !no_open && open_in_browser(&login.url) {
-                    println!("{}", t!("web-opened"));
+                    outln!("{}", t!("web-opened"));
                 }
                 Ok(())
             }
@@ -574,7 +574,7 @@ fn published(p: Published, json: bool) -> Result<()> {
     if json {
         output::json(&p)
     } else {
-        println!(
+        outln!(
             "{}",
             t!(
                 "published",

@@ -138,7 +138,7 @@ pub(super) fn key_command(
             if json {
                 return output::json(&serde_json::json!({ "old_key": old, "new_key": new }));
             }
-            println!(
+            outln!(
                 "{}",
                 t!(
                     "rotated",
@@ -178,7 +178,7 @@ pub(super) fn key_command(
             if json {
                 return output::json(&p);
             }
-            println!(
+            outln!(
                 "{}",
                 t!(
                     "revoked",

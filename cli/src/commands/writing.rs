@@ -158,7 +158,7 @@ pub(super) fn accept(backend: &dyn Operations, id: &str, json: bool) -> Result<(
             title = title
         ),
     };
-    println!("{text}");
+    outln!("{text}");
     Ok(())
 }
 
@@ -229,7 +229,7 @@ pub(super) fn edit(
         _ if json => output::json(&wiel_node::service::Edited { new_version }),
         Some(p) => published(p, json),
         None => {
-            println!("{}", t!("edit-nothing-changed"));
+            outln!("{}", t!("edit-nothing-changed"));
             Ok(())
         }
     }

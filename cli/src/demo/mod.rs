@@ -251,24 +251,24 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
         }))?;
     } else {
         let ms = |d: Duration| format!("{:.0}", d.as_secs_f64() * 1e3);
-        println!("{}", t!("demo-intro"));
+        outln!("{}", t!("demo-intro"));
         for n in nodes {
-            println!("  {:<18} {}", n.name, n.address);
+            outln!("  {:<18} {}", n.name, n.address);
         }
-        println!(
+        outln!(
             "{}\n",
             t!("demo-samples", count = SAMPLES.len() + ORGS.len())
         );
-        println!(
+        outln!(
             "$ wiel list --limit 8   {}",
             t!("demo-on-node", name = zwolle.name)
         );
         output::entry_lines(&listing, 8, &t!("list-empty"))?;
-        println!(
+        outln!(
             "\n{}",
             t!("demo-asks", name = deventer.name, question = question)
         );
-        println!(
+        outln!(
             "  {}",
             t!(
                 "demo-gossiped",
@@ -278,7 +278,7 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
                 second_ms = ms(to_zwolle)
             )
         );
-        println!(
+        outln!(
             "{}\n",
             t!(
                 "demo-answered",
@@ -287,25 +287,25 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
                 ms = ms(back)
             )
         );
-        println!(
+        outln!(
             "$ wiel search {query}   {}",
             t!("demo-on-node", name = zwolle.name)
         );
         output::search_results(&found, ListFilter::default().limit)?;
-        println!(
+        outln!(
             "\n$ wiel show {}   {}",
             asked.id.short(),
             t!("demo-on-node", name = deventer.name)
         );
         output::thread(&thread)?;
-        println!();
+        outln!();
     }
     for n in [deventer, kampen, zwolle] {
         n.stop();
     }
     if !json {
         if kept {
-            println!(
+            outln!(
                 "{}",
                 t!(
                     "demo-kept",
@@ -314,7 +314,7 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
                 )
             );
         } else {
-            println!("{}", t!("demo-removed"));
+            outln!("{}", t!("demo-removed"));
         }
     }
     Ok(())

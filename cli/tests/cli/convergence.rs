@@ -438,3 +438,70 @@ fn the_pool_exercises_every_rule() {
         "a stripped header is never taken for a tombstone"
     );
 }
+
+/// What a node gives a peer that asks by id, of what it keeps apart: only the target of
+/// something it passes on that takes effect (an acceptance of an untrusted answer), never
+/// what a stranger points at from an entry honest nodes pass on anyway (its profile).
+#[test]
+fn a_kept_apart_entry_is_given_only_as_the_target_of_what_takes_effect() {
+    let k = testing::key;
+    let (_d, store) = open();
+    // The root asks; a stranger (3) answers; the root accepts the stranger's answer.
+    let question = testing::question(&k(1), 1, T);
+    let answer = testing::answer(&k(3), question.id(), 2, T + 1);
+    let acceptance = testing::signed_body(
+        &k(1),
+        wiel_protocol::Kind::Reaction,
+        vec![wiel_protocol::Ref {
+            rel: wiel_protocol::Rel::ReactsTo,
+            target: answer.id(),
+        }],
+        T + 2,
+        wiel_protocol::Body {
+            fields: wiel_protocol::KindFields::Reaction {
+                verdict: wiel_protocol::Verdict::Accepted,
+            },
+            ..wiel_protocol::Body::default()
+        },
+    );
+    // Another stranger (7): a question of its own, and its profile, edited to point at it.
+    let spam = testing::question(&k(7), 3, T + 3);
+    let profile = wiel_tests::profile_claiming(&k(7), "Gemeente Zeven", "GM0777", T + 4);
+    let pointing = wiel_protocol::Draft {
+        network: testing::network(),
+        space: SpaceName::national(),
+        kind: wiel_protocol::Kind::Profile,
+        refs: vec![wiel_protocol::Ref {
+            rel: wiel_protocol::Rel::Supersedes,
+            target: spam.id(),
+        }],
+        created_at: wiel_protocol::Timestamp::from_millis(T + 5),
+        body: profile.body().unwrap().clone(),
+    }
+    .sign(&k(7), &testing::rules())
+    .unwrap();
+    store
+        .ingest_batch(vec![
+            question,
+            answer.clone(),
+            acceptance,
+            spam.clone(),
+            profile,
+            pointing,
+        ])
+        .unwrap();
+    let trust = state(&store).trust;
+    let gives = |e: &Verified| wiel_node::trust::serves(&store, &trust, e).unwrap();
+    assert!(
+        !trust.passes_on_entry(&answer),
+        "the stranger's answer is kept apart"
+    );
+    assert!(
+        gives(&answer),
+        "the target of the root's acceptance is given"
+    );
+    assert!(
+        !gives(&spam),
+        "a profile pointing at it gives a stranger's entry nothing"
+    );
+}

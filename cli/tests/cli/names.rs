@@ -118,6 +118,28 @@ fn a_name_or_code_claimed_by_many_keys_is_never_taken_silently() {
 }
 
 #[test]
+fn the_start_of_a_key_names_a_key_never_a_name() {
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let real = testing::key(47);
+    let prefix = real.public().to_string()[..12].to_owned();
+    // An impostor calls itself by the start of the real organisation's key, while the
+    // real one's profile has not reached this node yet.
+    let impostor = profile_claiming(
+        &testing::key(48),
+        &prefix,
+        "GM0999",
+        Timestamp::now().as_millis() - 1_000,
+    );
+    let file = import_file(k.path(), "impostor.jsonl", &[impostor]);
+    k.ok(&["import", file.to_str().unwrap()]);
+    let before = members(&k);
+    let args = ["trust", "add", prefix.as_str()];
+    let err = expect_one_line_error(k.run(&args), &args);
+    assert!(err.contains("no known organisation"), "{err}");
+    assert_eq!(members(&k), before, "nothing was trusted");
+}
+
+#[test]
 fn trust_commands_refuse_what_would_do_nothing_or_harm() {
     let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
     let before = members(&z);

@@ -239,3 +239,32 @@ fn errors_through_a_running_node_are_the_same_one_line_errors() {
     assert!(err.contains("title is empty"), "{err}");
     assert_eq!(a.snapshot(), before);
 }
+
+#[test]
+fn a_bootstrap_peer_that_comes_back_is_dialed_again() {
+    let seed = Node::init("Gemeente Deventer", "GM0150");
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let port = wiel_tests::free_port();
+    let fixed = format!("/ip4/127.0.0.1/tcp/{port}");
+    let ds = Daemon::start_with(&seed, &[], &["--listen", &fixed, "--no-kademlia"]);
+    let seed_id = seed.status()["network"]["peer_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bootstrap = format!("{fixed}/p2p/{seed_id}");
+    let _da = Daemon::start_with(&a, &[&bootstrap], &["--no-kademlia"]);
+    wait_for("A to reach its bootstrap peer", TIMEOUT, || {
+        a.peer_ids().contains(&seed_id).then_some(())
+    });
+    ds.stop();
+    wait_for("A to notice the seed is gone", TIMEOUT, || {
+        (!a.peer_ids().contains(&seed_id)).then_some(())
+    });
+    // The seed comes back at the same address; it dials nobody: A must.
+    let _ds = Daemon::start_with(&seed, &[], &["--listen", &fixed, "--no-kademlia"]);
+    wait_for(
+        "A to dial its bootstrap peer again",
+        Duration::from_secs(90),
+        || a.peer_ids().contains(&seed_id).then_some(()),
+    );
+}

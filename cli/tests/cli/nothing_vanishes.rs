@@ -174,7 +174,9 @@ fn a_reader_that_stops_early_is_no_error() {
     // Far more than a pipe holds (64 KB), as JSON and as text.
     let file = import_file(node.path(), "many.jsonl", &corpus(400, 400));
     node.ok(&["import", file.to_str().unwrap()]);
+    let again = file.to_str().unwrap().to_owned();
     for args in [
+        vec!["import", again.as_str()],
         vec!["--json", "list", "--untrusted", "--limit", "400"],
         vec!["list", "--untrusted", "--limit", "400"],
         vec!["export"],

@@ -43,8 +43,8 @@ pub(crate) struct NodeParts {
     pub seed: bool,
     /// Relays for others once public.
     pub relay: bool,
-    /// The peers of the bootstrap list: relays to reserve on.
-    pub bootstrap: std::collections::HashSet<PeerId>,
+    /// The bootstrap list: peers to dial again while they are gone, relays to reserve on.
+    pub bootstrap: Vec<libp2p::Multiaddr>,
 }
 
 /// Lent to a handler for one event.

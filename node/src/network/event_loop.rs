@@ -152,7 +152,8 @@ impl EventLoop {
         for peer in self.dials.on_tick(&self.node.trust.current(), now) {
             let _ = self.swarm.disconnect_peer_id(peer);
         }
-        self.reach.on_tick(&mut self.swarm, now);
+        self.reach
+            .on_tick(&mut self.swarm, self.peers.dialed_count(), now);
         let catch_ups = self.guard.due_catch_ups(now);
         self.sync.on_tick(&mut ctx!(self), &catch_ups, now);
     }
@@ -357,8 +358,10 @@ impl EventLoop {
             }
             BehaviourEvent::Kad(event) => {
                 let guard = &self.guard;
-                self.reach
-                    .on_kad(&mut self.swarm, event, &|peer| guard.is_blocked(peer));
+                let dialed = self.peers.dialed_count();
+                self.reach.on_kad(&mut self.swarm, event, dialed, &|peer| {
+                    guard.is_blocked(peer)
+                });
             }
             BehaviourEvent::RelayClient(event) => {
                 self.reach.on_relay_client(&mut self.swarm, event)

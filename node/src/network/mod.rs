@@ -205,11 +205,7 @@ pub fn start(
             counters: counters.clone(),
             seed: options.seed,
             relay: options.relay,
-            bootstrap: options
-                .bootstrap
-                .iter()
-                .filter_map(peers::peer_of)
-                .collect(),
+            bootstrap: options.bootstrap.clone(),
             trust: options.trust,
         },
     );

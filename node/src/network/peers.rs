@@ -197,6 +197,11 @@ impl PeerTable {
         self.peers.len()
     }
 
+    /// Peers connected because this node dialed them.
+    pub fn dialed_count(&self) -> usize {
+        self.peers.values().filter(|p| p.dialed).count()
+    }
+
     /// Notes what `peer` said by identify (`ours`: this node's protocol version).
     pub fn on_identified(
         &mut self,

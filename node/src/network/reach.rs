@@ -31,11 +31,14 @@ const DISCOVERY_EVERY: Duration = Duration::from_secs(30);
 const FIRST_DISCOVERY: Duration = Duration::from_secs(2);
 /// Peers dialed after one look, at most.
 const DIALS_PER_LOOK: usize = 16;
-/// Connected peers past which a look dials no one. Gossip needs a handful per space and
-/// catch-up any one that holds the entries; with 342 municipalities, dialing every peer
-/// found would connect each to nearly all others (file descriptors and memory on every
-/// node, for nothing). Peers that dial this node are still accepted (up to the incoming
-/// limit in `behaviour`), so the seeds and others above the count stay reachable.
+/// How often bootstrap peers that are gone are dialed again.
+const REDIAL_EVERY: Duration = Duration::from_secs(60);
+/// Peers this node dialed past which a look dials no one. Gossip needs a handful per
+/// space and catch-up any one that holds the entries; with 342 municipalities, dialing
+/// every peer found would connect each to nearly all others (file descriptors and memory
+/// on every node, for nothing). Peers that dialed this node do not count (a thousand
+/// fresh ids dialing in must not switch discovery off), and are still accepted up to the
+/// incoming limit in `behaviour`.
 const WANTED_PEERS: usize = 32;
 /// Addresses tried for one peer Kademlia found, at most (a peer may say many).
 const ADDRESSES_PER_DIAL: usize = 4;
@@ -163,8 +166,11 @@ pub(crate) struct Reach {
     reserved: HashMap<libp2p::core::transport::ListenerId, PeerId>,
     /// Relays to ask again (a reservation refused or ended): when, and the next wait.
     retry: HashMap<PeerId, (Instant, Duration)>,
-    /// The bootstrap peers: relays this node reserves on, besides those it trusts.
+    /// The bootstrap peers: relays this node reserves on, besides those it trusts; dialed
+    /// again while they are gone.
     bootstrap: HashSet<PeerId>,
+    bootstrap_addrs: Vec<Multiaddr>,
+    next_redial: Option<Instant>,
     trust: crate::trust::TrustState,
     next_look: Option<Instant>,
     counters: Arc<Counters>,
@@ -174,10 +180,14 @@ impl Reach {
     pub fn new(
         seed: bool,
         relay_on: bool,
-        bootstrap: HashSet<PeerId>,
+        bootstrap_addrs: Vec<Multiaddr>,
         trust: crate::trust::TrustState,
         counters: Arc<Counters>,
     ) -> Reach {
+        let bootstrap = bootstrap_addrs
+            .iter()
+            .filter_map(super::peers::peer_of)
+            .collect();
         Reach {
             seed,
             relay_on,
@@ -187,6 +197,8 @@ impl Reach {
             tester_seen: None,
             counters,
             bootstrap,
+            bootstrap_addrs,
+            next_redial: None,
             trust,
             dialed: HashMap::new(),
             reserved: HashMap::new(),
@@ -394,7 +406,8 @@ impl Reach {
 
     /// Every second: Kademlia's mode, relays to ask again, and now and then, while fewer
     /// than [`WANTED_PEERS`] are connected, ask Kademlia for more peers.
-    pub fn on_tick(&mut self, swarm: &mut Swarm<Behaviour>, now: Instant) {
+    pub fn on_tick(&mut self, swarm: &mut Swarm<Behaviour>, dialed_peers: usize, now: Instant) {
+        self.redial_bootstrap(swarm, now);
         // A reservation lost, a relay gone: Kademlia follows.
         self.set_kad_mode(swarm);
         let due: Vec<PeerId> = self
@@ -418,11 +431,36 @@ impl Reach {
         }
         self.next_look = Some(now + DISCOVERY_EVERY);
         // A look connects to the peers it asks: with enough peers, none is made.
-        if dials_after_look(swarm.connected_peers().count()) == 0 {
+        if dials_after_look(dialed_peers) == 0 {
             return;
         }
         if let Some(kad) = swarm.behaviour_mut().kad.as_mut() {
             kad.get_closest_peers(PeerId::random());
+        }
+    }
+
+    /// Every [`REDIAL_EVERY`]: the bootstrap peers this node is not connected to are
+    /// dialed again (a seed that restarted; peers that filled the connections must not
+    /// keep it away for good).
+    fn redial_bootstrap(&mut self, swarm: &mut Swarm<Behaviour>, now: Instant) {
+        if self.next_redial.is_some_and(|at| now < at) {
+            return;
+        }
+        self.next_redial = Some(now + REDIAL_EVERY);
+        for addr in &self.bootstrap_addrs {
+            let Some(peer) = super::peers::peer_of(addr) else {
+                continue;
+            };
+            if swarm.is_connected(&peer) {
+                continue;
+            }
+            let opts = DialOpts::peer_id(peer)
+                .addresses(vec![addr.clone()])
+                .condition(PeerCondition::DisconnectedAndNotDialing)
+                .build();
+            if swarm.dial(opts).is_ok() {
+                tracing::debug!(%peer, "dialing a bootstrap peer again");
+            }
         }
     }
 
@@ -446,6 +484,7 @@ impl Reach {
         &mut self,
         swarm: &mut Swarm<Behaviour>,
         event: kad::Event,
+        dialed_peers: usize,
         blocked: &dyn Fn(&PeerId) -> bool,
     ) {
         let kad::Event::OutboundQueryProgressed {
@@ -456,7 +495,7 @@ impl Reach {
             return;
         };
         let local = *swarm.local_peer_id();
-        let room = dials_after_look(swarm.connected_peers().count());
+        let room = dials_after_look(dialed_peers);
         let mut dialed = 0;
         for info in found.peers {
             if dialed == room {

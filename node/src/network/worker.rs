@@ -345,8 +345,12 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                     }
                 }
                 if trust_changed {
-                    budgets.trust_changed();
-                    match trust.refresh(&store) {
+                    let before = trust.current();
+                    let refreshed = trust.refresh(&store);
+                    if !std::sync::Arc::ptr_eq(&before, &trust.current()) {
+                        budgets.trust_changed();
+                    }
+                    match refreshed {
                         Ok(promoted) if !promoted.is_empty() => {
                             if verdicts.blocking_send(Verdict::Promote(promoted)).is_err() {
                                 gone = true;

@@ -341,11 +341,17 @@ impl Service {
                 }
                 let organisation = set.current_key(&author).unwrap_or(author);
                 let lower = normal(name);
-                let key_starts = key_prefix.as_deref().is_some_and(|prefix| {
-                    author.to_hex().starts_with(prefix) || organisation.to_hex().starts_with(prefix)
-                });
-                if key_starts || cbs_code.as_str().eq_ignore_ascii_case(&needle) || lower == needle
-                {
+                // What looks like the start of a key names a key, never a name: anyone can
+                // call itself "1349435d89b1".
+                if let Some(prefix) = key_prefix.as_deref() {
+                    if author.to_hex().starts_with(prefix)
+                        || organisation.to_hex().starts_with(prefix)
+                    {
+                        exact.insert(organisation, format!("{name} ({cbs_code})"));
+                    }
+                    continue;
+                }
+                if cbs_code.as_str().eq_ignore_ascii_case(&needle) || lower == needle {
                     exact.insert(organisation, format!("{name} ({cbs_code})"));
                 } else if partial && lower.contains(&needle) {
                     parts.insert(organisation, format!("{name} ({cbs_code})"));

@@ -50,7 +50,12 @@ pub fn serves(store: &Store, set: &TrustSet, entry: &Verified) -> Result<bool, S
     let id = entry.id();
     for rel in [Rel::Answers, Rel::ReactsTo, Rel::Retracts, Rel::Supersedes] {
         for referrer in store.referrers(&id, rel)? {
+            // Not a control entry, and only a reference that takes effect: a stranger
+            // cannot make its profile (always passed on, editable) point at its entries
+            // and have honest nodes hand them out.
             if let Some(referring) = store.get(&referrer)?
+                && !referring.header().kind.is_control()
+                && !store.is_inert(&referring)?
                 && passes_on_stored(store, set, &referring)?
             {
                 return Ok(true);
@@ -86,7 +91,9 @@ pub fn passes_on_item(store: &Store, set: &TrustSet, item: &Item) -> Result<bool
     if set.passes_on(item.kind, &item.author, item.created_at) {
         return Ok(true);
     }
-    if !may_act(item.kind) {
+    // Most of what is kept apart is a stranger's: read none of it (an attacker's entries
+    // must not make every rebuild of the sync set read the disk).
+    if !may_act(item.kind) || !set.may_act_beyond_its_standing(&item.author, item.created_at) {
         return Ok(false);
     }
     match store.get(&item.id)? {
@@ -110,7 +117,11 @@ fn passes_on_act(
     if set.passes_on(h.kind, &h.author, h.created_at) {
         return Ok(true);
     }
-    if depth == 0 || !may_act(h.kind) || store.is_inert(entry)? {
+    if depth == 0
+        || !may_act(h.kind)
+        || !set.may_act_beyond_its_standing(&h.author, h.created_at)
+        || store.is_inert(entry)?
+    {
         return Ok(false);
     }
     let Some(target) = h

@@ -183,6 +183,10 @@ pub struct TrustSet {
     /// For each key that rotated into its organisation's next key (the rotation joined
     /// them: see [`TrustSet::compute`]), that key.
     successor: BTreeMap<OrgKey, OrgKey>,
+    /// Keys that a trusted key rotated to (or a key rotated to from one of those),
+    /// whether or not the rotation counts: the store lets them act (retract, edit) on
+    /// that key's entries.
+    heirs: BTreeSet<OrgKey>,
 }
 
 /// Keys joined into organisations by their rotations (a union-find).
@@ -364,13 +368,32 @@ impl TrustSet {
                 trusted.insert(*key, standing.clone());
             }
         }
+        // Every key reached by rotations from a trusted key (a rotation of a rotation too).
+        let mut heirs: BTreeSet<OrgKey> = BTreeSet::new();
+        let mut reached: Vec<OrgKey> = trusted.keys().copied().collect();
+        while let Some(key) = reached.pop() {
+            for (old, new, _) in &facts.rotations {
+                if *old == key && heirs.insert(*new) {
+                    reached.push(*new);
+                }
+            }
+        }
         Self {
             mode: config.mode,
             trusted,
             revoked,
             compromised,
             successor,
+            heirs,
         }
+    }
+
+    /// Whether what `author` signed at `at` may act on an entry this node passes on while
+    /// not passed on itself (see [`passes_on_stored`]): signed by a key revoked by then,
+    /// or by a key a trusted key rotated to. Anyone else acts only on what is its own and
+    /// passed on as little as it is.
+    pub fn may_act_beyond_its_standing(&self, author: &OrgKey, at: Timestamp) -> bool {
+        !self.admits(author, at) || self.heirs.contains(author)
     }
 
     /// The key an organisation uses now, for one it used before: `key`'s successor, its
@@ -566,6 +589,11 @@ impl TrustState {
         let config = self.config();
         let set = TrustSet::compute(&config, self.inner.own, &facts);
         let mut slot = self.inner.set.write().unwrap_or_else(|p| p.into_inner());
+        // The same set computed again (after a stranger's endorsement, say) stays the same
+        // value: what is cached or remembered under it holds.
+        if **slot == set {
+            return Ok(Vec::new());
+        }
         let promoted = set.newly_relayed(&slot);
         *slot = std::sync::Arc::new(set);
         Ok(promoted)

@@ -14,8 +14,9 @@ struct Visible<'a> {
     authors: Option<TermSetQuery>,
 }
 
-/// Candidates for "bedoelde u" checked against what the reader may see, at most.
-const MAX_SUGGESTION_CHECKS: usize = 32;
+/// Candidates for "bedoelde u" checked against what the reader may see, at most: enough
+/// that a stranger's entries full of near misses cannot push the reader's own word out.
+const MAX_SUGGESTION_CHECKS: usize = 4096;
 
 impl SearchIndex {
     /// Searches; see [`SearchQuery`].
@@ -412,12 +413,20 @@ impl SearchIndex {
         }
         candidates.sort();
         candidates.dedup_by(|a, b| a.2 == b.2);
-        for (_, _, candidate) in candidates.into_iter().take(MAX_SUGGESTION_CHECKS) {
-            if self.doc_freq(visible, self.fields.exact, &candidate)? > 0 {
-                return Ok(Some(candidate));
+        // Fewest edits first, then the most entries the reader may see (not all entries:
+        // a stranger's must not decide between two of the reader's words).
+        let mut best: Option<(usize, std::cmp::Reverse<u64>, String)> = None;
+        for (distance, _, candidate) in candidates.into_iter().take(MAX_SUGGESTION_CHECKS) {
+            if best.as_ref().is_some_and(|(d, _, _)| distance > *d) {
+                break;
+            }
+            let seen = self.doc_freq(visible, self.fields.exact, &candidate)?;
+            let this = (distance, std::cmp::Reverse(seen), candidate);
+            if seen > 0 && best.as_ref().is_none_or(|b| this < *b) {
+                best = Some(this);
             }
         }
-        Ok(None)
+        Ok(best.map(|(_, _, word)| word))
     }
 }
 
