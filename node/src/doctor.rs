@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::network::{Reachability, middle_offset};
 
 /// How a finding weighs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Health {
     /// As it should be.
@@ -26,7 +26,7 @@ pub enum Health {
 }
 
 /// What a finding is about (its stable name in `--json`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
     Config,
@@ -46,6 +46,39 @@ pub struct Finding {
     pub check: Check,
     pub health: Health,
     pub message: Message,
+}
+
+/// What `wiel doctor --json` prints: whether nothing failed, and each finding in the
+/// reader's language.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct DoctorReport {
+    pub healthy: bool,
+    pub findings: Vec<FindingView>,
+}
+
+/// One finding, as `wiel doctor --json` prints it.
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+pub struct FindingView {
+    pub check: Check,
+    pub health: Health,
+    pub message: String,
+}
+
+impl DoctorReport {
+    /// The report of `findings`, their messages in the reader's language.
+    pub fn of(findings: &[Finding]) -> DoctorReport {
+        DoctorReport {
+            healthy: findings.iter().all(|f| f.health != Health::Fail),
+            findings: findings
+                .iter()
+                .map(|f| FindingView {
+                    check: f.check,
+                    health: f.health,
+                    message: f.message.text(),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// Free and total bytes of the file system the data directory is on.

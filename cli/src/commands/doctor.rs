@@ -7,7 +7,6 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::time::Duration;
 
 use anyhow::{Result, bail};
-use serde::Serialize;
 use wiel_lang::{Localise, Message, msg, t};
 use wiel_node::DataDir;
 use wiel_node::config::Config;
@@ -16,34 +15,11 @@ use wiel_node::doctor::{Check, DiskSpace, Facts, Finding, Health, WebProbe, diag
 /// How long the web page may take to answer the probe.
 const WEB_PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 
-#[derive(Serialize)]
-struct FindingJson {
-    check: Check,
-    health: Health,
-    message: String,
-}
-
-#[derive(Serialize)]
-struct Report {
-    healthy: bool,
-    findings: Vec<FindingJson>,
-}
-
 pub fn doctor(data_dir: &DataDir, json: bool) -> Result<()> {
     let findings = examine(data_dir);
     let problems = findings.iter().filter(|f| f.health == Health::Fail).count();
     if json {
-        crate::output::json(&Report {
-            healthy: problems == 0,
-            findings: findings
-                .iter()
-                .map(|f| FindingJson {
-                    check: f.check,
-                    health: f.health,
-                    message: f.message.text(),
-                })
-                .collect(),
-        })?;
+        crate::output::json(&wiel_node::doctor::DoctorReport::of(&findings))?;
     } else {
         let mut out = std::io::stdout().lock();
         for f in &findings {

@@ -13,7 +13,7 @@ use serde_json::Value;
 use wiel_node::service::{Edited, ImportReport, Retracted};
 use wiel_node::view::{SearchResults, TrustReport};
 use wiel_node::{Listing, Published, ThreadView};
-use wiel_tests::Node;
+use wiel_tests::{Daemon, Node, wait_for};
 
 /// The schema of `T`, with every property of every object required: a field is never
 /// left out, it is null (or empty) instead.
@@ -50,6 +50,9 @@ fn schemas() -> Vec<(&'static str, Value)> {
         ("import", schema::<ImportReport>()),
         ("trust-list", schema::<TrustReport>()),
         ("web-login", schema::<wiel_node::api::WebLogin>()),
+        ("status", schema::<wiel_node::api::StatusView>()),
+        ("peers", schema::<Vec<wiel_node::api::PeerEntry>>()),
+        ("doctor", schema::<wiel_node::doctor::DoctorReport>()),
     ]
 }
 
@@ -205,4 +208,31 @@ fn every_command_output_matches_its_schema() {
         let err = zwolle.fails(&args);
         assert!(err.contains("--json does not go with"), "{err}");
     }
+}
+
+#[test]
+fn status_peers_and_doctor_match_their_schemas() {
+    let zwolle = Node::init("Gemeente Zwolle", "GM0193");
+    let kampen = Node::init("Gemeente Kampen", "GM0166");
+    // Without a running node: no network part.
+    check("status", "status", &zwolle.ok(&["--json", "status"]));
+    let doctor = zwolle.run(&["--json", "doctor"]);
+    check("doctor", "doctor (no node)", &doctor.stdout);
+    let dz = Daemon::start_with(&zwolle, &[], &["--no-kademlia"]);
+    let _dk = Daemon::start_with(&kampen, &[&dz.address], &["--no-kademlia"]);
+    wait_for(
+        "the nodes to connect",
+        std::time::Duration::from_secs(30),
+        || (zwolle.status()["network"]["peers"].as_u64().unwrap_or(0) >= 1).then_some(()),
+    );
+    check(
+        "status",
+        "status (running)",
+        &zwolle.ok(&["--json", "status"]),
+    );
+    let peers = zwolle.ok(&["--json", "peers"]);
+    assert!(peers.contains("Gemeente Kampen"), "{peers}");
+    check("peers", "peers", &peers);
+    let doctor = zwolle.run(&["--json", "doctor"]);
+    check("doctor", "doctor (running)", &doctor.stdout);
 }

@@ -137,7 +137,7 @@ pub fn router(state: ApiState) -> Router {
 }
 
 /// `GET /api/v1/status`
-#[derive(Serialize, Deserialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
 pub struct StatusView {
     pub organisation: String,
     pub org_key: String,
@@ -158,7 +158,7 @@ pub struct StatusView {
     pub kept_apart: crate::view::KeptApart,
 }
 
-#[derive(Serialize, Deserialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
 pub struct NetworkStatusView {
     pub peer_id: String,
     pub listening: Vec<String>,
@@ -249,7 +249,7 @@ async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
 }
 
 /// A connected peer with its organisation's name.
-#[derive(Serialize, Deserialize, Debug, Clone)]
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
 pub struct PeerEntry {
     #[serde(flatten)]
     pub peer: PeerView,

@@ -53,7 +53,7 @@ impl DialFailure {
 }
 
 /// What `wiel peers` shows about one connected peer.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PeerView {
     pub peer_id: String,
     /// The organisation key behind the peer id (their libp2p identity is their org key).

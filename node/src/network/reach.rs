@@ -119,7 +119,7 @@ pub fn is_relayed(addr: &Multiaddr) -> bool {
 }
 
 /// Whether others can dial this node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Reachability {
     /// Not tested yet: no peer that tests (a seed) was asked, or none answered.
@@ -132,7 +132,7 @@ pub enum Reachability {
 }
 
 /// What `wiel status` and `wiel doctor` show of how this node is reached.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReachView {
     pub reachability: Reachability,
     /// A seed (`wiel node --seed`).

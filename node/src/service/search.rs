@@ -9,7 +9,7 @@ const SEARCH_CATCH_UP_LIMIT: usize = 1_000;
 pub const HIDDEN_COUNTED: usize = 200;
 
 /// The search index as `wiel status` shows it.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct SearchStatus {
     /// Entries the index can find; `None` while it is being built.
     pub documents: Option<u64>,
