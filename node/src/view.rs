@@ -205,13 +205,20 @@ pub struct TrustReport {
     pub mode: crate::trust::TrustMode,
     pub depth: u32,
     /// Trusted without endorsement (besides this node's own organisation).
-    pub roots: Vec<(OrgKey, String)>,
+    pub roots: Vec<TrustRoot>,
     pub members: Vec<TrustMember>,
     pub revoked: Vec<RevokedKey>,
     /// Keys that rotated to two different keys: someone besides their owner holds them.
     /// Nobody inherits their trust; the owner's new key must be endorsed anew.
     #[serde(default)]
     pub compromised: Vec<CompromisedKey>,
+}
+
+/// An organisation this node trusts directly: its key and its name.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq, schemars::JsonSchema)]
+pub struct TrustRoot {
+    pub key: OrgKey,
+    pub organisation: String,
 }
 
 #[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]

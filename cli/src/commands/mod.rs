@@ -497,13 +497,15 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 );
             }
             // Say what changed, with the whole key: a name or code is only a claim.
-            for (key, name) in report.roots.iter().filter(|r| !before.roots.contains(r)) {
+            for root in report.roots.iter().filter(|r| !before.roots.contains(r)) {
+                let (key, name) = (&root.key, &root.organisation);
                 outln!(
                     "{}",
                     t!("trust-added", name = name.as_str(), key = key.to_string())
                 );
             }
-            for (key, name) in before.roots.iter().filter(|r| !report.roots.contains(r)) {
+            for root in before.roots.iter().filter(|r| !report.roots.contains(r)) {
+                let (key, name) = (&root.key, &root.organisation);
                 outln!(
                     "{}",
                     t!("trust-removed", name = name.as_str(), key = key.to_string())

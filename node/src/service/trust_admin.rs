@@ -137,7 +137,12 @@ impl Service {
             roots: config
                 .roots
                 .iter()
-                .map(|k| Ok((*k, name(k)?)))
+                .map(|k| {
+                    Ok(crate::view::TrustRoot {
+                        key: *k,
+                        organisation: name(k)?,
+                    })
+                })
                 .collect::<Result<_, ServiceError>>()?,
             members,
             revoked,
