@@ -17,9 +17,19 @@ pub(super) fn export(
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
     let lines = backend.export()?;
-    let names = match format {
-        ExportFormat::Md => backend.org_names()?,
-        ExportFormat::Jsonl => Default::default(),
+    let (names, trust) = match format {
+        ExportFormat::Md => (backend.org_names()?, Some(backend.trust_report()?)),
+        ExportFormat::Jsonl => (Default::default(), None),
+    };
+    // The readable document marks what this node does not trust, as `wiel show` does.
+    let untrusted = |h: &wiel_protocol::Header| {
+        trust.as_ref().is_some_and(|t| {
+            (t.mode != wiel_node::trust::TrustMode::Open
+                && !t.members.iter().any(|m| m.key == h.author))
+                || t.revoked
+                    .iter()
+                    .any(|r| r.key == h.author && h.created_at >= r.since)
+        })
     };
     // Older versions are left out of the readable document.
     let superseded: std::collections::BTreeSet<EntryId> = lines
@@ -47,9 +57,14 @@ pub(super) fn export(
                     .get(&h.author)
                     .cloned()
                     .unwrap_or_else(|| h.author.short());
+                let standing = if untrusted(h) {
+                    format!(" · {}", t!("trust-not-trusted"))
+                } else {
+                    String::new()
+                };
                 writeln!(
                     out,
-                    "<!-- {} · {} · {} · {} -->",
+                    "<!-- {} · {}{standing} · {} · {} -->",
                     h.kind.message().text(),
                     author,
                     output::date(h.created_at),

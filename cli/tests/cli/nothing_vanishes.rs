@@ -82,6 +82,14 @@ fn a_list_says_what_it_did_not_show() {
     assert!(!found.results.is_empty(), "{word}");
     assert_eq!(found.untrusted_hidden, 0);
 
+    // The readable export marks them too.
+    let md = node.dutch(&["export", "--format", "md"]);
+    let marked = md
+        .lines()
+        .filter(|l| l.contains(" · niet vertrouwd · "))
+        .count();
+    assert_eq!(marked, 60, "{md}");
+
     // Nothing left out, nothing said.
     let own = Node::init("Gemeente Kampen", "GM0166");
     assert_eq!(own.dutch(&["list"]).trim(), "Geen berichten gevonden.");
