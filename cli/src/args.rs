@@ -125,6 +125,18 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         keep: Option<PathBuf>,
     },
+
+    Completions {
+        shell: clap_complete::Shell,
+    },
+
+    #[command(subcommand)]
+    Config(ConfigCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ConfigCommand {
+    Check,
 }
 
 #[derive(Args, Debug)]

@@ -770,6 +770,12 @@ value-options = OPTIONS
 
 ## The web page
 
+cmd-wiel-completions = Write the completion script for a shell to stdout (Tab completes commands and options). For example: wiel completions bash > /etc/bash_completion.d/wiel
+arg-wiel-completions-shell = The shell the script is for
+cmd-wiel-config = This node's settings (config.toml)
+cmd-wiel-config-check = Read config.toml as wiel node does and say whether all is in order, or what is wrong and on which line. Exits with code 1 on a mistake
+config-check-ok = { $file } is in order.
+config-check-bad = { $file } has a mistake (see above).
 cmd-wiel-web = Open the running node's web page: gives a login link that works once, within 10 minutes, on this computer
 web-link = Open this link in your browser (it works once, within 10 minutes, on this computer):
     { $url }

@@ -768,6 +768,12 @@ value-options = OPTIES
 
 ## De webpagina
 
+cmd-wiel-completions = Schrijf het aanvulscript voor een shell naar stdout (Tab vult commando's en opties aan). Bijvoorbeeld: wiel completions bash > /etc/bash_completion.d/wiel
+arg-wiel-completions-shell = De shell waarvoor het script is
+cmd-wiel-config = De instellingen van deze node (config.toml)
+cmd-wiel-config-check = Lees config.toml zoals wiel node dat doet en zeg of alles klopt, of wat er mis is en op welke regel. Stopt met code 1 bij een fout
+config-check-ok = { $file } is in orde.
+config-check-bad = { $file } bevat een fout (zie hierboven).
 cmd-wiel-web = Open de webpagina van de draaiende node: geeft een inloglink die één keer werkt, binnen 10 minuten, op deze computer
 web-link = Open deze link in uw browser (hij werkt één keer, binnen 10 minuten, op deze computer):
     { $url }

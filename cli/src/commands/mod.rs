@@ -9,7 +9,8 @@ use wiel_node::{DataDir, NewEntry, Published, Service};
 use wiel_protocol::{Body, CbsCode, EntryId, Kind, NetworkId, Rel, SpaceName, Timestamp, Verdict};
 
 use crate::args::{
-    Cli, Command, ExportFormat, KeyCommand, LabelArgs, PublishArgs, ReactArgs, TrustCommand,
+    Cli, Command, ConfigCommand, ExportFormat, KeyCommand, LabelArgs, PublishArgs, ReactArgs,
+    TrustCommand,
 };
 use crate::{demo, markdown, node, output};
 use wiel_lang::{Localise, t};
@@ -17,11 +18,13 @@ use wiel_node::ops::Operations;
 
 mod doctor;
 mod filters;
+mod tools;
 mod upkeep;
 mod writing;
 
 use doctor::doctor;
 use filters::*;
+use tools::*;
 use upkeep::*;
 use writing::*;
 
@@ -59,6 +62,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo { keep } => demo::run(keep, json),
         Command::Key(k) => key_command(&data_dir, k, json, yes),
         Command::Doctor => doctor(&data_dir, json),
+        Command::Completions { shell } => completions(shell),
+        Command::Config(ConfigCommand::Check) => config_check(&data_dir, json),
         command => {
             let backend = wiel_node::ops::open(&data_dir)?;
             run_on(backend.as_ref(), command, json, yes)
@@ -538,29 +543,12 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
         | Command::Node(_)
         | Command::Demo { .. }
         | Command::Key(_)
-        | Command::Doctor => {
+        | Command::Doctor
+        | Command::Completions { .. }
+        | Command::Config(_) => {
             bail!(t!("not-through-a-node"))
         }
     }
-}
-
-/// Opens `url` in the desktop's browser, where there is one: a terminal on a desktop
-/// (a display, and `xdg-open`). On a server without one, the link printed is the way.
-fn open_in_browser(url: &str) -> bool {
-    use std::io::IsTerminal;
-    let desktop = ["DISPLAY", "WAYLAND_DISPLAY"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|d| !d.is_empty()));
-    if !desktop || !std::io::stdout().is_terminal() {
-        return false;
-    }
-    std::process::Command::new("xdg-open")
-        .arg(url)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .is_ok()
 }
 
 fn resolve_data_dir(flag: Option<PathBuf>) -> Result<DataDir> {

@@ -108,3 +108,42 @@ fn a_running_node_with_a_peer_is_healthy_and_its_peer_told_its_clock() {
     // One peer is too few to judge a clock by: a note, not a verdict.
     assert_eq!(health(&report, "clock").as_deref(), Some("note"));
 }
+
+#[test]
+fn config_check_says_in_order_or_names_the_line_of_a_mistake() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let ok = node.dutch(&["config", "check"]);
+    assert!(ok.contains("config.toml is in orde."), "{ok}");
+    let config = node.path().join("config.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{good}\nspaces = [\n")).unwrap();
+    let args = ["config", "check"];
+    let err = expect_one_line_error(node.run(&args), &args);
+    assert!(
+        err.contains("config.toml") && err.contains("line "),
+        "{err}"
+    );
+    let r = node.run(&["--json", "config", "check"]);
+    assert_eq!(r.code, 1);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["valid"], false);
+    assert!(v["problem"].as_str().unwrap().contains("line "), "{v}");
+    // Checking changes nothing.
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        format!("{good}\nspaces = [\n")
+    );
+}
+
+#[test]
+fn completions_for_each_shell_name_the_commands() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let script = node.ok(&["completions", shell]);
+        for command in ["publish", "search", "doctor", "trust"] {
+            assert!(script.contains(command), "{shell}: {command} missing");
+        }
+    }
+    let r = node.run(&["completions", "tcsh"]);
+    assert_eq!(r.code, 2, "an unknown shell is a usage error: {}", r.stderr);
+}
