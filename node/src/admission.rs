@@ -70,10 +70,10 @@ impl Budgets {
     }
 }
 
-/// Valid entries this node declined for a reason that lasts as long as its trust set (an
-/// author it does not take, a full budget), by id: sync leaves them out of what it fetches
+/// Valid entries this node declined for a reason that lasts as long as what decides
+/// admission (an author it does not take, a full budget), by id: sync leaves them out of what it fetches
 /// and of what it says it lacks, so that repeated syncs with a peer that holds them move
-/// nothing. Forgotten when the trust set changes, after an hour, or when full.
+/// nothing. Forgotten when whom this node trusts changes, after an hour, or when full.
 /// An id is the hash of the signed entry, so a peer cannot make this node decline an
 /// entry other than the one it sent.
 #[derive(Clone, Default)]
@@ -81,29 +81,23 @@ pub struct Declined(Arc<Mutex<DeclinedIds>>);
 
 #[derive(Default)]
 struct DeclinedIds {
-    /// The trust set the ids were declined under, and since when.
-    under: Option<(Arc<TrustSet>, Instant)>,
+    /// What decided them ([`TrustSet::admission_digest`]), and since when.
+    under: Option<([u8; 32], Instant)>,
     ids: HashSet<EntryId>,
 }
 
 impl DeclinedIds {
     /// Forgets everything when `set` is not the set the ids were declined under, or the
     /// memory is old.
-    fn under(&mut self, set: &Arc<TrustSet>) -> &mut HashSet<EntryId> {
-        // The trust set is computed again after every trust entry stored, a stranger's
-        // too: only a set that differs forgets (compared once per new computation).
-        let current = match &mut self.under {
-            Some((s, since)) if since.elapsed() < DECLINED_FOR => {
-                if !Arc::ptr_eq(s, set) && **s == **set {
-                    *s = set.clone();
-                }
-                Arc::ptr_eq(s, set)
-            }
-            _ => false,
-        };
+    fn under(&mut self, set: &TrustSet) -> &mut HashSet<EntryId> {
+        // Only what decides admission counts: a stranger's rotation or self-revocation
+        // changes the trust set, and must not make every node forget.
+        let digest = set.admission_digest();
+        let current = matches!(&self.under, Some((d, since))
+            if *d == digest && since.elapsed() < DECLINED_FOR);
         if !current {
             self.ids.clear();
-            self.under = Some((set.clone(), Instant::now()));
+            self.under = Some((digest, Instant::now()));
         }
         &mut self.ids
     }
@@ -111,7 +105,7 @@ impl DeclinedIds {
 
 impl Declined {
     /// Remembers `id` when `reason` lasts while `set` does.
-    pub fn note(&self, id: EntryId, reason: Refusal, set: &Arc<TrustSet>) {
+    pub fn note(&self, id: EntryId, reason: Refusal, set: &TrustSet) {
         if !matches!(
             reason,
             Refusal::Untrusted | Refusal::TooManyProfiles | Refusal::KeptApartFull
@@ -127,7 +121,7 @@ impl Declined {
     }
 
     /// Whether `id` was declined under `set` (and is still remembered).
-    pub fn contains(&self, id: &EntryId, set: &Arc<TrustSet>) -> bool {
+    pub fn contains(&self, id: &EntryId, set: &TrustSet) -> bool {
         let mut declined = self.0.lock().unwrap_or_else(|p| p.into_inner());
         declined.under(set).contains(id)
     }
@@ -272,6 +266,39 @@ mod tests {
         ));
         assert!(!declined.contains(&id(1), &changed));
         assert!(!declined.contains(&id(1), &again));
+    }
+
+    #[test]
+    fn a_strangers_rotation_or_self_revocation_does_not_make_a_node_forget() {
+        use crate::trust::{TrustConfig, TrustFacts, TrustMode};
+        use wiel_protocol::Timestamp;
+        let key = |n| wiel_protocol::testing::key(n).public();
+        let config = TrustConfig {
+            mode: TrustMode::WebOfTrust,
+            roots: vec![key(2)],
+            ..Default::default()
+        };
+        let before = TrustSet::compute(&config, key(1), &TrustFacts::default());
+        let declined = Declined::default();
+        declined.note(id(1), Refusal::KeptApartFull, &before);
+        let stranger = TrustFacts {
+            rotations: vec![(key(7), key(8), Timestamp::from_millis(5))],
+            revocations: vec![(key(9), key(9), Timestamp::from_millis(0))],
+            ..TrustFacts::default()
+        };
+        let after = TrustSet::compute(&config, key(1), &stranger);
+        assert_ne!(before, after, "the trust set did change");
+        assert!(
+            declined.contains(&id(1), &after),
+            "what decides admission did not"
+        );
+        // Trusting someone new does.
+        let endorsed = TrustFacts {
+            endorsements: vec![(key(2), key(9))],
+            ..TrustFacts::default()
+        };
+        let trusting_more = TrustSet::compute(&config, key(1), &endorsed);
+        assert!(!declined.contains(&id(1), &trusting_more));
     }
 
     #[test]

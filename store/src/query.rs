@@ -368,7 +368,8 @@ impl Store {
     /// order they come in) but without effect and not shown, because its relation to
     /// another entry does not hold with what this store holds: an answer to something
     /// that is not a question, a reaction or retraction of an entry not held, a new version
-    /// or retraction by another organisation, an acceptance not by the asker. A missing
+    /// or retraction by another organisation, a new version that would move its entry
+    /// elsewhere (answer another question), an acceptance not by the asker. A missing
     /// target may still arrive; a wrong one never makes the entry count.
     pub fn is_inert(&self, entry: &Verified) -> Result<bool, StoreError> {
         let h = entry.header();
@@ -391,6 +392,7 @@ impl Store {
                 Rel::Supersedes => {
                     t.kind == h.kind
                         && t.kind.is_editable()
+                        && crate::ingest::keeps_relations(h, t)
                         && self.speaks_for(&h.author, &t.author)?
                 }
             };

@@ -470,3 +470,53 @@ fn the_parts_of_a_compound_find_their_words_that_mean_the_same() {
     // Nobody wrote `verzuimbeleid`; its part `verzuim` means what `uitval` means.
     assert_eq!(found(&index, "verzuimbeleid").first(), Some(&uitval.id()));
 }
+
+#[test]
+fn a_strangers_near_misses_do_not_push_the_readers_word_out_of_bedoelde_u() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let own = practice(
+        1,
+        "Parkeervergunning",
+        "De parkeervergunning voor medewerkers.",
+    );
+    // A stranger's entries full of words one or two letters from what the reader will
+    // mistype (the mistyped word itself among them).
+    let letters = "abcdefghijklmnopqrstuvwxyz";
+    let mut near = Vec::new();
+    for a in letters.chars() {
+        for b in letters.chars() {
+            if (a, b) != ('n', 'g') {
+                near.push(format!("parkeervergunni{a}{b}"));
+            }
+        }
+    }
+    let stranger: Vec<Verified> = near
+        .chunks(200)
+        .enumerate()
+        .map(|(n, words)| {
+            testing::written(
+                &key(9),
+                Kind::Practice,
+                vec![],
+                T0 + 10 + n as u64,
+                "Lijst",
+                &words.join(" "),
+                &[],
+            )
+        })
+        .collect();
+    store.ingest_batch(vec![own.clone()]).unwrap();
+    store.ingest_batch(stranger).unwrap();
+    let index = SearchIndex::open(&store).unwrap();
+    index.catch_up().unwrap();
+    let outcome = index
+        .search(&SearchQuery {
+            text: "parkeervergunnimg".into(),
+            filter: ListFilter::default(),
+            authors: Some(vec![key(1).public()]),
+        })
+        .unwrap();
+    assert_eq!(outcome.corrected.as_deref(), Some("parkeervergunning"));
+    assert_eq!(outcome.hits.first().map(|h| h.entry.id()), Some(own.id()));
+}

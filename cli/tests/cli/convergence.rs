@@ -136,6 +136,7 @@ fn pool() -> Vec<Verified> {
     let rot_ok = testing::rotation(&k(2), &k(5), T + 10);
     let p5 = testing::practice(&k(5), 5, T + 31);
     let e10 = testing::practice(&k(10), 16, T + 1);
+    let q20 = testing::question(&k(3), 20, T + 70);
     vec![
         q1.clone(),
         p1.clone(),
@@ -182,7 +183,38 @@ fn pool() -> Vec<Verified> {
         testing::rotation(&k(10), &k(11), T + 2),
         testing::revocation(&k(11), &k(10), T + 3, T + 4),
         testing::retraction(&k(10), e10.id(), T + 60),
+        // A stranger's own answer, edited to answer another question: replaces nothing.
+        q20.clone(),
+        moved(&k(3), &a1, &q20, T + 71),
     ]
+}
+
+/// A new version of `answer` by `key` that answers `question` instead.
+fn moved(
+    key: &wiel_protocol::OrgKeypair,
+    answer: &Verified,
+    question: &Verified,
+    at: u64,
+) -> Verified {
+    wiel_protocol::Draft {
+        network: testing::network(),
+        space: SpaceName::national(),
+        kind: wiel_protocol::Kind::Answer,
+        refs: vec![
+            wiel_protocol::Ref {
+                rel: wiel_protocol::Rel::Answers,
+                target: question.id(),
+            },
+            wiel_protocol::Ref {
+                rel: wiel_protocol::Rel::Supersedes,
+                target: answer.id(),
+            },
+        ],
+        created_at: wiel_protocol::Timestamp::from_millis(at),
+        body: answer.body().unwrap().clone(),
+    }
+    .sign(key, &testing::rules())
+    .unwrap()
 }
 
 /// Ten years, in milliseconds: a node's admission refuses entries dated ahead of its clock,
@@ -209,7 +241,7 @@ fn dated_ahead(key: &wiel_protocol::OrgKeypair, entry: &Verified) -> Verified {
 }
 
 /// Entries in the pool.
-const POOL: usize = 43;
+const POOL: usize = 45;
 
 fn ingest_in_batches(store: &Store, entries: &[Verified], cuts: &[usize]) {
     let mut start = 0;
@@ -433,6 +465,9 @@ fn the_pool_exercises_every_rule() {
         "an act on what is passed on travels with it"
     );
     assert!(!s.visible.contains(&id(39)));
+    // A version that moves an answer to another question replaces nothing.
+    assert!(s.inert.contains(&id(44)), "a moved answer is inert");
+    assert_ne!(s.superseded_by.get(&id(2)), Some(&id(44)));
     assert!(
         !s.held.contains_key(&id(23)) || s.held.get(&id(23)) == Some(&true),
         "a stripped header is never taken for a tombstone"

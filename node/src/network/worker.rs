@@ -345,9 +345,9 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                     }
                 }
                 if trust_changed {
-                    let before = trust.current();
+                    let before = trust.current().admission_digest();
                     let refreshed = trust.refresh(&store);
-                    if !std::sync::Arc::ptr_eq(&before, &trust.current()) {
+                    if before != trust.current().admission_digest() {
                         budgets.trust_changed();
                     }
                     match refreshed {

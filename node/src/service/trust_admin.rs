@@ -3,8 +3,9 @@
 
 use super::*;
 
-/// Hex digits of a key given by its start, at least (`wiel peers` shows 12).
-const MIN_KEY_PREFIX: usize = 8;
+/// Hex digits of a key given by its start, at least: the 12 that `wiel peers` and the
+/// ambiguity error show (48 bits: not to be ground by a forger, as 8 could be).
+const MIN_KEY_PREFIX: usize = 12;
 /// Organisations named in an ambiguity error, at most.
 const MAX_CANDIDATES_NAMED: usize = 5;
 

@@ -53,10 +53,12 @@ pub fn serves(store: &Store, set: &TrustSet, entry: &Verified) -> Result<bool, S
             // Not a control entry, and only a reference that takes effect: a stranger
             // cannot make its profile (always passed on, editable) point at its entries
             // and have honest nodes hand them out.
+            // By its author's standing: what travels only as an act (a revoked key's
+            // version) brings nothing along.
             if let Some(referring) = store.get(&referrer)?
                 && !referring.header().kind.is_control()
+                && set.passes_on_entry(&referring)
                 && !store.is_inert(&referring)?
-                && passes_on_stored(store, set, &referring)?
             {
                 return Ok(true);
             }

@@ -393,7 +393,27 @@ impl TrustSet {
     /// or by a key a trusted key rotated to. Anyone else acts only on what is its own and
     /// passed on as little as it is.
     pub fn may_act_beyond_its_standing(&self, author: &OrgKey, at: Timestamp) -> bool {
-        !self.admits(author, at) || self.heirs.contains(author)
+        // A revoked key acts beyond its standing only on what it signed before, and only
+        // that is passed on where its author is trusted: a stranger that revokes its own
+        // key gains nothing.
+        let revoked_but_trusted =
+            !self.admits(author, at) && (self.mode == TrustMode::Open || self.is_trusted(author));
+        revoked_but_trusted || self.heirs.contains(author)
+    }
+
+    /// What decides whether this node takes an entry (see `admission`): the mode, the keys
+    /// it trusts, and from when each of those is revoked. A stranger's rotation or
+    /// revocation changes the trust set but none of this.
+    pub fn admission_digest(&self) -> [u8; 32] {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(&[self.mode as u8]);
+        for key in self.trusted.keys() {
+            hasher.update(key.as_bytes());
+            if let Some(since) = self.revoked.get(key) {
+                hasher.update(&since.as_millis().to_le_bytes());
+            }
+        }
+        *hasher.finalize().as_bytes()
     }
 
     /// The key an organisation uses now, for one it used before: `key`'s successor, its

@@ -438,7 +438,8 @@ fn settle_act(o: &mut Overlay<'_>, target: &EntryId, act: &Verified) -> Result<(
         }
         kind if kind == th.kind
             && th.kind.is_editable()
-            && ah.target(Rel::Supersedes).is_some() =>
+            && ah.target(Rel::Supersedes).is_some()
+            && keeps_relations(ah, &th) =>
         {
             let candidate = (ah.created_at, act.id());
             let current = match o
@@ -494,6 +495,7 @@ fn settle(o: &mut Overlay<'_>, target: &EntryId) -> Result<(), StoreError> {
         for source in referrers(o, target, Rel::Supersedes)? {
             if let Some(v) = o.load(&source)?
                 && v.header().kind == header.kind
+                && keeps_relations(v.header(), &header)
                 && speaks_for(o, &v.header().author, &header.author)?
             {
                 let candidate = (v.header().created_at, source);
@@ -510,6 +512,23 @@ fn settle(o: &mut Overlay<'_>, target: &EntryId) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+/// Whether a new version keeps the relations of the one it replaces (an answer stays the
+/// answer to its question): all its references but the one to that version are the same.
+/// A version that would move an entry elsewhere replaces nothing.
+pub fn keeps_relations(version: &wiel_protocol::Header, previous: &wiel_protocol::Header) -> bool {
+    let others = |h: &wiel_protocol::Header| {
+        let mut refs: Vec<(u8, EntryId)> = h
+            .refs
+            .iter()
+            .filter(|r| r.rel != Rel::Supersedes)
+            .map(|r| (r.rel.code(), r.target))
+            .collect();
+        refs.sort();
+        refs
+    };
+    others(version) == others(previous)
 }
 
 /// A reaction that accepts an answer.
