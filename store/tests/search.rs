@@ -30,6 +30,7 @@ fn search(index: &SearchIndex, words: &str, filter: ListFilter) -> Vec<EntryId> 
         text: words.into(),
         filter,
         authors: None,
+        revoked: Vec::new(),
     };
     index
         .search(&query)
@@ -194,6 +195,7 @@ fn a_retracted_word_is_never_suggested_and_leaves_the_index_files() {
                 text: "wolterinkhuisen".into(),
                 filter: ListFilter::default(),
                 authors: None,
+                revoked: Vec::new(),
             })
             .unwrap()
             .corrected
@@ -285,6 +287,7 @@ fn abbreviations_and_compounds_apart() {
                 text: words.into(),
                 filter: ListFilter::default(),
                 authors: None,
+                revoked: Vec::new(),
             })
             .unwrap()
     };
@@ -423,6 +426,7 @@ fn only_words_of_entries_the_reader_may_see_are_suggested_or_count_as_found() {
                 text: words.into(),
                 filter: ListFilter::default(),
                 authors,
+                revoked: Vec::new(),
             })
             .unwrap()
     };
@@ -515,8 +519,42 @@ fn a_strangers_near_misses_do_not_push_the_readers_word_out_of_bedoelde_u() {
             text: "parkeervergunnimg".into(),
             filter: ListFilter::default(),
             authors: Some(vec![key(1).public()]),
+            revoked: Vec::new(),
         })
         .unwrap();
     assert_eq!(outcome.corrected.as_deref(), Some("parkeervergunning"));
     assert_eq!(outcome.hits.first().map(|h| h.entry.id()), Some(own.id()));
+}
+
+#[test]
+fn what_a_revoked_key_signed_after_its_revocation_is_no_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let before = practice(1, "Wijkteam werkt", "Het wijkteam werkt samen.");
+    // Signed with the organisation's old key after it was revoked (a thief's).
+    let after = practice(100, "Betaalsitezwendel", "Meld betaalsitezwendel hier.");
+    store.ingest_batch(vec![before, after]).unwrap();
+    let index = SearchIndex::open(&store).unwrap();
+    index.catch_up().unwrap();
+    let ask = |revoked: Vec<(wiel_protocol::OrgKey, wiel_protocol::Timestamp)>| {
+        index
+            .search(&SearchQuery {
+                text: "betaalsitezwendl".into(),
+                filter: ListFilter::default(),
+                authors: Some(vec![key(1).public()]),
+                revoked,
+            })
+            .unwrap()
+    };
+    assert_eq!(
+        ask(Vec::new()).corrected.as_deref(),
+        Some("betaalsitezwendel")
+    );
+    let revoked = vec![(
+        key(1).public(),
+        wiel_protocol::Timestamp::from_millis(T0 + 50),
+    )];
+    let outcome = ask(revoked);
+    assert_eq!(outcome.corrected, None);
+    assert!(outcome.hits.is_empty());
 }

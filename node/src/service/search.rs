@@ -86,6 +86,14 @@ impl Service {
             } else {
                 set.shown_authors()
             },
+            revoked: if filter.untrusted {
+                Vec::new()
+            } else {
+                set.revoked()
+                    .iter()
+                    .map(|(k, since)| (*k, *since))
+                    .collect()
+            },
         })?;
         let mut results = Vec::with_capacity(outcome.hits.len());
         for hit in outcome.hits {
@@ -111,6 +119,7 @@ impl Service {
                     text: query.to_owned(),
                     filter: everyone,
                     authors: None,
+                    revoked: Vec::new(),
                 })?
                 .hits
                 .iter()

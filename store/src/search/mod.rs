@@ -92,6 +92,9 @@ pub struct SearchQuery {
     pub filter: ListFilter,
     /// When set, only entries by these authors (the node's trust policy).
     pub authors: Option<Vec<OrgKey>>,
+    /// Keys revoked from a moment on: what they signed from then on is never shown, and
+    /// its words are no suggestion either.
+    pub revoked: Vec<(OrgKey, Timestamp)>,
 }
 
 /// One hit, best first.

@@ -11,7 +11,9 @@ use super::*;
 /// entries only (a word held only by an entry kept apart must not surface).
 struct Visible<'a> {
     searcher: &'a tantivy::Searcher,
-    authors: Option<TermSetQuery>,
+    /// The entries the reader may see: by the authors shown, less what revoked keys signed
+    /// from their revocation on. `None`: every entry.
+    authors: Option<Box<dyn Query>>,
 }
 
 /// Candidates for "bedoelde u" checked against what the reader may see, at most: enough
@@ -20,6 +22,53 @@ struct Visible<'a> {
 const MAX_SUGGESTION_CHECKS: usize = 65_536;
 
 impl SearchIndex {
+    /// The entries a reader with `query`'s trust may see (`None`: all): by its authors,
+    /// less what a revoked key signed from its revocation on.
+    fn visible_query(&self, query: &SearchQuery) -> Option<Box<dyn Query>> {
+        let f = self.fields;
+        let authors = query.authors.as_ref()?;
+        let revoked_since = |key: &OrgKey| {
+            query
+                .revoked
+                .iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, since)| *since)
+                .min()
+        };
+        // Authors in full, and revoked ones up to their revocation: a union, with no
+        // exclusion (tantivy 0.27 overflows seeking a range backwards under a MustNot).
+        let mut whole = Vec::new();
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for author in authors {
+            match revoked_since(author) {
+                None => whole.push(Term::from_field_text(f.author, &author.to_hex())),
+                Some(since) => {
+                    let until = i64::try_from(since.as_millis()).unwrap_or(i64::MAX);
+                    any.push((
+                        Occur::Should,
+                        Box::new(BooleanQuery::new(vec![
+                            (Occur::Must, term_query(f.author, &author.to_hex())),
+                            (
+                                Occur::Must,
+                                Box::new(RangeQuery::new(
+                                    std::ops::Bound::Unbounded,
+                                    std::ops::Bound::Excluded(Term::from_field_i64(
+                                        f.created, until,
+                                    )),
+                                )),
+                            ),
+                        ])),
+                    ));
+                }
+            }
+        }
+        if any.is_empty() {
+            return Some(Box::new(TermSetQuery::new(whole)));
+        }
+        any.push((Occur::Should, Box::new(TermSetQuery::new(whole))));
+        Some(Box::new(BooleanQuery::new(any)))
+    }
+
     /// How many of the documents in `shown` hold `word` exactly.
     fn held_by(
         &self,
@@ -58,13 +107,7 @@ impl SearchIndex {
         let f = self.fields;
         let visible = Visible {
             searcher: &searcher,
-            authors: query.authors.as_ref().map(|authors| {
-                TermSetQuery::new(
-                    authors
-                        .iter()
-                        .map(|a| Term::from_field_text(f.author, &a.to_hex())),
-                )
-            }),
+            authors: self.visible_query(query),
         };
         let mut stemmed = analysis::stemmed_analyzer();
         let typed = analysis::query_words(&query.text);
@@ -281,7 +324,7 @@ impl SearchIndex {
             ));
         }
         if let Some(authors) = &visible.authors {
-            must.push((Occur::Must, Box::new(authors.clone())));
+            must.push((Occur::Must, authors.box_clone()));
         }
         let full = BooleanQuery::new(must);
         // A few more than asked: a hit the store no longer backs is dropped below.
@@ -403,7 +446,7 @@ impl SearchIndex {
         }
         let held_by_shown = BooleanQuery::new(vec![
             (Occur::Must, term_query(field, text)),
-            (Occur::Must, Box::new(authors.clone())),
+            (Occur::Must, authors.box_clone()),
         ]);
         let count = visible
             .searcher
@@ -453,7 +496,7 @@ impl SearchIndex {
         let shown = match &visible.authors {
             Some(authors) => Some(
                 searcher
-                    .search(authors, &tantivy::collector::DocSetCollector)
+                    .search(authors.as_ref(), &tantivy::collector::DocSetCollector)
                     .map_err(|e| self.error(e))?,
             ),
             None => None,
