@@ -170,9 +170,8 @@ fn a_thief_with_a_revoked_key_gains_nothing_online_offline_or_by_import() {
     let _ = (dt, history);
 }
 
-#[test]
-fn a_node_that_follows_only_its_province_learns_a_revocation_at_its_first_sync() {
-    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+/// Kampen's node, following only its province's space (besides `nl`, always followed).
+fn province_node() -> Node {
     let p = Node::empty();
     p.ok(&[
         "init",
@@ -187,6 +186,13 @@ fn a_node_that_follows_only_its_province_learns_a_revocation_at_its_first_sync()
         "--space",
         "pv23",
     ]);
+    p
+}
+
+#[test]
+fn a_node_that_follows_only_its_province_learns_a_revocation_at_its_first_sync() {
+    let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let p = province_node();
     let old = z.org_key();
     p.ok(&["trust", "add", &old]);
     z.ok(&["key", "rotate"]);
@@ -365,20 +371,7 @@ fn faults(node: &Node) -> Vec<String> {
 #[test]
 fn a_key_that_revokes_itself_reaches_an_offline_province_node_by_catch_up() {
     let z = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
-    let p = Node::empty();
-    p.ok(&[
-        "init",
-        "--name",
-        "Gemeente Kampen",
-        "--code",
-        "GM0166",
-        "--network",
-        "wiel-test",
-        "--trust-mode",
-        "web-of-trust",
-        "--space",
-        "pv23",
-    ]);
+    let p = province_node();
     let key = z.org_key();
     p.ok(&["trust", "add", &key]);
     let before = id_of(&z.ok(&["--json", "ask", "Wie werkt met een regionale flexpool?"]));
