@@ -313,27 +313,13 @@ impl EventLoop {
                 self.gossip
                     .on_message(&mut ctx!(self), propagation_source, message_id, message);
             }
-            BehaviourEvent::Gossipsub(gossipsub::Event::Subscribed { peer_id, topic }) => {
+            BehaviourEvent::Gossipsub(
+                event @ (gossipsub::Event::Subscribed { .. }
+                | gossipsub::Event::Unsubscribed { .. }),
+            ) => {
                 let (peers, counters) = (&mut self.peers, &self.node.counters);
-                self.gossip.on_subscription(
-                    &mut self.swarm,
-                    peers,
-                    counters,
-                    peer_id,
-                    &topic,
-                    true,
-                );
-            }
-            BehaviourEvent::Gossipsub(gossipsub::Event::Unsubscribed { peer_id, topic }) => {
-                let (peers, counters) = (&mut self.peers, &self.node.counters);
-                self.gossip.on_subscription(
-                    &mut self.swarm,
-                    peers,
-                    counters,
-                    peer_id,
-                    &topic,
-                    false,
-                );
+                self.gossip
+                    .on_subscription(&mut self.swarm, peers, counters, event);
             }
             BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }) => {
                 self.on_identified(peer_id, info);

@@ -82,11 +82,14 @@ impl GossipHandler {
         swarm: &mut Swarm<Behaviour>,
         peers: &mut super::peers::PeerTable,
         counters: &Counters,
-        peer: PeerId,
-        topic: &gossipsub::TopicHash,
-        follows: bool,
+        event: gossipsub::Event,
     ) {
-        let Some(space) = self.space_of(topic) else {
+        let (peer, topic, follows) = match event {
+            gossipsub::Event::Subscribed { peer_id, topic } => (peer_id, topic, true),
+            gossipsub::Event::Unsubscribed { peer_id, topic } => (peer_id, topic, false),
+            _ => return,
+        };
+        let Some(space) = self.space_of(&topic) else {
             return;
         };
         peers.on_subscription(peer, space, follows);
