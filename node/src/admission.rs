@@ -104,26 +104,34 @@ impl DeclinedIds {
 }
 
 impl Declined {
-    /// Remembers `id` when `reason` lasts while `set` does.
-    pub fn note(&self, id: EntryId, reason: Refusal, set: &TrustSet) {
-        if !matches!(
+    /// Whether a refusal for `reason` lasts while what decides admission does.
+    pub fn lasts(reason: Refusal) -> bool {
+        matches!(
             reason,
             Refusal::Untrusted | Refusal::TooManyProfiles | Refusal::KeptApartFull
-        ) {
-            return;
-        }
-        let mut declined = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let ids = declined.under(set);
-        if ids.len() >= MAX_DECLINED {
-            ids.clear();
-        }
-        ids.insert(id);
+        )
     }
 
-    /// Whether `id` was declined under `set` (and is still remembered).
-    pub fn contains(&self, id: &EntryId, set: &TrustSet) -> bool {
+    /// Remembers `ids`, declined under `set` for reasons that last (one batch: what
+    /// decides admission is read once).
+    pub fn note(&self, ids: impl IntoIterator<Item = EntryId>, set: &TrustSet) {
         let mut declined = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        declined.under(set).contains(id)
+        let held = declined.under(set);
+        for id in ids {
+            if held.len() >= MAX_DECLINED {
+                held.clear();
+            }
+            held.insert(id);
+        }
+    }
+
+    /// Keeps of `ids` those not declined under `set` (and still remembered).
+    pub fn retain_undeclined(&self, ids: &mut Vec<EntryId>, set: &TrustSet) {
+        let mut declined = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let held = declined.under(set);
+        if !held.is_empty() {
+            ids.retain(|id| !held.contains(id));
+        }
     }
 }
 
@@ -241,12 +249,19 @@ mod tests {
         EntryId::from_bytes([n; 32])
     }
 
+    impl Declined {
+        fn contains(&self, id: &EntryId, set: &TrustSet) -> bool {
+            let mut ids = vec![*id];
+            self.retain_undeclined(&mut ids, set);
+            ids.is_empty()
+        }
+    }
+
     #[test]
     fn a_lasting_decline_is_remembered_until_the_trust_set_differs() {
         let declined = Declined::default();
         let set = Arc::new(TrustSet::default());
-        declined.note(id(1), Refusal::Untrusted, &set);
-        declined.note(id(2), Refusal::KeptApartFull, &set);
+        declined.note([id(1), id(2)], &set);
         assert!(declined.contains(&id(1), &set));
         assert!(declined.contains(&id(2), &set));
         assert!(!declined.contains(&id(3), &set));
@@ -280,7 +295,7 @@ mod tests {
         };
         let before = TrustSet::compute(&config, key(1), &TrustFacts::default());
         let declined = Declined::default();
-        declined.note(id(1), Refusal::KeptApartFull, &before);
+        declined.note([id(1)], &before);
         let stranger = TrustFacts {
             rotations: vec![(key(7), key(8), Timestamp::from_millis(5))],
             revocations: vec![(key(9), key(9), Timestamp::from_millis(0))],
@@ -303,14 +318,12 @@ mod tests {
 
     #[test]
     fn a_passing_refusal_is_not_remembered() {
-        let declined = Declined::default();
-        let set = Arc::new(TrustSet::default());
         // Over an author's rate: comes later by sync.
-        declined.note(id(1), Refusal::RateLimited, &set);
+        assert!(!Declined::lasts(Refusal::RateLimited));
         // Dated ahead of this node's clock: taken once it is no longer ahead.
-        declined.note(id(2), Refusal::InFuture, &set);
-        assert!(!declined.contains(&id(1), &set));
-        assert!(!declined.contains(&id(2), &set));
+        assert!(!Declined::lasts(Refusal::InFuture));
+        assert!(Declined::lasts(Refusal::Untrusted) && Declined::lasts(Refusal::KeptApartFull));
+        assert!(Declined::lasts(Refusal::TooManyProfiles));
     }
 
     #[test]
@@ -320,7 +333,7 @@ mod tests {
         for n in 0..=MAX_DECLINED as u32 {
             let mut bytes = [0u8; 32];
             bytes[..4].copy_from_slice(&n.to_le_bytes());
-            declined.note(EntryId::from_bytes(bytes), Refusal::Untrusted, &set);
+            declined.note([EntryId::from_bytes(bytes)], &set);
         }
         let held = declined.0.lock().unwrap().ids.len();
         assert!(held <= MAX_DECLINED, "{held}");

@@ -52,11 +52,13 @@ impl ServeState {
         }
     }
 
-    /// Whether this node lacks `id` and would take it: neither held (kept apart included)
-    /// nor declined under the current trust set.
-    pub fn would_take(&self, id: &wiel_protocol::EntryId) -> bool {
-        matches!(self.store.holds(id), Ok(false))
-            && !self.declined.contains(id, &self.trust.current())
+    /// Of `ids`, those this node lacks and would take: neither held (kept apart included)
+    /// nor declined under the current trust set (read once for all of them).
+    pub fn lacking(&self, mut ids: Vec<wiel_protocol::EntryId>) -> Vec<wiel_protocol::EntryId> {
+        ids.retain(|id| matches!(self.store.holds(id), Ok(false)));
+        self.declined
+            .retain_undeclined(&mut ids, &self.trust.current());
+        ids
     }
 
     /// The id set of a space as this node passes it on (entries of untrusted authors left

@@ -12,7 +12,7 @@ use wiel_protocol::{EntryId, NetworkId, Rules, SpaceName, Timestamp, Verified};
 use wiel_store::{Ingest, Store};
 
 use super::runs::Origin;
-use crate::admission::{Admission, Budgets, admit};
+use crate::admission::{Admission, Budgets, Declined, admit};
 use crate::refusal::Refusal;
 
 /// Most jobs stored in one batch (one transaction, one flush).
@@ -226,6 +226,7 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
             .received
             .fetch_add(unchecked.len() as u64, Ordering::Relaxed);
         let mut valid = Vec::new();
+        let mut declined_now = Vec::new();
         let set = trust.current();
         for (source, checked) in sources.into_iter().zip(check_all(unchecked, &rules)) {
             let admission = match checked {
@@ -239,8 +240,10 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                 Ok(e) => {
                     let id = e.id();
                     let admission = admit(e, &set, &store, &trust, &mut budgets);
-                    if let Admission::Ignore { reason, .. } = &admission {
-                        declined.note(id, *reason, &set);
+                    if let Admission::Ignore { reason, .. } = &admission
+                        && Declined::lasts(*reason)
+                    {
+                        declined_now.push(id);
                     }
                     Judged::Admitted(admission)
                 }
@@ -274,6 +277,9 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                     tallies[tally].rejected += 1;
                 }
             }
+        }
+        if !declined_now.is_empty() {
+            declined.note(declined_now.drain(..), &set);
         }
         // Refusals first: they need no disk.
         for verdict in refusals.drain(..) {

@@ -131,7 +131,7 @@ fn answer(state: &mut ServeState, peer: PeerId, request: SyncRequest) -> Answere
             };
         }
         SyncRequest::Offer { space, ids } => {
-            let lacking: Vec<EntryId> = ids.into_iter().filter(|id| state.would_take(id)).collect();
+            let lacking: Vec<EntryId> = state.lacking(ids);
             answered.lacking = Some((space, lacking));
             answered.response = SyncResponse::Taken;
         }

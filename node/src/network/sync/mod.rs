@@ -380,7 +380,7 @@ impl SyncHandler {
             need,
         };
         server.run_own(move |state| {
-            reconciled.need.retain(|id| state.would_take(id));
+            reconciled.need = state.lacking(std::mem::take(&mut reconciled.need));
             Served::Reconciled(reconciled)
         });
     }
