@@ -20,6 +20,7 @@ kind-profile = profile
 kind-endorsement = endorsement
 kind-key-rotation = key change
 kind-revocation = key revocation
+kind-key-history = key history
 kind-with-article = { $code ->
     [answer] an { $kind }
     [endorsement] an { $kind }
@@ -75,6 +76,8 @@ invalid-control-outside-national = { $kind } belongs to the national space 'nl' 
 invalid-no-rotation-consent = the new key of this key change did not sign its consent
 invalid-id-mismatch = the header does not hash to the id it is stored under
 invalid-text-not-allowed = { $kind } carries no text, tags or themes
+invalid-history-of-own-key = a key history names entries of an earlier key, not of the key that signs it
+invalid-history = a key history names 1 to { $limit } entries, sorted, each once (this one names { $count })
 rel-answers = answer a question
 rel-reacts-to = react to an entry
 rel-retracts = retract an entry
@@ -289,6 +292,7 @@ title-reaction = reaction: { $verdict }
 title-endorsement = vouching for an organisation
 title-key-rotation = change to a new key
 title-revocation = revocation of a key
+title-key-history = history of a key
 list-more = The newest { $shown } shown; there are more. Show more with --limit { $limit }.
 list-untrusted-hidden = { $count ->
         [one] 1 entry
@@ -333,6 +337,8 @@ show-key-rotation = new key: { $new_key }
     (the old key { $old_key } no longer signs for this organisation)
 show-revocation = revoked key: { $key }
     what that key signed from { $since } on no longer counts anywhere
+show-key-history = names { $count } entries signed with key { $key }
+    (once that key is revoked, exactly these of its entries count, whatever their dates)
 show-retraction = retracts: { $id } (its text is erased)
 show-versions = Version { $position } of { $count } (oldest first: { $ids }).
 show-answers = Answers ({ $count }):
@@ -446,9 +452,10 @@ sync-with-problems = sync finished with { $count ->
 rotate-node-running = a node is running on this data directory: stop it first (its key is its network identity), then run this again
 rotated = This organisation now signs with key { $new } (was { $old }).
     The old key is kept as key.old.* in { $dir }; start the node to tell the network.
+    The new key names the { $named } entries this node signed with earlier keys: once an old key is revoked, exactly those count, whatever their dates (whoever else holds the old key adds nothing to them).
 revoke-which-key = name the key to revoke (hex), or use --current for the key this node signs with now
 revoke-confirm = Revoke key { $key } from { $since } on? Whatever it signs from then counts for nothing, on every node; this cannot be undone.
-revoked = Key { $key } is revoked from { $since } on (entry { $id }). Every node ignores what it signs from then; what it signed before stays.
+revoked = Key { $key } is revoked from { $since } on (entry { $id }). Every node ignores what it signs from then; what it signed before stays (after a key rotation: exactly the entries the new key named as its history).
 not-a-key = '{ $given }' is not a key: { $reason }
 not-a-key-prefix = '{ $given }' is not a key: give it in full or by its first 8 or more hex characters
 no-such-key = no key known here starts with '{ $given }'
@@ -562,7 +569,7 @@ arg-wiel-edit-id = { arg-wiel-react-id }
 arg-wiel-edit-file = Markdown with front matter holding the new version
 arg-wiel-edit-yes = { arg-wiel-publish-yes }
 cmd-wiel-list = List entries, newest first (latest versions only, retracted ones left out)
-arg-wiel-list-kind = Only this kind (practice, story, question, answer, reaction, retraction, profile, endorsement, key-rotation, revocation). Without it, `list` leaves out reactions, retractions, profiles and trust entries
+arg-wiel-list-kind = Only this kind (practice, story, question, answer, reaction, retraction, profile, endorsement, key-rotation, revocation, key-history). Without it, `list` leaves out reactions, retractions, profiles and trust entries
 arg-wiel-list-space = Only this space
 arg-wiel-list-author = Only by this organisation: CBS code, name, or key
 arg-wiel-list-since = Created on or after: a date (2026-11-01) or an age (7d, 2w, 12h)

@@ -20,6 +20,7 @@ kind-profile = profiel
 kind-endorsement = aanbeveling
 kind-key-rotation = sleutelwissel
 kind-revocation = sleutelintrekking
+kind-key-history = sleutelgeschiedenis
 kind-with-article = { $code ->
    *[other] een { $kind }
 }
@@ -73,6 +74,8 @@ invalid-control-outside-national = { $kind } hoort in de landelijke ruimte 'nl' 
 invalid-no-rotation-consent = de nieuwe sleutel van deze sleutelwissel heeft niet ondertekend dat hij ermee instemt
 invalid-id-mismatch = de kop past niet bij het kenmerk waaronder het bericht bewaard is
 invalid-text-not-allowed = { $kind } heeft geen tekst, trefwoorden of thema's
+invalid-history-of-own-key = een sleutelgeschiedenis noemt berichten van een eerdere sleutel, niet van de sleutel die haar ondertekent
+invalid-history = een sleutelgeschiedenis noemt 1 tot { $limit } berichten, op volgorde en elk één keer (deze noemt er { $count })
 rel-answers = een vraag beantwoorden
 rel-reacts-to = op een bericht reageren
 rel-retracts = een bericht intrekken
@@ -287,6 +290,7 @@ title-reaction = reactie: { $verdict }
 title-endorsement = instaan voor een organisatie
 title-key-rotation = overstap naar een nieuwe sleutel
 title-revocation = intrekking van een sleutel
+title-key-history = geschiedenis van een sleutel
 list-more = De nieuwste { $shown } getoond; er zijn er meer. Toon meer met --limit { $limit }.
 list-untrusted-hidden = { $count ->
         [one] 1 bericht
@@ -331,6 +335,8 @@ show-key-rotation = nieuwe sleutel: { $new_key }
     (de oude sleutel { $old_key } ondertekent niet meer voor deze organisatie)
 show-revocation = ingetrokken sleutel: { $key }
     wat die sleutel vanaf { $since } ondertekende, telt nergens meer
+show-key-history = noemt { $count } berichten die sleutel { $key } ondertekende
+    (is die sleutel ingetrokken, dan tellen precies deze berichten van haar, welke datum er ook op staat)
 show-retraction = trekt in: { $id } (de tekst daarvan is gewist)
 show-versions = Versie { $position } van { $count } (oudste eerst: { $ids }).
 show-answers = Antwoorden ({ $count }):
@@ -444,9 +450,10 @@ sync-with-problems = bijwerken eindigde met { $count ->
 rotate-node-running = er draait een node op deze gegevensmap: stop die eerst (zijn sleutel is zijn identiteit in het netwerk) en voer dit dan opnieuw uit
 rotated = Deze organisatie ondertekent nu met sleutel { $new } (was { $old }).
     De oude sleutel is bewaard als key.old.* in { $dir }; start de node om het netwerk in te lichten.
+    De nieuwe sleutel legt vast welke { $named } berichten deze node met eerdere sleutels ondertekende: trekt u een oude sleutel in, dan tellen precies die nog, welke datum er ook op staat (ook iemand die de oude sleutel heeft, voegt er niets aan toe).
 revoke-which-key = noem de sleutel die u wilt intrekken (hexadecimaal), of gebruik --current voor de sleutel waarmee deze node nu ondertekent
 revoke-confirm = Sleutel { $key } intrekken vanaf { $since }? Wat die vanaf dan ondertekent, telt op geen enkele node meer; dit kan niet ongedaan worden gemaakt.
-revoked = Sleutel { $key } is ingetrokken vanaf { $since } (bericht { $id }). Elke node negeert wat hij vanaf dan ondertekent; wat hij daarvoor ondertekende, blijft gelden.
+revoked = Sleutel { $key } is ingetrokken vanaf { $since } (bericht { $id }). Elke node negeert wat hij vanaf dan ondertekent; wat hij daarvoor ondertekende blijft gelden (na een sleutelwissel: precies de berichten die de nieuwe sleutel als zijn geschiedenis vastlegde).
 not-a-key = '{ $given }' is geen sleutel: { $reason }
 not-a-key-prefix = '{ $given }' is geen sleutel: geef hem helemaal, of de eerste 8 of meer hexadecimale tekens
 no-such-key = geen bekende sleutel begint met '{ $given }'
@@ -560,7 +567,7 @@ arg-wiel-edit-id = { arg-wiel-react-id }
 arg-wiel-edit-file = Markdown met een kop, met daarin de nieuwe versie
 arg-wiel-edit-yes = { arg-wiel-publish-yes }
 cmd-wiel-list = Toon berichten, nieuwste eerst (alleen de laatste versies, zonder ingetrokken berichten)
-arg-wiel-list-kind = Alleen deze soort (practice, story, question, answer, reaction, retraction, profile, endorsement, key-rotation, revocation). Zonder deze optie laat `list` reacties, intrekkingen, profielen en berichten over vertrouwen weg
+arg-wiel-list-kind = Alleen deze soort (practice, story, question, answer, reaction, retraction, profile, endorsement, key-rotation, revocation, key-history). Zonder deze optie laat `list` reacties, intrekkingen, profielen en berichten over vertrouwen weg
 arg-wiel-list-space = Alleen deze ruimte
 arg-wiel-list-author = Alleen van deze organisatie: CBS-code, naam of sleutel
 arg-wiel-list-since = Gemaakt op of na: een datum (2026-11-01) of een leeftijd (7d, 2w, 12h)

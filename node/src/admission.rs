@@ -155,7 +155,9 @@ pub fn admit(
     if !within_profile_bound(&e, set, store, trust, &mut budgets.untrusted_profiles) {
         return ignore(Refusal::TooManyProfiles);
     }
-    if !set.is_budgeted(&h.author, h.created_at) || matches!(store.holds(&e.id()), Ok(true)) {
+    if !set.is_budgeted(&h.author, h.created_at, &e.id())
+        || matches!(store.holds(&e.id()), Ok(true))
+    {
         return Admission::Take(Box::new(e));
     }
     // From outside the trust set (an untrusted author, or a revoked key after its

@@ -49,10 +49,15 @@ pub enum Kind {
     /// Intrekking van een sleutel: a key is no longer to be trusted from a moment on
     /// (signed by that key or by the key it rotated to).
     Revocation,
+    /// Sleutelgeschiedenis: a key that an earlier key rotated to names the entries that
+    /// earlier key signed for its organisation. Once that key is revoked, exactly those
+    /// count, whatever their dates: a thief holding it can neither add to its history nor,
+    /// with a backdated revocation, hide it.
+    History,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::Practice,
         Kind::Story,
         Kind::Question,
@@ -63,6 +68,7 @@ impl Kind {
         Kind::Endorsement,
         Kind::KeyRotation,
         Kind::Revocation,
+        Kind::History,
     ];
 
     /// The name used on the command line, in front matter and in JSON.
@@ -78,6 +84,7 @@ impl Kind {
             Kind::Endorsement => "endorsement",
             Kind::KeyRotation => "key-rotation",
             Kind::Revocation => "revocation",
+            Kind::History => "key-history",
         }
     }
 
@@ -94,6 +101,7 @@ impl Kind {
             Kind::Endorsement => "aanbeveling",
             Kind::KeyRotation => "sleutelwissel",
             Kind::Revocation => "sleutelintrekking",
+            Kind::History => "sleutelgeschiedenis",
         }
     }
 
@@ -183,6 +191,13 @@ impl Kind {
             /*   */
             {
                 r(true, true, true, false, false, false, false, false)
+            }
+            // Decides only where its signer is trusted, so it goes where that signer's
+            // entries go; a stranger's is kept apart like the rest of its entries.
+            Kind::History =>
+            /*      */
+            {
+                r(true, false, true, false, false, false, false, false)
             }
         }
     }
@@ -381,6 +396,12 @@ pub enum KindFields {
         key: OrgKey,
         /// Entries by `key` made from this moment on are refused.
         since: Timestamp,
+    },
+    /// `entries`: ids of entries `key` signed, sorted, each once, at most
+    /// [`crate::validate::MAX_HISTORY_ENTRIES`] (an organisation with more signs several).
+    History {
+        key: OrgKey,
+        entries: Vec<EntryId>,
     },
 }
 

@@ -125,6 +125,26 @@ pub fn revocation(signer: &OrgKeypair, key: &OrgKeypair, since: u64, millis: u64
     signed(signer, Kind::Revocation, vec![], millis, b)
 }
 
+/// A key history: `signer` names `entries` as what `key` signed (sorted here).
+pub fn history(
+    signer: &OrgKeypair,
+    key: &OrgKeypair,
+    entries: &[crate::EntryId],
+    millis: u64,
+) -> Verified {
+    let mut entries = entries.to_vec();
+    entries.sort();
+    entries.dedup();
+    let b = Body {
+        fields: KindFields::History {
+            key: key.public(),
+            entries,
+        },
+        ..Body::default()
+    };
+    signed(signer, Kind::History, vec![], millis, b)
+}
+
 /// An endorsement of `subject` by `endorser`.
 pub fn endorsement(endorser: &OrgKeypair, subject: &OrgKeypair, millis: u64) -> Verified {
     let b = Body {

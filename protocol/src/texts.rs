@@ -26,6 +26,7 @@ impl Localise for Kind {
             Kind::Endorsement => msg!("kind-endorsement"),
             Kind::KeyRotation => msg!("kind-key-rotation"),
             Kind::Revocation => msg!("kind-revocation"),
+            Kind::History => msg!("kind-key-history"),
         }
     }
 }
@@ -139,6 +140,7 @@ impl Localise for Invalid {
             Invalid::EmptyField { field: name } => msg!("invalid-empty-field", field = field(name)),
             Invalid::OwnKey { action } => match *action {
                 "endorse" => msg!("invalid-endorse-own-key"),
+                "vouch for" => msg!("invalid-history-of-own-key"),
                 _ => msg!("invalid-rotate-to-own-key"),
             },
             Invalid::ControlOutsideNational { kind, space } => msg!(
@@ -151,6 +153,11 @@ impl Localise for Invalid {
             Invalid::TextNotAllowed { kind } => {
                 msg!("invalid-text-not-allowed", kind = kind.with_article())
             }
+            Invalid::BadHistory { count } => msg!(
+                "invalid-history",
+                count = *count,
+                limit = crate::validate::MAX_HISTORY_ENTRIES
+            ),
         }
     }
 }

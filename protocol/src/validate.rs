@@ -17,6 +17,8 @@ pub const MAX_TAGS: usize = 16;
 pub const MAX_TAG_CHARS: usize = 64;
 /// Most references on one entry.
 pub const MAX_REFS: usize = 16;
+/// Entry ids one key-history entry names at most (32 bytes each: half a body).
+pub const MAX_HISTORY_ENTRIES: usize = 1024;
 /// How far in the future an entry may be dated: clocks drift, but not by more than this.
 pub const MAX_CLOCK_SKEW_MS: u64 = 10 * 60 * 1000;
 
@@ -102,6 +104,11 @@ pub enum Invalid {
     IdMismatch,
     TextNotAllowed {
         kind: Kind,
+    },
+    /// A key history that names no entry, more than [`MAX_HISTORY_ENTRIES`], or names
+    /// them out of order or twice (one entry set has one encoding).
+    BadHistory {
+        count: usize,
     },
 }
 
@@ -476,6 +483,22 @@ fn check_body(kind: Kind, header_author: OrgKey, body: &Body) -> Result<(), Inva
             true
         }
         (KindFields::Revocation { .. }, Kind::Revocation) => true,
+        (KindFields::History { key, entries }, Kind::History) => {
+            if *key == header_author {
+                return Err(Invalid::OwnKey {
+                    action: "vouch for",
+                });
+            }
+            if entries.is_empty()
+                || entries.len() > MAX_HISTORY_ENTRIES
+                || entries.windows(2).any(|w| w[0] >= w[1])
+            {
+                return Err(Invalid::BadHistory {
+                    count: entries.len(),
+                });
+            }
+            true
+        }
         (KindFields::None, k) => matches!(
             k,
             Kind::Practice | Kind::Question | Kind::Answer | Kind::Retraction

@@ -276,3 +276,52 @@ fn batch_verification_gives_each_entry_the_same_outcome_as_one_by_one() {
     );
     assert!(Verified::from_bytes_batch(vec![], &rules()).is_empty());
 }
+
+#[test]
+fn a_key_history_names_another_key_and_its_entries_sorted_once_within_the_limit() {
+    let history = |key: wiel_protocol::OrgKey, entries: Vec<EntryId>| {
+        let mut d = draft(Kind::History);
+        d.body = Body {
+            fields: KindFields::History { key, entries },
+            ..Body::default()
+        };
+        d.sign(&self::key(), &rules())
+    };
+    let earlier = OrgKeypair::from_secret([4u8; 32]).public();
+    let id = |n: u8| EntryId::from_bytes([n; 32]);
+    assert!(history(earlier, vec![id(1), id(2)]).is_ok());
+    for (entries, what) in [
+        (vec![], "none"),
+        (vec![id(2), id(1)], "out of order"),
+        (vec![id(1), id(1)], "twice"),
+        (
+            (0..=wiel_protocol::validate::MAX_HISTORY_ENTRIES)
+                .map(|n| {
+                    let mut b = [0u8; 32];
+                    b[..8].copy_from_slice(&(n as u64).to_be_bytes());
+                    EntryId::from_bytes(b)
+                })
+                .collect(),
+            "too many",
+        ),
+    ] {
+        assert!(
+            matches!(history(earlier, entries), Err(Invalid::BadHistory { .. })),
+            "{what}"
+        );
+    }
+    assert!(matches!(
+        history(key().public(), vec![id(1)]),
+        Err(Invalid::OwnKey { .. })
+    ));
+    // No text rides along: a history goes to every node that trusts its signer.
+    let mut d = draft(Kind::History);
+    d.body.fields = KindFields::History {
+        key: earlier,
+        entries: vec![id(1)],
+    };
+    assert!(matches!(
+        d.sign(&key(), &rules()),
+        Err(Invalid::TextNotAllowed { .. })
+    ));
+}

@@ -28,7 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use sled::Tree;
-use wiel_protocol::{EntryId, Rel};
+use wiel_protocol::{EntryId, OrgKey, Rel};
 
 pub use check::{CheckReport, Damaged};
 pub use compact::{AUTO_COMPACT_DEAD_BYTES, Compacted, LogUsage};
@@ -76,6 +76,10 @@ pub(crate) struct Trees {
     pub erasures: Tree,
     /// ids of this node's own entries not yet gossiped to any peer
     pub outbox: Tree,
+    /// author ‖ id of every entry signed on this node: what its organisation names as an
+    /// earlier key's history after a key rotation (entries signed with that key elsewhere,
+    /// by a thief, are not among them)
+    pub signed: Tree,
     /// created_at ‖ id of endorsements, key rotations and revocations: what the trust
     /// set is computed from, without walking every entry
     pub trust: Tree,
@@ -99,6 +103,9 @@ pub(crate) struct Trees {
     /// `log_end` → the entry log's length after the last commit that appended to it
     pub meta: Tree,
 }
+
+/// In `meta` when `signed` holds every entry signed here (see [`Store::signed_here`]).
+const SIGNED_NOTED_FROM_START: &[u8] = b"signed_noted_from_start";
 
 /// The entry store. Cheap to clone; one writer at a time.
 #[derive(Clone)]
@@ -130,6 +137,7 @@ impl Store {
             profiles: tree("profiles")?,
             erasures: tree("erasures")?,
             outbox: tree("outbox")?,
+            signed: tree("signed")?,
             trust: tree("trust")?,
             unindexed: tree("unindexed")?,
             rotations: tree("rotations")?,
@@ -155,6 +163,10 @@ impl Store {
             commits: Arc::new((Mutex::new(()), std::sync::Condvar::new())),
             dir: dir.to_owned(),
         };
+        // A new store notes every entry signed here from its start (see `signed_here`).
+        if store.trees.entries.is_empty() {
+            store.trees.meta.insert(SIGNED_NOTED_FROM_START, &[])?;
+        }
         store.cut_uncommitted_log_tail()?;
         store.finish_erasures()?;
         Ok(store)
@@ -300,6 +312,51 @@ impl Store {
         self.trees.outbox.insert(id.as_bytes(), &[])?;
         self.db.flush()?;
         Ok(())
+    }
+
+    /// Notes that this node signed `id` with `author`'s key (durable before the entry is
+    /// stored, so that every own entry stored is noted).
+    pub fn note_signed_here(&self, author: &OrgKey, id: &EntryId) -> Result<(), StoreError> {
+        let mut key = Vec::with_capacity(64);
+        key.extend_from_slice(author.as_bytes());
+        key.extend_from_slice(id.as_bytes());
+        self.trees.signed.insert(key, &[])?;
+        self.db.flush()?;
+        Ok(())
+    }
+
+    /// Every entry signed on this node, by key, ids sorted. A store from before this was
+    /// noted holds no such note for its older entries: the first call notes every entry
+    /// held whose author `is_ours` (the best such a store can know).
+    pub fn signed_here(
+        &self,
+        is_ours: impl Fn(&OrgKey) -> bool,
+    ) -> Result<std::collections::BTreeMap<OrgKey, Vec<EntryId>>, StoreError> {
+        if self.trees.meta.get(SIGNED_NOTED_FROM_START)?.is_none() {
+            for item in self.items_by_space(None)?.values().flatten() {
+                if is_ours(&item.author) {
+                    let mut key = Vec::with_capacity(64);
+                    key.extend_from_slice(item.author.as_bytes());
+                    key.extend_from_slice(item.id.as_bytes());
+                    self.trees.signed.insert(key, &[])?;
+                }
+            }
+            self.trees.meta.insert(SIGNED_NOTED_FROM_START, &[])?;
+            self.db.flush()?;
+        }
+        let mut out: std::collections::BTreeMap<OrgKey, Vec<EntryId>> = Default::default();
+        for row in self.trees.signed.iter() {
+            let (key, _) = row?;
+            if let (Ok(author), Ok(id)) = (
+                <[u8; 32]>::try_from(&key[..key.len().min(32)]),
+                <[u8; 32]>::try_from(&key[key.len().min(32)..]),
+            ) {
+                out.entry(OrgKey::from_bytes(author))
+                    .or_default()
+                    .push(EntryId::from_bytes(id));
+            }
+        }
+        Ok(out)
     }
 
     /// The entry went out to the network.

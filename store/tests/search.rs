@@ -31,6 +31,7 @@ fn search(index: &SearchIndex, words: &str, filter: ListFilter) -> Vec<EntryId> 
         filter,
         authors: None,
         revoked: Vec::new(),
+        histories: Vec::new(),
     };
     index
         .search(&query)
@@ -196,6 +197,7 @@ fn a_retracted_word_is_never_suggested_and_leaves_the_index_files() {
                 filter: ListFilter::default(),
                 authors: None,
                 revoked: Vec::new(),
+                histories: Vec::new(),
             })
             .unwrap()
             .corrected
@@ -288,6 +290,7 @@ fn abbreviations_and_compounds_apart() {
                 filter: ListFilter::default(),
                 authors: None,
                 revoked: Vec::new(),
+                histories: Vec::new(),
             })
             .unwrap()
     };
@@ -427,6 +430,7 @@ fn only_words_of_entries_the_reader_may_see_are_suggested_or_count_as_found() {
                 filter: ListFilter::default(),
                 authors,
                 revoked: Vec::new(),
+                histories: Vec::new(),
             })
             .unwrap()
     };
@@ -520,6 +524,7 @@ fn a_strangers_near_misses_do_not_push_the_readers_word_out_of_bedoelde_u() {
             filter: ListFilter::default(),
             authors: Some(vec![key(1).public()]),
             revoked: Vec::new(),
+            histories: Vec::new(),
         })
         .unwrap();
     assert_eq!(outcome.corrected.as_deref(), Some("parkeervergunning"));
@@ -543,6 +548,7 @@ fn what_a_revoked_key_signed_after_its_revocation_is_no_suggestion() {
                 filter: ListFilter::default(),
                 authors: Some(vec![key(1).public()]),
                 revoked,
+                histories: Vec::new(),
             })
             .unwrap()
     };
@@ -557,4 +563,41 @@ fn what_a_revoked_key_signed_after_its_revocation_is_no_suggestion() {
     let outcome = ask(revoked);
     assert_eq!(outcome.corrected, None);
     assert!(outcome.hits.is_empty());
+}
+
+#[test]
+fn a_revoked_key_with_a_named_history_shows_exactly_that_history_whatever_the_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let owners = practice(5, "Wijkteam werkt", "Het wijkteam werkt samen.");
+    // Dated before the owner's, signed by a thief with the same key.
+    let thiefs = practice(1, "Wijkteam betaalt", "Het wijkteam betaalt hier.");
+    store
+        .ingest_batch(vec![owners.clone(), thiefs.clone()])
+        .unwrap();
+    let index = SearchIndex::open(&store).unwrap();
+    index.catch_up().unwrap();
+    let found = |histories: Vec<(wiel_protocol::OrgKey, Vec<wiel_protocol::EntryId>)>| {
+        let mut ids: Vec<_> = index
+            .search(&SearchQuery {
+                text: "wijkteam".into(),
+                filter: ListFilter::default(),
+                authors: Some(vec![key(1).public()]),
+                // A revocation dated back to before either entry (a thief's).
+                revoked: vec![(key(1).public(), wiel_protocol::Timestamp::from_millis(0))],
+                histories,
+            })
+            .unwrap()
+            .hits
+            .iter()
+            .map(|h| h.entry.id())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert!(found(Vec::new()).is_empty());
+    assert_eq!(
+        found(vec![(key(1).public(), vec![owners.id()])]),
+        vec![owners.id()]
+    );
 }

@@ -149,9 +149,11 @@ pub(super) fn key_command(
                 bail!(t!("rotate-node-running"))
             }
             let service = Service::open_waiting(data_dir.clone(), wiel_node::ops::LOCK_WAIT)?;
-            let (_, old, new) = service.rotate_key()?;
+            let (_, old, new, named) = service.rotate_key()?;
             if json {
-                return output::json(&serde_json::json!({ "old_key": old, "new_key": new }));
+                return output::json(
+                    &serde_json::json!({ "old_key": old, "new_key": new, "history_named": named }),
+                );
             }
             outln!(
                 "{}",
@@ -159,6 +161,7 @@ pub(super) fn key_command(
                     "rotated",
                     new = new.to_string(),
                     old = old.to_string(),
+                    named = named,
                     dir = data_dir.root().display().to_string()
                 )
             );

@@ -101,6 +101,7 @@ fn raw_title(v: &EntryView) -> String {
         (_, Kind::Endorsement) => t!("title-endorsement"),
         (_, Kind::KeyRotation) => t!("title-key-rotation"),
         (_, Kind::Revocation) => t!("title-revocation"),
+        (_, Kind::History) => t!("title-key-history"),
         (_, Kind::Retraction) => v.kind.message().text(),
         _ => String::new(),
     }

@@ -169,6 +169,15 @@ fn fields(out: &mut impl Write, v: &EntryView) -> Result<()> {
                 since = date_time(*since)
             )
         )?,
+        Some(KindFields::History { key, entries }) => writeln!(
+            out,
+            "\n{}",
+            t!(
+                "show-key-history",
+                key = key.to_string(),
+                count = entries.len()
+            )
+        )?,
         _ => {}
     }
     if v.kind == Kind::Retraction

@@ -137,6 +137,9 @@ fn pool() -> Vec<Verified> {
     let p5 = testing::practice(&k(5), 5, T + 31);
     let e10 = testing::practice(&k(10), 16, T + 1);
     let q20 = testing::question(&k(3), 20, T + 70);
+    let e10b = testing::practice(&k(10), 17, T + 1);
+    let thief10 = testing::practice(&k(10), 18, T + 2);
+    let id_of_after_revocation = testing::practice(&k(2), 7, T + 30).id();
     vec![
         q1.clone(),
         p1.clone(),
@@ -186,6 +189,15 @@ fn pool() -> Vec<Verified> {
         // A stranger's own answer, edited to answer another question: replaces nothing.
         q20.clone(),
         moved(&k(3), &a1, &q20, T + 71),
+        // 10's owner names its history with 11; the thief holding 10 signs an entry dated
+        // before the revocation and revokes 10 from before everything, to hide the rest.
+        e10b.clone(),
+        thief10.clone(),
+        testing::revocation(&k(10), &k(10), T, T + 5),
+        testing::history(&k(11), &k(10), &[e10.id(), e10b.id()], T + 6),
+        // Histories named by the thief's successor of 2, and by a stranger: nothing.
+        testing::history(&k(6), &k(2), &[id_of_after_revocation], T + 7),
+        testing::history(&k(3), &k(10), &[thief10.id()], T + 8),
     ]
 }
 
@@ -241,7 +253,7 @@ fn dated_ahead(key: &wiel_protocol::OrgKeypair, entry: &Verified) -> Verified {
 }
 
 /// Entries in the pool.
-const POOL: usize = 45;
+const POOL: usize = 51;
 
 fn ingest_in_batches(store: &Store, entries: &[Verified], cuts: &[usize]) {
     let mut start = 0;
@@ -465,6 +477,12 @@ fn the_pool_exercises_every_rule() {
         "an act on what is passed on travels with it"
     );
     assert!(!s.visible.contains(&id(39)));
+    // 10's history as its owner named it decides, not the dates: the owner's entry stays
+    // though the thief revoked 10 from before it, the thief's dated back does not count,
+    // and what the thief's key or a stranger names counts for nothing.
+    assert!(s.visible.contains(&id(45)), "named by the owner");
+    assert!(!s.visible.contains(&id(46)), "the thief's, dated back");
+    assert!(!s.visible.contains(&id(17)), "named by the thief's key");
     // A version that moves an answer to another question replaces nothing.
     assert!(s.inert.contains(&id(44)), "a moved answer is inert");
     assert_ne!(s.superseded_by.get(&id(2)), Some(&id(44)));

@@ -122,7 +122,8 @@ impl Service {
         let set = self.trust.current();
         let counts = |acceptance: &Verified| {
             let h = acceptance.header();
-            set.admits(&h.author, h.created_at) && set.speaks_for(&h.author, &asked_by)
+            set.admits(&h.author, h.created_at, &acceptance.id())
+                && set.speaks_for(&h.author, &asked_by)
         };
         Ok(self.store.latest_acceptance(question, &counts)?)
     }
@@ -169,15 +170,21 @@ impl Service {
         let h = entry.header();
         // What a revoked key signed from its revocation on counts for nothing: never shown
         // as trusted, whatever the key's standing for its earlier entries.
-        v.trust = Some(if self.trust.current().admits(&h.author, h.created_at) {
-            self.trust_view(&h.author)?
-        } else {
-            crate::view::TrustView {
-                trusted: false,
-                root: false,
-                vouched_by: vec![],
-            }
-        });
+        v.trust = Some(
+            if self
+                .trust
+                .current()
+                .admits(&h.author, h.created_at, &entry.id())
+            {
+                self.trust_view(&h.author)?
+            } else {
+                crate::view::TrustView {
+                    trusted: false,
+                    root: false,
+                    vouched_by: vec![],
+                }
+            },
+        );
         v.retracted_by = self.store.retracted_by(&entry.id())?;
         if self.store.superseded_by(&entry.id())?.is_some() {
             v.superseded_by = Some(self.store.latest_version(&entry.id())?);
@@ -233,7 +240,7 @@ impl Service {
             if self.store.is_inert(r)? || wiel_store::is_acceptance(r) {
                 continue;
             }
-            if !(set.is_trusted(&h.author) && set.admits(&h.author, h.created_at)) {
+            if !(set.is_trusted(&h.author) && set.admits(&h.author, h.created_at, &r.id())) {
                 untrusted_reactions += 1;
                 continue;
             }

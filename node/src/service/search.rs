@@ -94,6 +94,14 @@ impl Service {
                     .map(|(k, since)| (*k, *since))
                     .collect()
             },
+            histories: if filter.untrusted {
+                Vec::new()
+            } else {
+                set.vouched()
+                    .iter()
+                    .map(|(k, ids)| (*k, ids.iter().copied().collect()))
+                    .collect()
+            },
         })?;
         let mut results = Vec::with_capacity(outcome.hits.len());
         for hit in outcome.hits {
@@ -120,6 +128,7 @@ impl Service {
                     filter: everyone,
                     authors: None,
                     revoked: Vec::new(),
+                    histories: Vec::new(),
                 })?
                 .hits
                 .iter()

@@ -154,10 +154,12 @@ impl Service {
     /// Moves this organisation to a new key: the new key is saved first (the old one kept
     /// beside it as `key.old.<unix ms>`), then a key-rotation entry signed by the old key
     /// with the new key's consent, a profile signed by the new key, and the organisation's
-    /// standing endorsements signed anew (a revoked key's endorsements stop counting).
-    /// Returns the service on the new key, and the old and new keys. A running node must
-    /// be stopped first: the key is also its network identity.
-    pub fn rotate_key(self) -> Result<(Service, OrgKey, OrgKey), ServiceError> {
+    /// standing endorsements signed anew (a revoked key's endorsements stop counting), and
+    /// the history of every earlier key (see [`Service::name_earlier_histories`]).
+    /// Returns the service on the new key, the old and new keys, and how many entries of
+    /// earlier keys were named as their history. A running node must be stopped first:
+    /// the key is also its network identity.
+    pub fn rotate_key(self) -> Result<(Service, OrgKey, OrgKey, usize), ServiceError> {
         let old = self.key.public();
         let new_key = OrgKeypair::generate();
         let new = new_key.public();
@@ -202,7 +204,44 @@ impl Service {
         for (subject, (name, code)) in endorsed {
             service.endorse(subject, Some(name), Some(code))?;
         }
-        Ok((service, old, new))
+        let named = service.name_earlier_histories()?;
+        Ok((service, old, new, named))
+    }
+
+    /// Names, with the current key, what each earlier key of this organisation signed on
+    /// this node (key-history entries, in parts of at most
+    /// [`wiel_protocol::validate::MAX_HISTORY_ENTRIES`]): once such a key is revoked, every
+    /// node counts exactly those entries of it, whatever their dates — a thief holding it
+    /// can neither add entries dated back nor hide these with a revocation dated back.
+    /// Returns how many entries were named.
+    pub fn name_earlier_histories(&self) -> Result<usize, ServiceError> {
+        let own = self.key.public();
+        let mut named = 0;
+        let ours = |key: &OrgKey| matches!(self.store.speaks_for(&own, key), Ok(true));
+        for (key, ids) in self.store.signed_here(ours)? {
+            if key == own || !ours(&key) {
+                continue;
+            }
+            for part in ids.chunks(wiel_protocol::validate::MAX_HISTORY_ENTRIES) {
+                self.publish(NewEntry {
+                    kind: Kind::History,
+                    space: Some(SpaceName::national()),
+                    refs: vec![],
+                    body: Body {
+                        fields: KindFields::History {
+                            key,
+                            entries: part.to_vec(),
+                        },
+                        ..Body::default()
+                    },
+                    created_at: None,
+                    confirmed_personal_data: false,
+                    new_space: false,
+                })?;
+                named += part.len();
+            }
+        }
+        Ok(named)
     }
 
     /// Revokes one of this organisation's keys (the current one, or one it rotated away

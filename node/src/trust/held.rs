@@ -17,7 +17,7 @@ pub fn kept_apart_usage(
     let mut entries = 0;
     let mut bytes = 0;
     for item in items.values().flatten() {
-        if set.is_budgeted(&item.author, item.created_at) {
+        if set.is_budgeted(&item.author, item.created_at, &item.id) {
             entries += 1;
             bytes += store.stored_size(&item.id)?;
         }
@@ -90,12 +90,14 @@ pub fn passes_on_stored(
 /// [`passes_on_stored`] for an item of [`Store::items_by_space`] (reads the entry only
 /// when its author's standing does not decide).
 pub fn passes_on_item(store: &Store, set: &TrustSet, item: &Item) -> Result<bool, StoreError> {
-    if set.passes_on(item.kind, &item.author, item.created_at) {
+    if set.passes_on(item.kind, &item.author, item.created_at, &item.id) {
         return Ok(true);
     }
     // Most of what is kept apart is a stranger's: read none of it (an attacker's entries
     // must not make every rebuild of the sync set read the disk).
-    if !may_act(item.kind) || !set.may_act_beyond_its_standing(&item.author, item.created_at) {
+    if !may_act(item.kind)
+        || !set.may_act_beyond_its_standing(&item.author, item.created_at, &item.id)
+    {
         return Ok(false);
     }
     match store.get(&item.id)? {
@@ -116,12 +118,12 @@ fn passes_on_act(
     depth: usize,
 ) -> Result<bool, StoreError> {
     let h = entry.header();
-    if set.passes_on(h.kind, &h.author, h.created_at) {
+    if set.passes_on(h.kind, &h.author, h.created_at, &entry.id()) {
         return Ok(true);
     }
     if depth == 0
         || !may_act(h.kind)
-        || !set.may_act_beyond_its_standing(&h.author, h.created_at)
+        || !set.may_act_beyond_its_standing(&h.author, h.created_at, &entry.id())
         || store.is_inert(entry)?
     {
         return Ok(false);

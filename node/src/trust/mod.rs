@@ -7,13 +7,17 @@
 //!   K's organisation, unless K rotated to two different keys: then K is compromised (a
 //!   thief holds it), neither successor inherits anything, and K counts as revoked from
 //!   its earliest rotation on; a rotation *into* a revoked or compromised key joins
-//!   nothing (its holder may be a thief consenting for a key of its own);
+//!   nothing (its holder may be a thief consenting for a key of its own), though trust
+//!   still goes on along it from the old key to the new, never back;
 //! - an organisation is trusted when one of its keys is a root, or is endorsed by a trusted
 //!   organisation's key that is not revoked, up to `depth` steps; a retracted endorsement
 //!   (a withdrawal) counts for nothing;
 //! - a revocation of K signed by K or by a key K rotated to makes K's entries from its
 //!   `since` on count for nothing (the earliest `since` wins); K's older entries stay the
-//!   organisation's history; a revoked key's endorsements no longer count.
+//!   organisation's history; a revoked key's endorsements no longer count;
+//! - a key history of K, signed by a trusted key that K rotated to and that is neither
+//!   revoked nor compromised, names what K signed: once K is revoked, exactly the entries
+//!   so named count, and `since` and every date decide nothing for K.
 //!
 //! The computation is a breadth-first walk over the endorsement graph: microseconds for a
 //! few hundred organisations (see the `trust` benchmark).
@@ -21,101 +25,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use serde::{Deserialize, Serialize};
-use wiel_protocol::{Kind, KindFields, OrgKey, Timestamp, Verified};
-
-/// What a node does with entries of authors outside its trust set.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum TrustMode {
-    /// Accept and relay every valid entry; mark the untrusted ones.
-    Open,
-    /// Keep untrusted entries apart: stored, never relayed, shown only when asked.
-    #[default]
-    WebOfTrust,
-    /// Accept entries of the roots only.
-    Closed,
-}
-
-impl std::str::FromStr for TrustMode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.trim() {
-            "open" => Ok(Self::Open),
-            "web-of-trust" => Ok(Self::WebOfTrust),
-            "closed" => Ok(Self::Closed),
-            other => Err(format!(
-                "unknown trust mode '{other}': use open, web-of-trust or closed"
-            )),
-        }
-    }
-}
-
-/// `[trust]` in `config.toml`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct TrustConfig {
-    #[serde(default)]
-    pub mode: TrustMode,
-    /// Organisation keys trusted without endorsement (this node's own key always is).
-    #[serde(default)]
-    pub roots: Vec<OrgKey>,
-    /// How many endorsement steps from a root trust reaches. Default 2.
-    #[serde(default = "default_depth")]
-    pub depth: u32,
-    /// Most profiles of organisations outside the trust set this node keeps (anyone can
-    /// make a key). Default 1 000.
-    #[serde(default = "default_max_untrusted_profiles")]
-    pub max_untrusted_profiles: usize,
-    /// Entries of one organisation outside the trust set this node takes in per minute,
-    /// by gossip and sync together (they are kept apart, but take disk). Default 1 200.
-    #[serde(default = "default_untrusted_author_per_minute")]
-    pub untrusted_author_per_minute: u32,
-    /// … and at once, after a quiet while. Default 1 000.
-    #[serde(default = "default_untrusted_author_burst")]
-    pub untrusted_author_burst: u32,
-    /// Bytes this node keeps of entries it does not pass on (untrusted authors, keys
-    /// after their revocation), all authors together: keys are free, so this bounds what
-    /// strangers can put on the disk. Past it such entries are not taken in (they come by
-    /// sync once their author is trusted). Default 256 MiB.
-    #[serde(default = "default_max_kept_apart_bytes")]
-    pub max_kept_apart_bytes: u64,
-}
-
-fn default_max_kept_apart_bytes() -> u64 {
-    256 * 1024 * 1024
-}
-
-fn default_untrusted_author_per_minute() -> u32 {
-    1200
-}
-
-fn default_untrusted_author_burst() -> u32 {
-    1000
-}
-
-fn default_depth() -> u32 {
-    2
-}
-
-fn default_max_untrusted_profiles() -> usize {
-    1000
-}
-
-impl Default for TrustConfig {
-    fn default() -> Self {
-        Self {
-            mode: TrustMode::default(),
-            roots: Vec::new(),
-            depth: default_depth(),
-            max_untrusted_profiles: default_max_untrusted_profiles(),
-            untrusted_author_per_minute: default_untrusted_author_per_minute(),
-            untrusted_author_burst: default_untrusted_author_burst(),
-            max_kept_apart_bytes: default_max_kept_apart_bytes(),
-        }
-    }
-}
+use wiel_protocol::{EntryId, Kind, KindFields, OrgKey, Timestamp, Verified};
 
 /// The facts trust is computed from, read from entries.
 #[derive(Clone, Debug, Default)]
@@ -127,6 +37,8 @@ pub struct TrustFacts {
     pub rotations: Vec<(OrgKey, OrgKey, Timestamp)>,
     /// (signer, revoked key, since).
     pub revocations: Vec<(OrgKey, OrgKey, Timestamp)>,
+    /// (signer, earlier key, entries that key signed): key histories.
+    pub histories: Vec<(OrgKey, OrgKey, Vec<EntryId>)>,
 }
 
 impl TrustFacts {
@@ -155,6 +67,10 @@ impl TrustFacts {
             }
             Some(KindFields::Revocation { key, since }) => {
                 self.revocations.push((author, *key, *since));
+                true
+            }
+            Some(KindFields::History { key, entries }) => {
+                self.histories.push((author, *key, entries.clone()));
                 true
             }
             _ => false,
@@ -187,6 +103,9 @@ pub struct TrustSet {
     /// whether or not the rotation counts: the store lets them act (retract, edit) on
     /// that key's entries.
     heirs: BTreeSet<OrgKey>,
+    /// For each revoked key, the entries its organisation's later keys name as its
+    /// history (see [`TrustSet::admits`]); revoked keys without one are absent.
+    vouched: BTreeMap<OrgKey, BTreeSet<EntryId>>,
 }
 
 /// Keys joined into organisations by their rotations (a union-find).
@@ -324,14 +243,35 @@ impl TrustSet {
             );
             queue.push_back(org);
         }
-        if config.mode != TrustMode::Closed {
-            while let Some(org) = queue.pop_front() {
-                let Some(standing) = standing_of.get(&org).cloned() else {
-                    continue;
-                };
-                if standing.depth >= config.depth {
+        while let Some(org) = queue.pop_front() {
+            let Some(standing) = standing_of.get(&org).cloned() else {
+                continue;
+            };
+            // Trust goes on from a key to the key it rotated to, even one revoked in turn
+            // (the rotation does not join them then: see above), at the same standing —
+            // so an organisation that rotated twice and revoked the middle key stays
+            // trusted. Never backwards: a thief's fresh key that "rotated to" a revoked
+            // one gains nothing.
+            for member in members.get(&org).into_iter().flatten() {
+                if compromised.contains(member) {
                     continue;
                 }
+                for next in successors.get(member).into_iter().flatten() {
+                    let next_org = organisations.find(*next);
+                    let nearer = standing_of
+                        .get(&next_org)
+                        .is_none_or(|s| s.depth > standing.depth);
+                    if compromised.contains(next) || !nearer {
+                        continue;
+                    }
+                    standing_of.insert(next_org, standing.clone());
+                    queue.push_front(next_org);
+                }
+            }
+            if config.mode == TrustMode::Closed || standing.depth >= config.depth {
+                continue;
+            }
+            {
                 let endorsers = members.get(&org).cloned().unwrap_or_default();
                 for endorser in endorsers {
                     if revoked.contains_key(&endorser) {
@@ -378,6 +318,23 @@ impl TrustSet {
                 }
             }
         }
+        // A revoked key's history, as named by the keys it rotated to that are trusted
+        // and neither revoked nor compromised themselves: a thief's key names nothing
+        // here, and a key revoked in turn leaves its naming to the key after it.
+        let mut vouched: BTreeMap<OrgKey, BTreeSet<EntryId>> = BTreeMap::new();
+        for (signer, key, entries) in &facts.histories {
+            if revoked.contains_key(key)
+                && !revoked.contains_key(signer)
+                && !compromised.contains(signer)
+                && (config.mode == TrustMode::Open || trusted.contains_key(signer))
+                && descends_from(signer, key)
+            {
+                vouched
+                    .entry(*key)
+                    .or_default()
+                    .extend(entries.iter().copied());
+            }
+        }
         Self {
             mode: config.mode,
             trusted,
@@ -385,6 +342,7 @@ impl TrustSet {
             compromised,
             successor,
             heirs,
+            vouched,
         }
     }
 
@@ -392,12 +350,17 @@ impl TrustSet {
     /// not passed on itself (see [`passes_on_stored`]): signed by a key revoked by then,
     /// or by a key a trusted key rotated to. Anyone else acts only on what is its own and
     /// passed on as little as it is.
-    pub fn may_act_beyond_its_standing(&self, author: &OrgKey, at: Timestamp) -> bool {
+    pub fn may_act_beyond_its_standing(
+        &self,
+        author: &OrgKey,
+        at: Timestamp,
+        id: &EntryId,
+    ) -> bool {
         // A revoked key acts beyond its standing only on what it signed before, and only
         // that is passed on where its author is trusted: a stranger that revokes its own
         // key gains nothing.
-        let revoked_but_trusted =
-            !self.admits(author, at) && (self.mode == TrustMode::Open || self.is_trusted(author));
+        let revoked_but_trusted = !self.admits(author, at, id)
+            && (self.mode == TrustMode::Open || self.is_trusted(author));
         revoked_but_trusted || self.heirs.contains(author)
     }
 
@@ -411,6 +374,9 @@ impl TrustSet {
             hasher.update(key.as_bytes());
             if let Some(since) = self.revoked.get(key) {
                 hasher.update(&since.as_millis().to_le_bytes());
+                for id in self.vouched.get(key).into_iter().flatten() {
+                    hasher.update(id.as_bytes());
+                }
             }
         }
         *hasher.finalize().as_bytes()
@@ -457,10 +423,24 @@ impl TrustSet {
         }
     }
 
-    /// Whether an entry by `author` made at `at` counts: not by a revoked key from its
-    /// revocation on.
-    pub fn admits(&self, author: &OrgKey, at: Timestamp) -> bool {
-        self.revoked.get(author).is_none_or(|since| at < *since)
+    /// Whether entry `id` by `author` made at `at` counts: any entry of a key that is
+    /// not revoked; of a revoked key, exactly the entries its organisation's later key
+    /// named as its history when there is such a naming (dates decide nothing: a thief's
+    /// entries dated back are not in it, and a revocation dated back hides none of it),
+    /// and otherwise those made before the revocation's moment.
+    pub fn admits(&self, author: &OrgKey, at: Timestamp, id: &EntryId) -> bool {
+        match self.revoked.get(author) {
+            None => true,
+            Some(since) => match self.vouched.get(author) {
+                Some(history) => history.contains(id),
+                None => at < *since,
+            },
+        }
+    }
+
+    /// For each revoked key with a history named by a later key, that history.
+    pub fn vouched(&self) -> &BTreeMap<OrgKey, BTreeSet<EntryId>> {
+        &self.vouched
     }
 
     /// Whether this node takes an entry in at all. A closed node takes content of its
@@ -474,25 +454,25 @@ impl TrustSet {
     /// on, whoever signed them: they are what lets every node decide. Everything else
     /// only from a trusted author (any author in open mode), and never what a revoked key
     /// signed from its revocation on.
-    pub fn passes_on(&self, kind: Kind, author: &OrgKey, at: Timestamp) -> bool {
+    pub fn passes_on(&self, kind: Kind, author: &OrgKey, at: Timestamp, id: &EntryId) -> bool {
         if kind.rules().always_passed_on {
             return true;
         }
-        self.admits(author, at) && (self.mode == TrustMode::Open || self.is_trusted(author))
+        self.admits(author, at, id) && (self.mode == TrustMode::Open || self.is_trusted(author))
     }
 
     /// Whether an entry counts against the budgets for strangers (rate per author, bytes
     /// in `[trust] max_kept_apart_bytes`): anything not by a trusted author, or by a
     /// revoked key from its revocation on — also the profiles, rotations and revocations
     /// that are passed on whoever signed them.
-    pub fn is_budgeted(&self, author: &OrgKey, at: Timestamp) -> bool {
-        !(self.admits(author, at) && (self.mode == TrustMode::Open || self.is_trusted(author)))
+    pub fn is_budgeted(&self, author: &OrgKey, at: Timestamp, id: &EntryId) -> bool {
+        !(self.admits(author, at, id) && (self.mode == TrustMode::Open || self.is_trusted(author)))
     }
 
     /// [`TrustSet::passes_on`] for a whole entry.
     pub fn passes_on_entry(&self, entry: &Verified) -> bool {
         let h = entry.header();
-        self.passes_on(h.kind, &h.author, h.created_at)
+        self.passes_on(h.kind, &h.author, h.created_at, &entry.id())
     }
 
     /// Whether views show this entry without being asked for untrusted ones: by a trusted
@@ -500,7 +480,7 @@ impl TrustSet {
     /// revocation on.
     pub fn shows_entry(&self, entry: &Verified) -> bool {
         let h = entry.header();
-        self.admits(&h.author, h.created_at) && self.shows(&h.author)
+        self.admits(&h.author, h.created_at, &entry.id()) && self.shows(&h.author)
     }
 
     /// Whether views show `author`'s entries without being asked for untrusted ones.
@@ -543,95 +523,12 @@ impl TrustSet {
     }
 }
 
-/// The trust set of a running node or CLI: recomputed when its facts or its config change,
-/// read by views, the ingest worker and sync. Cheap to clone.
-#[derive(Clone)]
-pub struct TrustState {
-    inner: std::sync::Arc<TrustInner>,
-}
-
-impl std::fmt::Debug for TrustState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TrustState")
-            .field("config", &self.config())
-            .finish()
-    }
-}
-
-struct TrustInner {
-    own: OrgKey,
-    config: std::sync::RwLock<TrustConfig>,
-    set: std::sync::RwLock<std::sync::Arc<TrustSet>>,
-}
-
-impl TrustState {
-    /// Computes the set from the store's trust entries.
-    pub fn load(
-        own: OrgKey,
-        config: TrustConfig,
-        store: &wiel_store::Store,
-    ) -> Result<Self, wiel_store::StoreError> {
-        let facts = TrustFacts::from_entries(&store.trust_entries()?);
-        let set = TrustSet::compute(&config, own, &facts);
-        Ok(Self {
-            inner: std::sync::Arc::new(TrustInner {
-                own,
-                config: std::sync::RwLock::new(config),
-                set: std::sync::RwLock::new(std::sync::Arc::new(set)),
-            }),
-        })
-    }
-
-    /// The set as it stands now.
-    pub fn current(&self) -> std::sync::Arc<TrustSet> {
-        self.inner
-            .set
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-
-    pub fn config(&self) -> TrustConfig {
-        self.inner
-            .config
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
-    }
-
-    /// Recomputes from the store (after a trust entry or a retraction was stored). Returns
-    /// the keys that became trusted, whose kept-apart entries may now be passed on.
-    pub fn refresh(
-        &self,
-        store: &wiel_store::Store,
-    ) -> Result<Vec<OrgKey>, wiel_store::StoreError> {
-        let facts = TrustFacts::from_entries(&store.trust_entries()?);
-        let config = self.config();
-        let set = TrustSet::compute(&config, self.inner.own, &facts);
-        let mut slot = self.inner.set.write().unwrap_or_else(|p| p.into_inner());
-        // The same set computed again (after a stranger's endorsement, say) stays the same
-        // value: what is cached or remembered under it holds.
-        if **slot == set {
-            return Ok(Vec::new());
-        }
-        let promoted = set.newly_relayed(&slot);
-        *slot = std::sync::Arc::new(set);
-        Ok(promoted)
-    }
-
-    /// Replaces the config (roots, mode, depth) and recomputes.
-    pub fn set_config(
-        &self,
-        config: TrustConfig,
-        store: &wiel_store::Store,
-    ) -> Result<Vec<OrgKey>, wiel_store::StoreError> {
-        *self.inner.config.write().unwrap_or_else(|p| p.into_inner()) = config;
-        self.refresh(store)
-    }
-}
-
+mod config;
 mod held;
+mod state;
+pub use config::{TrustConfig, TrustMode};
 pub use held::{kept_apart_usage, may_change_trust, passes_on_item, passes_on_stored, serves};
+pub use state::TrustState;
 
 #[cfg(test)]
 mod tests;

@@ -1,5 +1,8 @@
 use super::*;
 
+/// An entry id, where the rule at hand does not depend on which entry it is.
+const ANY: EntryId = EntryId::from_bytes([0; 32]);
+
 fn key(n: u8) -> OrgKey {
     wiel_protocol::testing::key(n).public()
 }
@@ -53,7 +56,7 @@ fn a_rotated_key_is_trusted_through_the_old_keys_endorsers_until_revoked() {
     let facts = TrustFacts {
         endorsements: vec![(key(1), key(2))],
         rotations: vec![(key(2), key(7), Timestamp::from_millis(500))],
-        revocations: vec![],
+        ..TrustFacts::default()
     };
     let set = TrustSet::compute(&config(&[1], 2), key(0), &facts);
     assert_eq!(set.standing(&key(7)).unwrap().vouchers, vec![key(1)]);
@@ -68,13 +71,13 @@ fn a_rotated_key_is_trusted_through_the_old_keys_endorsers_until_revoked() {
         set.is_trusted(&key(2)),
         "the old key's history stays the organisation's"
     );
-    assert!(!set.admits(&key(2), since));
+    assert!(!set.admits(&key(2), since, &ANY));
     assert_eq!(
         set.standing(&key(7)).unwrap().vouchers,
         vec![key(1)],
         "the new key keeps the old key's endorsers"
     );
-    assert!(set.admits(&key(2), Timestamp::from_millis(999)));
+    assert!(set.admits(&key(2), Timestamp::from_millis(999), &ANY));
     // A revocation by a stranger counts for nothing.
     let set = TrustSet::compute(
         &config(&[1], 2),
@@ -85,7 +88,7 @@ fn a_rotated_key_is_trusted_through_the_old_keys_endorsers_until_revoked() {
             ..TrustFacts::default()
         },
     );
-    assert!(set.is_trusted(&key(2)) && set.admits(&key(2), since));
+    assert!(set.is_trusted(&key(2)) && set.admits(&key(2), since, &ANY));
 }
 
 #[test]
@@ -106,9 +109,9 @@ fn modes() {
     c.mode = TrustMode::WebOfTrust;
     let web = TrustSet::compute(&c, key(0), &facts);
     let now = Timestamp::now();
-    assert!(web.admits(&key(5), now) && !web.passes_on(Kind::Practice, &key(5), now));
+    assert!(web.admits(&key(5), now, &ANY) && !web.passes_on(Kind::Practice, &key(5), now, &ANY));
     assert!(
-        web.passes_on(Kind::Revocation, &key(5), now),
+        web.passes_on(Kind::Revocation, &key(5), now, &ANY),
         "what decides trust always goes on"
     );
 }
@@ -125,6 +128,7 @@ fn a_thief_with_an_old_key_gains_nothing_by_a_backdated_rotation() {
         endorsements: vec![(key(1), key(2))],
         rotations: vec![(key(2), key(7), at(4_000))],
         revocations: vec![(key(7), key(2), at(5_000))],
+        ..TrustFacts::default()
     };
     let set = TrustSet::compute(&config(&[1], 2), key(0), &honest);
     assert!(set.is_trusted(&key(7)) && set.is_trusted(&key(2)));
@@ -137,7 +141,7 @@ fn a_thief_with_an_old_key_gains_nothing_by_a_backdated_rotation() {
     );
     assert!(set.compromised().contains(&key(2)));
     assert!(
-        !set.admits(&key(2), at(10)),
+        !set.admits(&key(2), at(10), &ANY),
         "revoked from its earliest rotation"
     );
     assert!(
@@ -178,6 +182,7 @@ fn a_thief_cannot_attach_a_fresh_key_before_a_revoked_one() {
         endorsements: vec![(key(1), key(2))],
         rotations: vec![(key(2), key(7), at(4_000)), (key(66), key(2), at(100))],
         revocations: vec![(key(7), key(2), at(5_000))],
+        ..TrustFacts::default()
     };
     let set = TrustSet::compute(&config(&[1], 2), key(0), &facts);
     assert!(set.is_trusted(&key(7)) && set.is_trusted(&key(2)));
@@ -190,9 +195,10 @@ fn a_revocation_by_a_stranger_or_an_older_key_counts_for_nothing() {
         endorsements: vec![(key(1), key(2))],
         rotations: vec![(key(2), key(7), at(1))],
         revocations: vec![(key(8), key(2), at(0)), (key(2), key(7), at(0))],
+        ..TrustFacts::default()
     };
     let set = TrustSet::compute(&config(&[1], 2), key(0), &facts);
-    assert!(set.admits(&key(2), at(5)) && set.admits(&key(7), at(5)));
+    assert!(set.admits(&key(2), at(5), &ANY) && set.admits(&key(7), at(5), &ANY));
 }
 
 #[test]
@@ -204,6 +210,92 @@ fn every_old_key_of_the_own_organisation_stays_trusted() {
     };
     let set = TrustSet::compute(&config(&[], 2), key(0), &facts);
     assert!(set.is_trusted(&key(3)));
-    assert!(set.passes_on(Kind::Practice, &key(3), at(99)));
-    assert!(!set.passes_on(Kind::Practice, &key(3), at(100)));
+    assert!(set.passes_on(Kind::Practice, &key(3), at(99), &ANY));
+    assert!(!set.passes_on(Kind::Practice, &key(3), at(100), &ANY));
+}
+
+fn id(n: u8) -> EntryId {
+    EntryId::from_bytes([n; 32])
+}
+
+#[test]
+fn a_named_history_decides_what_a_revoked_key_signed_whatever_the_dates() {
+    // 1 is a root and endorses 2; 2 rotated to 7, which revoked 2 from t=5 000. Entry 10
+    // is the owner's (t=4 000), entry 11 a thief's dated back (t=100); the thief also
+    // revoked 2 from t=0 to hide the owner's history.
+    let mut facts = TrustFacts {
+        endorsements: vec![(key(1), key(2))],
+        rotations: vec![(key(2), key(7), at(4_500))],
+        revocations: vec![(key(7), key(2), at(5_000)), (key(2), key(2), at(0))],
+        ..TrustFacts::default()
+    };
+    let set = TrustSet::compute(&config(&[1], 2), key(0), &facts);
+    assert!(
+        !set.admits(&key(2), at(4_000), &id(10)),
+        "hidden by the thief"
+    );
+    facts.histories.push((key(7), key(2), vec![id(10)]));
+    let set = TrustSet::compute(&config(&[1], 2), key(0), &facts);
+    assert!(
+        set.admits(&key(2), at(4_000), &id(10)),
+        "named by the owner"
+    );
+    assert!(
+        !set.admits(&key(2), at(100), &id(11)),
+        "not named: the thief's"
+    );
+    assert!(set.passes_on(Kind::Practice, &key(2), at(4_000), &id(10)));
+    assert!(!set.passes_on(Kind::Practice, &key(2), at(100), &id(11)));
+    // The same facts in another order: the same set.
+    let mut reversed = facts.clone();
+    reversed.revocations.reverse();
+    reversed.histories.reverse();
+    assert_eq!(TrustSet::compute(&config(&[1], 2), key(0), &reversed), set);
+}
+
+#[test]
+fn only_a_trusted_later_key_that_is_not_revoked_names_a_history() {
+    let base = TrustFacts {
+        endorsements: vec![(key(1), key(2))],
+        rotations: vec![(key(2), key(7), at(4_000)), (key(7), key(8), at(6_000))],
+        revocations: vec![(key(7), key(2), at(5_000)), (key(8), key(7), at(7_000))],
+        ..TrustFacts::default()
+    };
+    let named_by = |signer: u8| {
+        let mut facts = base.clone();
+        facts.histories.push((key(signer), key(2), vec![id(11)]));
+        TrustSet::compute(&config(&[1], 2), key(0), &facts).admits(&key(2), at(9_000), &id(11))
+    };
+    assert!(named_by(8), "the organisation's current key");
+    assert!(
+        !named_by(7),
+        "revoked in turn: the key after it names the history"
+    );
+    assert!(!named_by(66), "a stranger");
+    assert!(!named_by(1), "another organisation, trusted or not");
+    // A thief's successor of the stolen key (which makes it compromised) names nothing.
+    let mut stolen = base.clone();
+    stolen.rotations.push((key(2), key(66), at(100)));
+    stolen.histories.push((key(66), key(2), vec![id(12)]));
+    let set = TrustSet::compute(&config(&[1], 2), key(0), &stolen);
+    assert!(!set.admits(&key(2), at(100), &id(12)));
+}
+
+#[test]
+fn an_organisation_that_rotated_twice_and_revoked_the_middle_key_stays_trusted() {
+    let facts = TrustFacts {
+        endorsements: vec![(key(1), key(2))],
+        rotations: vec![(key(2), key(7), at(4_000)), (key(7), key(8), at(6_000))],
+        revocations: vec![(key(7), key(2), at(5_000)), (key(8), key(7), at(7_000))],
+        ..TrustFacts::default()
+    };
+    let set = TrustSet::compute(&config(&[1], 2), key(0), &facts);
+    for n in [2, 7, 8] {
+        assert_eq!(set.standing(&key(n)).map(|s| s.depth), Some(1), "{n}");
+    }
+    // Forwards only: a fresh key that "rotated to" the revoked 7 gains nothing.
+    let mut stolen = facts.clone();
+    stolen.rotations.push((key(66), key(7), at(100)));
+    let set = TrustSet::compute(&config(&[1], 2), key(0), &stolen);
+    assert!(set.is_trusted(&key(8)) && !set.is_trusted(&key(66)));
 }

@@ -95,6 +95,9 @@ pub struct SearchQuery {
     /// Keys revoked from a moment on: what they signed from then on is never shown, and
     /// its words are no suggestion either.
     pub revoked: Vec<(OrgKey, Timestamp)>,
+    /// Revoked keys whose history a later key of their organisation named: of these, the
+    /// entries named are shown, whatever their dates, and nothing else.
+    pub histories: Vec<(OrgKey, Vec<EntryId>)>,
 }
 
 /// One hit, best first.

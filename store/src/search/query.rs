@@ -12,7 +12,7 @@ use super::*;
 struct Visible<'a> {
     searcher: &'a tantivy::Searcher,
     /// The entries the reader may see: by the authors shown, less what revoked keys signed
-    /// from their revocation on. `None`: every entry.
+    /// from their revocation on (or outside their named history). `None`: every entry.
     authors: Option<Box<dyn Query>>,
 }
 
@@ -39,7 +39,30 @@ impl SearchIndex {
         // exclusion (tantivy 0.27 overflows seeking a range backwards under a MustNot).
         let mut whole = Vec::new();
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let history = |key: &OrgKey| {
+            query
+                .histories
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, ids)| ids)
+        };
         for author in authors {
+            if let Some(ids) = history(author) {
+                any.push((
+                    Occur::Should,
+                    Box::new(BooleanQuery::new(vec![
+                        (Occur::Must, term_query(f.author, &author.to_hex())),
+                        (
+                            Occur::Must,
+                            Box::new(TermSetQuery::new(
+                                ids.iter()
+                                    .map(|id| Term::from_field_text(f.id, &id.to_hex())),
+                            )),
+                        ),
+                    ])),
+                ));
+                continue;
+            }
             match revoked_since(author) {
                 None => whole.push(Term::from_field_text(f.author, &author.to_hex())),
                 Some(since) => {
