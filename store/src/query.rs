@@ -318,14 +318,38 @@ impl Store {
         Ok(out)
     }
 
-    /// Every endorsement, key rotation and revocation this store holds (retracted ones
-    /// included, as tombstones), oldest first.
+    /// Every endorsement, key rotation, revocation and key history this store holds
+    /// (retracted ones included, as tombstones), oldest first.
     pub fn trust_entries(&self) -> Result<Vec<Verified>, StoreError> {
+        self.trust_entries_where(|_, _| true)
+    }
+
+    /// [`Store::trust_entries`] of the kinds and authors `wanted` picks, told from the
+    /// index without reading the others (a stranger's key histories are many and large).
+    pub fn trust_entries_where(
+        &self,
+        wanted: impl Fn(Kind, &OrgKey) -> bool,
+    ) -> Result<Vec<Verified>, StoreError> {
         let mut out = Vec::new();
         for row in self.trees.trust.iter() {
             let (key, _) = row?;
-            if let Some(id) = keys::trailing_id(&key)
+            let picked = match self.trees.by_time.get(&key)? {
+                Some(facets) => match keys::split_facets(&facets) {
+                    Some((code, author, _)) => {
+                        let author = <[u8; 32]>::try_from(author).map(OrgKey::from_bytes);
+                        match (Kind::from_code(code), author) {
+                            (Some(kind), Ok(author)) => wanted(kind, &author),
+                            _ => true,
+                        }
+                    }
+                    None => true,
+                },
+                None => true,
+            };
+            if picked
+                && let Some(id) = keys::trailing_id(&key)
                 && let Some(entry) = self.get(&id)?
+                && wanted(entry.header().kind, &entry.header().author)
             {
                 out.push(entry);
             }

@@ -424,6 +424,9 @@ fn the_pool_exercises_every_rule() {
     let pool = pool();
     store.ingest_batch(pool.clone()).unwrap();
     let s = state(&store);
+    // A node reads key histories in a second step, only those that may count: the same set.
+    let node = wiel_node::trust::TrustState::load(own(), config(), &store).unwrap();
+    assert_eq!(*node.current(), s.trust);
     let id = |i: usize| pool[i].id();
     assert_eq!(
         s.held.get(&id(1)),

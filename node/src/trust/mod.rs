@@ -322,13 +322,12 @@ impl TrustSet {
         // and neither revoked nor compromised themselves: a thief's key names nothing
         // here, and a key revoked in turn leaves its naming to the key after it.
         let mut vouched: BTreeMap<OrgKey, BTreeSet<EntryId>> = BTreeMap::new();
-        for (signer, key, entries) in &facts.histories {
-            if revoked.contains_key(key)
-                && !revoked.contains_key(signer)
-                && !compromised.contains(signer)
+        let may_name = |signer: &OrgKey| {
+            !revoked.contains_key(signer)
                 && (config.mode == TrustMode::Open || trusted.contains_key(signer))
-                && descends_from(signer, key)
-            {
+        };
+        for (signer, key, entries) in &facts.histories {
+            if revoked.contains_key(key) && may_name(signer) && descends_from(signer, key) {
                 vouched
                     .entry(*key)
                     .or_default()
@@ -436,6 +435,13 @@ impl TrustSet {
                 None => at < *since,
             },
         }
+    }
+
+    /// Whether a key history `signer` signs may count (see [`TrustSet::admits`]): a
+    /// trusted key (any key in open mode) that is not revoked or compromised.
+    pub fn may_name_a_history(&self, signer: &OrgKey) -> bool {
+        !self.revoked.contains_key(signer)
+            && (self.mode == TrustMode::Open || self.trusted.contains_key(signer))
     }
 
     /// For each revoked key with a history named by a later key, that history.

@@ -1,7 +1,7 @@
 //! The trust set as a node holds it: computed from the store's trust entries, swapped
 //! whole when they or the config change.
 
-use wiel_protocol::OrgKey;
+use wiel_protocol::{Kind, OrgKey};
 
 use super::{TrustConfig, TrustFacts, TrustSet};
 
@@ -33,8 +33,7 @@ impl TrustState {
         config: TrustConfig,
         store: &wiel_store::Store,
     ) -> Result<Self, wiel_store::StoreError> {
-        let facts = TrustFacts::from_entries(&store.trust_entries()?);
-        let set = TrustSet::compute(&config, own, &facts);
+        let set = compute_from(store, &config, own)?;
         Ok(Self {
             inner: std::sync::Arc::new(TrustInner {
                 own,
@@ -67,9 +66,8 @@ impl TrustState {
         &self,
         store: &wiel_store::Store,
     ) -> Result<Vec<OrgKey>, wiel_store::StoreError> {
-        let facts = TrustFacts::from_entries(&store.trust_entries()?);
         let config = self.config();
-        let set = TrustSet::compute(&config, self.inner.own, &facts);
+        let set = compute_from(store, &config, self.inner.own)?;
         let mut slot = self.inner.set.write().unwrap_or_else(|p| p.into_inner());
         // The same set computed again (after a stranger's endorsement, say) stays the same
         // value: what is cached or remembered under it holds.
@@ -90,4 +88,31 @@ impl TrustState {
         *self.inner.config.write().unwrap_or_else(|p| p.into_inner()) = config;
         self.refresh(store)
     }
+}
+
+/// The trust set from `store`'s trust entries. Key histories decide nothing about who is
+/// trusted or revoked, so they are read in a second step, and only those whose signer may
+/// name one (a trusted key that is not revoked, while some key is revoked): a stranger's,
+/// kept apart up to a budget, is never read.
+fn compute_from(
+    store: &wiel_store::Store,
+    config: &TrustConfig,
+    own: OrgKey,
+) -> Result<TrustSet, wiel_store::StoreError> {
+    let mut facts =
+        TrustFacts::from_entries(&store.trust_entries_where(|kind, _| kind != Kind::History)?);
+    let without = TrustSet::compute(config, own, &facts);
+    if without.revoked().is_empty() {
+        return Ok(without);
+    }
+    let histories = store.trust_entries_where(|kind, signer| {
+        kind == Kind::History && without.may_name_a_history(signer)
+    })?;
+    if histories.is_empty() {
+        return Ok(without);
+    }
+    for entry in &histories {
+        facts.add(entry);
+    }
+    Ok(TrustSet::compute(config, own, &facts))
 }
