@@ -218,6 +218,7 @@ retracted = Retracted { $id } ({ $count ->
         [one] 1 version
        *[other] { $count } versions
     }): its text is erased here and on every node that receives the retraction.
+retraction-reason-erased = The reason of retraction { $id } is erased, here and on every node that receives this. What it retracted stays retracted.
 list-empty = No entries found.
 search-not-this-kind = search finds good practices, practice stories, questions and answers, not { $kind }: use `wiel list --kind { $code }`
 questions-none-open = No open questions: every question has an accepted answer.

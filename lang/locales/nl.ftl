@@ -216,6 +216,7 @@ retracted = { $id } ingetrokken ({ $count ->
         [one] 1 versie
        *[other] { $count } versies
     }): de tekst is gewist, hier en op elke node die de intrekking ontvangt.
+retraction-reason-erased = De reden van intrekking { $id } is gewist, hier en op elke node die dit ontvangt. Wat zij introk, blijft ingetrokken.
 list-empty = Geen berichten gevonden.
 search-not-this-kind = zoeken vindt goede voorbeelden, praktijkverhalen, vragen en antwoorden, niet { $kind }: gebruik `wiel list --kind { $code }`
 questions-none-open = Geen open vragen: elke vraag heeft een geaccepteerd antwoord.

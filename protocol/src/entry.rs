@@ -37,7 +37,8 @@ pub enum Kind {
     Answer,
     /// Reactie: a verdict on any entry.
     Reaction,
-    /// Intrekking: withdraws one of the author's own entries and erases its body.
+    /// Intrekking: withdraws one of the author's own entries and erases its body. Itself
+    /// retracted, it loses its reason and keeps its effect.
     Retraction,
     /// Who the organisation is: name, CBS code, province.
     Profile,
@@ -167,10 +168,12 @@ impl Kind {
             {
                 r(false, false, false, true, false, true, false, false)
             }
+            // A retraction retracted erases its reason (a slip of personal data, say)
+            // and still erases what it retracted: its signed header says what that was.
             Kind::Retraction =>
             /*   */
             {
-                r(false, false, false, false, false, true, false, false)
+                r(false, false, false, true, false, true, false, false)
             }
             Kind::Profile =>
             /*      */
@@ -468,10 +471,14 @@ mod tests {
             assert!(!(r.content && r.control), "{kind}");
             assert_eq!(Kind::from_code(kind.code()), Some(kind));
         }
-        assert!(!Kind::KeyRotation.is_retractable() && !Kind::Revocation.is_retractable());
         assert!(
-            !Kind::Retraction.is_retractable(),
-            "a retraction is not withdrawn"
+            !Kind::KeyRotation.is_retractable()
+                && !Kind::Revocation.is_retractable()
+                && !Kind::History.is_retractable()
+        );
+        assert!(
+            Kind::Retraction.is_retractable() && !Kind::Retraction.is_editable(),
+            "a retraction's reason can be erased, never changed"
         );
     }
 }

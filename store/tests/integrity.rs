@@ -205,3 +205,51 @@ fn compaction_drops_dead_bytes_keeps_every_live_entry_and_survives_a_reopen() {
         Vec::<std::path::PathBuf>::new()
     );
 }
+
+/// A retraction by `key(1)` of `target`, giving `reason`.
+fn retraction(target: wiel_protocol::EntryId, reason: &str, n: u64) -> wiel_protocol::Verified {
+    testing::signed_body(
+        &key(1),
+        Kind::Retraction,
+        vec![wiel_protocol::Ref {
+            rel: wiel_protocol::Rel::Retracts,
+            target,
+        }],
+        T0 + n,
+        Body {
+            text: reason.into(),
+            ..Body::default()
+        },
+    )
+}
+
+#[test]
+fn a_retracted_retraction_loses_its_reason_on_disk_and_keeps_its_effect_in_any_order() {
+    let marker = "Mevrouwjanssenvroegerom";
+    let entry = marked(1, "gewoon");
+    let first = retraction(entry.id(), &format!("Reden: {marker}"), 10);
+    let second = retraction(first.id(), "", 20);
+    for order in [
+        vec![entry.clone(), first.clone(), second.clone()],
+        vec![second.clone(), first.clone(), entry.clone()],
+        vec![first.clone(), second.clone(), entry.clone()],
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            for e in order {
+                store.ingest(e).unwrap();
+            }
+            store.flush().unwrap();
+            assert_eq!(store.retracted_by(&entry.id()).unwrap(), Some(first.id()));
+            assert_eq!(store.retracted_by(&first.id()).unwrap(), Some(second.id()));
+            assert!(store.get(&first.id()).unwrap().unwrap().body().is_none());
+            assert!(store.get(&entry.id()).unwrap().unwrap().body().is_none());
+        }
+        assert_eq!(
+            files_holding(dir.path(), marker.as_bytes()),
+            Vec::<std::path::PathBuf>::new(),
+            "the reason survived on disk"
+        );
+    }
+}

@@ -235,7 +235,13 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if json {
                 output::json(&wiel_node::service::Retracted { retractions: done })
             } else {
-                outln!("{}", t!("retracted", id = id.as_str(), count = done.len()));
+                let of_a_retraction =
+                    backend.thread(&id)?.entry.kind == wiel_protocol::Kind::Retraction;
+                if of_a_retraction {
+                    outln!("{}", t!("retraction-reason-erased", id = id.as_str()));
+                } else {
+                    outln!("{}", t!("retracted", id = id.as_str(), count = done.len()));
+                }
                 Ok(())
             }
         }

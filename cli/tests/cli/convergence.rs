@@ -150,7 +150,7 @@ fn pool() -> Vec<Verified> {
         accept(3, a1.id(), T + 8),                 // not by the asker: inert
         r_ok.clone(),
         testing::retraction(&k(3), q1.id(), T + 41), // foreign: inert
-        testing::retraction(&k(2), r_ok.id(), T + 42), // of a retraction: inert
+        testing::retraction(&k(2), r_ok.id(), T + 42), // erases r_ok's reason
         testing::new_version(&k(2), p1.id(), 10, T + 43),
         testing::new_version(&k(3), p1.id(), 11, T + 44), // foreign: inert
         testing::endorsement(&k(1), &k(2), T + 9),
@@ -453,7 +453,17 @@ fn the_pool_exercises_every_rule() {
         Some(&id(2)),
         "the asker's later acceptance replaces the earlier"
     );
-    for inert in [4, 6, 8, 9, 11, 26, 29, 35] {
+    assert_eq!(
+        s.held.get(&id(7)),
+        Some(&false),
+        "a retraction retracted by its author loses its reason"
+    );
+    assert_eq!(
+        s.retracted_by.get(&id(1)),
+        Some(&id(7)),
+        "and keeps its effect"
+    );
+    for inert in [4, 6, 8, 11, 26, 29, 35] {
         assert!(
             s.inert.contains(&id(inert)),
             "entry {inert} should be inert"

@@ -128,3 +128,33 @@ fn an_incoming_entry_with_a_bsn_is_stored_but_flagged() {
     assert_eq!(json["entry"]["personal_data"][0]["kind"], "bsn");
     assert_eq!(json["entry"]["personal_data"][0]["blocks"], true);
 }
+
+#[test]
+fn retracting_a_retraction_erases_its_reason_and_keeps_what_it_retracted_erased() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let id_of = |json: &str| {
+        serde_json::from_str::<serde_json::Value>(json).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let question = id_of(&node.ok(&["--json", "ask", "Wie werkt met een lumpsum?"]));
+    let reason = "Op verzoek van collega Pietersen van team Inkoop";
+    let retracted: serde_json::Value =
+        serde_json::from_str(&node.ok(&["--json", "retract", &question, "--reason", reason]))
+            .unwrap();
+    let retraction = retracted["retractions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(node.dutch(&["show", &retraction]).contains("Pietersen"));
+
+    let said = node.dutch(&["retract", &retraction]);
+    assert!(said.contains("De reden van intrekking"), "{said}");
+    assert!(said.contains("blijft ingetrokken"), "{said}");
+    let shown = node.dutch(&["show", &retraction]);
+    assert!(!shown.contains("Pietersen"), "{shown}");
+    let original = node.dutch(&["show", &question]);
+    assert!(original.contains("Ingetrokken"), "{original}");
+    assert!(!original.contains("lumpsum"), "{original}");
+}
