@@ -15,6 +15,7 @@
 //! - `client`: the cloneable handle that sends the loop commands;
 //! - `worker`: admits, verifies and stores entries from the network in batches.
 
+mod addresses;
 mod behaviour;
 mod client;
 mod clock;
