@@ -294,7 +294,8 @@ title-endorsement = vouching for an organisation
 title-key-rotation = change to a new key
 title-revocation = revocation of a key
 title-key-history = history of a key
-list-more = The newest { $shown } shown; there are more. Show more with --limit { $limit }.
+list-more = The newest { $shown } of { $total } shown. Show more with --limit { $limit }.
+list-more-than = The newest { $shown } shown, of more than { $counted }. Show more with --limit { $limit }, or narrow it down (--kind, --author, --since).
 list-untrusted-hidden = { $count ->
         [one] 1 entry
        *[other] { $count } entries
@@ -313,7 +314,7 @@ search-untrusted-hidden = { $count ->
        *[other] { $count } matches
     } from organisations this node does not trust not shown; search them too with --untrusted.
 search-untrusted-hidden-at-least = At least { $count } matches from organisations this node does not trust not shown; search them too with --untrusted.
-search-more = The best { $shown } shown; there are more. Show more with --limit { $limit }.
+search-more = The best { $shown } of { $total } shown. Show more with --limit { $limit }.
 label-answered = answered
 label-id = id { $id }
 label-tags = tags
@@ -807,7 +808,7 @@ web-search-button = Search
 web-theme = Theme
 web-any-theme = All themes
 web-no-theme = No theme
-web-more-results = The best { $shown } shown; make your search more precise for others.
+web-more-results = The best { $shown } of { $total } shown; make your search more precise for others.
 web-untrusted-hidden = { $count ->
         [one] 1 match
        *[other] { $count } matches
@@ -853,7 +854,7 @@ web-entries = Entries
 web-kept-apart = Kept apart
 web-edit-title = Make a new version
 web-editing = You are making a new version ({ $kind }); the previous version is kept.
-web-show-more = { $shown } shown: show more results
+web-show-more = { $shown } of { $total } shown: show more results
 
 ## Signing in through the municipality's identity provider; the page beyond this machine
 web-link-not-here = Login links work only on the computer where the node runs. Here you sign in through your organisation.

@@ -292,7 +292,8 @@ title-endorsement = instaan voor een organisatie
 title-key-rotation = overstap naar een nieuwe sleutel
 title-revocation = intrekking van een sleutel
 title-key-history = geschiedenis van een sleutel
-list-more = De nieuwste { $shown } getoond; er zijn er meer. Toon meer met --limit { $limit }.
+list-more = De nieuwste { $shown } van { $total } getoond. Toon meer met --limit { $limit }.
+list-more-than = De nieuwste { $shown } getoond, van meer dan { $counted }. Toon meer met --limit { $limit }, of zoek nauwkeuriger (--kind, --author, --since).
 list-untrusted-hidden = { $count ->
         [one] 1 bericht
        *[other] { $count } berichten
@@ -311,7 +312,7 @@ search-untrusted-hidden = { $count ->
        *[other] { $count } treffers
     } van organisaties die deze node niet vertrouwt, niet getoond; zoek ook daarin met --untrusted.
 search-untrusted-hidden-at-least = Minstens { $count } treffers van organisaties die deze node niet vertrouwt, niet getoond; zoek ook daarin met --untrusted.
-search-more = De beste { $shown } getoond; er zijn er meer. Toon meer met --limit { $limit }.
+search-more = De beste { $shown } van { $total } getoond. Toon meer met --limit { $limit }.
 label-answered = beantwoord
 label-id = kenmerk { $id }
 label-tags = trefwoorden
@@ -805,7 +806,7 @@ web-search-button = Zoeken
 web-theme = Thema
 web-any-theme = Alle thema's
 web-no-theme = Geen thema
-web-more-results = De beste { $shown } getoond; maak uw zoekvraag preciezer voor andere.
+web-more-results = De beste { $shown } van { $total } getoond; maak uw zoekvraag preciezer voor andere.
 web-untrusted-hidden = { $count ->
         [one] 1 treffer
        *[other] { $count } treffers
@@ -851,7 +852,7 @@ web-entries = Berichten
 web-kept-apart = Apart gehouden
 web-edit-title = Een nieuwe versie maken
 web-editing = U maakt een nieuwe versie ({ $kind }); de vorige versie blijft bewaard.
-web-show-more = { $shown } getoond: toon meer resultaten
+web-show-more = { $shown } van { $total } getoond: toon meer resultaten
 
 ## Inloggen via de identiteitsdienst van de gemeente; de pagina buiten deze computer
 web-link-not-here = Inloglinks werken alleen op de computer waar de node draait. Hier logt u in via uw organisatie.

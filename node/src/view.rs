@@ -79,6 +79,9 @@ pub struct SearchResults {
     /// More entries match than the limit let through.
     #[serde(default)]
     pub more: bool,
+    /// How many entries match in all, of the authors shown (the results are the best).
+    #[serde(default)]
+    pub total: usize,
     /// Entries that match but are left out because this node does not trust their
     /// authors (`--untrusted` shows them). Counted when the results end before the
     /// limit, among the first [`crate::service::HIDDEN_COUNTED`] matches of all authors.
@@ -141,6 +144,9 @@ pub struct Listing {
     pub entries: Vec<EntryView>,
     /// More entries match than the limit let through.
     pub more: bool,
+    /// How many entries match in all; null when more than the limit plus 1 000 do (they
+    /// are not all counted).
+    pub total: Option<usize>,
     /// Entries left out because this node does not trust their authors (among those
     /// looked at: at least this many when `more`).
     pub untrusted_hidden: usize,

@@ -33,7 +33,9 @@ use wiel_protocol::{EntryId, OrgKey, Rel};
 pub use check::{CheckReport, Damaged};
 pub use compact::{AUTO_COMPACT_DEAD_BYTES, Compacted, LogUsage};
 pub use ingest::{Ingest, Rejection, is_acceptance};
-pub use query::{Acceptance, Item, ListFilter, Resolved, Scanned, SpaceItems, Thread};
+pub use query::{
+    Acceptance, COUNTED_BEYOND_LIMIT, Item, ListFilter, Resolved, Scanned, SpaceItems, Thread,
+};
 
 /// sled's page cache. Its default (1 GiB) is too much for a node that runs for months.
 pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;

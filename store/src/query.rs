@@ -14,7 +14,13 @@ pub struct Scanned {
     pub entries: Vec<Verified>,
     /// More entries match than the limit let through.
     pub more: bool,
+    /// How many match in all, when counted to the end: `None` when more than the limit
+    /// plus [`COUNTED_BEYOND_LIMIT`] match (counting every match would read every entry).
+    pub total: Option<usize>,
 }
+
+/// Matches [`Store::scan`] counts past its limit, at most, to say how many there are.
+pub const COUNTED_BEYOND_LIMIT: usize = 1_000;
 
 /// Which entries [`Store::list`] returns. The default is the latest version of every entry
 /// that was not retracted, newest first, at most 50.
@@ -204,8 +210,8 @@ impl Store {
         Ok(self.scan(filter, |_| true)?.entries)
     }
 
-    /// Entries matching `filter` and `keep`, newest first, up to `filter.limit`, and
-    /// whether more match.
+    /// Entries matching `filter` and `keep`, newest first, up to `filter.limit`; whether
+    /// more match, and how many (see [`Scanned::total`]).
     pub fn scan(
         &self,
         filter: &ListFilter,
@@ -225,6 +231,7 @@ impl Store {
         let space = filter.space.as_ref().map(|s| s.as_str().as_bytes());
         let mut out = Vec::new();
         let mut more = false;
+        let mut beyond = 0;
         for row in self.trees.by_time.range::<Vec<u8>, _>((lower, upper)).rev() {
             let (key, value) = row?;
             let Some(id) = keys::trailing_id(&key) else {
@@ -258,14 +265,27 @@ impl Store {
                 continue;
             }
             if keep(&entry) {
-                if out.len() >= filter.limit {
-                    more = true;
-                    break;
+                if out.len() < filter.limit {
+                    out.push(entry);
+                    continue;
                 }
-                out.push(entry);
+                more = true;
+                beyond += 1;
+                if beyond > COUNTED_BEYOND_LIMIT {
+                    return Ok(Scanned {
+                        entries: out,
+                        more,
+                        total: None,
+                    });
+                }
             }
         }
-        Ok(Scanned { entries: out, more })
+        let total = Some(out.len() + beyond);
+        Ok(Scanned {
+            entries: out,
+            more,
+            total,
+        })
     }
 
     /// Every entry, tombstones included, oldest first.

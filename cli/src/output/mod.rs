@@ -131,11 +131,20 @@ pub fn entry_lines(listing: &Listing, limit: usize, empty: &str) -> Result<()> {
         writeln!(
             out,
             "\n{}",
-            t!(
-                "list-more",
-                shown = listing.entries.len(),
-                limit = more_limit(limit)
-            )
+            match listing.total {
+                Some(total) => t!(
+                    "list-more",
+                    shown = listing.entries.len(),
+                    total = total,
+                    limit = more_limit(limit)
+                ),
+                None => t!(
+                    "list-more-than",
+                    shown = listing.entries.len(),
+                    counted = limit + wiel_store::COUNTED_BEYOND_LIMIT,
+                    limit = more_limit(limit)
+                ),
+            }
         )?;
     }
     if listing.untrusted_hidden > 0 {
@@ -245,6 +254,7 @@ pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
             t!(
                 "search-more",
                 shown = found.results.len(),
+                total = found.total,
                 limit = more_limit(limit)
             )
         )?;

@@ -46,9 +46,10 @@ fn a_list_says_what_it_did_not_show() {
     let shown = listing(&node, &["--untrusted"]);
     assert_eq!(shown.entries.len(), 50);
     assert!(shown.more);
+    assert_eq!(shown.total, Some(60));
     let text = node.dutch(&["list", "--untrusted"]);
     assert!(
-        text.contains("De nieuwste 50 getoond; er zijn er meer. Toon meer met --limit 200."),
+        text.contains("De nieuwste 50 van 60 getoond. Toon meer met --limit 200."),
         "{text}"
     );
     let all = listing(&node, &["--untrusted", "--limit", "200"]);
@@ -57,7 +58,7 @@ fn a_list_says_what_it_did_not_show() {
     assert!(
         !node
             .dutch(&["list", "--untrusted", "--limit", "60"])
-            .contains("er zijn er meer")
+            .contains("Toon meer")
     );
     // Search says so too: a word only untrusted organisations wrote finds nothing shown,
     // and says what it left out.
@@ -105,9 +106,10 @@ fn a_list_says_what_it_did_not_show() {
         serde_json::from_str(&own.ok(&["--json", "search", "buddy", "--limit", "2"])).unwrap();
     assert_eq!(found.results.len(), 2);
     assert!(found.more);
+    assert_eq!(found.total, 3);
     let text = own.dutch(&["search", "buddy", "--limit", "2"]);
     assert!(
-        text.contains("De beste 2 getoond; er zijn er meer. Toon meer met --limit 8."),
+        text.contains("De beste 2 van 3 getoond. Toon meer met --limit 8."),
         "{text}"
     );
     let found: wiel_node::view::SearchResults =

@@ -215,6 +215,7 @@ impl Service {
         Ok(Listing {
             entries: self.views(&scanned.entries)?,
             more: scanned.more,
+            total: scanned.total,
             untrusted_hidden,
         })
     }

@@ -103,6 +103,7 @@ impl Service {
                     .collect()
             },
         })?;
+        let total = outcome.total;
         let mut results = Vec::with_capacity(outcome.hits.len());
         for hit in outcome.hits {
             // What a revoked key signed from its revocation on is never shown by default.
@@ -115,6 +116,9 @@ impl Service {
             results.push(v);
         }
         let more = results.len() > filter.limit;
+        // What the index counted may include a hit the store no longer backs, or one a
+        // revoked key signed after its revocation: never fewer than shown.
+        let total = total.max(results.len().min(filter.limit));
         results.truncate(filter.limit);
         // Nothing vanishes without a word: what matches but is not shown is counted (when
         // the results end before the limit, which is when a reader would miss it).
@@ -148,6 +152,7 @@ impl Service {
             ignored: outcome.ignored,
             results,
             more,
+            total,
             untrusted_hidden,
         })
     }

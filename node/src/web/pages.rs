@@ -189,10 +189,10 @@ pub(super) async fn search(
             }
             @if found.more && shown < MAX_SHOWN {
                 p {
-                    a href=(more_href(&words, &query.thema, shown * 2)) { (v.text(&msg!("web-show-more", shown = found.results.len()))) }
+                    a href=(more_href(&words, &query.thema, shown * 2)) { (v.text(&msg!("web-show-more", shown = found.results.len(), total = found.total))) }
                 }
             } @else if found.more {
-                p class="notice" { (v.text(&msg!("web-more-results", shown = found.results.len()))) }
+                p class="notice" { (v.text(&msg!("web-more-results", shown = found.results.len(), total = found.total))) }
             }
         }
         @if found.untrusted_hidden > 0 {

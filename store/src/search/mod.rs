@@ -123,6 +123,8 @@ pub struct Snippet {
 #[derive(Clone, Debug, Default)]
 pub struct SearchOutcome {
     pub hits: Vec<Hit>,
+    /// How many entries match in all (the hits are the best of them).
+    pub total: usize,
     /// The words actually searched when some typed word matched nothing and a close word
     /// from the index replaced it ("bedoelde u …").
     pub corrected: Option<String>,

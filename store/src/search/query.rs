@@ -352,12 +352,16 @@ impl SearchIndex {
         let full = BooleanQuery::new(must);
         // A few more than asked: a hit the store no longer backs is dropped below.
         let wanted = filter.limit.max(1);
-        let top = searcher
+        let (top, total) = searcher
             .search(
                 &full,
-                &TopDocs::with_limit(wanted + wanted / 2 + 8).order_by_score(),
+                &(
+                    TopDocs::with_limit(wanted + wanted / 2 + 8).order_by_score(),
+                    tantivy::collector::Count,
+                ),
             )
             .map_err(|e| self.error(e))?;
+        outcome.total = total;
         let snippets =
             SnippetGenerator::create(&searcher, &*text_query, f.text).map_err(|e| self.error(e))?;
         for (score, address) in top {
