@@ -72,31 +72,74 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
             tracing::info!("stopping");
             signal.cancel();
         });
-        runtime::run(service, options, shutdown, |ready| {
-            // A sign of life for whoever started it (logs go to stderr); nobody reading
-            // it is no reason to stop.
-            let mut said = vec![t!(
-                "node-running",
-                organisation = ready.organisation.as_str(),
-                spaces = ready.spaces.join(", "),
-                api = ready.api.to_string()
-            )];
-            for address in &ready.addresses {
-                said.push(format!(
-                    "  {}",
-                    t!("node-connect-with", address = address.as_str())
-                ));
-            }
-            said.push(t!("node-stop-with"));
-            let _ = std::io::Write::write_all(
-                &mut std::io::stdout(),
-                format!("{}\n", said.join("\n")).as_bytes(),
-            );
-        })
+        runtime::run(
+            service,
+            options,
+            shutdown,
+            |ready| {
+                // A sign of life for whoever started it (logs go to stderr); nobody reading
+                // it is no reason to stop.
+                let mut said = vec![t!(
+                    "node-running",
+                    organisation = ready.organisation.as_str(),
+                    spaces = ready.spaces.join(", "),
+                    api = ready.api.to_string()
+                )];
+                for address in &ready.addresses {
+                    said.push(format!(
+                        "  {}",
+                        t!("node-connect-with", address = address.as_str())
+                    ));
+                }
+                said.push(t!("node-stop-with"));
+                say(&said);
+            },
+            |changed| say(&peer_lines(&changed)),
+        )
         .await
     })?;
     outln!("{}", t!("node-stopped"));
     Ok(())
+}
+
+/// Lines on standard output, for whoever started the node (logs go to stderr); nobody
+/// reading them is no reason to stop.
+fn say(lines: &[String]) {
+    let _ = std::io::Write::write_all(
+        &mut std::io::stdout(),
+        format!("{}\n", lines.join("\n")).as_bytes(),
+    );
+}
+
+/// Names shown per change, at most: a busy network must not flood the output.
+const PEERS_NAMED: usize = 8;
+
+/// "Verbonden met Gemeente Kampen (peer 12D3…)", one line per peer up to
+/// [`PEERS_NAMED`], then how many more, then how many are connected now.
+fn peer_lines(changed: &wiel_node::runtime::PeersChanged) -> Vec<String> {
+    let name = |(org, peer): &(Option<String>, String)| match org {
+        Some(org) => t!(
+            "node-peer-named",
+            organisation = org.as_str(),
+            peer = peer.as_str()
+        ),
+        None => t!("node-peer-unnamed", peer = peer.as_str()),
+    };
+    let mut lines = Vec::new();
+    for (list, joined) in [(&changed.joined, true), (&changed.left, false)] {
+        for peer in list.iter().take(PEERS_NAMED) {
+            lines.push(if joined {
+                t!("node-peer-joined", peer = name(peer))
+            } else {
+                t!("node-peer-left", peer = name(peer))
+            });
+        }
+        if list.len() > PEERS_NAMED {
+            lines.push(t!("candidates-more", count = list.len() - PEERS_NAMED));
+        }
+    }
+    lines.push(t!("node-peers-connected", count = changed.connected));
+    lines
 }
 
 #[cfg(unix)]

@@ -471,6 +471,14 @@ node-running = wiel node of { $organisation } is running (spaces: { $spaces }; l
 node-connect-with = other nodes connect with: wiel connect { $address }
 node-stop-with = Stop it with Ctrl-C.
 node-stopped = wiel node stopped.
+node-peer-joined = Connected to { $peer }.
+node-peer-left = No longer connected to { $peer }.
+node-peer-named = { $organisation } (peer { $peer })
+node-peer-unnamed = an unknown organisation (peer { $peer })
+node-peers-connected = { $count ->
+        [one] Connected to 1 node now.
+       *[other] Connected to { $count } nodes now.
+    }
 unknown-organisation = unknown organisation
 
 ## The demo

@@ -469,6 +469,14 @@ node-running = wiel-node van { $organisation } draait (ruimtes: { $spaces }; lok
 node-connect-with = andere nodes verbinden met: wiel connect { $address }
 node-stop-with = Stop hem met Ctrl-C.
 node-stopped = wiel-node gestopt.
+node-peer-joined = Verbonden met { $peer }.
+node-peer-left = Niet meer verbonden met { $peer }.
+node-peer-named = { $organisation } (peer { $peer })
+node-peer-unnamed = een onbekende organisatie (peer { $peer })
+node-peers-connected = { $count ->
+        [one] Nu met 1 node verbonden.
+       *[other] Nu met { $count } nodes verbonden.
+    }
 unknown-organisation = onbekende organisatie
 
 ## De demo

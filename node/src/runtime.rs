@@ -55,6 +55,65 @@ pub struct Ready {
     pub spaces: Vec<String>,
 }
 
+/// Peers that connected or went since the last look (see [`run`]): what `wiel node`
+/// says on its output, for whoever watches it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PeersChanged {
+    /// (organisation as this node names it, peer id) of each peer that connected.
+    pub joined: Vec<(Option<String>, String)>,
+    /// The same, of each peer that went.
+    pub left: Vec<(Option<String>, String)>,
+    /// Peers connected now.
+    pub connected: usize,
+}
+
+/// How often [`watch_peers`] looks.
+const PEERS_LOOKED_AT_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Tells `on_peers` which peers connected or went, every
+/// [`PEERS_LOOKED_AT_EVERY`] at most, until the node stops.
+async fn watch_peers(
+    client: network::Client,
+    service: Arc<Service>,
+    shutdown: CancellationToken,
+    mut on_peers: impl FnMut(PeersChanged) + Send + 'static,
+) {
+    let mut known: std::collections::BTreeMap<String, Option<String>> = Default::default();
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(PEERS_LOOKED_AT_EVERY) => {}
+        }
+        let Ok(peers) = client.peers().await else {
+            return;
+        };
+        let now: std::collections::BTreeMap<String, Option<String>> = peers
+            .into_iter()
+            .map(|p| {
+                let name = p.org_key.and_then(|k| service.org_name(&k).ok().flatten());
+                (p.peer_id, name)
+            })
+            .collect();
+        let changed = PeersChanged {
+            joined: now
+                .iter()
+                .filter(|(id, _)| !known.contains_key(*id))
+                .map(|(id, name)| (name.clone(), id.clone()))
+                .collect(),
+            left: known
+                .iter()
+                .filter(|(id, _)| !now.contains_key(*id))
+                .map(|(id, name)| (name.clone(), id.clone()))
+                .collect(),
+            connected: now.len(),
+        };
+        known = now;
+        if !changed.joined.is_empty() || !changed.left.is_empty() {
+            on_peers(changed);
+        }
+    }
+}
+
 /// Why the node could not run.
 #[derive(Debug, thiserror::Error)]
 pub enum NodeError {
@@ -196,6 +255,7 @@ pub async fn run(
     options: NodeOptions,
     shutdown: CancellationToken,
     on_ready: impl FnOnce(Ready) + Send + 'static,
+    on_peers: impl FnMut(PeersChanged) + Send + 'static,
 ) -> Result<(), NodeError> {
     for addr in std::iter::once(options.api).chain(options.metrics) {
         if !addr.ip().is_loopback() {
@@ -371,6 +431,12 @@ pub async fn run(
             });
         });
     }
+    tokio::spawn(watch_peers(
+        network_client.clone(),
+        service.clone(),
+        shutdown.clone(),
+        on_peers,
+    ));
 
     let audit = Arc::new(crate::audit::AuditLog::new(dir.root()));
     if let Some(page) = shared_page {

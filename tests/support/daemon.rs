@@ -13,6 +13,8 @@ pub struct Daemon {
     /// `/ip4/127.0.0.1/tcp/PORT/p2p/PEER`
     pub address: String,
     pub log: PathBuf,
+    /// What it wrote on standard output (for whoever started it).
+    pub out: PathBuf,
 }
 
 impl Daemon {
@@ -52,9 +54,11 @@ impl Daemon {
             cmd.args(["--bootstrap", b]);
         }
         cmd.args(extra);
+        let out = node.path().join(format!("node-{}.out", std::process::id()));
+        let out_file = std::fs::File::create(&out).unwrap();
         let child = cmd
             .env("RUST_LOG", log_filter)
-            .stdout(Stdio::null())
+            .stdout(out_file)
             .stderr(log_file)
             .spawn()
             .expect("start wiel node");
@@ -62,6 +66,7 @@ impl Daemon {
             child,
             address: String::new(),
             log,
+            out,
         };
         daemon.address = wait_for("the node's API", std::time::Duration::from_secs(30), || {
             if let Ok(Some(status)) = daemon.child.try_wait() {
@@ -87,6 +92,11 @@ impl Daemon {
             Some(format!("{listen}/p2p/{}", net.get("peer_id")?.as_str()?))
         });
         daemon
+    }
+
+    /// What the node said on standard output so far.
+    pub fn said(&self) -> String {
+        std::fs::read_to_string(&self.out).unwrap_or_default()
     }
 
     pub fn log_text(&self) -> String {

@@ -268,3 +268,40 @@ fn a_bootstrap_peer_that_comes_back_is_dialed_again() {
         || a.peer_ids().contains(&seed_id).then_some(()),
     );
 }
+
+#[test]
+fn wiel_node_says_where_it_is_which_peers_come_and_go_and_when_it_stops() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let b = Node::init("Gemeente Kampen", "GM0166");
+    let da = Daemon::start_with(&a, &[], &["--no-kademlia"]);
+    let said = da.said();
+    assert!(said.contains("wiel connect /ip4/127.0.0.1/tcp/"), "{said}");
+    assert!(said.contains(&da.address), "{said}");
+    let db = Daemon::start_with(&b, &[&da.address], &["--no-kademlia"]);
+    let b_id = b.status()["network"]["peer_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    wait_for("A to say B connected", TIMEOUT, || {
+        let said = da.said();
+        (said.contains("Connected to ") && said.contains(&b_id)).then_some(())
+    });
+    assert!(
+        da.said().contains("Connected to 1 node now."),
+        "{}",
+        da.said()
+    );
+    db.stop();
+    wait_for("A to say B went", TIMEOUT, || {
+        da.said().contains("No longer connected to").then_some(())
+    });
+    assert!(
+        da.said().contains("Connected to 0 nodes now."),
+        "{}",
+        da.said()
+    );
+    let out = da.out.clone();
+    assert!(da.stop().success());
+    let said = std::fs::read_to_string(out).unwrap();
+    assert!(said.trim_end().ends_with("wiel node stopped."), "{said}");
+}
