@@ -253,6 +253,10 @@ import-kept-apart-author = { $organisation }: { $count ->
         [one] 1 entry
        *[other] { $count } entries
     } — to trust it: wiel trust add { $key }
+import-kept-apart-revoked = { $organisation }: { $count ->
+        [one] 1 entry
+       *[other] { $count } entries
+    } signed with key { $key }, which is revoked: they count for nothing (see `wiel trust list`)
 import-incomplete = { $count ->
         [one] 1 line held
        *[other] { $count } lines held

@@ -251,6 +251,10 @@ import-kept-apart-author = { $organisation }: { $count ->
         [one] 1 bericht
        *[other] { $count } berichten
     } — om haar te vertrouwen: wiel trust add { $key }
+import-kept-apart-revoked = { $organisation }: { $count ->
+        [one] 1 bericht
+       *[other] { $count } berichten
+    } ondertekend met sleutel { $key }, die is ingetrokken: ze tellen niet mee (zie `wiel trust list`)
 import-incomplete = { $count ->
         [one] 1 regel bevatte
        *[other] { $count } regels bevatten

@@ -240,9 +240,12 @@ impl Store {
             let Some((k, a, s)) = keys::split_facets(&value) else {
                 return Err(corrupt(&id, "short time index row"));
             };
+            // What the index row decides, before the entry is read (a stranger's key
+            // histories are many and large, and no list of content shows them).
             if kind.is_some_and(|x| x != k)
                 || author.is_some_and(|x| x != a)
                 || space.is_some_and(|x| x != s)
+                || (filter.content_only && Kind::from_code(k).is_some_and(|k| !k.rules().content))
             {
                 continue;
             }

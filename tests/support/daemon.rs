@@ -2,7 +2,7 @@
 //! answers, stopped by SIGTERM (or killed when dropped).
 
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use crate::{Node, wait_for};
 

@@ -410,18 +410,26 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 if report.kept_apart > 0 {
                     outln!("{}", t!("import-kept-apart", count = report.kept_apart));
                     for k in &report.kept_apart_authors {
-                        outln!(
-                            "  {}",
+                        let organisation = k
+                            .organisation
+                            .clone()
+                            .unwrap_or_else(|| t!("unknown-organisation"));
+                        let line = if k.revoked {
                             t!(
-                                "import-kept-apart-author",
-                                organisation = k
-                                    .organisation
-                                    .clone()
-                                    .unwrap_or_else(|| t!("unknown-organisation")),
+                                "import-kept-apart-revoked",
+                                organisation = organisation,
                                 count = k.entries,
                                 key = k.key.to_string()
                             )
-                        );
+                        } else {
+                            t!(
+                                "import-kept-apart-author",
+                                organisation = organisation,
+                                count = k.entries,
+                                key = k.key.to_string()
+                            )
+                        };
+                        outln!("  {line}");
                     }
                 }
                 if report.incomplete > 0 {

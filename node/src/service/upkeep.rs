@@ -48,6 +48,9 @@ pub struct KeptApartAuthor {
     /// The key that signed them: what `wiel trust add` takes without any doubt.
     pub key: OrgKey,
     pub entries: usize,
+    /// The key is revoked (or compromised): trusting it changes nothing, what it signed
+    /// outside its history or from its revocation on counts for nothing.
+    pub revoked: bool,
 }
 
 impl Service {
@@ -155,11 +158,13 @@ impl Service {
                 Ingest::Incomplete => report.incomplete += 1,
             }
         }
+        let set = self.trust.current();
         for (key, entries) in kept_apart_authors {
             report.kept_apart_authors.push(KeptApartAuthor {
                 organisation: self.org_name(&key)?,
                 key,
                 entries,
+                revoked: set.revoked().contains_key(&key),
             });
         }
         if !report.new_ids.is_empty() {

@@ -15,9 +15,11 @@
 //! - a revocation of K signed by K or by a key K rotated to makes K's entries from its
 //!   `since` on count for nothing (the earliest `since` wins); K's older entries stay the
 //!   organisation's history; a revoked key's endorsements no longer count;
-//! - a key history of K, signed by a trusted key that K rotated to and that is neither
-//!   revoked nor compromised, names what K signed: once K is revoked, exactly the entries
-//!   so named count, and `since` and every date decide nothing for K.
+//! - a key history of K, signed by a trusted key that K rotated to (directly or in steps,
+//!   none of them out of or into a compromised key) and that is neither revoked nor
+//!   compromised, names what K signed: once K is revoked, exactly the entries so named
+//!   count, and `since` and every date decide nothing for K. A compromised key's history
+//!   is named by nobody: its dates decide.
 //!
 //! The computation is a breadth-first walk over the endorsement graph: microseconds for a
 //! few hundred organisations (see the `trust` benchmark).
@@ -321,13 +323,35 @@ impl TrustSet {
         // A revoked key's history, as named by the keys it rotated to that are trusted
         // and neither revoked nor compromised themselves: a thief's key names nothing
         // here, and a key revoked in turn leaves its naming to the key after it.
+        // Only a key in the organisation's own line of keys names a history: reached from
+        // the named key by rotations neither out of nor into a compromised key. Once a
+        // thief rotated a key as well, no successor of it speaks for its history (a thief
+        // holding it and any trusted key could otherwise make that key "succeed" it), and
+        // the dates decide.
+        let mut line: HashMap<OrgKey, OrgKey> = HashMap::new();
+        for (old, new, _) in &facts.rotations {
+            if !compromised.contains(old) && !compromised.contains(new) {
+                line.insert(*old, *new);
+            }
+        }
+        let in_line = |signer: &OrgKey, key: &OrgKey| {
+            let mut current = *key;
+            for _ in 0..=line.len() {
+                match line.get(&current) {
+                    Some(next) if next == signer => return true,
+                    Some(next) => current = *next,
+                    None => return false,
+                }
+            }
+            false
+        };
         let mut vouched: BTreeMap<OrgKey, BTreeSet<EntryId>> = BTreeMap::new();
         let may_name = |signer: &OrgKey| {
             !revoked.contains_key(signer)
                 && (config.mode == TrustMode::Open || trusted.contains_key(signer))
         };
         for (signer, key, entries) in &facts.histories {
-            if revoked.contains_key(key) && may_name(signer) && descends_from(signer, key) {
+            if revoked.contains_key(key) && may_name(signer) && in_line(signer, key) {
                 vouched
                     .entry(*key)
                     .or_default()

@@ -299,3 +299,36 @@ fn an_organisation_that_rotated_twice_and_revoked_the_middle_key_stays_trusted()
     let set = TrustSet::compute(&config(&[1], 2), key(0), &stolen);
     assert!(set.is_trusted(&key(8)) && !set.is_trusted(&key(66)));
 }
+
+#[test]
+fn a_thief_holding_the_revoked_key_and_another_trusted_key_names_no_history() {
+    // 2 rotated to 7 and was revoked; 7 named 10 as 2's history. A thief holding 2 and
+    // the key of trusted organisation 3 rotates 2 to 3 and names its own entry 11 with 3.
+    let facts = TrustFacts {
+        endorsements: vec![(key(1), key(2)), (key(1), key(3))],
+        rotations: vec![(key(2), key(7), at(4_000)), (key(2), key(3), at(100))],
+        revocations: vec![(key(7), key(2), at(5_000))],
+        histories: vec![
+            (key(7), key(2), vec![id(10)]),
+            (key(3), key(2), vec![id(11)]),
+        ],
+    };
+    for mode in [TrustMode::WebOfTrust, TrustMode::Open] {
+        let mut config = config(&[1], 2);
+        config.mode = mode;
+        let mut with_owner = facts.clone();
+        with_owner.endorsements.push((key(1), key(7))); // the owner, endorsed anew
+        for facts in [&facts, &with_owner] {
+            let set = TrustSet::compute(&config, key(0), facts);
+            assert!(set.compromised().contains(&key(2)));
+            assert!(
+                !set.admits(&key(2), at(4_500), &id(11)),
+                "{mode:?}: the thief's"
+            );
+            assert!(
+                set.vouched().get(&key(2)).is_none(),
+                "{mode:?}: dates decide"
+            );
+        }
+    }
+}
