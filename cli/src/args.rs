@@ -83,6 +83,14 @@ pub enum Command {
         file: PathBuf,
     },
 
+    Backup {
+        file: PathBuf,
+    },
+
+    Restore {
+        file: PathBuf,
+    },
+
     Node(NodeArgs),
 
     Peers,

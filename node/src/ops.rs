@@ -77,6 +77,8 @@ pub trait Operations {
     fn reindex(&self) -> Result<ReindexReport>;
     fn import(&self, text: String) -> Result<ImportReport>;
     fn export(&self) -> Result<Vec<ExportLine>>;
+    /// The node's backup (see [`Service::backup`]).
+    fn backup(&self) -> Result<String>;
     fn org_names(&self) -> Result<BTreeMap<OrgKey, String>>;
     fn resolve_author(&self, query: &str) -> Result<OrgKey>;
     /// The key this organisation signs with now.
@@ -154,6 +156,9 @@ impl Operations for Service {
     }
     fn export(&self) -> Result<Vec<ExportLine>> {
         Ok(Service::export(self).collect::<std::result::Result<Vec<_>, _>>()?)
+    }
+    fn backup(&self) -> Result<String> {
+        Ok(Service::backup(self)?)
     }
     fn org_names(&self) -> Result<BTreeMap<OrgKey, String>> {
         Ok(Service::org_names(self)?)
@@ -295,6 +300,9 @@ impl Operations for ApiClient {
     }
     fn import(&self, text: String) -> Result<ImportReport> {
         Ok(self.post_text(routes::IMPORT, text)?)
+    }
+    fn backup(&self) -> Result<String> {
+        Ok(self.get_text(routes::BACKUP)?)
     }
     fn export(&self) -> Result<Vec<ExportLine>> {
         self.get_text(routes::EXPORT)?

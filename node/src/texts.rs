@@ -102,6 +102,18 @@ impl Localise for ServiceError {
             ServiceError::NotARoot(key) => msg!("not-a-root", key = key.short()),
             ServiceError::NotEndorsed(key) => msg!("not-endorsed", key = key.short()),
             ServiceError::PersonalData(findings) => personal_data(findings),
+            ServiceError::Backup(problem) => match problem {
+                crate::service::BackupProblem::NotABackup => msg!("backup-not-a-backup"),
+                crate::service::BackupProblem::Damaged => msg!("backup-damaged"),
+                crate::service::BackupProblem::NewerFormat(format) => msg!(
+                    "backup-newer-format",
+                    format = *format,
+                    known = crate::service::BACKUP_FORMAT
+                ),
+                crate::service::BackupProblem::BadKey(reason) => {
+                    msg!("backup-bad-key", reason = reason.as_str())
+                }
+            },
         }
     }
 }

@@ -316,13 +316,15 @@ impl Store {
         Ok(())
     }
 
-    /// Notes that this node signed `id` with `author`'s key (durable before the entry is
-    /// stored, so that every own entry stored is noted).
-    pub fn note_signed_here(&self, author: &OrgKey, id: &EntryId) -> Result<(), StoreError> {
-        let mut key = Vec::with_capacity(64);
-        key.extend_from_slice(author.as_bytes());
-        key.extend_from_slice(id.as_bytes());
-        self.trees.signed.insert(key, &[])?;
+    /// Notes that this node signed these entries, each with its author's key (durable
+    /// before the entries are stored, so that every own entry stored is noted).
+    pub fn note_signed_here(&self, signed: &[(OrgKey, EntryId)]) -> Result<(), StoreError> {
+        for (author, id) in signed {
+            let mut key = Vec::with_capacity(64);
+            key.extend_from_slice(author.as_bytes());
+            key.extend_from_slice(id.as_bytes());
+            self.trees.signed.insert(key, &[])?;
+        }
         self.db.flush()?;
         Ok(())
     }

@@ -64,6 +64,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Doctor => doctor(&data_dir, json),
         Command::Completions { shell } => completions(shell),
         Command::Config(ConfigCommand::Check) => config_check(&data_dir, json),
+        Command::Restore { file } => restore(&data_dir, &file, json),
         command => {
             let backend = wiel_node::ops::open(&data_dir)?;
             run_on(backend.as_ref(), command, json, yes)
@@ -378,6 +379,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             }
         }
         Command::Export { format, output } => export(backend, format, output.as_deref()),
+        Command::Backup { file } => backup(backend, &file, json),
         Command::Import { file } => {
             let text = read_input(&file)?;
             let report = backend
@@ -559,6 +561,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
         | Command::Key(_)
         | Command::Doctor
         | Command::Completions { .. }
+        | Command::Restore { .. }
         | Command::Config(_) => {
             bail!(t!("not-through-a-node"))
         }

@@ -1,4 +1,4 @@
-//! Commands that keep a node: export, sync with progress, and its keys.
+//! Commands that keep a node: export, backup and restore, sync with progress, and its keys.
 
 use super::*;
 use wiel_node::api::client::ApiClient;
@@ -244,4 +244,71 @@ fn key_by_prefix(backend: &dyn Operations, given: &str) -> Result<wiel_protocol:
                 .join(", ")
         )),
     }
+}
+
+/// What `wiel backup --json` says.
+#[derive(serde::Serialize)]
+pub(super) struct BackedUp {
+    pub file: PathBuf,
+    pub bytes: u64,
+}
+
+/// `wiel backup FILE`: written beside it and renamed, readable by its owner only (it holds
+/// the organisation's key), so that a backup cut short never replaces a good one.
+pub(super) fn backup(backend: &dyn Operations, file: &Path, json: bool) -> Result<()> {
+    use std::io::Write;
+    let text = backend.backup()?;
+    let cannot = || t!("cannot-write-file", file = file.display().to_string());
+    let partial = file.with_extension("partial");
+    {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut out = options.open(&partial).with_context(cannot)?;
+        out.write_all(text.as_bytes())
+            .and_then(|()| out.sync_all())
+            .with_context(cannot)?;
+    }
+    std::fs::rename(&partial, file).with_context(cannot)?;
+    let done = BackedUp {
+        file: file.to_owned(),
+        bytes: text.len() as u64,
+    };
+    if json {
+        return output::json(&done);
+    }
+    outln!(
+        "{}",
+        t!(
+            "backup-written",
+            file = file.display().to_string(),
+            size = wiel_lang::bytes(done.bytes)
+        )
+    );
+    Ok(())
+}
+
+/// `wiel restore FILE` onto this (empty) data directory.
+pub(super) fn restore(data_dir: &DataDir, file: &Path, json: bool) -> Result<()> {
+    let text = read_input(file)?;
+    let (_, restored) = wiel_node::Service::restore(data_dir.clone(), &text)
+        .with_context(|| t!("restore-failed", file = file.display().to_string()))?;
+    if json {
+        return output::json(&restored);
+    }
+    outln!(
+        "{}",
+        t!(
+            "restored",
+            organisation = restored.organisation.as_str(),
+            dir = data_dir.root().display().to_string(),
+            entries = restored.entries,
+            made_at = output::date_time(restored.made_at)
+        )
+    );
+    Ok(())
 }

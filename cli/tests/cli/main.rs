@@ -1,6 +1,7 @@
 //! The command-line tests, one binary: each module starts real `wiel` processes (or in-process
 //! peers) and checks what a user or a peer sees. One binary links the node once, not 19 times.
 
+mod backup;
 mod bad_input;
 mod browser;
 mod budgets;

@@ -126,6 +126,7 @@ pub fn router(state: ApiState) -> Router {
             post(import).layer(axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)),
         )
         .route(routes::EXPORT, get(export))
+        .route(routes::BACKUP, get(backup))
         .route(routes::WEB_LOGIN, post(web_login))
         .route(routes::OPENAPI, get(openapi))
         // Any other path is answered here, as problem details: the web page merged beside

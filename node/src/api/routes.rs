@@ -25,11 +25,12 @@ pub const ORGANISATIONS: &str = "/api/v1/organisations";
 pub const ORGANISATIONS_RESOLVE: &str = "/api/v1/organisations/resolve";
 pub const IMPORT: &str = "/api/v1/import";
 pub const EXPORT: &str = "/api/v1/export";
+pub const BACKUP: &str = "/api/v1/backup";
 pub const WEB_LOGIN: &str = "/api/v1/web/login";
 pub const OPENAPI: &str = "/openapi.json";
 
 /// Every route, for the test that checks them against the OpenAPI document.
-pub const ALL: [&str; 27] = [
+pub const ALL: [&str; 28] = [
     WEB_LOGIN,
     HEALTH,
     STATUS,
@@ -56,6 +57,7 @@ pub const ALL: [&str; 27] = [
     ORGANISATIONS_RESOLVE,
     IMPORT,
     EXPORT,
+    BACKUP,
     OPENAPI,
 ];
 

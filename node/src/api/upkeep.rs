@@ -1,4 +1,4 @@
-//! Routes of upkeep and exchange: check, compact, reindex, import, export.
+//! Routes of upkeep and exchange: check, compact, reindex, import, export, backup.
 
 use super::*;
 
@@ -33,6 +33,11 @@ pub(super) async fn import(
 ) -> ApiResult<crate::service::ImportReport> {
     let report = blocking(&s, move |svc| svc.import(&text)).await?;
     Ok(Json(report))
+}
+
+pub(super) async fn backup(State(s): State<ApiState>) -> Result<Response, Problem> {
+    let text = blocking(&s, |svc| svc.backup()).await?;
+    Ok(([(header::CONTENT_TYPE, "application/jsonl")], text).into_response())
 }
 
 pub(super) async fn export(State(s): State<ApiState>) -> Result<Response, Problem> {

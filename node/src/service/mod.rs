@@ -18,12 +18,14 @@ use crate::config::{Config, ConfigError, DataDir, Organisation};
 use crate::exchange::{self, ExportLine, LineError};
 use crate::view::{EntryView, Listing, SearchResults, ThreadView};
 
+mod backup;
 mod reading;
 mod search;
 mod trust_admin;
 mod upkeep;
 mod writing;
 
+pub use backup::{BACKUP_FORMAT, BackupProblem, Restored};
 pub use reading::MAX_LIMIT;
 pub use search::{HIDDEN_COUNTED, ReindexReport, SearchStatus};
 pub use upkeep::{ImportReport, KeptApartAuthor};
@@ -91,6 +93,7 @@ pub enum ServiceError {
     NotARoot(OrgKey),
     NotEndorsed(OrgKey),
     PersonalData(Vec<wiel_protocol::privacy::Finding>),
+    Backup(BackupProblem),
 }
 
 impl ServiceError {
@@ -127,6 +130,7 @@ impl ServiceError {
             ServiceError::NotARoot(_) => "not_a_root",
             ServiceError::PersonalData(f) if f.iter().any(|f| f.blocks) => "personal_data_blocked",
             ServiceError::PersonalData(_) => "personal_data",
+            ServiceError::Backup(_) => "backup",
         }
     }
 }

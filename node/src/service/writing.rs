@@ -196,7 +196,7 @@ impl Service {
             space: entry.header().space.clone(),
         };
         let changes_trust = crate::trust::may_change_trust(&entry);
-        self.store.note_signed_here(&own, &published.id)?;
+        self.store.note_signed_here(&[(own, published.id)])?;
         self.store.ingest(entry)?;
         self.store.outbox_add(&published.id)?;
         self.notifier.send(crate::events::Written::Own);
