@@ -37,6 +37,7 @@ pub mod reconcile;
 pub mod refusal;
 pub mod runtime;
 pub mod service;
+pub mod systemd;
 pub mod text;
 pub mod texts;
 pub mod trust;

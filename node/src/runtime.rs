@@ -420,6 +420,14 @@ pub async fn run(
                     Err(_) => return,
                 }
             }
+            crate::systemd::notify(&format!(
+                "READY=1\nSTATUS=listening on {}",
+                listening
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
             on_ready(Ready {
                 organisation,
                 addresses: listening
@@ -431,6 +439,10 @@ pub async fn run(
             });
         });
     }
+    tokio::spawn(crate::systemd::keep_alive(
+        network_client.clone(),
+        shutdown.clone(),
+    ));
     tokio::spawn(watch_peers(
         network_client.clone(),
         service.clone(),
@@ -491,6 +503,7 @@ pub async fn run(
 
     // Fixed order: the API is closed; now the network, then the worker, then the store.
     shutdown.cancel();
+    crate::systemd::notify("STOPPING=1");
     let _ = std::fs::remove_file(dir.root().join("api.json"));
     let _ = std::fs::remove_file(dir.root().join("api.token"));
     drop(network_client);

@@ -111,10 +111,7 @@ fn a_damaged_or_foreign_backup_or_a_node_in_the_way_is_refused_and_nothing_is_wr
         let r = Node::empty();
         let target = r.path().join("new");
         let args = ["restore", bad.to_str().unwrap()];
-        let run: wiel_tests::Run = wiel_tests::wiel_in(&target, &args)
-            .output()
-            .unwrap()
-            .into();
+        let run: wiel_tests::Run = wiel_tests::wiel_in(&target, &args).output().unwrap().into();
         let line = expect_one_line_error(run, &args);
         assert!(line.contains(what), "{line}");
         assert!(!target.exists(), "{what}: {target:?} was left behind");

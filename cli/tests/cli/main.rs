@@ -23,6 +23,7 @@ mod privacy;
 mod regressions;
 mod relevance;
 mod search;
+mod service;
 mod sign_in;
 mod sync;
 mod threads;
