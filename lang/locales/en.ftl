@@ -303,11 +303,11 @@ list-more-than = The newest { $shown } shown, of more than { $counted }. Show mo
 list-untrusted-hidden = { $count ->
         [one] 1 entry
        *[other] { $count } entries
-    } from organisations this node does not trust not shown; see them with --untrusted.
+    } from organisations this node does not trust (or signed with a revoked key) not shown; see them with --untrusted.
 list-untrusted-hidden-at-least = At least { $count ->
         [one] 1 entry
        *[other] { $count } entries
-    } from organisations this node does not trust not shown; see them with --untrusted.
+    } from organisations this node does not trust (or signed with a revoked key) not shown; see them with --untrusted.
 search-replaced = "{ $typed }" occurs nowhere; did you mean "{ $searched }"? That was searched for.
 search-ignored = Not searched for, too common: { $words }. Search for words that say what it is about.
 search-also = Also searched for: { $words }.
@@ -316,8 +316,8 @@ search-nothing = Nothing found.
 search-untrusted-hidden = { $count ->
         [one] 1 match
        *[other] { $count } matches
-    } from organisations this node does not trust not shown; search them too with --untrusted.
-search-untrusted-hidden-at-least = At least { $count } matches from organisations this node does not trust not shown; search them too with --untrusted.
+    } from organisations this node does not trust (or signed with a revoked key) not shown; search them too with --untrusted.
+search-untrusted-hidden-at-least = At least { $count } matches from organisations this node does not trust (or signed with a revoked key) not shown; search them too with --untrusted.
 search-more = The best { $shown } of { $total } shown. Show more with --limit { $limit }.
 label-answered = answered
 label-id = id { $id }
@@ -456,6 +456,13 @@ sync-with-problems = sync finished with { $count ->
        *[other] { $count } problems
     }; what did arrive is stored
 rotate-node-running = a node is running on this data directory: stop it first (its key is its network identity), then run this again
+rotated-from-elsewhere = Note: { $count ->
+        [one] 1 entry
+       *[other] { $count } entries
+    } signed with an earlier key came from elsewhere, not from this node (signed after the backup restored here, or by someone else holding that key), and { $count ->
+        [one] is
+       *[other] are
+    } not named: once you revoke that key, it counts no more. See them with wiel list --author { $old } --untrusted; publish again what is yours.
 rotated = This organisation now signs with key { $new } (was { $old }).
     The old key is kept as key.old.* in { $dir }; start the node to tell the network.
     The new key names the { $named } entries this node signed with earlier keys: once an old key is revoked, exactly those count, whatever their dates (whoever else holds the old key adds nothing to them).
@@ -633,6 +640,7 @@ backup-not-a-backup = this is no wiel backup (one starts with a "backup" line an
 backup-damaged = the backup is cut short or changed: its last line does not match what is before it; nothing was restored
 backup-newer-format = the backup is from a newer wiel (format { $format }; this wiel knows up to { $known }): update wiel first
 backup-bad-key = the key in the backup cannot be read: { $reason }
+restore-not-empty = { $dir } is not empty: restore a backup into an empty or new directory (--data-dir)
 cmd-wiel-backup = Write a backup of this node: its key, its settings and every entry, with a checksum. Works while the node runs
 arg-wiel-backup-file = The file for the backup (readable by its owner only)
 cmd-wiel-restore = Restore a backup from `wiel backup` into an empty data directory; the node then fetches what came since

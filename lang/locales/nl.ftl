@@ -301,11 +301,11 @@ list-more-than = De nieuwste { $shown } getoond, van meer dan { $counted }. Toon
 list-untrusted-hidden = { $count ->
         [one] 1 bericht
        *[other] { $count } berichten
-    } van organisaties die deze node niet vertrouwt, niet getoond; bekijk ze met --untrusted.
+    } van organisaties die deze node niet vertrouwt (of met een ingetrokken sleutel ondertekend), niet getoond; bekijk ze met --untrusted.
 list-untrusted-hidden-at-least = Minstens { $count ->
         [one] 1 bericht
        *[other] { $count } berichten
-    } van organisaties die deze node niet vertrouwt, niet getoond; bekijk ze met --untrusted.
+    } van organisaties die deze node niet vertrouwt (of met een ingetrokken sleutel ondertekend), niet getoond; bekijk ze met --untrusted.
 search-replaced = "{ $typed }" komt nergens voor; bedoelde u "{ $searched }"? Daarop is gezocht.
 search-ignored = Niet op gezocht, te algemeen: { $words }. Zoek op woorden die zeggen waar het over gaat.
 search-also = Ook gezocht op: { $words }.
@@ -314,8 +314,8 @@ search-nothing = Niets gevonden.
 search-untrusted-hidden = { $count ->
         [one] 1 treffer
        *[other] { $count } treffers
-    } van organisaties die deze node niet vertrouwt, niet getoond; zoek ook daarin met --untrusted.
-search-untrusted-hidden-at-least = Minstens { $count } treffers van organisaties die deze node niet vertrouwt, niet getoond; zoek ook daarin met --untrusted.
+    } van organisaties die deze node niet vertrouwt (of met een ingetrokken sleutel ondertekend), niet getoond; zoek ook daarin met --untrusted.
+search-untrusted-hidden-at-least = Minstens { $count } treffers van organisaties die deze node niet vertrouwt (of met een ingetrokken sleutel ondertekend), niet getoond; zoek ook daarin met --untrusted.
 search-more = De beste { $shown } van { $total } getoond. Toon meer met --limit { $limit }.
 label-answered = beantwoord
 label-id = kenmerk { $id }
@@ -454,6 +454,13 @@ sync-with-problems = bijwerken eindigde met { $count ->
        *[other] { $count } problemen
     }; wat wel aankwam, is bewaard
 rotate-node-running = er draait een node op deze gegevensmap: stop die eerst (zijn sleutel is zijn identiteit in het netwerk) en voer dit dan opnieuw uit
+rotated-from-elsewhere = Let op: { $count ->
+        [one] 1 bericht
+       *[other] { $count } berichten
+    } met een eerdere sleutel kwam van elders, niet van deze node (ondertekend na de reservekopie die hier werd teruggezet, of door iemand anders met die sleutel), en { $count ->
+        [one] is
+       *[other] zijn
+    } niet genoemd: trekt u die sleutel in, dan telt het niet meer. Bekijk ze met wiel list --author { $old } --untrusted; publiceer opnieuw wat van u is.
 rotated = Deze organisatie ondertekent nu met sleutel { $new } (was { $old }).
     De oude sleutel is bewaard als key.old.* in { $dir }; start de node om het netwerk in te lichten.
     De nieuwe sleutel legt vast welke { $named } berichten deze node met eerdere sleutels ondertekende: trekt u een oude sleutel in, dan tellen precies die nog, welke datum er ook op staat (ook iemand die de oude sleutel heeft, voegt er niets aan toe).
@@ -631,6 +638,7 @@ backup-not-a-backup = dit is geen reservekopie van wiel (die begint met een rege
 backup-damaged = de reservekopie is afgebroken of veranderd: haar laatste regel klopt niet met wat ervoor staat; er is niets teruggezet
 backup-newer-format = de reservekopie is van een nieuwere wiel (vorm { $format }; deze wiel kent tot { $known }): werk wiel eerst bij
 backup-bad-key = de sleutel in de reservekopie is onleesbaar: { $reason }
+restore-not-empty = { $dir } is niet leeg: zet een reservekopie terug in een lege of nieuwe map (--data-dir)
 cmd-wiel-backup = Schrijf een reservekopie van deze node: de sleutel, de instellingen en alle berichten, met een controlegetal. Kan terwijl de node draait
 arg-wiel-backup-file = Het bestand voor de reservekopie (alleen voor de eigenaar leesbaar)
 cmd-wiel-restore = Zet een reservekopie van `wiel backup` terug in een lege datamap; de node haalt daarna op wat er sindsdien bijkwam

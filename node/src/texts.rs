@@ -113,6 +113,9 @@ impl Localise for ServiceError {
                 crate::service::BackupProblem::BadKey(reason) => {
                     msg!("backup-bad-key", reason = reason.as_str())
                 }
+                crate::service::BackupProblem::NotEmpty(dir) => {
+                    msg!("restore-not-empty", dir = dir.as_str())
+                }
             },
         }
     }

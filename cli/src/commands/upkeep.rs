@@ -149,11 +149,14 @@ pub(super) fn key_command(
                 bail!(t!("rotate-node-running"))
             }
             let service = Service::open_waiting(data_dir.clone(), wiel_node::ops::LOCK_WAIT)?;
-            let (_, old, new, named) = service.rotate_key()?;
+            let (_, old, new, histories) = service.rotate_key()?;
             if json {
-                return output::json(
-                    &serde_json::json!({ "old_key": old, "new_key": new, "history_named": named }),
-                );
+                return output::json(&serde_json::json!({
+                    "old_key": old,
+                    "new_key": new,
+                    "history_named": histories.named,
+                    "history_from_elsewhere": histories.from_elsewhere,
+                }));
             }
             outln!(
                 "{}",
@@ -161,10 +164,20 @@ pub(super) fn key_command(
                     "rotated",
                     new = new.to_string(),
                     old = old.to_string(),
-                    named = named,
+                    named = histories.named,
                     dir = data_dir.root().display().to_string()
                 )
             );
+            if histories.from_elsewhere > 0 {
+                outln!(
+                    "{}",
+                    t!(
+                        "rotated-from-elsewhere",
+                        count = histories.from_elsewhere,
+                        old = old.to_string()
+                    )
+                );
+            }
             Ok(())
         }
         KeyCommand::Revoke {
@@ -253,27 +266,26 @@ pub(super) struct BackedUp {
     pub bytes: u64,
 }
 
-/// `wiel backup FILE`: written beside it and renamed, readable by its owner only (it holds
-/// the organisation's key), so that a backup cut short never replaces a good one.
+/// `wiel backup FILE`: written to a new file of its own beside it (created here, readable by
+/// its owner only, never one that was there already) and renamed, so that a backup cut
+/// short never replaces a good one and nobody else can have the key in it.
 pub(super) fn backup(backend: &dyn Operations, file: &Path, json: bool) -> Result<()> {
     use std::io::Write;
     let text = backend.backup()?;
     let cannot = || t!("cannot-write-file", file = file.display().to_string());
-    let partial = file.with_extension("partial");
-    {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let mut out = options.open(&partial).with_context(cannot)?;
-        out.write_all(text.as_bytes())
-            .and_then(|()| out.sync_all())
-            .with_context(cannot)?;
-    }
-    std::fs::rename(&partial, file).with_context(cannot)?;
+    let beside = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut partial = tempfile::Builder::new()
+        .prefix(".wiel-backup-")
+        .tempfile_in(&beside)
+        .with_context(cannot)?;
+    partial
+        .write_all(text.as_bytes())
+        .and_then(|()| partial.as_file().sync_all())
+        .with_context(cannot)?;
+    partial.persist(file).with_context(cannot)?;
     let done = BackedUp {
         file: file.to_owned(),
         bytes: text.len() as u64,

@@ -41,8 +41,19 @@ fn a_backup_under_write_load_restores_all_acknowledged_and_the_node_catches_up()
     });
     let before: Vec<String> = acknowledged.lock().unwrap().clone();
     let file = a.path().join("backup.wiel");
+    // Where a file is in the way (readable by others), or a link to elsewhere, the backup
+    // replaces it with a file of its own, readable by its owner only.
+    let elsewhere = a.path().join("elsewhere");
+    std::fs::write(&elsewhere, "van iemand anders").unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&elsewhere, &file).unwrap();
     let said = a.ok(&["backup", file.to_str().unwrap()]);
     assert!(said.contains("Backup written to"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(&elsewhere).unwrap(),
+        "van iemand anders"
+    );
+    assert!(!std::fs::symlink_metadata(&file).unwrap().is_symlink());
     wait_for("more questions after the backup", TIMEOUT, || {
         (acknowledged.lock().unwrap().len() >= before.len() + 3).then_some(())
     });
@@ -72,16 +83,34 @@ fn a_backup_under_write_load_restores_all_acknowledged_and_the_node_catches_up()
         );
     }
     // Started, it fetches what came after the backup from Kampen.
-    let _dr = Daemon::start_with(&r, &[&_db.address], NO_KAD);
+    let dr = Daemon::start_with(&r, &[&_db.address], NO_KAD);
     wait_for("the restored node to catch up", TIMEOUT, || {
         all.iter().all(|id| r.has(id)).then_some(())
     });
     wait_for("equal fingerprints", TIMEOUT, || {
         (r.fingerprints() == b.fingerprints()).then_some(())
     });
-    // It signs as Zwolle again, and names the entries signed before as its own.
+    // It signs as Zwolle again.
     let after = r.ask("Na het terugzetten: wie heeft ervaring met generatiepact?");
     assert!(r.has(&after));
+    // A key rotation names as the old key's history what this node signed (the backup's,
+    // and since the restore), and says how many came from elsewhere: signed after the
+    // backup, they came back from Kampen; whoever holds a stolen key could have signed them.
+    dr.stop();
+    let said = r.ok(&["key", "rotate"]);
+    // Those acknowledged after the backup began, at most (some written while it was made
+    // are in it), and at least those written after it was done.
+    let said_count: usize = said
+        .split("Note: ")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{said}"));
+    assert!(
+        (1..=all.len() - before.len()).contains(&said_count),
+        "{said}"
+    );
+    assert!(said.contains("came from elsewhere"), "{said}");
 }
 
 #[test]
@@ -116,6 +145,19 @@ fn a_damaged_or_foreign_backup_or_a_node_in_the_way_is_refused_and_nothing_is_wr
         assert!(line.contains(what), "{line}");
         assert!(!target.exists(), "{what}: {target:?} was left behind");
     }
+    // Into a directory that holds something else: refused, all of it left as it was.
+    let other = Node::empty();
+    std::fs::write(other.path().join("config.toml"), "van iemand anders").unwrap();
+    std::fs::create_dir(other.path().join("store")).unwrap();
+    std::fs::write(other.path().join("store").join("kostbaar.txt"), "x").unwrap();
+    let args = ["restore", file.to_str().unwrap()];
+    let line = expect_one_line_error(other.run(&args), &args);
+    assert!(line.contains("is not empty"), "{line}");
+    assert_eq!(
+        std::fs::read_to_string(other.path().join("config.toml")).unwrap(),
+        "van iemand anders"
+    );
+    assert!(other.path().join("store").join("kostbaar.txt").exists());
     // Onto a node: refused, the node untouched.
     let b = Node::init("Gemeente Kampen", "GM0166");
     let before = b.snapshot();

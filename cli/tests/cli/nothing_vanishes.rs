@@ -37,7 +37,7 @@ fn a_list_says_what_it_did_not_show() {
     let text = node.dutch(&["list"]);
     assert!(
         text.contains(
-            "60 berichten van organisaties die deze node niet vertrouwt, niet getoond; bekijk ze met --untrusted."
+            "60 berichten van organisaties die deze node niet vertrouwt (of met een ingetrokken sleutel ondertekend), niet getoond; bekijk ze met --untrusted."
         ),
         "{text}"
     );
@@ -75,7 +75,7 @@ fn a_list_says_what_it_did_not_show() {
     let text = node.dutch(&["search", &word]);
     assert!(text.contains("Niets gevonden."), "{text}");
     assert!(
-        text.contains("van organisaties die deze node niet vertrouwt, niet getoond; zoek ook daarin met --untrusted."),
+        text.contains("van organisaties die deze node niet vertrouwt (of met een ingetrokken sleutel ondertekend), niet getoond; zoek ook daarin met --untrusted."),
         "{text}"
     );
     let found: wiel_node::view::SearchResults =

@@ -54,6 +54,8 @@ pub enum BackupProblem {
     NewerFormat(u32),
     /// The organisation's key in it cannot be read.
     BadKey(String),
+    /// The data directory to restore into holds files already.
+    NotEmpty(String),
 }
 
 /// What a restore did.
@@ -117,8 +119,8 @@ impl Service {
         Ok(out)
     }
 
-    /// Restores `backup` onto `dir`, which must not hold a node yet. On any failure,
-    /// what it wrote there is removed again.
+    /// Restores `backup` onto `dir`, which must be empty or not exist yet. On any failure
+    /// it is left as it was: emptied again (it was empty), or removed (it did not exist).
     pub fn restore(dir: DataDir, backup: &str) -> Result<(Service, Restored), ServiceError> {
         dir.check_is_directory()?;
         if dir.is_initialised() {
@@ -126,19 +128,37 @@ impl Service {
                 dir: dir.root().to_owned(),
             });
         }
+        let root = dir.root().to_owned();
+        let before = match std::fs::read_dir(&root) {
+            Ok(mut entries) => {
+                if entries.next().is_some() {
+                    return Err(BackupProblem::NotEmpty(root.display().to_string()).into());
+                }
+                std::fs::metadata(&root).ok().map(|m| m.permissions())
+            }
+            Err(_) => None,
+        };
         let (head, entries) = split(backup)?;
         let key_bytes = hex::decode(&head.key).map_err(|e| BackupProblem::BadKey(e.to_string()))?;
         let key = OrgKeypair::from_protobuf(&key_bytes)
             .map_err(|e| BackupProblem::BadKey(e.to_string()))?;
-        let existed = dir.root().exists();
         let restored = restore_into(&dir, &head, &key, entries);
         if restored.is_err() {
-            for file in [dir.config_path(), dir.key_path()] {
-                let _ = std::fs::remove_file(file);
-            }
-            let _ = std::fs::remove_dir_all(dir.store_path());
-            if !existed {
-                let _ = std::fs::remove_dir(dir.root());
+            match before {
+                Some(permissions) => {
+                    for entry in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+                        let path = entry.path();
+                        let _ = if path.is_dir() && !path.is_symlink() {
+                            std::fs::remove_dir_all(&path)
+                        } else {
+                            std::fs::remove_file(&path)
+                        };
+                    }
+                    let _ = std::fs::set_permissions(&root, permissions);
+                }
+                None => {
+                    let _ = std::fs::remove_dir_all(&root);
+                }
             }
         }
         restored

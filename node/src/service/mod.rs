@@ -28,6 +28,7 @@ mod writing;
 pub use backup::{BACKUP_FORMAT, BackupProblem, Restored};
 pub use reading::MAX_LIMIT;
 pub use search::{HIDDEN_COUNTED, ReindexReport, SearchStatus};
+pub use trust_admin::HistoriesNamed;
 pub use upkeep::{ImportReport, KeptApartAuthor};
 pub use writing::{EditSource, Edited, NewEntry, Published, Retracted};
 

@@ -156,10 +156,10 @@ impl Service {
     /// with the new key's consent, a profile signed by the new key, and the organisation's
     /// standing endorsements signed anew (a revoked key's endorsements stop counting), and
     /// the history of every earlier key (see [`Service::name_earlier_histories`]).
-    /// Returns the service on the new key, the old and new keys, and how many entries of
-    /// earlier keys were named as their history. A running node must be stopped first:
+    /// Returns the service on the new key, the old and new keys, and what was named as the
+    /// earlier keys' history. A running node must be stopped first:
     /// the key is also its network identity.
-    pub fn rotate_key(self) -> Result<(Service, OrgKey, OrgKey, usize), ServiceError> {
+    pub fn rotate_key(self) -> Result<(Service, OrgKey, OrgKey, HistoriesNamed), ServiceError> {
         let old = self.key.public();
         let new_key = OrgKeypair::generate();
         let new = new_key.public();
@@ -213,13 +213,16 @@ impl Service {
     /// [`wiel_protocol::validate::MAX_HISTORY_ENTRIES`]): once such a key is revoked, every
     /// node counts exactly those entries of it, whatever their dates — a thief holding it
     /// can neither add entries dated back nor hide these with a revocation dated back.
-    /// Returns how many entries were named.
-    pub fn name_earlier_histories(&self) -> Result<usize, ServiceError> {
+    /// Entries of those keys that came from elsewhere (signed after the backup this node
+    /// was restored from, or by someone else holding the key) are not named: they are
+    /// counted, so that the organisation can publish again what is its own.
+    pub fn name_earlier_histories(&self) -> Result<HistoriesNamed, ServiceError> {
         let own = self.key.public();
-        let mut named = 0;
+        let mut done = HistoriesNamed::default();
         let ours = |key: &OrgKey| matches!(self.store.speaks_for(&own, key), Ok(true));
-        for (key, ids) in self.store.signed_here(ours)? {
-            if key == own || !ours(&key) {
+        let signed = self.store.signed_here(ours)?;
+        for (key, ids) in &signed {
+            if *key == own || !ours(key) {
                 continue;
             }
             for part in ids.chunks(wiel_protocol::validate::MAX_HISTORY_ENTRIES) {
@@ -229,7 +232,7 @@ impl Service {
                     refs: vec![],
                     body: Body {
                         fields: KindFields::History {
-                            key,
+                            key: *key,
                             entries: part.to_vec(),
                         },
                         ..Body::default()
@@ -238,10 +241,20 @@ impl Service {
                     confirmed_personal_data: false,
                     new_space: false,
                 })?;
-                named += part.len();
+                done.named += part.len();
             }
         }
-        Ok(named)
+        for item in self.store.items_by_space(None)?.values().flatten() {
+            if item.author != own
+                && ours(&item.author)
+                && signed
+                    .get(&item.author)
+                    .is_none_or(|ids| ids.binary_search(&item.id).is_err())
+            {
+                done.from_elsewhere += 1;
+            }
+        }
+        Ok(done)
     }
 
     /// Revokes one of this organisation's keys (the current one, or one it rotated away
@@ -453,4 +466,13 @@ impl Service {
             },
         })
     }
+}
+
+/// What [`Service::name_earlier_histories`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct HistoriesNamed {
+    /// Entries named as earlier keys' history.
+    pub named: usize,
+    /// Entries of earlier keys held here but not signed here: not named.
+    pub from_elsewhere: usize,
 }
