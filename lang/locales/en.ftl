@@ -130,6 +130,7 @@ store-io = reading or writing the store failed: { $detail }
 store-log = the entry log { $path }: { $detail }
 store-aborted = a write to the store was aborted; nothing of it was stored
 store-corrupt = stored entry { $id } is damaged: { $detail }; `wiel check` fetches it again from another node
+store-newer-format = the store in { $path } was written by a newer wiel (format { $found }; this wiel knows up to { $known }); nothing in it was changed: update wiel
 search-index = the search index in { $path }: { $detail }
 synonyms-not-one-word = synonym group { $group }: '{ $word }' is not one word (write each word on its own, without spaces, hyphens or apostrophes)
 synonyms-stop-word = synonym group { $group }: '{ $word }' is a word search leaves out (a stop word), so it cannot stand for another

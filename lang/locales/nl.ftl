@@ -128,6 +128,7 @@ store-io = lezen of schrijven in de opslag mislukte: { $detail }
 store-log = het berichtenlogboek { $path }: { $detail }
 store-aborted = een schrijfactie in de opslag is afgebroken; er is niets van bewaard
 store-corrupt = bewaard bericht { $id } is beschadigd: { $detail }; `wiel check` haalt het opnieuw op bij een andere node
+store-newer-format = de opslag in { $path } is geschreven door een nieuwere wiel (vorm { $found }; deze wiel kent tot { $known }); er is niets aan veranderd: werk wiel bij
 search-index = de zoekindex in { $path }: { $detail }
 synonyms-not-one-word = synoniemengroep { $group }: '{ $word }' is niet één woord (schrijf elk woord los, zonder spaties, streepjes of apostrofs)
 synonyms-stop-word = synoniemengroep { $group }: '{ $word }' is een woord dat zoeken overslaat (een stopwoord), dus het kan niet voor een ander staan

@@ -43,12 +43,28 @@ pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// What went wrong in the store itself (not with an entry: see [`Ingest`]).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    Locked { path: PathBuf },
-    Open { path: PathBuf, reason: String },
+    Locked {
+        path: PathBuf,
+    },
+    Open {
+        path: PathBuf,
+        reason: String,
+    },
     Io(sled::Error),
-    Log { path: PathBuf, reason: String },
+    Log {
+        path: PathBuf,
+        reason: String,
+    },
     Aborted,
-    Corrupt { id: String, reason: String },
+    Corrupt {
+        id: String,
+        reason: String,
+    },
+    /// Written by a newer wiel (its format is above [`STORE_FORMAT`]).
+    NewerFormat {
+        path: PathBuf,
+        found: u32,
+    },
 }
 
 impl From<sled::Error> for StoreError {
@@ -106,6 +122,24 @@ pub(crate) struct Trees {
     pub meta: Tree,
 }
 
+/// The version of what the store keeps and how: 1 for stores from before it was written
+/// down (without the `signed` tree), 2 since. A store of a newer format is refused, untouched.
+pub const STORE_FORMAT: u32 = 2;
+
+/// `meta` key of the store's format.
+const FORMAT_KEY: &[u8] = b"format";
+
+fn read_format(meta: &Tree) -> Result<Option<u32>, StoreError> {
+    match meta.get(FORMAT_KEY)? {
+        None => Ok(None),
+        Some(v) => match <[u8; 4]>::try_from(v.as_ref()) {
+            Ok(bytes) => Ok(Some(u32::from_be_bytes(bytes))),
+            // Unreadable: from something other than a wiel this old or newer.
+            Err(_) => Ok(Some(u32::MAX)),
+        },
+    }
+}
+
 /// In `meta` when `signed` holds every entry signed here (see [`Store::signed_here`]).
 const SIGNED_NOTED_FROM_START: &[u8] = b"signed_noted_from_start";
 
@@ -129,6 +163,16 @@ impl Store {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
         let db = open_db(dir)?;
+        // What a newer wiel wrote is not touched: its format is read before anything else.
+        let format = read_format(&db.open_tree("meta")?)?;
+        if let Some(found) = format
+            && found > STORE_FORMAT
+        {
+            return Err(StoreError::NewerFormat {
+                path: dir.to_owned(),
+                found,
+            });
+        }
         let tree = |name: &str| db.open_tree(name);
         let trees = Trees {
             entries: tree("entries")?,
@@ -165,13 +209,31 @@ impl Store {
             commits: Arc::new((Mutex::new(()), std::sync::Condvar::new())),
             dir: dir.to_owned(),
         };
-        // A new store notes every entry signed here from its start (see `signed_here`).
-        if store.trees.entries.is_empty() {
-            store.trees.meta.insert(SIGNED_NOTED_FROM_START, &[])?;
+        match format {
+            Some(_) => {}
+            // A new store notes every entry signed here from its start (see `signed_here`).
+            None if store.trees.entries.is_empty() => {
+                store.trees.meta.insert(SIGNED_NOTED_FROM_START, &[])?;
+                store.write_format()?;
+            }
+            // Written before formats were: format 1, which had no `signed` tree. It fills
+            // on first use (see `signed_here`); nothing else differs.
+            None => {
+                tracing::info!(from = 1, to = STORE_FORMAT, "store migrated");
+                store.write_format()?;
+            }
         }
         store.cut_uncommitted_log_tail()?;
         store.finish_erasures()?;
         Ok(store)
+    }
+
+    fn write_format(&self) -> Result<(), StoreError> {
+        self.trees
+            .meta
+            .insert(FORMAT_KEY, &STORE_FORMAT.to_be_bytes())?;
+        self.db.flush()?;
+        Ok(())
     }
 
     /// A number that changes whenever a commit changed the store (in this process): lets

@@ -81,6 +81,12 @@ impl Localise for StoreError {
             StoreError::Corrupt { id, reason } => {
                 msg!("store-corrupt", id = id.as_str(), detail = reason.as_str())
             }
+            StoreError::NewerFormat { path, found } => msg!(
+                "store-newer-format",
+                path = path.display().to_string(),
+                found = *found,
+                known = crate::STORE_FORMAT
+            ),
         }
     }
 }

@@ -420,3 +420,95 @@ fn a_scan_counts_the_matches_past_its_limit_up_to_a_bound() {
     assert!(bounded.more && bounded.total.is_none());
     assert_eq!(scan(2_000).total, Some(n as usize));
 }
+
+/// Every file under `dir` with its bytes.
+fn files(dir: &std::path::Path) -> BTreeMap<std::path::PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            out.insert(path.clone(), std::fs::read(&path).unwrap());
+        }
+    }
+    out
+}
+
+#[test]
+fn a_store_from_before_formats_were_written_is_migrated_and_keeps_everything() {
+    let dir = tempfile::tempdir().unwrap();
+    let entries: Vec<Verified> = (0..5)
+        .map(|i| testing::practice(&key(1), i, T0 + i))
+        .collect();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.ingest_batch(entries.clone()).unwrap();
+        store.flush().unwrap();
+    }
+    // As format 1 left it: no format written, and no note of what was signed here.
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let meta = db.open_tree("meta").unwrap();
+        meta.remove(b"format").unwrap();
+        meta.remove(b"signed_noted_from_start").unwrap();
+        db.drop_tree("signed").unwrap();
+        db.flush().unwrap();
+    }
+    let store = Store::open(dir.path()).unwrap();
+    for e in &entries {
+        assert!(store.holds(&e.id()).unwrap());
+    }
+    // The list of entries signed here is filled from what the organisation's keys signed.
+    let signed = store.signed_here(|k| *k == key(1).public()).unwrap();
+    assert_eq!(signed.get(&key(1).public()).map(Vec::len), Some(5));
+    drop(store);
+    let db = sled::open(dir.path()).unwrap();
+    let format = db
+        .open_tree("meta")
+        .unwrap()
+        .get(b"format")
+        .unwrap()
+        .unwrap();
+    assert_eq!(format.as_ref(), wiel_store::STORE_FORMAT.to_be_bytes());
+}
+
+#[test]
+fn a_store_of_a_newer_format_is_refused_and_left_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let store = Store::open(dir.path()).unwrap();
+        store.ingest(testing::practice(&key(1), 1, T0)).unwrap();
+        store.flush().unwrap();
+    }
+    {
+        let db = sled::open(dir.path()).unwrap();
+        let meta = db.open_tree("meta").unwrap();
+        meta.insert(b"format", &99u32.to_be_bytes()).unwrap();
+        db.flush().unwrap();
+    }
+    let before = files(dir.path());
+    match Store::open(dir.path()) {
+        Err(StoreError::NewerFormat { found, .. }) => assert_eq!(found, 99),
+        Err(other) => panic!("{other:?}"),
+        Ok(_) => panic!("a store of a newer format was opened"),
+    }
+    // Nothing of wiel's changed: the entry log is as it was, the format is still the newer
+    // one (sled may write a snapshot of its own on open).
+    let after = files(dir.path());
+    let log = dir.path().join("entries.log");
+    assert_eq!(before[&log], after[&log]);
+    let db = sled::open(dir.path()).unwrap();
+    let meta = db.open_tree("meta").unwrap();
+    assert_eq!(
+        meta.get(b"format").unwrap().unwrap().as_ref(),
+        99u32.to_be_bytes()
+    );
+    // Under the newer wiel (here: the format set back) it is whole.
+    meta.insert(b"format", &wiel_store::STORE_FORMAT.to_be_bytes())
+        .unwrap();
+    db.flush().unwrap();
+    drop((meta, db));
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.count(), 1);
+}
