@@ -55,6 +55,35 @@ pub struct Ready {
     pub spaces: Vec<String>,
 }
 
+/// Reads `[trust]` from `config.toml` again on every SIGHUP (`systemctl reload`), until
+/// the node stops; a file with a mistake is reported and changes nothing.
+#[cfg(unix)]
+async fn reload_on_hangup(service: Arc<Service>, shutdown: CancellationToken) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+        tracing::warn!("cannot listen for SIGHUP; config.toml is read at start only");
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            got = hangups.recv() => if got.is_none() { return },
+        }
+        let service = service.clone();
+        match tokio::task::spawn_blocking(move || service.reload_trust()).await {
+            Ok(Ok(promoted)) => tracing::info!(
+                newly_trusted = promoted.len(),
+                "[trust] read again from config.toml"
+            ),
+            Ok(Err(e)) => tracing::error!(
+                error = %wiel_lang::Localise::message(&e).text(),
+                "config.toml not read again; the trust settings stay as they were"
+            ),
+            Err(e) => tracing::error!(error = %e, "reading config.toml again failed"),
+        }
+    }
+}
+
 /// Peers that connected or went since the last look (see [`run`]): what `wiel node`
 /// says on its output, for whoever watches it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -439,6 +468,8 @@ pub async fn run(
             });
         });
     }
+    #[cfg(unix)]
+    tokio::spawn(reload_on_hangup(service.clone(), shutdown.clone()));
     tokio::spawn(crate::systemd::keep_alive(
         network_client.clone(),
         shutdown.clone(),

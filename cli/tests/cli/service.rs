@@ -1,7 +1,7 @@
 //! `wiel node` as a systemd service: the unit in `packaging/` passes `systemd-analyze
 //! verify`, and the node run as the unit runs it says READY=1 once it listens, WATCHDOG=1
 //! while it is alive, and STOPPING=1 when it stops (no systemd as process 1 is needed: the
-//! test is the notify socket).
+//! test is the notify socket); SIGHUP reads the trust settings again.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::os::unix::net::UnixDatagram;
@@ -91,4 +91,51 @@ fn the_node_tells_systemd_it_is_ready_alive_and_stopping() {
         .unwrap();
     wait_for_state(&socket, |s| s == "STOPPING=1");
     assert!(child.wait().unwrap().success());
+}
+
+#[test]
+fn sighup_reads_the_trust_settings_again_and_a_mistake_changes_nothing() {
+    let node = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let kampen = wiel_protocol::testing::key(31).public().to_string();
+    let daemon = wiel_tests::Daemon::start(&node, &[]);
+    let roots = |node: &Node| -> Vec<String> {
+        let report: serde_json::Value =
+            serde_json::from_str(&node.ok(&["--json", "trust", "list"])).unwrap();
+        report["roots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["key"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    assert!(!roots(&node).contains(&kampen));
+    let hangup = || {
+        std::process::Command::new("kill")
+            .args(["-HUP", &daemon.child.id().to_string()])
+            .status()
+            .unwrap()
+    };
+    // A mistake first: the node goes on as it was, and says why in its log.
+    node.set_config_line("roots = []", "roots = [\"geen sleutel\"]");
+    hangup();
+    wiel_tests::wait_for(
+        "the node to report the mistake",
+        Duration::from_secs(30),
+        || {
+            daemon
+                .log_text()
+                .contains("config.toml not read again")
+                .then_some(())
+        },
+    );
+    assert!(!roots(&node).contains(&kampen));
+    node.set_config_line(
+        "roots = [\"geen sleutel\"]",
+        &format!("roots = [\"{kampen}\"]"),
+    );
+    hangup();
+    wiel_tests::wait_for("the new root", Duration::from_secs(30), || {
+        roots(&node).contains(&kampen).then_some(())
+    });
+    assert!(daemon.stop().success());
 }

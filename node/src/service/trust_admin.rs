@@ -278,6 +278,16 @@ impl Service {
         })
     }
 
+    /// Reads `[trust]` from `config.toml` again (a running node does on SIGHUP): roots,
+    /// mode, depth and the limits for strangers take effect without a restart. A file
+    /// that does not read changes nothing. Returns the keys that became trusted.
+    pub fn reload_trust(&self) -> Result<Vec<OrgKey>, ServiceError> {
+        let config = crate::config::Config::load(&self.dir)?;
+        let promoted = self.trust.set_config(config.trust, &self.store)?;
+        self.notify_promoted(&promoted);
+        Ok(promoted)
+    }
+
     /// Changes the `[trust]` section (roots, mode, depth), saves `config.toml` and
     /// recomputes the trust set. Returns the keys that became trusted.
     pub fn update_trust(
