@@ -179,8 +179,19 @@ pub struct NodeArgs {
     pub api: std::net::SocketAddr,
     #[arg(long, value_name = "ADDR")]
     pub metrics: Option<std::net::SocketAddr>,
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
     #[arg(long, default_value_t = 1000, hide = true)]
     pub heartbeat_ms: u64,
+}
+
+/// How `wiel node` writes its log on stderr.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object per event, with its fields (for a log collector).
+    Json,
 }
 
 #[derive(Args, Debug)]

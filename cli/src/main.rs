@@ -28,27 +28,14 @@ use clap::{CommandFactory, FromArgMatches};
 use wiel_lang::{Localise, Message, t};
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                // gossipsub warns once per message it drops itself (a peer sending signed
-                // messages): thousands of lines a hostile peer controls.
-                .unwrap_or_else(|_| {
-                    // Kademlia warns that it has no peers to start from on every
-                    // node without a bootstrap list: nothing to act on.
-                    tracing_subscriber::EnvFilter::new(
-                        "warn,libp2p_gossipsub=error,libp2p_kad=error",
-                    )
-                }),
-        )
-        .with_writer(std::io::stderr)
-        // Colour codes only on a terminal, not in a log file.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
     let cli = match parse() {
         Ok(cli) => cli,
         Err(code) => return code,
     };
+    start_logging(match &cli.command {
+        args::Command::Node(a) => a.log_format,
+        _ => args::LogFormat::Text,
+    });
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS, // `wiel list | head`
@@ -62,6 +49,28 @@ fn main() -> ExitCode {
             eprintln!("wiel: {}: {}{hint}", t!("error"), error_line(&err));
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Logs on stderr: lines for people (colour only on a terminal), or with `--log-format
+/// json` one JSON object per event with its fields, for a log collector.
+fn start_logging(format: args::LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        // gossipsub warns once per message it drops itself (a peer sending signed
+        // messages): thousands of lines a hostile peer controls.
+        .unwrap_or_else(|_| {
+            // Kademlia warns that it has no peers to start from on every node without a
+            // bootstrap list: nothing to act on.
+            tracing_subscriber::EnvFilter::new("warn,libp2p_gossipsub=error,libp2p_kad=error")
+        });
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        args::LogFormat::Json => logs.json().with_current_span(false).init(),
+        args::LogFormat::Text => logs
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init(),
     }
 }
 

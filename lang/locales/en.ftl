@@ -656,6 +656,7 @@ arg-wiel-node-no-kademlia = Do not look for peers beyond the bootstrap list (no 
 arg-wiel-node-seed = Run as a seed: an always-on public node (a province, a regional cooperation) that relays for municipalities behind NAT or a firewall, so that they reach each other; also `[node] seed = true`
 arg-wiel-node-api = Where the local API listens (127.0.0.1 only). Default: a free port
 arg-wiel-node-metrics = Serve Prometheus metrics on this address, e.g. 127.0.0.1:9464. Default: off
+arg-wiel-node-log-format = Form of the log on stderr: text (lines for people) or json (one JSON object per event, with its fields, for a log collector)
 arg-wiel-node-heartbeat-ms = Gossip heartbeat in milliseconds (tests use short ones)
 cmd-wiel-peers = Show the connected nodes: organisation, address, spaces, latency
 cmd-wiel-status = Show the node: listening addresses, peers, spaces with entry counts, last entry received

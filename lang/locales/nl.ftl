@@ -654,6 +654,7 @@ arg-wiel-node-no-kademlia = Zoek niet naar nodes buiten de startlijst (geen Kade
 arg-wiel-node-seed = Draai als seed: een altijd bereikbare publieke node (een provincie, een regionaal samenwerkingsverband) die doorgeeft voor gemeenten achter NAT of een firewall, zodat die elkaar bereiken; ook `[node] seed = true`
 arg-wiel-node-api = Waar de lokale API luistert (alleen 127.0.0.1). Standaard: een vrije poort
 arg-wiel-node-metrics = Bied Prometheus-meetgegevens aan op dit adres, bijvoorbeeld 127.0.0.1:9464. Standaard: uit
+arg-wiel-node-log-format = Vorm van het logboek op stderr: text (regels voor mensen) of json (één JSON-object per gebeurtenis, met zijn velden, voor een logverzamelaar)
 arg-wiel-node-heartbeat-ms = Hartslag van het doorgeven in milliseconden (tests gebruiken een korte)
 cmd-wiel-peers = Toon de verbonden nodes: organisatie, adres, ruimtes, vertraging
 cmd-wiel-status = Toon de node: adressen, verbonden nodes, ruimtes met aantallen berichten, laatst ontvangen bericht

@@ -139,3 +139,28 @@ fn sighup_reads_the_trust_settings_again_and_a_mistake_changes_nothing() {
     });
     assert!(daemon.stop().success());
 }
+
+#[test]
+fn with_log_format_json_every_log_line_is_a_json_object_with_its_fields() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let daemon =
+        wiel_tests::Daemon::start_logged(&node, &[], &["--log-format", "json"], "wiel_node=info");
+    assert!(daemon.stop().success());
+    let log = std::fs::read_to_string(node.path().join(format!("node-{}.log", std::process::id())))
+        .unwrap();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let running = lines
+        .iter()
+        .find(|l| l["fields"]["message"] == "node running")
+        .unwrap_or_else(|| panic!("{log}"));
+    assert_eq!(running["level"], "INFO");
+    assert!(
+        running["fields"]["peer_id"]
+            .as_str()
+            .unwrap()
+            .starts_with("12D3KooW")
+    );
+}
