@@ -138,6 +138,10 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
 
+    Manual {
+        dir: PathBuf,
+    },
+
     #[command(subcommand)]
     Config(ConfigCommand),
 }

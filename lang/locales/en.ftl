@@ -814,6 +814,9 @@ value-options = OPTIONS
 
 cmd-wiel-completions = Write the completion script for a shell to stdout (Tab completes commands and options). For example: wiel completions bash > /etc/bash_completion.d/wiel
 arg-wiel-completions-shell = The shell the script is for
+cmd-wiel-manual = Write the manual as man pages: wiel.1 and one per command (wiel-list.1, …). For example: wiel manual /usr/local/share/man/man1
+arg-wiel-manual-dir = The directory for the pages (made when it is not there)
+manual-written = { $count } man pages written in { $dir }; read them with man -l { $dir }/wiel.1
 cmd-wiel-config = This node's settings (config.toml)
 cmd-wiel-config-check = Read config.toml as wiel node does and say whether all is in order, or what is wrong and on which line. Exits with code 1 on a mistake
 config-check-ok = { $file } is in order.

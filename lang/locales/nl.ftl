@@ -812,6 +812,9 @@ value-options = OPTIES
 
 cmd-wiel-completions = Schrijf het aanvulscript voor een shell naar stdout (Tab vult commando's en opties aan). Bijvoorbeeld: wiel completions bash > /etc/bash_completion.d/wiel
 arg-wiel-completions-shell = De shell waarvoor het script is
+cmd-wiel-manual = Schrijf de handleiding als man-pagina's: wiel.1 en één per commando (wiel-list.1, …). Bijvoorbeeld: wiel manual /usr/local/share/man/man1
+arg-wiel-manual-dir = De map voor de pagina's (wordt gemaakt als die er niet is)
+manual-written = { $count } man-pagina's geschreven in { $dir }; lees ze met man -l { $dir }/wiel.1
 cmd-wiel-config = De instellingen van deze node (config.toml)
 cmd-wiel-config-check = Lees config.toml zoals wiel node dat doet en zeg of alles klopt, of wat er mis is en op welke regel. Stopt met code 1 bij een fout
 config-check-ok = { $file } is in orde.

@@ -63,6 +63,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Key(k) => key_command(&data_dir, k, json, yes),
         Command::Doctor => doctor(&data_dir, json),
         Command::Completions { shell } => completions(shell),
+        Command::Manual { dir } => manual(&dir, json),
         Command::Config(ConfigCommand::Check) => config_check(&data_dir, json),
         Command::Restore { file } => restore(&data_dir, &file, json),
         command => {
@@ -561,6 +562,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
         | Command::Key(_)
         | Command::Doctor
         | Command::Completions { .. }
+        | Command::Manual { .. }
         | Command::Restore { .. }
         | Command::Config(_) => {
             bail!(t!("not-through-a-node"))

@@ -1,7 +1,9 @@
 //! Commands for whoever keeps the node: shell completions, checking `config.toml`, and
 //! opening the web page in the desktop's browser.
 
-use anyhow::{Result, bail};
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
 use clap::CommandFactory;
 use serde::Serialize;
 use wiel_lang::{Localise, t};
@@ -15,6 +17,52 @@ pub(super) fn completions(shell: clap_complete::Shell) -> Result<()> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut command, "wiel", &mut script);
     std::io::Write::write_all(&mut std::io::stdout(), &script)?;
+    Ok(())
+}
+
+/// `wiel manual DIR`: a man page for `wiel` and one for each of its commands
+/// (`wiel-list.1`, `wiel-trust-add.1`, …), in the reader's language.
+pub(super) fn manual(dir: &Path, json: bool) -> Result<()> {
+    let mut command = crate::help::localised(crate::args::Cli::command(), wiel_lang::current());
+    command.build();
+    std::fs::create_dir_all(dir)
+        .with_context(|| t!("cannot-write-file", file = dir.display().to_string()))?;
+    let mut written = Vec::new();
+    write_man_pages(&command, "wiel", dir, &mut written)?;
+    if json {
+        return crate::output::json(&serde_json::json!({ "dir": dir, "pages": written }));
+    }
+    outln!(
+        "{}",
+        t!(
+            "manual-written",
+            count = written.len(),
+            dir = dir.display().to_string()
+        )
+    );
+    Ok(())
+}
+
+fn write_man_pages(
+    command: &clap::Command,
+    name: &str,
+    dir: &Path,
+    written: &mut Vec<String>,
+) -> Result<()> {
+    let file = dir.join(format!("{name}.1"));
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command.clone().name(name.to_owned()))
+        .title(name.to_owned())
+        .section("1")
+        .source(format!("wiel {}", env!("CARGO_PKG_VERSION")))
+        .render(&mut page)
+        .with_context(|| t!("cannot-write-file", file = file.display().to_string()))?;
+    std::fs::write(&file, page)
+        .with_context(|| t!("cannot-write-file", file = file.display().to_string()))?;
+    written.push(format!("{name}.1"));
+    for sub in command.get_subcommands() {
+        write_man_pages(sub, &format!("{name}-{}", sub.get_name()), dir, written)?;
+    }
     Ok(())
 }
 

@@ -79,3 +79,34 @@ fn flags_appear_only_on_the_commands_they_apply_to() {
     assert!(help_of(&["search"]).contains("jeugdwet"));
     assert!(help_of(&["node"]).contains("--no-kademlia"));
 }
+
+#[test]
+fn wiel_manual_writes_a_man_page_for_wiel_and_each_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = wiel_tests::wiel_command()
+        .args(["manual", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for (page, holds) in [
+        ("wiel.1", ".TH wiel 1"),
+        ("wiel-list.1", "\\-\\-limit"),
+        ("wiel-key-rotate.1", ".TH wiel-key-rotate 1"),
+        ("wiel-trust-add.1", ".SH NAME"),
+        ("wiel-backup.1", "reservekopie"),
+    ] {
+        let text = std::fs::read_to_string(dir.path().join(page))
+            .unwrap_or_else(|e| panic!("{page}: {e}"));
+        if page == "wiel-backup.1" {
+            // In the reader's language: English here.
+            assert!(text.contains("backup"), "{text}");
+            assert!(!text.contains(holds), "{text}");
+        } else {
+            assert!(text.contains(holds), "{page}: {text}");
+        }
+    }
+}
