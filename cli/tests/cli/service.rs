@@ -164,3 +164,75 @@ fn with_log_format_json_every_log_line_is_a_json_object_with_its_fields() {
             .starts_with("12D3KooW")
     );
 }
+
+fn monitoring() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../packaging/monitoring")
+}
+
+#[test]
+fn the_alert_rules_fire_when_they_should_and_name_only_metrics_the_node_exposes() {
+    // promtool (Debian's prometheus package; .ci/run installs it) checks the rules and runs
+    // their unit tests: each alert fires when it should, and not before.
+    for args in [
+        &["check", "rules", "wiel-alerts.yml"][..],
+        &["test", "rules", "wiel-alerts.test.yml"][..],
+    ] {
+        let out = std::process::Command::new("promtool")
+            .args(args)
+            .current_dir(monitoring())
+            .output()
+            .expect("promtool");
+        assert!(
+            out.status.success(),
+            "promtool {args:?}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    // Every metric the rules and the dashboard name is one the node exposes.
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let address = format!("127.0.0.1:{}", wiel_tests::free_port());
+    let daemon = wiel_tests::Daemon::start_with(&node, &[], &["--metrics", &address]);
+    let exposed = {
+        use std::io::{Read, Write};
+        let mut stream = std::net::TcpStream::connect(&address).unwrap();
+        write!(
+            stream,
+            "GET /metrics HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut out = String::new();
+        stream.read_to_string(&mut out).unwrap();
+        out
+    };
+    assert!(daemon.stop().success());
+    let families: Vec<&str> = exposed
+        .lines()
+        .filter_map(|l| l.strip_prefix("# TYPE "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    let mut named = Vec::new();
+    for file in ["wiel-alerts.yml", "wiel-dashboard.json"] {
+        let text = std::fs::read_to_string(monitoring().join(file)).unwrap();
+        for (i, _) in text.match_indices("wiel_") {
+            let name: String = text[i..]
+                .chars()
+                .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                .collect();
+            named.push((file, name));
+        }
+    }
+    assert!(named.len() > 10, "{named:?}");
+    for (file, name) in named {
+        let family = name.strip_suffix("_total").unwrap_or(&name);
+        assert!(
+            families.contains(&family),
+            "{file} names {name}, which the node does not expose: {families:?}"
+        );
+    }
+    let dashboard: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(monitoring().join("wiel-dashboard.json")).unwrap(),
+    )
+    .unwrap();
+    assert!(dashboard["panels"].as_array().unwrap().len() >= 6);
+}
