@@ -19,6 +19,7 @@ mod names;
 mod nat;
 mod network;
 mod nothing_vanishes;
+mod package;
 mod privacy;
 mod regressions;
 mod relevance;
