@@ -144,7 +144,7 @@ pub struct Listing {
     pub entries: Vec<EntryView>,
     /// More entries match than the limit let through.
     pub more: bool,
-    /// How many entries match in all; null when more than the limit plus 1 000 do (they
+    /// How many entries match in all; null when more than the limit plus 200 do (they
     /// are not all counted).
     pub total: Option<usize>,
     /// Entries left out because this node does not trust their authors (among those

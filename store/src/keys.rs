@@ -12,6 +12,12 @@ pub(crate) fn time_key(t: Timestamp, id: &EntryId) -> Vec<u8> {
     k
 }
 
+/// The time at the start of a `by_time` key.
+pub(crate) fn time_of(key: &[u8]) -> Option<Timestamp> {
+    let bytes: [u8; 8] = key.get(..8)?.try_into().ok()?;
+    Some(Timestamp::from_millis(u64::from_be_bytes(bytes)))
+}
+
 /// The `by_time` value: what lists filter on, so they need not load entries to filter.
 /// `kind (1) ‖ author (32) ‖ space`
 pub(crate) fn facets(kind: Kind, author: &OrgKey, space: &SpaceName) -> Vec<u8> {

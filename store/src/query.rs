@@ -20,7 +20,7 @@ pub struct Scanned {
 }
 
 /// Matches [`Store::scan`] counts past its limit, at most, to say how many there are.
-pub const COUNTED_BEYOND_LIMIT: usize = 1_000;
+pub const COUNTED_BEYOND_LIMIT: usize = 200;
 
 /// Which entries [`Store::list`] returns. The default is the latest version of every entry
 /// that was not retracted, newest first, at most 50.
@@ -207,14 +207,17 @@ impl Store {
 
     /// Entries matching `filter`, newest first.
     pub fn list(&self, filter: &ListFilter) -> Result<Vec<Verified>, StoreError> {
-        Ok(self.scan(filter, |_| true)?.entries)
+        Ok(self.scan(filter, |_| true, |_| true)?.entries)
     }
 
     /// Entries matching `filter` and `keep`, newest first, up to `filter.limit`; whether
-    /// more match, and how many (see [`Scanned::total`]).
+    /// more match, and how many (see [`Scanned::total`]). `pass` is asked first, from the
+    /// index alone: what it turns down is not read (unless tags or themes are to match,
+    /// which only the entry can say; then `keep` alone decides).
     pub fn scan(
         &self,
         filter: &ListFilter,
+        mut pass: impl FnMut(&Item) -> bool,
         mut keep: impl FnMut(&Verified) -> bool,
     ) -> Result<Scanned, StoreError> {
         let bound = |t: Option<Timestamp>, fill: u8| match t {
@@ -251,6 +254,26 @@ impl Store {
             }
             if !filter.all_versions && self.trees.superseded.contains_key(id.as_bytes())? {
                 continue;
+            }
+            // Whom the caller shows is told from the row too (a node whose store is full of
+            // strangers' entries must not read them all to list its own). With labels to
+            // match, the entry decides first: only what matches them is passed over.
+            if filter.tag.is_none() && filter.theme.is_none() {
+                if !filter.include_retracted && self.trees.tombstones.contains_key(id.as_bytes())? {
+                    continue;
+                }
+                let item = Item {
+                    created_at: keys::time_of(&key)
+                        .ok_or_else(|| corrupt(&id, "short time index row"))?,
+                    id,
+                    author: <[u8; 32]>::try_from(a)
+                        .map(OrgKey::from_bytes)
+                        .map_err(|_| corrupt(&id, "short time index row"))?,
+                    kind: Kind::from_code(k).ok_or_else(|| corrupt(&id, "unknown kind"))?,
+                };
+                if !pass(&item) {
+                    continue;
+                }
             }
             let Some(entry) = skip_damaged(self.get(&id))? else {
                 continue;
@@ -321,9 +344,7 @@ impl Store {
             if let (Some((kind, author, space)), Some(id), Some(t)) = (
                 keys::split_facets(&value),
                 keys::trailing_id(&key),
-                key.get(..8)
-                    .and_then(|b| <[u8; 8]>::try_from(b).ok())
-                    .map(|b| Timestamp::from_millis(u64::from_be_bytes(b))),
+                keys::time_of(&key),
             ) && only.is_none_or(|o| o.as_str().as_bytes() == space)
                 && let Ok(author) = <[u8; 32]>::try_from(author)
                 && let Some(kind) = Kind::from_code(kind)

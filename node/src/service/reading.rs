@@ -201,22 +201,35 @@ impl Service {
     pub fn list(&self, filter: &ListFilter) -> Result<Listing, ServiceError> {
         check_limit(filter)?;
         let set = self.trust.current();
-        let mut untrusted_hidden = 0;
+        let untrusted_hidden = std::cell::Cell::new(0);
+        let counted = |shown: bool| {
+            if !shown {
+                untrusted_hidden.set(untrusted_hidden.get() + 1);
+            }
+            shown
+        };
+        // Whom this node shows is told from the index, before an entry is read: a store
+        // full of strangers' entries is not read to list this node's own.
+        let by_author = |item: &wiel_store::Item| {
+            filter.untrusted
+                || counted(
+                    set.shows(&item.author) && set.admits(&item.author, item.created_at, &item.id),
+                )
+        };
         let shown = |e: &Verified| {
-            if !filter.untrusted && !set.shows_entry(e) {
-                untrusted_hidden += 1;
+            if !filter.untrusted && !counted(set.shows_entry(e)) {
                 return false;
             }
             !filter.open
                 || (e.header().kind == Kind::Question
                     && matches!(self.accepted_answer(&e.id()), Ok(None)))
         };
-        let scanned = self.store.scan(filter, shown)?;
+        let scanned = self.store.scan(filter, by_author, shown)?;
         Ok(Listing {
             entries: self.views(&scanned.entries)?,
             more: scanned.more,
             total: scanned.total,
-            untrusted_hidden,
+            untrusted_hidden: untrusted_hidden.get(),
         })
     }
 
