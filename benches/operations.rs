@@ -47,7 +47,23 @@ fn cold_start(bin: &Path, dir: &Path) -> (std::process::Child, Duration) {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
+    // Only once the node's API is up (its api.json names its pid): before that, `wiel
+    // status` would open the store itself and hold it while the node waits for it.
+    let api = dir.join("api.json");
     loop {
+        let up = std::fs::read_to_string(&api)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .is_some_and(|v| v["pid"].as_u64() == Some(u64::from(child.id())));
+        if !up {
+            if started.elapsed() > Duration::from_secs(120) {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("the node never started");
+            }
+            std::thread::sleep(Duration::from_millis(5));
+            continue;
+        }
         let out = Command::new(bin)
             .arg("--data-dir")
             .arg(dir)
