@@ -513,3 +513,47 @@ fn a_store_of_a_newer_format_is_refused_and_left_untouched() {
     let store = Store::open(dir.path()).unwrap();
     assert_eq!(store.count(), 1);
 }
+
+/// Copies `from` into `to`, files only (one level: a store directory).
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn a_store_of_format_2_written_by_an_earlier_build_opens_with_its_entries() {
+    // `tests/data/store-format-2`: a node's store as `wiel init` and `wiel ask` left it when
+    // the format was 2 (its profile and one question). Every later build must read it, or
+    // migrate it, never lose it.
+    let fixture =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/store-format-2");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&fixture, dir.path());
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(store.count(), 2);
+    let question: EntryId = "db1f9a8c861ba24bad3edfc2a6d7beace698695f26451f239c4c37f5d0888afc"
+        .parse()
+        .unwrap();
+    let entry = store.get(&question).unwrap().expect("the question");
+    assert_eq!(
+        entry.body().unwrap().title,
+        "Wie heeft ervaring met een generatiepact?"
+    );
+    assert_eq!(entry.header().kind, Kind::Question);
+    assert_eq!(
+        entry.header().author.to_hex(),
+        "32ec821c390db9be42eec491f9815fdc26ce9ab1a1bfebbd6ef4b3051d77244b"
+    );
+    drop(store);
+    let db = sled::open(dir.path()).unwrap();
+    let format = db
+        .open_tree("meta")
+        .unwrap()
+        .get(b"format")
+        .unwrap()
+        .unwrap();
+    assert_eq!(format.as_ref(), wiel_store::STORE_FORMAT.to_be_bytes());
+}
