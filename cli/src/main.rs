@@ -47,7 +47,12 @@ fn main() -> ExitCode {
             // One line: what went wrong, with its causes, and what to do where it helps.
             let hint = hint(&err).map(|h| format!("; {h}")).unwrap_or_default();
             eprintln!("wiel: {}: {}{hint}", t!("error"), error_line(&err));
-            ExitCode::FAILURE
+            if no_node(&err) {
+                // A script can tell "start the node" from any other failure.
+                ExitCode::from(3)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }
@@ -106,6 +111,22 @@ fn parse() -> Result<args::Cli, ExitCode> {
             eprintln!("wiel: {}: {}", t!("error"), help::usage_error(&e));
             ExitCode::from(2)
         }
+    })
+}
+
+/// Whether the command failed because no node runs, or the running node does not answer.
+fn no_node(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<wiel_node::ops::OpError>(),
+            Some(wiel_node::ops::OpError::NoNode)
+                | Some(wiel_node::ops::OpError::Api(
+                    wiel_node::api::client::ClientError::Unreachable(_)
+                ))
+        ) || matches!(
+            cause.downcast_ref::<wiel_node::api::client::ClientError>(),
+            Some(wiel_node::api::client::ClientError::Unreachable(_))
+        )
     })
 }
 

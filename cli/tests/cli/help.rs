@@ -110,3 +110,16 @@ fn wiel_manual_writes_a_man_page_for_wiel_and_each_command() {
         }
     }
 }
+
+#[test]
+fn a_command_that_needs_a_running_node_exits_3_without_one() {
+    let node = wiel_tests::Node::init("Gemeente Zwolle", "GM0193");
+    for args in [&["peers"][..], &["sync"][..]] {
+        let r = node.run(args);
+        assert_eq!(r.code, 3, "wiel {args:?}: {}", r.stderr);
+        wiel_tests::expect_one_line_error(r, args);
+    }
+    // Other errors stay 1, wrong command lines 2.
+    assert_eq!(node.run(&["show", "ffffffff"]).code, 1);
+    assert_eq!(node.run(&["list", "--limit"]).code, 2);
+}
