@@ -85,10 +85,14 @@ pub enum Command {
 
     Backup {
         file: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
     },
 
     Restore {
         file: PathBuf,
+        #[arg(long, value_name = "FILE")]
+        passphrase_file: Option<PathBuf>,
     },
 
     Node(NodeArgs),

@@ -113,6 +113,12 @@ impl Localise for ServiceError {
                 crate::service::BackupProblem::BadKey(reason) => {
                     msg!("backup-bad-key", reason = reason.as_str())
                 }
+                crate::service::BackupProblem::NeedsPassphrase => {
+                    msg!("backup-needs-passphrase")
+                }
+                crate::service::BackupProblem::WrongPassphrase => {
+                    msg!("backup-wrong-passphrase")
+                }
                 crate::service::BackupProblem::NotEmpty(dir) => {
                     msg!("restore-not-empty", dir = dir.as_str())
                 }

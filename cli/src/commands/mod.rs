@@ -65,7 +65,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Completions { shell } => completions(shell),
         Command::Manual { dir } => manual(&dir, json),
         Command::Config(ConfigCommand::Check) => config_check(&data_dir, json),
-        Command::Restore { file } => restore(&data_dir, &file, json),
+        Command::Restore {
+            file,
+            passphrase_file,
+        } => restore(&data_dir, &file, passphrase_file.as_deref(), json),
         command => {
             let backend = wiel_node::ops::open(&data_dir)?;
             run_on(backend.as_ref(), command, json, yes)
@@ -380,7 +383,10 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             }
         }
         Command::Export { format, output } => export(backend, format, output.as_deref()),
-        Command::Backup { file } => backup(backend, &file, json),
+        Command::Backup {
+            file,
+            passphrase_file,
+        } => backup(backend, &file, passphrase_file.as_deref(), json),
         Command::Import { file } => {
             let text = read_input(&file)?;
             let report = backend

@@ -269,9 +269,17 @@ pub(super) struct BackedUp {
 /// `wiel backup FILE`: written to a new file of its own beside it (created here, readable by
 /// its owner only, never one that was there already) and renamed, so that a backup cut
 /// short never replaces a good one and nobody else can have the key in it.
-pub(super) fn backup(backend: &dyn Operations, file: &Path, json: bool) -> Result<()> {
+pub(super) fn backup(
+    backend: &dyn Operations,
+    file: &Path,
+    passphrase_file: Option<&Path>,
+    json: bool,
+) -> Result<()> {
     use std::io::Write;
-    let text = backend.backup()?;
+    let mut text = backend.backup()?;
+    if let Some(path) = passphrase_file {
+        text = wiel_node::service::seal_key(&text, &passphrase(path)?)?;
+    }
     let cannot = || t!("cannot-write-file", file = file.display().to_string());
     let beside = match file.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
@@ -305,9 +313,15 @@ pub(super) fn backup(backend: &dyn Operations, file: &Path, json: bool) -> Resul
 }
 
 /// `wiel restore FILE` onto this (empty) data directory.
-pub(super) fn restore(data_dir: &DataDir, file: &Path, json: bool) -> Result<()> {
+pub(super) fn restore(
+    data_dir: &DataDir,
+    file: &Path,
+    passphrase_file: Option<&Path>,
+    json: bool,
+) -> Result<()> {
     let text = read_input(file)?;
-    let (_, restored) = wiel_node::Service::restore(data_dir.clone(), &text)
+    let passphrase = passphrase_file.map(passphrase).transpose()?;
+    let (_, restored) = wiel_node::Service::restore(data_dir.clone(), &text, passphrase.as_deref())
         .with_context(|| t!("restore-failed", file = file.display().to_string()))?;
     if json {
         return output::json(&restored);
@@ -323,4 +337,16 @@ pub(super) fn restore(data_dir: &DataDir, file: &Path, json: bool) -> Result<()>
         )
     );
     Ok(())
+}
+
+/// The passphrase in the first line of `path` (a file, so that it is in no command line
+/// or shell history); an empty one is refused.
+fn passphrase(path: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| t!("cannot-read-file", file = path.display().to_string()))?;
+    let line = text.lines().next().unwrap_or("").trim_end_matches('\r');
+    if line.is_empty() {
+        bail!(t!("passphrase-empty", file = path.display().to_string()));
+    }
+    Ok(line.to_owned())
 }

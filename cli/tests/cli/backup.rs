@@ -168,3 +168,50 @@ fn a_damaged_or_foreign_backup_or_a_node_in_the_way_is_refused_and_nothing_is_wr
     assert_eq!(b.snapshot(), before);
     assert_eq!(b.org_key(), key);
 }
+
+#[test]
+fn a_backup_with_its_key_sealed_needs_the_passphrase_to_be_restored() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let question = a.ask("Wie heeft een goed verzuimbeleid?");
+    let secret = a.path().join("wachtzin");
+    std::fs::write(&secret, "paard batterij nietje correct\n").unwrap();
+    let file = a.path().join("backup.wiel");
+    a.ok(&[
+        "backup",
+        file.to_str().unwrap(),
+        "--passphrase-file",
+        secret.to_str().unwrap(),
+    ]);
+    let key_hex = hex::encode(std::fs::read(a.path().join("key")).unwrap());
+    assert!(
+        !std::fs::read_to_string(&file).unwrap().contains(&key_hex),
+        "the key is in the file in the clear"
+    );
+    let wrong = a.path().join("fout");
+    std::fs::write(&wrong, "een andere wachtzin\n").unwrap();
+    for (extra, what) in [
+        (vec![], "sealed with a passphrase"),
+        (
+            vec!["--passphrase-file", wrong.to_str().unwrap()],
+            "does not open the key",
+        ),
+    ] {
+        let r = Node::empty();
+        let target = r.path().join("new");
+        let mut args = vec!["restore", file.to_str().unwrap()];
+        args.extend(extra);
+        let run: wiel_tests::Run = wiel_tests::wiel_in(&target, &args).output().unwrap().into();
+        let line = expect_one_line_error(run, &args);
+        assert!(line.contains(what), "{line}");
+        assert!(!target.exists(), "{what}: {target:?} was left behind");
+    }
+    let r = Node::empty();
+    r.ok(&[
+        "restore",
+        file.to_str().unwrap(),
+        "--passphrase-file",
+        secret.to_str().unwrap(),
+    ]);
+    assert_eq!(r.org_key(), a.org_key());
+    assert!(r.has(&question));
+}

@@ -21,9 +21,12 @@ struct Head {
     format: u32,
     organisation: String,
     made_at: Timestamp,
-    /// The organisation's key as `key` holds it, hex. Whoever has the file can sign as
-    /// the organisation: keep it as safe as the data directory.
+    /// The organisation's key as `key` holds it, hex — or, when `key_sealed`, that key
+    /// encrypted with a passphrase (age, scrypt), hex. Whoever has the file and can read
+    /// the key can sign as the organisation.
     key: String,
+    #[serde(default)]
+    key_sealed: bool,
     /// `config.toml` as it was.
     config: String,
     /// The entries signed on this node (see [`wiel_store::Store::signed_here`]).
@@ -54,6 +57,10 @@ pub enum BackupProblem {
     NewerFormat(u32),
     /// The organisation's key in it cannot be read.
     BadKey(String),
+    /// Its key is sealed with a passphrase, and none was given.
+    NeedsPassphrase,
+    /// The passphrase given does not open its key.
+    WrongPassphrase,
     /// The data directory to restore into holds files already.
     NotEmpty(String),
 }
@@ -99,6 +106,7 @@ impl Service {
                 organisation: self.config.organisation.name.clone(),
                 made_at: Timestamp::now(),
                 key: hex::encode(key_bytes),
+                key_sealed: false,
                 config,
                 signed_here,
             },
@@ -119,9 +127,14 @@ impl Service {
         Ok(out)
     }
 
-    /// Restores `backup` onto `dir`, which must be empty or not exist yet. On any failure
-    /// it is left as it was: emptied again (it was empty), or removed (it did not exist).
-    pub fn restore(dir: DataDir, backup: &str) -> Result<(Service, Restored), ServiceError> {
+    /// Restores `backup` onto `dir`, which must be empty or not exist yet; `passphrase`
+    /// opens a key sealed with one. On any failure `dir` is left as it was: emptied again
+    /// (it was empty), or removed (it did not exist).
+    pub fn restore(
+        dir: DataDir,
+        backup: &str,
+        passphrase: Option<&str>,
+    ) -> Result<(Service, Restored), ServiceError> {
         dir.check_is_directory()?;
         if dir.is_initialised() {
             return Err(ServiceError::AlreadyInitialised {
@@ -139,7 +152,14 @@ impl Service {
             Err(_) => None,
         };
         let (head, entries) = split(backup)?;
-        let key_bytes = hex::decode(&head.key).map_err(|e| BackupProblem::BadKey(e.to_string()))?;
+        let mut key_bytes =
+            hex::decode(&head.key).map_err(|e| BackupProblem::BadKey(e.to_string()))?;
+        if head.key_sealed {
+            let passphrase = passphrase.ok_or(BackupProblem::NeedsPassphrase)?;
+            let identity = age::scrypt::Identity::new(passphrase.to_owned().into());
+            key_bytes =
+                age::decrypt(&identity, &key_bytes).map_err(|_| BackupProblem::WrongPassphrase)?;
+        }
         let key = OrgKeypair::from_protobuf(&key_bytes)
             .map_err(|e| BackupProblem::BadKey(e.to_string()))?;
         let restored = restore_into(&dir, &head, &key, entries);
@@ -163,6 +183,28 @@ impl Service {
         }
         restored
     }
+}
+
+/// `backup` (from [`Service::backup`]) with its key sealed with `passphrase` (age,
+/// scrypt): restoring it then needs the passphrase as well as the file.
+pub fn seal_key(backup: &str, passphrase: &str) -> Result<String, ServiceError> {
+    let (mut head, entries) = split(backup)?;
+    if head.key_sealed {
+        return Ok(backup.to_owned());
+    }
+    let key = hex::decode(&head.key).map_err(|e| BackupProblem::BadKey(e.to_string()))?;
+    let recipient = age::scrypt::Recipient::new(passphrase.to_owned().into());
+    let sealed =
+        age::encrypt(&recipient, &key).map_err(|e| BackupProblem::BadKey(e.to_string()))?;
+    head.key = hex::encode(sealed);
+    head.key_sealed = true;
+    let mut out = json_line(&HeadLine { backup: head });
+    out.push_str(entries);
+    let end = EndLine {
+        backup_end: blake3::hash(out.as_bytes()).to_hex().to_string(),
+    };
+    out.push_str(&json_line(&end));
+    Ok(out)
 }
 
 fn restore_into(
@@ -252,6 +294,7 @@ mod tests {
                 organisation: "Gemeente Zwolle".into(),
                 made_at: Timestamp::from_millis(1),
                 key: String::new(),
+                key_sealed: false,
                 config: String::new(),
                 signed_here: vec![],
             },

@@ -25,7 +25,7 @@ mod trust_admin;
 mod upkeep;
 mod writing;
 
-pub use backup::{BACKUP_FORMAT, BackupProblem, Restored};
+pub use backup::{BACKUP_FORMAT, BackupProblem, Restored, seal_key};
 pub use reading::MAX_LIMIT;
 pub use search::{HIDDEN_COUNTED, ReindexReport, SearchStatus};
 pub use trust_admin::HistoriesNamed;
