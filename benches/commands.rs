@@ -7,8 +7,6 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use wiel_store::Store;
-
 const RUNS: usize = 50;
 
 /// One untimed run (the first after filling the store reads it from disk), then `RUNS`.
@@ -43,31 +41,7 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     // WIEL_BENCH_KEEP=PATH keeps a copy of the filled data dir for profiling.
     let keep = std::env::var_os("WIEL_BENCH_KEEP");
-    let init = Command::new(bin)
-        .arg("--data-dir")
-        .arg(dir.path())
-        .args([
-            "init",
-            "--name",
-            "Gemeente Bench",
-            "--code",
-            "GM0001",
-            "--network",
-            "wiel-test",
-        ])
-        .output()
-        .unwrap();
-    assert!(init.status.success());
-    eprintln!("filling a store with {n} entries…");
-    let corpus = wiel_tests::corpus(n, 2048);
-    let target = corpus[n / 2].id().to_hex();
-    {
-        let store = Store::open(&dir.path().join("store")).unwrap();
-        for chunk in corpus.chunks(1000) {
-            store.ingest_batch(chunk.to_vec()).unwrap();
-        }
-    }
-    drop(corpus);
+    let target = wiel_tests::bench_data_dir(dir.path(), n).to_hex();
     if let Some(keep) = &keep {
         let status = Command::new("cp")
             .arg("-a")

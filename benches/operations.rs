@@ -9,8 +9,6 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use wiel_store::Store;
-
 const RUNS: usize = 3;
 
 fn wiel(bin: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
@@ -101,26 +99,7 @@ fn main() {
     let bin = wiel_tests::wiel_bin();
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("node");
-    wiel(
-        bin,
-        &dir,
-        &[
-            "init",
-            "--name",
-            "Gemeente Bench",
-            "--code",
-            "GM0001",
-            "--network",
-            "wiel-test",
-        ],
-    );
-    eprintln!("filling a store with {n} entries…");
-    {
-        let store = Store::open(&dir.join("store")).unwrap();
-        for chunk in wiel_tests::corpus(n, 2048).chunks(1000) {
-            store.ingest_batch(chunk.to_vec()).unwrap();
-        }
-    }
+    wiel_tests::bench_data_dir(&dir, n);
     // The first start builds the search index; the figure is a restart of a node that has
     // run before.
     let (mut first, _) = cold_start(bin, &dir);

@@ -378,8 +378,9 @@ impl Store {
         Ok(())
     }
 
-    /// Notes that this node signed these entries, each with its author's key (durable
-    /// before the entries are stored, so that every own entry stored is noted).
+    /// Notes that this node signed these entries, each with its author's key. Durable with
+    /// the next flush: noted before an entry is stored, it reaches the disk with the entry
+    /// (the ingest's flush), or neither does.
     pub fn note_signed_here(&self, signed: &[(OrgKey, EntryId)]) -> Result<(), StoreError> {
         for (author, id) in signed {
             let mut key = Vec::with_capacity(64);
@@ -387,7 +388,6 @@ impl Store {
             key.extend_from_slice(id.as_bytes());
             self.trees.signed.insert(key, &[])?;
         }
-        self.db.flush()?;
         Ok(())
     }
 

@@ -422,6 +422,18 @@ fn a_scan_counts_the_matches_past_its_limit_up_to_a_bound() {
     assert_eq!(scan(2_000).total, Some(n as usize));
 }
 
+/// The format a closed store in `dir` says it has.
+fn written_format(dir: &std::path::Path) -> u32 {
+    let db = sled::open(dir).unwrap();
+    let format = db
+        .open_tree("meta")
+        .unwrap()
+        .get(b"format")
+        .unwrap()
+        .unwrap();
+    u32::from_be_bytes(format.as_ref().try_into().unwrap())
+}
+
 /// Every file under `dir` with its bytes.
 fn files(dir: &std::path::Path) -> BTreeMap<std::path::PathBuf, Vec<u8>> {
     let mut out = BTreeMap::new();
@@ -464,14 +476,7 @@ fn a_store_from_before_formats_were_written_is_migrated_and_keeps_everything() {
     let signed = store.signed_here(|k| *k == key(1).public()).unwrap();
     assert_eq!(signed.get(&key(1).public()).map(Vec::len), Some(5));
     drop(store);
-    let db = sled::open(dir.path()).unwrap();
-    let format = db
-        .open_tree("meta")
-        .unwrap()
-        .get(b"format")
-        .unwrap()
-        .unwrap();
-    assert_eq!(format.as_ref(), wiel_store::STORE_FORMAT.to_be_bytes());
+    assert_eq!(written_format(dir.path()), wiel_store::STORE_FORMAT);
 }
 
 #[test]
@@ -548,12 +553,5 @@ fn a_store_of_format_2_written_by_an_earlier_build_opens_with_its_entries() {
         "32ec821c390db9be42eec491f9815fdc26ce9ab1a1bfebbd6ef4b3051d77244b"
     );
     drop(store);
-    let db = sled::open(dir.path()).unwrap();
-    let format = db
-        .open_tree("meta")
-        .unwrap()
-        .get(b"format")
-        .unwrap()
-        .unwrap();
-    assert_eq!(format.as_ref(), wiel_store::STORE_FORMAT.to_be_bytes());
+    assert_eq!(written_format(dir.path()), wiel_store::STORE_FORMAT);
 }

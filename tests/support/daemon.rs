@@ -141,3 +141,25 @@ impl Drop for Daemon {
         let _ = self.child.wait();
     }
 }
+
+/// The states a node told systemd on `socket` (its `NOTIFY_SOCKET`, read with a timeout)
+/// until `until` holds of one; panics after a minute without it.
+pub fn wait_for_notify(
+    socket: &std::os::unix::net::UnixDatagram,
+    until: impl Fn(&str) -> bool,
+) -> Vec<String> {
+    let started = std::time::Instant::now();
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while started.elapsed() < std::time::Duration::from_secs(60) {
+        if let Ok(n) = socket.recv(&mut buf) {
+            let state = String::from_utf8_lossy(&buf[..n]).into_owned();
+            let done = until(&state);
+            seen.push(state);
+            if done {
+                return seen;
+            }
+        }
+    }
+    panic!("the node never said it: {seen:?}");
+}

@@ -9,7 +9,7 @@ pub mod relevance;
 
 pub use gossip::{gossip_swarm, gossip_to, join_national_space};
 
-pub use daemon::{Daemon, free_port};
+pub use daemon::{Daemon, free_port, wait_for_notify};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -265,6 +265,31 @@ pub fn expect_one_line_error(r: Run, args: &[&str]) -> String {
 /// A practice in Markdown with front matter.
 pub fn practice_md(title: &str, text: &str) -> String {
     format!("---\nkind: practice\ntitle: {title}\ntags: [test]\n---\n\n{text}\n")
+}
+
+/// A node's data directory `dir` (made by `wiel init` as "Gemeente Bench" on the test
+/// network) whose store is filled with [`corpus`]`(n, 2048)`, for the benchmarks that time
+/// commands on a big store. Returns the id of the entry in the middle.
+pub fn bench_data_dir(dir: &Path, n: usize) -> wiel_protocol::EntryId {
+    ok_in(
+        dir,
+        &[
+            "init",
+            "--name",
+            "Gemeente Bench",
+            "--code",
+            "GM0001",
+            "--network",
+            "wiel-test",
+        ],
+    );
+    eprintln!("filling a store with {n} entries…");
+    let corpus = corpus(n, 2048);
+    let store = wiel_store::Store::open(&dir.join("store")).expect("open the store");
+    for chunk in corpus.chunks(1000) {
+        store.ingest_batch(chunk.to_vec()).expect("fill the store");
+    }
+    corpus[n / 2].id()
 }
 
 /// `n` signed practices with bodies of about `text_len` bytes, by 10 organisations (each

@@ -9,7 +9,7 @@
 use std::os::unix::net::UnixDatagram;
 use std::path::Path;
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn root() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
@@ -24,20 +24,6 @@ fn run(command: &mut Command) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-/// The datagrams on `socket` until one holds `wanted`.
-fn wait_for_state(socket: &UnixDatagram, wanted: &str) {
-    let started = Instant::now();
-    let mut buf = [0u8; 4096];
-    while started.elapsed() < Duration::from_secs(60) {
-        if let Ok(n) = socket.recv(&mut buf)
-            && String::from_utf8_lossy(&buf[..n]).contains(wanted)
-        {
-            return;
-        }
-    }
-    panic!("{wanted} never came");
 }
 
 #[test]
@@ -137,11 +123,11 @@ fn the_debian_package_installs_runs_as_its_user_and_purges_keeping_the_data() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    wait_for_state(&socket, "READY=1");
+    wiel_tests::wait_for_notify(&socket, |s| s.contains("READY=1"));
     let status = run(&mut as_wiel(&["--json", "status"]));
     assert!(status.contains("Gemeente Pakket"), "{status}");
     run(Command::new("kill").args(["-TERM", &node.id().to_string()]));
-    wait_for_state(&socket, "STOPPING=1");
+    wiel_tests::wait_for_notify(&socket, |s| s.contains("STOPPING=1"));
     assert!(node.wait().unwrap().success());
 
     run(Command::new("dpkg").args(["--purge", "wiel"]));

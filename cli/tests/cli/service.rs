@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::os::unix::net::UnixDatagram;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use wiel_tests::{Node, wiel_bin};
 
@@ -43,24 +43,6 @@ fn the_unit_file_passes_systemd_analyze_verify() {
     }
 }
 
-/// Datagrams on `socket` until `until` holds of one, or the time is up.
-fn wait_for_state(socket: &UnixDatagram, until: impl Fn(&str) -> bool) -> Vec<String> {
-    let started = Instant::now();
-    let mut seen = Vec::new();
-    let mut buf = [0u8; 4096];
-    while started.elapsed() < Duration::from_secs(60) {
-        if let Ok(n) = socket.recv(&mut buf) {
-            let state = String::from_utf8_lossy(&buf[..n]).into_owned();
-            let done = until(&state);
-            seen.push(state);
-            if done {
-                return seen;
-            }
-        }
-    }
-    panic!("never came: {seen:?}");
-}
-
 #[test]
 fn the_node_tells_systemd_it_is_ready_alive_and_stopping() {
     let node = Node::init("Gemeente Zwolle", "GM0193");
@@ -78,18 +60,18 @@ fn the_node_tells_systemd_it_is_ready_alive_and_stopping() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let seen = wait_for_state(&socket, |s| s.starts_with("READY=1"));
+    let seen = wiel_tests::wait_for_notify(&socket, |s| s.starts_with("READY=1"));
     assert!(
         seen.last()
             .unwrap()
             .contains("STATUS=listening on /ip4/127.0.0.1/tcp/")
     );
-    wait_for_state(&socket, |s| s == "WATCHDOG=1");
+    wiel_tests::wait_for_notify(&socket, |s| s == "WATCHDOG=1");
     std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
-    wait_for_state(&socket, |s| s == "STOPPING=1");
+    wiel_tests::wait_for_notify(&socket, |s| s == "STOPPING=1");
     assert!(child.wait().unwrap().success());
 }
 

@@ -232,6 +232,7 @@ fn restore_into(
         }
     }
     service.store.note_signed_here(&signed)?;
+    service.store.flush()?;
     let restored = Restored {
         organisation: head.organisation.clone(),
         key: key.public(),

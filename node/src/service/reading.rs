@@ -211,10 +211,7 @@ impl Service {
         // Whom this node shows is told from the index, before an entry is read: a store
         // full of strangers' entries is not read to list this node's own.
         let by_author = |item: &wiel_store::Item| {
-            filter.untrusted
-                || counted(
-                    set.shows(&item.author) && set.admits(&item.author, item.created_at, &item.id),
-                )
+            filter.untrusted || counted(set.shows_signed(&item.author, item.created_at, &item.id))
         };
         let shown = |e: &Verified| {
             if !filter.untrusted && !counted(set.shows_entry(e)) {

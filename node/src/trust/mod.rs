@@ -345,28 +345,27 @@ impl TrustSet {
             }
             false
         };
-        let mut vouched: BTreeMap<OrgKey, BTreeSet<EntryId>> = BTreeMap::new();
-        let may_name = |signer: &OrgKey| {
-            !revoked.contains_key(signer)
-                && (config.mode == TrustMode::Open || trusted.contains_key(signer))
-        };
-        for (signer, key, entries) in &facts.histories {
-            if revoked.contains_key(key) && may_name(signer) && in_line(signer, key) {
-                vouched
-                    .entry(*key)
-                    .or_default()
-                    .extend(entries.iter().copied());
-            }
-        }
-        Self {
+        let mut set = Self {
             mode: config.mode,
             trusted,
             revoked,
             compromised,
             successor,
             heirs,
-            vouched,
+            vouched: BTreeMap::new(),
+        };
+        for (signer, key, entries) in &facts.histories {
+            if set.revoked.contains_key(key)
+                && set.may_name_a_history(signer)
+                && in_line(signer, key)
+            {
+                set.vouched
+                    .entry(*key)
+                    .or_default()
+                    .extend(entries.iter().copied());
+            }
         }
+        set
     }
 
     /// Whether what `author` signed at `at` may act on an entry this node passes on while
@@ -510,7 +509,13 @@ impl TrustSet {
     /// revocation on.
     pub fn shows_entry(&self, entry: &Verified) -> bool {
         let h = entry.header();
-        self.admits(&h.author, h.created_at, &entry.id()) && self.shows(&h.author)
+        self.shows_signed(&h.author, h.created_at, &entry.id())
+    }
+
+    /// [`TrustSet::shows_entry`] for entry `id` by `author` made at `at`, as the store's
+    /// index knows it (without reading the entry).
+    pub fn shows_signed(&self, author: &OrgKey, at: Timestamp, id: &EntryId) -> bool {
+        self.admits(author, at, id) && self.shows(author)
     }
 
     /// Whether views show `author`'s entries without being asked for untrusted ones.
