@@ -178,7 +178,7 @@ impl Host {
             .wiel(&args)
             .env(
                 "RUST_LOG",
-                "wiel_node=debug,libp2p_dcutr=debug,libp2p_relay=debug,libp2p_autonat=debug,libp2p_swarm=debug",
+                "wiel_node=debug,libp2p_dcutr=debug,libp2p_relay=debug,libp2p_autonat=debug,libp2p_swarm=debug,libp2p_tcp=debug",
             )
             .stdout(Stdio::null())
             .stderr(log)
@@ -188,6 +188,29 @@ impl Host {
         wait_for("the node's API", TIMEOUT, || {
             self.node.path().join("api.json").exists().then_some(())
         });
+    }
+
+    /// The TCP sockets of its host and what its NAT router keeps of the connections
+    /// through it (`ss`, conntrack): for the message of a test that failed.
+    pub fn network_state(&self) -> String {
+        let run = |ns: &str, args: &[&str]| {
+            Command::new("ip")
+                .args(["netns", "exec", ns])
+                .args(args)
+                .output()
+                .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+                .unwrap_or_default()
+        };
+        let router = match self.ns.rsplit_once('-') {
+            Some((prefix, host)) => format!("{prefix}-r{host}"),
+            None => String::new(),
+        };
+        format!(
+            "sockets of {}:\n{}\nconnections through {router}:\n{}",
+            self.ns,
+            run(&self.ns, &["ss", "-tan"]),
+            run(&router, &["cat", "/proc/net/nf_conntrack"])
+        )
     }
 
     /// CPU time its node used so far (user and system), from /proc.

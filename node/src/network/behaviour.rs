@@ -29,6 +29,9 @@ pub fn space_of(hash: &gossipsub::TopicHash, spaces: &[SpaceName]) -> Option<Spa
     spaces.iter().find(|s| topic(s).hash() == *hash).cloned()
 }
 
+/// Connections to one peer, at most.
+const MAX_CONNECTIONS_PER_PEER: u32 = 5;
+
 /// Identify's protocol version: peers on another network id are refused.
 pub fn protocol_version(network: &NetworkId) -> String {
     format!("/wiel/{network}/1")
@@ -253,7 +256,11 @@ pub fn build(
     let limits = connection_limits::ConnectionLimits::default()
         .with_max_pending_incoming(Some(64))
         .with_max_established_incoming(Some(400))
-        .with_max_established_per_peer(Some(2));
+        // A peer is reached at most by one connection each way through a relay (both
+        // sides may dial at once), the direct ones a punch races over TCP and QUIC, and
+        // a relay over TCP and QUIC (see `reach`): below that, the connection a punch
+        // made is refused the moment it is made.
+        .with_max_established_per_peer(Some(MAX_CONNECTIONS_PER_PEER));
     Ok(Behaviour {
         limits: connection_limits::Behaviour::new(limits),
         blocked: allow_block_list::Behaviour::default(),

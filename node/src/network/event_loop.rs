@@ -21,6 +21,7 @@ use super::dials::Dials;
 use super::fetch::FetchHandler;
 use super::gossip::GossipHandler;
 use super::peers::{BLOCK_TIME, Identified, PeerGuard, PeerTable};
+use super::punch::Punches;
 use super::reach::Reach;
 use super::runs::Runs;
 use super::serve::{Served, Server};
@@ -42,6 +43,7 @@ pub(crate) struct EventLoop {
     runs: Runs,
     dials: Dials,
     reach: Reach,
+    punches: Punches,
     clock: ClockHandler,
 }
 
@@ -58,6 +60,7 @@ impl EventLoop {
             server,
             gossip: GossipHandler::new(node.store.clone(), node.spaces.clone()),
             sync: SyncHandler::new(node.spaces.clone()),
+            punches: Punches::new(node.counters.clone()),
             reach: Reach::new(
                 node.seed,
                 node.relay,
@@ -154,6 +157,7 @@ impl EventLoop {
         }
         self.reach
             .on_tick(&mut self.swarm, self.peers.dialed_count(), now);
+        self.punches.on_tick(&mut self.swarm, now);
         let catch_ups = self.guard.due_catch_ups(now);
         self.sync.on_tick(&mut ctx!(self), &catch_ups, now);
     }
@@ -269,6 +273,8 @@ impl EventLoop {
                     endpoint.is_relayed(),
                 );
                 self.reach.on_connected(peer_id, &endpoint, Instant::now());
+                self.punches
+                    .on_connected(peer_id, connection_id, &endpoint, Instant::now());
                 self.dials.on_established(connection_id, peer_id);
                 tracing::debug!(%peer_id, "connected");
             }
@@ -276,13 +282,20 @@ impl EventLoop {
                 peer_id,
                 connection_id,
                 num_established,
+                endpoint,
                 ..
-            } if num_established > 0 => self.peers.on_closed(&peer_id, connection_id),
+            } if num_established > 0 => {
+                self.peers.on_closed(&peer_id, connection_id);
+                self.punches.on_closed(&peer_id, connection_id, &endpoint);
+            }
             SwarmEvent::ConnectionClosed {
                 peer_id,
+                connection_id,
                 num_established: 0,
+                endpoint,
                 ..
             } => {
+                self.punches.on_closed(&peer_id, connection_id, &endpoint);
                 self.peers.remove(&peer_id);
                 self.guard.forget(&peer_id);
                 self.fetch.forget_peer(&mut self.runs, &peer_id);
@@ -353,7 +366,7 @@ impl EventLoop {
                 self.reach.on_relay_client(&mut self.swarm, event)
             }
             BehaviourEvent::Relay(event) => self.reach.on_relay(event),
-            BehaviourEvent::Dcutr(event) => self.reach.on_dcutr(event),
+            BehaviourEvent::Dcutr(event) => self.punches.on_dcutr(event, Instant::now()),
             BehaviourEvent::Autonat(event) => self.reach.on_autonat(&mut self.swarm, event),
             BehaviourEvent::Time(event) => {
                 self.clock.on_event(&mut self.swarm, &mut self.peers, event)
@@ -380,6 +393,7 @@ impl EventLoop {
             Identified::NewDialedUs => self.clock.ask(&mut self.swarm, peer_id),
             Identified::Known => {}
         }
+        self.punches.on_identified(&peer_id, &info.listen_addrs);
         let on_this_machine = self.peers.is_on_loopback(&peer_id);
         self.reach
             .on_identified(&mut self.swarm, peer_id, &info, on_this_machine);

@@ -6,8 +6,8 @@
 //!   - `peers`: the peer table, and the guard (strikes, blocks, per-peer rates);
 //!   - `gossip`, `sync`, `fetch`: one handler per protocol, each with both sides;
 //! - `dials`: dialing, and following a peer that rotated its key;
-//! - `reach`: reachability (AutoNAT), relays, hole punching, and finding peers beyond
-//!   the bootstrap list;
+//! - `reach`: reachability (AutoNAT), relays, and finding peers beyond the bootstrap list;
+//! - `punch`: hole punches (DCUtR), tried again while a peer is reached only by relay;
 //! - `clock`: peers' clocks against ours (`/wiel/time/1`);
 //! - `relay_policy`: what a seed relays for trusted organisations and for strangers;
 //! - `serve`: the thread that does their store work off the loop;
@@ -25,6 +25,7 @@ mod event_loop;
 mod fetch;
 mod gossip;
 mod peers;
+mod punch;
 mod reach;
 mod relay_policy;
 mod runs;

@@ -6,7 +6,7 @@
 //! `<relay>/p2p-circuit/p2p/<node>`; it finds peers beyond its bootstrap list by asking
 //! Kademlia for the peers closest to a random id every half minute, and dials them,
 //! through a relay where that is the only way; DCUtR then punches a hole for a direct
-//! connection, which gossip and sync go on over. What relays and punches did is logged.
+//! connection (`punch`), which gossip and sync go on over. What relays did is logged.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::time::{Duration, Instant};
@@ -17,7 +17,7 @@ use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 
-use libp2p::{Multiaddr, PeerId, Swarm, autonat, dcutr, identify, kad, relay};
+use libp2p::{Multiaddr, PeerId, Swarm, autonat, identify, kad, relay};
 use serde::{Deserialize, Serialize};
 
 use super::addresses::{dial_rank, has_ip};
@@ -113,6 +113,8 @@ pub(crate) struct Reach {
     dialed: HashMap<PeerId, Multiaddr>,
     /// Relays asked for a reservation, by the listener that holds it.
     reserved: HashMap<libp2p::core::transport::ListenerId, PeerId>,
+    /// Relays dialed over QUIC beside TCP (see `dial_quic_too`).
+    quic_dialed: HashSet<PeerId>,
     /// Relays to ask again (a reservation refused or ended): when, and the next wait.
     retry: HashMap<PeerId, (Instant, Duration)>,
     /// The bootstrap peers: relays this node reserves on, besides those it trusts; dialed
@@ -152,6 +154,7 @@ impl Reach {
             dialed: HashMap::new(),
             reserved: HashMap::new(),
             retry: HashMap::new(),
+            quic_dialed: HashSet::new(),
             next_look: None,
         }
     }
@@ -264,6 +267,7 @@ impl Reach {
         self.accepted.remove(peer);
         self.reserved.retain(|_, relay| relay != peer);
         self.retry.remove(peer);
+        self.quic_dialed.remove(peer);
     }
 
     /// A listener closed: when it held a reservation, that relay is asked again later
@@ -319,6 +323,36 @@ impl Reach {
         }
         if self.is_chosen(&peer) {
             self.reserve(swarm, peer);
+            self.dial_quic_too(swarm, peer, &info.listen_addrs);
+        }
+    }
+
+    /// A relay this node chose, dialed over TCP: dialed over QUIC as well, so that it
+    /// sees (and identify tells us) where our QUIC socket is reached from outside. A hole
+    /// punch then tries QUIC beside TCP — and TCP alone fails for minutes after a peer
+    /// vanished (a power cut): the old connection's socket lingers on the very port a
+    /// punch must dial from.
+    fn dial_quic_too(&mut self, swarm: &mut Swarm<Behaviour>, peer: PeerId, listen: &[Multiaddr]) {
+        let is_quic = |a: &Multiaddr| a.iter().any(|p| matches!(p, Protocol::QuicV1));
+        if self.seed
+            || self.reachability() == Reachability::Public
+            || self.dialed.get(&peer).is_none_or(is_quic)
+            || !self.quic_dialed.insert(peer)
+        {
+            return;
+        }
+        let Some(quic) = listen
+            .iter()
+            .find(|a| is_quic(a) && !is_relayed(a) && dial_rank(a) == 0)
+        else {
+            return;
+        };
+        let opts = DialOpts::peer_id(peer)
+            .addresses(vec![quic.clone()])
+            .condition(PeerCondition::Always)
+            .build();
+        if swarm.dial(opts).is_ok() {
+            tracing::debug!(relay = %peer, address = %quic, "dialing a relay over QUIC too");
         }
     }
 
@@ -513,19 +547,6 @@ impl Reach {
             _ => {}
         }
         tracing::debug!(event = ?event, "relaying");
-    }
-
-    pub fn on_dcutr(&mut self, event: dcutr::Event) {
-        match event.result {
-            Ok(_) => {
-                self.counters.punches_succeeded.fetch_add(1, Relaxed);
-                tracing::info!(peer = %event.remote_peer_id, "hole punched: connected directly")
-            }
-            Err(error) => {
-                self.counters.punches_failed.fetch_add(1, Relaxed);
-                tracing::info!(peer = %event.remote_peer_id, %error, "hole punching failed; staying relayed")
-            }
-        }
     }
 }
 
