@@ -255,6 +255,9 @@ pub fn build(
     // A node runs for months: bound what strangers can make it hold.
     let limits = connection_limits::ConnectionLimits::default()
         .with_max_pending_incoming(Some(64))
+        // Dials under way (discovery, punches, peers' answers): a peer that names
+        // hundreds of addresses to punch to cannot make this node dial them all at once.
+        .with_max_pending_outgoing(Some(64))
         .with_max_established_incoming(Some(400))
         // A peer is reached at most by one connection each way through a relay (both
         // sides may dial at once), the direct ones a punch races over TCP and QUIC, and

@@ -273,8 +273,7 @@ impl EventLoop {
                     endpoint.is_relayed(),
                 );
                 self.reach.on_connected(peer_id, &endpoint, Instant::now());
-                self.punches
-                    .on_connected(peer_id, connection_id, &endpoint, Instant::now());
+                self.punches.on_connected(peer_id, connection_id, &endpoint);
                 self.dials.on_established(connection_id, peer_id);
                 tracing::debug!(%peer_id, "connected");
             }

@@ -3,18 +3,16 @@
 //! while only — a NAT still holding the state of a connection that just ended, a machine
 //! too busy to answer in time — and a connection left on a relay for good costs the
 //! municipality that relays. So while a peer is reached only through a relay, the punch
-//! is tried again, waiting longer each time: a new connection through the relay (the way
-//! DCUtR starts a punch), the older relayed ones closed so that no more than two stay.
-//! Once a peer is reached directly, its relayed connections are closed after a while
-//! (what was under way on them done): gossip and sync move to the direct one, and the
-//! relay's budget is kept for those that need it.
+//! is tried again, waiting longer each time: a new connection through a relay this node
+//! is connected to (the way DCUtR starts a punch), two relayed connections at most.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
 use libp2p::core::ConnectedPoint;
+use libp2p::multiaddr::Protocol;
 use libp2p::swarm::ConnectionId;
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use libp2p::{Multiaddr, PeerId, Swarm, dcutr};
@@ -29,8 +27,8 @@ const AGAIN_FIRST: Duration = Duration::from_secs(60);
 /// The longest wait between tries (behind a NAT that picks a new port for every
 /// connection no punch ever succeeds).
 const AGAIN_MOST: Duration = Duration::from_secs(30 * 60);
-/// How long a peer is reached directly before its relayed connections are closed.
-const RELAYED_CLOSED_AFTER: Duration = Duration::from_secs(10);
+/// Relayed connections to one peer past which no try adds another.
+const MAX_RELAYED: usize = 2;
 /// Addresses through a relay remembered for one peer, at most.
 const MAX_CIRCUITS: usize = 3;
 
@@ -40,21 +38,18 @@ struct Links {
     /// Relayed connections, oldest first.
     relayed: Vec<ConnectionId>,
     direct: usize,
-    /// Since when the peer is reached directly.
-    direct_since: Option<Instant>,
     /// Where the peer is reached through a relay (as dialed, or as it told identify).
     circuits: Vec<Multiaddr>,
-    /// When to try the punch again, if it failed and no direct connection came since.
+    /// When to try the punch again, while no direct connection came.
     again_at: Option<Instant>,
     /// The wait after the next failure.
     next_wait: Option<Duration>,
 }
 
-/// A punch to try again now: the relayed connections to close first, and where to dial.
+/// A punch to try again now, and where to dial.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Retry {
     pub peer: PeerId,
-    pub close: Vec<ConnectionId>,
     pub circuits: Vec<Multiaddr>,
 }
 
@@ -71,13 +66,7 @@ impl Punches {
         }
     }
 
-    pub fn on_connected(
-        &mut self,
-        peer: PeerId,
-        connection: ConnectionId,
-        at: &ConnectedPoint,
-        now: Instant,
-    ) {
+    pub fn on_connected(&mut self, peer: PeerId, connection: ConnectionId, at: &ConnectedPoint) {
         let links = self.links.entry(peer).or_default();
         if at.is_relayed() {
             links.relayed.push(connection);
@@ -86,7 +75,6 @@ impl Punches {
             }
         } else {
             links.direct += 1;
-            links.direct_since.get_or_insert(now);
             links.again_at = None;
             links.next_wait = None;
         }
@@ -100,9 +88,6 @@ impl Punches {
             links.relayed.retain(|c| *c != connection);
         } else {
             links.direct = links.direct.saturating_sub(1);
-            if links.direct == 0 {
-                links.direct_since = None;
-            }
         }
         if links.relayed.is_empty() && links.direct == 0 {
             self.links.remove(peer);
@@ -143,68 +128,57 @@ impl Punches {
     }
 
     /// A punch with `peer` failed: when it is still reached only through a relay, and
-    /// this node knows where, the punch is tried again after the returned wait.
+    /// this node knows where, the punch is tried again; returns the wait.
     fn on_failed(&mut self, peer: PeerId, now: Instant) -> Option<Duration> {
         let links = self.links.get_mut(&peer)?;
         if links.direct > 0 || links.circuits.is_empty() {
             return None;
         }
-        let wait = links.next_wait.unwrap_or(AGAIN_FIRST);
-        links.again_at = Some(now + wait);
-        links.next_wait = Some((wait * 2).min(AGAIN_MOST));
-        Some(wait)
+        // Both connections through the relay may fail: one wait, not two.
+        if let Some(at) = links.again_at {
+            return Some(at.saturating_duration_since(now));
+        }
+        Some(links.schedule(now))
     }
 
-    /// The punches due now. Each is taken off the list: the next failure puts it back.
-    fn due(&mut self, now: Instant) -> Vec<Retry> {
+    /// The punches due now, through relays `relay_connected` says this node is connected
+    /// to: the relay client then asks over that connection, and no address a peer named
+    /// is dialed (a stranger's "relay" would be one it runs itself). Each try schedules
+    /// the next: the side that dials through the relay is told nothing when the punch
+    /// fails.
+    fn due(&mut self, now: Instant, relay_connected: impl Fn(&PeerId) -> bool) -> Vec<Retry> {
         let mut due = Vec::new();
         for (peer, links) in &mut self.links {
             if links.again_at.is_none_or(|at| now < at) {
                 continue;
             }
-            links.again_at = None;
             if links.direct > 0 {
+                links.again_at = None;
                 continue;
             }
-            // The newest relayed connection stays until the new one is up.
-            let keep = links.relayed.len().saturating_sub(1);
+            links.schedule(now);
+            let circuits: Vec<Multiaddr> = links
+                .circuits
+                .iter()
+                .filter(|c| relay_of(c).is_some_and(|relay| relay_connected(&relay)))
+                .cloned()
+                .collect();
+            // Two relayed connections at most (one each way); none is closed under way.
+            if circuits.is_empty() || links.relayed.len() >= MAX_RELAYED {
+                continue;
+            }
             due.push(Retry {
                 peer: *peer,
-                close: links.relayed[..keep].to_vec(),
-                circuits: links.circuits.clone(),
+                circuits,
             });
         }
         due
     }
 
-    /// Relayed connections to peers reached directly for a while.
-    fn relayed_to_close(&self, now: Instant) -> Vec<ConnectionId> {
-        self.links
-            .values()
-            .filter(|links| {
-                links
-                    .direct_since
-                    .is_some_and(|since| now.duration_since(since) >= RELAYED_CLOSED_AFTER)
-            })
-            .flat_map(|links| links.relayed.iter().copied())
-            .collect()
-    }
-
-    /// Every second: punches due are started again, and relayed connections no longer
-    /// needed are closed.
+    /// Every second: punches due are started again.
     pub fn on_tick(&mut self, swarm: &mut Swarm<Behaviour>, now: Instant) {
-        for connection in self.relayed_to_close(now) {
-            if swarm.close_connection(connection) {
-                tracing::debug!(
-                    ?connection,
-                    "closing a relayed connection: connected directly"
-                );
-            }
-        }
-        for retry in self.due(now) {
-            for connection in &retry.close {
-                swarm.close_connection(*connection);
-            }
+        let connected: HashSet<PeerId> = swarm.connected_peers().copied().collect();
+        for retry in self.due(now, |relay| connected.contains(relay)) {
             let opts = DialOpts::peer_id(retry.peer)
                 .addresses(retry.circuits)
                 .condition(PeerCondition::Always)
@@ -217,6 +191,29 @@ impl Punches {
             }
         }
     }
+}
+
+impl Links {
+    /// The next try, after the next wait; returns the wait.
+    fn schedule(&mut self, now: Instant) -> Duration {
+        let wait = self.next_wait.unwrap_or(AGAIN_FIRST);
+        self.again_at = Some(now + wait);
+        self.next_wait = Some((wait * 2).min(AGAIN_MOST));
+        wait
+    }
+}
+
+/// The relay a circuit address goes through: the peer named just before `/p2p-circuit`.
+fn relay_of(circuit: &Multiaddr) -> Option<PeerId> {
+    let mut relay = None;
+    for protocol in circuit.iter() {
+        match protocol {
+            Protocol::P2p(peer) => relay = Some(peer),
+            Protocol::P2pCircuit => return relay,
+            _ => {}
+        }
+    }
+    None
 }
 
 fn note_circuit(links: &mut Links, address: &Multiaddr) {

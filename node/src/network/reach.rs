@@ -337,7 +337,7 @@ impl Reach {
         if self.seed
             || self.reachability() == Reachability::Public
             || self.dialed.get(&peer).is_none_or(is_quic)
-            || !self.quic_dialed.insert(peer)
+            || self.quic_dialed.contains(&peer)
         {
             return;
         }
@@ -347,6 +347,7 @@ impl Reach {
         else {
             return;
         };
+        self.quic_dialed.insert(peer);
         let opts = DialOpts::peer_id(peer)
             .addresses(vec![quic.clone()])
             .condition(PeerCondition::Always)
