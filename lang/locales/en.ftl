@@ -88,6 +88,7 @@ rel-supersedes = replace an earlier version
 decode-empty = nothing was received
 decode-too-large = { $len } bytes is more than the limit of { $limit } bytes
 decode-unknown-version = format version { $version } is unknown (this version of wiel reads version { $known }); update wiel
+decode-unknown-kind = an entry of kind { $code }, which this version of wiel does not know (a newer version made it); update wiel
 decode-malformed = malformed or cut short ({ $detail })
 decode-trailing-bytes = { $count } unexpected bytes after the end
 decode-non-canonical = not written in the one fixed form
@@ -716,6 +717,7 @@ usage-not-a-number = not a whole number
 
 refusal-too-large = too large
 refusal-unknown-version = unknown format version
+refusal-newer-format = made by a newer version of wiel (update wiel)
 refusal-malformed = unreadable
 refusal-wrong-network = from another network
 refusal-body-hash = body altered after signing

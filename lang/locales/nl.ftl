@@ -86,6 +86,7 @@ rel-supersedes = een eerdere versie vervangen
 decode-empty = er is niets ontvangen
 decode-too-large = { $len } bytes is meer dan de grens van { $limit } bytes
 decode-unknown-version = opmaakversie { $version } is onbekend (deze versie van wiel leest versie { $known }); werk wiel bij
+decode-unknown-kind = een bericht van soort { $code }, die deze versie van wiel niet kent (een nieuwere versie maakte het); werk wiel bij
 decode-malformed = verminkt of afgebroken ({ $detail })
 decode-trailing-bytes = { $count } onverwachte bytes na het einde
 decode-non-canonical = niet in de vaste vorm opgeschreven
@@ -714,6 +715,7 @@ usage-not-a-number = geen geheel getal
 
 refusal-too-large = te groot
 refusal-unknown-version = onbekende opmaakversie
+refusal-newer-format = gemaakt door een nieuwere versie van wiel (werk wiel bij)
 refusal-malformed = onleesbaar
 refusal-wrong-network = van een ander netwerk
 refusal-body-hash = inhoud na ondertekenen veranderd

@@ -35,6 +35,10 @@ pub enum Refusal {
     /// On another wiel network.
     OtherNetworkPeer,
     // This node's own verdicts: nobody is blamed.
+    /// Of a newer format version or kind than this release knows: a newer release's, not
+    /// understood here (and not a fault of the node that passed it on: update wiel).
+    /// Junk that claims to be newer goes unblamed too; the sender's rates still bound it.
+    NewerFormat,
     /// Dated ahead of this node's clock (ours may be the wrong one).
     InFuture,
     /// Stored, but its author is outside the trust set: not passed on.
@@ -59,7 +63,7 @@ pub enum Refusal {
 
 impl Refusal {
     /// Every refusal, for labels and messages.
-    pub const ALL: [Refusal; 29] = [
+    pub const ALL: [Refusal; 30] = [
         Refusal::TooLarge,
         Refusal::UnknownVersion,
         Refusal::Malformed,
@@ -76,6 +80,7 @@ impl Refusal {
         Refusal::SyncMalformed,
         Refusal::SyncOutOfRange,
         Refusal::OtherNetworkPeer,
+        Refusal::NewerFormat,
         Refusal::InFuture,
         Refusal::KeptApart,
         Refusal::Incomplete,
@@ -128,6 +133,7 @@ impl Refusal {
             Refusal::ServeBusy => "serve_busy",
             Refusal::SyncMemoryBudget => "sync_memory_budget",
             Refusal::NoIdentify => "no_identify",
+            Refusal::NewerFormat => "newer_format",
         }
     }
 
@@ -150,7 +156,8 @@ impl Refusal {
             | Refusal::SyncMalformed
             | Refusal::SyncOutOfRange
             | Refusal::OtherNetworkPeer => true,
-            Refusal::InFuture
+            Refusal::NewerFormat
+            | Refusal::InFuture
             | Refusal::KeptApart
             | Refusal::Incomplete
             | Refusal::Untrusted
@@ -170,7 +177,13 @@ impl Refusal {
     pub fn of_invalid(invalid: &Invalid) -> Self {
         match invalid {
             Invalid::Decode(DecodeError::TooLarge { .. }) => Refusal::TooLarge,
+            Invalid::Decode(DecodeError::UnknownVersion(v))
+                if *v > wiel_protocol::FORMAT_VERSION =>
+            {
+                Refusal::NewerFormat
+            }
             Invalid::Decode(DecodeError::UnknownVersion(_)) => Refusal::UnknownVersion,
+            Invalid::Decode(DecodeError::UnknownKind(_)) => Refusal::NewerFormat,
             Invalid::Decode(_) => Refusal::Malformed,
             Invalid::WrongNetwork { .. } => Refusal::WrongNetwork,
             Invalid::HeaderTooLarge { .. } | Invalid::BodyTooLarge { .. } => Refusal::TooLarge,
@@ -204,5 +217,22 @@ mod tests {
         let future = Invalid::InFuture { minutes: 11 };
         assert!(!Refusal::of_invalid(&future).blames_sender());
         assert!(Refusal::of_invalid(&Invalid::BadSignature).blames_sender());
+    }
+
+    /// A node a release behind must not block the nodes already upgraded for passing on
+    /// what they can read: a newer version or kind is refused without blame; a version
+    /// that never was (below ours) stays a fault.
+    #[test]
+    fn a_newer_format_or_kind_blames_nobody() {
+        let newer = wiel_protocol::FORMAT_VERSION + 1;
+        for invalid in [
+            Invalid::Decode(DecodeError::UnknownVersion(newer)),
+            Invalid::Decode(DecodeError::UnknownKind(42)),
+        ] {
+            assert_eq!(Refusal::of_invalid(&invalid), Refusal::NewerFormat);
+            assert!(!Refusal::of_invalid(&invalid).blames_sender());
+        }
+        let never = Invalid::Decode(DecodeError::UnknownVersion(0));
+        assert!(Refusal::of_invalid(&never).blames_sender());
     }
 }

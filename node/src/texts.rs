@@ -347,6 +347,7 @@ impl Localise for Refusal {
         match self {
             Refusal::TooLarge => msg!("refusal-too-large"),
             Refusal::UnknownVersion => msg!("refusal-unknown-version"),
+            Refusal::NewerFormat => msg!("refusal-newer-format"),
             Refusal::Malformed => msg!("refusal-malformed"),
             Refusal::WrongNetwork => msg!("refusal-wrong-network"),
             Refusal::BodyHash => msg!("refusal-body-hash"),

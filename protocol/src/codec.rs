@@ -8,7 +8,8 @@ use bincode::config::{self, Configuration, Limit, LittleEndian, Varint};
 use serde::{Serialize, de::DeserializeOwned};
 
 use crate::FORMAT_VERSION;
-use crate::entry::{Body, Entry};
+use crate::entry::{Body, Entry, Kind};
+use crate::names::{NetworkId, SpaceName};
 
 /// Largest encoded header.
 pub const MAX_HEADER_BYTES: usize = 1024;
@@ -27,8 +28,13 @@ fn config() -> Limited {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DecodeError {
     Empty,
-    TooLarge { len: usize, limit: usize },
+    TooLarge {
+        len: usize,
+        limit: usize,
+    },
     UnknownVersion(u8),
+    /// An entry of a kind this release does not know: a newer release's (its code).
+    UnknownKind(u32),
     Malformed(String),
     TrailingBytes(usize),
     NonCanonical,
@@ -84,8 +90,24 @@ pub fn decode_entry(bytes: &[u8]) -> Result<Entry, DecodeError> {
     match bytes.first() {
         None => Err(DecodeError::Empty),
         Some(&v) if v != FORMAT_VERSION => Err(DecodeError::UnknownVersion(v)),
-        Some(_) => decode_strict(bytes, MAX_ENTRY_BYTES),
+        Some(_) => decode_strict(bytes, MAX_ENTRY_BYTES).map_err(|error| match error {
+            DecodeError::Malformed(_) => {
+                unknown_kind(bytes).map_or(error, DecodeError::UnknownKind)
+            }
+            other => other,
+        }),
     }
+}
+
+/// The kind code of an entry that failed to decode, when its header is well formed up to
+/// the kind and the kind is one this release does not know. (A newer release adds kinds;
+/// a node that passes such an entry on is not at fault.)
+fn unknown_kind(bytes: &[u8]) -> Option<u32> {
+    type UpToKind = (u8, NetworkId, SpaceName);
+    let (_, used): (UpToKind, usize) = bincode::serde::decode_from_slice(bytes, config()).ok()?;
+    let (code, _): (u32, usize) =
+        bincode::serde::decode_from_slice(bytes.get(used..)?, config()).ok()?;
+    (usize::try_from(code).ok()? >= Kind::ALL.len()).then_some(code)
 }
 
 /// Decodes a body on its own (as hashed by `body_hash`).

@@ -117,6 +117,44 @@ fn unknown_version_is_rejected() {
     );
 }
 
+/// A newer release's kind: told apart from garbage, so that a node passing it on is not
+/// blamed (see the node's refusals).
+#[test]
+fn an_unknown_kind_is_named_and_garbage_at_its_place_is_malformed() {
+    let v = valid();
+    // The kind's code follows the version, the network id and the space name.
+    let kind_at = v
+        .bytes()
+        .iter()
+        .enumerate()
+        .position(|(i, _)| {
+            let mut b = v.bytes().to_vec();
+            b[i] = Kind::ALL.len() as u8;
+            codec::decode_entry(&b) == Err(DecodeError::UnknownKind(Kind::ALL.len() as u32))
+        })
+        .expect("one byte is the kind");
+    let mut newer = v.bytes().to_vec();
+    newer[kind_at] = 200;
+    assert_eq!(
+        Verified::from_bytes(newer, &rules()).unwrap_err(),
+        Invalid::Decode(DecodeError::UnknownKind(200))
+    );
+    // A known kind with a broken rest stays malformed.
+    let mut broken = v.bytes().to_vec();
+    broken.truncate(kind_at + 3);
+    assert!(matches!(
+        codec::decode_entry(&broken),
+        Err(DecodeError::Malformed(_))
+    ));
+    // Garbage before the kind is malformed, not a newer kind.
+    let mut garbage = v.bytes().to_vec();
+    garbage[1..kind_at].fill(0xff);
+    assert!(!matches!(
+        codec::decode_entry(&garbage),
+        Err(DecodeError::UnknownKind(_))
+    ));
+}
+
 #[test]
 fn oversized_input_is_rejected_before_decoding() {
     let err = Verified::from_bytes(vec![1u8; MAX_ENTRY_BYTES + 1], &rules()).unwrap_err();

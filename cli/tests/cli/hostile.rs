@@ -230,3 +230,87 @@ fn hostile_peer_is_refused_counted_and_blocked() {
         "the victim entry was retracted"
     );
 }
+
+/// A node a release behind meets nodes already upgraded, which pass on entries of a kind
+/// or format version it does not know: it refuses them, counts them as made by a newer
+/// version, and blames nobody — the peer stays connected and what it sends next that this
+/// node does know is taken. (Blocking it would cut the old node off from the upgraded
+/// network, one municipality at a time.)
+#[test]
+fn a_peer_passing_on_a_newer_releases_entries_is_not_blocked() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let da = Daemon::start(&a, &[]);
+    let key = testing::key(67);
+    let now = Timestamp::now();
+    let known = signed(
+        &key,
+        Kind::Question,
+        vec![],
+        now,
+        now,
+        "Een vraag van later",
+    );
+    let kind_at = (0..known.len())
+        .find(|&i| {
+            let mut b = known.clone();
+            b[i] = 200;
+            codec::decode_entry(&b) == Err(codec::DecodeError::UnknownKind(200))
+        })
+        .expect("one byte is the kind");
+    let newer: Vec<Vec<u8>> = (0..40u8)
+        .map(|i| {
+            let mut b = signed(
+                &key,
+                Kind::Question,
+                vec![],
+                now,
+                now,
+                &format!("Nieuw {i}"),
+            );
+            if i % 2 == 0 {
+                b[kind_at] = 200;
+            } else {
+                b[0] = wiel_protocol::FORMAT_VERSION + 1;
+            }
+            b
+        })
+        .collect();
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let address: Multiaddr = da.address.parse().unwrap();
+    let closed = runtime.block_on(async move {
+        let mut swarm = wiel_tests::gossip_swarm();
+        let topic = wiel_tests::join_national_space(&mut swarm, address, TIMEOUT).await;
+        for data in newer {
+            let _ = swarm.behaviour_mut().publish(topic.clone(), data);
+            tokio::task::yield_now().await;
+        }
+        let _ = swarm.behaviour_mut().publish(topic.clone(), known);
+        // Whatever the node does with them, within a few seconds: a block closes the
+        // connection.
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+        loop {
+            match tokio::time::timeout_at(deadline, swarm.select_next_some()).await {
+                Ok(SwarmEvent::ConnectionClosed {
+                    num_established: 0, ..
+                }) => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+    });
+    wait_for("the known entry taken", TIMEOUT, || {
+        a.snapshot().contains("Een vraag van later").then_some(())
+    });
+    assert!(!closed, "the peer was disconnected: {}", da.log_text());
+    let status = a.status();
+    assert!(
+        status["rejected"]["newer_format"].as_u64().unwrap_or(0) >= 2,
+        "not counted as newer: {status}"
+    );
+    assert!(
+        !da.log_text().contains("blocking peer"),
+        "{}",
+        da.log_text()
+    );
+}
