@@ -183,7 +183,7 @@ impl Refusal {
                 Refusal::NewerFormat
             }
             Invalid::Decode(DecodeError::UnknownVersion(_)) => Refusal::UnknownVersion,
-            Invalid::Decode(DecodeError::UnknownKind(_)) => Refusal::NewerFormat,
+            Invalid::Decode(DecodeError::UnknownKind { .. }) => Refusal::NewerFormat,
             Invalid::Decode(_) => Refusal::Malformed,
             Invalid::WrongNetwork { .. } => Refusal::WrongNetwork,
             Invalid::HeaderTooLarge { .. } | Invalid::BodyTooLarge { .. } => Refusal::TooLarge,
@@ -227,7 +227,10 @@ mod tests {
         let newer = wiel_protocol::FORMAT_VERSION + 1;
         for invalid in [
             Invalid::Decode(DecodeError::UnknownVersion(newer)),
-            Invalid::Decode(DecodeError::UnknownKind(42)),
+            Invalid::Decode(DecodeError::UnknownKind {
+                code: 42,
+                network: wiel_protocol::NetworkId::new("wiel-test").unwrap(),
+            }),
         ] {
             assert_eq!(Refusal::of_invalid(&invalid), Refusal::NewerFormat);
             assert!(!Refusal::of_invalid(&invalid).blames_sender());

@@ -33,8 +33,12 @@ pub enum DecodeError {
         limit: usize,
     },
     UnknownVersion(u8),
-    /// An entry of a kind this release does not know: a newer release's (its code).
-    UnknownKind(u32),
+    /// An entry of a kind this release does not know: a newer release's (its code, and
+    /// the network its header names).
+    UnknownKind {
+        code: u32,
+        network: NetworkId,
+    },
     Malformed(String),
     TrailingBytes(usize),
     NonCanonical,
@@ -87,27 +91,35 @@ pub fn encode_entry(entry: &Entry) -> Result<Vec<u8>, EncodeError> {
 
 /// Decodes a signed entry, checking only its form (see [`crate::validate`] for the rules).
 pub fn decode_entry(bytes: &[u8]) -> Result<Entry, DecodeError> {
+    // Too large whatever it claims to be: a newer version is no excuse.
+    if bytes.len() > MAX_ENTRY_BYTES {
+        return Err(DecodeError::TooLarge {
+            len: bytes.len(),
+            limit: MAX_ENTRY_BYTES,
+        });
+    }
     match bytes.first() {
         None => Err(DecodeError::Empty),
         Some(&v) if v != FORMAT_VERSION => Err(DecodeError::UnknownVersion(v)),
         Some(_) => decode_strict(bytes, MAX_ENTRY_BYTES).map_err(|error| match error {
-            DecodeError::Malformed(_) => {
-                unknown_kind(bytes).map_or(error, DecodeError::UnknownKind)
-            }
+            DecodeError::Malformed(_) => unknown_kind(bytes).map_or(error, |(code, network)| {
+                DecodeError::UnknownKind { code, network }
+            }),
             other => other,
         }),
     }
 }
 
-/// The kind code of an entry that failed to decode, when its header is well formed up to
+/// The kind code (and network) of an entry that failed to decode, when its header is well formed up to
 /// the kind and the kind is one this release does not know. (A newer release adds kinds;
 /// a node that passes such an entry on is not at fault.)
-fn unknown_kind(bytes: &[u8]) -> Option<u32> {
+fn unknown_kind(bytes: &[u8]) -> Option<(u32, NetworkId)> {
     type UpToKind = (u8, NetworkId, SpaceName);
-    let (_, used): (UpToKind, usize) = bincode::serde::decode_from_slice(bytes, config()).ok()?;
+    let ((_, network, _), used): (UpToKind, usize) =
+        bincode::serde::decode_from_slice(bytes, config()).ok()?;
     let (code, _): (u32, usize) =
         bincode::serde::decode_from_slice(bytes.get(used..)?, config()).ok()?;
-    (usize::try_from(code).ok()? >= Kind::ALL.len()).then_some(code)
+    (usize::try_from(code).ok()? >= Kind::ALL.len()).then_some((code, network))
 }
 
 /// Decodes a body on its own (as hashed by `body_hash`).

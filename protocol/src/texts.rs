@@ -183,7 +183,7 @@ impl Localise for DecodeError {
                 version = *v,
                 known = crate::FORMAT_VERSION
             ),
-            DecodeError::UnknownKind(code) => msg!("decode-unknown-kind", code = *code),
+            DecodeError::UnknownKind { code, .. } => msg!("decode-unknown-kind", code = *code),
             DecodeError::Malformed(detail) => msg!("decode-malformed", detail = detail.as_str()),
             DecodeError::TrailingBytes(n) => msg!("decode-trailing-bytes", count = *n),
             DecodeError::NonCanonical => msg!("decode-non-canonical"),

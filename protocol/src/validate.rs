@@ -129,7 +129,7 @@ pub struct Verified {
 impl Verified {
     /// Decodes and checks bytes from anywhere outside this process.
     pub fn from_bytes(bytes: Vec<u8>, rules: &Rules) -> Result<Self, Invalid> {
-        let entry = codec::decode_entry(&bytes)?;
+        let entry = decode_for(&bytes, rules)?;
         let id = check(&entry, rules)?;
         Ok(Self { id, entry, bytes })
     }
@@ -362,7 +362,7 @@ impl Verified {
         let decoded: Vec<Result<Self, Invalid>> = all
             .into_iter()
             .map(|bytes| {
-                let entry = codec::decode_entry(&bytes)?;
+                let entry = decode_for(&bytes, rules)?;
                 let id = check_before_signature(&entry, rules)?;
                 // Not yet verified: only handed out after the signature and the rest.
                 Ok(Self { id, entry, bytes })
@@ -519,4 +519,18 @@ fn check_body(kind: Kind, header_author: OrgKey, body: &Body) -> Result<(), Inva
         return Err(Invalid::EmptyField { field: "text" });
     }
     Ok(())
+}
+
+/// Decodes an entry from a peer. One of a kind this release does not know, on another
+/// network, is on the wrong network (a fault) whatever its kind.
+fn decode_for(bytes: &[u8], rules: &Rules) -> Result<Entry, Invalid> {
+    codec::decode_entry(bytes).map_err(|error| match error {
+        DecodeError::UnknownKind { network, .. } if network != rules.network => {
+            Invalid::WrongNetwork {
+                expected: rules.network.clone(),
+                found: network,
+            }
+        }
+        other => other.into(),
+    })
 }

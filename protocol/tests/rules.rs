@@ -130,15 +130,24 @@ fn an_unknown_kind_is_named_and_garbage_at_its_place_is_malformed() {
         .position(|(i, _)| {
             let mut b = v.bytes().to_vec();
             b[i] = Kind::ALL.len() as u8;
-            codec::decode_entry(&b) == Err(DecodeError::UnknownKind(Kind::ALL.len() as u32))
+            matches!(codec::decode_entry(&b), Err(DecodeError::UnknownKind { code, .. }) if code == Kind::ALL.len() as u32)
         })
         .expect("one byte is the kind");
     let mut newer = v.bytes().to_vec();
     newer[kind_at] = 200;
-    assert_eq!(
-        Verified::from_bytes(newer, &rules()).unwrap_err(),
-        Invalid::Decode(DecodeError::UnknownKind(200))
-    );
+    assert!(matches!(
+        Verified::from_bytes(newer.clone(), &rules()).unwrap_err(),
+        Invalid::Decode(DecodeError::UnknownKind { code: 200, .. })
+    ));
+    // On another network, it is on the wrong network, whatever its kind.
+    let elsewhere = Rules {
+        network: NetworkId::new("elders").unwrap(),
+        ..rules()
+    };
+    assert!(matches!(
+        Verified::from_bytes(newer, &elsewhere).unwrap_err(),
+        Invalid::WrongNetwork { .. }
+    ));
     // A known kind with a broken rest stays malformed.
     let mut broken = v.bytes().to_vec();
     broken.truncate(kind_at + 3);
@@ -151,13 +160,16 @@ fn an_unknown_kind_is_named_and_garbage_at_its_place_is_malformed() {
     garbage[1..kind_at].fill(0xff);
     assert!(!matches!(
         codec::decode_entry(&garbage),
-        Err(DecodeError::UnknownKind(_))
+        Err(DecodeError::UnknownKind { .. })
     ));
 }
 
 #[test]
 fn oversized_input_is_rejected_before_decoding() {
     let err = Verified::from_bytes(vec![1u8; MAX_ENTRY_BYTES + 1], &rules()).unwrap_err();
+    assert!(matches!(err, Invalid::Decode(DecodeError::TooLarge { .. })));
+    // Whatever version it claims.
+    let err = Verified::from_bytes(vec![2u8; MAX_ENTRY_BYTES + 1], &rules()).unwrap_err();
     assert!(matches!(err, Invalid::Decode(DecodeError::TooLarge { .. })));
 }
 
