@@ -265,10 +265,13 @@ impl EventLoop {
                 ..
             } => {
                 let address = endpoint.get_remote_address();
+                let chosen = self
+                    .punches
+                    .chosen_by_us(&peer_id, connection_id, &endpoint);
                 self.peers.on_connected(
                     peer_id,
                     address,
-                    endpoint.is_dialer(),
+                    chosen,
                     connection_id,
                     endpoint.is_relayed(),
                 );

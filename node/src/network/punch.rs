@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::{Duration, Instant};
 
-use libp2p::core::ConnectedPoint;
+use libp2p::core::{ConnectedPoint, Endpoint};
 use libp2p::multiaddr::Protocol;
 use libp2p::swarm::ConnectionId;
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
@@ -44,6 +44,8 @@ struct Links {
     again_at: Option<Instant>,
     /// The wait after the next failure.
     next_wait: Option<Duration>,
+    /// The connection the last try dialed through the relay.
+    retry_dial: Option<ConnectionId>,
 }
 
 /// A punch to try again now, and where to dial.
@@ -78,6 +80,30 @@ impl Punches {
             links.again_at = None;
             links.next_wait = None;
         }
+    }
+
+    /// Whether this node chose to connect to `peer` on this connection: it dialed it, and
+    /// not as its side of a punch the peer started (DCUtR dials with the role turned), nor
+    /// to try a punch again. Discovery stops at a number of peers this node chose:
+    /// strangers that reach it through a relay and punch must not switch it off.
+    pub fn chosen_by_us(
+        &self,
+        peer: &PeerId,
+        connection: ConnectionId,
+        at: &ConnectedPoint,
+    ) -> bool {
+        let punch_answer = matches!(
+            at,
+            ConnectedPoint::Dialer {
+                role_override: Endpoint::Listener,
+                ..
+            }
+        );
+        let retry = self
+            .links
+            .get(peer)
+            .is_some_and(|links| links.retry_dial == Some(connection));
+        at.is_dialer() && !punch_answer && !retry
     }
 
     pub fn on_closed(&mut self, peer: &PeerId, connection: ConnectionId, at: &ConnectedPoint) {
@@ -183,6 +209,9 @@ impl Punches {
                 .addresses(retry.circuits)
                 .condition(PeerCondition::Always)
                 .build();
+            if let Some(links) = self.links.get_mut(&retry.peer) {
+                links.retry_dial = Some(opts.connection_id());
+            }
             match swarm.dial(opts) {
                 Ok(()) => tracing::info!(peer = %retry.peer, "trying a hole punch again"),
                 Err(error) => {

@@ -181,3 +181,30 @@ fn the_relay_of_a_circuit_is_the_peer_before_p2p_circuit() {
         None
     );
 }
+
+#[test]
+fn a_punch_the_peer_started_or_a_try_again_is_not_a_peer_this_node_chose() {
+    let (mut p, peer, relay, t0) = (
+        punches(),
+        PeerId::random(),
+        PeerId::random(),
+        Instant::now(),
+    );
+    let first = ConnectionId::new_unchecked(1);
+    assert!(p.chosen_by_us(&peer, first, &relayed_dial(peer, relay)));
+    p.on_connected(peer, first, &relayed_dial(peer, relay));
+    assert!(!p.chosen_by_us(&peer, first, &relayed_from(peer)));
+    // DCUtR's dial on the side that answers a punch turns the role.
+    assert!(!p.chosen_by_us(&peer, ConnectionId::new_unchecked(2), &direct()));
+    let dialed = ConnectedPoint::Dialer {
+        address: "/ip4/203.0.113.22/tcp/4001".parse().unwrap(),
+        role_override: Endpoint::Dialer,
+        port_use: PortUse::Reuse,
+    };
+    assert!(p.chosen_by_us(&peer, ConnectionId::new_unchecked(3), &dialed));
+    // A try again through the relay.
+    p.on_failed(peer, t0);
+    let retry = ConnectionId::new_unchecked(4);
+    p.links.get_mut(&peer).unwrap().retry_dial = Some(retry);
+    assert!(!p.chosen_by_us(&peer, retry, &relayed_dial(peer, relay)));
+}
