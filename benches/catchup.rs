@@ -13,10 +13,7 @@ use wiel_store::Store;
 use wiel_tests::{Daemon, Node};
 
 fn main() {
-    let n: usize = std::env::var("WIEL_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n = wiel_tests::env_number("WIEL_BENCH_N", 100_000);
     let source = Node::init("Gemeente Zwolle", "GM0193");
     eprintln!("filling the source store with {n} entries…");
     let corpus = wiel_tests::corpus(n, 2048);

@@ -33,10 +33,7 @@ fn time(bin: &std::path::Path, dir: &std::path::Path, args: &[&str]) -> (Duratio
 }
 
 fn main() {
-    let n: usize = std::env::var("WIEL_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n = wiel_tests::env_number("WIEL_BENCH_N", 100_000);
     let bin = wiel_tests::wiel_bin();
     let dir = tempfile::tempdir().unwrap();
     // WIEL_BENCH_KEEP=PATH keeps a copy of the filled data dir for profiling.

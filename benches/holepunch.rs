@@ -20,10 +20,7 @@ const TRIAL: Duration = Duration::from_secs(15);
 const LET_GO: Duration = Duration::from_secs(60);
 
 fn main() {
-    let trials: usize = std::env::var("WIEL_BENCH_TRIALS")
-        .ok()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(50);
+    let trials = wiel_tests::env_number("WIEL_BENCH_TRIALS", 50);
     let lab = Lab::up().expect("network namespaces (run as root)");
     let mut seed = Host::with_trust(&lab, "seed", "Gemeente Deventer", "GM0150", "web-of-trust");
     let mut a = Host::new(&lab, "a", "Gemeente Zwolle", "GM0193");

@@ -12,10 +12,7 @@ use wiel_store::Store;
 const BATCH: usize = 1000;
 
 fn main() {
-    let n: usize = std::env::var("WIEL_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n = wiel_tests::env_number("WIEL_BENCH_N", 100_000);
     eprintln!("signing {n} entries with 2 KB bodies…");
     let wire: Vec<Vec<u8>> = wiel_tests::corpus(n, 2048)
         .iter()

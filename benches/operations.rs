@@ -92,10 +92,7 @@ fn stop(child: &mut std::process::Child) {
 }
 
 fn main() {
-    let n: usize = std::env::var("WIEL_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n = wiel_tests::env_number("WIEL_BENCH_N", 100_000);
     let bin = wiel_tests::wiel_bin();
     let work = tempfile::tempdir().unwrap();
     let dir = work.path().join("node");

@@ -16,14 +16,8 @@ use wiel_store::Store;
 use wiel_tests::inprocess::{InProcess, Joining};
 
 fn main() {
-    let n: usize = std::env::var("WIEL_BENCH_NODES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(50);
-    let entries: usize = std::env::var("WIEL_BENCH_ENTRIES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(200);
+    let n = wiel_tests::env_number("WIEL_BENCH_NODES", 50);
+    let entries = wiel_tests::env_number("WIEL_BENCH_ENTRIES", 200);
     // WIEL_BENCH_TMP=/dev/shm puts the 50 stores in memory: on one machine all nodes share
     // one disk, and "stored" includes a sync that the disk serialises across all 50 nodes.
     let tmp_base = std::env::var_os("WIEL_BENCH_TMP");

@@ -18,10 +18,7 @@ fn id(i: u64) -> EntryId {
 }
 
 fn main() {
-    let n: u64 = std::env::var("WIEL_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n = wiel_tests::env_number("WIEL_BENCH_N", 100_000) as u64;
     println!("n = {n} ids on each side; differences spread evenly, half missing on each side");
     println!(
         "{:>7} {:>7} {:>12} {:>14} {:>8} {:>9}",

@@ -13,10 +13,7 @@ use wiel_tests::relevance;
 const RUNS: usize = 300;
 
 fn main() {
-    let n: usize = std::env::var("WIEL_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+    let n = wiel_tests::env_number("WIEL_BENCH_N", 100_000);
     eprintln!("making {n} entries from the relevance corpus…");
     let entries = relevance::synthetic(n);
     let node = wiel_tests::Node::init("Gemeente Bench", "GM0001");

@@ -276,7 +276,7 @@ impl EventLoop {
                     endpoint.is_relayed(),
                 );
                 self.reach.on_connected(peer_id, &endpoint, Instant::now());
-                self.punches.on_connected(peer_id, connection_id, &endpoint);
+                self.punches.on_connected(peer_id, &endpoint);
                 self.dials.on_established(connection_id, peer_id);
                 tracing::debug!(%peer_id, "connected");
             }
@@ -288,16 +288,15 @@ impl EventLoop {
                 ..
             } if num_established > 0 => {
                 self.peers.on_closed(&peer_id, connection_id);
-                self.punches.on_closed(&peer_id, connection_id, &endpoint);
+                self.punches.on_closed(&peer_id, &endpoint);
             }
             SwarmEvent::ConnectionClosed {
                 peer_id,
-                connection_id,
                 num_established: 0,
                 endpoint,
                 ..
             } => {
-                self.punches.on_closed(&peer_id, connection_id, &endpoint);
+                self.punches.on_closed(&peer_id, &endpoint);
                 self.peers.remove(&peer_id);
                 self.guard.forget(&peer_id);
                 self.fetch.forget_peer(&mut self.runs, &peer_id);

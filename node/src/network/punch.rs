@@ -35,8 +35,8 @@ const MAX_CIRCUITS: usize = 3;
 /// What this node knows of its connections to one peer.
 #[derive(Default)]
 struct Links {
-    /// Relayed connections, oldest first.
-    relayed: Vec<ConnectionId>,
+    /// Connections through a relay, and direct ones.
+    relayed: usize,
     direct: usize,
     /// Where the peer is reached through a relay (as dialed, or as it told identify).
     circuits: Vec<Multiaddr>,
@@ -68,10 +68,10 @@ impl Punches {
         }
     }
 
-    pub fn on_connected(&mut self, peer: PeerId, connection: ConnectionId, at: &ConnectedPoint) {
+    pub fn on_connected(&mut self, peer: PeerId, at: &ConnectedPoint) {
         let links = self.links.entry(peer).or_default();
         if at.is_relayed() {
-            links.relayed.push(connection);
+            links.relayed += 1;
             if let ConnectedPoint::Dialer { address, .. } = at {
                 note_circuit(links, address);
             }
@@ -106,16 +106,16 @@ impl Punches {
         at.is_dialer() && !punch_answer && !retry
     }
 
-    pub fn on_closed(&mut self, peer: &PeerId, connection: ConnectionId, at: &ConnectedPoint) {
+    pub fn on_closed(&mut self, peer: &PeerId, at: &ConnectedPoint) {
         let Some(links) = self.links.get_mut(peer) else {
             return;
         };
         if at.is_relayed() {
-            links.relayed.retain(|c| *c != connection);
+            links.relayed = links.relayed.saturating_sub(1);
         } else {
             links.direct = links.direct.saturating_sub(1);
         }
-        if links.relayed.is_empty() && links.direct == 0 {
+        if links.relayed == 0 && links.direct == 0 {
             self.links.remove(peer);
         }
     }
@@ -190,7 +190,7 @@ impl Punches {
                 .cloned()
                 .collect();
             // Two relayed connections at most (one each way); none is closed under way.
-            if circuits.is_empty() || links.relayed.len() >= MAX_RELAYED {
+            if circuits.is_empty() || links.relayed >= MAX_RELAYED {
                 continue;
             }
             due.push(Retry {

@@ -32,20 +32,18 @@ fn punches() -> Punches {
     Punches::new(Arc::new(Counters::default()))
 }
 
+/// A peer this node dialed through a relay (connection 1): the punches, the peer, the
+/// relay, and now.
+fn reached_through_a_relay() -> (Punches, PeerId, PeerId, Instant) {
+    let (mut p, peer, relay) = (punches(), PeerId::random(), PeerId::random());
+    p.on_connected(peer, &relayed_dial(peer, relay));
+    (p, peer, relay, Instant::now())
+}
+
 #[test]
 fn a_failed_punch_is_tried_again_later_and_later_through_a_relay_we_are_connected_to() {
-    let (mut p, peer, relay, t0) = (
-        punches(),
-        PeerId::random(),
-        PeerId::random(),
-        Instant::now(),
-    );
+    let (mut p, peer, relay, t0) = reached_through_a_relay();
     let connected = |r: &PeerId| *r == relay;
-    p.on_connected(
-        peer,
-        ConnectionId::new_unchecked(1),
-        &relayed_dial(peer, relay),
-    );
 
     assert_eq!(p.on_failed(peer, t0), Some(AGAIN_FIRST));
     // The second relayed connection's failure does not double the wait.
@@ -76,45 +74,25 @@ fn a_failed_punch_is_tried_again_later_and_later_through_a_relay_we_are_connecte
 
 #[test]
 fn no_try_goes_through_a_relay_this_node_is_not_connected_to_nor_past_two_relayed_connections() {
-    let (mut p, peer, relay, t0) = (
-        punches(),
-        PeerId::random(),
-        PeerId::random(),
-        Instant::now(),
-    );
-    p.on_connected(
-        peer,
-        ConnectionId::new_unchecked(1),
-        &relayed_dial(peer, relay),
-    );
+    let (mut p, peer, _, t0) = reached_through_a_relay();
     p.on_failed(peer, t0);
     // A relay the peer named, that this node is not connected to: never dialed.
     assert!(p.due(t0 + AGAIN_FIRST, |_| false).is_empty());
     // Two relayed connections already: no third.
-    p.on_connected(peer, ConnectionId::new_unchecked(2), &relayed_from(peer));
+    p.on_connected(peer, &relayed_from(peer));
     assert!(p.due(t0 + AGAIN_MOST * 2, |_| true).is_empty());
     assert!(p.links[&peer].again_at.is_some(), "tried again later");
 }
 
 #[test]
 fn a_direct_connection_or_a_punch_that_worked_ends_the_tries() {
-    let (mut p, peer, relay, t0) = (
-        punches(),
-        PeerId::random(),
-        PeerId::random(),
-        Instant::now(),
-    );
-    p.on_connected(
-        peer,
-        ConnectionId::new_unchecked(1),
-        &relayed_dial(peer, relay),
-    );
+    let (mut p, peer, _, t0) = reached_through_a_relay();
     p.on_failed(peer, t0);
-    p.on_connected(peer, ConnectionId::new_unchecked(2), &direct());
+    p.on_connected(peer, &direct());
     assert!(p.due(t0 + AGAIN_MOST, |_| true).is_empty());
     assert_eq!(p.on_failed(peer, t0), None, "connected directly already");
 
-    p.on_closed(&peer, ConnectionId::new_unchecked(2), &direct());
+    p.on_closed(&peer, &direct());
     assert_eq!(p.on_failed(peer, t0), Some(AGAIN_FIRST));
 }
 
@@ -126,9 +104,8 @@ fn without_an_address_through_a_relay_nothing_is_tried_and_a_peer_gone_is_forgot
         PeerId::random(),
         Instant::now(),
     );
-    let connection = ConnectionId::new_unchecked(1);
     // The peer dialed us through the relay: we know no address to dial it back at.
-    p.on_connected(peer, connection, &relayed_from(peer));
+    p.on_connected(peer, &relayed_from(peer));
     assert_eq!(p.on_failed(peer, t0), None);
     // Until it tells identify where it listens.
     let circuit: Multiaddr = format!("/ip4/203.0.113.10/tcp/4001/p2p/{relay}/p2p-circuit")
@@ -145,7 +122,7 @@ fn without_an_address_through_a_relay_nothing_is_tried_and_a_peer_gone_is_forgot
         vec![circuit]
     );
 
-    p.on_closed(&peer, connection, &relayed_from(peer));
+    p.on_closed(&peer, &relayed_from(peer));
     assert!(p.due(t0 + AGAIN_MOST, |_| true).is_empty());
     assert!(p.links.is_empty());
 }
@@ -153,7 +130,7 @@ fn without_an_address_through_a_relay_nothing_is_tried_and_a_peer_gone_is_forgot
 #[test]
 fn a_peer_telling_a_hundred_relayed_addresses_is_remembered_at_three() {
     let (mut p, peer) = (punches(), PeerId::random());
-    p.on_connected(peer, ConnectionId::new_unchecked(1), &relayed_from(peer));
+    p.on_connected(peer, &relayed_from(peer));
     let listen: Vec<Multiaddr> = (0..100)
         .map(|i| {
             format!(
@@ -192,7 +169,7 @@ fn a_punch_the_peer_started_or_a_try_again_is_not_a_peer_this_node_chose() {
     );
     let first = ConnectionId::new_unchecked(1);
     assert!(p.chosen_by_us(&peer, first, &relayed_dial(peer, relay)));
-    p.on_connected(peer, first, &relayed_dial(peer, relay));
+    p.on_connected(peer, &relayed_dial(peer, relay));
     assert!(!p.chosen_by_us(&peer, first, &relayed_from(peer)));
     // DCUtR's dial on the side that answers a punch turns the role.
     assert!(!p.chosen_by_us(&peer, ConnectionId::new_unchecked(2), &direct()));
