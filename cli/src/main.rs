@@ -121,11 +121,11 @@ fn no_node(err: &anyhow::Error) -> bool {
             cause.downcast_ref::<wiel_node::ops::OpError>(),
             Some(wiel_node::ops::OpError::NoNode)
                 | Some(wiel_node::ops::OpError::Api(
-                    wiel_node::api::client::ClientError::Unreachable(_)
+                    wiel_node::wire::client::ClientError::Unreachable(_)
                 ))
         ) || matches!(
-            cause.downcast_ref::<wiel_node::api::client::ClientError>(),
-            Some(wiel_node::api::client::ClientError::Unreachable(_))
+            cause.downcast_ref::<wiel_node::wire::client::ClientError>(),
+            Some(wiel_node::wire::client::ClientError::Unreachable(_))
         )
     })
 }
@@ -164,7 +164,7 @@ fn localised(cause: &(dyn std::error::Error + 'static)) -> Option<Message> {
         wiel_node::runtime::NodeError,
         wiel_node::network::StartError,
         wiel_node::network::NetworkError,
-        wiel_node::api::client::ClientError,
+        wiel_node::wire::client::ClientError,
         wiel_node::exchange::LineError,
         wiel_node::reconcile::ReconcileError,
         wiel_store::StoreError,

@@ -28,7 +28,7 @@ fn open(dir: DataDir) -> Result<Service> {
 }
 
 pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
-    if wiel_node::api::client::ApiClient::find(&dir).is_some() {
+    if wiel_node::wire::client::ApiClient::find(&dir).is_some() {
         anyhow::bail!(t!(
             "node-already-running",
             dir = dir.root().display().to_string()

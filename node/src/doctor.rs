@@ -7,9 +7,9 @@
 use serde::Serialize;
 use wiel_lang::{Message, msg};
 
-use crate::api::{PeerEntry, StatusView};
 use crate::config::Config;
 use crate::network::{Reachability, middle_offset};
+use crate::wire::{PeerEntry, StatusView};
 
 /// How a finding weighs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]

@@ -1,6 +1,6 @@
 use super::*;
-use crate::api::NetworkStatusView;
 use crate::network::{PeerView, ReachView};
+use crate::wire::NetworkStatusView;
 
 fn config(bootstrap: &[&str]) -> Config {
     let text = format!(

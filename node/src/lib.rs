@@ -10,7 +10,8 @@
 //! - [`trust`]: the trust set, computed from endorsements, rotations and revocations;
 //! - [`network`]: the libp2p swarm (gossip, sync, fetch), its peer guard and ingest worker;
 //! - [`reconcile`]: set reconciliation for catch-up sync;
-//! - [`api`]: the local HTTP API; [`web`]: the web page for colleagues; [`http`]: serving
+//! - [`wire`]: the local API's routes, request and answer types, OpenAPI document and
+//!   client; [`api`]: its server; [`web`]: the web page for colleagues; [`http`]: serving
 //!   both (timeouts, connection limits); [`audit`]: who did what on the web page;
 //! - [`metrics`]: Prometheus metrics; [`runtime`]: `wiel node`; [`doctor`]: the health
 //!   check of `wiel doctor`; [`bootstrap_dns`]: seeds listed in DNS;
@@ -43,6 +44,7 @@ pub mod texts;
 pub mod trust;
 pub mod view;
 pub mod web;
+pub mod wire;
 
 pub use config::{Config, DataDir};
 pub use service::{NewEntry, Published, Service, ServiceError};

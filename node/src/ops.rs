@@ -8,16 +8,16 @@ use std::collections::BTreeMap;
 use wiel_protocol::{Body, EntryId, OrgKey, SpaceName, Timestamp};
 use wiel_store::{CheckReport, Compacted, ListFilter};
 
-use crate::api::client::{ApiClient, ClientError};
-use crate::api::{
-    AnswerRequest, ConnectRequest, EndorseRequest, NewVersionRequest, PeerEntry, RetractRequest,
-    RevokeRequest, SearchRequest, StatusView, SyncRequest, SyncStarted, TrustRootRequest,
-    WithdrawRequest, routes,
-};
 use crate::exchange::ExportLine;
 use crate::network::{RunId, SyncReport};
 use crate::service::{EditSource, ImportReport, ReindexReport, ServiceError};
 use crate::view::{SearchResults, TrustReport};
+use crate::wire::client::{ApiClient, ClientError};
+use crate::wire::{
+    AnswerRequest, ConnectRequest, EndorseRequest, NewVersionRequest, PeerEntry, RetractRequest,
+    RevokeRequest, SearchRequest, StatusView, SyncRequest, SyncStarted, TrustRootRequest,
+    WithdrawRequest, routes,
+};
 use crate::{Listing, NewEntry, Published, Service, ThreadView};
 
 /// Why an operation failed.
@@ -100,7 +100,7 @@ pub trait Operations {
     fn sync_report(&self, run: RunId) -> Result<SyncReport>;
     fn connect(&self, address: &str) -> Result<()>;
     /// A one-time login link for the running node's web page.
-    fn web_login(&self) -> Result<crate::api::WebLogin>;
+    fn web_login(&self) -> Result<crate::wire::WebLogin>;
 }
 
 impl Operations for Service {
@@ -170,7 +170,7 @@ impl Operations for Service {
         Ok(self.org_key())
     }
     fn status(&self) -> Result<StatusView> {
-        Ok(crate::api::local_status(self)?)
+        Ok(crate::wire::StatusView::of_store(self)?)
     }
     fn endorse(
         &self,
@@ -229,7 +229,7 @@ impl Operations for Service {
     fn connect(&self, _address: &str) -> Result<()> {
         Err(OpError::NoNode)
     }
-    fn web_login(&self) -> Result<crate::api::WebLogin> {
+    fn web_login(&self) -> Result<crate::wire::WebLogin> {
         Err(OpError::NoNode)
     }
 }
@@ -387,7 +387,7 @@ impl Operations for ApiClient {
         self.post::<_, serde_json::Value>(routes::PEERS, &request)?;
         Ok(())
     }
-    fn web_login(&self) -> Result<crate::api::WebLogin> {
+    fn web_login(&self) -> Result<crate::wire::WebLogin> {
         Ok(self.post(routes::WEB_LOGIN, &serde_json::json!({}))?)
     }
 }

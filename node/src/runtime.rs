@@ -6,12 +6,12 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use libp2p::Multiaddr;
-use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{self, ApiState};
 use crate::network::{self, GossipTiming, SwarmOptions};
 use crate::service::Service;
+use crate::wire::ApiEndpoint;
 
 /// How `wiel node` runs. Defaults come from `config.toml`; flags override them.
 #[derive(Clone, Debug)]
@@ -34,14 +34,6 @@ pub struct NodeOptions {
     /// Serve Prometheus metrics on this address (127.0.0.1 only). Default off.
     pub metrics: Option<SocketAddr>,
     pub timing: GossipTiming,
-}
-
-/// Written to `DATA_DIR/api.json` while the node runs, so the CLI finds it.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ApiEndpoint {
-    pub address: SocketAddr,
-    pub pid: u32,
-    pub peer_id: String,
 }
 
 /// Where a node that started can be reached, for the person who started it.

@@ -2,7 +2,6 @@
 
 use wiel_lang::{Localise, Message, english_display, msg};
 
-use crate::api::client::ClientError;
 use crate::config::ConfigError;
 use crate::exchange::LineError;
 use crate::network::StartError;
@@ -12,6 +11,7 @@ use crate::reconcile::ReconcileError;
 use crate::refusal::Refusal;
 use crate::runtime::NodeError;
 use crate::service::{MAX_LIMIT, MIN_PREFIX, ServiceError};
+use crate::wire::client::ClientError;
 
 impl Localise for ServiceError {
     fn message(&self) -> Message {

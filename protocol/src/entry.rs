@@ -429,7 +429,7 @@ impl KindFields {
 }
 
 /// The erasable content of an entry.
-#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Body {
     pub title: String,
     /// Markdown. For a reaction its comment, for a retraction its reason.

@@ -6,7 +6,9 @@ use wiel_protocol::{EntryId, Rules, Verified};
 use crate::{Store, StoreError, keys, log};
 
 /// What a walk of the store found.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct CheckReport {
     /// Entries read and checked.
     pub checked: usize,
@@ -14,7 +16,9 @@ pub struct CheckReport {
     pub quarantined: Vec<Damaged>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct Damaged {
     pub id: EntryId,
     pub reason: String,

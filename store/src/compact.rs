@@ -24,7 +24,17 @@ const COPY_CHUNK_BYTES: usize = 8 * 1024 * 1024;
 pub const AUTO_COMPACT_DEAD_BYTES: u64 = 64 * 1024 * 1024;
 
 /// What a compaction did.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 pub struct Compacted {
     /// Bytes of the entry log before and after.
     pub before: u64,

@@ -24,7 +24,7 @@ pub const COUNTED_BEYOND_LIMIT: usize = 200;
 
 /// Which entries [`Store::list`] returns. The default is the latest version of every entry
 /// that was not retracted, newest first, at most 50.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 #[serde(default)]
 pub struct ListFilter {
     pub kind: Option<Kind>,

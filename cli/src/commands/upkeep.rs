@@ -1,7 +1,7 @@
 //! Commands that keep a node: export, backup and restore, sync with progress, and its keys.
 
 use super::*;
-use wiel_node::api::client::ApiClient;
+use wiel_node::wire::client::ApiClient;
 
 pub(super) fn export(
     backend: &dyn Operations,

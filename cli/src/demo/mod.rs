@@ -8,8 +8,8 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
-use wiel_node::runtime::ApiEndpoint;
 use wiel_node::service::InitOptions;
+use wiel_node::wire::ApiEndpoint;
 use wiel_node::{DataDir, NewEntry, Service};
 use wiel_protocol::{Body, CbsCode, EntryId, Kind, NetworkId, SpaceName, Verdict};
 use wiel_store::ListFilter;
@@ -20,8 +20,8 @@ mod samples;
 
 use samples::{ORGS, SAMPLES, fill};
 use wiel_lang::t;
-use wiel_node::api::client::ApiClient;
 use wiel_node::ops::Operations;
+use wiel_node::wire::client::ApiClient;
 
 /// A `wiel node` child process of this binary.
 struct DemoNode {

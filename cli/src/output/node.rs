@@ -11,7 +11,7 @@ use wiel_protocol::Timestamp;
 use super::{bytes, date_time, truncate};
 
 /// `wiel peers`
-pub fn peers(peers: &[wiel_node::api::PeerEntry]) -> Result<()> {
+pub fn peers(peers: &[wiel_node::wire::PeerEntry]) -> Result<()> {
     let mut out = std::io::stdout().lock();
     if peers.is_empty() {
         writeln!(out, "{}", t!("peers-none"))?;
@@ -54,7 +54,7 @@ pub fn peers(peers: &[wiel_node::api::PeerEntry]) -> Result<()> {
 }
 
 /// `wiel status`
-pub fn status(s: &wiel_node::api::StatusView) -> Result<()> {
+pub fn status(s: &wiel_node::wire::StatusView) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,

@@ -49,9 +49,9 @@ fn schemas() -> Vec<(&'static str, Value)> {
         ("edited", schema::<Edited>()),
         ("import", schema::<ImportReport>()),
         ("trust-list", schema::<TrustReport>()),
-        ("web-login", schema::<wiel_node::api::WebLogin>()),
-        ("status", schema::<wiel_node::api::StatusView>()),
-        ("peers", schema::<Vec<wiel_node::api::PeerEntry>>()),
+        ("web-login", schema::<wiel_node::wire::WebLogin>()),
+        ("status", schema::<wiel_node::wire::StatusView>()),
+        ("peers", schema::<Vec<wiel_node::wire::PeerEntry>>()),
         ("doctor", schema::<wiel_node::doctor::DoctorReport>()),
     ]
 }

@@ -19,6 +19,7 @@ mod names;
 mod nat;
 mod network;
 mod nothing_vanishes;
+mod openapi;
 mod package;
 mod privacy;
 mod regressions;

@@ -27,14 +27,6 @@ pub(super) async fn show(
     ))
 }
 
-#[derive(Serialize, Deserialize)]
-pub struct AnswerRequest {
-    pub text: String,
-    /// Publish despite what the privacy guard asks about (see `NewEntry`).
-    #[serde(default)]
-    pub confirmed_personal_data: bool,
-}
-
 pub(super) async fn answer(
     State(s): State<ApiState>,
     Path(id): Path<String>,
@@ -45,11 +37,6 @@ pub(super) async fn answer(
     })
     .await?;
     Ok(Json(p))
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct RetractRequest {
-    pub reason: Option<String>,
 }
 
 pub(super) async fn retract(
@@ -74,15 +61,6 @@ pub(super) async fn edit_source(
     ))
 }
 
-#[derive(Serialize, Deserialize)]
-pub struct NewVersionRequest {
-    pub source: EditSource,
-    pub body: Body,
-    pub space: Option<SpaceName>,
-    #[serde(default)]
-    pub confirmed_personal_data: bool,
-}
-
 pub(super) async fn new_version(
     State(s): State<ApiState>,
     Json(req): Json<NewVersionRequest>,
@@ -104,12 +82,6 @@ pub(super) async fn resolve(
     Path(prefix): Path<String>,
 ) -> ApiResult<EntryId> {
     Ok(Json(blocking(&s, move |svc| svc.resolve(&prefix)).await?))
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct SearchRequest {
-    pub query: String,
-    pub filter: ListFilter,
 }
 
 pub(super) async fn search(

@@ -12,26 +12,21 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
-use wiel_protocol::{Body, EntryId, SpaceName};
+use wiel_protocol::EntryId;
 use wiel_store::ListFilter;
 
-use crate::network::{Client, Counters, NetworkStatus, PeerView};
+use crate::network::{Client, Counters, NetworkStatus};
 use crate::service::{EditSource, NewEntry, Service, ServiceError};
 
-pub mod client;
 mod entries;
 mod problem;
-pub mod routes;
 mod trust;
 mod upkeep;
 
+use crate::wire::*;
 use entries::*;
-pub use entries::{AnswerRequest, NewVersionRequest, RetractRequest, SearchRequest};
-pub use problem::ProblemBody;
 use problem::*;
 use trust::*;
-pub use trust::{AuthorQuery, EndorseRequest, RevokeRequest, TrustRootRequest, WithdrawRequest};
 use upkeep::*;
 
 /// What the handlers share.
@@ -137,64 +132,6 @@ pub fn router(state: ApiState) -> Router {
         .with_state(state)
 }
 
-/// `GET /api/v1/status`
-#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
-pub struct StatusView {
-    pub organisation: String,
-    pub org_key: String,
-    pub network_id: String,
-    /// `None` when no node runs (the CLI reads the store itself).
-    pub network: Option<NetworkStatusView>,
-    pub entries: usize,
-    pub spaces: Vec<crate::view::SpaceCount>,
-    pub received: u64,
-    pub stored_from_network: u64,
-    pub rejected: std::collections::BTreeMap<String, u64>,
-    /// Unix ms of the last entry stored from the network.
-    pub last_received_at: Option<u64>,
-    #[serde(default)]
-    pub search: crate::service::SearchStatus,
-    /// What this node keeps apart, against its budget.
-    #[serde(default)]
-    pub kept_apart: crate::view::KeptApart,
-}
-
-#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
-pub struct NetworkStatusView {
-    pub peer_id: String,
-    pub listening: Vec<String>,
-    pub peers: usize,
-    pub outbox: usize,
-    /// Whether others can reach this node, and how (AutoNAT, relays, hole punches).
-    pub reach: crate::network::ReachView,
-}
-
-/// The status of this node's store, search index and trust budget: all of `wiel status`
-/// but the network part (which a running node adds).
-pub(crate) fn local_status(svc: &Service) -> Result<StatusView, ServiceError> {
-    let (counts, kept_apart) = svc.space_counts_and_budget()?;
-    Ok(StatusView {
-        organisation: svc.config().organisation.name.clone(),
-        org_key: svc.org_key().to_hex(),
-        network_id: svc.config().network.to_string(),
-        network: None,
-        entries: counts.iter().map(|c| c.entries).sum(),
-        spaces: counts,
-        received: 0,
-        stored_from_network: 0,
-        rejected: std::collections::BTreeMap::new(),
-        last_received_at: None,
-        search: svc.search_status()?,
-        kept_apart,
-    })
-}
-
-/// `GET /api/v1/health`: answers at once (the CLI asks it to find a running node).
-#[derive(Serialize, Deserialize, Debug, Clone)]
-pub struct Health {
-    pub peer_id: String,
-}
-
 async fn health(State(s): State<ApiState>) -> ApiResult<Health> {
     Ok(Json(Health {
         peer_id: s.network.peer_id().to_string(),
@@ -205,7 +142,7 @@ async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
     let net: NetworkStatus = s.network.status().await.map_err(internal)?;
     let synced = net.spaces.clone();
     let mut view = blocking(&s, move |svc| {
-        let mut view = local_status(svc)?;
+        let mut view = StatusView::of_store(svc)?;
         for count in &mut view.spaces {
             let last = synced
                 .iter()
@@ -249,17 +186,6 @@ async fn status(State(s): State<ApiState>) -> ApiResult<StatusView> {
     Ok(Json(view))
 }
 
-/// A connected peer with its organisation's name.
-#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
-pub struct PeerEntry {
-    #[serde(flatten)]
-    pub peer: PeerView,
-    pub organisation: Option<String>,
-    /// Whether this node trusts the organisation behind the peer.
-    #[serde(default)]
-    pub trusted: bool,
-}
-
 async fn peers(State(s): State<ApiState>) -> ApiResult<Vec<PeerEntry>> {
     let peers = s.network.peers().await.map_err(internal)?;
     let out = blocking(&s, move |svc| {
@@ -283,24 +209,6 @@ async fn peers(State(s): State<ApiState>) -> ApiResult<Vec<PeerEntry>> {
     })
     .await?;
     Ok(Json(out))
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct ConnectRequest {
-    pub address: String,
-}
-
-/// `POST /api/v1/sync`: start a catch-up sync run.
-#[derive(Serialize, Deserialize, Default)]
-pub struct SyncRequest {
-    /// A peer id, or a multiaddress ending in `/p2p/<peer id>` (dialled first). Absent:
-    /// every connected peer.
-    pub peer: Option<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct SyncStarted {
-    pub run: crate::network::RunId,
 }
 
 async fn start_sync(
@@ -361,7 +269,7 @@ async fn sync_report(
 async fn connect(
     State(s): State<ApiState>,
     Json(req): Json<ConnectRequest>,
-) -> ApiResult<serde_json::Value> {
+) -> ApiResult<Connected> {
     let addr = req.address.parse().map_err(|_: libp2p::multiaddr::Error| {
         refused(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -376,7 +284,9 @@ async fn connect(
             wiel_lang::Localise::message(&e),
         )
     })?;
-    Ok(Json(serde_json::json!({ "connected": req.address })))
+    Ok(Json(Connected {
+        connected: req.address,
+    }))
 }
 
 /// `POST /api/v1/web/login`: a one-time login link for the web page (`wiel web`).
@@ -387,15 +297,6 @@ async fn web_login(State(s): State<ApiState>) -> ApiResult<WebLogin> {
     }))
 }
 
-/// A login link for the web page: it works once, within ten minutes.
-#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
-pub struct WebLogin {
-    pub url: String,
-}
-
-async fn openapi() -> impl IntoResponse {
-    (
-        [(header::CONTENT_TYPE, "application/json")],
-        include_str!("../openapi.json"),
-    )
+async fn openapi() -> Json<serde_json::Value> {
+    Json(crate::wire::openapi::document())
 }

@@ -2,6 +2,7 @@
 //! axum answers by itself.
 
 use super::*;
+use crate::wire::{PROBLEM_TYPE_PREFIX, ProblemBody};
 use wiel_lang::{Lang, Localise, Message};
 
 /// An error as RFC 9457 problem details.
@@ -11,25 +12,6 @@ pub struct Problem {
     pub(super) detail: String,
     /// The error's stable code (see [`ServiceError::code`]), as the problem type.
     pub(super) code: Option<&'static str>,
-}
-
-/// The problem type of an error with a stable code.
-const PROBLEM_TYPE_PREFIX: &str = "urn:wiel:problem:";
-
-impl ProblemBody {
-    /// The stable code in the problem type, if it has one.
-    pub fn code(&self) -> Option<&str> {
-        self.kind.strip_prefix(PROBLEM_TYPE_PREFIX)
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct ProblemBody {
-    #[serde(rename = "type")]
-    pub kind: String,
-    pub title: String,
-    pub status: u16,
-    pub detail: String,
 }
 
 tokio::task_local! {

@@ -3,15 +3,6 @@
 use super::*;
 use crate::ops::Operations;
 
-/// `POST /api/v1/endorsements`: vouch for an organisation.
-#[derive(Serialize, Deserialize)]
-pub struct EndorseRequest {
-    /// Key, CBS code, name, or an id (prefix) of one of its entries.
-    pub organisation: String,
-    pub name: Option<String>,
-    pub code: Option<String>,
-}
-
 pub(super) async fn endorse(
     State(s): State<ApiState>,
     Json(req): Json<EndorseRequest>,
@@ -21,11 +12,6 @@ pub(super) async fn endorse(
     })
     .await?;
     Ok(Json(published))
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct WithdrawRequest {
-    pub organisation: String,
 }
 
 pub(super) async fn withdraw_endorsement(
@@ -39,15 +25,6 @@ pub(super) async fn withdraw_endorsement(
     Ok(Json(done))
 }
 
-/// `POST /api/v1/keys/revocation`: revoke one of this organisation's keys (named: the
-/// current one or one it rotated from) from `since` (default: now) on.
-#[derive(Serialize, Deserialize)]
-pub struct RevokeRequest {
-    pub key: wiel_protocol::OrgKey,
-    #[serde(default)]
-    pub since: Option<wiel_protocol::Timestamp>,
-}
-
 pub(super) async fn revoke_key(
     State(s): State<ApiState>,
     Json(req): Json<RevokeRequest>,
@@ -59,14 +36,6 @@ pub(super) async fn revoke_key(
 
 pub(super) async fn trust(State(s): State<ApiState>) -> ApiResult<crate::view::TrustReport> {
     Ok(Json(blocking(&s, |svc| svc.trust_report()).await?))
-}
-
-/// `POST /api/v1/trust/roots`: add (or with `remove`, take away) a trusted root.
-#[derive(Serialize, Deserialize)]
-pub struct TrustRootRequest {
-    pub organisation: String,
-    #[serde(default)]
-    pub remove: bool,
 }
 
 pub(super) async fn trust_roots(
@@ -84,11 +53,6 @@ pub(super) async fn organisations(
     State(s): State<ApiState>,
 ) -> ApiResult<std::collections::BTreeMap<wiel_protocol::OrgKey, String>> {
     Ok(Json(blocking(&s, |svc| svc.org_names()).await?))
-}
-
-#[derive(Serialize, Deserialize)]
-pub struct AuthorQuery {
-    pub q: String,
 }
 
 pub(super) async fn resolve_author(

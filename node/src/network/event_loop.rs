@@ -286,17 +286,12 @@ impl EventLoop {
                 num_established,
                 endpoint,
                 ..
-            } if num_established > 0 => {
-                self.peers.on_closed(&peer_id, connection_id);
-                self.punches.on_closed(&peer_id, &endpoint);
-            }
-            SwarmEvent::ConnectionClosed {
-                peer_id,
-                num_established: 0,
-                endpoint,
-                ..
             } => {
                 self.punches.on_closed(&peer_id, &endpoint);
+                if num_established > 0 {
+                    self.peers.on_closed(&peer_id, connection_id);
+                    return;
+                }
                 self.peers.remove(&peer_id);
                 self.guard.forget(&peer_id);
                 self.fetch.forget_peer(&mut self.runs, &peer_id);

@@ -44,7 +44,7 @@ pub struct SpaceSync {
 }
 
 /// Progress and outcome of a `wiel sync` run.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SyncReport {
     pub id: RunId,
     /// Peer ids synced with.

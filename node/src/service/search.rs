@@ -18,7 +18,7 @@ pub struct SearchStatus {
 }
 
 /// What `wiel reindex` did.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct ReindexReport {
     /// Documents in the new index (latest versions of searchable entries).
     pub documents: usize,

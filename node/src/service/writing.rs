@@ -4,7 +4,7 @@
 use super::*;
 
 /// A new entry as the user describes it; the service adds author, time, network, signature.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct NewEntry {
     pub kind: Kind,
     /// Default: the configured default space (or the target's space for answers, reactions,
@@ -88,7 +88,7 @@ pub struct Edited {
 }
 
 /// What `wiel edit` starts from: the newest version of one of this node's own entries.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct EditSource {
     pub latest: EntryId,
     pub kind: Kind,

@@ -232,7 +232,7 @@ pub(super) async fn node(State(state): State<WebState>, v: Visitor) -> Response 
     );
     let keys: Vec<_> = peers.iter().filter_map(|p| p.org_key).collect();
     let data = blocking(&state, move |s| {
-        let status = crate::api::local_status(s)?;
+        let status = crate::wire::StatusView::of_store(s)?;
         let recent = s.list(&ListFilter {
             since: Some(since),
             content_only: true,

@@ -6,9 +6,8 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{Health, ProblemBody, routes};
+use super::{ApiEndpoint, Health, ProblemBody, routes};
 use crate::config::DataDir;
-use crate::runtime::ApiEndpoint;
 
 /// Why a call to the running node failed.
 #[derive(Debug, thiserror::Error)]
