@@ -34,48 +34,25 @@ impl Xorshift {
     }
 }
 
-/// The `wiel` binary of this build. The end-to-end tests live in the `wiel-cli` package,
-/// so cargo builds the binary before it runs them; benchmarks (in this package) ask cargo
-/// to build it, a no-op when it is fresh.
+/// The `wiel` binary of this build. The end-to-end tests and the benchmarks belong to the
+/// `wiel-cli` package, so cargo builds the binary, in the same profile, before it runs
+/// them; nothing here builds.
 pub fn wiel_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let exe = std::env::current_exe().expect("test executable path");
         // target/<profile>/deps/<test> → target/<profile>/wiel
-        let profile_dir = exe
+        let bin = exe
             .parent()
             .and_then(Path::parent)
-            .expect("test executable lives in target/<profile>/deps");
-        let bin = profile_dir.join("wiel");
-        let benchmark = profile_dir.file_name().is_some_and(|n| n == "release");
-        if benchmark || !bin.exists() {
-            let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-            let mut build = Command::new(cargo);
-            build.args(["build", "--workspace", "--bins"]);
-            // Without the variables cargo sets for this process (build scripts watch some
-            // of them), so that the build is the one `cargo build` makes from a shell.
-            for (name, _) in std::env::vars_os() {
-                let name = name.to_string_lossy();
-                if [
-                    "CARGO_PKG_",
-                    "CARGO_MANIFEST_",
-                    "CARGO_CRATE_",
-                    "CARGO_BIN_",
-                ]
-                .iter()
-                .any(|p| name.starts_with(p))
-                    || ["CARGO_PRIMARY_PACKAGE", "OUT_DIR", "CARGO_TARGET_TMPDIR"]
-                        .contains(&name.as_ref())
-                {
-                    build.env_remove(name.as_ref());
-                }
-            }
-            if benchmark {
-                build.arg("--release");
-            }
-            let status = build.status().expect("run cargo build");
-            assert!(status.success(), "cargo build of wiel failed");
-        }
+            .expect("test executable lives in target/<profile>/deps")
+            .join("wiel");
+        assert!(
+            bin.exists(),
+            "{} is missing: run the tests and benchmarks through cargo (cargo test, cargo bench), \
+             which builds it first",
+            bin.display()
+        );
         bin
     })
 }
