@@ -46,8 +46,8 @@ fn main() {
         "the search index to take in every entry",
         std::time::Duration::from_secs(600),
         || {
-            let search = &empty.status()["search"];
-            (search["waiting"] == 0 && search["documents"].as_u64() >= Some(n as u64)).then_some(())
+            let search = empty.status().search;
+            (search.waiting == 0 && search.documents >= Some(n as u64)).then_some(())
         },
     );
     let searchable = start.elapsed().as_secs_f64();

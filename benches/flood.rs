@@ -128,7 +128,7 @@ fn main() {
     measured.ok(&["import", file.to_str().unwrap()]);
     let node = Daemon::start_with(&measured, &[], &["--no-kademlia"]);
     wait_for("the node to answer", Duration::from_secs(30), || {
-        measured.status()["network"]["peer_id"].as_str().map(|_| ())
+        measured.status().network.map(|_| ())
     });
     let pid = node.child.id();
     let rss0 = rss_kib(pid);

@@ -6,6 +6,7 @@
 
 use std::time::{Duration, Instant};
 
+use wiel_tests::StatusFacts;
 use wiel_tests::{Daemon, Node, cpu_ticks, rss_kib, wait_for};
 
 fn main() {
@@ -23,7 +24,7 @@ fn main() {
         .map(|p| Daemon::start(p, &[&hub.address]))
         .collect();
     wait_for("10 peers", Duration::from_secs(60), || {
-        (measured.status()["network"]["peers"].as_u64()? >= 10).then_some(())
+        (measured.status().peers() >= 10).then_some(())
     });
     let pid = hub.child.id();
     let start = Instant::now();
@@ -37,7 +38,7 @@ fn main() {
     let elapsed = start.elapsed().as_secs_f64();
     let cpu = (cpu_ticks(pid) - ticks0) as f64 / 100.0;
     let rss1 = rss_kib(pid);
-    let peers_end = measured.status()["network"]["peers"].as_u64().unwrap_or(0);
+    let peers_end = measured.status().peers();
     println!("idle node with {peers_end} peers, {elapsed:.0} s, no traffic");
     println!(
         "RSS: {:.1} MiB at start, {:.1} MiB at end, {:.1} MiB max",

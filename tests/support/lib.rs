@@ -420,9 +420,11 @@ pub fn wait_for<T>(
 }
 
 impl Node {
-    /// `--json status` of the running node (or the store).
-    pub fn status(&self) -> serde_json::Value {
-        serde_json::from_str(&self.ok(&["--json", "status"])).unwrap()
+    /// `--json status` of the running node (or the store), typed.
+    pub fn status(&self) -> StatusView {
+        let out = self.ok(&["--json", "status"]);
+        serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("status is no StatusView ({e}): {out}"))
     }
 
     /// The ids of everything the store holds (from a full export).
@@ -460,7 +462,7 @@ impl Node {
     /// Whether the store holds the entry `id` (through the node if one runs).
     /// The organisation key this node signs with now (hex).
     pub fn org_key(&self) -> String {
-        self.status()["org_key"].as_str().unwrap().to_owned()
+        self.status().org_key
     }
 
     /// The key this organisation rotated away from, from its `key.old.*` file.
@@ -484,19 +486,53 @@ impl Node {
 }
 
 /// Per space in a `wiel --json status`: its name, number of entries and set fingerprint.
-pub fn fingerprints_in(status: &serde_json::Value) -> Vec<(String, u64, String)> {
-    status["spaces"]
-        .as_array()
-        .unwrap()
+pub fn fingerprints_in(status: &StatusView) -> Vec<(String, u64, String)> {
+    status
+        .spaces
         .iter()
-        .map(|s| {
-            (
-                s["space"].as_str().unwrap().to_owned(),
-                s["entries"].as_u64().unwrap(),
-                s["fingerprint"].as_str().unwrap().to_owned(),
-            )
-        })
+        .map(|s| (s.space.to_string(), s.entries as u64, s.fingerprint.clone()))
         .collect()
+}
+
+pub use wiel_node::refusal::Refusal;
+pub use wiel_node::wire::StatusView;
+
+/// What the tests read from a status.
+pub trait StatusFacts {
+    /// Connected peers (0 when no node runs).
+    fn peers(&self) -> usize;
+    /// The running node's peer id.
+    fn peer_id(&self) -> String;
+    /// How often `why` was counted.
+    fn refused(&self, why: Refusal) -> u64;
+    /// Every refusal counted, typed (a label no refusal has fails the test).
+    fn refusals(&self) -> std::collections::BTreeMap<Refusal, u64>;
+}
+
+impl StatusFacts for StatusView {
+    fn peers(&self) -> usize {
+        self.network.as_ref().map_or(0, |n| n.peers)
+    }
+    fn peer_id(&self) -> String {
+        self.network
+            .as_ref()
+            .expect("a running node")
+            .peer_id
+            .clone()
+    }
+    fn refused(&self, why: Refusal) -> u64 {
+        self.rejected.get(why.label()).copied().unwrap_or(0)
+    }
+    fn refusals(&self) -> std::collections::BTreeMap<Refusal, u64> {
+        self.rejected
+            .iter()
+            .map(|(label, n)| {
+                let why = Refusal::from_label(label)
+                    .unwrap_or_else(|| panic!("no refusal is labelled {label}"));
+                (why, *n)
+            })
+            .collect()
+    }
 }
 
 /// A number from the environment variable `name` (a benchmark's size), or `default`.

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use wiel_protocol::{OrgKeypair, Timestamp, testing};
 use wiel_tests::{Daemon, Node, import_file, wait_for};
+use wiel_tests::{Refusal, StatusFacts};
 
 const TIMEOUT: Duration = Duration::from_secs(90);
 const NO_KAD: &[&str] = &["--no-kademlia"];
@@ -34,7 +35,7 @@ fn a_header_stripped_of_its_body_is_not_taken_for_the_entry() {
     let stripped = whole.to_tombstone();
     gossip_to(&da.address, vec![stripped.bytes().to_vec()]);
     wait_for("A to judge the stripped entry", TIMEOUT, || {
-        (a.status()["rejected"]["incomplete"].as_u64().unwrap_or(0) >= 1).then_some(())
+        (a.status().refused(Refusal::Incomplete) >= 1).then_some(())
     });
     assert!(!a.has(&whole.id().to_string()), "a header alone was stored");
     // The whole entry still comes in, with its body.
@@ -44,10 +45,11 @@ fn a_header_stripped_of_its_body_is_not_taken_for_the_entry() {
             .contains("Een heel goed voorbeeld")
             .then_some(())
     });
-    let rejected = a.status()["rejected"].clone();
-    for fault in ["bad_signature", "body_hash", "malformed", "rules"] {
-        assert!(rejected.get(fault).is_none(), "{rejected}");
-    }
+    let refusals = a.status().refusals();
+    assert!(
+        refusals.keys().all(|why| !why.blames_sender()),
+        "a peer was blamed: {refusals:?}"
+    );
 }
 
 #[test]
@@ -82,18 +84,14 @@ fn fresh_keys_cannot_fill_the_disk_past_the_kept_apart_budget() {
     gossip_to(&db.address, flood);
     let honest = honest.join().unwrap();
     wait_for("B to refuse strangers past its budget", TIMEOUT, || {
-        (b.status()["rejected"]["kept_apart_full"]
-            .as_u64()
-            .unwrap_or(0)
-            > 0)
-        .then_some(())
+        (b.status().refused(Refusal::KeptApartFull) > 0).then_some(())
     });
     wait_for("the honest entry to reach B", TIMEOUT, || {
         b.has(&honest).then_some(())
     });
-    let kept = b.status()["kept_apart"].clone();
-    assert!(kept["bytes"].as_u64().unwrap() <= limit, "{kept}");
-    assert_eq!(kept["limit"].as_u64().unwrap(), limit);
+    let kept = b.status().kept_apart;
+    assert!(kept.bytes <= limit, "{kept:?}");
+    assert_eq!(kept.limit, limit);
     assert!(
         b.ok(&["status"])
             .contains("kept apart (from organisations not trusted here")
@@ -126,7 +124,7 @@ fn two_nodes_that_trust_differently_settle() {
         assert_eq!(report["fetched"], 0, "{report}");
     }
     // The stranger's three entries and Zwolle's profile (B does not trust Zwolle either).
-    assert_eq!(b.status()["kept_apart"]["entries"].as_u64().unwrap(), 4);
+    assert_eq!(b.status().kept_apart.entries, 4);
 }
 
 #[test]
@@ -145,7 +143,7 @@ fn a_closed_node_declines_entries_once_and_asks_again_only_when_its_trust_change
     let _db = Daemon::start_with(&b, &[&da.address], NO_KAD);
     // The sync on connecting fetched them; B (closed) takes content of its roots only.
     wait_for("B to decline Zwolle's questions", TIMEOUT, || {
-        (b.status()["rejected"]["untrusted"].as_u64().unwrap_or(0) >= 3).then_some(())
+        (b.status().refused(Refusal::Untrusted) >= 3).then_some(())
     });
     let sync = || -> serde_json::Value {
         serde_json::from_str(&b.ok(&["--json", "sync", "--peer", &da.address])).unwrap()
@@ -192,8 +190,8 @@ fn an_import_passes_the_same_admission_as_entries_from_peers() {
         entries.len() as u64,
         "{report}"
     );
-    let kept = b.status()["kept_apart"].clone();
-    assert!(kept["bytes"].as_u64().unwrap() <= limit, "{kept}");
+    let kept = b.status().kept_apart;
+    assert!(kept.bytes <= limit, "{kept:?}");
     let out = b.ok(&["import", file.to_str().unwrap()]);
     assert!(out.contains("were not taken"), "{out}");
 }
@@ -205,7 +203,7 @@ fn an_import_into_a_running_node_is_passed_on_only_where_gossip_would_be() {
     let da = Daemon::start_with(&a, &[], NO_KAD);
     let _db = Daemon::start_with(&b, &[&da.address], NO_KAD);
     wait_for("B to connect to A", TIMEOUT, || {
-        (b.status()["network"]["peers"].as_u64().unwrap_or(0) >= 1).then_some(())
+        (b.status().peers() >= 1).then_some(())
     });
     // Entries of an organisation A does not trust, imported into the running A.
     let stranger = testing::key(45);

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use wiel_protocol::{OrgKeypair, Timestamp, testing};
 use wiel_tests::{Daemon, Node, expect_one_line_error, free_port, import_file, wait_for};
+use wiel_tests::{Refusal, StatusFacts};
 
 const TIMEOUT: Duration = Duration::from_secs(90);
 const NO_KAD: &[&str] = &["--no-kademlia"];
@@ -78,13 +79,12 @@ fn after_a_key_rotation_the_organisation_keeps_its_history_and_can_withdraw_it()
     });
     let shown = k.dutch(&["show", &question]);
     assert!(!shown.contains("jeugdconsulenten"), "{shown}");
-    let status = k.status();
-    let rejected = status["rejected"].as_object().unwrap();
+    let refusals = k.status().refusals();
     assert!(
-        rejected
+        refusals
             .keys()
-            .all(|r| r == "kept_apart" || r == "incomplete"),
-        "{status}"
+            .all(|r| [Refusal::KeptApart, Refusal::Incomplete].contains(r)),
+        "{refusals:?}"
     );
 }
 
@@ -166,10 +166,10 @@ fn a_thief_with_a_revoked_key_gains_nothing_online_offline_or_by_import() {
     }
     // Nobody was struck for passing on valid signed entries.
     for node in [&k, &d] {
-        let rejected = node.status()["rejected"].clone();
+        let refusals = node.status().refusals();
         assert!(
-            rejected.get("revoked_key").is_none() && rejected.get("rules").is_none(),
-            "{rejected}"
+            refusals.keys().all(|why| !why.blames_sender()),
+            "a peer was blamed: {refusals:?}"
         );
     }
     let _ = (dt, history);
@@ -270,11 +270,11 @@ fn a_node_that_follows_only_its_province_learns_a_revocation_at_its_first_sync()
     assert!(is_member(&p, &z.org_key()), "{}", trust_list(&p));
     for node in [&z, &p] {
         let status = node.status();
-        assert_eq!(status["network"]["outbox"], 0, "{status}");
-        let rejected = status["rejected"].as_object().unwrap();
+        assert_eq!(status.network.as_ref().unwrap().outbox, 0, "{status:?}");
+        let refusals = status.refusals();
         assert!(
-            !rejected.contains_key("revoked_key") && !rejected.contains_key("rules"),
-            "{status}"
+            refusals.keys().all(|why| !why.blames_sender()),
+            "a peer was blamed: {refusals:?}"
         );
     }
 }
@@ -342,10 +342,7 @@ fn a_damaged_entry_is_skipped_quarantined_by_check_and_fetched_again() {
 }
 
 fn peer_id(node: &Node) -> String {
-    node.status()["network"]["peer_id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    node.status().peer_id()
 }
 
 #[test]
@@ -402,31 +399,13 @@ fn peers_follow_a_node_whose_key_rotated_but_not_an_impostor_at_its_address() {
     });
 }
 
-/// Rejections that blame the sender, in a node's status.
-const FAULTS: &[&str] = &[
-    "too_large",
-    "unknown_version",
-    "malformed",
-    "wrong_network",
-    "body_hash",
-    "bad_signature",
-    "rules",
-    "not_asked_for",
-    "wrong_topic",
-    "wrong_space",
-    "not_served",
-    "sync_endless",
-    "sync_inconsistent",
-    "sync_malformed",
-    "sync_out_of_range",
-];
-
+/// The refusals counted in a node's status that blame the sender.
 fn faults(node: &Node) -> Vec<String> {
-    let status = node.status();
-    FAULTS
-        .iter()
-        .filter(|f| status["rejected"].get(**f).is_some())
-        .map(|f| f.to_string())
+    node.status()
+        .refusals()
+        .into_keys()
+        .filter(|why| why.blames_sender())
+        .map(|why| why.label().to_owned())
         .collect()
 }
 

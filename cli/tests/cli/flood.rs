@@ -8,6 +8,7 @@ use futures::{FutureExt, StreamExt};
 use libp2p::Multiaddr;
 use wiel_protocol::{Timestamp, testing};
 use wiel_tests::{Daemon, Node, wait_for};
+use wiel_tests::{Refusal, StatusFacts};
 
 const TIMEOUT: Duration = Duration::from_secs(60);
 const FLOOD: u64 = 5000;
@@ -70,8 +71,8 @@ fn a_flooding_peer_is_throttled_and_honest_entries_still_arrive() {
     }
     let status = wait_for("A to throttle the flood", TIMEOUT, || {
         let status = a.status();
-        (status["rejected"]["rate_limited"].as_u64().unwrap_or(0) > 0).then_some(status)
+        (status.refused(Refusal::RateLimited) > 0).then_some(status)
     });
-    let stored = status["stored_from_network"].as_u64().unwrap();
-    assert!(stored < FLOOD, "everything was taken at once: {status}");
+    let stored = status.stored_from_network;
+    assert!(stored < FLOOD, "everything was taken at once: {status:?}");
 }

@@ -12,6 +12,7 @@ use wiel_protocol::{
     Body, Draft, Kind, NetworkId, OrgKeypair, Ref, Rel, Rules, SpaceName, Timestamp, codec, testing,
 };
 use wiel_tests::{Daemon, Node, wait_for};
+use wiel_tests::{Refusal, StatusFacts};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -187,7 +188,7 @@ fn hostile_peer_is_refused_counted_and_blocked() {
     let (closed, honest) = disconnected;
     assert!(
         closed,
-        "A did not disconnect the hostile peer: {}\n{}",
+        "A did not disconnect the hostile peer: {:?}\n{}",
         a.status(),
         da.log_text()
     );
@@ -198,17 +199,20 @@ fn hostile_peer_is_refused_counted_and_blocked() {
         });
     }
     let status = a.status();
-    let rejected = &status["rejected"];
-    for reason in ["bad_signature", "body_hash", "too_large", "in_future"] {
+    for reason in [
+        Refusal::BadSignature,
+        Refusal::BodyHash,
+        Refusal::TooLarge,
+        Refusal::InFuture,
+    ] {
         assert!(
-            rejected[reason].as_u64().unwrap_or(0) >= 1,
-            "no '{reason}' counted: {status}\n{}",
+            status.refused(reason) >= 1,
+            "no '{reason:?}' counted: {status:?}\n{}",
             da.log_text()
         );
     }
-    let random = rejected["malformed"].as_u64().unwrap_or(0)
-        + rejected["unknown_version"].as_u64().unwrap_or(0);
-    assert!(random >= 1, "random bytes not counted: {status}");
+    let random = status.refused(Refusal::Malformed) + status.refused(Refusal::UnknownVersion);
+    assert!(random >= 1, "random bytes not counted: {status:?}");
     // Nothing bad was stored on A, nor forwarded to B.
     for node in [&a, &b] {
         let snap = node.snapshot();
@@ -222,7 +226,7 @@ fn hostile_peer_is_refused_counted_and_blocked() {
         assert!(b.has(&victim), "the victim entry must stay");
     }
     assert!(
-        b.status()["rejected"].as_object().unwrap().is_empty(),
+        b.status().rejected.is_empty(),
         "A forwarded bad entries to B"
     );
     assert!(
@@ -308,8 +312,8 @@ fn a_peer_passing_on_a_newer_releases_entries_is_not_blocked() {
     assert!(!closed, "the peer was disconnected: {}", da.log_text());
     let status = a.status();
     assert!(
-        status["rejected"]["newer_format"].as_u64().unwrap_or(0) >= 2,
-        "not counted as newer: {status}"
+        status.refused(Refusal::NewerFormat) >= 2,
+        "not counted as newer: {status:?}"
     );
     assert!(
         !da.log_text().contains("blocking peer"),

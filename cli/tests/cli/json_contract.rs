@@ -13,6 +13,7 @@ use serde_json::Value;
 use wiel_node::service::{Edited, ImportReport, Retracted};
 use wiel_node::view::{SearchResults, TrustReport};
 use wiel_node::{Listing, Published, ThreadView};
+use wiel_tests::StatusFacts;
 use wiel_tests::{Daemon, Node, wait_for};
 
 /// The schema of `T`, with every property of every object required: a field is never
@@ -223,7 +224,7 @@ fn status_peers_and_doctor_match_their_schemas() {
     wait_for(
         "the nodes to connect",
         std::time::Duration::from_secs(30),
-        || (zwolle.status()["network"]["peers"].as_u64().unwrap_or(0) >= 1).then_some(()),
+        || (zwolle.status().peers() >= 1).then_some(()),
     );
     check(
         "status",

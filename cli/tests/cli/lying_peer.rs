@@ -15,6 +15,7 @@ use wiel_node::network::{FetchRequest, FetchResponse, SyncRequest, SyncResponse}
 use wiel_node::reconcile::{Fingerprint, ItemSet};
 use wiel_protocol::{EntryId, Verified, testing};
 use wiel_tests::{Daemon, Node, practices, wait_for};
+use wiel_tests::{Refusal, StatusFacts};
 
 #[derive(NetworkBehaviour)]
 struct Liar {
@@ -274,16 +275,11 @@ fn a_lying_peer_cannot_stall_or_poison_a_sync() {
     );
 
     let status = honest.status();
-    let rejected = &status["rejected"];
-    for reason in ["not_served", "sync_endless"] {
-        assert!(
-            rejected[reason].as_u64().unwrap_or(0) >= 1,
-            "{reason}: {status}"
-        );
+    for reason in [Refusal::NotServed, Refusal::SyncEndless] {
+        assert!(status.refused(reason) >= 1, "{reason:?}: {status:?}");
     }
-    let damaged =
-        rejected["malformed"].as_u64().unwrap_or(0) + rejected["body_hash"].as_u64().unwrap_or(0);
-    assert_eq!(damaged, 10, "{status}");
+    let damaged = status.refused(Refusal::Malformed) + status.refused(Refusal::BodyHash);
+    assert_eq!(damaged, 10, "{status:?}");
     // The good entries stayed; nothing else came in.
     assert_eq!(
         honest.ids().len(),
@@ -319,8 +315,8 @@ fn a_peer_that_serves_other_entries_than_it_was_asked_for_is_caught() {
         );
     }
     let status = honest.status();
-    for reason in ["not_asked_for", "wrong_space"] {
-        assert_eq!(status["rejected"][reason], 10, "{reason}: {status}");
+    for reason in [Refusal::NotAskedFor, Refusal::WrongSpace] {
+        assert_eq!(status.refused(reason), 10, "{reason:?}: {status:?}");
     }
     let liar_id = swaps.rsplit('/').next().unwrap().to_owned();
     wait_for(

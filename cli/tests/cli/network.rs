@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use wiel_tests::{Daemon, Node, practice_md, wait_for};
+use wiel_tests::{Refusal, StatusFacts};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -28,10 +29,10 @@ fn entry_published_on_a_reaches_c_through_b() {
     let db = Daemon::start_with(&b, &[&da.address], &line);
     let _dc = Daemon::start_with(&c, &[&db.address], &line);
     wait_for("B to see A and C", TIMEOUT, || {
-        (b.status()["network"]["peers"].as_u64()? >= 2).then_some(())
+        (b.status().peers() >= 2).then_some(())
     });
-    assert_eq!(a.status()["network"]["peers"], 1, "A must know only B");
-    assert_eq!(c.status()["network"]["peers"], 1, "C must know only B");
+    assert_eq!(a.status().peers(), 1, "A must know only B");
+    assert_eq!(c.status().peers(), 1, "C must know only B");
 
     let file = a.path().join("p.md");
     std::fs::write(
@@ -61,7 +62,7 @@ fn entry_published_on_a_reaches_c_through_b() {
     fresh.ok(&["import", f.to_str().unwrap()]);
     assert!(fresh.has(&id));
     // and C counted it as received from the network
-    assert!(c.status()["stored_from_network"].as_u64().unwrap() >= 1);
+    assert!(c.status().stored_from_network >= 1);
 }
 
 #[test]
@@ -86,12 +87,8 @@ fn nodes_on_different_networks_refuse_each_other() {
         "the node on the other network to be refused",
         TIMEOUT,
         || {
-            let refused = test_net.status()["rejected"]["other_network_peer"]
-                .as_u64()
-                .unwrap_or(0)
-                + other.status()["rejected"]["other_network_peer"]
-                    .as_u64()
-                    .unwrap_or(0);
+            let refused = test_net.status().refused(Refusal::OtherNetworkPeer)
+                + other.status().refused(Refusal::OtherNetworkPeer);
             (refused >= 1).then_some(())
         },
     );
@@ -109,7 +106,7 @@ fn nodes_on_different_networks_refuse_each_other() {
             .as_array()
             .unwrap()
             .iter()
-            .all(|p| p["peer_id"] != test_net.status()["network"]["peer_id"]),
+            .all(|p| p["peer_id"] != test_net.status().peer_id().as_str()),
         "the other network still lists the test node as a peer: {peers}"
     );
 }
@@ -121,7 +118,7 @@ fn node_killed_with_sigkill_loses_nothing_acknowledged_and_rejoins() {
     let da = Daemon::start(&a, &[]);
     let db = Daemon::start(&b, &[&da.address]);
     wait_for("A and B to connect", TIMEOUT, || {
-        (a.status()["network"]["peers"].as_u64()? >= 1).then_some(())
+        (a.status().peers() >= 1).then_some(())
     });
 
     // A streams entries to B while B itself publishes; every publish B acknowledged is noted.
@@ -145,7 +142,7 @@ fn node_killed_with_sigkill_loses_nothing_acknowledged_and_rejoins() {
         }
     }
     wait_for("B to receive part of the stream", TIMEOUT, || {
-        (b.status()["stored_from_network"].as_u64()? >= 5).then_some(())
+        (b.status().stored_from_network >= 5).then_some(())
     });
     db.kill9();
     streamer.join().unwrap();
@@ -247,10 +244,7 @@ fn a_bootstrap_peer_that_comes_back_is_dialed_again() {
     let port = wiel_tests::free_port();
     let fixed = format!("/ip4/127.0.0.1/tcp/{port}");
     let ds = Daemon::start_with(&seed, &[], &["--listen", &fixed, "--no-kademlia"]);
-    let seed_id = seed.status()["network"]["peer_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let seed_id = seed.status().peer_id();
     let bootstrap = format!("{fixed}/p2p/{seed_id}");
     let _da = Daemon::start_with(&a, &[&bootstrap], &["--no-kademlia"]);
     wait_for("A to reach its bootstrap peer", TIMEOUT, || {
@@ -278,10 +272,7 @@ fn wiel_node_says_where_it_is_which_peers_come_and_go_and_when_it_stops() {
     assert!(said.contains("wiel connect /ip4/127.0.0.1/tcp/"), "{said}");
     assert!(said.contains(&da.address), "{said}");
     let db = Daemon::start_with(&b, &[&da.address], &["--no-kademlia"]);
-    let b_id = b.status()["network"]["peer_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let b_id = b.status().peer_id();
     wait_for("A to say B connected", TIMEOUT, || {
         let said = da.said();
         (said.contains("Connected to ") && said.contains(&b_id)).then_some(())

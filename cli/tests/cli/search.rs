@@ -280,8 +280,8 @@ fn a_node_killed_before_its_index_caught_up_loses_nothing_from_search() {
     expected.sort();
     assert_eq!(ids, expected);
     let status = node.status();
-    assert_eq!(status["search"]["waiting"], 0);
-    assert_eq!(status["search"]["documents"], 300);
+    assert_eq!(status.search.waiting, 0);
+    assert_eq!(status.search.documents, Some(300));
 }
 
 #[test]

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use wiel_tests::StatusFacts;
 use wiel_tests::{Daemon, Node, import_file, practices, wait_for};
 
 const TIMEOUT: Duration = Duration::from_secs(90);
@@ -46,10 +47,14 @@ fn node_that_was_stopped_catches_up_with_everything_it_missed() {
     assert_eq!(a.fingerprints(), d.fingerprints());
     // `wiel status` tells when D last synced, with whom, and what came in.
     let status = d.status();
-    let last = &status["spaces"][0]["last_sync"];
-    assert_eq!(last["organisation"], "Gemeente Zwolle", "{status}");
-    assert!(last["missing"].as_u64().unwrap() >= 1010, "{status}");
-    assert_eq!(last["stored"], last["missing"], "{status}");
+    let last = status.spaces[0].last_sync.as_ref().expect("a last sync");
+    assert_eq!(
+        last.organisation.as_deref(),
+        Some("Gemeente Zwolle"),
+        "{status:?}"
+    );
+    assert!(last.missing >= 1010, "{status:?}");
+    assert_eq!(last.stored, last.missing, "{status:?}");
     let text = d.ok(&["status"]);
     assert!(
         text.contains("last sync") && text.contains("with Gemeente Zwolle"),
@@ -127,7 +132,7 @@ fn a_split_network_heals_to_one_set_with_retractions_applied() {
     da3.stop();
     let _da3 = Daemon::start_with(a3, &[&da1.address], NO_KAD);
     wait_for("b3 to lose a3", TIMEOUT, || {
-        (b3.status()["network"]["peers"] == 1).then_some(())
+        (b3.status().peers() == 1).then_some(())
     });
 
     // Each side publishes 200 entries and retracts two older questions.

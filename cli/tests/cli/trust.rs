@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use wiel_protocol::{Body, Draft, Kind, OrgKeypair, SpaceName, Timestamp, testing};
 use wiel_tests::{Daemon, Node, import_file, wait_for};
+use wiel_tests::{Refusal, StatusFacts};
 
 const TIMEOUT: Duration = Duration::from_secs(90);
 const NO_KAD: &[&str] = &["--no-kademlia"];
@@ -62,10 +63,7 @@ fn a_rogue_organisation_is_kept_apart_until_endorsed_and_again_after_withdrawal(
     });
     assert_eq!(count_by(&b, &kr, false), 0, "shown by default");
     let status = b.status();
-    assert!(
-        status["spaces"][0]["kept_apart"].as_u64().unwrap() >= 1000,
-        "{status}"
-    );
+    assert!(status.spaces[0].kept_apart >= 1000, "{status:?}");
     let shown = b.dutch(&["list", "--untrusted", "--author", &kr, "--limit", "1"]);
     assert!(shown.contains("(niet vertrouwd)"), "{shown}");
     // A catch-up with B brings A nothing of the rogue's either.
@@ -269,7 +267,11 @@ fn a_rotated_key_keeps_its_trust_and_a_revoked_key_is_refused_network_wide() {
         c.has(&revocation.id().to_string()).then_some(())
     });
     let status = b.status();
-    assert_eq!(status["rejected"]["revoked_key"].as_u64().unwrap_or(0), 0);
+    let refusals = status.refusals();
+    assert!(
+        refusals.keys().all(|why| !why.blames_sender()),
+        "a peer was blamed: {refusals:?}"
+    );
     assert!(!b.dutch(&["list"]).contains("gestolen"));
     assert!(!c.dutch(&["list"]).contains("gestolen"));
 }
@@ -398,11 +400,7 @@ fn profiles_of_untrusted_organisations_are_bounded() {
     // Each stranger's profile reaches B (gossip on subscription, and sync): one is kept
     // apart, the others are refused.
     wait_for("B to refuse profiles past the bound", TIMEOUT, || {
-        (b.status()["rejected"]["too_many_profiles"]
-            .as_u64()
-            .unwrap_or(0)
-            >= 2)
-            .then_some(())
+        (b.status().refused(Refusal::TooManyProfiles) >= 2).then_some(())
     });
     let profiles: serde_json::Value =
         serde_json::from_str(&b.ok(&["--json", "list", "--kind", "profile", "--untrusted"]))
@@ -459,7 +457,7 @@ fn an_untrusted_author_is_taken_in_at_a_bounded_rate_by_gossip_and_sync() {
     wait_for(
         "B to drop the rogue's entries past its budget",
         TIMEOUT,
-        || (b.status()["rejected"]["rate_limited"].as_u64().unwrap_or(0) > 0).then_some(()),
+        || (b.status().refused(Refusal::RateLimited) > 0).then_some(()),
     );
     // A catch-up sync brings no more: the budget holds for sync too.
     b.ok(&["sync", "--peer", &dr.address]);
@@ -470,6 +468,6 @@ fn an_untrusted_author_is_taken_in_at_a_bounded_rate_by_gossip_and_sync() {
         "B holds {held} of the rogue's entries"
     );
     assert_eq!(count_by(&b, &kr, false), 0, "shown by default");
-    let limited = b.status()["rejected"]["rate_limited"].as_u64().unwrap();
+    let limited = b.status().refused(Refusal::RateLimited);
     assert!(limited >= 200, "{limited} dropped");
 }
