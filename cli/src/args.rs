@@ -43,6 +43,8 @@ pub enum Command {
         id: String,
         #[arg(long)]
         reason: Option<String>,
+        #[command(flatten)]
+        privacy: PrivacyArgs,
     },
 
     Edit {
@@ -347,7 +349,9 @@ impl Command {
             Command::Publish(a) => a.privacy.yes,
             Command::Ask(a) => a.privacy.yes,
             Command::React(a) => a.privacy.yes,
-            Command::Answer { privacy, .. } | Command::Edit { privacy, .. } => privacy.yes,
+            Command::Answer { privacy, .. }
+            | Command::Edit { privacy, .. }
+            | Command::Retract { privacy, .. } => privacy.yes,
             Command::Key(KeyCommand::Revoke { yes, .. }) => *yes,
             _ => false,
         }

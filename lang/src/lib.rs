@@ -176,9 +176,30 @@ pub fn set_current(lang: Lang) {
     let _ = CURRENT.set(lang);
 }
 
-/// The reader's language: the one set, or else the environment's.
+thread_local! {
+    /// The language of the one reader this thread is working for, while it is.
+    static READER: std::cell::Cell<Option<Lang>> = const { std::cell::Cell::new(None) };
+}
+
+/// The reader's language: the one this thread works for (see [`for_reader`]), else the
+/// one set for the process, else the environment's.
 pub fn current() -> Lang {
-    *CURRENT.get_or_init(Lang::from_env)
+    READER
+        .with(|r| r.get())
+        .unwrap_or_else(|| *CURRENT.get_or_init(Lang::from_env))
+}
+
+/// Runs `f` for a reader of `lang` (a node answering a request in the language the request
+/// asked for): [`current`] is `lang` on this thread until `f` returns, also when it panics.
+pub fn for_reader<T>(lang: Lang, f: impl FnOnce() -> T) -> T {
+    struct Restore(Option<Lang>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            READER.with(|r| r.set(self.0));
+        }
+    }
+    let _restore = Restore(READER.with(|r| r.replace(Some(lang))));
+    f()
 }
 
 /// A message id with its arguments, in no language yet.

@@ -144,3 +144,21 @@ fn the_language_comes_from_a_tag_or_a_header() {
     );
     assert_eq!(Lang::from_accept_language("fr"), None);
 }
+
+#[test]
+fn a_reader_s_language_holds_on_its_thread_only_while_it_is_served() {
+    let process = current();
+    let other = if process == Lang::Nl {
+        Lang::En
+    } else {
+        Lang::Nl
+    };
+    let inside = for_reader(other, || {
+        let elsewhere = std::thread::spawn(current).join().unwrap();
+        (current(), elsewhere)
+    });
+    assert_eq!(inside, (other, process));
+    assert_eq!(current(), process);
+    let _ = std::panic::catch_unwind(|| for_reader(other, || panic!("in the middle")));
+    assert_eq!(current(), process, "restored after a panic");
+}

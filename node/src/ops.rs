@@ -59,7 +59,13 @@ pub fn open(dir: &crate::DataDir) -> Result<Box<dyn Operations>> {
 pub trait Operations {
     fn publish(&self, new: NewEntry) -> Result<Published>;
     fn answer(&self, question: &str, text: String, confirmed: bool) -> Result<Published>;
-    fn retract(&self, target: &str, reason: Option<String>) -> Result<Vec<Published>>;
+    /// `confirmed`: the reason may hold what the privacy guard asks about (see `NewEntry`).
+    fn retract(
+        &self,
+        target: &str,
+        reason: Option<String>,
+        confirmed: bool,
+    ) -> Result<Vec<Published>>;
     fn edit_source(&self, target: &str) -> Result<EditSource>;
     fn new_version(
         &self,
@@ -91,7 +97,13 @@ pub trait Operations {
         code: Option<String>,
     ) -> Result<Published>;
     fn withdraw_endorsement(&self, organisation: &str) -> Result<Vec<Published>>;
-    fn revoke_key(&self, key: OrgKey, since: Timestamp) -> Result<Published>;
+    /// `check_only`: only whether it may be revoked (before asking the user); `None` then.
+    fn revoke_key(
+        &self,
+        key: OrgKey,
+        since: Timestamp,
+        check_only: bool,
+    ) -> Result<Option<Published>>;
     fn trust_report(&self) -> Result<TrustReport>;
     /// Adds (or with `remove`, takes away) a trusted root.
     fn trust_root(&self, organisation: &str, remove: bool) -> Result<TrustReport>;
@@ -115,8 +127,18 @@ impl Operations for Service {
             confirmed,
         )?)
     }
-    fn retract(&self, target: &str, reason: Option<String>) -> Result<Vec<Published>> {
-        Ok(Service::retract(self, self.resolve(target)?, reason)?)
+    fn retract(
+        &self,
+        target: &str,
+        reason: Option<String>,
+        confirmed: bool,
+    ) -> Result<Vec<Published>> {
+        Ok(Service::retract(
+            self,
+            self.resolve(target)?,
+            reason,
+            confirmed,
+        )?)
     }
     fn edit_source(&self, target: &str) -> Result<EditSource> {
         Ok(Service::edit_source(self, self.resolve(target)?)?)
@@ -189,8 +211,17 @@ impl Operations for Service {
         let subject = self.resolve_organisation(organisation)?;
         Ok(Service::withdraw_endorsement(self, subject)?)
     }
-    fn revoke_key(&self, key: OrgKey, since: Timestamp) -> Result<Published> {
-        Ok(Service::revoke_key(self, key, since)?)
+    fn revoke_key(
+        &self,
+        key: OrgKey,
+        since: Timestamp,
+        check_only: bool,
+    ) -> Result<Option<Published>> {
+        if check_only {
+            Service::may_revoke(self, key)?;
+            return Ok(None);
+        }
+        Ok(Some(Service::revoke_key(self, key, since)?))
     }
     fn trust_report(&self) -> Result<TrustReport> {
         Ok(Service::trust_report(self)?)
@@ -249,8 +280,16 @@ impl Operations for ApiClient {
         };
         Ok(self.post(&routes::fill(routes::ANSWERS, question), &request)?)
     }
-    fn retract(&self, target: &str, reason: Option<String>) -> Result<Vec<Published>> {
-        let request = RetractRequest { reason };
+    fn retract(
+        &self,
+        target: &str,
+        reason: Option<String>,
+        confirmed: bool,
+    ) -> Result<Vec<Published>> {
+        let request = RetractRequest {
+            reason,
+            confirmed_personal_data: confirmed,
+        };
         Ok(self.post(&routes::fill(routes::RETRACTION, target), &request)?)
     }
     fn edit_source(&self, target: &str) -> Result<EditSource> {
@@ -353,10 +392,16 @@ impl Operations for ApiClient {
         };
         Ok(self.post(routes::ENDORSEMENT_WITHDRAWAL, &request)?)
     }
-    fn revoke_key(&self, key: OrgKey, since: Timestamp) -> Result<Published> {
+    fn revoke_key(
+        &self,
+        key: OrgKey,
+        since: Timestamp,
+        check_only: bool,
+    ) -> Result<Option<Published>> {
         let request = RevokeRequest {
             key,
             since: Some(since),
+            check_only,
         };
         Ok(self.post(routes::KEY_REVOCATION, &request)?)
     }

@@ -29,6 +29,19 @@ pub fn normal_name(name: &str) -> String {
     one_line(name).to_lowercase()
 }
 
+/// A name as it looks: [`normal_name`], and letters that only look alike (a Cyrillic а
+/// for a Latin a, a 0 for an O: the confusables of Unicode's UTS #39) do not tell names
+/// apart either, so that a look-alike of a trusted organisation's name is shown as a
+/// claim of it.
+pub fn name_as_it_looks(name: &str) -> String {
+    let skeleton: String =
+        unicode_security::confusable_detection::skeleton(&normal_name(name)).collect();
+    // A skeleton can hold capitals (l → I): once more after lower case, so that both meet.
+    unicode_security::confusable_detection::skeleton(&skeleton.to_lowercase())
+        .collect::<String>()
+        .to_lowercase()
+}
+
 /// The four parts of a practice story, as written under their labels.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct StoryParts {
@@ -138,6 +151,31 @@ fn labelled(line: &str) -> Option<(usize, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn look_alike_names_look_the_same_and_others_do_not() {
+        let latin = name_as_it_looks("Gemeente Kampen");
+        assert_eq!(
+            name_as_it_looks("Gemeente K\u{0430}mpen"),
+            latin,
+            "Cyrillic a"
+        );
+        assert_eq!(name_as_it_looks("GEMEENTE  KAMPEN"), latin);
+        assert_eq!(
+            name_as_it_looks("Gemeente Kamp\u{0435}n"),
+            latin,
+            "Cyrillic e"
+        );
+        assert_eq!(
+            name_as_it_looks("GM0l93"),
+            name_as_it_looks("GM0193"),
+            "l for 1"
+        );
+        assert_ne!(
+            name_as_it_looks("Gemeente Kampen"),
+            name_as_it_looks("Gemeente Kapelle")
+        );
+    }
 
     #[test]
     fn bidi_overrides_and_control_characters_are_not_shown() {

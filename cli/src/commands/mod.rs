@@ -235,8 +235,18 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             published(backend.answer(&id, text, confirmed)?, json)
         }
         Command::React(a) => react(backend, a, json, yes),
-        Command::Retract { id, reason } => {
-            let done = backend.retract(&id, reason)?;
+        Command::Retract { id, reason, .. } => {
+            let confirmed = match &reason {
+                Some(text) => confirm_personal_data(
+                    &Body {
+                        text: text.clone(),
+                        ..Body::default()
+                    },
+                    yes,
+                )?,
+                None => false,
+            };
+            let done = backend.retract(&id, reason, confirmed)?;
             if json {
                 output::json(&wiel_node::service::Retracted { retractions: done })
             } else {

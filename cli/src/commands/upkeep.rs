@@ -197,6 +197,8 @@ pub(super) fn key_command(
                 Some(s) => parse_time(&s, now, "--since")?,
                 None => now,
             };
+            // Whether it may be revoked at all, before asking.
+            backend.revoke_key(key, since, true)?;
             confirm(
                 &t!(
                     "revoke-confirm",
@@ -205,7 +207,9 @@ pub(super) fn key_command(
                 ),
                 yes,
             )?;
-            let p = backend.revoke_key(key, since)?;
+            let p = backend
+                .revoke_key(key, since, false)?
+                .ok_or_else(|| anyhow!("the node published no revocation"))?;
             if json {
                 return output::json(&p);
             }

@@ -97,8 +97,19 @@ fn a_name_or_code_claimed_by_many_keys_is_never_taken_silently() {
     assert!(
         names
             .iter()
+            .any(|n| n.starts_with("Gemeente Zwolle (unconfirmed, key ")),
+        "in the reader's language: {names:?}"
+    );
+    let dutch: serde_json::Value =
+        serde_json::from_str(&k.dutch(&["--json", "list", "--untrusted"])).unwrap();
+    assert!(
+        dutch["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|e| e["author_name"].as_str())
             .any(|n| n.starts_with("Gemeente Zwolle (onbevestigd, sleutel ")),
-        "{names:?}"
+        "{dutch}"
     );
     // In the list's narrow author column too, each keeps the start of its key.
     let text = k.dutch(&["list", "--untrusted"]);
@@ -227,4 +238,72 @@ fn a_compromised_key_is_nobodys_to_trust_or_endorse_by_name() {
     let err = expect_one_line_error(k.run(&args), &args);
     assert!(err.contains("2 organisations claim"), "{err}");
     assert!(!err.contains(&old.public().short()), "{err}");
+}
+
+#[test]
+fn a_name_that_only_looks_like_a_trusted_one_is_shown_as_a_claim() {
+    let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let real = testing::key(50);
+    let t0 = Timestamp::now().as_millis() - 60_000;
+    let file = import_file(
+        k.path(),
+        "real.jsonl",
+        &[profile_claiming(&real, "Gemeente Zwolle", "GM0193", t0)],
+    );
+    k.ok(&["import", file.to_str().unwrap()]);
+    k.ok(&["trust", "add", &real.public().to_string()]);
+    // A Cyrillic а and о, and another code: it looks like Zwolle all the same.
+    let look_alike = testing::key(51);
+    let file = import_file(
+        k.path(),
+        "look-alike.jsonl",
+        &[
+            profile_claiming(&look_alike, "Gemeente Zw\u{043e}lle", "GM9992", t0 + 1),
+            testing::practice(&look_alike, 1, t0 + 2),
+        ],
+    );
+    k.ok(&["import", file.to_str().unwrap()]);
+    let listed: serde_json::Value =
+        serde_json::from_str(&k.dutch(&["--json", "list", "--untrusted"])).unwrap();
+    let shown: Vec<&str> = listed["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["author"] == look_alike.public().to_string())
+        .filter_map(|e| e["author_name"].as_str())
+        .collect();
+    let short = &look_alike.public().to_string()[..12];
+    assert_eq!(
+        shown,
+        [format!(
+            "Gemeente Zw\u{043e}lle (onbevestigd, sleutel {short})"
+        )],
+        "{listed}"
+    );
+}
+
+#[test]
+fn an_organisation_cannot_retract_its_own_profile_and_leave_its_name_to_others() {
+    let z = Node::init("Gemeente Zwolle", "GM0193");
+    let listed: serde_json::Value =
+        serde_json::from_str(&z.ok(&["--json", "list", "--kind", "profile"])).unwrap();
+    let profile = listed["entries"][0]["id"].as_str().unwrap()[..12].to_owned();
+    let before = z.snapshot();
+    let args = ["retract", profile.as_str()];
+    let err = expect_one_line_error(z.run(&args), &args);
+    assert!(
+        err.contains("your organisation's profile") && err.contains("wiel edit"),
+        "{err}"
+    );
+    assert_eq!(z.snapshot(), before, "nothing was published");
+    let dutch = z
+        .command(&args)
+        .env("LANG", "nl_NL.UTF-8")
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&dutch.stderr).contains("het profiel van uw organisatie"),
+        "{}",
+        String::from_utf8_lossy(&dutch.stderr)
+    );
 }

@@ -358,3 +358,46 @@ fn connections_that_send_nothing_or_half_a_request_are_closed_by_the_node() {
     // And it answers as before.
     assert!(node.ok(&["status"]).contains("Gemeente Zwolle"));
 }
+
+#[test]
+fn a_retraction_reason_with_a_phone_number_needs_the_yes_it_asks_for() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let question = serde_json::from_str::<serde_json::Value>(&a.ok(&[
+        "--json",
+        "ask",
+        "Wie belt de nieuwe collega's?",
+    ]))
+    .unwrap()["id"]
+        .as_str()
+        .unwrap()[..12]
+        .to_owned();
+    let before = a.snapshot();
+    let reason = "het nummer 06-12345678 stond erin";
+    let args = ["retract", question.as_str(), "--reason", reason];
+    let err = expect_one_line_error(a.run(&args), &args);
+    assert!(err.contains("--yes"), "{err}");
+    assert_eq!(a.snapshot(), before, "nothing was published");
+    // The flag it names exists, and does what it says.
+    let out = a.ok(&["retract", question.as_str(), "--reason", reason, "--yes"]);
+    assert!(out.contains(&question), "{out}");
+    assert!(!a.dutch(&["list"]).contains("nieuwe collega"));
+}
+
+#[test]
+fn revoking_a_key_that_is_not_ours_is_refused_before_anything_is_asked() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let other = wiel_protocol::testing::key(61).public().to_string();
+    let before = a.snapshot();
+    // Without --yes, a key of ours would be asked about; this one is refused at once.
+    let args = ["key", "revoke", other.as_str()];
+    let err = expect_one_line_error(a.run(&args), &args);
+    assert!(!err.contains("--yes"), "asked before checking: {err}");
+    assert!(err.contains("is not this organisation's"), "{err}");
+    assert_eq!(a.snapshot(), before);
+    // Our own key is still asked about first.
+    let own = a.org_key();
+    let args = ["key", "revoke", own.as_str()];
+    let err = expect_one_line_error(a.run(&args), &args);
+    assert!(err.contains("--yes"), "{err}");
+    assert_eq!(a.snapshot(), before);
+}

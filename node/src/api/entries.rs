@@ -44,7 +44,10 @@ pub(super) async fn retract(
     Path(id): Path<String>,
     Json(req): Json<RetractRequest>,
 ) -> ApiResult<Vec<crate::Published>> {
-    let done = blocking_op(&s, move |svc| Operations::retract(svc, &id, req.reason)).await?;
+    let done = blocking_op(&s, move |svc| {
+        Operations::retract(svc, &id, req.reason, req.confirmed_personal_data)
+    })
+    .await?;
     Ok(Json(done))
 }
 

@@ -48,7 +48,9 @@ async fn blocking<T: Send + 'static>(
     f: impl FnOnce(&Service) -> Result<T, ServiceError> + Send + 'static,
 ) -> Result<T, Problem> {
     let service = state.service.clone();
-    tokio::task::spawn_blocking(move || f(&service))
+    // What the service words itself (a name shown as a claim) in the request's language.
+    let reader = problem::request_language();
+    tokio::task::spawn_blocking(move || wiel_lang::for_reader(reader, || f(&service)))
         .await
         .map_err(|e| internal_failure(&e))?
         .map_err(Problem::from)
@@ -60,7 +62,9 @@ async fn blocking_op<T: Send + 'static>(
     f: impl FnOnce(&Service) -> Result<T, crate::ops::OpError> + Send + 'static,
 ) -> Result<T, Problem> {
     let service = state.service.clone();
-    tokio::task::spawn_blocking(move || f(&service))
+    // What the service words itself (a name shown as a claim) in the request's language.
+    let reader = problem::request_language();
+    tokio::task::spawn_blocking(move || wiel_lang::for_reader(reader, || f(&service)))
         .await
         .map_err(|e| internal_failure(&e))?
         .map_err(Problem::from)

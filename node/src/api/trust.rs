@@ -28,9 +28,12 @@ pub(super) async fn withdraw_endorsement(
 pub(super) async fn revoke_key(
     State(s): State<ApiState>,
     Json(req): Json<RevokeRequest>,
-) -> ApiResult<crate::Published> {
+) -> ApiResult<Option<crate::Published>> {
     let since = req.since.unwrap_or_else(wiel_protocol::Timestamp::now);
-    let published = blocking(&s, move |svc| svc.revoke_key(req.key, since)).await?;
+    let published = blocking_op(&s, move |svc| {
+        Operations::revoke_key(svc, req.key, since, req.check_only)
+    })
+    .await?;
     Ok(Json(published))
 }
 

@@ -91,6 +91,8 @@ pub enum ServiceError {
         followed: Vec<SpaceName>,
     },
     OwnOrganisation,
+    /// This organisation's own profile: without it, anyone could be shown under its name.
+    OwnProfile(EntryId),
     NotARoot(OrgKey),
     NotEndorsed(OrgKey),
     PersonalData(Vec<wiel_protocol::privacy::Finding>),
@@ -125,6 +127,7 @@ impl ServiceError {
             ServiceError::OwnKeyRevoked { .. } => "own_key_revoked",
             ServiceError::NotEndorsed(_) => "not_endorsed",
             ServiceError::OwnOrganisation => "own_organisation",
+            ServiceError::OwnProfile(_) => "own_profile",
             ServiceError::SpaceChange { .. } => "space_change",
             ServiceError::UnfollowedSpace { .. } => "unfollowed_space",
             ServiceError::UnknownTheme { .. } => "unknown_theme",
@@ -193,7 +196,7 @@ pub struct Service {
 type NamesAt = (
     u64,
     Arc<crate::trust::TrustSet>,
-    Arc<std::collections::BTreeMap<OrgKey, String>>,
+    Arc<std::collections::BTreeMap<OrgKey, trust_admin::ShownName>>,
 );
 
 type CountsAt = (

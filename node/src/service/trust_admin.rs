@@ -88,7 +88,7 @@ impl Service {
         }
         let mut done = Vec::new();
         for id in mine {
-            done.extend(self.retract(id, Some("aanbeveling ingetrokken".into()))?);
+            done.extend(self.retract(id, Some("aanbeveling ingetrokken".into()), false)?);
         }
         Ok(done)
     }
@@ -260,10 +260,7 @@ impl Service {
     /// Revokes one of this organisation's keys (the current one, or one it rotated away
     /// from): entries that key signs from `since` on count for nothing on every node.
     pub fn revoke_key(&self, key: OrgKey, since: Timestamp) -> Result<Published, ServiceError> {
-        let own = self.key.public();
-        if !self.store.speaks_for(&own, &key)? {
-            return Err(ServiceError::NotOwnKey(key));
-        }
+        self.may_revoke(key)?;
         self.publish(NewEntry {
             kind: Kind::Revocation,
             space: Some(SpaceName::national()),
@@ -276,6 +273,14 @@ impl Service {
             confirmed_personal_data: false,
             new_space: false,
         })
+    }
+
+    /// Whether this organisation may revoke `key`: its own, current or rotated from.
+    pub fn may_revoke(&self, key: OrgKey) -> Result<(), ServiceError> {
+        if !self.store.speaks_for(&self.key.public(), &key)? {
+            return Err(ServiceError::NotOwnKey(key));
+        }
+        Ok(())
     }
 
     /// Reads `[trust]` from `config.toml` again (a running node does on SIGHUP): roots,
@@ -312,15 +317,21 @@ impl Service {
     /// 1a2b3c4d5e6f)"), never as that organisation. Kept until the store or the trust set
     /// changes.
     pub fn org_names(&self) -> Result<std::collections::BTreeMap<OrgKey, String>, ServiceError> {
-        Ok(self.shown_names()?.as_ref().clone())
+        Ok(self
+            .shown_names()?
+            .iter()
+            .map(|(key, shown)| (*key, shown.text(key)))
+            .collect())
     }
 
     /// The organisation's name as this node shows it (see [`Service::org_names`]).
     pub fn org_name(&self, key: &OrgKey) -> Result<Option<String>, ServiceError> {
-        Ok(self.shown_names()?.get(key).cloned())
+        Ok(self.shown_names()?.get(key).map(|shown| shown.text(key)))
     }
 
-    fn shown_names(&self) -> Result<Arc<std::collections::BTreeMap<OrgKey, String>>, ServiceError> {
+    fn shown_names(
+        &self,
+    ) -> Result<Arc<std::collections::BTreeMap<OrgKey, ShownName>>, ServiceError> {
         let generation = self.store.generation();
         let set = self.trust.current();
         let mut cached = self.names.lock().unwrap_or_else(|p| p.into_inner());
@@ -344,24 +355,19 @@ impl Service {
                 ));
             }
         }
-        let normal = crate::text::normal_name;
+        let normal = crate::text::name_as_it_looks;
         let held_by_trusted: std::collections::HashSet<String> = claims
             .iter()
             .filter(|(key, _, _)| set.is_trusted(key))
             .flat_map(|(_, name, code)| [normal(name), normal(code)])
             .collect();
-        let names: std::collections::BTreeMap<OrgKey, String> = claims
+        let names: std::collections::BTreeMap<OrgKey, ShownName> = claims
             .into_iter()
             .map(|(key, name, code)| {
-                let claimed = !set.is_trusted(&key)
+                let claim = !set.is_trusted(&key)
                     && (held_by_trusted.contains(&normal(&name))
                         || held_by_trusted.contains(&normal(&code)));
-                let shown = if claimed {
-                    format!("{name} (onbevestigd, sleutel {})", key.short())
-                } else {
-                    name
-                };
-                (key, shown)
+                (key, ShownName { name, claim })
             })
             .collect();
         let names = Arc::new(names);
@@ -485,4 +491,26 @@ pub struct HistoriesNamed {
     pub named: usize,
     /// Entries of earlier keys held here but not signed here: not named.
     pub from_elsewhere: usize,
+}
+
+/// A name as a profile gives it, and whether an organisation trusted here holds it: then
+/// this one only claims it, and it is shown so, in the reader's language.
+#[derive(Clone, Debug)]
+pub(crate) struct ShownName {
+    name: String,
+    claim: bool,
+}
+
+impl ShownName {
+    fn text(&self, key: &OrgKey) -> String {
+        if self.claim {
+            wiel_lang::current().text(&wiel_lang::msg!(
+                "name-unconfirmed",
+                name = self.name.as_str(),
+                key = key.short()
+            ))
+        } else {
+            self.name.clone()
+        }
+    }
 }

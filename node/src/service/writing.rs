@@ -316,8 +316,16 @@ impl Service {
         &self,
         target: EntryId,
         reason: Option<String>,
+        confirmed_personal_data: bool,
     ) -> Result<Vec<Published>, ServiceError> {
         let thread = self.thread(&target)?;
+        if thread.entry.kind == Kind::Profile
+            && self
+                .store
+                .speaks_for(&self.key.public(), &thread.entry.author)?
+        {
+            return Err(ServiceError::OwnProfile(target));
+        }
         let mut done = Vec::new();
         for version in &thread.versions {
             if self.store.retracted_by(version)?.is_some() {
@@ -335,7 +343,7 @@ impl Service {
                     ..Body::default()
                 },
                 created_at: None,
-                confirmed_personal_data: false,
+                confirmed_personal_data,
                 new_space: false,
             })?);
         }

@@ -93,7 +93,11 @@ pub(super) async fn retract(
     }
     let reason = Some(form.reden.trim().to_owned()).filter(|r| !r.is_empty());
     let target = id.clone();
-    match blocking(&state, move |s| Operations::retract(s, &target, reason)).await {
+    match blocking(&state, move |s| {
+        Operations::retract(s, &target, reason, false)
+    })
+    .await
+    {
         Ok(retractions) => {
             let made: Vec<_> = retractions.iter().map(|r| r.id).collect();
             v.done(&state, "retract", &made, &format!("/bericht/{id}"))

@@ -155,6 +155,9 @@ pub struct AnswerRequest {
 #[derive(Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RetractRequest {
     pub reason: Option<String>,
+    /// The reason may hold what the privacy guard asks about (see `NewEntry`).
+    #[serde(default)]
+    pub confirmed_personal_data: bool,
 }
 
 #[derive(Serialize, Deserialize, schemars::JsonSchema)]
@@ -193,6 +196,10 @@ pub struct RevokeRequest {
     pub key: wiel_protocol::OrgKey,
     #[serde(default)]
     pub since: Option<wiel_protocol::Timestamp>,
+    /// Only whether this organisation may revoke the key: nothing is published, and the
+    /// answer is null.
+    #[serde(default)]
+    pub check_only: bool,
 }
 
 /// `POST /api/v1/trust/roots`: add (or with `remove`, take away) a trusted root.

@@ -207,7 +207,7 @@ pub fn operations() -> Vec<Operation> {
             "Revoke a key of this organisation from a moment on",
         )
         .takes(json::<RevokeRequest>())
-        .answers(json::<Published>()),
+        .answers(json::<Option<Published>>()),
         op(
             "get",
             routes::TRUST,
