@@ -182,17 +182,7 @@ fn localised(cause: &(dyn std::error::Error + 'static)) -> Option<Message> {
 
 /// An operating system error in plain words where its kind is a common one.
 fn io_error(e: &std::io::Error) -> String {
-    use std::io::ErrorKind;
-    match e.kind() {
-        ErrorKind::NotFound => t!("io-not-found"),
-        ErrorKind::PermissionDenied => t!("io-permission-denied"),
-        ErrorKind::AlreadyExists => t!("io-already-exists"),
-        ErrorKind::IsADirectory => t!("io-is-a-directory"),
-        ErrorKind::NotADirectory => t!("io-not-a-directory"),
-        ErrorKind::StorageFull => t!("io-storage-full"),
-        ErrorKind::InvalidData => t!("io-invalid-data"),
-        _ => e.to_string(),
-    }
+    wiel_node::text::io_problem(e)
 }
 
 fn is_broken_pipe(err: &anyhow::Error) -> bool {

@@ -16,9 +16,18 @@ pub struct FrontMatter {
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub space: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// A list, or one word (`tags: hrm` as people write it).
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "one_or_many"
+    )]
     pub themes: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
@@ -34,6 +43,25 @@ pub struct FrontMatter {
     /// Story: the lessons (lessen).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lessons: Option<String>,
+}
+
+/// A list of words, or one word, or words separated by commas (`themes: jeugd, wmo`).
+fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    Ok(match OneOrMany::deserialize(d)? {
+        OneOrMany::One(text) => text
+            .split(',')
+            .map(str::trim)
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        OneOrMany::Many(words) => words,
+    })
 }
 
 /// A parsed document: front matter and the Markdown text after it.
@@ -77,11 +105,13 @@ pub fn parse(input: &str, source: &str) -> Result<Document> {
                 .location()
                 .map(|l| t!("at-line-column", line = l.line() + 1, column = l.column()))
                 .unwrap_or_else(|| t!("front-matter"));
-            let msg = e.to_string();
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_owned();
             anyhow::anyhow!(
                 "{source}: {}",
-                t!("front-matter-invalid", place = place, detail = msg)
+                t!(
+                    "front-matter-invalid",
+                    place = place,
+                    detail = yaml_problem(&e)
+                )
             )
         })?
     };
@@ -89,6 +119,21 @@ pub fn parse(input: &str, source: &str) -> Result<Document> {
         front,
         text: input[consumed..].trim().to_owned(),
     })
+}
+
+/// What is wrong in the reader's words: the YAML parser's own text is English and speaks
+/// of tokens and mappings.
+fn yaml_problem(e: &serde_yaml_ng::Error) -> String {
+    let text = e.to_string();
+    let known = "kind, title, space, tags, themes, contact, situation, approach, result, lessons";
+    if let Some(rest) = text.strip_prefix("unknown field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return t!("front-matter-unknown-key", key = key, known = known);
+    }
+    if text.contains("invalid type") {
+        return t!("front-matter-wrong-type");
+    }
+    t!("front-matter-syntax")
 }
 
 /// The keys whose value is one line of plain text.
@@ -104,16 +149,20 @@ const TEXT_KEYS: [&str; 9] = [
     "lessons",
 ];
 
-/// `title: Inkoop: lumpsum of p×q` as people write it, quoted so that YAML reads the
-/// whole value (a colon or ` #` in an unquoted value is YAML syntax, not text).
+/// `title: Inkoop: lumpsum of p×q` or `title: [concept] 'Maatwerk' in de Wmo` as people
+/// write it, quoted so that YAML reads the whole value as text (a colon, ` #`, or a `[`,
+/// `@`, `*` or quote at the start is YAML syntax otherwise). A value already quoted
+/// whole is left as it is.
 fn quoted_if_needed(line: &str) -> String {
     let Some((key, value)) = line.split_once(':') else {
         return line.to_owned();
     };
     let value = value.trim();
-    let plain = !value.is_empty()
-        && !value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']);
-    if TEXT_KEYS.contains(&key) && plain && (value.contains(": ") || value.contains(" #")) {
+    let quoted_whole = value.len() >= 2
+        && ((value.starts_with('"') && value.ends_with('"'))
+            || (value.starts_with('\'') && value.ends_with('\'')));
+    let block = matches!(value, "|" | ">" | "|-" | ">-" | "|+" | ">+");
+    if TEXT_KEYS.contains(&key) && !value.is_empty() && !quoted_whole && !block {
         let escaped = value.replace('\\', "\\\\").replace('"', "\\\"");
         format!("{key}: \"{escaped}\"\n")
     } else {
@@ -248,15 +297,51 @@ mod tests {
 
     #[test]
     fn malformed_front_matter_names_the_line() {
-        let err = parse("---\nkind: story\ntitle: [unclosed\n---\ntext\n", "bad.md").unwrap_err();
+        let err = parse(
+            "---\nkind: story\ntags: [unclosed, hrm\nthemes: wmo\n---\ntext\n",
+            "bad.md",
+        )
+        .unwrap_err();
         let msg = format!("{err:#}");
         // In the reader's language, whichever that is where the test runs.
-        let place = wiel_lang::t!("at-line-column", line = 3usize, column = 8usize);
-        assert!(msg.starts_with("bad.md: ") && msg.contains(&place), "{msg}");
+        let line = wiel_lang::t!("at-line-column", line = 4usize, column = 7usize);
+        assert!(msg.starts_with("bad.md: ") && msg.contains(&line), "{msg}");
+        assert!(msg.contains(&wiel_lang::t!("front-matter-syntax")), "{msg}");
         let err = parse("---\nkind: story\n", "open.md").unwrap_err();
         assert!(format!("{err:#}").contains(&wiel_lang::t!("front-matter-not-closed")));
         let err = parse("---\ncolour: red\n---\n", "unknown.md").unwrap_err();
-        assert!(format!("{err:#}").contains("unknown field `colour`"));
+        let msg = format!("{err:#}");
+        assert!(
+            msg.contains("colour") && !msg.contains("unknown field"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn titles_as_people_write_them_are_text() {
+        for title in [
+            "[concept] Inkoop jeugdhulp",
+            "@home werken: wat regelen jullie?",
+            "*Nieuw* verzuimbeleid",
+            "'Maatwerk' in de Wmo",
+            "\"HR\" en de cao",
+        ] {
+            let doc = parse(
+                &format!("---\nkind: question\ntitle: {title}\n---\n"),
+                "t.md",
+            )
+            .unwrap_or_else(|e| panic!("{title}: {e:#}"));
+            assert_eq!(doc.front.title.as_deref(), Some(title));
+        }
+    }
+
+    #[test]
+    fn one_theme_or_tag_need_not_be_a_list() {
+        let doc = parse("---\nthemes: jeugd\ntags: hrm, onboarding\n---\n", "t.md").unwrap();
+        assert_eq!(doc.front.themes, ["jeugd"]);
+        assert_eq!(doc.front.tags, ["hrm", "onboarding"]);
+        let doc = parse("---\nthemes: [jeugd, wmo]\n---\n", "t.md").unwrap();
+        assert_eq!(doc.front.themes, ["jeugd", "wmo"]);
     }
 
     #[test]

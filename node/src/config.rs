@@ -31,6 +31,12 @@ pub enum ConfigError {
         path: PathBuf,
         reason: String,
     },
+    /// `config.toml` does not read: at which line, and what is wrong there.
+    Unreadable {
+        path: PathBuf,
+        line: usize,
+        problem: TomlProblem,
+    },
     Key {
         path: PathBuf,
         reason: String,
@@ -42,6 +48,34 @@ pub enum ConfigError {
     NotADirectory {
         path: PathBuf,
     },
+}
+
+/// What is wrong at a line of `config.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TomlProblem {
+    /// A name wiel does not know there, and the names it does.
+    UnknownKey { key: String, known: String },
+    /// Anything else, in the TOML parser's own (English) words.
+    Other(String),
+}
+
+impl TomlProblem {
+    fn of(error: &toml::de::Error) -> Self {
+        let message = error.message().trim();
+        if let Some(rest) = message.strip_prefix("unknown field `")
+            && let Some((key, known)) = rest.split_once('`')
+        {
+            let known = known
+                .trim_start_matches(", expected one of ")
+                .trim_start_matches(", expected ")
+                .replace('`', "");
+            return TomlProblem::UnknownKey {
+                key: key.to_owned(),
+                known,
+            };
+        }
+        TomlProblem::Other(message.replace('\n', "; "))
+    }
 }
 
 /// Where a node keeps its files.
@@ -74,7 +108,7 @@ impl DataDir {
     pub(crate) fn prepare(&self) -> Result<(), ConfigError> {
         let not_writable = |e: std::io::Error| ConfigError::NotWritable {
             dir: self.root.clone(),
-            reason: e.to_string(),
+            reason: crate::text::io_problem(&e),
         };
         std::fs::create_dir_all(&self.root).map_err(not_writable)?;
         // The data dir holds the organisation's key and what it keeps apart: its owner's.
@@ -106,7 +140,7 @@ impl DataDir {
         }
         let io = |e: std::io::Error| ConfigError::Io {
             path: path.clone(),
-            reason: e.to_string(),
+            reason: crate::text::io_problem(&e),
         };
         let mut file = options.open(&path).map_err(io)?;
         file.write_all(&bytes).map_err(io)?;
@@ -124,7 +158,7 @@ impl DataDir {
         ));
         let io = |p: &Path, e: std::io::Error| ConfigError::Io {
             path: p.to_owned(),
-            reason: e.to_string(),
+            reason: crate::text::io_problem(&e),
         };
         std::fs::copy(&path, &old).map_err(|e| io(&old, e))?;
         let fresh = Self::new(self.root.join("key.new"));
@@ -356,23 +390,18 @@ impl Config {
         let path = dir.config_path();
         let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::Io {
             path: path.clone(),
-            reason: e.to_string(),
+            reason: crate::text::io_problem(&e),
         })?;
-        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Config {
+        let config: Config = toml::from_str(&text).map_err(|e| ConfigError::Unreadable {
             path: path.clone(),
-            // One line: where, then what.
-            reason: match e.span() {
-                Some(span) => format!(
-                    "line {}: {}",
-                    text.get(..span.start)
-                        .unwrap_or(&text)
-                        .matches('\n')
-                        .count()
-                        + 1,
-                    e.message().trim().replace('\n', "; ")
-                ),
-                None => e.message().trim().replace('\n', "; "),
-            },
+            line: e.span().map_or(1, |span| {
+                text.get(..span.start)
+                    .unwrap_or(&text)
+                    .matches('\n')
+                    .count()
+                    + 1
+            }),
+            problem: TomlProblem::of(&e),
         })?;
         if let Some(bad) = config
             .node
@@ -416,7 +445,7 @@ impl Config {
         let partial = path.with_extension("toml.partial");
         let io = |p: &std::path::Path, e: std::io::Error| ConfigError::Io {
             path: p.to_owned(),
-            reason: e.to_string(),
+            reason: crate::text::io_problem(&e),
         };
         {
             use std::io::Write;

@@ -24,6 +24,24 @@ pub fn one_line(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// An operating system error in plain words, in the reader's language, where its kind is
+/// a common one; otherwise the system's own (English) text.
+pub fn io_problem(error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let id = match error.kind() {
+        ErrorKind::NotFound => "io-not-found",
+        ErrorKind::PermissionDenied => "io-permission-denied",
+        ErrorKind::AlreadyExists => "io-already-exists",
+        ErrorKind::IsADirectory => "io-is-a-directory",
+        ErrorKind::NotADirectory => "io-not-a-directory",
+        ErrorKind::StorageFull => "io-storage-full",
+        ErrorKind::ReadOnlyFilesystem => "io-read-only",
+        ErrorKind::InvalidData => "io-invalid-data",
+        _ => return error.to_string(),
+    };
+    wiel_lang::current().text(&wiel_lang::Message::new(id))
+}
+
 /// A name as compared: case and runs of white space do not tell names apart.
 pub fn normal_name(name: &str) -> String {
     one_line(name).to_lowercase()

@@ -213,6 +213,27 @@ impl Localise for ConfigError {
                 path = path.display().to_string(),
                 detail = reason.as_str()
             ),
+            ConfigError::Unreadable {
+                path,
+                line,
+                problem: crate::config::TomlProblem::UnknownKey { key, known },
+            } => msg!(
+                "config-unknown-key",
+                path = path.display().to_string(),
+                line = *line,
+                key = key.as_str(),
+                known = known.as_str()
+            ),
+            ConfigError::Unreadable {
+                path,
+                line,
+                problem: crate::config::TomlProblem::Other(detail),
+            } => msg!(
+                "config-syntax",
+                path = path.display().to_string(),
+                line = *line,
+                detail = detail.as_str()
+            ),
             ConfigError::Key { path, reason } => msg!(
                 "key-file-unusable",
                 path = path.display().to_string(),

@@ -147,3 +147,45 @@ fn completions_for_each_shell_name_the_commands() {
     let r = node.run(&["completions", "tcsh"]);
     assert_eq!(r.code, 2, "an unknown shell is a usage error: {}", r.stderr);
 }
+
+#[test]
+fn a_mistake_in_config_toml_is_told_in_plain_words_with_its_line() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let config = node.path().join("config.toml");
+    let good = std::fs::read_to_string(&config).unwrap();
+    let line = good.lines().count() + 2;
+    std::fs::write(&config, format!("{good}\n[web]\nmnds = true\n")).unwrap();
+    let out = node
+        .command(&["config", "check"])
+        .env("LANG", "nl_NL.UTF-8")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("regel {}", line + 1))
+            && err.contains("'mnds' kent wiel hier niet")
+            && !err.contains("unknown field"),
+        "{err}"
+    );
+    // A folder that cannot be made, in plain words too.
+    let init = wiel_tests::wiel_command()
+        .args([
+            "--data-dir",
+            "/proc/wiel-kan-hier-niet",
+            "init",
+            "--name",
+            "Gemeente Test",
+            "--code",
+            "GM0999",
+        ])
+        .env("LANG", "nl_NL.UTF-8")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&init.stderr);
+    assert_ne!(init.status.code(), Some(0));
+    assert!(
+        err.contains("/proc/wiel-kan-hier-niet") && !err.contains("os error"),
+        "{err}"
+    );
+}
