@@ -331,6 +331,10 @@ impl Localise for DialFailure {
             DialFailure::NothingListens => msg!("dial-nothing-listens"),
             DialFailure::NoAnswer => msg!("dial-no-answer"),
             DialFailure::Itself => msg!("dial-itself"),
+            DialFailure::OtherNetwork => msg!("dial-other-network"),
+            DialFailure::Blocked => msg!("dial-blocked"),
+            DialFailure::NoIdentify => msg!("dial-no-identify"),
+            DialFailure::HungUp => msg!("dial-hung-up"),
             DialFailure::NotTheNodeNamed { found, named } => msg!(
                 "dial-not-the-node-named",
                 found = found.as_str(),

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use wiel_tests::{Daemon, Node, practice_md, wait_for};
+use wiel_tests::{Daemon, Node, expect_one_line_error, practice_md, wait_for};
 use wiel_tests::{Refusal, StatusFacts};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
@@ -108,6 +108,33 @@ fn nodes_on_different_networks_refuse_each_other() {
             .iter()
             .all(|p| p["peer_id"] != test_net.status().peer_id().as_str()),
         "the other network still lists the test node as a peer: {peers}"
+    );
+    // `wiel connect` to a node of another network says so, and fails; tried again, it
+    // says that node is blocked for now, not "see the log".
+    let third = Node::empty();
+    third.ok(&[
+        "init",
+        "--name",
+        "Gemeente Ede",
+        "--code",
+        "GM0228",
+        "--network",
+        "wiel-third",
+    ]);
+    let d3 = Daemon::start(&third, &[]);
+    let args = ["connect", d3.address.as_str()];
+    let err = expect_one_line_error(honest.run(&args), &args);
+    assert!(
+        err.contains("another wiel network"),
+        "{err}\n{}",
+        _dh.log_text()
+    );
+    // (Which of the two learns first that the other is on another network is a race:
+    // the one that hears it second only sees the other break off, and says so.)
+    let err = expect_one_line_error(honest.run(&args), &args);
+    assert!(
+        err.contains("blocked") || err.contains("another wiel network"),
+        "{err}"
     );
 }
 

@@ -26,6 +26,15 @@ pub enum DialFailure {
     NoAnswer,
     /// The address is this node's own.
     Itself,
+    /// A node of another wiel network answered (the test network and the real one).
+    OtherNetwork,
+    /// This node blocked that peer for a while (it sent invalid data, or is on another
+    /// network).
+    Blocked,
+    /// A node answered but did not say who it is in time.
+    NoIdentify,
+    /// The node broke the connection off before saying who it is.
+    HungUp,
     /// Another node answered than the one the address names, and it did not show that it
     /// succeeded that node's key.
     NotTheNodeNamed {
@@ -46,6 +55,8 @@ impl DialFailure {
             DialFailure::NoAnswer
         } else if text.contains("local peer id") || text.contains("dial itself") {
             DialFailure::Itself
+        } else if text.contains("blocked") {
+            DialFailure::Blocked
         } else {
             DialFailure::Other
         }

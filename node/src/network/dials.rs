@@ -24,6 +24,10 @@ use crate::trust::TrustSet;
 /// How long a peer met under another id has to show that it succeeded the id dialed.
 const PROVE_WITHIN: Duration = Duration::from_secs(15);
 
+/// How long a peer `wiel connect` reached has to say who it is (identify) before the
+/// command hears that it did not.
+const IDENTIFY_WITHIN: Duration = Duration::from_secs(10);
+
 type Reply = oneshot::Sender<Result<(), NetworkError>>;
 
 /// A peer dialed under another id than the address named, until it shows it succeeded it.
@@ -39,6 +43,9 @@ pub(super) struct Dials {
     /// `wiel connect` waits for its own connection attempt, whatever peer answers.
     pending: HashMap<ConnectionId, (String, Reply)>,
     provisional: HashMap<PeerId, Provisional>,
+    /// Connected, and waiting for the peer to say who it is: only then does `wiel connect`
+    /// hear "connected" (a node of another network is refused at that moment).
+    identifying: HashMap<PeerId, Vec<(String, Reply, Instant)>>,
 }
 
 impl Dials {
@@ -97,10 +104,16 @@ impl Dials {
             }
             Err(e) => {
                 tracing::warn!(%addr, error = %one_line(&e.to_string()), "cannot dial");
+                let blocked = matches!(&e, DialError::Denied { cause }
+                    if cause.downcast_ref::<libp2p::allow_block_list::Blocked>().is_some());
                 if let Some(reply) = reply {
                     let _ = reply.send(Err(NetworkError::Dial {
                         addr: addr.to_string(),
-                        reason: DialFailure::of(&e.to_string()),
+                        reason: if blocked {
+                            DialFailure::Blocked
+                        } else {
+                            DialFailure::of(&e.to_string())
+                        },
                     }));
                 }
             }
@@ -109,13 +122,35 @@ impl Dials {
 
     /// A connection was made.
     pub fn on_established(&mut self, connection: ConnectionId, peer: PeerId) {
-        if let Some((_, reply)) = self.pending.remove(&connection) {
+        if let Some((address, reply)) = self.pending.remove(&connection) {
             match self.provisional.get_mut(&peer) {
                 Some(p) => p.reply = Some(reply),
                 None => {
-                    let _ = reply.send(Ok(()));
+                    self.identifying
+                        .entry(peer)
+                        .or_default()
+                        .push((address, reply, Instant::now()))
                 }
             }
+        }
+    }
+
+    /// The last connection to `peer` closed: a `wiel connect` still waiting hears that the
+    /// other side broke off before saying who it is (a node of another network does so).
+    pub fn on_gone(&mut self, peer: &PeerId) {
+        self.on_identified(*peer, Some(DialFailure::HungUp));
+    }
+
+    /// The peer said who it is: on this network (`None`), or not (why not).
+    pub fn on_identified(&mut self, peer: PeerId, refused: Option<DialFailure>) {
+        for (address, reply, _) in self.identifying.remove(&peer).unwrap_or_default() {
+            let _ = reply.send(match &refused {
+                None => Ok(()),
+                Some(reason) => Err(NetworkError::Dial {
+                    addr: address,
+                    reason: reason.clone(),
+                }),
+            });
         }
     }
 
@@ -174,6 +209,17 @@ impl Dials {
     /// Each second: confirms provisional peers that showed they succeeded the key named;
     /// returns those whose time ran out, to disconnect.
     pub fn on_tick(&mut self, trust: &TrustSet, now: Instant) -> Vec<PeerId> {
+        for waiting in self.identifying.values_mut() {
+            for (address, reply, _) in waiting.extract_if(.., |(_, _, since)| {
+                now.duration_since(*since) >= IDENTIFY_WITHIN
+            }) {
+                let _ = reply.send(Err(NetworkError::Dial {
+                    addr: address,
+                    reason: DialFailure::NoIdentify,
+                }));
+            }
+        }
+        self.identifying.retain(|_, waiting| !waiting.is_empty());
         let mut expired = Vec::new();
         self.provisional.retain(|peer, p| {
             let succeeded = super::peers::org_key_of(&p.named)

@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 use wiel_protocol::OrgKey;
 
 use super::behaviour::{self, Behaviour, BehaviourEvent};
-use super::client::{Command, NetworkStatus};
+use super::client::{Command, DialFailure, NetworkStatus};
 use super::clock::ClockHandler;
 use super::context::{Channels, Ctx, NodeParts, Outcome, ctx};
 use super::dials::Dials;
@@ -147,11 +147,9 @@ impl EventLoop {
 
     fn on_tick(&mut self) {
         let now = Instant::now();
-        let counters = &self.node.counters;
-        self.guard
-            .on_tick(&mut self.swarm, &mut self.peers, counters, now);
-        self.gossip
-            .on_tick(&mut self.swarm, counters, self.peers.count());
+        let (swarm, counters) = (&mut self.swarm, &self.node.counters);
+        self.guard.on_tick(swarm, &mut self.peers, counters, now);
+        self.gossip.on_tick(swarm, counters, self.peers.count());
         for peer in self.dials.on_tick(&self.node.trust.current(), now) {
             let _ = self.swarm.disconnect_peer_id(peer);
         }
@@ -264,13 +262,12 @@ impl EventLoop {
                 connection_id,
                 ..
             } => {
-                let address = endpoint.get_remote_address();
                 let chosen = self
                     .punches
                     .chosen_by_us(&peer_id, connection_id, &endpoint);
                 self.peers.on_connected(
                     peer_id,
-                    address,
+                    endpoint.get_remote_address(),
                     chosen,
                     connection_id,
                     endpoint.is_relayed(),
@@ -296,6 +293,7 @@ impl EventLoop {
                 self.guard.forget(&peer_id);
                 self.fetch.forget_peer(&mut self.runs, &peer_id);
                 self.reach.on_gone(&peer_id);
+                self.dials.on_gone(&peer_id);
                 tracing::debug!(%peer_id, "disconnected");
             }
             SwarmEvent::OutgoingConnectionError {
@@ -377,6 +375,8 @@ impl EventLoop {
             Identified::OtherNetwork => {
                 tracing::warn!(%peer_id, theirs = %info.protocol_version, %ours, "peer is on another wiel network; refusing it");
                 self.node.counters.reject(Refusal::OtherNetworkPeer);
+                self.dials
+                    .on_identified(peer_id, Some(DialFailure::OtherNetwork));
                 self.block(peer_id, "on another network");
                 return;
             }
@@ -389,6 +389,7 @@ impl EventLoop {
             Identified::NewDialedUs => self.clock.ask(&mut self.swarm, peer_id),
             Identified::Known => {}
         }
+        self.dials.on_identified(peer_id, None);
         self.punches.on_identified(&peer_id, &info.listen_addrs);
         let on_this_machine = self.peers.is_on_loopback(&peer_id);
         self.reach
