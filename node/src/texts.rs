@@ -102,6 +102,16 @@ impl Localise for ServiceError {
             ServiceError::OwnProfile(id) => msg!("own-profile", id = id.short()),
             ServiceError::NotARoot(key) => msg!("not-a-root", key = key.short()),
             ServiceError::NotEndorsed(key) => msg!("not-endorsed", key = key.short()),
+            ServiceError::AlreadyEndorsed {
+                subject,
+                name,
+                endorsement,
+            } => msg!(
+                "already-endorsed",
+                organisation = name.as_str(),
+                key = subject.to_string(),
+                id = endorsement.short()
+            ),
             ServiceError::PersonalData(findings) => personal_data(findings),
             ServiceError::Backup(problem) => match problem {
                 crate::service::BackupProblem::NotABackup => msg!("backup-not-a-backup"),

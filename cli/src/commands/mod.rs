@@ -496,7 +496,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if withdraw {
                 let done = backend.withdraw_endorsement(&organisation)?;
                 if json {
-                    return output::json(&done);
+                    return output::json(&wiel_node::service::Retracted { retractions: done });
                 }
                 outln!(
                     "{}",
@@ -508,7 +508,24 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
                 );
                 Ok(())
             } else {
-                published(backend.endorse(&organisation, name, code)?, json)
+                let p = backend.endorse(&organisation, name, code)?;
+                if json {
+                    return output::json(&p);
+                }
+                let entry = backend.thread(&p.id.to_string())?.entry;
+                match entry.fields {
+                    Some(wiel_protocol::KindFields::Endorsement { subject, name, .. }) => outln!(
+                        "{}",
+                        t!(
+                            "endorsed",
+                            organisation = name,
+                            key = subject.to_string(),
+                            id = p.id.short()
+                        )
+                    ),
+                    _ => return published(p, json),
+                }
+                Ok(())
             }
         }
         Command::Trust(t) => {

@@ -78,15 +78,28 @@ fn a_rogue_organisation_is_kept_apart_until_endorsed_and_again_after_withdrawal(
         );
     }
 
-    // Zwolle vouches for the rogue (it holds no profile of it: name and code given).
-    a.ok(&[
+    // Zwolle vouches for the rogue (it holds no profile of it: name and code given), and
+    // is told whom, by the whole key; the same again changes nothing and says so.
+    let endorse = [
         "endorse",
-        &kr,
+        kr.as_str(),
         "--name",
         "Gemeente Nergens",
         "--code",
         "GM9999",
-    ]);
+    ];
+    let said = a.ok(&endorse);
+    assert!(
+        said.contains(&format!("now endorses Gemeente Nergens, key {kr}")),
+        "{said}"
+    );
+    let before = a.snapshot();
+    let err = wiel_tests::expect_one_line_error(a.run(&endorse), &endorse);
+    assert!(
+        err.contains("already endorses Gemeente Nergens") && err.contains("nothing changed"),
+        "{err}"
+    );
+    assert_eq!(a.snapshot(), before, "no second endorsement");
     for node in [&a, &b, &c] {
         wait_for("the endorsed entries everywhere", TIMEOUT, || {
             (count_by(node, &kr, false) == 1000).then_some(())
@@ -100,8 +113,15 @@ fn a_rogue_organisation_is_kept_apart_until_endorsed_and_again_after_withdrawal(
     let trust = c.dutch(&["trust", "list"]);
     assert!(trust.contains("vertrouwd via Gemeente Zwolle"), "{trust}");
 
-    // Withdrawn: untrusted again everywhere, kept but not shown.
-    a.ok(&["endorse", "--withdraw", &kr]);
+    // Withdrawn: untrusted again everywhere, kept but not shown. (As JSON: the shape of
+    // `retract --json`.)
+    let withdrawn: serde_json::Value =
+        serde_json::from_str(&a.ok(&["--json", "endorse", "--withdraw", &kr])).unwrap();
+    assert_eq!(
+        withdrawn["retractions"].as_array().map(Vec::len),
+        Some(1),
+        "{withdrawn}"
+    );
     for node in [&a, &b, &c] {
         wait_for("the withdrawal everywhere", TIMEOUT, || {
             (count_by(node, &kr, false) == 0).then_some(())

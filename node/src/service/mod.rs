@@ -95,6 +95,12 @@ pub enum ServiceError {
     OwnProfile(EntryId),
     NotARoot(OrgKey),
     NotEndorsed(OrgKey),
+    /// This organisation endorses `subject` already, with the same name and code.
+    AlreadyEndorsed {
+        subject: OrgKey,
+        name: String,
+        endorsement: EntryId,
+    },
     PersonalData(Vec<wiel_protocol::privacy::Finding>),
     Backup(BackupProblem),
 }
@@ -126,6 +132,7 @@ impl ServiceError {
             ServiceError::NotOwnKey(_) => "not_own_key",
             ServiceError::OwnKeyRevoked { .. } => "own_key_revoked",
             ServiceError::NotEndorsed(_) => "not_endorsed",
+            ServiceError::AlreadyEndorsed { .. } => "already_endorsed",
             ServiceError::OwnOrganisation => "own_organisation",
             ServiceError::OwnProfile(_) => "own_profile",
             ServiceError::SpaceChange { .. } => "space_change",

@@ -42,6 +42,19 @@ impl Service {
         let (Some(name), Some(code)) = (name.or(known_name), code.or(known_code)) else {
             return Err(ServiceError::UnknownOrganisation(subject));
         };
+        // The same endorsement again, signed with the same key, would change nothing.
+        let own = self.key.public();
+        if let Some(standing) = self.own_endorsements(subject)?.into_iter().find(|e| {
+            e.header().author == own
+                && matches!(e.body().map(|b| &b.fields),
+                    Some(KindFields::Endorsement { name: n, cbs_code: c, .. }) if *n == name && *c == code)
+        }) {
+            return Err(ServiceError::AlreadyEndorsed {
+                subject,
+                name,
+                endorsement: standing.id(),
+            });
+        }
         self.publish(NewEntry {
             kind: Kind::Endorsement,
             space: Some(SpaceName::national()),
@@ -61,26 +74,31 @@ impl Service {
         })
     }
 
+    /// This organisation's standing endorsements of `subject`, made with any key it
+    /// rotated from too.
+    fn own_endorsements(&self, subject: OrgKey) -> Result<Vec<Verified>, ServiceError> {
+        let mut mine = Vec::new();
+        for e in self.store.trust_entries()? {
+            let of_subject = matches!(
+                e.body().map(|b| &b.fields),
+                Some(KindFields::Endorsement { subject: s, .. }) if *s == subject
+            );
+            if of_subject
+                && self
+                    .store
+                    .speaks_for(&self.key.public(), &e.header().author)?
+            {
+                mine.push(e);
+            }
+        }
+        Ok(mine)
+    }
+
     /// Withdraws this organisation's endorsements of `subject` (retracts them).
     pub fn withdraw_endorsement(&self, subject: OrgKey) -> Result<Vec<Published>, ServiceError> {
         let mine: Vec<EntryId> = self
-            .store
-            .trust_entries()?
+            .own_endorsements(subject)?
             .iter()
-            .filter(|e| {
-                // Endorsements made with any key this organisation rotated from count too.
-                matches!(
-                    self.store
-                        .speaks_for(&self.key.public(), &e.header().author),
-                    Ok(true)
-                )
-            })
-            .filter(|e| {
-                matches!(
-                    e.body().map(|b| &b.fields),
-                    Some(KindFields::Endorsement { subject: s, .. }) if *s == subject
-                )
-            })
             .map(Verified::id)
             .collect();
         if mine.is_empty() {
