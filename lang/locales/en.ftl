@@ -100,7 +100,7 @@ name-invalid = { $what } '{ $value }' is not valid: use 1 to { $max } characters
 name-bad-cbs-code = CBS code '{ $code }' is not valid: expected GM followed by four digits, like GM0193
 hex-length = expected { $expected } hex characters, got { $found }
 hex-not-hex = '{ $value }' is not hexadecimal (use 0-9 and a-f)
-unknown-kind = unknown kind '{ $kind }': use practice, story, question or answer (or goed-voorbeeld, praktijkverhaal, vraag, antwoord)
+unknown-kind = unknown kind '{ $kind }'; the kinds are: { $known }
 
 ## Personal data
 
@@ -160,10 +160,11 @@ entry-retracted = entry { $id } was retracted by its author
 organisation-unknown = no profile of organisation { $key } is known here
 not-own-key = key { $key } is not this organisation's: revoke only the current key or one it changed away from
 own-key-revoked = your key { $key } is revoked (from { $since } on): nothing signed with it counts any more
-space-change = a new version stays in the space of the entry ({ $from }), not { $to }: publish a new entry there instead
+space-change = a new version stays in the space of the entry ('{ $from }'), not '{ $to }': publish a new entry there instead
 unknown-theme = unknown theme '{ $theme }': use one of { $known }
 unfollowed-space = this node does not follow space '{ $space }' (it follows { $followed }): check the spelling
 own-profile = { $id } is your organisation's profile and cannot be retracted: without it, someone else could appear here under your name. Change it with wiel edit { $id }
+no-organisation-name = the organisation's name is empty: give it with --name, for example --name "Gemeente Zwolle"
 own-organisation = this is your own organisation: it is always trusted here
 not-a-root = { $key } is not trusted directly here, so there is nothing to remove (it may be trusted through endorsements)
 already-endorsed = this organisation already endorses { $organisation } (key { $key }, endorsement { $id }): nothing changed
@@ -319,6 +320,7 @@ list-untrusted-hidden-at-least = At least { $count ->
 search-replaced = "{ $typed }" occurs nowhere; did you mean "{ $searched }"? That was searched for.
 search-ignored = Not searched for, too common: { $words }. Search for words that say what it is about.
 search-also = Also searched for: { $words }.
+search-unknown-among-trusted = Not in any entry of an organisation this node trusts: { $words }.
 search-unknown = Occurs nowhere: { $words }.
 search-nothing = Nothing found.
 search-untrusted-hidden = { $count ->
@@ -327,6 +329,8 @@ search-untrusted-hidden = { $count ->
     } from organisations this node does not trust (or signed with a revoked key) not shown; search them too with --untrusted.
 search-untrusted-hidden-at-least = At least { $count } matches from organisations this node does not trust (or signed with a revoked key) not shown; search them too with --untrusted.
 search-more = The best { $shown } of { $total } shown. Show more with --limit { $limit }.
+export-answers = answer to "{ $title }" ({ $id })
+export-answers-gone = answer to question { $id }, which cannot be read here (any more)
 label-answered = answered
 label-id = id { $id }
 label-tags = tags

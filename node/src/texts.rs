@@ -99,6 +99,7 @@ impl Localise for ServiceError {
                     .join(", ")
             ),
             ServiceError::OwnOrganisation => msg!("own-organisation"),
+            ServiceError::NoOrganisationName => msg!("no-organisation-name"),
             ServiceError::OwnProfile(id) => msg!("own-profile", id = id.short()),
             ServiceError::NotARoot(key) => msg!("not-a-root", key = key.short()),
             ServiceError::NotEndorsed(key) => msg!("not-endorsed", key = key.short()),

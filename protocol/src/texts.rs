@@ -232,8 +232,18 @@ impl Localise for HexError {
 }
 
 impl Localise for UnknownKind {
+    /// Names every kind, by its Dutch and its English name: `list` takes any of them
+    /// (`publish` and `search` say for themselves which they take).
     fn message(&self) -> Message {
-        msg!("unknown-kind", kind = self.0.as_str())
+        let known: Vec<String> = Kind::ALL
+            .iter()
+            .map(|k| format!("{} ({})", k.dutch().replace(' ', "-"), k.as_str()))
+            .collect();
+        msg!(
+            "unknown-kind",
+            kind = self.0.as_str(),
+            known = known.join(", ")
+        )
     }
 }
 

@@ -318,7 +318,14 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
             if json {
                 output::json(&listing)
             } else {
-                let empty = if a.open {
+                // "Every question has an accepted answer" only where there are questions.
+                let any_question = || -> Result<bool> {
+                    let mut all = filter.clone();
+                    all.open = false;
+                    all.limit = 1;
+                    Ok(!backend.list(&all)?.entries.is_empty())
+                };
+                let empty = if a.open && listing.entries.is_empty() && any_question()? {
                     t!("questions-none-open")
                 } else {
                     t!("questions-none")

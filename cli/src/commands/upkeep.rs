@@ -36,6 +36,30 @@ pub(super) fn export(
         .iter()
         .filter_map(|l| l.entry.header.target(Rel::Supersedes))
         .collect();
+    // An answer names its question by reference, never by a copy of its title: the
+    // readable document looks the title up (that of the question's newest version).
+    let newer: std::collections::BTreeMap<EntryId, EntryId> = lines
+        .iter()
+        .filter_map(|l| Some((l.entry.header.target(Rel::Supersedes)?, l.id)))
+        .collect();
+    let titles: std::collections::BTreeMap<EntryId, &str> = lines
+        .iter()
+        .filter_map(|l| Some((l.id, l.entry.body.as_ref()?.title.as_str())))
+        .collect();
+    let question_of = |h: &wiel_protocol::Header| -> Option<String> {
+        let asked = h.target(Rel::Answers)?;
+        let mut newest = asked;
+        for _ in 0..lines.len() {
+            match newer.get(&newest) {
+                Some(next) => newest = *next,
+                None => break,
+            }
+        }
+        Some(match titles.get(&newest) {
+            Some(title) => t!("export-answers", title = *title, id = asked.short()),
+            None => t!("export-answers-gone", id = asked.short()),
+        })
+    };
     let mut count = 0usize;
     let mut tally = wiel_node::exchange::Tally::default();
     for line in &lines {
@@ -57,11 +81,14 @@ pub(super) fn export(
                     .get(&h.author)
                     .cloned()
                     .unwrap_or_else(|| h.author.short());
-                let standing = if untrusted(h) {
+                let mut standing = if untrusted(h) {
                     format!(" · {}", t!("trust-not-trusted"))
                 } else {
                     String::new()
                 };
+                if let Some(question) = question_of(h) {
+                    standing.push_str(&format!(" · {question}"));
+                }
                 writeln!(
                     out,
                     "<!-- {} · {}{standing} · {} · {} -->",

@@ -130,14 +130,17 @@ pub(super) fn accept(backend: &dyn Operations, id: &str, json: bool) -> Result<(
     else {
         bail!(t!("accept-no-question", id = target.short()));
     };
-    if answer.accepted {
-        bail!(t!("accept-already", id = target.short()));
-    }
     // The store refuses an acceptance by anyone but the asker, but can only check that
     // when it holds the question.
     let asked = backend
         .thread(&question.to_hex())
         .with_context(|| t!("accept-question-unknown", id = question.short()))?;
+    // "Accepted already" only to the asker; anyone else hears from the store that only
+    // the asker accepts (a question asked with a key from before a rotation goes there
+    // too, and is accepted again, which changes nothing).
+    if answer.accepted && asked.entry.author == backend.own_key()? {
+        bail!(t!("accept-already", id = target.short()));
+    }
     let p = backend.publish(NewEntry::reaction(target, Verdict::Accepted, String::new()))?;
     if json {
         return output::json(&p);

@@ -204,11 +204,14 @@ pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
         writeln!(out)?;
     }
     if !found.unknown.is_empty() {
-        writeln!(
-            out,
-            "{}",
-            t!("search-unknown", words = quoted(&found.unknown))
-        )?;
+        // Unknown to what this reader may see; hits kept apart may hold them (said below).
+        let words = quoted(&found.unknown);
+        let line = if found.untrusted_hidden > 0 {
+            t!("search-unknown-among-trusted", words = words)
+        } else {
+            t!("search-unknown", words = words)
+        };
+        writeln!(out, "{line}")?;
     }
     let hidden = |out: &mut std::io::StdoutLock| -> Result<()> {
         if found.untrusted_hidden > 0 {
@@ -265,7 +268,10 @@ pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
 /// `  ✓ geaccepteerd antwoord` after an accepted answer, `  (beantwoord)` after a
 /// question with one.
 pub fn accepted_label(v: &EntryView) -> String {
-    if v.accepted {
+    if v.retracted_by.is_some() {
+        // Retracted: its text is gone, and so is what was said about it.
+        String::new()
+    } else if v.accepted {
         format!("  ✓ {}", t!("verdict-accepted"))
     } else if v.accepted_answer.is_some() {
         format!("  ({})", t!("label-answered"))

@@ -65,6 +65,14 @@ fn unknown_kind() {
     assert!(err.contains("unknown kind 'recept'"), "{err}");
     let err = node.fails(&["list", "--kind", "recept"]);
     assert!(err.contains("unknown kind 'recept'"), "{err}");
+    // It names every kind `list` takes, by both names.
+    for kind in [
+        "sleutelwissel (key-rotation)",
+        "reactie (reaction)",
+        "goed-voorbeeld (practice)",
+    ] {
+        assert!(err.contains(kind), "{kind}: {err}");
+    }
     assert_eq!(node.snapshot(), before);
 }
 

@@ -74,6 +74,13 @@ fn a_list_says_what_it_did_not_show() {
     assert!(found.untrusted_hidden >= 1, "{word}");
     let text = node.dutch(&["search", &word]);
     assert!(text.contains("Niets gevonden."), "{text}");
+    // Not "nowhere": in nothing of an organisation trusted here.
+    assert!(
+        !text.contains("Komt nergens voor")
+            && text
+                .contains("Komt niet voor in berichten van organisaties die deze node vertrouwt"),
+        "{text}"
+    );
     assert!(
         text.contains("van organisaties die deze node niet vertrouwt (of met een ingetrokken sleutel ondertekend), niet getoond; zoek ook daarin met --untrusted."),
         "{text}"

@@ -401,3 +401,15 @@ fn revoking_a_key_that_is_not_ours_is_refused_before_anything_is_asked() {
     assert!(err.contains("--yes"), "{err}");
     assert_eq!(a.snapshot(), before);
 }
+
+#[test]
+fn an_empty_organisation_name_is_told_as_such() {
+    let node = Node::empty();
+    let args = ["init", "--name", " ", "--code", "GM0193"];
+    let err = expect_one_line_error(node.run(&args), &args);
+    assert!(
+        err.contains("name is empty") && err.contains("--name") && !err.contains("entry"),
+        "{err}"
+    );
+    assert!(!node.path().join("config.toml").exists(), "nothing was set up");
+}

@@ -146,10 +146,23 @@ fn questions_open_and_accept() {
     let err = zwolle.fails(&["accept", "ffffffffff"]);
     assert!(err.contains("no entry has an id starting with"), "{err}");
 
-    // the asker accepts
+    // the asker accepts; then it is "accepted already" to the asker, and still "only the
+    // asker" to anyone else
     zwolle.ok(&["accept", &a[..10]]);
     let err = zwolle.fails(&["accept", &a[..10]]);
     assert!(err.contains("already accepted"), "{err}");
+    carry(&zwolle, &kampen);
+    let err = kampen.fails(&["accept", &a[..10]]);
+    assert!(
+        err.contains("only the organisation that asked question"),
+        "{err}"
+    );
+    // A selection without any question does not say every question is answered.
+    let none = zwolle.dutch(&["questions", "--open", "--theme", "duurzaamheid"]);
+    assert!(
+        none.contains("Geen vragen") && !none.contains("Geen open vragen"),
+        "{none}"
+    );
     let open = json(&zwolle.ok(&["--json", "questions", "--open"]));
     assert!(open["entries"].as_array().unwrap().is_empty(), "{open}");
     assert!(

@@ -165,6 +165,15 @@ fn a_retracted_question_lives_on_in_no_answer_search_or_export() {
         Some("Wie kent mevrouw Jansen-Oostervelde van de Populierstraat?")
     );
     assert_eq!(answer.title.as_deref(), Some(""), "no copy of the question");
+    // The readable export says what an answer answers, from the reference.
+    let md = zwolle.ok(&["export", "--format", "md"]);
+    assert!(
+        md.contains(&format!(
+            "answer to \"Wie kent mevrouw Jansen-Oostervelde van de Populierstraat?\" ({})",
+            &q[..12]
+        )),
+        "{md}"
+    );
 
     zwolle.ok(&["retract", &q[..12], "--reason", "bevat persoonsgegevens"]);
     carry(&zwolle, &kampen);
@@ -179,6 +188,7 @@ fn a_retracted_question_lives_on_in_no_answer_search_or_export() {
         assert!(found.contains("Niets gevonden"), "{found}");
         let md = node.ok(&["export", "--format", "md"]);
         assert!(md.contains("Daar kunnen wij niets over zeggen."), "{md}");
+        assert!(md.contains("which cannot be read here"), "{md}");
         assert!(!md.contains("Oostervelde"), "{md}");
         assert!(!node.snapshot().contains("Oostervelde"));
     }

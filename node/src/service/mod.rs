@@ -91,6 +91,8 @@ pub enum ServiceError {
         followed: Vec<SpaceName>,
     },
     OwnOrganisation,
+    /// `wiel init --name ""`.
+    NoOrganisationName,
     /// This organisation's own profile: without it, anyone could be shown under its name.
     OwnProfile(EntryId),
     NotARoot(OrgKey),
@@ -134,6 +136,7 @@ impl ServiceError {
             ServiceError::NotEndorsed(_) => "not_endorsed",
             ServiceError::AlreadyEndorsed { .. } => "already_endorsed",
             ServiceError::OwnOrganisation => "own_organisation",
+            ServiceError::NoOrganisationName => "no_organisation_name",
             ServiceError::OwnProfile(_) => "own_profile",
             ServiceError::SpaceChange { .. } => "space_change",
             ServiceError::UnfollowedSpace { .. } => "unfollowed_space",
@@ -234,10 +237,7 @@ impl Service {
             });
         }
         if options.name.trim().is_empty() {
-            return Err(Invalid::EmptyField {
-                field: "organisation name",
-            }
-            .into());
+            return Err(ServiceError::NoOrganisationName);
         }
         dir.prepare()?;
         let config = Config {
