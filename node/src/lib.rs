@@ -16,7 +16,8 @@
 //! - [`metrics`]: Prometheus metrics; [`runtime`]: `wiel node`; [`doctor`]: the health
 //!   check of `wiel doctor`; [`bootstrap_dns`]: seeds listed in DNS;
 //! - [`ops`]: every operation once, in this process or through a running node's API;
-//! - [`view`]: what the service returns, ready for the terminal or `--json`;
+//! - [`view`]: what the service returns, ready for the terminal or `--json`; [`reports`]:
+//!   what the commands that set up, check or keep a node print with `--json`;
 //! - [`exchange`]: the JSON-lines export format, read back by import;
 //! - [`texts`]: which message of the catalogue (`wiel-lang`) each error is; [`text`]: small
 //!   text rules (one line, safe to show, names compared as people mean them).
@@ -36,6 +37,7 @@ pub mod ops;
 pub mod rate;
 pub mod reconcile;
 pub mod refusal;
+pub mod reports;
 pub mod runtime;
 pub mod service;
 pub mod systemd;

@@ -94,12 +94,12 @@ fn init(data_dir: &DataDir, a: crate::args::InitArgs, json: bool) -> Result<()> 
             .map_err(|_: String| anyhow!(t!("bad-trust-mode", mode = a.trust_mode.as_str())))?,
     };
     let service = Service::init(data_dir.clone(), options)?;
-    let report = serde_json::json!({
-        "data_dir": data_dir.root(),
-        "organisation": service.config().organisation.name,
-        "key": service.org_key(),
-        "spaces": service.config().spaces,
-    });
+    let report = wiel_node::reports::Initialised {
+        data_dir: data_dir.root().to_owned(),
+        organisation: service.config().organisation.name.clone(),
+        org_key: service.org_key(),
+        spaces: service.config().spaces.clone(),
+    };
     if json {
         output::json(&report)
     } else {
@@ -578,7 +578,7 @@ fn run_on(backend: &dyn Operations, command: Command, json: bool, yes: bool) -> 
         Command::Connect { address } => {
             backend.connect(&address)?;
             if json {
-                output::json(&serde_json::json!({ "connected": address }))
+                output::json(&wiel_node::wire::Connected { connected: address })
             } else {
                 outln!("{}", t!("connected", address = address.as_str()));
                 Ok(())

@@ -5,10 +5,10 @@ use std::path::Path;
 
 use anyhow::{Context, Result, bail};
 use clap::CommandFactory;
-use serde::Serialize;
 use wiel_lang::{Localise, t};
 use wiel_node::DataDir;
 use wiel_node::config::Config;
+use wiel_node::reports::ConfigCheck;
 
 /// `wiel completions SHELL`: the completion script for bash, zsh, fish, elvish or
 /// PowerShell, on standard output.
@@ -30,7 +30,10 @@ pub(super) fn manual(dir: &Path, json: bool) -> Result<()> {
     let mut written = Vec::new();
     write_man_pages(&command, "wiel", dir, &mut written)?;
     if json {
-        return crate::output::json(&serde_json::json!({ "dir": dir, "pages": written }));
+        return crate::output::json(&wiel_node::reports::ManualWritten {
+            dir: dir.to_owned(),
+            pages: written,
+        });
     }
     outln!(
         "{}",
@@ -64,15 +67,6 @@ fn write_man_pages(
         write_man_pages(sub, &format!("{name}-{}", sub.get_name()), dir, written)?;
     }
     Ok(())
-}
-
-/// What `wiel config check --json` prints.
-#[derive(Serialize)]
-struct ConfigCheck {
-    file: String,
-    valid: bool,
-    /// What is wrong, and where (`null` when nothing is).
-    problem: Option<String>,
 }
 
 /// `wiel config check`: reads `config.toml` as `wiel node` would and says whether it is

@@ -1,6 +1,7 @@
 //! Commands that keep a node: export, backup and restore, sync with progress, and its keys.
 
 use super::*;
+use wiel_node::reports::BackedUp;
 use wiel_node::wire::client::ApiClient;
 
 pub(super) fn export(
@@ -178,12 +179,12 @@ pub(super) fn key_command(
             let service = Service::open_waiting(data_dir.clone(), wiel_node::ops::LOCK_WAIT)?;
             let (_, old, new, histories) = service.rotate_key()?;
             if json {
-                return output::json(&serde_json::json!({
-                    "old_key": old,
-                    "new_key": new,
-                    "history_named": histories.named,
-                    "history_from_elsewhere": histories.from_elsewhere,
-                }));
+                return output::json(&wiel_node::reports::KeyRotated {
+                    old_key: old,
+                    new_key: new,
+                    history_named: histories.named,
+                    history_from_elsewhere: histories.from_elsewhere,
+                });
             }
             outln!(
                 "{}",
@@ -288,13 +289,6 @@ fn key_by_prefix(backend: &dyn Operations, given: &str) -> Result<wiel_protocol:
                 .join(", ")
         )),
     }
-}
-
-/// What `wiel backup --json` says.
-#[derive(serde::Serialize)]
-pub(super) struct BackedUp {
-    pub file: PathBuf,
-    pub bytes: u64,
 }
 
 /// `wiel backup FILE`: written to a new file of its own beside it (created here, readable by

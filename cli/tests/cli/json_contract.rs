@@ -54,6 +54,17 @@ fn schemas() -> Vec<(&'static str, Value)> {
         ("status", schema::<wiel_node::wire::StatusView>()),
         ("peers", schema::<Vec<wiel_node::wire::PeerEntry>>()),
         ("doctor", schema::<wiel_node::doctor::DoctorReport>()),
+        ("init", schema::<wiel_node::reports::Initialised>()),
+        ("key-rotate", schema::<wiel_node::reports::KeyRotated>()),
+        ("config-check", schema::<wiel_node::reports::ConfigCheck>()),
+        ("backup", schema::<wiel_node::reports::BackedUp>()),
+        ("restore", schema::<wiel_node::service::Restored>()),
+        ("manual", schema::<wiel_node::reports::ManualWritten>()),
+        ("connect", schema::<wiel_node::wire::Connected>()),
+        ("sync", schema::<wiel_node::network::SyncReport>()),
+        ("reindex", schema::<wiel_node::service::ReindexReport>()),
+        ("check", schema::<wiel_store::CheckReport>()),
+        ("compact", schema::<wiel_store::Compacted>()),
     ]
 }
 
@@ -234,6 +245,75 @@ fn status_peers_and_doctor_match_their_schemas() {
     let peers = zwolle.ok(&["--json", "peers"]);
     assert!(peers.contains("Gemeente Kampen"), "{peers}");
     check("peers", "peers", &peers);
+    check(
+        "connect",
+        "connect",
+        &kampen.ok(&["--json", "connect", &dz.address]),
+    );
+    check("sync", "sync", &kampen.ok(&["--json", "sync"]));
     let doctor = zwolle.run(&["--json", "doctor"]);
     check("doctor", "doctor (running)", &doctor.stdout);
+}
+
+#[test]
+fn setting_up_and_keeping_a_node_match_their_schemas() {
+    let node = Node::empty();
+    let init = node.ok(&[
+        "--json",
+        "init",
+        "--name",
+        "Gemeente Zwolle",
+        "--code",
+        "GM0193",
+        "--network",
+        "wiel-test",
+    ]);
+    check("init", "init", &init);
+    assert_eq!(
+        serde_json::from_str::<Value>(&init).unwrap()["org_key"],
+        node.org_key().as_str(),
+        "the same name as in status"
+    );
+    let (c, out) = (
+        String::from("config check"),
+        node.ok(&["--json", "config", "check"]),
+    );
+    check("config-check", &c, &out);
+    node.ok(&["ask", "Hoe werven jullie jongeren?"]);
+    check("reindex", "reindex", &node.ok(&["--json", "reindex"]));
+    check("check", "check", &node.ok(&["--json", "check"]));
+    check("compact", "compact", &node.ok(&["--json", "compact"]));
+    let file = node.path().join("zwolle.wielbackup");
+    check(
+        "backup",
+        "backup",
+        &node.ok(&["--json", "backup", file.to_str().unwrap()]),
+    );
+    let restored = Node::empty();
+    check(
+        "restore",
+        "restore",
+        &restored.ok(&["--json", "restore", file.to_str().unwrap()]),
+    );
+    let pages = node.path().join("man");
+    check(
+        "manual",
+        "manual",
+        &node.ok(&["--json", "manual", pages.to_str().unwrap()]),
+    );
+    check(
+        "key-rotate",
+        "key rotate",
+        &node.ok(&["--json", "key", "rotate"]),
+    );
+    let old =
+        serde_json::from_str::<Value>(&restored.ok(&["--json", "status"])).unwrap()["org_key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+    check(
+        "published",
+        "key revoke",
+        &node.ok(&["--json", "key", "revoke", &old, "--yes"]),
+    );
 }

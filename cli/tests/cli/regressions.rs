@@ -411,5 +411,8 @@ fn an_empty_organisation_name_is_told_as_such() {
         err.contains("name is empty") && err.contains("--name") && !err.contains("entry"),
         "{err}"
     );
-    assert!(!node.path().join("config.toml").exists(), "nothing was set up");
+    assert!(
+        !node.path().join("config.toml").exists(),
+        "nothing was set up"
+    );
 }
