@@ -22,6 +22,17 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// Global options that mean nothing for a command (`--json` of `wiel export`, which writes
+/// JSON lines anyway): absent from that command's help, and refused when given.
+pub const NOT_FOR: &[(&str, &str)] = &[
+    ("export", "json"),
+    ("node", "json"),
+    ("completions", "json"),
+    ("completions", "data_dir"),
+    ("manual", "data_dir"),
+    ("demo", "data_dir"),
+];
+
 #[derive(Subcommand, Debug)]
 pub enum Command {
     Init(InitArgs),

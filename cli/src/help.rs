@@ -15,9 +15,18 @@ pub fn arg_id(path: &[&str], arg: &str) -> String {
     format!("arg-{}-{}", path.join("-"), arg.replace('_', "-"))
 }
 
-/// The command line with every description in `lang`.
+/// The command line with every description in `lang`, without the global options that
+/// mean nothing for a command in that command's help ([`crate::args::NOT_FOR`]).
 pub fn localised(command: Command, lang: Lang) -> Command {
-    walk(command, &["wiel"], lang)
+    let mut command = walk(command, &["wiel"], lang);
+    // Built first: only then are the global options copied into each command.
+    command.build();
+    for (name, arg) in crate::args::NOT_FOR {
+        if let Some(sub) = command.find_subcommand_mut(name) {
+            *sub = std::mem::take(sub).mut_arg(*arg, |a| a.hide(true));
+        }
+    }
+    command
 }
 
 fn walk(mut command: Command, path: &[&str], lang: Lang) -> Command {

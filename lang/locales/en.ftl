@@ -209,6 +209,8 @@ no-node = no node is running on this data directory
 demo-no-data-dir = --data-dir does not go with `wiel demo`: the demo makes its own nodes (keep them with --keep DIR)
 node-no-json = --json does not go with `wiel node`: it logs to stderr; ask a running node with `wiel --json status`
 export-no-json = --json does not go with `wiel export`: its default format is JSON lines already (--format jsonl)
+completions-no-json = --json does not go with `wiel completions`: it writes a script for the shell
+tool-no-data-dir = --data-dir does not go with `wiel completions` and `wiel manual`: they use no node
 bad-trust-mode = unknown trust mode '{ $mode }': use open, web-of-trust or closed
 init-done = Node set up for { $name } in { $dir }.
     Organisation key: { $key }

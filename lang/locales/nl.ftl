@@ -207,6 +207,8 @@ no-node = er draait geen node op deze gegevensmap
 demo-no-data-dir = --data-dir hoort niet bij `wiel demo`: de demo maakt eigen nodes (bewaar ze met --keep MAP)
 node-no-json = --json hoort niet bij `wiel node`: die schrijft zijn logboek naar stderr; vraag een draaiende node met `wiel --json status`
 export-no-json = --json hoort niet bij `wiel export`: de standaardvorm is al JSON-regels (--format jsonl)
+completions-no-json = --json hoort niet bij `wiel completions`: dat schrijft een script voor de shell
+tool-no-data-dir = --data-dir hoort niet bij `wiel completions` en `wiel manual`: die gebruiken geen node
 bad-trust-mode = onbekende vertrouwensstand '{ $mode }': kies open, web-of-trust of closed
 init-done = Node ingericht voor { $name } in { $dir }.
     Sleutel van de organisatie: { $key }

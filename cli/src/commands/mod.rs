@@ -54,6 +54,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Demo { .. } if explicit_data_dir => bail!(t!("demo-no-data-dir")),
         Command::Node(_) if json => bail!(t!("node-no-json")),
         Command::Export { .. } if json => bail!(t!("export-no-json")),
+        Command::Completions { .. } if json => bail!(t!("completions-no-json")),
+        Command::Completions { .. } | Command::Manual { .. } if explicit_data_dir => {
+            bail!(t!("tool-no-data-dir"))
+        }
         _ => {}
     }
     match cli.command {

@@ -36,11 +36,12 @@ fn malformed_front_matter() {
     let f = write(
         &node,
         "bad.md",
-        "---\nkind: practice\ntitle: [niet gesloten\n---\nTekst\n",
+        "---\nkind: practice\ntitle: [concept] is tekst\ntags: [niet, gesloten\nthemes: hrm\n---\nTekst\n",
     );
     let err = node.fails(&["publish", &f]);
     assert!(
-        err.contains("bad.md: front matter is not valid at line 3"),
+        err.contains("bad.md: front matter is not valid at line 5")
+            && err.contains("write each line as 'name: value'"),
         "{err}"
     );
     let f = write(

@@ -56,6 +56,31 @@ fn flags_appear_only_on_the_commands_they_apply_to() {
     ] {
         assert!(!help_of(cmd).contains("--yes"), "{cmd:?} offers --yes");
     }
+    // The global --json and --data-dir: absent where they mean nothing, and refused there.
+    for (cmd, flag) in [
+        (&["export"][..], "--json"),
+        (&["node"], "--json"),
+        (&["completions"], "--json"),
+        (&["completions"], "--data-dir"),
+        (&["manual"], "--data-dir"),
+        (&["demo"], "--data-dir"),
+    ] {
+        assert!(!help_of(cmd).contains(flag), "{cmd:?} offers {flag}");
+    }
+    for cmd in [&["list"][..], &["status"], &["manual"]] {
+        assert!(help_of(cmd).contains("--json"), "{cmd:?} lacks --json");
+    }
+    for args in [
+        &["--json", "completions", "bash"][..],
+        &["--data-dir", "/tmp/x", "completions", "bash"],
+        &["--data-dir", "/tmp/x", "manual", "/tmp/x-man"],
+    ] {
+        let out = wiel_tests::wiel_command().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert!(err.contains("does not go with"), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?} printed something");
+    }
     // --kind: every kind for list, what search finds for search, none for questions.
     assert!(help_of(&["list"]).contains("key-rotation"));
     let search = help_of(&["search"]);
