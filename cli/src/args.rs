@@ -196,11 +196,17 @@ pub struct NodeArgs {
     pub no_kademlia: bool,
     #[arg(long)]
     pub seed: bool,
-    #[arg(long, default_value = "127.0.0.1:0", value_name = "ADDR")]
+    /// (Its default, port 0, is said in words: "a free port".)
+    #[arg(
+        long,
+        default_value = "127.0.0.1:0",
+        hide_default_value = true,
+        value_name = "ADDR"
+    )]
     pub api: std::net::SocketAddr,
     #[arg(long, value_name = "ADDR")]
     pub metrics: Option<std::net::SocketAddr>,
-    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    #[arg(long, value_enum, default_value_t = LogFormat::Text, value_name = "FORMAT")]
     pub log_format: LogFormat,
     #[arg(long, default_value_t = 1000, hide = true)]
     pub heartbeat_ms: u64,

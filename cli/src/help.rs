@@ -58,7 +58,7 @@ fn walk(mut command: Command, path: &[&str], lang: Lang) -> Command {
         .filter(|a| !a.is_global_set() || path.len() == 1)
         .map(|a| a.get_id().to_string())
         .collect();
-    for arg in args {
+    for (order, arg) in args.into_iter().enumerate() {
         let id = arg_id(path, &arg);
         command = command.mut_arg(arg.as_str(), |a| {
             // clap's own "[default: …]", "[possible values: …]" and "[env: …]" are
@@ -70,7 +70,7 @@ fn walk(mut command: Command, path: &[&str], lang: Lang) -> Command {
                 .iter()
                 .map(|v| v.to_string_lossy().into_owned())
                 .collect();
-            if !defaults.is_empty() && a.get_action().takes_values() {
+            if !defaults.is_empty() && takes_values && !a.is_hide_default_value_set() {
                 extra.push_str(&format!(
                     " {}",
                     lang.text(&msg!("help-default", value = defaults.join(", ")))
@@ -109,7 +109,9 @@ fn walk(mut command: Command, path: &[&str], lang: Lang) -> Command {
                 a = a.value_names(value_names);
             }
             if a.is_positional() {
+                // In the order of the usage line.
                 a.help_heading(lang.get("heading-arguments"))
+                    .display_order(order)
             } else {
                 a.help_heading(lang.get("heading-options"))
             }

@@ -425,6 +425,7 @@ trust-depth = depth: { $depth ->
        *[other] { $depth } steps
     } of endorsements from a directly trusted organisation
 trust-members = trusted organisations:
+trust-earlier-keys = earlier keys: { $keys }
 trust-direct = directly
 trust-revoked = revoked: { $organisation } { $key } since { $since }
 trust-compromised = stolen: { $organisation } { $key } changed to two different keys: someone besides its owner holds it; nobody inherits its trust (endorse the owner's new key anew)

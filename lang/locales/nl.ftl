@@ -423,6 +423,7 @@ trust-depth = diepte: { $depth ->
        *[other] { $depth } stappen
     } van aanbevelingen vanaf een rechtstreeks vertrouwde organisatie
 trust-members = vertrouwde organisaties:
+trust-earlier-keys = eerdere sleutels: { $keys }
 trust-direct = rechtstreeks
 trust-revoked = ingetrokken: { $organisation } { $key } sinds { $since }
 trust-compromised = gestolen: { $organisation } { $key } stapte over naar twee verschillende sleutels: iemand anders dan de eigenaar heeft hem; niemand erft het vertrouwen ervan (beveel de nieuwe sleutel van de eigenaar opnieuw aan)

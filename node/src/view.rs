@@ -237,6 +237,10 @@ pub struct CompromisedKey {
 pub struct TrustMember {
     pub organisation: String,
     pub key: OrgKey,
+    /// The organisation's current key when this one was rotated away from (`null` when
+    /// this is the current one): one organisation, several keys.
+    #[serde(default)]
+    pub current_key: Option<OrgKey>,
     /// Endorsement steps from a root.
     pub depth: u32,
     pub vouched_by: Vec<String>,

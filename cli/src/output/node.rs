@@ -239,15 +239,34 @@ pub fn trust(r: &wiel_node::view::TrustReport) -> Result<()> {
     writeln!(out, "{}", t!("trust-mode", mode = mode))?;
     writeln!(out, "{}", t!("trust-depth", depth = r.depth))?;
     writeln!(out, "{}", t!("trust-members"))?;
+    // One line per organisation: keys it rotated away from after its current one.
+    let current: std::collections::BTreeSet<_> = r.members.iter().map(|m| m.key).collect();
     for m in &r.members {
+        if m.current_key.is_some_and(|c| current.contains(&c)) {
+            continue;
+        }
         let how = if m.depth == 0 {
             t!("trust-direct")
         } else {
             t!("trust-trusted-via", names = m.vouched_by.join(", "))
         };
+        let earlier: Vec<String> = r
+            .members
+            .iter()
+            .filter(|o| o.current_key == Some(m.key))
+            .map(|o| o.key.short())
+            .collect();
+        let earlier = if earlier.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "  ({})",
+                t!("trust-earlier-keys", keys = earlier.join(", "))
+            )
+        };
         writeln!(
             out,
-            "  {:<28} {}  {how}",
+            "  {:<28} {}  {how}{earlier}",
             truncate(&m.organisation, 28),
             m.key.short()
         )?;

@@ -491,3 +491,44 @@ fn an_untrusted_author_is_taken_in_at_a_bounded_rate_by_gossip_and_sync() {
     let limited = b.status().refused(Refusal::RateLimited);
     assert!(limited >= 200, "{limited} dropped");
 }
+
+#[test]
+fn an_organisation_that_rotated_its_key_is_one_organisation_in_reports() {
+    let d = Node::init("Gemeente Deventer", "GM0150");
+    d.ok(&["ask", "Wie heeft een goede exitgesprek-vragenlijst?"]);
+    d.ok(&["key", "rotate"]);
+    d.ok(&["ask", "Hoe organiseren jullie de introductiedag?"]);
+    d.ok(&["key", "rotate"]);
+    d.ok(&["ask", "Wie werkt met een generatiepact?"]);
+    let current = d.org_key();
+    let a = Node::init_with_trust("Gemeente Zwolle", "GM0193", "web-of-trust");
+    let file = a.path().join("deventer.jsonl");
+    std::fs::write(&file, d.snapshot()).unwrap();
+    let said = a.ok(&["import", file.to_str().unwrap()]);
+    let lines: Vec<&str> = said
+        .lines()
+        .filter(|l| l.contains("Gemeente Deventer"))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line for Deventer: {said}");
+    assert!(lines[0].contains(&current), "under its current key: {said}");
+    // Trusted by its current key: one line, the earlier keys named on it.
+    a.ok(&["trust", "add", &current]);
+    let list = a.ok(&["trust", "list"]);
+    let lines: Vec<&str> = list
+        .lines()
+        .filter(|l| l.contains("Gemeente Deventer"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{list}");
+    assert!(lines[0].contains("earlier keys"), "{list}");
+    let listed: serde_json::Value =
+        serde_json::from_str(&a.ok(&["--json", "trust", "list"])).unwrap();
+    let old_keys = listed["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["current_key"] == current.as_str())
+        .count();
+    assert_eq!(old_keys, 2, "{listed}");
+    let shown = a.dutch(&["list", "--author", &current[..12]]);
+    assert!(shown.contains("generatiepact"), "{shown}");
+}

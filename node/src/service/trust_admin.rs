@@ -124,6 +124,7 @@ impl Service {
             members.push(crate::view::TrustMember {
                 organisation: name(&key)?,
                 key,
+                current_key: set.current_key(&key),
                 depth,
                 vouched_by: standing
                     .vouchers

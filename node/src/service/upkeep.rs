@@ -159,12 +159,24 @@ impl Service {
             }
         }
         let set = self.trust.current();
+        // One line per organisation: the keys it rotated away from count under its current
+        // key (trusting that one trusts their history), but a revoked key stays apart.
+        let mut by_organisation: std::collections::BTreeMap<(OrgKey, bool), usize> =
+            Default::default();
         for (key, entries) in kept_apart_authors {
+            let revoked = set.revoked().contains_key(&key);
+            let shown = match set.current_key(&key) {
+                Some(current) if !revoked => current,
+                _ => key,
+            };
+            *by_organisation.entry((shown, revoked)).or_default() += entries;
+        }
+        for ((key, revoked), entries) in by_organisation {
             report.kept_apart_authors.push(KeptApartAuthor {
                 organisation: self.org_name(&key)?,
                 key,
                 entries,
-                revoked: set.revoked().contains_key(&key),
+                revoked,
             });
         }
         if !report.new_ids.is_empty() {
