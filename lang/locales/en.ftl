@@ -366,7 +366,7 @@ show-reactions = Reactions of organisations ({ $summary }; the latest of each or
 show-untrusted-reactions = { $count ->
         [one] 1 reaction
        *[other] { $count } reactions
-    } from organisations this node does not trust: not shown and not counted.
+    } from organisations this node does not trust: not shown and not counted (see them with `wiel list --untrusted --kind reaction`).
 
 ## The node itself
 

@@ -364,7 +364,7 @@ show-reactions = Reacties van organisaties ({ $summary }; de laatste van elke or
 show-untrusted-reactions = { $count ->
         [one] 1 reactie
        *[other] { $count } reacties
-    } van organisaties die deze node niet vertrouwt: niet getoond en niet meegeteld.
+    } van organisaties die deze node niet vertrouwt: niet getoond en niet meegeteld (bekijk ze met `wiel list --untrusted --kind reactie`).
 
 ## De node zelf
 
