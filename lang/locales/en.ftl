@@ -607,6 +607,7 @@ cmd-wiel-edit = Publish a new version of one of your own entries (opens $EDITOR 
 arg-wiel-edit-id = { arg-wiel-react-id }
 arg-wiel-edit-file = Markdown with front matter holding the new version
 arg-wiel-edit-yes = { arg-wiel-publish-yes }
+arg-wiel-retract-yes = Retract even though the privacy guard finds what looks like personal data in the reason (a BSN or IBAN never goes out)
 cmd-wiel-list = List entries, newest first (latest versions only, retracted ones left out)
 arg-wiel-list-kind = Only this kind (practice, story, question, answer, reaction, retraction, profile, endorsement, key-rotation, revocation, key-history). Without it, `list` leaves out reactions, retractions, profiles and trust entries
 arg-wiel-list-space = Only this space

@@ -605,6 +605,7 @@ cmd-wiel-edit = Publiceer een nieuwe versie van een eigen bericht (opent $EDITOR
 arg-wiel-edit-id = { arg-wiel-react-id }
 arg-wiel-edit-file = Markdown met een gegevensblok bovenaan, met daarin de nieuwe versie
 arg-wiel-edit-yes = { arg-wiel-publish-yes }
+arg-wiel-retract-yes = Trek in, ook al vindt de privacycontrole in de reden iets dat op persoonsgegevens lijkt (een BSN of IBAN gaat nooit mee)
 cmd-wiel-list = Toon berichten, nieuwste eerst (alleen de laatste versies, zonder ingetrokken berichten)
 arg-wiel-list-kind = Alleen deze soort: goed-voorbeeld (practice), praktijkverhaal (story), vraag (question), antwoord (answer), reactie (reaction), intrekking (retraction), profiel (profile), aanbeveling (endorsement), sleutelwissel (key-rotation), sleutelintrekking (revocation) of sleutelgeschiedenis (key-history). Zonder deze optie laat `list` reacties, intrekkingen, profielen en berichten over vertrouwen weg
 arg-wiel-list-space = Alleen deze ruimte
