@@ -219,6 +219,9 @@ pub enum LogFormat {
     Text,
     /// One JSON object per event, with its fields (for a log collector).
     Json,
+    /// Straight to systemd's journal, each field a journal field (`WIEL_PEER_ID=…`);
+    /// chosen by itself when the node runs as a service whose output goes to the journal.
+    Journald,
 }
 
 #[derive(Args, Debug)]

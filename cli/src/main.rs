@@ -57,9 +57,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// Whether standard error is systemd's journal (a service's output): systemd says so in
+/// `JOURNAL_STREAM` (device and inode of the stream it gave), which a process started from
+/// that service inherits even when its stderr goes elsewhere, hence the comparison.
+fn stderr_is_the_journal() -> bool {
+    let Some((device, inode)) = std::env::var("JOURNAL_STREAM").ok().and_then(|v| {
+        let (d, i) = v.split_once(':')?;
+        Some((d.parse::<u64>().ok()?, i.parse::<u64>().ok()?))
+    }) else {
+        return false;
+    };
+    rustix::fs::fstat(std::io::stderr())
+        .is_ok_and(|s| s.st_dev == device && s.st_ino == inode)
+}
+
 /// Logs on stderr: lines for people (colour only on a terminal), or with `--log-format
-/// json` one JSON object per event with its fields, for a log collector.
+/// json` one JSON object per event with its fields, for a log collector; or to systemd's
+/// journal with `--log-format journald`, and by itself when stderr is the journal.
 fn start_logging(format: args::LogFormat) {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         // gossipsub warns once per message it drops itself (a peer sending signed
         // messages): thousands of lines a hostile peer controls.
@@ -68,12 +85,36 @@ fn start_logging(format: args::LogFormat) {
             // bootstrap list: nothing to act on.
             tracing_subscriber::EnvFilter::new("warn,libp2p_gossipsub=error,libp2p_kad=error")
         });
+    let journal = match format {
+        args::LogFormat::Journald => true,
+        args::LogFormat::Text => stderr_is_the_journal(),
+        args::LogFormat::Json => false,
+    };
+    if journal {
+        match tracing_journald::layer() {
+            Ok(layer) => {
+                let layer = layer
+                    .with_syslog_identifier("wiel".to_owned())
+                    .with_field_prefix(Some("WIEL".to_owned()));
+                tracing_subscriber::registry()
+                    .with(filter)
+                    .with(layer)
+                    .init();
+                return;
+            }
+            // No journal to write to: lines on stderr, and why.
+            Err(error) => eprintln!(
+                "wiel: {}",
+                t!("journald-unavailable", detail = error.to_string())
+            ),
+        }
+    }
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     match format {
         args::LogFormat::Json => logs.json().with_current_span(false).init(),
-        args::LogFormat::Text => logs
+        args::LogFormat::Text | args::LogFormat::Journald => logs
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .init(),
     }

@@ -207,6 +207,7 @@ no-node = no node is running on this data directory
 ## Commands
 
 demo-no-data-dir = --data-dir does not go with `wiel demo`: the demo makes its own nodes (keep them with --keep DIR)
+journald-unavailable = systemd's journal cannot be reached ({ $detail }); the log goes to stderr
 node-no-json = --json does not go with `wiel node`: it logs to stderr; ask a running node with `wiel --json status`
 export-no-json = --json does not go with `wiel export`: its default format is JSON lines already (--format jsonl)
 completions-no-json = --json does not go with `wiel completions`: it writes a script for the shell
@@ -679,7 +680,7 @@ arg-wiel-node-no-kademlia = Do not look for peers beyond the bootstrap list (no 
 arg-wiel-node-seed = Run as a seed: an always-on public node (a province, a regional cooperation) that relays for municipalities behind NAT or a firewall, so that they reach each other; also `[node] seed = true`
 arg-wiel-node-api = Where the local API listens (127.0.0.1 only). Default: a free port
 arg-wiel-node-metrics = Serve Prometheus metrics on this address, e.g. 127.0.0.1:9464. Default: off
-arg-wiel-node-log-format = Form of the log on stderr: text (lines for people) or json (one JSON object per event, with its fields, for a log collector)
+arg-wiel-node-log-format = Form of the log: text (lines for people on stderr), json (one JSON object per event, with its fields, for a log collector) or journald (straight to systemd's journal, each field a journal field: WIEL_PEER_ID=…). Run as a service whose stderr goes to the journal, the node chooses journald by itself
 arg-wiel-node-heartbeat-ms = Gossip heartbeat in milliseconds (tests use short ones)
 cmd-wiel-peers = Show the connected nodes: organisation, address, spaces, latency
 cmd-wiel-status = Show the node: listening addresses, peers, spaces with entry counts, last entry received

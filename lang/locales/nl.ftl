@@ -205,6 +205,7 @@ no-node = er draait geen node op deze gegevensmap
 ## Opdrachten
 
 demo-no-data-dir = --data-dir hoort niet bij `wiel demo`: de demo maakt eigen nodes (bewaar ze met --keep MAP)
+journald-unavailable = het systemd-journaal is niet te bereiken ({ $detail }); het logboek gaat naar stderr
 node-no-json = --json hoort niet bij `wiel node`: die schrijft zijn logboek naar stderr; vraag een draaiende node met `wiel --json status`
 export-no-json = --json hoort niet bij `wiel export`: de standaardvorm is al JSON-regels (--format jsonl)
 completions-no-json = --json hoort niet bij `wiel completions`: dat schrijft een script voor de shell
@@ -677,7 +678,7 @@ arg-wiel-node-no-kademlia = Zoek niet naar nodes buiten de startlijst (geen Kade
 arg-wiel-node-seed = Draai als seed: een altijd bereikbare publieke node (een provincie, een regionaal samenwerkingsverband) die doorgeeft voor gemeenten achter NAT of een firewall, zodat die elkaar bereiken; ook `[node] seed = true`
 arg-wiel-node-api = Waar de lokale API luistert (alleen 127.0.0.1). Standaard: een vrije poort
 arg-wiel-node-metrics = Bied Prometheus-meetgegevens aan op dit adres, bijvoorbeeld 127.0.0.1:9464. Standaard: uit
-arg-wiel-node-log-format = Vorm van het logboek op stderr: text (regels voor mensen) of json (één JSON-object per gebeurtenis, met zijn velden, voor een logverzamelaar)
+arg-wiel-node-log-format = Vorm van het logboek: text (regels voor mensen op stderr), json (één JSON-object per gebeurtenis, met zijn velden, voor een logverzamelaar) of journald (rechtstreeks naar het systemd-journaal, elk veld een journaalveld: WIEL_PEER_ID=…). Draait de node als dienst en gaat stderr naar het journaal, dan kiest hij journald zelf
 arg-wiel-node-heartbeat-ms = Hartslag van het doorgeven in milliseconden (tests gebruiken een korte)
 cmd-wiel-peers = Toon de verbonden nodes: organisatie, adres, ruimtes, vertraging
 cmd-wiel-status = Toon de node: adressen, verbonden nodes, ruimtes met aantallen berichten, laatst ontvangen bericht

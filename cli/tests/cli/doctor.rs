@@ -137,15 +137,28 @@ fn config_check_says_in_order_or_names_the_line_of_a_mistake() {
 
 #[test]
 fn completions_for_each_shell_name_the_commands() {
-    let node = Node::init("Gemeente Zwolle", "GM0193");
+    // No data directory: completions use no node (and refuse --data-dir).
+    let run = |shell: &str| {
+        wiel_tests::wiel_command()
+            .args(["completions", shell])
+            .output()
+            .unwrap()
+    };
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-        let script = node.ok(&["completions", shell]);
+        let out = run(shell);
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
         for command in ["publish", "search", "doctor", "trust"] {
             assert!(script.contains(command), "{shell}: {command} missing");
         }
     }
-    let r = node.run(&["completions", "tcsh"]);
-    assert_eq!(r.code, 2, "an unknown shell is a usage error: {}", r.stderr);
+    let out = run("tcsh");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown shell is a usage error: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

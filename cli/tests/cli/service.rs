@@ -147,6 +147,105 @@ fn with_log_format_json_every_log_line_is_a_json_object_with_its_fields() {
     );
 }
 
+/// One message of journald's native protocol: `KEY=value` lines, or `KEY`, a newline,
+/// the value's length as 8 bytes little-endian, the value and a newline.
+fn journal_fields(mut data: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let mut fields = std::collections::BTreeMap::new();
+    while let Some(end) = data.iter().position(|&b| b == b'\n' || b == b'=') {
+        let key = String::from_utf8_lossy(&data[..end]).into_owned();
+        if data[end] == b'=' {
+            let rest = &data[end + 1..];
+            let stop = rest.iter().position(|&b| b == b'\n').unwrap_or(rest.len());
+            fields.insert(key, String::from_utf8_lossy(&rest[..stop]).into_owned());
+            data = rest.get(stop + 1..).unwrap_or_default();
+        } else {
+            let rest = &data[end + 1..];
+            let len = u64::from_le_bytes(rest[..8].try_into().unwrap()) as usize;
+            let value = &rest[8..8 + len];
+            fields.insert(key, String::from_utf8_lossy(value).into_owned());
+            data = rest.get(8 + len + 1..).unwrap_or_default();
+        }
+    }
+    fields
+}
+
+/// Reads messages from the journal socket until one has `message`; that one's fields.
+fn journal_until(
+    socket: &UnixDatagram,
+    message: &str,
+) -> std::collections::BTreeMap<String, String> {
+    let mut seen = Vec::new();
+    let mut buf = vec![0u8; 65536];
+    let start = std::time::Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        let Ok(n) = socket.recv(&mut buf) else {
+            continue;
+        };
+        let fields = journal_fields(&buf[..n]);
+        if fields.get("MESSAGE").is_some_and(|m| m == message) {
+            return fields;
+        }
+        seen.push(fields);
+    }
+    panic!("the journal never heard {message}: {seen:#?}");
+}
+
+#[test]
+fn run_as_a_service_the_node_logs_to_the_journal_with_its_fields() {
+    // The journal is a socket this test listens on, put where journald's is
+    // (/run/systemd/journal/socket) in a mount namespace of the node's own (as root).
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let run = tempfile::tempdir().unwrap();
+    std::fs::create_dir(run.path().join("journal")).unwrap();
+    let socket = UnixDatagram::bind(run.path().join("journal/socket")).unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(1)))
+        .unwrap();
+    // systemd gives a service's stderr to the journal and says so in JOURNAL_STREAM:
+    // the node then logs to the journal by itself, fields and all.
+    let stderr_path = run.path().join("stderr");
+    let stderr = std::fs::File::create(&stderr_path).unwrap();
+    let meta = std::os::unix::fs::MetadataExt::dev(&stderr.metadata().unwrap());
+    let inode = std::os::unix::fs::MetadataExt::ino(&stderr.metadata().unwrap());
+    let script = format!(
+        "mkdir -p /run/systemd && mount --bind {} /run/systemd && exec \"$@\"",
+        run.path().display()
+    );
+    let mut child = std::process::Command::new("unshare")
+        .args(["--mount", "sh", "-c", &script, "sh"])
+        .arg(wiel_bin())
+        .arg("--data-dir")
+        .arg(node.path())
+        .args([
+            "node",
+            "--listen",
+            "/ip4/127.0.0.1/tcp/0",
+            "--no-kademlia",
+            "--no-mdns",
+        ])
+        .env("JOURNAL_STREAM", format!("{meta}:{inode}"))
+        .env("RUST_LOG", "wiel_node=info")
+        .stdout(std::process::Stdio::null())
+        .stderr(stderr)
+        .spawn()
+        .expect("unshare (util-linux; .ci/run installs it)");
+    let running = journal_until(&socket, "node running");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(running["SYSLOG_IDENTIFIER"], "wiel", "{running:?}");
+    assert!(
+        running["WIEL_PEER_ID"].starts_with("12D3KooW"),
+        "{running:?}"
+    );
+    assert!(running["WIEL_API"].starts_with("127.0.0.1:"), "{running:?}");
+    assert!(running.contains_key("PRIORITY"), "{running:?}");
+    let on_stderr = std::fs::read_to_string(&stderr_path).unwrap();
+    assert!(
+        !on_stderr.contains("node running"),
+        "logged twice: {on_stderr}"
+    );
+}
+
 fn monitoring() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../packaging/monitoring")
 }

@@ -281,7 +281,7 @@ async fn connect(
             wiel_lang::msg!("api-not-an-address", address = req.address.as_str()),
         )
     })?;
-    s.network.dial(addr).await.map_err(|e| {
+    s.network.connect(addr).await.map_err(|e| {
         refused(
             StatusCode::BAD_GATEWAY,
             "Cannot connect",

@@ -108,6 +108,8 @@ pub struct SpaceStatus {
 pub(crate) enum Command {
     Dial {
         addr: Multiaddr,
+        /// Until the peer said who it is (`wiel connect`), not only until connected.
+        until_identified: bool,
         reply: oneshot::Sender<Result<(), NetworkError>>,
     },
     Peers {
@@ -150,8 +152,25 @@ impl Client {
         rx.await.map_err(|_| NetworkError::Stopped)
     }
 
+    /// Connects to `addr` (answers once connected).
     pub async fn dial(&self, addr: Multiaddr) -> Result<(), NetworkError> {
-        self.ask(|reply| Command::Dial { addr, reply }).await?
+        self.ask(|reply| Command::Dial {
+            addr,
+            until_identified: false,
+            reply,
+        })
+        .await?
+    }
+
+    /// Connects to `addr` and answers once the peer said who it is: a node of another
+    /// network is refused then, and `wiel connect` says so.
+    pub async fn connect(&self, addr: Multiaddr) -> Result<(), NetworkError> {
+        self.ask(|reply| Command::Dial {
+            addr,
+            until_identified: true,
+            reply,
+        })
+        .await?
     }
 
     pub async fn peers(&self) -> Result<Vec<PeerView>, NetworkError> {

@@ -41,7 +41,8 @@ struct Provisional {
 #[derive(Default)]
 pub(super) struct Dials {
     /// `wiel connect` waits for its own connection attempt, whatever peer answers.
-    pending: HashMap<ConnectionId, (String, Reply)>,
+    /// (The address, who waits, and whether until the peer said who it is.)
+    pending: HashMap<ConnectionId, (String, Reply, bool)>,
     provisional: HashMap<PeerId, Provisional>,
     /// Connected, and waiting for the peer to say who it is: only then does `wiel connect`
     /// hear "connected" (a node of another network is refused at that moment).
@@ -50,13 +51,15 @@ pub(super) struct Dials {
 
 impl Dials {
     /// Dials `addr` (under the current id of the organisation it names, when that rotated
-    /// its key); `reply` hears how it went.
+    /// its key); `reply` hears how it went: once connected, or (`until_identified`, for
+    /// `wiel connect`) once the peer said who it is.
     pub fn dial(
         &mut self,
         swarm: &mut Swarm<Behaviour>,
         trust: &TrustSet,
         addr: Multiaddr,
         reply: Option<Reply>,
+        until_identified: bool,
     ) {
         let (addr, followed) = match follow_rotation(&addr, trust) {
             Some(current) => {
@@ -99,7 +102,8 @@ impl Dials {
         match swarm.dial(opts) {
             Ok(()) => {
                 if let Some(reply) = reply {
-                    self.pending.insert(connection, (addr.to_string(), reply));
+                    self.pending
+                        .insert(connection, (addr.to_string(), reply, until_identified));
                 }
             }
             Err(e) => {
@@ -122,9 +126,12 @@ impl Dials {
 
     /// A connection was made.
     pub fn on_established(&mut self, connection: ConnectionId, peer: PeerId) {
-        if let Some((address, reply)) = self.pending.remove(&connection) {
+        if let Some((address, reply, until_identified)) = self.pending.remove(&connection) {
             match self.provisional.get_mut(&peer) {
                 Some(p) => p.reply = Some(reply),
+                None if !until_identified => {
+                    let _ = reply.send(Ok(()));
+                }
                 None => {
                     self.identifying
                         .entry(peer)
@@ -197,7 +204,7 @@ impl Dials {
             }
             self.provisional.remove(obtained);
         }
-        if let Some((addr, reply)) = pending {
+        if let Some((addr, reply, _)) = pending {
             tracing::info!(%addr, error = %one_line(&error.to_string()), "dial failed");
             let _ = reply.send(Err(NetworkError::Dial {
                 addr,

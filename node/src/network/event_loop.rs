@@ -115,13 +115,14 @@ impl EventLoop {
 
     fn handle_command(&mut self, command: Command) {
         match command {
-            Command::Dial { addr, reply } => {
-                self.dials.dial(
-                    &mut self.swarm,
-                    &self.node.trust.current(),
-                    addr,
-                    Some(reply),
-                );
+            Command::Dial {
+                addr,
+                until_identified,
+                reply,
+            } => {
+                let trust = self.node.trust.current();
+                let reply = Some(reply);
+                (self.dials).dial(&mut self.swarm, &trust, addr, reply, until_identified);
             }
             Command::Peers { reply } => {
                 let _ = reply.send(self.peers.views());
