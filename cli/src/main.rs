@@ -67,8 +67,7 @@ fn stderr_is_the_journal() -> bool {
     }) else {
         return false;
     };
-    rustix::fs::fstat(std::io::stderr())
-        .is_ok_and(|s| s.st_dev == device && s.st_ino == inode)
+    rustix::fs::fstat(std::io::stderr()).is_ok_and(|s| s.st_dev == device && s.st_ino == inode)
 }
 
 /// Logs on stderr: lines for people (colour only on a terminal), or with `--log-format

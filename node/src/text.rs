@@ -42,6 +42,16 @@ pub fn io_problem(error: &std::io::Error) -> String {
     wiel_lang::current().text(&wiel_lang::Message::new(id))
 }
 
+/// Unicode's default-ignorable code points: shown as nothing at all.
+fn shows_as_nothing(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{034F}' | '\u{061C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
 /// A name as compared: case and runs of white space do not tell names apart.
 pub fn normal_name(name: &str) -> String {
     one_line(name).to_lowercase()
@@ -52,8 +62,11 @@ pub fn normal_name(name: &str) -> String {
 /// apart either, so that a look-alike of a trusted organisation's name is shown as a
 /// claim of it.
 pub fn name_as_it_looks(name: &str) -> String {
+    // Characters that show as nothing (a zero-width space, a soft hyphen, a variation
+    // selector) are no part of how a name looks.
+    let visible: String = name.chars().filter(|c| !shows_as_nothing(*c)).collect();
     let skeleton: String =
-        unicode_security::confusable_detection::skeleton(&normal_name(name)).collect();
+        unicode_security::confusable_detection::skeleton(&normal_name(&visible)).collect();
     // A skeleton can hold capitals (l → I): once more after lower case, so that both meet.
     unicode_security::confusable_detection::skeleton(&skeleton.to_lowercase())
         .collect::<String>()
@@ -189,6 +202,10 @@ mod tests {
             name_as_it_looks("GM0193"),
             "l for 1"
         );
+        for hidden in ["\u{200B}", "\u{00AD}", "\u{FEFF}", "\u{2060}", "\u{FE0F}"] {
+            let name = format!("Gemeente Kamp{hidden}en");
+            assert_eq!(name_as_it_looks(&name), latin, "{hidden:?}");
+        }
         assert_ne!(
             name_as_it_looks("Gemeente Kampen"),
             name_as_it_looks("Gemeente Kapelle")
