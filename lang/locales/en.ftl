@@ -316,6 +316,10 @@ list-untrusted-hidden = { $count ->
         [one] 1 entry
        *[other] { $count } entries
     } from organisations this node does not trust (or signed with a revoked key) not shown; see them with --untrusted.
+list-waiting-hidden = { $count ->
+        [one] 1 entry waits
+       *[other] { $count } entries wait
+    } for the entry they refer to (an answer to a question not here yet, say), not shown; `wiel sync` fetches it.
 list-untrusted-hidden-at-least = At least { $count ->
         [one] 1 entry
        *[other] { $count } entries

@@ -314,6 +314,10 @@ list-untrusted-hidden = { $count ->
         [one] 1 bericht
        *[other] { $count } berichten
     } van organisaties die deze node niet vertrouwt (of met een ingetrokken sleutel ondertekend), niet getoond; bekijk ze met --untrusted.
+list-waiting-hidden = { $count ->
+        [one] 1 bericht wacht
+       *[other] { $count } berichten wachten
+    } op het bericht waar ze naar verwijzen (bijvoorbeeld een antwoord op een vraag die hier nog niet is), niet getoond; `wiel sync` haalt het op.
 list-untrusted-hidden-at-least = Minstens { $count ->
         [one] 1 bericht
        *[other] { $count } berichten

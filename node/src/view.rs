@@ -150,6 +150,10 @@ pub struct Listing {
     /// Entries left out because this node does not trust their authors (among those
     /// looked at: at least this many when `more`).
     pub untrusted_hidden: usize,
+    /// Entries left out because what they refer to is not here yet (an answer to a
+    /// question this node has not received): a sync brings it, and then they show.
+    #[serde(default)]
+    pub waiting_hidden: usize,
 }
 
 /// An entry with its versions, answers and reactions.

@@ -17,6 +17,9 @@ pub struct Scanned {
     /// How many match in all, when counted to the end: `None` when more than the limit
     /// plus [`COUNTED_BEYOND_LIMIT`] match (counting every match would read every entry).
     pub total: Option<usize>,
+    /// Entries that would be listed but are inert: what they refer to is not here (yet),
+    /// or their relation to it does not hold (among those looked at).
+    pub waiting: usize,
 }
 
 /// Matches [`Store::scan`] counts past its limit, at most, to say how many there are.
@@ -235,6 +238,7 @@ impl Store {
         let mut out = Vec::new();
         let mut more = false;
         let mut beyond = 0;
+        let mut waiting = 0;
         for row in self.trees.by_time.range::<Vec<u8>, _>((lower, upper)).rev() {
             let (key, value) = row?;
             let Some(id) = keys::trailing_id(&key) else {
@@ -287,10 +291,11 @@ impl Store {
             if !filter.labels_match(&entry) {
                 continue;
             }
-            if !filter.include_inert && self.is_inert(&entry)? {
-                continue;
-            }
             if keep(&entry) {
+                if !filter.include_inert && self.is_inert(&entry)? {
+                    waiting += 1;
+                    continue;
+                }
                 if out.len() < filter.limit {
                     out.push(entry);
                     continue;
@@ -302,6 +307,7 @@ impl Store {
                         entries: out,
                         more,
                         total: None,
+                        waiting,
                     });
                 }
             }
@@ -311,6 +317,7 @@ impl Store {
             entries: out,
             more,
             total,
+            waiting,
         })
     }
 

@@ -111,7 +111,7 @@ fn raw_title(v: &EntryView) -> String {
 /// are none; then what was not shown, and how to see it.
 pub fn entry_lines(listing: &Listing, limit: usize, empty: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    if listing.entries.is_empty() && listing.untrusted_hidden == 0 {
+    if listing.entries.is_empty() && listing.untrusted_hidden == 0 && listing.waiting_hidden == 0 {
         writeln!(out, "{empty}")?;
         return Ok(());
     }
@@ -157,6 +157,13 @@ pub fn entry_lines(listing: &Listing, limit: usize, empty: &str) -> Result<()> {
             t!("list-untrusted-hidden", count = listing.untrusted_hidden)
         };
         writeln!(out, "\n{hidden}")?;
+    }
+    if listing.waiting_hidden > 0 {
+        writeln!(
+            out,
+            "\n{}",
+            t!("list-waiting-hidden", count = listing.waiting_hidden)
+        )?;
     }
     Ok(())
 }

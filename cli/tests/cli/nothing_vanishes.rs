@@ -217,3 +217,29 @@ fn a_reader_that_stops_early_is_no_error() {
         );
     }
 }
+
+#[test]
+fn an_answer_whose_question_is_not_here_is_told_as_waiting() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    // Kampen's question and its answer; only the answer reaches this node.
+    let kampen = wiel_protocol::testing::key(31);
+    let t0 = wiel_protocol::Timestamp::now().as_millis() - 60_000;
+    let question = wiel_protocol::testing::question(&kampen, 1, t0);
+    let answer = wiel_protocol::testing::answer(&kampen, question.id(), 2, t0 + 1);
+    let file = import_file(node.path(), "answer.jsonl", &[answer]);
+    node.ok(&["import", file.to_str().unwrap()]);
+    let waiting = listing(&node, &["--kind", "answer"]);
+    assert!(waiting.entries.is_empty());
+    assert_eq!(waiting.waiting_hidden, 1);
+    let text = node.dutch(&["list", "--kind", "answer"]);
+    assert!(
+        text.contains("1 bericht wacht op het bericht waar ze naar verwijzen")
+            && !text.contains("Geen berichten gevonden"),
+        "{text}"
+    );
+    // The question arrives: the answer shows, nothing waits.
+    let file = import_file(node.path(), "question.jsonl", &[question]);
+    node.ok(&["import", file.to_str().unwrap()]);
+    let shown = listing(&node, &["--kind", "answer"]);
+    assert_eq!((shown.entries.len(), shown.waiting_hidden), (1, 0));
+}

@@ -227,6 +227,7 @@ impl Service {
             more: scanned.more,
             total: scanned.total,
             untrusted_hidden: untrusted_hidden.get(),
+            waiting_hidden: scanned.waiting,
         })
     }
 
