@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use wiel_protocol::{Body, EntryId, OrgKey, SpaceName, Timestamp};
+use wiel_protocol::{Body, EntryId, Kind, OrgKey, SpaceName, Timestamp};
 use wiel_store::{CheckReport, Compacted, ListFilter};
 
 use crate::exchange::ExportLine;
@@ -116,7 +116,13 @@ pub trait Operations {
 }
 
 impl Operations for Service {
+    /// What people write (practices, stories, questions, answers, reactions); entries
+    /// that decide trust or erase go through their own operations (endorse, key revoke,
+    /// retract), which check what they must.
     fn publish(&self, new: NewEntry) -> Result<Published> {
+        if !(new.kind.rules().content || matches!(new.kind, Kind::Answer | Kind::Reaction)) {
+            return Err(ServiceError::NotPublishable(new.kind).into());
+        }
         Ok(Service::publish(self, new)?)
     }
     fn answer(&self, question: &str, text: String, confirmed: bool) -> Result<Published> {

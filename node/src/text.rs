@@ -62,15 +62,22 @@ pub fn normal_name(name: &str) -> String {
 /// apart either, so that a look-alike of a trusted organisation's name is shown as a
 /// claim of it.
 pub fn name_as_it_looks(name: &str) -> String {
+    use unicode_security::confusable_detection::skeleton;
     // Characters that show as nothing (a zero-width space, a soft hyphen, a variation
     // selector) are no part of how a name looks.
     let visible: String = name.chars().filter(|c| !shows_as_nothing(*c)).collect();
-    let skeleton: String =
-        unicode_security::confusable_detection::skeleton(&normal_name(&visible)).collect();
-    // A skeleton can hold capitals (l → I): once more after lower case, so that both meet.
-    unicode_security::confusable_detection::skeleton(&skeleton.to_lowercase())
-        .collect::<String>()
-        .to_lowercase()
+    // The skeleton of the name as written (capitals have look-alikes of their own: Greek
+    // Ζ, Cyrillic М), then of its lower case (so that upper and lower case meet) …
+    let looks: String = skeleton(&visible).collect::<String>().to_lowercase();
+    let looks: String = skeleton(&looks).collect::<String>().to_lowercase();
+    // … and only then blanks and signs, which a skeleton may have made (a Braille blank
+    // is a space to it), count as one space between words: "Gemeente Zwolle." looks
+    // like "Gemeente Zwolle".
+    looks
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The four parts of a practice story, as written under their labels.
@@ -205,6 +212,21 @@ mod tests {
         for hidden in ["\u{200B}", "\u{00AD}", "\u{FEFF}", "\u{2060}", "\u{FE0F}"] {
             let name = format!("Gemeente Kamp{hidden}en");
             assert_eq!(name_as_it_looks(&name), latin, "{hidden:?}");
+        }
+        // Capitals with look-alikes of their own, blanks a skeleton makes, signs around.
+        let zwolle = name_as_it_looks("Gemeente Zwolle");
+        for look_alike in [
+            "Gemeente \u{0396}wolle",
+            "GE\u{041C}EENTE ZWOLLE",
+            "Gemeente ZwoIIe",
+            "Gemeente Zwolle\u{2800}",
+            "\u{2800}Gemeente Zwolle",
+            "Gemeente\u{2800} Zwolle",
+            "Gemeente Zwolle.",
+            "Gemeente Zwolle\u{2027}",
+            "Gemeente - Zwolle",
+        ] {
+            assert_eq!(name_as_it_looks(look_alike), zwolle, "{look_alike:?}");
         }
         assert_ne!(
             name_as_it_looks("Gemeente Kampen"),

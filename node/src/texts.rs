@@ -101,6 +101,7 @@ impl Localise for ServiceError {
             ServiceError::OwnOrganisation => msg!("own-organisation"),
             ServiceError::NoOrganisationName => msg!("no-organisation-name"),
             ServiceError::OwnProfile(id) => msg!("own-profile", id = id.short()),
+            ServiceError::NotPublishable(kind) => msg!("not-publishable", kind = kind.message()),
             ServiceError::NotARoot(key) => msg!("not-a-root", key = key.short()),
             ServiceError::NotEndorsed(key) => msg!("not-endorsed", key = key.short()),
             ServiceError::AlreadyEndorsed {

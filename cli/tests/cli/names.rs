@@ -292,7 +292,7 @@ fn an_organisation_cannot_retract_its_own_profile_and_leave_its_name_to_others()
     let args = ["retract", profile.as_str()];
     let err = expect_one_line_error(z.run(&args), &args);
     assert!(
-        err.contains("your organisation's profile") && err.contains("wiel edit"),
+        err.contains("your organisation's profile") && err.contains("under your name"),
         "{err}"
     );
     assert_eq!(z.snapshot(), before, "nothing was published");
@@ -306,4 +306,33 @@ fn an_organisation_cannot_retract_its_own_profile_and_leave_its_name_to_others()
         "{}",
         String::from_utf8_lossy(&dutch.stderr)
     );
+}
+
+#[test]
+fn a_thief_with_a_revoked_key_cannot_rename_the_organisation() {
+    let z = Node::init("Gemeente Zwolle", "GM0193");
+    let asked = z.ok(&["--json", "ask", "Wie deelt een goed functiehuis?"]);
+    let asked: serde_json::Value = serde_json::from_str(&asked).unwrap();
+    let question = asked["id"].as_str().unwrap().to_owned();
+    z.ok(&["key", "rotate"]);
+    let old = z.old_keypair();
+    z.ok(&["key", "revoke", &old.public().to_string(), "--yes"]);
+    // The thief, holding the old key, calls it by another organisation's name after the
+    // revocation.
+    let later = Timestamp::now().as_millis() + 1_000;
+    let renamed = profile_claiming(&old, "Gemeente Kampen", "GM0166", later);
+    let v = Node::init_with_trust("Gemeente Deventer", "GM0150", "web-of-trust");
+    let file = import_file(v.path(), "zwolle.jsonl", &[]);
+    std::fs::write(&file, z.snapshot()).unwrap();
+    v.ok(&["import", file.to_str().unwrap()]);
+    v.ok(&["trust", "add", &z.org_key()]);
+    let thief = import_file(v.path(), "thief.jsonl", &[renamed]);
+    v.ok(&["import", thief.to_str().unwrap()]);
+    let shown: serde_json::Value =
+        serde_json::from_str(&v.ok(&["--json", "show", &question[..12]])).unwrap();
+    assert_eq!(
+        shown["entry"]["author_name"], "Gemeente Zwolle",
+        "the organisation's name, not the thief's"
+    );
+    assert!(!v.ok(&["trust", "list"]).contains("Gemeente Kampen"));
 }

@@ -416,3 +416,31 @@ fn an_empty_organisation_name_is_told_as_such() {
         "nothing was set up"
     );
 }
+
+#[test]
+fn entries_that_decide_trust_or_erase_go_only_through_their_own_operations() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let listed: serde_json::Value =
+        serde_json::from_str(&a.ok(&["--json", "list", "--kind", "profile"])).unwrap();
+    let profile = listed["entries"][0]["id"].as_str().unwrap().to_owned();
+    let _da = Daemon::start(&a, &[]);
+    let before = a.snapshot();
+    let body = r#"{"title":"","text":"","tags":[],"themes":[],"contact":null,"fields":"none"}"#;
+    for (kind, refs) in [
+        (
+            "retraction",
+            format!(r#"[{{"rel":"retracts","target":"{profile}"}}]"#),
+        ),
+        ("endorsement", "[]".to_owned()),
+        ("profile", "[]".to_owned()),
+    ] {
+        let request = format!(r#"{{"kind":"{kind}","space":null,"refs":{refs},"body":{body}}}"#);
+        let answer = raw_api(&a, "POST", "/api/v1/entries", &request);
+        assert!(
+            answer.starts_with("HTTP/1.1 422")
+                && answer.contains("urn:wiel:problem:not_publishable"),
+            "{kind}: {answer}"
+        );
+    }
+    assert_eq!(a.snapshot(), before, "nothing was published");
+}

@@ -100,6 +100,18 @@ fn a_rogue_organisation_is_kept_apart_until_endorsed_and_again_after_withdrawal(
         "{err}"
     );
     assert_eq!(a.snapshot(), before, "no second endorsement");
+    // Nor with the name written in another case or spacing.
+    let again = [
+        "endorse",
+        kr.as_str(),
+        "--name",
+        "gemeente  nergens ",
+        "--code",
+        "GM9999",
+    ];
+    let err = wiel_tests::expect_one_line_error(a.run(&again), &again);
+    assert!(err.contains("nothing changed"), "{err}");
+    assert_eq!(a.snapshot(), before, "no second endorsement");
     for node in [&a, &b, &c] {
         wait_for("the endorsed entries everywhere", TIMEOUT, || {
             (count_by(node, &kr, false) == 1000).then_some(())

@@ -17,6 +17,8 @@ struct Browser {
     /// `wiel-….localhost:PORT`
     host: String,
     cookie: Option<String>,
+    /// Accept-Language, when the browser sends one.
+    language: Option<&'static str>,
 }
 
 struct Page {
@@ -43,6 +45,7 @@ impl Browser {
             connect: format!("http://127.0.0.1:{port}"),
             host,
             cookie: None,
+            language: None,
         }
     }
 
@@ -69,6 +72,9 @@ impl Browser {
             .header("Host", &self.host);
         if let Some(c) = &self.cookie {
             req = req.header("Cookie", c);
+        }
+        if let Some(language) = self.language {
+            req = req.header("Accept-Language", language);
         }
         let resp = req.call().unwrap();
         self.read(resp)
@@ -560,4 +566,44 @@ fn new_entries_arrive_as_events_and_the_stream_ends_with_the_session() {
             break;
         }
     }
+}
+
+#[test]
+fn a_name_claimed_by_a_stranger_is_marked_in_the_page_s_language() {
+    let node = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
+    let real = wiel_protocol::testing::key(91);
+    let impostor = wiel_protocol::testing::key(92);
+    let t0 = wiel_protocol::Timestamp::now().as_millis() - 60_000;
+    let question = wiel_protocol::testing::question(&impostor, 1, t0 + 2);
+    let file = wiel_tests::import_file(
+        node.path(),
+        "claims.jsonl",
+        &[
+            wiel_tests::profile_claiming(&real, "Gemeente Zwolle", "GM0193", t0),
+            wiel_tests::profile_claiming(&impostor, "Gemeente Zwolle", "GM0193", t0 + 1),
+            question.clone(),
+        ],
+    );
+    node.ok(&["import", file.to_str().unwrap()]);
+    node.ok(&["trust", "add", &real.public().to_string()]);
+    let _daemon = Daemon::start(&node, &[]);
+    let mut browser = signed_in(&node);
+    let path = format!("/bericht/{}", question.id());
+    let short = &impostor.public().to_string()[..12];
+    browser.language = Some("en");
+    let page = browser.get(&path);
+    assert!(
+        page.body
+            .contains(&format!("Gemeente Zwolle (unconfirmed, key {short})")),
+        "{}",
+        page.body
+    );
+    browser.language = Some("nl");
+    let page = browser.get(&path);
+    assert!(
+        page.body
+            .contains(&format!("Gemeente Zwolle (onbevestigd, sleutel {short})")),
+        "{}",
+        page.body
+    );
 }

@@ -14,7 +14,7 @@ pub(super) async fn publish(
     State(s): State<ApiState>,
     Json(new): Json<NewEntry>,
 ) -> ApiResult<crate::Published> {
-    let p = blocking(&s, move |svc| svc.publish(new)).await?;
+    let p = blocking_op(&s, move |svc| Operations::publish(svc, new)).await?;
     Ok(Json(p))
 }
 

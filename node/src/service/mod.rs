@@ -95,6 +95,8 @@ pub enum ServiceError {
     NoOrganisationName,
     /// This organisation's own profile: without it, anyone could be shown under its name.
     OwnProfile(EntryId),
+    /// `wiel publish` / `POST /api/v1/entries` of a kind that has an operation of its own.
+    NotPublishable(Kind),
     NotARoot(OrgKey),
     NotEndorsed(OrgKey),
     /// This organisation endorses `subject` already, with the same name and code.
@@ -138,6 +140,7 @@ impl ServiceError {
             ServiceError::OwnOrganisation => "own_organisation",
             ServiceError::NoOrganisationName => "no_organisation_name",
             ServiceError::OwnProfile(_) => "own_profile",
+            ServiceError::NotPublishable(_) => "not_publishable",
             ServiceError::SpaceChange { .. } => "space_change",
             ServiceError::UnfollowedSpace { .. } => "unfollowed_space",
             ServiceError::UnknownTheme { .. } => "unknown_theme",
@@ -201,6 +204,8 @@ pub struct Service {
     /// Names as shown (see [`Service::org_names`]), with the store generation and trust
     /// set they were read at.
     names: std::sync::Mutex<Option<NamesAt>>,
+    /// Held from "is this endorsement new?" to its publishing: two at once publish one.
+    endorsing: std::sync::Mutex<()>,
 }
 
 type NamesAt = (
@@ -326,6 +331,7 @@ impl Service {
             counts: std::sync::Mutex::new(None),
             notifier: Default::default(),
             names: std::sync::Mutex::new(None),
+            endorsing: std::sync::Mutex::new(()),
             indexer_running: std::sync::atomic::AtomicBool::new(false),
         }
     }

@@ -42,12 +42,15 @@ impl Service {
         let (Some(name), Some(code)) = (name.or(known_name), code.or(known_code)) else {
             return Err(ServiceError::UnknownOrganisation(subject));
         };
-        // The same endorsement again, signed with the same key, would change nothing.
+        // The same endorsement again, signed with the same key, would change nothing (a
+        // name that differs only in case or spacing is the same name).
+        let _one_at_a_time = self.endorsing.lock().unwrap_or_else(|p| p.into_inner());
         let own = self.key.public();
+        let same_name = |n: &str| crate::text::normal_name(n) == crate::text::normal_name(&name);
         if let Some(standing) = self.own_endorsements(subject)?.into_iter().find(|e| {
             e.header().author == own
                 && matches!(e.body().map(|b| &b.fields),
-                    Some(KindFields::Endorsement { name: n, cbs_code: c, .. }) if *n == name && *c == code)
+                    Some(KindFields::Endorsement { name: n, cbs_code: c, .. }) if same_name(n) && *c == code)
         }) {
             return Err(ServiceError::AlreadyEndorsed {
                 subject,
@@ -360,27 +363,47 @@ impl Service {
         {
             return Ok(names.clone());
         }
+        // Names as profiles give them; a revoked key's profile only where its entries
+        // count (a thief holding the key cannot rename the organisation).
         let mut claims = Vec::new();
         for p in self.store.profiles()? {
+            let h = p.header();
+            if !set.admits(&h.author, h.created_at, &p.id()) {
+                continue;
+            }
             if let Some(Body {
                 fields: KindFields::Profile { name, cbs_code, .. },
                 ..
             }) = p.body()
             {
-                claims.push((
-                    p.header().author,
-                    name.clone(),
-                    cbs_code.as_str().to_owned(),
-                ));
+                claims.push((h.author, name.clone(), cbs_code.as_str().to_owned()));
+            }
+        }
+        // What trusted organisations say of organisations they vouch for counts as theirs
+        // too, before (or without) the endorsed one's own profile.
+        let mut endorsed = std::collections::BTreeMap::new();
+        for e in self.store.trust_entries()? {
+            if let Some(KindFields::Endorsement {
+                subject,
+                name,
+                cbs_code,
+            }) = e.body().map(|b| &b.fields)
+                && set.is_trusted(subject)
+                && set.is_trusted(&e.header().author)
+                && set.shows_entry(&e)
+            {
+                endorsed.insert(*subject, (name.clone(), cbs_code.as_str().to_owned()));
             }
         }
         let normal = crate::text::name_as_it_looks;
         let held_by_trusted: std::collections::HashSet<String> = claims
             .iter()
             .filter(|(key, _, _)| set.is_trusted(key))
-            .flat_map(|(_, name, code)| [normal(name), normal(code)])
+            .map(|(_, name, code)| (name, code))
+            .chain(endorsed.values().map(|(name, code)| (name, code)))
+            .flat_map(|(name, code)| [normal(name), normal(code)])
             .collect();
-        let names: std::collections::BTreeMap<OrgKey, ShownName> = claims
+        let mut names: std::collections::BTreeMap<OrgKey, ShownName> = claims
             .into_iter()
             .map(|(key, name, code)| {
                 let claim = !set.is_trusted(&key)
@@ -389,6 +412,21 @@ impl Service {
                 (key, ShownName { name, claim })
             })
             .collect();
+        for (subject, (name, _)) in endorsed {
+            names
+                .entry(subject)
+                .or_insert(ShownName { name, claim: false });
+        }
+        // A key an organisation rotated away from, left without a name that counts: the
+        // organisation's current name.
+        for key in set.revoked().keys() {
+            if !names.contains_key(key)
+                && let Some(current) = set.current_key(key)
+                && let Some(shown) = names.get(&current).cloned()
+            {
+                names.insert(*key, shown);
+            }
+        }
         let names = Arc::new(names);
         *cached = Some((generation, set, names.clone()));
         Ok(names)

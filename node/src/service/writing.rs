@@ -232,6 +232,10 @@ impl Service {
                 };
                 return Err(Rejection::NotAuthorOfTarget { target: id, action }.into());
             }
+            // Without its profile, anyone could be shown under this organisation's name.
+            if rel == Rel::Retracts && h.kind == Kind::Profile {
+                return Err(ServiceError::OwnProfile(id));
+            }
         }
         if rel == Rel::Answers && h.kind != Kind::Question {
             return Err(Rejection::NotAQuestion {

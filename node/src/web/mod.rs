@@ -153,11 +153,21 @@ pub fn router(state: WebState) -> Router {
 
 /// The page's language: the browser's first choice among Dutch and English; Dutch else.
 pub(crate) fn language(req: &Request) -> Lang {
-    req.headers()
+    language_of(req.headers())
+}
+
+fn language_of(headers: &axum::http::HeaderMap) -> Lang {
+    headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
         .and_then(Lang::from_accept_language)
         .unwrap_or(Lang::Nl)
+}
+
+tokio::task_local! {
+    /// The language of the page being answered, for what the service words itself (a
+    /// name shown as a claim): see [`blocking`].
+    static PAGE_LANG: Lang;
 }
 
 /// Every request: answered only when its Host is this machine (a page elsewhere that
@@ -195,7 +205,7 @@ async fn guard(State(state): State<WebState>, req: Request, next: Next) -> Respo
             ));
         }
     }
-    with_guard_headers(next.run(req).await)
+    with_guard_headers(PAGE_LANG.scope(lang, next.run(req)).await)
 }
 
 /// The headers that keep a page from being framed, sniffed or scripted.
@@ -228,12 +238,7 @@ impl axum::extract::FromRequestParts<WebState> for Visitor {
         parts: &mut axum::http::request::Parts,
         state: &WebState,
     ) -> Result<Visitor, Response> {
-        let lang = parts
-            .headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(Lang::from_accept_language)
-            .unwrap_or(Lang::Nl);
+        let lang = language_of(&parts.headers);
         let session = cookie(&parts.headers, session::cookie_name(state.secure))
             .and_then(|id| state.sessions.get(&id).map(|s| (id, s)));
         match session {
@@ -317,7 +322,8 @@ pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce(&Service) -> Result<T, crate::ops::OpError> + Send + 'static,
 ) -> Result<T, Message> {
     let service = state.service.clone();
-    match tokio::task::spawn_blocking(move || f(&service)).await {
+    let reader = PAGE_LANG.try_with(|lang| *lang).unwrap_or(Lang::Nl);
+    match tokio::task::spawn_blocking(move || wiel_lang::for_reader(reader, || f(&service))).await {
         Ok(result) => result.map_err(|e| wiel_lang::Localise::message(&e)),
         Err(_) => Err(wiel_lang::msg!("web-failed")),
     }
