@@ -24,8 +24,6 @@ pub enum Refusal {
     WrongTopic,
     /// Fetched for one space, of another.
     WrongSpace,
-    /// Claimed to hold entries, then did not serve them.
-    NotServed,
     /// A reconciliation that does not end, does not add up, or cannot be read.
     SyncEndless,
     SyncInconsistent,
@@ -35,6 +33,9 @@ pub enum Refusal {
     /// On another wiel network.
     OtherNetworkPeer,
     // This node's own verdicts: nobody is blamed.
+    /// Claimed to hold entries, then did not serve them: between its offer and the fetch
+    /// a peer may have learned a revocation or a retraction and stopped passing them on.
+    NotServed,
     /// Of a newer format version or kind than this release knows: a newer release's, not
     /// understood here (and not a fault of the node that passed it on: update wiel).
     /// Junk that claims to be newer goes unblamed too; the sender's rates still bound it.
@@ -150,13 +151,13 @@ impl Refusal {
             | Refusal::NotAskedFor
             | Refusal::WrongTopic
             | Refusal::WrongSpace
-            | Refusal::NotServed
             | Refusal::SyncEndless
             | Refusal::SyncInconsistent
             | Refusal::SyncMalformed
             | Refusal::SyncOutOfRange
             | Refusal::OtherNetworkPeer => true,
             Refusal::NewerFormat
+            | Refusal::NotServed
             | Refusal::InFuture
             | Refusal::KeptApart
             | Refusal::Incomplete

@@ -266,8 +266,8 @@ impl FetchHandler {
         }
     }
 
-    /// A peer answered a fetch: its entries go to the worker; the peer is blamed when it
-    /// did not serve entries it said it holds.
+    /// A peer answered a fetch: its entries go to the worker (which blames what is
+    /// damaged); entries it did not serve are counted and told, not blamed.
     fn on_response(
         &mut self,
         ctx: &mut Ctx,
@@ -289,7 +289,8 @@ impl FetchHandler {
             entries,
             not_served,
         } = outcome;
-        let mut blame = Outcome::default();
+        // Not served is no fault: the peer may have learned since its offer that it must not
+        // pass them on (a revocation, a retraction). Counted and told, nobody blamed.
         if not_served > 0 {
             tracing::warn!(%peer, not_served, "peer did not serve entries it said it holds");
             ctx.counters.reject(Refusal::NotServed);
@@ -301,7 +302,6 @@ impl FetchHandler {
                     count = not_served
                 ),
             );
-            blame = Outcome::blame(peer);
         }
         if !entries.is_empty() {
             let job = Job::Fetched {
@@ -318,7 +318,7 @@ impl FetchHandler {
             }
         }
         self.pump(ctx.swarm);
-        blame
+        Outcome::default()
     }
 
     /// A fetch failed (timeout, connection closed): nobody is blamed; sync finds the
