@@ -13,6 +13,7 @@ use wiel_store::Store;
 use super::behaviour::MAX_FETCH_IDS;
 use super::behaviour::{self, Behaviour};
 use super::context::{Ctx, Outcome};
+use super::peers::PeerGuard;
 use super::runs::Origin;
 use super::worker::{Counters, Job};
 use crate::refusal::Refusal;
@@ -160,40 +161,27 @@ impl GossipHandler {
             jobs,
             ..
         } = ctx;
-        counters
-            .gossip_bytes_in
-            .fetch_add(message.data.len() as u64, Ordering::Relaxed);
-        if !guard.allow_gossip(source) {
-            Self::report(swarm, &message_id, &source, MessageAcceptance::Ignore);
-            counters.reject(Refusal::RateLimited);
-            guard.schedule_catch_up(source);
-            return;
-        }
-        let space = self.space_of(&message.topic);
         let len = message.data.len() as u64;
-        let queued = counters.gossip_queued_bytes.load(Ordering::Relaxed);
-        let job = Job::Gossip {
-            message_id: message_id.clone(),
-            source,
-            space,
-            data: message.data,
-        };
-        // Counted before it is sent: the worker takes it off when it receives it.
-        let sent = queued.saturating_add(len) <= MAX_GOSSIP_QUEUE_BYTES && {
-            counters
-                .gossip_queued_bytes
-                .fetch_add(len, Ordering::Relaxed);
-            let sent = jobs.try_send(job).is_ok();
-            if !sent {
-                counters
-                    .gossip_queued_bytes
-                    .fetch_sub(len, Ordering::Relaxed);
+        counters.gossip_bytes_in.fetch_add(len, Ordering::Relaxed);
+        let refused = match intake(guard, counters, source, len) {
+            Err(why) => Some(why),
+            Ok(()) => {
+                let job = Job::Gossip {
+                    message_id: message_id.clone(),
+                    source,
+                    space: self.space_of(&message.topic),
+                    data: message.data,
+                };
+                let sent = jobs.try_send(job).is_ok();
+                if !sent {
+                    release(counters, len);
+                }
+                (!sent).then_some(Refusal::Overloaded)
             }
-            sent
         };
-        if !sent {
+        if let Some(why) = refused {
             Self::report(swarm, &message_id, &source, MessageAcceptance::Ignore);
-            counters.reject(Refusal::Overloaded);
+            counters.reject(why);
             guard.schedule_catch_up(source);
         }
     }
@@ -208,16 +196,7 @@ impl GossipHandler {
         missing: Vec<EntryId>,
     ) -> Outcome {
         Self::report(swarm, &message_id, &source, acceptance);
-        let mut outcome = Outcome::default();
-        if acceptance == MessageAcceptance::Reject {
-            outcome.blame.push(source);
-        }
-        if !missing.is_empty() {
-            // The peer may or may not hold them.
-            let ids = missing.into_iter().take(MAX_FETCH_IDS).collect();
-            outcome.fetch = Some((source, ids, Origin::default()));
-        }
-        outcome
+        verdict_outcome(source, acceptance, missing)
     }
 
     /// Tells gossipsub whether to forward a message (and whether its sender is to blame).
@@ -231,5 +210,120 @@ impl GossipHandler {
             .behaviour_mut()
             .gossipsub
             .report_message_validation_result(message_id, source, acceptance);
+    }
+}
+
+/// Whether a peer's message of `len` bytes may go to the worker: within the peer's rate,
+/// and within the queue's byte budget, whose room it then takes (given back by
+/// [`release`] if it is not sent after all; the worker gives it back when it receives
+/// it). Otherwise why not: the message is ignored, nobody blamed, and sync catches up.
+fn intake(
+    guard: &mut PeerGuard,
+    counters: &Counters,
+    source: PeerId,
+    len: u64,
+) -> Result<(), Refusal> {
+    if !guard.allow_gossip(source) {
+        return Err(Refusal::RateLimited);
+    }
+    let queued = counters.gossip_queued_bytes.load(Ordering::Relaxed);
+    if queued.saturating_add(len) > MAX_GOSSIP_QUEUE_BYTES {
+        return Err(Refusal::Overloaded);
+    }
+    counters
+        .gossip_queued_bytes
+        .fetch_add(len, Ordering::Relaxed);
+    Ok(())
+}
+
+/// Gives back the queue room [`intake`] took for a message that was not sent.
+fn release(counters: &Counters, len: u64) {
+    counters
+        .gossip_queued_bytes
+        .fetch_sub(len, Ordering::Relaxed);
+}
+
+/// What the loop does after the worker's verdict on a peer's message: a sender of an
+/// invalid message is blamed; the targets it refers to that this node lacks are fetched
+/// from it (it may or may not hold them), at most a fetch's worth.
+fn verdict_outcome(
+    source: PeerId,
+    acceptance: MessageAcceptance,
+    missing: Vec<EntryId>,
+) -> Outcome {
+    let mut outcome = Outcome::default();
+    if acceptance == MessageAcceptance::Reject {
+        outcome.blame.push(source);
+    }
+    if !missing.is_empty() {
+        let ids = missing.into_iter().take(MAX_FETCH_IDS).collect();
+        outcome.fetch = Some((source, ids, Origin::default()));
+    }
+    outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(n: usize) -> Vec<EntryId> {
+        (0..n)
+            .map(|i| EntryId::from_bytes([(i % 251) as u8; 32]))
+            .collect()
+    }
+
+    #[test]
+    fn a_message_within_the_rate_and_budget_takes_its_room_and_gives_it_back_if_unsent() {
+        let (mut guard, counters, peer) =
+            (PeerGuard::default(), Counters::default(), PeerId::random());
+        assert_eq!(intake(&mut guard, &counters, peer, 1_000), Ok(()));
+        assert_eq!(counters.gossip_queued_bytes.load(Ordering::Relaxed), 1_000);
+        release(&counters, 1_000);
+        assert_eq!(counters.gossip_queued_bytes.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn a_peer_past_its_rate_is_ignored_not_blamed_and_others_go_on() {
+        let (mut guard, counters) = (PeerGuard::default(), Counters::default());
+        let (flooder, other) = (PeerId::random(), PeerId::random());
+        let refused = (0..10_000)
+            .map(|_| intake(&mut guard, &counters, flooder, 10))
+            .find(Result::is_err);
+        assert_eq!(refused, Some(Err(Refusal::RateLimited)));
+        assert!(!Refusal::RateLimited.blames_sender());
+        assert_eq!(intake(&mut guard, &counters, other, 10), Ok(()));
+    }
+
+    #[test]
+    fn a_full_queue_ignores_what_does_not_fit_and_takes_no_room_for_it() {
+        let (mut guard, counters, peer) =
+            (PeerGuard::default(), Counters::default(), PeerId::random());
+        counters
+            .gossip_queued_bytes
+            .store(MAX_GOSSIP_QUEUE_BYTES - 100, Ordering::Relaxed);
+        assert_eq!(
+            intake(&mut guard, &counters, peer, 101),
+            Err(Refusal::Overloaded)
+        );
+        assert_eq!(
+            counters.gossip_queued_bytes.load(Ordering::Relaxed),
+            MAX_GOSSIP_QUEUE_BYTES - 100
+        );
+        assert!(!Refusal::Overloaded.blames_sender());
+        assert_eq!(intake(&mut guard, &counters, peer, 100), Ok(()));
+    }
+
+    #[test]
+    fn only_an_invalid_message_blames_and_what_it_lacks_is_fetched_a_fetch_at_a_time() {
+        let peer = PeerId::random();
+        let accepted = verdict_outcome(peer, MessageAcceptance::Accept, vec![]);
+        assert!(accepted.blame.is_empty() && accepted.fetch.is_none());
+        let ignored = verdict_outcome(peer, MessageAcceptance::Ignore, ids(3));
+        assert!(ignored.blame.is_empty());
+        let (from, wanted, _) = ignored.fetch.unwrap();
+        assert_eq!((from, wanted.len()), (peer, 3));
+        let rejected = verdict_outcome(peer, MessageAcceptance::Reject, ids(MAX_FETCH_IDS + 50));
+        assert_eq!(rejected.blame, vec![peer]);
+        assert_eq!(rejected.fetch.unwrap().1.len(), MAX_FETCH_IDS);
     }
 }
