@@ -294,7 +294,7 @@ impl SyncHandler {
                     .map(|s| s.initiator.symbols_received())
                     .sum::<u64>()
                     + session.initiator.symbols_received();
-                if held + u64::from(ask.count) > MAX_HELD_SYMBOLS {
+                if !within_symbol_budget(held, ask.count) {
                     // Our own budget, not the peer's fault: try again at the next sync.
                     tracing::info!(peer = %session.peer, space = %session.space, held, "sync postponed: symbol memory budget reached");
                     ctx.counters.reject(Refusal::SyncMemoryBudget);
@@ -327,15 +327,13 @@ impl SyncHandler {
                         reason = e.message()
                     )),
                 );
-                if matches!(e, ReconcileError::OutOfOrder { .. }) {
-                    return Outcome::default();
+                match fault_of(&e) {
+                    Some(why) => {
+                        ctx.counters.reject(why);
+                        Outcome::blame(session.peer)
+                    }
+                    None => Outcome::default(),
                 }
-                ctx.counters.reject(match e {
-                    ReconcileError::DidNotConverge(_) => Refusal::SyncEndless,
-                    ReconcileError::FingerprintMismatch => Refusal::SyncInconsistent,
-                    _ => Refusal::SyncMalformed,
-                });
-                Outcome::blame(session.peer)
             }
         }
     }
@@ -498,5 +496,60 @@ impl SyncHandler {
                 self.start_session(server, runs, *peer, space.clone(), None);
             }
         }
+    }
+}
+
+/// Whether this node holds room for `ask` more symbols beside the `held` ones of all its
+/// sessions (its own memory budget: past it a session is postponed, nobody blamed).
+fn within_symbol_budget(held: u64, ask: u32) -> bool {
+    held.saturating_add(u64::from(ask)) <= MAX_HELD_SYMBOLS
+}
+
+/// The peer's fault in a failed reconciliation, if it is one: an answer out of order is
+/// a late answer to a round this node gave up on (no fault); one that does not end,
+/// does not add up, or cannot be read is.
+fn fault_of(error: &ReconcileError) -> Option<Refusal> {
+    match error {
+        ReconcileError::OutOfOrder { .. } => None,
+        ReconcileError::DidNotConverge(_) => Some(Refusal::SyncEndless),
+        ReconcileError::FingerprintMismatch => Some(Refusal::SyncInconsistent),
+        ReconcileError::Malformed(_) | ReconcileError::Inconsistent => Some(Refusal::SyncMalformed),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_late_answer_is_no_fault_and_the_others_blame_the_peer() {
+        assert_eq!(
+            fault_of(&ReconcileError::OutOfOrder {
+                expected: 2,
+                got: 1
+            }),
+            None
+        );
+        for (error, why) in [
+            (ReconcileError::DidNotConverge(40), Refusal::SyncEndless),
+            (
+                ReconcileError::FingerprintMismatch,
+                Refusal::SyncInconsistent,
+            ),
+            (ReconcileError::Inconsistent, Refusal::SyncMalformed),
+            (ReconcileError::Malformed("symbols"), Refusal::SyncMalformed),
+        ] {
+            assert_eq!(fault_of(&error), Some(why));
+            assert!(why.blames_sender(), "{why:?}");
+        }
+    }
+
+    #[test]
+    fn the_symbol_budget_holds_across_sessions_and_its_own_end_blames_nobody() {
+        assert!(within_symbol_budget(0, 1 << 16));
+        assert!(within_symbol_budget(MAX_HELD_SYMBOLS - 10, 10));
+        assert!(!within_symbol_budget(MAX_HELD_SYMBOLS - 10, 11));
+        assert!(!within_symbol_budget(u64::MAX, 1), "no overflow");
+        assert!(!Refusal::SyncMemoryBudget.blames_sender());
     }
 }
