@@ -37,6 +37,12 @@ fn cpu_and_peak() -> (Duration, u64) {
     (wiel_tests::cpu_time_of(std::process::id()), peak_kb * 1024)
 }
 
+/// Files this process holds open: two per TCP connection between its nodes, and each
+/// node's stores.
+fn open_files() -> usize {
+    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
@@ -133,6 +139,15 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    // The most files open at once, sampled: the limit a run in one process must stay below.
+    let most_files = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let sampled = most_files.clone();
+    std::thread::spawn(move || {
+        loop {
+            sampled.fetch_max(open_files(), std::sync::atomic::Ordering::Relaxed);
+            std::thread::sleep(Duration::from_secs(1));
+        }
+    });
     runtime.block_on(async move {
         let started = Instant::now();
         let shutdown = CancellationToken::new();
@@ -174,6 +189,7 @@ fn main() {
         }
         peers.sort();
         let joined = started.elapsed();
+        let files_joined = open_files();
         let outbound = |members: &[Member]| -> u64 {
             members.iter().filter_map(|m| Some(m.node.as_ref()?.outbound_bytes())).sum()
         };
@@ -239,6 +255,11 @@ fn main() {
             peers[0],
             peers[peers.len() / 2],
             peers[peers.len() - 1]
+        );
+        println!(
+            "open files: {files_joined} once joined, {} after publishing, at most {} (sampled)",
+            open_files(),
+            most_files.load(std::sync::atomic::Ordering::Relaxed)
         );
         println!(
             "publish → stored by every follower of the space: all p50 {:.0} ms, p99 {:.0} ms (goal p99 ≤ 1 s); nl p50 {:.0} ms, p99 {:.0} ms; a province p50 {:.0} ms, p99 {:.0} ms",

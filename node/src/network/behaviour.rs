@@ -216,6 +216,11 @@ pub fn build(
     // wiel uses Kademlia to find peers only: records and providers other nodes put are
     // never stored (they would be memory anyone can fill).
     kad_config.set_record_filtering(kad::StoreInserts::FilterBoth);
+    // No bootstrap every five minutes: a bootstrap looks up every bucket, which connects
+    // to dozens of peers at once; `reach` looks for peers itself while it has too few.
+    kad_config.set_periodic_bootstrap_interval(None);
+    // Peers go into the table only where `reach` puts them (see `reach::joins_table`).
+    kad_config.set_kbucket_inserts(kad::BucketInserts::Manual);
     let kad = kad_on.then(|| {
         let mut kad =
             kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use futures::StreamExt;
 use libp2p::gossipsub;
 use libp2p::swarm::SwarmEvent;
-use libp2p::{PeerId, Swarm, identify, mdns, ping};
+use libp2p::{PeerId, Swarm, identify};
 use tokio_util::sync::CancellationToken;
 use wiel_protocol::OrgKey;
 
@@ -26,6 +26,7 @@ use super::reach::Reach;
 use super::runs::Runs;
 use super::serve::{Served, Server};
 use super::sync::SyncHandler;
+use super::trim::{Holders, Trim};
 use super::worker::Verdict;
 use crate::events::Written;
 use crate::refusal::Refusal;
@@ -45,6 +46,7 @@ pub(crate) struct EventLoop {
     reach: Reach,
     punches: Punches,
     clock: ClockHandler,
+    trim: Trim,
 }
 
 impl EventLoop {
@@ -68,6 +70,7 @@ impl EventLoop {
                 node.trust.clone(),
                 node.counters.clone(),
             ),
+            trim: Trim::new(node.seed, node.counters.clone()),
             node,
             peers: PeerTable::default(),
             guard: PeerGuard::default(),
@@ -154,11 +157,14 @@ impl EventLoop {
         for peer in self.dials.on_tick(&self.node.trust.current(), now) {
             let _ = self.swarm.disconnect_peer_id(peer);
         }
-        self.reach
-            .on_tick(&mut self.swarm, self.peers.dialed_count(), now);
+        let counted = self.peers.counted(&self.node.trust.current());
+        self.reach.on_tick(&mut self.swarm, counted, now);
         self.punches.on_tick(&mut self.swarm, now);
         let catch_ups = self.guard.due_catch_ups(now);
         self.sync.on_tick(&mut ctx!(self), &catch_ups, now);
+        let trust = self.node.trust.current();
+        let holders = Holders(&self.peers, &self.reach, &self.sync, &self.fetch, &trust);
+        self.trim.on_tick(&mut self.swarm, holders, now);
     }
 
     /// Counts a fault of `peer`, and blocks it at the last one.
@@ -294,6 +300,7 @@ impl EventLoop {
                 self.guard.forget(&peer_id);
                 self.fetch.forget_peer(&mut self.runs, &peer_id);
                 self.reach.on_gone(&peer_id);
+                self.trim.on_gone(&peer_id);
                 self.dials.on_gone(&peer_id);
                 tracing::debug!(%peer_id, "disconnected");
             }
@@ -332,16 +339,8 @@ impl EventLoop {
             BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }) => {
                 self.on_identified(peer_id, info);
             }
-            BehaviourEvent::Ping(ping::Event {
-                peer,
-                result: Ok(rtt),
-                ..
-            }) => self.peers.on_ping(&peer, rtt),
-            BehaviourEvent::Mdns(mdns::Event::Discovered(found)) => {
-                let guard = &self.guard;
-                self.reach
-                    .on_mdns(&mut self.swarm, found, &|peer| guard.is_blocked(peer));
-            }
+            BehaviourEvent::Ping(event) => self.peers.on_ping(event),
+            BehaviourEvent::Mdns(event) => self.reach.on_mdns(&mut self.swarm, event, &self.guard),
             BehaviourEvent::Fetch(event) => {
                 let outcome = self.fetch.on_event(&mut ctx!(self), event);
                 self.apply(outcome);
@@ -351,16 +350,13 @@ impl EventLoop {
                 self.apply(outcome);
             }
             BehaviourEvent::Kad(event) => {
-                let guard = &self.guard;
-                let dialed = self.peers.dialed_count();
-                self.reach.on_kad(&mut self.swarm, event, dialed, &|peer| {
-                    guard.is_blocked(peer)
-                });
+                let counted = self.peers.counted(&self.node.trust.current());
+                (self.reach).on_kad(&mut self.swarm, event, counted, &self.guard);
             }
             BehaviourEvent::RelayClient(event) => {
                 self.reach.on_relay_client(&mut self.swarm, event)
             }
-            BehaviourEvent::Relay(event) => self.reach.on_relay(event),
+            BehaviourEvent::Relay(event) => self.trim.on_relay(event),
             BehaviourEvent::Dcutr(event) => self.punches.on_dcutr(event, Instant::now()),
             BehaviourEvent::Autonat(event) => self.reach.on_autonat(&mut self.swarm, event),
             BehaviourEvent::Time(event) => {

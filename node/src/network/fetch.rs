@@ -232,6 +232,12 @@ impl FetchHandler {
         !self.backlog.is_empty()
     }
 
+    /// Whether entries are being fetched from `peer`, or wait to be.
+    pub fn busy_with(&self, peer: &PeerId) -> bool {
+        self.fetcher.queues.get(peer).is_some_and(|q| !q.is_empty())
+            || self.fetcher.in_flight.values().any(|f| f.peer == *peer)
+    }
+
     /// The oldest fetched job waiting for the worker.
     pub fn next_job(&mut self) -> Option<Job> {
         self.backlog.pop_front()

@@ -31,6 +31,7 @@ mod relay_policy;
 mod runs;
 mod serve;
 mod sync;
+mod trim;
 mod worker;
 
 use std::sync::Arc;

@@ -179,8 +179,8 @@ impl PeerTable {
         }
     }
 
-    pub fn on_ping(&mut self, peer: &PeerId, rtt: Duration) {
-        if let Some(p) = self.peers.get_mut(peer) {
+    pub fn on_ping(&mut self, event: libp2p::ping::Event) {
+        if let (Ok(rtt), Some(p)) = (event.result, self.peers.get_mut(&event.peer)) {
             p.latency = Some(rtt);
         }
     }
@@ -197,9 +197,13 @@ impl PeerTable {
         self.peers.len()
     }
 
-    /// Peers connected because this node dialed them.
-    pub fn dialed_count(&self) -> usize {
-        self.peers.values().filter(|p| p.dialed).count()
+    /// The peers that count when a node asks whether it has enough: those it dialed, and
+    /// those whose entries it shows (organisations it trusts; everyone in open mode). A
+    /// thousand fresh keys dialing in count for nothing, and letting peers go (`trim`)
+    /// keeps more than discovery wants, so it does not set discovery off again.
+    pub fn counted(&self, trust: &TrustSet) -> usize {
+        let shown = |p: &Peer| p.org_key.is_some_and(|k| trust.shows(&k));
+        self.peers.values().filter(|p| p.dialed || shown(p)).count()
     }
 
     /// Notes what `peer` said by identify (`ours`: this node's protocol version).

@@ -17,14 +17,17 @@ use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use std::sync::Arc;
 use std::sync::atomic::Ordering::Relaxed;
 
-use libp2p::{Multiaddr, PeerId, Swarm, autonat, identify, kad, relay};
+use libp2p::{Multiaddr, PeerId, Swarm, autonat, identify, kad, mdns, relay};
 use serde::{Deserialize, Serialize};
 
 use super::addresses::{dial_rank, has_ip};
 pub use super::addresses::{is_loopback, is_relayed};
 use super::behaviour::Behaviour;
+use super::peers::PeerGuard;
 use super::worker::Counters;
 
+/// Kademlia's protocol (`behaviour`): a peer that speaks it answers lookups.
+const KAD: &str = "/wiel/kad/1";
 /// Circuit Relay v2's protocol for reservations: a peer that speaks it relays.
 const HOP: &str = "/libp2p/circuit/relay/0.2.0/hop";
 /// How often to look for peers beyond those connected.
@@ -35,13 +38,13 @@ const FIRST_DISCOVERY: Duration = Duration::from_secs(2);
 const DIALS_PER_LOOK: usize = 16;
 /// How often bootstrap peers that are gone are dialed again.
 const REDIAL_EVERY: Duration = Duration::from_secs(60);
-/// Peers this node dialed past which a look dials no one. Gossip needs a handful per
-/// space and catch-up any one that holds the entries; with 342 municipalities, dialing
-/// every peer found would connect each to nearly all others (file descriptors and memory
-/// on every node, for nothing). Peers that dialed this node do not count (a thousand
-/// fresh ids dialing in must not switch discovery off), and are still accepted up to the
-/// incoming limit in `behaviour`.
-const WANTED_PEERS: usize = 32;
+/// Peers past which a look dials no one (those that count: see `PeerTable::counted`).
+/// Gossip needs a handful per space and catch-up any one that holds the entries; with 342
+/// municipalities, dialing every peer found would connect each to nearly all others (file
+/// descriptors and memory on every node, for nothing). Peers dialing in still are
+/// accepted up to the incoming limit in `behaviour`, and `trim` lets the least needed go
+/// past its most, keeping more than this: letting go never sets discovery off again.
+const WANTED_PEERS: usize = 16;
 /// Addresses tried for one peer Kademlia found, at most (a peer may say many).
 const ADDRESSES_PER_DIAL: usize = 4;
 /// Addresses of one peer passed on to Kademlia, at most (a peer may say a hundred, and
@@ -301,7 +304,12 @@ impl Reach {
         info: &identify::Info,
         on_this_machine: bool,
     ) {
-        if let Some(kad) = swarm.behaviour_mut().kad.as_mut() {
+        let answers_kad = info.protocols.iter().any(|p| p.as_ref() == KAD);
+        let (seed, bootstrap) = (self.seed, self.bootstrap.contains(&peer));
+        if let Some(kad) = swarm.behaviour_mut().kad.as_mut()
+            && answers_kad
+            && super::trim::joins_table(kad, peer, seed, bootstrap)
+        {
             // A peer's loopback addresses are this machine's only when we reach it there.
             for addr in info.listen_addrs.iter().take(MAX_PEER_ADDRESSES) {
                 if on_this_machine || !is_loopback(addr) {
@@ -390,7 +398,7 @@ impl Reach {
 
     /// Every second: Kademlia's mode, relays to ask again, and now and then, while fewer
     /// than [`WANTED_PEERS`] are connected, ask Kademlia for more peers.
-    pub fn on_tick(&mut self, swarm: &mut Swarm<Behaviour>, dialed_peers: usize, now: Instant) {
+    pub fn on_tick(&mut self, swarm: &mut Swarm<Behaviour>, counted_peers: usize, now: Instant) {
         self.redial_bootstrap(swarm, now);
         // A reservation lost, a relay gone: Kademlia follows.
         self.set_kad_mode(swarm);
@@ -415,7 +423,7 @@ impl Reach {
         }
         self.next_look = Some(now + DISCOVERY_EVERY);
         // A look connects to the peers it asks: with enough peers, none is made.
-        if dials_after_look(dialed_peers) == 0 {
+        if dials_after_look(counted_peers) == 0 {
             return;
         }
         if let Some(kad) = swarm.behaviour_mut().kad.as_mut() {
@@ -449,14 +457,12 @@ impl Reach {
     }
 
     /// Peers mDNS found on the local network: dialed unless connected or blocked.
-    pub fn on_mdns(
-        &mut self,
-        swarm: &mut Swarm<Behaviour>,
-        found: Vec<(PeerId, Multiaddr)>,
-        blocked: &dyn Fn(&PeerId) -> bool,
-    ) {
+    pub fn on_mdns(&mut self, swarm: &mut Swarm<Behaviour>, event: mdns::Event, guard: &PeerGuard) {
+        let mdns::Event::Discovered(found) = event else {
+            return;
+        };
         for (peer, addr) in found {
-            if !swarm.is_connected(&peer) && !blocked(&peer) {
+            if !swarm.is_connected(&peer) && !guard.is_blocked(&peer) {
                 let _ = swarm.dial(addr);
             }
         }
@@ -468,8 +474,8 @@ impl Reach {
         &mut self,
         swarm: &mut Swarm<Behaviour>,
         event: kad::Event,
-        dialed_peers: usize,
-        blocked: &dyn Fn(&PeerId) -> bool,
+        counted_peers: usize,
+        guard: &PeerGuard,
     ) {
         let kad::Event::OutboundQueryProgressed {
             result: kad::QueryResult::GetClosestPeers(Ok(found)),
@@ -479,7 +485,7 @@ impl Reach {
             return;
         };
         let local = *swarm.local_peer_id();
-        let room = dials_after_look(dialed_peers);
+        let room = dials_after_look(counted_peers);
         let mut dialed = 0;
         for info in found.peers {
             if dialed == room {
@@ -487,7 +493,7 @@ impl Reach {
             }
             if info.peer_id == local
                 || swarm.is_connected(&info.peer_id)
-                || blocked(&info.peer_id)
+                || guard.is_blocked(&info.peer_id)
                 || info.addrs.is_empty()
             {
                 continue;
@@ -537,17 +543,12 @@ impl Reach {
         }
     }
 
-    pub fn on_relay(&mut self, event: relay::Event) {
-        match &event {
-            relay::Event::CircuitReqAccepted { .. } => {
-                self.counters.circuits_relayed.fetch_add(1, Relaxed);
-            }
-            relay::Event::CircuitReqDenied { .. } | relay::Event::ReservationReqDenied { .. } => {
-                self.counters.circuits_refused.fetch_add(1, Relaxed);
-            }
-            _ => {}
-        }
-        tracing::debug!(event = ?event, "relaying");
+    /// Whether this node must stay connected to `peer`: a bootstrap peer, or a relay that
+    /// holds (or is asked for) a reservation for us.
+    pub fn needs(&self, peer: &PeerId) -> bool {
+        self.bootstrap.contains(peer)
+            || self.accepted.contains(peer)
+            || self.reserved.values().any(|relay| relay == peer)
     }
 }
 

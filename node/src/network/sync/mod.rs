@@ -101,6 +101,12 @@ impl SyncHandler {
         }
     }
 
+    /// Whether a session with `peer` runs or is about to.
+    pub fn busy_with(&self, peer: &PeerId) -> bool {
+        self.sessions.values().any(|s| s.peer == *peer)
+            || self.starting.keys().any(|(p, _)| p == peer)
+    }
+
     /// Each followed space with its last sync, for `wiel status`.
     pub fn space_statuses(&self) -> Vec<SpaceStatus> {
         self.spaces
