@@ -72,16 +72,21 @@ impl ApiClient {
         }
     }
 
-    fn bearer(&self) -> String {
-        format!("Bearer {}", self.token)
+    /// A request to `path` as this client sends every one: with its token, in the reader's
+    /// language.
+    fn request<B>(
+        &self,
+        builder: fn(&ureq::Agent, String) -> ureq::RequestBuilder<B>,
+        path: &str,
+    ) -> ureq::RequestBuilder<B> {
+        builder(&self.agent, format!("{}{path}", self.base))
+            .header("Authorization", format!("Bearer {}", self.token))
+            .header("Accept-Language", wiel_lang::current().tag())
     }
 
     pub fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
         let resp = self
-            .agent
-            .get(format!("{}{path}", self.base))
-            .header("Authorization", self.bearer())
-            .header("Accept-Language", wiel_lang::current().tag())
+            .request(ureq::Agent::get, path)
             .call()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         Self::read(resp)
@@ -93,10 +98,7 @@ impl ApiClient {
         body: &B,
     ) -> Result<T, ClientError> {
         let resp = self
-            .agent
-            .post(format!("{}{path}", self.base))
-            .header("Authorization", self.bearer())
-            .header("Accept-Language", wiel_lang::current().tag())
+            .request(ureq::Agent::post, path)
             .send_json(body)
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         Self::read(resp)
@@ -108,10 +110,7 @@ impl ApiClient {
         text: String,
     ) -> Result<T, ClientError> {
         let resp = self
-            .agent
-            .post(format!("{}{path}", self.base))
-            .header("Authorization", self.bearer())
-            .header("Accept-Language", wiel_lang::current().tag())
+            .request(ureq::Agent::post, path)
             .header("Content-Type", "text/plain")
             .send(text)
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
@@ -120,10 +119,7 @@ impl ApiClient {
 
     pub fn get_text(&self, path: &str) -> Result<String, ClientError> {
         let mut resp = self
-            .agent
-            .get(format!("{}{path}", self.base))
-            .header("Authorization", self.bearer())
-            .header("Accept-Language", wiel_lang::current().tag())
+            .request(ureq::Agent::get, path)
             .call()
             .map_err(|e| ClientError::Unreachable(e.to_string()))?;
         if !resp.status().is_success() {
