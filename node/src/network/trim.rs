@@ -121,8 +121,7 @@ impl Trim {
     /// Every second: past [`MOST_PEERS`], lets the peers that matter least go.
     pub fn on_tick(&self, swarm: &mut Swarm<Behaviour>, holders: Holders, now: Instant) {
         let Holders(peers, reach, sync, fetch, trust) = holders;
-        let ids = peers.ids();
-        if self.seed || ids.len() <= MOST_PEERS {
+        if self.seed || peers.count() <= MOST_PEERS {
             return;
         }
         let mesh: HashSet<PeerId> = swarm
@@ -131,8 +130,7 @@ impl Trim {
             .all_mesh_peers()
             .copied()
             .collect();
-        let standings = ids
-            .into_iter()
+        let standings = (peers.ids().into_iter())
             .filter_map(|peer| {
                 let known = peers.get(&peer)?;
                 Some(Standing {
