@@ -37,70 +37,14 @@ pub const NOT_FOR: &[(&str, &str)] = &[
 pub enum Command {
     Init(InitArgs),
 
-    Publish(PublishArgs),
+    #[command(flatten)]
+    Writing(crate::commands::writing::Command),
 
-    Ask(AskArgs),
+    #[command(flatten)]
+    Reading(crate::commands::reading::Command),
 
-    Answer {
-        id: String,
-        text: String,
-        #[command(flatten)]
-        privacy: PrivacyArgs,
-    },
-
-    React(ReactArgs),
-
-    Retract {
-        id: String,
-        #[arg(long)]
-        reason: Option<String>,
-        #[command(flatten)]
-        privacy: PrivacyArgs,
-    },
-
-    Edit {
-        id: String,
-        file: Option<PathBuf>,
-        #[command(flatten)]
-        privacy: PrivacyArgs,
-    },
-
-    List(ListArgs),
-
-    Show {
-        id: String,
-    },
-
-    Search(SearchArgs),
-
-    Questions(QuestionsArgs),
-
-    Accept {
-        id: String,
-    },
-
-    Reindex,
-
-    Check,
-
-    Compact,
-
-    Export {
-        #[arg(long, value_enum, default_value_t = ExportFormat::Jsonl)]
-        format: ExportFormat,
-        #[arg(long, short)]
-        output: Option<PathBuf>,
-    },
-
-    Import {
-        file: PathBuf,
-    },
-
-    Backup {
-        file: PathBuf,
-        #[arg(long, value_name = "FILE")]
-        passphrase_file: Option<PathBuf>,
-    },
+    #[command(flatten)]
+    Upkeep(crate::commands::upkeep::Command),
 
     Restore {
         file: PathBuf,
@@ -110,41 +54,16 @@ pub enum Command {
 
     Node(NodeArgs),
 
-    Peers,
-
-    Status,
+    #[command(flatten)]
+    Network(crate::commands::network::Command),
 
     Doctor,
 
-    Endorse {
-        organisation: String,
-        #[arg(long)]
-        name: Option<String>,
-        #[arg(long)]
-        code: Option<String>,
-        #[arg(long, conflicts_with_all = ["name", "code"])]
-        withdraw: bool,
-    },
+    #[command(flatten)]
+    TrustAdmin(crate::commands::trust::Command),
 
     #[command(subcommand)]
     Key(KeyCommand),
-
-    #[command(subcommand)]
-    Trust(TrustCommand),
-
-    Sync {
-        #[arg(long)]
-        peer: Option<String>,
-    },
-
-    Connect {
-        address: String,
-    },
-
-    Web {
-        #[arg(long)]
-        no_open: bool,
-    },
 
     Demo {
         #[arg(long, value_name = "DIR")]
@@ -314,13 +233,6 @@ pub enum KeyCommand {
     },
 }
 
-#[derive(Subcommand, Debug)]
-pub enum TrustCommand {
-    List,
-    Add { organisation: String },
-    Remove { organisation: String },
-}
-
 #[derive(Args, Debug, Clone, Copy)]
 pub struct PrivacyArgs {
     #[arg(long, short)]
@@ -361,19 +273,4 @@ pub struct SearchArgs {
 pub enum ExportFormat {
     Jsonl,
     Md,
-}
-
-impl Command {
-    pub fn yes(&self) -> bool {
-        match self {
-            Command::Publish(a) => a.privacy.yes,
-            Command::Ask(a) => a.privacy.yes,
-            Command::React(a) => a.privacy.yes,
-            Command::Answer { privacy, .. }
-            | Command::Edit { privacy, .. }
-            | Command::Retract { privacy, .. } => privacy.yes,
-            Command::Key(KeyCommand::Revoke { yes, .. }) => *yes,
-            _ => false,
-        }
-    }
 }

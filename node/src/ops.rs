@@ -1,24 +1,15 @@
-//! Every operation a user can ask, written once: carried out in this process on the store
-//! ([`Service`], while no node runs), or by the running node through its local API
-//! ([`ApiClient`]; sled allows one process per store). The CLI calls this one interface
-//! either way; the API's handlers call the service's side of it.
+//! Every operation a user can ask, declared once in [`operations!`]'s table: its name, the
+//! route of the local API, what it takes and answers, what this process does with it on the
+//! store ([`Service`], while no node runs), and who serves it in a running node. From that
+//! one row come the [`Operations`] trait, its two sides (the service here, the running
+//! node's [`ApiClient`]; sled allows one process per store), the router (`api`) and the
+//! OpenAPI document (`wire::openapi`). The CLI calls this one interface either way.
 
-use std::collections::BTreeMap;
+use wiel_protocol::OrgKey;
 
-use wiel_protocol::{Body, EntryId, Kind, OrgKey, SpaceName, Timestamp};
-use wiel_store::{CheckReport, Compacted, ListFilter};
-
-use crate::exchange::ExportLine;
-use crate::network::{RunId, SyncReport};
-use crate::service::{EditSource, ImportReport, ReindexReport, ServiceError};
-use crate::view::{SearchResults, TrustReport};
+use crate::Service;
+use crate::service::ServiceError;
 use crate::wire::client::{ApiClient, ClientError};
-use crate::wire::{
-    AnswerRequest, ConnectRequest, EndorseRequest, NewVersionRequest, PeerEntry, RetractRequest,
-    RevokeRequest, SearchRequest, StatusView, SyncRequest, SyncStarted, TrustRootRequest,
-    WithdrawRequest, routes,
-};
-use crate::{Listing, NewEntry, Published, Service, ThreadView};
 
 /// Why an operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -55,390 +46,182 @@ pub fn open(dir: &crate::DataDir) -> Result<Box<dyn Operations>> {
     Ok(Box::new(Service::open_waiting(dir.clone(), LOCK_WAIT)?))
 }
 
-/// See the module's doc.
-pub trait Operations {
-    fn publish(&self, new: NewEntry) -> Result<Published>;
-    fn answer(&self, question: &str, text: String, confirmed: bool) -> Result<Published>;
-    /// `confirmed`: the reason may hold what the privacy guard asks about (see `NewEntry`).
-    fn retract(
-        &self,
-        target: &str,
-        reason: Option<String>,
-        confirmed: bool,
-    ) -> Result<Vec<Published>>;
-    fn edit_source(&self, target: &str) -> Result<EditSource>;
-    fn new_version(
-        &self,
-        source: EditSource,
-        body: Body,
-        space: Option<SpaceName>,
-        confirmed: bool,
-    ) -> Result<Option<Published>>;
-    fn resolve(&self, prefix: &str) -> Result<EntryId>;
-    fn thread(&self, prefix: &str) -> Result<ThreadView>;
-    fn list(&self, filter: &ListFilter) -> Result<Listing>;
-    fn search(&self, query: &str, filter: &ListFilter) -> Result<SearchResults>;
-    fn check(&self) -> Result<CheckReport>;
-    fn compact(&self) -> Result<Compacted>;
-    fn reindex(&self) -> Result<ReindexReport>;
-    fn import(&self, text: String) -> Result<ImportReport>;
-    fn export(&self) -> Result<Vec<ExportLine>>;
-    /// The node's backup (see [`Service::backup`]).
-    fn backup(&self) -> Result<String>;
-    fn org_names(&self) -> Result<BTreeMap<OrgKey, String>>;
-    fn resolve_author(&self, query: &str) -> Result<OrgKey>;
-    /// The key this organisation signs with now.
-    fn own_key(&self) -> Result<OrgKey>;
-    fn status(&self) -> Result<StatusView>;
-    fn endorse(
-        &self,
-        organisation: &str,
-        name: Option<String>,
-        code: Option<String>,
-    ) -> Result<Published>;
-    fn withdraw_endorsement(&self, organisation: &str) -> Result<Vec<Published>>;
-    /// `check_only`: only whether it may be revoked (before asking the user); `None` then.
-    fn revoke_key(
-        &self,
-        key: OrgKey,
-        since: Timestamp,
-        check_only: bool,
-    ) -> Result<Option<Published>>;
-    fn trust_report(&self) -> Result<TrustReport>;
-    /// Adds (or with `remove`, takes away) a trusted root.
-    fn trust_root(&self, organisation: &str, remove: bool) -> Result<TrustReport>;
-    fn peers(&self) -> Result<Vec<PeerEntry>>;
-    fn sync_start(&self, peer: Option<String>) -> Result<RunId>;
-    fn sync_report(&self, run: RunId) -> Result<SyncReport>;
-    fn connect(&self, address: &str) -> Result<()>;
-    /// A one-time login link for the running node's web page.
-    fn web_login(&self) -> Result<crate::wire::WebLogin>;
+/// How an answer travels: JSON, JSON lines (a list, one item a line) or text as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Lines,
+    Text,
 }
 
-impl Operations for Service {
-    /// What people write (practices, stories, questions, answers, reactions); entries
-    /// that decide trust or erase go through their own operations (endorse, key revoke,
-    /// retract), which check what they must.
-    fn publish(&self, new: NewEntry) -> Result<Published> {
-        if !(new.kind.rules().content || matches!(new.kind, Kind::Answer | Kind::Reaction)) {
-            return Err(ServiceError::NotPublishable(new.kind).into());
+/// The table of operations, handed to `$consumer`, a macro that makes one thing of it
+/// (the trait and its sides here; the router in `api`; the document in `wire::openapi`).
+/// A row: `name: method "route", Request => Answer as Format, "summary",
+/// local |service, request| what this process does, served by service | by handler;`.
+/// `served by service` runs `local` in the node too; `by handler` names a function of
+/// `api::node` for what only a running node knows (peers, sync, its own status).
+macro_rules! operations {
+    ($consumer:ident) => {
+        $consumer! {
+            health: get "/api/v1/health", crate::wire::Nothing => crate::wire::Health as Json,
+                "Whether the node answers (what the CLI asks first)",
+                local |_s, _r| Err(OpError::NoNode), served by health;
+            status: get "/api/v1/status", crate::wire::Nothing => crate::wire::StatusView as Json,
+                "This node: store, spaces, network, counters",
+                local |s, _r| Ok(crate::wire::StatusView::of_store(s)?), served by status;
+            peers: get "/api/v1/peers", crate::wire::Nothing => Vec<crate::wire::PeerEntry> as Json,
+                "Connected peers with their organisation",
+                local |_s, _r| Err(OpError::NoNode), served by peers;
+            connect: post "/api/v1/peers", crate::wire::ConnectRequest => crate::wire::Connected as Json,
+                "Connect to a peer at an address ending in /p2p/<peer id>",
+                local |_s, _r| Err(OpError::NoNode), served by connect;
+            list: get "/api/v1/entries", wiel_store::ListFilter => crate::Listing as Json,
+                "Entries, newest first",
+                local |s, filter| Ok(s.list(&filter)?), served by service;
+            publish: post "/api/v1/entries", crate::NewEntry => crate::Published as Json,
+                "Publish a new entry of what people write (signed here, passed on at once); \
+                 entries that decide trust or erase have their own operations",
+                local |s, new| {
+                    if !(new.kind.rules().content
+                        || matches!(new.kind, wiel_protocol::Kind::Answer | wiel_protocol::Kind::Reaction))
+                    {
+                        return Err(ServiceError::NotPublishable(new.kind).into());
+                    }
+                    Ok(s.publish(new)?)
+                }, served by service;
+            thread: get "/api/v1/entries/{id}", crate::wire::EntryRef => crate::ThreadView as Json,
+                "An entry (id or unique prefix) with its thread",
+                local |s, r| Ok(s.thread(&s.resolve(&r.id)?)?), served by service;
+            answer: post "/api/v1/entries/{id}/answers", crate::wire::AnswerRequest => crate::Published as Json,
+                "Answer a question",
+                local |s, r| Ok(s.answer(s.resolve(&r.id)?, r.text, r.confirmed_personal_data)?),
+                served by service;
+            retract: post "/api/v1/entries/{id}/retraction", crate::wire::RetractRequest => Vec<crate::Published> as Json,
+                "Retract every version of an own entry",
+                local |s, r| Ok(s.retract(s.resolve(&r.id)?, r.reason, r.confirmed_personal_data)?),
+                served by service;
+            edit_source: get "/api/v1/entries/{id}/edit-source", crate::wire::EntryRef => crate::service::EditSource as Json,
+                "The newest version of an own entry, to edit",
+                local |s, r| Ok(s.edit_source(s.resolve(&r.id)?)?), served by service;
+            new_version: post "/api/v1/versions", crate::wire::NewVersionRequest => Option<crate::Published> as Json,
+                "Publish a new version; null when nothing changed",
+                local |s, r| Ok(s.new_version(&r.source, r.body, r.space, r.confirmed_personal_data)?),
+                served by service;
+            resolve: get "/api/v1/resolve/{prefix}", crate::wire::PrefixRef => wiel_protocol::EntryId as Json,
+                "The full id of a unique id prefix",
+                local |s, r| Ok(s.resolve(&r.prefix)?), served by service;
+            search: post "/api/v1/search", crate::wire::SearchRequest => crate::view::SearchResults as Json,
+                "Search in Dutch, best first",
+                local |s, r| Ok(s.search(&r.query, &r.filter)?), served by service;
+            reindex: post "/api/v1/reindex", crate::wire::Nothing => crate::service::ReindexReport as Json,
+                "Build the search index anew",
+                local |s, _r| Ok(s.reindex()?), served by service;
+            check: post "/api/v1/check", crate::wire::Nothing => wiel_store::CheckReport as Json,
+                "Check every stored entry; quarantine and fetch again what is damaged",
+                local |s, _r| Ok(s.check()?), served by check;
+            compact: post "/api/v1/compact", crate::wire::Nothing => wiel_store::Compacted as Json,
+                "Rewrite the entry log without the bytes of retracted entries",
+                local |s, _r| Ok(s.compact()?), served by service;
+            org_names: get "/api/v1/organisations", crate::wire::Nothing => std::collections::BTreeMap<wiel_protocol::OrgKey, String> as Json,
+                "Organisations by key, with the name this node shows",
+                local |s, _r| Ok(s.org_names()?), served by service;
+            resolve_author: get "/api/v1/organisations/resolve", crate::wire::AuthorQuery => wiel_protocol::OrgKey as Json,
+                "The key of an organisation named by key, CBS code or name",
+                local |s, r| Ok(s.resolve_author(&r.q)?), served by service;
+            import: post "/api/v1/import", crate::wire::ImportText => crate::service::ImportReport as Json,
+                "Import JSON lines of signed entries (text/plain), each checked as if received",
+                local |s, r| Ok(s.import(&r.0)?), served by service;
+            export: get "/api/v1/export", crate::wire::Nothing => Vec<crate::exchange::ExportLine> as Lines,
+                "Every stored entry as JSON lines",
+                local |s, _r| Ok(s.export().collect::<std::result::Result<Vec<_>, _>>()?),
+                served by service;
+            backup: get "/api/v1/backup", crate::wire::Nothing => String as Text,
+                "A consistent backup of key, configuration and store as JSON lines",
+                local |s, _r| Ok(s.backup()?), served by service;
+            sync_start: post "/api/v1/sync", crate::wire::SyncRequest => crate::wire::SyncStarted as Json,
+                "Start a catch-up sync run with one peer or every connected one",
+                local |_s, _r| Err(OpError::NoNode), served by sync_start;
+            sync_report: get "/api/v1/sync/{run}", crate::wire::SyncRunRef => crate::network::SyncReport as Json,
+                "Progress of a sync run",
+                local |_s, _r| Err(OpError::NoNode), served by sync_report;
+            endorse: post "/api/v1/endorsements", crate::wire::EndorseRequest => crate::Published as Json,
+                "Vouch for an organisation (key, CBS code, name, or an entry of it)",
+                local |s, r| {
+                    let subject = s.resolve_organisation(&r.organisation)?;
+                    let code = r.code.map(wiel_protocol::CbsCode::new).transpose().map_err(ServiceError::Name)?;
+                    Ok(s.endorse(subject, r.name, code)?)
+                }, served by service;
+            withdraw_endorsement: post "/api/v1/endorsements/withdrawal", crate::wire::WithdrawRequest => Vec<crate::Published> as Json,
+                "Withdraw this organisation's endorsement of another",
+                local |s, r| Ok(s.withdraw_endorsement(s.resolve_organisation(&r.organisation)?)?),
+                served by service;
+            revoke_key: post "/api/v1/keys/revocation", crate::wire::RevokeRequest => Option<crate::Published> as Json,
+                "Revoke one of this organisation's keys from a moment on (default: now); \
+                 with check_only only whether it may, answering null",
+                local |s, r| {
+                    if r.check_only {
+                        s.may_revoke(r.key)?;
+                        return Ok(None);
+                    }
+                    let since = r.since.unwrap_or_else(wiel_protocol::Timestamp::now);
+                    Ok(Some(s.revoke_key(r.key, since)?))
+                }, served by service;
+            trust_report: get "/api/v1/trust", crate::wire::Nothing => crate::view::TrustReport as Json,
+                "Whom this node trusts, and why",
+                local |s, _r| Ok(s.trust_report()?), served by service;
+            trust_root: post "/api/v1/trust/roots", crate::wire::TrustRootRequest => crate::view::TrustReport as Json,
+                "Add (or with remove, take away) a trusted root",
+                local |s, r| Ok(s.change_root(&r.organisation, r.remove)?), served by service;
+            web_login: post "/api/v1/web/login", crate::wire::Nothing => crate::wire::WebLogin as Json,
+                "A one-time login link for the web page",
+                local |_s, _r| Err(OpError::NoNode), served by web_login;
         }
-        Ok(Service::publish(self, new)?)
-    }
-    fn answer(&self, question: &str, text: String, confirmed: bool) -> Result<Published> {
-        Ok(Service::answer(
-            self,
-            self.resolve(question)?,
-            text,
-            confirmed,
-        )?)
-    }
-    fn retract(
-        &self,
-        target: &str,
-        reason: Option<String>,
-        confirmed: bool,
-    ) -> Result<Vec<Published>> {
-        Ok(Service::retract(
-            self,
-            self.resolve(target)?,
-            reason,
-            confirmed,
-        )?)
-    }
-    fn edit_source(&self, target: &str) -> Result<EditSource> {
-        Ok(Service::edit_source(self, self.resolve(target)?)?)
-    }
-    fn new_version(
-        &self,
-        source: EditSource,
-        body: Body,
-        space: Option<SpaceName>,
-        confirmed: bool,
-    ) -> Result<Option<Published>> {
-        Ok(Service::new_version(self, &source, body, space, confirmed)?)
-    }
-    fn resolve(&self, prefix: &str) -> Result<EntryId> {
-        Ok(Service::resolve(self, prefix)?)
-    }
-    fn thread(&self, prefix: &str) -> Result<ThreadView> {
-        Ok(Service::thread(self, &self.resolve(prefix)?)?)
-    }
-    fn list(&self, filter: &ListFilter) -> Result<Listing> {
-        Ok(Service::list(self, filter)?)
-    }
-    fn search(&self, query: &str, filter: &ListFilter) -> Result<SearchResults> {
-        Ok(Service::search(self, query, filter)?)
-    }
-    fn check(&self) -> Result<CheckReport> {
-        Ok(Service::check(self)?)
-    }
-    fn compact(&self) -> Result<Compacted> {
-        Ok(Service::compact(self)?)
-    }
-    fn reindex(&self) -> Result<ReindexReport> {
-        Ok(Service::reindex(self)?)
-    }
-    fn import(&self, text: String) -> Result<ImportReport> {
-        Ok(Service::import(self, &text)?)
-    }
-    fn export(&self) -> Result<Vec<ExportLine>> {
-        Ok(Service::export(self).collect::<std::result::Result<Vec<_>, _>>()?)
-    }
-    fn backup(&self) -> Result<String> {
-        Ok(Service::backup(self)?)
-    }
-    fn org_names(&self) -> Result<BTreeMap<OrgKey, String>> {
-        Ok(Service::org_names(self)?)
-    }
-    fn resolve_author(&self, query: &str) -> Result<OrgKey> {
-        Ok(Service::resolve_author(self, query)?)
-    }
-    fn own_key(&self) -> Result<OrgKey> {
-        Ok(self.org_key())
-    }
-    fn status(&self) -> Result<StatusView> {
-        Ok(crate::wire::StatusView::of_store(self)?)
-    }
-    fn endorse(
-        &self,
-        organisation: &str,
-        name: Option<String>,
-        code: Option<String>,
-    ) -> Result<Published> {
-        let subject = self.resolve_organisation(organisation)?;
-        let code = code
-            .map(wiel_protocol::CbsCode::new)
-            .transpose()
-            .map_err(ServiceError::Name)?;
-        Ok(Service::endorse(self, subject, name, code)?)
-    }
-    fn withdraw_endorsement(&self, organisation: &str) -> Result<Vec<Published>> {
-        let subject = self.resolve_organisation(organisation)?;
-        Ok(Service::withdraw_endorsement(self, subject)?)
-    }
-    fn revoke_key(
-        &self,
-        key: OrgKey,
-        since: Timestamp,
-        check_only: bool,
-    ) -> Result<Option<Published>> {
-        if check_only {
-            Service::may_revoke(self, key)?;
-            return Ok(None);
-        }
-        Ok(Some(Service::revoke_key(self, key, since)?))
-    }
-    fn trust_report(&self) -> Result<TrustReport> {
-        Ok(Service::trust_report(self)?)
-    }
-    fn trust_root(&self, organisation: &str, remove: bool) -> Result<TrustReport> {
-        let key = self.resolve_organisation(organisation)?;
-        let own = self.org_key();
-        if key == own || matches!(self.store().speaks_for(&own, &key), Ok(true)) {
-            return Err(ServiceError::OwnOrganisation.into());
-        }
-        // A root named by a key the organisation has rotated from is that organisation too.
-        let set = self.trust().current();
-        let same = |root: &OrgKey| *root == key || set.current_key(root) == Some(key);
-        let is_root = self.trust().config().roots.iter().any(same);
-        if remove && !is_root {
-            return Err(ServiceError::NotARoot(key).into());
-        }
-        self.update_trust(|t| {
-            if remove {
-                t.roots.retain(|k| !same(k));
-            } else {
-                t.roots.push(key);
-            }
-        })?;
-        Ok(Service::trust_report(self)?)
-    }
-    fn peers(&self) -> Result<Vec<PeerEntry>> {
-        Err(OpError::NoNode)
-    }
-    fn sync_start(&self, _peer: Option<String>) -> Result<RunId> {
-        Err(OpError::NoNode)
-    }
-    fn sync_report(&self, _run: RunId) -> Result<SyncReport> {
-        Err(OpError::NoNode)
-    }
-    fn connect(&self, _address: &str) -> Result<()> {
-        Err(OpError::NoNode)
-    }
-    fn web_login(&self) -> Result<crate::wire::WebLogin> {
-        Err(OpError::NoNode)
-    }
+    };
 }
+pub(crate) use operations;
 
-fn none() -> serde_json::Value {
-    serde_json::Value::Null
-}
+/// Makes the trait and its two sides of the table.
+macro_rules! sides {
+    ($($name:ident: $method:ident $path:literal, $req:ty => $ans:ty as $format:ident, $summary:literal,
+        local |$s:pat_param, $r:pat_param| $local:expr, served by $served:ident;)*) => {
+        /// See the module's doc.
+        pub trait Operations {
+            $(
+                #[doc = $summary]
+                fn $name(&self, request: $req) -> Result<$ans>;
+            )*
 
-impl Operations for ApiClient {
-    fn publish(&self, new: NewEntry) -> Result<Published> {
-        Ok(self.post(routes::ENTRIES, &new)?)
-    }
-    fn answer(&self, question: &str, text: String, confirmed: bool) -> Result<Published> {
-        let request = AnswerRequest {
-            text,
-            confirmed_personal_data: confirmed,
-        };
-        Ok(self.post(&routes::fill(routes::ANSWERS, question), &request)?)
-    }
-    fn retract(
-        &self,
-        target: &str,
-        reason: Option<String>,
-        confirmed: bool,
-    ) -> Result<Vec<Published>> {
-        let request = RetractRequest {
-            reason,
-            confirmed_personal_data: confirmed,
-        };
-        Ok(self.post(&routes::fill(routes::RETRACTION, target), &request)?)
-    }
-    fn edit_source(&self, target: &str) -> Result<EditSource> {
-        Ok(self.get(&routes::fill(routes::EDIT_SOURCE, target))?)
-    }
-    fn new_version(
-        &self,
-        source: EditSource,
-        body: Body,
-        space: Option<SpaceName>,
-        confirmed: bool,
-    ) -> Result<Option<Published>> {
-        let request = NewVersionRequest {
-            source,
-            body,
-            space,
-            confirmed_personal_data: confirmed,
-        };
-        Ok(self.post(routes::VERSIONS, &request)?)
-    }
-    fn resolve(&self, prefix: &str) -> Result<EntryId> {
-        Ok(self.get(&routes::fill(routes::RESOLVE, prefix))?)
-    }
-    fn thread(&self, prefix: &str) -> Result<ThreadView> {
-        Ok(self.get(&routes::fill(routes::ENTRY, prefix))?)
-    }
-    fn list(&self, filter: &ListFilter) -> Result<Listing> {
-        let query = serde_urlencoded::to_string(filter)
-            .map_err(|e| ClientError::Unreadable(format!("cannot encode the filter: {e}")))?;
-        Ok(self.get(&format!("{}?{query}", routes::ENTRIES))?)
-    }
-    fn search(&self, query: &str, filter: &ListFilter) -> Result<SearchResults> {
-        let request = SearchRequest {
-            query: query.to_owned(),
-            filter: filter.clone(),
-        };
-        Ok(self.post(routes::SEARCH, &request)?)
-    }
-    fn check(&self) -> Result<CheckReport> {
-        Ok(self.post(routes::CHECK, &none())?)
-    }
-    fn compact(&self) -> Result<Compacted> {
-        Ok(self.post(routes::COMPACT, &none())?)
-    }
-    fn reindex(&self) -> Result<ReindexReport> {
-        Ok(self.post(routes::REINDEX, &none())?)
-    }
-    fn import(&self, text: String) -> Result<ImportReport> {
-        Ok(self.post_text(routes::IMPORT, text)?)
-    }
-    fn backup(&self) -> Result<String> {
-        Ok(self.get_text(routes::BACKUP)?)
-    }
-    fn export(&self) -> Result<Vec<ExportLine>> {
-        self.get_text(routes::EXPORT)?
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| {
-                serde_json::from_str(l).map_err(|e| {
-                    OpError::Api(ClientError::Unreadable(format!("an export line: {e}")))
+            /// The key this organisation signs with now.
+            fn own_key(&self) -> Result<OrgKey> {
+                let hex = self.status(crate::wire::Nothing {})?.org_key;
+                hex.parse().map_err(|e| {
+                    OpError::Api(ClientError::Unreadable(format!(
+                        "the node reported a bad key '{hex}': {e}"
+                    )))
                 })
-            })
-            .collect()
-    }
-    fn org_names(&self) -> Result<BTreeMap<OrgKey, String>> {
-        Ok(self.get(routes::ORGANISATIONS)?)
-    }
-    fn resolve_author(&self, query: &str) -> Result<OrgKey> {
-        let query = serde_urlencoded::to_string([("q", query)])
-            .map_err(|e| ClientError::Unreadable(format!("cannot encode the query: {e}")))?;
-        Ok(self.get(&format!("{}?{query}", routes::ORGANISATIONS_RESOLVE))?)
-    }
-    fn own_key(&self) -> Result<OrgKey> {
-        let hex = Operations::status(self)?.org_key;
-        hex.parse().map_err(|e| {
-            OpError::Api(ClientError::Unreadable(format!(
-                "the node reported a bad key '{hex}': {e}"
-            )))
-        })
-    }
-    fn status(&self) -> Result<StatusView> {
-        Ok(self.get(routes::STATUS)?)
-    }
-    fn endorse(
-        &self,
-        organisation: &str,
-        name: Option<String>,
-        code: Option<String>,
-    ) -> Result<Published> {
-        let request = EndorseRequest {
-            organisation: organisation.to_owned(),
-            name,
-            code,
-        };
-        Ok(self.post(routes::ENDORSEMENTS, &request)?)
-    }
-    fn withdraw_endorsement(&self, organisation: &str) -> Result<Vec<Published>> {
-        let request = WithdrawRequest {
-            organisation: organisation.to_owned(),
-        };
-        Ok(self.post(routes::ENDORSEMENT_WITHDRAWAL, &request)?)
-    }
-    fn revoke_key(
-        &self,
-        key: OrgKey,
-        since: Timestamp,
-        check_only: bool,
-    ) -> Result<Option<Published>> {
-        let request = RevokeRequest {
-            key,
-            since: Some(since),
-            check_only,
-        };
-        Ok(self.post(routes::KEY_REVOCATION, &request)?)
-    }
-    fn trust_report(&self) -> Result<TrustReport> {
-        Ok(self.get(routes::TRUST)?)
-    }
-    fn trust_root(&self, organisation: &str, remove: bool) -> Result<TrustReport> {
-        let request = TrustRootRequest {
-            organisation: organisation.to_owned(),
-            remove,
-        };
-        Ok(self.post(routes::TRUST_ROOTS, &request)?)
-    }
-    fn peers(&self) -> Result<Vec<PeerEntry>> {
-        Ok(self.get(routes::PEERS)?)
-    }
-    fn sync_start(&self, peer: Option<String>) -> Result<RunId> {
-        let started: SyncStarted = self.post(routes::SYNC, &SyncRequest { peer })?;
-        Ok(started.run)
-    }
-    fn sync_report(&self, run: RunId) -> Result<SyncReport> {
-        Ok(self.get(&routes::fill(routes::SYNC_RUN, &run.to_string()))?)
-    }
-    fn connect(&self, address: &str) -> Result<()> {
-        let request = ConnectRequest {
-            address: address.to_owned(),
-        };
-        self.post::<_, serde_json::Value>(routes::PEERS, &request)?;
-        Ok(())
-    }
-    fn web_login(&self) -> Result<crate::wire::WebLogin> {
-        Ok(self.post(routes::WEB_LOGIN, &serde_json::json!({}))?)
-    }
+            }
+        }
+
+        impl Operations for Service {
+            $(
+                fn $name(&self, request: $req) -> Result<$ans> {
+                    let ($s, $r) = (self, request);
+                    $local
+                }
+            )*
+        }
+
+        impl Operations for ApiClient {
+            $(
+                fn $name(&self, request: $req) -> Result<$ans> {
+                    Ok(self.call(stringify!($method), $path, Format::$format, &request)?)
+                }
+            )*
+        }
+
+        /// Every route of the table, with its method.
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+    };
 }
+
+operations!(sides);

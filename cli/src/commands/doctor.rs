@@ -11,6 +11,7 @@ use wiel_lang::{Localise, Message, msg, t};
 use wiel_node::DataDir;
 use wiel_node::config::Config;
 use wiel_node::doctor::{Check, DiskSpace, Facts, Finding, Health, WebProbe, diagnose};
+use wiel_node::wire::Nothing;
 
 /// How long the web page may take to answer the probe.
 const WEB_PROBE_TIMEOUT: Duration = Duration::from_secs(3);
@@ -72,9 +73,9 @@ fn examine(data_dir: &DataDir) -> Vec<Finding> {
         }
     };
     let facts = wiel_node::ops::open(data_dir).and_then(|backend| {
-        let status = backend.status()?;
+        let status = backend.status(Nothing {})?;
         let peers = match status.network {
-            Some(_) => backend.peers()?,
+            Some(_) => backend.peers(Nothing {})?,
             None => Vec::new(),
         };
         Ok((status, peers))

@@ -4,6 +4,7 @@
 use anyhow::Result;
 use wiel_lang::t;
 use wiel_node::ops::Operations;
+use wiel_node::wire::AuthorQuery;
 use wiel_protocol::{SpaceName, Timestamp};
 use wiel_store::ListFilter;
 
@@ -17,7 +18,7 @@ pub(super) fn list_filter(backend: &dyn Operations, f: &FilterArgs) -> Result<Li
         author: f
             .author
             .as_deref()
-            .map(|a| backend.resolve_author(a))
+            .map(|a| backend.resolve_author(AuthorQuery { q: a.to_owned() }))
             .transpose()?,
         since: f
             .since

@@ -1,6 +1,149 @@
-//! Commands that write: publish input (a file, stdin or the editor), accept, react, edit.
+//! Commands that write: publish, ask, answer, react, retract, edit, accept; and how what
+//! they publish is read (a file, stdin or the editor).
 
 use super::*;
+use crate::args::{AskArgs, PrivacyArgs, PublishArgs, ReactArgs};
+use wiel_node::wire::{AnswerRequest, NewVersionRequest, RetractRequest};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    Publish(PublishArgs),
+
+    Ask(AskArgs),
+
+    Answer {
+        id: String,
+        text: String,
+        #[command(flatten)]
+        privacy: PrivacyArgs,
+    },
+
+    React(ReactArgs),
+
+    Retract {
+        id: String,
+        #[arg(long)]
+        reason: Option<String>,
+        #[command(flatten)]
+        privacy: PrivacyArgs,
+    },
+
+    Edit {
+        id: String,
+        file: Option<PathBuf>,
+        #[command(flatten)]
+        privacy: PrivacyArgs,
+    },
+
+    Accept {
+        id: String,
+    },
+}
+
+impl Command {
+    pub(super) fn run(self, backend: &dyn Operations, json: bool) -> Result<()> {
+        match self {
+            Command::Publish(a) => {
+                let source = a
+                    .file
+                    .as_ref()
+                    .map(|f| f.display().to_string())
+                    .unwrap_or_else(|| t!("the-entry"));
+                let yes = a.privacy.yes;
+                let mut new = publish_input(a)?;
+                new.confirmed_personal_data = confirm_personal_data(&new.body, yes)?;
+                let p = backend
+                    .publish(new)
+                    .with_context(|| t!("cannot-publish", source = source.as_str()))?;
+                published(p, json)
+            }
+            Command::Ask(a) => ask(backend, a, json),
+            Command::Answer { id, text, privacy } => {
+                let body = Body {
+                    text: text.clone(),
+                    ..Body::default()
+                };
+                let confirmed_personal_data = confirm_personal_data(&body, privacy.yes)?;
+                let request = AnswerRequest {
+                    id,
+                    text,
+                    confirmed_personal_data,
+                };
+                published(backend.answer(request)?, json)
+            }
+            Command::React(a) => react(backend, a, json),
+            Command::Retract {
+                id,
+                reason,
+                privacy,
+            } => retract(backend, id, reason, privacy.yes, json),
+            Command::Edit { id, file, privacy } => edit(backend, &id, file, json, privacy.yes),
+            Command::Accept { id } => accept(backend, &id, json),
+        }
+    }
+}
+
+fn ask(backend: &dyn Operations, a: AskArgs, json: bool) -> Result<()> {
+    if a.question.trim().is_empty() {
+        return Err(usage(t!("question-empty")));
+    }
+    let new_space = a.labels.new_space;
+    let (space, tags, themes) = labels(a.labels)?;
+    let body = Body {
+        title: a.question.trim().to_owned(),
+        text: a.text.unwrap_or_default(),
+        tags,
+        themes,
+        ..Body::default()
+    };
+    let confirmed_personal_data = confirm_personal_data(&body, a.privacy.yes)?;
+    published(
+        backend.publish(NewEntry {
+            kind: Kind::Question,
+            space,
+            refs: vec![],
+            body,
+            created_at: None,
+            confirmed_personal_data,
+            new_space,
+        })?,
+        json,
+    )
+}
+
+fn retract(
+    backend: &dyn Operations,
+    id: String,
+    reason: Option<String>,
+    yes: bool,
+    json: bool,
+) -> Result<()> {
+    let confirmed_personal_data = match &reason {
+        Some(text) => confirm_personal_data(
+            &Body {
+                text: text.clone(),
+                ..Body::default()
+            },
+            yes,
+        )?,
+        None => false,
+    };
+    let done = backend.retract(RetractRequest {
+        id: id.clone(),
+        reason,
+        confirmed_personal_data,
+    })?;
+    if json {
+        return output::json(&wiel_node::service::Retracted { retractions: done });
+    }
+    let of_a_retraction = backend.thread(id.as_str().into())?.entry.kind == Kind::Retraction;
+    if of_a_retraction {
+        outln!("{}", t!("retraction-reason-erased", id = id.as_str()));
+    } else {
+        outln!("{}", t!("retracted", id = id.as_str(), count = done.len()));
+    }
+    Ok(())
+}
 
 /// A library error about a named file or input, in the reader's language.
 pub(super) fn at(source: &str, e: &impl Localise) -> anyhow::Error {
@@ -51,7 +194,7 @@ pub(super) fn template() -> String {
     )
 }
 
-pub(super) fn publish_input(a: PublishArgs) -> Result<NewEntry> {
+fn publish_input(a: PublishArgs) -> Result<NewEntry> {
     let (source, text) = match &a.file {
         Some(path) => (path.display().to_string(), read_input(path)?),
         None if !std::io::stdin().is_terminal() => {
@@ -111,9 +254,9 @@ pub(super) fn publish_input(a: PublishArgs) -> Result<NewEntry> {
 }
 
 /// Accepts an answer: checked here for a clear message, and again by the store.
-pub(super) fn accept(backend: &dyn Operations, id: &str, json: bool) -> Result<()> {
-    let target = backend.resolve(id)?;
-    let thread = backend.thread(&target.to_hex())?;
+fn accept(backend: &dyn Operations, id: &str, json: bool) -> Result<()> {
+    let target = backend.resolve(id.into())?;
+    let thread = backend.thread(target.to_hex().as_str().into())?;
     let answer = &thread.entry;
     if answer.kind != Kind::Answer {
         bail!(t!(
@@ -133,7 +276,7 @@ pub(super) fn accept(backend: &dyn Operations, id: &str, json: bool) -> Result<(
     // The store refuses an acceptance by anyone but the asker, but can only check that
     // when it holds the question.
     let asked = backend
-        .thread(&question.to_hex())
+        .thread(question.to_hex().as_str().into())
         .with_context(|| t!("accept-question-unknown", id = question.short()))?;
     // "Accepted already" only to the asker; anyone else hears from the store that only
     // the asker accepts (a question asked with a key from before a rotation goes there
@@ -165,8 +308,8 @@ pub(super) fn accept(backend: &dyn Operations, id: &str, json: bool) -> Result<(
     Ok(())
 }
 
-pub(super) fn react(backend: &dyn Operations, a: ReactArgs, json: bool, yes: bool) -> Result<()> {
-    let target = backend.resolve(&a.id)?;
+fn react(backend: &dyn Operations, a: ReactArgs, json: bool) -> Result<()> {
+    let target = backend.resolve(a.id.as_str().into())?;
     let verdict = if a.works {
         Verdict::Works
     } else if a.does_not_work {
@@ -177,19 +320,19 @@ pub(super) fn react(backend: &dyn Operations, a: ReactArgs, json: bool, yes: boo
         Verdict::Useful
     };
     let mut reaction = NewEntry::reaction(target, verdict, a.comment.unwrap_or_default());
-    reaction.confirmed_personal_data = confirm_personal_data(&reaction.body, yes)?;
+    reaction.confirmed_personal_data = confirm_personal_data(&reaction.body, a.privacy.yes)?;
     published(backend.publish(reaction)?, json)
 }
 
-pub(super) fn edit(
+fn edit(
     backend: &dyn Operations,
     id: &str,
     file: Option<PathBuf>,
     json: bool,
     yes: bool,
 ) -> Result<()> {
-    let source = backend.edit_source(id)?;
-    if backend.resolve(id)? != source.latest {
+    let source = backend.edit_source(id.into())?;
+    if backend.resolve(id.into())? != source.latest {
         eprintln!(
             "{}",
             t!(
@@ -227,7 +370,12 @@ pub(super) fn edit(
         .transpose()
         .map_err(|e| at(&name, &e))?;
     let confirmed = confirm_personal_data(&body, yes)?;
-    let new_version = backend.new_version(source, body, space, confirmed)?;
+    let new_version = backend.new_version(NewVersionRequest {
+        source,
+        body,
+        space,
+        confirmed_personal_data: confirmed,
+    })?;
     match new_version {
         _ if json => output::json(&wiel_node::service::Edited { new_version }),
         Some(p) => published(p, json),

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use wiel_node::service::InitOptions;
-use wiel_node::wire::ApiEndpoint;
+use wiel_node::wire::{AnswerRequest, ApiEndpoint, Nothing, SearchRequest};
 use wiel_node::{DataDir, NewEntry, Service};
 use wiel_protocol::{Body, CbsCode, EntryId, Kind, NetworkId, SpaceName, Verdict};
 use wiel_store::ListFilter;
@@ -77,7 +77,7 @@ impl DemoNode {
             }
             std::thread::sleep(Duration::from_millis(20));
         };
-        let status = backend.status()?;
+        let status = backend.status(Nothing {})?;
         let net = status.network.with_context(|| t!("demo-no-network"))?;
         let listen = net
             .listening
@@ -97,7 +97,7 @@ impl DemoNode {
     /// Waits until this node holds `id`; returns how long that took.
     fn wait_for(&self, id: &EntryId, since: Instant) -> Result<Duration> {
         loop {
-            if self.backend.resolve(&id.to_hex()).is_ok() {
+            if self.backend.resolve(id.to_hex().as_str().into()).is_ok() {
                 return Ok(since.elapsed());
             }
             if since.elapsed() > Duration::from_secs(30) {
@@ -186,7 +186,7 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
     // Wait until every link carries both spaces (the peers' subscriptions have arrived).
     let started = Instant::now();
     let linked = |n: &DemoNode, want: usize| -> Result<bool> {
-        let peers = n.backend.peers()?;
+        let peers = n.backend.peers(Nothing {})?;
         Ok(peers.len() >= want && peers.iter().all(|p| p.peer.spaces.len() >= 2))
     };
     while !(linked(&kampen, 2)? && linked(&zwolle, 1)? && linked(&deventer, 1)?) {
@@ -216,11 +216,11 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
     let to_kampen = kampen.wait_for(&asked.id, sent)?;
     let to_zwolle = zwolle.wait_for(&asked.id, sent)?;
     let sent = Instant::now();
-    let answered = zwolle.backend.answer(
-        &asked.id.to_hex(),
-        "Wij werken met een regionaal wachtlijstoverleg: elke week kijken aanbieders samen wie waar terecht kan.".into(),
-        false,
-    )?;
+    let answered = zwolle.backend.answer(AnswerRequest {
+        id: asked.id.to_hex(),
+        text: "Wij werken met een regionaal wachtlijstoverleg: elke week kijken aanbieders samen wie waar terecht kan.".into(),
+        confirmed_personal_data: false,
+    })?;
     let back = deventer.wait_for(&answered.id, sent)?;
     // Deventer marks the answer that helped (`wiel accept`).
     deventer.backend.publish(NewEntry::reaction(
@@ -230,9 +230,12 @@ pub fn run(keep: Option<PathBuf>, json: bool) -> Result<()> {
     ))?;
 
     let query = "wachtlijsten jeugdhulp";
-    let found = zwolle.backend.search(query, &ListFilter::default())?;
-    let thread = deventer.backend.thread(&asked.id.to_hex())?;
-    let listing = zwolle.backend.list(&ListFilter {
+    let found = zwolle.backend.search(SearchRequest {
+        query: query.to_owned(),
+        filter: ListFilter::default(),
+    })?;
+    let thread = deventer.backend.thread(asked.id.to_hex().as_str().into())?;
+    let listing = zwolle.backend.list(ListFilter {
         limit: 8,
         content_only: true,
         ..ListFilter::default()

@@ -58,8 +58,6 @@ pub(super) fn refused(status: StatusCode, title: &'static str, message: Message)
     }
 }
 
-pub(super) type ApiResult<T> = Result<Json<T>, Problem>;
-
 /// Every error answer is problem details, also those axum makes itself (a body that is
 /// not JSON, a missing field, an unknown route or method, a body over its limit): their
 /// text becomes the detail.

@@ -315,6 +315,34 @@ impl Service {
         Ok(promoted)
     }
 
+    /// Adds (or with `remove`, takes away) a trusted root named by key, CBS code, name or
+    /// an entry of it, and reports trust as it then is. A root named by a key the
+    /// organisation has rotated from is that organisation too; this organisation is no root.
+    pub fn change_root(
+        &self,
+        organisation: &str,
+        remove: bool,
+    ) -> Result<crate::view::TrustReport, ServiceError> {
+        let key = self.resolve_organisation(organisation)?;
+        let own = self.org_key();
+        if key == own || matches!(self.store().speaks_for(&own, &key), Ok(true)) {
+            return Err(ServiceError::OwnOrganisation);
+        }
+        let set = self.trust().current();
+        let same = |root: &OrgKey| *root == key || set.current_key(root) == Some(key);
+        if remove && !self.trust().config().roots.iter().any(same) {
+            return Err(ServiceError::NotARoot(key));
+        }
+        self.update_trust(|t| {
+            if remove {
+                t.roots.retain(|k| !same(k));
+            } else {
+                t.roots.push(key);
+            }
+        })?;
+        self.trust_report()
+    }
+
     /// Changes the `[trust]` section (roots, mode, depth), saves `config.toml` and
     /// recomputes the trust set. Returns the keys that became trusted.
     pub fn update_trust(

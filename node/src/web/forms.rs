@@ -191,7 +191,11 @@ pub(super) async fn edit_page(
     if let Err(refused) = super::may_change(&state, &v, &id).await {
         return refused;
     }
-    match blocking(&state, move |s| Operations::edit_source(s, &id)).await {
+    match blocking(&state, move |s| {
+        Operations::edit_source(s, id.as_str().into())
+    })
+    .await
+    {
         Ok(source) => {
             let target = source.latest.to_hex();
             write_form(
@@ -228,8 +232,16 @@ pub(super) async fn edit(
     }
     let target = id.clone();
     let result = blocking(&state, move |s| {
-        let source = Operations::edit_source(s, &target)?;
-        Operations::new_version(s, source, body, None, confirmed)
+        let source = Operations::edit_source(s, target.as_str().into())?;
+        Operations::new_version(
+            s,
+            crate::wire::NewVersionRequest {
+                source,
+                body,
+                space: None,
+                confirmed_personal_data: confirmed,
+            },
+        )
     })
     .await;
     match result {
@@ -414,7 +426,11 @@ pub(super) async fn answer(
     let question = id.clone();
     let signer = v.clone();
     match blocking(&state, move |s| {
-        let mut answer = NewEntry::answer(Operations::resolve(s, &question)?, text, confirmed);
+        let mut answer = NewEntry::answer(
+            Operations::resolve(s, question.as_str().into())?,
+            text,
+            confirmed,
+        );
         signer.sign(&mut answer.body);
         Operations::publish(s, answer)
     })
@@ -484,7 +500,7 @@ pub(super) async fn react(
     let target = id.clone();
     let signer = v.clone();
     let result = blocking(&state, move |s| {
-        let target = Operations::resolve(s, &target)?;
+        let target = Operations::resolve(s, target.as_str().into())?;
         let mut reaction = NewEntry::reaction(target, verdict, comment);
         reaction.confirmed_personal_data = confirmed;
         signer.sign(&mut reaction.body);
@@ -571,8 +587,8 @@ pub(super) async fn accept(
     }
     let signer = v.clone();
     let result = blocking(&state, move |s| {
-        let answer = Operations::resolve(s, &id)?;
-        let thread = Operations::thread(s, &answer.to_hex())?;
+        let answer = Operations::resolve(s, id.as_str().into())?;
+        let thread = Operations::thread(s, answer.to_hex().as_str().into())?;
         let question = thread
             .entry
             .refs

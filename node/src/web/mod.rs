@@ -266,7 +266,7 @@ pub(crate) async fn may_change(state: &WebState, v: &Visitor, id: &str) -> Resul
     let target = id.to_owned();
     let audit = state.audit.clone();
     let theirs = blocking(state, move |s| {
-        let thread = crate::ops::Operations::thread(s, &target)?;
+        let thread = crate::ops::Operations::thread(s, target.as_str().into())?;
         let mut ids: Vec<String> = thread.versions.iter().map(|id| id.to_hex()).collect();
         ids.push(thread.entry.id.to_hex());
         Ok(audit.acted_on(&subject, &ids))

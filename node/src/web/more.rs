@@ -94,7 +94,14 @@ pub(super) async fn retract(
     let reason = Some(form.reden.trim().to_owned()).filter(|r| !r.is_empty());
     let target = id.clone();
     match blocking(&state, move |s| {
-        Operations::retract(s, &target, reason, false)
+        Operations::retract(
+            s,
+            crate::wire::RetractRequest {
+                id: target,
+                reason,
+                confirmed_personal_data: false,
+            },
+        )
     })
     .await
     {
@@ -129,7 +136,14 @@ pub(super) async fn endorse(
     }
     let organisation = form.organisatie.trim().to_owned();
     match blocking(&state, move |s| {
-        Operations::endorse(s, &organisation, None, None)
+        Operations::endorse(
+            s,
+            crate::wire::EndorseRequest {
+                organisation,
+                name: None,
+                code: None,
+            },
+        )
     })
     .await
     {
@@ -152,7 +166,7 @@ pub(super) async fn withdraw_endorsement(
     }
     let organisation = form.organisatie.trim().to_owned();
     match blocking(&state, move |s| {
-        Operations::withdraw_endorsement(s, &organisation)
+        Operations::withdraw_endorsement(s, crate::wire::WithdrawRequest { organisation })
     })
     .await
     {
@@ -173,7 +187,11 @@ fn forbidden(v: &Visitor) -> Response {
 
 /// `GET /vertrouwen`: whom this node trusts, and through whom.
 pub(super) async fn trust(State(state): State<WebState>, v: Visitor) -> Response {
-    let report = match blocking(&state, Operations::trust_report).await {
+    let report = match blocking(&state, |s| {
+        Operations::trust_report(s, crate::wire::Nothing {})
+    })
+    .await
+    {
         Ok(r) => r,
         Err(e) => return problem(v.lang, &e),
     };

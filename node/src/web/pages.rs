@@ -245,7 +245,7 @@ pub(super) async fn entry(
     Path(id): Path<String>,
 ) -> Response {
     let own = state.service.org_key();
-    let thread = match blocking(&state, move |s| Operations::thread(s, &id)).await {
+    let thread = match blocking(&state, move |s| Operations::thread(s, id.as_str().into())).await {
         Ok(t) => t,
         Err(e) => return problem(v.lang, &e),
     };

@@ -6,8 +6,11 @@ use std::time::Duration;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::{ApiEndpoint, Health, ProblemBody, routes};
+use serde_json::Value;
+
+use super::{ApiEndpoint, Health, Nothing, ProblemBody, routes};
 use crate::config::DataDir;
+use crate::ops::Format;
 
 /// Why a call to the running node failed.
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +51,10 @@ impl ApiClient {
             base: format!("http://{}", endpoint.address),
             token: token.trim().to_owned(),
         };
-        client.get::<Health>(routes::HEALTH).ok().map(|_| client)
+        client
+            .call::<_, Health>("get", routes::HEALTH, Format::Json, &Nothing {})
+            .ok()
+            .map(|_| client)
     }
 
     fn read<T: DeserializeOwned>(
@@ -84,51 +90,56 @@ impl ApiClient {
             .header("Accept-Language", wiel_lang::current().tag())
     }
 
-    pub fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, ClientError> {
-        let resp = self
-            .request(ureq::Agent::get, path)
-            .call()
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        Self::read(resp)
-    }
-
-    pub fn post<B: Serialize, T: DeserializeOwned>(
+    /// One operation of the table (`ops`): the request's fields named in `route` go into
+    /// the path, the others into the query of a GET or the body of a POST (text/plain for
+    /// a request that is text); the answer is read as `format` says.
+    pub fn call<Q: Serialize, A: DeserializeOwned>(
         &self,
-        path: &str,
-        body: &B,
-    ) -> Result<T, ClientError> {
-        let resp = self
-            .request(ureq::Agent::post, path)
-            .send_json(body)
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        Self::read(resp)
-    }
-
-    pub fn post_text<T: DeserializeOwned>(
-        &self,
-        path: &str,
-        text: String,
-    ) -> Result<T, ClientError> {
-        let resp = self
-            .request(ureq::Agent::post, path)
-            .header("Content-Type", "text/plain")
-            .send(text)
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        Self::read(resp)
-    }
-
-    pub fn get_text(&self, path: &str) -> Result<String, ClientError> {
-        let mut resp = self
-            .request(ureq::Agent::get, path)
-            .call()
-            .map_err(|e| ClientError::Unreachable(e.to_string()))?;
-        if !resp.status().is_success() {
-            return Self::read::<()>(resp).map(|_| String::new());
+        method: &str,
+        route: &str,
+        format: Format,
+        request: &Q,
+    ) -> Result<A, ClientError> {
+        let unreadable = |e: &dyn std::fmt::Display| ClientError::Unreadable(e.to_string());
+        let mut fields = serde_json::to_value(request).map_err(|e| unreadable(&e))?;
+        let path = routes::fill_from(route, &mut fields);
+        let sent = if method == "get" {
+            let query = routes::query_of(&fields).map_err(|e| unreadable(&e))?;
+            let path = if query.is_empty() {
+                path
+            } else {
+                format!("{path}?{query}")
+            };
+            self.request(ureq::Agent::get, &path).call()
+        } else {
+            match fields {
+                Value::String(text) => self
+                    .request(ureq::Agent::post, &path)
+                    .header("Content-Type", "text/plain")
+                    .send(text),
+                other => self.request(ureq::Agent::post, &path).send_json(other),
+            }
+        };
+        let mut resp = sent.map_err(|e| ClientError::Unreachable(e.to_string()))?;
+        if format == Format::Json || !resp.status().is_success() {
+            return Self::read(resp);
         }
-        resp.body_mut()
+        let text = resp
+            .body_mut()
             .with_config()
             .limit(u64::MAX)
             .read_to_string()
-            .map_err(|e| ClientError::Unreadable(e.to_string()))
+            .map_err(|e| unreadable(&e))?;
+        let value = match format {
+            Format::Lines => Value::Array(
+                text.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(serde_json::from_str)
+                    .collect::<Result<_, _>>()
+                    .map_err(|e| unreadable(&format!("a line of the answer: {e}")))?,
+            ),
+            _ => Value::String(text),
+        };
+        serde_json::from_value(value).map_err(|e| unreadable(&e))
     }
 }

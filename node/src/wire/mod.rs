@@ -144,8 +144,51 @@ pub struct WebLogin {
     pub url: String,
 }
 
+/// What an operation without parameters takes.
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, schemars::JsonSchema)]
+pub struct Nothing {}
+
+/// An entry named by its id or a unique prefix of it (in the route).
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
+pub struct EntryRef {
+    pub id: String,
+}
+
+impl From<&str> for EntryRef {
+    fn from(id: &str) -> Self {
+        EntryRef { id: id.to_owned() }
+    }
+}
+
+/// A prefix of an entry id (in the route).
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
+pub struct PrefixRef {
+    pub prefix: String,
+}
+
+impl From<&str> for PrefixRef {
+    fn from(prefix: &str) -> Self {
+        PrefixRef {
+            prefix: prefix.to_owned(),
+        }
+    }
+}
+
+/// A sync run (in the route).
+#[derive(Serialize, Deserialize, Debug, Clone, Copy, schemars::JsonSchema)]
+pub struct SyncRunRef {
+    pub run: crate::network::RunId,
+}
+
+/// JSON lines of signed entries to import, sent as `text/plain`.
+#[derive(Serialize, Deserialize, Debug, Clone, schemars::JsonSchema)]
+#[serde(transparent)]
+pub struct ImportText(pub String);
+
 #[derive(Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AnswerRequest {
+    /// The question (in the route).
+    pub id: String,
     pub text: String,
     /// Publish despite what the privacy guard asks about (see `NewEntry`).
     #[serde(default)]
@@ -154,6 +197,8 @@ pub struct AnswerRequest {
 
 #[derive(Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RetractRequest {
+    /// The entry (in the route).
+    pub id: String,
     pub reason: Option<String>,
     /// The reason may hold what the privacy guard asks about (see `NewEntry`).
     #[serde(default)]

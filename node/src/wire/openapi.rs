@@ -1,235 +1,87 @@
-//! The OpenAPI document of the local API (`GET /openapi.json`), made from [`OPERATIONS`]:
+//! The OpenAPI document of the local API (`GET /openapi.json`), made from the table of operations (`ops`):
 //! each route with its method and the very types its handler takes and answers, whose
 //! JSON Schemas `schemars` derives. Nothing is written by hand twice: a field added to a
 //! view is in the document at once, and a test (`cli/tests/cli/openapi.rs`) sends every
 //! operation to a running node and checks what it answers against the document.
 
-use std::collections::BTreeMap;
-
 use schemars::generate::{SchemaGenerator, SchemaSettings};
 use schemars::{JsonSchema, Schema};
 use serde_json::{Map, Value, json};
-use wiel_protocol::{EntryId, OrgKey};
 
 use super::routes;
 use super::*;
 
 /// What travels in a request or an answer.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub enum Payload {
     Nothing,
     /// JSON of a type, its schema made on demand.
     Json(fn(&mut SchemaGenerator) -> Schema),
+    /// JSON of a schema made already.
+    Schema(Schema),
     /// Text of a media type (`text/plain`, `application/jsonl`).
     Text(&'static str),
 }
 
-/// JSON of type `T`.
-fn json<T: JsonSchema>() -> Payload {
-    Payload::Json(|generator| generator.subschema_for::<T>())
-}
-
 /// One operation of the API.
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct Operation {
     pub method: &'static str,
     pub path: &'static str,
     pub summary: &'static str,
-    /// Query parameters: the properties of this type's schema.
-    pub query: Option<fn(&mut SchemaGenerator) -> Schema>,
+    /// A GET's query parameters or a POST's body, less the route's parameters.
     pub request: Payload,
     pub answer: Payload,
 }
 
-const fn op(method: &'static str, path: &'static str, summary: &'static str) -> Operation {
-    Operation {
-        method,
-        path,
-        summary,
-        query: None,
-        request: Payload::Nothing,
-        answer: Payload::Nothing,
+/// What a request of type `T` carries.
+fn request<T: JsonSchema + 'static>() -> Payload {
+    use std::any::TypeId;
+    if TypeId::of::<T>() == TypeId::of::<Nothing>() {
+        Payload::Nothing
+    } else if TypeId::of::<T>() == TypeId::of::<ImportText>() {
+        Payload::Text("text/plain")
+    } else {
+        Payload::Json(|generator| T::json_schema(generator))
     }
 }
 
-impl Operation {
-    fn takes(self, request: Payload) -> Self {
-        Self { request, ..self }
-    }
-    fn answers(self, answer: Payload) -> Self {
-        Self { answer, ..self }
-    }
-    fn query<T: JsonSchema>(self) -> Self {
-        Self {
-            query: Some(|generator| T::json_schema(generator)),
-            ..self
+/// What an answer carries, as its row says.
+macro_rules! answer {
+    (Json, $answer:ty) => {
+        Payload::Json(|generator| generator.subschema_for::<$answer>())
+    };
+    ($lines:ident, $answer:ty) => {
+        Payload::Text("application/jsonl")
+    };
+}
+
+/// The document's operations, one per row of the table.
+macro_rules! document_rows {
+    ($($name:ident: $method:ident $path:literal, $req:ty => $ans:ty as $format:ident, $summary:literal,
+        local |$s:pat_param, $r:pat_param| $local:expr, served by $served:ident;)*) => {
+        /// Every operation the router serves (`api::router`), in the order of the table.
+        pub fn operations() -> Vec<Operation> {
+            let mut all = vec![$(Operation {
+                method: stringify!($method),
+                path: $path,
+                summary: $summary,
+                request: request::<$req>(),
+                answer: answer!($format, $ans),
+            }),*];
+            all.push(Operation {
+                method: "get",
+                path: routes::OPENAPI,
+                summary: "This document",
+                request: Payload::Nothing,
+                answer: answer!(Json, Value),
+            });
+            all
         }
-    }
+    };
 }
 
-/// Every operation the router serves (`api::router`), in the order of the document.
-pub fn operations() -> Vec<Operation> {
-    use crate::service::{ImportReport, NewEntry, ReindexReport};
-    use crate::view::{SearchResults, TrustReport};
-    use crate::{Listing, Published, ThreadView};
-    vec![
-        op(
-            "get",
-            routes::HEALTH,
-            "Whether the node answers (what the CLI asks first)",
-        )
-        .answers(json::<Health>()),
-        op(
-            "get",
-            routes::STATUS,
-            "This node: store, spaces, network, counters",
-        )
-        .answers(json::<StatusView>()),
-        op(
-            "get",
-            routes::PEERS,
-            "Connected peers with their organisation",
-        )
-        .answers(json::<Vec<PeerEntry>>()),
-        op(
-            "post",
-            routes::PEERS,
-            "Connect to a peer at an address ending in /p2p/<peer id>",
-        )
-        .takes(json::<ConnectRequest>())
-        .answers(json::<Connected>()),
-        op("get", routes::ENTRIES, "Entries, newest first")
-            .query::<wiel_store::ListFilter>()
-            .answers(json::<Listing>()),
-        op(
-            "post",
-            routes::ENTRIES,
-            "Publish a new entry (signed here, passed on at once)",
-        )
-        .takes(json::<NewEntry>())
-        .answers(json::<Published>()),
-        op(
-            "get",
-            routes::ENTRY,
-            "An entry (id or unique prefix) with its thread",
-        )
-        .answers(json::<ThreadView>()),
-        op("post", routes::ANSWERS, "Answer a question")
-            .takes(json::<AnswerRequest>())
-            .answers(json::<Published>()),
-        op(
-            "post",
-            routes::RETRACTION,
-            "Retract every version of an own entry",
-        )
-        .takes(json::<RetractRequest>())
-        .answers(json::<Vec<Published>>()),
-        op(
-            "get",
-            routes::EDIT_SOURCE,
-            "The newest version of an own entry, to edit",
-        )
-        .answers(json::<EditSource>()),
-        op(
-            "post",
-            routes::VERSIONS,
-            "Publish a new version; null when nothing changed",
-        )
-        .takes(json::<NewVersionRequest>())
-        .answers(json::<Option<Published>>()),
-        op("get", routes::RESOLVE, "The full id of a unique id prefix").answers(json::<EntryId>()),
-        op("post", routes::SEARCH, "Search in Dutch, best first")
-            .takes(json::<SearchRequest>())
-            .answers(json::<SearchResults>()),
-        op("post", routes::REINDEX, "Build the search index anew").answers(json::<ReindexReport>()),
-        op(
-            "post",
-            routes::CHECK,
-            "Check every stored entry; quarantine and fetch again what is damaged",
-        )
-        .answers(json::<wiel_store::CheckReport>()),
-        op(
-            "post",
-            routes::COMPACT,
-            "Rewrite the entry log without the bytes of retracted entries",
-        )
-        .answers(json::<wiel_store::Compacted>()),
-        op(
-            "get",
-            routes::ORGANISATIONS,
-            "Known organisations: key → name",
-        )
-        .answers(json::<BTreeMap<OrgKey, String>>()),
-        op(
-            "get",
-            routes::ORGANISATIONS_RESOLVE,
-            "An organisation by CBS code, name or key",
-        )
-        .query::<AuthorQuery>()
-        .answers(json::<OrgKey>()),
-        op(
-            "post",
-            routes::IMPORT,
-            "Import signed JSON lines; all or nothing",
-        )
-        .takes(Payload::Text("text/plain"))
-        .answers(json::<ImportReport>()),
-        op("get", routes::EXPORT, "Every entry as signed JSON lines")
-            .answers(Payload::Text("application/jsonl")),
-        op(
-            "get",
-            routes::BACKUP,
-            "A checksummed backup of this node (read by wiel restore)",
-        )
-        .answers(Payload::Text("application/jsonl")),
-        op(
-            "post",
-            routes::SYNC,
-            "Start a catch-up sync with one peer, or every connected peer",
-        )
-        .takes(json::<SyncRequest>())
-        .answers(json::<SyncStarted>()),
-        op("get", routes::SYNC_RUN, "Progress of a sync run")
-            .answers(json::<crate::network::SyncReport>()),
-        op("post", routes::ENDORSEMENTS, "Vouch for an organisation")
-            .takes(json::<EndorseRequest>())
-            .answers(json::<Published>()),
-        op(
-            "post",
-            routes::ENDORSEMENT_WITHDRAWAL,
-            "Withdraw this organisation's endorsements of another",
-        )
-        .takes(json::<WithdrawRequest>())
-        .answers(json::<Vec<Published>>()),
-        op(
-            "post",
-            routes::KEY_REVOCATION,
-            "Revoke a key of this organisation from a moment on",
-        )
-        .takes(json::<RevokeRequest>())
-        .answers(json::<Option<Published>>()),
-        op(
-            "get",
-            routes::TRUST,
-            "Trust: mode, roots, trusted organisations and who vouches, revoked keys",
-        )
-        .answers(json::<TrustReport>()),
-        op(
-            "post",
-            routes::TRUST_ROOTS,
-            "Add a trusted root, or take one away",
-        )
-        .takes(json::<TrustRootRequest>())
-        .answers(json::<TrustReport>()),
-        op(
-            "post",
-            routes::WEB_LOGIN,
-            "A login link for the web page: once, within ten minutes",
-        )
-        .answers(json::<WebLogin>()),
-        op("get", routes::OPENAPI, "This document").answers(json::<Value>()),
-    ]
-}
+crate::ops::operations!(document_rows);
 
 fn content(payload: Payload, generator: &mut SchemaGenerator) -> Option<Value> {
     match payload {
@@ -237,6 +89,7 @@ fn content(payload: Payload, generator: &mut SchemaGenerator) -> Option<Value> {
         Payload::Json(schema) => {
             Some(json!({ "application/json": { "schema": schema(generator) } }))
         }
+        Payload::Schema(schema) => Some(json!({ "application/json": { "schema": schema } })),
         Payload::Text(media) => Some(json!({ media: { "schema": { "type": "string" } } })),
     }
 }
@@ -249,14 +102,29 @@ pub fn document() -> Value {
     let mut paths: Map<String, Value> = Map::new();
     for operation in operations() {
         let mut parameters: Vec<Value> = path_parameters(operation.path);
-        if let Some(query) = operation.query {
-            let schema = query(&mut generator);
-            if let Some(Value::Object(properties)) = schema.get("properties") {
-                for (name, property) in properties {
+        let mut request = operation.request.clone();
+        if let Payload::Json(schema) = operation.request {
+            let mut schema = schema(&mut generator);
+            for name in routes::parameters(operation.path) {
+                if let Some(Value::Object(properties)) = schema.get_mut("properties") {
+                    properties.remove(name);
+                }
+                if let Some(Value::Array(required)) = schema.get_mut("required") {
+                    required.retain(|r| r != name);
+                }
+            }
+            let properties = schema.get("properties").and_then(Value::as_object);
+            if operation.method == "get" {
+                for (name, property) in properties.into_iter().flatten() {
                     parameters.push(json!({
                         "name": name, "in": "query", "required": false, "schema": property,
                     }));
                 }
+                request = Payload::Nothing;
+            } else if properties.is_some_and(Map::is_empty) {
+                request = Payload::Nothing;
+            } else {
+                request = Payload::Schema(schema);
             }
         }
         let mut answer = json!({ "description": "Done" });
@@ -270,7 +138,7 @@ pub fn document() -> Value {
         if !parameters.is_empty() {
             entry["parameters"] = Value::Array(parameters);
         }
-        if let Some(body) = content(operation.request, &mut generator) {
+        if let Some(body) = content(request, &mut generator) {
             entry["requestBody"] = json!({ "required": true, "content": body });
         }
         let path = paths
@@ -309,8 +177,7 @@ pub fn document() -> Value {
 
 /// The `{name}` parts of a route, as path parameters.
 fn path_parameters(path: &str) -> Vec<Value> {
-    path.split('/')
-        .filter_map(|part| part.strip_prefix('{')?.strip_suffix('}'))
+    routes::parameters(path)
         .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
         .collect()
 }
@@ -323,11 +190,15 @@ mod tests {
     fn every_route_is_documented_and_every_documented_path_is_a_route() {
         let doc = document();
         let paths = doc["paths"].as_object().unwrap();
-        for route in routes::ALL {
-            assert!(paths.contains_key(route), "{route} is not in the document");
+        for (method, route) in crate::ops::ROUTES {
+            assert!(
+                paths.get(*route).is_some_and(|p| p.get(*method).is_some()),
+                "{method} {route} is not in the document"
+            );
         }
         for path in paths.keys() {
-            assert!(routes::ALL.contains(&path.as_str()), "{path} is no route");
+            let routed = crate::ops::ROUTES.iter().any(|(_, r)| r == path);
+            assert!(routed || path == routes::OPENAPI, "{path} is no route");
         }
     }
 
@@ -362,7 +233,7 @@ mod tests {
     #[test]
     fn the_list_filter_is_offered_as_query_parameters() {
         let doc = document();
-        let names: Vec<&str> = doc["paths"][routes::ENTRIES]["get"]["parameters"]
+        let names: Vec<&str> = doc["paths"]["/api/v1/entries"]["get"]["parameters"]
             .as_array()
             .unwrap()
             .iter()

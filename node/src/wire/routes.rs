@@ -1,92 +1,155 @@
-//! The local API's routes, named once: the router serves them and the client calls them.
+//! How a request of an operation (`ops`) travels, both ways in one place: its fields named
+//! in the route (`/api/v1/entries/{id}`) go into the path, the others into the query of a
+//! GET or the JSON body of a POST (or text, for a request that is text). The routes
+//! themselves are in the table of operations.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
 
 pub const HEALTH: &str = "/api/v1/health";
-pub const STATUS: &str = "/api/v1/status";
-pub const PEERS: &str = "/api/v1/peers";
-pub const SYNC: &str = "/api/v1/sync";
-pub const SYNC_RUN: &str = "/api/v1/sync/{run}";
-pub const ENDORSEMENTS: &str = "/api/v1/endorsements";
-pub const ENDORSEMENT_WITHDRAWAL: &str = "/api/v1/endorsements/withdrawal";
-pub const KEY_REVOCATION: &str = "/api/v1/keys/revocation";
-pub const TRUST: &str = "/api/v1/trust";
-pub const TRUST_ROOTS: &str = "/api/v1/trust/roots";
-pub const ENTRIES: &str = "/api/v1/entries";
-pub const ENTRY: &str = "/api/v1/entries/{id}";
-pub const ANSWERS: &str = "/api/v1/entries/{id}/answers";
-pub const RETRACTION: &str = "/api/v1/entries/{id}/retraction";
-pub const EDIT_SOURCE: &str = "/api/v1/entries/{id}/edit-source";
-pub const VERSIONS: &str = "/api/v1/versions";
-pub const RESOLVE: &str = "/api/v1/resolve/{prefix}";
-pub const SEARCH: &str = "/api/v1/search";
-pub const REINDEX: &str = "/api/v1/reindex";
-pub const CHECK: &str = "/api/v1/check";
-pub const COMPACT: &str = "/api/v1/compact";
-pub const ORGANISATIONS: &str = "/api/v1/organisations";
-pub const ORGANISATIONS_RESOLVE: &str = "/api/v1/organisations/resolve";
-pub const IMPORT: &str = "/api/v1/import";
-pub const EXPORT: &str = "/api/v1/export";
-pub const BACKUP: &str = "/api/v1/backup";
-pub const WEB_LOGIN: &str = "/api/v1/web/login";
 pub const OPENAPI: &str = "/openapi.json";
 
-/// Every route, for the tests that check them against the OpenAPI document.
-pub const ALL: [&str; 28] = [
-    WEB_LOGIN,
-    HEALTH,
-    STATUS,
-    PEERS,
-    SYNC,
-    SYNC_RUN,
-    ENDORSEMENTS,
-    ENDORSEMENT_WITHDRAWAL,
-    KEY_REVOCATION,
-    TRUST,
-    TRUST_ROOTS,
-    ENTRIES,
-    ENTRY,
-    ANSWERS,
-    RETRACTION,
-    EDIT_SOURCE,
-    VERSIONS,
-    RESOLVE,
-    SEARCH,
-    REINDEX,
-    CHECK,
-    COMPACT,
-    ORGANISATIONS,
-    ORGANISATIONS_RESOLVE,
-    IMPORT,
-    EXPORT,
-    BACKUP,
-    OPENAPI,
-];
+/// The names of a route's `{…}` parameters.
+pub fn parameters(route: &str) -> impl Iterator<Item = &str> {
+    route
+        .split('/')
+        .filter_map(|part| part.strip_prefix('{')?.strip_suffix('}'))
+}
 
-/// `route` with its one `{…}` parameter filled in with `value`, escaped (ids and prefixes
-/// are hex, but users type anything).
-pub fn fill(route: &str, value: &str) -> String {
-    let escaped: String = value
+/// `route` with each `{name}` filled in from (and taken out of) the request's `fields`,
+/// escaped: ids and prefixes are hex, but users type anything.
+pub fn fill_from(route: &str, fields: &mut Value) -> String {
+    let mut path = route.to_owned();
+    for name in parameters(route) {
+        let value = match fields.as_object_mut().and_then(|f| f.remove(name)) {
+            Some(Value::String(text)) => text,
+            Some(other) => other.to_string(),
+            None => String::new(),
+        };
+        path = path.replace(&format!("{{{name}}}"), &escape(&value));
+    }
+    path
+}
+
+fn escape(value: &str) -> String {
+    value
         .bytes()
         .map(|b| match b {
             b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
             _ => format!("%{b:02X}"),
         })
-        .collect();
-    match (route.find('{'), route.find('}')) {
-        (Some(open), Some(close)) if open < close => {
-            format!("{}{escaped}{}", &route[..open], &route[close + 1..])
+        .collect()
+}
+
+/// The query of a GET: the request's remaining fields (absent ones left out).
+pub fn query_of(fields: &Value) -> Result<String, serde_urlencoded::ser::Error> {
+    let pairs: Vec<(&str, String)> = match fields {
+        Value::Object(map) => map
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| match v {
+                Value::String(text) => (k.as_str(), text.clone()),
+                other => (k.as_str(), other.to_string()),
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    serde_urlencoded::to_string(pairs)
+}
+
+/// Why a request could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum RequestError {
+    #[error("the query: {0}")]
+    Query(String),
+    #[error("the body is not JSON: {0}")]
+    NotJson(String),
+    #[error("the request: {0}")]
+    Fields(String),
+}
+
+/// The request a server received: `path` holds the route's parameters, `query` a GET's
+/// query, `body` a POST's body (`text` when it came as text/plain).
+pub fn request_of<Q: DeserializeOwned>(
+    path: Vec<(String, String)>,
+    query: Option<&str>,
+    body: Option<(&[u8], bool)>,
+) -> Result<Q, RequestError> {
+    let Some((bytes, text)) = body else {
+        let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
+            .map_err(|e| RequestError::Query(e.to_string()))?;
+        pairs.extend(path);
+        let joined =
+            serde_urlencoded::to_string(&pairs).map_err(|e| RequestError::Query(e.to_string()))?;
+        return serde_urlencoded::from_str(&joined).map_err(|e| RequestError::Query(e.to_string()));
+    };
+    let mut fields = if text {
+        Value::String(String::from_utf8_lossy(bytes).into_owned())
+    } else if bytes.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Map::new())
+    } else {
+        serde_json::from_slice(bytes).map_err(|e| RequestError::NotJson(e.to_string()))?
+    };
+    if let Value::Object(map) = &mut fields {
+        for (name, value) in path {
+            map.insert(name, Value::String(value));
         }
-        _ => route.to_owned(),
     }
+    serde_json::from_value(fields).map_err(|e| RequestError::Fields(e.to_string()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::wire::{AnswerRequest, EntryRef, ImportText, SyncRunRef};
 
     #[test]
-    fn a_parameter_is_filled_in_escaped() {
-        assert_eq!(fill(ANSWERS, "ab12"), "/api/v1/entries/ab12/answers");
-        assert_eq!(fill(RESOLVE, "a/b c"), "/api/v1/resolve/a%2Fb%20c");
-        assert_eq!(fill(STATUS, "x"), STATUS);
+    fn a_parameter_is_filled_in_escaped_and_taken_out_of_the_body() {
+        let mut fields = serde_json::json!({ "id": "a/b c", "text": "ja" });
+        let path = fill_from("/api/v1/entries/{id}/answers", &mut fields);
+        assert_eq!(path, "/api/v1/entries/a%2Fb%20c/answers");
+        assert_eq!(fields, serde_json::json!({ "text": "ja" }));
+    }
+
+    #[test]
+    fn what_the_client_sends_the_server_reads_back() {
+        let sent = AnswerRequest {
+            id: "ab12".into(),
+            text: "Zo doen wij het".into(),
+            confirmed_personal_data: true,
+        };
+        let mut fields = serde_json::to_value(&sent).unwrap();
+        fill_from("/api/v1/entries/{id}/answers", &mut fields);
+        let body = serde_json::to_vec(&fields).unwrap();
+        let read: AnswerRequest = request_of(
+            vec![("id".into(), "ab12".into())],
+            None,
+            Some((&body, false)),
+        )
+        .unwrap();
+        assert_eq!(
+            (read.id, read.text, read.confirmed_personal_data),
+            ("ab12".into(), sent.text, true)
+        );
+
+        let run: SyncRunRef = request_of(vec![("run".into(), "4711".into())], None, None).unwrap();
+        assert_eq!(run.run, 4711);
+        let filter = wiel_store::ListFilter {
+            limit: 5,
+            ..Default::default()
+        };
+        let query = query_of(&serde_json::to_value(&filter).unwrap()).unwrap();
+        let read: wiel_store::ListFilter = request_of(Vec::new(), Some(&query), None).unwrap();
+        assert_eq!(read.limit, 5);
+        let text: ImportText = request_of(Vec::new(), None, Some((b"{}\n{}", true))).unwrap();
+        assert_eq!(text.0, "{}\n{}");
+    }
+
+    #[test]
+    fn a_bad_request_says_what_is_wrong() {
+        let missing = request_of::<EntryRef>(Vec::new(), None, Some((b"{}", false)));
+        assert!(matches!(missing, Err(RequestError::Fields(e)) if e.contains("id")));
+        let broken = request_of::<EntryRef>(Vec::new(), None, Some((b"{", false)));
+        assert!(matches!(broken, Err(RequestError::NotJson(_))));
     }
 }

@@ -1,0 +1,78 @@
+//! An operation's request as it arrives (path, query, body; read as `wire::routes` says)
+//! and its answer as it leaves (JSON, or JSON lines).
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams};
+use axum::http::Method;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use super::*;
+use crate::wire::routes::{RequestError, request_of};
+
+/// A request of type `Q`, read from the route's parameters and the query or the body.
+pub(super) struct Received<Q>(pub Q);
+
+impl<Q: DeserializeOwned, S: Send + Sync> FromRequest<S> for Received<Q> {
+    type Rejection = Problem;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
+        let (mut parts, body) = req.into_parts();
+        let path: Vec<(String, String)> = RawPathParams::from_request_parts(&mut parts, state)
+            .await
+            .map(|params| {
+                params
+                    .iter()
+                    .map(|(name, value)| (name.to_owned(), value.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let read = if parts.method == Method::GET {
+            request_of(path, parts.uri.query(), None)
+        } else {
+            let text = parts
+                .headers
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"));
+            let bytes = Bytes::from_request(Request::from_parts(parts, body), state)
+                .await
+                .map_err(|rejection| Problem {
+                    status: rejection.status(),
+                    title: "Bad request",
+                    code: None,
+                    detail: crate::text::one_line(&rejection.body_text()),
+                })?;
+            request_of(path, None, Some((&bytes, text)))
+        };
+        read.map(Received).map_err(|e| {
+            let status = match e {
+                RequestError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                RequestError::Query(_) | RequestError::NotJson(_) => StatusCode::BAD_REQUEST,
+            };
+            Problem {
+                status,
+                title: "Bad request",
+                code: None,
+                detail: crate::text::one_line(&e.to_string()),
+            }
+        })
+    }
+}
+
+/// A list answered as JSON lines, one item a line.
+pub(super) fn lines<T: Serialize>(items: &[T]) -> Response {
+    let mut out = String::new();
+    for item in items {
+        match serde_json::to_string(item) {
+            Ok(line) => out.push_str(&line),
+            Err(e) => return internal_failure(&e).into_response(),
+        }
+        out.push('\n');
+    }
+    jsonl(out)
+}
+
+/// Text already in JSON lines, answered as it is.
+pub(super) fn jsonl(text: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/jsonl")], text).into_response()
+}
