@@ -295,6 +295,19 @@ fn kind_names_parse_in_english_and_dutch() {
 }
 
 #[test]
+fn every_kind_has_its_name_in_both_languages() {
+    use wiel_lang::{Lang, Localise};
+    for kind in Kind::ALL {
+        let id = format!("kind-{}", kind.as_str());
+        for lang in [Lang::Nl, Lang::En] {
+            let name = lang.text(&kind.message());
+            assert!(!name.is_empty() && name != id, "{id} is not in {lang:?}");
+        }
+    }
+    assert_eq!(Lang::Nl.text(&Kind::Story.message()), "praktijkverhaal");
+}
+
+#[test]
 fn batch_verification_gives_each_entry_the_same_outcome_as_one_by_one() {
     let good: Vec<Verified> = (0..20)
         .map(|i| {

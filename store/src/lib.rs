@@ -23,6 +23,7 @@ mod log;
 mod query;
 pub mod search;
 mod texts;
+mod threads;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

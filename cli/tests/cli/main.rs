@@ -31,3 +31,4 @@ mod sync;
 mod threads;
 mod trust;
 mod web;
+mod web_more;

@@ -11,7 +11,7 @@ use libp2p::request_response::{self, OutboundRequestId};
 use libp2p::{PeerId, Swarm};
 use serde::{Deserialize, Serialize};
 
-use super::behaviour::Behaviour;
+use super::Behaviour;
 use super::peers::PeerTable;
 
 pub const PROTOCOL: &str = "/wiel/time/1";

@@ -10,7 +10,7 @@ use tokio::sync::mpsc;
 use wiel_protocol::{EntryId, NetworkId, OrgKey, SpaceName};
 use wiel_store::Store;
 
-use super::behaviour::Behaviour;
+use super::Behaviour;
 use super::client::Command;
 use super::peers::{PeerGuard, PeerTable};
 use super::runs::{Origin, Runs};

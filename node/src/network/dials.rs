@@ -15,7 +15,7 @@ use libp2p::swarm::{ConnectionId, DialError};
 use libp2p::{Multiaddr, PeerId, Swarm};
 use tokio::sync::oneshot;
 
-use super::behaviour::Behaviour;
+use super::Behaviour;
 use super::client::{DialFailure, NetworkError};
 use super::peers::{follow_rotation, peer_of};
 use crate::text::one_line;

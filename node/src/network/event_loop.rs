@@ -13,7 +13,6 @@ use libp2p::{PeerId, Swarm, identify};
 use tokio_util::sync::CancellationToken;
 use wiel_protocol::OrgKey;
 
-use super::behaviour::{self, Behaviour, BehaviourEvent};
 use super::client::{Command, DialFailure, NetworkStatus};
 use super::clock::ClockHandler;
 use super::context::{Channels, Ctx, NodeParts, Outcome, ctx};
@@ -28,6 +27,7 @@ use super::serve::{Served, Server};
 use super::sync::SyncHandler;
 use super::trim::{Holders, Trim};
 use super::worker::Verdict;
+use super::{self as behaviour, Behaviour, BehaviourEvent};
 use crate::events::Written;
 use crate::refusal::Refusal;
 

@@ -12,12 +12,12 @@ use tokio::sync::mpsc;
 use wiel_lang::msg;
 use wiel_protocol::EntryId;
 
-use super::behaviour::{Behaviour, FetchRequest, FetchResponse, MAX_FETCH_IDS};
 use super::context::{Ctx, Outcome};
 use super::peers::MAX_STRIKES;
 use super::runs::{Origin, Runs};
 use super::serve::{ServeState, Served};
 use super::worker::{FetchTally, Job};
+use super::{Behaviour, FetchRequest, FetchResponse, MAX_FETCH_IDS};
 use crate::refusal::Refusal;
 
 /// Fetch requests in flight to one peer at a time.

@@ -10,12 +10,12 @@ use libp2p::{PeerId, Swarm};
 use wiel_protocol::{EntryId, SpaceName, Verified};
 use wiel_store::Store;
 
-use super::behaviour::MAX_FETCH_IDS;
-use super::behaviour::{self, Behaviour};
+use super::MAX_FETCH_IDS;
 use super::context::{Ctx, Outcome};
 use super::peers::PeerGuard;
 use super::runs::Origin;
 use super::worker::{Counters, Job};
+use super::{self as behaviour, Behaviour};
 use crate::refusal::Refusal;
 
 /// Bytes of gossip waiting for verification at most; past it gossip is ignored (not

@@ -1,7 +1,10 @@
 //! The network: one libp2p swarm per node (TCP and QUIC, noise, yamux, identify, ping,
 //! gossipsub, Kademlia, mDNS, and `/wiel/fetch/1`).
 //!
-//! - `behaviour`: the behaviours, their configuration and wire names;
+//! - here: the protocols a node speaks — the behaviours, their configuration and wire
+//!   names, and the handler module of each (a new protocol is its field and construction
+//!   here, its handler file, and its arm in `event_loop`);
+//! - `start`: setting up the swarm, the event loop and the ingest worker;
 //! - `event_loop`: owns the swarm and only dispatches, to:
 //!   - `peers`: the peer table, and the guard (strikes, blocks, per-peer rates);
 //!   - `gossip`, `sync`, `fetch`: one handler per protocol, each with both sides;
@@ -16,7 +19,6 @@
 //! - `worker`: admits, verifies and stores entries from the network in batches.
 
 mod addresses;
-mod behaviour;
 mod client;
 mod clock;
 mod context;
@@ -30,197 +32,320 @@ mod reach;
 mod relay_policy;
 mod runs;
 mod serve;
+mod start;
 mod sync;
 mod trim;
 mod worker;
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use libp2p::{Multiaddr, noise, tcp, yamux};
-use tokio::sync::mpsc;
-use tokio_util::sync::CancellationToken;
-use wiel_protocol::{NetworkId, OrgKeypair, SpaceName};
-use wiel_store::Store;
-
 pub use crate::refusal::Refusal;
-pub use behaviour::{
-    FetchRequest, FetchResponse, GossipTiming, SYNC_ROUND_TIMEOUT, SyncRequest, SyncResponse, topic,
-};
 pub use client::{Client, DialFailure, NetworkError, NetworkStatus, PeerView, SpaceStatus};
 pub use clock::middle as middle_offset;
 pub use peers::peer_of;
 pub use reach::{ReachView, Reachability};
 pub use runs::{RunId, SpaceSync, SyncReport};
+pub use start::{Running, StartError, SwarmOptions, start};
 pub use worker::Counters;
 
-/// Bound of the queue between the event loop and the ingest worker. Past it, gossip is
-/// ignored (not forwarded) rather than buffered without limit.
-const JOB_QUEUE: usize = 4096;
+use std::time::Duration;
 
-/// How the swarm is set up.
+use libp2p::swarm::NetworkBehaviour;
+use libp2p::swarm::behaviour::toggle::Toggle;
+use libp2p::{
+    StreamProtocol, allow_block_list, autonat, connection_limits, dcutr, gossipsub, identify,
+    identity, kad, mdns, ping, relay, request_response,
+};
+use serde::{Deserialize, Serialize};
+use wiel_protocol::codec::MAX_ENTRY_BYTES;
+use wiel_protocol::{EntryId, NetworkId, SpaceName};
+
+use crate::reconcile::Fingerprint;
+
+/// Most ids in one fetch request.
+pub const MAX_FETCH_IDS: usize = 256;
+/// What gossipsub's framing adds to the messages of one frame (topic names, fields).
+pub const GOSSIP_ENVELOPE_BYTES: usize = 1024;
+
+/// The gossip topic of a space: `/wiel/1/space/<space>`.
+pub fn topic(space: &SpaceName) -> gossipsub::IdentTopic {
+    gossipsub::IdentTopic::new(format!("/wiel/1/space/{space}"))
+}
+
+/// The space a topic hash belongs to, among `spaces`.
+pub fn space_of(hash: &gossipsub::TopicHash, spaces: &[SpaceName]) -> Option<SpaceName> {
+    spaces.iter().find(|s| topic(s).hash() == *hash).cloned()
+}
+
+/// Connections to one peer, at most.
+const MAX_CONNECTIONS_PER_PEER: u32 = 5;
+
+/// Identify's protocol version: peers on another network id are refused.
+pub fn protocol_version(network: &NetworkId) -> String {
+    format!("/wiel/{network}/1")
+}
+
+/// `/wiel/fetch/1` request: entries by id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FetchRequest {
+    pub ids: Vec<EntryId>,
+}
+
+/// `/wiel/fetch/1` response: in request order, the canonical bytes of each entry the peer
+/// holds (`None`: it does not hold that one). It may stop early to stay under the size
+/// limit; the asking side asks again for the rest.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FetchResponse {
+    pub entries: Vec<Option<serde_bytes::ByteBuf>>,
+}
+
+/// How long one reconciliation round may take before the session ends.
+pub const SYNC_ROUND_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Most ids in one sync offer.
+pub const MAX_OFFER_IDS: usize = 4096;
+
+/// `/wiel/sync/1` request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum SyncRequest {
+    /// Coded symbols `start .. start + count` of the peer's set of entry ids in `space`
+    /// (see [`crate::reconcile`]).
+    Symbols {
+        space: SpaceName,
+        start: u64,
+        count: u32,
+    },
+    /// "I hold these entries of `space` and you lack them": the peer fetches them.
+    Offer { space: SpaceName, ids: Vec<EntryId> },
+}
+
+/// `/wiel/sync/1` response.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum SyncResponse {
+    /// The asked-for symbols, with the fingerprint (and so the size) of the set they code.
+    Symbols {
+        fingerprint: Fingerprint,
+        symbols: serde_bytes::ByteBuf,
+    },
+    /// The offer was taken.
+    Taken,
+    /// The peer does not follow this space, or refused the request.
+    Refused,
+}
+
+#[derive(NetworkBehaviour)]
+pub struct Behaviour {
+    pub limits: connection_limits::Behaviour,
+    pub blocked: allow_block_list::Behaviour<allow_block_list::BlockedPeers>,
+    pub gossipsub: gossipsub::Behaviour,
+    pub identify: identify::Behaviour,
+    pub ping: ping::Behaviour,
+    pub kad: Toggle<kad::Behaviour<kad::store::MemoryStore>>,
+    pub mdns: Toggle<mdns::tokio::Behaviour>,
+    pub fetch: request_response::cbor::Behaviour<FetchRequest, FetchResponse>,
+    pub sync: request_response::cbor::Behaviour<SyncRequest, SyncResponse>,
+    /// Reaching peers through a relay, and being reached through one (see `reach`).
+    pub relay_client: relay::client::Behaviour,
+    /// Relaying for others: on a seed, and on a node others can reach (it offers to relay
+    /// only once AutoNAT confirmed an address of it), unless `[node] relay = false`.
+    pub relay: Toggle<relay::Behaviour>,
+    /// Turning a relayed connection into a direct one by hole punching.
+    pub dcutr: dcutr::Behaviour,
+    /// Asking peers that serve AutoNAT to dial us back: are we reachable, and where.
+    pub autonat: autonat::v2::client::Behaviour,
+    /// Dialing back those who ask: on a seed only (a node behind NAT could not answer
+    /// truly).
+    pub autonat_server: Toggle<autonat::v2::server::Behaviour>,
+    /// `/wiel/time/1`: a peer's clock, to see whether ours is off (see `clock`).
+    pub time: request_response::cbor::Behaviour<clock::TimeRequest, clock::TimeResponse>,
+}
+
+/// Gossip timing. Tests shorten the heartbeat.
 #[derive(Clone, Debug)]
-pub struct SwarmOptions {
-    pub network: NetworkId,
-    pub spaces: Vec<SpaceName>,
-    pub listen: Vec<Multiaddr>,
-    pub bootstrap: Vec<Multiaddr>,
-    pub mdns: bool,
-    /// Find peers beyond the bootstrap list through Kademlia. Default on; benchmarks turn
-    /// it off to keep the topology they dial.
-    pub kademlia: bool,
-    /// A seed (`wiel node --seed`): public, relays for others, answers AutoNAT.
-    pub seed: bool,
-    /// Relay for others once AutoNAT found this node reachable (`[node] relay`).
-    pub relay: bool,
-    pub timing: GossipTiming,
-    /// Whom the node trusts: untrusted entries are kept apart and not passed on.
-    pub trust: crate::trust::TrustState,
+pub struct GossipTiming {
+    /// Gossipsub heartbeat. Default 1 s.
+    pub heartbeat: Duration,
 }
 
-/// Why the network could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    Setup(String),
-    Listen { addr: String, reason: String },
-}
-
-/// A running network: its client, and the tasks to wait for at shutdown.
-pub struct Running {
-    pub client: Client,
-    /// Ids of entries stored from the network, as they are stored.
-    pub stored: tokio::sync::broadcast::Sender<wiel_protocol::EntryId>,
-    pub counters: Arc<Counters>,
-    pub event_loop: tokio::task::JoinHandle<()>,
-    pub worker: std::thread::JoinHandle<()>,
-}
-
-/// Starts the swarm, the event loop and the ingest worker. Stops when `shutdown` fires.
-pub fn start(
-    key: &OrgKeypair,
-    store: Store,
-    options: SwarmOptions,
-    registry: &mut libp2p::metrics::Registry,
-    written: mpsc::UnboundedReceiver<crate::events::Written>,
-    shutdown: CancellationToken,
-) -> Result<Running, StartError> {
-    let setup = |e: &dyn std::fmt::Display| StartError::Setup(e.to_string());
-    let mut swarm = libp2p::SwarmBuilder::with_existing_identity(key.to_libp2p())
-        .with_tokio()
-        .with_tcp(
-            tcp::Config::default().nodelay(true),
-            noise::Config::new,
-            yamux::Config::default,
-        )
-        .map_err(|e| setup(&e))?
-        .with_quic()
-        .with_dns()
-        .map_err(|e| setup(&e))?
-        .with_relay_client(noise::Config::new, yamux::Config::default)
-        .map_err(|e| setup(&e))?
-        .with_bandwidth_metrics(registry)
-        .with_behaviour(|k, relay_client| {
-            behaviour::build(k, &options, relay_client)
-                .map_err(|e| -> Box<dyn std::error::Error + Send + Sync> { e.into() })
-        })
-        .map_err(|e| setup(&e))?
-        .with_swarm_config(|c| c.with_idle_connection_timeout(Duration::from_secs(120)))
-        .build();
-    for space in &options.spaces {
-        swarm
-            .behaviour_mut()
-            .gossipsub
-            .subscribe(&behaviour::topic(space))
-            .map_err(|e| setup(&e))?;
-    }
-    for addr in &options.listen {
-        swarm
-            .listen_on(addr.clone())
-            .map_err(|e| StartError::Listen {
-                addr: addr.to_string(),
-                reason: e.to_string(),
-            })?;
-    }
-    for addr in &options.bootstrap {
-        let addr = match peers::follow_rotation(addr, &options.trust.current()) {
-            Some(current) => {
-                tracing::warn!(given = %addr, %current, "a bootstrap peer rotated its key; dialing its current one (update the bootstrap list)");
-                current
-            }
-            None => addr.clone(),
-        };
-        if let Err(e) = swarm.dial(addr.clone()) {
-            tracing::warn!(%addr, error = %e, "cannot dial bootstrap peer");
+impl Default for GossipTiming {
+    fn default() -> Self {
+        Self {
+            heartbeat: Duration::from_secs(1),
         }
     }
-    let peer_id = *swarm.local_peer_id();
-    let counters = Arc::new(Counters::default());
-    let (command_tx, command_rx) = mpsc::channel(64);
-    let (job_tx, job_rx) = mpsc::channel(JOB_QUEUE);
-    let (verdict_tx, verdict_rx) = mpsc::channel(JOB_QUEUE);
-    let (stored_tx, _) = tokio::sync::broadcast::channel(1024);
-    let declined = crate::admission::Declined::default();
-    let worker = {
-        let declined = declined.clone();
-        let stored = stored_tx.clone();
-        let store = store.clone();
-        let network = options.network.clone();
-        let counters = counters.clone();
-        let trust = options.trust.clone();
-        std::thread::Builder::new()
-            .name("wiel-ingest".into())
-            .spawn(move || {
-                worker::run(
-                    worker::Context {
-                        store,
-                        network,
-                        trust,
-                        declined,
-                        counters,
-                        stored,
-                    },
-                    job_rx,
-                    verdict_tx,
-                )
-            })
-            .map_err(|e| setup(&e))?
+}
+
+/// The gossip message id: blake3 of the message bytes. Entries are canonical, so every
+/// honest copy of an entry has the same bytes and the same id. (Not the entry id itself,
+/// which covers only the header: a peer could send a copy with a damaged body under the
+/// real entry's id first, and the honest copy would then be dropped as a duplicate.)
+fn message_id(message: &gossipsub::Message) -> gossipsub::MessageId {
+    gossipsub::MessageId::new(blake3::hash(&message.data).as_bytes())
+}
+
+/// Peer scoring: invalid messages weigh heavily; quiet topics are never held against a peer.
+fn score_params(spaces: &[SpaceName]) -> gossipsub::PeerScoreParams {
+    let mut params = gossipsub::PeerScoreParams {
+        // Many municipalities may sit behind one address (a shared provider, a test
+        // machine): that is no sign of a Sybil here. Trust comes from keys, not addresses.
+        ip_colocation_factor_weight: 0.0,
+        ..gossipsub::PeerScoreParams::default()
     };
-    let (served_tx, served_rx) = mpsc::unbounded_channel();
-    let server = serve::Server::start(
-        serve::ServeState::new(store.clone(), options.trust.clone(), declined),
-        served_tx,
-    )
-    .map_err(|e| setup(&e))?;
-    let event_loop = event_loop::EventLoop::new(
-        swarm,
-        context::Channels {
-            commands: command_rx,
-            jobs: job_tx,
-            verdicts: verdict_rx,
-            served: served_rx,
-            written,
-        },
-        server,
-        context::NodeParts {
-            store,
-            network: options.network,
-            spaces: options.spaces,
-            counters: counters.clone(),
-            seed: options.seed,
-            relay: options.relay,
-            bootstrap: options.bootstrap.clone(),
-            trust: options.trust,
-        },
+    for space in spaces {
+        let topic_params = gossipsub::TopicScoreParams {
+            topic_weight: 1.0,
+            mesh_message_deliveries_weight: 0.0,
+            mesh_failure_penalty_weight: 0.0,
+            // -3 × count²: graylisted (-400) after about 12 invalid messages, just after
+            // the event loop has blocked the peer (10 strikes) and counted every one.
+            invalid_message_deliveries_weight: -3.0,
+            invalid_message_deliveries_decay: 0.9,
+            ..gossipsub::TopicScoreParams::default()
+        };
+        params.topics.insert(topic(space).hash(), topic_params);
+    }
+    params
+}
+
+fn score_thresholds() -> gossipsub::PeerScoreThresholds {
+    gossipsub::PeerScoreThresholds {
+        gossip_threshold: -100.0,
+        publish_threshold: -200.0,
+        graylist_threshold: -400.0,
+        accept_px_threshold: 10.0,
+        opportunistic_graft_threshold: 5.0,
+    }
+}
+
+pub fn build(
+    key: &identity::Keypair,
+    options: &SwarmOptions,
+    relay_client: relay::client::Behaviour,
+) -> Result<Behaviour, String> {
+    let SwarmOptions {
+        network,
+        spaces,
+        mdns: mdns_on,
+        kademlia: kad_on,
+        seed,
+        timing,
+        ..
+    } = options;
+    let (mdns_on, kad_on, seed) = (*mdns_on, *kad_on, *seed);
+    let peer_id = key.public().to_peer_id();
+    let config = gossipsub::ConfigBuilder::default()
+        .heartbeat_interval(timing.heartbeat)
+        // Entries carry their own signatures; gossip adds none of its own.
+        .validation_mode(gossipsub::ValidationMode::Anonymous)
+        .validate_messages()
+        .message_id_fn(message_id)
+        // One frame may carry several messages (gossipsub puts what is queued for a peer
+        // together), so a frame must fit the largest entry with others beside it: twice
+        // the largest entry. An oversized entry still reaches validation, where it is
+        // refused and counted; what waits for validation is bounded in bytes by the event
+        // loop (MAX_GOSSIP_QUEUE_BYTES).
+        .max_transmit_size(2 * MAX_ENTRY_BYTES + GOSSIP_ENVELOPE_BYTES)
+        .duplicate_cache_time(Duration::from_secs(120))
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut gossipsub =
+        gossipsub::Behaviour::new(gossipsub::MessageAuthenticity::Anonymous, config)
+            .map_err(|e| e.to_string())?;
+    gossipsub.with_peer_score(score_params(spaces), score_thresholds())?;
+
+    let identify = identify::Behaviour::new(
+        identify::Config::new(protocol_version(network), key.public())
+            .with_agent_version(format!("wiel/{}", env!("CARGO_PKG_VERSION")))
+            // A new address (one through a relay, above all) reaches the peers at once.
+            .with_push_listen_addr_updates(true),
     );
-    let event_loop = tokio::spawn(event_loop.run(shutdown));
-    Ok(Running {
-        client: Client {
-            tx: command_tx,
-            peer_id,
-        },
-        stored: stored_tx,
-        counters,
-        event_loop,
-        worker,
+    let mut kad_config = kad::Config::new(StreamProtocol::new("/wiel/kad/1"));
+    // wiel uses Kademlia to find peers only: records and providers other nodes put are
+    // never stored (they would be memory anyone can fill).
+    kad_config.set_record_filtering(kad::StoreInserts::FilterBoth);
+    // No bootstrap every five minutes: a bootstrap looks up every bucket, which connects
+    // to dozens of peers at once; `reach` looks for peers itself while it has too few.
+    kad_config.set_periodic_bootstrap_interval(None);
+    // Peers go into the table only where `reach` puts them (see `reach::joins_table`).
+    kad_config.set_kbucket_inserts(kad::BucketInserts::Manual);
+    let kad = kad_on.then(|| {
+        let mut kad =
+            kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);
+        // A seed answers Kademlia; any other node only asks until a peer it chose found
+        // it reachable or a relay holds a reservation for it (see `reach`). Not libp2p's
+        // own choice, which takes any address a peer (one we did not choose) confirmed.
+        kad.set_mode(Some(if seed {
+            kad::Mode::Server
+        } else {
+            kad::Mode::Client
+        }));
+        kad
+    });
+    let mdns = if mdns_on {
+        Some(
+            mdns::tokio::Behaviour::new(mdns::Config::default(), peer_id)
+                .map_err(|e| e.to_string())?,
+        )
+    } else {
+        None
+    };
+    let fetch = request_response::cbor::Behaviour::new(
+        [(
+            StreamProtocol::new("/wiel/fetch/1"),
+            request_response::ProtocolSupport::Full,
+        )],
+        request_response::Config::default().with_request_timeout(Duration::from_secs(30)),
+    );
+    let sync = request_response::cbor::Behaviour::new(
+        [(
+            StreamProtocol::new("/wiel/sync/1"),
+            request_response::ProtocolSupport::Full,
+        )],
+        // A round answers in milliseconds; a peer that stalls ends the session.
+        request_response::Config::default().with_request_timeout(SYNC_ROUND_TIMEOUT),
+    );
+    // A node runs for months: bound what strangers can make it hold.
+    let limits = connection_limits::ConnectionLimits::default()
+        .with_max_pending_incoming(Some(64))
+        // Dials under way (discovery, punches, peers' answers): a peer that names
+        // hundreds of addresses to punch to cannot make this node dial them all at once.
+        .with_max_pending_outgoing(Some(64))
+        .with_max_established_incoming(Some(400))
+        // A peer is reached at most by one connection each way through a relay (both
+        // sides may dial at once), the direct ones a punch races over TCP and QUIC, and
+        // a relay over TCP and QUIC (see `reach`): below that, the connection a punch
+        // made is refused the moment it is made.
+        .with_max_established_per_peer(Some(MAX_CONNECTIONS_PER_PEER));
+    Ok(Behaviour {
+        limits: connection_limits::Behaviour::new(limits),
+        blocked: allow_block_list::Behaviour::default(),
+        gossipsub,
+        identify,
+        ping: ping::Behaviour::new(ping::Config::new()),
+        kad: Toggle::from(kad),
+        mdns: Toggle::from(mdns),
+        fetch,
+        sync,
+        relay_client,
+        relay: Toggle::from((seed || options.relay).then(|| {
+            let mut relay = relay::Behaviour::new(peer_id, relay_policy::config(&options.trust));
+            // A seed offers to relay once it listens on a public address; another node
+            // once AutoNAT found it reachable (see `reach`), not when it merely holds a
+            // reservation on a relay itself (libp2p's own choice).
+            if !seed {
+                relay.set_status(Some(relay::Status::Disable));
+            }
+            relay
+        })),
+        dcutr: dcutr::Behaviour::new(peer_id),
+        // Tests each address peers observed us at (up to ten), every five seconds those
+        // not tested yet.
+        autonat: autonat::v2::client::Behaviour::default(),
+        autonat_server: Toggle::from(seed.then(autonat::v2::server::Behaviour::default)),
+        time: request_response::cbor::Behaviour::new(
+            [(
+                StreamProtocol::new(clock::PROTOCOL),
+                request_response::ProtocolSupport::Full,
+            )],
+            request_response::Config::default().with_request_timeout(Duration::from_secs(10)),
+        ),
     })
 }

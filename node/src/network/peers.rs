@@ -353,7 +353,7 @@ impl PeerGuard {
     /// said which network they are on.
     pub fn on_tick(
         &mut self,
-        swarm: &mut libp2p::Swarm<super::behaviour::Behaviour>,
+        swarm: &mut libp2p::Swarm<super::Behaviour>,
         table: &mut PeerTable,
         counters: &super::worker::Counters,
         now: Instant,

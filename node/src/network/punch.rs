@@ -17,8 +17,8 @@ use libp2p::swarm::ConnectionId;
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use libp2p::{Multiaddr, PeerId, Swarm, dcutr};
 
+use super::Behaviour;
 use super::addresses::is_relayed;
-use super::behaviour::Behaviour;
 use super::worker::Counters;
 
 /// The first wait before a punch is tried again: past the minute a machine keeps a

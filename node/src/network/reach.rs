@@ -20,9 +20,9 @@ use std::sync::atomic::Ordering::Relaxed;
 use libp2p::{Multiaddr, PeerId, Swarm, autonat, identify, kad, mdns, relay};
 use serde::{Deserialize, Serialize};
 
+use super::Behaviour;
 use super::addresses::{dial_rank, has_ip};
 pub use super::addresses::{is_loopback, is_relayed};
-use super::behaviour::Behaviour;
 use super::peers::PeerGuard;
 use super::worker::Counters;
 

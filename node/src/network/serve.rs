@@ -15,7 +15,7 @@ use tokio::sync::mpsc;
 use wiel_protocol::SpaceName;
 use wiel_store::Store;
 
-use super::behaviour::{FetchResponse, SyncResponse};
+use super::{FetchResponse, SyncResponse};
 use crate::reconcile::ItemSet;
 use crate::trust::{TrustSet, TrustState};
 

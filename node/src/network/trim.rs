@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use libp2p::{PeerId, Swarm, kad, relay};
 
-use super::behaviour::Behaviour;
+use super::Behaviour;
 use super::fetch::FetchHandler;
 use super::peers::PeerTable;
 use super::reach::Reach;

@@ -19,6 +19,7 @@ use crate::exchange::{self, ExportLine, LineError};
 use crate::view::{EntryView, Listing, SearchResults, ThreadView};
 
 mod backup;
+mod names;
 mod reading;
 mod search;
 mod trust_admin;
@@ -211,7 +212,7 @@ pub struct Service {
 type NamesAt = (
     u64,
     Arc<crate::trust::TrustSet>,
-    Arc<std::collections::BTreeMap<OrgKey, trust_admin::ShownName>>,
+    Arc<std::collections::BTreeMap<OrgKey, names::ShownName>>,
 );
 
 type CountsAt = (

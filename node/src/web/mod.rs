@@ -26,6 +26,7 @@ mod forms;
 mod live;
 mod more;
 mod pages;
+mod replies;
 pub mod session;
 pub mod sign_in;
 
@@ -116,11 +117,14 @@ pub fn router(state: WebState) -> Router {
         .route("/vragen", get(pages::questions))
         .route("/bericht/{id}", get(pages::entry))
         .route("/schrijven", get(pages::write).post(forms::publish))
-        .route("/bericht/{id}/antwoord", axum::routing::post(forms::answer))
-        .route("/bericht/{id}/reactie", axum::routing::post(forms::react))
+        .route(
+            "/bericht/{id}/antwoord",
+            axum::routing::post(replies::answer),
+        )
+        .route("/bericht/{id}/reactie", axum::routing::post(replies::react))
         .route(
             "/bericht/{id}/accepteren",
-            axum::routing::post(forms::accept),
+            axum::routing::post(replies::accept),
         )
         .route(
             "/bericht/{id}/bewerken",

@@ -308,7 +308,7 @@ pub(super) async fn entry(
             }
         }
         @if e.kind.rules().content && e.retracted_by.is_none() {
-            (super::forms::reaction_form(&v, &id, "", "", &[]))
+            (super::replies::reaction_form(&v, &id, "", "", &[]))
         }
         @if asked_here && e.retracted_by.is_none() {
             p {

@@ -6,10 +6,10 @@ use libp2p::PeerId;
 use libp2p::request_response::ResponseChannel;
 use wiel_protocol::{EntryId, OrgKey, SpaceName};
 
-use super::super::behaviour::{MAX_OFFER_IDS, SyncRequest, SyncResponse};
 use super::super::context::{Ctx, Outcome};
 use super::super::runs::Origin;
 use super::super::serve::{ServeState, Served};
+use super::super::{MAX_OFFER_IDS, SyncRequest, SyncResponse};
 use super::SyncHandler;
 use crate::refusal::Refusal;
 

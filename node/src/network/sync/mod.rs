@@ -13,11 +13,11 @@ use libp2p::{PeerId, Swarm};
 use wiel_lang::{Localise, msg};
 use wiel_protocol::{EntryId, OrgKey, SpaceName};
 
-use super::behaviour::{Behaviour, MAX_OFFER_IDS, SyncRequest, SyncResponse};
 use super::client::{NetworkError, SpaceStatus};
 use super::context::{Ctx, Outcome};
 use super::runs::{Origin, RunId, Runs, SpaceSync};
 use super::serve::{Served, Server};
+use super::{Behaviour, MAX_OFFER_IDS, SyncRequest, SyncResponse};
 use crate::reconcile::{Ask, Fingerprint, Initiator, ItemSet, ReconcileError, Step};
 use crate::refusal::Refusal;
 
