@@ -205,6 +205,13 @@ impl Kind {
         }
     }
 
+    /// What a person writes on its own, from a form or a Markdown file: content with a
+    /// title of its own (an answer belongs to its question, a reaction to its entry).
+    pub const fn is_written_alone(self) -> bool {
+        let rules = self.rules();
+        rules.content && rules.titled
+    }
+
     /// See [`KindRules::control`].
     pub const fn is_control(self) -> bool {
         self.rules().control

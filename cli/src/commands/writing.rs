@@ -216,7 +216,7 @@ fn publish_input(a: PublishArgs) -> Result<NewEntry> {
         .or(doc.front.kind.clone())
         .ok_or_else(|| anyhow!("{source}: {}", t!("publish-no-kind")))?;
     let kind: Kind = kind_name.parse().map_err(|e| at(&source, &e))?;
-    if !matches!(kind, Kind::Practice | Kind::Story | Kind::Question) {
+    if !kind.is_written_alone() {
         bail!(
             "{source}: {}",
             t!(

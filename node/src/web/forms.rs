@@ -18,6 +18,11 @@ use super::{Visitor, WebState, blocking};
 use crate::NewEntry;
 use crate::ops::Operations;
 
+/// A kind as the form names it: its Dutch name, hyphenated ("goed-voorbeeld").
+fn slug(kind: Kind) -> String {
+    kind.dutch().replace(' ', "-")
+}
+
 /// Signed in: what this person sends names them, as the form says before they send it.
 pub(super) fn consent(v: &Visitor) -> Markup {
     html! {
@@ -85,13 +90,7 @@ impl Draft {
             _ => Default::default(),
         };
         Draft {
-            soort: match kind {
-                Kind::Story => "praktijkverhaal",
-                Kind::Question => "vraag",
-                Kind::Answer => "antwoord",
-                _ => "goed-voorbeeld",
-            }
-            .to_owned(),
+            soort: slug(kind),
             titel: body.title.clone(),
             tekst: body.text.clone(),
             situatie,
@@ -105,13 +104,12 @@ impl Draft {
         }
     }
 
+    /// The kind the form names (by its Dutch name); an unknown one is a good practice.
+    /// Only a new version of an answer names an answer: answers are written under their
+    /// question.
     fn kind(&self) -> Kind {
-        match self.soort.as_str() {
-            "praktijkverhaal" => Kind::Story,
-            "vraag" => Kind::Question,
-            // Only a new version of an answer has this kind: answers are written under
-            // their question.
-            "antwoord" => Kind::Answer,
+        match self.soort.parse::<Kind>() {
+            Ok(kind) if kind.is_written_alone() || kind == Kind::Answer => kind,
             _ => Kind::Practice,
         }
     }
@@ -285,7 +283,8 @@ pub(crate) fn write_form(
             } @else {
             fieldset {
                 legend { (v.text(&msg!("web-kind"))) }
-                @for (value, k) in [("goed-voorbeeld", Kind::Practice), ("praktijkverhaal", Kind::Story), ("vraag", Kind::Question)] {
+                @for k in Kind::ALL.into_iter().filter(|k| k.is_written_alone()) {
+                    @let value = slug(k);
                     div class="radio" {
                         input type="radio" id=(format!("soort-{value}")) name="soort" value=(value) checked[k == kind];
                         label for=(format!("soort-{value}")) { (v.text(&k.message())) }

@@ -312,7 +312,7 @@ pub(super) async fn entry(
         }
         @if asked_here && e.retracted_by.is_none() {
             p {
-                @if matches!(e.kind, Kind::Practice | Kind::Story | Kind::Question) {
+                @if e.kind.is_written_alone() {
                     a href=(format!("/bericht/{id}/bewerken")) { (v.text(&msg!("web-edit-title"))) }
                     " · "
                 }
