@@ -420,6 +420,20 @@ pub fn wait_for<T>(
 }
 
 impl Node {
+    /// What `wiel --json ARGS` prints, read as the view `T` it is documented as.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, args: &[&str]) -> T {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let out = self.ok(&all);
+        serde_json::from_str(&out).unwrap_or_else(|e| {
+            panic!(
+                "wiel {} printed no {} ({e}): {out}",
+                args.join(" "),
+                std::any::type_name::<T>()
+            )
+        })
+    }
+
     /// `--json status` of the running node (or the store), typed.
     pub fn status(&self) -> StatusView {
         let out = self.ok(&["--json", "status"]);

@@ -1,15 +1,19 @@
 //! The commands of the foundation issue, end to end on real processes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use serde_json::Value;
+use wiel_node::service::{Edited, ImportReport};
+use wiel_node::view::{Listing, SearchResults};
+use wiel_node::{Published, ThreadView};
+use wiel_protocol::{Kind, KindFields};
 use wiel_tests::{Node, practice_md};
 
-fn json(s: &str) -> Value {
-    serde_json::from_str(s).unwrap()
+fn id(out: &str) -> String {
+    serde_json::from_str::<Published>(out).unwrap().id.to_hex()
 }
 
-fn id(out: &str) -> String {
-    json(out)["id"].as_str().unwrap().to_owned()
+/// Ids of a listing's entries, newest first.
+fn ids(listing: &Listing) -> Vec<String> {
+    listing.entries.iter().map(|e| e.id.to_hex()).collect()
 }
 
 #[test]
@@ -32,46 +36,39 @@ fn publish_ask_answer_react_show() {
     let a = id(&zwolle.ok(&["--json", "answer", &q[..8], "Wij kozen lumpsum."]));
     zwolle.ok(&["react", &story[..8], "--applied", "Overgenomen in Kampen"]);
 
-    let thread = json(&zwolle.ok(&["--json", "show", &q[..10]]));
-    assert_eq!(thread["entry"]["kind"], "question");
-    assert_eq!(thread["entry"]["author_name"], "Gemeente Zwolle");
-    assert_eq!(thread["answers"][0]["id"], a.as_str());
+    let thread: ThreadView = zwolle.json(&["show", &q[..10]]);
+    assert_eq!(thread.entry.kind, Kind::Question);
+    assert_eq!(thread.entry.author_name.as_deref(), Some("Gemeente Zwolle"));
+    assert_eq!(thread.answers[0].id.to_hex(), a);
     let shown = zwolle.dutch(&["show", &story[..8]]);
     assert!(shown.contains("Buddy's voor jeugdconsulenten"));
     assert!(shown.contains("Situatie:\nVeel verloop"));
     assert!(shown.contains("hier toegepast — Gemeente Zwolle: Overgenomen in Kampen"));
 
-    let s = json(&zwolle.ok(&["--json", "show", &story]));
-    assert_eq!(s["entry"]["space"], "pv23");
-    assert_eq!(s["entry"]["fields"]["story"]["lessons"], "Begin klein");
+    let s: ThreadView = zwolle.json(&["show", &story]);
+    assert_eq!(s.entry.space.as_str(), "pv23");
+    assert!(
+        matches!(&s.entry.fields, Some(KindFields::Story { lessons, .. }) if lessons == "Begin klein"),
+        "{s:?}"
+    );
 
     // list: newest first; reactions and profiles only on request
-    let list = json(&zwolle.ok(&["--json", "list"]));
-    let kinds: Vec<&str> = list["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["kind"].as_str().unwrap())
-        .collect();
-    assert_eq!(kinds, vec!["answer", "question", "story"]);
-    let reactions = json(&zwolle.ok(&["--json", "list", "--kind", "reaction"]));
-    assert_eq!(reactions["entries"].as_array().unwrap().len(), 1);
-    let in_space = json(&zwolle.ok(&["--json", "list", "--space", "pv23"]));
-    assert_eq!(in_space["entries"].as_array().unwrap().len(), 1);
-    let by_author = json(&zwolle.ok(&["--json", "list", "--author", "GM0193", "--since", "1d"]));
-    assert_eq!(by_author["entries"].as_array().unwrap().len(), 3);
-    let none = json(&zwolle.ok(&["--json", "list", "--until", "2020-01-01"]));
-    assert!(none["entries"].as_array().unwrap().is_empty());
+    let list: Listing = zwolle.json(&["list"]);
+    let kinds: Vec<Kind> = list.entries.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, vec![Kind::Answer, Kind::Question, Kind::Story]);
+    let reactions: Listing = zwolle.json(&["list", "--kind", "reaction"]);
+    assert_eq!(reactions.entries.len(), 1);
+    let in_space: Listing = zwolle.json(&["list", "--space", "pv23"]);
+    assert_eq!(in_space.entries.len(), 1);
+    let by_author: Listing = zwolle.json(&["list", "--author", "GM0193", "--since", "1d"]);
+    assert_eq!(by_author.entries.len(), 3);
+    let none: Listing = zwolle.json(&["list", "--until", "2020-01-01"]);
+    assert!(none.entries.is_empty());
 
     // search
-    let found = json(&zwolle.ok(&["--json", "search", "lumpsum"]));
-    let found_ids: Vec<&str> = found["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v["id"].as_str().unwrap())
-        .collect();
-    assert!(found_ids.contains(&q.as_str()) && found_ids.contains(&a.as_str()));
+    let found: SearchResults = zwolle.json(&["search", "lumpsum"]);
+    let found_ids: Vec<String> = found.results.iter().map(|e| e.id.to_hex()).collect();
+    assert!(found_ids.contains(&q) && found_ids.contains(&a));
     let text = zwolle.dutch(&["search", "buddy"]);
     assert!(text.contains(" 1. Buddy's voor jeugdconsulenten"), "{text}");
 }
@@ -93,10 +90,10 @@ fn publish_from_stdin_with_flags() {
         "Tekst uit een pijp.\n",
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let shown = json(&node.ok(&["--json", "show", &id(&r.stdout)]));
-    assert_eq!(shown["entry"]["title"], "Via stdin");
-    assert_eq!(shown["entry"]["text"], "Tekst uit een pijp.");
-    assert_eq!(shown["entry"]["themes"][0], "wmo");
+    let shown: ThreadView = node.json(&["show", &id(&r.stdout)]);
+    assert_eq!(shown.entry.title.as_deref(), Some("Via stdin"));
+    assert_eq!(shown.entry.text.as_deref(), Some("Tekst uit een pijp."));
+    assert_eq!(shown.entry.themes[0], "wmo");
 }
 
 #[test]
@@ -105,23 +102,21 @@ fn edit_makes_a_new_version_and_list_shows_the_latest() {
     let v1 = node.publish(&practice_md("Eerste versie", "Oude tekst."));
     let f = node.path().join("v2.md");
     std::fs::write(&f, practice_md("Tweede versie", "Nieuwe tekst.")).unwrap();
-    let edited = json(&node.ok(&["--json", "edit", &v1[..8], f.to_str().unwrap()]));
-    let v2 = edited["new_version"]["id"].as_str().unwrap().to_owned();
-    let list = json(&node.ok(&["--json", "list"]));
-    assert_eq!(list["entries"].as_array().unwrap().len(), 1);
-    assert_eq!(list["entries"][0]["id"], v2.as_str());
-    let all = json(&node.ok(&["--json", "list", "--all-versions"]));
-    assert_eq!(all["entries"].as_array().unwrap().len(), 2);
-    let old = json(&node.ok(&["--json", "show", &v1]));
-    assert_eq!(old["entry"]["superseded_by"], v2.as_str());
-    assert_eq!(old["versions"].as_array().unwrap().len(), 2);
+    let edited: Edited = node.json(&["edit", &v1[..8], f.to_str().unwrap()]);
+    let v2 = edited.new_version.unwrap().id.to_hex();
+    let list: Listing = node.json(&["list"]);
+    assert_eq!(ids(&list), vec![v2.clone()]);
+    let all: Listing = node.json(&["list", "--all-versions"]);
+    assert_eq!(all.entries.len(), 2);
+    let old: ThreadView = node.json(&["show", &v1]);
+    assert_eq!(old.entry.superseded_by.map(|i| i.to_hex()), Some(v2));
+    assert_eq!(old.versions.len(), 2);
     // editing the old id edits the latest version; an unchanged file makes no version
     let same = node.ok(&["edit", &v1[..8], f.to_str().unwrap()]);
     assert!(same.contains("Nothing changed"), "{same}");
     assert_eq!(
-        json(&node.ok(&["--json", "list", "--all-versions"]))["entries"]
-            .as_array()
-            .unwrap()
+        node.json::<Listing>(&["list", "--all-versions"])
+            .entries
             .len(),
         2
     );
@@ -153,12 +148,7 @@ fn retract_erases_every_version_and_travels_by_export() {
     assert!(out.contains("2 versions"), "{out}");
     let snap = zwolle.snapshot();
     assert!(!snap.contains("Geheime tekst") && !snap.contains("Nog steeds geheim"));
-    assert!(
-        json(&zwolle.ok(&["--json", "list"]))["entries"]
-            .as_array()
-            .unwrap()
-            .is_empty()
-    );
+    assert!(zwolle.json::<Listing>(&["list"]).entries.is_empty());
     let shown = zwolle.dutch(&["show", &v1[..8]]);
     assert!(shown.contains("Ingetrokken door de auteur"), "{shown}");
 
@@ -185,10 +175,10 @@ fn export_import_round_trip_and_markdown() {
     let f = a.path().join("all.jsonl");
     a.ok(&["export", "--output", f.to_str().unwrap()]);
     let b = Node::init("Gemeente Kampen", "GM0166");
-    let report = json(&b.ok(&["--json", "import", f.to_str().unwrap()]));
-    assert_eq!(report["stored"], 3); // profile, practice, question
-    let again = json(&b.ok(&["--json", "import", f.to_str().unwrap()]));
-    assert_eq!(again["already_stored"], 3);
+    let report: ImportReport = b.json(&["import", f.to_str().unwrap()]);
+    assert_eq!(report.stored, 3); // profile, practice, question
+    let again: ImportReport = b.json(&["import", f.to_str().unwrap()]);
+    assert_eq!(again.already_stored, 3);
     // b holds a's entries byte for byte, and knows a's name
     let b_snap = b.snapshot();
     for line in a.snapshot().lines() {

@@ -5,7 +5,11 @@
 use std::io::{Read, Write};
 use std::time::Duration;
 
+use wiel_node::Published;
+use wiel_node::view::{Listing, SearchResults};
+use wiel_node::wire::{ApiEndpoint, ProblemBody};
 use wiel_protocol::{Timestamp, testing};
+use wiel_store::Compacted;
 use wiel_tests::StatusFacts;
 use wiel_tests::{Daemon, Node, expect_one_line_error, free_port, import_file, wait_for};
 
@@ -62,15 +66,12 @@ fn a_huge_limit_is_refused_and_the_node_lives_on() {
             .iter()
             .map(|a| if *a == "1000000000000" { "0" } else { a })
             .collect();
-        let mut json = vec!["--json"];
-        json.extend(&zero);
-        let answer: serde_json::Value = serde_json::from_str(&a.ok(&json)).unwrap();
         let listed = if command == "search" {
-            &answer["results"]
+            a.json::<SearchResults>(&zero).results.len()
         } else {
-            &answer["entries"]
+            a.json::<Listing>(&zero).entries.len()
         };
-        assert_eq!(listed.as_array().map(Vec::len), Some(0), "{answer}");
+        assert_eq!(listed, 0, "{command} --limit 0");
     }
     assert!(a.status().network.is_some(), "the node still answers");
 }
@@ -122,15 +123,10 @@ fn metrics_answer_only_requests_for_an_address() {
 #[test]
 fn a_retraction_reason_with_a_bsn_is_refused_and_the_retraction_can_go_without() {
     let a = Node::init("Gemeente Zwolle", "GM0193");
-    let question = serde_json::from_str::<serde_json::Value>(&a.ok(&[
-        "--json",
-        "ask",
-        "Hoe regelen jullie de intake?",
-    ]))
-    .unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let question = a
+        .json::<Published>(&["ask", "Hoe regelen jullie de intake?"])
+        .id
+        .to_hex();
     let before = a.snapshot();
     let args = [
         "retract",
@@ -147,10 +143,10 @@ fn a_retraction_reason_with_a_bsn_is_refused_and_the_retraction_can_go_without()
 
 /// Sends one raw request with the node's token; returns the whole answer.
 fn raw_api(node: &Node, method: &str, path: &str, body: &str) -> String {
-    let api: serde_json::Value =
+    let api: ApiEndpoint =
         serde_json::from_str(&std::fs::read_to_string(node.path().join("api.json")).unwrap())
             .unwrap();
-    let addr = api["address"].as_str().unwrap().to_owned();
+    let addr = api.address.to_string();
     let token = std::fs::read_to_string(node.path().join("api.token")).unwrap();
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();
     write!(
@@ -187,10 +183,10 @@ fn every_error_of_the_api_is_problem_details() {
                 .contains("content-type: application/problem+json"),
             "{method} {path}: {head}"
         );
-        let problem: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
-        let detail = problem["detail"].as_str().unwrap();
+        let problem: ProblemBody = serde_json::from_str(json.trim()).unwrap();
+        let detail = problem.detail;
         assert!(!detail.is_empty() && !detail.contains('\n'), "{detail}");
-        assert_eq!(problem["status"].as_u64().unwrap().to_string(), status);
+        assert_eq!(problem.status.to_string(), status);
     }
     // An error of the service carries its stable code as the problem type, and says what
     // went wrong without the words of any one client (the CLI adds its own).
@@ -198,20 +194,18 @@ fn every_error_of_the_api_is_problem_details() {
     let body = format!(r#"{{"organisation":"{stranger}"}}"#);
     let answer = raw_api(&a, "POST", "/api/v1/endorsements", &body);
     let (_, json) = answer.split_once("\r\n\r\n").unwrap();
-    let problem: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+    let problem: ProblemBody = serde_json::from_str(json.trim()).unwrap();
     assert_eq!(
-        problem["type"], "urn:wiel:problem:unknown_organisation",
-        "{problem}"
+        problem.kind, "urn:wiel:problem:unknown_organisation",
+        "{json}"
     );
-    let detail = problem["detail"].as_str().unwrap();
-    assert!(!detail.contains("--"), "{detail}");
+    assert!(!problem.detail.contains("--"), "{}", problem.detail);
     let err = expect_one_line_error(a.run(&["endorse", &stranger]), &["endorse"]);
     assert!(err.contains("--name and --code"), "{err}");
 }
 
 fn published_id(json: &str) -> String {
-    let v: serde_json::Value = serde_json::from_str(json).unwrap();
-    v["id"].as_str().unwrap().to_owned()
+    serde_json::from_str::<Published>(json).unwrap().id.to_hex()
 }
 
 #[test]
@@ -220,11 +214,8 @@ fn compact_drops_what_retractions_left_with_and_without_a_running_node() {
     let kept = published_id(&a.ok(&["--json", "ask", "Wie heeft een goed verzuimbeleid?"]));
     let gone = published_id(&a.ok(&["--json", "ask", "Wie kent Jansen van de afdeling?"]));
     a.ok(&["retract", &gone, "--reason", "verkeerd gesteld"]);
-    let report: serde_json::Value = serde_json::from_str(&a.ok(&["--json", "compact"])).unwrap();
-    assert!(
-        report["after"].as_u64().unwrap() < report["before"].as_u64().unwrap(),
-        "{report}"
-    );
+    let report: Compacted = a.json(&["compact"]);
+    assert!(report.after < report.before, "{report:?}");
     assert!(a.dutch(&["list"]).contains(&kept[..8]));
 
     let _da = Daemon::start(&a, &[]);
@@ -325,10 +316,10 @@ fn connections_that_send_nothing_or_half_a_request_are_closed_by_the_node() {
     use std::io::{Read, Write};
     let node = Node::init("Gemeente Zwolle", "GM0193");
     let _daemon = Daemon::start(&node, &[]);
-    let api: serde_json::Value =
+    let api: ApiEndpoint =
         serde_json::from_str(&std::fs::read_to_string(node.path().join("api.json")).unwrap())
             .unwrap();
-    let address = api["address"].as_str().unwrap().to_owned();
+    let address = api.address.to_string();
     let mut held: Vec<std::net::TcpStream> = (0..20)
         .map(|_| std::net::TcpStream::connect(&address).unwrap())
         .collect();
@@ -362,14 +353,10 @@ fn connections_that_send_nothing_or_half_a_request_are_closed_by_the_node() {
 #[test]
 fn a_retraction_reason_with_a_phone_number_needs_the_yes_it_asks_for() {
     let a = Node::init("Gemeente Zwolle", "GM0193");
-    let question = serde_json::from_str::<serde_json::Value>(&a.ok(&[
-        "--json",
-        "ask",
-        "Wie belt de nieuwe collega's?",
-    ]))
-    .unwrap()["id"]
-        .as_str()
-        .unwrap()[..12]
+    let question = a
+        .json::<Published>(&["ask", "Wie belt de nieuwe collega's?"])
+        .id
+        .to_hex()[..12]
         .to_owned();
     let before = a.snapshot();
     let reason = "het nummer 06-12345678 stond erin";
@@ -420,9 +407,8 @@ fn an_empty_organisation_name_is_told_as_such() {
 #[test]
 fn entries_that_decide_trust_or_erase_go_only_through_their_own_operations() {
     let a = Node::init("Gemeente Zwolle", "GM0193");
-    let listed: serde_json::Value =
-        serde_json::from_str(&a.ok(&["--json", "list", "--kind", "profile"])).unwrap();
-    let profile = listed["entries"][0]["id"].as_str().unwrap().to_owned();
+    let listed: Listing = a.json(&["list", "--kind", "profile"]);
+    let profile = listed.entries[0].id.to_hex();
     let _da = Daemon::start(&a, &[]);
     let before = a.snapshot();
     let body = r#"{"title":"","text":"","tags":[],"themes":[],"contact":null,"fields":"none"}"#;

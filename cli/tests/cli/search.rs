@@ -4,15 +4,19 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
+use wiel_node::Published;
+use wiel_node::service::ReindexReport;
+use wiel_node::view::{Listing, SearchResults, ThreadView};
+use wiel_protocol::KindFields;
 use wiel_tests::{Daemon, Node, practice_md, wait_for};
 
-fn json(s: &str) -> Value {
-    serde_json::from_str(s).unwrap()
+fn id(published: Published) -> String {
+    published.id.to_hex()
 }
 
-fn id(out: &str) -> String {
-    json(out)["id"].as_str().unwrap().to_owned()
+/// The ids of the hits, best first.
+fn hit_ids(found: &SearchResults) -> Vec<String> {
+    found.results.iter().map(|r| r.id.to_hex()).collect()
 }
 
 /// Copies everything `from` holds into `to` (what sync would do).
@@ -35,21 +39,15 @@ fn dutch_search_with_filters_snippets_and_did_you_mean() {
     );
 
     // plural meets singular, compound found by its part, with the match marked
-    let found = json(&zwolle.ok(&["--json", "search", "inkoop", "aanbieder"]));
-    assert_eq!(found["results"][0]["id"], inkoop.as_str());
-    assert!(found["results"][0]["score"].as_f64().unwrap() > 0.0);
-    let snippet = &found["results"][0]["snippet"];
-    let marks = snippet["marks"].as_array().unwrap();
-    assert!(!marks.is_empty(), "{snippet}");
-    let text = snippet["text"].as_str().unwrap();
-    let first = &marks[0];
+    let found: SearchResults = zwolle.json(&["search", "inkoop", "aanbieder"]);
+    assert_eq!(hit_ids(&found)[0], inkoop);
+    assert!(found.results[0].score.unwrap() > 0.0);
+    let snippet = found.results[0].snippet.clone().unwrap();
+    assert!(!snippet.marks.is_empty(), "{snippet:?}");
     // Marks count characters, not bytes.
-    let (start, end) = (
-        first[0].as_u64().unwrap() as usize,
-        first[1].as_u64().unwrap() as usize,
-    );
-    let marked: String = text.chars().skip(start).take(end - start).collect();
-    assert_eq!(marked, "jeugdhulpaanbieders", "{snippet}");
+    let (start, end) = snippet.marks[0];
+    let marked: String = snippet.text.chars().skip(start).take(end - start).collect();
+    assert_eq!(marked, "jeugdhulpaanbieders", "{snippet:?}");
 
     // terminal view: rank, title, kind, organisation, date, snippet with *stars*
     let view = zwolle.dutch(&["search", "buddy"]);
@@ -64,8 +62,8 @@ fn dutch_search_with_filters_snippets_and_did_you_mean() {
     let typo = zwolle.dutch(&["search", "onbaording"]);
     assert!(typo.contains("bedoelde u \"onboarding\""), "{typo}");
     assert!(typo.contains("Onboarding van jeugdconsulenten"), "{typo}");
-    let typo = json(&zwolle.ok(&["--json", "search", "onbaording"]));
-    assert_eq!(typo["corrected"], "onboarding");
+    let typo: SearchResults = zwolle.json(&["search", "onbaording"]);
+    assert_eq!(typo.corrected.as_deref(), Some("onboarding"));
     let nothing = zwolle.dutch(&["search", "xqzvwkj"]);
     assert!(
         nothing.contains("Komt nergens voor: \"xqzvwkj\"") && nothing.contains("Niets gevonden."),
@@ -73,63 +71,40 @@ fn dutch_search_with_filters_snippets_and_did_you_mean() {
     );
 
     // filters
-    let by_theme = json(&zwolle.ok(&[
-        "--json",
-        "search",
-        "jeugdconsulenten",
-        "lumpsum",
-        "--theme",
-        "inkoop",
-    ]));
-    let ids: Vec<&str> = by_theme["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, vec![inkoop.as_str()]);
-    let by_tag = json(&zwolle.ok(&[
-        "--json",
+    let by_theme: SearchResults =
+        zwolle.json(&["search", "jeugdconsulenten", "lumpsum", "--theme", "inkoop"]);
+    assert_eq!(hit_ids(&by_theme), vec![inkoop.clone()]);
+    let by_tag: SearchResults = zwolle.json(&[
         "search",
         "jeugdconsulenten",
         "lumpsum",
         "--tag",
         "ONBOARDING",
-    ]));
-    assert_eq!(by_tag["results"][0]["id"], onboarding.as_str());
-    assert_eq!(by_tag["results"].as_array().unwrap().len(), 1);
-    let questions = json(&zwolle.ok(&["--json", "search", "lumpsum", "--kind", "question"]));
-    assert!(questions["results"].as_array().unwrap().is_empty());
-    let old = json(&zwolle.ok(&["--json", "search", "lumpsum", "--until", "2020-01-01"]));
-    assert!(old["results"].as_array().unwrap().is_empty());
+    ]);
+    assert_eq!(hit_ids(&by_tag), vec![onboarding]);
+    let questions: SearchResults = zwolle.json(&["search", "lumpsum", "--kind", "question"]);
+    assert!(questions.results.is_empty());
+    let old: SearchResults = zwolle.json(&["search", "lumpsum", "--until", "2020-01-01"]);
+    assert!(old.results.is_empty());
 
     // retracted: never found again
     zwolle.ok(&["retract", &inkoop[..10]]);
-    let gone = json(&zwolle.ok(&["--json", "search", "lumpsum"]));
-    assert!(gone["results"].as_array().unwrap().is_empty(), "{gone}");
+    let gone: SearchResults = zwolle.json(&["search", "lumpsum"]);
+    assert!(gone.results.is_empty(), "{gone:?}");
 }
 
 #[test]
 fn questions_open_and_accept() {
     let zwolle = Node::init("Gemeente Zwolle", "GM0193");
     let kampen = Node::init("Gemeente Kampen", "GM0166");
-    let q = id(&zwolle.ok(&[
-        "--json",
-        "ask",
-        "Hoe korten jullie de wachtlijsten in de jeugdhulp?",
-    ]));
+    let q = id(zwolle.json(&["ask", "Hoe korten jullie de wachtlijsten in de jeugdhulp?"]));
     carry(&zwolle, &kampen);
-    let a = id(&kampen.ok(&[
-        "--json",
-        "answer",
-        &q[..10],
-        "Met een wekelijks wachtlijstoverleg.",
-    ]));
+    let a = id(kampen.json(&["answer", &q[..10], "Met een wekelijks wachtlijstoverleg."]));
     carry(&kampen, &zwolle);
 
-    let open = json(&zwolle.ok(&["--json", "questions", "--open"]));
-    assert_eq!(open["entries"].as_array().unwrap().len(), 1);
-    assert_eq!(open["entries"][0]["id"], q.as_str());
+    let open: Listing = zwolle.json(&["questions", "--open"]);
+    assert_eq!(open.entries.len(), 1);
+    assert_eq!(open.entries[0].id.to_hex(), q);
 
     // bad input: accepting a question, and accepting for someone else's question
     let before = zwolle.snapshot();
@@ -163,20 +138,23 @@ fn questions_open_and_accept() {
         none.contains("Geen vragen") && !none.contains("Geen open vragen"),
         "{none}"
     );
-    let open = json(&zwolle.ok(&["--json", "questions", "--open"]));
-    assert!(open["entries"].as_array().unwrap().is_empty(), "{open}");
+    let open: Listing = zwolle.json(&["questions", "--open"]);
+    assert!(open.entries.is_empty(), "{open:?}");
     assert!(
         zwolle
             .dutch(&["questions", "--open"])
             .contains("Geen open vragen")
     );
-    let all = json(&zwolle.ok(&["--json", "questions"]));
-    assert_eq!(all["entries"][0]["accepted_answer"], a.as_str());
+    let all: Listing = zwolle.json(&["questions"]);
+    assert_eq!(
+        all.entries[0].accepted_answer.map(|i| i.to_hex()),
+        Some(a.clone())
+    );
     let shown = zwolle.dutch(&["show", &q[..10]]);
     assert!(shown.contains("✓ geaccepteerd antwoord"), "{shown}");
-    let found = json(&zwolle.ok(&["--json", "search", "wachtlijstoverleg"]));
-    assert_eq!(found["results"][0]["id"], a.as_str());
-    assert_eq!(found["results"][0]["accepted"], true);
+    let found: SearchResults = zwolle.json(&["search", "wachtlijstoverleg"]);
+    assert_eq!(hit_ids(&found)[0], a);
+    assert!(found.results[0].accepted);
     assert!(
         zwolle
             .dutch(&["search", "wachtlijstoverleg"])
@@ -185,9 +163,9 @@ fn questions_open_and_accept() {
 
     // the acceptance travels: Kampen sees it too
     carry(&zwolle, &kampen);
-    let thread = json(&kampen.ok(&["--json", "show", &q[..10]]));
-    assert_eq!(thread["entry"]["accepted_answer"], a.as_str());
-    assert_eq!(thread["answers"][0]["accepted"], true);
+    let thread: ThreadView = kampen.json(&["show", &q[..10]]);
+    assert_eq!(thread.entry.accepted_answer.map(|i| i.to_hex()), Some(a));
+    assert!(thread.answers[0].accepted);
 }
 
 #[test]
@@ -201,8 +179,8 @@ fn reindex_and_a_damaged_or_missing_index_lose_nothing() {
         )));
     }
     assert_eq!(node.search_ids("inkopen").len(), 5);
-    let report = json(&node.ok(&["--json", "reindex"]));
-    assert_eq!(report["documents"], 5);
+    let report: ReindexReport = node.json(&["reindex"]);
+    assert_eq!(report.documents, 5);
     assert!(
         node.ok(&["reindex"])
             .contains("Search index rebuilt: 5 searchable")
@@ -233,11 +211,14 @@ fn untrusted_authors_only_when_asked() {
         "Lumpsum in de jeugdhulp",
         "Wij kozen een lumpsum.",
     ));
-    let shown = json(&zwolle.ok(&["--json", "search", "lumpsum"]));
-    assert_eq!(shown["results"].as_array().unwrap().len(), 1);
-    assert_eq!(shown["results"][0]["author_name"], "Gemeente Zwolle");
-    let all = json(&zwolle.ok(&["--json", "search", "lumpsum", "--untrusted"]));
-    assert_eq!(all["results"].as_array().unwrap().len(), 2);
+    let shown: SearchResults = zwolle.json(&["search", "lumpsum"]);
+    assert_eq!(shown.results.len(), 1);
+    assert_eq!(
+        shown.results[0].author_name.as_deref(),
+        Some("Gemeente Zwolle")
+    );
+    let all: SearchResults = zwolle.json(&["search", "lumpsum", "--untrusted"]);
+    assert_eq!(all.results.len(), 2);
     let view = zwolle.dutch(&["search", "lumpsum", "--untrusted"]);
     assert!(view.contains("niet vertrouwd"), "{view}");
 }
@@ -266,8 +247,8 @@ fn search_through_a_running_node_follows_the_store() {
         node.search_ids("loopbaangesprek").is_empty().then_some(())
     });
     // reindex through the node
-    let report = json(&node.ok(&["--json", "reindex"]));
-    assert_eq!(report["documents"], 1);
+    let report: ReindexReport = node.json(&["reindex"]);
+    assert_eq!(report.documents, 1);
     assert_eq!(node.search_ids("generatiepact"), vec![offline]);
     daemon.stop();
 }
@@ -281,13 +262,8 @@ fn a_node_killed_before_its_index_caught_up_loses_nothing_from_search() {
     // stored through the node; killed at once, most likely before the indexer committed
     node.ok(&["import", file.to_str().unwrap()]);
     daemon.kill9();
-    let found = json(&node.ok(&["--json", "search", "voorbeeld", "--limit", "1000"]));
-    let mut ids: Vec<String> = found["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect();
+    let found: SearchResults = node.json(&["search", "voorbeeld", "--limit", "1000"]);
+    let mut ids = hit_ids(&found);
     ids.sort();
     let mut expected: Vec<String> = entries.iter().map(|e| e.id().to_hex()).collect();
     expected.sort();
@@ -316,15 +292,7 @@ fn words_as_people_type_them() {
         "Contracteren met p×q",
         "Per cliënt een prijs maal een hoeveelheid.",
     ));
-    let ids = |words: &str| -> Vec<String> {
-        let found = json(&node.ok(&["--json", "search", words]));
-        found["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let ids = |words: &str| -> Vec<String> { hit_ids(&node.json(&["search", words])) };
     // Plurals in -ies meet their singular.
     assert_eq!(ids("organisatie"), vec![organisations.clone()]);
     assert_eq!(ids("subsidie"), vec![organisations.clone()]);
@@ -352,12 +320,10 @@ fn words_as_people_type_them() {
         "{said}"
     );
     // --limit 0 means none, and says whether there are any.
-    let none = json(&node.ok(&["--json", "search", "subsidie", "--limit", "0"]));
-    assert!(none["results"].as_array().unwrap().is_empty());
-    assert_eq!(none["more"], true);
-    let none = json(&node.ok(&["--json", "list", "--limit", "0"]));
-    assert!(none["entries"].as_array().unwrap().is_empty());
-    assert_eq!(none["more"], true);
+    let none: SearchResults = node.json(&["search", "subsidie", "--limit", "0"]);
+    assert!(none.results.is_empty() && none.more);
+    let none: Listing = node.json(&["list", "--limit", "0"]);
+    assert!(none.entries.is_empty() && none.more);
     // Only the word that was replaced is named.
     let said = node.dutch(&["search", "subsidie", "verenigingne"]);
     assert!(
@@ -390,15 +356,7 @@ fn the_word_a_municipality_uses_finds_the_word_another_used() {
         "Statushouders aan het werk",
         "Taalles en werkervaring tegelijk.",
     ));
-    let ids = |words: &str| -> Vec<String> {
-        let found = json(&node.ok(&["--json", "search", words]));
-        found["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let ids = |words: &str| -> Vec<String> { hit_ids(&node.json(&["search", words])) };
     assert_eq!(ids("uitval"), vec![verzuim.clone()]);
     let said = node.dutch(&["search", "uitval"]);
     assert!(said.contains("Ook gezocht op: verzuim."), "{said}");
@@ -427,15 +385,7 @@ fn compounds_nobody_listed_are_found_by_their_parts() {
         "Een thuiswerkbeleid dat past",
         "Twee dagen op kantoor.",
     ));
-    let ids = |words: &str| -> Vec<String> {
-        let found = json(&node.ok(&["--json", "search", words]));
-        found["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["id"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let ids = |words: &str| -> Vec<String> { hit_ids(&node.json(&["search", words])) };
     assert_eq!(ids("verzuim"), vec![verzuim]);
     assert_eq!(ids("verloop"), vec![verloop.clone()]);
     assert_eq!(ids("thuiswerken"), vec![thuis]);
@@ -451,21 +401,26 @@ fn a_story_pasted_with_labels_fills_its_fields() {
          **Aanpak.** Een buddy voor elke starter.\n\n**Resultaat.** De helft minder verloop.\n\n\
          **Lessen.** Begin klein.\n",
     );
-    let shown = json(&node.ok(&["--json", "show", &story[..12]]));
-    let fields = &shown["entry"]["fields"]["story"];
-    assert_eq!(
-        fields["situation"], "Veel verloop onder starters.",
-        "{shown}"
-    );
-    assert_eq!(fields["approach"], "Een buddy voor elke starter.");
-    assert_eq!(fields["result"], "De helft minder verloop.");
-    assert_eq!(fields["lessons"], "Begin klein.");
-    assert_eq!(shown["entry"]["text"], "");
+    let shown: ThreadView = node.json(&["show", &story[..12]]);
+    let Some(KindFields::Story {
+        situation,
+        approach,
+        result,
+        lessons,
+    }) = shown.entry.fields.clone()
+    else {
+        panic!("no story's fields: {shown:?}");
+    };
+    assert_eq!(situation, "Veel verloop onder starters.", "{shown:?}");
+    assert_eq!(approach, "Een buddy voor elke starter.");
+    assert_eq!(result, "De helft minder verloop.");
+    assert_eq!(lessons, "Begin klein.");
+    assert_eq!(shown.entry.text.as_deref(), Some(""));
     // The label words are not in the text: they do not match every story.
-    let found = json(&node.ok(&["--json", "search", "aanpak"]));
-    assert!(found["results"].as_array().unwrap().is_empty(), "{found}");
-    let found = json(&node.ok(&["--json", "search", "buddy"]));
-    assert_eq!(found["results"][0]["id"], story.as_str());
+    let found: SearchResults = node.json(&["search", "aanpak"]);
+    assert!(found.results.is_empty(), "{found:?}");
+    let found: SearchResults = node.json(&["search", "buddy"]);
+    assert_eq!(hit_ids(&found)[0], story);
 }
 
 /// A node's operator adds the words of her own municipality to the synonyms in
@@ -482,9 +437,8 @@ fn the_operator_adds_synonyms_in_the_configuration() {
     let original = std::fs::read_to_string(&config).unwrap();
     assert!(original.contains("[search]\nsynonyms = []"), "{original}");
     let found = |node: &Node| {
-        json(&node.ok(&["--json", "search", "loket"]))["results"]
-            .as_array()
-            .unwrap()
+        node.json::<SearchResults>(&["search", "loket"])
+            .results
             .len()
     };
     assert_eq!(found(&zwolle), 0, "no synonyms yet");

@@ -6,6 +6,11 @@
 
 use std::time::Duration;
 
+use wiel_node::ThreadView;
+use wiel_node::network::SyncReport;
+use wiel_node::reports::KeyRotated;
+use wiel_node::service::Retracted;
+use wiel_node::view::{Listing, TrustReport};
 use wiel_protocol::{Body, Draft, Kind, OrgKeypair, SpaceName, Timestamp, testing};
 use wiel_tests::{Daemon, Node, import_file, wait_for};
 use wiel_tests::{Refusal, StatusFacts};
@@ -19,8 +24,8 @@ fn count_by(node: &Node, author: &str, untrusted: bool) -> usize {
     if untrusted {
         args.push("--untrusted");
     }
-    let list: serde_json::Value = serde_json::from_str(&node.ok(&args)).unwrap();
-    list["entries"].as_array().unwrap().len()
+    let list: Listing = serde_json::from_str(&node.ok(&args)).unwrap();
+    list.entries.len()
 }
 
 #[test]
@@ -67,9 +72,8 @@ fn a_rogue_organisation_is_kept_apart_until_endorsed_and_again_after_withdrawal(
     let shown = b.dutch(&["list", "--untrusted", "--author", &kr, "--limit", "1"]);
     assert!(shown.contains("(niet vertrouwd)"), "{shown}");
     // A catch-up with B brings A nothing of the rogue's either.
-    let report: serde_json::Value =
-        serde_json::from_str(&a.ok(&["--json", "sync", "--peer", &db.address])).unwrap();
-    assert_eq!(report["done"], true);
+    let report: SyncReport = a.json(&["sync", "--peer", &db.address]);
+    assert!(report.done);
     for node in [&a, &c] {
         assert_eq!(
             count_by(node, &kr, true),
@@ -127,20 +131,19 @@ fn a_rogue_organisation_is_kept_apart_until_endorsed_and_again_after_withdrawal(
     let id = entries[0].id().to_string();
     let shown = c.dutch(&["show", &id]);
     assert!(shown.contains("vertrouwd via Gemeente Zwolle"), "{shown}");
-    let view: serde_json::Value = serde_json::from_str(&c.ok(&["--json", "show", &id])).unwrap();
-    assert_eq!(view["entry"]["trust"]["vouched_by"][0], "Gemeente Zwolle");
+    let view: ThreadView = c.json(&["show", &id]);
+    let vouched_by = view.entry.trust.map(|t| t.vouched_by).unwrap_or_default();
+    assert_eq!(
+        vouched_by.first().map(String::as_str),
+        Some("Gemeente Zwolle")
+    );
     let trust = c.dutch(&["trust", "list"]);
     assert!(trust.contains("vertrouwd via Gemeente Zwolle"), "{trust}");
 
     // Withdrawn: untrusted again everywhere, kept but not shown. (As JSON: the shape of
     // `retract --json`.)
-    let withdrawn: serde_json::Value =
-        serde_json::from_str(&a.ok(&["--json", "endorse", "--withdraw", &kr])).unwrap();
-    assert_eq!(
-        withdrawn["retractions"].as_array().map(Vec::len),
-        Some(1),
-        "{withdrawn}"
-    );
+    let withdrawn: Retracted = a.json(&["endorse", "--withdraw", &kr]);
+    assert_eq!(withdrawn.retractions.len(), 1, "{withdrawn:?}");
     for node in [&a, &b, &c] {
         wait_for("the withdrawal everywhere", TIMEOUT, || {
             (count_by(node, &kr, false) == 0).then_some(())
@@ -268,16 +271,11 @@ fn a_rotated_key_keeps_its_trust_and_a_revoked_key_is_refused_network_wide() {
     wait_for("B to have the revocation", TIMEOUT, || {
         b.has(&revocation.id().to_string()).then_some(())
     });
-    let trust: serde_json::Value =
-        serde_json::from_str(&a.ok(&["--json", "trust", "list"])).unwrap();
-    assert_eq!(trust["revoked"][0]["key"], old_hex.as_str(), "{trust}");
+    let trust: TrustReport = a.json(&["trust", "list"]);
+    assert_eq!(trust.revoked[0].key.to_hex(), old_hex, "{trust:?}");
     assert!(
-        trust["members"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|m| m["key"] == new_hex.as_str()),
-        "{trust}"
+        trust.members.iter().any(|m| m.key.to_hex() == new_hex),
+        "{trust:?}"
     );
 
     // A new entry made with the revoked key counts for nothing: on import here it is kept
@@ -321,9 +319,9 @@ fn wiel_key_rotate_and_revoke() {
     let k = Node::init_with_trust("Gemeente Kampen", "GM0166", "web-of-trust");
     let old = z.org_key();
     k.ok(&["trust", "add", &old]);
-    let out: serde_json::Value = serde_json::from_str(&z.ok(&["--json", "key", "rotate"])).unwrap();
-    let new = out["new_key"].as_str().unwrap().to_owned();
-    assert_eq!(out["old_key"], old.as_str());
+    let out: KeyRotated = z.json(&["key", "rotate"]);
+    let new = out.new_key.to_hex();
+    assert_eq!(out.old_key.to_hex(), old);
     assert_eq!(z.org_key(), new, "the node now signs with the new key");
 
     // The new key revokes the old one (after a confirmation).
@@ -353,17 +351,12 @@ fn wiel_key_rotate_and_revoke() {
     let f = z.path().join("zwolle.jsonl");
     std::fs::write(&f, z.snapshot()).unwrap();
     k.ok(&["import", f.to_str().unwrap()]);
-    let trust: serde_json::Value =
-        serde_json::from_str(&k.ok(&["--json", "trust", "list"])).unwrap();
+    let trust: TrustReport = k.json(&["trust", "list"]);
     assert!(
-        trust["members"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|m| m["key"] == new.as_str()),
-        "{trust}"
+        trust.members.iter().any(|m| m.key.to_hex() == new),
+        "{trust:?}"
     );
-    assert_eq!(trust["revoked"][0]["key"], old.as_str(), "{trust}");
+    assert_eq!(trust.revoked[0].key.to_hex(), old, "{trust:?}");
     // Something signed with the old key now is refused.
     let stolen_key = z.old_keypair();
     let stolen = signed(
@@ -408,9 +401,12 @@ fn a_running_node_revokes_at_once_but_rotates_only_when_stopped() {
         wiel_tests::expect_one_line_error(z.run(&["ask", "Mag dit nog?"]), &["ask", "revoked"]);
     assert!(err.contains("wiel key rotate"), "{err}");
     wait_for("Kampen to know the key is revoked", TIMEOUT, || {
-        let trust: serde_json::Value =
-            serde_json::from_str(&k.ok(&["--json", "trust", "list"])).unwrap();
-        (trust["revoked"][0]["key"] == key.as_str()).then_some(())
+        let trust: TrustReport = k.json(&["trust", "list"]);
+        trust
+            .revoked
+            .first()
+            .is_some_and(|r| r.key.to_hex() == key)
+            .then_some(())
     });
 }
 
@@ -441,14 +437,11 @@ fn profiles_of_untrusted_organisations_are_bounded() {
     wait_for("B to refuse profiles past the bound", TIMEOUT, || {
         (b.status().refused(Refusal::TooManyProfiles) >= 2).then_some(())
     });
-    let profiles: serde_json::Value =
-        serde_json::from_str(&b.ok(&["--json", "list", "--kind", "profile", "--untrusted"]))
-            .unwrap();
-    let names: Vec<&str> = profiles["entries"]
-        .as_array()
-        .unwrap()
+    let profiles: Listing = b.json(&["list", "--kind", "profile", "--untrusted"]);
+    let names: Vec<&str> = profiles
+        .entries
         .iter()
-        .map(|p| p["title"].as_str().unwrap())
+        .map(|p| p.title.as_deref().unwrap())
         .collect();
     assert_eq!(
         names.len(),
@@ -539,15 +532,13 @@ fn an_organisation_that_rotated_its_key_is_one_organisation_in_reports() {
         .collect();
     assert_eq!(lines.len(), 1, "{list}");
     assert!(lines[0].contains("earlier keys"), "{list}");
-    let listed: serde_json::Value =
-        serde_json::from_str(&a.ok(&["--json", "trust", "list"])).unwrap();
-    let old_keys = listed["members"]
-        .as_array()
-        .unwrap()
+    let listed: TrustReport = a.json(&["trust", "list"]);
+    let old_keys = listed
+        .members
         .iter()
-        .filter(|m| m["current_key"] == current.as_str())
+        .filter(|m| m.current_key.map(|k| k.to_hex()) == Some(current.clone()))
         .count();
-    assert_eq!(old_keys, 2, "{listed}");
+    assert_eq!(old_keys, 2, "{listed:?}");
     let shown = a.dutch(&["list", "--author", &current[..12]]);
     assert!(shown.contains("generatiepact"), "{shown}");
 }
