@@ -4,7 +4,7 @@
 //! the caller (a running node's status and peers, the disk, a probe of the web page); the
 //! judgement is here, in one place.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use wiel_lang::{Message, msg};
 
 use crate::config::Config;
@@ -12,7 +12,9 @@ use crate::network::{Reachability, middle_offset};
 use crate::wire::{PeerEntry, StatusView};
 
 /// How a finding weighs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Health {
     /// As it should be.
@@ -26,7 +28,7 @@ pub enum Health {
 }
 
 /// What a finding is about (its stable name in `--json`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Check {
     Config,
@@ -50,14 +52,14 @@ pub struct Finding {
 
 /// What `wiel doctor --json` prints: whether nothing failed, and each finding in the
 /// reader's language.
-#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DoctorReport {
     pub healthy: bool,
     pub findings: Vec<FindingView>,
 }
 
 /// One finding, as `wiel doctor --json` prints it.
-#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FindingView {
     pub check: Check,
     pub health: Health,

@@ -2,13 +2,14 @@
 //! route of the local API, what it takes and answers, what this process does with it on the
 //! store ([`Service`], while no node runs), and who serves it in a running node. From that
 //! one row come the [`Operations`] trait, its two sides (the service here, the running
-//! node's [`ApiClient`]; sled allows one process per store), the router (`api`) and the
-//! OpenAPI document (`wire::openapi`). The CLI calls this one interface either way.
+//! node's [`ApiClient`]; sled allows one process per store), the router and the OpenAPI
+//! document (`api`). The CLI calls this one interface either way.
 
 use wiel_protocol::OrgKey;
 
 use crate::Service;
 use crate::service::ServiceError;
+use crate::wire::Format;
 use crate::wire::client::{ApiClient, ClientError};
 
 /// Why an operation failed.
@@ -46,16 +47,8 @@ pub fn open(dir: &crate::DataDir) -> Result<Box<dyn Operations>> {
     Ok(Box::new(Service::open_waiting(dir.clone(), LOCK_WAIT)?))
 }
 
-/// How an answer travels: JSON, JSON lines (a list, one item a line) or text as it is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    Json,
-    Lines,
-    Text,
-}
-
 /// The table of operations, handed to `$consumer`, a macro that makes one thing of it
-/// (the trait and its sides here; the router in `api`; the document in `wire::openapi`).
+/// (the trait and its sides here; the router in `api`, the document in `api::openapi`).
 /// A row: `name: method "route", Request => Answer as Format, "summary",
 /// local |service, request| what this process does, served by service | by handler;`.
 /// `served by service` runs `local` in the node too; `by handler` names a function of

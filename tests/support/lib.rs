@@ -419,6 +419,14 @@ pub fn wait_for<T>(
     }
 }
 
+/// The id (hex) of what `wiel --json publish|ask|answer|…` printed.
+pub fn published_id(out: &str) -> String {
+    serde_json::from_str::<wiel_node::Published>(out)
+        .unwrap_or_else(|e| panic!("no published entry ({e}): {out}"))
+        .id
+        .to_hex()
+}
+
 impl Node {
     /// What `wiel --json ARGS` prints, read as the view `T` it is documented as.
     pub fn json<T: serde::de::DeserializeOwned>(&self, args: &[&str]) -> T {

@@ -2,7 +2,10 @@
 //! and nothing stored changes (checked by comparing a full signed export before and after).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use wiel_node::Published;
 use wiel_node::exchange::ExportLine;
+use wiel_node::service::ImportReport;
+use wiel_node::view::Listing;
 use wiel_protocol::{Body, Draft, Kind, NetworkId, OrgKeypair, Rules, SpaceName, Timestamp};
 use wiel_tests::{Node, expect_one_line_error, practice_md};
 
@@ -25,9 +28,8 @@ fn write(node: &Node, name: &str, text: &str) -> String {
 }
 
 fn id_of(node: &Node, kind: &str) -> String {
-    let out = node.ok(&["--json", "list", "--kind", kind]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    v["entries"][0]["id"].as_str().unwrap().to_owned()
+    let listed: Listing = node.json(&["list", "--kind", kind]);
+    listed.entries[0].id.to_hex()
 }
 
 #[test]
@@ -160,11 +162,8 @@ fn id_prefix_that_matches_nothing_or_several() {
     let mut all = ids.clone();
     let mut shared = None;
     for i in 0..3000 {
-        let out = node.ok(&["--json", "ask", &format!("Vraag nummer {i}?")]);
-        let id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let asked: Published = node.json(&["ask", &format!("Vraag nummer {i}?")]);
+        let id = asked.id.to_hex();
         if let Some(other) = all.iter().find(|o| o[..4] == id[..4]) {
             shared = Some((id[..4].to_owned(), other.clone(), id.clone()));
             break;
@@ -368,11 +367,10 @@ fn an_entry_dated_ahead_is_left_out_and_the_rest_taken_in() {
     }
     file.push(tally.trailer().line());
     let f = write(&node, "ahead.jsonl", &file.join("\n"));
-    let report: serde_json::Value =
-        serde_json::from_str(&node.ok(&["--json", "import", &f])).unwrap();
-    assert_eq!(report["stored"], kept, "{report}");
-    assert_eq!(report["refused"]["in_future"], 1, "{report}");
-    assert_eq!(report["complete"], true, "{report}");
+    let report: ImportReport = node.json(&["import", &f]);
+    assert_eq!(report.stored, kept, "{report:?}");
+    assert_eq!(report.refused.get("in_future"), Some(&1), "{report:?}");
+    assert!(report.complete, "{report:?}");
     assert!(!node.has(&future.id().to_hex()));
 
     let again = node.ok(&["import", &f]);

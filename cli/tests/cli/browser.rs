@@ -7,6 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use wiel_node::wire::WebLogin;
 
 use std::time::Duration;
 
@@ -70,21 +71,19 @@ fn every_page_passes_axe_on_a_phone_and_by_keyboard_in_a_real_browser() {
         "Buddy voor elke nieuwe collega",
         "Een ervaren collega begeleidt het eerste halfjaar; het verzuim daalde.",
     ));
-    let question: serde_json::Value = serde_json::from_str(&node.ok(&[
+    let question = wiel_tests::published_id(&node.ok(&[
         "--json",
         "ask",
         "Hoe houden jullie het verzuim onder jeugdconsulenten laag?",
-    ]))
-    .unwrap();
-    let question = question["id"].as_str().unwrap().to_owned();
+    ]));
     node.ok(&["answer", &question, "Met korte lijnen en een vaste coach."]);
-    let login: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "web"])).unwrap();
+    let login: WebLogin = node.json(&["web"]);
 
     let artefacts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/browser-artefacts");
     let out = Command::new("node")
         .arg("walk.mjs")
         .current_dir(browser_dir())
-        .env("WIEL_LOGIN_URL", login["url"].as_str().unwrap())
+        .env("WIEL_LOGIN_URL", &login.url)
         .env("WIEL_ENTRY", format!("/bericht/{question}"))
         .env("WIEL_REMOTE_TITLE", "Samen inkopen met de buurgemeente")
         .env("WIEL_ARTEFACTS", &artefacts)

@@ -5,6 +5,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
+use wiel_node::network::SyncReport;
+use wiel_node::service::ImportReport;
 
 use wiel_protocol::{OrgKeypair, Timestamp, testing};
 use wiel_tests::{Daemon, Node, import_file, wait_for};
@@ -118,10 +120,8 @@ fn two_nodes_that_trust_differently_settle() {
             .then_some(())
     });
     for _ in 0..3 {
-        let report: serde_json::Value =
-            serde_json::from_str(&b.ok(&["--json", "sync", "--peer", &da.address])).unwrap();
-        assert_eq!(report["to_fetch"], 0, "{report}");
-        assert_eq!(report["fetched"], 0, "{report}");
+        let report: SyncReport = b.json(&["sync", "--peer", &da.address]);
+        assert_eq!((report.to_fetch, report.fetched), (0, 0), "{report:?}");
     }
     // The stranger's three entries and Zwolle's profile (B does not trust Zwolle either).
     assert_eq!(b.status().kept_apart.entries, 4);
@@ -145,13 +145,10 @@ fn a_closed_node_declines_entries_once_and_asks_again_only_when_its_trust_change
     wait_for("B to decline Zwolle's questions", TIMEOUT, || {
         (b.status().refused(Refusal::Untrusted) >= 3).then_some(())
     });
-    let sync = || -> serde_json::Value {
-        serde_json::from_str(&b.ok(&["--json", "sync", "--peer", &da.address])).unwrap()
-    };
+    let sync = || -> SyncReport { b.json(&["sync", "--peer", &da.address]) };
     for _ in 0..3 {
         let report = sync();
-        assert_eq!(report["to_fetch"], 0, "{report}");
-        assert_eq!(report["fetched"], 0, "{report}");
+        assert_eq!((report.to_fetch, report.fetched), (0, 0), "{report:?}");
     }
     assert!(questions.iter().all(|q| !b.has(q)));
     // Trusting Zwolle changes the trust set: what was declined is asked for again.
@@ -181,15 +178,10 @@ fn an_import_passes_the_same_admission_as_entries_from_peers() {
         .map(|i| testing::practice_with_text(&stranger, i, now - 10_000 - i, 2_000))
         .collect();
     let file = import_file(b.path(), "stranger.jsonl", &entries);
-    let report: serde_json::Value =
-        serde_json::from_str(&b.ok(&["--json", "import", file.to_str().unwrap()])).unwrap();
-    let refused = report["refused"]["kept_apart_full"].as_u64().unwrap_or(0);
-    assert!(refused > 0, "{report}");
-    assert_eq!(
-        report["stored"].as_u64().unwrap() + refused,
-        entries.len() as u64,
-        "{report}"
-    );
+    let report: ImportReport = b.json(&["import", file.to_str().unwrap()]);
+    let refused = report.refused.get("kept_apart_full").copied().unwrap_or(0);
+    assert!(refused > 0, "{report:?}");
+    assert_eq!(report.stored + refused, entries.len(), "{report:?}");
     let kept = b.status().kept_apart;
     assert!(kept.bytes <= limit, "{kept:?}");
     let out = b.ok(&["import", file.to_str().unwrap()]);

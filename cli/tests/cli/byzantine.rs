@@ -7,6 +7,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
+use wiel_node::Published;
+use wiel_node::view::TrustReport;
 
 use wiel_protocol::{OrgKeypair, Timestamp, testing};
 use wiel_tests::{Daemon, Node, expect_one_line_error, free_port, import_file, wait_for};
@@ -15,23 +17,27 @@ use wiel_tests::{Refusal, StatusFacts};
 const TIMEOUT: Duration = Duration::from_secs(90);
 const NO_KAD: &[&str] = &["--no-kademlia"];
 
-fn trust_list(node: &Node) -> serde_json::Value {
-    serde_json::from_str(&node.ok(&["--json", "trust", "list"])).unwrap()
+fn trust_list(node: &Node) -> TrustReport {
+    node.json(&["trust", "list"])
 }
 
 fn is_member(node: &Node, key: &str) -> bool {
-    trust_list(node)["members"]
-        .as_array()
-        .unwrap()
+    trust_list(node)
+        .members
         .iter()
-        .any(|m| m["key"] == key)
+        .any(|m| m.key.to_hex() == key)
+}
+
+/// Whether `node` holds `key` as revoked (the first key it lists as revoked).
+fn first_revoked_is(node: &Node, key: &str) -> bool {
+    trust_list(node)
+        .revoked
+        .first()
+        .is_some_and(|r| r.key.to_hex() == key)
 }
 
 fn id_of(json: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(json).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    serde_json::from_str::<Published>(json).unwrap().id.to_hex()
 }
 
 fn listed(node: &Node) -> String {
@@ -73,7 +79,7 @@ fn after_a_key_rotation_the_organisation_keeps_its_history_and_can_withdraw_it()
     // The new key withdraws what the old one signed: the question and the endorsement.
     z.ok(&["retract", &question, "--reason", "verouderd"]);
     z.ok(&["endorse", "--withdraw", &deventer]);
-    assert!(!is_member(&z, &deventer), "{}", trust_list(&z));
+    assert!(!is_member(&z, &deventer), "{:?}", trust_list(&z));
     wait_for("Kampen to see the retraction", TIMEOUT, || {
         (!listed(&k).contains(&question)).then_some(())
     });
@@ -135,7 +141,7 @@ fn a_thief_with_a_revoked_key_gains_nothing_online_offline_or_by_import() {
         k.has(&forged[0].id().to_string()).then_some(())
     });
     wait_for("Kampen to know the revocation", TIMEOUT, || {
-        trust_list(&k)["revoked"][0]["key"].as_str().map(|_| ())
+        (!trust_list(&k).revoked.is_empty()).then_some(())
     });
     // Offline, then a catch-up sync.
     let _dd = Daemon::start_with(&d, &[&dk.address], NO_KAD);
@@ -150,18 +156,14 @@ fn a_thief_with_a_revoked_key_gains_nothing_online_offline_or_by_import() {
     }
     let thief_key = thief.public().to_string();
     for node in [&k, &d, &i] {
-        assert!(!is_member(node, &thief_key), "{}", trust_list(node));
+        assert!(!is_member(node, &thief_key), "{:?}", trust_list(node));
         let shown = listed(node);
         assert!(!shown.contains("Van de dief"), "{shown}");
         assert!(!shown.contains("Met de oude sleutel"), "{shown}");
         let report = trust_list(node);
         assert!(
-            report["compromised"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|c| c["key"] == old.as_str()),
-            "{report}"
+            report.compromised.iter().any(|c| c.key.to_hex() == old),
+            "{report:?}"
         );
     }
     // Nobody was struck for passing on valid signed entries.
@@ -262,12 +264,12 @@ fn a_node_that_follows_only_its_province_learns_a_revocation_at_its_first_sync()
     let dz = Daemon::start_with(&z, &[], NO_KAD);
     let _dp = Daemon::start_with(&p, &[&dz.address], NO_KAD);
     wait_for("the province node to learn the revocation", TIMEOUT, || {
-        (trust_list(&p)["revoked"][0]["key"] == old.as_str()).then_some(())
+        first_revoked_is(&p, &old).then_some(())
     });
     wait_for("the province node to learn Zwolle's name", TIMEOUT, || {
         p.ok(&["peers"]).contains("Gemeente Zwolle").then_some(())
     });
-    assert!(is_member(&p, &z.org_key()), "{}", trust_list(&p));
+    assert!(is_member(&p, &z.org_key()), "{:?}", trust_list(&p));
     for node in [&z, &p] {
         let status = node.status();
         assert_eq!(status.network.as_ref().unwrap().outbox, 0, "{status:?}");
@@ -370,7 +372,7 @@ fn peers_follow_a_node_whose_key_rotated_but_not_an_impostor_at_its_address() {
     let out = k.ok(&["connect", &old_address]);
     assert!(!out.is_empty());
     assert!(k.peer_ids().contains(&new_peer), "{:?}", k.peer_ids());
-    assert!(is_member(&k, &new_key), "{}", trust_list(&k));
+    assert!(is_member(&k, &new_key), "{:?}", trust_list(&k));
     // An address where nothing listens fails, even under an id this node follows.
     let old_id = old_address.rsplit('/').next().unwrap();
     let nowhere = format!("/ip4/127.0.0.1/tcp/{}/p2p/{old_id}", free_port());
@@ -428,7 +430,7 @@ fn a_key_that_revokes_itself_reaches_an_offline_province_node_by_catch_up() {
     wait_for(
         "the province node to learn the self-revocation",
         TIMEOUT,
-        || (trust_list(&p)["revoked"][0]["key"] == key.as_str()).then_some(()),
+        || first_revoked_is(&p, &key).then_some(()),
     );
     // What the key signed before stays Zwolle's.
     wait_for(

@@ -2,22 +2,24 @@
 //! run, a broken configuration, a bad bootstrap domain, and a running node with a peer.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use wiel_node::doctor::{Check, DoctorReport, Health};
+use wiel_node::reports::ConfigCheck;
+use wiel_node::wire::PeerEntry;
 use wiel_tests::{Daemon, Node, expect_one_line_error, wait_for};
 
 const NO_KAD: &[&str] = &["--no-kademlia"];
 
-fn report(node: &Node) -> (i32, serde_json::Value) {
+fn report(node: &Node) -> (i32, DoctorReport) {
     let r = node.run(&["--json", "doctor"]);
     (r.code, serde_json::from_str(&r.stdout).unwrap())
 }
 
-fn health(report: &serde_json::Value, check: &str) -> Option<String> {
-    report["findings"]
-        .as_array()
-        .unwrap()
+fn health(report: &DoctorReport, check: Check) -> Option<Health> {
+    report
+        .findings
         .iter()
-        .find(|f| f["check"] == check)
-        .map(|f| f["health"].as_str().unwrap().to_owned())
+        .find(|f| f.check == check)
+        .map(|f| f.health)
 }
 
 #[test]
@@ -25,10 +27,10 @@ fn a_node_that_does_not_run_is_a_problem_and_exit_code_1() {
     let node = Node::init("Gemeente Zwolle", "GM0193");
     let (code, report) = report(&node);
     assert_eq!(code, 1);
-    assert_eq!(report["healthy"], false);
-    assert_eq!(health(&report, "node").as_deref(), Some("fail"));
-    assert_eq!(health(&report, "store").as_deref(), Some("ok"));
-    assert_eq!(health(&report, "disk").as_deref(), Some("ok"));
+    assert!(!report.healthy);
+    assert_eq!(health(&report, Check::Node), Some(Health::Fail));
+    assert_eq!(health(&report, Check::Store), Some(Health::Ok));
+    assert_eq!(health(&report, Check::Disk), Some(Health::Ok));
     // The text says it in one line per finding, and ends with one error line.
     let r = node.run(&["doctor"]);
     assert_eq!(r.code, 1);
@@ -43,13 +45,10 @@ fn a_broken_configuration_is_named_with_its_line_and_nothing_is_touched() {
     node.set_config_line("mdns = true", "mdns = tru");
     let (code, report) = report(&node);
     assert_eq!(code, 1);
-    let findings = report["findings"].as_array().unwrap();
-    assert_eq!(findings.len(), 1, "{report}");
-    assert_eq!(findings[0]["check"], "config");
-    assert!(
-        findings[0]["message"].as_str().unwrap().contains("line"),
-        "{report}"
-    );
+    let findings = &report.findings;
+    assert_eq!(findings.len(), 1, "{report:?}");
+    assert_eq!(findings[0].check, Check::Config);
+    assert!(findings[0].message.contains("line"), "{report:?}");
     node.set_config_line("mdns = tru", "mdns = true");
     assert_eq!(node.ids(), before);
 }
@@ -86,27 +85,21 @@ fn a_running_node_with_a_peer_is_healthy_and_its_peer_told_its_clock() {
         "B's clock offset on A",
         std::time::Duration::from_secs(30),
         || {
-            let peers: serde_json::Value =
+            let peers: Vec<PeerEntry> =
                 serde_json::from_str(&a.run(&["--json", "peers"]).stdout).unwrap();
             peers
-                .as_array()
-                .unwrap()
                 .iter()
-                .any(|p| {
-                    p["clock_offset_ms"]
-                        .as_i64()
-                        .is_some_and(|o| o.abs() < 5_000)
-                })
+                .any(|p| p.peer.clock_offset_ms.is_some_and(|o| o.abs() < 5_000))
                 .then_some(())
         },
     );
     let (code, report) = report(&a);
-    assert_eq!(code, 0, "{report}");
-    assert_eq!(report["healthy"], true);
-    assert_eq!(health(&report, "node").as_deref(), Some("ok"));
-    assert_eq!(health(&report, "peers").as_deref(), Some("ok"));
+    assert_eq!(code, 0, "{report:?}");
+    assert!(report.healthy);
+    assert_eq!(health(&report, Check::Node), Some(Health::Ok));
+    assert_eq!(health(&report, Check::Peers), Some(Health::Ok));
     // One peer is too few to judge a clock by: a note, not a verdict.
-    assert_eq!(health(&report, "clock").as_deref(), Some("note"));
+    assert_eq!(health(&report, Check::Clock), Some(Health::Note));
 }
 
 #[test]
@@ -125,9 +118,9 @@ fn config_check_says_in_order_or_names_the_line_of_a_mistake() {
     );
     let r = node.run(&["--json", "config", "check"]);
     assert_eq!(r.code, 1);
-    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["valid"], false);
-    assert!(v["problem"].as_str().unwrap().contains("line "), "{v}");
+    let v: ConfigCheck = serde_json::from_str(&r.stdout).unwrap();
+    assert!(!v.valid);
+    assert!(v.problem.as_deref().unwrap().contains("line "), "{v:?}");
     // Checking changes nothing.
     assert_eq!(
         std::fs::read_to_string(&config).unwrap(),

@@ -103,12 +103,7 @@ fn hostile_peer_is_refused_counted_and_blocked() {
     let b = Node::init("Gemeente Kampen", "GM0166");
     let da = Daemon::start(&a, &[]);
     let _db = Daemon::start(&b, &[&da.address]);
-    let victim =
-        serde_json::from_str::<serde_json::Value>(&a.ok(&["--json", "ask", "Een echte vraag?"]))
-            .unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+    let victim = wiel_tests::published_id(&a.ok(&["--json", "ask", "Een echte vraag?"]));
     wait_for("B to have A's question", TIMEOUT, || {
         b.has(&victim).then_some(())
     });

@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::{Duration, Instant};
+use wiel_node::network::SyncReport;
 
 use futures::StreamExt;
 use libp2p::request_response::{self, ProtocolSupport};
@@ -208,7 +209,7 @@ async fn spawn_liar(lie: Lie) -> String {
 }
 
 /// `wiel --json sync --peer ADDRESS`: (exit code, report, seconds taken).
-fn sync_with(node: &Node, address: &str) -> (i32, serde_json::Value, f64) {
+fn sync_with(node: &Node, address: &str) -> (i32, SyncReport, f64) {
     let start = Instant::now();
     let r = node.run(&["--json", "sync", "--peer", address]);
     let report = serde_json::from_str(&r.stdout)
@@ -232,12 +233,12 @@ fn a_lying_peer_cannot_stall_or_poison_a_sync() {
 
     // Claims: the good entries are stored, the damaged refused, the fake ones never served.
     let (code, report, _) = sync_with(&honest, &claims);
-    assert_ne!(code, 0, "problems must show in the exit code: {report}");
-    assert_eq!(report["done"], true, "{report}");
-    assert_eq!(report["to_fetch"], 40, "{report}");
-    assert_eq!(report["stored"], 20, "{report}");
-    assert_eq!(report["rejected"], 10, "{report}");
-    assert_eq!(report["not_served"], 10, "{report}");
+    assert_ne!(code, 0, "problems must show in the exit code: {report:?}");
+    assert!(report.done, "{report:?}");
+    assert_eq!(report.to_fetch, 40, "{report:?}");
+    assert_eq!(report.stored, 20, "{report:?}");
+    assert_eq!(report.rejected, 10, "{report:?}");
+    assert_eq!(report.not_served, 10, "{report:?}");
     for e in &holdings.good {
         assert!(honest.has(&e.id().to_string()));
     }
@@ -258,17 +259,14 @@ fn a_lying_peer_cannot_stall_or_poison_a_sync() {
     // Endless: the session ends within its symbol budget.
     let (code, report, secs) = sync_with(&honest, &endless);
     assert_ne!(code, 0);
-    let problems = report["problems"].to_string();
-    assert!(problems.contains("did not come to an end"), "{report}");
+    let problems = report.problems.join("; ");
+    assert!(problems.contains("did not come to an end"), "{report:?}");
     assert!(secs < 30.0, "took {secs} s");
 
     // Stalls: the round times out and the session ends.
     let (code, report, secs) = sync_with(&honest, &stalls);
     assert_ne!(code, 0);
-    assert!(
-        report["problems"].to_string().contains("Timeout"),
-        "{report}"
-    );
+    assert!(report.problems.join("; ").contains("Timeout"), "{report:?}");
     assert!(
         secs < wiel_node::network::SYNC_ROUND_TIMEOUT.as_secs_f64() + 20.0,
         "took {secs} s"
@@ -296,10 +294,10 @@ fn a_peer_that_serves_other_entries_than_it_was_asked_for_is_caught() {
     let _node = Daemon::start_with(&honest, &[], &["--no-kademlia"]);
     let holdings = Holdings::new();
     let (code, report, _) = sync_with(&honest, &swaps);
-    assert_ne!(code, 0, "problems must show in the exit code: {report}");
-    assert_eq!(report["done"], true, "{report}");
-    assert_eq!(report["to_fetch"], 20, "{report}");
-    assert_eq!(report["stored"], 0, "{report}");
+    assert_ne!(code, 0, "problems must show in the exit code: {report:?}");
+    assert!(report.done, "{report:?}");
+    assert_eq!(report.to_fetch, 20, "{report:?}");
+    assert_eq!(report.stored, 0, "{report:?}");
     // Nothing served in place of what was asked, nor of a space not followed, is kept.
     for (claimed, served) in &holdings.swapped {
         assert!(!honest.has(&claimed.id().to_string()));

@@ -3,17 +3,16 @@
 //! nothing is guessed from part of a name, and a compromised key is nobody's to trust.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use wiel_node::view::{Listing, TrustReport};
+use wiel_node::{Published, ThreadView};
 use wiel_protocol::{Timestamp, testing};
 use wiel_tests::{Node, expect_one_line_error, import_file, profile_claiming};
 
 fn members(node: &Node) -> Vec<String> {
-    let list: serde_json::Value =
-        serde_json::from_str(&node.ok(&["--json", "trust", "list"])).unwrap();
-    list["members"]
-        .as_array()
-        .unwrap()
+    node.json::<TrustReport>(&["trust", "list"])
+        .members
         .iter()
-        .map(|m| m["key"].as_str().unwrap().to_owned())
+        .map(|m| m.key.to_hex())
         .collect()
 }
 
@@ -86,13 +85,11 @@ fn a_name_or_code_claimed_by_many_keys_is_never_taken_silently() {
         .collect();
     let file = import_file(k.path(), "impostor.jsonl", &by_impostors);
     k.ok(&["import", file.to_str().unwrap()]);
-    let listed: serde_json::Value =
-        serde_json::from_str(&k.ok(&["--json", "list", "--untrusted"])).unwrap();
-    let names: Vec<&str> = listed["entries"]
-        .as_array()
-        .unwrap()
+    let listed: Listing = k.json(&["list", "--untrusted"]);
+    let names: Vec<&str> = listed
+        .entries
         .iter()
-        .filter_map(|e| e["author_name"].as_str())
+        .filter_map(|e| e.author_name.as_deref())
         .collect();
     assert!(
         names
@@ -100,16 +97,15 @@ fn a_name_or_code_claimed_by_many_keys_is_never_taken_silently() {
             .any(|n| n.starts_with("Gemeente Zwolle (unconfirmed, key ")),
         "in the reader's language: {names:?}"
     );
-    let dutch: serde_json::Value =
+    let dutch: Listing =
         serde_json::from_str(&k.dutch(&["--json", "list", "--untrusted"])).unwrap();
     assert!(
-        dutch["entries"]
-            .as_array()
-            .unwrap()
+        dutch
+            .entries
             .iter()
-            .filter_map(|e| e["author_name"].as_str())
+            .filter_map(|e| e.author_name.as_deref())
             .any(|n| n.starts_with("Gemeente Zwolle (onbevestigd, sleutel ")),
-        "{dutch}"
+        "{dutch:?}"
     );
     // In the list's narrow author column too, each keeps the start of its key.
     let text = k.dutch(&["list", "--untrusted"]);
@@ -263,14 +259,13 @@ fn a_name_that_only_looks_like_a_trusted_one_is_shown_as_a_claim() {
         ],
     );
     k.ok(&["import", file.to_str().unwrap()]);
-    let listed: serde_json::Value =
+    let listed: Listing =
         serde_json::from_str(&k.dutch(&["--json", "list", "--untrusted"])).unwrap();
-    let shown: Vec<&str> = listed["entries"]
-        .as_array()
-        .unwrap()
+    let shown: Vec<&str> = listed
+        .entries
         .iter()
-        .filter(|e| e["author"] == look_alike.public().to_string())
-        .filter_map(|e| e["author_name"].as_str())
+        .filter(|e| e.author.to_string() == look_alike.public().to_string())
+        .filter_map(|e| e.author_name.as_deref())
         .collect();
     let short = &look_alike.public().to_string()[..12];
     assert_eq!(
@@ -278,16 +273,15 @@ fn a_name_that_only_looks_like_a_trusted_one_is_shown_as_a_claim() {
         [format!(
             "Gemeente Zw\u{043e}lle (onbevestigd, sleutel {short})"
         )],
-        "{listed}"
+        "{listed:?}"
     );
 }
 
 #[test]
 fn an_organisation_cannot_retract_its_own_profile_and_leave_its_name_to_others() {
     let z = Node::init("Gemeente Zwolle", "GM0193");
-    let listed: serde_json::Value =
-        serde_json::from_str(&z.ok(&["--json", "list", "--kind", "profile"])).unwrap();
-    let profile = listed["entries"][0]["id"].as_str().unwrap()[..12].to_owned();
+    let listed: Listing = z.json(&["list", "--kind", "profile"]);
+    let profile = listed.entries[0].id.to_hex()[..12].to_owned();
     let before = z.snapshot();
     let args = ["retract", profile.as_str()];
     let err = expect_one_line_error(z.run(&args), &args);
@@ -311,9 +305,8 @@ fn an_organisation_cannot_retract_its_own_profile_and_leave_its_name_to_others()
 #[test]
 fn a_thief_with_a_revoked_key_cannot_rename_the_organisation() {
     let z = Node::init("Gemeente Zwolle", "GM0193");
-    let asked = z.ok(&["--json", "ask", "Wie deelt een goed functiehuis?"]);
-    let asked: serde_json::Value = serde_json::from_str(&asked).unwrap();
-    let question = asked["id"].as_str().unwrap().to_owned();
+    let asked: Published = z.json(&["ask", "Wie deelt een goed functiehuis?"]);
+    let question = asked.id.to_hex();
     z.ok(&["key", "rotate"]);
     let old = z.old_keypair();
     z.ok(&["key", "revoke", &old.public().to_string(), "--yes"]);
@@ -328,10 +321,10 @@ fn a_thief_with_a_revoked_key_cannot_rename_the_organisation() {
     v.ok(&["trust", "add", &z.org_key()]);
     let thief = import_file(v.path(), "thief.jsonl", &[renamed]);
     v.ok(&["import", thief.to_str().unwrap()]);
-    let shown: serde_json::Value =
-        serde_json::from_str(&v.ok(&["--json", "show", &question[..12]])).unwrap();
+    let shown: ThreadView = v.json(&["show", &question[..12]]);
     assert_eq!(
-        shown["entry"]["author_name"], "Gemeente Zwolle",
+        shown.entry.author_name.as_deref(),
+        Some("Gemeente Zwolle"),
         "the organisation's name, not the thief's"
     );
     assert!(!v.ok(&["trust", "list"]).contains("Gemeente Kampen"));

@@ -3,18 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
+use wiel_node::wire::{ApiEndpoint, PeerEntry};
+use wiel_tests::published_id;
 
 use wiel_tests::{Daemon, Node, expect_one_line_error, practice_md, wait_for};
 use wiel_tests::{Refusal, StatusFacts};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
-
-fn published_id(out: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(out).unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
-}
 
 #[test]
 fn entry_published_on_a_reaches_c_through_b() {
@@ -100,14 +95,11 @@ fn nodes_on_different_networks_refuse_each_other() {
         || honest.has(&id).then_some(()),
     );
     assert!(!other.has(&id), "an entry leaked into another network");
-    let peers: serde_json::Value = serde_json::from_str(&other.ok(&["--json", "peers"])).unwrap();
+    let peers: Vec<PeerEntry> = other.json(&["peers"]);
+    let test_node = test_net.status().peer_id().to_owned();
     assert!(
-        peers
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|p| p["peer_id"] != test_net.status().peer_id().as_str()),
-        "the other network still lists the test node as a peer: {peers}"
+        peers.iter().all(|p| p.peer.peer_id != test_node),
+        "the other network still lists the test node as a peer: {peers:?}"
     );
     // `wiel connect` to a node of another network says so, and fails; tried again, it
     // says that node is blocked for now, not "see the log".
@@ -235,9 +227,9 @@ fn metrics_endpoint_counts_peers_and_entries() {
     assert!(text.contains("wiel_peers 1"), "{text}");
     assert!(text.contains("libp2p_bandwidth"), "{text}");
     // The local API needs the token; metrics are on their own address.
-    let api: serde_json::Value =
+    let api: ApiEndpoint =
         serde_json::from_str(&std::fs::read_to_string(a.path().join("api.json")).unwrap()).unwrap();
-    let unauthorised = http_get(api["address"].as_str().unwrap(), "/api/v1/status");
+    let unauthorised = http_get(&api.address.to_string(), "/api/v1/status");
     assert!(unauthorised.starts_with("HTTP/1.1 401"), "{unauthorised}");
     assert!(
         unauthorised.contains("application/problem+json"),

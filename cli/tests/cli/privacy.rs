@@ -4,8 +4,12 @@
 //! that arrives from elsewhere is stored but flagged.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use wiel_node::ThreadView;
 use wiel_node::exchange::ExportLine;
+use wiel_node::service::Retracted;
+use wiel_protocol::privacy::FindingKind;
 use wiel_protocol::{Body, Draft, Kind, SpaceName, Timestamp, testing};
+use wiel_tests::published_id;
 use wiel_tests::{Daemon, Node, expect_one_line_error, practice_md};
 
 fn file(node: &Node, name: &str, text: &str) -> String {
@@ -124,29 +128,19 @@ fn an_incoming_entry_with_a_bsn_is_stored_but_flagged() {
         shown.contains("Let op: dit bericht bevat persoonsgegevens van een burger (BSN 111…33 in de tekst op regel 1, kolom 21)"),
         "{shown}"
     );
-    let json: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "show", &id])).unwrap();
-    assert_eq!(json["entry"]["personal_data"][0]["kind"], "bsn");
-    assert_eq!(json["entry"]["personal_data"][0]["blocks"], true);
+    let shown: ThreadView = node.json(&["show", &id]);
+    let finding = &shown.entry.personal_data[0];
+    assert_eq!(finding.kind, FindingKind::Bsn);
+    assert!(finding.blocks);
 }
 
 #[test]
 fn retracting_a_retraction_erases_its_reason_and_keeps_what_it_retracted_erased() {
     let node = Node::init("Gemeente Zwolle", "GM0193");
-    let id_of = |json: &str| {
-        serde_json::from_str::<serde_json::Value>(json).unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    };
-    let question = id_of(&node.ok(&["--json", "ask", "Wie werkt met een lumpsum?"]));
+    let question = published_id(&node.ok(&["--json", "ask", "Wie werkt met een lumpsum?"]));
     let reason = "Op verzoek van collega Pietersen van team Inkoop";
-    let retracted: serde_json::Value =
-        serde_json::from_str(&node.ok(&["--json", "retract", &question, "--reason", reason]))
-            .unwrap();
-    let retraction = retracted["retractions"][0]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let retracted: Retracted = node.json(&["retract", &question, "--reason", reason]);
+    let retraction = retracted.retractions[0].id.to_hex();
     assert!(node.dutch(&["show", &retraction]).contains("Pietersen"));
 
     let said = node.dutch(&["retract", &retraction]);

@@ -204,6 +204,35 @@ fn every_error_of_the_api_is_problem_details() {
     assert!(err.contains("--name and --code"), "{err}");
 }
 
+/// The route names what an operation acts on: a body that is no object (which serde reads
+/// field by field, in order), a body that names it again, or a route parameter that cannot
+/// be read, is refused — never read as another entry.
+#[test]
+fn the_entry_a_route_names_is_the_one_it_acts_on() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let first = published_id(&a.ok(&["--json", "ask", "Wie heeft een goed verzuimbeleid?"]));
+    let second = published_id(&a.ok(&["--json", "ask", "Wie deelt een functiehuis?"]));
+    let _da = Daemon::start(&a, &[]);
+    let before = a.snapshot();
+    let retraction = format!("/api/v1/entries/{first}/retraction");
+    let answers = format!("/api/v1/entries/{first}/answers");
+    let array = format!(r#"["{second}", null, false]"#);
+    let named = format!(r#"{{"id": "{second}", "text": "Wij wel."}}"#);
+    let by_body = format!(r#"{{"id": "{first}", "text": "Wij wel."}}"#);
+    for (path, body) in [
+        (retraction.as_str(), array.as_str()),
+        (answers.as_str(), named.as_str()),
+        ("/api/v1/entries/%FF/answers", by_body.as_str()),
+    ] {
+        let answer = raw_api(&a, "POST", path, body);
+        let (head, json) = answer.split_once("\r\n\r\n").unwrap();
+        assert!(head.starts_with("HTTP/1.1 400"), "{path} {body}: {head}");
+        let problem: ProblemBody = serde_json::from_str(json.trim()).unwrap();
+        assert!(!problem.detail.contains('\n'), "{}", problem.detail);
+    }
+    assert_eq!(a.snapshot(), before, "nothing was retracted or answered");
+}
+
 fn published_id(json: &str) -> String {
     serde_json::from_str::<Published>(json).unwrap().id.to_hex()
 }

@@ -6,6 +6,7 @@
 
 use std::os::unix::net::UnixDatagram;
 use std::time::Duration;
+use wiel_node::view::TrustReport;
 
 use wiel_tests::{Node, wiel_bin};
 
@@ -81,14 +82,8 @@ fn sighup_reads_the_trust_settings_again_and_a_mistake_changes_nothing() {
     let kampen = wiel_protocol::testing::key(31).public().to_string();
     let daemon = wiel_tests::Daemon::start(&node, &[]);
     let roots = |node: &Node| -> Vec<String> {
-        let report: serde_json::Value =
-            serde_json::from_str(&node.ok(&["--json", "trust", "list"])).unwrap();
-        report["roots"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["key"].as_str().unwrap().to_owned())
-            .collect()
+        let report: TrustReport = node.json(&["trust", "list"]);
+        report.roots.iter().map(|r| r.key.to_hex()).collect()
     };
     assert!(!roots(&node).contains(&kampen));
     let hangup = || {

@@ -9,6 +9,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
+use wiel_node::ThreadView;
+use wiel_node::wire::WebLogin;
 
 use wiel_tests::{Daemon, Node, expect_one_line_error, free_port, practice_md};
 
@@ -273,9 +275,11 @@ fn a_colleague_signs_in_through_the_provider_and_what_she_publishes_carries_her_
         .strip_prefix("/bericht/")
         .unwrap()
         .to_owned();
-    let shown: serde_json::Value =
-        serde_json::from_str(&node.ok(&["--json", "show", &id])).unwrap();
-    assert_eq!(shown["entry"]["contact"], "Anne de Vries (HR-adviseur)");
+    let shown: ThreadView = node.json(&["show", &id]);
+    assert_eq!(
+        shown.entry.contact.as_deref(),
+        Some("Anne de Vries (HR-adviseur)")
+    );
 
     // The audit log says who did what.
     let audit = audit_lines(&node);
@@ -309,8 +313,8 @@ fn a_colleague_signs_in_through_the_provider_and_what_she_publishes_carries_her_
     assert!(!stranger.has_session(&format!("127.0.0.1:{port}")));
 
     // Login links are for the node's own computer, not for this address.
-    let link: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "web"])).unwrap();
-    let token = link["url"].as_str().unwrap().rsplit('/').next().unwrap();
+    let link: WebLogin = node.json(&["web"]);
+    let token = link.url.rsplit('/').next().unwrap();
     let refused = stranger.get(&format!("{page}/inloggen/{token}"));
     assert_eq!(refused.status, 403);
     assert!(!stranger.has_session(&format!("127.0.0.1:{port}")));
@@ -536,8 +540,8 @@ fn a_colleague_changes_only_her_own_entries_and_roles_decide_the_rest() {
     );
     assert_eq!(refused.status, 403);
     let id = entry.trim_start_matches("/bericht/");
-    let shown: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "show", id])).unwrap();
-    assert!(shown["entry"]["retracted_by"].is_null(), "{shown}");
+    let shown: ThreadView = node.json(&["show", id]);
+    assert!(shown.entry.retracted_by.is_none(), "{shown:?}");
 
     // Anne changes her own; an editor may change anyone's.
     assert_eq!(anne.get(&format!("{page}{entry}/bewerken")).status, 200);

@@ -4,6 +4,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
+use wiel_node::ThreadView;
+use wiel_node::network::SyncReport;
 
 use wiel_tests::StatusFacts;
 use wiel_tests::{Daemon, Node, import_file, practices, wait_for};
@@ -82,8 +84,8 @@ fn retracted_everywhere(nodes: &[&Node], id: &str) -> bool {
     nodes.iter().all(|n| {
         let r = n.run(&["--json", "show", id]);
         r.code == 0 && {
-            let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-            !v["entry"]["retracted_by"].is_null() && v["entry"]["title"].is_null()
+            let v: ThreadView = serde_json::from_str(&r.stdout).unwrap();
+            v.entry.retracted_by.is_some() && v.entry.title.is_none()
         }
     })
 }
@@ -182,15 +184,12 @@ fn a_split_network_heals_to_one_set_with_retractions_applied() {
 
     // Heal: one `wiel sync` over the restored link.
     let out = a3.ok(&["--json", "sync", "--peer", &db3.address]);
-    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(report["done"], true, "{report}");
-    assert!(report["to_fetch"].as_u64().unwrap() >= 202, "{report}");
-    assert!(report["offered"].as_u64().unwrap() >= 202, "{report}");
-    assert_eq!(report["rejected"], 0, "{report}");
-    assert!(
-        report["problems"].as_array().unwrap().is_empty(),
-        "{report}"
-    );
+    let report: SyncReport = serde_json::from_str(&out).unwrap();
+    assert!(report.done, "{report:?}");
+    assert!(report.to_fetch >= 202, "{report:?}");
+    assert!(report.offered >= 202, "{report:?}");
+    assert_eq!(report.rejected, 0, "{report:?}");
+    assert!(report.problems.is_empty(), "{report:?}");
 
     // Everyone ends with the same set: the fingerprints and the ids agree.
     let healed = wait_for("all six to hold one set", TIMEOUT, || {

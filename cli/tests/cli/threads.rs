@@ -12,8 +12,7 @@ use wiel_protocol::{
 use wiel_tests::Node;
 
 fn id(out: &str) -> String {
-    let v: serde_json::Value = serde_json::from_str(out).unwrap();
-    v["id"].as_str().unwrap().to_owned()
+    wiel_tests::published_id(out)
 }
 
 fn thread(node: &Node, id: &str) -> ThreadView {

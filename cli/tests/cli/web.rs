@@ -3,6 +3,8 @@
 //! origins and other Host names. (HTTP on 127.0.0.1; no JavaScript is needed.)
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use wiel_node::ThreadView;
+use wiel_node::wire::WebLogin;
 use wiel_tests::{Daemon, Node};
 
 /// A browser without JavaScript: keeps the session cookie, follows no redirect itself.
@@ -107,9 +109,7 @@ impl Browser {
 }
 
 pub(super) fn login_url(node: &Node) -> String {
-    let out = node.ok(&["--json", "web"]);
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    v["url"].as_str().unwrap().to_owned()
+    node.json::<WebLogin>(&["web"]).url
 }
 
 pub(super) fn signed_in(node: &Node) -> Browser {
@@ -288,10 +288,8 @@ fn forms_need_this_pages_token_and_the_privacy_guard_speaks_at_the_field() {
         "{}",
         shown.body
     );
-    let versions: serde_json::Value =
-        serde_json::from_str(&node.ok(&["--json", "show", newer.trim_start_matches("/bericht/")]))
-            .unwrap();
-    assert_eq!(versions["versions"].as_array().unwrap().len(), 2);
+    let versions: ThreadView = node.json(&["show", newer.trim_start_matches("/bericht/")]);
+    assert_eq!(versions.versions.len(), 2);
 }
 
 #[test]
@@ -392,8 +390,8 @@ fn ask_answer_react_accept_and_find_it_through_the_page() {
     assert_eq!(page.status, 303, "{}", page.body);
     let thread = b.get(&question);
     assert!(thread.body.contains("answer--accepted"), "{}", thread.body);
-    let json: serde_json::Value = serde_json::from_str(&node.ok(&["--json", "show", &id])).unwrap();
-    assert_eq!(json["answers"][0]["accepted"], true);
+    let shown: ThreadView = node.json(&["show", &id]);
+    assert!(shown.answers[0].accepted);
 
     // Its own answer can be changed: the form holds its text, and nothing else.
     let at = thread

@@ -17,6 +17,7 @@ use crate::network::{Client, Counters, NetworkStatus};
 use crate::service::{Service, ServiceError};
 
 mod node;
+pub mod openapi;
 mod problem;
 mod received;
 
@@ -91,9 +92,18 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Largest request body: an import file through a running node. Only a caller with the
-/// token gets as far as sending one.
-const MAX_BODY_BYTES: usize = 512 * 1024 * 1024;
+/// Largest import file through a running node; every other request keeps axum's 2 MB
+/// (what is read of a request may grow several times over as it is decoded).
+const MAX_IMPORT_BYTES: usize = 512 * 1024 * 1024;
+
+/// The largest body a request of type `Q` may have.
+fn body_limit<Q: 'static>() -> axum::extract::DefaultBodyLimit {
+    if std::any::TypeId::of::<Q>() == std::any::TypeId::of::<ImportText>() {
+        axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)
+    } else {
+        axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)
+    }
+}
 
 /// Carries out an operation: on the service, or by its handler in `node`.
 macro_rules! serve {
@@ -134,7 +144,8 @@ macro_rules! routes_of {
                             let answer: $ans = serve!($served, $name, state, request)?;
                             Ok::<_, Problem>(answer_as!($format, answer))
                         },
-                    ),
+                    )
+                    .layer(body_limit::<$req>()),
                 );
             )*
             router
@@ -150,12 +161,11 @@ pub fn router(state: ApiState) -> Router {
         // Any other path is answered here, as problem details: the web page merged beside
         // the API answers only its own routes.
         .fallback(|| async { StatusCode::NOT_FOUND })
-        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(state.clone(), require_token))
         .layer(middleware::from_fn(as_problem))
         .with_state(state)
 }
 
 async fn openapi() -> Json<serde_json::Value> {
-    Json(crate::wire::openapi::document())
+    Json(openapi::document())
 }

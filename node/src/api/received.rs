@@ -2,6 +2,7 @@
 //! and its answer as it leaves (JSON, or JSON lines).
 
 use axum::body::Bytes;
+use axum::extract::rejection::RawPathParamsRejection;
 use axum::extract::{FromRequest, FromRequestParts, RawPathParams};
 use axum::http::Method;
 use serde::Serialize;
@@ -18,16 +19,17 @@ impl<Q: DeserializeOwned, S: Send + Sync> FromRequest<S> for Received<Q> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Problem> {
         let (mut parts, body) = req.into_parts();
-        let path: Vec<(String, String)> = RawPathParams::from_request_parts(&mut parts, state)
-            .await
-            .map(|params| {
-                params
+        // A route's parameters that cannot be read refuse the request: never read as none.
+        let path: Vec<(String, String)> =
+            match RawPathParams::from_request_parts(&mut parts, state).await {
+                Ok(params) => params
                     .iter()
                     .map(|(name, value)| (name.to_owned(), value.to_owned()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let read = if parts.method == Method::GET {
+                    .collect(),
+                Err(RawPathParamsRejection::MissingPathParams(_)) => Vec::new(),
+                Err(_) => return Err(bad(RequestError::BadPath)),
+            };
+        let read = if parts.method == Method::GET || parts.method == Method::HEAD {
             request_of(path, parts.uri.query(), None)
         } else {
             let text = parts
@@ -44,18 +46,21 @@ impl<Q: DeserializeOwned, S: Send + Sync> FromRequest<S> for Received<Q> {
                 })?;
             request_of(path, None, Some((&bytes, text)))
         };
-        read.map(Received).map_err(|e| {
-            let status = match e {
-                RequestError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                RequestError::Query(_) | RequestError::NotJson(_) => StatusCode::BAD_REQUEST,
-            };
-            Problem {
-                status,
-                title: "Bad request",
-                code: None,
-                detail: crate::text::one_line(&e.to_string()),
-            }
-        })
+        read.map(Received).map_err(bad)
+    }
+}
+
+/// A request that could not be read, as problem details.
+fn bad(e: RequestError) -> Problem {
+    let status = match e {
+        RequestError::Fields(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    Problem {
+        status,
+        title: "Bad request",
+        code: None,
+        detail: crate::text::one_line(&e.to_string()),
     }
 }
 

@@ -392,20 +392,23 @@ impl Service {
         space: Option<SpaceName>,
         confirmed_personal_data: bool,
     ) -> Result<Option<Published>, ServiceError> {
-        let space = space.unwrap_or_else(|| source.space.clone());
-        if space != source.space {
+        // What the caller sends of the source is only its copy: the entry as stored here
+        // decides (its owner, kind, space, newest version and body).
+        let current = self.edit_source(source.latest)?;
+        let space = space.unwrap_or_else(|| current.space.clone());
+        if space != current.space {
             // Other nodes follow the space they follow: moving an entry would take it out of
             // their view for good.
             return Err(ServiceError::SpaceChange {
-                from: source.space.clone(),
+                from: current.space.clone(),
                 to: space,
             });
         }
-        if body == source.body {
+        if body == current.body {
             return Ok(None);
         }
         // A new version keeps what the entry refers to (the question an answer answers).
-        let latest = self.get(&source.latest)?;
+        let latest = self.get(&current.latest)?;
         let mut refs: Vec<Ref> = latest
             .header()
             .refs
@@ -415,10 +418,10 @@ impl Service {
             .collect();
         refs.push(Ref {
             rel: Rel::Supersedes,
-            target: source.latest,
+            target: current.latest,
         });
         self.publish(NewEntry {
-            kind: source.kind,
+            kind: current.kind,
             space: Some(space),
             refs,
             body,

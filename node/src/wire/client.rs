@@ -8,9 +8,8 @@ use serde::de::DeserializeOwned;
 
 use serde_json::Value;
 
-use super::{ApiEndpoint, Health, Nothing, ProblemBody, routes};
+use super::{ApiEndpoint, Format, Health, Nothing, ProblemBody, routes};
 use crate::config::DataDir;
-use crate::ops::Format;
 
 /// Why a call to the running node failed.
 #[derive(Debug, thiserror::Error)]

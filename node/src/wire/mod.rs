@@ -1,6 +1,7 @@
 //! The local API's vocabulary, shared by the server (`api`) and its client (`client`):
-//! the routes, what each takes and answers, and the OpenAPI document made from them.
-//! The server's handlers live in `api`; nothing here serves.
+//! what each operation takes and answers, and how a request travels (`routes`). The
+//! operations themselves are the table in `ops`; the server and the OpenAPI document
+//! made from that table live in `api`; nothing here serves.
 
 use serde::{Deserialize, Serialize};
 use wiel_protocol::{Body, SpaceName};
@@ -10,8 +11,15 @@ use crate::network::PeerView;
 use crate::service::{EditSource, Service, ServiceError};
 
 pub mod client;
-pub mod openapi;
 pub mod routes;
+
+/// How an answer travels: JSON, JSON lines (a list, one item a line) or text as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    Lines,
+    Text,
+}
 
 /// Written to `DATA_DIR/api.json` while the node runs, so the CLI finds it.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -22,7 +30,7 @@ pub struct ApiEndpoint {
 }
 
 /// An error as RFC 9457 problem details, as the API sends it.
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct ProblemBody {
     /// `urn:wiel:problem:<code>` for an error with a stable code, else `about:blank`.
     #[serde(rename = "type")]
@@ -44,7 +52,7 @@ impl ProblemBody {
 }
 
 /// `POST /api/v1/peers`: what `wiel connect` was told.
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct Connected {
     pub connected: String,
 }
@@ -120,7 +128,7 @@ pub struct PeerEntry {
     pub trusted: bool,
 }
 
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct ConnectRequest {
     pub address: String,
 }
@@ -133,7 +141,7 @@ pub struct SyncRequest {
     pub peer: Option<String>,
 }
 
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct SyncStarted {
     pub run: crate::network::RunId,
 }
@@ -144,8 +152,9 @@ pub struct WebLogin {
     pub url: String,
 }
 
-/// What an operation without parameters takes.
+/// What an operation without parameters takes: nothing (a field sent is refused).
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, Default, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Nothing {}
 
 /// An entry named by its id or a unique prefix of it (in the route).
@@ -185,7 +194,7 @@ pub struct SyncRunRef {
 #[serde(transparent)]
 pub struct ImportText(pub String);
 
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct AnswerRequest {
     /// The question (in the route).
     pub id: String,
@@ -195,7 +204,7 @@ pub struct AnswerRequest {
     pub confirmed_personal_data: bool,
 }
 
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct RetractRequest {
     /// The entry (in the route).
     pub id: String,
@@ -205,7 +214,7 @@ pub struct RetractRequest {
     pub confirmed_personal_data: bool,
 }
 
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct NewVersionRequest {
     pub source: EditSource,
     pub body: Body,
@@ -214,14 +223,14 @@ pub struct NewVersionRequest {
     pub confirmed_personal_data: bool,
 }
 
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct SearchRequest {
     pub query: String,
     pub filter: ListFilter,
 }
 
 /// `POST /api/v1/endorsements`: vouch for an organisation.
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct EndorseRequest {
     /// Key, CBS code, name, or an id (prefix) of one of its entries.
     pub organisation: String,
@@ -229,14 +238,14 @@ pub struct EndorseRequest {
     pub code: Option<String>,
 }
 
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct WithdrawRequest {
     pub organisation: String,
 }
 
 /// `POST /api/v1/keys/revocation`: revoke one of this organisation's keys (named: the
 /// current one or one it rotated from) from `since` (default: now) on.
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct RevokeRequest {
     pub key: wiel_protocol::OrgKey,
     #[serde(default)]
@@ -248,14 +257,14 @@ pub struct RevokeRequest {
 }
 
 /// `POST /api/v1/trust/roots`: add (or with `remove`, take away) a trusted root.
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct TrustRootRequest {
     pub organisation: String,
     #[serde(default)]
     pub remove: bool,
 }
 
-#[derive(Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct AuthorQuery {
     pub q: String,
 }

@@ -64,12 +64,32 @@ pub enum RequestError {
     Query(String),
     #[error("the body is not JSON: {0}")]
     NotJson(String),
+    #[error("the body must be a JSON object")]
+    NotAnObject,
+    #[error("the route names '{0}': the body may not name it again")]
+    NamedTwice(String),
+    #[error("the route's parameters are not UTF-8")]
+    BadPath,
     #[error("the request: {0}")]
     Fields(String),
 }
 
+/// The longest part of what serde says about a request that goes into an error: it may
+/// quote what was sent, and a client should not get its megabytes back.
+const MAX_QUOTED: usize = 200;
+
+fn quoted(error: impl std::fmt::Display) -> String {
+    let text = error.to_string();
+    match text.char_indices().nth(MAX_QUOTED) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
+}
+
 /// The request a server received: `path` holds the route's parameters, `query` a GET's
-/// query, `body` a POST's body (`text` when it came as text/plain).
+/// query, `body` a POST's body (`text` when it came as text/plain). The route's
+/// parameters decide: a body that is no object (which serde could read field by field,
+/// in order) or that names one of them again is refused, not read.
 pub fn request_of<Q: DeserializeOwned>(
     path: Vec<(String, String)>,
     query: Option<&str>,
@@ -77,31 +97,38 @@ pub fn request_of<Q: DeserializeOwned>(
 ) -> Result<Q, RequestError> {
     let Some((bytes, text)) = body else {
         let mut pairs: Vec<(String, String)> = serde_urlencoded::from_str(query.unwrap_or(""))
-            .map_err(|e| RequestError::Query(e.to_string()))?;
+            .map_err(|e| RequestError::Query(quoted(e)))?;
         pairs.extend(path);
         let joined =
-            serde_urlencoded::to_string(&pairs).map_err(|e| RequestError::Query(e.to_string()))?;
-        return serde_urlencoded::from_str(&joined).map_err(|e| RequestError::Query(e.to_string()));
+            serde_urlencoded::to_string(&pairs).map_err(|e| RequestError::Query(quoted(e)))?;
+        return serde_urlencoded::from_str(&joined).map_err(|e| RequestError::Query(quoted(e)));
     };
     let mut fields = if text {
         Value::String(String::from_utf8_lossy(bytes).into_owned())
     } else if bytes.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Map::new())
     } else {
-        serde_json::from_slice(bytes).map_err(|e| RequestError::NotJson(e.to_string()))?
+        serde_json::from_slice(bytes).map_err(|e| RequestError::NotJson(quoted(e)))?
     };
-    if let Value::Object(map) = &mut fields {
-        for (name, value) in path {
-            map.insert(name, Value::String(value));
+    match &mut fields {
+        Value::Object(map) => {
+            for (name, value) in path {
+                if map.contains_key(&name) {
+                    return Err(RequestError::NamedTwice(name));
+                }
+                map.insert(name, Value::String(value));
+            }
         }
+        Value::String(_) if path.is_empty() => {}
+        _ => return Err(RequestError::NotAnObject),
     }
-    serde_json::from_value(fields).map_err(|e| RequestError::Fields(e.to_string()))
+    serde_json::from_value(fields).map_err(|e| RequestError::Fields(quoted(e)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::{AnswerRequest, EntryRef, ImportText, SyncRunRef};
+    use crate::wire::{AnswerRequest, EntryRef, ImportText, RetractRequest, SyncRunRef};
 
     #[test]
     fn a_parameter_is_filled_in_escaped_and_taken_out_of_the_body() {
@@ -151,5 +178,34 @@ mod tests {
         assert!(matches!(missing, Err(RequestError::Fields(e)) if e.contains("id")));
         let broken = request_of::<EntryRef>(Vec::new(), None, Some((b"{", false)));
         assert!(matches!(broken, Err(RequestError::NotJson(_))));
+        // What serde quotes of the request is cut short.
+        let long = format!("\"{}\"", "x".repeat(100_000));
+        let Err(e) = request_of::<AnswerRequest>(Vec::new(), None, Some((long.as_bytes(), false)))
+        else {
+            panic!("a string is no answer");
+        };
+        assert!(e.to_string().len() < 400, "{e}");
+    }
+
+    #[test]
+    fn the_route_names_the_entry_and_nothing_in_the_body_can_name_another() {
+        let path = || vec![("id".to_owned(), "aaaa".to_owned())];
+        // serde reads a struct from an array of its fields in order: refused.
+        let array = br#"["bbbb", null, false]"#;
+        let read = request_of::<RetractRequest>(path(), None, Some((array, false)));
+        assert!(matches!(read, Err(RequestError::NotAnObject)), "{read:?}");
+        let named = br#"{"id": "bbbb", "text": "ja"}"#;
+        let read = request_of::<AnswerRequest>(path(), None, Some((named, false)));
+        assert!(matches!(read, Err(RequestError::NamedTwice(n)) if n == "id"));
+        // Text is a body only where the route names nothing.
+        let read = request_of::<RetractRequest>(path(), None, Some((b"bbbb", true)));
+        assert!(matches!(read, Err(RequestError::NotAnObject)), "{read:?}");
+        // In a query too, the route's parameter cannot be given twice.
+        let read = request_of::<EntryRef>(path(), Some("id=bbbb"), None);
+        assert!(read.is_err(), "{read:?}");
+        // Nothing takes nothing.
+        let read =
+            request_of::<crate::wire::Nothing>(Vec::new(), None, Some((br#"{"x":1}"#, false)));
+        assert!(matches!(read, Err(RequestError::Fields(_))), "{read:?}");
     }
 }

@@ -8,8 +8,7 @@ use schemars::generate::{SchemaGenerator, SchemaSettings};
 use schemars::{JsonSchema, Schema};
 use serde_json::{Map, Value, json};
 
-use super::routes;
-use super::*;
+use crate::wire::{ImportText, Nothing, ProblemBody, routes};
 
 /// What travels in a request or an answer.
 #[derive(Clone)]
