@@ -84,7 +84,7 @@ pub struct SearchResults {
     pub total: usize,
     /// Entries that match but are left out because this node does not trust their
     /// authors (`--untrusted` shows them). Counted when the results end before the
-    /// limit, among the first the service's `HIDDEN_COUNTED` matches of all authors.
+    /// limit, among the first 200 matches of all authors (`HIDDEN_COUNTED`).
     #[serde(default)]
     pub untrusted_hidden: usize,
 }
