@@ -328,6 +328,10 @@ impl EventLoop {
                 self.gossip
                     .on_message(&mut ctx!(self), propagation_source, message_id, message);
             }
+            BehaviourEvent::Gossipsub(gossipsub::Event::SlowPeer {
+                peer_id,
+                failed_messages,
+            }) => self.guard.on_slow_peer(peer_id, &failed_messages),
             BehaviourEvent::Gossipsub(
                 event @ (gossipsub::Event::Subscribed { .. }
                 | gossipsub::Event::Unsubscribed { .. }),

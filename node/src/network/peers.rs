@@ -340,6 +340,20 @@ impl PeerGuard {
             .or_insert_with(|| Instant::now() + CATCH_UP_DELAY);
     }
 
+    /// Gossipsub could not hand `peer` what we sent it in time (its queue was full, or a
+    /// message waited longer than gossipsub lets it): it may lack entries now, which only a
+    /// sync brings it. A catch-up with it follows, once per delay however often it is
+    /// slow, so a peer that never reads costs a session every few seconds, no more.
+    pub fn on_slow_peer(&mut self, peer: PeerId, failed: &libp2p::gossipsub::FailedMessages) {
+        tracing::debug!(
+            %peer,
+            priority = failed.priority,
+            non_priority = failed.non_priority,
+            "a peer missed messages we sent it; catching up with it"
+        );
+        self.schedule_catch_up(peer);
+    }
+
     /// The peer disconnected: its rates start afresh (its strikes and block stay).
     pub fn forget(&mut self, peer: &PeerId) {
         self.gossip.remove(peer);
@@ -448,6 +462,21 @@ mod tests {
         guard.block(flooder);
         guard.forget(&flooder);
         assert!(guard.is_blocked(&flooder));
+    }
+
+    #[test]
+    fn a_peer_that_missed_what_we_sent_is_caught_up_with_once_per_delay() {
+        let mut guard = PeerGuard::default();
+        let peer = PeerId::random();
+        let failed = libp2p::gossipsub::FailedMessages {
+            priority: 0,
+            non_priority: 3,
+        };
+        guard.on_slow_peer(peer, &failed);
+        guard.on_slow_peer(peer, &failed);
+        let later = Instant::now() + CATCH_UP_DELAY + Duration::from_millis(1);
+        assert_eq!(guard.due_catch_ups(later), vec![peer]);
+        assert!(guard.due_catch_ups(later).is_empty());
     }
 
     #[test]
