@@ -160,6 +160,7 @@ fn no_node(err: &anyhow::Error) -> bool {
         matches!(
             cause.downcast_ref::<wiel_node::ops::OpError>(),
             Some(wiel_node::ops::OpError::NoNode)
+                | Some(wiel_node::ops::OpError::NodeSilent { .. })
                 | Some(wiel_node::ops::OpError::Api(
                     wiel_node::wire::client::ClientError::Unreachable(_)
                 ))

@@ -204,6 +204,7 @@ api-unreachable = cannot reach the running node: { $detail }
 api-status = the node answered with status { $status }
 api-unreadable = the node's answer could not be read: { $detail }
 no-node = no node is running on this data directory
+node-silent = a node runs on this data directory (process { $pid }) but its local API at { $address } does not answer: it is overloaded or stuck; look at its log, or restart it
 
 ## Commands
 

@@ -202,6 +202,7 @@ api-unreachable = kan de draaiende node niet bereiken: { $detail }
 api-status = de node antwoordde met status { $status }
 api-unreadable = het antwoord van de node is onleesbaar: { $detail }
 no-node = er draait geen node op deze gegevensmap
+node-silent = er draait een node op deze gegevensmap (proces { $pid }), maar zijn lokale API op { $address } antwoordt niet: hij is overbelast of loopt vast; kijk in zijn logboek, of herstart hem
 
 ## Opdrachten
 

@@ -19,6 +19,11 @@ pub enum OpError {
     Api(#[from] ClientError),
     /// What only a running node does (peers, sync, connect).
     NoNode,
+    /// A node holds the store but its local API does not answer.
+    NodeSilent {
+        pid: u32,
+        address: std::net::SocketAddr,
+    },
 }
 
 impl OpError {
@@ -29,6 +34,7 @@ impl OpError {
             OpError::Api(ClientError::Refused { code, .. }) => code.as_deref(),
             OpError::Api(_) => None,
             OpError::NoNode => Some("no_node"),
+            OpError::NodeSilent { .. } => Some("node_silent"),
         }
     }
 }
@@ -39,12 +45,25 @@ type Result<T> = std::result::Result<T, OpError>;
 pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The running node on `dir` if one answers, else the store itself (waited for up to
-/// [`LOCK_WAIT`]).
+/// [`LOCK_WAIT`] while another command holds it). A node that said where it serves but
+/// does not answer, and still holds the store, is said to be silent at once: waiting
+/// would not change that.
 pub fn open(dir: &crate::DataDir) -> Result<Box<dyn Operations>> {
     if let Some(client) = ApiClient::find(dir) {
         return Ok(Box::new(client));
     }
-    Ok(Box::new(Service::open_waiting(dir.clone(), LOCK_WAIT)?))
+    let Some(endpoint) = crate::wire::ApiEndpoint::read(dir) else {
+        return Ok(Box::new(Service::open_waiting(dir.clone(), LOCK_WAIT)?));
+    };
+    match Service::open(dir.clone()) {
+        Err(ServiceError::Store(wiel_store::StoreError::Locked { .. })) => {
+            Err(OpError::NodeSilent {
+                pid: endpoint.pid,
+                address: endpoint.address,
+            })
+        }
+        opened => Ok(Box::new(opened?)),
+    }
 }
 
 /// The table of operations, handed to `$consumer`, a macro that makes one thing of it

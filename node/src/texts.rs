@@ -375,6 +375,11 @@ impl Localise for OpError {
             OpError::Service(e) => e.message(),
             OpError::Api(e) => e.message(),
             OpError::NoNode => msg!("no-node"),
+            OpError::NodeSilent { pid, address } => msg!(
+                "node-silent",
+                pid = pid.to_string(),
+                address = address.to_string()
+            ),
         }
     }
 }

@@ -204,6 +204,32 @@ fn every_error_of_the_api_is_problem_details() {
     assert!(err.contains("--name and --code"), "{err}");
 }
 
+/// A node that holds the store but whose local API does not answer (overloaded, stuck, or
+/// held busy by another local process) is named as such, with exit code 3 — not taken
+/// for another command that holds the store for a moment.
+#[test]
+fn a_node_whose_api_does_not_answer_is_said_to_be_silent() {
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let daemon = Daemon::start(&a, &[]);
+    let before = a.snapshot();
+    let file = a.path().join("api.json");
+    let real = std::fs::read_to_string(&file).unwrap();
+    let mut endpoint: ApiEndpoint = serde_json::from_str(&real).unwrap();
+    endpoint.address = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    std::fs::write(&file, serde_json::to_string(&endpoint).unwrap()).unwrap();
+    let r = a.run(&["status"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    let err = expect_one_line_error(r, &["status"]);
+    assert!(
+        err.contains("does not answer") && err.contains(&format!("process {}", endpoint.pid)),
+        "{err}"
+    );
+    std::fs::write(&file, real).unwrap();
+    assert_eq!(a.snapshot(), before);
+    assert!(a.status().network.is_some(), "the node answers again");
+    daemon.stop();
+}
+
 /// The route names what an operation acts on: a body that is no object (which serde reads
 /// field by field, in order), a body that names it again, or a route parameter that cannot
 /// be read, is refused — never read as another entry.

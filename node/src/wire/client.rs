@@ -35,9 +35,7 @@ impl ApiClient {
     /// The node running on `dir`, if one answers (a stale `api.json` of a node that died
     /// is ignored).
     pub fn find(dir: &DataDir) -> Option<ApiClient> {
-        let endpoint: ApiEndpoint =
-            serde_json::from_str(&std::fs::read_to_string(dir.root().join("api.json")).ok()?)
-                .ok()?;
+        let endpoint = ApiEndpoint::read(dir)?;
         let token = std::fs::read_to_string(dir.root().join("api.token")).ok()?;
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)

@@ -29,6 +29,14 @@ pub struct ApiEndpoint {
     pub peer_id: String,
 }
 
+impl ApiEndpoint {
+    /// Where the node on `dir` said it serves, if a node said so (and did not remove it
+    /// when it stopped).
+    pub fn read(dir: &crate::DataDir) -> Option<ApiEndpoint> {
+        serde_json::from_str(&std::fs::read_to_string(dir.root().join("api.json")).ok()?).ok()
+    }
+}
+
 /// An error as RFC 9457 problem details, as the API sends it.
 #[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct ProblemBody {
