@@ -1,14 +1,25 @@
 //! Serves HTTP (the local API, the web page, metrics) with bounds that a plain `axum::serve`
 //! does not set: a client must send its request's headers within [`HEADER_TIMEOUT`] (also
 //! the next one on a kept-alive connection), at most [`MAX_CONNECTIONS`] connections are
-//! open at once per listener (past it, new ones are closed at once), and a listener that
-//! runs out of file handles waits a moment instead of spinning. So no one who can reach
-//! the port can hold the node's file handles with idle or slow connections.
+//! open at once per listener, and a listener that runs out of file handles waits a moment
+//! instead of spinning. So no one who can reach the port can hold the node's file handles
+//! with idle or slow connections.
+//!
+//! Nor can anyone keep others out by holding every place with connections that never send
+//! a whole request, or only requests refused for want of a token (any local process can
+//! open them): when all places are taken, a new connection takes the place of the oldest
+//! one that has not had a request answered. A connection that has keeps its place; only
+//! when all of them have is a new one closed at once. (A process that keeps 256
+//! connections busy with pages anyone may see, such as the sign-in page, still can; that
+//! costs it a request on each every ten seconds, and shows in the log.)
 
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
+use hyper::service::Service as _;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
@@ -21,10 +32,78 @@ pub const MAX_CONNECTIONS: usize = 256;
 /// How long open requests may finish once the node stops.
 const DRAIN: Duration = Duration::from_secs(5);
 
+/// A request refused for want of a token: it does not earn its connection a place.
+fn refused(status: axum::http::StatusCode) -> bool {
+    matches!(
+        status,
+        axum::http::StatusCode::UNAUTHORIZED | axum::http::StatusCode::FORBIDDEN
+    )
+}
+
+/// One open connection's place.
+struct Place {
+    id: u64,
+    /// A request of it was answered (not refused for want of a token).
+    proven: Arc<AtomicBool>,
+    /// Closes it.
+    close: CancellationToken,
+}
+
+/// The places of one listener, oldest first.
+#[derive(Default)]
+struct Places {
+    next: u64,
+    open: VecDeque<Place>,
+}
+
+impl Places {
+    /// A place for a new connection: a free one, or that of the oldest connection that has
+    /// not had a request answered yet (which is closed). `None` when every place holds one
+    /// that has.
+    fn take(&mut self, limit: usize) -> Option<(u64, Arc<AtomicBool>, CancellationToken)> {
+        if self.open.len() >= limit {
+            let unproven = self
+                .open
+                .iter()
+                .position(|p| !p.proven.load(Ordering::Relaxed))?;
+            if let Some(evicted) = self.open.remove(unproven) {
+                evicted.close.cancel();
+            }
+        }
+        self.next += 1;
+        let place = Place {
+            id: self.next,
+            proven: Arc::new(AtomicBool::new(false)),
+            close: CancellationToken::new(),
+        };
+        let taken = (place.id, place.proven.clone(), place.close.clone());
+        self.open.push_back(place);
+        Some(taken)
+    }
+
+    fn free(&mut self, id: u64) {
+        self.open.retain(|p| p.id != id);
+    }
+}
+
+/// Frees a connection's place when its task ends, however it ends.
+struct Held {
+    id: u64,
+    places: Arc<Mutex<Places>>,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Ok(mut places) = self.places.lock() {
+            places.free(self.id);
+        }
+    }
+}
+
 /// Serves `app` on `listener` until `shutdown` fires; then lets open requests finish for a
 /// few seconds.
 pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationToken) {
-    let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let places = Arc::new(Mutex::new(Places::default()));
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     // HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which a proxy in front adds.
     // (Telling the two apart would wait for a silent client's first bytes without end.)
@@ -46,19 +125,70 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
                 }
             },
         };
-        let Ok(permit) = permits.clone().try_acquire_owned() else {
-            tracing::debug!("too many connections; one closed at once");
+        let taken = match places.lock() {
+            Ok(mut places) => places.take(MAX_CONNECTIONS),
+            Err(_) => None,
+        };
+        let Some((id, proven, close)) = taken else {
+            tracing::debug!("too many connections that sent a request; one closed at once");
             continue;
         };
+        let held = Held {
+            id,
+            places: places.clone(),
+        };
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
+        let inner = TowerToHyperService::new(app.clone());
+        let service = hyper::service::service_fn(move |request| {
+            let answer = inner.call(request);
+            let proven = proven.clone();
+            async move {
+                let answer = answer.await;
+                if answer.as_ref().is_ok_and(|a| !refused(a.status())) {
+                    proven.store(true, Ordering::Relaxed);
+                }
+                answer
+            }
+        });
         let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {
-            let _ = connection.await;
-            drop(permit);
+            let _held = held;
+            tokio::select! {
+                _ = connection => {}
+                () = close.cancelled() => {}
+            }
         });
     }
     drop(listener);
     let _ = tokio::time::timeout(DRAIN, graceful.shutdown()).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_connection_takes_the_place_of_the_oldest_that_sent_nothing() {
+        let mut places = Places::default();
+        let (_, first_proven, first_close) = places.take(3).unwrap();
+        let (_, _, second_close) = places.take(3).unwrap();
+        let (_, _, third_close) = places.take(3).unwrap();
+        first_proven.store(true, Ordering::Relaxed);
+        // Full: the oldest that sent nothing (the second) makes room; the first stays.
+        let (fourth, fourth_proven, _) = places.take(3).unwrap();
+        assert!(!first_close.is_cancelled());
+        assert!(second_close.is_cancelled());
+        assert!(!third_close.is_cancelled());
+        fourth_proven.store(true, Ordering::Relaxed);
+        // The third still sent nothing: it makes room for the fifth.
+        let (_, fifth_proven, _) = places.take(3).unwrap();
+        assert!(third_close.is_cancelled());
+        fifth_proven.store(true, Ordering::Relaxed);
+        // Every place holds one that sent a request: a new one is refused.
+        assert!(places.take(3).is_none());
+        // A place comes free when its connection ends.
+        places.free(fourth);
+        assert!(places.take(3).is_some());
+    }
 }

@@ -204,6 +204,42 @@ fn every_error_of_the_api_is_problem_details() {
     assert!(err.contains("--name and --code"), "{err}");
 }
 
+/// Any local process can open connections to the local API without its token: holding
+/// every place with connections that never send a whole request, or only requests refused
+/// for want of the token, does not keep the CLI (or a browser) out — a new connection takes
+/// the place of the oldest one that had nothing answered.
+#[test]
+fn silent_connections_do_not_keep_the_cli_out() {
+    let node = Node::init("Gemeente Zwolle", "GM0193");
+    let _daemon = Daemon::start(&node, &[]);
+    let api: ApiEndpoint =
+        serde_json::from_str(&std::fs::read_to_string(node.path().join("api.json")).unwrap())
+            .unwrap();
+    // More than the node keeps open at once (256): requests that never end, and
+    // connections kept alive with requests refused for want of the token.
+    let mut held: Vec<std::net::TcpStream> = (0..300)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(api.address).unwrap();
+            stream
+                .write_all(b"GET /api/v1/status HTTP/1.1\r\nHost: x\r\n")
+                .unwrap();
+            stream
+        })
+        .collect();
+    for _ in 0..100 {
+        let mut stream = std::net::TcpStream::connect(api.address).unwrap();
+        stream
+            .write_all(b"GET /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        held.push(stream);
+    }
+    for _ in 0..3 {
+        let status = node.status();
+        assert!(status.network.is_some(), "answered by the running node");
+    }
+    drop(held);
+}
+
 /// A node that holds the store but whose local API does not answer (overloaded, stuck, or
 /// held busy by another local process) is named as such, with exit code 3 — not taken
 /// for another command that holds the store for a moment.
