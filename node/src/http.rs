@@ -8,13 +8,14 @@
 //! Nor can anyone keep others out by holding every place with connections that never send
 //! a whole request, or only requests refused for want of a token (any local process can
 //! open them): when all places are taken, a new connection takes the place of the oldest
-//! one that has not had a request answered. A connection that has keeps its place; only
-//! when all of them have is a new one closed at once. (A process that keeps 256
+//! one that has had no request answered and is not being answered. A connection that has
+//! (or is: an import may take a while) keeps its place; only when all of them do is a new
+//! one closed at once. (A process that keeps 256
 //! connections busy with pages anyone may see, such as the sign-in page, still can; that
 //! costs it a request on each every ten seconds, and shows in the log.)
 
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -40,11 +41,19 @@ fn refused(status: axum::http::StatusCode) -> bool {
     )
 }
 
+/// No request of the connection has been answered (but refused for want of a token), and
+/// none is being answered: its place may be given to a new connection.
+const FRESH: u8 = 0;
+/// A request of it is being answered (an import may take a while): it keeps its place.
+const BUSY: u8 = 1;
+/// A request of it was answered: it keeps its place.
+const PROVEN: u8 = 2;
+
 /// One open connection's place.
 struct Place {
     id: u64,
-    /// A request of it was answered (not refused for want of a token).
-    proven: Arc<AtomicBool>,
+    /// [`FRESH`], [`BUSY`] or [`PROVEN`].
+    state: Arc<AtomicU8>,
     /// Closes it.
     close: CancellationToken,
 }
@@ -60,23 +69,23 @@ impl Places {
     /// A place for a new connection: a free one, or that of the oldest connection that has
     /// not had a request answered yet (which is closed). `None` when every place holds one
     /// that has.
-    fn take(&mut self, limit: usize) -> Option<(u64, Arc<AtomicBool>, CancellationToken)> {
+    fn take(&mut self, limit: usize) -> Option<(u64, Arc<AtomicU8>, CancellationToken)> {
         if self.open.len() >= limit {
-            let unproven = self
+            let fresh = self
                 .open
                 .iter()
-                .position(|p| !p.proven.load(Ordering::Relaxed))?;
-            if let Some(evicted) = self.open.remove(unproven) {
+                .position(|p| p.state.load(Ordering::Relaxed) == FRESH)?;
+            if let Some(evicted) = self.open.remove(fresh) {
                 evicted.close.cancel();
             }
         }
         self.next += 1;
         let place = Place {
             id: self.next,
-            proven: Arc::new(AtomicBool::new(false)),
+            state: Arc::new(AtomicU8::new(FRESH)),
             close: CancellationToken::new(),
         };
-        let taken = (place.id, place.proven.clone(), place.close.clone());
+        let taken = (place.id, place.state.clone(), place.close.clone());
         self.open.push_back(place);
         Some(taken)
     }
@@ -129,7 +138,7 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
             Ok(mut places) => places.take(MAX_CONNECTIONS),
             Err(_) => None,
         };
-        let Some((id, proven, close)) = taken else {
+        let Some((id, state, close)) = taken else {
             tracing::debug!("too many connections that sent a request; one closed at once");
             continue;
         };
@@ -140,13 +149,17 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
         let _ = stream.set_nodelay(true);
         let inner = TowerToHyperService::new(app.clone());
         let service = hyper::service::service_fn(move |request| {
+            // HTTP/1.1: one request at a time on a connection.
+            let _ = state.compare_exchange(FRESH, BUSY, Ordering::Relaxed, Ordering::Relaxed);
             let answer = inner.call(request);
-            let proven = proven.clone();
+            let state = state.clone();
             async move {
                 let answer = answer.await;
-                if answer.as_ref().is_ok_and(|a| !refused(a.status())) {
-                    proven.store(true, Ordering::Relaxed);
-                }
+                let next = match &answer {
+                    Ok(a) if !refused(a.status()) => PROVEN,
+                    _ => FRESH,
+                };
+                let _ = state.compare_exchange(BUSY, next, Ordering::Relaxed, Ordering::Relaxed);
                 answer
             }
         });
@@ -169,26 +182,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_new_connection_takes_the_place_of_the_oldest_that_sent_nothing() {
+    fn a_new_connection_takes_the_place_of_the_oldest_that_had_nothing_answered() {
         let mut places = Places::default();
-        let (_, first_proven, first_close) = places.take(3).unwrap();
+        let (_, first, first_close) = places.take(3).unwrap();
         let (_, _, second_close) = places.take(3).unwrap();
         let (_, _, third_close) = places.take(3).unwrap();
-        first_proven.store(true, Ordering::Relaxed);
-        // Full: the oldest that sent nothing (the second) makes room; the first stays.
-        let (fourth, fourth_proven, _) = places.take(3).unwrap();
+        first.store(PROVEN, Ordering::Relaxed);
+        // Full: the oldest with nothing answered (the second) makes room; the first stays.
+        let (fourth_id, fourth, _) = places.take(3).unwrap();
         assert!(!first_close.is_cancelled());
         assert!(second_close.is_cancelled());
         assert!(!third_close.is_cancelled());
-        fourth_proven.store(true, Ordering::Relaxed);
-        // The third still sent nothing: it makes room for the fifth.
-        let (_, fifth_proven, _) = places.take(3).unwrap();
-        assert!(third_close.is_cancelled());
-        fifth_proven.store(true, Ordering::Relaxed);
-        // Every place holds one that sent a request: a new one is refused.
-        assert!(places.take(3).is_none());
+        // A connection being answered (a long import) keeps its place too.
+        fourth.store(BUSY, Ordering::Relaxed);
+        let (_, fifth, _) = places.take(3).unwrap();
+        assert!(third_close.is_cancelled(), "the third had nothing answered");
+        fifth.store(PROVEN, Ordering::Relaxed);
+        assert!(
+            places.take(3).is_none(),
+            "every place holds one answered or busy"
+        );
         // A place comes free when its connection ends.
-        places.free(fourth);
+        places.free(fourth_id);
         assert!(places.take(3).is_some());
     }
 }
