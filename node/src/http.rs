@@ -5,19 +5,17 @@
 //! instead of spinning. So no one who can reach the port can hold the node's file handles
 //! with idle or slow connections.
 //!
-//! Nor can anyone keep others out by holding every place with connections that never send
-//! a whole request, or only requests refused for want of a token (any local process can
-//! open them): when all places are taken, a new connection takes the place of the oldest
-//! one that has had no request answered and is not being answered. A connection that has
-//! (or is: an import may take a while) keeps its place; only when all of them do is a new
-//! one closed at once. (A process that keeps 256
-//! connections busy with pages anyone may see, such as the sign-in page, still can; that
-//! costs it a request on each every ten seconds, and shows in the log.)
+//! Nor can anyone keep others out by holding every place with connections (any local
+//! process can open them, without a token): when all places are taken, a new connection
+//! takes the place of the oldest one whose last answer was not [`Authorised`] (by the local
+//! API's token) and that is not being answered. A connection being answered (an import may
+//! take a while) or last answered with authority keeps its place; only when all of them do
+//! is a new one closed at once. A full listener says so in the log (at most once a minute).
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use hyper::service::Service as _;
@@ -33,20 +31,21 @@ pub const MAX_CONNECTIONS: usize = 256;
 /// How long open requests may finish once the node stops.
 const DRAIN: Duration = Duration::from_secs(5);
 
-/// A request refused for want of a token: it does not earn its connection a place.
-fn refused(status: axum::http::StatusCode) -> bool {
-    matches!(
-        status,
-        axum::http::StatusCode::UNAUTHORIZED | axum::http::StatusCode::FORBIDDEN
-    )
-}
+/// Put on an answer by what checked the caller's authority (the local API's token): only
+/// such an answer earns its connection a place. (A page anyone may ask for does not: any
+/// local process can ask for those, without knowing anything.)
+#[derive(Clone, Copy, Debug)]
+pub struct Authorised;
 
-/// No request of the connection has been answered (but refused for want of a token), and
-/// none is being answered: its place may be given to a new connection.
+/// How often, at most, a full listener says so in the log.
+const FULL_WARNING_EVERY: Duration = Duration::from_secs(60);
+
+/// Its last answer was not [`Authorised`] (or it had none), and none is under way: its
+/// place may be given to a new connection.
 const FRESH: u8 = 0;
 /// A request of it is being answered (an import may take a while): it keeps its place.
 const BUSY: u8 = 1;
-/// A request of it was answered: it keeps its place.
+/// Its last answer was [`Authorised`]: it keeps its place.
 const PROVEN: u8 = 2;
 
 /// One open connection's place.
@@ -63,6 +62,8 @@ struct Place {
 struct Places {
     next: u64,
     open: VecDeque<Place>,
+    /// It was full since this was last looked at (see [`Places::was_full`]).
+    full: bool,
 }
 
 impl Places {
@@ -78,6 +79,7 @@ impl Places {
             if let Some(evicted) = self.open.remove(fresh) {
                 evicted.close.cancel();
             }
+            self.full = true;
         }
         self.next += 1;
         let place = Place {
@@ -92,6 +94,11 @@ impl Places {
 
     fn free(&mut self, id: u64) {
         self.open.retain(|p| p.id != id);
+    }
+
+    /// Whether every place was taken since the last time this was asked.
+    fn was_full(&mut self) -> bool {
+        std::mem::take(&mut self.full)
     }
 }
 
@@ -113,6 +120,11 @@ impl Drop for Held {
 /// few seconds.
 pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationToken) {
     let places = Arc::new(Mutex::new(Places::default()));
+    let address = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    let mut last_warned: Option<Instant> = None;
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
     // HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which a proxy in front adds.
     // (Telling the two apart would wait for a silent client's first bytes without end.)
@@ -134,12 +146,25 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
                 }
             },
         };
-        let taken = match places.lock() {
-            Ok(mut places) => places.take(MAX_CONNECTIONS),
-            Err(_) => None,
+        let (taken, full) = match places.lock() {
+            Ok(mut places) => {
+                let taken = places.take(MAX_CONNECTIONS);
+                let full = taken.is_none() || places.was_full();
+                (taken, full)
+            }
+            Err(_) => (None, true),
         };
+        if full && last_warned.is_none_or(|at: Instant| at.elapsed() >= FULL_WARNING_EVERY) {
+            last_warned = Some(Instant::now());
+            tracing::warn!(
+                %address,
+                connections = MAX_CONNECTIONS,
+                "every connection this listener keeps is taken (a local process may be holding \
+                 them); those with nothing authorised answered make room for new ones"
+            );
+        }
         let Some((id, state, close)) = taken else {
-            tracing::debug!("too many connections that sent a request; one closed at once");
+            tracing::debug!("every connection was answered or busy; a new one closed at once");
             continue;
         };
         let held = Held {
@@ -155,11 +180,12 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
             let state = state.clone();
             async move {
                 let answer = answer.await;
-                let next = match &answer {
-                    Ok(a) if !refused(a.status()) => PROVEN,
-                    _ => FRESH,
-                };
-                let _ = state.compare_exchange(BUSY, next, Ordering::Relaxed, Ordering::Relaxed);
+                // The last answer decides: one refused after an authorised one makes the
+                // connection fresh again.
+                let authorised = answer
+                    .as_ref()
+                    .is_ok_and(|a| a.extensions().get::<Authorised>().is_some());
+                state.store(if authorised { PROVEN } else { FRESH }, Ordering::Relaxed);
                 answer
             }
         });

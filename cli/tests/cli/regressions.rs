@@ -205,9 +205,9 @@ fn every_error_of_the_api_is_problem_details() {
 }
 
 /// Any local process can open connections to the local API without its token: holding
-/// every place with connections that never send a whole request, or only requests refused
-/// for want of the token, does not keep the CLI (or a browser) out — a new connection takes
-/// the place of the oldest one that had nothing answered.
+/// every place with connections that never send a whole request, or with requests answered
+/// without authority (refused for want of the token, or a page anyone may ask for), does not
+/// keep the CLI out — a new connection takes the place of the oldest such one.
 #[test]
 fn silent_connections_do_not_keep_the_cli_out() {
     let node = Node::init("Gemeente Zwolle", "GM0193");
@@ -216,7 +216,7 @@ fn silent_connections_do_not_keep_the_cli_out() {
         serde_json::from_str(&std::fs::read_to_string(node.path().join("api.json")).unwrap())
             .unwrap();
     // More than the node keeps open at once (256): requests that never end, and
-    // connections kept alive with requests refused for want of the token.
+    // connections kept alive with requests answered without authority.
     let mut held: Vec<std::net::TcpStream> = (0..300)
         .map(|_| {
             let mut stream = std::net::TcpStream::connect(api.address).unwrap();
@@ -226,12 +226,17 @@ fn silent_connections_do_not_keep_the_cli_out() {
             stream
         })
         .collect();
-    for _ in 0..100 {
-        let mut stream = std::net::TcpStream::connect(api.address).unwrap();
-        stream
-            .write_all(b"GET /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n")
-            .unwrap();
-        held.push(stream);
+    for (request, count) in [
+        (&b"GET /api/v1/status HTTP/1.1\r\nHost: x\r\n\r\n"[..], 100),
+        // Answered without any authority (a page under another host name: 421), on more
+        // connections than there are places.
+        (&b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"[..], 300),
+    ] {
+        for _ in 0..count {
+            let mut stream = std::net::TcpStream::connect(api.address).unwrap();
+            stream.write_all(request).unwrap();
+            held.push(stream);
+        }
     }
     for _ in 0..3 {
         let status = node.status();

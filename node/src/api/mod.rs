@@ -78,7 +78,12 @@ async fn require_token(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "));
     match given {
-        Some(t) if constant_time_eq(t.as_bytes(), state.token.as_bytes()) => next.run(req).await,
+        Some(t) if constant_time_eq(t.as_bytes(), state.token.as_bytes()) => {
+            let mut answer = next.run(req).await;
+            // Earns the connection its place (see `http`).
+            answer.extensions_mut().insert(crate::http::Authorised);
+            answer
+        }
         _ => refused(
             StatusCode::UNAUTHORIZED,
             "Unauthorized",
