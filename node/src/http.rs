@@ -8,7 +8,7 @@
 //! Nor can anyone keep others out by holding every place with connections (any local
 //! process can open them, without a token): when all places are taken, a new connection
 //! takes the place of the oldest one whose last answer was not [`Authorised`] (by the local
-//! API's token) and that is not being answered. A connection being answered (an import may
+//! API's token or a signed-in session of the web page) and that is not being answered. A connection being answered (an import may
 //! take a while) or last answered with authority keeps its place; only when all of them do
 //! is a new one closed at once. A full listener says so in the log (at most once a minute).
 
@@ -31,8 +31,8 @@ pub const MAX_CONNECTIONS: usize = 256;
 /// How long open requests may finish once the node stops.
 const DRAIN: Duration = Duration::from_secs(5);
 
-/// Put on an answer by what checked the caller's authority (the local API's token): only
-/// such an answer earns its connection a place. (A page anyone may ask for does not: any
+/// Put on an answer by what checked the caller's authority (the local API's token, the web
+/// page's session): only such an answer earns its connection a place. (A page anyone may ask for does not: any
 /// local process can ask for those, without knowing anything.)
 #[derive(Clone, Copy, Debug)]
 pub struct Authorised;

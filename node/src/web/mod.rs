@@ -209,7 +209,14 @@ async fn guard(State(state): State<WebState>, req: Request, next: Next) -> Respo
             ));
         }
     }
-    with_guard_headers(PAGE_LANG.scope(lang, next.run(req)).await)
+    // A signed-in visitor's answers earn the connection its place (see `http`).
+    let signed_in = cookie(req.headers(), session::cookie_name(state.secure))
+        .is_some_and(|id| state.sessions.is_open(&id));
+    let mut answer = with_guard_headers(PAGE_LANG.scope(lang, next.run(req)).await);
+    if signed_in {
+        answer.extensions_mut().insert(crate::http::Authorised);
+    }
+    answer
 }
 
 /// The headers that keep a page from being framed, sniffed or scripted.
