@@ -62,8 +62,6 @@ struct Place {
 struct Places {
     next: u64,
     open: VecDeque<Place>,
-    /// It was full since this was last looked at (see [`Places::was_full`]).
-    full: bool,
 }
 
 impl Places {
@@ -79,7 +77,6 @@ impl Places {
             if let Some(evicted) = self.open.remove(fresh) {
                 evicted.close.cancel();
             }
-            self.full = true;
         }
         self.next += 1;
         let place = Place {
@@ -96,10 +93,17 @@ impl Places {
         self.open.retain(|p| p.id != id);
     }
 
-    /// Whether every place was taken since the last time this was asked.
-    fn was_full(&mut self) -> bool {
-        std::mem::take(&mut self.full)
+    fn is_full(&self, limit: usize) -> bool {
+        self.open.len() >= limit
     }
+}
+
+/// The places, also after a thread panicked while it held them (nothing it does with them
+/// leaves them half changed).
+fn lock(places: &Mutex<Places>) -> std::sync::MutexGuard<'_, Places> {
+    places
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Frees a connection's place when its task ends, however it ends.
@@ -110,9 +114,7 @@ struct Held {
 
 impl Drop for Held {
     fn drop(&mut self) {
-        if let Ok(mut places) = self.places.lock() {
-            places.free(self.id);
-        }
+        lock(&self.places).free(self.id);
     }
 }
 
@@ -146,13 +148,12 @@ pub async fn serve(listener: TcpListener, app: Router, shutdown: CancellationTok
                 }
             },
         };
-        let (taken, full) = match places.lock() {
-            Ok(mut places) => {
-                let taken = places.take(MAX_CONNECTIONS);
-                let full = taken.is_none() || places.was_full();
-                (taken, full)
-            }
-            Err(_) => (None, true),
+        let (full, taken) = {
+            let mut places = lock(&places);
+            (
+                places.is_full(MAX_CONNECTIONS),
+                places.take(MAX_CONNECTIONS),
+            )
         };
         if full && last_warned.is_none_or(|at: Instant| at.elapsed() >= FULL_WARNING_EVERY) {
             last_warned = Some(Instant::now());

@@ -7,8 +7,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
-use wiel_node::Published;
 use wiel_node::view::TrustReport;
+use wiel_tests::published_id as id_of;
 
 use wiel_protocol::{OrgKeypair, Timestamp, testing};
 use wiel_tests::{Daemon, Node, expect_one_line_error, free_port, import_file, wait_for};
@@ -34,10 +34,6 @@ fn first_revoked_is(node: &Node, key: &str) -> bool {
         .revoked
         .first()
         .is_some_and(|r| r.key.to_hex() == key)
-}
-
-fn id_of(json: &str) -> String {
-    serde_json::from_str::<Published>(json).unwrap().id.to_hex()
 }
 
 fn listed(node: &Node) -> String {

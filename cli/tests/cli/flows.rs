@@ -1,15 +1,12 @@
 //! The commands of the foundation issue, end to end on real processes.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use wiel_node::ThreadView;
 use wiel_node::service::{Edited, ImportReport};
 use wiel_node::view::{Listing, SearchResults};
-use wiel_node::{Published, ThreadView};
 use wiel_protocol::{Kind, KindFields};
+use wiel_tests::published_id as id;
 use wiel_tests::{Node, practice_md};
-
-fn id(out: &str) -> String {
-    serde_json::from_str::<Published>(out).unwrap().id.to_hex()
-}
 
 /// Ids of a listing's entries, newest first.
 fn ids(listing: &Listing) -> Vec<String> {

@@ -4,6 +4,7 @@
 
 use std::io::{Read, Write};
 use std::time::Duration;
+use wiel_tests::published_id;
 
 use wiel_node::Published;
 use wiel_node::view::{Listing, SearchResults};
@@ -298,10 +299,6 @@ fn the_entry_a_route_names_is_the_one_it_acts_on() {
         assert!(!problem.detail.contains('\n'), "{}", problem.detail);
     }
     assert_eq!(a.snapshot(), before, "nothing was retracted or answered");
-}
-
-fn published_id(json: &str) -> String {
-    serde_json::from_str::<Published>(json).unwrap().id.to_hex()
 }
 
 #[test]

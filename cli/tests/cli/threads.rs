@@ -10,10 +10,7 @@ use wiel_protocol::{
     Body, EntryId, Kind, KindFields, OrgKeypair, Ref, Rel, Timestamp, Verdict, testing,
 };
 use wiel_tests::Node;
-
-fn id(out: &str) -> String {
-    wiel_tests::published_id(out)
-}
+use wiel_tests::published_id as id;
 
 fn thread(node: &Node, id: &str) -> ThreadView {
     serde_json::from_str(&node.ok(&["--json", "show", &id[..12]])).unwrap()

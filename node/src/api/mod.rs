@@ -39,21 +39,16 @@ pub struct ApiState {
     pub origin: Arc<String>,
 }
 
-/// Runs a service call on the blocking pool (the store does disk I/O).
+/// [`blocking_op`], for a call of the service itself.
 async fn blocking<T: Send + 'static>(
     state: &ApiState,
     f: impl FnOnce(&Service) -> Result<T, ServiceError> + Send + 'static,
 ) -> Result<T, Problem> {
-    let service = state.service.clone();
-    // What the service words itself (a name shown as a claim) in the request's language.
-    let reader = problem::request_language();
-    tokio::task::spawn_blocking(move || wiel_lang::for_reader(reader, || f(&service)))
-        .await
-        .map_err(|e| internal_failure(&e))?
-        .map_err(Problem::from)
+    blocking_op(state, move |svc| Ok(f(svc)?)).await
 }
 
-/// [`blocking`], for an operation of [`crate::ops::Operations`] on the service.
+/// Runs an operation of [`crate::ops::Operations`] on the service, on the blocking pool
+/// (the store does disk I/O).
 async fn blocking_op<T: Send + 'static>(
     state: &ApiState,
     f: impl FnOnce(&Service) -> Result<T, crate::ops::OpError> + Send + 'static,
@@ -103,7 +98,7 @@ const MAX_IMPORT_BYTES: usize = 512 * 1024 * 1024;
 
 /// The largest body a request of type `Q` may have.
 fn body_limit<Q: 'static>() -> axum::extract::DefaultBodyLimit {
-    if std::any::TypeId::of::<Q>() == std::any::TypeId::of::<ImportText>() {
+    if ImportText::is::<Q>() {
         axum::extract::DefaultBodyLimit::max(MAX_IMPORT_BYTES)
     } else {
         axum::extract::DefaultBodyLimit::max(2 * 1024 * 1024)

@@ -38,7 +38,7 @@ fn request<T: JsonSchema + 'static>() -> Payload {
     use std::any::TypeId;
     if TypeId::of::<T>() == TypeId::of::<Nothing>() {
         Payload::Nothing
-    } else if TypeId::of::<T>() == TypeId::of::<ImportText>() {
+    } else if ImportText::is::<T>() {
         Payload::Text("text/plain")
     } else {
         Payload::Json(|generator| T::json_schema(generator))

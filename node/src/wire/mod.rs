@@ -202,6 +202,13 @@ pub struct SyncRunRef {
 #[serde(transparent)]
 pub struct ImportText(pub String);
 
+impl ImportText {
+    /// Whether requests of type `Q` are this text (a body of its own size and media type).
+    pub fn is<Q: 'static>() -> bool {
+        std::any::TypeId::of::<Q>() == std::any::TypeId::of::<ImportText>()
+    }
+}
+
 #[derive(Serialize, Deserialize, Debug, schemars::JsonSchema)]
 pub struct AnswerRequest {
     /// The question (in the route).
