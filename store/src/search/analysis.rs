@@ -55,22 +55,37 @@ fn leftover_letters() -> StopWordFilter {
 /// not worked out again.
 const REMEMBERED_WORDS: usize = 50_000;
 
-/// A bounded word → outcome memo, one per analyzer (tantivy gives every indexing thread
-/// its own copy, so no lock is needed).
-#[derive(Clone, Default)]
-struct Memo<V>(rustc_hash::FxHashMap<String, V>);
+/// A bounded word → outcome memo, shared by every copy of one analyzer: tantivy copies an
+/// analyzer for each indexing thread and for each snippet, and a copy that started empty
+/// worked every word out again (a search's 50 snippets did). The outcome is worked out
+/// outside the lock.
+struct Memo<V>(std::sync::Arc<std::sync::Mutex<rustc_hash::FxHashMap<String, V>>>);
 
-impl<V> Memo<V> {
-    fn get_or_insert_with(&mut self, word: &str, make: impl FnOnce(&str) -> V) -> &V {
-        if !self.0.contains_key(word) {
-            if self.0.len() >= REMEMBERED_WORDS {
-                self.0.clear();
-            }
-            let value = make(word);
-            self.0.insert(word.to_owned(), value);
+impl<V> Clone for Memo<V> {
+    fn clone(&self) -> Self {
+        Self(self.0.clone())
+    }
+}
+
+impl<V> Default for Memo<V> {
+    fn default() -> Self {
+        Self(Default::default())
+    }
+}
+
+impl<V: Clone> Memo<V> {
+    fn get_or_insert_with(&self, word: &str, make: impl FnOnce(&str) -> V) -> V {
+        let lock = || self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(known) = lock().get(word) {
+            return known.clone();
         }
-        // Just looked up or inserted.
-        &self.0[word]
+        let value = make(word);
+        let mut memo = lock();
+        if memo.len() >= REMEMBERED_WORDS {
+            memo.clear();
+        }
+        memo.insert(word.to_owned(), value.clone());
+        value
     }
 }
 
@@ -100,7 +115,7 @@ impl<T: Tokenizer> Tokenizer for DecompoundFilter<T> {
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         DecompoundStream {
             inner: self.inner.token_stream(text),
-            parts: &mut self.parts,
+            parts: &self.parts,
             pending: Vec::new(),
             current: None,
         }
@@ -109,7 +124,7 @@ impl<T: Tokenizer> Tokenizer for DecompoundFilter<T> {
 
 struct DecompoundStream<'a, S> {
     inner: S,
-    parts: &'a mut Memo<Box<[String]>>,
+    parts: &'a Memo<Box<[String]>>,
     /// Parts still to emit, last first.
     pending: Vec<Token>,
     /// The part being emitted; `None` while the inner stream's own token is.
@@ -180,7 +195,7 @@ impl<T: Tokenizer> Tokenizer for DutchStemFilter<T> {
         DutchStemStream {
             inner: self.inner.token_stream(text),
             stemmer: frostem::Stemmer::new(STEMMER),
-            stems: &mut self.stems,
+            stems: &self.stems,
         }
     }
 }
@@ -190,7 +205,7 @@ const STEMMER: frostem::Algorithm = frostem::Algorithm::DutchPorter;
 struct DutchStemStream<'a, S> {
     inner: S,
     stemmer: frostem::Stemmer,
-    stems: &'a mut Memo<String>,
+    stems: &'a Memo<String>,
 }
 
 impl<S: TokenStream> TokenStream for DutchStemStream<'_, S> {
@@ -201,13 +216,14 @@ impl<S: TokenStream> TokenStream for DutchStemStream<'_, S> {
         let token = self.inner.token_mut();
         let stemmer = &self.stemmer;
         let stem = self.stems.get_or_insert_with(&token.text, |word| {
-            let word = agent_noun(plural_ie(plural_es(word)));
+            let singular = plural_latin(word);
+            let word = agent_noun(plural_ie(plural_es(&singular)));
             match derivation(word) {
                 Some(kept) => undouble_vowels(&kept),
                 None => undouble_vowels(&stemmer.stem(word)),
             }
         });
-        token.text.clone_from(stem);
+        token.text = stem;
         true
     }
     fn token(&self) -> &Token {
@@ -231,6 +247,23 @@ fn plural_es(word: &str) -> &str {
     } else {
         word
     }
+}
+
+/// `criteria` → `criterium`, `centra` → `centrum`, `musea` → `museum`: a Latin plural meets
+/// its singular where that is a known word. Only after `i`, `e`, `r` or `c`, the endings of
+/// those nouns: `minima` (the social domain's households on a minimum income) and `quota`
+/// stay themselves.
+fn plural_latin(word: &str) -> std::borrow::Cow<'_, str> {
+    if let Some(stem) = word.strip_suffix('a')
+        && stem.len() >= 4
+        && stem.ends_with(['i', 'e', 'r', 'c'])
+    {
+        let singular = format!("{stem}um");
+        if parts().contains(singular.as_str()) {
+            return std::borrow::Cow::Owned(singular);
+        }
+    }
+    std::borrow::Cow::Borrowed(word)
 }
 
 /// `organisaties` → `organisatie`, `categorieen` (from `categorieën`) → `categorie`: the
@@ -388,6 +421,19 @@ mod tests {
     }
 
     #[test]
+    fn only_latin_plurals_of_known_words_meet_their_singular() {
+        assert_eq!(stem("criteria"), stem("criterium"));
+        // The social domain's minima are households, not a minimum; no `agendum` is known.
+        for (word, other) in [
+            ("minima", "minimum"),
+            ("quota", "quotum"),
+            ("agenda", "agendum"),
+        ] {
+            assert_ne!(stem(word), stem(other), "{word}");
+        }
+    }
+
+    #[test]
     fn person_nouns_stay_apart_where_their_base_is_no_word() {
         for (word, other) in [("werker", "werk"), ("ouder", "oud"), ("partner", "partn")] {
             assert_ne!(stem(word), stem(other), "{word}");
@@ -418,6 +464,9 @@ mod tests {
             &["financiën", "financie\u{0308}n"],
             &["mantelzorg", "mantelzorger", "mantelzorgers"],
             &["sport", "sporter", "sporters"],
+            &["criterium", "criteria"],
+            &["centrum", "centra"],
+            &["museum", "musea"],
         ];
         for family in families {
             let first = stem(family[0]);
