@@ -124,6 +124,51 @@ fn converged(members: &[Member]) -> bool {
     true
 }
 
+/// What the running nodes of `away` and of the others lack: for each group, how many hold
+/// fewer entries of one of their spaces than its fullest follower, and the median of what
+/// those lack. Who lags while the network converges.
+fn lagging(members: &[Member], away: &[usize]) -> [(usize, u64); 2] {
+    let counts: Vec<Option<Vec<u64>>> = members
+        .iter()
+        .map(|m| {
+            let node = m.node.as_ref()?;
+            Some(
+                node.fingerprints(&m.spaces)
+                    .iter()
+                    .map(|p| p.count)
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut fullest: HashMap<&SpaceName, u64> = HashMap::new();
+    for (m, c) in members.iter().zip(&counts) {
+        for (space, count) in m.spaces.iter().zip(c.iter().flatten()) {
+            let most = fullest.entry(space).or_default();
+            *most = (*most).max(*count);
+        }
+    }
+    let mut lacking: [Vec<u64>; 2] = [Vec::new(), Vec::new()];
+    for (i, (m, c)) in members.iter().zip(&counts).enumerate() {
+        let Some(c) = c else { continue };
+        let missing: u64 = m
+            .spaces
+            .iter()
+            .zip(c)
+            .map(|(space, count)| fullest[space] - count)
+            .sum();
+        if missing > 0 {
+            lacking[usize::from(!away.contains(&i))].push(missing);
+        }
+    }
+    lacking.map(|mut group| {
+        group.sort_unstable();
+        (
+            group.len(),
+            group.get(group.len() / 2).copied().unwrap_or(0),
+        )
+    })
+}
+
 fn main() {
     let n = wiel_tests::env_number("WIEL_BENCH_NODES", 342).max(SEEDS + PROVINCES);
     let entries = wiel_tests::env_number("WIEL_BENCH_ENTRIES", 200);
@@ -322,10 +367,21 @@ fn main() {
         }
         let deadline = restarted + Duration::from_secs(300);
         let mut equal = false;
+        let mut next_report = restarted + Duration::from_secs(10);
         while Instant::now() < deadline {
             if converged(&members) {
                 equal = true;
                 break;
+            }
+            if Instant::now() >= next_report {
+                next_report += Duration::from_secs(10);
+                let [(returned, returned_lack), (stayed, stayed_lack)] = lagging(&members, &away);
+                println!(
+                    "  after {:.0} s: lacking entries: {returned} of the {} restarted (median {returned_lack}), {stayed} of the {} that stayed (median {stayed_lack})",
+                    restarted.elapsed().as_secs_f64(),
+                    away.len(),
+                    members.len() - away.len()
+                );
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }

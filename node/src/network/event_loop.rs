@@ -325,6 +325,9 @@ impl EventLoop {
                 message_id,
                 message,
             }) => {
+                if let Some(space) = self.gossip.space_of(&message.topic) {
+                    self.sync.on_gossip(&space);
+                }
                 self.gossip
                     .on_message(&mut ctx!(self), propagation_source, message_id, message);
             }

@@ -246,6 +246,18 @@ impl PeerTable {
             .collect()
     }
 
+    /// The identified peers that follow `space`, in a stable order.
+    pub fn following(&self, space: &SpaceName) -> Vec<PeerId> {
+        let mut followers: Vec<PeerId> = self
+            .peers
+            .iter()
+            .filter(|(_, p)| p.agent.is_some() && p.spaces.contains(space))
+            .map(|(id, _)| *id)
+            .collect();
+        followers.sort();
+        followers
+    }
+
     /// Peers that have not answered identify within [`IDENTIFY_DEADLINE`] of connecting.
     pub fn silent(&self, now: Instant) -> Vec<PeerId> {
         self.peers

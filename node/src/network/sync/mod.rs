@@ -1,7 +1,8 @@
 //! The sync protocol (`/wiel/sync/1`), both sides. Asking: reconcile each followed space
 //! with a peer (rounds of coded symbols until the differences are known), then fetch what
 //! this node lacks and offer what the peer lacks; pass on to the other peers what sync
-//! brought ("ripples"). Answering: symbol rounds from a snapshot of this node's set, and
+//! brought ("ripples"); settle a space with one peer after entries arrived (`settle`).
+//! Answering: symbol rounds from a snapshot of this node's set, and
 //! offers, computed off the swarm's loop (see `serve`).
 
 use std::collections::{HashMap, HashSet};
@@ -22,6 +23,7 @@ use crate::reconcile::{Ask, Fingerprint, Initiator, ItemSet, ReconcileError, Ste
 use crate::refusal::Refusal;
 
 mod answering;
+mod settle;
 pub(super) use answering::Answered;
 
 /// Coded symbols held across all sessions this node runs at once (42 bytes each: about
@@ -60,6 +62,8 @@ pub(super) struct SyncHandler {
     last_sync: HashMap<SpaceName, SpaceSync>,
     /// Spaces that got new entries by sync, with the peer they came from.
     ripples: HashMap<SpaceName, PeerId>,
+    /// Spaces to reconcile with one peer after entries arrived (see `settle`).
+    settling: settle::Settling,
     last_periodic_sync: Instant,
 }
 
@@ -72,12 +76,14 @@ impl SyncHandler {
             session_count: 0,
             last_sync: HashMap::new(),
             ripples: HashMap::new(),
+            settling: settle::Settling::default(),
             last_periodic_sync: Instant::now(),
         }
     }
 
     /// Every second: catch up with the peers whose messages were dropped (`catch_ups`),
-    /// pass on what sync brought, and every [`SYNC_INTERVAL`] reconcile with every peer.
+    /// pass on what sync brought, settle the spaces where entries arrived (`settle`), and
+    /// every [`SYNC_INTERVAL`] reconcile with every peer.
     pub fn on_tick(&mut self, ctx: &mut Ctx, catch_ups: &[PeerId], now: Instant) {
         for peer in catch_ups {
             if ctx.peers.contains(peer) {
@@ -93,12 +99,23 @@ impl SyncHandler {
             }
         }
         self.start_ripples(ctx.server, ctx.runs, &ctx.peers.identified());
+        for space in self.settling.due(now) {
+            if let Some(peer) = self.settling.pick(&ctx.peers.following(&space)) {
+                tracing::debug!(%peer, %space, "settling a space after entries arrived");
+                self.start_session(ctx.server, ctx.runs, peer, space, None);
+            }
+        }
         if now.duration_since(self.last_periodic_sync) >= SYNC_INTERVAL {
             self.last_periodic_sync = now;
             for peer in ctx.peers.ids() {
                 self.start(ctx.server, ctx.runs, peer, None);
             }
         }
+    }
+
+    /// An entry of `space` came by gossip: the space is settled when such arrivals pause.
+    pub fn on_gossip(&mut self, space: &SpaceName) {
+        self.settling.on_arrival(space, Instant::now());
     }
 
     /// Whether a session with `peer` runs or is about to.
@@ -284,7 +301,9 @@ impl SyncHandler {
                 symbols,
             } => (fingerprint, symbols),
             SyncResponse::Taken | SyncResponse::Refused => {
-                // The peer does not follow this space, or is busy.
+                // The peer does not follow this space, or is busy: another follower may
+                // settle it.
+                self.settling.on_arrival(&session.space, Instant::now());
                 ctx.runs.session_closed(session.run, 0, 0, None);
                 return Outcome::default();
             }
@@ -304,6 +323,7 @@ impl SyncHandler {
                     // Our own budget, not the peer's fault: try again at the next sync.
                     tracing::info!(peer = %session.peer, space = %session.space, held, "sync postponed: symbol memory budget reached");
                     ctx.counters.reject(Refusal::SyncMemoryBudget);
+                    self.settling.on_arrival(&session.space, Instant::now());
                     let problem = msg!(
                         "sync-problem-postponed",
                         peer = session.peer.to_string(),
@@ -412,6 +432,9 @@ impl SyncHandler {
     fn on_failure(&mut self, runs: &mut Runs, request: OutboundRequestId, error: &OutboundFailure) {
         if let Some(s) = self.sessions.remove(&request) {
             tracing::warn!(peer = %s.peer, space = %s.space, %error, "sync session failed");
+            // A busy peer that dropped the request, a connection gone: another follower
+            // may settle the space.
+            self.settling.on_arrival(&s.space, Instant::now());
             runs.session_closed(
                 s.run,
                 0,
@@ -457,6 +480,7 @@ impl SyncHandler {
             }
             if stored > 0 {
                 self.ripples.insert(space.clone(), peer);
+                self.settling.on_arrival(space, Instant::now());
             }
         }
     }
