@@ -6,8 +6,9 @@
 //! [`LONGEST`]), at most once per [`SPACING`], the followers taken in turn. A sync that
 //! brings entries passes them on (ripples) and is itself an arrival, so a gap closes in a
 //! few rounds; one that brings nothing ends it. A session that failed (the peer busy, or
-//! gone) leaves its space to settle too, with the next follower. A peer that sends gossip to keep a space
-//! busy costs this node one session per [`SPACING`], with a peer this node chooses.
+//! gone) leaves its space to settle too, with the next follower. A peer that sends gossip
+//! to keep a space busy costs this node one session per [`SPACING`], with a peer this node
+//! chooses.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
