@@ -52,7 +52,7 @@ fn measure(set: Set, min_entries: usize, min_queries: usize) -> (f64, f64) {
 
 #[test]
 fn recall_and_mrr_on_the_first_set() {
-    // Reached: 0.957 / 0.991 (56 queries); the goal is 0.95 / 0.98.
+    // Reached: 0.961 / 0.991 (56 queries); the goal is 0.95 / 0.98.
     const RECALL: f64 = 0.95;
     const MRR: f64 = 0.98;
     let (recall, mrr) = measure(relevance::FIRST, 200, 40);
@@ -62,8 +62,8 @@ fn recall_and_mrr_on_the_first_set() {
 
 #[test]
 fn recall_and_mrr_on_the_realistic_set() {
-    // Reached: 0.932 / 0.987 (117 queries); the goal is 0.95 / 0.9.
-    const RECALL: f64 = 0.93;
+    // Reached: 0.939 / 0.987 (117 queries); the goal is 0.95 / 0.9.
+    const RECALL: f64 = 0.935;
     const MRR: f64 = 0.98;
     let (recall, mrr) = measure(relevance::REALISTIC, 150, 60);
     assert!(recall >= RECALL, "recall@5 {recall:.3} fell below {RECALL}");

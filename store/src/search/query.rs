@@ -244,6 +244,7 @@ impl SearchIndex {
                 }
                 same.push((synonym.stem.clone(), SYNONYM_WEIGHT));
             }
+            let direct = same.len();
             // The parts of a compound have their words that mean the same too
             // (`ziekteverzuimbeleid`: verzuim, uitval), weighing as a part does.
             let weighted: Vec<(String, f32)> = weighted.collect();
@@ -255,20 +256,44 @@ impl SearchIndex {
                     same.push((synonym.stem.clone(), weight));
                 }
             }
-            for (stem, weight) in weighted.into_iter().chain(same) {
+            // The word and the words that mean the same are alternatives: an entry counts
+            // by the best of them (and a little of the rest), not by their sum, so that one
+            // using the typed word once is not outweighed by one repeating a synonym. The
+            // parts of a compound add up, as before.
+            let own_len = weighted.len();
+            let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+            for (n, (stem, weight)) in weighted.into_iter().chain(same).enumerate() {
                 if !seen.insert(stem.clone()) {
                     continue;
                 }
-                for (field, boost) in [
+                let fields: Vec<(Occur, Box<dyn Query>)> = [
                     (f.title, TITLE_BOOST),
                     (f.text, TEXT_BOOST),
                     (f.tags, TAGS_BOOST),
-                ] {
-                    clauses.push((
+                ]
+                .into_iter()
+                .map(|(field, boost)| {
+                    (
                         Occur::Should,
                         boosted(term_query(field, &stem), boost * weight),
-                    ));
+                    )
+                })
+                .collect();
+                let in_fields: Box<dyn Query> = Box::new(BooleanQuery::new(fields));
+                if n == 0 || (own_len..own_len + direct).contains(&n) {
+                    alternatives.push(in_fields);
+                } else {
+                    clauses.push((Occur::Should, in_fields));
                 }
+            }
+            if !alternatives.is_empty() {
+                clauses.push((
+                    Occur::Should,
+                    Box::new(tantivy::query::DisjunctionMaxQuery::with_tie_breaker(
+                        alternatives,
+                        ALTERNATIVES_TIE,
+                    )),
+                ));
             }
             clauses.push((
                 Occur::Should,
