@@ -151,6 +151,12 @@ impl Node {
         self.dir.path()
     }
 
+    /// Where the node running on this data directory serves its API (its `api.json`).
+    pub fn api_endpoint(&self) -> wiel_node::wire::ApiEndpoint {
+        wiel_node::wire::ApiEndpoint::read(&wiel_node::DataDir::new(self.path()))
+            .expect("a running node says where it serves in api.json")
+    }
+
     /// Puts entries straight into the node's store (no node running), in batches of a
     /// thousand: a data directory with many entries for a benchmark.
     pub fn fill_store<'a>(&self, entries: impl IntoIterator<Item = &'a wiel_protocol::Verified>) {

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
-use wiel_node::wire::{ApiEndpoint, PeerEntry};
+use wiel_node::wire::PeerEntry;
 use wiel_tests::published_id;
 
 use wiel_tests::{Daemon, Node, expect_one_line_error, practice_md, wait_for};
@@ -227,8 +227,7 @@ fn metrics_endpoint_counts_peers_and_entries() {
     assert!(text.contains("wiel_peers 1"), "{text}");
     assert!(text.contains("libp2p_bandwidth"), "{text}");
     // The local API needs the token; metrics are on their own address.
-    let api: ApiEndpoint =
-        serde_json::from_str(&std::fs::read_to_string(a.path().join("api.json")).unwrap()).unwrap();
+    let api = a.api_endpoint();
     let unauthorised = http_get(&api.address.to_string(), "/api/v1/status");
     assert!(unauthorised.starts_with("HTTP/1.1 401"), "{unauthorised}");
     assert!(

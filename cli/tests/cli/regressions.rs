@@ -144,9 +144,7 @@ fn a_retraction_reason_with_a_bsn_is_refused_and_the_retraction_can_go_without()
 
 /// Sends one raw request with the node's token; returns the whole answer.
 fn raw_api(node: &Node, method: &str, path: &str, body: &str) -> String {
-    let api: ApiEndpoint =
-        serde_json::from_str(&std::fs::read_to_string(node.path().join("api.json")).unwrap())
-            .unwrap();
+    let api = node.api_endpoint();
     let addr = api.address.to_string();
     let token = std::fs::read_to_string(node.path().join("api.token")).unwrap();
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();
@@ -213,9 +211,7 @@ fn every_error_of_the_api_is_problem_details() {
 fn silent_connections_do_not_keep_the_cli_out() {
     let node = Node::init("Gemeente Zwolle", "GM0193");
     let _daemon = Daemon::start(&node, &[]);
-    let api: ApiEndpoint =
-        serde_json::from_str(&std::fs::read_to_string(node.path().join("api.json")).unwrap())
-            .unwrap();
+    let api = node.api_endpoint();
     // More than the node keeps open at once (256): requests that never end, and
     // connections kept alive with requests answered without authority.
     let mut held: Vec<std::net::TcpStream> = (0..300)
@@ -409,9 +405,7 @@ fn connections_that_send_nothing_or_half_a_request_are_closed_by_the_node() {
     use std::io::{Read, Write};
     let node = Node::init("Gemeente Zwolle", "GM0193");
     let _daemon = Daemon::start(&node, &[]);
-    let api: ApiEndpoint =
-        serde_json::from_str(&std::fs::read_to_string(node.path().join("api.json")).unwrap())
-            .unwrap();
+    let api = node.api_endpoint();
     let address = api.address.to_string();
     let mut held: Vec<std::net::TcpStream> = (0..20)
         .map(|_| std::net::TcpStream::connect(&address).unwrap())

@@ -147,10 +147,11 @@ impl<S: TokenStream> TokenStream for DecompoundStream<'_, S> {
                 .map(|parts| parts.into_iter().map(str::to_owned).collect())
                 .unwrap_or_default()
         });
-        self.pending.extend(parts.iter().rev().map(|p| Token {
-            text: p.clone(),
-            ..token.clone()
-        }));
+        self.pending
+            .extend(parts.into_vec().into_iter().rev().map(|text| Token {
+                text,
+                ..token.clone()
+            }));
         true
     }
     fn token(&self) -> &Token {
