@@ -13,6 +13,8 @@ const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(180);
 /// holding the port of its last connection to A for a minute after a restart) and the
 /// node tries again after a minute.
 const PUNCHED: std::time::Duration = std::time::Duration::from_secs(180);
+/// What a node logs when it closes a relayed connection a direct one replaced.
+const HANDED_OVER: &str = "connected directly: closing the connection through the relay";
 
 #[test]
 fn municipalities_behind_nat_meet_through_a_seed_punch_holes_and_keep_going_without_it() {
@@ -46,6 +48,11 @@ fn municipalities_behind_nat_meet_through_a_seed_punch_holes_and_keep_going_with
         a.log(),
         b.log()
     );
+    // The direct connection takes over: the one through the seed's relay is closed (it
+    // costs the seed, and gossip would keep only it alive).
+    until("the relayed connection between A and B closed", &[&a, &b], || {
+        [&a, &b].iter().any(|h| h.log().contains(HANDED_OVER))
+    });
 
     // An entry published on A reaches B.
     let id = a.publish(

@@ -159,7 +159,10 @@ impl EventLoop {
         }
         let counted = self.peers.counted(&self.node.trust.current());
         self.reach.on_tick(&mut self.swarm, counted, now);
-        self.punches.on_tick(&mut self.swarm, now);
+        let (sync, fetch) = (&self.sync, &self.fetch);
+        self.punches.on_tick(&mut self.swarm, now, |peer| {
+            sync.busy_with(peer) || fetch.busy_with(peer)
+        });
         let catch_ups = self.guard.due_catch_ups(now);
         self.sync.on_tick(&mut ctx!(self), &catch_ups, now);
         let trust = self.node.trust.current();
@@ -280,7 +283,8 @@ impl EventLoop {
                     endpoint.is_relayed(),
                 );
                 self.reach.on_connected(peer_id, &endpoint, Instant::now());
-                self.punches.on_connected(peer_id, &endpoint);
+                self.punches
+                    .on_connected(peer_id, connection_id, &endpoint, Instant::now());
                 self.dials.on_established(connection_id, peer_id);
                 tracing::debug!(%peer_id, "connected");
             }
@@ -291,7 +295,8 @@ impl EventLoop {
                 endpoint,
                 ..
             } => {
-                self.punches.on_closed(&peer_id, &endpoint);
+                self.punches
+                    .on_closed(&peer_id, connection_id, &endpoint, Instant::now());
                 if num_established > 0 {
                     self.peers.on_closed(&peer_id, connection_id);
                     return;

@@ -5,6 +5,11 @@
 //! municipality that relays. So while a peer is reached only through a relay, the punch
 //! is tried again, waiting longer each time: a new connection through a relay this node
 //! is connected to (the way DCUtR starts a punch), two relayed connections at most.
+//! Once a direct connection has stood for a moment, the connections through the relay are
+//! closed: they cost the municipality that relays, and gossip keeps alive only the first
+//! connection to a peer, so a direct one beside a relayed one would idle out and leave
+//! the peer on the relay. A direct connection that closes while the relay still carries
+//! the peer sets the tries going again.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -31,13 +36,20 @@ const AGAIN_MOST: Duration = Duration::from_secs(30 * 60);
 const MAX_RELAYED: usize = 2;
 /// Addresses through a relay remembered for one peer, at most.
 const MAX_CIRCUITS: usize = 3;
+/// How long a direct connection stands before the relayed ones to the same peer close.
+const HANDOVER: Duration = Duration::from_secs(5);
+/// A sync or fetch under way keeps a relayed connection open (closing it would fail the
+/// request it carries) for this long at most after a direct one came.
+const HANDOVER_MOST: Duration = Duration::from_secs(120);
 
 /// What this node knows of its connections to one peer.
 #[derive(Default)]
 struct Links {
-    /// Connections through a relay, and direct ones.
-    relayed: usize,
+    /// Open connections through a relay (not those being closed), and direct ones.
+    relayed: HashSet<ConnectionId>,
     direct: usize,
+    /// Since when a direct connection stands.
+    direct_since: Option<Instant>,
     /// Where the peer is reached through a relay (as dialed, or as it told identify).
     circuits: Vec<Multiaddr>,
     /// When to try the punch again, while no direct connection came.
@@ -68,15 +80,22 @@ impl Punches {
         }
     }
 
-    pub fn on_connected(&mut self, peer: PeerId, at: &ConnectedPoint) {
+    pub fn on_connected(
+        &mut self,
+        peer: PeerId,
+        connection: ConnectionId,
+        at: &ConnectedPoint,
+        now: Instant,
+    ) {
         let links = self.links.entry(peer).or_default();
         if at.is_relayed() {
-            links.relayed += 1;
+            links.relayed.insert(connection);
             if let ConnectedPoint::Dialer { address, .. } = at {
                 note_circuit(links, address);
             }
         } else {
             links.direct += 1;
+            links.direct_since.get_or_insert(now);
             links.again_at = None;
             links.next_wait = None;
         }
@@ -106,18 +125,57 @@ impl Punches {
         at.is_dialer() && !punch_answer && !retry
     }
 
-    pub fn on_closed(&mut self, peer: &PeerId, at: &ConnectedPoint) {
+    pub fn on_closed(
+        &mut self,
+        peer: &PeerId,
+        connection: ConnectionId,
+        at: &ConnectedPoint,
+        now: Instant,
+    ) {
         let Some(links) = self.links.get_mut(peer) else {
             return;
         };
         if at.is_relayed() {
-            links.relayed = links.relayed.saturating_sub(1);
+            links.relayed.remove(&connection);
         } else {
             links.direct = links.direct.saturating_sub(1);
+            if links.direct == 0 {
+                links.direct_since = None;
+                // Only the relay carries the peer again: punch again, after a wait.
+                if !links.relayed.is_empty()
+                    && !links.circuits.is_empty()
+                    && links.again_at.is_none()
+                {
+                    links.schedule(now);
+                }
+            }
         }
-        if links.relayed == 0 && links.direct == 0 {
+        if links.relayed.is_empty() && links.direct == 0 {
             self.links.remove(peer);
         }
+    }
+
+    /// The relayed connections to close now: to peers a direct connection has reached for
+    /// [`HANDOVER`], unless `busy` (a sync or fetch under way) and for less than
+    /// [`HANDOVER_MOST`]. They count as closed from here on.
+    fn handovers(
+        &mut self,
+        now: Instant,
+        busy: impl Fn(&PeerId) -> bool,
+    ) -> Vec<(PeerId, ConnectionId)> {
+        let mut closing = Vec::new();
+        for (peer, links) in &mut self.links {
+            let Some(since) = links.direct_since else {
+                continue;
+            };
+            let stood = now.saturating_duration_since(since);
+            if links.relayed.is_empty() || stood < HANDOVER || (stood < HANDOVER_MOST && busy(peer))
+            {
+                continue;
+            }
+            closing.extend(links.relayed.drain().map(|connection| (*peer, connection)));
+        }
+        closing
     }
 
     /// The addresses a connected peer listens on: those through a relay are where a
@@ -190,7 +248,7 @@ impl Punches {
                 .cloned()
                 .collect();
             // Two relayed connections at most (one each way); none is closed under way.
-            if circuits.is_empty() || links.relayed >= MAX_RELAYED {
+            if circuits.is_empty() || links.relayed.len() >= MAX_RELAYED {
                 continue;
             }
             due.push(Retry {
@@ -201,8 +259,18 @@ impl Punches {
         due
     }
 
-    /// Every second: punches due are started again.
-    pub fn on_tick(&mut self, swarm: &mut Swarm<Behaviour>, now: Instant) {
+    /// Every second: punches due are started again, and relayed connections a direct one
+    /// replaced are closed (`busy`: whether a sync or fetch with a peer is under way).
+    pub fn on_tick(
+        &mut self,
+        swarm: &mut Swarm<Behaviour>,
+        now: Instant,
+        busy: impl Fn(&PeerId) -> bool,
+    ) {
+        for (peer, connection) in self.handovers(now, busy) {
+            tracing::debug!(%peer, "connected directly: closing the connection through the relay");
+            swarm.close_connection(connection);
+        }
         let connected: HashSet<PeerId> = swarm.connected_peers().copied().collect();
         for retry in self.due(now, |relay| connected.contains(relay)) {
             let opts = DialOpts::peer_id(retry.peer)

@@ -28,6 +28,10 @@ fn direct() -> ConnectedPoint {
     }
 }
 
+fn id(n: usize) -> ConnectionId {
+    ConnectionId::new_unchecked(n)
+}
+
 fn punches() -> Punches {
     Punches::new(Arc::new(Counters::default()))
 }
@@ -36,8 +40,9 @@ fn punches() -> Punches {
 /// relay, and now.
 fn reached_through_a_relay() -> (Punches, PeerId, PeerId, Instant) {
     let (mut p, peer, relay) = (punches(), PeerId::random(), PeerId::random());
-    p.on_connected(peer, &relayed_dial(peer, relay));
-    (p, peer, relay, Instant::now())
+    let now = Instant::now();
+    p.on_connected(peer, id(1), &relayed_dial(peer, relay), now);
+    (p, peer, relay, now)
 }
 
 #[test]
@@ -79,7 +84,7 @@ fn no_try_goes_through_a_relay_this_node_is_not_connected_to_nor_past_two_relaye
     // A relay the peer named, that this node is not connected to: never dialed.
     assert!(p.due(t0 + AGAIN_FIRST, |_| false).is_empty());
     // Two relayed connections already: no third.
-    p.on_connected(peer, &relayed_from(peer));
+    p.on_connected(peer, id(2), &relayed_from(peer), t0);
     assert!(p.due(t0 + AGAIN_MOST * 2, |_| true).is_empty());
     assert!(p.links[&peer].again_at.is_some(), "tried again later");
 }
@@ -88,11 +93,11 @@ fn no_try_goes_through_a_relay_this_node_is_not_connected_to_nor_past_two_relaye
 fn a_direct_connection_or_a_punch_that_worked_ends_the_tries() {
     let (mut p, peer, _, t0) = reached_through_a_relay();
     p.on_failed(peer, t0);
-    p.on_connected(peer, &direct());
+    p.on_connected(peer, id(2), &direct(), t0);
     assert!(p.due(t0 + AGAIN_MOST, |_| true).is_empty());
     assert_eq!(p.on_failed(peer, t0), None, "connected directly already");
 
-    p.on_closed(&peer, &direct());
+    p.on_closed(&peer, id(2), &direct(), t0);
     assert_eq!(p.on_failed(peer, t0), Some(AGAIN_FIRST));
 }
 
@@ -105,7 +110,7 @@ fn without_an_address_through_a_relay_nothing_is_tried_and_a_peer_gone_is_forgot
         Instant::now(),
     );
     // The peer dialed us through the relay: we know no address to dial it back at.
-    p.on_connected(peer, &relayed_from(peer));
+    p.on_connected(peer, id(1), &relayed_from(peer), t0);
     assert_eq!(p.on_failed(peer, t0), None);
     // Until it tells identify where it listens.
     let circuit: Multiaddr = format!("/ip4/203.0.113.10/tcp/4001/p2p/{relay}/p2p-circuit")
@@ -122,7 +127,7 @@ fn without_an_address_through_a_relay_nothing_is_tried_and_a_peer_gone_is_forgot
         vec![circuit]
     );
 
-    p.on_closed(&peer, &relayed_from(peer));
+    p.on_closed(&peer, id(1), &relayed_from(peer), t0);
     assert!(p.due(t0 + AGAIN_MOST, |_| true).is_empty());
     assert!(p.links.is_empty());
 }
@@ -130,7 +135,7 @@ fn without_an_address_through_a_relay_nothing_is_tried_and_a_peer_gone_is_forgot
 #[test]
 fn a_peer_telling_a_hundred_relayed_addresses_is_remembered_at_three() {
     let (mut p, peer) = (punches(), PeerId::random());
-    p.on_connected(peer, &relayed_from(peer));
+    p.on_connected(peer, id(1), &relayed_from(peer), Instant::now());
     let listen: Vec<Multiaddr> = (0..100)
         .map(|i| {
             format!(
@@ -169,7 +174,7 @@ fn a_punch_the_peer_started_or_a_try_again_is_not_a_peer_this_node_chose() {
     );
     let first = ConnectionId::new_unchecked(1);
     assert!(p.chosen_by_us(&peer, first, &relayed_dial(peer, relay)));
-    p.on_connected(peer, &relayed_dial(peer, relay));
+    p.on_connected(peer, first, &relayed_dial(peer, relay), t0);
     assert!(!p.chosen_by_us(&peer, first, &relayed_from(peer)));
     // DCUtR's dial on the side that answers a punch turns the role.
     assert!(!p.chosen_by_us(&peer, ConnectionId::new_unchecked(2), &direct()));
@@ -184,4 +189,47 @@ fn a_punch_the_peer_started_or_a_try_again_is_not_a_peer_this_node_chose() {
     let retry = ConnectionId::new_unchecked(4);
     p.links.get_mut(&peer).unwrap().retry_dial = Some(retry);
     assert!(!p.chosen_by_us(&peer, retry, &relayed_dial(peer, relay)));
+}
+
+#[test]
+fn a_direct_connection_that_stood_a_moment_replaces_the_relayed_ones_unless_a_sync_needs_them() {
+    let (mut p, peer, _, t0) = reached_through_a_relay();
+    p.on_connected(peer, id(2), &relayed_from(peer), t0);
+    let idle = |_: &PeerId| false;
+    let busy = |_: &PeerId| true;
+    // No direct connection: the relay stays.
+    assert!(p.handovers(t0 + HANDOVER_MOST, idle).is_empty());
+
+    let t1 = t0 + Duration::from_secs(1);
+    p.on_connected(peer, id(3), &direct(), t1);
+    assert!(
+        p.handovers(t1 + HANDOVER - Duration::from_secs(1), idle)
+            .is_empty()
+    );
+    // A sync under way keeps them, but not for ever.
+    assert!(p.handovers(t1 + HANDOVER, busy).is_empty());
+    let mut closing = p.handovers(t1 + HANDOVER_MOST, busy);
+    closing.sort();
+    assert_eq!(closing, vec![(peer, id(1)), (peer, id(2))]);
+    // Closed once, not again every second.
+    assert!(p.handovers(t1 + HANDOVER_MOST * 2, idle).is_empty());
+    p.on_closed(&peer, id(1), &relayed_dial(peer, PeerId::random()), t1);
+    assert!(p.links.contains_key(&peer), "the direct connection stands");
+}
+
+#[test]
+fn a_direct_connection_gone_while_the_relay_still_carries_the_peer_sets_the_tries_going() {
+    let (mut p, peer, relay, t0) = reached_through_a_relay();
+    p.on_connected(peer, id(2), &direct(), t0);
+    // It closes before the handover: the relayed connection is left.
+    let t1 = t0 + Duration::from_secs(2);
+    p.on_closed(&peer, id(2), &direct(), t1);
+    assert!(p.handovers(t1 + HANDOVER_MOST, |_| false).is_empty());
+    assert!(
+        p.due(t1 + AGAIN_FIRST - Duration::from_secs(1), |_| true)
+            .is_empty()
+    );
+    let retry = p.due(t1 + AGAIN_FIRST, |r| *r == relay);
+    assert_eq!(retry.len(), 1);
+    assert_eq!(retry[0].peer, peer);
 }
