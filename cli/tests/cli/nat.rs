@@ -50,9 +50,11 @@ fn municipalities_behind_nat_meet_through_a_seed_punch_holes_and_keep_going_with
     );
     // The direct connection takes over: the one through the seed's relay is closed (it
     // costs the seed, and gossip would keep only it alive).
-    until("the relayed connection between A and B closed", &[&a, &b], || {
-        [&a, &b].iter().any(|h| h.log().contains(HANDED_OVER))
-    });
+    until(
+        "the relayed connection between A and B closed",
+        &[&a, &b],
+        || [&a, &b].iter().any(|h| h.log().contains(HANDED_OVER)),
+    );
 
     // An entry published on A reaches B.
     let id = a.publish(
