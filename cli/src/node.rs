@@ -37,7 +37,8 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
     // Files left by a node that was killed: nobody answers there any more.
     let _ = std::fs::remove_file(dir.root().join("api.json"));
     let _ = std::fs::remove_file(dir.root().join("api.token"));
-    let service = open(dir)?;
+    rebuild_headers(&dir);
+    let service = open(dir.clone())?;
     let config = service.config().node.clone();
     let listen = if a.listen.is_empty() {
         config.listen
@@ -98,8 +99,25 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
         )
         .await
     })?;
+    // Whatever still holds the store (a request being answered) gets a moment to end.
+    runtime.shutdown_timeout(Duration::from_secs(5));
+    rebuild_headers(&dir);
     outln!("{}", t!("node-stopped"));
     Ok(())
+}
+
+/// Gives the header database's free space back when most of its file is free, as a node
+/// starts and once it stopped (see `wiel_store::rebuild_if_worth`): every command that
+/// opens the store pays for that space. A problem is logged, never fatal: the store works
+/// as it is.
+fn rebuild_headers(dir: &DataDir) {
+    let store = dir.store_path();
+    if !store.join("db").exists() {
+        return;
+    }
+    if let Err(e) = wiel_store::rebuild_if_worth(&store, false) {
+        tracing::warn!(error = %e, "cannot rebuild the header database; going on without");
+    }
 }
 
 /// Lines on standard output, for whoever started the node (logs go to stderr); nobody

@@ -21,6 +21,7 @@ mod ingest;
 mod keys;
 mod log;
 mod query;
+mod rebuild;
 pub mod search;
 mod texts;
 mod threads;
@@ -37,6 +38,7 @@ pub use ingest::{Ingest, Rejection, is_acceptance};
 pub use query::{
     Acceptance, COUNTED_BEYOND_LIMIT, Item, ListFilter, Resolved, Scanned, SpaceItems, Thread,
 };
+pub use rebuild::{HeaderUsage, Rebuilt, rebuild_if_worth};
 
 /// sled's page cache. Its default (1 GiB) is too much for a node that runs for months.
 pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -163,6 +165,7 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
+        rebuild::recover(dir)?;
         let db = open_db(dir)?;
         // What a newer wiel wrote is not touched: its format is read before anything else.
         let format = read_format(&db.open_tree("meta")?)?;
@@ -495,17 +498,20 @@ impl Store {
 
 /// How long `open` waits for a lock that a store just closed in this process still holds
 /// (sled's flusher thread releases it a moment after the last handle is dropped).
-const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+pub(crate) const RELEASE_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
-fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
+/// How sled is set up for a store's header database in `dir`.
+pub(crate) fn sled_config(dir: &Path) -> sled::Config {
+    sled::Config::new()
+        .path(dir)
+        .cache_capacity(CACHE_BYTES)
+        .mode(sled::Mode::LowSpace)
+}
+
+pub(crate) fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
     let start = std::time::Instant::now();
     loop {
-        let opened = sled::Config::new()
-            .path(dir)
-            .cache_capacity(CACHE_BYTES)
-            .mode(sled::Mode::LowSpace)
-            .open()
-            .map_err(|e| open_error(dir, e));
+        let opened = sled_config(dir).open().map_err(|e| open_error(dir, e));
         match opened {
             Err(StoreError::Locked { .. }) if start.elapsed() < RELEASE_WAIT => {
                 std::thread::sleep(std::time::Duration::from_millis(10));
@@ -515,7 +521,7 @@ fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
     }
 }
 
-fn open_error(dir: &Path, e: sled::Error) -> StoreError {
+pub(crate) fn open_error(dir: &Path, e: sled::Error) -> StoreError {
     let text = e.to_string();
     if text.contains("could not acquire lock") {
         StoreError::Locked {

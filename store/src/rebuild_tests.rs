@@ -1,0 +1,168 @@
+use super::*;
+use crate::Store;
+
+/// A store's header database with rows in two trees, and 8 MB of rows written and removed
+/// again (the garbage a catch-up leaves); its checksum.
+fn store_with_garbage(dir: &Path) -> u64 {
+    let db = crate::open_db(dir).unwrap();
+    let kept = db.open_tree("kept").unwrap();
+    for i in 0u32..2_000 {
+        kept.insert(i.to_be_bytes(), vec![7u8; 100]).unwrap();
+    }
+    let churn = db.open_tree("churn").unwrap();
+    for round in 0..4u32 {
+        for i in 0u32..2_000 {
+            let key = (round * 10_000 + i).to_be_bytes();
+            churn.insert(key, vec![1u8; 1_000]).unwrap();
+        }
+        churn.clear().unwrap();
+        db.flush().unwrap();
+    }
+    db.insert(b"default tree", b"kept too").unwrap();
+    db.flush().unwrap();
+    drop((kept, churn, db));
+    wait_released(dir);
+    checksum(dir)
+}
+
+fn wait_released(dir: &Path) {
+    let start = std::time::Instant::now();
+    while sled_holds(dir).unwrap() {
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// The rows `store_with_garbage` wrote, as a checksum (a store that opened on the
+/// database adds rows of its own).
+fn checksum(dir: &Path) -> u64 {
+    let db = crate::open_db(dir).unwrap();
+    let mut hasher = std::hash::DefaultHasher::new();
+    for tree in [&*db, &db.open_tree("kept").unwrap()] {
+        for row in tree.iter() {
+            let (key, value) = row.unwrap();
+            std::hash::Hash::hash(&(&*key, &*value), &mut hasher);
+        }
+    }
+    drop(db);
+    wait_released(dir);
+    std::hash::Hasher::finish(&hasher)
+}
+
+fn db_bytes(dir: &Path) -> u64 {
+    std::fs::metadata(dir.join("db")).unwrap().len()
+}
+
+/// The copy built and marked complete, not swapped in (a crash right after the mark).
+fn copy_marked(dir: &Path) {
+    let db = crate::open_db(dir).unwrap();
+    copy_into(&db, &dir.join(REBUILD_DIR)).unwrap();
+    drop(db);
+    wait_released(dir);
+    mark_complete(&dir.join(REBUILD_DIR)).unwrap();
+}
+
+#[test]
+fn a_rebuild_keeps_every_row_and_gives_the_free_space_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let sum = store_with_garbage(dir.path());
+    let before = db_bytes(dir.path());
+
+    let rebuilt = rebuild_if_worth(dir.path(), true).unwrap().unwrap();
+    assert_eq!(rebuilt.before, before);
+    assert!(rebuilt.after < before / 2, "{rebuilt:?}");
+    assert_eq!(rebuilt.rows, 2_001);
+    assert!(!dir.path().join(REBUILD_DIR).exists());
+    assert_eq!(checksum(dir.path()), sum);
+    // The store opens on it as before.
+    Store::open(dir.path()).unwrap();
+}
+
+#[test]
+fn a_small_or_mostly_used_database_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let sum = store_with_garbage(dir.path());
+    let before = db_bytes(dir.path());
+    assert_eq!(rebuild_if_worth(dir.path(), false).unwrap(), None);
+    assert_eq!(db_bytes(dir.path()), before);
+    assert_eq!(checksum(dir.path()), sum);
+
+    let mb = 1024 * 1024;
+    let usage = |file_bytes, row_bytes| HeaderUsage {
+        file_bytes,
+        row_bytes,
+    };
+    assert!(!usage(20 * mb, mb).worth_rebuilding(), "small");
+    assert!(!usage(80 * mb, 30 * mb).worth_rebuilding(), "mostly used");
+    assert!(usage(80 * mb, 20 * mb).worth_rebuilding());
+}
+
+#[test]
+fn opening_the_store_deletes_a_copy_that_was_never_completed() {
+    let dir = tempfile::tempdir().unwrap();
+    let sum = store_with_garbage(dir.path());
+    let copy = dir.path().join(REBUILD_DIR);
+    std::fs::create_dir(&copy).unwrap();
+    std::fs::write(copy.join("db"), b"half a copy").unwrap();
+
+    Store::open(dir.path()).unwrap();
+    assert!(!copy.exists());
+    assert_eq!(checksum(dir.path()), sum);
+}
+
+#[test]
+fn opening_the_store_finishes_a_swap_a_crash_left_before_it_began_or_halfway() {
+    for moved in [0, 1, 2] {
+        let dir = tempfile::tempdir().unwrap();
+        let sum = store_with_garbage(dir.path());
+        let before = db_bytes(dir.path());
+        copy_marked(dir.path());
+        // Halfway: the old database file removed and the new one moved in, or only removed.
+        if moved > 0 {
+            std::fs::remove_file(dir.path().join("db")).unwrap();
+        }
+        if moved > 1 {
+            std::fs::rename(
+                dir.path().join(REBUILD_DIR).join("db"),
+                dir.path().join("db"),
+            )
+            .unwrap();
+        }
+
+        Store::open(dir.path()).unwrap();
+        assert!(!dir.path().join(REBUILD_DIR).exists(), "{moved}");
+        assert!(db_bytes(dir.path()) < before / 2, "{moved}");
+        assert_eq!(checksum(dir.path()), sum, "{moved}");
+    }
+}
+
+#[test]
+fn nothing_moves_while_another_holds_the_store_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let sum = store_with_garbage(dir.path());
+    let before = db_bytes(dir.path());
+    let open = crate::open_db(dir.path()).unwrap();
+    let err = rebuild_if_worth(dir.path(), true).unwrap_err();
+    assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+    assert!(!dir.path().join(REBUILD_DIR).exists());
+
+    // A completed copy waits while the store is open, and is swapped in once it is not.
+    drop(open);
+    wait_released(dir.path());
+    copy_marked(dir.path());
+    let open = crate::open_db(dir.path()).unwrap();
+    recover(dir.path()).unwrap();
+    assert!(dir.path().join(REBUILD_DIR).join(COMPLETE).exists());
+    assert!(db_bytes(dir.path()) > before / 2, "the old file in use");
+    drop(open);
+    wait_released(dir.path());
+    // Another process moving the files: the open says locked.
+    let held = lock_moves(dir.path()).unwrap().unwrap();
+    assert!(matches!(
+        Store::open(dir.path()),
+        Err(StoreError::Locked { .. })
+    ));
+    drop(held);
+    Store::open(dir.path()).unwrap();
+    assert_eq!(checksum(dir.path()), sum);
+}
