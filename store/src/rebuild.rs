@@ -121,7 +121,12 @@ fn finish(dir: &Path) -> Result<(), StoreError> {
     let copy = dir.join(REBUILD_DIR);
     let mark = copy.join(COMPLETE);
     let names = match std::fs::read_to_string(&mark) {
-        Ok(text) => text.lines().map(str::to_owned).collect::<Vec<_>>(),
+        // Only sled's own names, never a path elsewhere.
+        Ok(text) => text
+            .lines()
+            .filter(|n| is_sled_file(n) && !n.contains(['/', '\\']) && !n.contains(".."))
+            .map(str::to_owned)
+            .collect::<Vec<_>>(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             tracing::info!(path = %copy.display(), "removing an unfinished rebuild of the header database");
             return std::fs::remove_dir_all(&copy).map_err(|e| io_error(&copy, e));
@@ -173,9 +178,17 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
         .map_err(|e| io_error(dir, e))
 }
 
-/// The header database's usage: its file against what its rows hold (reads every row).
+/// The header database's usage: its file against what its rows hold (reads every row,
+/// unless the file is too small to be worth a rebuild whatever they hold).
 pub fn header_usage(db: &sled::Db) -> Result<HeaderUsage, StoreError> {
+    let file_bytes = db.size_on_disk()?;
     let mut row_bytes = 0u64;
+    if file_bytes < REBUILD_MIN_BYTES {
+        return Ok(HeaderUsage {
+            file_bytes,
+            row_bytes,
+        });
+    }
     for name in db.tree_names() {
         for row in db.open_tree(&name)?.iter() {
             let (key, value) = row?;
@@ -183,7 +196,7 @@ pub fn header_usage(db: &sled::Db) -> Result<HeaderUsage, StoreError> {
         }
     }
     Ok(HeaderUsage {
-        file_bytes: db.size_on_disk()?,
+        file_bytes,
         row_bytes,
     })
 }
