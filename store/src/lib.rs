@@ -165,8 +165,14 @@ pub struct Store {
 impl Store {
     /// Opens (or creates) the store in `dir`.
     pub fn open(dir: &Path) -> Result<Self, StoreError> {
-        rebuild::recover(dir)?;
-        let db = open_db(dir)?;
+        let db = {
+            // Held until sled holds the store (see `rebuild`).
+            let moves = rebuild::lock_moves_waiting(dir)?;
+            if moves.is_some() {
+                rebuild::recover(dir)?;
+            }
+            open_db(dir)?
+        };
         // What a newer wiel wrote is not touched: its format is read before anything else.
         let format = read_format(&db.open_tree("meta")?)?;
         if let Some(found) = format

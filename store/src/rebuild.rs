@@ -6,9 +6,11 @@
 //!
 //! Crash safety: the copy is built in `rebuild/` and marked complete last (a file naming
 //! what is in it, synced). Opening the store first finishes a marked swap — sled's old
-//! files out, the new ones in, the mark last — or deletes an unmarked copy. Files move
-//! only under `store.lock` (wiel's own) and while no sled holds the store (sled's lock on
-//! its `db` file), so no process opens the store while they move.
+//! files out, the new ones in, the mark last — or deletes an unmarked copy. `store.lock`
+//! (wiel's own) is held by every open until its sled holds the store, and by a rebuild
+//! from before it opens the old database until the copy is in place: so no process opens
+//! the old database once it has been copied (what it wrote would be lost in the swap), nor
+//! either database while files move.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -65,16 +67,20 @@ fn io_error(path: &Path, e: std::io::Error) -> StoreError {
     }
 }
 
-/// `store.lock`, held: no one else moves the store's files meanwhile. `None` when
-/// another process holds it.
-fn lock_moves(dir: &Path) -> Result<Option<File>, StoreError> {
+/// `store.lock`, held (see the module's doc). `None` when another holds it. An existing
+/// lock file is only read (a lock needs no more), so one made by another user does not
+/// keep the store shut.
+pub(crate) fn lock_moves(dir: &Path) -> Result<Option<File>, StoreError> {
     let path = dir.join(LOCK_FILE);
-    let file = File::options()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .map_err(|e| io_error(&path, e))?;
+    let opened = match File::open(&path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path),
+        opened => opened,
+    };
+    let file = opened.map_err(|e| io_error(&path, e))?;
     match fs2::FileExt::try_lock_exclusive(&file) {
         Ok(()) => Ok(Some(file)),
         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Ok(None),
@@ -97,41 +103,68 @@ fn sled_holds(dir: &Path) -> Result<bool, StoreError> {
     }
 }
 
-/// Before the store opens: finishes a swap a crash interrupted, or deletes a copy that was
-/// never completed. Leaves everything alone while another process has the store open
-/// (its open then fails as locked) or moves its files ([`StoreError::Locked`]).
+/// `store.lock`, waited for up to [`crate::RELEASE_WAIT`] ([`StoreError::Locked`] after).
+/// `None` when `dir` does not exist yet (a new store: nothing to move).
+pub(crate) fn lock_moves_waiting(dir: &Path) -> Result<Option<File>, StoreError> {
+    if !dir.is_dir() {
+        return Ok(None);
+    }
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(lock) = lock_moves(dir)? {
+            return Ok(Some(lock));
+        }
+        if start.elapsed() > crate::RELEASE_WAIT {
+            return Err(StoreError::Locked {
+                path: dir.to_owned(),
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// With `store.lock` held, before sled opens: finishes a swap a crash interrupted, or
+/// deletes a copy that was never completed. A copy beside a store a sled holds is left
+/// alone ([`StoreError::Locked`]): whoever holds it got there past this lock.
 pub(crate) fn recover(dir: &Path) -> Result<(), StoreError> {
     let copy = dir.join(REBUILD_DIR);
-    if !copy.exists() {
+    if std::fs::symlink_metadata(&copy).is_err() {
         return Ok(());
     }
-    let Some(_lock) = lock_moves(dir)? else {
+    if sled_holds(dir)? {
         return Err(StoreError::Locked {
             path: dir.to_owned(),
         });
-    };
-    if sled_holds(dir)? {
-        return Ok(());
     }
     finish(dir)
+}
+
+/// The names a mark lists: only sled's own, never a path elsewhere. `None` for a mark
+/// that does not name both of sled's essential files (not one this module wrote).
+fn marked_names(text: &str) -> Option<Vec<String>> {
+    let names: Vec<String> = text
+        .lines()
+        .filter(|n| is_sled_file(n) && !n.contains(['/', '\\']) && !n.contains(".."))
+        .map(str::to_owned)
+        .collect();
+    let has = |name: &str| names.iter().any(|n| n == name);
+    (has("db") && has("conf")).then_some(names)
 }
 
 /// Under both locks: swaps a completed copy in, or deletes an incomplete one.
 fn finish(dir: &Path) -> Result<(), StoreError> {
     let copy = dir.join(REBUILD_DIR);
     let mark = copy.join(COMPLETE);
-    let names = match std::fs::read_to_string(&mark) {
-        // Only sled's own names, never a path elsewhere.
-        Ok(text) => text
-            .lines()
-            .filter(|n| is_sled_file(n) && !n.contains(['/', '\\']) && !n.contains(".."))
-            .map(str::to_owned)
-            .collect::<Vec<_>>(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            tracing::info!(path = %copy.display(), "removing an unfinished rebuild of the header database");
-            return std::fs::remove_dir_all(&copy).map_err(|e| io_error(&copy, e));
+    let text = match std::fs::read_to_string(&mark) {
+        Ok(text) => Some(text),
+        Err(e) if copy.is_dir() && e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(io_error(&mark, e));
         }
-        Err(e) => return Err(io_error(&mark, e)),
+        Err(_) => None,
+    };
+    let Some(names) = text.as_deref().and_then(marked_names) else {
+        tracing::info!(path = %copy.display(), "removing an unfinished rebuild of the header database");
+        return remove(&copy);
     };
     // The old files out: those the copy has no file of that name for, and those whose
     // new one still waits in the copy (a name the copy lists but no longer holds was
@@ -205,6 +238,8 @@ pub fn header_usage(db: &sled::Db) -> Result<HeaderUsage, StoreError> {
 /// (`force`: whatever its usage). The store must not be open in this process; when
 /// another process has it open, returns [`StoreError::Locked`].
 pub fn rebuild_if_worth(dir: &Path, force: bool) -> Result<Option<Rebuilt>, StoreError> {
+    // Held to the end: once the old database is copied, nobody opens it.
+    let _moves = lock_moves_waiting(dir)?;
     recover(dir)?;
     let db = crate::open_db(dir)?;
     let usage = header_usage(&db)?;
@@ -222,25 +257,11 @@ pub fn rebuild_if_worth(dir: &Path, force: bool) -> Result<Option<Rebuilt>, Stor
     }
     let rows = copy_into(&db, &copy)?;
     drop(db);
+    // Marked and swapped once this process's sled let go of the old files (unmarked, the
+    // copy is deleted by the next open).
+    wait_released(dir)?;
     mark_complete(&copy)?;
-    // Swap, once this process's sled let go of the old files.
-    let start = std::time::Instant::now();
-    loop {
-        let lock = lock_moves(dir)?;
-        if let Some(_lock) = lock
-            && !sled_holds(dir)?
-        {
-            finish(dir)?;
-            break;
-        }
-        if start.elapsed() > crate::RELEASE_WAIT {
-            // Whoever opens the store next swaps it in.
-            return Err(StoreError::Locked {
-                path: dir.to_owned(),
-            });
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    finish(dir)?;
     let after = std::fs::metadata(dir.join("db"))
         .map_err(|e| io_error(dir, e))?
         .len();
@@ -284,17 +305,22 @@ fn copy_into(db: &sled::Db, copy: &Path) -> Result<u64, StoreError> {
     }
     new.flush()?;
     drop(new);
-    // sled's flusher lets go a moment after the last handle.
+    wait_released(copy)?;
+    Ok(rows)
+}
+
+/// Waits for sled's flusher, which lets go a moment after the last handle of `dir`.
+fn wait_released(dir: &Path) -> Result<(), StoreError> {
     let start = std::time::Instant::now();
-    while sled_holds(copy)? {
+    while sled_holds(dir)? {
         if start.elapsed() > crate::RELEASE_WAIT {
             return Err(StoreError::Locked {
-                path: copy.to_owned(),
+                path: dir.to_owned(),
             });
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    Ok(rows)
+    Ok(())
 }
 
 /// Syncs every file of the copy, then writes the mark naming them (synced, then renamed
@@ -319,11 +345,18 @@ fn mark_complete(copy: &Path) -> Result<(), StoreError> {
         names.push(name);
     }
     sync_dir(copy)?;
+    let text = names.join("\n");
+    if marked_names(&text).is_none() {
+        return Err(StoreError::Open {
+            path: copy.to_owned(),
+            reason: "the rebuilt header database lacks its files".into(),
+        });
+    }
     let written: PathBuf = copy.join("complete.tmp");
     let write = || -> std::io::Result<()> {
         use std::io::Write;
         let mut file = File::create(&written)?;
-        file.write_all(names.join("\n").as_bytes())?;
+        file.write_all(text.as_bytes())?;
         file.sync_all()?;
         std::fs::rename(&written, copy.join(COMPLETE))
     };

@@ -21,16 +21,8 @@ fn store_with_garbage(dir: &Path) -> u64 {
     db.insert(b"default tree", b"kept too").unwrap();
     db.flush().unwrap();
     drop((kept, churn, db));
-    wait_released(dir);
+    wait_released(dir).unwrap();
     checksum(dir)
-}
-
-fn wait_released(dir: &Path) {
-    let start = std::time::Instant::now();
-    while sled_holds(dir).unwrap() {
-        assert!(start.elapsed() < std::time::Duration::from_secs(5));
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
 }
 
 /// The rows `store_with_garbage` wrote, as a checksum (a store that opened on the
@@ -45,7 +37,7 @@ fn checksum(dir: &Path) -> u64 {
         }
     }
     drop(db);
-    wait_released(dir);
+    wait_released(dir).unwrap();
     std::hash::Hasher::finish(&hasher)
 }
 
@@ -58,7 +50,7 @@ fn copy_marked(dir: &Path) {
     let db = crate::open_db(dir).unwrap();
     copy_into(&db, &dir.join(REBUILD_DIR)).unwrap();
     drop(db);
-    wait_released(dir);
+    wait_released(dir).unwrap();
     mark_complete(&dir.join(REBUILD_DIR)).unwrap();
 }
 
@@ -148,14 +140,17 @@ fn nothing_moves_while_another_holds_the_store_open() {
 
     // A completed copy waits while the store is open, and is swapped in once it is not.
     drop(open);
-    wait_released(dir.path());
+    wait_released(dir.path()).unwrap();
     copy_marked(dir.path());
     let open = crate::open_db(dir.path()).unwrap();
-    recover(dir.path()).unwrap();
+    assert!(matches!(
+        recover(dir.path()),
+        Err(StoreError::Locked { .. })
+    ));
     assert!(dir.path().join(REBUILD_DIR).join(COMPLETE).exists());
     assert!(db_bytes(dir.path()) > before / 2, "the old file in use");
     drop(open);
-    wait_released(dir.path());
+    wait_released(dir.path()).unwrap();
     // Another process moving the files: the open says locked.
     let held = lock_moves(dir.path()).unwrap().unwrap();
     assert!(matches!(
@@ -165,4 +160,71 @@ fn nothing_moves_while_another_holds_the_store_open() {
     drop(held);
     Store::open(dir.path()).unwrap();
     assert_eq!(checksum(dir.path()), sum);
+}
+
+#[test]
+fn a_mark_that_does_not_name_the_database_never_costs_the_live_one() {
+    for mark in ["", "snap.0001", "conf", "db\n../../elsewhere", "db\nconf\n"] {
+        let dir = tempfile::tempdir().unwrap();
+        let sum = store_with_garbage(dir.path());
+        let copy = dir.path().join(REBUILD_DIR);
+        std::fs::create_dir(&copy).unwrap();
+        std::fs::write(copy.join(COMPLETE), mark).unwrap();
+
+        // The last names both, but the copy holds neither (as after a swap that moved
+        // everything and stopped before deleting the copy): the live files stay.
+        drop(Store::open(dir.path()).unwrap());
+        assert!(!copy.exists(), "{mark:?}");
+        assert_eq!(checksum(dir.path()), sum, "{mark:?}");
+    }
+    // A file where the copy's directory would be.
+    let dir = tempfile::tempdir().unwrap();
+    let sum = store_with_garbage(dir.path());
+    std::fs::write(dir.path().join(REBUILD_DIR), b"not a directory").unwrap();
+    Store::open(dir.path()).unwrap();
+    assert!(!dir.path().join(REBUILD_DIR).exists());
+    assert_eq!(checksum(dir.path()), sum);
+}
+
+#[test]
+fn rows_written_while_rebuilds_run_are_never_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    store_with_garbage(dir.path());
+    let path = dir.path().to_owned();
+    let rebuilds = std::thread::spawn(move || {
+        let mut done = 0;
+        for _ in 0..6 {
+            match rebuild_if_worth(&path, true) {
+                Ok(_) => done += 1,
+                Err(StoreError::Locked { .. }) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+        done
+    });
+    let mut written = Vec::new();
+    for i in 0u32..40 {
+        match Store::open(dir.path()) {
+            Ok(store) => {
+                store
+                    .trees
+                    .meta
+                    .insert(format!("row {i}"), &b"x"[..])
+                    .unwrap();
+                store.db.flush().unwrap();
+                written.push(i);
+            }
+            Err(StoreError::Locked { .. }) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(rebuilds.join().unwrap() > 0, "no rebuild ran");
+    assert!(!written.is_empty(), "no write got in");
+    let store = Store::open(dir.path()).unwrap();
+    for i in written {
+        assert!(
+            store.trees.meta.get(format!("row {i}")).unwrap().is_some(),
+            "row {i} lost"
+        );
+    }
 }
