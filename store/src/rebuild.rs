@@ -238,6 +238,11 @@ pub fn header_usage(db: &sled::Db) -> Result<HeaderUsage, StoreError> {
 /// (`force`: whatever its usage). The store must not be open in this process; when
 /// another process has it open, returns [`StoreError::Locked`].
 pub fn rebuild_if_worth(dir: &Path, force: bool) -> Result<Option<Rebuilt>, StoreError> {
+    // A file too small is not worth opening sled for (a node's start pays that open).
+    let file_bytes = std::fs::metadata(dir.join("db")).map_or(0, |m| m.len());
+    if !force && file_bytes < REBUILD_MIN_BYTES {
+        return Ok(None);
+    }
     // Held to the end: once the old database is copied, nobody opens it.
     let _moves = lock_moves_waiting(dir)?;
     recover(dir)?;
