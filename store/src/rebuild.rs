@@ -260,12 +260,22 @@ pub fn rebuild_if_worth(dir: &Path, force: bool) -> Result<Option<Rebuilt>, Stor
     if copy.exists() {
         remove(&copy)?;
     }
-    let rows = copy_into(&db, &copy)?;
+    let copied = copy_into(&db, &copy);
     drop(db);
-    // Marked and swapped once this process's sled let go of the old files (unmarked, the
-    // copy is deleted by the next open).
-    wait_released(dir)?;
-    mark_complete(&copy)?;
+    // Marked and swapped once this process's sled let go of the old files. A copy that
+    // failed (a full disk) is deleted at once, not left to the next open.
+    let marked = copied.and_then(|rows| {
+        wait_released(dir)?;
+        mark_complete(&copy)?;
+        Ok(rows)
+    });
+    let rows = match marked {
+        Ok(rows) => rows,
+        Err(e) => {
+            let _ = remove(&copy);
+            return Err(e);
+        }
+    };
     finish(dir)?;
     let after = std::fs::metadata(dir.join("db"))
         .map_err(|e| io_error(dir, e))?
