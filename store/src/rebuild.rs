@@ -6,8 +6,8 @@
 //!
 //! Crash safety: the copy is built in `rebuild/` and marked complete last (a file naming
 //! what is in it, synced). Opening the store first finishes a marked swap — sled's old
-//! files out, the new ones in, the mark last — or deletes an unmarked copy. `store.lock`
-//! (wiel's own) is held by every open until its sled holds the store, and by a rebuild
+//! files out, the new ones in, the mark last — or deletes an unmarked copy. A lock on the
+//! store's directory (wiel's own) is held by every open until its sled holds the store, and by a rebuild
 //! from before it opens the old database until the copy is in place: so no process opens
 //! the old database once it has been copied (what it wrote would be lost in the swap), nor
 //! either database while files move.
@@ -21,8 +21,6 @@ use crate::StoreError;
 const REBUILD_DIR: &str = "rebuild";
 /// In [`REBUILD_DIR`]: the names of the copy's files, written when the copy is complete.
 const COMPLETE: &str = "complete";
-/// Serialises everyone who may move the store's files.
-const LOCK_FILE: &str = "store.lock";
 /// A header database this large at least is looked at…
 const REBUILD_MIN_BYTES: u64 = 32 * 1024 * 1024;
 /// …and rebuilt when its file is this many times what its rows hold (a fresh one is
@@ -67,24 +65,15 @@ fn io_error(path: &Path, e: std::io::Error) -> StoreError {
     }
 }
 
-/// `store.lock`, held (see the module's doc). `None` when another holds it. An existing
-/// lock file is only read (a lock needs no more), so one made by another user does not
-/// keep the store shut.
+/// The lock on the store's directory itself, held (see the module's doc). `None` when
+/// another holds it. No lock file: one made by another user (root, with a strict umask)
+/// would keep the store shut for its own user.
 pub(crate) fn lock_moves(dir: &Path) -> Result<Option<File>, StoreError> {
-    let path = dir.join(LOCK_FILE);
-    let opened = match File::open(&path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path),
-        opened => opened,
-    };
-    let file = opened.map_err(|e| io_error(&path, e))?;
+    let file = File::open(dir).map_err(|e| io_error(dir, e))?;
     match fs2::FileExt::try_lock_exclusive(&file) {
         Ok(()) => Ok(Some(file)),
         Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Ok(None),
-        Err(e) => Err(io_error(&path, e)),
+        Err(e) => Err(io_error(dir, e)),
     }
 }
 
@@ -103,7 +92,7 @@ fn sled_holds(dir: &Path) -> Result<bool, StoreError> {
     }
 }
 
-/// `store.lock`, waited for up to [`crate::RELEASE_WAIT`] ([`StoreError::Locked`] after).
+/// The lock on the store's directory, waited for up to [`crate::RELEASE_WAIT`] ([`StoreError::Locked`] after).
 /// `None` when `dir` does not exist yet (a new store: nothing to move).
 pub(crate) fn lock_moves_waiting(dir: &Path) -> Result<Option<File>, StoreError> {
     if !dir.is_dir() {
@@ -123,7 +112,7 @@ pub(crate) fn lock_moves_waiting(dir: &Path) -> Result<Option<File>, StoreError>
     }
 }
 
-/// With `store.lock` held, before sled opens: finishes a swap a crash interrupted, or
+/// With the directory's lock held, before sled opens: finishes a swap a crash interrupted, or
 /// deletes a copy that was never completed. A copy beside a store a sled holds is left
 /// alone ([`StoreError::Locked`]): whoever holds it got there past this lock.
 pub(crate) fn recover(dir: &Path) -> Result<(), StoreError> {
