@@ -186,7 +186,11 @@ fn until_within(
                     )
                 })
                 .collect();
-            panic!("timed out waiting for {what}\n{}", logs.join("\n"));
+            // Said again at the end: CI shows a failure's last lines.
+            panic!(
+                "timed out waiting for {what}\n{}\n(timed out waiting for {what})",
+                logs.join("\n")
+            );
         }
         std::thread::sleep(std::time::Duration::from_millis(250));
     }
