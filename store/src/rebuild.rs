@@ -7,10 +7,10 @@
 //! Crash safety: the copy is built in `rebuild/` and marked complete last (a file naming
 //! what is in it, synced). Opening the store first finishes a marked swap — sled's old
 //! files out, the new ones in, the mark last — or deletes an unmarked copy. A lock on the
-//! store's directory (wiel's own) is held by every open until its sled holds the store, and by a rebuild
-//! from before it opens the old database until the copy is in place: so no process opens
-//! the old database once it has been copied (what it wrote would be lost in the swap), nor
-//! either database while files move.
+//! store's directory (wiel's own) is held by every open until its sled holds the store,
+//! and by a rebuild from before it opens the old database until the copy is in place: so
+//! no process opens the old database once it has been copied (what it wrote would be lost
+//! in the swap), nor either database while files move.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -92,8 +92,9 @@ fn sled_holds(dir: &Path) -> Result<bool, StoreError> {
     }
 }
 
-/// The lock on the store's directory, waited for up to [`crate::RELEASE_WAIT`] ([`StoreError::Locked`] after).
-/// `None` when `dir` does not exist yet (a new store: nothing to move).
+/// The lock on the store's directory, waited for up to [`crate::RELEASE_WAIT`]
+/// ([`StoreError::Locked`] after). `None` when `dir` does not exist yet (a new store:
+/// nothing to move).
 pub(crate) fn lock_moves_waiting(dir: &Path) -> Result<Option<File>, StoreError> {
     if !dir.is_dir() {
         return Ok(None);
@@ -112,8 +113,8 @@ pub(crate) fn lock_moves_waiting(dir: &Path) -> Result<Option<File>, StoreError>
     }
 }
 
-/// With the directory's lock held, before sled opens: finishes a swap a crash interrupted, or
-/// deletes a copy that was never completed. A copy beside a store a sled holds is left
+/// With the directory's lock held, before sled opens: finishes a swap a crash
+/// interrupted, or deletes a copy that was never completed. A copy beside a store a sled holds is left
 /// alone ([`StoreError::Locked`]): whoever holds it got there past this lock.
 pub(crate) fn recover(dir: &Path) -> Result<(), StoreError> {
     let copy = dir.join(REBUILD_DIR);
