@@ -11,13 +11,10 @@
 use std::time::{Duration, Instant};
 
 use wiel_tests::netlab::{Host, Lab, SEED_ADDRESS};
-use wiel_tests::{percentile, wait_for};
+use wiel_tests::percentile;
 
 /// How long one trial may take to turn direct.
 const TRIAL: Duration = Duration::from_secs(15);
-/// How long A may take to notice that B, killed, is gone: over QUIC no packet says so, and
-/// A waits out the connection's idle timeout.
-const LET_GO: Duration = Duration::from_secs(60);
 
 fn main() {
     let trials = wiel_tests::env_number("WIEL_BENCH_TRIALS", 50);
@@ -68,9 +65,7 @@ fn main() {
         }
         b.stop();
         // A lets go of B before the next trial.
-        wait_for("A to let go of B", LET_GO, || {
-            (!a.peers().iter().any(|p| p["peer_id"] == idb.as_str())).then_some(())
-        });
+        a.until_let_go_of(&idb);
     }
     times.sort();
     let ok = times.len();

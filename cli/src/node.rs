@@ -111,11 +111,7 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
 /// opens the store pays for that space. A problem is logged, never fatal: the store works
 /// as it is.
 fn rebuild_headers(dir: &DataDir) {
-    let store = dir.store_path();
-    if !store.join("db").exists() {
-        return;
-    }
-    if let Err(e) = wiel_store::rebuild_if_worth(&store, false) {
+    if let Err(e) = wiel_store::rebuild_if_worth(&dir.store_path(), false) {
         tracing::warn!(error = %e, "cannot rebuild the header database; going on without");
     }
 }

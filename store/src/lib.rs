@@ -38,7 +38,7 @@ pub use ingest::{Ingest, Rejection, is_acceptance};
 pub use query::{
     Acceptance, COUNTED_BEYOND_LIMIT, Item, ListFilter, Resolved, Scanned, SpaceItems, Thread,
 };
-pub use rebuild::{HeaderUsage, Rebuilt, rebuild_if_worth};
+pub use rebuild::{Rebuilt, rebuild_if_worth};
 
 /// sled's page cache. Its default (1 GiB) is too much for a node that runs for months.
 pub const CACHE_BYTES: u64 = 64 * 1024 * 1024;
@@ -515,15 +515,31 @@ pub(crate) fn sled_config(dir: &Path) -> sled::Config {
 }
 
 pub(crate) fn open_db(dir: &Path) -> Result<sled::Db, StoreError> {
+    within_release_wait(dir, || {
+        match sled_config(dir).open().map_err(|e| open_error(dir, e)) {
+            Err(StoreError::Locked { .. }) => Ok(None),
+            opened => opened.map(Some),
+        }
+    })
+}
+
+/// Tries `attempt` until it gives something, for up to [`RELEASE_WAIT`] (a lock that
+/// another handle is about to let go of); [`StoreError::Locked`] on `dir` after.
+pub(crate) fn within_release_wait<T>(
+    dir: &Path,
+    mut attempt: impl FnMut() -> Result<Option<T>, StoreError>,
+) -> Result<T, StoreError> {
     let start = std::time::Instant::now();
     loop {
-        let opened = sled_config(dir).open().map_err(|e| open_error(dir, e));
-        match opened {
-            Err(StoreError::Locked { .. }) if start.elapsed() < RELEASE_WAIT => {
-                std::thread::sleep(std::time::Duration::from_millis(10));
-            }
-            other => return other,
+        if let Some(done) = attempt()? {
+            return Ok(done);
         }
+        if start.elapsed() > RELEASE_WAIT {
+            return Err(StoreError::Locked {
+                path: dir.to_owned(),
+            });
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 

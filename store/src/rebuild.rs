@@ -41,7 +41,7 @@ pub struct Rebuilt {
 
 /// The header database's file size and the bytes its rows hold.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct HeaderUsage {
+pub(crate) struct HeaderUsage {
     pub file_bytes: u64,
     pub row_bytes: u64,
 }
@@ -65,29 +65,29 @@ fn io_error(path: &Path, e: std::io::Error) -> StoreError {
     }
 }
 
+/// Takes `file`'s lock (of `path`) if it is free: `false` when another holds it.
+fn try_lock(file: &File, path: &Path) -> Result<bool, StoreError> {
+    match fs2::FileExt::try_lock_exclusive(file) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Ok(false),
+        Err(e) => Err(io_error(path, e)),
+    }
+}
+
 /// The lock on the store's directory itself, held (see the module's doc). `None` when
 /// another holds it. No lock file: one made by another user (root, with a strict umask)
 /// would keep the store shut for its own user.
 pub(crate) fn lock_moves(dir: &Path) -> Result<Option<File>, StoreError> {
     let file = File::open(dir).map_err(|e| io_error(dir, e))?;
-    match fs2::FileExt::try_lock_exclusive(&file) {
-        Ok(()) => Ok(Some(file)),
-        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Ok(None),
-        Err(e) => Err(io_error(dir, e)),
-    }
+    Ok(try_lock(&file, dir)?.then_some(file))
 }
 
 /// Whether a sled in some process has the store open (it locks its `db` file).
 fn sled_holds(dir: &Path) -> Result<bool, StoreError> {
     let path = dir.join("db");
-    let file = match File::open(&path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(e) => return Err(io_error(&path, e)),
-    };
-    match fs2::FileExt::try_lock_exclusive(&file) {
-        Ok(()) => Ok(false),
-        Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => Ok(true),
+    match File::open(&path) {
+        Ok(file) => Ok(!try_lock(&file, &path)?),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
         Err(e) => Err(io_error(&path, e)),
     }
 }
@@ -99,18 +99,7 @@ pub(crate) fn lock_moves_waiting(dir: &Path) -> Result<Option<File>, StoreError>
     if !dir.is_dir() {
         return Ok(None);
     }
-    let start = std::time::Instant::now();
-    loop {
-        if let Some(lock) = lock_moves(dir)? {
-            return Ok(Some(lock));
-        }
-        if start.elapsed() > crate::RELEASE_WAIT {
-            return Err(StoreError::Locked {
-                path: dir.to_owned(),
-            });
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
+    crate::within_release_wait(dir, || lock_moves(dir)).map(Some)
 }
 
 /// With the directory's lock held, before sled opens: finishes a swap a crash
@@ -201,17 +190,10 @@ fn sync_dir(dir: &Path) -> Result<(), StoreError> {
         .map_err(|e| io_error(dir, e))
 }
 
-/// The header database's usage: its file against what its rows hold (reads every row,
-/// unless the file is too small to be worth a rebuild whatever they hold).
-pub fn header_usage(db: &sled::Db) -> Result<HeaderUsage, StoreError> {
+/// The header database's usage: its file against what its rows hold (reads every row).
+fn header_usage(db: &sled::Db) -> Result<HeaderUsage, StoreError> {
     let file_bytes = db.size_on_disk()?;
     let mut row_bytes = 0u64;
-    if file_bytes < REBUILD_MIN_BYTES {
-        return Ok(HeaderUsage {
-            file_bytes,
-            row_bytes,
-        });
-    }
     for name in db.tree_names() {
         for row in db.open_tree(&name)?.iter() {
             let (key, value) = row?;
@@ -316,16 +298,7 @@ fn copy_into(db: &sled::Db, copy: &Path) -> Result<u64, StoreError> {
 
 /// Waits for sled's flusher, which lets go a moment after the last handle of `dir`.
 fn wait_released(dir: &Path) -> Result<(), StoreError> {
-    let start = std::time::Instant::now();
-    while sled_holds(dir)? {
-        if start.elapsed() > crate::RELEASE_WAIT {
-            return Err(StoreError::Locked {
-                path: dir.to_owned(),
-            });
-        }
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    Ok(())
+    crate::within_release_wait(dir, || Ok((!sled_holds(dir)?).then_some(())))
 }
 
 /// Syncs every file of the copy, then writes the mark naming them (synced, then renamed

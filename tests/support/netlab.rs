@@ -10,6 +10,9 @@ use crate::{Node, practice_md, wait_for, wiel_bin};
 
 pub const TIMEOUT: Duration = Duration::from_secs(90);
 pub const SEED_ADDRESS: &str = "203.0.113.10";
+/// How long a node may take to notice that a killed peer is gone: over QUIC no packet
+/// says so, and it holds the connection for its idle timeout (more on a busy machine).
+pub const LET_GO: Duration = Duration::from_secs(60);
 
 fn netlab() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/netlab/netlab")
@@ -333,6 +336,13 @@ impl Host {
         self.peers()
             .iter()
             .any(|p| p["peer_id"] == peer && p["relayed"] == false)
+    }
+
+    /// Waits until its node no longer lists `peer` (killed: see [`LET_GO`]).
+    pub fn until_let_go_of(&self, peer: &str) {
+        wait_for("a node to let go of a killed peer", LET_GO, || {
+            (!self.peers().iter().any(|p| p["peer_id"] == peer)).then_some(())
+        });
     }
 
     /// Whether its node reaches `peer` only through a relay.

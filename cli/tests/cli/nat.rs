@@ -13,9 +13,6 @@ const CATCH_UP: std::time::Duration = std::time::Duration::from_secs(180);
 /// holding the port of its last connection to A for a minute after a restart) and the
 /// node tries again after a minute.
 const PUNCHED: std::time::Duration = std::time::Duration::from_secs(180);
-/// How long A may take to notice that B, killed, is gone (QUIC's idle timeout, and more
-/// on a busy machine).
-const LET_GO: std::time::Duration = std::time::Duration::from_secs(60);
 /// What a node logs when it closes a relayed connection a direct one replaced.
 const HANDED_OVER: &str = "connected directly: closing the connection through the relay";
 
@@ -126,9 +123,7 @@ fn municipalities_behind_nat_meet_through_a_seed_punch_holes_and_keep_going_with
     // the last connection for its idle timeout. (A node back within that time is not
     // told what A follows: gossipsub tells a peer once, on its first connection — so B
     // would publish to no one. A known gap of its own: see the README.)
-    wiel_tests::wait_for("A to let go of B", LET_GO, || {
-        (!a.peers().iter().any(|p| p["peer_id"] == idb.as_str())).then_some(())
-    });
+    a.until_let_go_of(&idb);
     b.start(&["--bootstrap", &bootstrap]);
     until_within(
         CATCH_UP,
