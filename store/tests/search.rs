@@ -530,3 +530,42 @@ fn a_strangers_near_misses_do_not_push_the_readers_word_out_of_bedoelde_u() {
     assert_eq!(outcome.corrected.as_deref(), Some("parkeervergunning"));
     assert_eq!(outcome.hits.first().map(|h| h.entry.id()), Some(own.id()));
 }
+
+#[test]
+fn an_entry_with_more_of_the_words_ranks_above_one_repeating_a_word() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let three_of_four = practice(
+        1,
+        "Woonplaatsbeginsel bij verblijf",
+        "Verhuist het gezin van een kind in een pleeggezin tijdens de jeugdhulp, dan blijft de \
+         gemeente verantwoordelijk waar het kind stond ingeschreven voordat het verblijf begon.",
+    );
+    let one_repeated = testing::written(
+        &key(1),
+        Kind::Practice,
+        vec![],
+        T0 + 2,
+        "Jeugdhulp",
+        "Jeugdhulp dichtbij: jeugdhulp op school en jeugdhulp in de wijk.",
+        &["jeugdhulp"],
+    );
+    // Entries on other things where a family moves: `gezin` and `verhuist` are common
+    // words here, `jeugdhulp` a rare one.
+    let mut entries: Vec<Verified> = (10..30)
+        .map(|n| {
+            practice(
+                n,
+                "Een nieuwe woning",
+                "Het gezin verhuist naar een huurwoning in de wijk.",
+            )
+        })
+        .collect();
+    entries.extend([three_of_four.clone(), one_repeated.clone()]);
+    store.ingest_batch(entries).unwrap();
+    let index = SearchIndex::open(&store).unwrap();
+    index.catch_up().unwrap();
+    // Neither holds `betaalt`; the one holding three of the four words comes first.
+    let hits = found(&index, "wie betaalt de jeugdhulp als een gezin verhuist");
+    assert_eq!(hits[..2], [three_of_four.id(), one_repeated.id()]);
+}

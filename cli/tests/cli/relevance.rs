@@ -62,8 +62,8 @@ fn recall_and_mrr_on_the_first_set() {
 
 #[test]
 fn recall_and_mrr_on_the_realistic_set() {
-    // Reached: 0.939 / 0.987 (117 queries); the goal is 0.95 / 0.9.
-    const RECALL: f64 = 0.935;
+    // Reached: 0.951 / 0.987 (117 queries); the goal is 0.95 / 0.9.
+    const RECALL: f64 = 0.95;
     const MRR: f64 = 0.98;
     let (recall, mrr) = measure(relevance::REALISTIC, 150, 60);
     assert!(recall >= RECALL, "recall@5 {recall:.3} fell below {RECALL}");

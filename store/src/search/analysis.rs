@@ -300,8 +300,9 @@ fn agent_noun(word: &str) -> &str {
 }
 
 /// Derivations that change what a word means keep their ending: the stemmer would make
-/// `inzetbaarheid` and `inzetbaar` into `inzet`, and `veiligheid` into `veilig`. Their
-/// plural meets them (`mogelijkheden` → `mogelijkheid`).
+/// `inzetbaarheid` and `inzetbaar` into `inzet`, `veiligheid` into `veilig` and
+/// `persoonlijk` into `persoon`. Their plural or inflection meets them (`mogelijkheden` →
+/// `mogelijkheid`, `persoonlijke` → `persoonlijk`).
 fn derivation(word: &str) -> Option<String> {
     if word.len() < 8 {
         return None;
@@ -314,6 +315,12 @@ fn derivation(word: &str) -> Option<String> {
     }
     if let Some(stem) = word.strip_suffix("bare") {
         return Some(format!("{stem}baar"));
+    }
+    if word.ends_with("lijk") || word.ends_with("lijks") {
+        return Some(word.to_owned());
+    }
+    if let Some(stem) = word.strip_suffix("lijke") {
+        return Some(format!("{stem}lijk"));
     }
     None
 }
@@ -416,6 +423,10 @@ mod tests {
     #[test]
     fn a_derivation_does_not_meet_its_root() {
         assert_ne!(stem("inzetbaarheid"), stem("inzet"));
+        // `persoonlijk` budget is no `persoonsgebonden` one, `vriendelijk` no friend.
+        assert_ne!(stem("persoonlijk"), stem("persoon"));
+        assert_ne!(stem("vriendelijke"), stem("vriend"));
+        assert_eq!(stem("persoonlijke"), stem("persoonlijk"));
         assert_ne!(stem("inzetbaar"), stem("inzet"));
         assert_eq!(stem("inzetbaar"), stem("inzetbare"));
         assert_ne!(stem("veiligheid"), stem("veilig"));

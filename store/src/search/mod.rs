@@ -39,7 +39,7 @@ use crate::{ListFilter, Store, StoreError};
 
 /// Written as the payload of every index commit. An index with another payload was built
 /// by other analyzers or another schema, and is rebuilt.
-const FORMAT: &str = "wiel-search-6";
+const FORMAT: &str = "wiel-search-7";
 
 /// Memory for the index writer (tantivy's minimum is 15 MB per thread).
 const WRITER_BYTES: usize = 64 * 1024 * 1024;

@@ -330,6 +330,7 @@ impl SearchIndex {
         if words.is_empty() {
             return Ok(outcome);
         }
+        let coordination = Coordination::new(&searcher, &words).map_err(|e| self.error(e))?;
         let mut any_word: Vec<(Occur, Box<dyn Query>)> = words
             .iter()
             .map(|q| (Occur::Should, q.box_clone()))
@@ -381,7 +382,9 @@ impl SearchIndex {
             .search(
                 &full,
                 &(
-                    TopDocs::with_limit(wanted + wanted / 2 + 8).order_by_score(),
+                    TopDocs::with_limit(wanted + wanted / 2 + 8).tweak_score(
+                        move |segment: &tantivy::SegmentReader| coordination.for_segment(segment),
+                    ),
                     tantivy::collector::Count,
                 ),
             )
@@ -620,4 +623,60 @@ fn term_filter(field: Field, text: &str) -> TermQuery {
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(query, boost))
+}
+
+/// Graded coordination: an entry's score times the share of the query's distinct words it
+/// holds (in some form), so that one holding three of four words ranks above one repeating
+/// a single word. Each word's query is walked beside the main one, in document order.
+struct Coordination {
+    words: std::sync::Arc<Vec<Box<dyn tantivy::query::Weight>>>,
+}
+
+impl Coordination {
+    fn new(searcher: &tantivy::Searcher, words: &[Box<dyn Query>]) -> tantivy::Result<Self> {
+        // One word: nothing to grade.
+        let words = if words.len() < 2 {
+            Vec::new()
+        } else {
+            let scoring = tantivy::query::EnableScoring::disabled_from_searcher(searcher);
+            words
+                .iter()
+                .map(|q| q.weight(scoring))
+                .collect::<tantivy::Result<Vec<_>>>()?
+        };
+        Ok(Self {
+            words: std::sync::Arc::new(words),
+        })
+    }
+
+    /// The score of a document of `segment` (visited in increasing order) given its score.
+    fn for_segment(
+        &self,
+        segment: &tantivy::SegmentReader,
+    ) -> impl Fn(tantivy::DocId, tantivy::Score) -> tantivy::Score + use<> {
+        use tantivy::DocSet;
+        let n = self.words.len();
+        // A word whose scorer cannot be made counts as held: the score stays as it was.
+        let scorers: Vec<Option<Box<dyn tantivy::query::Scorer>>> = self
+            .words
+            .iter()
+            .map(|w| w.scorer(segment, 1.0).ok())
+            .collect();
+        let scorers = std::cell::RefCell::new(scorers);
+        move |doc, score| {
+            if n == 0 {
+                return score;
+            }
+            let mut scorers = scorers.borrow_mut();
+            let mut held = 0;
+            for scorer in scorers.iter_mut() {
+                held += usize::from(match scorer {
+                    None => true,
+                    Some(s) if s.doc() < doc => s.seek(doc) == doc,
+                    Some(s) => s.doc() == doc,
+                });
+            }
+            score * held as f32 / n as f32
+        }
+    }
 }
