@@ -212,6 +212,11 @@ macro_rules! sides {
                     )))
                 })
             }
+
+            /// Ends the use of these operations in a process that exits next.
+            fn finish(self: Box<Self>) -> Result<()> {
+                Ok(())
+            }
         }
 
         impl Operations for Service {
@@ -225,6 +230,17 @@ macro_rules! sides {
             /// This process holds the key: no status needs building for it.
             fn own_key(&self) -> Result<OrgKey> {
                 Ok(self.org_key())
+            }
+
+            /// Makes what the store holds durable and leaves freeing the rest to the
+            /// process's exit: sled frees its page table page by page, which took a
+            /// command without a node more time than its search (~4 ms at 100 000
+            /// entries). sled and the search index are made to survive a process that
+            /// ends at any moment; after the flush nothing of this one is lost.
+            fn finish(self: Box<Self>) -> Result<()> {
+                self.store().flush().map_err(ServiceError::from)?;
+                std::mem::forget(self);
+                Ok(())
             }
         }
 

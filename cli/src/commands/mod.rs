@@ -76,12 +76,25 @@ pub fn run(cli: Cli) -> Result<()> {
             file,
             passphrase_file,
         } => restore(&data_dir, &file, passphrase_file.as_deref(), json),
-        Command::Writing(c) => c.run(wiel_node::ops::open(&data_dir)?.as_ref(), json),
-        Command::Reading(c) => c.run(wiel_node::ops::open(&data_dir)?.as_ref(), json),
-        Command::Upkeep(c) => c.run(wiel_node::ops::open(&data_dir)?.as_ref(), json),
-        Command::Network(c) => c.run(wiel_node::ops::open(&data_dir)?.as_ref(), json),
-        Command::TrustAdmin(c) => c.run(wiel_node::ops::open(&data_dir)?.as_ref(), json),
+        Command::Writing(c) => with_operations(&data_dir, |ops| c.run(ops, json)),
+        Command::Reading(c) => with_operations(&data_dir, |ops| c.run(ops, json)),
+        Command::Upkeep(c) => with_operations(&data_dir, |ops| c.run(ops, json)),
+        Command::Network(c) => with_operations(&data_dir, |ops| c.run(ops, json)),
+        Command::TrustAdmin(c) => with_operations(&data_dir, |ops| c.run(ops, json)),
     }
+}
+
+/// Runs a command on the operations of `data_dir` (the running node's, or the store's
+/// own), and finishes them as a process that exits next: also after the command failed.
+fn with_operations(
+    data_dir: &DataDir,
+    command: impl FnOnce(&dyn Operations) -> Result<()>,
+) -> Result<()> {
+    let operations = wiel_node::ops::open(data_dir)?;
+    let done = command(operations.as_ref());
+    let finished = operations.finish();
+    done?;
+    Ok(finished?)
 }
 
 fn init(data_dir: &DataDir, a: crate::args::InitArgs, json: bool) -> Result<()> {

@@ -308,6 +308,7 @@ impl Service {
             }
             .into());
         }
+        warm_up_for_reading();
         let key = dir.read_key()?;
         let config = Config::load(&dir)?;
         let store = open_store(&dir, &dir.store_path())?;
@@ -387,6 +388,25 @@ impl Service {
     fn rules(&self) -> Rules {
         Rules::new(self.config.network.clone())
     }
+}
+
+/// Builds what showing and searching entries needs once a process (the search's lexicon
+/// and thesaurus, the privacy patterns every view is checked with) on a thread of its own,
+/// once: a command without a node does it while its store opens, not after.
+fn warm_up_for_reading() {
+    static STARTED: std::sync::Once = std::sync::Once::new();
+    STARTED.call_once(|| {
+        let started = std::thread::Builder::new()
+            .name("warm-up".into())
+            .spawn(|| {
+                wiel_store::search::warm_up();
+                wiel_protocol::privacy::warm_up();
+            });
+        // Without the thread, the first search or view builds them itself.
+        if let Err(e) = started {
+            tracing::debug!(error = %e, "no thread to warm up on");
+        }
+    });
 }
 
 fn open_store(dir: &DataDir, path: &std::path::Path) -> Result<Store, ServiceError> {

@@ -10,15 +10,22 @@ use regex::Regex;
 
 use super::{Finding, FindingKind, is_bsn, is_iban, mask, nine_digits, re};
 
-/// A number of 8 or 9 digits in groups, within a few characters after a BSN keyword.
+/// A number of 8 or 9 digits in groups, within a few characters after a BSN keyword (any
+/// but an ASCII letter, digit or `_`: Unicode's `\W` made this the costliest pattern to compile).
 static BSN_NEAR_WORD: LazyLock<Regex> = LazyLock::new(|| {
     re(
-        r"(?i)(?:bsn|burgerservicenummer|burger\s?service\s?nummer|sofinummer|sofi-nummer)\W{0,12}(\d(?:[ .\-]?\d){7,8})(?-u:\b)",
+        r"(?i)(?:bsn|burgerservicenummer|burger\s?service\s?nummer|sofinummer|sofi-nummer)[^a-zA-Z0-9_]{0,12}([0-9](?:[ .\-]?[0-9]){7,8})(?-u:\b)",
     )
 });
 /// Two letters, two digits, then 11 to 30 letters or digits, with separators between.
 static IBAN_ANY: LazyLock<Regex> =
-    LazyLock::new(|| re(r"(?-u:\b)([A-Za-z]{2}\d{2}(?:[ .\-]?[A-Za-z0-9]){11,30})(?-u:\b)"));
+    LazyLock::new(|| re(r"(?-u:\b)([A-Za-z]{2}[0-9]{2}(?:[ .\-]?[A-Za-z0-9]){11,30})(?-u:\b)"));
+
+/// Compiles this pass's patterns (see [`super::warm_up`]).
+pub(super) fn warm_up() {
+    LazyLock::force(&BSN_NEAR_WORD);
+    LazyLock::force(&IBAN_ANY);
+}
 
 /// How long an IBAN of this country is (the countries of the EU and EEA, the UK and
 /// Switzerland, and a few more that use the IBAN).

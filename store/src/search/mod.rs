@@ -28,8 +28,7 @@ use tantivy::query::{
     BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery, TermSetQuery,
 };
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
-    TextOptions, Value,
+    FAST, Field, INDEXED, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -158,6 +157,9 @@ struct Fields {
     created: Field,
 }
 
+/// The entry's id: a term (to delete or find the entry) and a column (to read a hit's id).
+const ID_FIELD: &str = "id";
+
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let stemmed = TextOptions::default().set_indexing_options(
@@ -172,7 +174,7 @@ fn schema() -> (Schema, Fields) {
             .set_index_option(IndexRecordOption::WithFreqs),
     );
     let fields = Fields {
-        id: b.add_text_field("id", STRING | STORED),
+        id: b.add_text_field(ID_FIELD, STRING | FAST),
         title: b.add_text_field("title", stemmed.clone()),
         text: b.add_text_field("text", stemmed.clone()),
         tags: b.add_text_field("tags", stemmed),
@@ -185,6 +187,13 @@ fn schema() -> (Schema, Fields) {
         created: b.add_i64_field("created", INDEXED | FAST),
     };
     (b.build(), fields)
+}
+
+/// Builds what every search process needs once (the lexicon's set of words, the built-in
+/// thesaurus), so that a thread can do it while the process opens its store.
+pub fn warm_up() {
+    let _ = compounds::parts();
+    let _ = Thesaurus::builtin();
 }
 
 /// Kinds that are searched: what people write to share.

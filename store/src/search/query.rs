@@ -392,16 +392,39 @@ impl SearchIndex {
         outcome.total = total;
         let snippets =
             SnippetGenerator::create(&searcher, &*text_query, f.text).map_err(|e| self.error(e))?;
+        // Each hit's id is read from its column, not from the stored document (a block to
+        // decompress per hit).
+        let mut ids: HashMap<u32, tantivy::columnar::StrColumn> = HashMap::new();
+        let mut id_text = String::new();
         for (score, address) in top {
             if outcome.hits.len() >= wanted {
                 break;
             }
-            let doc: TantivyDocument = searcher.doc(address).map_err(|e| self.error(e))?;
-            let Some(id) = doc
-                .get_first(f.id)
-                .and_then(|v| v.as_str())
-                .and_then(|s| s.parse::<EntryId>().ok())
-            else {
+            let column = match ids.entry(address.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    let segment = searcher.segment_reader(address.segment_ord);
+                    let Some(column) = segment
+                        .fast_fields()
+                        .str(ID_FIELD)
+                        .map_err(|e| self.error(e))?
+                    else {
+                        continue;
+                    };
+                    v.insert(column)
+                }
+            };
+            id_text.clear();
+            let Some(ord) = column.term_ords(address.doc_id).next() else {
+                continue;
+            };
+            if !column
+                .ord_to_str(ord, &mut id_text)
+                .map_err(|e| self.error(e))?
+            {
+                continue;
+            }
+            let Ok(id) = id_text.parse::<EntryId>() else {
                 continue;
             };
             let Some(entry) = crate::query::skip_damaged(self.store.get(&id))? else {
