@@ -123,13 +123,18 @@ fn start_logging(format: args::LogFormat) {
 /// line and exit code 2; help and version go to stdout with exit code 0.
 fn parse() -> Result<args::Cli, ExitCode> {
     use clap::error::ErrorKind;
-    let command = help::localised(args::Cli::command(), wiel_lang::current());
     // `wiel help search` is `wiel search --help`.
     let mut given: Vec<std::ffi::OsString> = std::env::args_os().collect();
     if given.get(1).is_some_and(|a| a == "help") {
         given.remove(1);
         given.push("--help".into());
     }
+    let words: Vec<String> = given
+        .iter()
+        .skip(1)
+        .filter_map(|w| w.to_str().map(str::to_owned))
+        .collect();
+    let command = help::localised_for(args::Cli::command(), wiel_lang::current(), Some(&words));
     let parsed = command.try_get_matches_from(given).and_then(|m| {
         let data_dir_given =
             m.value_source("data_dir") == Some(clap::parser::ValueSource::CommandLine);
