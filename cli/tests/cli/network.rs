@@ -1,5 +1,6 @@
 //! The network with real `wiel node` processes on 127.0.0.1: gossip across a line of nodes,
-//! networks that must not mix, and a node killed with SIGKILL.
+//! networks that must not mix, a node killed with SIGKILL, and one back at once on another
+//! port.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::time::Duration;
@@ -313,4 +314,49 @@ fn wiel_node_says_where_it_is_which_peers_come_and_go_and_when_it_stops() {
     assert!(da.stop().success());
     let said = std::fs::read_to_string(out).unwrap();
     assert!(said.trim_end().ends_with("wiel node stopped."), "{said}");
+}
+
+/// `node`'s QUIC address, with its peer id.
+fn quic_address(node: &Node) -> String {
+    let status = node.status();
+    let network = status.network.expect("a running node");
+    let listen = network
+        .listening
+        .iter()
+        .find(|l| l.contains("/quic-v1"))
+        .expect("a QUIC address");
+    format!("{listen}/p2p/{}", network.peer_id)
+}
+
+#[test]
+fn a_node_back_within_seconds_on_another_port_is_heard_by_gossip() {
+    const QUIC: &[&str] = &["--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--no-kademlia"];
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let b = Node::init("Gemeente Kampen", "GM0166");
+    let _da = Daemon::start_with(&a, &[], QUIC);
+    let at_a = quic_address(&a);
+    let db = Daemon::start_with(&b, &[&at_a], QUIC);
+    let before = published_id(&b.ok(&["--json", "ask", "Voor de herstart?"]));
+    wait_for("B's entry to reach A", TIMEOUT, || {
+        a.has(&before).then_some(())
+    });
+    // Killed, and back at once on another port: A still holds its QUIC connection to the
+    // B that was (until its idle timeout).
+    db.kill9();
+    let db = Daemon::start_with(&b, &[&at_a], QUIC);
+    wait_for("B to be connected again", TIMEOUT, || {
+        (b.status().peers() >= 1).then_some(())
+    });
+    let published = std::time::Instant::now();
+    let after = published_id(&b.ok(&["--json", "ask", "Na de herstart?"]));
+    wait_for("B's new entry to reach A", TIMEOUT, || {
+        a.has(&after).then_some(())
+    });
+    // By gossip, not by the next reconciliation (that waits 5 s for arrivals to pause).
+    let took = published.elapsed();
+    assert!(
+        took < Duration::from_secs(4),
+        "B's entry took {took:?} to reach A; B's log:\n{}",
+        db.log_text()
+    );
 }

@@ -15,6 +15,7 @@ use wiel_protocol::OrgKey;
 
 use super::client::{Command, DialFailure, NetworkStatus};
 use super::clock::ClockHandler;
+use super::comeback::Comebacks;
 use super::context::{Channels, Ctx, NodeParts, Outcome, ctx};
 use super::dials::Dials;
 use super::fetch::FetchHandler;
@@ -47,6 +48,7 @@ pub(crate) struct EventLoop {
     punches: Punches,
     clock: ClockHandler,
     trim: Trim,
+    comebacks: Comebacks,
 }
 
 impl EventLoop {
@@ -78,6 +80,7 @@ impl EventLoop {
             runs: Runs::default(),
             dials: Dials::default(),
             clock: ClockHandler::default(),
+            comebacks: Comebacks::default(),
         }
     }
 
@@ -307,6 +310,8 @@ impl EventLoop {
                 self.reach.on_gone(&peer_id);
                 self.trim.on_gone(&peer_id);
                 self.dials.on_gone(&peer_id);
+                self.comebacks
+                    .on_gone(&mut self.swarm, &peer_id, Instant::now());
                 tracing::debug!(%peer_id, "disconnected");
             }
             SwarmEvent::OutgoingConnectionError {
@@ -396,6 +401,15 @@ impl EventLoop {
                 self.clock.ask(&mut self.swarm, peer_id);
             }
             Identified::NewDialedUs => self.clock.ask(&mut self.swarm, peer_id),
+            Identified::NewRun => {
+                self.comebacks.on_new_run(
+                    &mut self.swarm,
+                    peer_id,
+                    &info.listen_addrs,
+                    Instant::now(),
+                );
+                return;
+            }
             Identified::Known => {}
         }
         self.dials.on_identified(peer_id, None);

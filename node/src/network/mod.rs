@@ -21,6 +21,7 @@
 mod addresses;
 mod client;
 mod clock;
+mod comeback;
 mod context;
 mod dials;
 mod event_loop;
@@ -253,7 +254,7 @@ pub fn build(
 
     let identify = identify::Behaviour::new(
         identify::Config::new(protocol_version(network), key.public())
-            .with_agent_version(format!("wiel/{}", env!("CARGO_PKG_VERSION")))
+            .with_agent_version(comeback::agent_version())
             // A new address (one through a relay, above all) reaches the peers at once.
             .with_push_listen_addr_updates(true),
     );

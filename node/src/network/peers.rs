@@ -107,6 +107,8 @@ pub enum Identified {
     NewDialed,
     /// Its first answer, and it dialed us.
     NewDialedUs,
+    /// Another run of it than the one met on a connection still open (see `comeback`).
+    NewRun,
     Known,
 }
 
@@ -223,12 +225,12 @@ impl PeerTable {
             .try_into_ed25519()
             .ok()
             .map(|k| OrgKey::from_bytes(k.to_bytes()));
-        let first = entry.agent.is_none();
-        entry.agent = Some(info.agent_version.clone());
-        match (first, entry.dialed) {
-            (true, true) => Identified::NewDialed,
-            (true, false) => Identified::NewDialedUs,
-            (false, _) => Identified::Known,
+        let earlier = entry.agent.replace(info.agent_version.clone());
+        match (earlier, entry.dialed) {
+            (None, true) => Identified::NewDialed,
+            (None, false) => Identified::NewDialedUs,
+            (Some(run), _) if run != info.agent_version => Identified::NewRun,
+            (Some(_), _) => Identified::Known,
         }
     }
 
@@ -501,6 +503,42 @@ mod tests {
         let later = Instant::now() + CATCH_UP_DELAY + Duration::from_secs(1);
         assert_eq!(guard.due_catch_ups(later), vec![peer]);
         assert!(guard.due_catch_ups(later).is_empty());
+    }
+
+    #[test]
+    fn a_peer_naming_another_run_is_a_new_run_and_the_same_run_is_known() {
+        let mut table = PeerTable::default();
+        let key = wiel_protocol::testing::key(4).to_libp2p();
+        let peer = key.public().to_peer_id();
+        let ours = "/wiel/wiel-test/1";
+        let info = |agent: &str| libp2p::identify::Info {
+            public_key: key.public(),
+            protocol_version: ours.into(),
+            agent_version: agent.into(),
+            listen_addrs: Vec::new(),
+            protocols: Vec::new(),
+            observed_addr: "/ip4/127.0.0.1/tcp/1".parse().unwrap(),
+            signed_peer_record: None,
+        };
+        let first = info("wiel/0.1.0 run/0000000000000001");
+        assert!(matches!(
+            table.on_identified(peer, &first, ours),
+            Identified::NewDialedUs
+        ));
+        // A second connection of the same run, or identify pushing new addresses.
+        assert!(matches!(
+            table.on_identified(peer, &first, ours),
+            Identified::Known
+        ));
+        let next = info("wiel/0.1.0 run/0000000000000002");
+        assert!(matches!(
+            table.on_identified(peer, &next, ours),
+            Identified::NewRun
+        ));
+        assert!(matches!(
+            table.on_identified(peer, &next, ours),
+            Identified::Known
+        ));
     }
 
     #[test]
