@@ -170,6 +170,7 @@ impl Store {
             let moves = rebuild::lock_moves_waiting(dir)?;
             if moves.is_some() {
                 rebuild::recover(dir)?;
+                rebuild::remove_unfinished_snapshots(dir)?;
             }
             open_db(dir)?
         };

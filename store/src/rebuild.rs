@@ -102,6 +102,29 @@ pub(crate) fn lock_moves_waiting(dir: &Path) -> Result<Option<File>, StoreError>
     crate::within_release_wait(dir, || lock_moves(dir)).map(Some)
 }
 
+/// With the directory's lock held, before sled opens: deletes a snapshot sled began and
+/// never finished (`snap.….generating`, left by a process killed while writing it). sled
+/// 0.34.7 takes it for its newest snapshot and then fails every open ("corrupted data");
+/// without it, sled reads its last finished snapshot and the log after it: nothing is lost.
+/// A snapshot being written by a sled that holds the store is left alone.
+pub(crate) fn remove_unfinished_snapshots(dir: &Path) -> Result<(), StoreError> {
+    if sled_holds(dir)? {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(dir).map_err(|e| io_error(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| io_error(dir, e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if name.starts_with("snap.") && name.ends_with(".generating") {
+            let path = entry.path();
+            tracing::warn!(path = %path.display(), "removing a snapshot that was never finished");
+            std::fs::remove_file(&path).map_err(|e| io_error(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
 /// With the directory's lock held, before sled opens: finishes a swap a crash
 /// interrupted, or deletes a copy that was never completed. A copy beside a store a sled holds is left
 /// alone ([`StoreError::Locked`]): whoever holds it got there past this lock.

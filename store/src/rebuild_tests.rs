@@ -228,3 +228,23 @@ fn rows_written_while_rebuilds_run_are_never_lost() {
         );
     }
 }
+
+#[test]
+fn a_snapshot_never_finished_is_removed_and_the_store_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("store");
+    let sum = store_with_garbage(&path);
+    // What a process killed while sled wrote its snapshot leaves behind.
+    let unfinished = path.join("snap.00000000FFFFFFFF.generating");
+    std::fs::write(&unfinished, [0u8; 40]).unwrap();
+    assert!(
+        crate::sled_config(&path).open().is_err(),
+        "sled itself takes the unfinished snapshot for its newest"
+    );
+    wait_released(&path).unwrap();
+    let store = Store::open(&path).unwrap();
+    assert!(!unfinished.exists());
+    drop(store);
+    wait_released(&path).unwrap();
+    assert_eq!(checksum(&path), sum);
+}
