@@ -360,3 +360,31 @@ fn a_node_back_within_seconds_on_another_port_is_heard_by_gossip() {
         db.log_text()
     );
 }
+
+#[test]
+fn a_node_back_twice_within_a_minute_stays_connected_and_its_entries_arrive() {
+    // The second time, its peer does not dial it back again (at most once a minute): the
+    // connection the new run made is kept, and what gossip does not carry, sync does.
+    const QUIC: &[&str] = &["--listen", "/ip4/127.0.0.1/udp/0/quic-v1", "--no-kademlia"];
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let b = Node::init("Gemeente Kampen", "GM0166");
+    let _da = Daemon::start_with(&a, &[], QUIC);
+    let at_a = quic_address(&a);
+    let mut db = Daemon::start_with(&b, &[&at_a], QUIC);
+    for round in 0..3 {
+        wait_for("B to be connected", TIMEOUT, || {
+            (b.status().peers() >= 1).then_some(())
+        });
+        let id = published_id(&b.ok(&["--json", "ask", &format!("Ronde {round}?")]));
+        wait_for("B's entry to reach A", TIMEOUT, || a.has(&id).then_some(()));
+        db.kill9();
+        db = Daemon::start_with(&b, &[&at_a], QUIC);
+    }
+    wait_for("B to be connected at the end", TIMEOUT, || {
+        (b.status().peers() >= 1).then_some(())
+    });
+    let last = published_id(&b.ok(&["--json", "ask", "Na de laatste herstart?"]));
+    wait_for("B's last entry to reach A", TIMEOUT, || {
+        a.has(&last).then_some(())
+    });
+}

@@ -289,6 +289,12 @@ impl EventLoop {
                 self.punches
                     .on_connected(peer_id, connection_id, &endpoint, Instant::now());
                 self.dials.on_established(connection_id, peer_id);
+                self.comebacks.on_established(
+                    &mut self.swarm,
+                    peer_id,
+                    connection_id,
+                    endpoint.get_remote_address(),
+                );
                 tracing::debug!(%peer_id, "connected");
             }
             SwarmEvent::ConnectionClosed {
@@ -310,8 +316,7 @@ impl EventLoop {
                 self.reach.on_gone(&peer_id);
                 self.trim.on_gone(&peer_id);
                 self.dials.on_gone(&peer_id);
-                self.comebacks
-                    .on_gone(&mut self.swarm, &peer_id, Instant::now());
+                self.comebacks.on_gone(&mut self.swarm, &peer_id);
                 tracing::debug!(%peer_id, "disconnected");
             }
             SwarmEvent::OutgoingConnectionError {
@@ -319,6 +324,9 @@ impl EventLoop {
                 error,
                 peer_id,
             } => {
+                if self.comebacks.on_dial_failed(connection_id) {
+                    return;
+                }
                 let trust = self.node.trust.current();
                 self.dials
                     .on_error(&mut self.swarm, &trust, connection_id, peer_id, &error);
@@ -402,13 +410,14 @@ impl EventLoop {
             }
             Identified::NewDialedUs => self.clock.ask(&mut self.swarm, peer_id),
             Identified::NewRun => {
+                let on_loopback = self.peers.is_on_loopback(&peer_id);
                 self.comebacks.on_new_run(
                     &mut self.swarm,
                     peer_id,
                     &info.listen_addrs,
+                    on_loopback,
                     Instant::now(),
                 );
-                return;
             }
             Identified::Known => {}
         }
