@@ -120,9 +120,10 @@ fn municipalities_behind_nat_meet_through_a_seed_punch_holes_and_keep_going_with
     );
     a.ok(&["import", file.to_str().unwrap()]);
     // Away means A noticed: over QUIC no packet says a killed node is gone, and A holds
-    // the last connection for its idle timeout. (A node back within that time is not
-    // told what A follows: gossipsub tells a peer once, on its first connection — so B
-    // would publish to no one. A known gap of its own: see the README.)
+    // the last connection for its idle timeout. (A node back within that time is dialed
+    // back by A and both start afresh where A can reach it; behind NAT A cannot, and what
+    // B publishes reaches A by sync, not gossip: see "A node back within seconds" in the
+    // README.)
     a.until_let_go_of(&idb);
     b.start(&["--bootstrap", &bootstrap]);
     until_within(
