@@ -383,8 +383,17 @@ fn a_node_back_twice_within_a_minute_stays_connected_and_its_entries_arrive() {
     wait_for("B to be connected at the end", TIMEOUT, || {
         (b.status().peers() >= 1).then_some(())
     });
+    // A quiet A: nothing of its own arrives to set a reconciliation going. B, whose entry
+    // no peer it knows follows, offers it by sync at once.
+    let published = std::time::Instant::now();
     let last = published_id(&b.ok(&["--json", "ask", "Na de laatste herstart?"]));
     wait_for("B's last entry to reach A", TIMEOUT, || {
         a.has(&last).then_some(())
     });
+    let took = published.elapsed();
+    assert!(
+        took < Duration::from_secs(5),
+        "B's last entry took {took:?} to reach A; B's log:\n{}",
+        db.log_text()
+    );
 }

@@ -53,7 +53,9 @@ enum Step {
 
 #[derive(Default)]
 pub(super) struct Comebacks {
-    steps: HashMap<PeerId, Step>,
+    /// Each with when it began: a step left over (the peer back before its last connection
+    /// closed, so that `on_gone` never came) is dropped after [`REDIAL_GAP`].
+    steps: HashMap<PeerId, (Step, Instant)>,
     /// When each peer was last probed (kept for [`REDIAL_GAP`]).
     probed: HashMap<PeerId, Instant>,
 }
@@ -71,6 +73,8 @@ impl Comebacks {
     ) {
         self.probed
             .retain(|_, at| now.duration_since(*at) < REDIAL_GAP);
+        self.steps
+            .retain(|_, (_, since)| now.duration_since(*since) < REDIAL_GAP);
         if self.steps.contains_key(&peer) || self.probed.contains_key(&peer) {
             tracing::debug!(%peer, "peer back as a new run again within a minute: left as it is");
             return;
@@ -94,7 +98,7 @@ impl Comebacks {
         let connection = opts.connection_id();
         match swarm.dial(opts) {
             Ok(()) => {
-                self.steps.insert(peer, Step::Probing(connection));
+                self.steps.insert(peer, (Step::Probing(connection), now));
             }
             Err(e) => {
                 tracing::debug!(%peer, error = %e, "cannot dial a peer back as a new run")
@@ -111,12 +115,14 @@ impl Comebacks {
         address: &Multiaddr,
     ) {
         match self.steps.get(&peer) {
-            Some(Step::Probing(probe)) if *probe == connection => {
+            Some((Step::Probing(probe), since)) if *probe == connection => {
                 tracing::info!(%peer, "peer is back as a new run while its last connection was open: closing its connections so that both sides start afresh");
-                self.steps.insert(peer, Step::Closing(address.clone()));
+                let since = *since;
+                self.steps
+                    .insert(peer, (Step::Closing(address.clone()), since));
                 let _ = swarm.disconnect_peer_id(peer);
             }
-            Some(Step::Redialing(redial)) if *redial == connection => {
+            Some((Step::Redialing(redial), _)) if *redial == connection => {
                 self.steps.remove(&peer);
             }
             _ => {}
@@ -125,7 +131,7 @@ impl Comebacks {
 
     /// A dial failed: whether it was one of these (then it is not a rotated key's).
     pub fn on_dial_failed(&mut self, connection: ConnectionId) -> bool {
-        let Some(peer) = self.steps.iter().find_map(|(peer, step)| match step {
+        let Some(peer) = self.steps.iter().find_map(|(peer, (step, _))| match step {
             Step::Probing(c) | Step::Redialing(c) if *c == connection => Some(*peer),
             _ => None,
         }) else {
@@ -138,7 +144,7 @@ impl Comebacks {
 
     /// The last connection to `peer` closed: dial it again where the probe reached it.
     pub fn on_gone(&mut self, swarm: &mut Swarm<Behaviour>, peer: &PeerId) {
-        let Some(Step::Closing(address)) = self.steps.remove(peer) else {
+        let Some((Step::Closing(address), since)) = self.steps.remove(peer) else {
             return;
         };
         let opts = DialOpts::peer_id(*peer)
@@ -148,7 +154,8 @@ impl Comebacks {
         let connection = opts.connection_id();
         match swarm.dial(opts) {
             Ok(()) => {
-                self.steps.insert(*peer, Step::Redialing(connection));
+                self.steps
+                    .insert(*peer, (Step::Redialing(connection), since));
             }
             Err(e) => {
                 tracing::debug!(%peer, error = %e, "cannot dial a peer back as a new run")

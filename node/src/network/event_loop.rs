@@ -32,6 +32,9 @@ use super::{self as behaviour, Behaviour, BehaviourEvent};
 use crate::events::Written;
 use crate::refusal::Refusal;
 
+/// Peers a node syncs with, at most, when its own entry found no peer to gossip to.
+const OUTBOX_SYNC_PEERS: usize = 8;
+
 pub(crate) struct EventLoop {
     swarm: Swarm<Behaviour>,
     channels: Channels,
@@ -197,9 +200,19 @@ impl EventLoop {
 
     fn on_written(&mut self, written: Written) {
         match written {
-            Written::Own => self
-                .gossip
-                .flush_outbox(&mut self.swarm, &self.node.counters),
+            Written::Own => {
+                let kept = self
+                    .gossip
+                    .flush_outbox(&mut self.swarm, &self.node.counters);
+                // Connected, yet no peer said it follows the space: a peer may not have
+                // told this run what it follows (it kept a connection of an earlier run it
+                // could not dial back, see `comeback`). Sync offers it what gossip could not.
+                if kept > 0 {
+                    for peer in self.peers.identified().into_iter().take(OUTBOX_SYNC_PEERS) {
+                        self.sync.start(&self.server, &mut self.runs, peer, None);
+                    }
+                }
+            }
             Written::Imported(ids) => {
                 self.gossip
                     .publish_stored(&mut self.swarm, &self.node.counters, &ids);

@@ -123,25 +123,28 @@ impl GossipHandler {
 
     /// Gossips what waits in the outbox (what stays is tried again when a peer
     /// subscribes).
-    pub fn flush_outbox(&mut self, swarm: &mut Swarm<Behaviour>, counters: &Counters) {
+    /// Returns how many entries stay in the outbox (no peer follows their space).
+    pub fn flush_outbox(&mut self, swarm: &mut Swarm<Behaviour>, counters: &Counters) -> usize {
         self.outbox_dirty = false;
         let ids = match self.store.outbox() {
             Ok(ids) => ids,
             Err(e) => {
                 tracing::warn!(error = %e, "cannot read the outbox");
-                return;
+                return 0;
             }
         };
+        let mut kept = 0;
         for id in ids {
             match self.store.get(&id) {
                 Ok(Some(entry)) => {
-                    self.publish(swarm, counters, &entry);
+                    kept += usize::from(!self.publish(swarm, counters, &entry));
                 }
                 _ => {
                     let _ = self.store.outbox_remove(&id);
                 }
             }
         }
+        kept
     }
 
     /// A peer's message: to the worker, or ignored (not forwarded, nobody blamed) when the
