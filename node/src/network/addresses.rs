@@ -13,6 +13,16 @@ pub fn is_loopback(addr: &Multiaddr) -> bool {
     })
 }
 
+/// Whether an address can only mean this machine: loopback, or the unspecified address.
+pub(crate) fn is_this_machine(addr: &Multiaddr) -> bool {
+    is_loopback(addr)
+        || addr.iter().any(|p| match p {
+            Protocol::Ip4(ip) => ip.is_unspecified(),
+            Protocol::Ip6(ip) => ip.is_unspecified(),
+            _ => false,
+        })
+}
+
 /// Whether an address names an IP address.
 pub(crate) fn has_ip(addr: &Multiaddr) -> bool {
     addr.iter()
@@ -78,5 +88,16 @@ mod tests {
         assert_eq!(ranks, vec![0, 1, 2, 2, 3]);
         assert!(addrs[0].to_string().starts_with("/ip4/198.51.100.7"));
         assert!(is_relayed(&addrs[1]));
+    }
+
+    #[test]
+    fn loopback_and_unspecified_addresses_can_only_mean_this_machine() {
+        let this = |a: &str| is_this_machine(&a.parse().unwrap());
+        assert!(this("/ip4/127.0.0.1/tcp/4001"));
+        assert!(this("/ip6/::1/udp/4001/quic-v1"));
+        assert!(this("/ip4/0.0.0.0/tcp/4001"));
+        assert!(this("/ip6/::/tcp/4001"));
+        assert!(!this("/ip4/192.0.2.7/tcp/4001"));
+        assert!(!this("/dns4/seed.example/tcp/4001"));
     }
 }

@@ -18,12 +18,12 @@
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use libp2p::multiaddr::Protocol;
 use libp2p::swarm::ConnectionId;
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use libp2p::{Multiaddr, PeerId, Swarm};
 
 use super::Behaviour;
+use super::addresses::is_this_machine;
 
 /// The shortest time between two probes of a peer that came back as a new run.
 pub const REDIAL_GAP: Duration = Duration::from_secs(60);
@@ -75,7 +75,8 @@ impl Comebacks {
             .retain(|_, at| now.duration_since(*at) < REDIAL_GAP);
         self.steps
             .retain(|_, (_, since)| now.duration_since(*since) < REDIAL_GAP);
-        if self.steps.contains_key(&peer) || self.probed.contains_key(&peer) {
+        // A step under way began with a probe within the gap: the peer is in `probed`.
+        if self.probed.contains_key(&peer) {
             tracing::debug!(%peer, "peer back as a new run again within a minute: left as it is");
             return;
         }
@@ -83,7 +84,7 @@ impl Comebacks {
         let own: Vec<Multiaddr> = swarm.listeners().cloned().collect();
         let addresses: Vec<Multiaddr> = listen_addrs
             .iter()
-            .filter(|a| !own.contains(a) && (on_loopback || !is_loopback(a)))
+            .filter(|a| !own.contains(a) && (on_loopback || !is_this_machine(a)))
             .take(MAX_ADDRESSES)
             .cloned()
             .collect();
@@ -162,13 +163,4 @@ impl Comebacks {
             }
         }
     }
-}
-
-/// Whether `address` is on this machine's loopback (or the unspecified address).
-fn is_loopback(address: &Multiaddr) -> bool {
-    address.iter().any(|p| match p {
-        Protocol::Ip4(ip) => ip.is_loopback() || ip.is_unspecified(),
-        Protocol::Ip6(ip) => ip.is_loopback() || ip.is_unspecified(),
-        _ => false,
-    })
 }

@@ -652,7 +652,7 @@ fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 /// holds (in some form), so that one holding three of four words ranks above one repeating
 /// a single word. Each word's query is walked beside the main one, in document order.
 struct Coordination {
-    words: std::sync::Arc<Vec<Box<dyn tantivy::query::Weight>>>,
+    words: Vec<Box<dyn tantivy::query::Weight>>,
 }
 
 impl Coordination {
@@ -667,9 +667,7 @@ impl Coordination {
                 .map(|q| q.weight(scoring))
                 .collect::<tantivy::Result<Vec<_>>>()?
         };
-        Ok(Self {
-            words: std::sync::Arc::new(words),
-        })
+        Ok(Self { words })
     }
 
     /// The score of a document of `segment` (visited in increasing order) given its score.
