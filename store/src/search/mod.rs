@@ -13,7 +13,9 @@
 
 pub mod analysis;
 mod compounds;
+mod coordination;
 mod query;
+mod suggest;
 mod synonyms;
 mod words;
 

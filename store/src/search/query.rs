@@ -1,25 +1,21 @@
 //! Answering a query: BM25 over the fields with their weights, compound parts and exact
-//! words, filters, snippets with the matched words marked, and "bedoelde u" for a word
-//! that matches nothing.
+//! words, filters, and snippets with the matched words marked ("bedoelde u" for a word
+//! that matches nothing is in `suggest`, the grading by words held in `coordination`).
 
 use std::collections::HashMap;
 
+use super::coordination::Coordination;
 use super::*;
 
 /// The index as one query may see it: when the node names the authors it shows, whether
 /// a word is held, how telling it is, and what "bedoelde u" offers are read from their
 /// entries only (a word held only by an entry kept apart must not surface).
-struct Visible<'a> {
-    searcher: &'a tantivy::Searcher,
+pub(super) struct Visible<'a> {
+    pub(super) searcher: &'a tantivy::Searcher,
     /// The entries the reader may see: by the authors shown, less what revoked keys signed
     /// from their revocation on (or outside their named history). `None`: every entry.
-    authors: Option<Box<dyn Query>>,
+    pub(super) authors: Option<Box<dyn Query>>,
 }
-
-/// Candidates for "bedoelde u" checked against what the reader may see, at most: enough
-/// that a stranger's entries full of near misses (its budget holds tens of thousands)
-/// cannot push the reader's own word out; each check walks one short posting list.
-const MAX_SUGGESTION_CHECKS: usize = 65_536;
 
 impl SearchIndex {
     /// The entries a reader with `query`'s trust may see (`None`: all): by its authors,
@@ -90,36 +86,6 @@ impl SearchIndex {
         }
         any.push((Occur::Should, Box::new(TermSetQuery::new(whole))));
         Some(Box::new(BooleanQuery::new(any)))
-    }
-
-    /// How many of the documents in `shown` hold `word` exactly.
-    fn held_by(
-        &self,
-        searcher: &tantivy::Searcher,
-        word: &str,
-        shown: &HashSet<tantivy::DocAddress>,
-    ) -> Result<u64, SearchError> {
-        use tantivy::DocSet;
-        let term = Term::from_field_text(self.fields.exact, word);
-        let mut count = 0;
-        for (segment_ord, segment) in searcher.segment_readers().iter().enumerate() {
-            let index = segment
-                .inverted_index(self.fields.exact)
-                .map_err(|e| self.error(e))?;
-            let postings = index
-                .read_postings(&term, tantivy::schema::IndexRecordOption::Basic)
-                .map_err(|e| self.error(e))?;
-            let Some(mut postings) = postings else {
-                continue;
-            };
-            let mut doc = postings.doc();
-            while doc != tantivy::TERMINATED {
-                let address = tantivy::DocAddress::new(segment_ord as u32, doc);
-                count += u64::from(shown.contains(&address));
-                doc = postings.advance();
-            }
-        }
-        Ok(count)
     }
 }
 
@@ -508,7 +474,12 @@ impl SearchIndex {
     }
 
     /// Entries the reader may see that hold `text` in `field`.
-    fn doc_freq(&self, visible: &Visible, field: Field, text: &str) -> Result<u64, SearchError> {
+    pub(super) fn doc_freq(
+        &self,
+        visible: &Visible,
+        field: Field,
+        text: &str,
+    ) -> Result<u64, SearchError> {
         let term = Term::from_field_text(field, text);
         let Some(authors) = &visible.authors else {
             return visible.searcher.doc_freq(&term).map_err(|e| self.error(e));
@@ -531,69 +502,6 @@ impl SearchIndex {
             .search(&held_by_shown, &tantivy::collector::Count)
             .map_err(|e| self.error(e))?;
         Ok(count as u64)
-    }
-
-    /// The indexed word closest to `word` (fewest edits, then most documents) that an
-    /// entry the reader may see holds, if any is within reach.
-    fn closest_word(&self, visible: &Visible, word: &str) -> Result<Option<String>, SearchError> {
-        let searcher = visible.searcher;
-        let chars = word.chars().count();
-        if chars < 4 {
-            return Ok(None);
-        }
-        let edits = if chars <= 6 { 1 } else { MAX_EDITS };
-        let term = Term::from_field_text(self.fields.exact, word);
-        let automaton = FuzzyTermQuery::new(term, edits, true)
-            .automaton()
-            .map_err(|e| self.error(e))?;
-        let mut candidates: Vec<(usize, std::cmp::Reverse<u64>, String)> = Vec::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment
-                .inverted_index(self.fields.exact)
-                .map_err(|e| self.error(e))?;
-            let mut stream = inverted
-                .terms()
-                .search(&automaton)
-                .into_stream()
-                .map_err(|e| self.error(e))?;
-            while stream.advance() {
-                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
-                    continue;
-                };
-                let freq = u64::from(stream.value().doc_freq);
-                let distance = strsim::damerau_levenshtein(word, candidate);
-                candidates.push((distance, std::cmp::Reverse(freq), candidate.to_string()));
-            }
-        }
-        candidates.sort();
-        candidates.dedup_by(|a, b| a.2 == b.2);
-        // Fewest edits first, then the most entries the reader may see (not all entries:
-        // a stranger's must not decide between two of the reader's words). Which entries
-        // the reader may see is read once; each candidate's postings are then checked
-        // against it (thousands of a stranger's near misses cost little).
-        let shown = match &visible.authors {
-            Some(authors) => Some(
-                searcher
-                    .search(authors.as_ref(), &tantivy::collector::DocSetCollector)
-                    .map_err(|e| self.error(e))?,
-            ),
-            None => None,
-        };
-        let mut best: Option<(usize, std::cmp::Reverse<u64>, String)> = None;
-        for (distance, _, candidate) in candidates.into_iter().take(MAX_SUGGESTION_CHECKS) {
-            if best.as_ref().is_some_and(|(d, _, _)| distance > *d) {
-                break;
-            }
-            let seen = match &shown {
-                Some(shown) => self.held_by(searcher, &candidate, shown)?,
-                None => self.doc_freq(visible, self.fields.exact, &candidate)?,
-            };
-            let this = (distance, std::cmp::Reverse(seen), candidate);
-            if seen > 0 && best.as_ref().is_none_or(|b| this < *b) {
-                best = Some(this);
-            }
-        }
-        Ok(best.map(|(_, _, word)| word))
     }
 }
 
@@ -646,58 +554,4 @@ fn term_filter(field: Field, text: &str) -> TermQuery {
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(query, boost))
-}
-
-/// Graded coordination: an entry's score times the share of the query's distinct words it
-/// holds (in some form), so that one holding three of four words ranks above one repeating
-/// a single word. Each word's query is walked beside the main one, in document order.
-struct Coordination {
-    words: Vec<Box<dyn tantivy::query::Weight>>,
-}
-
-impl Coordination {
-    fn new(searcher: &tantivy::Searcher, words: &[Box<dyn Query>]) -> tantivy::Result<Self> {
-        // One word: nothing to grade.
-        let words = if words.len() < 2 {
-            Vec::new()
-        } else {
-            let scoring = tantivy::query::EnableScoring::disabled_from_searcher(searcher);
-            words
-                .iter()
-                .map(|q| q.weight(scoring))
-                .collect::<tantivy::Result<Vec<_>>>()?
-        };
-        Ok(Self { words })
-    }
-
-    /// The score of a document of `segment` (visited in increasing order) given its score.
-    fn for_segment(
-        &self,
-        segment: &tantivy::SegmentReader,
-    ) -> impl Fn(tantivy::DocId, tantivy::Score) -> tantivy::Score + use<> {
-        use tantivy::DocSet;
-        let n = self.words.len();
-        // A word whose scorer cannot be made counts as held: the score stays as it was.
-        let scorers: Vec<Option<Box<dyn tantivy::query::Scorer>>> = self
-            .words
-            .iter()
-            .map(|w| w.scorer(segment, 1.0).ok())
-            .collect();
-        let scorers = std::cell::RefCell::new(scorers);
-        move |doc, score| {
-            if n == 0 {
-                return score;
-            }
-            let mut scorers = scorers.borrow_mut();
-            let mut held = 0;
-            for scorer in scorers.iter_mut() {
-                held += usize::from(match scorer {
-                    None => true,
-                    Some(s) if s.doc() < doc => s.seek(doc) == doc,
-                    Some(s) => s.doc() == doc,
-                });
-            }
-            score * held as f32 / n as f32
-        }
-    }
 }
