@@ -11,7 +11,8 @@
 //! Run: `cargo bench --bench municipalities` (env WIEL_BENCH_NODES, WIEL_BENCH_ENTRIES,
 //! WIEL_BENCH_AWAY_ENTRIES; WIEL_BENCH_TMP=/dev/shm keeps the stores in memory;
 //! WIEL_BENCH_QUIC=1 connects over QUIC, one UDP socket per node, where TCP takes two open
-//! files per connection in this one process).
+//! files per connection in this one process; WIEL_BENCH_LOG=<filter> logs the nodes, e.g.
+//! `wiel_node::network::sync=info`, with the time since the start).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
@@ -35,6 +36,22 @@ fn cpu_and_peak() -> (Duration, u64) {
         .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         .unwrap_or(0);
     (wiel_tests::cpu_time_of(std::process::id()), peak_kb * 1024)
+}
+
+/// What the running nodes refused or dropped, added up by reason (see `Refusal`): one line.
+fn refusals(members: &[Member]) -> String {
+    let mut sum: std::collections::BTreeMap<&'static str, u64> = Default::default();
+    for node in members.iter().filter_map(|m| m.node.as_ref()) {
+        for (reason, n) in node.running.counters.rejected() {
+            *sum.entry(reason).or_default() += n;
+        }
+    }
+    let parts: Vec<String> = sum.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    if parts.is_empty() {
+        "none".into()
+    } else {
+        parts.join(", ")
+    }
 }
 
 /// Files this process holds open: two per TCP connection between its nodes, and each
@@ -180,6 +197,13 @@ fn main() {
     let all_spaces: Vec<SpaceName> = std::iter::once(SpaceName::national())
         .chain(provinces.iter().cloned())
         .collect();
+    if let Ok(filter) = std::env::var("WIEL_BENCH_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_timer(tracing_subscriber::fmt::time::uptime())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -316,6 +340,7 @@ fn main() {
             ms(p(&province, 99.0)),
         );
         println!("entries that reached every follower within 10 s: {} of {entries}", entries - missed);
+        println!("refused or dropped so far, all nodes: {}", refusals(&members));
         println!(
             "bytes sent per node per entry: {per_node_per_entry:.0} = {:.1}× the entry of {mean_entry:.0} bytes (goal ≤ 8×)",
             per_node_per_entry / mean_entry
@@ -393,6 +418,7 @@ fn main() {
         } else {
             println!("restarted: fingerprints still differ after 300 s");
         }
+        println!("refused or dropped in the whole run, running nodes: {}", refusals(&members));
         let (cpu, peak) = cpu_and_peak();
         println!(
             "whole run: {:.0} s, CPU {:.0} s ({:.0} % of one core), peak memory {:.0} MiB",

@@ -23,7 +23,7 @@ use crate::trust::{TrustSet, TrustState};
 /// unanswered (the peer's request fails; nobody is blamed, sync tries again later).
 const MAX_QUEUED_REQUESTS: usize = 64;
 /// Sessions this node answers at once (each holds a snapshot of a set): past it, the
-/// oldest snapshot is dropped (that peer's next round starts again).
+/// oldest snapshot is dropped (that peer's next round is refused; it starts again later).
 const MAX_ANSWERING: usize = 64;
 /// How long a session's snapshot is kept after its last round.
 const SNAPSHOT_TTL: Duration = Duration::from_secs(60);
@@ -94,21 +94,24 @@ impl ServeState {
 
     /// The snapshot `peer`'s session about `space` is answered from: every round of a
     /// session is answered from the same one (answers from a set that changed in between
-    /// would not decode). A round at `start == 0` begins a new session. Returns the set and
-    /// whether a session began.
+    /// would not decode, and the peer would take that for our fault). A round at
+    /// `start == 0` begins a new session. Returns the set and whether a session began;
+    /// `None` for a later round whose snapshot is gone (kept past [`SNAPSHOT_TTL`], or
+    /// dropped for newer sessions): it is refused, and the peer starts again later.
     pub fn session_set(
         &mut self,
         peer: PeerId,
         space: &SpaceName,
         start: u64,
-    ) -> (Arc<ItemSet>, bool) {
+    ) -> Option<(Arc<ItemSet>, bool)> {
         let now = Instant::now();
         self.answering
             .retain(|_, (at, _)| now.duration_since(*at) < SNAPSHOT_TTL);
         let key = (peer, space.clone());
         let (set, began) = match self.answering.get(&key) {
-            Some((_, set)) if start > 0 => (set.clone(), false),
-            _ => (self.space_set(space), true),
+            _ if start == 0 => (self.space_set(space), true),
+            Some((_, set)) => (set.clone(), false),
+            None => return None,
         };
         if !self.answering.contains_key(&key)
             && self.answering.len() >= MAX_ANSWERING
@@ -121,7 +124,7 @@ impl ServeState {
             self.answering.remove(&oldest);
         }
         self.answering.insert(key, (now, set.clone()));
-        (set, began)
+        Some((set, began))
     }
 }
 
@@ -196,5 +199,61 @@ impl Server {
     /// Queues this node's own work (bounded by its own peers and spaces).
     pub fn run_own(&self, job: impl FnOnce(&mut ServeState) -> Served + Send + 'static) {
         let _ = self.jobs.send((Box::new(job), false));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wiel_protocol::{OrgKeypair, testing};
+
+    fn state() -> (tempfile::TempDir, ServeState) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let own = OrgKeypair::generate();
+        let trust = TrustState::load(
+            own.public(),
+            crate::trust::TrustConfig {
+                mode: crate::trust::TrustMode::Open,
+                ..Default::default()
+            },
+            &store,
+        )
+        .unwrap();
+        (dir, ServeState::new(store, trust, Default::default()))
+    }
+
+    #[test]
+    fn a_later_round_is_answered_from_its_sessions_snapshot_or_refused_once_it_is_gone() {
+        let (_dir, mut state) = state();
+        let key = OrgKeypair::generate();
+        let space = SpaceName::national();
+        let peer = PeerId::random();
+        state
+            .store
+            .ingest(testing::practice(&key, 1, 1_000))
+            .unwrap();
+        let (first, began) = state.session_set(peer, &space, 0).unwrap();
+        assert!(began);
+        // The space changes during the session: its rounds still see the snapshot.
+        state
+            .store
+            .ingest(testing::practice(&key, 2, 2_000))
+            .unwrap();
+        let (later, began) = state.session_set(peer, &space, 8).unwrap();
+        assert!(!began);
+        assert!(Arc::ptr_eq(&first, &later));
+        // Newer sessions of other peers push its snapshot out: its next round is refused,
+        // not answered from the set as it is now (which would not decode).
+        for _ in 0..MAX_ANSWERING {
+            state.session_set(PeerId::random(), &space, 0).unwrap();
+        }
+        assert!(state.session_set(peer, &space, 16).is_none());
+        // A new session starts from the set as it is now.
+        let (again, began) = state.session_set(peer, &space, 0).unwrap();
+        assert!(began);
+        assert_eq!(again.len(), 2);
+        // A round of a session never begun here is refused too.
+        assert!(state.session_set(PeerId::random(), &space, 8).is_none());
     }
 }

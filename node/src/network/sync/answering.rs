@@ -117,7 +117,12 @@ fn answer(state: &mut ServeState, peer: PeerId, request: SyncRequest) -> Answere
             start,
             count,
         } => {
-            let (set, began) = state.session_set(peer, &space, start);
+            let Some((set, began)) = state.session_set(peer, &space, start) else {
+                // Its snapshot is gone: answered from another set, the session would not
+                // decode. Refused (nobody's fault); the peer starts again later.
+                tracing::debug!(%peer, %space, start, "a sync round whose snapshot is gone: refused");
+                return answered;
+            };
             tracing::debug!(%peer, %space, start, count, entries = set.len(), "answering a sync round");
             // No honest session asks past twice the two sets' size.
             if start > 4 * set.len() + 2 * u64::from(crate::reconcile::MAX_FRAME_SYMBOLS) {
