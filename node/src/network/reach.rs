@@ -427,6 +427,7 @@ impl Reach {
             return;
         }
         if let Some(kad) = swarm.behaviour_mut().kad.as_mut() {
+            tracing::debug!(counted_peers, "looking for peers beyond those connected");
             kad.get_closest_peers(PeerId::random());
         }
     }

@@ -130,7 +130,7 @@ impl Trim {
             .all_mesh_peers()
             .copied()
             .collect();
-        let standings = (peers.ids().into_iter())
+        let standings: Vec<Standing> = (peers.ids().into_iter())
             .filter_map(|peer| {
                 let known = peers.get(&peer)?;
                 Some(Standing {
@@ -146,14 +146,18 @@ impl Trim {
                 })
             })
             .collect();
+        let connected = standings.len();
         let gone = to_let_go(standings, now);
-        if !gone.is_empty() {
-            tracing::debug!(
-                peers = gone.len(),
-                "letting go of peers beyond the most kept"
-            );
-        }
         for peer in gone {
+            if let Some(known) = peers.get(&peer) {
+                tracing::debug!(
+                    %peer,
+                    connected,
+                    dialed = known.dialed,
+                    age_s = known.connected_at.map(|at| now.saturating_duration_since(at).as_secs()),
+                    "letting go of a peer beyond the most kept"
+                );
+            }
             let _ = swarm.disconnect_peer_id(peer);
         }
     }
