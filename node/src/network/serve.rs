@@ -187,9 +187,15 @@ impl Server {
         })
     }
 
+    /// Whether a peer's request would be queued now: the serving thread only takes
+    /// requests off the queue, so a request queued next on this thread finds room.
+    pub fn has_room(&self) -> bool {
+        self.queued_requests.load(Ordering::Relaxed) < MAX_QUEUED_REQUESTS
+    }
+
     /// Queues a peer's request. `false` when too many wait: the caller drops the request.
     pub fn serve_peer(&self, job: impl FnOnce(&mut ServeState) -> Served + Send + 'static) -> bool {
-        if self.queued_requests.load(Ordering::Relaxed) >= MAX_QUEUED_REQUESTS {
+        if !self.has_room() {
             return false;
         }
         self.queued_requests.fetch_add(1, Ordering::Relaxed);
@@ -255,5 +261,37 @@ mod tests {
         assert_eq!(again.len(), 2);
         // A round of a session never begun here is refused too.
         assert!(state.session_set(PeerId::random(), &space, 8).is_none());
+    }
+
+    #[test]
+    fn a_full_queue_says_so_before_a_request_is_taken_and_has_room_again_once_served() {
+        let (_dir, state) = state();
+        let (done, mut finished) = mpsc::unbounded_channel();
+        let server = Server::start(state, done).unwrap();
+        // The first job holds the serving thread until told to go on.
+        let (go_on, wait) = std::sync::mpsc::channel::<()>();
+        let wait = std::sync::Mutex::new(wait);
+        let served = |state: &mut ServeState| Served::OwnSet {
+            peer: PeerId::random(),
+            space: SpaceName::national(),
+            set: state.space_set(&SpaceName::national()),
+        };
+        assert!(server.serve_peer(move |state| {
+            let _ = wait.lock().unwrap().recv();
+            served(state)
+        }));
+        // The thread may or may not have taken the first off the queue yet.
+        let mut queued = 1;
+        while server.has_room() {
+            assert!(server.serve_peer(served));
+            queued += 1;
+            assert!(queued <= MAX_QUEUED_REQUESTS + 1, "the queue never fills");
+        }
+        assert!(!server.serve_peer(served), "a full queue takes no request");
+        go_on.send(()).unwrap();
+        for _ in 0..queued {
+            finished.blocking_recv().unwrap();
+        }
+        assert!(server.has_room());
     }
 }

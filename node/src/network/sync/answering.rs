@@ -25,9 +25,9 @@ pub(in crate::network) struct Answered {
 }
 
 impl SyncHandler {
-    /// A peer asks something of us: refused at once when over its rate or about a space we
-    /// do not follow; otherwise answered off the loop. A request the serving thread has no
-    /// room for is dropped unanswered (the peer's request fails; nobody is blamed).
+    /// A peer asks something of us: refused at once when over its rate, about a space we
+    /// do not follow, or while the serving thread has no room; otherwise answered off the
+    /// loop.
     pub(super) fn on_request(
         &mut self,
         ctx: &mut Ctx,
@@ -37,6 +37,11 @@ impl SyncHandler {
     ) {
         let refuse = if !ctx.guard.allow_sync(peer) {
             ctx.counters.reject(Refusal::SyncRateLimited);
+            true
+        } else if !ctx.server.has_room() {
+            // Busy: said at once, the peer ends its session (nobody's fault) and settles
+            // the space later, instead of waiting out its round's timeout for nothing.
+            ctx.counters.reject(Refusal::ServeBusy);
             true
         } else {
             match &request {
