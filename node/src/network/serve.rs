@@ -19,8 +19,9 @@ use super::{FetchResponse, SyncResponse};
 use crate::reconcile::ItemSet;
 use crate::trust::{TrustSet, TrustState};
 
-/// Peers' requests waiting for the serving thread at most; past it a request is dropped
-/// unanswered (the peer's request fails; nobody is blamed, sync tries again later).
+/// Peers' requests waiting for the serving thread at most; past it a sync round is refused
+/// and a fetch dropped unanswered (the peer's request fails; nobody is blamed, sync tries
+/// again later).
 const MAX_QUEUED_REQUESTS: usize = 64;
 /// Sessions this node answers at once (each holds a snapshot of a set): past it, the
 /// oldest snapshot is dropped (that peer's next round is refused; it starts again later).

@@ -148,23 +148,21 @@ impl Trim {
             .collect();
         let connected = standings.len();
         let gone = to_let_go(standings, now);
-        for peer in gone {
-            if let Some(known) = peers.get(&peer) {
-                tracing::debug!(
-                    %peer,
-                    connected,
-                    dialed = known.dialed,
-                    age_s = known.connected_at.map(|at| now.saturating_duration_since(at).as_secs()),
-                    "letting go of a peer beyond the most kept"
-                );
-            }
-            let _ = swarm.disconnect_peer_id(peer);
+        for standing in gone {
+            tracing::debug!(
+                peer = %standing.peer,
+                connected,
+                dialed = standing.dialed,
+                age_s = now.saturating_duration_since(standing.connected_at).as_secs(),
+                "letting go of a peer beyond the most kept"
+            );
+            let _ = swarm.disconnect_peer_id(standing.peer);
         }
     }
 }
 
 /// The peers to let go of, of all those connected.
-pub(super) fn to_let_go(standings: Vec<Standing>, now: Instant) -> Vec<PeerId> {
+pub(super) fn to_let_go(standings: Vec<Standing>, now: Instant) -> Vec<Standing> {
     if standings.len() <= MOST_PEERS {
         return Vec::new();
     }
@@ -175,7 +173,7 @@ pub(super) fn to_let_go(standings: Vec<Standing>, now: Instant) -> Vec<PeerId> {
         .collect();
     candidates.sort_by_key(|s| (s.trusted, s.dialed, Reverse(s.connected_at)));
     candidates.truncate(excess);
-    candidates.into_iter().map(|s| s.peer).collect()
+    candidates
 }
 
 /// Whether `peer` goes into Kademlia's table, which holds only the peers it is given
@@ -233,7 +231,7 @@ mod tests {
         let new = standing(1, now);
         let new_peer = new.peer;
         all.push(new);
-        let gone = to_let_go(all, now);
+        let gone: Vec<PeerId> = to_let_go(all, now).iter().map(|s| s.peer).collect();
         assert_eq!(
             gone.len(),
             3,
@@ -260,7 +258,7 @@ mod tests {
         newest.dialed = true;
         let order = [stranger.peer, dialed_us.peer, newest.peer];
         all.extend([stranger, dialed_us, newest]);
-        let gone = to_let_go(all, now);
+        let gone: Vec<PeerId> = to_let_go(all, now).iter().map(|s| s.peer).collect();
         assert_eq!(gone.len(), MOST_PEERS + 3 - KEPT_PEERS);
         assert_eq!(&gone[..3], &order);
     }
