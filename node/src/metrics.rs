@@ -102,16 +102,37 @@ impl Collector for CounterCollector {
         ] {
             counter(&mut encoder, name, help, value.load(Relaxed))?;
         }
-        let rejected = c.rejected();
-        let mut family = encoder.encode_descriptor(
-            "wiel_entries_rejected",
-            "Entries from the network refused, by reason",
-            None,
-            prometheus_client::metrics::MetricType::Counter,
-        )?;
-        for (reason, n) in rejected {
-            let labels = [("reason", reason)];
-            ConstCounter::new(n).encode(family.encode_family(&labels)?)?;
+        let [started, ended] = c.sync_sessions();
+        for (name, help, label, values) in [
+            (
+                "wiel_entries_rejected",
+                "Entries from the network refused, by reason",
+                "reason",
+                c.rejected(),
+            ),
+            (
+                "wiel_sync_sessions_started",
+                "Sync sessions this node started, by why",
+                "why",
+                started,
+            ),
+            (
+                "wiel_sync_sessions_ended",
+                "Sync sessions this node started, by how they ended",
+                "how",
+                ended,
+            ),
+        ] {
+            let mut family = encoder.encode_descriptor(
+                name,
+                help,
+                None,
+                prometheus_client::metrics::MetricType::Counter,
+            )?;
+            for (value, n) in values {
+                let labels = [(label, value)];
+                ConstCounter::new(n).encode(family.encode_family(&labels)?)?;
+            }
         }
         Ok(())
     }
@@ -124,4 +145,30 @@ pub fn render(registry: &Registry) -> String {
         out.clear();
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusals_and_sync_sessions_are_counted_by_their_label() {
+        let counters = Arc::new(Counters::default());
+        counters.reject(crate::refusal::Refusal::ServeBusy);
+        counters.sync_started("new_peer");
+        counters.sync_started("new_peer");
+        counters.sync_started("settle");
+        counters.sync_ended("reconciled");
+        let mut registry = Registry::default();
+        registry.register_collector(Box::new(CounterCollector(counters)));
+        let text = render(&registry);
+        for line in [
+            "wiel_entries_rejected_total{reason=\"serve_busy\"} 1",
+            "wiel_sync_sessions_started_total{why=\"new_peer\"} 2",
+            "wiel_sync_sessions_started_total{why=\"settle\"} 1",
+            "wiel_sync_sessions_ended_total{how=\"reconciled\"} 1",
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} not in:\n{text}");
+        }
+    }
 }

@@ -12,7 +12,8 @@ use wiel_store::Store;
 
 use super::Behaviour;
 use super::client::Command;
-use super::peers::{PeerGuard, PeerTable};
+use super::guard::PeerGuard;
+use super::peers::PeerTable;
 use super::runs::{Origin, Runs};
 use super::serve::{Served, Server};
 use super::worker::{Counters, Job, Verdict};

@@ -20,12 +20,13 @@ use super::context::{Channels, Ctx, NodeParts, Outcome, ctx};
 use super::dials::Dials;
 use super::fetch::FetchHandler;
 use super::gossip::GossipHandler;
-use super::peers::{BLOCK_TIME, Identified, PeerGuard, PeerTable};
+use super::guard::{BLOCK_TIME, PeerGuard};
+use super::peers::{Identified, PeerTable};
 use super::punch::Punches;
 use super::reach::Reach;
 use super::runs::Runs;
 use super::serve::{Served, Server};
-use super::sync::SyncHandler;
+use super::sync::{SyncHandler, Why};
 use super::trim::{Holders, Trim};
 use super::worker::Verdict;
 use super::{self as behaviour, Behaviour, BehaviourEvent};
@@ -66,7 +67,7 @@ impl EventLoop {
             channels,
             server,
             gossip: GossipHandler::new(node.store.clone(), node.spaces.clone()),
-            sync: SyncHandler::new(node.spaces.clone()),
+            sync: SyncHandler::new(node.spaces.clone(), node.counters.clone()),
             punches: Punches::new(node.counters.clone()),
             reach: Reach::new(
                 node.seed,
@@ -209,7 +210,9 @@ impl EventLoop {
                 // could not dial back, see `comeback`). Sync offers it what gossip could not.
                 if kept > 0 {
                     for peer in self.peers.identified().into_iter().take(OUTBOX_SYNC_PEERS) {
-                        self.sync.start(&self.server, &mut self.runs, peer, None);
+                        let why = Why::Outbox;
+                        self.sync
+                            .start(&self.server, &mut self.runs, peer, None, why);
                     }
                 }
             }
@@ -418,7 +421,9 @@ impl EventLoop {
             // A new peer on our network that we dialed: catch up with it (the side that
             // dialed starts; one session serves both directions).
             Identified::NewDialed => {
-                self.sync.start(&self.server, &mut self.runs, peer_id, None);
+                let why = Why::NewPeer;
+                self.sync
+                    .start(&self.server, &mut self.runs, peer_id, None, why);
                 self.clock.ask(&mut self.swarm, peer_id);
             }
             Identified::NewDialedUs => self.clock.ask(&mut self.swarm, peer_id),

@@ -13,7 +13,7 @@ use wiel_lang::msg;
 use wiel_protocol::EntryId;
 
 use super::context::{Ctx, Outcome};
-use super::peers::MAX_STRIKES;
+use super::guard::MAX_STRIKES;
 use super::runs::{Origin, Runs};
 use super::serve::{ServeState, Served};
 use super::worker::{FetchTally, Job};

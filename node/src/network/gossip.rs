@@ -12,7 +12,7 @@ use wiel_store::Store;
 
 use super::MAX_FETCH_IDS;
 use super::context::{Ctx, Outcome};
-use super::peers::PeerGuard;
+use super::guard::PeerGuard;
 use super::runs::Origin;
 use super::worker::{Counters, Job};
 use super::{self as behaviour, Behaviour};

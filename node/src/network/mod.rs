@@ -27,6 +27,7 @@ mod dials;
 mod event_loop;
 mod fetch;
 mod gossip;
+mod guard;
 mod peers;
 mod punch;
 mod reach;

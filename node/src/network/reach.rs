@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::Behaviour;
 use super::addresses::{dial_rank, has_ip};
 pub use super::addresses::{is_loopback, is_relayed};
-use super::peers::PeerGuard;
+use super::guard::PeerGuard;
 use super::worker::Counters;
 
 /// Kademlia's protocol (`behaviour`): a peer that speaks it answers lookups.

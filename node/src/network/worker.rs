@@ -79,20 +79,43 @@ pub struct Counters {
     /// Circuits this node (a seed) relayed; reservations and circuits it refused.
     pub circuits_relayed: AtomicU64,
     pub circuits_refused: AtomicU64,
+    /// Sync sessions this node started, by why (`sync::Why::label`).
+    pub sync_started: Mutex<BTreeMap<&'static str, u64>>,
+    /// Sync sessions this node started, by how they ended (`sync::Ended::label`).
+    pub sync_ended: Mutex<BTreeMap<&'static str, u64>>,
 }
 
 impl Counters {
     pub fn reject(&self, refusal: Refusal) {
-        let mut map = self.rejected.lock().unwrap_or_else(|p| p.into_inner());
-        *map.entry(refusal.label()).or_default() += 1;
+        add_one(&self.rejected, refusal.label());
     }
 
     pub fn rejected(&self) -> BTreeMap<&'static str, u64> {
-        self.rejected
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        read(&self.rejected)
     }
+
+    pub fn sync_started(&self, why: &'static str) {
+        add_one(&self.sync_started, why);
+    }
+
+    pub fn sync_ended(&self, how: &'static str) {
+        add_one(&self.sync_ended, how);
+    }
+
+    /// Sync sessions started by why, and ended by how.
+    pub fn sync_sessions(&self) -> [BTreeMap<&'static str, u64>; 2] {
+        [read(&self.sync_started), read(&self.sync_ended)]
+    }
+}
+
+/// Counts one more of `label`.
+fn add_one(map: &Mutex<BTreeMap<&'static str, u64>>, label: &'static str) {
+    let mut map = map.lock().unwrap_or_else(|p| p.into_inner());
+    *map.entry(label).or_default() += 1;
+}
+
+fn read(map: &Mutex<BTreeMap<&'static str, u64>>) -> BTreeMap<&'static str, u64> {
+    map.lock().unwrap_or_else(|p| p.into_inner()).clone()
 }
 
 /// An entry from a peer: objectively at fault (strike the sender), or valid and admitted

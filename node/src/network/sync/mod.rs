@@ -18,7 +18,7 @@ use super::client::{NetworkError, SpaceStatus};
 use super::context::{Ctx, Outcome};
 use super::runs::{Origin, RunId, Runs, SpaceSync};
 use super::serve::{Served, Server};
-use super::{Behaviour, MAX_OFFER_IDS, SyncRequest, SyncResponse};
+use super::{Behaviour, Counters, MAX_OFFER_IDS, SyncRequest, SyncResponse};
 use crate::reconcile::{Ask, Fingerprint, Initiator, ItemSet, ReconcileError, Step};
 use crate::refusal::Refusal;
 
@@ -32,6 +32,69 @@ const MAX_HELD_SYMBOLS: u64 = 1 << 20;
 
 /// How often a node reconciles every space with every peer.
 const SYNC_INTERVAL: Duration = Duration::from_secs(300);
+
+/// Why a session starts (counted, see `Counters::sync_sessions`).
+#[derive(Clone, Copy, Debug)]
+pub(super) enum Why {
+    /// A peer this node dialed was identified.
+    NewPeer,
+    /// Gossip from the peer was dropped.
+    CatchUp,
+    /// `wiel sync`, or a run going on with what its last round left.
+    Run,
+    /// Entries of the space arrived (`settle`), or a session about it failed.
+    Settle,
+    /// Sync brought entries from another peer.
+    Ripple,
+    /// Every [`SYNC_INTERVAL`].
+    Periodic,
+    /// An own entry found no peer to gossip to.
+    Outbox,
+    /// Authors became trusted.
+    Promote,
+}
+
+impl Why {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::NewPeer => "new_peer",
+            Self::CatchUp => "catch_up",
+            Self::Run => "run",
+            Self::Settle => "settle",
+            Self::Ripple => "ripple",
+            Self::Periodic => "periodic",
+            Self::Outbox => "outbox",
+            Self::Promote => "promote",
+        }
+    }
+}
+
+/// How a session ended (counted beside [`Why`]).
+#[derive(Clone, Copy, Debug)]
+enum Ended {
+    /// The differences are known.
+    Reconciled,
+    /// The peer does not follow the space, is busy, or no longer holds the round's snapshot.
+    Refused,
+    /// No answer: a time-out, the connection gone.
+    Failed,
+    /// The peer's answer was wrong (it is blamed).
+    Faulty,
+    /// This node's own memory budget for symbols was reached.
+    Postponed,
+}
+
+impl Ended {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Reconciled => "reconciled",
+            Self::Refused => "refused",
+            Self::Failed => "failed",
+            Self::Faulty => "faulty",
+            Self::Postponed => "postponed",
+        }
+    }
+}
 
 /// One reconciliation with a peer about a space.
 struct Session {
@@ -65,12 +128,14 @@ pub(super) struct SyncHandler {
     /// Spaces to reconcile with one peer after entries arrived (see `settle`).
     settling: settle::Settling,
     last_periodic_sync: Instant,
+    counters: Arc<Counters>,
 }
 
 impl SyncHandler {
-    pub fn new(spaces: Vec<SpaceName>) -> Self {
+    pub fn new(spaces: Vec<SpaceName>, counters: Arc<Counters>) -> Self {
         Self {
             spaces,
+            counters,
             sessions: HashMap::new(),
             starting: HashMap::new(),
             session_count: 0,
@@ -88,27 +153,27 @@ impl SyncHandler {
         for peer in catch_ups {
             if ctx.peers.contains(peer) {
                 tracing::debug!(%peer, "catching up on what was dropped");
-                self.start(ctx.server, ctx.runs, *peer, None);
+                self.start(ctx.server, ctx.runs, *peer, None, Why::CatchUp);
             }
         }
         // `wiel sync` runs that left entries for later (the fetch queue's cap) go on.
         for (run, peer) in ctx.runs.continuations() {
             if ctx.peers.contains(&peer) {
                 tracing::debug!(%peer, run, "sync run goes on with what the last round left");
-                self.start(ctx.server, ctx.runs, peer, Some(run));
+                self.start(ctx.server, ctx.runs, peer, Some(run), Why::Run);
             }
         }
         self.start_ripples(ctx.server, ctx.runs, &ctx.peers.identified());
         for space in self.settling.due(now) {
             if let Some(peer) = self.settling.pick(&ctx.peers.following(&space)) {
                 tracing::debug!(%peer, %space, "settling a space after entries arrived");
-                self.start_session(ctx.server, ctx.runs, peer, space, None);
+                self.start_session(ctx.server, ctx.runs, peer, space, None, Why::Settle);
             }
         }
         if now.duration_since(self.last_periodic_sync) >= SYNC_INTERVAL {
             self.last_periodic_sync = now;
             for peer in ctx.peers.ids() {
-                self.start(ctx.server, ctx.runs, peer, None);
+                self.start(ctx.server, ctx.runs, peer, None, Why::Periodic);
             }
         }
     }
@@ -152,15 +217,22 @@ impl SyncHandler {
         }
         let run = ctx.runs.start(&peers);
         for peer in peers {
-            self.start(ctx.server, ctx.runs, peer, Some(run));
+            self.start(ctx.server, ctx.runs, peer, Some(run), Why::Run);
         }
         Ok(run)
     }
 
     /// Starts reconciling every space this node follows with `peer`.
-    pub fn start(&mut self, server: &Server, runs: &mut Runs, peer: PeerId, run: Option<RunId>) {
+    pub fn start(
+        &mut self,
+        server: &Server,
+        runs: &mut Runs,
+        peer: PeerId,
+        run: Option<RunId>,
+        why: Why,
+    ) {
         for space in self.spaces.clone() {
-            self.start_session(server, runs, peer, space, run);
+            self.start_session(server, runs, peer, space, run, why);
         }
     }
 
@@ -171,6 +243,7 @@ impl SyncHandler {
         peer: PeerId,
         space: SpaceName,
         run: Option<RunId>,
+        why: Why,
     ) {
         // One session at a time per peer and space: the peer answers each from one
         // snapshot. A run that asks meanwhile follows the session already going.
@@ -188,6 +261,7 @@ impl SyncHandler {
             return;
         }
         runs.session_opened(run);
+        self.counters.sync_started(why.label());
         self.starting.insert(key, run);
         server.run_own(move |state| Served::OwnSet {
             peer,
@@ -303,6 +377,7 @@ impl SyncHandler {
             SyncResponse::Taken | SyncResponse::Refused => {
                 // The peer does not follow this space, or is busy: another follower may
                 // settle it.
+                self.counters.sync_ended(Ended::Refused.label());
                 self.settling.on_arrival(&session.space, Instant::now());
                 ctx.runs.session_closed(session.run, 0, 0, None);
                 return Outcome::default();
@@ -323,6 +398,7 @@ impl SyncHandler {
                     // Our own budget, not the peer's fault: try again at the next sync.
                     tracing::info!(peer = %session.peer, space = %session.space, held, "sync postponed: symbol memory budget reached");
                     ctx.counters.reject(Refusal::SyncMemoryBudget);
+                    self.counters.sync_ended(Ended::Postponed.label());
                     self.settling.on_arrival(&session.space, Instant::now());
                     let problem = msg!(
                         "sync-problem-postponed",
@@ -337,6 +413,7 @@ impl SyncHandler {
                 Outcome::default()
             }
             Ok(Step::Done) => {
+                self.counters.sync_ended(Ended::Reconciled.label());
                 self.reconciled(ctx.swarm, ctx.server, session, fingerprint);
                 Outcome::default()
             }
@@ -355,10 +432,14 @@ impl SyncHandler {
                 );
                 match fault_of(&e) {
                     Some(why) => {
+                        self.counters.sync_ended(Ended::Faulty.label());
                         ctx.counters.reject(why);
                         Outcome::blame(session.peer)
                     }
-                    None => Outcome::default(),
+                    None => {
+                        self.counters.sync_ended(Ended::Failed.label());
+                        Outcome::default()
+                    }
                 }
             }
         }
@@ -432,6 +513,7 @@ impl SyncHandler {
     fn on_failure(&mut self, runs: &mut Runs, request: OutboundRequestId, error: &OutboundFailure) {
         if let Some(s) = self.sessions.remove(&request) {
             tracing::warn!(peer = %s.peer, space = %s.space, %error, "sync session failed");
+            self.counters.sync_ended(Ended::Failed.label());
             // A busy peer that dropped the request, a connection gone: another follower
             // may settle the space.
             self.settling.on_arrival(&s.space, Instant::now());
@@ -499,7 +581,7 @@ impl SyncHandler {
         let names: Vec<String> = authors.iter().map(|a| a.short()).collect();
         tracing::info!(authors = ?names, "passing on the entries of newly trusted organisations");
         for peer in identified {
-            self.start(server, runs, *peer, None);
+            self.start(server, runs, *peer, None, Why::Promote);
         }
     }
 
@@ -523,7 +605,7 @@ impl SyncHandler {
             self.ripples.remove(&space);
             for peer in identified.iter().filter(|p| **p != source) {
                 tracing::debug!(%peer, %space, "passing on what sync brought");
-                self.start_session(server, runs, *peer, space.clone(), None);
+                self.start_session(server, runs, *peer, space.clone(), None, Why::Ripple);
             }
         }
     }
