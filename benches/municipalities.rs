@@ -78,6 +78,15 @@ fn sync_sessions(members: &[Member]) -> String {
     format!("started: {}; ended: {}", line(&sums[0]), line(&sums[1]))
 }
 
+/// New peers the running nodes took up (and started a sync with), all together.
+fn new_peer_sessions(members: &[Member]) -> u64 {
+    members
+        .iter()
+        .filter_map(|m| m.node.as_ref())
+        .map(|node| node.running.counters.sync_sessions()[0].get("new_peer").copied().unwrap_or(0))
+        .sum()
+}
+
 /// Files this process holds open: two per TCP connection between its nodes, and each
 /// node's stores.
 fn open_files() -> usize {
@@ -310,6 +319,29 @@ fn main() {
         // Kademlia looks for more peers two seconds after the first connection, then every
         // half minute: let two looks pass and the gossip meshes form.
         tokio::time::sleep(Duration::from_secs(wiel_tests::env_number("WIEL_BENCH_JOIN_S", 40) as u64)).await;
+        // Then until the join has calmed down: 342 nodes starting within a minute (which
+        // municipalities never do) make and let go of hundreds of connections a second
+        // while Kademlia fills their tables, and an entry published then measures the join.
+        // Calm: fewer new peers taken up in 10 s than a quarter of the nodes; at most three
+        // minutes more.
+        let calming = Instant::now();
+        let mut taken_up = new_peer_sessions(&members);
+        let mut churn = Vec::new();
+        loop {
+            tokio::time::sleep(Duration::from_secs(10)).await;
+            let now = new_peer_sessions(&members);
+            churn.push(now - taken_up);
+            taken_up = now;
+            if churn[churn.len() - 1] < n as u64 / 4 || calming.elapsed() >= Duration::from_secs(180) {
+                break;
+            }
+        }
+        let churn: Vec<String> = churn.iter().map(u64::to_string).collect();
+        println!(
+            "joining: new peers taken up (a sync started with each) per 10 s after the first {} s: {}",
+            wiel_tests::env_number("WIEL_BENCH_JOIN_S", 40),
+            churn.join(", ")
+        );
         let mut peers = Vec::new();
         for m in &members {
             peers.push(m.node.as_ref().unwrap().running.client.status().await.unwrap().peers);
@@ -324,6 +356,8 @@ fn main() {
         let mut random = wiel_tests::Xorshift::new(0x9e37_79b9_7f4a_7c15);
         let mut national = Vec::new();
         let mut province = Vec::new();
+        // Each entry's number, seconds since the start when published, and time to the last follower.
+        let mut timeline: Vec<(usize, f64, Duration)> = Vec::new();
         let mut entry_bytes = 0usize;
         let mut missed = 0;
         for e in 0..entries {
@@ -354,6 +388,7 @@ fn main() {
                 continue;
             }
             let last = *arrivals.lock().unwrap()[&id].iter().max().unwrap();
+            timeline.push((e, sent.duration_since(started).as_secs_f64(), last.duration_since(sent)));
             if space == SpaceName::national() {
                 national.push(last.duration_since(sent));
             } else {
@@ -398,6 +433,13 @@ fn main() {
             ms(p(&province, 99.0)),
         );
         println!("entries that reached every follower within 10 s: {} of {entries}", entries - missed);
+        timeline.sort_by_key(|(_, _, took)| std::cmp::Reverse(*took));
+        let slowest: Vec<String> = timeline
+            .iter()
+            .take(5)
+            .map(|(e, at, took)| format!("#{e} at {at:.0} s: {:.0} ms", ms(*took)))
+            .collect();
+        println!("slowest: {}", slowest.join(", "));
         println!("refused or dropped so far, all nodes: {}", refusals(&members));
         println!("sync sessions so far, all nodes: {}", sync_sessions(&members));
         println!(
