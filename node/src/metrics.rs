@@ -75,6 +75,11 @@ impl Collector for CounterCollector {
         )?;
         for (name, help, value) in [
             (
+                "wiel_connections_made",
+                "Connections made with peers, either way",
+                &c.connections_made,
+            ),
+            (
                 "wiel_punches_succeeded",
                 "Hole punches that gave a direct connection",
                 &c.punches_succeeded,
@@ -159,6 +164,7 @@ mod tests {
         counters.sync_started("new_peer");
         counters.sync_started("settle");
         counters.sync_ended("reconciled");
+        counters.connections_made.fetch_add(3, Relaxed);
         let mut registry = Registry::default();
         registry.register_collector(Box::new(CounterCollector(counters)));
         let text = render(&registry);
@@ -167,6 +173,7 @@ mod tests {
             "wiel_sync_sessions_started_total{why=\"new_peer\"} 2",
             "wiel_sync_sessions_started_total{why=\"settle\"} 1",
             "wiel_sync_sessions_ended_total{how=\"reconciled\"} 1",
+            "wiel_connections_made_total 3",
         ] {
             assert!(text.lines().any(|l| l == line), "{line} not in:\n{text}");
         }

@@ -305,6 +305,7 @@ impl EventLoop {
                 self.punches
                     .on_connected(peer_id, connection_id, &endpoint, Instant::now());
                 self.dials.on_established(connection_id, peer_id);
+                (self.node.counters.connections_made).fetch_add(1, Ordering::Relaxed);
                 self.comebacks.on_established(
                     &mut self.swarm,
                     peer_id,

@@ -69,6 +69,8 @@ pub struct Counters {
     pub last_stored_at: AtomicU64,
     /// Connected peers.
     pub peers: AtomicU64,
+    /// Connections made, either way (a peer's second connection too).
+    pub connections_made: AtomicU64,
     /// Bytes of gossip waiting for the worker (the queue is bounded in bytes too).
     pub gossip_queued_bytes: AtomicU64,
     /// Hole punches that gave a direct connection, and that did not.

@@ -19,12 +19,15 @@ use super::context::{Ctx, Outcome};
 use super::runs::{Origin, RunId, Runs, SpaceSync};
 use super::serve::{Served, Server};
 use super::{Behaviour, Counters, MAX_OFFER_IDS, SyncRequest, SyncResponse};
-use crate::reconcile::{Ask, Fingerprint, Initiator, ItemSet, ReconcileError, Step};
+use crate::reconcile::{Ask, Fingerprint, Initiator, ItemSet, Step};
 use crate::refusal::Refusal;
 
 mod answering;
+mod outcome;
 mod settle;
 pub(super) use answering::Answered;
+pub(super) use outcome::Why;
+use outcome::{Ended, fault_of};
 
 /// Coded symbols held across all sessions this node runs at once (42 bytes each: about
 /// 44 MB). A session that would pass it ends without blame and is tried again later.
@@ -32,69 +35,6 @@ const MAX_HELD_SYMBOLS: u64 = 1 << 20;
 
 /// How often a node reconciles every space with every peer.
 const SYNC_INTERVAL: Duration = Duration::from_secs(300);
-
-/// Why a session starts (counted, see `Counters::sync_sessions`).
-#[derive(Clone, Copy, Debug)]
-pub(super) enum Why {
-    /// A peer this node dialed was identified.
-    NewPeer,
-    /// Gossip from the peer was dropped.
-    CatchUp,
-    /// `wiel sync`, or a run going on with what its last round left.
-    Run,
-    /// Entries of the space arrived (`settle`), or a session about it failed.
-    Settle,
-    /// Sync brought entries from another peer.
-    Ripple,
-    /// Every [`SYNC_INTERVAL`].
-    Periodic,
-    /// An own entry found no peer to gossip to.
-    Outbox,
-    /// Authors became trusted.
-    Promote,
-}
-
-impl Why {
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::NewPeer => "new_peer",
-            Self::CatchUp => "catch_up",
-            Self::Run => "run",
-            Self::Settle => "settle",
-            Self::Ripple => "ripple",
-            Self::Periodic => "periodic",
-            Self::Outbox => "outbox",
-            Self::Promote => "promote",
-        }
-    }
-}
-
-/// How a session ended (counted beside [`Why`]).
-#[derive(Clone, Copy, Debug)]
-enum Ended {
-    /// The differences are known.
-    Reconciled,
-    /// The peer does not follow the space, is busy, or no longer holds the round's snapshot.
-    Refused,
-    /// No answer: a time-out, the connection gone.
-    Failed,
-    /// The peer's answer was wrong (it is blamed).
-    Faulty,
-    /// This node's own memory budget for symbols was reached.
-    Postponed,
-}
-
-impl Ended {
-    fn label(self) -> &'static str {
-        match self {
-            Self::Reconciled => "reconciled",
-            Self::Refused => "refused",
-            Self::Failed => "failed",
-            Self::Faulty => "faulty",
-            Self::Postponed => "postponed",
-        }
-    }
-}
 
 /// One reconciliation with a peer about a space.
 struct Session {
@@ -617,51 +557,5 @@ fn within_symbol_budget(held: u64, ask: u32) -> bool {
     held.saturating_add(u64::from(ask)) <= MAX_HELD_SYMBOLS
 }
 
-/// The peer's fault in a failed reconciliation, if it is one: an answer out of order is
-/// a late answer to a round this node gave up on (no fault); one that does not end,
-/// does not add up, or cannot be read is.
-fn fault_of(error: &ReconcileError) -> Option<Refusal> {
-    match error {
-        ReconcileError::OutOfOrder { .. } => None,
-        ReconcileError::DidNotConverge(_) => Some(Refusal::SyncEndless),
-        ReconcileError::FingerprintMismatch => Some(Refusal::SyncInconsistent),
-        ReconcileError::Malformed(_) | ReconcileError::Inconsistent => Some(Refusal::SyncMalformed),
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_late_answer_is_no_fault_and_the_others_blame_the_peer() {
-        assert_eq!(
-            fault_of(&ReconcileError::OutOfOrder {
-                expected: 2,
-                got: 1
-            }),
-            None
-        );
-        for (error, why) in [
-            (ReconcileError::DidNotConverge(40), Refusal::SyncEndless),
-            (
-                ReconcileError::FingerprintMismatch,
-                Refusal::SyncInconsistent,
-            ),
-            (ReconcileError::Inconsistent, Refusal::SyncMalformed),
-            (ReconcileError::Malformed("symbols"), Refusal::SyncMalformed),
-        ] {
-            assert_eq!(fault_of(&error), Some(why));
-            assert!(why.blames_sender(), "{why:?}");
-        }
-    }
-
-    #[test]
-    fn the_symbol_budget_holds_across_sessions_and_its_own_end_blames_nobody() {
-        assert!(within_symbol_budget(0, 1 << 16));
-        assert!(within_symbol_budget(MAX_HELD_SYMBOLS - 10, 10));
-        assert!(!within_symbol_budget(MAX_HELD_SYMBOLS - 10, 11));
-        assert!(!within_symbol_budget(u64::MAX, 1), "no overflow");
-        assert!(!Refusal::SyncMemoryBudget.blames_sender());
-    }
-}
+mod tests;

@@ -1,0 +1,37 @@
+//! The asking side's rules that need no network: which sessions start when, and who is
+//! blamed for what.
+
+use super::*;
+use crate::reconcile::ReconcileError;
+
+#[test]
+fn a_late_answer_is_no_fault_and_the_others_blame_the_peer() {
+    assert_eq!(
+        fault_of(&ReconcileError::OutOfOrder {
+            expected: 2,
+            got: 1
+        }),
+        None
+    );
+    for (error, why) in [
+        (ReconcileError::DidNotConverge(40), Refusal::SyncEndless),
+        (
+            ReconcileError::FingerprintMismatch,
+            Refusal::SyncInconsistent,
+        ),
+        (ReconcileError::Inconsistent, Refusal::SyncMalformed),
+        (ReconcileError::Malformed("symbols"), Refusal::SyncMalformed),
+    ] {
+        assert_eq!(fault_of(&error), Some(why));
+        assert!(why.blames_sender(), "{why:?}");
+    }
+}
+
+#[test]
+fn the_symbol_budget_holds_across_sessions_and_its_own_end_blames_nobody() {
+    assert!(within_symbol_budget(0, 1 << 16));
+    assert!(within_symbol_budget(MAX_HELD_SYMBOLS - 10, 10));
+    assert!(!within_symbol_budget(MAX_HELD_SYMBOLS - 10, 11));
+    assert!(!within_symbol_budget(u64::MAX, 1), "no overflow");
+    assert!(!Refusal::SyncMemoryBudget.blames_sender());
+}
