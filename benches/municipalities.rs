@@ -45,15 +45,22 @@ fn cpu_and_peak() -> (Duration, u64) {
     (wiel_tests::cpu_time_of(std::process::id()), peak_kb * 1024)
 }
 
-/// What the running nodes refused or dropped, added up by reason (see `Refusal`): one line.
-fn refusals(members: &[Member]) -> String {
-    let mut sum: std::collections::BTreeMap<&'static str, u64> = Default::default();
+type Counted = std::collections::BTreeMap<&'static str, u64>;
+
+/// Counts by label of the running nodes, added up; `counted` picks which of a node's.
+fn add_up(members: &[Member], counted: impl Fn(&InProcess) -> Counted) -> Counted {
+    let mut sum = Counted::new();
     for node in members.iter().filter_map(|m| m.node.as_ref()) {
-        for (reason, n) in node.running.counters.rejected() {
-            *sum.entry(reason).or_default() += n;
+        for (label, n) in counted(node) {
+            *sum.entry(label).or_default() += n;
         }
     }
-    let parts: Vec<String> = sum.iter().map(|(r, n)| format!("{r} {n}")).collect();
+    sum
+}
+
+/// "label n, label n", or "none".
+fn listed(sum: &Counted) -> String {
+    let parts: Vec<String> = sum.iter().map(|(l, n)| format!("{l} {n}")).collect();
     if parts.is_empty() {
         "none".into()
     } else {
@@ -61,21 +68,19 @@ fn refusals(members: &[Member]) -> String {
     }
 }
 
+/// What the running nodes refused or dropped, added up by reason (see `Refusal`): one line.
+fn refusals(members: &[Member]) -> String {
+    listed(&add_up(members, |node| node.running.counters.rejected()))
+}
+
 /// The sync sessions the running nodes started, added up by why and by how they ended.
 fn sync_sessions(members: &[Member]) -> String {
-    let mut sums: [std::collections::BTreeMap<&'static str, u64>; 2] = Default::default();
-    for node in members.iter().filter_map(|m| m.node.as_ref()) {
-        for (sum, counted) in sums.iter_mut().zip(node.running.counters.sync_sessions()) {
-            for (label, n) in counted {
-                *sum.entry(label).or_default() += n;
-            }
-        }
-    }
-    let line = |sum: &std::collections::BTreeMap<&'static str, u64>| -> String {
-        let parts: Vec<String> = sum.iter().map(|(l, n)| format!("{l} {n}")).collect();
-        parts.join(", ")
-    };
-    format!("started: {}; ended: {}", line(&sums[0]), line(&sums[1]))
+    let [started, ended] = [0, 1].map(|i| {
+        add_up(members, |node| {
+            node.running.counters.sync_sessions()[i].clone()
+        })
+    });
+    format!("started: {}; ended: {}", listed(&started), listed(&ended))
 }
 
 /// Connections the running nodes made, all together (each counted at both ends).
@@ -229,24 +234,17 @@ fn raise_open_file_limit() {
     use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
     const WANTED: u64 = 65_536;
     let limit = getrlimit(Resource::Nofile);
-    let hard = limit.maximum.map_or(WANTED, |h| h.max(WANTED));
     // Raising the hard limit needs root; the soft one up to the hard one does not.
-    let raised = setrlimit(
-        Resource::Nofile,
-        Rlimit {
-            current: Some(hard),
-            maximum: Some(hard),
-        },
-    )
-    .or_else(|_| {
-        setrlimit(
-            Resource::Nofile,
-            Rlimit {
-                current: limit.maximum,
-                maximum: limit.maximum,
-            },
-        )
-    });
+    let wanted = Rlimit {
+        current: Some(limit.maximum.map_or(WANTED, |hard| hard.max(WANTED))),
+        maximum: limit.maximum.map(|hard| hard.max(WANTED)),
+    };
+    let up_to_hard = Rlimit {
+        current: limit.maximum,
+        maximum: limit.maximum,
+    };
+    let raised =
+        setrlimit(Resource::Nofile, wanted).or_else(|_| setrlimit(Resource::Nofile, up_to_hard));
     let now = getrlimit(Resource::Nofile).current.unwrap_or(u64::MAX);
     if raised.is_err() || now < WANTED {
         eprintln!(
@@ -321,7 +319,8 @@ fn main() {
         }
         // Kademlia looks for more peers two seconds after the first connection, then every
         // half minute: let two looks pass and the gossip meshes form.
-        tokio::time::sleep(Duration::from_secs(wiel_tests::env_number("WIEL_BENCH_JOIN_S", 40) as u64)).await;
+        let join_wait = wiel_tests::env_number("WIEL_BENCH_JOIN_S", 40) as u64;
+        tokio::time::sleep(Duration::from_secs(join_wait)).await;
         // Then until the join has calmed down: 342 nodes starting within a minute (which
         // municipalities never do) make and let go of hundreds of connections a second
         // while Kademlia fills their tables, and an entry published then measures the join.
@@ -341,8 +340,7 @@ fn main() {
         }
         let churn: Vec<String> = churn.iter().map(u64::to_string).collect();
         println!(
-            "joining: connections made (counted at both ends) per 10 s after the first {} s: {}",
-            wiel_tests::env_number("WIEL_BENCH_JOIN_S", 40),
+            "joining: connections made (counted at both ends) per 10 s after the first {join_wait} s: {}",
             churn.join(", ")
         );
         let mut peers = Vec::new();
