@@ -83,6 +83,37 @@ fn sync_sessions(members: &[Member]) -> String {
     format!("started: {}; ended: {}", listed(&started), listed(&ended))
 }
 
+/// What the running nodes did, added up: sync sessions started by why, ended by how, and
+/// entries stored from gossip (under "gossip").
+fn activity(members: &[Member]) -> [Counted; 2] {
+    let mut started = add_up(members, |node| {
+        node.running.counters.sync_sessions()[0].clone()
+    });
+    let gossip = |node: &InProcess| {
+        Counted::from([(
+            "gossip",
+            node.running
+                .counters
+                .stored
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )])
+    };
+    started.extend(add_up(members, gossip));
+    let ended = add_up(members, |node| {
+        node.running.counters.sync_sessions()[1].clone()
+    });
+    [started, ended]
+}
+
+/// `now` less `before`, label by label (a restarted node's counts start again at 0:
+/// never below 0).
+fn since(now: &Counted, before: &Counted) -> Counted {
+    now.iter()
+        .map(|(l, n)| (*l, n.saturating_sub(before.get(l).copied().unwrap_or(0))))
+        .filter(|(_, n)| *n > 0)
+        .collect()
+}
+
 /// Connections the running nodes made, all together (each counted at both ends).
 fn connections_made(members: &[Member]) -> u64 {
     let made = |node: &InProcess| {
@@ -515,6 +546,7 @@ fn main() {
         let deadline = restarted + Duration::from_secs(300);
         let mut equal = false;
         let mut next_report = restarted + Duration::from_secs(10);
+        let mut done_before = activity(&members);
         while Instant::now() < deadline {
             if converged(&members) {
                 equal = true;
@@ -529,6 +561,13 @@ fn main() {
                     away.len(),
                     members.len() - away.len()
                 );
+                let done = activity(&members);
+                println!(
+                    "    in these 10 s: stored from gossip and sync sessions started: {}; ended: {}",
+                    listed(&since(&done[0], &done_before[0])),
+                    listed(&since(&done[1], &done_before[1]))
+                );
+                done_before = done;
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }

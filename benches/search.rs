@@ -227,8 +227,13 @@ fn whole_command(entries: &[(Doc, wiel_protocol::Verified)]) {
     {
         let daemon = wiel_tests::Daemon::start(&node, &[]);
         let t = Instant::now();
+        // Built when the node says no entry waits for its index (the first entries are
+        // found long before: timed then, the commands would share the cores with it).
         wiel_tests::wait_for("the node's search index", Duration::from_secs(600), || {
-            (!node.search_ids("onboarding").is_empty()).then_some(())
+            let status = node.run(&["--json", "status"]);
+            let status: serde_json::Value = serde_json::from_str(&status.stdout).ok()?;
+            let search = &status["search"];
+            (search["waiting"] == 0 && search["documents"] == entries.len()).then_some(())
         });
         eprintln!(
             "node up and its index built from the store in {:.1} s",

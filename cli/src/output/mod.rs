@@ -111,7 +111,10 @@ fn raw_title(v: &EntryView) -> String {
 /// are none; then what was not shown, and how to see it.
 pub fn entry_lines(listing: &Listing, limit: usize, empty: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    if listing.entries.is_empty() && listing.untrusted_hidden == 0 && listing.waiting_hidden == 0 {
+    // Nothing shown is "none found" only when there is no more (`--limit 0` shows none of
+    // what there is).
+    let none = !listing.more && listing.untrusted_hidden == 0 && listing.waiting_hidden == 0;
+    if listing.entries.is_empty() && none {
         writeln!(out, "{empty}")?;
         return Ok(());
     }
@@ -170,8 +173,11 @@ pub fn entry_lines(listing: &Listing, limit: usize, empty: &str) -> Result<()> {
 
 /// The `--limit` that shows more: four times as many, at most the maximum.
 fn more_limit(limit: usize) -> usize {
-    (limit * 4).min(wiel_node::service::MAX_LIMIT)
+    (limit * 4).clamp(MORE_AT_LEAST, wiel_node::service::MAX_LIMIT)
 }
+
+/// What "show more with --limit N" offers at least (after `--limit 0` or `1`).
+const MORE_AT_LEAST: usize = 10;
 
 /// `"a", "b"`.
 fn quoted(words: &[String]) -> String {
@@ -232,7 +238,7 @@ pub fn search_results(found: &SearchResults, limit: usize) -> Result<()> {
         }
         Ok(())
     };
-    if found.results.is_empty() {
+    if found.results.is_empty() && !found.more {
         writeln!(out, "{}", t!("search-nothing"))?;
         return hidden(&mut out);
     }

@@ -324,6 +324,21 @@ fn words_as_people_type_them() {
     assert!(none.results.is_empty() && none.more);
     let none: Listing = node.json(&["list", "--limit", "0"]);
     assert!(none.entries.is_empty() && none.more);
+    // In words too: none shown of how many, not "nothing found".
+    for args in [
+        &["search", "subsidie", "--limit", "0"][..],
+        &["list", "--limit", "0"],
+    ] {
+        let said = node.dutch(args);
+        assert!(
+            !said.contains("Niets gevonden") && !said.contains("Geen berichten"),
+            "{said}"
+        );
+        assert!(
+            said.contains(" 0 van ") && said.contains("--limit 10"),
+            "{said}"
+        );
+    }
     // Only the word that was replaced is named.
     let said = node.dutch(&["search", "subsidie", "verenigingne"]);
     assert!(
