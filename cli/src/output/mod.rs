@@ -171,13 +171,18 @@ pub fn entry_lines(listing: &Listing, limit: usize, empty: &str) -> Result<()> {
     Ok(())
 }
 
-/// The `--limit` that shows more: four times as many, at most the maximum.
+/// The `--limit` that shows more: four times as many (ten after none), at most the maximum.
 fn more_limit(limit: usize) -> usize {
-    (limit * 4).clamp(MORE_AT_LEAST, wiel_node::service::MAX_LIMIT)
+    let more = if limit == 0 {
+        MORE_AFTER_NONE
+    } else {
+        limit * 4
+    };
+    more.min(wiel_node::service::MAX_LIMIT)
 }
 
-/// What "show more with --limit N" offers at least (after `--limit 0` or `1`).
-const MORE_AT_LEAST: usize = 10;
+/// What "show more with --limit N" offers after `--limit 0`.
+const MORE_AFTER_NONE: usize = 10;
 
 /// `"a", "b"`.
 fn quoted(words: &[String]) -> String {
