@@ -83,22 +83,21 @@ fn sync_sessions(members: &[Member]) -> String {
     format!("started: {}; ended: {}", listed(&started), listed(&ended))
 }
 
-/// What the running nodes did, added up: sync sessions started by why, ended by how, and
-/// entries stored from gossip (under "gossip").
+/// What the running nodes did, added up: sync sessions started by why, ended by how,
+/// entries stored from gossip ("gossip") and connections made ("connections").
 fn activity(members: &[Member]) -> [Counted; 2] {
     let mut started = add_up(members, |node| {
         node.running.counters.sync_sessions()[0].clone()
     });
-    let gossip = |node: &InProcess| {
-        Counted::from([(
-            "gossip",
-            node.running
-                .counters
-                .stored
-                .load(std::sync::atomic::Ordering::Relaxed),
-        )])
+    let counted = |node: &InProcess| {
+        let c = &node.running.counters;
+        let read = |n: &std::sync::atomic::AtomicU64| n.load(std::sync::atomic::Ordering::Relaxed);
+        Counted::from([
+            ("gossip", read(&c.stored)),
+            ("connections", read(&c.connections_made)),
+        ])
     };
-    started.extend(add_up(members, gossip));
+    started.extend(add_up(members, counted));
     let ended = add_up(members, |node| {
         node.running.counters.sync_sessions()[1].clone()
     });
@@ -563,7 +562,7 @@ fn main() {
                 );
                 let done = activity(&members);
                 println!(
-                    "    in these 10 s: stored from gossip and sync sessions started: {}; ended: {}",
+                    "    in these 10 s: connections made, stored from gossip, sync sessions started: {}; ended: {}",
                     listed(&since(&done[0], &done_before[0])),
                     listed(&since(&done[1], &done_before[1]))
                 );
