@@ -33,8 +33,20 @@ use outcome::{Ended, fault_of};
 /// 44 MB). A session that would pass it ends without blame and is tried again later.
 const MAX_HELD_SYMBOLS: u64 = 1 << 20;
 
-/// How often a node reconciles every space with every peer.
+/// How often a node reconciles every space with every peer, on average. Each wait is drawn
+/// between half and one and a half of it: nodes started together (a release rolled out at
+/// once, a power cut) would otherwise all reconcile with all their peers in the same second.
 const SYNC_INTERVAL: Duration = Duration::from_secs(300);
+
+/// The wait until the next periodic sync: between 0.5 and 1.5 [`SYNC_INTERVAL`].
+fn periodic_wait() -> Duration {
+    let mut bytes = [0u8; 2];
+    // Without randomness (not seen on the systems wiel runs on) the wait is the interval.
+    let drawn = getrandom::fill(&mut bytes).map_or(0.5, |()| {
+        f64::from(u16::from_le_bytes(bytes)) / f64::from(u16::MAX)
+    });
+    SYNC_INTERVAL / 2 + SYNC_INTERVAL.mul_f64(drawn)
+}
 
 /// One reconciliation with a peer about a space.
 struct Session {
@@ -67,7 +79,7 @@ pub(super) struct SyncHandler {
     ripples: HashMap<SpaceName, PeerId>,
     /// Spaces to reconcile with one peer after entries arrived (see `settle`).
     settling: settle::Settling,
-    last_periodic_sync: Instant,
+    next_periodic_sync: Instant,
     counters: Arc<Counters>,
 }
 
@@ -82,13 +94,13 @@ impl SyncHandler {
             last_sync: HashMap::new(),
             ripples: HashMap::new(),
             settling: settle::Settling::default(),
-            last_periodic_sync: Instant::now(),
+            next_periodic_sync: Instant::now() + periodic_wait(),
         }
     }
 
     /// Every second: catch up with the peers whose messages were dropped (`catch_ups`),
     /// pass on what sync brought, settle the spaces where entries arrived (`settle`), and
-    /// every [`SYNC_INTERVAL`] reconcile with every peer.
+    /// about every [`SYNC_INTERVAL`] reconcile with every peer.
     pub fn on_tick(&mut self, ctx: &mut Ctx, catch_ups: &[PeerId], now: Instant) {
         for peer in catch_ups {
             if ctx.peers.contains(peer) {
@@ -110,8 +122,8 @@ impl SyncHandler {
                 self.start_session(ctx.server, ctx.runs, peer, space, None, Why::Settle);
             }
         }
-        if now.duration_since(self.last_periodic_sync) >= SYNC_INTERVAL {
-            self.last_periodic_sync = now;
+        if now >= self.next_periodic_sync {
+            self.next_periodic_sync = now + periodic_wait();
             for peer in ctx.peers.ids() {
                 self.start(ctx.server, ctx.runs, peer, None, Why::Periodic);
             }

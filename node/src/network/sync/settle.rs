@@ -1,7 +1,7 @@
 //! Settling a space after entries arrived. Gossip under load loses messages (a full
 //! queue, a peer too slow, a verifier too busy) in ways neither side notices, and only a
-//! sync brings them back; the periodic one comes every five minutes. So a space that saw
-//! entries arrive (by gossip, or stored by a sync) is reconciled with one peer that
+//! sync brings them back; the periodic one comes about every five minutes. So a space that
+//! saw entries arrive (by gossip, or stored by a sync) is reconciled with one peer that
 //! follows it once the arrivals pause for [`QUIET`] (or, when they never pause, after
 //! [`LONGEST`]), at most once per [`SPACING`], the followers taken in turn. A sync that
 //! brings entries passes them on (ripples) and is itself an arrival, so a gap closes in a

@@ -35,3 +35,20 @@ fn the_symbol_budget_holds_across_sessions_and_its_own_end_blames_nobody() {
     assert!(!within_symbol_budget(u64::MAX, 1), "no overflow");
     assert!(!Refusal::SyncMemoryBudget.blames_sender());
 }
+
+#[test]
+fn periodic_syncs_of_nodes_started_together_are_spread_over_a_whole_interval() {
+    let waits: Vec<Duration> = (0..50).map(|_| periodic_wait()).collect();
+    for wait in &waits {
+        assert!(
+            *wait >= SYNC_INTERVAL / 2 && *wait <= SYNC_INTERVAL * 3 / 2,
+            "{wait:?}"
+        );
+    }
+    let (first, last) = (waits.iter().min().unwrap(), waits.iter().max().unwrap());
+    assert!(
+        *last - *first >= SYNC_INTERVAL / 2,
+        "50 nodes would sync within {:?} of each other",
+        *last - *first
+    );
+}
