@@ -94,7 +94,9 @@ impl SyncHandler {
             last_sync: HashMap::new(),
             ripples: HashMap::new(),
             settling: settle::Settling::default(),
-            next_periodic_sync: Instant::now() + periodic_wait(),
+            // A node that starts syncs with each peer it connects to: its first periodic
+            // sync comes after one to two intervals.
+            next_periodic_sync: Instant::now() + SYNC_INTERVAL / 2 + periodic_wait(),
         }
     }
 
