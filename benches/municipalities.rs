@@ -16,10 +16,12 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
+use wiel_node::network::Counters;
 use wiel_protocol::{EntryId, OrgKeypair, SpaceName, Verified, testing};
 use wiel_store::Store;
 use wiel_tests::inprocess::{InProcess, Joining};
@@ -73,34 +75,41 @@ fn refusals(members: &[Member]) -> String {
     listed(&add_up(members, |node| node.running.counters.rejected()))
 }
 
-/// The sync sessions the running nodes started, added up by why and by how they ended.
-fn sync_sessions(members: &[Member]) -> String {
-    let [started, ended] = [0, 1].map(|i| {
+/// The sync sessions the running nodes started, added up: by why, and by how they ended.
+fn session_counts(members: &[Member]) -> [Counted; 2] {
+    [0, 1].map(|i| {
         add_up(members, |node| {
             node.running.counters.sync_sessions()[i].clone()
         })
-    });
+    })
+}
+
+/// [`session_counts`] as one line.
+fn sync_sessions(members: &[Member]) -> String {
+    let [started, ended] = session_counts(members);
     format!("started: {}; ended: {}", listed(&started), listed(&ended))
 }
 
-/// What the running nodes did, added up: sync sessions started by why, ended by how,
-/// entries stored from gossip ("gossip") and connections made ("connections").
+/// One counter of the running nodes, added up.
+fn total(members: &[Member], counter: impl Fn(&Counters) -> &AtomicU64) -> u64 {
+    members
+        .iter()
+        .filter_map(|m| m.node.as_ref())
+        .map(|node| counter(&node.running.counters).load(Ordering::Relaxed))
+        .sum()
+}
+
+/// Connections the running nodes made, all together (each counted at both ends).
+fn connections_made(members: &[Member]) -> u64 {
+    total(members, |c| &c.connections_made)
+}
+
+/// What the running nodes did, added up: [`session_counts`], with the entries stored from
+/// gossip ("gossip") and the connections made ("connections") beside the sessions started.
 fn activity(members: &[Member]) -> [Counted; 2] {
-    let mut started = add_up(members, |node| {
-        node.running.counters.sync_sessions()[0].clone()
-    });
-    let counted = |node: &InProcess| {
-        let c = &node.running.counters;
-        let read = |n: &std::sync::atomic::AtomicU64| n.load(std::sync::atomic::Ordering::Relaxed);
-        Counted::from([
-            ("gossip", read(&c.stored)),
-            ("connections", read(&c.connections_made)),
-        ])
-    };
-    started.extend(add_up(members, counted));
-    let ended = add_up(members, |node| {
-        node.running.counters.sync_sessions()[1].clone()
-    });
+    let [mut started, ended] = session_counts(members);
+    started.insert("gossip", total(members, |c| &c.stored));
+    started.insert("connections", connections_made(members));
     [started, ended]
 }
 
@@ -111,18 +120,6 @@ fn since(now: &Counted, before: &Counted) -> Counted {
         .map(|(l, n)| (*l, n.saturating_sub(before.get(l).copied().unwrap_or(0))))
         .filter(|(_, n)| *n > 0)
         .collect()
-}
-
-/// Connections the running nodes made, all together (each counted at both ends).
-fn connections_made(members: &[Member]) -> u64 {
-    let made = |node: &InProcess| {
-        (node.running.counters.connections_made).load(std::sync::atomic::Ordering::Relaxed)
-    };
-    members
-        .iter()
-        .filter_map(|m| m.node.as_ref())
-        .map(made)
-        .sum()
 }
 
 /// Files this process holds open: two per TCP connection between its nodes, and each
@@ -311,7 +308,7 @@ fn main() {
     let sampled = most_files.clone();
     std::thread::spawn(move || {
         loop {
-            sampled.fetch_max(open_files(), std::sync::atomic::Ordering::Relaxed);
+            sampled.fetch_max(open_files(), Ordering::Relaxed);
             std::thread::sleep(Duration::from_secs(1));
         }
     });
@@ -452,7 +449,7 @@ fn main() {
         println!(
             "open files: {files_joined} once joined, {} after publishing, at most {} (sampled)",
             open_files(),
-            most_files.load(std::sync::atomic::Ordering::Relaxed)
+            most_files.load(Ordering::Relaxed)
         );
         println!(
             "publish → stored by every follower of the space: all p50 {:.0} ms, p99 {:.0} ms (goal p99 ≤ 1 s); nl p50 {:.0} ms, p99 {:.0} ms; a province p50 {:.0} ms, p99 {:.0} ms",
