@@ -38,13 +38,11 @@ const PROVINCES: usize = 12;
 
 /// This process's CPU time (user + system) and its peak resident memory.
 fn cpu_and_peak() -> (Duration, u64) {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap();
-    let peak_kb: u64 = status
-        .lines()
-        .find(|l| l.starts_with("VmHWM:"))
-        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        .unwrap_or(0);
-    (wiel_tests::cpu_time_of(std::process::id()), peak_kb * 1024)
+    let pid = std::process::id();
+    (
+        wiel_tests::cpu_time_of(pid),
+        wiel_tests::peak_memory_of(pid),
+    )
 }
 
 type Counted = std::collections::BTreeMap<&'static str, u64>;
@@ -120,12 +118,6 @@ fn since(now: &Counted, before: &Counted) -> Counted {
         .map(|(l, n)| (*l, n.saturating_sub(before.get(l).copied().unwrap_or(0))))
         .filter(|(_, n)| *n > 0)
         .collect()
-}
-
-/// Files this process holds open: two per TCP connection between its nodes, and each
-/// node's stores.
-fn open_files() -> usize {
-    std::fs::read_dir("/proc/self/fd").map_or(0, |d| d.count())
 }
 
 fn ms(d: Duration) -> f64 {
@@ -308,7 +300,10 @@ fn main() {
     let sampled = most_files.clone();
     std::thread::spawn(move || {
         loop {
-            sampled.fetch_max(open_files(), Ordering::Relaxed);
+            sampled.fetch_max(
+                wiel_tests::open_files_of(std::process::id()),
+                Ordering::Relaxed,
+            );
             std::thread::sleep(Duration::from_secs(1));
         }
     });
@@ -376,7 +371,7 @@ fn main() {
         }
         peers.sort();
         let joined = started.elapsed();
-        let files_joined = open_files();
+        let files_joined = wiel_tests::open_files_of(std::process::id());
         let outbound = |members: &[Member]| -> u64 {
             members.iter().filter_map(|m| Some(m.node.as_ref()?.outbound_bytes())).sum()
         };
@@ -448,7 +443,7 @@ fn main() {
         );
         println!(
             "open files: {files_joined} once joined, {} after publishing, at most {} (sampled)",
-            open_files(),
+            wiel_tests::open_files_of(std::process::id()),
             most_files.load(Ordering::Relaxed)
         );
         println!(
@@ -543,8 +538,12 @@ fn main() {
         let mut equal = false;
         let mut next_report = restarted + Duration::from_secs(10);
         let mut done_before = activity(&members);
+        // The bench's own share of the CPU while it watches (it runs beside the nodes).
+        let (mut checking, mut checks) = (Duration::ZERO, 0u32);
         while Instant::now() < deadline {
-            if converged(&members) {
+            let (check, same) = (Instant::now(), converged(&members));
+            (checking, checks) = (checking + check.elapsed(), checks + 1);
+            if same {
                 equal = true;
                 break;
             }
@@ -575,6 +574,15 @@ fn main() {
         } else {
             println!("restarted: fingerprints still differ after 300 s");
         }
+        let walk = Instant::now();
+        for node in members.iter().filter_map(|m| m.node.as_ref()) {
+            node.fingerprints_read_anew();
+        }
+        println!(
+            "the bench's {checks} checks of the sets took {:.2} s in all; reading every store once takes {:.0} ms",
+            checking.as_secs_f64(),
+            ms(walk.elapsed())
+        );
         println!("refused or dropped in the whole run, running nodes: {}", refusals(&members));
         println!("sync sessions in the whole run, running nodes: {}", sync_sessions(&members));
         let (cpu, peak) = cpu_and_peak();

@@ -85,7 +85,8 @@ impl Store {
             self.trees.by_time.remove(key)?;
         }
         self.db.flush()?;
-        self.committed();
+        // Rows left the time index: sets derived from it are read anew.
+        self.committed(None);
         report.quarantined = damaged;
         Ok(report)
     }

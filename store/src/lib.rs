@@ -18,6 +18,7 @@
 mod check;
 mod compact;
 mod ingest;
+mod journal;
 mod keys;
 mod log;
 mod query;
@@ -35,6 +36,7 @@ use wiel_protocol::{EntryId, OrgKey, Rel};
 pub use check::{CheckReport, Damaged};
 pub use compact::{AUTO_COMPACT_DEAD_BYTES, Compacted, LogUsage};
 pub use ingest::{Ingest, Rejection, is_acceptance};
+pub use journal::AddedSince;
 pub use query::{
     Acceptance, COUNTED_BEYOND_LIMIT, Item, ListFilter, Resolved, Scanned, SpaceItems, Thread,
 };
@@ -155,8 +157,8 @@ pub struct Store {
     log: Arc<std::sync::RwLock<Arc<log::EntryLog>>>,
     /// Ingest decides on the committed state plus its own batch, so writers take turns.
     writer: Arc<Mutex<()>>,
-    /// Bumped by every commit that changed the store.
-    generation: Arc<std::sync::atomic::AtomicU64>,
+    /// The generation, and what recent commits added to the time index.
+    journal: Arc<journal::Journal>,
     /// Wakes [`Store::wait_for_commit`] when the generation moves.
     commits: Arc<(Mutex<()>, std::sync::Condvar)>,
     dir: PathBuf,
@@ -216,7 +218,7 @@ impl Store {
             trees,
             log: Arc::new(std::sync::RwLock::new(Arc::new(log))),
             writer: Arc::new(Mutex::new(())),
-            generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            journal: Arc::default(),
             commits: Arc::new((Mutex::new(()), std::sync::Condvar::new())),
             dir: dir.to_owned(),
         };
@@ -250,14 +252,21 @@ impl Store {
     /// A number that changes whenever a commit changed the store (in this process): lets
     /// a cache of derived data know it is stale.
     pub fn generation(&self) -> u64 {
-        self.generation.load(std::sync::atomic::Ordering::Acquire)
+        self.journal.generation()
     }
 
-    /// Marks a commit: bumps the generation and wakes those waiting for one.
-    pub(crate) fn committed(&self) {
+    /// What commits added to the time index (each entry's [`Item`], by space) since
+    /// `generation`: a set derived from the store follows it by these instead of reading
+    /// every row again.
+    pub fn added_since(&self, generation: u64) -> AddedSince {
+        self.journal.added_since(generation)
+    }
+
+    /// Marks a commit: bumps the generation, notes what it added to the time index
+    /// (`None`: it changed the index otherwise), and wakes those waiting for one.
+    pub(crate) fn committed(&self, added: Option<Vec<journal::Added>>) {
         let _guard = self.commits.0.lock().unwrap_or_else(|p| p.into_inner());
-        self.generation
-            .fetch_add(1, std::sync::atomic::Ordering::Release);
+        self.journal.note(added);
         self.commits.1.notify_all();
     }
 

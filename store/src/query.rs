@@ -118,6 +118,18 @@ pub struct Item {
 /// Per space name: its items, oldest first.
 pub type SpaceItems = std::collections::BTreeMap<String, Vec<Item>>;
 
+/// A row of the time index as an item, with the bytes of its space's name.
+pub(crate) fn time_row_item<'v>(key: &[u8], value: &'v [u8]) -> Option<(&'v [u8], Item)> {
+    let (kind, author, space) = keys::split_facets(value)?;
+    let item = Item {
+        created_at: keys::time_of(key)?,
+        id: keys::trailing_id(key)?,
+        author: OrgKey::from_bytes(<[u8; 32]>::try_from(author).ok()?),
+        kind: Kind::from_code(kind)?,
+    };
+    Some((space, item))
+}
+
 /// The acceptance that counts on a question: when the asker signed it, the acceptance
 /// itself, and the answer it accepts (its newest version).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -349,22 +361,15 @@ impl Store {
         let mut out = SpaceItems::new();
         for row in self.trees.by_time.iter() {
             let (key, value) = row?;
-            if let (Some((kind, author, space)), Some(id), Some(t)) = (
-                keys::split_facets(&value),
-                keys::trailing_id(&key),
-                keys::time_of(&key),
-            ) && only.is_none_or(|o| o.as_str().as_bytes() == space)
-                && let Ok(author) = <[u8; 32]>::try_from(author)
-                && let Some(kind) = Kind::from_code(kind)
+            if let Some((space, item)) = time_row_item(&key, &value)
+                && only.is_none_or(|o| o.as_str().as_bytes() == space)
             {
-                out.entry(String::from_utf8_lossy(space).into_owned())
-                    .or_default()
-                    .push(Item {
-                        created_at: t,
-                        id,
-                        author: OrgKey::from_bytes(author),
-                        kind,
-                    });
+                match out.get_mut(String::from_utf8_lossy(space).as_ref()) {
+                    Some(items) => items.push(item),
+                    None => {
+                        out.insert(String::from_utf8_lossy(space).into_owned(), vec![item]);
+                    }
+                }
             }
         }
         Ok(out)

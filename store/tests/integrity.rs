@@ -69,7 +69,13 @@ fn a_changed_byte_in_the_log_is_found_skipped_and_quarantined() {
     assert_eq!(listed.len(), 2);
     assert_eq!(store.iter_all().filter(|e| e.is_ok()).count(), 2);
     // `check` finds it and takes it out, so that sync fetches it again.
+    let before = store.generation();
     let report = store.check(&testing::rules()).unwrap();
+    // Sets that follow the store by its additions are told to read it anew.
+    assert!(matches!(
+        store.added_since(before),
+        wiel_store::AddedSince::Unknown { .. }
+    ));
     assert_eq!(report.checked, 3);
     assert_eq!(report.quarantined.len(), 1);
     assert_eq!(report.quarantined[0].id, entries[1].id());

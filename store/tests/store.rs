@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proptest::prelude::*;
 use wiel_protocol::testing::{self, key};
 use wiel_protocol::{EntryId, Kind, Verified};
-use wiel_store::{Ingest, ListFilter, Resolved, Store, StoreError};
+use wiel_store::{AddedSince, Ingest, ListFilter, Resolved, Store, StoreError};
 
 const T0: u64 = 1_750_000_000_000;
 
@@ -363,6 +363,8 @@ proptest! {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Some(Store::open(dir.path()).unwrap());
         let mut model = Model::default();
+        // A set that follows the store by what its commits added (as a sync set does).
+        let mut followed: (u64, BTreeSet<(String, EntryId)>) = (0, BTreeSet::new());
         for op in ops {
             match op {
                 Op::Insert(i) => {
@@ -373,9 +375,24 @@ proptest! {
                 Op::Reopen => {
                     drop(store.take());
                     store = Some(Store::open(dir.path()).unwrap());
+                    // Generations count the commits of one open store.
+                    followed = (u64::MAX, BTreeSet::new());
                 }
             }
             let s = store.as_ref().unwrap();
+            let all_items = || -> BTreeSet<(String, EntryId)> {
+                s.items_by_space(None).unwrap().into_iter()
+                    .flat_map(|(space, items)| items.into_iter().map(move |i| (space.clone(), i.id)))
+                    .collect()
+            };
+            match s.added_since(followed.0) {
+                AddedSince::Known { now, added } => {
+                    followed.0 = now;
+                    followed.1.extend(added.into_iter().map(|(space, item)| (space, item.id)));
+                }
+                AddedSince::Unknown { now } => followed = (now, all_items()),
+            }
+            prop_assert_eq!(&followed.1, &all_items());
             for id in model.held.keys() {
                 let held = s.get(id).unwrap();
                 prop_assert!(held.is_some());

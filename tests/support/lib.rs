@@ -12,7 +12,8 @@ pub use gossip::{gossip_swarm, gossip_to, join_national_space};
 
 pub use daemon::{Daemon, free_port, wait_for_notify};
 pub use measure::{
-    cpu_ticks, cpu_time_of, dir_allocated, dir_size, env_number, percentile, rss_kib,
+    cpu_ticks, cpu_time_of, dir_allocated, dir_size, env_number, open_files_of, peak_memory_of,
+    percentile, rss_kib,
 };
 
 use std::path::{Path, PathBuf};

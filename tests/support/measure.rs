@@ -77,3 +77,19 @@ pub fn cpu_time_of(pid: u32) -> std::time::Duration {
     // USER_HZ is 100 on Linux.
     std::time::Duration::from_millis(ticks * 10)
 }
+
+/// Peak resident memory of process `pid` in bytes (`VmHWM`), 0 if unknown.
+pub fn peak_memory_of(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb: u64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .unwrap_or(0);
+    kb * 1024
+}
+
+/// Files process `pid` holds open.
+pub fn open_files_of(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |d| d.count())
+}

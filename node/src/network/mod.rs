@@ -34,6 +34,7 @@ mod reach;
 mod relay_policy;
 mod runs;
 mod serve;
+mod sets;
 mod start;
 mod sync;
 mod trim;

@@ -17,7 +17,7 @@ use wiel_store::Store;
 
 use super::{FetchResponse, SyncResponse};
 use crate::reconcile::ItemSet;
-use crate::trust::{TrustSet, TrustState};
+use crate::trust::TrustState;
 
 /// Peers' requests waiting for the serving thread at most; past it a sync round is refused
 /// and a fetch dropped unanswered (the peer's request fails; nobody is blamed, sync tries
@@ -35,9 +35,8 @@ pub(super) struct ServeState {
     pub trust: TrustState,
     /// What the worker declined: not asked for again while it stays declined.
     declined: crate::admission::Declined,
-    /// Each space's id set as this node passes it on, with the store generation and trust
-    /// set it was read at.
-    sets: HashMap<SpaceName, (u64, Arc<TrustSet>, Arc<ItemSet>)>,
+    /// Each space's id set as this node passes it on.
+    sets: super::sets::SpaceSets,
     /// The set snapshot each peer's session is answered from, by (peer, space).
     answering: HashMap<(PeerId, SpaceName), (Instant, Arc<ItemSet>)>,
 }
@@ -48,7 +47,7 @@ impl ServeState {
             store,
             trust,
             declined,
-            sets: HashMap::new(),
+            sets: Default::default(),
             answering: HashMap::new(),
         }
     }
@@ -63,34 +62,9 @@ impl ServeState {
     }
 
     /// The id set of a space as this node passes it on (entries of untrusted authors left
-    /// out), kept until the store or the trust set changes.
+    /// out), as it is now.
     pub fn space_set(&mut self, space: &SpaceName) -> Arc<ItemSet> {
-        let generation = self.store.generation();
-        let trust = self.trust.current();
-        if let Some((at, trusted, set)) = self.sets.get(space)
-            && *at == generation
-            && Arc::ptr_eq(trusted, &trust)
-        {
-            return set.clone();
-        }
-        let items = self.store.space_items(space).unwrap_or_else(|e| {
-            tracing::warn!(error = %e, "cannot read the store for sync");
-            Vec::new()
-        });
-        let set = Arc::new(ItemSet::new(
-            items
-                .into_iter()
-                .filter(|i| {
-                    matches!(
-                        crate::trust::passes_on_item(&self.store, &trust, i),
-                        Ok(true)
-                    )
-                })
-                .map(|i| i.id),
-        ));
-        self.sets
-            .insert(space.clone(), (generation, trust, set.clone()));
-        set
+        self.sets.set_of(&self.store, &self.trust.current(), space)
     }
 
     /// The snapshot `peer`'s session about `space` is answered from: every round of a

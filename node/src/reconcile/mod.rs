@@ -16,7 +16,8 @@
 //! most [`Initiator::symbol_budget`], every decoded id is distinct, and a malformed frame
 //! is an error, never a panic.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use wiel_protocol::EntryId;
@@ -105,6 +106,49 @@ fn checksum(id: &[u8; 32]) -> u64 {
     let mut first = [0u8; 8];
     first.copy_from_slice(&h.as_bytes()[..8]);
     u64::from_le_bytes(first)
+}
+
+/// A set changed one id at a time (a space's sync set as entries arrive) that hands out
+/// snapshots: a snapshot a session holds is copied on the next change, never changed.
+#[derive(Default)]
+pub struct LiveSet {
+    set: Arc<ItemSet>,
+    /// Where each id is in `set.items`.
+    positions: HashMap<[u8; 32], usize>,
+}
+
+impl LiveSet {
+    /// Adds `id`; `false` if it was in the set.
+    pub fn insert(&mut self, id: &EntryId) -> bool {
+        let bytes = *id.as_bytes();
+        if self.positions.contains_key(&bytes) {
+            return false;
+        }
+        let set = Arc::make_mut(&mut self.set);
+        self.positions.insert(bytes, set.items.len());
+        set.items.push(Item::new(bytes));
+        set.fingerprint.toggle(&bytes, true);
+        true
+    }
+
+    /// Takes `id` out; `false` if it was not in the set.
+    pub fn remove(&mut self, id: &EntryId) -> bool {
+        let Some(at) = self.positions.remove(id.as_bytes()) else {
+            return false;
+        };
+        let set = Arc::make_mut(&mut self.set);
+        let gone = set.items.swap_remove(at);
+        set.fingerprint.toggle(&gone.id, false);
+        if let Some(moved) = set.items.get(at) {
+            self.positions.insert(moved.id, at);
+        }
+        true
+    }
+
+    /// The set as it is now.
+    pub fn snapshot(&self) -> Arc<ItemSet> {
+        self.set.clone()
+    }
 }
 
 /// The indices of the coded symbols an item belongs to: 0, then a pseudo-random sequence

@@ -87,22 +87,41 @@ pub fn passes_on_stored(
     passes_on_act(store, set, entry, MAX_ACT_CHAIN)
 }
 
+/// Whether the trust set alone decides that an item is passed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemStanding {
+    Passes,
+    Withheld,
+    /// An act beyond its author's standing: it depends on what it acts on (see
+    /// [`passes_on_stored`]), which may arrive later.
+    DependsOnStore,
+}
+
+/// How `set` decides on `item`, without reading the store.
+pub fn item_standing(set: &TrustSet, item: &Item) -> ItemStanding {
+    if set.passes_on(item.kind, &item.author, item.created_at, &item.id) {
+        ItemStanding::Passes
+    } else if may_act(item.kind)
+        && set.may_act_beyond_its_standing(&item.author, item.created_at, &item.id)
+    {
+        ItemStanding::DependsOnStore
+    } else {
+        // Most of what is kept apart is a stranger's: read none of it (an attacker's
+        // entries must not make every rebuild of the sync set read the disk).
+        ItemStanding::Withheld
+    }
+}
+
 /// [`passes_on_stored`] for an item of [`Store::items_by_space`] (reads the entry only
 /// when its author's standing does not decide).
 pub fn passes_on_item(store: &Store, set: &TrustSet, item: &Item) -> Result<bool, StoreError> {
-    if set.passes_on(item.kind, &item.author, item.created_at, &item.id) {
-        return Ok(true);
-    }
-    // Most of what is kept apart is a stranger's: read none of it (an attacker's entries
-    // must not make every rebuild of the sync set read the disk).
-    if !may_act(item.kind)
-        || !set.may_act_beyond_its_standing(&item.author, item.created_at, &item.id)
-    {
-        return Ok(false);
-    }
-    match store.get(&item.id)? {
-        Some(entry) => passes_on_stored(store, set, &entry),
-        None => Ok(false),
+    match item_standing(set, item) {
+        ItemStanding::Passes => Ok(true),
+        ItemStanding::Withheld => Ok(false),
+        ItemStanding::DependsOnStore => match store.get(&item.id)? {
+            Some(entry) => passes_on_stored(store, set, &entry),
+            None => Ok(false),
+        },
     }
 }
 

@@ -562,7 +562,10 @@ mod config;
 mod held;
 mod state;
 pub use config::{TrustConfig, TrustMode};
-pub use held::{kept_apart_usage, may_change_trust, passes_on_item, passes_on_stored, serves};
+pub use held::{
+    ItemStanding, item_standing, kept_apart_usage, may_change_trust, passes_on_item,
+    passes_on_stored, serves,
+};
 pub use state::TrustState;
 
 #[cfg(test)]

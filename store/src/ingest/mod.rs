@@ -187,6 +187,23 @@ impl<'a> Overlay<'a> {
         Ok(())
     }
 
+    /// The rows this batch adds to the time index (new keys only), as items by space;
+    /// `None` if it removes any (no batch does today).
+    fn added_to_time_index(&self) -> Result<Option<Vec<crate::journal::Added>>, StoreError> {
+        let mut added = Vec::new();
+        for (key, value) in &self.writes[T::ByTime as usize] {
+            let Some(value) = value else {
+                return Ok(None);
+            };
+            if let Some((space, item)) = crate::query::time_row_item(key, value)
+                && !self.tree(T::ByTime).contains_key(key)?
+            {
+                added.push((String::from_utf8_lossy(space).into_owned(), item));
+            }
+        }
+        Ok(Some(added))
+    }
+
     fn is_empty(&self) -> bool {
         self.entries.is_empty() && self.writes.iter().all(|w| w.is_empty())
     }
@@ -295,9 +312,10 @@ impl Store {
             outcomes.push(ingest_one(&mut overlay, entry)?);
         }
         if accept(&outcomes) && !overlay.is_empty() {
+            let added = overlay.added_to_time_index()?;
             let erased = overlay.commit()?;
             self.db.flush()?;
-            self.committed();
+            self.committed(added);
             if !erased.is_empty() {
                 self.finish_erasures()?;
             }

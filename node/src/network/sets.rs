@@ -1,0 +1,159 @@
+//! Each space's id set as this node passes it on (entries of untrusted authors left out),
+//! followed by what the store's commits add instead of read anew after each commit: a seed
+//! answers hundreds of sync sessions while a burst of entries arrives, and reading a space
+//! means walking the whole time index (every space's rows). Read anew only when the trust
+//! set changed, or the store changed otherwise than by adding (see
+//! [`wiel_store::AddedSince`]).
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use wiel_protocol::{EntryId, SpaceName};
+use wiel_store::{AddedSince, Item, Store};
+
+use crate::reconcile::{ItemSet, LiveSet};
+use crate::trust::{ItemStanding, TrustSet, item_standing, passes_on_item};
+
+/// The sets of the spaces asked about.
+#[derive(Default)]
+pub struct SpaceSets {
+    sets: HashMap<SpaceName, Followed>,
+}
+
+/// One space's set, as of a store generation and a trust set.
+struct Followed {
+    generation: u64,
+    trust: Arc<TrustSet>,
+    set: LiveSet,
+    /// Acts beyond their author's standing: whether they pass on depends on what else the
+    /// store holds, so they are weighed again after every commit.
+    depending: BTreeMap<EntryId, Item>,
+}
+
+impl Followed {
+    fn take(&mut self, store: &Store, item: Item) {
+        match item_standing(&self.trust, &item) {
+            ItemStanding::Passes => {
+                self.set.insert(&item.id);
+            }
+            ItemStanding::Withheld => {}
+            ItemStanding::DependsOnStore => {
+                self.depending.insert(item.id, item);
+                self.weigh(store, &item);
+            }
+        }
+    }
+
+    fn weigh(&mut self, store: &Store, item: &Item) {
+        if matches!(passes_on_item(store, &self.trust, item), Ok(true)) {
+            self.set.insert(&item.id);
+        } else {
+            self.set.remove(&item.id);
+        }
+    }
+}
+
+impl SpaceSets {
+    /// The set of `space` as this node passes it on under `trust`, now.
+    pub fn set_of(
+        &mut self,
+        store: &Store,
+        trust: &Arc<TrustSet>,
+        space: &SpaceName,
+    ) -> Arc<ItemSet> {
+        if let Some(followed) = self.sets.get_mut(space)
+            && Arc::ptr_eq(&followed.trust, trust)
+            && let AddedSince::Known { now, added } = store.added_since(followed.generation)
+        {
+            if now != followed.generation {
+                for (in_space, item) in added {
+                    if in_space == space.as_str() {
+                        followed.take(store, item);
+                    }
+                }
+                let depending: Vec<Item> = followed.depending.values().copied().collect();
+                for item in &depending {
+                    followed.weigh(store, item);
+                }
+                followed.generation = now;
+            }
+            return followed.set.snapshot();
+        }
+        // Read before the walk: what a commit adds during it is taken again next time,
+        // which changes nothing (a set holds an id once).
+        let generation = store.generation();
+        let items = store.space_items(space).unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot read the store for sync");
+            Vec::new()
+        });
+        let mut followed = Followed {
+            generation,
+            trust: trust.clone(),
+            set: LiveSet::default(),
+            depending: BTreeMap::new(),
+        };
+        for item in items {
+            followed.take(store, item);
+        }
+        let set = followed.set.snapshot();
+        self.sets.insert(space.clone(), followed);
+        set
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::trust::{TrustConfig, TrustState};
+    use wiel_protocol::{OrgKeypair, testing};
+
+    /// The set as a full read of the store gives it.
+    fn read_anew(store: &Store, trust: &Arc<TrustSet>, space: &SpaceName) -> Arc<ItemSet> {
+        SpaceSets::default().set_of(store, trust, space)
+    }
+
+    #[test]
+    fn a_followed_set_stays_equal_to_a_set_read_anew_through_commits_and_trust_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let (own, stranger) = (OrgKeypair::generate(), OrgKeypair::generate());
+        // A web of trust: the stranger's entries are kept apart until it is endorsed.
+        let trust = TrustState::load(own.public(), TrustConfig::default(), &store).unwrap();
+        let (national, other) = (SpaceName::national(), SpaceName::new("pv20").unwrap());
+        let mut sets = SpaceSets::default();
+        let mut before = sets.set_of(&store, &trust.current(), &national);
+        for round in 0..6u64 {
+            let batch: Vec<_> = (0..5)
+                .map(|n| {
+                    let key = if n % 2 == 0 { &own } else { &stranger };
+                    let space = if n % 3 == 0 { &other } else { &national };
+                    let number = round * 10 + n;
+                    testing::practice_with_text_in(key, space.clone(), number, 1_000 + number, 10)
+                })
+                .collect();
+            store.ingest_batch(batch).unwrap();
+            if round == 3 {
+                let endorsed = testing::endorsement(&own, &stranger, 2_000);
+                store.ingest(endorsed).unwrap();
+                trust.refresh(&store).unwrap();
+            }
+            let current = trust.current();
+            for space in [&national, &other] {
+                let followed = sets.set_of(&store, &current, space);
+                let anew = read_anew(&store, &current, space);
+                assert_eq!(
+                    followed.fingerprint(),
+                    anew.fingerprint(),
+                    "round {round}, {space}"
+                );
+            }
+            let now = sets.set_of(&store, &current, &national);
+            // A snapshot handed out earlier is never changed.
+            assert!(before.len() < now.len(), "round {round}");
+            before = now;
+        }
+        // Of the three entries a round puts in `nl`, the own one passes on from the start
+        // and the stranger's two once it was endorsed: 6 + 12, and the endorsement.
+        assert_eq!(before.len(), 19);
+    }
+}
