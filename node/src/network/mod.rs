@@ -46,6 +46,7 @@ pub use clock::middle as middle_offset;
 pub use peers::peer_of;
 pub use reach::{ReachView, Reachability};
 pub use runs::{RunId, SpaceSync, SyncReport};
+pub use sets::SpaceSets;
 pub use start::{Running, StartError, SwarmOptions, start};
 pub use worker::Counters;
 
