@@ -551,10 +551,11 @@ fn main() {
                 next_report += Duration::from_secs(10);
                 let [(returned, returned_lack), (stayed, stayed_lack)] = lagging(&members, &away);
                 println!(
-                    "  after {:.0} s: lacking entries: {returned} of the {} restarted (median {returned_lack}), {stayed} of the {} that stayed (median {stayed_lack})",
+                    "  after {:.0} s: lacking entries: {returned} of the {} restarted (median {returned_lack}), {stayed} of the {} that stayed (median {stayed_lack}); {} without a peer",
                     restarted.elapsed().as_secs_f64(),
                     away.len(),
-                    members.len() - away.len()
+                    members.len() - away.len(),
+                    members.iter().filter_map(|m| m.node.as_ref()).filter(|n| n.running.counters.peers.load(Ordering::Relaxed) == 0).count()
                 );
                 let done = activity(&members);
                 println!(
@@ -575,11 +576,10 @@ fn main() {
             println!("restarted: fingerprints still differ after 300 s");
         }
         let walk = Instant::now();
-        for node in members.iter().filter_map(|m| m.node.as_ref()) {
-            node.fingerprints_read_anew();
-        }
+        let nodes = members.iter().filter_map(|m| m.node.as_ref());
+        let astray = nodes.filter(|node| !node.followed_as_read_anew()).count();
         println!(
-            "the bench's {checks} checks of the sets took {:.2} s in all; reading every store once takes {:.0} ms",
+            "the bench's {checks} checks of the sets took {:.2} s in all; checking what it followed against every store took {:.0} ms: {astray} differ",
             checking.as_secs_f64(),
             ms(walk.elapsed())
         );

@@ -25,6 +25,8 @@ pub type Added = (String, Item);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AddedSince {
     /// The generation now, and every item added after the one asked about, oldest first.
+    /// One who read the store anew while a commit was under way may be told some of its
+    /// items again: take them as a set does, once.
     Known { now: u64, added: Vec<Added> },
     /// The store changed in another way, or too long ago to tell: read it anew.
     Unknown { now: u64 },

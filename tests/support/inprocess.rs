@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use wiel_node::reconcile::{Fingerprint, LiveSet};
+
 use libp2p::Multiaddr;
 use tokio_util::sync::CancellationToken;
 use wiel_node::network::{self, GossipTiming, SwarmOptions};
@@ -18,7 +20,7 @@ pub struct InProcess {
     pub registry: libp2p::metrics::Registry,
     notifier: wiel_node::events::Notifier,
     /// Each space's fingerprint, as of a store generation (see [`InProcess::fingerprints`]).
-    followed: std::sync::Mutex<(u64, HashMap<String, wiel_node::reconcile::Fingerprint>)>,
+    followed: std::sync::Mutex<(u64, HashMap<String, LiveSet>)>,
     /// Stops this node alone (a child of the token it was started with).
     shutdown: CancellationToken,
 }
@@ -112,44 +114,52 @@ impl InProcess {
     /// size and XOR of the ids catch-up compares; everyone is trusted here). Follows the
     /// store by what its commits add: reading every row of 342 stores four times a second
     /// took the CPU the nodes being measured needed.
-    pub fn fingerprints(&self, spaces: &[SpaceName]) -> Vec<wiel_node::reconcile::Fingerprint> {
+    pub fn fingerprints(&self, spaces: &[SpaceName]) -> Vec<Fingerprint> {
         let mut followed = self.followed.lock().unwrap();
-        let (generation, prints) = &mut *followed;
+        let (generation, sets) = &mut *followed;
         match self.store.added_since(*generation) {
             wiel_store::AddedSince::Known { now, added } => {
                 for (space, item) in added {
-                    prints.entry(space).or_default().add(&item.id);
+                    sets.entry(space).or_default().insert(&item.id);
                 }
                 *generation = now;
             }
-            wiel_store::AddedSince::Unknown { .. } => {
-                (*generation, *prints) = self.fingerprints_read_anew();
+            // Read anew: a commit during the walk is told again next time, and a set takes
+            // an id once.
+            wiel_store::AddedSince::Unknown { now } => {
+                *generation = now;
+                sets.clear();
+                for (space, items) in self.store.items_by_space(None).unwrap() {
+                    let set = sets.entry(space).or_default();
+                    for item in items {
+                        set.insert(&item.id);
+                    }
+                }
             }
         }
+        let print =
+            |space: &SpaceName| sets.get(space.as_str()).map(|s| s.snapshot().fingerprint());
         spaces
             .iter()
-            .map(|space| prints.get(space.as_str()).copied().unwrap_or_default())
+            .map(|space| print(space).unwrap_or_default())
             .collect()
     }
 
-    /// Every space's fingerprint, from every row of the store, and the generation read at
-    /// (read again if a commit came during the walk: an id must not be added twice).
-    pub fn fingerprints_read_anew(
-        &self,
-    ) -> (u64, HashMap<String, wiel_node::reconcile::Fingerprint>) {
-        loop {
-            let generation = self.store.generation();
-            let mut prints: HashMap<String, wiel_node::reconcile::Fingerprint> = HashMap::new();
-            for (space, items) in self.store.items_by_space(None).unwrap() {
-                let print = prints.entry(space).or_default();
-                for item in items {
-                    print.add(&item.id);
-                }
+    /// Whether the fingerprints followed by the store's commits are those of every row of
+    /// the store (a check of the bench's own bookkeeping).
+    pub fn followed_as_read_anew(&self) -> bool {
+        let spaces: Vec<SpaceName> = (self.store.items_by_space(None).unwrap().into_keys())
+            .filter_map(|space| SpaceName::new(space).ok())
+            .collect();
+        let followed = self.fingerprints(&spaces);
+        let mut read = self.store.items_by_space(None).unwrap();
+        spaces.iter().zip(followed).all(|(space, print)| {
+            let mut anew = Fingerprint::default();
+            for item in read.remove(space.as_str()).unwrap_or_default() {
+                anew.add(&item.id);
             }
-            if self.store.generation() == generation {
-                return (generation, prints);
-            }
-        }
+            anew == print
+        })
     }
 
     /// Its first listen address with `/p2p/<id>`, once it listens.

@@ -157,3 +157,49 @@ mod tests {
         assert_eq!(before.len(), 19);
     }
 }
+
+#[cfg(test)]
+mod concurrent_tests {
+    use super::*;
+    use crate::trust::{TrustConfig, TrustMode, TrustState};
+    use wiel_protocol::{OrgKeypair, testing};
+
+    #[test]
+    fn a_set_followed_while_another_thread_stores_ends_equal_to_one_read_anew() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let key = OrgKeypair::generate();
+        let open = TrustConfig {
+            mode: TrustMode::Open,
+            ..Default::default()
+        };
+        let trust = TrustState::load(key.public(), open, &store).unwrap();
+        let space = SpaceName::national();
+        let writer = {
+            let store = store.clone();
+            std::thread::spawn(move || {
+                for round in 0..40u64 {
+                    let batch: Vec<_> = (0..7)
+                        .map(|n| testing::practice(&key, round * 10 + n, 1_000 + round * 10 + n))
+                        .collect();
+                    store.ingest_batch(batch).unwrap();
+                }
+            })
+        };
+        let mut sets = SpaceSets::default();
+        let mut fresh_reads = 0;
+        while !writer.is_finished() {
+            sets.set_of(&store, &trust.current(), &space);
+            // Now and then read anew, racing the writer.
+            if fresh_reads < 20 {
+                sets = SpaceSets::default();
+                fresh_reads += 1;
+            }
+        }
+        writer.join().unwrap();
+        let followed = sets.set_of(&store, &trust.current(), &space);
+        let anew = SpaceSets::default().set_of(&store, &trust.current(), &space);
+        assert_eq!(anew.len(), 280);
+        assert_eq!(followed.fingerprint(), anew.fingerprint());
+    }
+}
