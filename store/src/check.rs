@@ -74,19 +74,23 @@ impl Store {
                 time_rows.push(key);
             }
         }
-        for d in &damaged {
-            self.trees
-                .quarantine
-                .insert(d.id.as_bytes(), d.reason.as_bytes())?;
-            self.trees.entries.remove(d.id.as_bytes())?;
-            self.trees.unindexed.remove(d.id.as_bytes())?;
-        }
-        for key in time_rows {
-            self.trees.by_time.remove(key)?;
-        }
-        self.db.flush()?;
-        // Rows left the time index: sets derived from it are read anew.
+        let taken_out = (|| -> Result<(), StoreError> {
+            for d in &damaged {
+                self.trees
+                    .quarantine
+                    .insert(d.id.as_bytes(), d.reason.as_bytes())?;
+                self.trees.entries.remove(d.id.as_bytes())?;
+                self.trees.unindexed.remove(d.id.as_bytes())?;
+            }
+            for key in time_rows {
+                self.trees.by_time.remove(key)?;
+            }
+            Ok(self.db.flush().map(|_| ())?)
+        })();
+        // Rows left the time index (some, if this failed half way): sets derived from it
+        // are read anew.
         self.committed(None);
+        taken_out?;
         report.quarantined = damaged;
         Ok(report)
     }

@@ -35,12 +35,25 @@ pub enum AddedSince {
 /// One commit: the generation after it, and what it added (`None`: rows were removed).
 type Commit = (u64, Option<Arc<[Added]>>);
 
-#[derive(Default)]
+/// Where the next journal's generations start: each store opened in this process counts
+/// in its own range, so that a generation of another store (or of this one before it was
+/// opened again) is never taken for one of this store's.
+static NEXT_RANGE: AtomicU64 = AtomicU64::new(0);
+
 pub(crate) struct Journal {
     /// Bumped by every commit that changed the store, inside the lock of `commits`.
     generation: AtomicU64,
     /// The commits remembered, oldest first.
     commits: std::sync::Mutex<VecDeque<Commit>>,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Self {
+            generation: AtomicU64::new(NEXT_RANGE.fetch_add(1 << 40, Ordering::Relaxed)),
+            commits: Default::default(),
+        }
+    }
 }
 
 impl Journal {
@@ -119,27 +132,56 @@ mod tests {
     #[test]
     fn additions_since_a_generation_are_told_in_order_and_a_removal_is_a_gap() {
         let journal = Journal::default();
-        assert_eq!(known(&journal, 0), Vec::<u8>::new());
-        assert_eq!(journal.note(Some(vec![item(1), item(2)])), 1);
-        assert_eq!(journal.note(Some(vec![item(3)])), 2);
-        assert_eq!(known(&journal, 0), vec![1, 2, 3]);
-        assert_eq!(known(&journal, 1), vec![3]);
-        assert_eq!(known(&journal, 2), Vec::<u8>::new());
+        let g = journal.generation();
+        assert_eq!(known(&journal, g), Vec::<u8>::new());
+        assert_eq!(journal.note(Some(vec![item(1), item(2)])), g + 1);
+        assert_eq!(journal.note(Some(vec![item(3)])), g + 2);
+        assert_eq!(known(&journal, g), vec![1, 2, 3]);
+        assert_eq!(known(&journal, g + 1), vec![3]);
+        assert_eq!(known(&journal, g + 2), Vec::<u8>::new());
         journal.note(None);
         journal.note(Some(vec![item(4)]));
-        assert_eq!(journal.added_since(1), AddedSince::Unknown { now: 4 });
-        assert_eq!(known(&journal, 3), vec![4]);
-        // A generation this store never had (another store's, a reopened one's).
-        assert_eq!(journal.added_since(9), AddedSince::Unknown { now: 4 });
+        assert_eq!(
+            journal.added_since(g + 1),
+            AddedSince::Unknown { now: g + 4 }
+        );
+        assert_eq!(known(&journal, g + 3), vec![4]);
+        // A generation this store never had.
+        assert_eq!(
+            journal.added_since(g + 9),
+            AddedSince::Unknown { now: g + 4 }
+        );
+    }
+
+    #[test]
+    fn a_generation_of_another_store_is_never_taken_for_one_of_this_store() {
+        let (first, second) = (Journal::default(), Journal::default());
+        let seen = first.generation();
+        first.note(Some(vec![item(1)]));
+        // The second (a store opened again, say) made as many commits and more.
+        for _ in 0..3 {
+            second.note(Some(vec![item(2)]));
+        }
+        for asked in [seen, first.generation()] {
+            assert!(matches!(
+                second.added_since(asked),
+                AddedSince::Unknown { .. }
+            ));
+        }
+        assert!(matches!(
+            first.added_since(second.generation()),
+            AddedSince::Unknown { .. }
+        ));
     }
 
     #[test]
     fn a_reader_too_far_behind_reads_anew() {
         let journal = Journal::default();
+        let g = journal.generation();
         for _ in 0..=MAX_ITEMS / 2 {
             journal.note(Some(vec![item(1), item(2)]));
         }
-        assert!(matches!(journal.added_since(0), AddedSince::Unknown { .. }));
+        assert!(matches!(journal.added_since(g), AddedSince::Unknown { .. }));
         let now = journal.generation();
         assert_eq!(known(&journal, now - 1).len(), 2);
     }

@@ -314,8 +314,10 @@ impl Store {
         if accept(&outcomes) && !overlay.is_empty() {
             let added = overlay.added_to_time_index()?;
             let erased = overlay.commit()?;
-            self.db.flush()?;
+            let flushed = self.db.flush();
+            // The rows are there for readers whether or not the flush worked.
             self.committed(added);
+            flushed?;
             if !erased.is_empty() {
                 self.finish_erasures()?;
             }
