@@ -65,6 +65,8 @@ const AUTONAT_DIAL_REQUEST: &str = "/libp2p/autonat/2/dial-request";
 /// the dial back dies silently and no answer says "unreachable".)
 const UNCONFIRMED_AFTER: Duration = Duration::from_secs(45);
 
+type Kad = kad::Behaviour<kad::store::MemoryStore>;
+
 /// libp2p's Kademlia looks up every bucket of its table (a "bootstrap") whenever it is
 /// given a peer while the table holds fewer than 20, and cannot be told not to outside its
 /// own tests. Each such walk asks dozens of peers, every one a connection made, synced
@@ -72,12 +74,29 @@ const UNCONFIRMED_AFTER: Duration = Duration::from_secs(45);
 /// asked ~17 000 peers so while joining (~45 000 connections in all). This node looks for
 /// peers itself while it has too few (`Reach::on_tick`), so a walk is ended as soon as it
 /// is seen (within a second), and each step it goes on to is ended before it asks anyone.
-fn end_walks_of_every_bucket(kad: &mut kad::Behaviour<kad::store::MemoryStore>) {
+fn end_walks_of_every_bucket(kad: &mut Kad) {
     for mut query in kad.iter_queries_mut() {
         if matches!(query.info(), kad::QueryInfo::Bootstrap { .. }) {
             query.finish();
         }
     }
+}
+
+/// Whether `event` is of a walk of every bucket; one gone on to its next bucket is ended
+/// before it asks anyone.
+fn end_a_walk_gone_on(kad: &mut Kad, event: &kad::Event) -> bool {
+    let kad::Event::OutboundQueryProgressed {
+        result: kad::QueryResult::Bootstrap(_),
+        step,
+        ..
+    } = event
+    else {
+        return false;
+    };
+    if !step.last {
+        end_walks_of_every_bucket(kad);
+    }
+    true
 }
 
 /// How many peers one look may dial with `connected` peers connected.
@@ -496,16 +515,9 @@ impl Reach {
         counted_peers: usize,
         guard: &PeerGuard,
     ) {
-        if let kad::Event::OutboundQueryProgressed {
-            result: kad::QueryResult::Bootstrap(_),
-            step,
-            ..
-        } = &event
-            && !step.last
-            && let Some(kad) = swarm.behaviour_mut().kad.as_mut()
+        if let Some(kad) = swarm.behaviour_mut().kad.as_mut()
+            && end_a_walk_gone_on(kad, &event)
         {
-            // The walk went on to its next bucket: ended before it asks anyone.
-            end_walks_of_every_bucket(kad);
             return;
         }
         let kad::Event::OutboundQueryProgressed {
