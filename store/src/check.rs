@@ -85,7 +85,8 @@ impl Store {
             for key in time_rows {
                 self.trees.by_time.remove(key)?;
             }
-            Ok(self.db.flush().map(|_| ())?)
+            self.db.flush()?;
+            Ok(())
         })();
         // Rows left the time index (some, if this failed half way): sets derived from it
         // are read anew.

@@ -43,8 +43,14 @@ static NEXT_RANGE: AtomicU64 = AtomicU64::new(0);
 pub(crate) struct Journal {
     /// Bumped by every commit that changed the store, inside the lock of `commits`.
     generation: AtomicU64,
-    /// The commits remembered, oldest first.
-    commits: std::sync::Mutex<VecDeque<Commit>>,
+    commits: std::sync::Mutex<Remembered>,
+}
+
+/// The commits remembered, oldest first, and the items they hold together.
+#[derive(Default)]
+struct Remembered {
+    commits: VecDeque<Commit>,
+    items: usize,
 }
 
 impl Default for Journal {
@@ -64,16 +70,14 @@ impl Journal {
     /// Notes a commit: what it added to the time index, or `None` when it changed the index
     /// otherwise. Returns the new generation.
     pub fn note(&self, added: Option<Vec<Added>>) -> u64 {
-        let mut commits = self.commits.lock().unwrap_or_else(|p| p.into_inner());
+        let mut remembered = self.commits.lock().unwrap_or_else(|p| p.into_inner());
+        let Remembered { commits, items } = &mut *remembered;
         let now = self.generation.load(Ordering::Acquire) + 1;
+        *items += added.as_ref().map_or(0, Vec::len);
         commits.push_back((now, added.map(Arc::from)));
-        let mut items: usize = commits
-            .iter()
-            .map(|(_, a)| a.as_ref().map_or(0, |a| a.len()))
-            .sum();
-        while commits.len() > 1 && (items > MAX_ITEMS || commits.len() > MAX_COMMITS) {
+        while commits.len() > 1 && (*items > MAX_ITEMS || commits.len() > MAX_COMMITS) {
             if let Some((_, Some(dropped))) = commits.pop_front() {
-                items -= dropped.len();
+                *items -= dropped.len();
             }
         }
         // Inside the lock: a reader sees the generation and the commits that led to it.
@@ -82,7 +86,8 @@ impl Journal {
     }
 
     pub fn added_since(&self, since: u64) -> AddedSince {
-        let commits = self.commits.lock().unwrap_or_else(|p| p.into_inner());
+        let remembered = self.commits.lock().unwrap_or_else(|p| p.into_inner());
+        let commits = &remembered.commits;
         let now = self.generation.load(Ordering::Acquire);
         if since == now {
             return AddedSince::Known {

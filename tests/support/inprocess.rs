@@ -148,14 +148,15 @@ impl InProcess {
     /// Whether the fingerprints followed by the store's commits are those of every row of
     /// the store (a check of the bench's own bookkeeping).
     pub fn followed_as_read_anew(&self) -> bool {
-        let spaces: Vec<SpaceName> = (self.store.items_by_space(None).unwrap().into_keys())
-            .filter_map(|space| SpaceName::new(space).ok())
+        let read = self.store.items_by_space(None).unwrap();
+        let spaces: Vec<SpaceName> = read
+            .keys()
+            .filter_map(|space| SpaceName::new(space.as_str()).ok())
             .collect();
         let followed = self.fingerprints(&spaces);
-        let mut read = self.store.items_by_space(None).unwrap();
         spaces.iter().zip(followed).all(|(space, print)| {
             let mut anew = Fingerprint::default();
-            for item in read.remove(space.as_str()).unwrap_or_default() {
+            for item in &read[space.as_str()] {
                 anew.add(&item.id);
             }
             anew == print

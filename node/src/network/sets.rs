@@ -31,7 +31,8 @@ struct Followed {
 }
 
 impl Followed {
-    fn take(&mut self, store: &Store, item: Item) {
+    /// Takes an item in (one that depends on the store is weighed by `weigh_depending`).
+    fn take(&mut self, item: Item) {
         match item_standing(&self.trust, &item) {
             ItemStanding::Passes => {
                 self.set.insert(&item.id);
@@ -39,16 +40,18 @@ impl Followed {
             ItemStanding::Withheld => {}
             ItemStanding::DependsOnStore => {
                 self.depending.insert(item.id, item);
-                self.weigh(store, &item);
             }
         }
     }
 
-    fn weigh(&mut self, store: &Store, item: &Item) {
-        if matches!(passes_on_item(store, &self.trust, item), Ok(true)) {
-            self.set.insert(&item.id);
-        } else {
-            self.set.remove(&item.id);
+    /// Weighs every act beyond its author's standing against the store as it is now.
+    fn weigh_depending(&mut self, store: &Store) {
+        for item in self.depending.values() {
+            if matches!(passes_on_item(store, &self.trust, item), Ok(true)) {
+                self.set.insert(&item.id);
+            } else {
+                self.set.remove(&item.id);
+            }
         }
     }
 }
@@ -68,13 +71,10 @@ impl SpaceSets {
             if now != followed.generation {
                 for (in_space, item) in added {
                     if in_space == space.as_str() {
-                        followed.take(store, item);
+                        followed.take(item);
                     }
                 }
-                let depending: Vec<Item> = followed.depending.values().copied().collect();
-                for item in &depending {
-                    followed.weigh(store, item);
-                }
+                followed.weigh_depending(store);
                 followed.generation = now;
             }
             return followed.set.snapshot();
@@ -98,8 +98,9 @@ impl SpaceSets {
             depending: BTreeMap::new(),
         };
         for item in items {
-            followed.take(store, item);
+            followed.take(item);
         }
+        followed.weigh_depending(store);
         let set = followed.set.snapshot();
         self.sets.insert(space.clone(), followed);
         set
@@ -109,7 +110,7 @@ impl SpaceSets {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::trust::{TrustConfig, TrustState};
+    use crate::trust::{TrustConfig, TrustMode, TrustState};
     use wiel_protocol::{OrgKeypair, testing};
 
     /// The set by its definition: every item of the space that passes on.
@@ -163,13 +164,6 @@ mod tests {
         // and the stranger's two once it was endorsed: 6 + 12, and the endorsement.
         assert_eq!(before.len(), 19);
     }
-}
-
-#[cfg(test)]
-mod concurrent_tests {
-    use super::*;
-    use crate::trust::{TrustConfig, TrustMode, TrustState};
-    use wiel_protocol::{OrgKeypair, testing};
 
     #[test]
     fn a_set_followed_while_another_thread_stores_ends_equal_to_one_read_anew() {
