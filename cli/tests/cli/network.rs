@@ -273,13 +273,50 @@ fn a_bootstrap_peer_that_comes_back_is_dialed_again() {
     wait_for("A to notice the seed is gone", TIMEOUT, || {
         (!a.peer_ids().contains(&seed_id)).then_some(())
     });
-    // The seed comes back at the same address; it dials nobody: A must.
+    // The seed comes back at the same address; it dials nobody: A must, and soon, as A
+    // has no other peer (with other peers, a gone bootstrap peer is dialed every minute).
     let _ds = Daemon::start_with(&seed, &[], &["--listen", &fixed, "--no-kademlia"]);
     wait_for(
-        "A to dial its bootstrap peer again",
-        Duration::from_secs(90),
+        "A, alone, to dial its bootstrap peer again",
+        ALONE_REDIAL,
         || a.peer_ids().contains(&seed_id).then_some(()),
     );
+}
+
+/// Well within the minute a node with peers waits: a node alone dials its bootstrap
+/// peers after 1, 2, 4, 8 … s (each spread over its second half).
+const ALONE_REDIAL: Duration = Duration::from_secs(25);
+
+#[test]
+fn a_node_started_before_its_seed_reaches_it_soon_after_it_starts() {
+    let seed = Node::init("Gemeente Deventer", "GM0150");
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let port = wiel_tests::free_port();
+    let fixed = format!("/ip4/127.0.0.1/tcp/{port}");
+    // The seed's peer id is known once it has run.
+    let ds = Daemon::start_with(&seed, &[], &["--listen", &fixed, "--no-kademlia"]);
+    let seed_id = seed.status().peer_id();
+    ds.stop();
+    let bootstrap = format!("{fixed}/p2p/{seed_id}");
+    // Nothing listens there now: A's first dials fail, as they do when a seed refuses the
+    // dials of hundreds of nodes starting at once.
+    let da = Daemon::start_with(&a, &[&bootstrap], &["--no-kademlia"]);
+    // A tries again, and again (a node with peers would wait a minute after its first).
+    wait_for(
+        "A, alone, to dial its seed a third time",
+        ALONE_REDIAL,
+        || {
+            let tries = da
+                .log_text()
+                .matches("dialing a bootstrap peer again")
+                .count();
+            (tries >= 3).then_some(())
+        },
+    );
+    let _ds = Daemon::start_with(&seed, &[], &["--listen", &fixed, "--no-kademlia"]);
+    wait_for("A, alone, to reach its seed", ALONE_REDIAL, || {
+        a.peer_ids().contains(&seed_id).then_some(())
+    });
 }
 
 #[test]

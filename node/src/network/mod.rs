@@ -19,6 +19,7 @@
 //! - `worker`: admits, verifies and stores entries from the network in batches.
 
 mod addresses;
+mod bootstrap;
 mod client;
 mod clock;
 mod comeback;

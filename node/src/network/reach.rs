@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 use super::Behaviour;
 use super::addresses::{dial_rank, has_ip};
 pub use super::addresses::{is_loopback, is_relayed};
+use super::bootstrap::Bootstrap;
 use super::guard::PeerGuard;
 use super::worker::Counters;
 
@@ -36,8 +37,6 @@ const DISCOVERY_EVERY: Duration = Duration::from_secs(30);
 const FIRST_DISCOVERY: Duration = Duration::from_secs(2);
 /// Peers dialed after one look, at most.
 const DIALS_PER_LOOK: usize = 16;
-/// How often bootstrap peers that are gone are dialed again.
-const REDIAL_EVERY: Duration = Duration::from_secs(60);
 /// Peers past which a look dials no one (those that count: see `PeerTable::counted`).
 /// Gossip needs a handful per space and catch-up any one that holds the entries; with 342
 /// municipalities, dialing every peer found would connect each to nearly all others (file
@@ -156,9 +155,7 @@ pub(crate) struct Reach {
     retry: HashMap<PeerId, (Instant, Duration)>,
     /// The bootstrap peers: relays this node reserves on, besides those it trusts; dialed
     /// again while they are gone.
-    bootstrap: HashSet<PeerId>,
-    bootstrap_addrs: Vec<Multiaddr>,
-    next_redial: Option<Instant>,
+    bootstrap: Bootstrap,
     trust: crate::trust::TrustState,
     next_look: Option<Instant>,
     counters: Arc<Counters>,
@@ -172,10 +169,6 @@ impl Reach {
         trust: crate::trust::TrustState,
         counters: Arc<Counters>,
     ) -> Reach {
-        let bootstrap = bootstrap_addrs
-            .iter()
-            .filter_map(super::peers::peer_of)
-            .collect();
         Reach {
             seed,
             relay_on,
@@ -184,9 +177,7 @@ impl Reach {
             accepted: HashSet::new(),
             tester_seen: None,
             counters,
-            bootstrap,
-            bootstrap_addrs,
-            next_redial: None,
+            bootstrap: Bootstrap::new(bootstrap_addrs),
             trust,
             dialed: HashMap::new(),
             reserved: HashMap::new(),
@@ -436,7 +427,7 @@ impl Reach {
         if let Some(kad) = swarm.behaviour_mut().kad.as_mut() {
             end_walks_of_every_bucket(kad);
         }
-        self.redial_bootstrap(swarm, now);
+        self.bootstrap.redial(swarm, now);
         // A reservation lost, a relay gone: Kademlia follows.
         self.set_kad_mode(swarm);
         let due: Vec<PeerId> = self
@@ -466,31 +457,6 @@ impl Reach {
         if let Some(kad) = swarm.behaviour_mut().kad.as_mut() {
             tracing::debug!(counted_peers, "looking for peers beyond those connected");
             kad.get_closest_peers(PeerId::random());
-        }
-    }
-
-    /// Every [`REDIAL_EVERY`]: the bootstrap peers this node is not connected to are
-    /// dialed again (a seed that restarted; peers that filled the connections must not
-    /// keep it away for good).
-    fn redial_bootstrap(&mut self, swarm: &mut Swarm<Behaviour>, now: Instant) {
-        if self.next_redial.is_some_and(|at| now < at) {
-            return;
-        }
-        self.next_redial = Some(now + REDIAL_EVERY);
-        for addr in &self.bootstrap_addrs {
-            let Some(peer) = super::peers::peer_of(addr) else {
-                continue;
-            };
-            if swarm.is_connected(&peer) {
-                continue;
-            }
-            let opts = DialOpts::peer_id(peer)
-                .addresses(vec![addr.clone()])
-                .condition(PeerCondition::DisconnectedAndNotDialing)
-                .build();
-            if swarm.dial(opts).is_ok() {
-                tracing::debug!(%peer, "dialing a bootstrap peer again");
-            }
         }
     }
 

@@ -1,0 +1,132 @@
+//! The bootstrap peers this node was given (config, DNS): dialed at the start, and again
+//! while they are gone. A node connected to no one at all dials them again soon, with a
+//! wait that doubles from [`FIRST_WAIT`] to [`REDIAL_EVERY`] and is spread at random: a
+//! seed that refused the dials of hundreds of nodes starting at once (its limit of
+//! connections being set up) must not leave one of them alone for a minute, nor get all
+//! their dials back in the same second. A node with other peers dials a gone bootstrap
+//! peer every [`REDIAL_EVERY`] (a seed that restarted; peers that filled its connections
+//! must not keep it away for good).
+
+use std::collections::HashSet;
+use std::hash::{BuildHasher, Hasher};
+use std::time::{Duration, Instant};
+
+use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
+use libp2p::{Multiaddr, PeerId, Swarm};
+
+use super::Behaviour;
+
+/// How often bootstrap peers that are gone are dialed again by a node that has other peers;
+/// the longest wait of a node that has none.
+pub const REDIAL_EVERY: Duration = Duration::from_secs(60);
+/// The first wait of a node connected to no one.
+pub const FIRST_WAIT: Duration = Duration::from_secs(1);
+
+pub struct Bootstrap {
+    peers: HashSet<PeerId>,
+    addrs: Vec<Multiaddr>,
+    next_redial: Option<Instant>,
+    /// The next wait while connected to no one; back to [`FIRST_WAIT`] once connected.
+    alone_wait: Duration,
+}
+
+impl Bootstrap {
+    pub fn new(addrs: Vec<Multiaddr>) -> Bootstrap {
+        Bootstrap {
+            peers: addrs.iter().filter_map(super::peers::peer_of).collect(),
+            addrs,
+            next_redial: None,
+            alone_wait: FIRST_WAIT,
+        }
+    }
+
+    pub fn contains(&self, peer: &PeerId) -> bool {
+        self.peers.contains(peer)
+    }
+
+    /// Called every second: dials the bootstrap peers not connected when it is time.
+    pub fn redial(&mut self, swarm: &mut Swarm<Behaviour>, now: Instant) {
+        let alone = swarm.connected_peers().next().is_none();
+        if !alone {
+            self.alone_wait = FIRST_WAIT;
+        }
+        if let Some(at) = self.next_redial
+            && now < at
+            // A node that just lost its last peer does not wait out the minute.
+            && !(alone && at > now + self.alone_wait)
+        {
+            return;
+        }
+        self.next_redial = Some(now + self.next_wait(alone));
+        for addr in &self.addrs {
+            let Some(peer) = super::peers::peer_of(addr) else {
+                continue;
+            };
+            if swarm.is_connected(&peer) {
+                continue;
+            }
+            let opts = DialOpts::peer_id(peer)
+                .addresses(vec![addr.clone()])
+                .condition(PeerCondition::DisconnectedAndNotDialing)
+                .build();
+            if swarm.dial(opts).is_ok() {
+                tracing::debug!(%peer, alone, "dialing a bootstrap peer again");
+            }
+        }
+    }
+
+    /// The wait until the next redial: while alone, the doubling wait spread over its
+    /// second half at random; else [`REDIAL_EVERY`].
+    fn next_wait(&mut self, alone: bool) -> Duration {
+        if !alone {
+            return REDIAL_EVERY;
+        }
+        let wait = self.alone_wait;
+        self.alone_wait = (wait * 2).min(REDIAL_EVERY);
+        let half = wait / 2;
+        let spread = random_below(half.as_millis() as u64 + 1);
+        half + Duration::from_millis(spread)
+    }
+}
+
+/// A number below `bound`, different in every call (std's hash keys are random per process
+/// and change with every `RandomState`).
+fn random_below(bound: u64) -> u64 {
+    std::collections::hash_map::RandomState::new()
+        .build_hasher()
+        .finish()
+        % bound.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_node_alone_waits_longer_each_time_up_to_a_minute_and_spread() {
+        let mut b = Bootstrap::new(Vec::new());
+        let waits: Vec<Duration> = (0..10).map(|_| b.next_wait(true)).collect();
+        let mut limit = FIRST_WAIT;
+        for wait in &waits {
+            assert!(
+                *wait >= limit / 2 && *wait <= limit,
+                "{wait:?} for {limit:?}"
+            );
+            limit = (limit * 2).min(REDIAL_EVERY);
+        }
+        assert!(waits[9] >= REDIAL_EVERY / 2);
+        // Spread: 200 nodes refused at once do not all come back in the same 100 ms.
+        let mut firsts: Vec<u128> = (0..200)
+            .map(|_| {
+                let mut b = Bootstrap::new(Vec::new());
+                b.next_wait(true);
+                b.next_wait(true).as_millis() / 100
+            })
+            .collect();
+        firsts.sort();
+        firsts.dedup();
+        assert!(firsts.len() >= 5, "{firsts:?}");
+        // With peers: a minute, whatever came before.
+        assert_eq!(b.next_wait(false), REDIAL_EVERY);
+    }
+}
