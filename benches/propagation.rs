@@ -51,6 +51,7 @@ fn main() {
                     kademlia: false,
                     seed: false,
                     quic: false,
+                    memory: false,
                 },
                 &shutdown,
             );

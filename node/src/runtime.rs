@@ -365,6 +365,7 @@ pub async fn run(
             relay: options.relay,
             trust: service.trust().clone(),
             timing: options.timing.clone(),
+            in_process: false,
         },
         &mut registry,
         written,

@@ -34,6 +34,9 @@ pub struct Joining {
     /// QUIC instead of TCP: one UDP socket per node, where TCP costs two open files per
     /// connection in one process (hundreds of nodes would exhaust the process's limit).
     pub quic: bool,
+    /// libp2p's memory transport instead of TCP or QUIC: no sockets at all (see
+    /// `SwarmOptions::in_process`).
+    pub memory: bool,
 }
 
 impl InProcess {
@@ -63,7 +66,9 @@ impl InProcess {
             SwarmOptions {
                 network: wiel_protocol::testing::network(),
                 spaces: joining.spaces,
-                listen: vec![if joining.quic {
+                listen: vec![if joining.memory {
+                    "/memory/0".parse().unwrap()
+                } else if joining.quic {
                     "/ip4/127.0.0.1/udp/0/quic-v1".parse().unwrap()
                 } else {
                     "/ip4/127.0.0.1/tcp/0".parse().unwrap()
@@ -74,6 +79,7 @@ impl InProcess {
                 seed: joining.seed,
                 relay: false,
                 timing: GossipTiming::default(),
+                in_process: joining.memory,
                 trust,
             },
             &mut registry,

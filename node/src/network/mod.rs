@@ -82,6 +82,14 @@ pub fn space_of(hash: &gossipsub::TopicHash, spaces: &[SpaceName]) -> Option<Spa
 
 /// Connections to one peer, at most.
 const MAX_CONNECTIONS_PER_PEER: u32 = 5;
+/// A seed's gossip mesh of each space: at least, aimed at, at most (libp2p's 5, 6 and 12
+/// for every other node). A small space's followers (a province's few dozen) find few of
+/// each other among their peers and graft onto the seeds; a seed that kept 12 of them
+/// refused the others, which then heard an entry only when gossip told them of it a
+/// heartbeat or more later (one follower 1.8 s after all the others had it). A seed is
+/// an always-on node that keeps every space: it takes every follower of a province and
+/// passes each entry on to more peers at once.
+const SEED_MESH: (usize, usize, usize) = (16, 24, 64);
 
 /// Identify's protocol version: peers on another network id are refused.
 pub fn protocol_version(network: &NetworkId) -> String {
@@ -220,6 +228,30 @@ fn score_thresholds() -> gossipsub::PeerScoreThresholds {
     }
 }
 
+/// Gossipsub's configuration: a seed's meshes are larger (see [`SEED_MESH`]).
+fn gossip_config(seed: bool, timing: &GossipTiming) -> Result<gossipsub::Config, String> {
+    let mut config = gossipsub::ConfigBuilder::default();
+    if seed {
+        let (low, aimed, high) = SEED_MESH;
+        config.mesh_n_low(low).mesh_n(aimed).mesh_n_high(high);
+    }
+    config
+        .heartbeat_interval(timing.heartbeat)
+        // Entries carry their own signatures; gossip adds none of its own.
+        .validation_mode(gossipsub::ValidationMode::Anonymous)
+        .validate_messages()
+        .message_id_fn(message_id)
+        // One frame may carry several messages (gossipsub puts what is queued for a peer
+        // together), so a frame must fit the largest entry with others beside it: twice
+        // the largest entry. An oversized entry still reaches validation, where it is
+        // refused and counted; what waits for validation is bounded in bytes by the event
+        // loop (MAX_GOSSIP_QUEUE_BYTES).
+        .max_transmit_size(2 * MAX_ENTRY_BYTES + GOSSIP_ENVELOPE_BYTES)
+        .duplicate_cache_time(Duration::from_secs(120))
+        .build()
+        .map_err(|e| e.to_string())
+}
+
 pub fn build(
     key: &identity::Keypair,
     options: &SwarmOptions,
@@ -236,21 +268,7 @@ pub fn build(
     } = options;
     let (mdns_on, kad_on, seed) = (*mdns_on, *kad_on, *seed);
     let peer_id = key.public().to_peer_id();
-    let config = gossipsub::ConfigBuilder::default()
-        .heartbeat_interval(timing.heartbeat)
-        // Entries carry their own signatures; gossip adds none of its own.
-        .validation_mode(gossipsub::ValidationMode::Anonymous)
-        .validate_messages()
-        .message_id_fn(message_id)
-        // One frame may carry several messages (gossipsub puts what is queued for a peer
-        // together), so a frame must fit the largest entry with others beside it: twice
-        // the largest entry. An oversized entry still reaches validation, where it is
-        // refused and counted; what waits for validation is bounded in bytes by the event
-        // loop (MAX_GOSSIP_QUEUE_BYTES).
-        .max_transmit_size(2 * MAX_ENTRY_BYTES + GOSSIP_ENVELOPE_BYTES)
-        .duplicate_cache_time(Duration::from_secs(120))
-        .build()
-        .map_err(|e| e.to_string())?;
+    let config = gossip_config(seed, timing)?;
     let mut gossipsub =
         gossipsub::Behaviour::new(gossipsub::MessageAuthenticity::Anonymous, config)
             .map_err(|e| e.to_string())?;
@@ -353,4 +371,28 @@ pub fn build(
             request_response::Config::default().with_request_timeout(Duration::from_secs(10)),
         ),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A wrong triple would keep a seed from starting at all (libp2p checks it when the
+    /// configuration is built), and a seed must take far more than 12 into a mesh.
+    #[test]
+    fn a_seed_takes_a_province_into_its_mesh_where_others_keep_libp2ps_sizes() {
+        let timing = GossipTiming::default();
+        let seed = gossip_config(true, &timing).unwrap();
+        let other = gossip_config(false, &timing).unwrap();
+        assert_eq!(
+            (seed.mesh_n_low(), seed.mesh_n(), seed.mesh_n_high()),
+            SEED_MESH
+        );
+        assert!(seed.mesh_n_high() >= 60, "a province's followers and more");
+        assert_eq!(
+            (other.mesh_n_low(), other.mesh_n(), other.mesh_n_high()),
+            (5, 6, 12)
+        );
+        assert_eq!(seed.max_transmit_size(), other.max_transmit_size());
+    }
 }

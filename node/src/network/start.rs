@@ -31,6 +31,11 @@ pub struct SwarmOptions {
     /// Relay for others once AutoNAT found this node reachable (`[node] relay`).
     pub relay: bool,
     pub timing: GossipTiming,
+    /// Also listen and dial on libp2p's memory transport (`/memory/<n>`), through Noise and
+    /// yamux as over TCP: nodes in one process reach each other without sockets. For
+    /// simulations of hundreds of nodes in one process only, where the kernel's TCP on
+    /// loopback costs a large part of the CPU; `wiel node` never sets it.
+    pub in_process: bool,
     /// Whom the node trusts: untrusted entries are kept apart and not passed on.
     pub trust: crate::trust::TrustState,
 }
@@ -52,6 +57,30 @@ pub struct Running {
     pub worker: std::thread::JoinHandle<()>,
 }
 
+/// The memory transport when `on`, authenticated and multiplexed as TCP is; else none.
+fn in_process_transport(
+    key: &libp2p::identity::Keypair,
+    on: bool,
+) -> Result<InProcessTransport, Box<dyn std::error::Error + Send + Sync>> {
+    use libp2p::Transport;
+    use libp2p::core::muxing::StreamMuxerBox;
+    use libp2p::core::transport::{MemoryTransport, OptionalTransport};
+    if !on {
+        return Ok(OptionalTransport::none());
+    }
+    let transport = MemoryTransport::default()
+        .upgrade(libp2p::core::upgrade::Version::V1)
+        .authenticate(noise::Config::new(key)?)
+        .multiplex(yamux::Config::default())
+        .map(|(peer, muxer), _| (peer, StreamMuxerBox::new(muxer)))
+        .boxed();
+    Ok(OptionalTransport::some(transport))
+}
+
+type InProcessTransport = libp2p::core::transport::OptionalTransport<
+    libp2p::core::transport::Boxed<(libp2p::PeerId, libp2p::core::muxing::StreamMuxerBox)>,
+>;
+
 /// Starts the swarm, the event loop and the ingest worker. Stops when `shutdown` fires.
 pub fn start(
     key: &OrgKeypair,
@@ -71,6 +100,8 @@ pub fn start(
         )
         .map_err(|e| setup(&e))?
         .with_quic()
+        .with_other_transport(|key| in_process_transport(key, options.in_process))
+        .map_err(|e| setup(&e))?
         .with_dns()
         .map_err(|e| setup(&e))?
         .with_relay_client(noise::Config::new, yamux::Config::default)
