@@ -348,23 +348,25 @@ fn main() {
         // Then until the join has calmed down: 342 nodes starting within a minute (which
         // municipalities never do) make and let go of hundreds of connections a second
         // while Kademlia fills their tables, and an entry published then measures the join.
-        // Calm: fewer connections made in 10 s (counted at both ends) than half the nodes;
-        // at most three minutes more.
+        // Calm: fewer connections made in 10 s (counted at both ends) than half the nodes,
+        // and fewer sync sessions started (each new peer is synced with: tens of thousands
+        // in a join); at most three minutes more.
         let calming = Instant::now();
-        let mut made = connections_made(&members);
+        let sessions = |m: &[Member]| session_counts(m)[0].values().sum::<u64>();
+        let (mut made, mut synced) = (connections_made(&members), sessions(&members));
         let mut churn = Vec::new();
         loop {
             tokio::time::sleep(Duration::from_secs(10)).await;
-            let now = connections_made(&members);
-            churn.push(now - made);
-            made = now;
-            if churn[churn.len() - 1] < n as u64 / 2 || calming.elapsed() >= Duration::from_secs(180) {
+            let now = (connections_made(&members), sessions(&members));
+            churn.push(format!("{} and {}", now.0 - made, now.1 - synced));
+            let calm = now.0 - made < n as u64 / 2 && now.1 - synced < n as u64 / 2;
+            (made, synced) = now;
+            if calm || calming.elapsed() >= Duration::from_secs(180) {
                 break;
             }
         }
-        let churn: Vec<String> = churn.iter().map(u64::to_string).collect();
         println!(
-            "joining: connections made (counted at both ends) per 10 s after the first {join_wait} s: {}",
+            "joining: connections made (counted at both ends) and sync sessions started per 10 s after the first {join_wait} s: {}",
             churn.join(", ")
         );
         let mut peers = Vec::new();
@@ -571,10 +573,7 @@ fn main() {
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         if equal {
-            println!(
-                "restarted: every follower of every space holds the same set {:.1} s after the restart (goal ≤ 60 s)",
-                restarted.elapsed().as_secs_f64()
-            );
+            println!("restarted: every follower of every space holds the same set {:.1} s after the restart (goal ≤ 60 s)", restarted.elapsed().as_secs_f64());
         } else {
             println!("restarted: fingerprints still differ after 300 s");
         }
