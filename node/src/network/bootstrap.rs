@@ -47,7 +47,9 @@ impl Bootstrap {
     /// Called every second: dials the bootstrap peers not connected when it is time.
     pub fn redial(&mut self, swarm: &mut Swarm<Behaviour>, now: Instant) {
         let alone = swarm.connected_peers().next().is_none();
-        if !alone {
+        // Only a bootstrap peer reached starts the waits afresh: any peer could connect
+        // for a second and leave, over and over, to make this node dial every second.
+        if self.peers.iter().any(|peer| swarm.is_connected(peer)) {
             self.alone_wait = FIRST_WAIT;
         }
         if let Some(at) = self.next_redial
@@ -91,7 +93,7 @@ impl Bootstrap {
 
 /// A number below `bound`, different in every call (std's hash keys are random per process
 /// and change with every `RandomState`).
-fn random_below(bound: u64) -> u64 {
+pub(super) fn random_below(bound: u64) -> u64 {
     std::collections::hash_map::RandomState::new()
         .build_hasher()
         .finish()

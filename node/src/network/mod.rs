@@ -207,8 +207,10 @@ fn score_params(spaces: &[SpaceName]) -> gossipsub::PeerScoreParams {
             topic_weight: 1.0,
             mesh_message_deliveries_weight: 0.0,
             mesh_failure_penalty_weight: 0.0,
-            // -3 × count²: graylisted (-400) after about 12 invalid messages, just after
-            // the event loop has blocked the peer (10 strikes) and counted every one.
+            // -3 × count²: a peer outside the mesh is graylisted (-400) after about 12
+            // invalid messages, just after the event loop has blocked it (10 strikes) and
+            // counted every one; one long in a mesh (its time there counts up to +3 600
+            // by libp2p's defaults) only after ~37, well after the block.
             invalid_message_deliveries_weight: -3.0,
             invalid_message_deliveries_decay: 0.9,
             ..gossipsub::TopicScoreParams::default()
@@ -377,8 +379,9 @@ pub fn build(
 mod tests {
     use super::*;
 
-    /// A wrong triple would keep a seed from starting at all (libp2p checks it when the
-    /// configuration is built), and a seed must take far more than 12 into a mesh.
+    /// libp2p checks the mesh sizes it is given per topic, not these: a triple out of order
+    /// would underflow in its heartbeat. And a seed must take a whole province (the largest
+    /// has 56 municipalities) into a mesh.
     #[test]
     fn a_seed_takes_a_province_into_its_mesh_where_others_keep_libp2ps_sizes() {
         let timing = GossipTiming::default();
@@ -389,6 +392,13 @@ mod tests {
             SEED_MESH
         );
         assert!(seed.mesh_n_high() >= 60, "a province's followers and more");
+        for config in [&seed, &other] {
+            let outbound = config.mesh_outbound_min();
+            assert!(outbound <= config.mesh_n_low() && outbound * 2 <= config.mesh_n());
+            assert!(
+                config.mesh_n_low() <= config.mesh_n() && config.mesh_n() < config.mesh_n_high()
+            );
+        }
         assert_eq!(
             (other.mesh_n_low(), other.mesh_n(), other.mesh_n_high()),
             (5, 6, 12)

@@ -31,7 +31,7 @@ use super::worker::Counters;
 const KAD: &str = "/wiel/kad/1";
 /// Circuit Relay v2's protocol for reservations: a peer that speaks it relays.
 const HOP: &str = "/libp2p/circuit/relay/0.2.0/hop";
-/// How often to look for peers beyond those connected.
+/// How often, on average, to look for peers beyond those connected.
 const DISCOVERY_EVERY: Duration = Duration::from_secs(30);
 /// The first look, soon after the first connection.
 const FIRST_DISCOVERY: Duration = Duration::from_secs(2);
@@ -449,7 +449,10 @@ impl Reach {
         if now < due {
             return;
         }
-        self.next_look = Some(now + DISCOVERY_EVERY);
+        // Spread at random (20 – 40 s): nodes started together (after a power cut, a
+        // release) would otherwise look, connect and sync with new peers all at once.
+        let spread = super::bootstrap::random_below(DISCOVERY_EVERY.as_millis() as u64 * 2 / 3);
+        self.next_look = Some(now + DISCOVERY_EVERY * 2 / 3 + Duration::from_millis(spread));
         // A look connects to the peers it asks: with enough peers, none is made.
         if dials_after_look(counted_peers) == 0 {
             return;
