@@ -342,7 +342,7 @@ fn main() {
             members.push(member);
         }
         // Kademlia looks for more peers two seconds after the first connection, then every
-        // half minute: let two looks pass and the gossip meshes form.
+        // 20 – 40 s: let two looks pass and the gossip meshes form.
         let join_wait = wiel_tests::env_number("WIEL_BENCH_JOIN_S", 40) as u64;
         tokio::time::sleep(Duration::from_secs(join_wait)).await;
         // Then until the join has calmed down: 342 nodes starting within a minute (which

@@ -4,7 +4,7 @@
 //! until then a node reserves a slot on the relays it chose (bootstrap peers,
 //! organisations it trusts) and is reachable through them at
 //! `<relay>/p2p-circuit/p2p/<node>`; it finds peers beyond its bootstrap list by asking
-//! Kademlia for the peers closest to a random id every half minute, and dials them,
+//! Kademlia for the peers closest to a random id every 20 – 40 s, and dials them,
 //! through a relay where that is the only way; DCUtR then punches a hole for a direct
 //! connection (`punch`), which gossip and sync go on over. What relays did is logged.
 
