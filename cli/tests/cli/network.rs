@@ -258,11 +258,8 @@ fn errors_through_a_running_node_are_the_same_one_line_errors() {
 
 #[test]
 fn a_bootstrap_peer_that_comes_back_is_dialed_again() {
-    let seed = Node::init("Gemeente Deventer", "GM0150");
-    let a = Node::init("Gemeente Zwolle", "GM0193");
-    let port = wiel_tests::free_port();
-    let fixed = format!("/ip4/127.0.0.1/tcp/{port}");
-    let ds = Daemon::start_with(&seed, &[], &["--listen", &fixed, "--no-kademlia"]);
+    let (seed, a, fixed) = seed_and_municipality();
+    let ds = start_seed(&seed, &fixed);
     let seed_id = seed.status().peer_id();
     let bootstrap = format!("{fixed}/p2p/{seed_id}");
     let _da = Daemon::start_with(&a, &[&bootstrap], &["--no-kademlia"]);
@@ -275,12 +272,24 @@ fn a_bootstrap_peer_that_comes_back_is_dialed_again() {
     });
     // The seed comes back at the same address; it dials nobody: A must, and soon, as A
     // has no other peer (with other peers, a gone bootstrap peer is dialed every minute).
-    let _ds = Daemon::start_with(&seed, &[], &["--listen", &fixed, "--no-kademlia"]);
+    let _ds = start_seed(&seed, &fixed);
     wait_for(
         "A, alone, to dial its bootstrap peer again",
         ALONE_REDIAL,
         || a.peer_ids().contains(&seed_id).then_some(()),
     );
+}
+
+/// A seed and a municipality, and a fixed address on loopback for the seed.
+fn seed_and_municipality() -> (Node, Node, String) {
+    let seed = Node::init("Gemeente Deventer", "GM0150");
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let fixed = format!("/ip4/127.0.0.1/tcp/{}", wiel_tests::free_port());
+    (seed, a, fixed)
+}
+
+fn start_seed(seed: &Node, fixed: &str) -> Daemon {
+    Daemon::start_with(seed, &[], &["--listen", fixed, "--no-kademlia"])
 }
 
 /// Well within the minute a node with peers waits: a node alone dials its bootstrap
@@ -289,12 +298,9 @@ const ALONE_REDIAL: Duration = Duration::from_secs(25);
 
 #[test]
 fn a_node_started_before_its_seed_reaches_it_soon_after_it_starts() {
-    let seed = Node::init("Gemeente Deventer", "GM0150");
-    let a = Node::init("Gemeente Zwolle", "GM0193");
-    let port = wiel_tests::free_port();
-    let fixed = format!("/ip4/127.0.0.1/tcp/{port}");
+    let (seed, a, fixed) = seed_and_municipality();
     // The seed's peer id is known once it has run.
-    let ds = Daemon::start_with(&seed, &[], &["--listen", &fixed, "--no-kademlia"]);
+    let ds = start_seed(&seed, &fixed);
     let seed_id = seed.status().peer_id();
     ds.stop();
     let bootstrap = format!("{fixed}/p2p/{seed_id}");
@@ -313,7 +319,7 @@ fn a_node_started_before_its_seed_reaches_it_soon_after_it_starts() {
             (tries >= 3).then_some(())
         },
     );
-    let _ds = Daemon::start_with(&seed, &[], &["--listen", &fixed, "--no-kademlia"]);
+    let _ds = start_seed(&seed, &fixed);
     wait_for("A, alone, to reach its seed", ALONE_REDIAL, || {
         a.peer_ids().contains(&seed_id).then_some(())
     });
