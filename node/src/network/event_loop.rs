@@ -171,7 +171,9 @@ impl EventLoop {
             sync.busy_with(peer) || fetch.busy_with(peer)
         });
         let catch_ups = self.guard.due_catch_ups(now);
-        self.sync.on_tick(&mut ctx!(self), &catch_ups, now);
+        for peer in self.sync.on_tick(&mut ctx!(self), &catch_ups, now) {
+            self.guard.schedule_catch_up(peer);
+        }
         let trust = self.node.trust.current();
         let holders = Holders(&self.peers, &self.reach, &self.sync, &self.fetch, &trust);
         self.trim.on_tick(&mut self.swarm, holders, now);
