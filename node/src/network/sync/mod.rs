@@ -39,6 +39,12 @@ const MAX_HELD_SYMBOLS: u64 = 1 << 20;
 /// minute to arrive.
 const CATCH_UP_ROOM: usize = 4;
 
+/// Whether a catch-up may start while `under_way` of this node's own sessions run (each
+/// catch-up started adds one per followed space, so the next one sees them).
+fn room_for_catch_up(under_way: usize) -> bool {
+    under_way < CATCH_UP_ROOM
+}
+
 /// How often a node reconciles every space with every peer, on average. Each wait is drawn
 /// between half and one and a half of it: nodes started together (a release rolled out at
 /// once, a power cut) would otherwise all reconcile with all their peers in the same second.
@@ -114,7 +120,7 @@ impl SyncHandler {
     pub fn on_tick(&mut self, ctx: &mut Ctx, catch_ups: &[PeerId], now: Instant) -> Vec<PeerId> {
         let mut waiting = Vec::new();
         for peer in catch_ups.iter().filter(|peer| ctx.peers.contains(peer)) {
-            if self.sessions.len() + self.starting.len() >= CATCH_UP_ROOM {
+            if !room_for_catch_up(self.sessions.len() + self.starting.len()) {
                 waiting.push(*peer);
                 continue;
             }

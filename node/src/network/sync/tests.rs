@@ -52,3 +52,21 @@ fn periodic_syncs_of_nodes_started_together_are_spread_over_a_whole_interval() {
         *last - *first
     );
 }
+
+#[test]
+fn a_catch_up_waits_while_four_sessions_of_this_nodes_own_are_under_way() {
+    // Each catch-up with a peer starts a session per followed space (`nl` and a province):
+    // from an idle node two start in one tick and the third waits, as do all while a
+    // settling and a ripple are under way.
+    let mut under_way = 0;
+    let mut started = 0;
+    for _peer in 0..5 {
+        if super::room_for_catch_up(under_way) {
+            started += 1;
+            under_way += 2;
+        }
+    }
+    assert_eq!(started, 2);
+    assert!(super::room_for_catch_up(0) && super::room_for_catch_up(3));
+    assert!(!super::room_for_catch_up(4) && !super::room_for_catch_up(64));
+}
