@@ -26,7 +26,8 @@ pub struct Bootstrap {
     peers: HashSet<PeerId>,
     addrs: Vec<Multiaddr>,
     next_redial: Option<Instant>,
-    /// The next wait while connected to no one; back to [`FIRST_WAIT`] once connected.
+    /// The next wait while connected to no one; back to [`FIRST_WAIT`] once a bootstrap
+    /// peer is reached.
     alone_wait: Duration,
 }
 
