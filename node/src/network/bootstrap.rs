@@ -7,8 +7,6 @@
 //! peer every [`REDIAL_EVERY`] (a seed that restarted; peers that filled its connections
 //! must not keep it away for good).
 
-use std::collections::HashSet;
-use std::hash::{BuildHasher, Hasher};
 use std::time::{Duration, Instant};
 
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
@@ -23,8 +21,9 @@ pub const REDIAL_EVERY: Duration = Duration::from_secs(60);
 pub const FIRST_WAIT: Duration = Duration::from_secs(1);
 
 pub struct Bootstrap {
-    peers: HashSet<PeerId>,
-    addrs: Vec<Multiaddr>,
+    /// Each bootstrap peer with the address it was given at (one without `/p2p/<id>` is
+    /// dialed at the start only).
+    peers: Vec<(PeerId, Multiaddr)>,
     next_redial: Option<Instant>,
     /// The next wait while connected to no one; back to [`FIRST_WAIT`] once a bootstrap
     /// peer is reached.
@@ -34,15 +33,17 @@ pub struct Bootstrap {
 impl Bootstrap {
     pub fn new(addrs: Vec<Multiaddr>) -> Bootstrap {
         Bootstrap {
-            peers: addrs.iter().filter_map(super::peers::peer_of).collect(),
-            addrs,
+            peers: addrs
+                .into_iter()
+                .filter_map(|addr| Some((super::peers::peer_of(&addr)?, addr)))
+                .collect(),
             next_redial: None,
             alone_wait: FIRST_WAIT,
         }
     }
 
     pub fn contains(&self, peer: &PeerId) -> bool {
-        self.peers.contains(peer)
+        self.peers.iter().any(|(known, _)| known == peer)
     }
 
     /// Called every second: dials the bootstrap peers not connected when it is time.
@@ -50,7 +51,7 @@ impl Bootstrap {
         let alone = swarm.connected_peers().next().is_none();
         // Only a bootstrap peer reached starts the waits afresh: any peer could connect
         // for a second and leave, over and over, to make this node dial every second.
-        if self.peers.iter().any(|peer| swarm.is_connected(peer)) {
+        if self.peers.iter().any(|(peer, _)| swarm.is_connected(peer)) {
             self.alone_wait = FIRST_WAIT;
         }
         if let Some(at) = self.next_redial
@@ -61,14 +62,11 @@ impl Bootstrap {
             return;
         }
         self.next_redial = Some(now + self.next_wait(alone));
-        for addr in &self.addrs {
-            let Some(peer) = super::peers::peer_of(addr) else {
-                continue;
-            };
-            if swarm.is_connected(&peer) {
+        for (peer, addr) in &self.peers {
+            if swarm.is_connected(peer) {
                 continue;
             }
-            let opts = DialOpts::peer_id(peer)
+            let opts = DialOpts::peer_id(*peer)
                 .addresses(vec![addr.clone()])
                 .condition(PeerCondition::DisconnectedAndNotDialing)
                 .build();
@@ -86,19 +84,8 @@ impl Bootstrap {
         }
         let wait = self.alone_wait;
         self.alone_wait = (wait * 2).min(REDIAL_EVERY);
-        let half = wait / 2;
-        let spread = random_below(half.as_millis() as u64 + 1);
-        half + Duration::from_millis(spread)
+        super::drawn_between(wait / 2, wait)
     }
-}
-
-/// A number below `bound`, different in every call (std's hash keys are random per process
-/// and change with every `RandomState`).
-pub(super) fn random_below(bound: u64) -> u64 {
-    std::collections::hash_map::RandomState::new()
-        .build_hasher()
-        .finish()
-        % bound.max(1)
 }
 
 #[cfg(test)]

@@ -186,6 +186,17 @@ impl Default for GossipTiming {
     }
 }
 
+/// A wait drawn at random between `shortest` and `longest`: nodes started together (a
+/// release rolled out at once, a power cut) must not all act in the same second. Without
+/// randomness (not seen on the systems wiel runs on) it is the middle.
+pub(super) fn drawn_between(shortest: Duration, longest: Duration) -> Duration {
+    let mut bytes = [0u8; 2];
+    let drawn = getrandom::fill(&mut bytes).map_or(0.5, |()| {
+        f64::from(u16::from_le_bytes(bytes)) / f64::from(u16::MAX)
+    });
+    shortest + longest.saturating_sub(shortest).mul_f64(drawn)
+}
+
 /// The gossip message id: blake3 of the message bytes. Entries are canonical, so every
 /// honest copy of an entry has the same bytes and the same id. (Not the entry id itself,
 /// which covers only the header: a peer could send a copy with a damaged body under the

@@ -451,8 +451,8 @@ impl Reach {
         }
         // Spread at random (20 – 40 s): nodes started together (after a power cut, a
         // release) would otherwise look, connect and sync with new peers all at once.
-        let spread = super::bootstrap::random_below(DISCOVERY_EVERY.as_millis() as u64 * 2 / 3);
-        self.next_look = Some(now + DISCOVERY_EVERY * 2 / 3 + Duration::from_millis(spread));
+        self.next_look =
+            Some(now + super::drawn_between(DISCOVERY_EVERY * 2 / 3, DISCOVERY_EVERY * 4 / 3));
         // A look connects to the peers it asks: with enough peers, none is made.
         if dials_after_look(counted_peers) == 0 {
             return;

@@ -52,12 +52,7 @@ const SYNC_INTERVAL: Duration = Duration::from_secs(300);
 
 /// The wait until the next periodic sync: between 0.5 and 1.5 [`SYNC_INTERVAL`].
 fn periodic_wait() -> Duration {
-    let mut bytes = [0u8; 2];
-    // Without randomness (not seen on the systems wiel runs on) the wait is the interval.
-    let drawn = getrandom::fill(&mut bytes).map_or(0.5, |()| {
-        f64::from(u16::from_le_bytes(bytes)) / f64::from(u16::MAX)
-    });
-    SYNC_INTERVAL / 2 + SYNC_INTERVAL.mul_f64(drawn)
+    super::drawn_between(SYNC_INTERVAL / 2, SYNC_INTERVAL * 3 / 2)
 }
 
 /// One reconciliation with a peer about a space.
