@@ -108,6 +108,7 @@ fn connections_made(members: &[Member]) -> u64 {
 fn activity(members: &[Member]) -> [Counted; 2] {
     let [mut started, ended] = session_counts(members);
     started.insert("gossip", total(members, |c| &c.stored));
+    started.insert("not_sent", total(members, |c| &c.gossip_not_sent));
     started.insert("connections", connections_made(members));
     [started, ended]
 }

@@ -75,6 +75,11 @@ impl Collector for CounterCollector {
         )?;
         for (name, help, value) in [
             (
+                "wiel_gossip_messages_not_sent",
+                "Gossip messages not sent to a slow peer in time (it gets them by sync)",
+                &c.gossip_not_sent,
+            ),
+            (
                 "wiel_connections_made",
                 "Connections made with peers, either way",
                 &c.connections_made,

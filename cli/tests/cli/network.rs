@@ -296,14 +296,19 @@ fn start_seed(seed: &Node, fixed: &str) -> Daemon {
 /// peers after 1, 2, 4, 8 … s (each spread over its second half).
 const ALONE_REDIAL: Duration = Duration::from_secs(25);
 
-#[test]
-fn a_node_started_before_its_seed_reaches_it_soon_after_it_starts() {
+/// A starts before its seed, given the seed's address with its peer id or (`bare`) without:
+/// A dials it again and again until the seed is up, then reaches it.
+fn reaches_a_seed_started_later(bare: bool) {
     let (seed, a, fixed) = seed_and_municipality();
     // The seed's peer id is known once it has run.
     let ds = start_seed(&seed, &fixed);
     let seed_id = seed.status().peer_id();
     ds.stop();
-    let bootstrap = format!("{fixed}/p2p/{seed_id}");
+    let bootstrap = if bare {
+        fixed.clone()
+    } else {
+        format!("{fixed}/p2p/{seed_id}")
+    };
     // Nothing listens there now: A's first dials fail, as they do when a seed refuses the
     // dials of hundreds of nodes starting at once.
     let da = Daemon::start_with(&a, &[&bootstrap], &["--no-kademlia"]);
@@ -323,6 +328,18 @@ fn a_node_started_before_its_seed_reaches_it_soon_after_it_starts() {
     wait_for("A, alone, to reach its seed", ALONE_REDIAL, || {
         a.peer_ids().contains(&seed_id).then_some(())
     });
+}
+
+#[test]
+fn a_node_started_before_its_seed_reaches_it_soon_after_it_starts() {
+    reaches_a_seed_started_later(false);
+}
+
+/// An ICT department may write a seed down as `/dns4/seed.example.nl/tcp/4001`, without
+/// its peer id: it was dialed at the start only, and a node started before it stayed alone.
+#[test]
+fn a_seed_given_without_its_peer_id_is_dialed_again_until_it_answers() {
+    reaches_a_seed_started_later(true);
 }
 
 #[test]

@@ -5,7 +5,9 @@
 //! connections being set up) must not leave one of them alone for a minute, nor get all
 //! their dials back in the same second. A node with other peers dials a gone bootstrap
 //! peer every [`REDIAL_EVERY`] (a seed that restarted; peers that filled its connections
-//! must not keep it away for good).
+//! must not keep it away for good). A bootstrap peer whose organisation rotated its key is
+//! dialed under the new key; one given without its peer id (`/dns4/seed.example.nl/tcp/4001`)
+//! is dialed at its address until a peer answers there, and is that peer from then on.
 
 use std::time::{Duration, Instant};
 
@@ -13,6 +15,8 @@ use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use libp2p::{Multiaddr, PeerId, Swarm};
 
 use super::Behaviour;
+use super::peers::{follow_rotation, peer_of, without_peer};
+use crate::trust::TrustSet;
 
 /// How often bootstrap peers that are gone are dialed again by a node that has other peers;
 /// the longest wait of a node that has none.
@@ -20,10 +24,31 @@ pub const REDIAL_EVERY: Duration = Duration::from_secs(60);
 /// The first wait of a node connected to no one.
 pub const FIRST_WAIT: Duration = Duration::from_secs(1);
 
+/// One bootstrap peer: where it was given, and who it is.
+struct BootstrapPeer {
+    /// The address without its `/p2p/` part.
+    address: Multiaddr,
+    /// The peer id the address names; for one given without `/p2p/<id>`, the id of the
+    /// peer that answered there when this node dialed it (until then, unknown: the
+    /// address is dialed at every redial).
+    peer: Option<PeerId>,
+}
+
+impl BootstrapPeer {
+    /// Its peer id under its organisation's current key: one that rotated its key is
+    /// dialed under the new one, as at the start. `None` while unknown.
+    fn current(&self, trust: &TrustSet) -> Option<PeerId> {
+        let named = self.peer?;
+        let rotated = self.address.clone().with_p2p(named).ok();
+        rotated
+            .and_then(|a| follow_rotation(&a, trust))
+            .and_then(|a| peer_of(&a))
+            .or(Some(named))
+    }
+}
+
 pub struct Bootstrap {
-    /// Each bootstrap peer with the address it was given at (one without `/p2p/<id>` is
-    /// dialed at the start only).
-    peers: Vec<(PeerId, Multiaddr)>,
+    peers: Vec<BootstrapPeer>,
     next_redial: Option<Instant>,
     /// The next wait while connected to no one; back to [`FIRST_WAIT`] once a bootstrap
     /// peer is reached.
@@ -35,7 +60,10 @@ impl Bootstrap {
         Bootstrap {
             peers: addrs
                 .into_iter()
-                .filter_map(|addr| Some((super::peers::peer_of(&addr)?, addr)))
+                .map(|addr| BootstrapPeer {
+                    peer: peer_of(&addr),
+                    address: without_peer(&addr),
+                })
                 .collect(),
             next_redial: None,
             alone_wait: FIRST_WAIT,
@@ -43,15 +71,28 @@ impl Bootstrap {
     }
 
     pub fn contains(&self, peer: &PeerId) -> bool {
-        self.peers.iter().any(|(known, _)| known == peer)
+        self.peers.iter().any(|known| known.peer == Some(*peer))
+    }
+
+    /// This node dialed `peer` at `address` (without `/p2p/`): a bootstrap peer given
+    /// there without its id is that peer from now on.
+    pub fn on_dialed(&mut self, peer: PeerId, address: &Multiaddr) {
+        for known in &mut self.peers {
+            if known.peer.is_none() && known.address == *address {
+                tracing::debug!(%peer, %address, "a bootstrap peer given without its id answered");
+                known.peer = Some(peer);
+            }
+        }
     }
 
     /// Called every second: dials the bootstrap peers not connected when it is time.
-    pub fn redial(&mut self, swarm: &mut Swarm<Behaviour>, now: Instant) {
+    pub fn redial(&mut self, swarm: &mut Swarm<Behaviour>, trust: &TrustSet, now: Instant) {
         let alone = swarm.connected_peers().next().is_none();
         // Only a bootstrap peer reached starts the waits afresh: any peer could connect
         // for a second and leave, over and over, to make this node dial every second.
-        if self.peers.iter().any(|(peer, _)| swarm.is_connected(peer)) {
+        let reached =
+            |known: &BootstrapPeer| known.current(trust).is_some_and(|p| swarm.is_connected(&p));
+        if self.peers.iter().any(reached) {
             self.alone_wait = FIRST_WAIT;
         }
         if let Some(at) = self.next_redial
@@ -62,18 +103,32 @@ impl Bootstrap {
             return;
         }
         self.next_redial = Some(now + self.next_wait(alone));
-        for (peer, addr) in &self.peers {
-            if swarm.is_connected(peer) {
-                continue;
-            }
-            let opts = DialOpts::peer_id(*peer)
-                .addresses(vec![addr.clone()])
-                .condition(PeerCondition::DisconnectedAndNotDialing)
-                .build();
+        for (peer, address) in self.to_dial(trust, |peer| swarm.is_connected(peer)) {
+            let opts = match peer {
+                Some(peer) => DialOpts::peer_id(peer)
+                    .addresses(vec![address.clone()])
+                    .condition(PeerCondition::DisconnectedAndNotDialing)
+                    .build(),
+                None => DialOpts::unknown_peer_id().address(address.clone()).build(),
+            };
             if swarm.dial(opts).is_ok() {
-                tracing::debug!(%peer, alone, "dialing a bootstrap peer again");
+                tracing::debug!(peer = ?peer, %address, alone, "dialing a bootstrap peer again");
             }
         }
+    }
+
+    /// The bootstrap peers to dial now: those not connected under their current id; one
+    /// given without its id, while unknown, at its address alone.
+    fn to_dial(
+        &self,
+        trust: &TrustSet,
+        connected: impl Fn(&PeerId) -> bool,
+    ) -> Vec<(Option<PeerId>, Multiaddr)> {
+        self.peers
+            .iter()
+            .map(|known| (known.current(trust), known.address.clone()))
+            .filter(|(peer, _)| !peer.is_some_and(|p| connected(&p)))
+            .collect()
     }
 
     /// The wait until the next redial: while alone, the doubling wait spread over its
@@ -91,6 +146,60 @@ impl Bootstrap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trust::{TrustConfig, TrustFacts};
+    use wiel_protocol::{OrgKeypair, Timestamp};
+
+    fn at(port: u16) -> Multiaddr {
+        format!("/ip4/127.0.0.1/tcp/{port}").parse().unwrap()
+    }
+
+    #[test]
+    fn a_bootstrap_peer_is_redialed_under_its_current_key_and_one_given_bare_until_it_answers() {
+        let (old, new) = (
+            OrgKeypair::generate().public(),
+            OrgKeypair::generate().public(),
+        );
+        let [old_id, new_id] = [old, new].map(|k| super::super::peers::peer_id_of(&k).unwrap());
+        let facts = TrustFacts {
+            rotations: vec![(old, new, Timestamp::now())],
+            ..TrustFacts::default()
+        };
+        let own = OrgKeypair::generate().public();
+        let rotated = TrustSet::compute(&TrustConfig::default(), own, &facts);
+        let mut b = Bootstrap::new(vec![at(4001).with_p2p(old_id).unwrap(), at(4002)]);
+        let nobody = |_: &PeerId| false;
+        assert_eq!(
+            b.to_dial(&TrustSet::default(), nobody),
+            vec![(Some(old_id), at(4001)), (None, at(4002))],
+            "as given, the one without its id at its address alone"
+        );
+        assert_eq!(
+            b.to_dial(&rotated, nobody),
+            vec![(Some(new_id), at(4001)), (None, at(4002))],
+            "the organisation rotated its key: dialed under the new one"
+        );
+        assert_eq!(
+            b.to_dial(&rotated, |p| *p == new_id),
+            vec![(None, at(4002))]
+        );
+
+        let (answered, other) = (PeerId::random(), PeerId::random());
+        b.on_dialed(answered, &at(4003));
+        assert!(!b.contains(&answered), "another address teaches nothing");
+        b.on_dialed(answered, &at(4002));
+        b.on_dialed(other, &at(4002));
+        assert!(
+            b.contains(&answered) && !b.contains(&other),
+            "the first to answer is it"
+        );
+        let connected = |p: &PeerId| *p == new_id || *p == answered;
+        assert!(b.to_dial(&rotated, connected).is_empty());
+        assert_eq!(
+            b.to_dial(&rotated, |p| *p == new_id),
+            vec![(Some(answered), at(4002))],
+            "gone: dialed again under the id it answered with"
+        );
+    }
 
     #[test]
     fn a_node_alone_waits_longer_each_time_up_to_a_minute_and_spread() {

@@ -17,7 +17,7 @@ use tokio::sync::oneshot;
 
 use super::Behaviour;
 use super::client::{DialFailure, NetworkError};
-use super::peers::{follow_rotation, peer_of};
+use super::peers::{follow_rotation, peer_of, without_peer};
 use crate::text::one_line;
 use crate::trust::TrustSet;
 
@@ -257,10 +257,4 @@ impl Dials {
         });
         expired
     }
-}
-
-fn without_peer(addr: &Multiaddr) -> Multiaddr {
-    addr.iter()
-        .filter(|p| !matches!(p, libp2p::multiaddr::Protocol::P2p(_)))
-        .collect()
 }

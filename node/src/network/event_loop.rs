@@ -371,7 +371,9 @@ impl EventLoop {
             BehaviourEvent::Gossipsub(gossipsub::Event::SlowPeer {
                 peer_id,
                 failed_messages,
-            }) => self.guard.on_slow_peer(peer_id, &failed_messages),
+            }) => self
+                .guard
+                .on_slow_peer(peer_id, &failed_messages, &self.node.counters),
             BehaviourEvent::Gossipsub(
                 event @ (gossipsub::Event::Subscribed { .. }
                 | gossipsub::Event::Unsubscribed { .. }),

@@ -96,7 +96,16 @@ impl PeerGuard {
     /// message waited longer than gossipsub lets it): it may lack entries now, which only a
     /// sync brings it. A catch-up with it follows, once per delay however often it is
     /// slow, so a peer that never reads costs a session every few seconds, no more.
-    pub fn on_slow_peer(&mut self, peer: PeerId, failed: &libp2p::gossipsub::FailedMessages) {
+    pub fn on_slow_peer(
+        &mut self,
+        peer: PeerId,
+        failed: &libp2p::gossipsub::FailedMessages,
+        counters: &super::worker::Counters,
+    ) {
+        counters.gossip_not_sent.fetch_add(
+            (failed.priority + failed.non_priority) as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
         tracing::debug!(
             %peer,
             priority = failed.priority,
@@ -224,8 +233,16 @@ mod tests {
             priority: 0,
             non_priority: 3,
         };
-        guard.on_slow_peer(peer, &failed);
-        guard.on_slow_peer(peer, &failed);
+        let counters = crate::network::worker::Counters::default();
+        guard.on_slow_peer(peer, &failed, &counters);
+        guard.on_slow_peer(peer, &failed, &counters);
+        assert_eq!(
+            counters
+                .gossip_not_sent
+                .load(std::sync::atomic::Ordering::Relaxed),
+            6,
+            "every message not sent is counted"
+        );
         let later = Instant::now() + CATCH_UP_DELAY + Duration::from_millis(1);
         assert_eq!(guard.due_catch_ups(later), vec![peer]);
         assert!(guard.due_catch_ups(later).is_empty());

@@ -26,7 +26,7 @@ pub fn org_key_of(peer: &PeerId) -> Option<OrgKey> {
     Some(OrgKey::from_bytes(key.try_into_ed25519().ok()?.to_bytes()))
 }
 
-fn peer_id_of(key: &OrgKey) -> Option<PeerId> {
+pub(super) fn peer_id_of(key: &OrgKey) -> Option<PeerId> {
     let key = libp2p::identity::ed25519::PublicKey::try_from_bytes(key.as_bytes()).ok()?;
     Some(libp2p::identity::PublicKey::from(key).to_peer_id())
 }
@@ -40,6 +40,13 @@ pub fn peer_of(addr: &Multiaddr) -> Option<PeerId> {
             _ => None,
         })
         .last()
+}
+
+/// `addr` without its `/p2p/` parts: where, not who.
+pub fn without_peer(addr: &Multiaddr) -> Multiaddr {
+    addr.iter()
+        .filter(|p| !matches!(p, Protocol::P2p(_)))
+        .collect()
 }
 
 /// `addr` with its peer id moved on to the organisation's current key, when the key behind

@@ -191,10 +191,8 @@ impl Reach {
         if let ConnectedPoint::Dialer { address, .. } = endpoint
             && !is_relayed(address)
         {
-            let plain: Multiaddr = address
-                .iter()
-                .filter(|p| !matches!(p, Protocol::P2p(_)))
-                .collect();
+            let plain = super::peers::without_peer(address);
+            self.bootstrap.on_dialed(peer, &plain);
             self.dialed.insert(peer, plain);
         }
         if self.next_look.is_none() {
@@ -427,7 +425,7 @@ impl Reach {
         if let Some(kad) = swarm.behaviour_mut().kad.as_mut() {
             end_walks_of_every_bucket(kad);
         }
-        self.bootstrap.redial(swarm, now);
+        self.bootstrap.redial(swarm, &self.trust.current(), now);
         // A reservation lost, a relay gone: Kademlia follows.
         self.set_kad_mode(swarm);
         let due: Vec<PeerId> = self

@@ -63,6 +63,9 @@ pub struct Counters {
     pub duplicates: AtomicU64,
     pub gossip_bytes_in: AtomicU64,
     pub gossip_bytes_out: AtomicU64,
+    /// Gossip messages gossipsub could not hand a peer in time (its queue was full, or a
+    /// message waited too long): the peer gets them by sync instead.
+    pub gossip_not_sent: AtomicU64,
     /// Refusals by [`Refusal::label`].
     pub rejected: Mutex<BTreeMap<&'static str, u64>>,
     /// Unix ms of the last entry stored from the network.

@@ -16,6 +16,7 @@ use wiel_protocol::{EntryId, OrgKey, SpaceName};
 
 use super::client::{NetworkError, SpaceStatus};
 use super::context::{Ctx, Outcome};
+use super::peers::PeerTable;
 use super::runs::{Origin, RunId, Runs, SpaceSync};
 use super::serve::{Served, Server};
 use super::{Behaviour, Counters, MAX_OFFER_IDS, SyncRequest, SyncResponse};
@@ -129,7 +130,7 @@ impl SyncHandler {
                 self.start(ctx.server, ctx.runs, peer, Some(run), Why::Run);
             }
         }
-        self.start_ripples(ctx.server, ctx.runs, &ctx.peers.identified());
+        self.start_ripples(ctx.server, ctx.runs, ctx.peers);
         for space in self.settling.due(now) {
             if let Some(peer) = self.settling.pick(&ctx.peers.following(&space)) {
                 tracing::debug!(%peer, %space, "settling a space after entries arrived");
@@ -552,10 +553,11 @@ impl SyncHandler {
         }
     }
 
-    /// Entries of a space came in by sync from one peer: the other peers may lack them too
-    /// (a healed split), so reconcile with them soon. Ends by itself: once the peers hold
-    /// the same, nothing new is stored and nothing more is started.
-    fn start_ripples(&mut self, server: &Server, runs: &mut Runs, identified: &[PeerId]) {
+    /// Entries of a space came in by sync from one peer: the other peers that follow the
+    /// space may lack them too (a healed split), so reconcile with them soon. (A peer that
+    /// does not follow it refuses the session.) Ends by itself: once the peers hold the
+    /// same, nothing new is stored and nothing more is started.
+    fn start_ripples(&mut self, server: &Server, runs: &mut Runs, peers: &PeerTable) {
         let busy: HashSet<SpaceName> = self
             .sessions
             .values()
@@ -570,12 +572,20 @@ impl SyncHandler {
             .collect();
         for (space, source) in ready {
             self.ripples.remove(&space);
-            for peer in identified.iter().filter(|p| **p != source) {
+            for peer in &ripple_targets(peers, &space, source) {
                 tracing::debug!(%peer, %space, "passing on what sync brought");
                 self.start_session(server, runs, *peer, space.clone(), None, Why::Ripple);
             }
         }
     }
+}
+
+/// The peers a ripple of `space` reconciles with: the identified peers that follow it,
+/// but the one the entries came from.
+fn ripple_targets(peers: &PeerTable, space: &SpaceName, source: PeerId) -> Vec<PeerId> {
+    let mut targets = peers.following(space);
+    targets.retain(|peer| *peer != source);
+    targets
 }
 
 /// Whether this node holds room for `ask` more symbols beside the `held` ones of all its

@@ -70,3 +70,43 @@ fn a_catch_up_waits_while_four_sessions_of_this_nodes_own_are_under_way() {
     assert!(super::room_for_catch_up(0) && super::room_for_catch_up(3));
     assert!(!super::room_for_catch_up(4) && !super::room_for_catch_up(64));
 }
+
+#[test]
+fn a_ripple_goes_to_the_other_identified_followers_of_its_space_only() {
+    let mut peers = PeerTable::default();
+    let ours = "/wiel/wiel-test/1";
+    let (nl, province): (SpaceName, SpaceName) =
+        ("nl".parse().unwrap(), "gelderland".parse().unwrap());
+    let mut add = |n: u8, follows: &SpaceName, identified: bool| {
+        let key = wiel_protocol::testing::key(n).to_libp2p();
+        let peer = key.public().to_peer_id();
+        let address: libp2p::Multiaddr = format!("/ip4/127.0.0.1/tcp/{n}").parse().unwrap();
+        peers.on_connected(
+            peer,
+            &address,
+            false,
+            libp2p::swarm::ConnectionId::new_unchecked(n.into()),
+            false,
+        );
+        if identified {
+            let info = libp2p::identify::Info {
+                public_key: key.public(),
+                protocol_version: ours.into(),
+                agent_version: format!("wiel/0.1.0 run/000000000000000{n}"),
+                listen_addrs: Vec::new(),
+                protocols: Vec::new(),
+                observed_addr: address,
+                signed_peer_record: None,
+            };
+            peers.on_identified(peer, &info, ours);
+        }
+        peers.on_subscription(peer, follows.clone(), true);
+        peer
+    };
+    let source = add(1, &nl, true);
+    let follower = add(2, &nl, true);
+    let _elsewhere = add(3, &province, true);
+    let _unidentified = add(4, &nl, false);
+    assert_eq!(ripple_targets(&peers, &nl, source), vec![follower]);
+    assert_eq!(ripple_targets(&peers, &nl, follower), vec![source]);
+}
