@@ -17,15 +17,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio_util::sync::CancellationToken;
-use wiel_node::network::Counters;
 use wiel_protocol::{EntryId, OrgKeypair, SpaceName, Verified, testing};
 use wiel_store::Store;
 use wiel_tests::inprocess::{InProcess, Joining};
+
+#[path = "municipalities/tally.rs"]
+mod tally;
+use tally::{activity, connections_made, listed, refusals, session_counts, since, sync_sessions};
 
 /// 342 nodes in one process run ~700 threads (each node's serving and ingest threads,
 /// sled's, tokio's): glibc's allocator spent ~20 % of the run's CPU on its arenas' locks
@@ -46,80 +49,11 @@ fn cpu_and_peak() -> (Duration, u64) {
     )
 }
 
-type Counted = std::collections::BTreeMap<&'static str, u64>;
-
-/// Counts by label of the running nodes, added up; `counted` picks which of a node's.
-fn add_up(members: &[Member], counted: impl Fn(&InProcess) -> Counted) -> Counted {
-    let mut sum = Counted::new();
-    for node in members.iter().filter_map(|m| m.node.as_ref()) {
-        for (label, n) in counted(node) {
-            *sum.entry(label).or_default() += n;
-        }
-    }
-    sum
-}
-
-/// "label n, label n", or "none".
-fn listed(sum: &Counted) -> String {
-    let parts: Vec<String> = sum.iter().map(|(l, n)| format!("{l} {n}")).collect();
-    if parts.is_empty() {
-        "none".into()
-    } else {
-        parts.join(", ")
-    }
-}
-
-/// What the running nodes refused or dropped, added up by reason (see `Refusal`): one line.
-fn refusals(members: &[Member]) -> String {
-    listed(&add_up(members, |node| node.running.counters.rejected()))
-}
-
-/// The sync sessions the running nodes started, added up: by why, and by how they ended.
-fn session_counts(members: &[Member]) -> [Counted; 2] {
-    [0, 1].map(|i| {
-        add_up(members, |node| {
-            node.running.counters.sync_sessions()[i].clone()
-        })
-    })
-}
-
-/// [`session_counts`] as one line.
-fn sync_sessions(members: &[Member]) -> String {
-    let [started, ended] = session_counts(members);
-    format!("started: {}; ended: {}", listed(&started), listed(&ended))
-}
-
-/// One counter of the running nodes, added up.
-fn total(members: &[Member], counter: impl Fn(&Counters) -> &AtomicU64) -> u64 {
-    members
-        .iter()
-        .filter_map(|m| m.node.as_ref())
-        .map(|node| counter(&node.running.counters).load(Ordering::Relaxed))
-        .sum()
-}
-
-/// Connections the running nodes made, all together (each counted at both ends).
-fn connections_made(members: &[Member]) -> u64 {
-    total(members, |c| &c.connections_made)
-}
-
-/// What the running nodes did, added up: [`session_counts`], with the entries stored from
-/// gossip ("gossip") and the connections made ("connections") beside the sessions started.
-fn activity(members: &[Member]) -> [Counted; 2] {
-    let [mut started, ended] = session_counts(members);
-    started.insert("gossip", total(members, |c| &c.stored));
-    started.insert("not_sent", total(members, |c| &c.gossip_not_sent));
-    started.insert("connections", connections_made(members));
-    [started, ended]
-}
-
-/// `now` less `before`, label by label (a restarted node's counts start again at 0:
-/// never below 0).
-fn since(now: &Counted, before: &Counted) -> Counted {
-    now.iter()
-        .map(|(l, n)| (*l, n.saturating_sub(before.get(l).copied().unwrap_or(0))))
-        .filter(|(_, n)| *n > 0)
-        .collect()
+/// The running nodes among `members`; with `only`, of those members alone.
+fn running<'a>(members: &'a [Member], only: Option<&[usize]>) -> Vec<&'a InProcess> {
+    let picked = |i: &usize| only.is_none_or(|only| only.contains(i));
+    let nodes = members.iter().enumerate().filter(|(i, _)| picked(i));
+    nodes.filter_map(|(_, m)| m.node.as_ref()).collect()
 }
 
 fn ms(d: Duration) -> f64 {
@@ -353,12 +287,12 @@ fn main() {
         // and fewer sync sessions started (each new peer is synced with: tens of thousands
         // in a join); at most three minutes more.
         let calming = Instant::now();
-        let sessions = |m: &[Member]| session_counts(m)[0].values().sum::<u64>();
-        let (mut made, mut synced) = (connections_made(&members), sessions(&members));
+        let sessions = |m: &[Member]| session_counts(&running(m, None))[0].values().sum::<u64>();
+        let (mut made, mut synced) = (connections_made(&running(&members, None)), sessions(&members));
         let mut churn = Vec::new();
         loop {
             tokio::time::sleep(Duration::from_secs(10)).await;
-            let now = (connections_made(&members), sessions(&members));
+            let now = (connections_made(&running(&members, None)), sessions(&members));
             churn.push(format!("{} and {}", now.0 - made, now.1 - synced));
             let calm = now.0 - made < n as u64 / 2 && now.1 - synced < n as u64 / 2;
             (made, synced) = now;
@@ -469,8 +403,8 @@ fn main() {
             })
             .collect();
         println!("slowest: {}", slowest.join(", "));
-        println!("refused or dropped so far, all nodes: {}", refusals(&members));
-        println!("sync sessions so far, all nodes: {}", sync_sessions(&members));
+        println!("refused or dropped so far, all nodes: {}", refusals(&running(&members, None)));
+        println!("sync sessions so far, all nodes: {}", sync_sessions(&running(&members, None)));
         println!(
             "bytes sent per node per entry: {per_node_per_entry:.0} = {:.1}× the entry of {mean_entry:.0} bytes (goal ≤ 8×)",
             per_node_per_entry / mean_entry
@@ -532,7 +466,7 @@ fn main() {
                 absorbing.elapsed().as_secs_f64(),
                 if converged(&members) { "" } else { " (not yet: the restart goes on all the same)" }
             );
-            println!("sync sessions so far, running nodes: {}", sync_sessions(&members));
+            println!("sync sessions so far, running nodes: {}", sync_sessions(&running(&members, None)));
         }
         let restarted = Instant::now();
         for &i in &away {
@@ -543,7 +477,7 @@ fn main() {
         let deadline = restarted + Duration::from_secs(300);
         let mut equal = false;
         let mut next_report = restarted + Duration::from_secs(10);
-        let mut done_before = activity(&members);
+        let mut done_before = [None, Some(&away[..])].map(|only| activity(&running(&members, only)));
         // The bench's own share of the CPU while it watches (it runs beside the nodes).
         let (mut checking, mut checks) = (Duration::ZERO, 0u32);
         while Instant::now() < deadline {
@@ -563,12 +497,14 @@ fn main() {
                     members.len() - away.len(),
                     members.iter().filter_map(|m| m.node.as_ref()).filter(|n| n.running.counters.peers.load(Ordering::Relaxed) == 0).count()
                 );
-                let done = activity(&members);
-                println!(
-                    "    in these 10 s: connections made, stored from gossip, sync sessions started: {}; ended: {}",
-                    listed(&since(&done[0], &done_before[0])),
-                    listed(&since(&done[1], &done_before[1]))
-                );
+                let done = [None, Some(&away[..])].map(|only| activity(&running(&members, only)));
+                for (which, (done, before)) in ["all", "restarted"].iter().zip(done.iter().zip(&done_before)) {
+                    println!(
+                        "    in these 10 s, {which}: connections made, entries stored, gossip not sent in time, sync sessions started: {}; ended: {}",
+                        listed(&since(&done[0], &before[0])),
+                        listed(&since(&done[1], &before[1]))
+                    );
+                }
                 done_before = done;
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
@@ -586,8 +522,8 @@ fn main() {
             checking.as_secs_f64(),
             ms(walk.elapsed())
         );
-        println!("refused or dropped in the whole run, running nodes: {}", refusals(&members));
-        println!("sync sessions in the whole run, running nodes: {}", sync_sessions(&members));
+        println!("refused or dropped in the whole run, running nodes: {}", refusals(&running(&members, None)));
+        println!("sync sessions in the whole run, running nodes: {}", sync_sessions(&running(&members, None)));
         let (cpu, peak) = cpu_and_peak();
         println!(
             "whole run: {:.0} s, CPU {:.0} s ({:.0} % of one core), peak memory {:.0} MiB",

@@ -770,6 +770,7 @@ refusal-overloaded = node too busy
 refusal-serve-busy = node too busy to answer
 refusal-sync-memory-budget = sync asked for too much memory
 refusal-no-identify = node did not say which network it is on
+refusal-strangers-full = connection of an organisation this node does not trust, while strangers already held their share of connections
 
 ## Problems while syncing
 

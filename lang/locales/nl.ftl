@@ -768,6 +768,7 @@ refusal-overloaded = node te druk
 refusal-serve-busy = node te druk om te antwoorden
 refusal-sync-memory-budget = bijwerken vroeg te veel geheugen
 refusal-no-identify = node zei niet bij welk netwerk hij hoort
+refusal-strangers-full = verbinding van een organisatie die deze node niet vertrouwt, terwijl onbekenden hun deel van de verbindingen al hadden
 
 ## Problemen bij het bijwerken
 

@@ -60,11 +60,13 @@ pub enum Refusal {
     SyncMemoryBudget,
     /// Never said its network (identify).
     NoIdentify,
+    /// A stranger's connection past the connections strangers may hold (see `strangers`).
+    StrangersFull,
 }
 
 impl Refusal {
     /// Every refusal, for labels and messages.
-    pub const ALL: [Refusal; 30] = [
+    pub const ALL: [Refusal; 31] = [
         Refusal::TooLarge,
         Refusal::UnknownVersion,
         Refusal::Malformed,
@@ -95,6 +97,7 @@ impl Refusal {
         Refusal::ServeBusy,
         Refusal::SyncMemoryBudget,
         Refusal::NoIdentify,
+        Refusal::StrangersFull,
     ];
 
     /// The refusal with this label (as `wiel status` and the metrics give it).
@@ -134,6 +137,7 @@ impl Refusal {
             Refusal::ServeBusy => "serve_busy",
             Refusal::SyncMemoryBudget => "sync_memory_budget",
             Refusal::NoIdentify => "no_identify",
+            Refusal::StrangersFull => "strangers_full",
             Refusal::NewerFormat => "newer_format",
         }
     }
@@ -170,7 +174,8 @@ impl Refusal {
             | Refusal::Overloaded
             | Refusal::ServeBusy
             | Refusal::SyncMemoryBudget
-            | Refusal::NoIdentify => false,
+            | Refusal::NoIdentify
+            | Refusal::StrangersFull => false,
         }
     }
 

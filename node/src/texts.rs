@@ -418,6 +418,7 @@ impl Localise for Refusal {
             Refusal::ServeBusy => msg!("refusal-serve-busy"),
             Refusal::SyncMemoryBudget => msg!("refusal-sync-memory-budget"),
             Refusal::NoIdentify => msg!("refusal-no-identify"),
+            Refusal::StrangersFull => msg!("refusal-strangers-full"),
         }
     }
 }

@@ -350,6 +350,15 @@ impl EventLoop {
                 self.dials
                     .on_error(&mut self.swarm, &trust, connection_id, peer_id, &error);
             }
+            SwarmEvent::IncomingConnectionError {
+                error: libp2p::swarm::ListenError::Denied { cause },
+                ..
+            } if cause
+                .downcast_ref::<super::strangers::StrangerRefused>()
+                .is_some() =>
+            {
+                self.node.counters.reject(Refusal::StrangersFull);
+            }
             SwarmEvent::Behaviour(event) => self.handle_behaviour(event),
             _ => {}
         }

@@ -13,6 +13,7 @@
 //! - `punch`: hole punches (DCUtR), tried again while a peer is reached only by relay;
 //! - `clock`: peers' clocks against ours (`/wiel/time/1`);
 //! - `relay_policy`: what a seed relays for trusted organisations and for strangers;
+//! - `strangers`: how many connections strangers may hold with this node;
 //! - `serve`: the thread that does their store work off the loop;
 //! - `runs`: bookkeeping of `wiel sync` runs;
 //! - `client`: the cloneable handle that sends the loop commands;
@@ -37,6 +38,7 @@ mod runs;
 mod serve;
 mod sets;
 mod start;
+mod strangers;
 mod sync;
 mod trim;
 mod worker;
@@ -147,6 +149,8 @@ pub enum SyncResponse {
 #[derive(NetworkBehaviour)]
 pub struct Behaviour {
     pub limits: connection_limits::Behaviour,
+    /// Strangers' connections, bounded so that they cannot keep trusted ones out.
+    pub strangers: strangers::Strangers,
     pub blocked: allow_block_list::Behaviour<allow_block_list::BlockedPeers>,
     pub gossipsub: gossipsub::Behaviour,
     pub identify: identify::Behaviour,
@@ -353,7 +357,9 @@ pub fn build(
         // Dials under way (discovery, punches, peers' answers): a peer that names
         // hundreds of addresses to punch to cannot make this node dial them all at once.
         .with_max_pending_outgoing(Some(64))
-        .with_max_established_incoming(Some(400))
+        // Strangers hold fewer (see `strangers`): the rest is room for organisations
+        // this node trusts, whatever strangers do.
+        .with_max_established_incoming(Some(strangers::INCOMING_CONNECTIONS))
         // A peer is reached at most by one connection each way through a relay (both
         // sides may dial at once), the direct ones a punch races over TCP and QUIC, and
         // a relay over TCP and QUIC (see `reach`): below that, the connection a punch
@@ -361,6 +367,7 @@ pub fn build(
         .with_max_established_per_peer(Some(MAX_CONNECTIONS_PER_PEER));
     Ok(Behaviour {
         limits: connection_limits::Behaviour::new(limits),
+        strangers: strangers::Strangers::new(options.trust.clone()),
         blocked: allow_block_list::Behaviour::default(),
         gossipsub,
         identify,

@@ -63,7 +63,7 @@ pub struct Strangers {
 }
 
 /// The network an address is in: the first three bytes of IPv4, six of IPv6.
-fn network_of(addr: &Multiaddr) -> Option<Vec<u8>> {
+pub(super) fn network_of(addr: &Multiaddr) -> Option<Vec<u8>> {
     addr.iter().find_map(|p| match p {
         libp2p::multiaddr::Protocol::Ip4(ip) => Some(ip.octets()[..3].to_vec()),
         libp2p::multiaddr::Protocol::Ip6(ip) => Some(ip.octets()[..6].to_vec()),
