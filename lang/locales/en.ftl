@@ -770,7 +770,7 @@ refusal-overloaded = node too busy
 refusal-serve-busy = node too busy to answer
 refusal-sync-memory-budget = sync asked for too much memory
 refusal-no-identify = node did not say which network it is on
-refusal-strangers-full = connection of an organisation this node does not trust, while strangers already held their share of connections
+refusal-strangers-full = connection refused to keep room for others: strangers held their share, or their network had many connections being set up
 
 ## Problems while syncing
 

@@ -768,7 +768,7 @@ refusal-overloaded = node te druk
 refusal-serve-busy = node te druk om te antwoorden
 refusal-sync-memory-budget = bijwerken vroeg te veel geheugen
 refusal-no-identify = node zei niet bij welk netwerk hij hoort
-refusal-strangers-full = verbinding van een organisatie die deze node niet vertrouwt, terwijl onbekenden hun deel van de verbindingen al hadden
+refusal-strangers-full = verbinding geweigerd om ruimte te houden voor anderen: onbekenden hadden hun deel al, of hun netwerk zette al veel verbindingen op
 
 ## Problemen bij het bijwerken
 

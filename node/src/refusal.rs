@@ -60,7 +60,8 @@ pub enum Refusal {
     SyncMemoryBudget,
     /// Never said its network (identify).
     NoIdentify,
-    /// A stranger's connection past the connections strangers may hold (see `strangers`).
+    /// A connection refused to keep room for others: a stranger's past the connections
+    /// strangers may hold, or one from a network with many being set up (see `strangers`).
     StrangersFull,
 }
 

@@ -342,6 +342,38 @@ fn a_seed_given_without_its_peer_id_is_dialed_again_until_it_answers() {
     reaches_a_seed_started_later(true);
 }
 
+/// A connection that never says who it is does not hold its slot for long (libp2p's 10 s for
+/// setting a connection up): with at most 8 being set up from one network at once (see
+/// `strangers`), one machine's silent connections cannot keep everyone else out.
+#[test]
+fn a_connection_that_never_says_who_it_is_is_closed() {
+    use std::io::Read;
+    let a = Node::init("Gemeente Zwolle", "GM0193");
+    let da = Daemon::start_with(&a, &[], &["--no-kademlia"]);
+    let port = da
+        .address
+        .split('/')
+        .nth(4)
+        .and_then(|p| p.parse::<u16>().ok())
+        .expect("a TCP address");
+    let mut silent = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    silent.set_read_timeout(Some(TIMEOUT)).unwrap();
+    let mut buf = [0u8; 64];
+    // Whatever the node sends first (its side of the handshake), it then closes.
+    let closed = loop {
+        match silent.read(&mut buf) {
+            Ok(0) => break true,
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => break true,
+            Err(_) => break false,
+        }
+    };
+    assert!(
+        closed,
+        "the node still holds a connection that never said who it is"
+    );
+}
+
 #[test]
 fn wiel_node_says_where_it_is_which_peers_come_and_go_and_when_it_stops() {
     let a = Node::init("Gemeente Zwolle", "GM0193");

@@ -11,11 +11,12 @@
 
 use std::time::{Duration, Instant};
 
+use libp2p::multiaddr::Protocol;
 use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use libp2p::{Multiaddr, PeerId, Swarm};
 
 use super::Behaviour;
-use super::peers::{follow_rotation, peer_of, without_peer};
+use super::peers::{follow_rotation, peer_of};
 use crate::trust::TrustSet;
 
 /// How often bootstrap peers that are gone are dialed again by a node that has other peers;
@@ -26,24 +27,37 @@ pub const FIRST_WAIT: Duration = Duration::from_secs(1);
 
 /// One bootstrap peer: where it was given, and who it is.
 struct BootstrapPeer {
-    /// The address without its `/p2p/` part.
+    /// Where to dial it: the address as given, without its last `/p2p/<id>` (a relay's id
+    /// in a `/p2p-circuit` address stays).
     address: Multiaddr,
-    /// The peer id the address names; for one given without `/p2p/<id>`, the id of the
-    /// peer that answered there when this node dialed it (until then, unknown: the
-    /// address is dialed at every redial).
-    peer: Option<PeerId>,
+    /// The peer id the address names; `None` when given without one.
+    named: Option<PeerId>,
+    /// Given without its id: the peer that answered last when this node dialed there. Only
+    /// to see whether it is still connected; it is chosen for nothing (whoever answers at
+    /// an address may be anyone: a DNS answer, someone on the path), and once it is gone
+    /// the address is dialed again, whoever answers then.
+    answered: Option<PeerId>,
 }
 
 impl BootstrapPeer {
     /// Its peer id under its organisation's current key: one that rotated its key is
-    /// dialed under the new one, as at the start. `None` while unknown.
+    /// dialed under the new one, as at the start. `None` when given without its id.
     fn current(&self, trust: &TrustSet) -> Option<PeerId> {
-        let named = self.peer?;
+        let named = self.named?;
         let rotated = self.address.clone().with_p2p(named).ok();
         rotated
             .and_then(|a| follow_rotation(&a, trust))
             .and_then(|a| peer_of(&a))
             .or(Some(named))
+    }
+}
+
+/// `addr` without its last part when that is `/p2p/<id>`, and that id.
+fn split_peer(addr: &Multiaddr) -> (Multiaddr, Option<PeerId>) {
+    let mut address = addr.clone();
+    match address.pop() {
+        Some(Protocol::P2p(peer)) => (address, Some(peer)),
+        _ => (addr.clone(), None),
     }
 }
 
@@ -59,10 +73,14 @@ impl Bootstrap {
     pub fn new(addrs: Vec<Multiaddr>) -> Bootstrap {
         Bootstrap {
             peers: addrs
-                .into_iter()
-                .map(|addr| BootstrapPeer {
-                    peer: peer_of(&addr),
-                    address: without_peer(&addr),
+                .iter()
+                .map(|addr| {
+                    let (address, named) = split_peer(addr);
+                    BootstrapPeer {
+                        address,
+                        named,
+                        answered: None,
+                    }
                 })
                 .collect(),
             next_redial: None,
@@ -70,17 +88,22 @@ impl Bootstrap {
         }
     }
 
-    pub fn contains(&self, peer: &PeerId) -> bool {
-        self.peers.iter().any(|known| known.peer == Some(*peer))
+    /// Whether `peer` is a bootstrap peer named by its id (under its organisation's
+    /// current key).
+    pub fn contains(&self, peer: &PeerId, trust: &TrustSet) -> bool {
+        self.peers
+            .iter()
+            .any(|known| known.named == Some(*peer) || known.current(trust) == Some(*peer))
     }
 
-    /// This node dialed `peer` at `address` (without `/p2p/`): a bootstrap peer given
-    /// there without its id is that peer from now on.
-    pub fn on_dialed(&mut self, peer: PeerId, address: &Multiaddr) {
+    /// This node dialed `peer` at `dialed`: a bootstrap peer given there without its id
+    /// answers as `peer` for now.
+    pub fn on_dialed(&mut self, peer: PeerId, dialed: &Multiaddr) {
+        let (address, _) = split_peer(dialed);
         for known in &mut self.peers {
-            if known.peer.is_none() && known.address == *address {
+            if known.named.is_none() && known.address == address {
                 tracing::debug!(%peer, %address, "a bootstrap peer given without its id answered");
-                known.peer = Some(peer);
+                known.answered = Some(peer);
             }
         }
     }
@@ -90,8 +113,9 @@ impl Bootstrap {
         let alone = swarm.connected_peers().next().is_none();
         // Only a bootstrap peer reached starts the waits afresh: any peer could connect
         // for a second and leave, over and over, to make this node dial every second.
-        let reached =
-            |known: &BootstrapPeer| known.current(trust).is_some_and(|p| swarm.is_connected(&p));
+        let reached = |known: &BootstrapPeer| {
+            (known.current(trust).or(known.answered)).is_some_and(|p| swarm.is_connected(&p))
+        };
         if self.peers.iter().any(reached) {
             self.alone_wait = FIRST_WAIT;
         }
@@ -118,7 +142,8 @@ impl Bootstrap {
     }
 
     /// The bootstrap peers to dial now: those not connected under their current id; one
-    /// given without its id, while unknown, at its address alone.
+    /// given without its id at its address alone, unless what answered there last is
+    /// still connected.
     fn to_dial(
         &self,
         trust: &TrustSet,
@@ -126,8 +151,10 @@ impl Bootstrap {
     ) -> Vec<(Option<PeerId>, Multiaddr)> {
         self.peers
             .iter()
+            .filter(|known| {
+                !(known.current(trust).or(known.answered)).is_some_and(|p| connected(&p))
+            })
             .map(|known| (known.current(trust), known.address.clone()))
-            .filter(|(peer, _)| !peer.is_some_and(|p| connected(&p)))
             .collect()
     }
 
@@ -154,7 +181,7 @@ mod tests {
     }
 
     #[test]
-    fn a_bootstrap_peer_is_redialed_under_its_current_key_and_one_given_bare_until_it_answers() {
+    fn a_bootstrap_peer_is_redialed_under_its_current_key_and_one_given_bare_at_its_address() {
         let (old, new) = (
             OrgKeypair::generate().public(),
             OrgKeypair::generate().public(),
@@ -183,21 +210,54 @@ mod tests {
             vec![(None, at(4002))]
         );
 
-        let (answered, other) = (PeerId::random(), PeerId::random());
+        assert!(b.contains(&old_id, &rotated) && b.contains(&new_id, &rotated));
+
+        let (answered, next) = (PeerId::random(), PeerId::random());
         b.on_dialed(answered, &at(4003));
-        assert!(!b.contains(&answered), "another address teaches nothing");
-        b.on_dialed(answered, &at(4002));
-        b.on_dialed(other, &at(4002));
-        assert!(
-            b.contains(&answered) && !b.contains(&other),
-            "the first to answer is it"
-        );
         let connected = |p: &PeerId| *p == new_id || *p == answered;
-        assert!(b.to_dial(&rotated, connected).is_empty());
+        assert_eq!(
+            b.to_dial(&rotated, connected),
+            vec![(None, at(4002))],
+            "another address teaches nothing"
+        );
+        b.on_dialed(answered, &at(4002).with_p2p(answered).unwrap());
+        assert!(
+            b.to_dial(&rotated, connected).is_empty(),
+            "what answered there is connected"
+        );
+        assert!(
+            !b.contains(&answered, &rotated),
+            "whoever answers at an address is chosen for nothing"
+        );
+        // Gone: the address is dialed again, whoever answers there then.
         assert_eq!(
             b.to_dial(&rotated, |p| *p == new_id),
-            vec![(Some(answered), at(4002))],
-            "gone: dialed again under the id it answered with"
+            vec![(None, at(4002))]
+        );
+        b.on_dialed(next, &at(4002));
+        assert!(
+            b.to_dial(&rotated, |p| *p == new_id || *p == next)
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_bootstrap_peer_through_a_relay_keeps_the_relays_id() {
+        let (relay, seed) = (PeerId::random(), PeerId::random());
+        let circuit = at(4001).with_p2p(relay).unwrap().with(Protocol::P2pCircuit);
+        let b = Bootstrap::new(vec![
+            circuit.clone().with_p2p(seed).unwrap(),
+            circuit.clone(),
+        ]);
+        let nobody = |_: &PeerId| false;
+        assert_eq!(
+            b.to_dial(&TrustSet::default(), nobody),
+            vec![(Some(seed), circuit.clone()), (None, circuit)]
+        );
+        assert!(b.contains(&seed, &TrustSet::default()));
+        assert!(
+            !b.contains(&relay, &TrustSet::default()),
+            "the relay is not the bootstrap peer"
         );
     }
 

@@ -353,7 +353,8 @@ pub fn build(
     );
     // A node runs for months: bound what strangers can make it hold.
     let limits = connection_limits::ConnectionLimits::default()
-        .with_max_pending_incoming(Some(64))
+        // And at most a few from one network (see `strangers`).
+        .with_max_pending_incoming(Some(strangers::PENDING_CONNECTIONS))
         // Dials under way (discovery, punches, peers' answers): a peer that names
         // hundreds of addresses to punch to cannot make this node dial them all at once.
         .with_max_pending_outgoing(Some(64))

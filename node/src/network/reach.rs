@@ -188,11 +188,13 @@ impl Reach {
     }
 
     pub fn on_connected(&mut self, peer: PeerId, endpoint: &ConnectedPoint, now: Instant) {
+        if let ConnectedPoint::Dialer { address, .. } = endpoint {
+            self.bootstrap.on_dialed(peer, address);
+        }
         if let ConnectedPoint::Dialer { address, .. } = endpoint
             && !is_relayed(address)
         {
             let plain = super::peers::without_peer(address);
-            self.bootstrap.on_dialed(peer, &plain);
             self.dialed.insert(peer, plain);
         }
         if self.next_look.is_none() {
@@ -328,7 +330,10 @@ impl Reach {
         on_this_machine: bool,
     ) {
         let answers_kad = info.protocols.iter().any(|p| p.as_ref() == KAD);
-        let (seed, bootstrap) = (self.seed, self.bootstrap.contains(&peer));
+        let (seed, bootstrap) = (
+            self.seed,
+            self.bootstrap.contains(&peer, &self.trust.current()),
+        );
         if let Some(kad) = swarm.behaviour_mut().kad.as_mut()
             && answers_kad
             && super::trim::joins_table(kad, peer, seed, bootstrap)
@@ -390,7 +395,7 @@ impl Reach {
 
     /// A peer this node chose to rely on: a bootstrap peer, or an organisation it trusts.
     fn is_chosen(&self, peer: &PeerId) -> bool {
-        self.bootstrap.contains(peer)
+        self.bootstrap.contains(peer, &self.trust.current())
             || super::peers::org_key_of(peer)
                 .is_some_and(|key| self.trust.current().is_trusted(&key))
     }
@@ -556,7 +561,7 @@ impl Reach {
     /// Whether this node must stay connected to `peer`: a bootstrap peer, or a relay that
     /// holds (or is asked for) a reservation for us.
     pub fn needs(&self, peer: &PeerId) -> bool {
-        self.bootstrap.contains(peer)
+        self.bootstrap.contains(peer, &self.trust.current())
             || self.accepted.contains(peer)
             || self.reserved.values().any(|relay| relay == peer)
     }

@@ -3,6 +3,9 @@
 //! connections in all, and [`ONE_NETWORK`] from one network (an IPv4 /24, an IPv6 /48, as
 //! the relay counts them). Without it, 400 connections from fresh keys, a few seconds'
 //! work for one machine, filled a seed's incoming limit and kept every municipality out.
+//! And whoever it is, a network has at most [`PENDING_ONE_NETWORK`] connections being set up
+//! at once (before they said who they are; libp2p gives a connection 10 s for that): one
+//! machine's silent connections cannot hold every slot for connections being set up.
 //! Loopback has no network of its own here: whoever runs on this machine is its operator.
 
 use std::collections::HashMap;
@@ -28,6 +31,10 @@ pub const STRANGER_CONNECTIONS: usize = 600;
 pub const ONE_NETWORK: usize = 32;
 /// Incoming connections this node holds at most, whoever they are from.
 pub const INCOMING_CONNECTIONS: u32 = 1024;
+/// Incoming connections being set up from one network at once, whoever they are from.
+pub const PENDING_ONE_NETWORK: usize = 8;
+/// Incoming connections being set up at once, in all.
+pub const PENDING_CONNECTIONS: u32 = 256;
 
 /// Why a stranger's connection was refused.
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +43,8 @@ pub(super) enum StrangerRefused {
     All(usize),
     #[error("strangers from this network hold {0} connections, the most one network gets")]
     OneNetwork(usize),
+    #[error("{0} connections from this network are being set up, the most one network gets")]
+    PendingFromNetwork(usize),
 }
 
 /// Counts the strangers' incoming connections and refuses those past the limits.
@@ -44,6 +53,8 @@ pub struct Strangers {
     limits: (usize, usize),
     /// Strangers' incoming connections, with the network each came from.
     incoming: HashMap<ConnectionId, Option<Vec<u8>>>,
+    /// Incoming connections being set up, by network (none counted for loopback).
+    pending: HashMap<ConnectionId, Vec<u8>>,
 }
 
 impl Strangers {
@@ -56,6 +67,7 @@ impl Strangers {
             trust,
             limits: (all, one_network),
             incoming: HashMap::new(),
+            pending: HashMap::new(),
         }
     }
 
@@ -92,6 +104,26 @@ impl NetworkBehaviour for Strangers {
     type ConnectionHandler = dummy::ConnectionHandler;
     type ToSwarm = Infallible;
 
+    fn handle_pending_inbound_connection(
+        &mut self,
+        connection: ConnectionId,
+        _local: &Multiaddr,
+        remote: &Multiaddr,
+    ) -> Result<(), ConnectionDenied> {
+        let Some(network) = network_of(remote) else {
+            return Ok(());
+        };
+        let held = self.pending.values().filter(|n| **n == network).count();
+        if held >= PENDING_ONE_NETWORK {
+            tracing::debug!(%remote, held, "refusing a connection: its network has many being set up");
+            return Err(ConnectionDenied::new(StrangerRefused::PendingFromNetwork(
+                held,
+            )));
+        }
+        self.pending.insert(connection, network);
+        Ok(())
+    }
+
     fn handle_established_inbound_connection(
         &mut self,
         _connection: ConnectionId,
@@ -120,6 +152,12 @@ impl NetworkBehaviour for Strangers {
     }
 
     fn on_swarm_event(&mut self, event: FromSwarm) {
+        // Set up, or failed to be: no longer being set up.
+        match &event {
+            FromSwarm::ConnectionEstablished(e) => self.pending.remove(&e.connection_id),
+            FromSwarm::ListenFailure(f) => self.pending.remove(&f.connection_id),
+            _ => None,
+        };
         match event {
             // Counted once every behaviour let it in (another may still refuse it).
             FromSwarm::ConnectionEstablished(established)
@@ -249,6 +287,42 @@ mod tests {
         // A stranger that leaves makes room; its network's share comes back.
         close(&mut strangers, PeerId::random(), held.pop().unwrap());
         connect(&mut strangers, fresh(), "/ip4/198.51.100.99/tcp/5000").unwrap();
+    }
+
+    #[test]
+    fn one_network_sets_up_a_few_connections_at_once_and_a_failed_one_makes_room() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = wiel_store::Store::open(dir.path()).unwrap();
+        let own = wiel_protocol::testing::key(1).public();
+        let trust = TrustState::load(own, crate::trust::TrustConfig::default(), &store).unwrap();
+        let mut strangers = Strangers::new(trust);
+        let local = at("/ip4/203.0.113.1/tcp/4001");
+        let pending = |strangers: &mut Strangers, remote: &str| {
+            let connection = ConnectionId::new_unchecked(rand_id());
+            let result =
+                strangers.handle_pending_inbound_connection(connection, &local, &at(remote));
+            result.map(|()| connection).map_err(|e| {
+                e.downcast_ref::<StrangerRefused>()
+                    .map(|r| r.to_string())
+                    .unwrap_or_default()
+            })
+        };
+        let stalled: Vec<ConnectionId> = (0..PENDING_ONE_NETWORK)
+            .map(|n| pending(&mut strangers, &format!("/ip4/198.51.100.{n}/tcp/5000")).unwrap())
+            .collect();
+        let refused = pending(&mut strangers, "/ip4/198.51.100.77/tcp/5000").unwrap_err();
+        assert!(refused.contains("being set up"), "{refused}");
+        pending(&mut strangers, "/ip4/192.0.2.1/tcp/5000").expect("another network");
+        pending(&mut strangers, "/ip4/127.0.0.1/tcp/5000").expect("loopback");
+        // One of them timed out: room for the next.
+        strangers.on_swarm_event(FromSwarm::ListenFailure(libp2p::swarm::ListenFailure {
+            local_addr: &local,
+            send_back_addr: &at("/ip4/198.51.100.0/tcp/5000"),
+            error: &libp2p::swarm::ListenError::Aborted,
+            connection_id: stalled[0],
+            peer_id: None,
+        }));
+        pending(&mut strangers, "/ip4/198.51.100.78/tcp/5000").expect("room made");
     }
 
     /// A swarm that runs only this behaviour (or, for a peer that dials, none that refuses).
