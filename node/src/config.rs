@@ -301,7 +301,9 @@ pub struct NodeSection {
     /// Listen addresses. Default: TCP and QUIC on port 4001, all interfaces.
     #[serde(default = "default_listen")]
     pub listen: Vec<String>,
-    /// Peers to connect to at start (multiaddresses with /p2p/…). Default: none.
+    /// Peers to connect to at start, and again while they are gone (multiaddresses, best
+    /// with /p2p/…: one without it is dialed at its address, and whoever answers there is
+    /// taken for nothing more than a peer). Default: none.
     #[serde(default)]
     pub bootstrap: Vec<String>,
     /// Domains whose DNS holds more of them (TXT records at `_dnsaddr.<domain>`, each

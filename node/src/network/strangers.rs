@@ -194,6 +194,18 @@ mod tests {
     use libp2p::core::ConnectedPoint;
     use libp2p::swarm::behaviour::{ConnectionClosed, ConnectionEstablished};
 
+    /// Node 1's trust state with `roots` trusted (and the store it read, kept while used).
+    fn trusting(roots: &[wiel_protocol::OrgKey]) -> (TrustState, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = wiel_store::Store::open(dir.path()).unwrap();
+        let config = crate::trust::TrustConfig {
+            roots: roots.to_vec(),
+            ..crate::trust::TrustConfig::default()
+        };
+        let own = wiel_protocol::testing::key(1).public();
+        (TrustState::load(own, config, &store).unwrap(), dir)
+    }
+
     fn at(addr: &str) -> Multiaddr {
         addr.parse().unwrap()
     }
@@ -250,15 +262,8 @@ mod tests {
 
     #[test]
     fn a_flood_of_fresh_keys_from_one_network_is_held_to_its_share_and_trusted_ones_get_in() {
-        let own = wiel_protocol::testing::key(1);
         let trusted = wiel_protocol::testing::key(2);
-        let dir = tempfile::tempdir().unwrap();
-        let store = wiel_store::Store::open(dir.path()).unwrap();
-        let config = crate::trust::TrustConfig {
-            roots: vec![trusted.public()],
-            ..crate::trust::TrustConfig::default()
-        };
-        let trust = TrustState::load(own.public(), config, &store).unwrap();
+        let (trust, _dir) = trusting(&[trusted.public()]);
         let mut strangers = Strangers::with_limits(trust, 6, 3);
         let fresh = || PeerId::random();
         // Fresh peer ids are not organisation keys: strangers too.
@@ -291,10 +296,7 @@ mod tests {
 
     #[test]
     fn one_network_sets_up_a_few_connections_at_once_and_a_failed_one_makes_room() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = wiel_store::Store::open(dir.path()).unwrap();
-        let own = wiel_protocol::testing::key(1).public();
-        let trust = TrustState::load(own, crate::trust::TrustConfig::default(), &store).unwrap();
+        let (trust, _dir) = trusting(&[]);
         let mut strangers = Strangers::new(trust);
         let local = at("/ip4/203.0.113.1/tcp/4001");
         let pending = |strangers: &mut Strangers, remote: &str| {
@@ -380,13 +382,7 @@ mod tests {
         use futures::StreamExt;
         let own = wiel_protocol::testing::key(1);
         let trusted = wiel_protocol::testing::key(2);
-        let dir = tempfile::tempdir().unwrap();
-        let store = wiel_store::Store::open(dir.path()).unwrap();
-        let config = crate::trust::TrustConfig {
-            roots: vec![trusted.public()],
-            ..crate::trust::TrustConfig::default()
-        };
-        let trust = TrustState::load(own.public(), config, &store).unwrap();
+        let (trust, _dir) = trusting(&[trusted.public()]);
         let mut listener = swarm(own.to_libp2p(), Some(Strangers::with_limits(trust, 1, 1)));
         listener.listen_on(at("/ip4/127.0.0.1/tcp/0")).unwrap();
         let address = loop {
