@@ -187,22 +187,9 @@ fn lagging(members: &[Member], away: &[usize]) -> [(usize, u64); 2] {
 /// come to ~19 000 at 342 (a common limit is 20 000), and a node that cannot accept a
 /// connection is not what the figures are about.
 fn raise_open_file_limit() {
-    use rustix::process::{Resource, Rlimit, getrlimit, setrlimit};
     const WANTED: u64 = 65_536;
-    let limit = getrlimit(Resource::Nofile);
-    // Raising the hard limit needs root; the soft one up to the hard one does not.
-    let wanted = Rlimit {
-        current: Some(limit.maximum.map_or(WANTED, |hard| hard.max(WANTED))),
-        maximum: limit.maximum.map(|hard| hard.max(WANTED)),
-    };
-    let up_to_hard = Rlimit {
-        current: limit.maximum,
-        maximum: limit.maximum,
-    };
-    let raised =
-        setrlimit(Resource::Nofile, wanted).or_else(|_| setrlimit(Resource::Nofile, up_to_hard));
-    let now = getrlimit(Resource::Nofile).current.unwrap_or(u64::MAX);
-    if raised.is_err() || now < WANTED {
+    let now = wiel_node::limits::raise_open_files(WANTED);
+    if now < WANTED {
         eprintln!(
             "open files limited to {now} (wanted {WANTED}): connections may fail at 342 nodes"
         );

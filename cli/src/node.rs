@@ -65,7 +65,16 @@ pub fn run(dir: DataDir, a: NodeArgs) -> Result<()> {
         .enable_all()
         .build()
         .with_context(|| t!("no-runtime"))?;
+    let wanted = wiel_node::limits::OPEN_FILES_WANTED;
+    let open_files = wiel_node::limits::raise_open_files(wanted);
     runtime.block_on(async move {
+        if open_files < wanted {
+            tracing::warn!(
+                open_files,
+                wanted,
+                "this process may open only {open_files} files; connections past that fail (raise LimitNOFILE or ulimit -n)"
+            );
+        }
         let shutdown = CancellationToken::new();
         let signal = shutdown.clone();
         tokio::spawn(async move {

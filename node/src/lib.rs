@@ -31,6 +31,7 @@ pub mod doctor;
 pub mod events;
 pub mod exchange;
 pub mod http;
+pub mod limits;
 pub mod metrics;
 pub mod network;
 pub mod ops;
