@@ -1,5 +1,5 @@
-//! The bootstrap peers this node was given (config, DNS): dialed at the start, and again
-//! while they are gone. A node connected to no one at all dials them again soon, with a
+//! The bootstrap peers this node was given (config, DNS): dialed at the start (the event
+//! loop's first tick), and again while they are gone. A node connected to no one at all dials them again soon, with a
 //! wait that doubles from [`FIRST_WAIT`] to [`REDIAL_EVERY`] and is spread at random: a
 //! seed that refused the dials of hundreds of nodes starting at once (its limit of
 //! connections being set up) must not leave one of them alone for a minute, nor get all
@@ -7,7 +7,7 @@
 //! peer every [`REDIAL_EVERY`] (a seed that restarted; peers that filled its connections
 //! must not keep it away for good). A bootstrap peer whose organisation rotated its key is
 //! dialed under the new key; one given without its peer id (`/dns4/seed.example.nl/tcp/4001`)
-//! is dialed at its address until a peer answers there, and is that peer from then on.
+//! is dialed at its address whenever what answered there last is gone.
 
 use std::time::{Duration, Instant};
 
@@ -16,7 +16,7 @@ use libp2p::swarm::dial_opts::{DialOpts, PeerCondition};
 use libp2p::{Multiaddr, PeerId, Swarm};
 
 use super::Behaviour;
-use super::peers::{follow_rotation, peer_of};
+use super::peers::rotated_peer;
 use crate::trust::TrustSet;
 
 /// How often bootstrap peers that are gone are dialed again by a node that has other peers;
@@ -44,11 +44,7 @@ impl BootstrapPeer {
     /// dialed under the new one, as at the start. `None` when given without its id.
     fn current(&self, trust: &TrustSet) -> Option<PeerId> {
         let named = self.named?;
-        let rotated = self.address.clone().with_p2p(named).ok();
-        rotated
-            .and_then(|a| follow_rotation(&a, trust))
-            .and_then(|a| peer_of(&a))
-            .or(Some(named))
+        Some(rotated_peer(&named, trust).unwrap_or(named))
     }
 }
 
@@ -126,6 +122,7 @@ impl Bootstrap {
         {
             return;
         }
+        let first = self.next_redial.is_none();
         self.next_redial = Some(now + self.next_wait(alone));
         for (peer, address) in self.to_dial(trust, |peer| swarm.is_connected(peer)) {
             let opts = match peer {
@@ -135,8 +132,32 @@ impl Bootstrap {
                     .build(),
                 None => DialOpts::unknown_peer_id().address(address.clone()).build(),
             };
-            if swarm.dial(opts).is_ok() {
-                tracing::debug!(peer = ?peer, %address, alone, "dialing a bootstrap peer again");
+            match swarm.dial(opts) {
+                Ok(()) if first => {
+                    tracing::debug!(peer = ?peer, %address, "dialing a bootstrap peer")
+                }
+                Ok(()) => {
+                    tracing::debug!(peer = ?peer, %address, alone, "dialing a bootstrap peer again")
+                }
+                Err(e) if first => {
+                    tracing::warn!(%address, error = %e, "cannot dial bootstrap peer")
+                }
+                Err(_) => {}
+            }
+        }
+        if first {
+            self.say_rotated(trust);
+        }
+    }
+
+    /// Tells the operator which bootstrap peers rotated their key: dialed under the new
+    /// one, but the list still names the old.
+    fn say_rotated(&self, trust: &TrustSet) {
+        for known in &self.peers {
+            if let (Some(named), Some(current)) = (known.named, known.current(trust))
+                && named != current
+            {
+                tracing::warn!(given = %named, %current, address = %known.address, "a bootstrap peer rotated its key; dialing its current one (update the bootstrap list)");
             }
         }
     }
@@ -151,10 +172,11 @@ impl Bootstrap {
     ) -> Vec<(Option<PeerId>, Multiaddr)> {
         self.peers
             .iter()
-            .filter(|known| {
-                !(known.current(trust).or(known.answered)).is_some_and(|p| connected(&p))
+            .filter_map(|known| {
+                let current = known.current(trust);
+                let there = current.or(known.answered).is_some_and(|p| connected(&p));
+                (!there).then(|| (current, known.address.clone()))
             })
-            .map(|known| (known.current(trust), known.address.clone()))
             .collect()
     }
 

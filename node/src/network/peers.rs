@@ -49,16 +49,23 @@ pub fn without_peer(addr: &Multiaddr) -> Multiaddr {
         .collect()
 }
 
-/// `addr` with its peer id moved on to the organisation's current key, when the key behind
-/// it rotated (and the rotation counts: see [`TrustSet::current_key`]): peers keep reaching
-/// a municipality that rotated its key. `None` when there is nothing to follow.
+/// The peer id of the organisation behind `peer` under its current key, when that key
+/// rotated (and the rotation counts: see [`TrustSet::current_key`]). `None` when there is
+/// nothing to follow.
+pub fn rotated_peer(peer: &PeerId, trust: &TrustSet) -> Option<PeerId> {
+    peer_id_of(&trust.current_key(&org_key_of(peer)?)?)
+}
+
+/// `addr` with the peer id it names moved on to the organisation's current key (see
+/// [`rotated_peer`]): peers keep reaching a municipality that rotated its key. A relay's id
+/// before it stays. `None` when there is nothing to follow.
 pub fn follow_rotation(addr: &Multiaddr, trust: &TrustSet) -> Option<Multiaddr> {
     let old = peer_of(addr)?;
-    let current = peer_id_of(&trust.current_key(&org_key_of(&old)?)?)?;
+    let current = rotated_peer(&old, trust)?;
     Some(
         addr.iter()
             .map(|p| match p {
-                Protocol::P2p(_) => Protocol::P2p(current),
+                Protocol::P2p(id) if id == old => Protocol::P2p(current),
                 other => other,
             })
             .collect(),
@@ -282,6 +289,31 @@ impl PeerTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_rotation_moves_the_peer_an_address_names_and_leaves_a_relays_id() {
+        let generate = || wiel_protocol::OrgKeypair::generate().public();
+        let (old, new, own) = (generate(), generate(), generate());
+        let facts = crate::trust::TrustFacts {
+            rotations: vec![(old, new, wiel_protocol::Timestamp::now())],
+            ..crate::trust::TrustFacts::default()
+        };
+        let trust = TrustSet::compute(&crate::trust::TrustConfig::default(), own, &facts);
+        let [old_id, new_id] = [old, new].map(|k| peer_id_of(&k).unwrap());
+        let relay = PeerId::random();
+        let via = |peer: PeerId| -> Multiaddr {
+            format!("/ip4/198.51.100.1/tcp/4001/p2p/{relay}/p2p-circuit/p2p/{peer}")
+                .parse()
+                .unwrap()
+        };
+        assert_eq!(rotated_peer(&old_id, &trust), Some(new_id));
+        assert_eq!(follow_rotation(&via(old_id), &trust), Some(via(new_id)));
+        assert_eq!(
+            follow_rotation(&via(new_id), &trust),
+            None,
+            "nothing to follow"
+        );
+    }
 
     #[test]
     fn a_peer_naming_another_run_is_a_new_run_and_the_same_run_is_known() {

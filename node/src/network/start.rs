@@ -129,18 +129,6 @@ pub fn start(
                 reason: e.to_string(),
             })?;
     }
-    for addr in &options.bootstrap {
-        let addr = match peers::follow_rotation(addr, &options.trust.current()) {
-            Some(current) => {
-                tracing::warn!(given = %addr, %current, "a bootstrap peer rotated its key; dialing its current one (update the bootstrap list)");
-                current
-            }
-            None => addr.clone(),
-        };
-        if let Err(e) = swarm.dial(addr.clone()) {
-            tracing::warn!(%addr, error = %e, "cannot dial bootstrap peer");
-        }
-    }
     let peer_id = *swarm.local_peer_id();
     let counters = Arc::new(Counters::default());
     let (command_tx, command_rx) = mpsc::channel(64);

@@ -36,7 +36,8 @@ pub const PENDING_ONE_NETWORK: usize = 8;
 /// Incoming connections being set up at once, in all.
 pub const PENDING_CONNECTIONS: u32 = 256;
 
-/// Why a stranger's connection was refused.
+/// Why a connection was refused: a stranger's past its share, or one from a network with
+/// many being set up.
 #[derive(Debug, thiserror::Error)]
 pub(super) enum StrangerRefused {
     #[error("strangers hold {0} connections, the most this node gives them")]
@@ -152,20 +153,19 @@ impl NetworkBehaviour for Strangers {
     }
 
     fn on_swarm_event(&mut self, event: FromSwarm) {
-        // Set up, or failed to be: no longer being set up.
-        match &event {
-            FromSwarm::ConnectionEstablished(e) => self.pending.remove(&e.connection_id),
-            FromSwarm::ListenFailure(f) => self.pending.remove(&f.connection_id),
-            _ => None,
-        };
         match event {
-            // Counted once every behaviour let it in (another may still refuse it).
-            FromSwarm::ConnectionEstablished(established)
-                if !established.endpoint.is_dialer() && self.is_stranger(&established.peer_id) =>
-            {
-                let remote = established.endpoint.get_remote_address();
-                self.incoming
-                    .insert(established.connection_id, network_of(remote));
+            // Set up (no longer being set up), and counted once every behaviour let it in
+            // (another may still have refused it).
+            FromSwarm::ConnectionEstablished(established) => {
+                self.pending.remove(&established.connection_id);
+                if !established.endpoint.is_dialer() && self.is_stranger(&established.peer_id) {
+                    let remote = established.endpoint.get_remote_address();
+                    self.incoming
+                        .insert(established.connection_id, network_of(remote));
+                }
+            }
+            FromSwarm::ListenFailure(failed) => {
+                self.pending.remove(&failed.connection_id);
             }
             FromSwarm::ConnectionClosed(closed) => {
                 self.incoming.remove(&closed.connection_id);
