@@ -33,7 +33,7 @@ use tally::{activity, connections_made, listed, refusals, session_counts, since,
 /// 342 nodes in one process run ~700 threads (each node's serving and ingest threads,
 /// sled's, tokio's): glibc's allocator spent ~20 % of the run's CPU on its arenas' locks
 /// and free lists (perf), a cost of the simulation that a node in its own process does not
-/// pay. mimalloc keeps a heap per thread.
+/// pay. mimalloc keeps a heap per thread; [`with_memory_kept`] sets how it is used.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -196,7 +196,33 @@ fn raise_open_file_limit() {
     }
 }
 
+/// mimalloc hands memory a thread has not used for a while back to the kernel (its
+/// "purge"), and the kernel zeroes every page again when it is used again: with ~700
+/// threads' heaps, zeroing pages took 14 – 19 % of the restart phase's CPU (perf:
+/// `clear_page_erms`, from mimalloc's fresh pages). A node in its own process does not pay
+/// this. mimalloc reads its settings as the process starts, so the bench runs itself again
+/// with `MIMALLOC_PURGE_DELAY=-1` (never purge) unless that is set; returns the exit code
+/// of that run, if there was one.
+fn with_memory_kept() -> Option<i32> {
+    const SETTING: &str = "MIMALLOC_PURGE_DELAY";
+    if std::env::var_os(SETTING).is_some() {
+        return None;
+    }
+    let status = std::env::current_exe()
+        .and_then(|me| {
+            std::process::Command::new(me)
+                .args(std::env::args_os().skip(1))
+                .env(SETTING, "-1")
+                .status()
+        })
+        .unwrap_or_else(|e| panic!("could not run the bench again with {SETTING}: {e}"));
+    Some(status.code().unwrap_or(1))
+}
+
 fn main() {
+    if let Some(code) = with_memory_kept() {
+        std::process::exit(code);
+    }
     raise_open_file_limit();
     let n = wiel_tests::env_number("WIEL_BENCH_NODES", 342).max(SEEDS + PROVINCES);
     let entries = wiel_tests::env_number("WIEL_BENCH_ENTRIES", 200);
@@ -278,9 +304,11 @@ fn main() {
         let (mut made, mut synced) = (connections_made(&running(&members, None)), sessions(&members));
         let mut churn = Vec::new();
         loop {
+            let cpu_before = cpu_and_peak().0;
             tokio::time::sleep(Duration::from_secs(10)).await;
             let now = (connections_made(&running(&members, None)), sessions(&members));
-            churn.push(format!("{} and {}", now.0 - made, now.1 - synced));
+            let busy = (cpu_and_peak().0 - cpu_before).as_secs_f64() * 10.0;
+            churn.push(format!("{} and {} ({busy:.0} % CPU)", now.0 - made, now.1 - synced));
             let calm = now.0 - made < n as u64 / 2 && now.1 - synced < n as u64 / 2;
             (made, synced) = now;
             if calm || calming.elapsed() >= Duration::from_secs(180) {
@@ -288,7 +316,7 @@ fn main() {
             }
         }
         println!(
-            "joining: connections made (counted at both ends) and sync sessions started per 10 s after the first {join_wait} s: {}",
+            "joining: connections made (counted at both ends) and sync sessions started per 10 s after the first {join_wait} s (and the CPU of those 10 s, of one core): {}",
             churn.join(", ")
         );
         let mut peers = Vec::new();
@@ -420,6 +448,8 @@ fn main() {
         // Published at a steady 200 a second, whatever the nodes cost the runtime: paced on
         // this thread (not the runtime's timers, which fire late while every worker is busy).
         let stopped = Instant::now();
+        let stored_of = |members: &[Member]| activity(&running(members, None))[0]["stored"];
+        let (phase_cpu, phase_stored) = (cpu_and_peak().0, stored_of(&members));
         for e in 0..away_entries {
             let member = loop {
                 let m = &members[SEEDS + random.below(n - SEEDS)];
@@ -498,6 +528,14 @@ fn main() {
         }
         if equal {
             println!("restarted: every follower of every space holds the same set {:.1} s after the restart (goal ≤ 60 s)", restarted.elapsed().as_secs_f64());
+            // The work of the phase: what the machine spends on each entry a node stores.
+            let (cpu, stored) = (cpu_and_peak().0 - phase_cpu, stored_of(&members) - phase_stored);
+            println!(
+                "the burst and the restart: {stored} entries stored by the nodes in {:.0} s with {:.0} s of CPU ({:.0} µs per entry stored)",
+                stopped.elapsed().as_secs_f64(),
+                cpu.as_secs_f64(),
+                cpu.as_secs_f64() * 1e6 / stored.max(1) as f64
+            );
         } else {
             println!("restarted: fingerprints still differ after 300 s");
         }
