@@ -315,8 +315,15 @@ fn signature_error(entry: &Entry) -> Invalid {
     }
 }
 
-/// Verifies the signatures of entries with their ids: all in one batch, and one by one
-/// only when the batch fails. Every path, single entries included, uses the same
+/// Most signatures in one batch equation. A batch's tables grow with it (about 1 KiB per
+/// signature) while the time per signature hardly falls beyond a few dozen. A node taking
+/// in a burst verifies up to 512 entries at once: in a profile of the 342-node bench, the
+/// kernel zeroing fresh pages for those tables took 5 % of the CPU, and 1.5 % with
+/// batches of 64.
+const MAX_VERIFY_BATCH: usize = 64;
+
+/// Verifies the signatures of entries with their ids: in batches of at most
+/// [`MAX_VERIFY_BATCH`], and one by one only in a batch that fails. Every path, single entries included, uses the same
 /// (cofactored) batch equation, so that every node accepts exactly the same signatures:
 /// batch and single verification of ed25519 may otherwise disagree on crafted ones.
 fn verify_signatures(entries: &[(&Entry, EntryId)]) -> Vec<bool> {
@@ -345,14 +352,20 @@ fn verify_signatures(entries: &[(&Entry, EntryId)]) -> Vec<bool> {
         let keys: Vec<_> = items.iter().map(|(k, _, _)| *k).collect();
         ed25519_dalek::verify_batch(&messages, &signatures, &keys).is_ok()
     };
-    let all: Vec<_> = parsed.iter().flatten().collect();
-    if all.len() == parsed.len() && batch(&all) {
-        return vec![true; parsed.len()];
+    let mut valid = Vec::with_capacity(parsed.len());
+    for chunk in parsed.chunks(MAX_VERIFY_BATCH) {
+        let all: Vec<_> = chunk.iter().flatten().collect();
+        if all.len() == chunk.len() && batch(&all) {
+            valid.extend(std::iter::repeat_n(true, chunk.len()));
+        } else {
+            valid.extend(
+                chunk
+                    .iter()
+                    .map(|p| p.as_ref().is_some_and(|item| batch(&[item]))),
+            );
+        }
     }
-    parsed
-        .iter()
-        .map(|p| p.as_ref().is_some_and(|item| batch(&[item])))
-        .collect()
+    valid
 }
 
 impl Verified {

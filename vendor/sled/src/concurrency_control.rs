@@ -13,21 +13,13 @@ thread_local! {
 
 const RW_REQUIRED_BIT: usize = 1 << 31;
 
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub(crate) struct ConcurrencyControl {
     active: AtomicUsize,
     upgrade_complete: AtomicBool,
     rw: RwLock<()>,
 }
 
-static CONCURRENCY_CONTROL: Lazy<
-    ConcurrencyControl,
-    fn() -> ConcurrencyControl,
-> = Lazy::new(init_cc);
-
-fn init_cc() -> ConcurrencyControl {
-    ConcurrencyControl::default()
-}
 
 #[derive(Debug)]
 #[must_use]
@@ -35,6 +27,8 @@ pub(crate) enum Protector<'a> {
     Write(RwLockWriteGuard<'a, ()>),
     Read(RwLockReadGuard<'a, ()>),
     None(&'a AtomicUsize),
+    /// A transaction over no tree at all (wiel's patch): nothing to protect.
+    Nothing,
 }
 
 impl<'a> Drop for Protector<'a> {
@@ -51,13 +45,6 @@ impl<'a> Drop for Protector<'a> {
     }
 }
 
-pub(crate) fn read<'a>() -> Protector<'a> {
-    CONCURRENCY_CONTROL.read()
-}
-
-pub(crate) fn write<'a>() -> Protector<'a> {
-    CONCURRENCY_CONTROL.write()
-}
 
 impl ConcurrencyControl {
     fn enable(&self) {
@@ -70,7 +57,7 @@ impl ConcurrencyControl {
         }
     }
 
-    fn read(&self) -> Protector<'_> {
+    pub(crate) fn read(&self) -> Protector<'_> {
         #[cfg(feature = "testing")]
         COUNT.with(|c| {
             let mut c = c.borrow_mut();
@@ -88,7 +75,7 @@ impl ConcurrencyControl {
         }
     }
 
-    fn write(&self) -> Protector<'_> {
+    pub(crate) fn write(&self) -> Protector<'_> {
         #[cfg(feature = "testing")]
         COUNT.with(|c| {
             let mut c = c.borrow_mut();

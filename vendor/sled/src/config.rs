@@ -349,7 +349,11 @@ impl Config {
         let file = config.open_file()?;
 
         // seal config in a Config
-        let config = RunningConfig { inner: config, file: Arc::new(file) };
+        let config = RunningConfig {
+            inner: config,
+            file: Arc::new(file),
+            concurrency_control: Arc::new(Default::default()),
+        };
 
         Db::start_inner(config)
     }
@@ -439,7 +443,11 @@ impl Config {
         });
 
         // seal config in a Config
-        RunningConfig { inner: self, file: Arc::new(file) }
+        RunningConfig {
+            inner: self,
+            file: Arc::new(file),
+            concurrency_control: Arc::new(Default::default()),
+        }
     }
 
     fn gen_temp_path() -> PathBuf {
@@ -785,6 +793,10 @@ impl Config {
 pub struct RunningConfig {
     inner: Config,
     pub(crate) file: Arc<File>,
+    /// wiel's patch (PATCHES.md): the lock that orders transactions against other
+    /// operations, one per database instead of one per process.
+    pub(crate) concurrency_control:
+        Arc<crate::concurrency_control::ConcurrencyControl>,
 }
 
 #[allow(unsafe_code)]

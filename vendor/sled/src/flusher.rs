@@ -64,7 +64,7 @@ fn run(
     let mut wrote_data = false;
     while shutdown.is_running() || wrote_data {
         let before = std::time::Instant::now();
-        let cc = concurrency_control::read();
+        let cc = pagecache.config.concurrency_control.read();
         match pagecache.log.roll_iobuf() {
             Ok(0) => {
                 wrote_data = false;

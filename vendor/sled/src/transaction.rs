@@ -383,7 +383,11 @@ pub struct TransactionalTrees {
 
 impl TransactionalTrees {
     fn stage(&self) -> UnabortableTransactionResult<Protector<'_>> {
-        Ok(concurrency_control::write())
+        // wiel's patch (PATCHES.md): the lock of the trees' own database.
+        Ok(match self.inner.first() {
+            Some(first) => first.tree.context.concurrency_control.write(),
+            None => Protector::Nothing,
+        })
     }
 
     fn unstage(&self) {
