@@ -33,6 +33,9 @@ pub(crate) enum Protector<'a> {
 
 impl<'a> Drop for Protector<'a> {
     fn drop(&mut self) {
+        if let Protector::Nothing = self {
+            return;
+        }
         if let Protector::None(active) = self {
             active.fetch_sub(1, Release);
         }
