@@ -323,9 +323,10 @@ fn signature_error(entry: &Entry) -> Invalid {
 const MAX_VERIFY_BATCH: usize = 64;
 
 /// Verifies the signatures of entries with their ids: in batches of at most
-/// [`MAX_VERIFY_BATCH`], and one by one only in a batch that fails. Every path, single entries included, uses the same
-/// (cofactored) batch equation, so that every node accepts exactly the same signatures:
-/// batch and single verification of ed25519 may otherwise disagree on crafted ones.
+/// [`MAX_VERIFY_BATCH`], and one by one only in a batch that fails. Every path, single
+/// entries included, uses the same (cofactored) batch equation, so that every node accepts
+/// exactly the same signatures: batch and single verification of ed25519 may otherwise
+/// disagree on crafted ones.
 fn verify_signatures(entries: &[(&Entry, EntryId)]) -> Vec<bool> {
     let parsed: Vec<
         Option<(

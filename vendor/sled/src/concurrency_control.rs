@@ -20,7 +20,6 @@ pub(crate) struct ConcurrencyControl {
     rw: RwLock<()>,
 }
 
-
 #[derive(Debug)]
 #[must_use]
 pub(crate) enum Protector<'a> {
@@ -33,11 +32,13 @@ pub(crate) enum Protector<'a> {
 
 impl<'a> Drop for Protector<'a> {
     fn drop(&mut self) {
-        if let Protector::Nothing = self {
-            return;
-        }
-        if let Protector::None(active) = self {
-            active.fetch_sub(1, Release);
+        match self {
+            // wiel's patch: took nothing, so gives nothing back.
+            Protector::Nothing => return,
+            Protector::None(active) => {
+                active.fetch_sub(1, Release);
+            }
+            _ => {}
         }
         #[cfg(feature = "testing")]
         COUNT.with(|c| {
@@ -47,7 +48,6 @@ impl<'a> Drop for Protector<'a> {
         });
     }
 }
-
 
 impl ConcurrencyControl {
     fn enable(&self) {
