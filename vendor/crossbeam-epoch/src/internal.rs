@@ -174,14 +174,20 @@ impl Global {
     /// wiel's patch: participants per round of collection (see [`Global::rounds`]).
     const PARTICIPANTS_PER_ROUND: usize = 64;
 
+    /// wiel's patch: most rounds: one collection then destroys at most 128 bags (8 192
+    /// deferred functions) while its thread is pinned.
+    const MAX_ROUNDS: usize = 16;
+
     /// wiel's patch: how many collections one collection does the work of. Trying to advance
     /// the epoch walks every participant, so a collection's cost grows with them; up to 127
-    /// participants this is 1 (crossbeam's own behaviour), past that one more per 64. A
-    /// participant then collects `rounds` times less often and destroys `rounds` times as
-    /// many bags when it does, so the walks per pin stay what they are with 64 participants
-    /// and the garbage destroyed per pin stays what it was.
+    /// participants this is 1 (crossbeam's own behaviour), past that one more per 64, up to
+    /// 16 (1 024 participants). A participant then collects `rounds` times less often and
+    /// may destroy `rounds` times as many bags when it does: a walk's entries per pin stay
+    /// between what they are with 64 and with 127 participants, and a bag waits about
+    /// `rounds` times longer before it is destroyed.
     pub(crate) fn rounds(&self) -> usize {
-        (self.participants.load(Ordering::Relaxed) / Self::PARTICIPANTS_PER_ROUND).max(1)
+        (self.participants.load(Ordering::Relaxed) / Self::PARTICIPANTS_PER_ROUND)
+            .clamp(1, Self::MAX_ROUNDS)
     }
 
     /// Creates a new global data for garbage collection.
