@@ -57,3 +57,58 @@ fn a_transaction_held_open_in_one_database_does_not_stop_another() {
     a_was_read.recv_timeout(Duration::from_secs(20)).unwrap();
     assert_eq!(a_tree.get("x").unwrap().as_deref(), Some(&b"y"[..]));
 }
+
+/// sled's I/O pool wakes one thread per piece of work (`vendor/sled/PATCHES.md`, the third
+/// change): flushes of many databases from many threads at once must all still complete,
+/// each with its writes readable after a reopen.
+#[test]
+fn flushes_of_many_databases_from_many_threads_all_complete() {
+    const DATABASES: usize = 8;
+    const THREADS: usize = 16;
+    const FLUSHES: usize = 40;
+    let dirs: Vec<_> = (0..DATABASES)
+        .map(|_| tempfile::tempdir().unwrap())
+        .collect();
+    let dbs: Vec<sled::Db> = dirs
+        .iter()
+        .map(|d| sled::Config::new().path(d.path()).open().unwrap())
+        .collect();
+    let (done, finished) = mpsc::channel();
+    for thread in 0..THREADS {
+        let db = dbs[thread % DATABASES].clone();
+        let done = done.clone();
+        std::thread::spawn(move || {
+            for flush in 0..FLUSHES {
+                db.insert(format!("{thread}-{flush}"), vec![7u8; 600]).unwrap();
+                db.flush().unwrap();
+            }
+            done.send(thread).unwrap();
+        });
+    }
+    for _ in 0..THREADS {
+        finished
+            .recv_timeout(Duration::from_secs(60))
+            .expect("a thread's flushes did not complete within 60 s");
+    }
+    drop(dbs);
+    for (i, dir) in dirs.iter().enumerate() {
+        let db = reopened(dir.path());
+        let expected = (THREADS / DATABASES) * FLUSHES;
+        assert_eq!(db.len(), expected, "database {i} lost flushed writes");
+    }
+}
+
+/// Opens the database at `dir` again, once sled's threads of its last run let go of its
+/// lock (a moment after the last handle is dropped), within 20 s.
+fn reopened(dir: &std::path::Path) -> sled::Db {
+    let until = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        match sled::Config::new().path(dir).open() {
+            Ok(db) => return db,
+            Err(_) if std::time::Instant::now() < until => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("could not open {} again: {e}", dir.display()),
+        }
+    }
+}

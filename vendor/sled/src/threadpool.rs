@@ -68,7 +68,10 @@ impl Queue {
         // with the notify below.
         drop(queue);
 
-        self.cv.notify_all();
+        // wiel: one piece of work wakes one waiting thread, not all of
+        // them (each waiter takes the lock, and all but one find the
+        // queue empty and sleep again). See PATCHES.md, the third change.
+        self.cv.notify_one();
 
         len
     }
