@@ -13,7 +13,8 @@
 //! WIEL_BENCH_QUIC=1 connects over QUIC, one UDP socket per node, where TCP takes two open
 //! files per connection in this one process; WIEL_BENCH_MEMORY=1 over libp2p's memory
 //! transport, no sockets (Noise and yamux as over TCP); WIEL_BENCH_LOG=<filter> logs the nodes, e.g.
-//! `wiel_node::network::sync=info`, with the time since the start).
+//! `wiel_node::network::sync=info`, with the time since the start; WIEL_BENCH_WARM_GIB=n
+//! warms n GiB of memory first, 10 by default, 0 not at all: see `warm_memory`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::HashMap;
@@ -219,13 +220,23 @@ fn with_memory_kept() -> Option<i32> {
     Some(status.code().unwrap_or(1))
 }
 
-/// `WIEL_BENCH_WARM_GIB=n` (an experiment, off by default): before the nodes start, the
-/// bench writes to n GiB in blocks of 4 MiB and frees them, so that mimalloc, which keeps
-/// memory (see [`with_memory_kept`]), hands the nodes pages the kernel has already zeroed
-/// and backed. On this virtual machine the first touch of a page is what `clear_page_erms`
-/// costs (~10 % of the restart phase's CPU, as the process grows by ~3.7 GiB).
+/// Before the nodes start, the bench writes to `WIEL_BENCH_WARM_GIB` GiB (10, or half the
+/// memory available if that is less; 0 turns it off) in blocks of 4 MiB and frees them.
+/// mimalloc keeps memory (see [`with_memory_kept`]), so the nodes then get pages the kernel
+/// has already zeroed and the virtual machine has already backed. On this machine the first
+/// touch of fresh memory cost ~3 s of CPU per GiB (warming 10 GiB took 7.7 – 32 s), and the
+/// process grows by ~3.7 GiB in the restart phase (68 nodes start again, ~1 000 threads'
+/// heaps): ~10 % of that phase's CPU (perf: `clear_page_erms`), which a node on a server of
+/// its own, with its ~30 MiB long in use, does not pay.
 fn warm_memory() {
-    let gib = wiel_tests::env_number("WIEL_BENCH_WARM_GIB", 0);
+    let available_gib = std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+            line.split_whitespace().nth(1)?.parse::<usize>().ok()
+        })
+        .map_or(0, |kib| kib >> 20);
+    let gib = wiel_tests::env_number("WIEL_BENCH_WARM_GIB", 10.min(available_gib / 2));
     if gib == 0 {
         return;
     }
@@ -233,7 +244,10 @@ fn warm_memory() {
     let started = Instant::now();
     let blocks: Vec<Vec<u8>> = (0..gib * 256).map(|_| vec![1u8; BLOCK]).collect();
     drop(blocks);
-    println!("warmed {gib} GiB of memory in {:.1} s", started.elapsed().as_secs_f64());
+    println!(
+        "warmed {gib} GiB of memory in {:.1} s (WIEL_BENCH_WARM_GIB=0 does not)",
+        started.elapsed().as_secs_f64()
+    );
 }
 
 fn main() {

@@ -29,7 +29,14 @@ fn pins_until_collected(handle: &LocalHandle, early: usize) -> (usize, usize) {
             ran_early = ran.load(Ordering::Relaxed);
         }
         if ran.load(Ordering::Relaxed) >= BAGS * PER_BAG - PER_BAG {
-            return (pins, if pins < early { ran.load(Ordering::Relaxed) } else { ran_early });
+            return (
+                pins,
+                if pins < early {
+                    ran.load(Ordering::Relaxed)
+                } else {
+                    ran_early
+                },
+            );
         }
     }
     panic!("the deferred functions never ran");
@@ -45,15 +52,27 @@ fn with_a_thousand_participants_garbage_is_collected_less_often_and_all_of_it() 
     // the first after 256 pins, all after 1 792. Patched, a collection every 2 048 pins
     // destroys up to 128: none before the second, after 4 096 pins, when all go.
     let (pins, ran_early) = pins_until_collected(&handle, 2_000);
-    assert_eq!(ran_early, 0, "collected within 2 000 pins: as often as with few threads");
-    assert!(pins <= 4_096, "all garbage collected only after {pins} pins");
+    assert_eq!(
+        ran_early, 0,
+        "collected within 2 000 pins: as often as with few threads"
+    );
+    assert!(
+        pins <= 4_096,
+        "all garbage collected only after {pins} pins"
+    );
 
     // The participants that leave are counted out: with 21 left, crossbeam's own again.
     let mut others = others;
     others.truncate(20);
     let (pins, ran_early) = pins_until_collected(&handle, 300);
-    assert!(ran_early > 0, "nothing collected within 300 pins once the others left");
-    assert!(pins <= 1_792, "all garbage collected only after {pins} pins");
+    assert!(
+        ran_early > 0,
+        "nothing collected within 300 pins once the others left"
+    );
+    assert!(
+        pins <= 1_792,
+        "all garbage collected only after {pins} pins"
+    );
     drop(others);
 }
 
@@ -64,7 +83,10 @@ fn with_few_participants_collection_is_crossbeams_own() {
     let handle = collector.register();
     let (pins, ran_early) = pins_until_collected(&handle, 300);
     assert_eq!(ran_early, 8 * PER_BAG, "8 bags collected after 300 pins");
-    assert!(pins <= 1_792, "all garbage collected only after {pins} pins");
+    assert!(
+        pins <= 1_792,
+        "all garbage collected only after {pins} pins"
+    );
     drop(others);
 }
 
@@ -85,7 +107,13 @@ fn with_a_thousand_participants_a_flush_collects_once_in_sixteen() {
     }
     // A bag handed over runs two collections later. Unpatched each flush collects, so the
     // first flush's bag runs at the third; patched one flush in 16 does: at the 33rd.
-    assert_eq!(ran_by_flush[31], 0, "collected before the 33rd flush: {ran_by_flush:?}");
-    assert!(ran_by_flush[32] > 0, "nothing collected at the 33rd flush: {ran_by_flush:?}");
+    assert_eq!(
+        ran_by_flush[31], 0,
+        "collected before the 33rd flush: {ran_by_flush:?}"
+    );
+    assert!(
+        ran_by_flush[32] > 0,
+        "nothing collected at the 33rd flush: {ran_by_flush:?}"
+    );
     drop(others);
 }

@@ -79,7 +79,8 @@ fn flushes_of_many_databases_from_many_threads_all_complete() {
         let done = done.clone();
         std::thread::spawn(move || {
             for flush in 0..FLUSHES {
-                db.insert(format!("{thread}-{flush}"), vec![7u8; 600]).unwrap();
+                db.insert(format!("{thread}-{flush}"), vec![7u8; 600])
+                    .unwrap();
                 db.flush().unwrap();
             }
             done.send(thread).unwrap();
