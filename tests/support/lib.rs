@@ -359,17 +359,29 @@ pub fn profile_claiming(
 pub fn wait_for<T>(
     what: &str,
     timeout: std::time::Duration,
+    check: impl FnMut() -> Option<T>,
+) -> T {
+    wait_for_or_show(what, timeout, check, String::new)
+}
+
+/// [`wait_for`], and on timeout the panic also shows what `shown` gives (a daemon's log).
+pub fn wait_for_or_show<T>(
+    what: &str,
+    timeout: std::time::Duration,
     mut check: impl FnMut() -> Option<T>,
+    shown: impl FnOnce() -> String,
 ) -> T {
     let start = std::time::Instant::now();
     loop {
         if let Some(v) = check() {
             return v;
         }
-        assert!(
-            start.elapsed() < timeout,
-            "timed out after {timeout:?} waiting for {what}"
-        );
+        if start.elapsed() >= timeout {
+            panic!(
+                "timed out after {timeout:?} waiting for {what}\n{}",
+                shown()
+            );
+        }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
 }

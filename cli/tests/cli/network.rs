@@ -7,7 +7,7 @@ use std::time::Duration;
 use wiel_node::wire::PeerEntry;
 use wiel_tests::published_id;
 
-use wiel_tests::{Daemon, Node, expect_one_line_error, practice_md, wait_for};
+use wiel_tests::{Daemon, Node, expect_one_line_error, practice_md, wait_for, wait_for_or_show};
 use wiel_tests::{Refusal, StatusFacts};
 
 /// How long a test waits for what it expects, at most. Under CI's full load (every test
@@ -471,24 +471,27 @@ fn a_node_back_twice_within_a_minute_stays_connected_and_its_entries_arrive() {
             (b.status().peers() >= 1).then_some(())
         });
         let id = published_id(&b.ok(&["--json", "ask", &format!("Ronde {round}?")]));
-        wait_for("B's entry to reach A", TIMEOUT, || a.has(&id).then_some(()));
+        wait_for_or_show(
+            &format!("B's entry of round {round} to reach A"),
+            TIMEOUT,
+            || a.has(&id).then_some(()),
+            || format!("B's log:\n{}", db.log_text()),
+        );
         db.kill9();
         db = Daemon::start_with(&b, &[&at_a], QUIC);
     }
     wait_for("B to be connected at the end", TIMEOUT, || {
         (b.status().peers() >= 1).then_some(())
     });
-    // A quiet A: nothing of its own arrives to set a reconciliation going. B, whose entry
-    // no peer it knows follows, offers it by sync at once.
-    let published = std::time::Instant::now();
+    // A quiet A: nothing of its own arrives to set a reconciliation going, and no gossip is
+    // dropped to set off a catch-up. B, whose entry no peer it knows follows, offers it by
+    // sync at once; without that only the periodic sync would bring it, 5 – 10 minutes
+    // after B started: well past the wait.
     let last = published_id(&b.ok(&["--json", "ask", "Na de laatste herstart?"]));
-    wait_for("B's last entry to reach A", TIMEOUT, || {
-        a.has(&last).then_some(())
-    });
-    let took = published.elapsed();
-    assert!(
-        took < Duration::from_secs(5),
-        "B's last entry took {took:?} to reach A; B's log:\n{}",
-        db.log_text()
+    wait_for_or_show(
+        "B's last entry to reach A",
+        TIMEOUT,
+        || a.has(&last).then_some(()),
+        || format!("B's log:\n{}", db.log_text()),
     );
 }
