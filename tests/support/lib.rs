@@ -377,10 +377,9 @@ pub fn wait_for_or_show<T>(
             return v;
         }
         if start.elapsed() >= timeout {
-            panic!(
-                "timed out after {timeout:?} waiting for {what}\n{}",
-                shown()
-            );
+            let shown = shown();
+            let sep = if shown.is_empty() { "" } else { "\n" };
+            panic!("timed out after {timeout:?} waiting for {what}{sep}{shown}");
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
