@@ -82,12 +82,14 @@ fn start(
     shutdown: &CancellationToken,
 ) -> InProcess {
     // A stopped node's store closes as its last task ends: wait for its lock to go.
+    let t0 = Instant::now();
     let store = loop {
         match Store::open(member.dir.path()) {
             Ok(store) => break store,
             Err(_) => std::thread::sleep(Duration::from_millis(20)),
         }
     };
+    let t1 = Instant::now();
     let node = InProcess::start(
         key,
         store,
@@ -101,6 +103,11 @@ fn start(
             memory: std::env::var_os("WIEL_BENCH_MEMORY").is_some(),
         },
         shutdown,
+    );
+    eprintln!(
+        "DIAG open {:.0} ms start {:.0} ms",
+        ms(t1 - t0),
+        ms(t1.elapsed())
     );
     let mut rx = node.running.stored.subscribe();
     let arrivals = arrivals.clone();
@@ -523,6 +530,7 @@ fn main() {
             let node = start(key, &members[i], false, &seed_addrs, &arrivals, &shutdown);
             members[i].node = Some(node);
         }
+        println!("the {} stopped started again in {:.1} s", away.len(), restarted.elapsed().as_secs_f64());
         let deadline = restarted + Duration::from_secs(300);
         let mut equal = false;
         let mut next_report = restarted + Duration::from_secs(10);
@@ -549,7 +557,7 @@ fn main() {
                 let done = [None, Some(&away[..])].map(|only| activity(&running(&members, only)));
                 for (which, (done, before)) in ["all", "restarted"].iter().zip(done.iter().zip(&done_before)) {
                     println!(
-                        "    in these 10 s, {which}: connections made, entries stored, gossip not sent in time, sync sessions started: {}; ended: {}",
+                        "    in these 10 s, {which}: connections made, entries stored and held already, gossip not sent in time, sync sessions started: {}; ended: {}",
                         listed(&since(&done[0], &before[0])),
                         listed(&since(&done[1], &before[1]))
                     );

@@ -62,11 +62,13 @@ pub fn connections_made(nodes: &[&InProcess]) -> u64 {
 }
 
 /// What `nodes` did, added up: [`session_counts`], with the entries stored ("stored", by
-/// gossip or sync), the gossip messages not sent in time ("not_sent") and the connections
-/// made ("connections") beside the sessions started.
+/// gossip or sync), the valid entries that came again after they were stored
+/// ("held_already"), the gossip messages not sent in time ("not_sent") and the
+/// connections made ("connections") beside the sessions started.
 pub fn activity(nodes: &[&InProcess]) -> [Counted; 2] {
     let [mut started, ended] = session_counts(nodes);
     started.insert("stored", total(nodes, |c| &c.stored));
+    started.insert("held_already", total(nodes, |c| &c.duplicates));
     started.insert("not_sent", total(nodes, |c| &c.gossip_not_sent));
     started.insert("connections", connections_made(nodes));
     [started, ended]

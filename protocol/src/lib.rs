@@ -27,7 +27,7 @@ pub use entry::{Body, Entry, Header, Kind, KindFields, KindRules, Ref, Rel, Verd
 pub use ids::{BodyHash, EntryId, OrgKey, Signature};
 pub use names::{CbsCode, NameError, NetworkId, SpaceName, Timestamp};
 pub use sign::{Draft, KeyError, OrgKeypair};
-pub use validate::{Invalid, Rules, Verified};
+pub use validate::{Batched, Invalid, Rules, Verified};
 
 /// The only entry format this version reads and writes.
 pub const FORMAT_VERSION: u8 = 1;

@@ -7,7 +7,7 @@ use crate::codec::{self, DecodeError, MAX_BODY_BYTES, MAX_HEADER_BYTES};
 use crate::entry::{Body, Entry, Header, Kind, KindFields, Rel};
 use crate::ids::{EntryId, OrgKey};
 use crate::messages::signing_message;
-use crate::names::{NetworkId, Timestamp};
+use crate::names::{NetworkId, SpaceName, Timestamp};
 
 /// Longest title, in characters.
 pub const MAX_TITLE_CHARS: usize = 200;
@@ -369,33 +369,73 @@ fn verify_signatures(entries: &[(&Entry, EntryId)]) -> Vec<bool> {
     valid
 }
 
+/// One entry of [`Verified::from_bytes_batch`] that decoded and passed the checks.
+#[derive(Debug, PartialEq)]
+pub enum Batched {
+    Verified(Box<Verified>),
+    /// A copy, byte for byte, of an entry held here already (the caller said so), so its
+    /// signature and the rest were not checked again: it only came once more.
+    Held {
+        id: EntryId,
+        space: SpaceName,
+    },
+}
+
+impl Batched {
+    /// The verified entry; `None` for one held already.
+    pub fn verified(self) -> Option<Verified> {
+        match self {
+            Self::Verified(v) => Some(*v),
+            Self::Held { .. } => None,
+        }
+    }
+}
+
 impl Verified {
     /// Decodes and checks many entries from outside this process at once, with one batch
-    /// signature verification: the same outcome as [`Verified::from_bytes`] on each.
-    pub fn from_bytes_batch(all: Vec<Vec<u8>>, rules: &Rules) -> Vec<Result<Self, Invalid>> {
-        let decoded: Vec<Result<Self, Invalid>> = all
+    /// signature verification: the same outcome as [`Verified::from_bytes`] on each, but
+    /// for an entry that `held` says is held already with these very bytes: that one is
+    /// [`Batched::Held`], and its signature is not verified (the costly part, for a copy
+    /// that changes nothing). A damaged copy of a held entry differs in its bytes, and is
+    /// checked and refused as any other.
+    pub fn from_bytes_batch(
+        all: Vec<Vec<u8>>,
+        rules: &Rules,
+        held: impl Fn(&EntryId, &[u8]) -> bool,
+    ) -> Vec<Result<Batched, Invalid>> {
+        let decoded: Vec<Result<(Self, bool), Invalid>> = all
             .into_iter()
             .map(|bytes| {
                 let entry = decode_for(&bytes, rules)?;
                 let id = check_before_signature(&entry, rules)?;
                 // Not yet verified: only handed out after the signature and the rest.
-                Ok(Self { id, entry, bytes })
+                let held = held(&id, &bytes);
+                Ok((Self { id, entry, bytes }, held))
             })
             .collect();
         let to_verify: Vec<(&Entry, EntryId)> = decoded
             .iter()
-            .filter_map(|d| d.as_ref().ok().map(|v| (&v.entry, v.id)))
+            .filter_map(|d| match d {
+                Ok((v, false)) => Some((&v.entry, v.id)),
+                _ => None,
+            })
             .collect();
         let mut verdicts = verify_signatures(&to_verify).into_iter();
         decoded
             .into_iter()
             .map(|d| {
-                let unverified = d?;
+                let (unverified, held) = d?;
+                if held {
+                    return Ok(Batched::Held {
+                        id: unverified.id,
+                        space: unverified.entry.header.space,
+                    });
+                }
                 if !verdicts.next().unwrap_or(false) {
                     return Err(signature_error(&unverified.entry));
                 }
                 check_after_signature(&unverified.entry, rules)?;
-                Ok(unverified)
+                Ok(Batched::Verified(Box::new(unverified)))
             })
             .collect()
     }

@@ -3,8 +3,8 @@
 
 use wiel_protocol::codec::{self, DecodeError, MAX_ENTRY_BYTES};
 use wiel_protocol::{
-    Body, Draft, EntryId, Invalid, Kind, KindFields, NetworkId, OrgKeypair, Ref, Rel, Rules,
-    SpaceName, Timestamp, Verdict, Verified,
+    Batched, Body, Draft, EntryId, Invalid, Kind, KindFields, NetworkId, OrgKeypair, Ref, Rel,
+    Rules, SpaceName, Timestamp, Verdict, Verified,
 };
 
 const NOW: u64 = 1_750_000_000_000;
@@ -328,17 +328,41 @@ fn batch_verification_gives_each_entry_the_same_outcome_as_one_by_one() {
         .iter()
         .map(|b| Verified::from_bytes(b.clone(), &rules()))
         .collect();
-    let batched = Verified::from_bytes_batch(all.clone(), &rules());
+    let verified = |r: Result<Batched, Invalid>| r.map(|b| b.verified().expect("none held"));
+    let batched: Vec<_> = Verified::from_bytes_batch(all.clone(), &rules(), |_, _| false)
+        .into_iter()
+        .map(verified)
+        .collect();
     assert_eq!(batched, one_by_one);
     assert_eq!(batched.iter().filter(|r| r.is_ok()).count(), 147);
     // All valid: one batch, all accepted.
     let valid: Vec<Vec<u8>> = good.iter().map(|v| v.bytes().to_vec()).collect();
     assert!(
-        Verified::from_bytes_batch(valid, &rules())
+        Verified::from_bytes_batch(valid, &rules(), |_, _| false)
             .iter()
             .all(Result::is_ok)
     );
-    assert!(Verified::from_bytes_batch(vec![], &rules()).is_empty());
+    assert!(Verified::from_bytes_batch(vec![], &rules(), |_, _| false).is_empty());
+    // Copies of held entries are said to be held, their signatures unchecked; a damaged
+    // copy of a held entry (3: its signature) is checked and refused as before, and so is
+    // what does not decode.
+    let held: std::collections::HashMap<EntryId, Vec<u8>> = [0, 3, 100]
+        .map(|i| (good[i].id(), good[i].bytes().to_vec()))
+        .into();
+    let holds = |id: &EntryId, bytes: &[u8]| held.get(id).is_some_and(|b| b == bytes);
+    let batched = Verified::from_bytes_batch(all.clone(), &rules(), holds);
+    for (i, (got, alone)) in batched.into_iter().zip(one_by_one).enumerate() {
+        match got {
+            Ok(Batched::Held { id, space }) => {
+                assert!([0, 100].contains(&i), "{i}");
+                assert_eq!((id, space), (good[i].id(), good[i].header().space.clone()));
+            }
+            other => {
+                assert!(![0, 100].contains(&i), "{i}");
+                assert_eq!(other.map(|b| b.verified().unwrap()), alone, "{i}");
+            }
+        }
+    }
 }
 
 #[test]

@@ -476,6 +476,24 @@ impl Store {
         })
     }
 
+    /// Whether the store holds `id` as exactly `bytes` (its entry as stored, byte for
+    /// byte): a copy that would change nothing. A tombstone is not such a copy.
+    pub fn holds_as(&self, id: &EntryId, bytes: &[u8]) -> Result<bool, StoreError> {
+        let log = self.log.read().unwrap_or_else(|p| p.into_inner());
+        let Some(record) = self.trees.entries.get(id.as_bytes())? else {
+            return Ok(false);
+        };
+        let span = match log::decode_record(&record) {
+            Some((Some(span), _)) if span.len as usize == bytes.len() => span,
+            _ => return Ok(false),
+        };
+        let stored = log.read(span).map_err(|e| StoreError::Log {
+            path: log.path().to_owned(),
+            reason: e.to_string(),
+        })?;
+        Ok(stored == bytes)
+    }
+
     /// Whether the store holds `id` (with its body or as a tombstone).
     pub fn holds(&self, id: &EntryId) -> Result<bool, StoreError> {
         Ok(self.trees.entries.contains_key(id.as_bytes())?)

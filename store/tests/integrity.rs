@@ -259,3 +259,29 @@ fn a_retracted_retraction_loses_its_reason_on_disk_and_keeps_its_effect_in_any_o
         );
     }
 }
+
+#[test]
+fn only_the_same_bytes_of_a_held_entry_count_as_a_copy_of_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let (held, retracted, never) = (marked(1, "a"), marked(2, "b"), marked(3, "c"));
+    for e in [&held, &retracted] {
+        assert_eq!(store.ingest(e.clone()).unwrap(), Ingest::Stored);
+    }
+    let retraction = testing::retraction(&key(1), retracted.id(), T0 + 10);
+    assert_eq!(store.ingest(retraction).unwrap(), Ingest::Stored);
+    let bytes = held.bytes().to_vec();
+    assert!(store.holds_as(&held.id(), &bytes).unwrap());
+    let mut damaged = bytes.clone();
+    *damaged.last_mut().unwrap() ^= 1;
+    assert!(!store.holds_as(&held.id(), &damaged).unwrap());
+    assert!(
+        !store
+            .holds_as(&held.id(), &bytes[..bytes.len() - 1])
+            .unwrap()
+    );
+    assert!(!store.holds_as(&never.id(), never.bytes()).unwrap());
+    // A retracted entry is held as a tombstone: its old bytes are no copy of that.
+    assert!(store.holds(&retracted.id()).unwrap());
+    assert!(!store.holds_as(&retracted.id(), retracted.bytes()).unwrap());
+}

@@ -232,3 +232,59 @@ fn sync_without_peers_or_node_says_so() {
     );
     assert!(err.contains("neither a peer id"), "{err}");
 }
+
+/// A node asks a peer it dialed about the spaces both follow, and only those: a province
+/// the peer does not follow is not asked about (the peer would refuse it), whether the
+/// peer tells its spaces before or after it says who it is.
+#[test]
+fn a_new_peer_is_asked_only_about_the_spaces_both_follow() {
+    use wiel_protocol::SpaceName;
+    use wiel_tests::inprocess::{InProcess, Joining};
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        let spaces =
+            |province: &str| vec![SpaceName::national(), SpaceName::new(province).unwrap()];
+        let dirs: Vec<_> = (0..3).map(|_| tempfile::tempdir().unwrap()).collect();
+        let start = |n: usize, province: &str, bootstrap: Vec<libp2p::Multiaddr>| {
+            let store = wiel_store::Store::open(dirs[n].path()).unwrap();
+            let joining = Joining {
+                spaces: spaces(province),
+                bootstrap,
+                kademlia: false,
+                seed: false,
+                quic: false,
+                memory: false,
+            };
+            InProcess::start(
+                wiel_protocol::testing::key(n as u8 + 1),
+                store,
+                joining,
+                &shutdown,
+            )
+        };
+        let a = start(0, "pv-utrecht", vec![]);
+        let address = a.address().await;
+        // B follows another province than A; C the same.
+        let b = start(1, "pv-zeeland", vec![address.clone()]);
+        let c = start(2, "pv-utrecht", vec![address]);
+        let sessions = |node: &InProcess| node.running.counters.sync_sessions();
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        let reconciled = |node: &InProcess| sessions(node)[1].get("reconciled").copied();
+        while reconciled(&b) < Some(1) || reconciled(&c) < Some(2) {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "first syncs not done: B {:?}, C {:?}",
+                sessions(&b),
+                sessions(&c)
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        for (node, spaces) in [(&b, 1), (&c, 2)] {
+            let [started, ended] = sessions(node);
+            assert_eq!(started.get("new_peer"), Some(&spaces), "{started:?}");
+            assert_eq!(ended.get("refused"), None, "{ended:?}");
+        }
+        shutdown.cancel();
+    });
+}

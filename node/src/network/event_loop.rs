@@ -388,8 +388,15 @@ impl EventLoop {
                 | gossipsub::Event::Unsubscribed { .. }),
             ) => {
                 let (peers, counters) = (&mut self.peers, &self.node.counters);
+                let peer = match &event {
+                    gossipsub::Event::Subscribed { peer_id, .. } => Some(*peer_id),
+                    _ => None,
+                };
                 self.gossip
                     .on_subscription(&mut self.swarm, peers, counters, event);
+                if let Some(peer) = peer {
+                    (self.sync).start_first_syncs(&self.server, &mut self.runs, peers, peer);
+                }
             }
             BehaviourEvent::Identify(identify::Event::Received { peer_id, info, .. }) => {
                 self.on_identified(peer_id, info);
@@ -432,12 +439,15 @@ impl EventLoop {
                 self.block(peer_id, "on another network");
                 return;
             }
-            // A new peer on our network that we dialed: catch up with it (the side that
-            // dialed starts; one session serves both directions).
+            // A new peer on our network that we dialed: catch up with it in each space it
+            // follows (the side that dialed starts; one session serves both directions).
             Identified::NewDialed => {
-                let why = Why::NewPeer;
-                self.sync
-                    .start(&self.server, &mut self.runs, peer_id, None, why);
+                (self.sync).start_first_syncs(
+                    &self.server,
+                    &mut self.runs,
+                    &mut self.peers,
+                    peer_id,
+                );
                 self.clock.ask(&mut self.swarm, peer_id);
             }
             Identified::NewDialedUs => self.clock.ask(&mut self.swarm, peer_id),

@@ -82,6 +82,8 @@ pub struct Peer {
     pub spaces: Vec<SpaceName>,
     /// We dialed it (and so start catch-up sync with it).
     pub dialed: bool,
+    /// The spaces whose first sync with it has started (see [`PeerTable::first_syncs`]).
+    first_synced: Vec<SpaceName>,
     /// When its first connection was made: a peer that has not told its network by
     /// identify within [`IDENTIFY_DEADLINE`] is let go.
     pub connected_at: Option<Instant>,
@@ -165,6 +167,28 @@ impl PeerTable {
         } else if let Some(peer) = self.peers.get_mut(&peer) {
             peer.spaces.retain(|s| *s != space);
         }
+    }
+
+    /// Of `ours`, the spaces whose first sync with `peer` is due now: a peer we dialed, on
+    /// our network (identified), that follows them; each once while it stays connected.
+    /// Called when it is identified and when it follows a space, whichever comes last:
+    /// gossipsub tells a peer's spaces on its own stream, before or after identify. A
+    /// space neither follows is not asked about (the peer would refuse it), and following
+    /// a space again does not start another.
+    pub fn first_syncs(&mut self, peer: &PeerId, ours: &[SpaceName]) -> Vec<SpaceName> {
+        let Some(p) = self.peers.get_mut(peer) else {
+            return Vec::new();
+        };
+        if !p.dialed || p.agent.is_none() {
+            return Vec::new();
+        }
+        let due: Vec<SpaceName> = ours
+            .iter()
+            .filter(|space| p.spaces.contains(space) && !p.first_synced.contains(space))
+            .cloned()
+            .collect();
+        p.first_synced.extend(due.iter().cloned());
+        due
     }
 
     pub fn on_clock(&mut self, peer: &PeerId, offset_ms: i64) {
@@ -371,5 +395,48 @@ mod tests {
         let later = Instant::now() + IDENTIFY_DEADLINE + Duration::from_secs(1);
         assert_eq!(table.silent(later), vec![silent]);
         assert_eq!(table.identified(), vec![identified]);
+    }
+
+    #[test]
+    fn a_dialed_peer_is_first_synced_once_per_space_both_follow_whatever_comes_first() {
+        let space = |name: &str| SpaceName::new(name).unwrap();
+        let ours = [space("nl"), space("pv-utrecht")];
+        let mut table = PeerTable::default();
+        let peer = PeerId::random();
+        table.entry(peer).dialed = true;
+        table.on_subscription(peer, space("nl"), true);
+        assert!(
+            table.first_syncs(&peer, &ours).is_empty(),
+            "not identified yet"
+        );
+        table.entry(peer).agent = Some("wiel/0.1".into());
+        assert_eq!(table.first_syncs(&peer, &ours), vec![space("nl")]);
+        assert!(
+            table.first_syncs(&peer, &ours).is_empty(),
+            "started already"
+        );
+        // A space only the peer follows is never asked about; one both follow later is.
+        table.on_subscription(peer, space("pv-zeeland"), true);
+        assert!(table.first_syncs(&peer, &ours).is_empty());
+        table.on_subscription(peer, space("pv-utrecht"), true);
+        assert_eq!(table.first_syncs(&peer, &ours), vec![space("pv-utrecht")]);
+        // Following again does not start another; nor does a peer that dialed us.
+        table.on_subscription(peer, space("nl"), false);
+        table.on_subscription(peer, space("nl"), true);
+        assert!(table.first_syncs(&peer, &ours).is_empty());
+        let dialed_us = PeerId::random();
+        table.entry(dialed_us).agent = Some("wiel/0.1".into());
+        table.on_subscription(dialed_us, space("nl"), true);
+        assert!(table.first_syncs(&dialed_us, &ours).is_empty());
+        assert!(
+            table.first_syncs(&PeerId::random(), &ours).is_empty(),
+            "unknown"
+        );
+        // Connected again after it was gone: a first sync again.
+        table.remove(&peer);
+        table.entry(peer).dialed = true;
+        table.entry(peer).agent = Some("wiel/0.1".into());
+        table.on_subscription(peer, space("nl"), true);
+        assert_eq!(table.first_syncs(&peer, &ours), vec![space("nl")]);
     }
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use libp2p::PeerId;
 use libp2p::gossipsub::{MessageAcceptance, MessageId};
 use tokio::sync::mpsc;
-use wiel_protocol::{EntryId, NetworkId, Rules, SpaceName, Timestamp, Verified};
+use wiel_protocol::{Batched, EntryId, NetworkId, Rules, SpaceName, Timestamp, Verified};
 use wiel_store::{Ingest, Store};
 
 use super::runs::Origin;
@@ -123,9 +123,11 @@ fn read(map: &Mutex<BTreeMap<&'static str, u64>>) -> BTreeMap<&'static str, u64>
     map.lock().unwrap_or_else(|p| p.into_inner()).clone()
 }
 
-/// An entry from a peer: objectively at fault (strike the sender), or valid and admitted
-/// or not by this node's own rules (see [`crate::admission`]).
+/// An entry from a peer: held here already, objectively at fault (strike the sender), or
+/// valid and admitted or not by this node's own rules (see [`crate::admission`]).
 enum Judged {
+    /// Held here already: one more copy.
+    Held,
     Admitted(Admission),
     Strike(Refusal),
 }
@@ -256,7 +258,10 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
         let mut valid = Vec::new();
         let mut declined_now = Vec::new();
         let set = trust.current();
-        for (source, checked) in sources.into_iter().zip(check_all(unchecked, &rules)) {
+        for (source, checked) in sources
+            .into_iter()
+            .zip(check_all(unchecked, &rules, &store))
+        {
             let admission = match checked {
                 // Dated ahead of this node's clock: our clock may be the wrong one. Taken
                 // later by sync, once it is no longer ahead.
@@ -265,9 +270,10 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                     throttle: false,
                 }),
                 Err(fault) => Judged::Strike(fault),
-                Ok(e) => {
+                Ok(Batched::Held { .. }) => Judged::Held,
+                Ok(Batched::Verified(e)) => {
                     let id = e.id();
-                    let admission = admit(e, &set, &store, &trust, &mut budgets);
+                    let admission = admit(*e, &set, &store, &trust, &mut budgets);
                     if let Admission::Ignore { reason, .. } = &admission
                         && Declined::lasts(*reason)
                     {
@@ -296,6 +302,18 @@ pub fn run(context: Context, mut jobs: mpsc::Receiver<Job>, verdicts: mpsc::Send
                 (Judged::Admitted(Admission::Ignore { reason, .. }), Source::Fetch(tally)) => {
                     counters.reject(reason);
                     tallies[tally].duplicates += 1;
+                }
+                (Judged::Held, source) => {
+                    counters.duplicates.fetch_add(1, Ordering::Relaxed);
+                    match source {
+                        Source::Gossip { message_id, peer } => refusals.push(Verdict::Gossip {
+                            message_id,
+                            source: peer,
+                            acceptance: MessageAcceptance::Ignore,
+                            missing: vec![],
+                        }),
+                        Source::Fetch(tally) => tallies[tally].duplicates += 1,
+                    }
                 }
                 (Judged::Strike(reason), Source::Gossip { message_id, peer }) => {
                     refusals.push(refuse(message_id, peer, reason, &counters))
@@ -429,29 +447,42 @@ struct Unchecked {
 /// Decodes and verifies entries (signatures checked in one batch), and checks that each is
 /// what it was sent as: a gossiped entry on its own space's topic, a fetched one the entry
 /// asked for, in the space asked in.
-fn check_all(unchecked: Vec<Unchecked>, rules: &Rules) -> Vec<Result<Verified, Refusal>> {
+///
+/// A copy of an entry this node holds, byte for byte, is not verified again (see
+/// [`Batched::Held`]): under a burst many come twice, by gossip and by sync. (A damaged
+/// copy differs in its bytes: checked, refused and blamed as before.)
+fn check_all(
+    unchecked: Vec<Unchecked>,
+    rules: &Rules,
+    store: &Store,
+) -> Vec<Result<Batched, Refusal>> {
     let mut data = Vec::with_capacity(unchecked.len());
     let mut expected = Vec::with_capacity(unchecked.len());
     for u in unchecked {
         data.push(u.data);
         expected.push((u.space, u.id, u.on_topic));
     }
-    Verified::from_bytes_batch(data, rules)
+    let held = |id: &EntryId, bytes: &[u8]| matches!(store.holds_as(id, bytes), Ok(true));
+    Verified::from_bytes_batch(data, rules, held)
         .into_iter()
         .zip(expected)
         .map(|(checked, (space, id, on_topic))| {
-            let entry = checked.map_err(|e| Refusal::of_invalid(&e))?;
-            if id.is_some_and(|id| id != entry.id()) {
+            let checked = checked.map_err(|e| Refusal::of_invalid(&e))?;
+            let (its_id, its_space) = match &checked {
+                Batched::Verified(entry) => (entry.id(), &entry.header().space),
+                Batched::Held { id, space } => (*id, space),
+            };
+            if id.is_some_and(|id| id != its_id) {
                 return Err(Refusal::NotAskedFor);
             }
-            if space.is_some_and(|s| s != entry.header().space) {
+            if space.is_some_and(|s| s != *its_space) {
                 return Err(if on_topic {
                     Refusal::WrongTopic
                 } else {
                     Refusal::WrongSpace
                 });
             }
-            Ok(entry)
+            Ok(checked)
         })
         .collect()
 }

@@ -121,7 +121,16 @@ impl SyncHandler {
                 continue;
             }
             tracing::debug!(%peer, "catching up on what was dropped");
-            self.start(ctx.server, ctx.runs, *peer, None, Why::CatchUp);
+            // Of the spaces it follows: gossip went to it, or came from it, on their topics.
+            for space in self.spaces.clone() {
+                if ctx
+                    .peers
+                    .get(peer)
+                    .is_some_and(|p| p.spaces.contains(&space))
+                {
+                    self.start_session(ctx.server, ctx.runs, *peer, space, None, Why::CatchUp);
+                }
+            }
         }
         // `wiel sync` runs that left entries for later (the fetch queue's cap) go on.
         for (run, peer) in ctx.runs.continuations() {
@@ -201,6 +210,20 @@ impl SyncHandler {
     ) {
         for space in self.spaces.clone() {
             self.start_session(server, runs, peer, space, run, why);
+        }
+    }
+
+    /// Starts the first sync with `peer` of each space that is due (see
+    /// [`PeerTable::first_syncs`]): when it is identified, and when it follows a space.
+    pub fn start_first_syncs(
+        &mut self,
+        server: &Server,
+        runs: &mut Runs,
+        peers: &mut PeerTable,
+        peer: PeerId,
+    ) {
+        for space in peers.first_syncs(&peer, &self.spaces) {
+            self.start_session(server, runs, peer, space, None, Why::NewPeer);
         }
     }
 
