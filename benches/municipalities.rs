@@ -82,14 +82,12 @@ fn start(
     shutdown: &CancellationToken,
 ) -> InProcess {
     // A stopped node's store closes as its last task ends: wait for its lock to go.
-    let t0 = Instant::now();
     let store = loop {
         match Store::open(member.dir.path()) {
             Ok(store) => break store,
             Err(_) => std::thread::sleep(Duration::from_millis(20)),
         }
     };
-    let t1 = Instant::now();
     let node = InProcess::start(
         key,
         store,
@@ -103,11 +101,6 @@ fn start(
             memory: std::env::var_os("WIEL_BENCH_MEMORY").is_some(),
         },
         shutdown,
-    );
-    eprintln!(
-        "DIAG open {:.0} ms start {:.0} ms",
-        ms(t1 - t0),
-        ms(t1.elapsed())
     );
     let mut rx = node.running.stored.subscribe();
     let arrivals = arrivals.clone();
