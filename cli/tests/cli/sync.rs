@@ -234,8 +234,8 @@ fn sync_without_peers_or_node_says_so() {
 }
 
 /// A node asks a peer it dialed about the spaces both follow, and only those: a province
-/// the peer does not follow is not asked about (the peer would refuse it), whether the
-/// peer tells its spaces before or after it says who it is.
+/// the peer does not follow is not asked about (the peer would refuse it). (Whether the
+/// peer tells its spaces before or after it says who it is: `peers.rs`'s unit test.)
 #[test]
 fn a_new_peer_is_asked_only_about_the_spaces_both_follow() {
     use wiel_protocol::SpaceName;

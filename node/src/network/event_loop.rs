@@ -170,6 +170,10 @@ impl EventLoop {
         self.punches.on_tick(&mut self.swarm, now, |peer| {
             sync.busy_with(peer) || fetch.busy_with(peer)
         });
+        for peer in (self.peers).untold_first_syncs(self.sync.spaces(), now) {
+            tracing::debug!(%peer, "a peer we dialed told none of our spaces: asking about all");
+            (self.sync).start(&self.server, &mut self.runs, peer, None, Why::NewPeer);
+        }
         let catch_ups = self.guard.due_catch_ups(now);
         for peer in self.sync.on_tick(&mut ctx!(self), &catch_ups, now) {
             self.guard.schedule_catch_up(peer);

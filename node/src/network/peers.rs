@@ -72,6 +72,10 @@ pub fn follow_rotation(addr: &Multiaddr, trust: &TrustSet) -> Option<Multiaddr> 
     )
 }
 
+/// How long a peer we dialed has to tell the spaces it follows before its first sync asks
+/// about all of ours (see [`PeerTable::untold_first_syncs`]).
+pub const TELL_GRACE: Duration = Duration::from_secs(10);
+
 /// What this node knows of one connected peer.
 #[derive(Default)]
 pub struct Peer {
@@ -188,6 +192,27 @@ impl PeerTable {
             .cloned()
             .collect();
         p.first_synced.extend(due.iter().cloned());
+        due
+    }
+
+    /// The peers whose first sync is due about every space of `ours` though they told
+    /// none of them: dialed by us, identified, and silent about our spaces
+    /// [`TELL_GRACE`] after they connected. A node back as a new run hears nothing from a
+    /// peer that kept its last run's connection (see `comeback`), and a peer that follows
+    /// only other spaces than ours tells none of ours (it refuses them). Once per peer
+    /// while it stays connected.
+    pub fn untold_first_syncs(&mut self, ours: &[SpaceName], now: Instant) -> Vec<PeerId> {
+        let mut due = Vec::new();
+        for (id, p) in &mut self.peers {
+            let waited = p
+                .connected_at
+                .is_some_and(|at| now.saturating_duration_since(at) >= TELL_GRACE);
+            let untold = p.spaces.is_empty() && p.first_synced.is_empty();
+            if p.dialed && p.agent.is_some() && untold && waited {
+                p.first_synced = ours.to_vec();
+                due.push(*id);
+            }
+        }
         due
     }
 
@@ -431,6 +456,26 @@ mod tests {
         assert!(
             table.first_syncs(&PeerId::random(), &ours).is_empty(),
             "unknown"
+        );
+        // One that tells none of our spaces is asked about all of them once it had the
+        // time to (a node back as a new run hears nothing from a peer that kept its last
+        // run's connection); the others are not.
+        let untold = PeerId::random();
+        let p = table.entry(untold);
+        (p.dialed, p.agent) = (true, Some("wiel/0.1".into()));
+        p.connected_at = Some(Instant::now());
+        table.on_subscription(untold, space("pv-zeeland"), true);
+        table.entry(untold).spaces.clear(); // only ours are noted
+        let later = Instant::now() + TELL_GRACE;
+        assert!(
+            table.untold_first_syncs(&ours, Instant::now()).is_empty(),
+            "within grace"
+        );
+        assert_eq!(table.untold_first_syncs(&ours, later), vec![untold]);
+        assert!(table.untold_first_syncs(&ours, later).is_empty(), "once");
+        assert!(
+            table.first_syncs(&untold, &ours).is_empty(),
+            "asked about all already"
         );
         // Connected again after it was gone: a first sync again.
         table.remove(&peer);

@@ -102,8 +102,8 @@ impl SyncHandler {
             last_sync: HashMap::new(),
             ripples: HashMap::new(),
             settling: settle::Settling::default(),
-            // A node that starts syncs with each peer it connects to: its first periodic
-            // sync comes after one to two intervals.
+            // A node that starts syncs with each peer it dials (about the spaces both
+            // follow): its first periodic sync comes after one to two intervals.
             next_periodic_sync: Instant::now() + SYNC_INTERVAL / 2 + periodic_wait(),
         }
     }
@@ -121,13 +121,15 @@ impl SyncHandler {
                 continue;
             }
             tracing::debug!(%peer, "catching up on what was dropped");
-            // Of the spaces it follows: gossip went to it, or came from it, on their topics.
+            // Of the spaces it follows (gossip went to it, or came from it, on their
+            // topics); all of ours when it told none (see `PeerTable::untold_first_syncs`).
+            let told = ctx
+                .peers
+                .get(peer)
+                .map(|p| p.spaces.clone())
+                .unwrap_or_default();
             for space in self.spaces.clone() {
-                if ctx
-                    .peers
-                    .get(peer)
-                    .is_some_and(|p| p.spaces.contains(&space))
-                {
+                if told.is_empty() || told.contains(&space) {
                     self.start_session(ctx.server, ctx.runs, *peer, space, None, Why::CatchUp);
                 }
             }
@@ -211,6 +213,11 @@ impl SyncHandler {
         for space in self.spaces.clone() {
             self.start_session(server, runs, peer, space, run, why);
         }
+    }
+
+    /// The spaces this node follows.
+    pub fn spaces(&self) -> &[SpaceName] {
+        &self.spaces
     }
 
     /// Starts the first sync with `peer` of each space that is due (see
