@@ -27,6 +27,8 @@ use wiel_protocol::{EntryId, OrgKeypair, SpaceName, Verified, testing};
 use wiel_store::Store;
 use wiel_tests::inprocess::{InProcess, Joining};
 
+#[path = "municipalities/lacks.rs"]
+mod lacks;
 #[path = "municipalities/tally.rs"]
 mod tally;
 use tally::{activity, connections_made, listed, refusals, session_counts, since, sync_sessions};
@@ -137,51 +139,6 @@ fn converged(members: &[Member]) -> bool {
         }
     }
     true
-}
-
-/// What the running nodes of `away` and of the others lack: for each group, how many hold
-/// fewer entries of one of their spaces than its fullest follower, and the median of what
-/// those lack. Who lags while the network converges.
-fn lagging(members: &[Member], away: &[usize]) -> [(usize, u64); 2] {
-    let counts: Vec<Option<Vec<u64>>> = members
-        .iter()
-        .map(|m| {
-            let node = m.node.as_ref()?;
-            Some(
-                node.fingerprints(&m.spaces)
-                    .iter()
-                    .map(|p| p.count)
-                    .collect(),
-            )
-        })
-        .collect();
-    let mut fullest: HashMap<&SpaceName, u64> = HashMap::new();
-    for (m, c) in members.iter().zip(&counts) {
-        for (space, count) in m.spaces.iter().zip(c.iter().flatten()) {
-            let most = fullest.entry(space).or_default();
-            *most = (*most).max(*count);
-        }
-    }
-    let mut lacking: [Vec<u64>; 2] = [Vec::new(), Vec::new()];
-    for (i, (m, c)) in members.iter().zip(&counts).enumerate() {
-        let Some(c) = c else { continue };
-        let missing: u64 = m
-            .spaces
-            .iter()
-            .zip(c)
-            .map(|(space, count)| fullest[space] - count)
-            .sum();
-        if missing > 0 {
-            lacking[usize::from(!away.contains(&i))].push(missing);
-        }
-    }
-    lacking.map(|mut group| {
-        group.sort_unstable();
-        (
-            group.len(),
-            group.get(group.len() / 2).copied().unwrap_or(0),
-        )
-    })
 }
 
 /// Raises this process's limit of open files: two per TCP connection between its nodes
@@ -539,7 +496,8 @@ fn main() {
             }
             if Instant::now() >= next_report {
                 next_report += Duration::from_secs(10);
-                let [(returned, returned_lack), (stayed, stayed_lack)] = lagging(&members, &away);
+                let seen: Vec<lacks::Seen> = members.iter().map(|m| (m.node.as_ref(), &m.spaces[..])).collect();
+                let [(returned, returned_lack), (stayed, stayed_lack)] = lacks::lagging(&seen, &away);
                 println!(
                     "  after {:.0} s: lacking entries: {returned} of the {} restarted (median {returned_lack}), {stayed} of the {} that stayed (median {stayed_lack}); {} without a peer",
                     restarted.elapsed().as_secs_f64(),
@@ -556,6 +514,9 @@ fn main() {
                     );
                 }
                 done_before = done;
+                for line in lacks::the_last(&seen, &away, 3).await {
+                    println!("{line}");
+                }
             }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }

@@ -376,7 +376,7 @@ impl SyncHandler {
                 // The peer does not follow this space, or is busy: another follower may
                 // settle it.
                 self.counters.sync_ended(Ended::Refused.label());
-                self.settling.on_arrival(&session.space, Instant::now());
+                self.settling.on_unanswered(&session.space, Instant::now());
                 ctx.runs.session_closed(session.run, 0, 0, None);
                 return Outcome::default();
             }
@@ -514,7 +514,7 @@ impl SyncHandler {
             self.counters.sync_ended(Ended::Failed.label());
             // A busy peer that dropped the request, a connection gone: another follower
             // may settle the space.
-            self.settling.on_arrival(&s.space, Instant::now());
+            self.settling.on_unanswered(&s.space, Instant::now());
             runs.session_closed(
                 s.run,
                 0,

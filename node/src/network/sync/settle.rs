@@ -5,10 +5,13 @@
 //! follows it once the arrivals pause for [`QUIET`] (or, when they never pause, after
 //! [`LONGEST`]), at most once per [`SPACING`], the followers taken in turn. A sync that
 //! brings entries passes them on (ripples) and is itself an arrival, so a gap closes in a
-//! few rounds; one that brings nothing ends it. A session that failed (the peer busy, or
-//! gone) leaves its space to settle too, with the next follower. A peer that sends gossip
-//! to keep a space busy costs this node one session per [`SPACING`], with a peer this node
-//! chooses.
+//! few rounds; one that brings nothing ends it. A session that was refused or failed (the
+//! peer busy, or gone) leaves its space to settle too, with the next follower once
+//! [`QUIET`] passed: nothing was learned, so it does not wait out [`SPACING`] (a node whose
+//! only followers of a space were busy seeds waited 20 s at a time, at the end of a
+//! burst). A peer that sends gossip to keep a space busy costs this node one session per
+//! [`SPACING`], with a peer this node chooses; one that refuses every session, one per
+//! [`QUIET`] with the next follower.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
@@ -41,6 +44,13 @@ impl Settling {
             .entry(space.clone())
             .and_modify(|(_, latest)| *latest = now)
             .or_insert((now, now));
+    }
+
+    /// A session about `space` was refused or failed: settled again with the next
+    /// follower once [`QUIET`] passed, however recently it was settled.
+    pub fn on_unanswered(&mut self, space: &SpaceName, now: Instant) {
+        self.last.remove(space);
+        self.on_arrival(space, now);
     }
 
     /// The spaces to settle now; they count as settled from `now`.
@@ -126,6 +136,27 @@ mod tests {
                 .is_empty()
         );
         assert_eq!(settling.due(start + QUIET + SPACING).len(), 1);
+    }
+
+    #[test]
+    fn a_settling_that_was_not_answered_is_tried_again_once_quiet_not_spaced() {
+        let mut settling = Settling::default();
+        let start = Instant::now();
+        settling.on_arrival(&space("pv21"), start);
+        assert_eq!(settling.due(start + QUIET).len(), 1);
+        // Refused (the follower busy): again after QUIET, not after SPACING.
+        let refused = start + QUIET + Duration::from_secs(1);
+        settling.on_unanswered(&space("pv21"), refused);
+        assert!(
+            settling
+                .due(refused + QUIET - Duration::from_secs(1))
+                .is_empty()
+        );
+        assert_eq!(settling.due(refused + QUIET), vec![space("pv21")]);
+        // Answered with entries: spaced as before.
+        settling.on_arrival(&space("pv21"), refused + QUIET);
+        assert!(settling.due(refused + QUIET + QUIET).is_empty());
+        assert_eq!(settling.due(refused + QUIET + SPACING).len(), 1);
     }
 
     #[test]
