@@ -23,16 +23,9 @@ use crate::trust::TrustState;
 /// and a fetch dropped unanswered (the peer's request fails; nobody is blamed, sync tries
 /// again later).
 const MAX_QUEUED_REQUESTS: usize = 64;
-/// Sessions this node answers at once (each holds a snapshot of a set): past it, a new
-/// session takes the place of the one idle longest, if that one had no round for
-/// [`IDLE_SESSION`] (its peer's next round is refused; it starts again later); else the new
-/// session is refused at its start. Dropping sessions under way instead threw away the
-/// rounds answered so far, and a busy seed (hundreds of peers catching up at once) ended
-/// more sessions than it finished.
+/// Sessions this node answers at once (each holds a snapshot of a set): past it, the
+/// oldest snapshot is dropped (that peer's next round is refused; it starts again later).
 const MAX_ANSWERING: usize = 64;
-/// A session whose last round is this old may give its place to a new one: an honest peer
-/// sends its next round as soon as the answer arrives.
-const IDLE_SESSION: Duration = Duration::from_secs(5);
 /// How long a session's snapshot is kept after its last round.
 const SNAPSHOT_TTL: Duration = Duration::from_secs(60);
 
@@ -79,40 +72,32 @@ impl ServeState {
     /// would not decode, and the peer would take that for our fault). A round at
     /// `start == 0` begins a new session. Returns the set and whether a session began;
     /// `None` for a later round whose snapshot is gone (kept past [`SNAPSHOT_TTL`], or
-    /// dropped for a newer session), and for a new session while every place is taken
-    /// by one under way (see [`MAX_ANSWERING`]): it is refused, and the peer starts again
-    /// later.
+    /// dropped for newer sessions): it is refused, and the peer starts again later.
     pub fn session_set(
         &mut self,
         peer: PeerId,
         space: &SpaceName,
         start: u64,
-        now: Instant,
     ) -> Option<(Arc<ItemSet>, bool)> {
+        let now = Instant::now();
         self.answering
             .retain(|_, (at, _)| now.duration_since(*at) < SNAPSHOT_TTL);
         let key = (peer, space.clone());
-        if start != 0 && !self.answering.contains_key(&key) {
-            return None;
-        }
-        if !self.answering.contains_key(&key) && self.answering.len() >= MAX_ANSWERING {
-            let idlest = self
-                .answering
-                .iter()
-                .min_by_key(|(_, (at, _))| *at)
-                .map(|(k, (at, _))| (k.clone(), *at));
-            match idlest {
-                Some((idlest, at)) if now.saturating_duration_since(at) >= IDLE_SESSION => {
-                    self.answering.remove(&idlest);
-                }
-                _ => return None,
-            }
-        }
         let (set, began) = match self.answering.get(&key) {
             _ if start == 0 => (self.space_set(space), true),
             Some((_, set)) => (set.clone(), false),
             None => return None,
         };
+        if !self.answering.contains_key(&key)
+            && self.answering.len() >= MAX_ANSWERING
+            && let Some(oldest) = self
+                .answering
+                .iter()
+                .min_by_key(|(_, (at, _))| *at)
+                .map(|(k, _)| k.clone())
+        {
+            self.answering.remove(&oldest);
+        }
         self.answering.insert(key, (now, set.clone()));
         Some((set, began))
     }
@@ -229,48 +214,28 @@ mod tests {
             .store
             .ingest(testing::practice(&key, 1, 1_000))
             .unwrap();
-        let t0 = Instant::now();
-        let (first, began) = state.session_set(peer, &space, 0, t0).unwrap();
+        let (first, began) = state.session_set(peer, &space, 0).unwrap();
         assert!(began);
         // The space changes during the session: its rounds still see the snapshot.
         state
             .store
             .ingest(testing::practice(&key, 2, 2_000))
             .unwrap();
-        let (later, began) = state.session_set(peer, &space, 8, t0).unwrap();
+        let (later, began) = state.session_set(peer, &space, 8).unwrap();
         assert!(!began);
         assert!(Arc::ptr_eq(&first, &later));
-        // Every place taken by a session under way: a new session is refused at its
-        // start, and those under way go on.
-        let t1 = t0 + Duration::from_secs(1);
-        for _ in 1..MAX_ANSWERING {
-            state.session_set(PeerId::random(), &space, 0, t1).unwrap();
-        }
-        assert!(state.session_set(PeerId::random(), &space, 0, t1).is_none());
-        let (later, _) = state.session_set(peer, &space, 16, t1).unwrap();
-        assert!(Arc::ptr_eq(&first, &later));
-        // Once the one idle longest had no round for a while, a new session takes its
-        // place: that one's next round is refused, not answered from the set as it is now
-        // (which would not decode).
-        let (_, began) =
-            (state.session_set(peer, &space, 24, t1 + Duration::from_secs(1))).unwrap();
-        assert!(!began);
-        let t2 = t1 + IDLE_SESSION;
-        state.session_set(PeerId::random(), &space, 0, t2).unwrap();
-        let (_, began) = state.session_set(peer, &space, 32, t2).unwrap();
-        assert!(!began, "not the one idle longest: kept");
-        let t3 = t2 + IDLE_SESSION;
+        // Newer sessions of other peers push its snapshot out: its next round is refused,
+        // not answered from the set as it is now (which would not decode).
         for _ in 0..MAX_ANSWERING {
-            state.session_set(PeerId::random(), &space, 0, t3).unwrap();
+            state.session_set(PeerId::random(), &space, 0).unwrap();
         }
-        assert!(state.session_set(peer, &space, 40, t3).is_none());
+        assert!(state.session_set(peer, &space, 16).is_none());
         // A new session starts from the set as it is now.
-        let t4 = t3 + IDLE_SESSION;
-        let (again, began) = state.session_set(peer, &space, 0, t4).unwrap();
+        let (again, began) = state.session_set(peer, &space, 0).unwrap();
         assert!(began);
         assert_eq!(again.len(), 2);
         // A round of a session never begun here is refused too.
-        assert!(state.session_set(PeerId::random(), &space, 8, t4).is_none());
+        assert!(state.session_set(PeerId::random(), &space, 8).is_none());
     }
 
     #[test]

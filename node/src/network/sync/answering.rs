@@ -122,9 +122,7 @@ fn answer(state: &mut ServeState, peer: PeerId, request: SyncRequest) -> Answere
             start,
             count,
         } => {
-            let Some((set, began)) =
-                state.session_set(peer, &space, start, std::time::Instant::now())
-            else {
+            let Some((set, began)) = state.session_set(peer, &space, start) else {
                 // Its snapshot is gone: answered from another set, the session would not
                 // decode. Refused (nobody's fault); the peer starts again later.
                 tracing::debug!(%peer, %space, start, "a sync round whose snapshot is gone: refused");

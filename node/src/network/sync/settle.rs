@@ -10,8 +10,10 @@
 //! [`QUIET`] passed: nothing was learned, so it does not wait out [`SPACING`] (a node whose
 //! only followers of a space were busy seeds waited 20 s at a time, at the end of a
 //! burst). A peer that sends gossip to keep a space busy costs this node one session per
-//! [`SPACING`], with a peer this node chooses; one that refuses every session, one per
-//! [`QUIET`] with the next follower.
+//! [`SPACING`], with a peer this node chooses. One that refuses every session (of any
+//! kind: a catch-up, a ripple) makes it settle each space it asked about once per
+//! [`QUIET`] at most, with the next follower: a few sessions a minute, whatever the number
+//! of such peers.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
