@@ -5,7 +5,7 @@
 //! Answering: symbol rounds from a snapshot of this node's set, and
 //! offers, computed off the swarm's loop (see `serve`).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -25,6 +25,7 @@ use crate::refusal::Refusal;
 
 mod answering;
 mod outcome;
+mod passing_on;
 mod settle;
 pub(super) use answering::Answered;
 pub(super) use outcome::Why;
@@ -564,58 +565,6 @@ impl SyncHandler {
             }
         }
     }
-
-    /// Passes on the entries of authors that became trusted (kept apart until now): they
-    /// join this node's sync sets, and a round of sync with every peer offers them. (Not
-    /// by gossip: gossipsub remembers their messages for two minutes and would drop them
-    /// as duplicates.)
-    pub fn promote(
-        &mut self,
-        server: &Server,
-        runs: &mut Runs,
-        authors: &[OrgKey],
-        identified: &[PeerId],
-    ) {
-        let names: Vec<String> = authors.iter().map(|a| a.short()).collect();
-        tracing::info!(authors = ?names, "passing on the entries of newly trusted organisations");
-        for peer in identified {
-            self.start(server, runs, *peer, None, Why::Promote);
-        }
-    }
-
-    /// Entries of a space came in by sync from one peer: the other peers that follow the
-    /// space may lack them too (a healed split), so reconcile with them soon. (A peer that
-    /// does not follow it refuses the session.) Ends by itself: once the peers hold the
-    /// same, nothing new is stored and nothing more is started.
-    fn start_ripples(&mut self, server: &Server, runs: &mut Runs, peers: &PeerTable) {
-        let busy: HashSet<SpaceName> = self
-            .sessions
-            .values()
-            .map(|s| s.space.clone())
-            .chain(self.starting.keys().map(|(_, s)| s.clone()))
-            .collect();
-        let ready: Vec<(SpaceName, PeerId)> = self
-            .ripples
-            .iter()
-            .filter(|(space, _)| !busy.contains(*space))
-            .map(|(space, source)| (space.clone(), *source))
-            .collect();
-        for (space, source) in ready {
-            self.ripples.remove(&space);
-            for peer in &ripple_targets(peers, &space, source) {
-                tracing::debug!(%peer, %space, "passing on what sync brought");
-                self.start_session(server, runs, *peer, space.clone(), None, Why::Ripple);
-            }
-        }
-    }
-}
-
-/// The peers a ripple of `space` reconciles with: the identified peers that follow it,
-/// but the one the entries came from.
-fn ripple_targets(peers: &PeerTable, space: &SpaceName, source: PeerId) -> Vec<PeerId> {
-    let mut targets = peers.following(space);
-    targets.retain(|peer| *peer != source);
-    targets
 }
 
 /// Whether this node holds room for `ask` more symbols beside the `held` ones of all its
@@ -624,5 +573,7 @@ fn within_symbol_budget(held: u64, ask: u32) -> bool {
     held.saturating_add(u64::from(ask)) <= MAX_HELD_SYMBOLS
 }
 
+#[cfg(test)]
+use passing_on::ripple_targets;
 #[cfg(test)]
 mod tests;
