@@ -497,7 +497,8 @@ fn main() {
             if Instant::now() >= next_report {
                 next_report += Duration::from_secs(10);
                 let seen: Vec<lacks::Seen> = members.iter().map(|m| (m.node.as_ref(), &m.spaces[..])).collect();
-                let [(returned, returned_lack), (stayed, stayed_lack)] = lacks::lagging(&seen, &away);
+                let lacking = lacks::lacks(&seen);
+                let [(returned, returned_lack), (stayed, stayed_lack)] = lacks::lagging(&lacking, &away);
                 println!(
                     "  after {:.0} s: lacking entries: {returned} of the {} restarted (median {returned_lack}), {stayed} of the {} that stayed (median {stayed_lack}); {} without a peer",
                     restarted.elapsed().as_secs_f64(),
@@ -514,7 +515,7 @@ fn main() {
                     );
                 }
                 done_before = done;
-                for line in lacks::the_last(&seen, &away, 3).await {
+                for line in lacks::the_last(&seen, &lacking, &away, 3).await {
                     println!("{line}");
                 }
             }

@@ -11,7 +11,10 @@ pub type Seen<'a> = (Option<&'a InProcess>, &'a [SpaceName]);
 
 /// For each member, for each of its spaces, how many entries it lacks against the fullest
 /// follower of that space (`None`: not running).
-fn lacks(members: &[Seen]) -> Vec<Option<Vec<u64>>> {
+pub type Lacks = Vec<Option<Vec<u64>>>;
+
+/// [`Lacks`] of `members`, read once for both reports.
+pub fn lacks(members: &[Seen]) -> Lacks {
     let counts: Vec<Option<Vec<u64>>> = members
         .iter()
         .map(|(node, spaces)| {
@@ -49,9 +52,9 @@ fn lacks(members: &[Seen]) -> Vec<Option<Vec<u64>>> {
 /// What the running members of `away` and of the others lack: for each group, how many
 /// hold fewer entries of one of their spaces than its fullest follower, and the median of
 /// what those lack.
-pub fn lagging(members: &[Seen], away: &[usize]) -> [(usize, u64); 2] {
+pub fn lagging(lacks: &Lacks, away: &[usize]) -> [(usize, u64); 2] {
     let mut lacking: [Vec<u64>; 2] = [Vec::new(), Vec::new()];
-    for (i, lack) in lacks(members).into_iter().enumerate() {
+    for (i, lack) in lacks.iter().enumerate() {
         let missing: u64 = lack.iter().flatten().sum();
         if missing > 0 {
             lacking[usize::from(!away.contains(&i))].push(missing);
@@ -69,8 +72,12 @@ pub fn lagging(members: &[Seen], away: &[usize]) -> [(usize, u64); 2] {
 /// Once at most `few` members lack anything: one line for each, with each space it lacks
 /// entries of, how many of its peers follow that space and how many of those hold it all,
 /// and its sync sessions. Why the last ones wait.
-pub async fn the_last(members: &[Seen<'_>], away: &[usize], few: usize) -> Vec<String> {
-    let lacks = lacks(members);
+pub async fn the_last(
+    members: &[Seen<'_>],
+    lacks: &Lacks,
+    away: &[usize],
+    few: usize,
+) -> Vec<String> {
     let lacking: Vec<usize> = (0..members.len())
         .filter(|i| lacks[*i].as_ref().is_some_and(|l| l.iter().any(|n| *n > 0)))
         .collect();

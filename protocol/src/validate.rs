@@ -381,16 +381,6 @@ pub enum Batched {
     },
 }
 
-impl Batched {
-    /// The verified entry; `None` for one held already.
-    pub fn verified(self) -> Option<Verified> {
-        match self {
-            Self::Verified(v) => Some(*v),
-            Self::Held { .. } => None,
-        }
-    }
-}
-
 impl Verified {
     /// Decodes and checks many entries from outside this process at once, with one batch
     /// signature verification: the same outcome as [`Verified::from_bytes`] on each, but

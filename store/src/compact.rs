@@ -149,10 +149,7 @@ impl Store {
             let Some((Some(span), _)) = log::decode_record(&record) else {
                 continue;
             };
-            let bytes = old.read(span).map_err(|e| StoreError::Log {
-                path: old.path().to_owned(),
-                reason: e.to_string(),
-            })?;
+            let bytes = old.read_stored(span)?;
             chunk_bytes += bytes.len();
             chunk.push(bytes);
             keys.push(key);

@@ -487,11 +487,7 @@ impl Store {
             Some((Some(span), _)) if span.len as usize == bytes.len() => span,
             _ => return Ok(false),
         };
-        let stored = log.read(span).map_err(|e| StoreError::Log {
-            path: log.path().to_owned(),
-            reason: e.to_string(),
-        })?;
-        Ok(stored == bytes)
+        Ok(log.read_stored(span)? == bytes)
     }
 
     /// Whether the store holds `id` (with its body or as a tombstone).

@@ -79,6 +79,14 @@ impl EntryLog {
         Ok(buf)
     }
 
+    /// [`EntryLog::read`], failing as the store does: naming this log's file.
+    pub(crate) fn read_stored(&self, span: Span) -> Result<Vec<u8>, crate::StoreError> {
+        self.read(span).map_err(|e| crate::StoreError::Log {
+            path: self.path().to_owned(),
+            reason: e.to_string(),
+        })
+    }
+
     /// Overwrites the spans with zeros and syncs: the bytes are gone from the disk file.
     pub fn erase(&self, spans: &[Span]) -> io::Result<()> {
         if spans.is_empty() {

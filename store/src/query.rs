@@ -180,10 +180,7 @@ impl Store {
         let (span, header_only) =
             log::decode_record(&record).ok_or_else(|| corrupt(id, "short index record"))?;
         let bytes = match span {
-            Some(span) => log.read(span).map_err(|e| StoreError::Log {
-                path: log.path().to_owned(),
-                reason: e.to_string(),
-            })?,
+            Some(span) => log.read_stored(span)?,
             None => header_only.to_vec(),
         };
         Verified::from_stored_bytes(*id, bytes)
