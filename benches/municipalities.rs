@@ -13,7 +13,8 @@
 //! WIEL_BENCH_QUIC=1 connects over QUIC, one UDP socket per node, where TCP takes two open
 //! files per connection in this one process; WIEL_BENCH_MEMORY=1 over libp2p's memory
 //! transport, no sockets (Noise and yamux as over TCP); WIEL_BENCH_LOG=<filter> logs the nodes, e.g.
-//! `wiel_node::network::sync=info`, with the time since the start; WIEL_BENCH_WARM_GIB=n
+//! `wiel_node::network::sync=info`, with the time since the start; WIEL_BENCH_FEW=n names
+//! the last nodes once at most n lack anything (3); WIEL_BENCH_WARM_GIB=n
 //! warms n GiB of memory first, 10 by default, 0 not at all: see `warm_memory`).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -474,6 +475,8 @@ fn main() {
             );
             println!("sync sessions so far, running nodes: {}", sync_sessions(&running(&members, None)));
         }
+        // How many of the last nodes that lack anything are named, with what their peers hold.
+        let few = wiel_tests::env_number("WIEL_BENCH_FEW", 3);
         let restarted = Instant::now();
         for &i in &away {
             let key = keys.remove(&i).unwrap();
@@ -515,7 +518,7 @@ fn main() {
                     );
                 }
                 done_before = done;
-                for line in lacks::the_last(&seen, &lacking, &away, 3).await {
+                for line in lacks::the_last(&seen, &lacking, &away, few).await {
                     println!("{line}");
                 }
             }

@@ -2,6 +2,7 @@
 //! anything, each of them with what its peers hold.
 
 use std::collections::HashMap;
+use std::sync::atomic::Ordering;
 
 use wiel_protocol::SpaceName;
 use wiel_tests::inprocess::InProcess;
@@ -121,8 +122,9 @@ pub async fn the_last(
             ));
         }
         let [started, ended] = node.running.counters.sync_sessions();
+        let stored = node.running.counters.stored.load(Ordering::Relaxed);
         lines.push(format!(
-            "    node {i} ({}): {}; sync started {started:?}, ended {ended:?}",
+            "    node {i} ({}, {stored} stored since it started): {}; sync started {started:?}, ended {ended:?}",
             if away.contains(&i) {
                 "restarted"
             } else {

@@ -144,7 +144,9 @@ impl SyncHandler {
         }
         self.start_ripples(ctx.server, ctx.runs, ctx.peers);
         for space in self.settling.due(now) {
-            if let Some(peer) = self.settling.pick(&ctx.peers.following(&space)) {
+            let (sessions, starting) = (&self.sessions, &self.starting);
+            let asked = |peer: &PeerId| asking(sessions, starting, peer, &space);
+            if let Some(peer) = self.settling.pick(&ctx.peers.following(&space), asked) {
                 tracing::debug!(%peer, %space, "settling a space after entries arrived");
                 self.start_session(ctx.server, ctx.runs, peer, space, None, Why::Settle);
             }
@@ -565,6 +567,19 @@ impl SyncHandler {
             }
         }
     }
+}
+
+/// Whether a session with `peer` about `space` runs (in `sessions`) or is about to.
+fn asking(
+    sessions: &HashMap<OutboundRequestId, Session>,
+    starting: &HashMap<(PeerId, SpaceName), Option<RunId>>,
+    peer: &PeerId,
+    space: &SpaceName,
+) -> bool {
+    sessions
+        .values()
+        .any(|s| s.peer == *peer && s.space == *space)
+        || starting.contains_key(&(*peer, space.clone()))
 }
 
 /// Whether this node holds room for `ask` more symbols beside the `held` ones of all its
