@@ -74,20 +74,23 @@ pub(super) struct Outcome {
     pub blame: Vec<PeerId>,
     /// Entries to fetch, from whom, and why.
     pub fetch: Option<(PeerId, Vec<EntryId>, Origin)>,
+    /// A space whose entries, found missing, did not come (a fetch failed, its peer is
+    /// gone): settled again soon, not left to the next periodic sync.
+    pub unfetched: Option<SpaceName>,
 }
 
 impl Outcome {
     pub fn blame(peer: PeerId) -> Self {
         Self {
             blame: vec![peer],
-            fetch: None,
+            ..Self::default()
         }
     }
 
     pub fn fetch(peer: PeerId, ids: Vec<EntryId>, origin: Origin) -> Self {
         Self {
-            blame: Vec::new(),
             fetch: Some((peer, ids, origin)),
+            ..Self::default()
         }
     }
 }

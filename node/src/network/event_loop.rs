@@ -195,7 +195,15 @@ impl EventLoop {
         self.swarm.behaviour_mut().blocked.block_peer(peer);
         self.guard.block(peer);
         self.peers.remove(&peer);
-        self.fetch.forget_peer(&mut self.runs, &peer);
+        self.forget_fetches(&peer);
+    }
+
+    /// `peer` is gone: what was queued to fetch from it is dropped, and its spaces are
+    /// settled again with another follower.
+    fn forget_fetches(&mut self, peer: &PeerId) {
+        for space in self.fetch.forget_peer(&mut self.runs, peer) {
+            self.sync.on_unfetched(&space);
+        }
     }
 
     /// Passes on the entries of authors that became trusted (see [`SyncHandler::promote`]).
@@ -241,18 +249,28 @@ impl EventLoop {
         self.apply(outcome);
     }
 
-    /// Strikes the peers a handler blamed, and queues what it wants fetched from a peer
-    /// still connected.
+    /// Strikes the peers a handler blamed, queues what it wants fetched from a peer still
+    /// connected, and settles again a space whose entries did not come (nor can from a
+    /// peer gone meanwhile).
     fn apply(&mut self, outcome: Outcome) {
         for peer in outcome.blame {
             self.strike(peer);
+        }
+        if let Some(space) = &outcome.unfetched {
+            self.sync.on_unfetched(space);
         }
         match outcome.fetch {
             Some((peer, ids, origin)) if self.swarm.is_connected(&peer) => {
                 self.fetch
                     .queue(&mut self.swarm, &mut self.runs, peer, ids, &origin);
             }
-            _ => self.fetch.pump(&mut self.swarm),
+            Some((_, ids, origin)) => {
+                if let Some(space) = origin.space.filter(|_| !ids.is_empty()) {
+                    self.sync.on_unfetched(&space);
+                }
+                self.fetch.pump(&mut self.swarm);
+            }
+            None => self.fetch.pump(&mut self.swarm),
         }
     }
 
@@ -335,7 +353,7 @@ impl EventLoop {
                 }
                 self.peers.remove(&peer_id);
                 self.guard.forget(&peer_id);
-                self.fetch.forget_peer(&mut self.runs, &peer_id);
+                self.forget_fetches(&peer_id);
                 self.reach.on_gone(&peer_id);
                 self.trim.on_gone(&peer_id);
                 self.dials.on_gone(&peer_id);

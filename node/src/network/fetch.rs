@@ -10,7 +10,7 @@ use libp2p::request_response::{
 use libp2p::{PeerId, Swarm};
 use tokio::sync::mpsc;
 use wiel_lang::msg;
-use wiel_protocol::EntryId;
+use wiel_protocol::{EntryId, SpaceName};
 
 use super::context::{Ctx, Outcome};
 use super::guard::MAX_STRIKES;
@@ -178,16 +178,22 @@ impl Fetcher {
         Some((flight.peer, flight.origin))
     }
 
-    /// The peer is gone: drop what was queued for it.
-    pub fn forget_peer(&mut self, runs: &mut Runs, peer: &PeerId) {
-        if let Some(queue) = self.queues.remove(peer) {
-            for (ids, origin) in queue {
-                for id in &ids {
-                    self.wanted.remove(id);
-                }
-                runs.chunk_closed(origin.run, 0, 0);
+    /// The peer is gone: drop what was queued for it. Returns the spaces those entries
+    /// were found missing in, each once.
+    pub fn forget_peer(&mut self, runs: &mut Runs, peer: &PeerId) -> Vec<SpaceName> {
+        let mut spaces = Vec::new();
+        for (ids, origin) in self.queues.remove(peer).unwrap_or_default() {
+            for id in &ids {
+                self.wanted.remove(id);
+            }
+            runs.chunk_closed(origin.run, 0, 0);
+            if let Some(space) = origin.space
+                && !spaces.contains(&space)
+            {
+                spaces.push(space);
             }
         }
+        spaces
     }
 }
 
@@ -264,10 +270,7 @@ impl FetchHandler {
             },
             request_response::Event::OutboundFailure {
                 request_id, error, ..
-            } => {
-                self.on_failure(ctx, request_id, &error);
-                Outcome::default()
-            }
+            } => self.on_failure(ctx, request_id, &error),
             _ => Outcome::default(),
         }
     }
@@ -327,11 +330,19 @@ impl FetchHandler {
         Outcome::default()
     }
 
-    /// A fetch failed (timeout, connection closed): nobody is blamed; sync finds the
-    /// entries again.
-    fn on_failure(&mut self, ctx: &mut Ctx, request: OutboundRequestId, error: &OutboundFailure) {
+    /// A fetch failed (timeout, connection closed): nobody is blamed; the space is
+    /// settled again soon (with a follower not asked about it already), so the entries come
+    /// from a peer that answers, not at the next periodic sync minutes later.
+    fn on_failure(
+        &mut self,
+        ctx: &mut Ctx,
+        request: OutboundRequestId,
+        error: &OutboundFailure,
+    ) -> Outcome {
+        let mut outcome = Outcome::default();
         if let Some((peer, origin)) = self.fetcher.on_failure(ctx.runs, request) {
             tracing::debug!(%peer, %error, "fetch failed");
+            outcome.unfetched = origin.space.clone();
             ctx.runs.problem(
                 origin.run,
                 msg!(
@@ -342,6 +353,7 @@ impl FetchHandler {
             );
         }
         self.pump(ctx.swarm);
+        outcome
     }
 
     /// The worker judged what a peer's fetch answer held: count it in its run; blame the
@@ -376,8 +388,11 @@ impl FetchHandler {
         outcome
     }
 
-    pub fn forget_peer(&mut self, runs: &mut Runs, peer: &PeerId) {
-        self.fetcher.forget_peer(runs, peer);
+    /// The peer is gone: what was queued for it is dropped. Returns the spaces to settle
+    /// again (see [`Fetcher::forget_peer`]).
+    #[must_use]
+    pub fn forget_peer(&mut self, runs: &mut Runs, peer: &PeerId) -> Vec<SpaceName> {
+        self.fetcher.forget_peer(runs, peer)
     }
 }
 
@@ -446,133 +461,5 @@ pub(super) fn serve(state: &ServeState, ids: &[EntryId]) -> FetchResponse {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ids(n: u8) -> Vec<EntryId> {
-        (0..n).map(|i| EntryId::from_bytes([i; 32])).collect()
-    }
-
-    #[test]
-    fn a_run_is_done_when_every_session_chunk_and_entry_is_accounted_for() {
-        let mut runs = Runs::default();
-        let mut fetcher = Fetcher::default();
-        let peer = PeerId::random();
-        let run = runs.start(&[peer]);
-        runs.session_opened(Some(run));
-        let origin = Origin {
-            run: Some(run),
-            claimed: true,
-            ..Origin::default()
-        };
-        assert_eq!(fetcher.queue(&mut runs, peer, ids(3), &origin), 3);
-        // Asked again while wanted: not queued twice.
-        assert_eq!(fetcher.queue(&mut runs, peer, ids(3), &origin), 0);
-        runs.session_closed(Some(run), 3, 0, None);
-        assert!(!runs.report(run).unwrap().done);
-        let ready = fetcher.ready();
-        assert_eq!(ready.len(), 1);
-        // libp2p hands out request ids; a test cannot make one, so go through failure
-        // bookkeeping by hand instead: the chunk closes with nothing received.
-        let (p, ids, origin) = ready.into_iter().next().unwrap();
-        assert_eq!((p, ids.len()), (peer, 3));
-        runs.chunk_closed(origin.run, 2, 1);
-        assert!(
-            !runs.report(run).unwrap().done,
-            "two entries still at the worker"
-        );
-        runs.judged(Some(run), 1, 1, 0);
-        let report = runs.report(run).unwrap();
-        assert!(report.done);
-        assert_eq!(
-            (
-                report.to_fetch,
-                report.fetched,
-                report.stored,
-                report.duplicates,
-                report.not_served
-            ),
-            (3, 2, 1, 1, 1)
-        );
-    }
-
-    #[test]
-    fn the_window_bounds_requests_in_flight() {
-        let mut runs = Runs::default();
-        let mut fetcher = Fetcher::default();
-        let peer = PeerId::random();
-        let many: Vec<EntryId> = (0..(MAX_FETCH_IDS * 10) as u32)
-            .map(|i| EntryId::from_bytes(*blake3::hash(&i.to_le_bytes()).as_bytes()))
-            .collect();
-        fetcher.queue(&mut runs, peer, many, &Origin::default());
-        // Nothing registered in flight (no swarm here): each call hands out one window.
-        assert_eq!(fetcher.ready().len(), FETCH_WINDOW);
-    }
-
-    #[test]
-    fn many_peers_together_queue_no_more_than_the_overall_cap() {
-        let mut runs = Runs::default();
-        let mut fetcher = Fetcher::default();
-        let mut queued = 0;
-        for p in 0..(MAX_WANTED / MAX_QUEUED_PER_PEER + 2) as u32 {
-            let peer = PeerId::random();
-            let offered = (0..MAX_QUEUED_PER_PEER as u32).map(|i| {
-                let n = p * MAX_QUEUED_PER_PEER as u32 + i;
-                EntryId::from_bytes(*blake3::hash(&n.to_le_bytes()).as_bytes())
-            });
-            queued += fetcher.queue(&mut runs, peer, offered, &Origin::default());
-        }
-        assert_eq!(queued, MAX_WANTED);
-        assert_eq!(fetcher.wanted.len(), MAX_WANTED);
-    }
-
-    /// More missing than the queue takes: the run is not done when the first round is
-    /// through, goes on with the peer, and ends once a round brings nothing new.
-    #[test]
-    fn a_run_past_the_queue_cap_goes_on_until_a_round_brings_nothing() {
-        let mut runs = Runs::default();
-        let mut fetcher = Fetcher::default();
-        let peer = PeerId::random();
-        let run = runs.start(&[peer]);
-        runs.session_opened(Some(run));
-        let origin = Origin {
-            run: Some(run),
-            ..Origin::default()
-        };
-        let many: Vec<EntryId> = (0..(MAX_QUEUED_PER_PEER + 10) as u32)
-            .map(|i| EntryId::from_bytes(*blake3::hash(&i.to_le_bytes()).as_bytes()))
-            .collect();
-        assert_eq!(
-            fetcher.queue(&mut runs, peer, many, &origin),
-            MAX_QUEUED_PER_PEER
-        );
-        runs.session_closed(Some(run), (MAX_QUEUED_PER_PEER + 10) as u64, 0, None);
-        // Every chunk comes back and is stored.
-        let chunks = MAX_QUEUED_PER_PEER.div_ceil(MAX_FETCH_IDS);
-        for _ in 0..chunks {
-            runs.chunk_closed(Some(run), 0, 0);
-        }
-        runs.judged(Some(run), MAX_QUEUED_PER_PEER as u64, 0, 0);
-        assert!(
-            !runs.report(run).unwrap().done,
-            "ten entries are still missing"
-        );
-        assert_eq!(runs.continuations(), vec![(run, peer)]);
-        assert!(runs.continuations().is_empty(), "one round at a time");
-        // The next round: the peer offers the same again, nothing new is stored.
-        runs.session_opened(Some(run));
-        runs.defer(Some(run), peer);
-        runs.session_closed(Some(run), 10, 0, None);
-        assert!(!runs.report(run).unwrap().done);
-        assert!(runs.continuations().is_empty());
-        let report = runs.report(run).unwrap();
-        assert!(report.done);
-        assert!(
-            report
-                .problems
-                .iter()
-                .any(|p| p.contains("sync again later")),
-            "{report:?}"
-        );
-    }
-}
+#[path = "fetch_tests.rs"]
+mod tests;

@@ -23,9 +23,18 @@ use crate::trust::TrustState;
 /// and a fetch dropped unanswered (the peer's request fails; nobody is blamed, sync tries
 /// again later).
 const MAX_QUEUED_REQUESTS: usize = 64;
-/// Sessions this node answers at once (each holds a snapshot of a set): past it, the
-/// oldest snapshot is dropped (that peer's next round is refused; it starts again later).
-const MAX_ANSWERING: usize = 64;
+/// Sessions this node answers at once (each holds a snapshot of a set), and the memory of
+/// their distinct snapshots (sessions begun between two changes of a set share one): past
+/// either, the snapshot idle longest is dropped (that peer's next round is refused; it
+/// starts again later). A node answers about every space each of its peers follows with
+/// it, and keeps a snapshot for [`SNAPSHOT_TTL`] after its session's last round: at 64
+/// places, a node with 33 peers dropped sessions under way whenever they all synced
+/// within a minute (under a burst, all the time), and the ones dropped were those with the
+/// most to learn (the most rounds, idle the longest between them): a node just back lacked
+/// most of a burst for 50 s while its peers held it all (every session refused). The
+/// bytes bound holds whatever the number of peers and keys.
+const MAX_ANSWERING: usize = 1024;
+const MAX_ANSWERING_BYTES: usize = 128 << 20;
 /// How long a session's snapshot is kept after its last round.
 const SNAPSHOT_TTL: Duration = Duration::from_secs(60);
 
@@ -39,6 +48,8 @@ pub(super) struct ServeState {
     sets: super::sets::SpaceSets,
     /// The set snapshot each peer's session is answered from, by (peer, space).
     answering: HashMap<(PeerId, SpaceName), (Instant, Arc<ItemSet>)>,
+    /// The memory those snapshots may take (see [`MAX_ANSWERING_BYTES`]).
+    answering_bytes: usize,
 }
 
 impl ServeState {
@@ -49,6 +60,7 @@ impl ServeState {
             declined,
             sets: Default::default(),
             answering: HashMap::new(),
+            answering_bytes: MAX_ANSWERING_BYTES,
         }
     }
 
@@ -88,18 +100,48 @@ impl ServeState {
             Some((_, set)) => (set.clone(), false),
             None => return None,
         };
-        if !self.answering.contains_key(&key)
-            && self.answering.len() >= MAX_ANSWERING
-            && let Some(oldest) = self
-                .answering
-                .iter()
-                .min_by_key(|(_, (at, _))| *at)
-                .map(|(k, _)| k.clone())
-        {
-            self.answering.remove(&oldest);
+        self.answering.insert(key.clone(), (now, set.clone()));
+        if began {
+            self.keep_answering_in_bounds(&key);
         }
-        self.answering.insert(key, (now, set.clone()));
         Some((set, began))
+    }
+
+    /// Drops the snapshots idle longest, never `newest`'s, until the sessions answered
+    /// and their distinct snapshots' memory are within bounds.
+    fn keep_answering_in_bounds(&mut self, newest: &(PeerId, SpaceName)) {
+        // Each distinct snapshot: its bytes and how many sessions hold it.
+        let mut held: HashMap<*const ItemSet, (usize, usize)> = HashMap::new();
+        for (_, set) in self.answering.values() {
+            held.entry(Arc::as_ptr(set))
+                .or_insert((set.held_bytes(), 0))
+                .1 += 1;
+        }
+        let mut bytes: usize = held.values().map(|(b, _)| b).sum();
+        if self.answering.len() <= MAX_ANSWERING && bytes <= self.answering_bytes {
+            return;
+        }
+        let mut idle: Vec<(Instant, (PeerId, SpaceName))> = self
+            .answering
+            .iter()
+            .filter(|(k, _)| *k != newest)
+            .map(|(k, (at, _))| (*at, k.clone()))
+            .collect();
+        idle.sort_unstable_by_key(|(at, _)| *at);
+        for (_, key) in idle {
+            if self.answering.len() <= MAX_ANSWERING && bytes <= self.answering_bytes {
+                break;
+            }
+            let Some((_, set)) = self.answering.remove(&key) else {
+                continue;
+            };
+            if let Some((b, holders)) = held.get_mut(&Arc::as_ptr(&set)) {
+                *holders -= 1;
+                if *holders == 0 {
+                    bytes -= *b;
+                }
+            }
+        }
     }
 }
 
@@ -236,6 +278,50 @@ mod tests {
         assert_eq!(again.len(), 2);
         // A round of a session never begun here is refused too.
         assert!(state.session_set(PeerId::random(), &space, 8).is_none());
+    }
+
+    #[test]
+    fn sessions_begun_between_two_changes_share_a_snapshot_and_the_memory_bound_drops_the_idlest() {
+        let (_dir, mut state) = state();
+        let key = OrgKeypair::generate();
+        let space = SpaceName::national();
+        for n in 1..=3 {
+            state
+                .store
+                .ingest(testing::practice(&key, n, 1_000 * n))
+                .unwrap();
+        }
+        let item = state.space_set(&space).held_bytes() / 3;
+        // Room for the snapshots of 4 and 5 entries below, not for the one of 3 beside.
+        state.answering_bytes = 9 * item + item / 2;
+        let peers: Vec<PeerId> = (0..5).map(|_| PeerId::random()).collect();
+        // Three sessions begun without a change between: one snapshot, all kept.
+        for peer in &peers[..3] {
+            state.session_set(*peer, &space, 0).unwrap();
+        }
+        for peer in &peers[..3] {
+            assert!(state.session_set(*peer, &space, 8).is_some());
+        }
+        // A change, a fourth session: two snapshots, within the bound.
+        state
+            .store
+            .ingest(testing::practice(&key, 4, 4_000))
+            .unwrap();
+        state.session_set(peers[3], &space, 0).unwrap();
+        assert_eq!(state.answering.len(), 4);
+        // Another change and a fifth: three snapshots, past it. The sessions of the
+        // first snapshot were idle longest (their rounds came before the fourth began)
+        // and go; the newer ones stay.
+        state
+            .store
+            .ingest(testing::practice(&key, 5, 5_000))
+            .unwrap();
+        state.session_set(peers[4], &space, 0).unwrap();
+        for peer in &peers[..3] {
+            assert!(state.session_set(*peer, &space, 16).is_none(), "dropped");
+        }
+        assert!(state.session_set(peers[3], &space, 16).is_some());
+        assert!(state.session_set(peers[4], &space, 8).is_some());
     }
 
     #[test]

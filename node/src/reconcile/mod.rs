@@ -227,6 +227,11 @@ impl ItemSet {
         self.items.len() as u64
     }
 
+    /// The memory its items take.
+    pub fn held_bytes(&self) -> usize {
+        self.items.len() * std::mem::size_of::<Item>()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }

@@ -165,6 +165,12 @@ impl SyncHandler {
         self.settling.on_arrival(space, Instant::now());
     }
 
+    /// Entries of `space` found missing did not come (their fetch failed, or the peer
+    /// went): settled again soon, as a session that was not answered.
+    pub fn on_unfetched(&mut self, space: &SpaceName) {
+        self.settling.on_unanswered(space, Instant::now());
+    }
+
     /// Whether a session with `peer` runs or is about to.
     pub fn busy_with(&self, peer: &PeerId) -> bool {
         self.sessions.values().any(|s| s.peer == *peer)
