@@ -199,7 +199,7 @@ impl EventLoop {
     }
 
     /// `peer` is gone: what was queued to fetch from it is dropped, and its spaces are
-    /// settled again with another follower.
+    /// settled again soon (with the next follower in turn).
     fn forget_fetches(&mut self, peer: &PeerId) {
         for space in self.fetch.forget_peer(&mut self.runs, peer) {
             self.sync.on_unfetched(&space);

@@ -289,7 +289,7 @@ impl FetchHandler {
             .take(MAX_FETCH_IDS)
             .map(|b| b.map(|b| b.into_vec()))
             .collect();
-        let Some(outcome) = self.fetcher.on_response(ctx.runs, request, entries) else {
+        let Some(fetched) = self.fetcher.on_response(ctx.runs, request, entries) else {
             return Outcome::default();
         };
         let FetchOutcome {
@@ -297,10 +297,14 @@ impl FetchHandler {
             origin,
             entries,
             not_served,
-        } = outcome;
+        } = fetched;
         // Not served is no fault: the peer may have learned since its offer that it must not
-        // pass them on (a revocation, a retraction). Counted and told, nobody blamed.
+        // pass them on (a revocation, a retraction). Counted and told, nobody blamed; the
+        // space is settled again soon, as after a failed fetch (a peer that offers what it
+        // then does not serve cannot hold entries back until the periodic sync).
+        let mut outcome = Outcome::default();
         if not_served > 0 {
+            outcome.unfetched = origin.space.clone();
             tracing::warn!(%peer, not_served, "peer did not serve entries it said it holds");
             ctx.counters.reject(Refusal::NotServed);
             ctx.runs.problem(
@@ -327,12 +331,12 @@ impl FetchHandler {
             }
         }
         self.pump(ctx.swarm);
-        Outcome::default()
+        outcome
     }
 
     /// A fetch failed (timeout, connection closed): nobody is blamed; the space is
-    /// settled again soon (with a follower not asked about it already), so the entries come
-    /// from a peer that answers, not at the next periodic sync minutes later.
+    /// settled again soon (with the next follower in turn not asked about it already), so
+    /// the entries come, not at the next periodic sync minutes later.
     fn on_failure(
         &mut self,
         ctx: &mut Ctx,

@@ -32,9 +32,12 @@ const MAX_QUEUED_REQUESTS: usize = 64;
 /// within a minute (under a burst, all the time), and the ones dropped were those with the
 /// most to learn (the most rounds, idle the longest between them): a node just back lacked
 /// most of a burst for 50 s while its peers held it all (every session refused). The
-/// bytes bound holds whatever the number of peers and keys.
+/// bytes bound holds whatever the number of peers and keys, above [`FEWEST_ANSWERED`].
 const MAX_ANSWERING: usize = 1024;
 const MAX_ANSWERING_BYTES: usize = 128 << 20;
+/// Sessions answered whatever their snapshots' memory (as many as before the bytes bound:
+/// a space of millions of entries is not answered fewer at once than before).
+const FEWEST_ANSWERED: usize = 64;
 /// How long a session's snapshot is kept after its last round.
 const SNAPSHOT_TTL: Duration = Duration::from_secs(60);
 
@@ -48,8 +51,10 @@ pub(super) struct ServeState {
     sets: super::sets::SpaceSets,
     /// The set snapshot each peer's session is answered from, by (peer, space).
     answering: HashMap<(PeerId, SpaceName), (Instant, Arc<ItemSet>)>,
-    /// The memory those snapshots may take (see [`MAX_ANSWERING_BYTES`]).
+    /// The memory those snapshots may take (see [`MAX_ANSWERING_BYTES`]), and the
+    /// sessions answered whatever it is ([`FEWEST_ANSWERED`]).
     answering_bytes: usize,
+    fewest_answered: usize,
 }
 
 impl ServeState {
@@ -61,6 +66,7 @@ impl ServeState {
             sets: Default::default(),
             answering: HashMap::new(),
             answering_bytes: MAX_ANSWERING_BYTES,
+            fewest_answered: FEWEST_ANSWERED,
         }
     }
 
@@ -107,40 +113,52 @@ impl ServeState {
         Some((set, began))
     }
 
-    /// Drops the snapshots idle longest, never `newest`'s, until the sessions answered
-    /// and their distinct snapshots' memory are within bounds.
+    /// Keeps the sessions answered within bounds, never dropping `newest`: past
+    /// [`MAX_ANSWERING`] the session idle longest goes; past [`MAX_ANSWERING_BYTES`] of
+    /// distinct snapshots (and only above [`FEWEST_ANSWERED`] sessions) the snapshot used
+    /// least lately goes with every session that holds it, so that each one dropped frees
+    /// its memory (dropping one of several holders would free nothing).
     fn keep_answering_in_bounds(&mut self, newest: &(PeerId, SpaceName)) {
-        // Each distinct snapshot: its bytes and how many sessions hold it.
-        let mut held: HashMap<*const ItemSet, (usize, usize)> = HashMap::new();
-        for (_, set) in self.answering.values() {
-            held.entry(Arc::as_ptr(set))
-                .or_insert((set.held_bytes(), 0))
-                .1 += 1;
+        while self.answering.len() > MAX_ANSWERING {
+            let Some(idlest) = self
+                .answering
+                .iter()
+                .filter(|(k, _)| *k != newest)
+                .min_by_key(|(_, (at, _))| *at)
+                .map(|(k, _)| k.clone())
+            else {
+                return;
+            };
+            self.answering.remove(&idlest);
         }
-        let mut bytes: usize = held.values().map(|(b, _)| b).sum();
-        if self.answering.len() <= MAX_ANSWERING && bytes <= self.answering_bytes {
+        if self.answering.len() <= self.fewest_answered {
             return;
         }
-        let mut idle: Vec<(Instant, (PeerId, SpaceName))> = self
-            .answering
-            .iter()
-            .filter(|(k, _)| *k != newest)
-            .map(|(k, (at, _))| (*at, k.clone()))
+        // Each distinct snapshot: its memory, and when a session last used it.
+        let mut held: HashMap<*const ItemSet, (usize, Instant)> = HashMap::new();
+        for (at, set) in self.answering.values() {
+            let used = held
+                .entry(Arc::as_ptr(set))
+                .or_insert((set.held_bytes(), *at));
+            used.1 = used.1.max(*at);
+        }
+        let mut bytes: usize = held.values().map(|(b, _)| b).sum();
+        if bytes <= self.answering_bytes {
+            return;
+        }
+        let kept = self.answering.get(newest).map(|(_, set)| Arc::as_ptr(set));
+        let mut least_used: Vec<(Instant, *const ItemSet, usize)> = held
+            .into_iter()
+            .filter(|(ptr, _)| Some(*ptr) != kept)
+            .map(|(ptr, (b, used))| (used, ptr, b))
             .collect();
-        idle.sort_unstable_by_key(|(at, _)| *at);
-        for (_, key) in idle {
-            if self.answering.len() <= MAX_ANSWERING && bytes <= self.answering_bytes {
+        least_used.sort_unstable_by_key(|(used, _, _)| *used);
+        for (_, ptr, b) in least_used {
+            if bytes <= self.answering_bytes || self.answering.len() <= self.fewest_answered {
                 break;
             }
-            let Some((_, set)) = self.answering.remove(&key) else {
-                continue;
-            };
-            if let Some((b, holders)) = held.get_mut(&Arc::as_ptr(&set)) {
-                *holders -= 1;
-                if *holders == 0 {
-                    bytes -= *b;
-                }
-            }
+            self.answering.retain(|_, (_, set)| Arc::as_ptr(set) != ptr);
+            bytes -= b;
         }
     }
 }
@@ -281,47 +299,52 @@ mod tests {
     }
 
     #[test]
-    fn sessions_begun_between_two_changes_share_a_snapshot_and_the_memory_bound_drops_the_idlest() {
+    fn sessions_begun_between_two_changes_share_a_snapshot_and_the_memory_bound_drops_the_least_used()
+     {
         let (_dir, mut state) = state();
         let key = OrgKeypair::generate();
         let space = SpaceName::national();
-        for n in 1..=3 {
+        let add = |state: &mut ServeState, n: u64| {
             state
                 .store
                 .ingest(testing::practice(&key, n, 1_000 * n))
                 .unwrap();
+            state.space_set(&space).held_bytes()
+        };
+        for n in 1..=2 {
+            add(&mut state, n);
         }
-        let item = state.space_set(&space).held_bytes() / 3;
-        // Room for the snapshots of 4 and 5 entries below, not for the one of 3 beside.
-        state.answering_bytes = 9 * item + item / 2;
+        let first = add(&mut state, 3);
         let peers: Vec<PeerId> = (0..5).map(|_| PeerId::random()).collect();
-        // Three sessions begun without a change between: one snapshot, all kept.
+        // Three sessions begun without a change between: one snapshot for all three.
         for peer in &peers[..3] {
             state.session_set(*peer, &space, 0).unwrap();
         }
         for peer in &peers[..3] {
             assert!(state.session_set(*peer, &space, 8).is_some());
         }
-        // A change, a fourth session: two snapshots, within the bound.
-        state
-            .store
-            .ingest(testing::practice(&key, 4, 4_000))
-            .unwrap();
+        // A change, a fourth session; another change, a fifth: three snapshots, and room
+        // for the last two only.
+        let second = add(&mut state, 4);
         state.session_set(peers[3], &space, 0).unwrap();
-        assert_eq!(state.answering.len(), 4);
-        // Another change and a fifth: three snapshots, past it. The sessions of the
-        // first snapshot were idle longest (their rounds came before the fourth began)
-        // and go; the newer ones stay.
-        state
-            .store
-            .ingest(testing::practice(&key, 5, 5_000))
-            .unwrap();
+        let third = add(&mut state, 5);
+        state.fewest_answered = 0;
+        state.answering_bytes = second + third + first / 2;
         state.session_set(peers[4], &space, 0).unwrap();
+        // The first snapshot, used least lately, went with all three of its sessions;
+        // the newer ones stay.
         for peer in &peers[..3] {
             assert!(state.session_set(*peer, &space, 16).is_none(), "dropped");
         }
-        assert!(state.session_set(peers[3], &space, 16).is_some());
+        assert!(state.session_set(peers[3], &space, 8).is_some());
         assert!(state.session_set(peers[4], &space, 8).is_some());
+        // Below the fewest answered, the bytes do not count.
+        state.fewest_answered = 64;
+        state.answering_bytes = 0;
+        for peer in &peers[..3] {
+            state.session_set(*peer, &space, 0).unwrap();
+        }
+        assert_eq!(state.answering.len(), 5);
     }
 
     #[test]

@@ -227,9 +227,9 @@ impl ItemSet {
         self.items.len() as u64
     }
 
-    /// The memory its items take.
+    /// The memory its items take (what is allocated for them, room to grow included).
     pub fn held_bytes(&self) -> usize {
-        self.items.len() * std::mem::size_of::<Item>()
+        self.items.capacity() * std::mem::size_of::<Item>()
     }
 
     pub fn is_empty(&self) -> bool {

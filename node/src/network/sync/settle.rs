@@ -6,14 +6,16 @@
 //! [`LONGEST`]), at most once per [`SPACING`], the followers taken in turn. A sync that
 //! brings entries passes them on (ripples) and is itself an arrival, so a gap closes in a
 //! few rounds; one that brings nothing ends it. A session that was refused or failed (the
-//! peer busy, or gone) leaves its space to settle too, with the next follower once
-//! [`QUIET`] passed: nothing was learned, so it does not wait out [`SPACING`] (a node whose
-//! only followers of a space were busy seeds waited 20 s at a time, at the end of a
-//! burst). A peer that sends gossip to keep a space busy costs this node one session per
-//! [`SPACING`], with a peer this node chooses. One that refuses every session (of any
-//! kind: a catch-up, a ripple) makes it settle each space it asked about once per
-//! [`QUIET`] at most, with the next follower: a few sessions a minute, whatever the number
-//! of such peers.
+//! peer busy, or gone), and entries found missing that did not come (their fetch failed,
+//! was not served, or the peer went), leave the space to settle too, with the next
+//! follower once [`QUIET`] passed: nothing was learned, so it does not wait out
+//! [`SPACING`] (a node whose only followers of a space were busy seeds waited 20 s at a
+//! time, at the end of a burst). A peer that sends gossip to keep a space busy costs this
+//! node one session per [`SPACING`], with a peer this node chooses. One that refuses every
+//! session (of any kind: a catch-up, a ripple), or offers entries and then does not serve
+//! them, makes it settle each space it asked or offered about once per [`QUIET`] at most,
+//! with the next follower not asked already: a dozen sessions a minute per space, whatever
+//! the number of such peers.
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
