@@ -1,21 +1,28 @@
 use super::*;
+use crate::network::runs::RunId;
 
 fn ids(n: u8) -> Vec<EntryId> {
     (0..n).map(|i| EntryId::from_bytes([i; 32])).collect()
 }
 
-#[test]
-fn a_run_is_done_when_every_session_chunk_and_entry_is_accounted_for() {
+/// A `wiel sync` run with one peer and one session open, and the origin of what it fetches
+/// (`claimed`: the peer said it holds them).
+fn a_run_with_one_peer(claimed: bool) -> (Runs, Fetcher, PeerId, RunId, Origin) {
     let mut runs = Runs::default();
-    let mut fetcher = Fetcher::default();
     let peer = PeerId::random();
     let run = runs.start(&[peer]);
     runs.session_opened(Some(run));
     let origin = Origin {
         run: Some(run),
-        claimed: true,
+        claimed,
         ..Origin::default()
     };
+    (runs, Fetcher::default(), peer, run, origin)
+}
+
+#[test]
+fn a_run_is_done_when_every_session_chunk_and_entry_is_accounted_for() {
+    let (mut runs, mut fetcher, peer, run, origin) = a_run_with_one_peer(true);
     assert_eq!(fetcher.queue(&mut runs, peer, ids(3), &origin), 3);
     // Asked again while wanted: not queued twice.
     assert_eq!(fetcher.queue(&mut runs, peer, ids(3), &origin), 0);
@@ -81,15 +88,7 @@ fn many_peers_together_queue_no_more_than_the_overall_cap() {
 /// through, goes on with the peer, and ends once a round brings nothing new.
 #[test]
 fn a_run_past_the_queue_cap_goes_on_until_a_round_brings_nothing() {
-    let mut runs = Runs::default();
-    let mut fetcher = Fetcher::default();
-    let peer = PeerId::random();
-    let run = runs.start(&[peer]);
-    runs.session_opened(Some(run));
-    let origin = Origin {
-        run: Some(run),
-        ..Origin::default()
-    };
+    let (mut runs, mut fetcher, peer, run, origin) = a_run_with_one_peer(false);
     let many: Vec<EntryId> = (0..(MAX_QUEUED_PER_PEER + 10) as u32)
         .map(|i| EntryId::from_bytes(*blake3::hash(&i.to_le_bytes()).as_bytes()))
         .collect();
