@@ -5,6 +5,13 @@ fn ids(n: u8) -> Vec<EntryId> {
     (0..n).map(|i| EntryId::from_bytes([i; 32])).collect()
 }
 
+/// Distinct ids, one for each number of `numbers`.
+fn hashed_ids(numbers: std::ops::Range<u32>) -> Vec<EntryId> {
+    numbers
+        .map(|n| EntryId::from_bytes(*blake3::hash(&n.to_le_bytes()).as_bytes()))
+        .collect()
+}
+
 /// A `wiel sync` run with one peer and one session open, and the origin of what it fetches
 /// (`claimed`: the peer said it holds them).
 fn a_run_with_one_peer(claimed: bool) -> (Runs, Fetcher, PeerId, RunId, Origin) {
@@ -59,9 +66,7 @@ fn the_window_bounds_requests_in_flight() {
     let mut runs = Runs::default();
     let mut fetcher = Fetcher::default();
     let peer = PeerId::random();
-    let many: Vec<EntryId> = (0..(MAX_FETCH_IDS * 10) as u32)
-        .map(|i| EntryId::from_bytes(*blake3::hash(&i.to_le_bytes()).as_bytes()))
-        .collect();
+    let many: Vec<EntryId> = hashed_ids(0..(MAX_FETCH_IDS * 10) as u32);
     fetcher.queue(&mut runs, peer, many, &Origin::default());
     // Nothing registered in flight (no swarm here): each call hands out one window.
     assert_eq!(fetcher.ready().len(), FETCH_WINDOW);
@@ -74,10 +79,8 @@ fn many_peers_together_queue_no_more_than_the_overall_cap() {
     let mut queued = 0;
     for p in 0..(MAX_WANTED / MAX_QUEUED_PER_PEER + 2) as u32 {
         let peer = PeerId::random();
-        let offered = (0..MAX_QUEUED_PER_PEER as u32).map(|i| {
-            let n = p * MAX_QUEUED_PER_PEER as u32 + i;
-            EntryId::from_bytes(*blake3::hash(&n.to_le_bytes()).as_bytes())
-        });
+        let first = p * MAX_QUEUED_PER_PEER as u32;
+        let offered = hashed_ids(first..first + MAX_QUEUED_PER_PEER as u32);
         queued += fetcher.queue(&mut runs, peer, offered, &Origin::default());
     }
     assert_eq!(queued, MAX_WANTED);
@@ -89,9 +92,7 @@ fn many_peers_together_queue_no_more_than_the_overall_cap() {
 #[test]
 fn a_run_past_the_queue_cap_goes_on_until_a_round_brings_nothing() {
     let (mut runs, mut fetcher, peer, run, origin) = a_run_with_one_peer(false);
-    let many: Vec<EntryId> = (0..(MAX_QUEUED_PER_PEER + 10) as u32)
-        .map(|i| EntryId::from_bytes(*blake3::hash(&i.to_le_bytes()).as_bytes()))
-        .collect();
+    let many: Vec<EntryId> = hashed_ids(0..(MAX_QUEUED_PER_PEER + 10) as u32);
     assert_eq!(
         fetcher.queue(&mut runs, peer, many, &origin),
         MAX_QUEUED_PER_PEER
@@ -137,9 +138,7 @@ fn a_peer_gone_gives_back_the_spaces_of_what_was_queued_for_it() {
         ..Origin::default()
     };
     // More than the window: some chunks stay queued.
-    let many: Vec<EntryId> = (0..(MAX_FETCH_IDS * (FETCH_WINDOW + 2)) as u32)
-        .map(|i| EntryId::from_bytes(*blake3::hash(&i.to_le_bytes()).as_bytes()))
-        .collect();
+    let many: Vec<EntryId> = hashed_ids(0..(MAX_FETCH_IDS * (FETCH_WINDOW + 2)) as u32);
     let (nl, province) = many.split_at(many.len() / 2);
     fetcher.queue(&mut runs, gone, nl.to_vec(), &in_space("nl"));
     fetcher.queue(&mut runs, gone, province.to_vec(), &in_space("pv20"));

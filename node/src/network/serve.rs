@@ -25,7 +25,8 @@ use crate::trust::TrustState;
 const MAX_QUEUED_REQUESTS: usize = 64;
 /// Sessions this node answers at once (each holds a snapshot of a set), and the memory of
 /// their distinct snapshots (sessions begun between two changes of a set share one): past
-/// either, the snapshot idle longest is dropped (that peer's next round is refused; it
+/// the first, the session idle longest is dropped; past the second, the snapshot used
+/// least lately with every session that holds it (that peer's next round is refused; it
 /// starts again later). A node answers about every space each of its peers follows with
 /// it, and keeps a snapshot for [`SNAPSHOT_TTL`] after its session's last round: at 64
 /// places, a node with 33 peers dropped sessions under way whenever they all synced
